@@ -1,0 +1,97 @@
+# danvan — English. Must carry every id and variable of locales/vi.
+
+# The data controller: a deployment edits this line.
+-controller = the Mass Mobilization Committee of Hưng Yên Province
+
+greeting = Hello! This is the outreach channel of { -controller }: get notices, answer surveys and send your views right in your chat app.
+    Which language would you like?
+language-vi = Tiếng Việt
+language-en = English
+start-hint = Send /start to begin.
+
+consent = Before we go on, please agree to our processing of your personal data under the Law on Personal Data Protection (Law No. 91/2025/QH15).
+    • Data: your chat account, language, the commune or ward you live in, and the answers you send.
+    • Purpose: to send notices from the Party committee and authorities to the right area, and to gather residents' views.
+    • Data controller: { -controller }. Never sold or shared with third parties.
+    • Your rights: see your data (/mydata), correct it (/unit, /lang), stop notices (/stop), withdraw consent and erase your data (/forget) at any time.
+    Sensitive questions (such as political views) will ask for separate consent.
+    (Consent text version { $version })
+consent-yes-button = I agree
+consent-no-button = I don't agree
+consent-thanks = Thank you for agreeing.
+consent-declined = You did not agree. We keep nothing about you except the fact that you declined. If you change your mind, send /start.
+
+unit-ask = Which commune or ward do you live in? Type its name, for example: Tiên Lữ
+unit-several = Several places are called “{ $query }”. Which is yours?
+unit-suggestions = No place called “{ $query }”. Did you mean:
+unit-none = No commune or ward looks like “{ $query }”. Please type the name again, perhaps with the province, for example: Tiên Lữ, Hưng Yên
+unit-pick = Please choose your commune or ward:
+unit-retry-button = Type another name
+unit-confirm = { $unit } — is that right?
+yes-button = Yes
+unit-no-button = No, search again
+unit-query-too-long = That name is too long. Just type the commune or ward.
+unit-name = { $name }
+unit-in-province = { $name }, { $province }
+signup-done = Done! You are registered in { $unit }. Local notices and surveys will reach you here.
+unit-changed = Moved to { $unit }.
+
+menu = What would you like to do?
+menu-mydata = My data
+menu-unit = Change commune
+menu-lang = Language
+menu-help = Help
+help = Commands:
+    /unit — change your commune or ward
+    /lang — change language
+    /mydata — see what we store about you
+    /stop — stop notices, /start — receive them again
+    /forget — erase your data
+    /join CODE — take a cadre role with an invitation code
+help-signup = You are signing up. Answer the question below, or send /start to begin again.
+welcome-back = Welcome back! You will receive notices again.
+language-changed = Switched to English.
+stopped = You will no longer receive notices. Send /start to receive them again.
+
+button-expired = This button has expired.
+attachment-not-expected = We don't need a photo or location right now.
+use-buttons = Please choose one of the buttons below.
+unknown-text = Sorry, I didn't understand. Choose an item below or send /help.
+unknown-command = There is no command { $command }. Send /help to see the commands.
+need-signup = Please finish signing up first.
+not-allowed = You are not allowed to do that.
+text-too-long = That message is too long (at most { $max } characters).
+
+forget-confirm = Erase all your personal data? This cannot be undone. Totals that cannot identify you are kept.
+forget-yes-button = Erase my data
+cancel-button = Cancel
+forget-done = Your data has been erased. Send /start if you want to sign up again.
+forget-cancelled = Cancelled; your data is unchanged.
+
+mydata = What we store about you:
+    • Language: { $language }
+    • Commune or ward: { $unit }
+    • Consent to data processing: { $consented } (text version { $consent_version })
+    • Receiving notices: { $subscribed ->
+        [yes] yes
+       *[no] no
+    }
+    • Roles: { $roles }
+    • Reached through: { $channels }
+    • Signed up: { $created }
+mydata-no-unit = not chosen yet
+mydata-no-roles = resident
+role-in-unit = { $role } — { $unit }
+role-cadre = cadre
+role-admin = administrator
+
+join-usage = Please add the invitation code, for example: /join ABCD-EFGH
+join-ok = You now have the role { $role } in { $unit }.
+join-unknown = That invitation code is not valid. Please check it.
+join-expired = That invitation code has expired. Please ask whoever sent it.
+join-used-up = That invitation code has been used up.
+invite-usage = Usage: /invite cadre|admin [unit code]
+invite-created = Invitation for { $role } in { $unit }: { $code }
+    Single use, expires { $expires }. The recipient sends: /join { $code }
+
+shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.

@@ -1,0 +1,97 @@
+# danvan — tiếng Việt (ngôn ngữ tham chiếu). Mỗi id ở đây phải có trong mọi ngôn ngữ khác.
+
+# Bên kiểm soát dữ liệu: đơn vị triển khai sửa dòng này.
+-controller = Ban Dân vận Tỉnh ủy Hưng Yên
+
+greeting = Xin chào! Đây là kênh dân vận của { -controller }: nhận thông báo, trả lời khảo sát và gửi ý kiến ngay trong ứng dụng chat.
+    Bạn muốn dùng ngôn ngữ nào?
+language-vi = Tiếng Việt
+language-en = English
+start-hint = Gửi /start để bắt đầu.
+
+consent = Trước khi tiếp tục, xin bạn đồng ý cho chúng tôi xử lý dữ liệu cá nhân theo Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15).
+    • Dữ liệu: tài khoản chat, ngôn ngữ, xã/phường nơi bạn sống, và các câu trả lời bạn gửi.
+    • Mục đích: gửi thông báo của cấp ủy, chính quyền tới đúng địa bàn; lấy ý kiến người dân.
+    • Bên kiểm soát dữ liệu: { -controller }. Không bán, không chia sẻ cho bên thứ ba.
+    • Quyền của bạn: xem dữ liệu (/mydata), sửa (/unit, /lang), ngừng nhận tin (/stop), rút lại đồng ý và xoá dữ liệu (/forget) bất cứ lúc nào.
+    Các câu hỏi nhạy cảm (ví dụ quan điểm chính trị) sẽ được xin đồng ý riêng.
+    (Văn bản đồng ý phiên bản { $version })
+consent-yes-button = Tôi đồng ý
+consent-no-button = Không đồng ý
+consent-thanks = Cảm ơn bạn đã đồng ý.
+consent-declined = Bạn đã không đồng ý. Chúng tôi không lưu thông tin nào của bạn, chỉ ghi nhận lần từ chối này. Nếu đổi ý, hãy gửi /start.
+
+unit-ask = Bạn sống ở xã hoặc phường nào? Hãy gõ tên, ví dụ: Tiên Lữ
+unit-several = Có nhiều nơi tên “{ $query }”. Bạn ở đâu?
+unit-suggestions = Không tìm thấy “{ $query }”. Có phải bạn muốn chọn:
+unit-none = Không tìm thấy xã/phường nào giống “{ $query }”. Hãy gõ lại tên xã hoặc phường, có thể thêm tên tỉnh, ví dụ: Tiên Lữ, Hưng Yên
+unit-pick = Xin chọn xã/phường của bạn:
+unit-retry-button = Gõ lại tên khác
+unit-confirm = { $unit } — đúng không?
+yes-button = Đúng
+unit-no-button = Không, tìm lại
+unit-query-too-long = Tên quá dài. Chỉ cần gõ tên xã hoặc phường.
+unit-name = { $name }
+unit-in-province = { $name }, { $province }
+signup-done = Xong! Bạn đã đăng ký tại { $unit }. Bạn sẽ nhận thông báo và khảo sát của địa phương tại đây.
+unit-changed = Đã chuyển sang { $unit }.
+
+menu = Bạn cần gì?
+menu-mydata = Dữ liệu của tôi
+menu-unit = Đổi xã/phường
+menu-lang = Ngôn ngữ
+menu-help = Hướng dẫn
+help = Các lệnh:
+    /unit — đổi xã/phường
+    /lang — đổi ngôn ngữ
+    /mydata — xem dữ liệu chúng tôi lưu về bạn
+    /stop — ngừng nhận thông báo, /start — nhận lại
+    /forget — xoá dữ liệu của bạn
+    /join MÃ — nhận vai trò cán bộ bằng mã mời
+help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
+welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.
+language-changed = Đã chuyển sang tiếng Việt.
+stopped = Bạn sẽ không nhận thông báo nữa. Gửi /start khi muốn nhận lại.
+
+button-expired = Nút này đã hết hạn.
+attachment-not-expected = Lúc này chúng tôi chưa cần ảnh hay vị trí.
+use-buttons = Xin chọn một nút bên dưới.
+unknown-text = Xin lỗi, tôi chưa hiểu. Hãy chọn một mục bên dưới hoặc gửi /help.
+unknown-command = Không có lệnh { $command }. Gửi /help để xem các lệnh.
+need-signup = Bạn cần đăng ký xong trước.
+not-allowed = Bạn không có quyền làm việc này.
+text-too-long = Tin nhắn quá dài (tối đa { $max } ký tự).
+
+forget-confirm = Xoá toàn bộ dữ liệu cá nhân của bạn? Việc này không thể hoàn tác. Các số liệu tổng hợp không nhận diện được bạn sẽ được giữ lại.
+forget-yes-button = Xoá dữ liệu
+cancel-button = Huỷ
+forget-done = Đã xoá dữ liệu của bạn. Gửi /start nếu muốn đăng ký lại.
+forget-cancelled = Đã huỷ, dữ liệu của bạn vẫn giữ nguyên.
+
+mydata = Dữ liệu chúng tôi lưu về bạn:
+    • Ngôn ngữ: { $language }
+    • Xã/phường: { $unit }
+    • Đồng ý xử lý dữ liệu: ngày { $consented } (văn bản phiên bản { $consent_version })
+    • Nhận thông báo: { $subscribed ->
+        [yes] có
+       *[no] không
+    }
+    • Vai trò: { $roles }
+    • Kênh liên lạc: { $channels }
+    • Ngày đăng ký: { $created }
+mydata-no-unit = chưa chọn
+mydata-no-roles = người dân
+role-in-unit = { $role } — { $unit }
+role-cadre = cán bộ
+role-admin = quản trị viên
+
+join-usage = Hãy gửi kèm mã mời, ví dụ: /join ABCD-EFGH
+join-ok = Bạn đã nhận vai trò { $role } tại { $unit }.
+join-unknown = Mã mời không đúng. Hãy kiểm tra lại.
+join-expired = Mã mời đã hết hạn. Xin liên hệ người gửi mã.
+join-used-up = Mã mời đã được dùng hết lượt.
+invite-usage = Cách dùng: /invite cadre|admin [mã đơn vị]
+invite-created = Mã mời { $role } tại { $unit }: { $code }
+    Dùng một lần, hết hạn ngày { $expires }. Người nhận gửi: /join { $code }
+
+shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.

@@ -1,0 +1,4 @@
+//! Chat channels: each turns its platform's events into [`crate::message::Inbound`] and renders
+//! [`crate::message::Outbound`] its own way. Only channels know platform types.
+
+pub mod shell;

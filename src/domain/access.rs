@@ -1,0 +1,130 @@
+//! Who may do what: the one place where roles are checked. Every command a person sends is turned
+//! into an [`Action`] and passed through [`authorize`] before anything happens.
+
+use serde::{Deserialize, Serialize};
+
+use super::unit_directory::UnitDirectory;
+
+/// A role granted on a unit; it reaches the unit and everything below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Cadre,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cadre => "cadre",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match crate::domain::text::fold(s).as_str() {
+            "cadre" | "can bo" => Some(Role::Cadre),
+            "admin" | "quan tri" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub unit_id: i64,
+}
+
+/// The person behind a message, as far as permissions go.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// Agreed to data processing: a resident.
+    pub registered: bool,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See or change one's own settings and data (/lang, /unit, /mydata, /forget, /stop, /start).
+    ManageSelf,
+    /// Redeem an invitation code (/join).
+    RedeemInvite,
+    /// Create an invitation for a role on a unit (/invite).
+    Invite { role: Role, unit_id: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// Only people who have signed up may do this.
+    NotRegistered,
+    /// The person lacks the role, or holds it outside the unit concerned.
+    OutOfScope,
+}
+
+pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result<(), Denied> {
+    if !actor.registered {
+        return Err(Denied::NotRegistered);
+    }
+    match action {
+        Action::ManageSelf | Action::RedeemInvite => Ok(()),
+        // Admins hand out cadre and admin roles within their own scope only.
+        Action::Invite { unit_id, .. } => actor
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
+            .then_some(())
+            .ok_or(Denied::OutOfScope),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::units::Unit;
+
+    fn units() -> UnitDirectory {
+        let unit = |id, parent| Unit {
+            id,
+            code: id.to_string(),
+            name: format!("Unit {id}"),
+            name_en: String::new(),
+            division_type: String::new(),
+            parent_id: parent,
+            retired: false,
+        };
+        UnitDirectory::new(vec![unit(1, None), unit(2, Some(1)), unit(3, Some(1)), unit(9, None)])
+    }
+
+    #[test]
+    fn every_action_for_every_role() {
+        let units = units();
+        let actor = |grants: Vec<Grant>| Actor { registered: true, grants };
+        let resident = actor(vec![]);
+        let cadre = actor(vec![Grant { role: Role::Cadre, unit_id: 1 }]);
+        let commune_admin = actor(vec![Grant { role: Role::Admin, unit_id: 2 }]);
+        let province_admin = actor(vec![Grant { role: Role::Admin, unit_id: 1 }]);
+        let stranger = Actor::default();
+        let invite = |unit_id| Action::Invite { role: Role::Cadre, unit_id };
+        use Denied::*;
+        let table: Vec<(&Actor, Action, Result<(), Denied>)> = vec![
+            (&stranger, Action::ManageSelf, Err(NotRegistered)),
+            (&stranger, Action::RedeemInvite, Err(NotRegistered)),
+            (&stranger, invite(2), Err(NotRegistered)),
+            (&resident, Action::ManageSelf, Ok(())),
+            (&resident, Action::RedeemInvite, Ok(())),
+            (&resident, invite(2), Err(OutOfScope)),
+            (&cadre, Action::ManageSelf, Ok(())),
+            (&cadre, invite(2), Err(OutOfScope)),
+            (&commune_admin, invite(2), Ok(())),
+            (&commune_admin, invite(3), Err(OutOfScope)),
+            (&commune_admin, invite(1), Err(OutOfScope)),
+            (&province_admin, invite(1), Ok(())),
+            (&province_admin, invite(3), Ok(())),
+            (&province_admin, invite(9), Err(OutOfScope)),
+        ];
+        for (who, action, expected) in table {
+            assert_eq!(authorize(who, action, &units), expected, "{who:?} {action:?}");
+        }
+    }
+}

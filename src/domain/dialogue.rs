@@ -1,0 +1,473 @@
+//! The conversation as a plain function: a chat's state and one inbound event in, the next state,
+//! replies and domain effects out. No storage, no platform: the engine runs the effects in the same
+//! transaction that saves the state.
+
+use serde::{Deserialize, Serialize};
+
+use super::access::{Action, Actor, Denied, Grant, Role, authorize};
+use super::text::fold;
+use super::unit_directory::{Found, UnitDirectory};
+use super::units::Unit;
+use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
+
+/// Version of the consent text in `locales/*/signup.ftl`; stored with each consent.
+pub const CONSENT_VERSION: &str = "2026-01";
+/// Longest place name worth searching for.
+const MAX_PLACE_QUERY_CHARS: usize = 100;
+
+/// Where a chat stands. Stored as JSON with the chat, so any process can take the next message.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum State {
+    /// Nothing said yet.
+    #[default]
+    New,
+    ChooseLanguage,
+    Consent,
+    AskUnit,
+    /// Places offered as buttons, by code.
+    PickUnit { codes: Vec<String> },
+    ConfirmUnit { code: String },
+    ConfirmForget,
+    Idle,
+}
+
+/// What the engine knows of the person behind a chat, once they have consented.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: i64,
+    pub unit_id: Option<i64>,
+    pub subscribed: bool,
+    pub grants: Vec<Grant>,
+}
+
+pub struct Chat<'a> {
+    pub state: State,
+    pub lang: Lang,
+    pub person: Option<&'a Person>,
+}
+
+/// A change to the domain that the engine carries out with the new state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Consent given: create the person.
+    Register,
+    /// Consent refused: forget the chat, keep only the refusal.
+    Decline,
+    SetUnit(i64),
+    SetSubscribed(bool),
+    Erase,
+    /// Redeem an invitation code; the reply comes from [`joined`].
+    RedeemInvite(String),
+    /// Reply with everything stored about the person, through [`my_data`].
+    ShowMyData,
+    /// Create an invitation; the reply comes from [`invite_created`].
+    CreateInvite { role: Role, unit_id: i64 },
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Outcome {
+    pub state: State,
+    pub lang: Lang,
+    pub replies: Vec<Reply>,
+    pub effects: Vec<Effect>,
+}
+
+pub fn step(chat: &Chat, input: &InboundKind, units: &UnitDirectory) -> Outcome {
+    let mut turn = Turn { chat, units, out: Outcome { state: chat.state.clone(), lang: chat.lang, replies: vec![], effects: vec![] } };
+    turn.handle(input);
+    turn.out
+}
+
+struct Turn<'a> {
+    chat: &'a Chat<'a>,
+    units: &'a UnitDirectory,
+    out: Outcome,
+}
+
+impl Turn<'_> {
+    fn handle(&mut self, input: &InboundKind) {
+        match input {
+            InboundKind::Command { name, args } => return self.command(name, args),
+            InboundKind::Button(payload) => {
+                if let Some(name) = payload.strip_prefix("cmd:") {
+                    return self.command(name, "");
+                }
+            }
+            InboundKind::Text(text) if text.chars().count() > MAX_TEXT_CHARS => {
+                self.say(Msg::new("text-too-long").number("max", MAX_TEXT_CHARS as i64));
+                return self.prompt();
+            }
+            _ => {}
+        }
+        let state = self.chat.state.clone();
+        match (&state, input) {
+            (State::New, _) => self.greet(),
+            (State::ChooseLanguage, _) => match language_choice(input) {
+                Some(lang) => self.language_chosen(lang),
+                None => self.unexpected(input),
+            },
+            (State::Consent, _) => match yes_or_no(input, "consent") {
+                Some(true) => {
+                    self.out.effects.push(Effect::Register);
+                    self.say(Msg::new("consent-thanks"));
+                    self.ask_unit();
+                }
+                Some(false) => {
+                    self.out.effects.push(Effect::Decline);
+                    self.out.state = State::New;
+                    self.say(Msg::new("consent-declined"));
+                }
+                None => self.unexpected(input),
+            },
+            (State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. }, InboundKind::Text(text)) => {
+                self.search_unit(text)
+            }
+            (State::PickUnit { codes }, InboundKind::Button(payload)) => match payload.strip_prefix("unit:") {
+                Some("retry") => self.ask_unit(),
+                Some(code) if codes.iter().any(|c| c == code) => self.unit_chosen(code),
+                _ => self.unexpected(input),
+            },
+            (State::ConfirmUnit { code }, _) => match yes_or_no(input, "unit") {
+                Some(true) => self.unit_chosen(code),
+                Some(false) => self.ask_unit(),
+                None => self.unexpected(input),
+            },
+            (State::ConfirmForget, _) => match yes_or_no(input, "forget") {
+                Some(true) => {
+                    self.out.effects.push(Effect::Erase);
+                    self.out.state = State::New;
+                    self.say(Msg::new("forget-done"));
+                }
+                Some(false) => {
+                    self.out.state = State::Idle;
+                    self.say(Msg::new("forget-cancelled"));
+                }
+                None => self.unexpected(input),
+            },
+            (State::Idle, InboundKind::Text(_)) => self.say(Msg::new("unknown-text")),
+            _ => self.unexpected(input),
+        }
+    }
+
+    fn command(&mut self, name: &str, args: &str) {
+        let registered = self.chat.person.is_some();
+        let actor = Actor { registered, grants: self.chat.person.map(|p| p.grants.clone()).unwrap_or_default() };
+        let action = match name {
+            "start" if registered => Action::ManageSelf,
+            "start" | "lang" => return self.greet(),
+            "help" => {
+                self.say(Msg::new(if registered { "help" } else { "help-signup" }));
+                return self.prompt();
+            }
+            "menu" if registered => return self.menu(Msg::new("menu")),
+            "unit" | "mydata" | "forget" | "stop" | "menu" => Action::ManageSelf,
+            "join" => Action::RedeemInvite,
+            "invite" => match self.invite_target(args) {
+                Some((role, unit_id)) => Action::Invite { role, unit_id },
+                None => return self.say(Msg::new("invite-usage")),
+            },
+            _ => {
+                self.say(Msg::new("unknown-command").text("command", format!("/{name}")));
+                return self.prompt();
+            }
+        };
+        if let Err(denied) = authorize(&actor, action, self.units) {
+            self.say(Msg::new(match denied {
+                Denied::NotRegistered => "need-signup",
+                Denied::OutOfScope => "not-allowed",
+            }));
+            return self.prompt();
+        }
+        match (name, action) {
+            ("start", _) => {
+                self.out.effects.push(Effect::SetSubscribed(true));
+                self.out.state = State::Idle;
+                self.menu(Msg::new("welcome-back"));
+            }
+            ("unit", _) => self.ask_unit(),
+            ("mydata", _) => {
+                self.out.effects.push(Effect::ShowMyData);
+                self.out.state = State::Idle;
+            }
+            ("forget", _) => {
+                self.out.state = State::ConfirmForget;
+                self.prompt();
+            }
+            ("stop", _) => {
+                self.out.effects.push(Effect::SetSubscribed(false));
+                self.out.state = State::Idle;
+                self.say(Msg::new("stopped"));
+            }
+            ("join", _) if args.is_empty() => self.say(Msg::new("join-usage")),
+            ("join", _) => self.out.effects.push(Effect::RedeemInvite(args.to_owned())),
+            (_, Action::Invite { role, unit_id }) => self.out.effects.push(Effect::CreateInvite { role, unit_id }),
+            _ => self.menu(Msg::new("menu")),
+        }
+    }
+
+    /// `/invite ROLE [UNIT CODE]`; without a code, the admin's own unit when they have just one.
+    fn invite_target(&self, args: &str) -> Option<(Role, i64)> {
+        let mut words = args.split_whitespace();
+        let role = Role::parse(words.next()?)?;
+        let unit_id = match words.next() {
+            Some(code) => self.units.by_code(code)?.id,
+            None => {
+                let grants = &self.chat.person?.grants;
+                let mut admin_units = grants.iter().filter(|g| g.role == Role::Admin).map(|g| g.unit_id);
+                match (admin_units.next(), admin_units.next()) {
+                    (Some(unit), None) => unit,
+                    _ => return None,
+                }
+            }
+        };
+        Some((role, unit_id))
+    }
+
+    fn greet(&mut self) {
+        self.out.state = State::ChooseLanguage;
+        self.prompt();
+    }
+
+    fn language_chosen(&mut self, lang: Lang) {
+        self.out.lang = lang;
+        if self.chat.person.is_some() {
+            self.out.state = State::Idle;
+            self.menu(Msg::new("language-changed"));
+        } else {
+            self.out.state = State::Consent;
+            self.prompt();
+        }
+    }
+
+    fn ask_unit(&mut self) {
+        self.out.state = State::AskUnit;
+        self.prompt();
+    }
+
+    fn search_unit(&mut self, text: &str) {
+        if text.chars().count() > MAX_PLACE_QUERY_CHARS {
+            self.say(Msg::new("unit-query-too-long"));
+            return self.ask_unit();
+        }
+        match self.units.find(text) {
+            Found::One(unit) => {
+                self.out.state = State::ConfirmUnit { code: unit.code.clone() };
+            }
+            Found::Several(found) => {
+                self.out.state = State::PickUnit { codes: found.iter().map(|u| u.code.clone()).collect() };
+                self.say_options(Msg::new("unit-several").text("query", text.trim()), &found);
+                return;
+            }
+            Found::Suggestions(found) => {
+                self.out.state = State::PickUnit { codes: found.iter().map(|u| u.code.clone()).collect() };
+                self.say_options(Msg::new("unit-suggestions").text("query", text.trim()), &found);
+                return;
+            }
+            Found::Nothing => {
+                self.out.state = State::AskUnit;
+                return self.say(Msg::new("unit-none").text("query", text.trim()));
+            }
+        }
+        self.prompt();
+    }
+
+    fn say_options(&mut self, body: Msg, found: &[&Unit]) {
+        let buttons = found.iter().map(|u| Button::new(self.unit_label(u), format!("unit:{}", u.code)));
+        let retry = Button::new(Msg::new("unit-retry-button"), "unit:retry");
+        self.out.replies.push(Reply::new(body).rows(buttons.chain([retry])));
+    }
+
+    fn unit_chosen(&mut self, code: &str) {
+        let Some(unit) = self.units.by_code(code).filter(|u| self.units.is_place(u)) else {
+            self.say(Msg::new("button-expired"));
+            return self.ask_unit();
+        };
+        let had_unit = self.chat.person.and_then(|p| p.unit_id).is_some();
+        self.out.effects.push(Effect::SetUnit(unit.id));
+        self.out.state = State::Idle;
+        let body = Msg::new(if had_unit { "unit-changed" } else { "signup-done" }).msg("unit", self.unit_label(unit));
+        self.menu(body);
+    }
+
+    fn unit_label(&self, unit: &Unit) -> Msg {
+        unit_label(self.units, unit)
+    }
+
+    fn unexpected(&mut self, input: &InboundKind) {
+        self.say(Msg::new(match input {
+            InboundKind::Button(_) => "button-expired",
+            InboundKind::Photo { .. } | InboundKind::Location { .. } => "attachment-not-expected",
+            _ => "use-buttons",
+        }));
+        self.prompt();
+    }
+
+    /// Asks again whatever the current state is waiting for.
+    fn prompt(&mut self) {
+        let reply = match &self.out.state {
+            State::New => Reply::new(Msg::new("start-hint")),
+            State::ChooseLanguage => Reply::new(Msg::new("greeting")).row(vec![
+                Button::new(Msg::new("language-vi"), "lang:vi"),
+                Button::new(Msg::new("language-en"), "lang:en"),
+            ]),
+            State::Consent => Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
+                Button::new(Msg::new("consent-yes-button"), "consent:yes"),
+                Button::new(Msg::new("consent-no-button"), "consent:no"),
+            ]),
+            State::AskUnit => Reply::new(Msg::new("unit-ask")),
+            State::PickUnit { codes } => {
+                let found: Vec<&Unit> = codes.iter().filter_map(|c| self.units.by_code(c)).collect();
+                return self.say_options(Msg::new("unit-pick"), &found);
+            }
+            State::ConfirmUnit { code } => match self.units.by_code(code) {
+                Some(unit) => Reply::new(Msg::new("unit-confirm").msg("unit", self.unit_label(unit))).row(vec![
+                    Button::new(Msg::new("yes-button"), "unit:yes"),
+                    Button::new(Msg::new("unit-no-button"), "unit:no"),
+                ]),
+                None => return self.ask_unit(),
+            },
+            State::ConfirmForget => Reply::new(Msg::new("forget-confirm")).row(vec![
+                Button::new(Msg::new("forget-yes-button"), "forget:yes"),
+                Button::new(Msg::new("cancel-button"), "forget:no"),
+            ]),
+            State::Idle => return self.menu(Msg::new("menu")),
+        };
+        self.out.replies.push(reply);
+    }
+
+    fn menu(&mut self, body: Msg) {
+        self.out.replies.push(Reply::new(body).row(vec![
+            Button::new(Msg::new("menu-mydata"), "cmd:mydata"),
+            Button::new(Msg::new("menu-unit"), "cmd:unit"),
+        ]).row(vec![
+            Button::new(Msg::new("menu-lang"), "cmd:lang"),
+            Button::new(Msg::new("menu-help"), "cmd:help"),
+        ]));
+    }
+
+    fn say(&mut self, msg: Msg) {
+        self.out.replies.push(Reply::new(msg));
+    }
+}
+
+/// "Xã Tiên Lữ, Tỉnh Hưng Yên"
+pub fn unit_label(units: &UnitDirectory, unit: &Unit) -> Msg {
+    let province = units.province_of(unit);
+    if province.id == unit.id {
+        return Msg::new("unit-name").text("name", &unit.name);
+    }
+    Msg::new("unit-in-province").text("name", &unit.name).text("province", &province.name)
+}
+
+fn language_choice(input: &InboundKind) -> Option<Lang> {
+    match input {
+        InboundKind::Button(p) => p.strip_prefix("lang:").and_then(Lang::from_code),
+        InboundKind::Text(t) => match fold(t).as_str() {
+            "tieng viet" | "viet" | "vi" | "vietnamese" => Some(Lang::Vi),
+            "english" | "en" | "tieng anh" | "anh" => Some(Lang::En),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A yes/no answer: the buttons `{prefix}:yes`/`{prefix}:no`, or the same typed in either language.
+fn yes_or_no(input: &InboundKind, prefix: &str) -> Option<bool> {
+    match input {
+        InboundKind::Button(p) => match p.strip_prefix(prefix)?.strip_prefix(':')? {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+        InboundKind::Text(t) => match fold(t).as_str() {
+            "dong y" | "toi dong y" | "co" | "dung" | "yes" | "y" | "ok" | "agree" => Some(true),
+            "khong" | "khong dong y" | "k" | "ko" | "no" | "n" | "decline" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What the person stored, for `/mydata`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonData {
+    pub lang: Lang,
+    pub unit_id: Option<i64>,
+    pub consent_version: String,
+    pub consented_at: chrono::NaiveDate,
+    pub subscribed: bool,
+    pub created_at: chrono::NaiveDate,
+    pub grants: Vec<Grant>,
+    /// (channel, address) pairs the person is reached through.
+    pub channels: Vec<(String, String)>,
+}
+
+pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
+    let unit = match data.unit_id.and_then(|id| units.by_id(id)) {
+        Some(u) => unit_label(units, u),
+        None => Msg::new("mydata-no-unit"),
+    };
+    let roles: Vec<Msg> = data
+        .grants
+        .iter()
+        .filter_map(|g| units.by_id(g.unit_id).map(|u| Msg::new("role-in-unit").msg("role", role_name(g.role)).msg("unit", unit_label(units, u))))
+        .collect();
+    let channels: Vec<String> = data.channels.iter().map(|(c, a)| format!("{c}: {a}")).collect();
+    Reply::new(
+        Msg::new("mydata")
+            .msg("language", Msg::new(language_name(data.lang)))
+            .msg("unit", unit)
+            .date("consented", data.consented_at)
+            .text("consent_version", &data.consent_version)
+            .text("subscribed", if data.subscribed { "yes" } else { "no" })
+            .date("created", data.created_at)
+            .list("roles", if roles.is_empty() { vec![Msg::new("mydata-no-roles")] } else { roles })
+            .text("channels", channels.join(", ")),
+    )
+}
+
+fn language_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "language-vi",
+        Lang::En => "language-en",
+    }
+}
+
+/// Why an invitation code was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteRefused {
+    Unknown,
+    Expired,
+    UsedUp,
+}
+
+pub fn joined(units: &UnitDirectory, result: Result<Grant, InviteRefused>) -> Reply {
+    match result {
+        Ok(grant) => {
+            let unit = units.by_id(grant.unit_id).map(|u| unit_label(units, u)).unwrap_or(Msg::new("mydata-no-unit"));
+            Reply::new(Msg::new("join-ok").msg("role", role_name(grant.role)).msg("unit", unit))
+        }
+        Err(InviteRefused::Unknown) => Reply::new(Msg::new("join-unknown")),
+        Err(InviteRefused::Expired) => Reply::new(Msg::new("join-expired")),
+        Err(InviteRefused::UsedUp) => Reply::new(Msg::new("join-used-up")),
+    }
+}
+
+pub fn invite_created(units: &UnitDirectory, code: &str, grant: &Grant, expires: chrono::NaiveDate) -> Reply {
+    let unit = units.by_id(grant.unit_id).map(|u| unit_label(units, u)).unwrap_or(Msg::new("mydata-no-unit"));
+    Reply::new(
+        Msg::new("invite-created")
+            .text("code", code)
+            .msg("role", role_name(grant.role))
+            .msg("unit", unit)
+            .date("expires", expires),
+    )
+}
+
+fn role_name(role: Role) -> Msg {
+    Msg::new(match role {
+        Role::Cadre => "role-cadre",
+        Role::Admin => "role-admin",
+    })
+}

@@ -1,0 +1,8 @@
+//! What danvan is about, with no storage, HTTP or chat platform in sight.
+
+pub mod access;
+pub mod dialogue;
+pub mod invite;
+pub mod text;
+pub mod unit_directory;
+pub mod units;

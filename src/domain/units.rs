@@ -1,0 +1,200 @@
+//! Administrative units as data: a tree of any depth (today province → commune/ward), re-imported
+//! from the official list whenever it changes.
+
+use std::collections::{HashMap, HashSet};
+
+/// One row of the official list, as imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRecord {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub division_type: String,
+    pub parent_code: Option<String>,
+}
+
+/// A unit as stored, with its database id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub division_type: String,
+    pub parent_id: Option<i64>,
+    pub retired: bool,
+}
+
+/// Parses the official list's CSV (`code,name,name_en,division_type,parent_code`).
+pub fn parse_unit_list(csv_text: &str) -> Result<Vec<UnitRecord>, UnitListError> {
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().map_err(|e| UnitListError::Csv(e.to_string()))?.clone();
+    let column = |name: &str| {
+        headers.iter().position(|h| h.trim() == name).ok_or_else(|| UnitListError::MissingColumn(name.to_owned()))
+    };
+    let (code, name, name_en, kind, parent) =
+        (column("code")?, column("name")?, column("name_en")?, column("division_type")?, column("parent_code")?);
+    let mut records = Vec::new();
+    let mut seen = HashSet::new();
+    for (line, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| UnitListError::Csv(e.to_string()))?;
+        let field = |i: usize| row.get(i).unwrap_or("").trim().to_owned();
+        let record = UnitRecord {
+            code: field(code),
+            name: field(name),
+            name_en: field(name_en),
+            division_type: field(kind),
+            parent_code: Some(field(parent)).filter(|p| !p.is_empty()),
+        };
+        if record.code.is_empty() || record.name.is_empty() {
+            return Err(UnitListError::EmptyField { line: line + 2 });
+        }
+        if !seen.insert(record.code.clone()) {
+            return Err(UnitListError::DuplicateCode(record.code));
+        }
+        records.push(record);
+    }
+    for r in &records {
+        if let Some(p) = &r.parent_code
+            && !seen.contains(p)
+        {
+            return Err(UnitListError::UnknownParent { code: r.code.clone(), parent: p.clone() });
+        }
+    }
+    Ok(parents_first(records))
+}
+
+/// Orders records so each parent comes before its children, whatever the depth.
+fn parents_first(records: Vec<UnitRecord>) -> Vec<UnitRecord> {
+    let mut children: HashMap<Option<String>, Vec<UnitRecord>> = HashMap::new();
+    for r in records {
+        children.entry(r.parent_code.clone()).or_default().push(r);
+    }
+    let mut ordered = Vec::new();
+    let mut level = children.remove(&None).unwrap_or_default();
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        for r in &level {
+            next.extend(children.remove(&Some(r.code.clone())).unwrap_or_default());
+        }
+        ordered.append(&mut level);
+        level = next;
+    }
+    ordered
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum UnitListError {
+    #[error("not a unit list: {0}")]
+    Csv(String),
+    #[error("the unit list has no `{0}` column")]
+    MissingColumn(String),
+    #[error("line {line}: code and name must not be empty")]
+    EmptyField { line: usize },
+    #[error("code {0} appears twice")]
+    DuplicateCode(String),
+    #[error("unit {code} names parent {parent}, which is not in the list")]
+    UnknownParent { code: String, parent: String },
+}
+
+/// What a re-import changes, by code.
+#[derive(Debug, Default, PartialEq)]
+pub struct ImportPlan {
+    pub added: Vec<UnitRecord>,
+    pub changed: Vec<UnitChange>,
+    /// In the database but not in the file.
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, PartialEq)]
+pub struct UnitChange {
+    pub code: String,
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+/// Compares the stored units with a newly published list. `current` maps code → record.
+pub fn plan_import(current: &HashMap<String, UnitRecord>, incoming: &[UnitRecord]) -> ImportPlan {
+    let mut plan = ImportPlan::default();
+    for new in incoming {
+        let Some(old) = current.get(&new.code) else {
+            plan.added.push(new.clone());
+            continue;
+        };
+        let fields: [(&'static str, &str, &str); 4] = [
+            ("name", &old.name, &new.name),
+            ("name_en", &old.name_en, &new.name_en),
+            ("division_type", &old.division_type, &new.division_type),
+            ("parent_code", old.parent_code.as_deref().unwrap_or(""), new.parent_code.as_deref().unwrap_or("")),
+        ];
+        for (field, before, after) in fields {
+            if before != after {
+                plan.changed.push(UnitChange {
+                    code: new.code.clone(),
+                    field,
+                    old: before.to_owned(),
+                    new: after.to_owned(),
+                });
+            }
+        }
+    }
+    let incoming_codes: HashSet<&str> = incoming.iter().map(|r| r.code.as_str()).collect();
+    plan.missing = current.keys().filter(|c| !incoming_codes.contains(c.as_str())).cloned().collect();
+    plan.missing.sort();
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = "code,name,name_en,division_type,parent_code\n\
+        12745,Xã Bắc Đông Quan,Bac Dong Quan Commune,xã,33\n\
+        33,Tỉnh Hưng Yên,Hung Yen Province,tỉnh,\n";
+
+    #[test]
+    fn a_list_parses_with_parents_before_children() {
+        let units = parse_unit_list(LIST).unwrap();
+        assert_eq!(units[0].code, "33");
+        assert_eq!(units[1].parent_code.as_deref(), Some("33"));
+    }
+
+    #[test]
+    fn a_list_with_an_unknown_parent_is_refused() {
+        let err = parse_unit_list("code,name,name_en,division_type,parent_code\n1,A,A,xã,9\n").unwrap_err();
+        assert_eq!(err, UnitListError::UnknownParent { code: "1".into(), parent: "9".into() });
+    }
+
+    #[test]
+    fn a_plan_lists_renames_additions_and_missing_codes() {
+        let current: HashMap<_, _> = parse_unit_list(LIST).unwrap().into_iter().map(|r| (r.code.clone(), r)).collect();
+        assert_eq!(plan_import(&current, &parse_unit_list(LIST).unwrap()), ImportPlan::default());
+
+        let mut renamed = parse_unit_list(LIST).unwrap();
+        renamed[1].name = "Xã Bắc Đông Quan Mới".into();
+        let plan = plan_import(&current, &renamed);
+        assert_eq!(
+            plan.changed,
+            vec![UnitChange {
+                code: "12745".into(),
+                field: "name",
+                old: "Xã Bắc Đông Quan".into(),
+                new: "Xã Bắc Đông Quan Mới".into()
+            }]
+        );
+
+        let mut shrunk = parse_unit_list(LIST).unwrap();
+        shrunk.pop();
+        shrunk.push(UnitRecord {
+            code: "12746".into(),
+            name: "Xã Mới".into(),
+            name_en: "".into(),
+            division_type: "xã".into(),
+            parent_code: Some("33".into()),
+        });
+        let plan = plan_import(&current, &shrunk);
+        assert_eq!(plan.added.len(), 1);
+        assert_eq!(plan.missing, vec!["12745".to_string()]);
+    }
+}

@@ -1,0 +1,132 @@
+//! The engine: takes one [`Inbound`] event from any channel, runs the dialogue step and its effects
+//! in one transaction, and returns what to send back. Exactly once per (channel, event id).
+
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use chrono::Utc;
+
+use crate::domain::access::Grant;
+use crate::domain::dialogue::{self, Chat, Effect};
+use crate::domain::unit_directory::UnitDirectory;
+use crate::i18n::Localizer;
+use crate::message::{Inbound, Outbound};
+use crate::store::chats::local_date;
+use crate::store::{Store, is_transient};
+
+/// How long an invitation made in chat stays valid.
+const CHAT_INVITE_DAYS: i64 = 7;
+/// Attempts at a transaction that lost a race with another process.
+const ATTEMPTS: usize = 5;
+
+pub struct Engine {
+    store: Store,
+    units: RwLock<(i64, Arc<UnitDirectory>)>,
+    localizer: Localizer,
+}
+
+impl Engine {
+    pub async fn new(store: Store) -> anyhow::Result<Engine> {
+        let (revision, units) = store.units().await?;
+        Ok(Engine { store, units: RwLock::new((revision, Arc::new(UnitDirectory::new(units)))), localizer: Localizer::new() })
+    }
+
+    pub fn localizer(&self) -> &Localizer {
+        &self.localizer
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The unit tree as of the last event handled.
+    pub fn units(&self) -> Arc<UnitDirectory> {
+        self.units.read().expect("unit lock poisoned").1.clone()
+    }
+
+    /// Handles one event. `None` when this event was already handled: a replay changes nothing.
+    pub async fn handle(&self, inbound: &Inbound) -> anyhow::Result<Option<Outbound>> {
+        let mut attempt = 1;
+        loop {
+            match self.handle_once(inbound).await {
+                Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
+                    tracing::debug!(error = %e, attempt, "retrying an event that raced another");
+                    attempt += 1;
+                }
+                result => {
+                    return result.with_context(|| format!("handling {} event {}", inbound.channel, inbound.event_id));
+                }
+            }
+        }
+    }
+
+    async fn handle_once(&self, inbound: &Inbound) -> anyhow::Result<Option<Outbound>> {
+        let (channel, address) = (inbound.channel.as_str(), inbound.address.as_str());
+        let mut tx = self.store.begin().await?;
+        let Some(revision) = tx.claim_event(channel, &inbound.event_id).await? else {
+            return Ok(None);
+        };
+        let units = self.units_at(revision).await?;
+        let row = match tx.lock_chat(channel, address).await? {
+            Some(row) => row,
+            None => tx.open_chat(channel, address).await?,
+        };
+        let chat = Chat { state: row.state, lang: row.lang, person: row.person.as_ref() };
+        let mut outcome = dialogue::step(&chat, &inbound.kind, &units);
+        let person = || row.person.as_ref().map(|p| p.id).context("effect needs a registered person");
+        let mut chat_gone = false;
+        for effect in &outcome.effects {
+            match effect {
+                Effect::Register => {
+                    tx.register(channel, address, outcome.lang).await?;
+                }
+                Effect::Decline => {
+                    tx.decline(channel, address).await?;
+                    chat_gone = true;
+                }
+                Effect::SetUnit(unit_id) => tx.set_unit(person()?, *unit_id).await?,
+                Effect::SetSubscribed(on) => tx.set_subscribed(person()?, *on).await?,
+                Effect::Erase => {
+                    tx.erase(person()?).await?;
+                    chat_gone = true;
+                }
+                Effect::RedeemInvite(code) => {
+                    let result = tx.redeem_invite(person()?, code).await?;
+                    outcome.replies.push(dialogue::joined(&units, result));
+                }
+                Effect::ShowMyData => {
+                    let data = tx.person_data(person()?).await?;
+                    outcome.replies.push(dialogue::my_data(&units, &data));
+                }
+                Effect::CreateInvite { role, unit_id } => {
+                    let grant = Grant { role: *role, unit_id: *unit_id };
+                    let expires = Utc::now() + chrono::Duration::days(CHAT_INVITE_DAYS);
+                    let code = tx.create_invite(&grant, 1, expires, &format!("person:{}", person()?)).await?;
+                    outcome.replies.push(dialogue::invite_created(&units, &code, &grant, local_date(expires)));
+                }
+            }
+        }
+        if !chat_gone {
+            tx.save_chat(channel, address, outcome.lang, &outcome.state).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(Outbound { lang: outcome.lang, replies: outcome.replies }))
+    }
+
+    /// The unit directory at `revision`, reloaded when an import has changed the units.
+    async fn units_at(&self, revision: i64) -> anyhow::Result<Arc<UnitDirectory>> {
+        {
+            let current = self.units.read().expect("unit lock poisoned");
+            if current.0 >= revision {
+                return Ok(current.1.clone());
+            }
+        }
+        let (revision, units) = self.store.units().await?;
+        let directory = Arc::new(UnitDirectory::new(units));
+        let mut current = self.units.write().expect("unit lock poisoned");
+        if current.0 < revision {
+            *current = (revision, directory);
+        }
+        Ok(current.1.clone())
+    }
+}

@@ -1,0 +1,154 @@
+//! Renders [`Msg`]s with Fluent. Vietnamese is the reference locale: every other locale must carry
+//! the same ids and variables (a test checks), and a missing translation falls back to Vietnamese.
+
+use chrono::NaiveDate;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+use crate::message::{Arg, Lang, Msg};
+
+/// Every Fluent file, per locale, built into the binary so it runs from anywhere.
+pub const SOURCES: [(Lang, &str, &str); 2] = [
+    (Lang::Vi, "core.ftl", include_str!("../locales/vi/core.ftl")),
+    (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
+];
+
+pub struct Localizer {
+    bundles: Vec<(Lang, FluentBundle<FluentResource>)>,
+}
+
+impl Localizer {
+    pub fn new() -> Localizer {
+        let bundles = Lang::ALL
+            .into_iter()
+            .map(|lang| {
+                let id: LanguageIdentifier = lang.code().parse().expect("language codes are valid");
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // Isolation marks show up as stray characters in chat apps.
+                bundle.set_use_isolating(false);
+                bundle.set_formatter(Some(match lang {
+                    Lang::Vi => |v, _| format_value(v, Lang::Vi),
+                    Lang::En => |v, _| format_value(v, Lang::En),
+                }));
+                for (_, name, text) in SOURCES.iter().filter(|(l, _, _)| *l == lang) {
+                    let resource = FluentResource::try_new(text.to_string())
+                        .unwrap_or_else(|(_, errors)| panic!("locales/{}/{name}: {errors:?}", lang.code()));
+                    bundle.add_resource(resource).unwrap_or_else(|e| panic!("locales/{}/{name}: {e:?}", lang.code()));
+                }
+                (lang, bundle)
+            })
+            .collect();
+        Localizer { bundles }
+    }
+
+    /// The text of `msg` in `lang`, falling back to Vietnamese, then to the bare id.
+    pub fn render(&self, msg: &Msg, lang: Lang) -> String {
+        [lang, Lang::Vi]
+            .into_iter()
+            .find_map(|l| self.try_render(msg, l))
+            .unwrap_or_else(|| {
+                tracing::error!(id = msg.id, "message id missing from every locale");
+                msg.id.to_owned()
+            })
+    }
+
+    fn try_render(&self, msg: &Msg, lang: Lang) -> Option<String> {
+        let bundle = &self.bundles.iter().find(|(l, _)| *l == lang)?.1;
+        let pattern = bundle.get_message(msg.id)?.value()?;
+        let mut args = FluentArgs::new();
+        for (name, arg) in &msg.args {
+            let value: FluentValue = match arg {
+                Arg::Text(s) => s.clone().into(),
+                Arg::Number(n) => (*n).into(),
+                Arg::Date(d) => format_date(*d, lang).into(),
+                Arg::Msg(m) => self.render(m, lang).into(),
+                Arg::List(ms) => ms.iter().map(|m| self.render(m, lang)).collect::<Vec<_>>().join(", ").into(),
+            };
+            args.set(*name, value);
+        }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id = msg.id, ?errors, "message rendered with errors");
+        }
+        Some(text.into_owned())
+    }
+}
+
+impl Default for Localizer {
+    fn default() -> Self {
+        Localizer::new()
+    }
+}
+
+fn format_value(value: &FluentValue, lang: Lang) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(format_number(n.value, lang)),
+        _ => None,
+    }
+}
+
+/// 3.162 and 12,5 in Vietnamese; 3,162 and 12.5 in English. Fluent's NUMBER() does not group digits.
+pub fn format_number(value: f64, lang: Lang) -> String {
+    let (group, decimal) = match lang {
+        Lang::Vi => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let rounded = (value.abs() * 100.0).round() as u64;
+    let (whole, cents) = (rounded / 100, rounded % 100);
+    let digits = whole.to_string();
+    let mut out = String::new();
+    if value < 0.0 && rounded > 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(d);
+    }
+    if cents > 0 {
+        out.push(decimal);
+        out.push_str(format!("{cents:02}").trim_end_matches('0'));
+    }
+    out
+}
+
+/// 15/4/2025 in Vietnamese, 15 Apr 2025 in English.
+pub fn format_date(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => date.format("%-d/%-m/%Y").to_string(),
+        Lang::En => date.format("%-d %b %Y").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_per_language() {
+        assert_eq!(format_number(3162.0, Lang::Vi), "3.162");
+        assert_eq!(format_number(3162.0, Lang::En), "3,162");
+        assert_eq!(format_number(12.5, Lang::Vi), "12,5");
+        assert_eq!(format_number(1_000_000.0, Lang::Vi), "1.000.000");
+        assert_eq!(format_number(761.0, Lang::En), "761");
+        assert_eq!(format_number(-0.25, Lang::En), "-0.25");
+    }
+
+    #[test]
+    fn dates_read_as_people_write_them() {
+        let d = NaiveDate::from_ymd_opt(2025, 4, 15).unwrap();
+        assert_eq!(format_date(d, Lang::Vi), "15/4/2025");
+        assert_eq!(format_date(d, Lang::En), "15 Apr 2025");
+    }
+
+    #[test]
+    fn numbers_inside_messages_use_the_locale() {
+        let l = Localizer::new();
+        let msg = Msg::new("text-too-long").number("max", 4096);
+        assert!(l.render(&msg, Lang::Vi).contains("4.096"), "{}", l.render(&msg, Lang::Vi));
+        assert!(l.render(&msg, Lang::En).contains("4,096"));
+    }
+}

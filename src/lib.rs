@@ -1,0 +1,12 @@
+//! danvan: one bot engine for grassroots outreach, many chat channels, all state in PostgreSQL.
+//! See ARCHITECTURE.md for the map.
+
+pub mod bench;
+pub mod channels;
+pub mod cli;
+pub mod domain;
+pub mod engine;
+pub mod i18n;
+pub mod message;
+pub mod seed;
+pub mod store;

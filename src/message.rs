@@ -1,0 +1,178 @@
+//! The two types every channel speaks: [`Inbound`] events in, [`Reply`] messages out.
+//! Replies carry Fluent message ids and arguments, never final text: the channel renders them in the
+//! reader's language with its own markup rules.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Longest text the engine reads; platforms allow 4096 characters, nothing we ask needs more.
+pub const MAX_TEXT_CHARS: usize = 4096;
+
+/// A language danvan speaks. Vietnamese is the reference and the fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+/// Something a person did in a chat, stripped of the platform's wrapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inbound {
+    /// Which channel account it came through: "shell", "telegram", …
+    pub channel: String,
+    /// The chat on that channel (a platform user or chat id, as text).
+    pub address: String,
+    /// The platform's id for this event; the same id twice is the same event.
+    pub event_id: String,
+    pub kind: InboundKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum InboundKind {
+    Text(String),
+    /// `/name args`; the name is lowercase and without any `@bot` suffix.
+    Command { name: String, args: String },
+    /// A button press with the payload the button carried.
+    Button(String),
+    Photo { file_id: String, caption: Option<String> },
+    Location { latitude: f64, longitude: f64 },
+}
+
+impl InboundKind {
+    /// Typed text, recognizing `/commands`.
+    pub fn typed(text: &str) -> InboundKind {
+        let trimmed = text.trim();
+        if let Some(rest) = trimmed.strip_prefix('/') {
+            let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let name = head.split('@').next().unwrap_or("").to_lowercase();
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return InboundKind::Command { name, args: args.trim().to_owned() };
+            }
+        }
+        InboundKind::Text(text.to_owned())
+    }
+}
+
+/// A localizable message: a Fluent id and its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Msg {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Number(i64),
+    Date(NaiveDate),
+    /// Another message, rendered in the same language first (a role's or language's name).
+    Msg(Box<Msg>),
+    /// Messages rendered and joined with commas.
+    List(Vec<Msg>),
+}
+
+impl Msg {
+    pub fn new(id: &'static str) -> Msg {
+        Msg { id, args: Vec::new() }
+    }
+
+    pub fn text(mut self, name: &'static str, value: impl Into<String>) -> Msg {
+        self.args.push((name, Arg::Text(value.into())));
+        self
+    }
+
+    pub fn number(mut self, name: &'static str, value: i64) -> Msg {
+        self.args.push((name, Arg::Number(value)));
+        self
+    }
+
+    pub fn date(mut self, name: &'static str, value: NaiveDate) -> Msg {
+        self.args.push((name, Arg::Date(value)));
+        self
+    }
+
+    pub fn msg(mut self, name: &'static str, value: Msg) -> Msg {
+        self.args.push((name, Arg::Msg(Box::new(value))));
+        self
+    }
+
+    pub fn list(mut self, name: &'static str, values: Vec<Msg>) -> Msg {
+        self.args.push((name, Arg::List(values)));
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    pub label: Msg,
+    /// Comes back as [`InboundKind::Button`] when pressed; at most 64 bytes.
+    pub payload: String,
+}
+
+impl Button {
+    pub fn new(label: Msg, payload: impl Into<String>) -> Button {
+        Button { label, payload: payload.into() }
+    }
+}
+
+/// One message to send back, with optional buttons laid out in rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub body: Msg,
+    pub buttons: Vec<Vec<Button>>,
+}
+
+impl Reply {
+    pub fn new(body: Msg) -> Reply {
+        Reply { body, buttons: Vec::new() }
+    }
+
+    pub fn row(mut self, buttons: Vec<Button>) -> Reply {
+        self.buttons.push(buttons);
+        self
+    }
+
+    pub fn rows(mut self, rows: impl IntoIterator<Item = Button>) -> Reply {
+        self.buttons.extend(rows.into_iter().map(|b| vec![b]));
+        self
+    }
+}
+
+/// Replies in the language they are to be read in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outbound {
+    pub lang: Lang,
+    pub replies: Vec<Reply>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_commands_lose_their_bot_suffix_and_keep_arguments() {
+        assert_eq!(
+            InboundKind::typed("/join@danvan_bot  AB12 "),
+            InboundKind::Command { name: "join".into(), args: "AB12".into() }
+        );
+        assert_eq!(InboundKind::typed("/Start"), InboundKind::Command { name: "start".into(), args: "".into() });
+        assert_eq!(InboundKind::typed("/ xã"), InboundKind::Text("/ xã".into()));
+        assert_eq!(InboundKind::typed("tien lu"), InboundKind::Text("tien lu".into()));
+    }
+}

@@ -1,0 +1,22 @@
+//! The demo seed: Hưng Yên province and its communes, from the official 2026 list built into the
+//! binary, loaded when the database has no units yet.
+
+use crate::domain::units::parse_unit_list;
+use crate::store::Store;
+
+pub const UNIT_LIST_2026: &str = include_str!("../data/vn-admin-units-2026-07.csv");
+/// Hưng Yên.
+pub const DEMO_PROVINCE: &str = "33";
+
+/// Loads the demo province if there are no units; returns how many units it added.
+pub async fn demo_if_empty(store: &Store) -> anyhow::Result<usize> {
+    if store.unit_count().await? > 0 {
+        return Ok(0);
+    }
+    let province: Vec<_> = parse_unit_list(UNIT_LIST_2026)?
+        .into_iter()
+        .filter(|u| u.code == DEMO_PROVINCE || u.parent_code.as_deref() == Some(DEMO_PROVINCE))
+        .collect();
+    let report = store.import_units(&province, "demo seed (Hưng Yên, 2026-07)", false).await?;
+    Ok(report.plan.added.len())
+}

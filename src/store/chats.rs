@@ -1,0 +1,239 @@
+//! Chats, people, roles and invitations: what the engine reads and writes while handling one event.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::types::Json;
+
+use super::Tx;
+use crate::domain::access::{Grant, Role};
+use crate::domain::dialogue::{CONSENT_VERSION, InviteRefused, Person, PersonData, State};
+use crate::domain::invite;
+use crate::message::Lang;
+
+/// A chat as locked for handling one event.
+#[derive(Debug)]
+pub struct ChatRow {
+    pub lang: Lang,
+    pub state: State,
+    pub person: Option<Person>,
+}
+
+type ChatQueryRow = (String, Json<State>, Option<i64>, Option<i64>, Option<bool>, Json<Vec<Grant>>);
+
+impl Tx {
+    /// Records that this event is being handled. Returns the unit revision when the event is new,
+    /// `None` when it was handled before (the revision rides along to save a round trip).
+    pub async fn claim_event(&mut self, channel: &str, event_id: &str) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO processed_events (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
+             RETURNING (SELECT revision FROM unit_revision)",
+        )
+        .bind(channel)
+        .bind(event_id)
+        .fetch_optional(&mut *self.inner)
+        .await?)
+    }
+
+    /// Locks the chat's row for this transaction, so events of one chat are handled one at a time.
+    pub async fn lock_chat(&mut self, channel: &str, address: &str) -> anyhow::Result<Option<ChatRow>> {
+        let row: Option<ChatQueryRow> = sqlx::query_as(
+            "SELECT c.language, c.state, c.person_id, p.unit_id, p.subscribed,
+                    COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
+                              FROM role_grants g WHERE g.person_id = c.person_id), '[]')
+             FROM chats c LEFT JOIN people p ON p.id = c.person_id
+             WHERE c.channel = $1 AND c.address = $2
+             FOR UPDATE OF c",
+        )
+        .bind(channel)
+        .bind(address)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(|(lang, Json(state), person_id, unit_id, subscribed, Json(grants))| ChatRow {
+            lang: Lang::from_code(&lang).unwrap_or_default(),
+            state,
+            person: person_id.map(|id| Person { id, unit_id, subscribed: subscribed.unwrap_or(true), grants }),
+        }))
+    }
+
+    /// Inserts a chat seen for the first time (or finds it, when another process just did).
+    pub async fn open_chat(&mut self, channel: &str, address: &str) -> anyhow::Result<ChatRow> {
+        sqlx::query(
+            "INSERT INTO chats (channel, address, language, state) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(Lang::default().code())
+        .bind(Json(State::New))
+        .execute(&mut *self.inner)
+        .await?;
+        self.lock_chat(channel, address).await?.ok_or_else(|| anyhow::anyhow!("chat vanished while opening it"))
+    }
+
+    pub async fn save_chat(&mut self, channel: &str, address: &str, lang: Lang, state: &State) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH chat AS (
+                 UPDATE chats SET language = $3, state = $4, updated_at = now()
+                 WHERE channel = $1 AND address = $2 RETURNING person_id)
+             UPDATE people SET language = $3 FROM chat WHERE people.id = chat.person_id AND people.language <> $3",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(lang.code())
+        .bind(Json(state))
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Consent given: the chat becomes a person's.
+    pub async fn register(&mut self, channel: &str, address: &str, lang: Lang) -> anyhow::Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "WITH person AS (
+                 INSERT INTO people (language, consent_version, consented_at) VALUES ($3, $4, now()) RETURNING id)
+             UPDATE chats SET person_id = person.id FROM person
+             WHERE channel = $1 AND address = $2 RETURNING person.id",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(lang.code())
+        .bind(CONSENT_VERSION)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        Ok(id)
+    }
+
+    /// Consent refused: the chat is forgotten; only an anonymous refusal remains.
+    pub async fn decline(&mut self, channel: &str, address: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH gone AS (DELETE FROM chats WHERE channel = $1 AND address = $2)
+             INSERT INTO consent_refusals (channel, consent_version) VALUES ($1, $3)",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(CONSENT_VERSION)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn set_unit(&mut self, person_id: i64, unit_id: i64) -> anyhow::Result<()> {
+        sqlx::query("UPDATE people SET unit_id = $2 WHERE id = $1")
+            .bind(person_id)
+            .bind(unit_id)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_subscribed(&mut self, person_id: i64, subscribed: bool) -> anyhow::Result<()> {
+        sqlx::query("UPDATE people SET subscribed = $2 WHERE id = $1")
+            .bind(person_id)
+            .bind(subscribed)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Erases the person: their row, chats and roles go; an anonymous erasure count remains.
+    pub async fn erase(&mut self, person_id: i64) -> anyhow::Result<()> {
+        sqlx::query("WITH gone AS (DELETE FROM people WHERE id = $1) INSERT INTO erasures DEFAULT VALUES")
+            .bind(person_id)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn person_data(&mut self, person_id: i64) -> anyhow::Result<PersonData> {
+        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels)): (
+            String,
+            Option<i64>,
+            String,
+            DateTime<Utc>,
+            bool,
+            DateTime<Utc>,
+            Json<Vec<Grant>>,
+            Json<Vec<(String, String)>>,
+        ) = sqlx::query_as(
+            "SELECT p.language, p.unit_id, p.consent_version, p.consented_at, p.subscribed, p.created_at,
+                    COALESCE((SELECT json_agg(json_build_object('role', role, 'unit_id', unit_id) ORDER BY granted_at)
+                              FROM role_grants WHERE person_id = p.id), '[]'),
+                    COALESCE((SELECT json_agg(json_build_array(channel, address) ORDER BY channel, address)
+                              FROM chats WHERE person_id = p.id), '[]')
+             FROM people p WHERE p.id = $1",
+        )
+        .bind(person_id)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        Ok(PersonData {
+            lang: Lang::from_code(&lang).unwrap_or_default(),
+            unit_id,
+            consent_version,
+            consented_at: local_date(consented_at),
+            subscribed,
+            created_at: local_date(created_at),
+            grants,
+            channels,
+        })
+    }
+
+    /// Stores a new invitation and returns its code (only its hash is kept).
+    pub async fn create_invite(
+        &mut self,
+        grant: &Grant,
+        uses: i32,
+        expires_at: DateTime<Utc>,
+        created_by: &str,
+    ) -> anyhow::Result<String> {
+        let code = invite::new_code();
+        sqlx::query(
+            "INSERT INTO invites (code_hash, role, unit_id, uses_left, expires_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(invite::code_hash(&code))
+        .bind(grant.role.as_str())
+        .bind(grant.unit_id)
+        .bind(uses)
+        .bind(expires_at)
+        .bind(created_by)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(code)
+    }
+
+    /// Uses one redemption of the code and grants its role.
+    pub async fn redeem_invite(&mut self, person_id: i64, code: &str) -> anyhow::Result<Result<Grant, InviteRefused>> {
+        let invite: Option<(i64, String, i64, i32, bool)> = sqlx::query_as(
+            "SELECT id, role, unit_id, uses_left, expires_at < now() FROM invites WHERE code_hash = $1 FOR UPDATE",
+        )
+        .bind(invite::code_hash(code))
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some((invite_id, role, unit_id, uses_left, expired)) = invite else {
+            return Ok(Err(InviteRefused::Unknown));
+        };
+        if expired {
+            return Ok(Err(InviteRefused::Expired));
+        }
+        if uses_left == 0 {
+            return Ok(Err(InviteRefused::UsedUp));
+        }
+        let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role} in invite {invite_id}"))?;
+        sqlx::query("UPDATE invites SET uses_left = uses_left - 1 WHERE id = $1")
+            .bind(invite_id)
+            .execute(&mut *self.inner)
+            .await?;
+        sqlx::query(
+            "INSERT INTO role_grants (person_id, role, unit_id, invite_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(person_id)
+        .bind(role.as_str())
+        .bind(unit_id)
+        .bind(invite_id)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(Ok(Grant { role, unit_id }))
+    }
+}
+
+/// The calendar date in Vietnam of a stored instant.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive()
+}

@@ -1,0 +1,230 @@
+//! A private PostgreSQL cluster, so danvan and its tests run with nothing set up: found on PATH or
+//! under /usr/lib/postgresql/*/bin, kept in a data directory, reached only by a Unix socket (no port
+//! to clash with), run as an unprivileged user when we are root (initdb and postgres refuse root),
+//! and stopped when the process that started it exits.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, postgres) not found on PATH or under \
+/usr/lib/postgresql/*/bin: install them (Debian/Ubuntu: apt-get install postgresql; Fedora: dnf install \
+postgresql-server; macOS: brew install postgresql) or set DATABASE_URL to an existing database";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("{INSTALL_HINT}")]
+    NoBinaries,
+    #[error(
+        "running as root, but there is no unprivileged `postgres` user to run the private cluster \
+         (install the postgresql package, run danvan as a normal user, or set DATABASE_URL)"
+    )]
+    NoUnprivilegedUser,
+    #[error("the socket path {0} is too long for a Unix socket; choose a shorter data directory")]
+    SocketPathTooLong(PathBuf),
+    #[error("{what} failed; see {log}:\n{tail}")]
+    Failed { what: &'static str, log: PathBuf, tail: String },
+    #[error("private cluster in {dir}: {source}")]
+    Io { dir: PathBuf, source: std::io::Error },
+}
+
+/// A running private cluster.
+#[derive(Debug, Clone)]
+pub struct PrivateCluster {
+    dir: PathBuf,
+    socket_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterOptions {
+    /// Off for throwaway test clusters: faster, and nothing to keep after a crash.
+    pub durable: bool,
+}
+
+impl PrivateCluster {
+    /// Starts (creating if needed) the cluster in `dir`, or joins one already running there.
+    pub fn start(dir: &Path, options: ClusterOptions) -> Result<PrivateCluster, ClusterError> {
+        let bin = find_binaries().ok_or(ClusterError::NoBinaries)?;
+        let io = |source| ClusterError::Io { dir: dir.to_owned(), source };
+        fs::create_dir_all(dir).map_err(io)?;
+        let dir = dir.canonicalize().map_err(io)?;
+        let cluster = PrivateCluster { socket_dir: dir.join("run"), dir: dir.clone() };
+        let socket = cluster.socket_dir.join(".s.PGSQL.5432");
+        if socket.as_os_str().len() >= 100 {
+            return Err(ClusterError::SocketPathTooLong(socket));
+        }
+        let owner = unprivileged_owner()?;
+        fs::create_dir_all(&cluster.socket_dir).map_err(io)?;
+        if let Some((uid, gid)) = owner {
+            for path in [&dir, &cluster.socket_dir] {
+                std::os::unix::fs::chown(path, Some(uid), Some(gid)).map_err(io)?;
+            }
+            // The unprivileged user must be able to reach the directory; say so instead of failing later.
+            for ancestor in dir.ancestors().skip(1) {
+                let mode = fs::metadata(ancestor).map_err(io)?.permissions().mode();
+                if mode & 0o001 == 0 {
+                    return Err(io(std::io::Error::other(format!(
+                        "{} is not searchable by the postgres user; set DANVAN_DATA_DIR to a directory elsewhere",
+                        ancestor.display()
+                    ))));
+                }
+            }
+        }
+        let data = dir.join("pgdata");
+        if !data.join("PG_VERSION").exists() {
+            let log = dir.join("initdb.log");
+            let mut initdb = Command::new(bin.join("initdb"));
+            initdb.args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "-D"]).arg(&data);
+            if !options.durable {
+                initdb.arg("--no-sync");
+            }
+            let status = as_owner(&mut initdb, owner).stdout(log_file(&log)?).stderr(log_file(&log)?).status();
+            if !status.map_err(io)?.success() {
+                return Err(failed("initdb", &log));
+            }
+        }
+        if !socket.exists() || !server_answers(&socket) {
+            cluster.spawn_server(&bin, &data, owner, options)?;
+        }
+        Ok(cluster)
+    }
+
+    /// A connection URL for `database` on this cluster, through its socket.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@localhost/{database}?host={}", self.socket_dir.display())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn spawn_server(
+        &self,
+        bin: &Path,
+        data: &Path,
+        owner: Option<(u32, u32)>,
+        options: ClusterOptions,
+    ) -> Result<(), ClusterError> {
+        let log = self.dir.join("postgres.log");
+        let mut postgres = Command::new(bin.join("postgres"));
+        postgres
+            .arg("-D")
+            .arg(data)
+            .arg("-k")
+            .arg(&self.socket_dir)
+            .args(["-c", "listen_addresses=", "-c", "max_connections=300", "-c", "shared_buffers=128MB"]);
+        if !options.durable {
+            postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+        as_owner(&mut postgres, owner).stdin(Stdio::null()).stdout(log_file(&log)?).stderr(log_file(&log)?);
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            postgres.pre_exec(move || {
+                // After the uid change (which would clear it): when we exit, the server shuts down fast.
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 || libc::getppid() != parent {
+                    return Err(std::io::Error::other("parent gone"));
+                }
+                Ok(())
+            });
+        }
+        // The death signal fires when the forking *thread* ends, so fork from one that lives as long as
+        // the process.
+        let (sent, received) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("danvan-postgres".into())
+            .spawn(move || {
+                let child = postgres.spawn();
+                let spawned = child.as_ref().map(|_| ()).map_err(|e| e.to_string());
+                let _ = sent.send(spawned);
+                if let Ok(mut child) = child {
+                    let _ = child.wait();
+                }
+            })
+            .map_err(|source| ClusterError::Io { dir: self.dir.clone(), source })?;
+        received
+            .recv()
+            .unwrap_or_else(|_| Err("server thread died".into()))
+            .map_err(|e| ClusterError::Io { dir: self.dir.clone(), source: std::io::Error::other(e) })?;
+        let socket = self.socket_dir.join(".s.PGSQL.5432");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if socket.exists() && server_answers(&socket) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(failed("starting postgres", &log))
+    }
+}
+
+/// The directory holding initdb and postgres.
+pub fn find_binaries() -> Option<PathBuf> {
+    let has_all = |dir: &Path| ["initdb", "postgres"].iter().all(|b| dir.join(b).is_file());
+    let on_path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .find(|d| has_all(d));
+    on_path.or_else(|| {
+        let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+            .filter(|(_, bin)| has_all(bin))
+            .collect();
+        versions.sort();
+        versions.pop().map(|(_, bin)| bin)
+    })
+}
+
+/// A client-side binary (pgbench, psql) from the same installation as the server.
+pub fn find_tool(name: &str) -> Option<PathBuf> {
+    let bin = find_binaries()?.join(name);
+    let beside = bin.canonicalize().ok().and_then(|real| real.parent().map(|d| d.join(name)));
+    [Some(bin), beside].into_iter().flatten().find(|p| p.is_file())
+}
+
+/// When root, the uid/gid of the `postgres` system user that will own and run the cluster.
+fn unprivileged_owner() -> Result<Option<(u32, u32)>, ClusterError> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(None);
+    }
+    let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 3 && f[0] == "postgres")
+        .and_then(|f| Some((f[2].parse().ok()?, f[3].parse().ok()?)))
+        .map(Some)
+        .ok_or(ClusterError::NoUnprivilegedUser)
+}
+
+fn as_owner(command: &mut Command, owner: Option<(u32, u32)>) -> &mut Command {
+    if let Some((uid, gid)) = owner {
+        command.uid(uid).gid(gid).env("HOME", "/tmp");
+    }
+    command
+}
+
+fn server_answers(socket: &Path) -> bool {
+    std::os::unix::net::UnixStream::connect(socket).is_ok()
+}
+
+fn log_file(path: &Path) -> Result<fs::File, ClusterError> {
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|source| ClusterError::Io { dir: path.to_owned(), source })
+}
+
+fn failed(what: &'static str, log: &Path) -> ClusterError {
+    let text = fs::read_to_string(log).unwrap_or_default();
+    let tail: Vec<&str> = text.lines().rev().take(8).collect();
+    ClusterError::Failed { what, log: log.to_owned(), tail: tail.into_iter().rev().collect::<Vec<_>>().join("\n") }
+}

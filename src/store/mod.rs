@@ -1,0 +1,124 @@
+//! The storage layer: the only code that writes SQL. Domain types go in and out; no sqlx type
+//! leaks past this module's public functions except the transaction handle [`Tx`].
+
+pub mod chats;
+pub mod cluster;
+pub mod provision;
+pub mod units;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+pub use chats::ChatRow;
+pub use cluster::{ClusterOptions, PrivateCluster};
+
+/// The migrations in `migrations/`, built into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// Where the database is.
+#[derive(Clone)]
+pub enum DatabaseSource {
+    Url(String),
+    /// A private cluster in this directory, started on demand.
+    Private(PathBuf),
+}
+
+impl std::fmt::Debug for DatabaseSource {
+    // The URL may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseSource::Url(url) => match url.parse::<PgConnectOptions>() {
+                Ok(o) => write!(f, "postgres database {:?} on {}", o.get_database().unwrap_or("?"), o.get_host()),
+                Err(_) => f.write_str("postgres database (unparsable URL)"),
+            },
+            DatabaseSource::Private(dir) => write!(f, "private cluster in {}", dir.display()),
+        }
+    }
+}
+
+/// Handle to the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: PgPool,
+}
+
+/// One transaction; every write that belongs together goes through one of these.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Postgres>,
+}
+
+impl Store {
+    /// Opens the database (starting the private cluster if that is the source) and migrates it.
+    pub async fn open(source: &DatabaseSource, max_connections: u32) -> anyhow::Result<Store> {
+        let url = match source {
+            DatabaseSource::Url(url) => url.clone(),
+            DatabaseSource::Private(dir) => {
+                let dir = dir.clone();
+                let cluster = tokio::task::spawn_blocking(move || PrivateCluster::start(&dir, ClusterOptions { durable: true }))
+                    .await??;
+                provision::ensure_database(&cluster.url("postgres"), "danvan").await?;
+                cluster.url("danvan")
+            }
+        };
+        let store = Store::connect(&url, max_connections).await?;
+        MIGRATOR.run(&store.pool).await.context("running migrations")?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
+        let options: PgConnectOptions = url.parse().context("parsing the database URL")?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(std::time::Duration::from_secs(30))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("connecting to {:?}", DatabaseSource::Url(url.to_owned())))?;
+        Ok(Store { pool })
+    }
+
+    pub async fn begin(&self) -> anyhow::Result<Tx> {
+        Ok(Tx { inner: self.pool.begin().await? })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Rows in each table that holds personal data, for checks that erasure leaves nothing behind.
+    pub async fn personal_data_counts(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        let mut counts = Vec::new();
+        for table in ["people", "chats", "role_grants"] {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.pool).await?;
+            counts.push((table.to_owned(), n));
+        }
+        Ok(counts)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> anyhow::Result<()> {
+        Ok(self.inner.commit().await?)
+    }
+}
+
+/// Whether an error is worth retrying the whole transaction for (a race with another process).
+pub fn is_transient(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .and_then(|e| e.as_database_error())
+            .and_then(|e| e.code())
+            .is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "23505"))
+    })
+}
+
+impl Store {
+    /// People who have chosen a commune or ward.
+    pub async fn registered_in_places(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM people WHERE unit_id IS NOT NULL").fetch_one(&self.pool).await?)
+    }
+}
