@@ -5,6 +5,7 @@
 
 greeting = Hello! This is the outreach channel of { -controller }: get notices, answer surveys and send your views right in your chat app.
     Which language would you like?
+language-ask = Which language would you like?
 language-vi = Tiếng Việt
 language-en = English
 start-hint = Send /start to begin.

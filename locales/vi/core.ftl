@@ -5,6 +5,7 @@
 
 greeting = Xin chào! Đây là kênh dân vận của { -controller }: nhận thông báo, trả lời khảo sát và gửi ý kiến ngay trong ứng dụng chat.
     Bạn muốn dùng ngôn ngữ nào?
+language-ask = Bạn muốn dùng ngôn ngữ nào?
 language-vi = Tiếng Việt
 language-en = English
 start-hint = Gửi /start để bắt đầu.

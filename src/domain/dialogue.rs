@@ -120,6 +120,13 @@ impl Turn<'_> {
                 }
                 None => self.unexpected(input),
             },
+            (State::ConfirmUnit { code }, _) if yes_or_no(input, "unit").is_some() => {
+                if yes_or_no(input, "unit") == Some(true) {
+                    self.unit_chosen(code)
+                } else {
+                    self.ask_unit()
+                }
+            }
             (State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. }, InboundKind::Text(text)) => {
                 self.search_unit(text)
             }
@@ -127,11 +134,6 @@ impl Turn<'_> {
                 Some("retry") => self.ask_unit(),
                 Some(code) if codes.iter().any(|c| c == code) => self.unit_chosen(code),
                 _ => self.unexpected(input),
-            },
-            (State::ConfirmUnit { code }, _) => match yes_or_no(input, "unit") {
-                Some(true) => self.unit_chosen(code),
-                Some(false) => self.ask_unit(),
-                None => self.unexpected(input),
             },
             (State::ConfirmForget, _) => match yes_or_no(input, "forget") {
                 Some(true) => {
@@ -145,7 +147,7 @@ impl Turn<'_> {
                 }
                 None => self.unexpected(input),
             },
-            (State::Idle, InboundKind::Text(_)) => self.say(Msg::new("unknown-text")),
+            (State::Idle, InboundKind::Text(_)) => self.menu(Msg::new("unknown-text")),
             _ => self.unexpected(input),
         }
     }
@@ -307,7 +309,7 @@ impl Turn<'_> {
     fn prompt(&mut self) {
         let reply = match &self.out.state {
             State::New => Reply::new(Msg::new("start-hint")),
-            State::ChooseLanguage => Reply::new(Msg::new("greeting")).row(vec![
+            State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() { "language-ask" } else { "greeting" })).row(vec![
                 Button::new(Msg::new("language-vi"), "lang:vi"),
                 Button::new(Msg::new("language-en"), "lang:en"),
             ]),

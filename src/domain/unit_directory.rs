@@ -30,6 +30,8 @@ struct Place {
     folded: String,
     compact: Vec<char>,
     toned: String,
+    /// Folded division type: "xa", "phuong", …
+    kind: String,
     province: usize,
 }
 
@@ -66,6 +68,7 @@ impl UnitDirectory {
                     compact: name.chars().filter(|c| *c != ' ').collect(),
                     toned: strip_type_toned(&tone_key(&directory.units[i].name)),
                     folded: name,
+                    kind: fold(&directory.units[i].division_type),
                     province: directory.root_of(i),
                 }
             })
@@ -161,34 +164,29 @@ impl UnitDirectory {
         let compact: Vec<char> = folded.chars().filter(|c| *c != ' ').collect();
         let in_scope = |p: &Place| province.is_none_or(|prov| p.province == prov);
 
+        let typed_kind = type_word(&fold(&query));
         let mut scored: Vec<(usize, f64)> = Vec::new();
         let mut seen = vec![false; self.places.len()];
         // Exact and word-prefix matches are found by scanning: a few thousand short string compares.
+        // Among exact matches, those whose tones or type ("phường") differ from what was typed step back.
+        let mut exact: Vec<(usize, u8)> = Vec::new();
         for (i, place) in self.places.iter().enumerate() {
             if !in_scope(place) {
                 continue;
             }
-            let score = if place.folded == folded {
-                match &toned {
-                    Some(t) if *t != place.toned => 0.97,
-                    _ => 1.0,
-                }
+            if place.folded == folded {
+                let tone_differs = toned.as_ref().is_some_and(|t| *t != place.toned);
+                let kind_differs = typed_kind.is_some_and(|k| k != place.kind);
+                exact.push((i, tone_differs as u8 + kind_differs as u8));
             } else if place.folded.starts_with(&folded) && place.folded[folded.len()..].starts_with(' ') {
-                0.9
+                scored.push((i, 0.9));
             } else {
                 continue;
-            };
-            seen[i] = true;
-            scored.push((i, score));
-        }
-        // When the query's diacritics single out exact names, the folded-only namesakes step back.
-        if scored.iter().any(|(_, s)| *s == 1.0) && toned.is_some() {
-            scored.retain(|(_, s)| *s == 1.0 || *s < 0.97);
-        } else {
-            for s in scored.iter_mut().filter(|(_, s)| *s == 0.97) {
-                s.1 = 1.0;
             }
+            seen[i] = true;
         }
+        let best_tier = exact.iter().map(|(_, tier)| *tier).min();
+        scored.extend(exact.iter().filter(|(_, tier)| Some(*tier) == best_tier).map(|(i, _)| (*i, 1.0)));
         // Typos: candidates share trigrams with the query, then edit distance decides.
         let mut shared = vec![0u16; self.places.len()];
         for t in trigrams_of(&compact) {
@@ -198,7 +196,7 @@ impl UnitDirectory {
         }
         let mut candidates: Vec<usize> = (0..self.places.len()).filter(|&p| shared[p] > 0 && !seen[p]).collect();
         candidates.sort_by_key(|&p| std::cmp::Reverse(shared[p]));
-        candidates.truncate(64);
+        candidates.truncate(256);
         for p in candidates {
             let place = &self.places[p];
             if in_scope(place) {
@@ -246,6 +244,19 @@ fn strip_type(folded: &str) -> &str {
         }
     }
     folded
+}
+
+/// The unit type a query starts with, as a folded division type ("p." → "phuong").
+fn type_word(folded: &str) -> Option<&'static str> {
+    let first = folded.split(' ').next()?;
+    let second = folded.split(' ').nth(1);
+    match (first, second) {
+        ("xa" | "x", Some(_)) => Some("xa"),
+        ("phuong" | "p", Some(_)) => Some("phuong"),
+        ("tt", Some(_)) | ("thi", Some("tran")) => Some("thi tran"),
+        ("dac", Some("khu")) => Some("dac khu"),
+        _ => None,
+    }
 }
 
 fn strip_trailing_type(folded: &str) -> &str {

@@ -1,0 +1,158 @@
+//! Test support: a fresh, migrated database per test on a real PostgreSQL server — the one in
+//! DATABASE_URL, or else a private cluster this test process starts (and that stops when it exits).
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use danvan::domain::dialogue::State;
+use danvan::engine::Engine;
+use danvan::message::{Inbound, InboundKind, Outbound, Reply};
+use danvan::store::{ClusterOptions, PrivateCluster, Store, provision};
+
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+}
+
+/// The URL of a database on the test server that we may create databases from.
+fn server_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            let base = std::env::temp_dir();
+            remove_clusters_of_dead_processes(&base);
+            let dir = base.join(format!("danvan-test-{}", std::process::id()));
+            let cluster = PrivateCluster::start(&dir, ClusterOptions { durable: false })
+                .unwrap_or_else(|e| panic!("cannot start a test PostgreSQL cluster: {e}"));
+            cluster.url("postgres")
+        }
+    })
+}
+
+fn remove_clusters_of_dead_processes(base: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(base) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix("danvan-test-").and_then(|p| p.parse::<u32>().ok())
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+pub async fn test_db() -> TestDb {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let server = server_url();
+    let name = format!("danvan_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    provision::create_migrated_database(server, &name).await.expect("creating the test database");
+    let url = provision::with_database(server, &name).unwrap();
+    let store = Store::connect(&url, 8).await.expect("connecting to the test database");
+    TestDb { store, url }
+}
+
+/// A fresh database with the demo units (Hưng Yên) and an engine on it.
+pub async fn demo_engine() -> (TestDb, Engine) {
+    let db = test_db().await;
+    danvan::seed::demo_if_empty(&db.store).await.unwrap();
+    let engine = Engine::new(db.store.clone()).await.unwrap();
+    (db, engine)
+}
+
+/// A fresh database with all 3,321 communes of the 2026 list.
+pub async fn national_engine() -> (TestDb, Engine) {
+    let db = test_db().await;
+    let units = danvan::domain::units::parse_unit_list(danvan::seed::UNIT_LIST_2026).unwrap();
+    db.store.import_units(&units, "2026-07", false).await.unwrap();
+    let engine = Engine::new(db.store.clone()).await.unwrap();
+    (db, engine)
+}
+
+/// One person chatting with the engine, as a channel would deliver their events.
+pub struct Person<'a> {
+    pub engine: &'a Engine,
+    pub address: String,
+    events: u32,
+    pub last: Option<Outbound>,
+}
+
+impl<'a> Person<'a> {
+    pub fn new(engine: &'a Engine, address: &str) -> Person<'a> {
+        Person { engine, address: address.into(), events: 0, last: None }
+    }
+
+    pub async fn send(&mut self, text: &str) -> Outbound {
+        self.event(InboundKind::typed(text)).await
+    }
+
+    pub async fn press(&mut self, payload: &str) -> Outbound {
+        self.event(InboundKind::Button(payload.into())).await
+    }
+
+    /// Presses the button of the last replies whose label reads `label`.
+    pub async fn tap(&mut self, label: &str) -> Outbound {
+        let last = self.last.clone().expect("nothing to tap yet");
+        let payload = last
+            .replies
+            .iter()
+            .flat_map(|r| r.buttons.iter().flatten())
+            .find(|b| self.engine.localizer().render(&b.label, last.lang) == label)
+            .unwrap_or_else(|| panic!("no button {label:?} in {}", render(self.engine, &last)))
+            .payload
+            .clone();
+        self.press(&payload).await
+    }
+
+    pub async fn event(&mut self, kind: InboundKind) -> Outbound {
+        self.events += 1;
+        let inbound = self.inbound(kind, &format!("{}-{}", self.address, self.events));
+        let out = self.engine.handle(&inbound).await.unwrap().expect("a new event is handled");
+        self.last = Some(out.clone());
+        out
+    }
+
+    pub fn inbound(&self, kind: InboundKind, event_id: &str) -> Inbound {
+        Inbound { channel: "test".into(), address: self.address.clone(), event_id: event_id.into(), kind }
+    }
+
+    /// Signs up in Vietnamese, typing `place` and confirming the single match.
+    pub async fn sign_up(&mut self, place: &str) {
+        self.send("/start").await;
+        self.press("lang:vi").await;
+        self.press("consent:yes").await;
+        let found = self.send(place).await;
+        assert_eq!(ids(&found), ["unit-confirm"], "{place:?} should find one place");
+        let done = self.press("unit:yes").await;
+        assert_eq!(ids(&done), ["signup-done"]);
+    }
+}
+
+/// The message ids of the replies, in order.
+pub fn ids(out: &Outbound) -> Vec<&'static str> {
+    out.replies.iter().map(|r| r.body.id).collect()
+}
+
+/// All the replies' text and buttons as a person would read them.
+pub fn render(engine: &Engine, out: &Outbound) -> String {
+    let l = engine.localizer();
+    out.replies
+        .iter()
+        .map(|r: &Reply| {
+            let buttons: Vec<String> = r.buttons.iter().flatten().map(|b| format!("[{}]", l.render(&b.label, out.lang))).collect();
+            format!("{} {}", l.render(&r.body, out.lang), buttons.join(" "))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Button labels of the replies, rendered.
+pub fn button_labels(engine: &Engine, out: &Outbound) -> Vec<String> {
+    out.replies.iter().flat_map(|r| r.buttons.iter().flatten()).map(|b| engine.localizer().render(&b.label, out.lang)).collect()
+}
+
+pub fn default_state() -> State {
+    State::default()
+}
