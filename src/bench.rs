@@ -28,27 +28,55 @@ pub enum BenchCommand {
 }
 
 /// What each resident sends, in order. Every resident is mid-conversation until the last round.
-const SCRIPT: [&str; 8] = ["/start", "#lang:vi", "#consent:yes", "tien lu hung yen", "#unit:yes", "/mydata", "xin chao", "/help"];
+const SCRIPT: [&str; 8] = [
+    "/start",
+    "#lang:vi",
+    "#consent:yes",
+    "tien lu hung yen",
+    "#unit:yes",
+    "/mydata",
+    "xin chao",
+    "/help",
+];
 
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
-    let BenchCommand::Engine { residents, concurrency, pgbench_seconds } = command;
+    let BenchCommand::Engine {
+        residents,
+        concurrency,
+        pgbench_seconds,
+    } = command;
     let server_url = match source {
         DatabaseSource::Url(url) => url.clone(),
         DatabaseSource::Private(dir) => {
             let dir = dir.clone();
-            let cluster =
-                tokio::task::spawn_blocking(move || PrivateCluster::start(&dir, ClusterOptions { durable: true })).await??;
+            let cluster = tokio::task::spawn_blocking(move || {
+                PrivateCluster::start(&dir, ClusterOptions { durable: true })
+            })
+            .await??;
             cluster.url("postgres")
         }
     };
     let bench_url = provision::with_database(&server_url, "danvan_bench")?;
     provision::drop_database(&server_url, "danvan_bench").await?;
     provision::ensure_database(&server_url, "danvan_bench").await?;
-    let store = Store::open(&DatabaseSource::Url(bench_url.clone()), concurrency as u32 + 2).await?;
-    store.import_units(&parse_unit_list(crate::seed::UNIT_LIST_2026)?, "bench", false).await?;
+    let store = Store::open(
+        &DatabaseSource::Url(bench_url.clone()),
+        concurrency as u32 + 2,
+    )
+    .await?;
+    store
+        .import_units(
+            &parse_unit_list(crate::seed::UNIT_LIST_2026)?,
+            "bench",
+            false,
+        )
+        .await?;
     let engine = Arc::new(Engine::new(store).await?);
 
-    println!("engine: {residents} residents × {} messages, {concurrency} at a time", SCRIPT.len());
+    println!(
+        "engine: {residents} residents × {} messages, {concurrency} at a time",
+        SCRIPT.len()
+    );
     let started = Instant::now();
     let mut latencies: Vec<Duration> = Vec::with_capacity(residents * SCRIPT.len());
     for (round, line) in SCRIPT.iter().enumerate() {
@@ -71,7 +99,10 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
                     let sent = Instant::now();
                     let outbound = engine.handle(&inbound).await?;
                     times.push(sent.elapsed());
-                    anyhow::ensure!(outbound.is_some_and(|o| !o.replies.is_empty()), "no reply to {inbound:?}");
+                    anyhow::ensure!(
+                        outbound.is_some_and(|o| !o.replies.is_empty()),
+                        "no reply to {inbound:?}"
+                    );
                 }
                 anyhow::Ok(times)
             });
@@ -82,19 +113,35 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
     }
     let elapsed = started.elapsed();
     let registered: i64 = engine.store().registered_in_places().await?;
-    anyhow::ensure!(registered == residents as i64, "only {registered} of {residents} residents finished sign-up");
+    anyhow::ensure!(
+        registered == residents as i64,
+        "only {registered} of {residents} residents finished sign-up"
+    );
     latencies.sort();
     let rate = latencies.len() as f64 / elapsed.as_secs_f64();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    println!("  messages:      {} in {:.1} s", latencies.len(), elapsed.as_secs_f64());
+    println!(
+        "  messages:      {} in {:.1} s",
+        latencies.len(),
+        elapsed.as_secs_f64()
+    );
     println!("  messages/s:    {rate:.0}");
-    println!("  latency:       p50 {:.2} ms, p99 {:.2} ms", ms(pct(0.50)), ms(pct(0.99)));
+    println!(
+        "  latency:       p50 {:.2} ms, p99 {:.2} ms",
+        ms(pct(0.50)),
+        ms(pct(0.99))
+    );
     println!("  peak RSS:      {:.1} MB", peak_rss_kb()? as f64 / 1024.0);
     engine.store().close().await;
 
     let tps = pgbench(&server_url, concurrency, pgbench_seconds)?;
-    println!("pgbench -N, {concurrency} clients, {pgbench_seconds} s on the same server: {tps:.0} TPS");
-    println!("engine messages/s ÷ pgbench TPS = {:.2} (target ≥ 0.5)", rate / tps);
+    println!(
+        "pgbench -N, {concurrency} clients, {pgbench_seconds} s on the same server: {tps:.0} TPS"
+    );
+    println!(
+        "engine messages/s ÷ pgbench TPS = {:.2} (target ≥ 0.5)",
+        rate / tps
+    );
     Ok(())
 }
 
@@ -114,18 +161,41 @@ fn peak_rss_kb() -> anyhow::Result<u64> {
 
 /// Runs pgbench's simple-update (-N) workload on its own database of the same server.
 fn pgbench(server_url: &str, clients: usize, seconds: u32) -> anyhow::Result<f64> {
-    let pgbench = cluster::find_tool("pgbench").context("pgbench not found beside the PostgreSQL server binaries")?;
+    let pgbench = cluster::find_tool("pgbench")
+        .context("pgbench not found beside the PostgreSQL server binaries")?;
     let url = provision::with_database(server_url, "danvan_pgbench")?;
     let runtime = tokio::runtime::Handle::current();
-    tokio::task::block_in_place(|| runtime.block_on(provision::ensure_database(server_url, "danvan_pgbench")))?;
-    let init = std::process::Command::new(&pgbench).args(["-i", "-q", "-s", "10"]).arg(&url).output()?;
-    anyhow::ensure!(init.status.success(), "pgbench -i failed: {}", String::from_utf8_lossy(&init.stderr));
+    tokio::task::block_in_place(|| {
+        runtime.block_on(provision::ensure_database(server_url, "danvan_pgbench"))
+    })?;
+    let init = std::process::Command::new(&pgbench)
+        .args(["-i", "-q", "-s", "10"])
+        .arg(&url)
+        .output()?;
+    anyhow::ensure!(
+        init.status.success(),
+        "pgbench -i failed: {}",
+        String::from_utf8_lossy(&init.stderr)
+    );
     let run = std::process::Command::new(&pgbench)
-        .args(["-N", "-n", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string()])
+        .args([
+            "-N",
+            "-n",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+        ])
         .arg(&url)
         .output()?;
     let out = String::from_utf8_lossy(&run.stdout);
-    anyhow::ensure!(run.status.success(), "pgbench failed: {}", String::from_utf8_lossy(&run.stderr));
+    anyhow::ensure!(
+        run.status.success(),
+        "pgbench failed: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     out.lines()
         .find_map(|l| l.strip_prefix("tps = "))
         .and_then(|l| l.split_whitespace().next()?.parse().ok())

@@ -12,13 +12,22 @@ use crate::engine::Engine;
 use crate::store::{DatabaseSource, Store};
 
 #[derive(Parser)]
-#[command(name = "danvan", version, about = "Chatbot service for grassroots outreach (dân vận)")]
+#[command(
+    name = "danvan",
+    version,
+    about = "Chatbot service for grassroots outreach (dân vận)"
+)]
 pub struct Cli {
     /// PostgreSQL database to use. Without it, danvan runs a private cluster in --data-dir.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// Where the private cluster lives when no DATABASE_URL is given.
-    #[arg(long, env = "DANVAN_DATA_DIR", global = true, default_value = ".danvan")]
+    #[arg(
+        long,
+        env = "DANVAN_DATA_DIR",
+        global = true,
+        default_value = ".danvan"
+    )]
     pub data_dir: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -109,25 +118,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Store::open(&source, 1).await?;
             println!("schema up to date ({source:?})");
         }
-        Command::Units { command: UnitsCommand::Import { file, retire_missing } } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let records = parse_unit_list(&text).with_context(|| format!("reading {}", file.display()))?;
+        Command::Units {
+            command:
+                UnitsCommand::Import {
+                    file,
+                    retire_missing,
+                },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let records =
+                parse_unit_list(&text).with_context(|| format!("reading {}", file.display()))?;
             let store = Store::open(&source, 2).await?;
-            let report = store.import_units(&records, &file.display().to_string(), retire_missing).await?;
+            let report = store
+                .import_units(&records, &file.display().to_string(), retire_missing)
+                .await?;
             print!("{}", describe_import(&report));
         }
-        Command::Invite { command: InviteCommand::Create { role, unit, uses, expires } } => {
+        Command::Invite {
+            command:
+                InviteCommand::Create {
+                    role,
+                    unit,
+                    uses,
+                    expires,
+                },
+        } => {
             let store = Store::open(&source, 2).await?;
             let engine = Engine::new(store.clone()).await?;
             let units = engine.units();
-            let target = units.by_code(&unit).with_context(|| format!("no unit with code {unit}"))?;
+            let target = units
+                .by_code(&unit)
+                .with_context(|| format!("no unit with code {unit}"))?;
             let role = match role {
                 RoleArg::Cadre => Role::Cadre,
                 RoleArg::Admin => Role::Admin,
             };
             let expires_at = parse_expiry(&expires, Utc::now())?;
             let mut tx = store.begin().await?;
-            let code = tx.create_invite(&Grant { role, unit_id: target.id }, uses as i32, expires_at, "cli").await?;
+            let code = tx
+                .create_invite(
+                    &Grant {
+                        role,
+                        unit_id: target.id,
+                    },
+                    uses as i32,
+                    expires_at,
+                    "cli",
+                )
+                .await?;
             tx.commit().await?;
             println!("{code}");
             eprintln!(
@@ -150,10 +189,17 @@ fn describe_import(report: &crate::store::units::ImportReport) -> String {
         plan.added.len(),
         plan.changed.len(),
         plan.missing.len(),
-        if report.retired_missing { "retired" } else { "kept; --retire-missing retires them" }
+        if report.retired_missing {
+            "retired"
+        } else {
+            "kept; --retire-missing retires them"
+        }
     );
     for change in &plan.changed {
-        out.push_str(&format!("  {} {}: {:?} → {:?}\n", change.code, change.field, change.old, change.new));
+        out.push_str(&format!(
+            "  {} {}: {:?} → {:?}\n",
+            change.code, change.field, change.old, change.new
+        ));
     }
     for code in &plan.missing {
         out.push_str(&format!("  {code}: not in the file\n"));
@@ -164,12 +210,18 @@ fn describe_import(report: &crate::store::units::ImportReport) -> String {
 /// "7d" from now, or the end of a day in Vietnam time.
 fn parse_expiry(text: &str, now: chrono::DateTime<Utc>) -> anyhow::Result<chrono::DateTime<Utc>> {
     if let Some(days) = text.strip_suffix('d') {
-        let days: i64 = days.parse().with_context(|| format!("not a number of days: {text}"))?;
+        let days: i64 = days
+            .parse()
+            .with_context(|| format!("not a number of days: {text}"))?;
         return Ok(now + chrono::Duration::days(days));
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("not a date (YYYY-MM-DD) or 7d: {text}"))?;
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("not a date (YYYY-MM-DD) or 7d: {text}"))?;
     let end = date.and_hms_opt(23, 59, 59).expect("valid time");
-    let local = chrono_tz::Asia::Ho_Chi_Minh.from_local_datetime(&end).single().context("ambiguous local time")?;
+    let local = chrono_tz::Asia::Ho_Chi_Minh
+        .from_local_datetime(&end)
+        .single()
+        .context("ambiguous local time")?;
     let at = local.with_timezone(&Utc);
     if at < now {
         bail!("{text} is in the past");
@@ -184,8 +236,14 @@ mod tests {
     #[test]
     fn expiry_is_a_day_count_or_the_end_of_a_vietnamese_day() {
         let now = Utc.with_ymd_and_hms(2026, 11, 26, 0, 0, 0).unwrap();
-        assert_eq!(parse_expiry("7d", now).unwrap(), Utc.with_ymd_and_hms(2026, 12, 3, 0, 0, 0).unwrap());
-        assert_eq!(parse_expiry("2026-12-31", now).unwrap(), Utc.with_ymd_and_hms(2026, 12, 31, 16, 59, 59).unwrap());
+        assert_eq!(
+            parse_expiry("7d", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 12, 3, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_expiry("2026-12-31", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 12, 31, 16, 59, 59).unwrap()
+        );
         assert!(parse_expiry("2020-01-01", now).is_err());
         assert!(parse_expiry("soon", now).is_err());
     }

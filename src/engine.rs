@@ -28,7 +28,11 @@ pub struct Engine {
 impl Engine {
     pub async fn new(store: Store) -> anyhow::Result<Engine> {
         let (revision, units) = store.units().await?;
-        Ok(Engine { store, units: RwLock::new((revision, Arc::new(UnitDirectory::new(units)))), localizer: Localizer::new() })
+        Ok(Engine {
+            store,
+            units: RwLock::new((revision, Arc::new(UnitDirectory::new(units)))),
+            localizer: Localizer::new(),
+        })
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -54,7 +58,9 @@ impl Engine {
                     attempt += 1;
                 }
                 result => {
-                    return result.with_context(|| format!("handling {} event {}", inbound.channel, inbound.event_id));
+                    return result.with_context(|| {
+                        format!("handling {} event {}", inbound.channel, inbound.event_id)
+                    });
                 }
             }
         }
@@ -71,9 +77,18 @@ impl Engine {
             Some(row) => row,
             None => tx.open_chat(channel, address).await?,
         };
-        let chat = Chat { state: row.state, lang: row.lang, person: row.person.as_ref() };
+        let chat = Chat {
+            state: row.state,
+            lang: row.lang,
+            person: row.person.as_ref(),
+        };
         let mut outcome = dialogue::step(&chat, &inbound.kind, &units);
-        let person = || row.person.as_ref().map(|p| p.id).context("effect needs a registered person");
+        let person = || {
+            row.person
+                .as_ref()
+                .map(|p| p.id)
+                .context("effect needs a registered person")
+        };
         let mut chat_gone = false;
         for effect in &outcome.effects {
             match effect {
@@ -99,18 +114,32 @@ impl Engine {
                     outcome.replies.push(dialogue::my_data(&units, &data));
                 }
                 Effect::CreateInvite { role, unit_id } => {
-                    let grant = Grant { role: *role, unit_id: *unit_id };
+                    let grant = Grant {
+                        role: *role,
+                        unit_id: *unit_id,
+                    };
                     let expires = Utc::now() + chrono::Duration::days(CHAT_INVITE_DAYS);
-                    let code = tx.create_invite(&grant, 1, expires, &format!("person:{}", person()?)).await?;
-                    outcome.replies.push(dialogue::invite_created(&units, &code, &grant, local_date(expires)));
+                    let code = tx
+                        .create_invite(&grant, 1, expires, &format!("person:{}", person()?))
+                        .await?;
+                    outcome.replies.push(dialogue::invite_created(
+                        &units,
+                        &code,
+                        &grant,
+                        local_date(expires),
+                    ));
                 }
             }
         }
         if !chat_gone {
-            tx.save_chat(channel, address, outcome.lang, &outcome.state).await?;
+            tx.save_chat(channel, address, outcome.lang, &outcome.state)
+                .await?;
         }
         tx.commit().await?;
-        Ok(Some(Outbound { lang: outcome.lang, replies: outcome.replies }))
+        Ok(Some(Outbound {
+            lang: outcome.lang,
+            replies: outcome.replies,
+        }))
     }
 
     /// The unit directory at `revision`, reloaded when an import has changed the units.

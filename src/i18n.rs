@@ -32,9 +32,13 @@ impl Localizer {
                     Lang::En => |v, _| format_value(v, Lang::En),
                 }));
                 for (_, name, text) in SOURCES.iter().filter(|(l, _, _)| *l == lang) {
-                    let resource = FluentResource::try_new(text.to_string())
-                        .unwrap_or_else(|(_, errors)| panic!("locales/{}/{name}: {errors:?}", lang.code()));
-                    bundle.add_resource(resource).unwrap_or_else(|e| panic!("locales/{}/{name}: {e:?}", lang.code()));
+                    let resource =
+                        FluentResource::try_new(text.to_string()).unwrap_or_else(|(_, errors)| {
+                            panic!("locales/{}/{name}: {errors:?}", lang.code())
+                        });
+                    bundle
+                        .add_resource(resource)
+                        .unwrap_or_else(|e| panic!("locales/{}/{name}: {e:?}", lang.code()));
                 }
                 (lang, bundle)
             })
@@ -63,7 +67,12 @@ impl Localizer {
                 Arg::Number(n) => (*n).into(),
                 Arg::Date(d) => format_date(*d, lang).into(),
                 Arg::Msg(m) => self.render(m, lang).into(),
-                Arg::List(ms) => ms.iter().map(|m| self.render(m, lang)).collect::<Vec<_>>().join(", ").into(),
+                Arg::List(ms) => ms
+                    .iter()
+                    .map(|m| self.render(m, lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
             };
             args.set(*name, value);
         }
@@ -148,7 +157,11 @@ mod tests {
     fn numbers_inside_messages_use_the_locale() {
         let l = Localizer::new();
         let msg = Msg::new("text-too-long").number("max", 4096);
-        assert!(l.render(&msg, Lang::Vi).contains("4.096"), "{}", l.render(&msg, Lang::Vi));
+        assert!(
+            l.render(&msg, Lang::Vi).contains("4.096"),
+            "{}",
+            l.render(&msg, Lang::Vi)
+        );
         assert!(l.render(&msg, Lang::En).contains("4,096"));
     }
 }

@@ -47,11 +47,20 @@ pub struct Inbound {
 pub enum InboundKind {
     Text(String),
     /// `/name args`; the name is lowercase and without any `@bot` suffix.
-    Command { name: String, args: String },
+    Command {
+        name: String,
+        args: String,
+    },
     /// A button press with the payload the button carried.
     Button(String),
-    Photo { file_id: String, caption: Option<String> },
-    Location { latitude: f64, longitude: f64 },
+    Photo {
+        file_id: String,
+        caption: Option<String>,
+    },
+    Location {
+        latitude: f64,
+        longitude: f64,
+    },
 }
 
 impl InboundKind {
@@ -62,7 +71,10 @@ impl InboundKind {
             let (head, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             let name = head.split('@').next().unwrap_or("").to_lowercase();
             if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return InboundKind::Command { name, args: args.trim().to_owned() };
+                return InboundKind::Command {
+                    name,
+                    args: args.trim().to_owned(),
+                };
             }
         }
         InboundKind::Text(text.to_owned())
@@ -89,7 +101,10 @@ pub enum Arg {
 
 impl Msg {
     pub fn new(id: &'static str) -> Msg {
-        Msg { id, args: Vec::new() }
+        Msg {
+            id,
+            args: Vec::new(),
+        }
     }
 
     pub fn text(mut self, name: &'static str, value: impl Into<String>) -> Msg {
@@ -127,7 +142,10 @@ pub struct Button {
 
 impl Button {
     pub fn new(label: Msg, payload: impl Into<String>) -> Button {
-        Button { label, payload: payload.into() }
+        Button {
+            label,
+            payload: payload.into(),
+        }
     }
 }
 
@@ -140,7 +158,10 @@ pub struct Reply {
 
 impl Reply {
     pub fn new(body: Msg) -> Reply {
-        Reply { body, buttons: Vec::new() }
+        Reply {
+            body,
+            buttons: Vec::new(),
+        }
     }
 
     pub fn row(mut self, buttons: Vec<Button>) -> Reply {
@@ -169,10 +190,22 @@ mod tests {
     fn typed_commands_lose_their_bot_suffix_and_keep_arguments() {
         assert_eq!(
             InboundKind::typed("/join@danvan_bot  AB12 "),
-            InboundKind::Command { name: "join".into(), args: "AB12".into() }
+            InboundKind::Command {
+                name: "join".into(),
+                args: "AB12".into()
+            }
         );
-        assert_eq!(InboundKind::typed("/Start"), InboundKind::Command { name: "start".into(), args: "".into() });
+        assert_eq!(
+            InboundKind::typed("/Start"),
+            InboundKind::Command {
+                name: "start".into(),
+                args: "".into()
+            }
+        );
         assert_eq!(InboundKind::typed("/ xã"), InboundKind::Text("/ xã".into()));
-        assert_eq!(InboundKind::typed("tien lu"), InboundKind::Text("tien lu".into()));
+        assert_eq!(
+            InboundKind::typed("tien lu"),
+            InboundKind::Text("tien lu".into())
+        );
     }
 }

@@ -17,6 +17,8 @@ pub async fn demo_if_empty(store: &Store) -> anyhow::Result<usize> {
         .into_iter()
         .filter(|u| u.code == DEMO_PROVINCE || u.parent_code.as_deref() == Some(DEMO_PROVINCE))
         .collect();
-    let report = store.import_units(&province, "demo seed (Hưng Yên, 2026-07)", false).await?;
+    let report = store
+        .import_units(&province, "demo seed (Hưng Yên, 2026-07)", false)
+        .await?;
     Ok(report.plan.added.len())
 }

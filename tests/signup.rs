@@ -11,7 +11,10 @@ async fn pool(url: &str) -> PgPool {
 }
 
 async fn count(pool: &PgPool, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -25,20 +28,39 @@ async fn a_resident_signs_up_in_vietnamese_by_typing_without_diacritics() {
 
     let consent = lan.tap("Tiếng Việt").await;
     let text = render(&engine, &consent);
-    for needle in ["91/2025/QH15", "Mục đích", "Bên kiểm soát dữ liệu", "/forget", "/mydata"] {
+    for needle in [
+        "91/2025/QH15",
+        "Mục đích",
+        "Bên kiểm soát dữ liệu",
+        "/forget",
+        "/mydata",
+    ] {
         assert!(text.contains(needle), "consent lacks {needle}: {text}");
     }
-    assert_eq!(button_labels(&engine, &consent), ["Tôi đồng ý", "Không đồng ý"]);
+    assert_eq!(
+        button_labels(&engine, &consent),
+        ["Tôi đồng ý", "Không đồng ý"]
+    );
 
     let ask = lan.tap("Tôi đồng ý").await;
     assert_eq!(ids(&ask), ["consent-thanks", "unit-ask"]);
 
     let confirm = lan.send("bac dong quan").await;
-    assert_eq!(render(&engine, &confirm), "Xã Bắc Đông Quan, Tỉnh Hưng Yên — đúng không? [Đúng] [Không, tìm lại]");
+    assert_eq!(
+        render(&engine, &confirm),
+        "Xã Bắc Đông Quan, Tỉnh Hưng Yên — đúng không? [Đúng] [Không, tìm lại]"
+    );
 
     let done = lan.tap("Đúng").await;
-    assert!(render(&engine, &done).starts_with("Xong! Bạn đã đăng ký tại Xã Bắc Đông Quan, Tỉnh Hưng Yên."));
-    assert_eq!(button_labels(&engine, &done).len(), 4, "a short menu follows");
+    assert!(
+        render(&engine, &done)
+            .starts_with("Xong! Bạn đã đăng ký tại Xã Bắc Đông Quan, Tỉnh Hưng Yên.")
+    );
+    assert_eq!(
+        button_labels(&engine, &done).len(),
+        4,
+        "a short menu follows"
+    );
 
     let pool = pool(&db.url).await;
     let (unit, language, subscribed): (String, String, bool) = sqlx::query_as(
@@ -47,7 +69,10 @@ async fn a_resident_signs_up_in_vietnamese_by_typing_without_diacritics() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!((unit.as_str(), language.as_str(), subscribed), ("12745", "vi", true));
+    assert_eq!(
+        (unit.as_str(), language.as_str(), subscribed),
+        ("12745", "vi", true)
+    );
 }
 
 #[tokio::test]
@@ -59,7 +84,10 @@ async fn english_is_one_tap_away_and_sticks() {
     assert!(render(&engine, &consent).contains("Law No. 91/2025/QH15"));
     john.tap("I agree").await;
     let confirm = john.send("tien lu").await;
-    assert_eq!(render(&engine, &confirm), "Xã Tiên Lữ, Tỉnh Hưng Yên — is that right? [Yes] [No, search again]");
+    assert_eq!(
+        render(&engine, &confirm),
+        "Xã Tiên Lữ, Tỉnh Hưng Yên — is that right? [Yes] [No, search again]"
+    );
     let done = john.tap("Yes").await;
     assert!(render(&engine, &done).starts_with("Done! You are registered in Xã Tiên Lữ"));
 }
@@ -89,13 +117,31 @@ async fn typed_place_names_match_however_they_are_written() {
         p.press("lang:vi").await;
         p.press("consent:yes").await;
         let out = p.send(typed).await;
-        assert_eq!(ids(&out), ["unit-confirm"], "{typed:?}: {}", render(&engine, &out));
-        assert!(render(&engine, &out).starts_with(expected), "{typed:?}: {}", render(&engine, &out));
+        assert_eq!(
+            ids(&out),
+            ["unit-confirm"],
+            "{typed:?}: {}",
+            render(&engine, &out)
+        );
+        assert!(
+            render(&engine, &out).starts_with(expected),
+            "{typed:?}: {}",
+            render(&engine, &out)
+        );
     }
 
     let several: &[(&str, &[&str])] = &[
-        ("yen hoa", &["Phường Yên Hoà, Thành phố Hà Nội", "Xã Yên Hoa, Tỉnh Tuyên Quang"]),
-        ("tien lu", &["Xã Tiên Lữ, Tỉnh Hưng Yên", "Xã Tiên Lữ, Tỉnh Phú Thọ"]),
+        (
+            "yen hoa",
+            &[
+                "Phường Yên Hoà, Thành phố Hà Nội",
+                "Xã Yên Hoa, Tỉnh Tuyên Quang",
+            ],
+        ),
+        (
+            "tien lu",
+            &["Xã Tiên Lữ, Tỉnh Hưng Yên", "Xã Tiên Lữ, Tỉnh Phú Thọ"],
+        ),
     ];
     for (i, (typed, expected)) in several.iter().enumerate() {
         let mut p = Person::new(&engine, &format!("several-{i}"));
@@ -103,10 +149,18 @@ async fn typed_place_names_match_however_they_are_written() {
         p.press("lang:vi").await;
         p.press("consent:yes").await;
         let out = p.send(typed).await;
-        assert_eq!(ids(&out), ["unit-several"], "{typed:?}: {}", render(&engine, &out));
+        assert_eq!(
+            ids(&out),
+            ["unit-several"],
+            "{typed:?}: {}",
+            render(&engine, &out)
+        );
         let labels = button_labels(&engine, &out);
         for place in *expected {
-            assert!(labels.iter().any(|l| l == place), "{typed:?} should offer {place}: {labels:?}");
+            assert!(
+                labels.iter().any(|l| l == place),
+                "{typed:?} should offer {place}: {labels:?}"
+            );
         }
         assert_eq!(labels.last().unwrap(), "Gõ lại tên khác");
         // Choosing one of the namesakes completes sign-up.
@@ -150,7 +204,10 @@ async fn declining_consent_stores_nothing_but_an_anonymous_refusal() {
     assert_eq!(count(&pool, "people").await, 0);
     assert_eq!(count(&pool, "chats").await, 0);
     let refusals: Vec<(String, String)> =
-        sqlx::query_as("SELECT channel, consent_version FROM consent_refusals").fetch_all(&pool).await.unwrap();
+        sqlx::query_as("SELECT channel, consent_version FROM consent_refusals")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     assert_eq!(refusals, [("test".to_string(), "2026-01".to_string())]);
     let columns: Vec<String> = sqlx::query_scalar(
         "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'consent_refusals'",
@@ -158,7 +215,10 @@ async fn declining_consent_stores_nothing_but_an_anonymous_refusal() {
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert!(!columns.iter().any(|c| c == "address"), "a refusal must not identify anyone: {columns:?}");
+    assert!(
+        !columns.iter().any(|c| c == "address"),
+        "a refusal must not identify anyone: {columns:?}"
+    );
 
     // Coming back later starts over politely.
     let again = p.send("xin chao").await;
@@ -176,7 +236,15 @@ async fn forget_erases_every_trace_of_the_person() {
         role: danvan::domain::access::Role::Cadre,
         unit_id: units.by_code("12745").unwrap().id,
     };
-    let code = tx.create_invite(&grant, 1, chrono::Utc::now() + chrono::Duration::days(1), "test").await.unwrap();
+    let code = tx
+        .create_invite(
+            &grant,
+            1,
+            chrono::Utc::now() + chrono::Duration::days(1),
+            "test",
+        )
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     p.send(&format!("/join {code}")).await;
 
@@ -217,7 +285,10 @@ async fn mydata_shows_everything_stored_in_readable_vietnamese() {
     let mut p = Person::new(&engine, "curious");
     p.sign_up("pho hien").await;
     let data = render(&engine, &p.send("/mydata").await);
-    let today = danvan::i18n::format_date(danvan::store::chats::local_date(chrono::Utc::now()), danvan::message::Lang::Vi);
+    let today = danvan::i18n::format_date(
+        danvan::store::chats::local_date(chrono::Utc::now()),
+        danvan::message::Lang::Vi,
+    );
     for needle in [
         "Ngôn ngữ: Tiếng Việt",
         "Xã/phường: Phường Phố Hiến, Tỉnh Hưng Yên",
@@ -236,7 +307,12 @@ async fn stop_and_start_switch_notices_off_and_on() {
     let mut p = Person::new(&engine, "quiet");
     p.sign_up("tien lu").await;
     let pool = pool(&db.url).await;
-    let subscribed = || async { sqlx::query_scalar::<_, bool>("SELECT subscribed FROM people").fetch_one(&pool).await.unwrap() };
+    let subscribed = || async {
+        sqlx::query_scalar::<_, bool>("SELECT subscribed FROM people")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
 
     assert_eq!(ids(&p.send("/stop").await), ["stopped"]);
     assert!(!subscribed().await);
@@ -252,14 +328,20 @@ async fn unit_and_lang_change_settings_after_sign_up() {
     assert_eq!(ids(&p.send("/unit").await), ["unit-ask"]);
     p.send("bac dong quan").await;
     let moved = p.tap("Đúng").await;
-    assert_eq!(render(&engine, &moved).lines().next().unwrap(), "Đã chuyển sang Xã Bắc Đông Quan, Tỉnh Hưng Yên. [Dữ liệu của tôi] [Đổi xã/phường] [Ngôn ngữ] [Hướng dẫn]");
+    assert_eq!(
+        render(&engine, &moved).lines().next().unwrap(),
+        "Đã chuyển sang Xã Bắc Đông Quan, Tỉnh Hưng Yên. [Dữ liệu của tôi] [Đổi xã/phường] [Ngôn ngữ] [Hướng dẫn]"
+    );
 
     let ask = p.send("/lang").await;
     assert_eq!(ids(&ask), ["language-ask"]);
     let switched = p.tap("English").await;
     assert_eq!(ids(&switched), ["language-changed"]);
     assert!(render(&engine, &switched).starts_with("Switched to English."));
-    let language: String = sqlx::query_scalar("SELECT language FROM people").fetch_one(&pool(&db.url).await).await.unwrap();
+    let language: String = sqlx::query_scalar("SELECT language FROM people")
+        .fetch_one(&pool(&db.url).await)
+        .await
+        .unwrap();
     assert_eq!(language, "en");
 }
 
@@ -269,10 +351,27 @@ async fn anything_unexpected_gets_a_short_localized_answer() {
     let mut p = Person::new(&engine, "odd");
     // Before sign-up: a photo, a stale button, an unknown command, a wrong typed answer.
     p.send("/start").await;
-    assert_eq!(ids(&p.event(InboundKind::Photo { file_id: "f".into(), caption: None }).await), ["attachment-not-expected", "greeting"]);
-    assert_eq!(ids(&p.press("unit:12745").await), ["button-expired", "greeting"]);
-    assert_eq!(ids(&p.press("garbage-\u{0}-payload").await), ["button-expired", "greeting"]);
-    assert_eq!(ids(&p.send("/frobnicate").await), ["unknown-command", "greeting"]);
+    assert_eq!(
+        ids(&p
+            .event(InboundKind::Photo {
+                file_id: "f".into(),
+                caption: None
+            })
+            .await),
+        ["attachment-not-expected", "greeting"]
+    );
+    assert_eq!(
+        ids(&p.press("unit:12745").await),
+        ["button-expired", "greeting"]
+    );
+    assert_eq!(
+        ids(&p.press("garbage-\u{0}-payload").await),
+        ["button-expired", "greeting"]
+    );
+    assert_eq!(
+        ids(&p.send("/frobnicate").await),
+        ["unknown-command", "greeting"]
+    );
     assert_eq!(ids(&p.send("/mydata").await), ["need-signup", "greeting"]);
     assert_eq!(ids(&p.send("maybe").await), ["use-buttons", "greeting"]);
     // Typed answers work as well as buttons.
@@ -282,7 +381,10 @@ async fn anything_unexpected_gets_a_short_localized_answer() {
     p.send("tien lu").await;
     p.send("co").await;
     assert_eq!(ids(&p.send("xin chào").await), ["unknown-text"]);
-    assert_eq!(ids(&p.press("consent:yes").await), ["button-expired", "menu"]);
+    assert_eq!(
+        ids(&p.press("consent:yes").await),
+        ["button-expired", "menu"]
+    );
     assert_eq!(ids(&p.press("unit:yes").await), ["button-expired", "menu"]);
     let long = "a".repeat(5000);
     let too_long = p.send(&long).await;
@@ -303,7 +405,10 @@ async fn the_same_event_delivered_twice_is_handled_once() {
     engine.handle(&vi).await.unwrap();
     engine.handle(&yes).await.unwrap();
     assert!(engine.handle(&yes).await.unwrap().is_none());
-    assert!(engine.handle(&vi).await.unwrap().is_none(), "a replayed earlier button changes nothing");
+    assert!(
+        engine.handle(&vi).await.unwrap().is_none(),
+        "a replayed earlier button changes nothing"
+    );
     assert_eq!(count(&pool(&db.url).await, "people").await, 1);
 }
 
@@ -311,7 +416,9 @@ async fn the_same_event_delivered_twice_is_handled_once() {
 async fn events_of_one_chat_arriving_together_are_handled_one_at_a_time() {
     let (db, engine) = demo_engine().await;
     let p = Person::new(&engine, "rushed");
-    let events: Vec<_> = (0..8).map(|i| p.inbound(InboundKind::typed("/start"), &format!("burst-{i}"))).collect();
+    let events: Vec<_> = (0..8)
+        .map(|i| p.inbound(InboundKind::typed("/start"), &format!("burst-{i}")))
+        .collect();
     let results = futures::future::join_all(events.iter().map(|e| engine.handle(e))).await;
     assert!(results.into_iter().all(|r| r.unwrap().is_some()));
     assert_eq!(count(&pool(&db.url).await, "chats").await, 1);

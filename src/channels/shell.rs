@@ -16,8 +16,14 @@ pub async fn run(
     input: impl AsyncBufRead + Unpin,
     mut output: impl AsyncWrite + Unpin,
 ) -> anyhow::Result<()> {
-    let session = format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_micros());
-    let intro = engine.localizer().render(&Msg::new("shell-intro"), Lang::Vi);
+    let session = format!(
+        "{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    );
+    let intro = engine
+        .localizer()
+        .render(&Msg::new("shell-intro"), Lang::Vi);
     output.write_all(format!("{intro}\n").as_bytes()).await?;
     let mut buttons: Vec<String> = Vec::new();
     let mut lines = input.lines();
@@ -28,11 +34,17 @@ pub async fn run(
         }
         count += 1;
         let kind = match line.trim().parse::<usize>() {
-            Ok(n) if (1..=buttons.len()).contains(&n) => InboundKind::Button(buttons[n - 1].clone()),
+            Ok(n) if (1..=buttons.len()).contains(&n) => {
+                InboundKind::Button(buttons[n - 1].clone())
+            }
             _ => InboundKind::typed(&line),
         };
-        let inbound =
-            Inbound { channel: CHANNEL.into(), address: address.into(), event_id: format!("{session}-{count}"), kind };
+        let inbound = Inbound {
+            channel: CHANNEL.into(),
+            address: address.into(),
+            event_id: format!("{session}-{count}"),
+            kind,
+        };
         match engine.handle(&inbound).await? {
             Some(outbound) => {
                 let (text, pressed) = render(engine.localizer(), &outbound);
@@ -59,7 +71,11 @@ fn render(localizer: &Localizer, outbound: &Outbound) -> (String, Vec<String>) {
                 .iter()
                 .map(|b| {
                     payloads.push(b.payload.clone());
-                    format!("[{}] {}", payloads.len(), localizer.render(&b.label, outbound.lang))
+                    format!(
+                        "[{}] {}",
+                        payloads.len(),
+                        localizer.render(&b.label, outbound.lang)
+                    )
                 })
                 .collect();
             text.push_str(&format!("     {}\n", labels.join("   ")));

@@ -93,19 +93,39 @@ mod tests {
             parent_id: parent,
             retired: false,
         };
-        UnitDirectory::new(vec![unit(1, None), unit(2, Some(1)), unit(3, Some(1)), unit(9, None)])
+        UnitDirectory::new(vec![
+            unit(1, None),
+            unit(2, Some(1)),
+            unit(3, Some(1)),
+            unit(9, None),
+        ])
     }
 
     #[test]
     fn every_action_for_every_role() {
         let units = units();
-        let actor = |grants: Vec<Grant>| Actor { registered: true, grants };
+        let actor = |grants: Vec<Grant>| Actor {
+            registered: true,
+            grants,
+        };
         let resident = actor(vec![]);
-        let cadre = actor(vec![Grant { role: Role::Cadre, unit_id: 1 }]);
-        let commune_admin = actor(vec![Grant { role: Role::Admin, unit_id: 2 }]);
-        let province_admin = actor(vec![Grant { role: Role::Admin, unit_id: 1 }]);
+        let cadre = actor(vec![Grant {
+            role: Role::Cadre,
+            unit_id: 1,
+        }]);
+        let commune_admin = actor(vec![Grant {
+            role: Role::Admin,
+            unit_id: 2,
+        }]);
+        let province_admin = actor(vec![Grant {
+            role: Role::Admin,
+            unit_id: 1,
+        }]);
         let stranger = Actor::default();
-        let invite = |unit_id| Action::Invite { role: Role::Cadre, unit_id };
+        let invite = |unit_id| Action::Invite {
+            role: Role::Cadre,
+            unit_id,
+        };
         use Denied::*;
         let table: Vec<(&Actor, Action, Result<(), Denied>)> = vec![
             (&stranger, Action::ManageSelf, Err(NotRegistered)),
@@ -124,7 +144,11 @@ mod tests {
             (&province_admin, invite(9), Err(OutOfScope)),
         ];
         for (who, action, expected) in table {
-            assert_eq!(authorize(who, action, &units), expected, "{who:?} {action:?}");
+            assert_eq!(
+                authorize(who, action, &units),
+                expected,
+                "{who:?} {action:?}"
+            );
         }
     }
 }

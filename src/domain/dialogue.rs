@@ -26,8 +26,12 @@ pub enum State {
     Consent,
     AskUnit,
     /// Places offered as buttons, by code.
-    PickUnit { codes: Vec<String> },
-    ConfirmUnit { code: String },
+    PickUnit {
+        codes: Vec<String>,
+    },
+    ConfirmUnit {
+        code: String,
+    },
     ConfirmForget,
     Idle,
 }
@@ -62,7 +66,10 @@ pub enum Effect {
     /// Reply with everything stored about the person, through [`my_data`].
     ShowMyData,
     /// Create an invitation; the reply comes from [`invite_created`].
-    CreateInvite { role: Role, unit_id: i64 },
+    CreateInvite {
+        role: Role,
+        unit_id: i64,
+    },
 }
 
 #[derive(Debug, PartialEq)]
@@ -74,7 +81,16 @@ pub struct Outcome {
 }
 
 pub fn step(chat: &Chat, input: &InboundKind, units: &UnitDirectory) -> Outcome {
-    let mut turn = Turn { chat, units, out: Outcome { state: chat.state.clone(), lang: chat.lang, replies: vec![], effects: vec![] } };
+    let mut turn = Turn {
+        chat,
+        units,
+        out: Outcome {
+            state: chat.state.clone(),
+            lang: chat.lang,
+            replies: vec![],
+            effects: vec![],
+        },
+    };
     turn.handle(input);
     turn.out
 }
@@ -127,14 +143,17 @@ impl Turn<'_> {
                     self.ask_unit()
                 }
             }
-            (State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. }, InboundKind::Text(text)) => {
-                self.search_unit(text)
+            (
+                State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
+                InboundKind::Text(text),
+            ) => self.search_unit(text),
+            (State::PickUnit { codes }, InboundKind::Button(payload)) => {
+                match payload.strip_prefix("unit:") {
+                    Some("retry") => self.ask_unit(),
+                    Some(code) if codes.iter().any(|c| c == code) => self.unit_chosen(code),
+                    _ => self.unexpected(input),
+                }
             }
-            (State::PickUnit { codes }, InboundKind::Button(payload)) => match payload.strip_prefix("unit:") {
-                Some("retry") => self.ask_unit(),
-                Some(code) if codes.iter().any(|c| c == code) => self.unit_chosen(code),
-                _ => self.unexpected(input),
-            },
             (State::ConfirmForget, _) => match yes_or_no(input, "forget") {
                 Some(true) => {
                     self.out.effects.push(Effect::Erase);
@@ -154,7 +173,14 @@ impl Turn<'_> {
 
     fn command(&mut self, name: &str, args: &str) {
         let registered = self.chat.person.is_some();
-        let actor = Actor { registered, grants: self.chat.person.map(|p| p.grants.clone()).unwrap_or_default() };
+        let actor = Actor {
+            registered,
+            grants: self
+                .chat
+                .person
+                .map(|p| p.grants.clone())
+                .unwrap_or_default(),
+        };
         let action = match name {
             "start" if registered => Action::ManageSelf,
             "start" | "lang" => return self.greet(),
@@ -203,20 +229,33 @@ impl Turn<'_> {
             }
             ("join", _) if args.is_empty() => self.say(Msg::new("join-usage")),
             ("join", _) => self.out.effects.push(Effect::RedeemInvite(args.to_owned())),
-            (_, Action::Invite { role, unit_id }) => self.out.effects.push(Effect::CreateInvite { role, unit_id }),
+            (_, Action::Invite { role, unit_id }) => self
+                .out
+                .effects
+                .push(Effect::CreateInvite { role, unit_id }),
             _ => self.menu(Msg::new("menu")),
         }
     }
 
     /// `/invite ROLE [UNIT CODE]`; without a code, the admin's own unit when they have just one.
     fn invite_target(&self, args: &str) -> Option<(Role, i64)> {
-        let mut words = args.split_whitespace();
-        let role = Role::parse(words.next()?)?;
-        let unit_id = match words.next() {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        // Roles may be typed in Vietnamese, as two words ("cán bộ").
+        let (role, rest) = match words.as_slice() {
+            [a, b, rest @ ..] if Role::parse(&format!("{a} {b}")).is_some() => {
+                (Role::parse(&format!("{a} {b}"))?, rest)
+            }
+            [a, rest @ ..] => (Role::parse(a)?, rest),
+            [] => return None,
+        };
+        let unit_id = match rest.first() {
             Some(code) => self.units.by_code(code)?.id,
             None => {
                 let grants = &self.chat.person?.grants;
-                let mut admin_units = grants.iter().filter(|g| g.role == Role::Admin).map(|g| g.unit_id);
+                let mut admin_units = grants
+                    .iter()
+                    .filter(|g| g.role == Role::Admin)
+                    .map(|g| g.unit_id);
                 match (admin_units.next(), admin_units.next()) {
                     (Some(unit), None) => unit,
                     _ => return None,
@@ -254,16 +293,25 @@ impl Turn<'_> {
         }
         match self.units.find(text) {
             Found::One(unit) => {
-                self.out.state = State::ConfirmUnit { code: unit.code.clone() };
+                self.out.state = State::ConfirmUnit {
+                    code: unit.code.clone(),
+                };
             }
             Found::Several(found) => {
-                self.out.state = State::PickUnit { codes: found.iter().map(|u| u.code.clone()).collect() };
+                self.out.state = State::PickUnit {
+                    codes: found.iter().map(|u| u.code.clone()).collect(),
+                };
                 self.say_options(Msg::new("unit-several").text("query", text.trim()), &found);
                 return;
             }
             Found::Suggestions(found) => {
-                self.out.state = State::PickUnit { codes: found.iter().map(|u| u.code.clone()).collect() };
-                self.say_options(Msg::new("unit-suggestions").text("query", text.trim()), &found);
+                self.out.state = State::PickUnit {
+                    codes: found.iter().map(|u| u.code.clone()).collect(),
+                };
+                self.say_options(
+                    Msg::new("unit-suggestions").text("query", text.trim()),
+                    &found,
+                );
                 return;
             }
             Found::Nothing => {
@@ -275,9 +323,13 @@ impl Turn<'_> {
     }
 
     fn say_options(&mut self, body: Msg, found: &[&Unit]) {
-        let buttons = found.iter().map(|u| Button::new(self.unit_label(u), format!("unit:{}", u.code)));
+        let buttons = found
+            .iter()
+            .map(|u| Button::new(self.unit_label(u), format!("unit:{}", u.code)));
         let retry = Button::new(Msg::new("unit-retry-button"), "unit:retry");
-        self.out.replies.push(Reply::new(body).rows(buttons.chain([retry])));
+        self.out
+            .replies
+            .push(Reply::new(body).rows(buttons.chain([retry])));
     }
 
     fn unit_chosen(&mut self, code: &str) {
@@ -288,7 +340,12 @@ impl Turn<'_> {
         let had_unit = self.chat.person.and_then(|p| p.unit_id).is_some();
         self.out.effects.push(Effect::SetUnit(unit.id));
         self.out.state = State::Idle;
-        let body = Msg::new(if had_unit { "unit-changed" } else { "signup-done" }).msg("unit", self.unit_label(unit));
+        let body = Msg::new(if had_unit {
+            "unit-changed"
+        } else {
+            "signup-done"
+        })
+        .msg("unit", self.unit_label(unit));
         self.menu(body);
     }
 
@@ -309,21 +366,32 @@ impl Turn<'_> {
     fn prompt(&mut self) {
         let reply = match &self.out.state {
             State::New => Reply::new(Msg::new("start-hint")),
-            State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() { "language-ask" } else { "greeting" })).row(vec![
+            State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() {
+                "language-ask"
+            } else {
+                "greeting"
+            }))
+            .row(vec![
                 Button::new(Msg::new("language-vi"), "lang:vi"),
                 Button::new(Msg::new("language-en"), "lang:en"),
             ]),
-            State::Consent => Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
-                Button::new(Msg::new("consent-yes-button"), "consent:yes"),
-                Button::new(Msg::new("consent-no-button"), "consent:no"),
-            ]),
+            State::Consent => {
+                Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
+                    Button::new(Msg::new("consent-yes-button"), "consent:yes"),
+                    Button::new(Msg::new("consent-no-button"), "consent:no"),
+                ])
+            }
             State::AskUnit => Reply::new(Msg::new("unit-ask")),
             State::PickUnit { codes } => {
-                let found: Vec<&Unit> = codes.iter().filter_map(|c| self.units.by_code(c)).collect();
+                let found: Vec<&Unit> =
+                    codes.iter().filter_map(|c| self.units.by_code(c)).collect();
                 return self.say_options(Msg::new("unit-pick"), &found);
             }
             State::ConfirmUnit { code } => match self.units.by_code(code) {
-                Some(unit) => Reply::new(Msg::new("unit-confirm").msg("unit", self.unit_label(unit))).row(vec![
+                Some(unit) => Reply::new(
+                    Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
+                )
+                .row(vec![
                     Button::new(Msg::new("yes-button"), "unit:yes"),
                     Button::new(Msg::new("unit-no-button"), "unit:no"),
                 ]),
@@ -339,13 +407,17 @@ impl Turn<'_> {
     }
 
     fn menu(&mut self, body: Msg) {
-        self.out.replies.push(Reply::new(body).row(vec![
-            Button::new(Msg::new("menu-mydata"), "cmd:mydata"),
-            Button::new(Msg::new("menu-unit"), "cmd:unit"),
-        ]).row(vec![
-            Button::new(Msg::new("menu-lang"), "cmd:lang"),
-            Button::new(Msg::new("menu-help"), "cmd:help"),
-        ]));
+        self.out.replies.push(
+            Reply::new(body)
+                .row(vec![
+                    Button::new(Msg::new("menu-mydata"), "cmd:mydata"),
+                    Button::new(Msg::new("menu-unit"), "cmd:unit"),
+                ])
+                .row(vec![
+                    Button::new(Msg::new("menu-lang"), "cmd:lang"),
+                    Button::new(Msg::new("menu-help"), "cmd:help"),
+                ]),
+        );
     }
 
     fn say(&mut self, msg: Msg) {
@@ -359,7 +431,9 @@ pub fn unit_label(units: &UnitDirectory, unit: &Unit) -> Msg {
     if province.id == unit.id {
         return Msg::new("unit-name").text("name", &unit.name);
     }
-    Msg::new("unit-in-province").text("name", &unit.name).text("province", &province.name)
+    Msg::new("unit-in-province")
+        .text("name", &unit.name)
+        .text("province", &province.name)
 }
 
 fn language_choice(input: &InboundKind) -> Option<Lang> {
@@ -413,9 +487,19 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
     let roles: Vec<Msg> = data
         .grants
         .iter()
-        .filter_map(|g| units.by_id(g.unit_id).map(|u| Msg::new("role-in-unit").msg("role", role_name(g.role)).msg("unit", unit_label(units, u))))
+        .filter_map(|g| {
+            units.by_id(g.unit_id).map(|u| {
+                Msg::new("role-in-unit")
+                    .msg("role", role_name(g.role))
+                    .msg("unit", unit_label(units, u))
+            })
+        })
         .collect();
-    let channels: Vec<String> = data.channels.iter().map(|(c, a)| format!("{c}: {a}")).collect();
+    let channels: Vec<String> = data
+        .channels
+        .iter()
+        .map(|(c, a)| format!("{c}: {a}"))
+        .collect();
     Reply::new(
         Msg::new("mydata")
             .msg("language", Msg::new(language_name(data.lang)))
@@ -424,7 +508,14 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
             .text("consent_version", &data.consent_version)
             .text("subscribed", if data.subscribed { "yes" } else { "no" })
             .date("created", data.created_at)
-            .list("roles", if roles.is_empty() { vec![Msg::new("mydata-no-roles")] } else { roles })
+            .list(
+                "roles",
+                if roles.is_empty() {
+                    vec![Msg::new("mydata-no-roles")]
+                } else {
+                    roles
+                },
+            )
             .text("channels", channels.join(", ")),
     )
 }
@@ -447,8 +538,15 @@ pub enum InviteRefused {
 pub fn joined(units: &UnitDirectory, result: Result<Grant, InviteRefused>) -> Reply {
     match result {
         Ok(grant) => {
-            let unit = units.by_id(grant.unit_id).map(|u| unit_label(units, u)).unwrap_or(Msg::new("mydata-no-unit"));
-            Reply::new(Msg::new("join-ok").msg("role", role_name(grant.role)).msg("unit", unit))
+            let unit = units
+                .by_id(grant.unit_id)
+                .map(|u| unit_label(units, u))
+                .unwrap_or(Msg::new("mydata-no-unit"));
+            Reply::new(
+                Msg::new("join-ok")
+                    .msg("role", role_name(grant.role))
+                    .msg("unit", unit),
+            )
         }
         Err(InviteRefused::Unknown) => Reply::new(Msg::new("join-unknown")),
         Err(InviteRefused::Expired) => Reply::new(Msg::new("join-expired")),
@@ -456,8 +554,16 @@ pub fn joined(units: &UnitDirectory, result: Result<Grant, InviteRefused>) -> Re
     }
 }
 
-pub fn invite_created(units: &UnitDirectory, code: &str, grant: &Grant, expires: chrono::NaiveDate) -> Reply {
-    let unit = units.by_id(grant.unit_id).map(|u| unit_label(units, u)).unwrap_or(Msg::new("mydata-no-unit"));
+pub fn invite_created(
+    units: &UnitDirectory,
+    code: &str,
+    grant: &Grant,
+    expires: chrono::NaiveDate,
+) -> Reply {
+    let unit = units
+        .by_id(grant.unit_id)
+        .map(|u| unit_label(units, u))
+        .unwrap_or(Msg::new("mydata-no-unit"));
     Reply::new(
         Msg::new("invite-created")
             .text("code", code)

@@ -79,7 +79,13 @@ mod tests {
     #[test]
     fn fold_forgets_marks_case_normalization_and_spacing() {
         let nfd: String = "Tiên Lữ".nfd().collect();
-        for input in ["Tiên Lữ", "tien lu", "  TIÊN   lữ ", nfd.as_str(), "Tiên-Lữ"] {
+        for input in [
+            "Tiên Lữ",
+            "tien lu",
+            "  TIÊN   lữ ",
+            nfd.as_str(),
+            "Tiên-Lữ",
+        ] {
             assert_eq!(fold(input), "tien lu", "{input:?}");
         }
         assert_eq!(fold("Đông Kinh"), "dong kinh");

@@ -7,7 +7,18 @@ use super::text::{fold, has_diacritics, tone_key};
 use super::units::Unit;
 
 /// Type words people put before a name, folded; longest first so "thanh pho" wins over "tp".
-const TYPE_PREFIXES: [&str; 10] = ["thanh pho", "thi tran", "dac khu", "phuong", "tinh", "xa", "tp", "tt", "p", "x"];
+const TYPE_PREFIXES: [&str; 10] = [
+    "thanh pho",
+    "thi tran",
+    "dac khu",
+    "phuong",
+    "tinh",
+    "xa",
+    "tp",
+    "tt",
+    "p",
+    "x",
+];
 
 /// Most places offered at once as buttons.
 pub const MAX_CHOICES: usize = 8;
@@ -55,9 +66,20 @@ pub struct Scored<'a> {
 impl UnitDirectory {
     pub fn new(units: Vec<Unit>) -> Self {
         let by_id: HashMap<i64, usize> = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-        let by_code = units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
-        let parents: std::collections::HashSet<i64> = units.iter().filter_map(|u| u.parent_id).collect();
-        let mut directory = UnitDirectory { units, by_id, by_code, places: Vec::new(), trigrams: HashMap::new() };
+        let by_code = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.clone(), i))
+            .collect();
+        let parents: std::collections::HashSet<i64> =
+            units.iter().filter_map(|u| u.parent_id).collect();
+        let mut directory = UnitDirectory {
+            units,
+            by_id,
+            by_code,
+            places: Vec::new(),
+            trigrams: HashMap::new(),
+        };
         let places: Vec<Place> = (0..directory.units.len())
             .filter(|&i| !directory.units[i].retired && !parents.contains(&directory.units[i].id))
             .filter(|&i| directory.units[i].parent_id.is_some())
@@ -133,7 +155,9 @@ impl UnitDirectory {
     /// Decides what to offer a resident who typed `query` as their commune or ward.
     pub fn find(&self, query: &str) -> Found<'_> {
         let ranked = self.rank(query);
-        let Some(best) = ranked.first() else { return Found::Nothing };
+        let Some(best) = ranked.first() else {
+            return Found::Nothing;
+        };
         let exact: Vec<&Scored> = ranked.iter().filter(|s| s.score >= 0.99).collect();
         if exact.len() == 1 {
             return Found::One(exact[0].unit);
@@ -143,9 +167,14 @@ impl UnitDirectory {
         }
         let good: Vec<&Scored> = ranked.iter().filter(|s| s.score >= FUZZY_MATCH).collect();
         match good.as_slice() {
-            [] if best.score >= SUGGESTION_FLOOR => {
-                Found::Suggestions(ranked.iter().take(3).filter(|s| s.score >= SUGGESTION_FLOOR).map(|s| s.unit).collect())
-            }
+            [] if best.score >= SUGGESTION_FLOOR => Found::Suggestions(
+                ranked
+                    .iter()
+                    .take(3)
+                    .filter(|s| s.score >= SUGGESTION_FLOOR)
+                    .map(|s| s.unit)
+                    .collect(),
+            ),
             [] => Found::Nothing,
             [only] => Found::One(only.unit),
             [first, second, ..] if first.score - second.score >= 0.08 => Found::One(first.unit),
@@ -178,7 +207,9 @@ impl UnitDirectory {
                 let tone_differs = toned.as_ref().is_some_and(|t| *t != place.toned);
                 let kind_differs = typed_kind.is_some_and(|k| k != place.kind);
                 exact.push((i, tone_differs as u8 + kind_differs as u8));
-            } else if place.folded.starts_with(&folded) && place.folded[folded.len()..].starts_with(' ') {
+            } else if place.folded.starts_with(&folded)
+                && place.folded[folded.len()..].starts_with(' ')
+            {
                 scored.push((i, 0.9));
             } else {
                 continue;
@@ -186,7 +217,12 @@ impl UnitDirectory {
             seen[i] = true;
         }
         let best_tier = exact.iter().map(|(_, tier)| *tier).min();
-        scored.extend(exact.iter().filter(|(_, tier)| Some(*tier) == best_tier).map(|(i, _)| (*i, 1.0)));
+        scored.extend(
+            exact
+                .iter()
+                .filter(|(_, tier)| Some(*tier) == best_tier)
+                .map(|(i, _)| (*i, 1.0)),
+        );
         // Typos: candidates share trigrams with the query, then edit distance decides.
         let mut shared = vec![0u16; self.places.len()];
         for t in trigrams_of(&compact) {
@@ -194,7 +230,9 @@ impl UnitDirectory {
                 shared[p as usize] += 1;
             }
         }
-        let mut candidates: Vec<usize> = (0..self.places.len()).filter(|&p| shared[p] > 0 && !seen[p]).collect();
+        let mut candidates: Vec<usize> = (0..self.places.len())
+            .filter(|&p| shared[p] > 0 && !seen[p])
+            .collect();
         candidates.sort_by_key(|&p| std::cmp::Reverse(shared[p]));
         candidates.truncate(256);
         for p in candidates {
@@ -212,13 +250,24 @@ impl UnitDirectory {
                     .then_with(|| self.units[pa.unit].name.cmp(&self.units[pb.unit].name))
             })
         });
-        scored.into_iter().map(|(p, score)| Scored { unit: &self.units[self.places[p].unit], score }).collect()
+        scored
+            .into_iter()
+            .map(|(p, score)| Scored {
+                unit: &self.units[self.places[p].unit],
+                score,
+            })
+            .collect()
     }
 
     /// Recognizes a province named at the end ("tien lu, hung yen", "Tiên Lữ Hưng Yên").
     fn split_province(&self, query: &str) -> (String, Option<usize>) {
         let folded = fold(query);
-        for (i, unit) in self.units.iter().enumerate().filter(|(_, u)| u.parent_id.is_none()) {
+        for (i, unit) in self
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.parent_id.is_none())
+        {
             let name = strip_type(&fold(&unit.name)).to_owned();
             if let Some(rest) = folded.strip_suffix(name.as_str())
                 && let Some(rest) = rest.strip_suffix(' ')
@@ -226,7 +275,10 @@ impl UnitDirectory {
                 let rest = strip_trailing_type(rest.trim_end());
                 if !strip_type(rest).is_empty() {
                     let words = rest.split(' ').count();
-                    let original: Vec<&str> = query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                    let original: Vec<&str> = query
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .collect();
                     return (original[..words.min(original.len())].join(" "), Some(i));
                 }
             }
@@ -275,7 +327,11 @@ fn strip_type_toned(toned: &str) -> String {
     let folded = fold(toned);
     let stripped = strip_type(&folded);
     let dropped_words = folded.split(' ').count() - stripped.split(' ').count();
-    toned.split(' ').skip(dropped_words).collect::<Vec<_>>().join(" ")
+    toned
+        .split(' ')
+        .skip(dropped_words)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn trigrams_of(chars: &[char]) -> impl Iterator<Item = [char; 3]> + '_ {
@@ -325,7 +381,9 @@ mod tests {
     fn codes(found: Found) -> Vec<String> {
         match found {
             Found::One(u) => vec![u.code.clone()],
-            Found::Several(us) | Found::Suggestions(us) => us.iter().map(|u| u.code.clone()).collect(),
+            Found::Several(us) | Found::Suggestions(us) => {
+                us.iter().map(|u| u.code.clone()).collect()
+            }
             Found::Nothing => vec![],
         }
     }
@@ -369,7 +427,10 @@ mod tests {
     fn nonsense_finds_nothing_and_near_misses_get_suggestions() {
         assert_eq!(directory().find("qwxz"), Found::Nothing);
         assert!(matches!(directory().find("bac dong"), Found::One(_)));
-        assert_eq!(directory().find("dong quan"), Found::Suggestions(vec![directory().by_code("12745").unwrap()]));
+        assert_eq!(
+            directory().find("dong quan"),
+            Found::Suggestions(vec![directory().by_code("12745").unwrap()])
+        );
     }
 
     #[test]

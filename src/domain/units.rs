@@ -27,13 +27,25 @@ pub struct Unit {
 
 /// Parses the official list's CSV (`code,name,name_en,division_type,parent_code`).
 pub fn parse_unit_list(csv_text: &str) -> Result<Vec<UnitRecord>, UnitListError> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader.headers().map_err(|e| UnitListError::Csv(e.to_string()))?.clone();
+    let mut reader =
+        csv::ReaderBuilder::new().from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| UnitListError::Csv(e.to_string()))?
+        .clone();
     let column = |name: &str| {
-        headers.iter().position(|h| h.trim() == name).ok_or_else(|| UnitListError::MissingColumn(name.to_owned()))
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| UnitListError::MissingColumn(name.to_owned()))
     };
-    let (code, name, name_en, kind, parent) =
-        (column("code")?, column("name")?, column("name_en")?, column("division_type")?, column("parent_code")?);
+    let (code, name, name_en, kind, parent) = (
+        column("code")?,
+        column("name")?,
+        column("name_en")?,
+        column("division_type")?,
+        column("parent_code")?,
+    );
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (line, row) in reader.records().enumerate() {
@@ -58,7 +70,10 @@ pub fn parse_unit_list(csv_text: &str) -> Result<Vec<UnitRecord>, UnitListError>
         if let Some(p) = &r.parent_code
             && !seen.contains(p)
         {
-            return Err(UnitListError::UnknownParent { code: r.code.clone(), parent: p.clone() });
+            return Err(UnitListError::UnknownParent {
+                code: r.code.clone(),
+                parent: p.clone(),
+            });
         }
     }
     Ok(parents_first(records))
@@ -126,7 +141,11 @@ pub fn plan_import(current: &HashMap<String, UnitRecord>, incoming: &[UnitRecord
             ("name", &old.name, &new.name),
             ("name_en", &old.name_en, &new.name_en),
             ("division_type", &old.division_type, &new.division_type),
-            ("parent_code", old.parent_code.as_deref().unwrap_or(""), new.parent_code.as_deref().unwrap_or("")),
+            (
+                "parent_code",
+                old.parent_code.as_deref().unwrap_or(""),
+                new.parent_code.as_deref().unwrap_or(""),
+            ),
         ];
         for (field, before, after) in fields {
             if before != after {
@@ -140,7 +159,11 @@ pub fn plan_import(current: &HashMap<String, UnitRecord>, incoming: &[UnitRecord
         }
     }
     let incoming_codes: HashSet<&str> = incoming.iter().map(|r| r.code.as_str()).collect();
-    plan.missing = current.keys().filter(|c| !incoming_codes.contains(c.as_str())).cloned().collect();
+    plan.missing = current
+        .keys()
+        .filter(|c| !incoming_codes.contains(c.as_str()))
+        .cloned()
+        .collect();
     plan.missing.sort();
     plan
 }
@@ -162,14 +185,28 @@ mod tests {
 
     #[test]
     fn a_list_with_an_unknown_parent_is_refused() {
-        let err = parse_unit_list("code,name,name_en,division_type,parent_code\n1,A,A,xã,9\n").unwrap_err();
-        assert_eq!(err, UnitListError::UnknownParent { code: "1".into(), parent: "9".into() });
+        let err = parse_unit_list("code,name,name_en,division_type,parent_code\n1,A,A,xã,9\n")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            UnitListError::UnknownParent {
+                code: "1".into(),
+                parent: "9".into()
+            }
+        );
     }
 
     #[test]
     fn a_plan_lists_renames_additions_and_missing_codes() {
-        let current: HashMap<_, _> = parse_unit_list(LIST).unwrap().into_iter().map(|r| (r.code.clone(), r)).collect();
-        assert_eq!(plan_import(&current, &parse_unit_list(LIST).unwrap()), ImportPlan::default());
+        let current: HashMap<_, _> = parse_unit_list(LIST)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.code.clone(), r))
+            .collect();
+        assert_eq!(
+            plan_import(&current, &parse_unit_list(LIST).unwrap()),
+            ImportPlan::default()
+        );
 
         let mut renamed = parse_unit_list(LIST).unwrap();
         renamed[1].name = "Xã Bắc Đông Quan Mới".into();

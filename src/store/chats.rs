@@ -17,12 +17,34 @@ pub struct ChatRow {
     pub person: Option<Person>,
 }
 
-type ChatQueryRow = (String, Json<State>, Option<i64>, Option<i64>, Option<bool>, Json<Vec<Grant>>);
+type PersonDataRow = (
+    String,
+    Option<i64>,
+    String,
+    DateTime<Utc>,
+    bool,
+    DateTime<Utc>,
+    Json<Vec<Grant>>,
+    Json<Vec<(String, String)>>,
+);
+
+type ChatQueryRow = (
+    String,
+    Json<State>,
+    Option<i64>,
+    Option<i64>,
+    Option<bool>,
+    Json<Vec<Grant>>,
+);
 
 impl Tx {
     /// Records that this event is being handled. Returns the unit revision when the event is new,
     /// `None` when it was handled before (the revision rides along to save a round trip).
-    pub async fn claim_event(&mut self, channel: &str, event_id: &str) -> anyhow::Result<Option<i64>> {
+    pub async fn claim_event(
+        &mut self,
+        channel: &str,
+        event_id: &str,
+    ) -> anyhow::Result<Option<i64>> {
         Ok(sqlx::query_scalar(
             "INSERT INTO processed_events (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
              RETURNING (SELECT revision FROM unit_revision)",
@@ -34,7 +56,11 @@ impl Tx {
     }
 
     /// Locks the chat's row for this transaction, so events of one chat are handled one at a time.
-    pub async fn lock_chat(&mut self, channel: &str, address: &str) -> anyhow::Result<Option<ChatRow>> {
+    pub async fn lock_chat(
+        &mut self,
+        channel: &str,
+        address: &str,
+    ) -> anyhow::Result<Option<ChatRow>> {
         let row: Option<ChatQueryRow> = sqlx::query_as(
             "SELECT c.language, c.state, c.person_id, p.unit_id, p.subscribed,
                     COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
@@ -47,11 +73,18 @@ impl Tx {
         .bind(address)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(|(lang, Json(state), person_id, unit_id, subscribed, Json(grants))| ChatRow {
-            lang: Lang::from_code(&lang).unwrap_or_default(),
-            state,
-            person: person_id.map(|id| Person { id, unit_id, subscribed: subscribed.unwrap_or(true), grants }),
-        }))
+        Ok(row.map(
+            |(lang, Json(state), person_id, unit_id, subscribed, Json(grants))| ChatRow {
+                lang: Lang::from_code(&lang).unwrap_or_default(),
+                state,
+                person: person_id.map(|id| Person {
+                    id,
+                    unit_id,
+                    subscribed: subscribed.unwrap_or(true),
+                    grants,
+                }),
+            },
+        ))
     }
 
     /// Inserts a chat seen for the first time (or finds it, when another process just did).
@@ -65,10 +98,18 @@ impl Tx {
         .bind(Json(State::New))
         .execute(&mut *self.inner)
         .await?;
-        self.lock_chat(channel, address).await?.ok_or_else(|| anyhow::anyhow!("chat vanished while opening it"))
+        self.lock_chat(channel, address)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("chat vanished while opening it"))
     }
 
-    pub async fn save_chat(&mut self, channel: &str, address: &str, lang: Lang, state: &State) -> anyhow::Result<()> {
+    pub async fn save_chat(
+        &mut self,
+        channel: &str,
+        address: &str,
+        lang: Lang,
+        state: &State,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "WITH chat AS (
                  UPDATE chats SET language = $3, state = $4, updated_at = now()
@@ -85,7 +126,12 @@ impl Tx {
     }
 
     /// Consent given: the chat becomes a person's.
-    pub async fn register(&mut self, channel: &str, address: &str, lang: Lang) -> anyhow::Result<i64> {
+    pub async fn register(
+        &mut self,
+        channel: &str,
+        address: &str,
+        lang: Lang,
+    ) -> anyhow::Result<i64> {
         let id: i64 = sqlx::query_scalar(
             "WITH person AS (
                  INSERT INTO people (language, consent_version, consented_at) VALUES ($3, $4, now()) RETURNING id)
@@ -135,24 +181,17 @@ impl Tx {
 
     /// Erases the person: their row, chats and roles go; an anonymous erasure count remains.
     pub async fn erase(&mut self, person_id: i64) -> anyhow::Result<()> {
-        sqlx::query("WITH gone AS (DELETE FROM people WHERE id = $1) INSERT INTO erasures DEFAULT VALUES")
-            .bind(person_id)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query(
+            "WITH gone AS (DELETE FROM people WHERE id = $1) INSERT INTO erasures DEFAULT VALUES",
+        )
+        .bind(person_id)
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
     pub async fn person_data(&mut self, person_id: i64) -> anyhow::Result<PersonData> {
-        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels)): (
-            String,
-            Option<i64>,
-            String,
-            DateTime<Utc>,
-            bool,
-            DateTime<Utc>,
-            Json<Vec<Grant>>,
-            Json<Vec<(String, String)>>,
-        ) = sqlx::query_as(
+        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels)): PersonDataRow = sqlx::query_as(
             "SELECT p.language, p.unit_id, p.consent_version, p.consented_at, p.subscribed, p.created_at,
                     COALESCE((SELECT json_agg(json_build_object('role', role, 'unit_id', unit_id) ORDER BY granted_at)
                               FROM role_grants WHERE person_id = p.id), '[]'),
@@ -199,7 +238,11 @@ impl Tx {
     }
 
     /// Uses one redemption of the code and grants its role.
-    pub async fn redeem_invite(&mut self, person_id: i64, code: &str) -> anyhow::Result<Result<Grant, InviteRefused>> {
+    pub async fn redeem_invite(
+        &mut self,
+        person_id: i64,
+        code: &str,
+    ) -> anyhow::Result<Result<Grant, InviteRefused>> {
         let invite: Option<(i64, String, i64, i32, bool)> = sqlx::query_as(
             "SELECT id, role, unit_id, uses_left, expires_at < now() FROM invites WHERE code_hash = $1 FOR UPDATE",
         )
@@ -215,7 +258,8 @@ impl Tx {
         if uses_left == 0 {
             return Ok(Err(InviteRefused::UsedUp));
         }
-        let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role {role} in invite {invite_id}"))?;
+        let role = Role::parse(&role)
+            .ok_or_else(|| anyhow::anyhow!("unknown role {role} in invite {invite_id}"))?;
         sqlx::query("UPDATE invites SET uses_left = uses_left - 1 WHERE id = $1")
             .bind(invite_id)
             .execute(&mut *self.inner)

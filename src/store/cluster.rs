@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, postgres) not found on PATH or under \
-/usr/lib/postgresql/*/bin: install them (Debian/Ubuntu: apt-get install postgresql; Fedora: dnf install \
+pub const INSTALL_HINT: &str = "PostgreSQL server binaries (initdb, postgres) not found in DANVAN_PG_BIN, on \
+PATH or under /usr/lib/postgresql/*/bin: install them (Debian/Ubuntu: apt-get install postgresql; Fedora: dnf install \
 postgresql-server; macOS: brew install postgresql) or set DATABASE_URL to an existing database";
 
 #[derive(Debug, thiserror::Error)]
@@ -26,9 +26,16 @@ pub enum ClusterError {
     #[error("the socket path {0} is too long for a Unix socket; choose a shorter data directory")]
     SocketPathTooLong(PathBuf),
     #[error("{what} failed; see {log}:\n{tail}")]
-    Failed { what: &'static str, log: PathBuf, tail: String },
+    Failed {
+        what: &'static str,
+        log: PathBuf,
+        tail: String,
+    },
     #[error("private cluster in {dir}: {source}")]
-    Io { dir: PathBuf, source: std::io::Error },
+    Io {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A running private cluster.
@@ -48,10 +55,16 @@ impl PrivateCluster {
     /// Starts (creating if needed) the cluster in `dir`, or joins one already running there.
     pub fn start(dir: &Path, options: ClusterOptions) -> Result<PrivateCluster, ClusterError> {
         let bin = find_binaries().ok_or(ClusterError::NoBinaries)?;
-        let io = |source| ClusterError::Io { dir: dir.to_owned(), source };
+        let io = |source| ClusterError::Io {
+            dir: dir.to_owned(),
+            source,
+        };
         fs::create_dir_all(dir).map_err(io)?;
         let dir = dir.canonicalize().map_err(io)?;
-        let cluster = PrivateCluster { socket_dir: dir.join("run"), dir: dir.clone() };
+        let cluster = PrivateCluster {
+            socket_dir: dir.join("run"),
+            dir: dir.clone(),
+        };
         let socket = cluster.socket_dir.join(".s.PGSQL.5432");
         if socket.as_os_str().len() >= 100 {
             return Err(ClusterError::SocketPathTooLong(socket));
@@ -77,11 +90,23 @@ impl PrivateCluster {
         if !data.join("PG_VERSION").exists() {
             let log = dir.join("initdb.log");
             let mut initdb = Command::new(bin.join("initdb"));
-            initdb.args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "-D"]).arg(&data);
+            initdb
+                .args([
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                    "-D",
+                ])
+                .arg(&data);
             if !options.durable {
                 initdb.arg("--no-sync");
             }
-            let status = as_owner(&mut initdb, owner).stdout(log_file(&log)?).stderr(log_file(&log)?).status();
+            let status = as_owner(&mut initdb, owner)
+                .stdout(log_file(&log)?)
+                .stderr(log_file(&log)?)
+                .status();
             if !status.map_err(io)?.success() {
                 return Err(failed("initdb", &log));
             }
@@ -94,7 +119,10 @@ impl PrivateCluster {
 
     /// A connection URL for `database` on this cluster, through its socket.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@localhost/{database}?host={}", self.socket_dir.display())
+        format!(
+            "postgres://postgres@localhost/{database}?host={}",
+            self.socket_dir.display()
+        )
     }
 
     pub fn dir(&self) -> &Path {
@@ -115,17 +143,36 @@ impl PrivateCluster {
             .arg(data)
             .arg("-k")
             .arg(&self.socket_dir)
-            .args(["-c", "listen_addresses=", "-c", "max_connections=300", "-c", "shared_buffers=128MB"]);
+            .args([
+                "-c",
+                "listen_addresses=",
+                "-c",
+                "max_connections=300",
+                "-c",
+                "shared_buffers=128MB",
+            ]);
         if !options.durable {
-            postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+            postgres.args([
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]);
         }
-        as_owner(&mut postgres, owner).stdin(Stdio::null()).stdout(log_file(&log)?).stderr(log_file(&log)?);
+        as_owner(&mut postgres, owner)
+            .stdin(Stdio::null())
+            .stdout(log_file(&log)?)
+            .stderr(log_file(&log)?);
         let parent = std::process::id() as libc::pid_t;
         // SAFETY: only async-signal-safe calls between fork and exec.
         unsafe {
             postgres.pre_exec(move || {
                 // After the uid change (which would clear it): when we exit, the server shuts down fast.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 || libc::getppid() != parent {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0
+                    || libc::getppid() != parent
+                {
                     return Err(std::io::Error::other("parent gone"));
                 }
                 Ok(())
@@ -144,11 +191,17 @@ impl PrivateCluster {
                     let _ = child.wait();
                 }
             })
-            .map_err(|source| ClusterError::Io { dir: self.dir.clone(), source })?;
+            .map_err(|source| ClusterError::Io {
+                dir: self.dir.clone(),
+                source,
+            })?;
         received
             .recv()
             .unwrap_or_else(|_| Err("server thread died".into()))
-            .map_err(|e| ClusterError::Io { dir: self.dir.clone(), source: std::io::Error::other(e) })?;
+            .map_err(|e| ClusterError::Io {
+                dir: self.dir.clone(),
+                source: std::io::Error::other(e),
+            })?;
         let socket = self.socket_dir.join(".s.PGSQL.5432");
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
@@ -161,9 +214,13 @@ impl PrivateCluster {
     }
 }
 
-/// The directory holding initdb and postgres.
+/// The directory holding initdb and postgres: `DANVAN_PG_BIN` when set, else PATH, else the
+/// newest /usr/lib/postgresql/*/bin.
 pub fn find_binaries() -> Option<PathBuf> {
     let has_all = |dir: &Path| ["initdb", "postgres"].iter().all(|b| dir.join(b).is_file());
+    if let Some(dir) = std::env::var_os("DANVAN_PG_BIN") {
+        return Some(PathBuf::from(dir)).filter(|d| has_all(d));
+    }
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
@@ -184,8 +241,14 @@ pub fn find_binaries() -> Option<PathBuf> {
 /// A client-side binary (pgbench, psql) from the same installation as the server.
 pub fn find_tool(name: &str) -> Option<PathBuf> {
     let bin = find_binaries()?.join(name);
-    let beside = bin.canonicalize().ok().and_then(|real| real.parent().map(|d| d.join(name)));
-    [Some(bin), beside].into_iter().flatten().find(|p| p.is_file())
+    let beside = bin
+        .canonicalize()
+        .ok()
+        .and_then(|real| real.parent().map(|d| d.join(name)));
+    [Some(bin), beside]
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_file())
 }
 
 /// When root, the uid/gid of the `postgres` system user that will own and run the cluster.
@@ -220,11 +283,18 @@ fn log_file(path: &Path) -> Result<fs::File, ClusterError> {
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|source| ClusterError::Io { dir: path.to_owned(), source })
+        .map_err(|source| ClusterError::Io {
+            dir: path.to_owned(),
+            source,
+        })
 }
 
 fn failed(what: &'static str, log: &Path) -> ClusterError {
     let text = fs::read_to_string(log).unwrap_or_default();
     let tail: Vec<&str> = text.lines().rev().take(8).collect();
-    ClusterError::Failed { what, log: log.to_owned(), tail: tail.into_iter().rev().collect::<Vec<_>>().join("\n") }
+    ClusterError::Failed {
+        what,
+        log: log.to_owned(),
+        tail: tail.into_iter().rev().collect::<Vec<_>>().join("\n"),
+    }
 }

@@ -31,7 +31,12 @@ impl std::fmt::Debug for DatabaseSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DatabaseSource::Url(url) => match url.parse::<PgConnectOptions>() {
-                Ok(o) => write!(f, "postgres database {:?} on {}", o.get_database().unwrap_or("?"), o.get_host()),
+                Ok(o) => write!(
+                    f,
+                    "postgres database {:?} on {}",
+                    o.get_database().unwrap_or("?"),
+                    o.get_host()
+                ),
                 Err(_) => f.write_str("postgres database (unparsable URL)"),
             },
             DatabaseSource::Private(dir) => write!(f, "private cluster in {}", dir.display()),
@@ -57,14 +62,19 @@ impl Store {
             DatabaseSource::Url(url) => url.clone(),
             DatabaseSource::Private(dir) => {
                 let dir = dir.clone();
-                let cluster = tokio::task::spawn_blocking(move || PrivateCluster::start(&dir, ClusterOptions { durable: true }))
-                    .await??;
+                let cluster = tokio::task::spawn_blocking(move || {
+                    PrivateCluster::start(&dir, ClusterOptions { durable: true })
+                })
+                .await??;
                 provision::ensure_database(&cluster.url("postgres"), "danvan").await?;
                 cluster.url("danvan")
             }
         };
         let store = Store::connect(&url, max_connections).await?;
-        MIGRATOR.run(&store.pool).await.context("running migrations")?;
+        MIGRATOR
+            .run(&store.pool)
+            .await
+            .context("running migrations")?;
         Ok(store)
     }
 
@@ -81,7 +91,9 @@ impl Store {
     }
 
     pub async fn begin(&self) -> anyhow::Result<Tx> {
-        Ok(Tx { inner: self.pool.begin().await? })
+        Ok(Tx {
+            inner: self.pool.begin().await?,
+        })
     }
 
     pub async fn close(&self) {
@@ -92,7 +104,9 @@ impl Store {
     pub async fn personal_data_counts(&self) -> anyhow::Result<Vec<(String, i64)>> {
         let mut counts = Vec::new();
         for table in ["people", "chats", "role_grants"] {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&self.pool).await?;
+            let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&self.pool)
+                .await?;
             counts.push((table.to_owned(), n));
         }
         Ok(counts)
@@ -119,6 +133,10 @@ pub fn is_transient(error: &anyhow::Error) -> bool {
 impl Store {
     /// People who have chosen a commune or ward.
     pub async fn registered_in_places(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM people WHERE unit_id IS NOT NULL").fetch_one(&self.pool).await?)
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM people WHERE unit_id IS NOT NULL")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

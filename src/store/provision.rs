@@ -9,13 +9,18 @@ use super::MIGRATOR;
 
 /// Creates `name` on the server if it does not exist yet.
 pub async fn ensure_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
-    let mut admin = PgConnection::connect(admin_url).await.context("connecting to the server")?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(name)
-        .fetch_one(&mut admin)
-        .await?;
+    let mut admin = PgConnection::connect(admin_url)
+        .await
+        .context("connecting to the server")?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&mut admin)
+            .await?;
     if !exists {
-        sqlx::query(&format!("CREATE DATABASE {}", quote(name))).execute(&mut admin).await?;
+        sqlx::query(&format!("CREATE DATABASE {}", quote(name)))
+            .execute(&mut admin)
+            .await?;
     }
     Ok(())
 }
@@ -23,43 +28,86 @@ pub async fn ensure_database(admin_url: &str, name: &str) -> anyhow::Result<()> 
 /// Creates the fresh, migrated database `name`, cloned from a template that is migrated once per
 /// set of migrations. Safe when several test processes do it at once.
 pub async fn create_migrated_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
-    let mut admin = PgConnection::connect(admin_url).await.context("connecting to the server")?;
+    let mut admin = PgConnection::connect(admin_url)
+        .await
+        .context("connecting to the server")?;
     let template = template_name();
-    sqlx::query("SELECT pg_advisory_lock(7231001)").execute(&mut admin).await?;
+    sqlx::query("SELECT pg_advisory_lock(7231001)")
+        .execute(&mut admin)
+        .await?;
     let result = async {
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(&template)
-            .fetch_one(&mut admin)
-            .await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(&template)
+                .fetch_one(&mut admin)
+                .await?;
         if !exists {
-            sqlx::query(&format!("CREATE DATABASE {}", quote(&template))).execute(&mut admin).await?;
+            sqlx::query(&format!("CREATE DATABASE {}", quote(&template)))
+                .execute(&mut admin)
+                .await?;
             let url = with_database(admin_url, &template)?;
             let mut conn = PgConnection::connect(&url).await?;
-            MIGRATOR.run(&mut conn).await.context("migrating the template database")?;
+            MIGRATOR
+                .run(&mut conn)
+                .await
+                .context("migrating the template database")?;
             conn.close().await?;
         }
-        sqlx::query(&format!("CREATE DATABASE {} TEMPLATE {}", quote(name), quote(&template)))
-            .execute(&mut admin)
-            .await?;
+        sqlx::query(&format!(
+            "CREATE DATABASE {} TEMPLATE {}",
+            quote(name),
+            quote(&template)
+        ))
+        .execute(&mut admin)
+        .await?;
         anyhow::Ok(())
     }
     .await;
-    sqlx::query("SELECT pg_advisory_unlock(7231001)").execute(&mut admin).await?;
+    sqlx::query("SELECT pg_advisory_unlock(7231001)")
+        .execute(&mut admin)
+        .await?;
     result
+}
+
+/// Drops the `{prefix}{pid}_…` databases of test processes that are no longer running here.
+pub async fn drop_abandoned_databases(admin_url: &str, prefix: &str) -> anyhow::Result<()> {
+    let mut admin = PgConnection::connect(admin_url).await?;
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE starts_with(datname, $1)")
+        .bind(prefix)
+        .fetch_all(&mut admin)
+        .await?;
+    for name in names {
+        let pid = name[prefix.len()..].split('_').next().unwrap_or("");
+        if !pid.is_empty() && !std::path::Path::new("/proc").join(pid).exists() {
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&name))).execute(&mut admin).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Drops a database made by [`create_migrated_database`].
 pub async fn drop_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(admin_url).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(name))).execute(&mut admin).await?;
+    sqlx::query(&format!(
+        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+        quote(name)
+    ))
+    .execute(&mut admin)
+    .await?;
     Ok(())
 }
 
 /// The URL of another database on the same server.
 pub fn with_database(url: &str, database: &str) -> anyhow::Result<String> {
-    let (before_query, query) = url.split_once('?').map(|(a, b)| (a, Some(b))).unwrap_or((url, None));
+    let (before_query, query) = url
+        .split_once('?')
+        .map(|(a, b)| (a, Some(b)))
+        .unwrap_or((url, None));
     let scheme_end = before_query.find("://").context("not a URL")? + 3;
-    let path_start = before_query[scheme_end..].find('/').map(|i| i + scheme_end).unwrap_or(before_query.len());
+    let path_start = before_query[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(before_query.len());
     let mut out = format!("{}/{database}", &before_query[..path_start]);
     if let Some(q) = query {
         out.push('?');
@@ -75,7 +123,13 @@ fn template_name() -> String {
         hash.update(&m.checksum);
     }
     let digest = hash.finalize();
-    format!("danvan_template_{}", digest[..6].iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "danvan_template_{}",
+        digest[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    )
 }
 
 fn quote(identifier: &str) -> String {
@@ -88,8 +142,14 @@ mod tests {
 
     #[test]
     fn another_database_on_the_same_server() {
-        assert_eq!(with_database("postgres://u:p@h:5/a?sslmode=x", "b").unwrap(), "postgres://u:p@h:5/b?sslmode=x");
-        assert_eq!(with_database("postgres://h", "b").unwrap(), "postgres://h/b");
+        assert_eq!(
+            with_database("postgres://u:p@h:5/a?sslmode=x", "b").unwrap(),
+            "postgres://u:p@h:5/b?sslmode=x"
+        );
+        assert_eq!(
+            with_database("postgres://h", "b").unwrap(),
+            "postgres://h/b"
+        );
         assert_eq!(
             with_database("postgres://postgres@localhost/danvan?host=/tmp/x", "t1").unwrap(),
             "postgres://postgres@localhost/t1?host=/tmp/x"

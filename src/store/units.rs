@@ -8,7 +8,15 @@ use crate::domain::units::{ImportPlan, Unit, UnitRecord, plan_import};
 type UnitRow = (i64, String, String, String, String, Option<i64>, bool);
 
 fn unit_from_row((id, code, name, name_en, division_type, parent_id, retired): UnitRow) -> Unit {
-    Unit { id, code, name, name_en, division_type, parent_id, retired }
+    Unit {
+        id,
+        code,
+        name,
+        name_en,
+        division_type,
+        parent_id,
+        retired,
+    }
 }
 
 /// What an import did.
@@ -33,15 +41,24 @@ impl Store {
     }
 
     pub async fn unit_count(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM units").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM units")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Applies a newly published list: adds, renames and re-parents by code, keeping every unit's id
     /// (and so the people and history attached to it). Units missing from the list are retired only
     /// when asked, so a partial list cannot retire half the country.
-    pub async fn import_units(&self, records: &[UnitRecord], source: &str, retire_missing: bool) -> anyhow::Result<ImportReport> {
+    pub async fn import_units(
+        &self,
+        records: &[UnitRecord],
+        source: &str,
+        retire_missing: bool,
+    ) -> anyhow::Result<ImportReport> {
         let mut tx = self.begin().await?;
-        sqlx::query("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx.inner).await?;
+        sqlx::query("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx.inner)
+            .await?;
         let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT u.code, u.name, u.name_en, u.division_type, p.code
              FROM units u LEFT JOIN units p ON p.id = u.parent_id",
@@ -51,7 +68,16 @@ impl Store {
         let current: HashMap<String, UnitRecord> = rows
             .into_iter()
             .map(|(code, name, name_en, division_type, parent_code)| {
-                (code.clone(), UnitRecord { code, name, name_en, division_type, parent_code })
+                (
+                    code.clone(),
+                    UnitRecord {
+                        code,
+                        name,
+                        name_en,
+                        division_type,
+                        parent_code,
+                    },
+                )
             })
             .collect();
         let plan = plan_import(&current, records);
@@ -98,19 +124,28 @@ impl Store {
             .await?;
         }
         if retire_missing {
-            sqlx::query("UPDATE units SET retired_at = now() WHERE code = ANY($1) AND retired_at IS NULL")
-                .bind(&plan.missing)
-                .execute(&mut *tx.inner)
-                .await?;
+            sqlx::query(
+                "UPDATE units SET retired_at = now() WHERE code = ANY($1) AND retired_at IS NULL",
+            )
+            .bind(&plan.missing)
+            .execute(&mut *tx.inner)
+            .await?;
         }
-        sqlx::query("UPDATE unit_revision SET revision = revision + 1").execute(&mut *tx.inner).await?;
+        sqlx::query("UPDATE unit_revision SET revision = revision + 1")
+            .execute(&mut *tx.inner)
+            .await?;
         tx.commit().await?;
-        Ok(ImportReport { plan, retired_missing: retire_missing })
+        Ok(ImportReport {
+            plan,
+            retired_missing: retire_missing,
+        })
     }
 }
 
 impl Tx {
     pub async fn unit_revision(&mut self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT revision FROM unit_revision").fetch_one(&mut *self.inner).await?)
+        Ok(sqlx::query_scalar("SELECT revision FROM unit_revision")
+            .fetch_one(&mut *self.inner)
+            .await?)
     }
 }

@@ -33,10 +33,14 @@ fn server_url() -> &'static str {
 }
 
 fn remove_clusters_of_dead_processes(base: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(base) else { return };
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = name.strip_prefix("danvan-test-").and_then(|p| p.parse::<u32>().ok())
+        if let Some(pid) = name
+            .strip_prefix("danvan-test-")
+            .and_then(|p| p.parse::<u32>().ok())
             && !std::path::Path::new(&format!("/proc/{pid}")).exists()
         {
             let _ = std::fs::remove_dir_all(entry.path());
@@ -47,10 +51,25 @@ fn remove_clusters_of_dead_processes(base: &std::path::Path) {
 pub async fn test_db() -> TestDb {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let server = server_url();
-    let name = format!("danvan_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-    provision::create_migrated_database(server, &name).await.expect("creating the test database");
+    static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    CLEANED
+        .get_or_init(|| async {
+            // On a shared server, earlier runs' databases would pile up.
+            provision::drop_abandoned_databases(server, "danvan_test_").await.expect("dropping old test databases");
+        })
+        .await;
+    let name = format!(
+        "danvan_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    provision::create_migrated_database(server, &name)
+        .await
+        .expect("creating the test database");
     let url = provision::with_database(server, &name).unwrap();
-    let store = Store::connect(&url, 8).await.expect("connecting to the test database");
+    let store = Store::connect(&url, 8)
+        .await
+        .expect("connecting to the test database");
     TestDb { store, url }
 }
 
@@ -66,7 +85,10 @@ pub async fn demo_engine() -> (TestDb, Engine) {
 pub async fn national_engine() -> (TestDb, Engine) {
     let db = test_db().await;
     let units = danvan::domain::units::parse_unit_list(danvan::seed::UNIT_LIST_2026).unwrap();
-    db.store.import_units(&units, "2026-07", false).await.unwrap();
+    db.store
+        .import_units(&units, "2026-07", false)
+        .await
+        .unwrap();
     let engine = Engine::new(db.store.clone()).await.unwrap();
     (db, engine)
 }
@@ -81,7 +103,12 @@ pub struct Person<'a> {
 
 impl<'a> Person<'a> {
     pub fn new(engine: &'a Engine, address: &str) -> Person<'a> {
-        Person { engine, address: address.into(), events: 0, last: None }
+        Person {
+            engine,
+            address: address.into(),
+            events: 0,
+            last: None,
+        }
     }
 
     pub async fn send(&mut self, text: &str) -> Outbound {
@@ -109,13 +136,23 @@ impl<'a> Person<'a> {
     pub async fn event(&mut self, kind: InboundKind) -> Outbound {
         self.events += 1;
         let inbound = self.inbound(kind, &format!("{}-{}", self.address, self.events));
-        let out = self.engine.handle(&inbound).await.unwrap().expect("a new event is handled");
+        let out = self
+            .engine
+            .handle(&inbound)
+            .await
+            .unwrap()
+            .expect("a new event is handled");
         self.last = Some(out.clone());
         out
     }
 
     pub fn inbound(&self, kind: InboundKind, event_id: &str) -> Inbound {
-        Inbound { channel: "test".into(), address: self.address.clone(), event_id: event_id.into(), kind }
+        Inbound {
+            channel: "test".into(),
+            address: self.address.clone(),
+            event_id: event_id.into(),
+            kind,
+        }
     }
 
     /// Signs up in Vietnamese, typing `place` and confirming the single match.
@@ -124,7 +161,11 @@ impl<'a> Person<'a> {
         self.press("lang:vi").await;
         self.press("consent:yes").await;
         let found = self.send(place).await;
-        assert_eq!(ids(&found), ["unit-confirm"], "{place:?} should find one place");
+        assert_eq!(
+            ids(&found),
+            ["unit-confirm"],
+            "{place:?} should find one place"
+        );
         let done = self.press("unit:yes").await;
         assert_eq!(ids(&done), ["signup-done"]);
     }
@@ -141,7 +182,12 @@ pub fn render(engine: &Engine, out: &Outbound) -> String {
     out.replies
         .iter()
         .map(|r: &Reply| {
-            let buttons: Vec<String> = r.buttons.iter().flatten().map(|b| format!("[{}]", l.render(&b.label, out.lang))).collect();
+            let buttons: Vec<String> = r
+                .buttons
+                .iter()
+                .flatten()
+                .map(|b| format!("[{}]", l.render(&b.label, out.lang)))
+                .collect();
             format!("{} {}", l.render(&r.body, out.lang), buttons.join(" "))
         })
         .collect::<Vec<_>>()
@@ -150,7 +196,11 @@ pub fn render(engine: &Engine, out: &Outbound) -> String {
 
 /// Button labels of the replies, rendered.
 pub fn button_labels(engine: &Engine, out: &Outbound) -> Vec<String> {
-    out.replies.iter().flat_map(|r| r.buttons.iter().flatten()).map(|b| engine.localizer().render(&b.label, out.lang)).collect()
+    out.replies
+        .iter()
+        .flat_map(|r| r.buttons.iter().flatten())
+        .map(|b| engine.localizer().render(&b.label, out.lang))
+        .collect()
 }
 
 pub fn default_state() -> State {

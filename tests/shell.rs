@@ -1,0 +1,135 @@
+//! The `danvan` binary as a person runs it from the README.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn danvan() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_danvan"))
+}
+
+#[tokio::test]
+async fn the_shell_signs_up_a_resident_with_numbered_buttons() {
+    let db = common::test_db().await;
+    let mut child = danvan()
+        .args(["shell", "--as", "tester"])
+        .env("DATABASE_URL", &db.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("/start\n1\n1\ntiên lữ\n1\n/mydata\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("[1] Tiếng Việt   [2] English"), "{stdout}");
+    assert!(
+        stdout.contains("bot> Xã Tiên Lữ, Tỉnh Hưng Yên — đúng không?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bot> Xong! Bạn đã đăng ký tại Xã Tiên Lữ, Tỉnh Hưng Yên."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Kênh liên lạc: shell: tester"), "{stdout}");
+}
+
+#[test]
+fn without_server_binaries_or_a_database_url_it_says_how_to_fix_it_in_one_line() {
+    let empty = std::env::temp_dir().join(format!("danvan-no-pg-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = danvan()
+        .arg("shell")
+        .env_remove("DATABASE_URL")
+        .env("DANVAN_PG_BIN", &empty)
+        .env("DANVAN_DATA_DIR", empty.join("data"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("apt-get install postgresql") && stderr.contains("DATABASE_URL"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn units_import_prints_what_changed() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(common::test_db());
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    let import = |file: &str| {
+        let out = danvan()
+            .args(["units", "import", &format!("{data}/{file}")])
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(import("vn-admin-units-2025-07.csv").starts_with("3355 added, 0 changed fields"));
+    let second = import("vn-admin-units-2026-07.csv");
+    assert!(second.starts_with("0 added, "), "{second}");
+    assert!(
+        second.contains("00175 name: \"Phường Yên Hòa\" → \"Phường Yên Hoà\""),
+        "{second}"
+    );
+}
+
+#[test]
+fn invite_create_prints_a_code() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(common::test_db());
+    runtime
+        .block_on(danvan::seed::demo_if_empty(&db.store))
+        .unwrap();
+    let out = danvan()
+        .args([
+            "invite",
+            "create",
+            "--role",
+            "cadre",
+            "--unit",
+            "12745",
+            "--uses",
+            "3",
+            "--expires",
+            "2099-01-01",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(code.trim().len(), 9, "{code}");
+    let unknown = danvan()
+        .args(["invite", "create", "--role", "admin", "--unit", "99999"])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(unknown.stderr).unwrap().trim(),
+        "danvan: no unit with code 99999"
+    );
+}
