@@ -10,7 +10,7 @@ use clap::Subcommand;
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
 use crate::message::{Inbound, InboundKind};
-use crate::store::{ClusterOptions, DatabaseSource, PrivateCluster, Store, cluster, provision};
+use crate::store::{DatabaseSource, Store, cluster, provision};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -45,17 +45,7 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
         concurrency,
         pgbench_seconds,
     } = command;
-    let server_url = match source {
-        DatabaseSource::Url(url) => url.clone(),
-        DatabaseSource::Private(dir) => {
-            let dir = dir.clone();
-            let cluster = tokio::task::spawn_blocking(move || {
-                PrivateCluster::start(&dir, ClusterOptions { durable: true })
-            })
-            .await??;
-            cluster.url("postgres")
-        }
-    };
+    let server_url = source.server_url().await?;
     let bench_url = provision::with_database(&server_url, "danvan_bench")?;
     provision::drop_database(&server_url, "danvan_bench").await?;
     provision::ensure_database(&server_url, "danvan_bench").await?;

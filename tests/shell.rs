@@ -9,6 +9,21 @@ fn danvan() -> Command {
     Command::new(env!("CARGO_BIN_EXE_danvan"))
 }
 
+/// Runs danvan on `url` and returns its standard output, failing the test if it fails.
+fn run_ok(args: &[&str], url: &str) -> String {
+    let out = danvan()
+        .args(args)
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[tokio::test]
 async fn the_shell_signs_up_a_resident_with_numbered_buttons() {
     let db = common::test_db().await;
@@ -71,19 +86,7 @@ fn units_import_prints_what_changed() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let db = runtime.block_on(common::test_db());
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-    let import = |file: &str| {
-        let out = danvan()
-            .args(["units", "import", &format!("{data}/{file}")])
-            .env("DATABASE_URL", &db.url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let import = |file: &str| run_ok(&["units", "import", &format!("{data}/{file}")], &db.url);
     assert!(import("vn-admin-units-2025-07.csv").starts_with("3355 added, 0 changed fields"));
     let second = import("vn-admin-units-2026-07.csv");
     assert!(second.starts_with("0 added, "), "{second}");
@@ -100,8 +103,8 @@ fn invite_create_prints_a_code() {
     runtime
         .block_on(danvan::seed::demo_if_empty(&db.store))
         .unwrap();
-    let out = danvan()
-        .args([
+    let code = run_ok(
+        &[
             "invite",
             "create",
             "--role",
@@ -112,16 +115,9 @@ fn invite_create_prints_a_code() {
             "3",
             "--expires",
             "2099-01-01",
-        ])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
+        &db.url,
     );
-    let code = String::from_utf8(out.stdout).unwrap();
     assert_eq!(code.trim().len(), 9, "{code}");
     let unknown = danvan()
         .args(["invite", "create", "--role", "admin", "--unit", "99999"])

@@ -113,9 +113,7 @@ async fn typed_place_names_match_however_they_are_written() {
     ];
     for (i, (typed, expected)) in one.iter().enumerate() {
         let mut p = Person::new(&engine, &format!("one-{i}"));
-        p.send("/start").await;
-        p.press("lang:vi").await;
-        p.press("consent:yes").await;
+        p.consent().await;
         let out = p.send(typed).await;
         assert_eq!(
             ids(&out),
@@ -145,9 +143,7 @@ async fn typed_place_names_match_however_they_are_written() {
     ];
     for (i, (typed, expected)) in several.iter().enumerate() {
         let mut p = Person::new(&engine, &format!("several-{i}"));
-        p.send("/start").await;
-        p.press("lang:vi").await;
-        p.press("consent:yes").await;
+        p.consent().await;
         let out = p.send(typed).await;
         assert_eq!(
             ids(&out),
@@ -173,9 +169,7 @@ async fn typed_place_names_match_however_they_are_written() {
 async fn an_unknown_name_gets_suggestions_or_a_retry_and_loses_nothing() {
     let (_db, engine) = demo_engine().await;
     let mut p = Person::new(&engine, "p");
-    p.send("/start").await;
-    p.press("lang:vi").await;
-    p.press("consent:yes").await;
+    p.consent().await;
 
     let nothing = p.send("qwxzv").await;
     assert_eq!(ids(&nothing), ["unit-none"]);

@@ -124,9 +124,7 @@ async fn units_missing_from_a_file_are_kept_unless_retirement_is_asked_for() {
         .await
         .unwrap();
     let mut p = Person::new(&engine, "p");
-    p.send("/start").await;
-    p.press("lang:vi").await;
-    p.press("consent:yes").await;
+    p.consent().await;
     let out = p.send("tien lu hung yen").await;
     let text = render(&engine, &out);
     assert!(

@@ -436,6 +436,13 @@ pub fn unit_label(units: &UnitDirectory, unit: &Unit) -> Msg {
         .text("province", &province.name)
 }
 
+fn unit_label_by_id(units: &UnitDirectory, unit_id: i64) -> Msg {
+    units
+        .by_id(unit_id)
+        .map(|u| unit_label(units, u))
+        .unwrap_or(Msg::new("mydata-no-unit"))
+}
+
 fn language_choice(input: &InboundKind) -> Option<Lang> {
     match input {
         InboundKind::Button(p) => p.strip_prefix("lang:").and_then(Lang::from_code),
@@ -480,8 +487,8 @@ pub struct PersonData {
 }
 
 pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
-    let unit = match data.unit_id.and_then(|id| units.by_id(id)) {
-        Some(u) => unit_label(units, u),
+    let unit = match data.unit_id {
+        Some(id) => unit_label_by_id(units, id),
         None => Msg::new("mydata-no-unit"),
     };
     let roles: Vec<Msg> = data
@@ -537,17 +544,11 @@ pub enum InviteRefused {
 
 pub fn joined(units: &UnitDirectory, result: Result<Grant, InviteRefused>) -> Reply {
     match result {
-        Ok(grant) => {
-            let unit = units
-                .by_id(grant.unit_id)
-                .map(|u| unit_label(units, u))
-                .unwrap_or(Msg::new("mydata-no-unit"));
-            Reply::new(
-                Msg::new("join-ok")
-                    .msg("role", role_name(grant.role))
-                    .msg("unit", unit),
-            )
-        }
+        Ok(grant) => Reply::new(
+            Msg::new("join-ok")
+                .msg("role", role_name(grant.role))
+                .msg("unit", unit_label_by_id(units, grant.unit_id)),
+        ),
         Err(InviteRefused::Unknown) => Reply::new(Msg::new("join-unknown")),
         Err(InviteRefused::Expired) => Reply::new(Msg::new("join-expired")),
         Err(InviteRefused::UsedUp) => Reply::new(Msg::new("join-used-up")),
@@ -560,10 +561,7 @@ pub fn invite_created(
     grant: &Grant,
     expires: chrono::NaiveDate,
 ) -> Reply {
-    let unit = units
-        .by_id(grant.unit_id)
-        .map(|u| unit_label(units, u))
-        .unwrap_or(Msg::new("mydata-no-unit"));
+    let unit = unit_label_by_id(units, grant.unit_id);
     Reply::new(
         Msg::new("invite-created")
             .text("code", code)

@@ -240,14 +240,17 @@ pub fn find_binaries() -> Option<PathBuf> {
 
 /// A client-side binary (pgbench, psql) from the same installation as the server.
 pub fn find_tool(name: &str) -> Option<PathBuf> {
-    let bin = find_binaries()?.join(name);
-    let beside = bin
+    let bin = find_binaries()?;
+    // PATH may hold symlinks to the server binaries only; the tool sits beside their targets.
+    let real_bin = bin
+        .join("initdb")
         .canonicalize()
         .ok()
-        .and_then(|real| real.parent().map(|d| d.join(name)));
-    [Some(bin), beside]
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    [Some(bin), real_bin]
         .into_iter()
         .flatten()
+        .map(|dir| dir.join(name))
         .find(|p| p.is_file())
 }
 

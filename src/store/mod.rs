@@ -44,6 +44,23 @@ impl std::fmt::Debug for DatabaseSource {
     }
 }
 
+impl DatabaseSource {
+    /// A URL on the server, for creating databases; starts the private cluster if that is the source.
+    pub async fn server_url(&self) -> anyhow::Result<String> {
+        match self {
+            DatabaseSource::Url(url) => Ok(url.clone()),
+            DatabaseSource::Private(dir) => {
+                let dir = dir.clone();
+                let cluster = tokio::task::spawn_blocking(move || {
+                    PrivateCluster::start(&dir, ClusterOptions { durable: true })
+                })
+                .await??;
+                Ok(cluster.url("postgres"))
+            }
+        }
+    }
+}
+
 /// Handle to the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -60,14 +77,10 @@ impl Store {
     pub async fn open(source: &DatabaseSource, max_connections: u32) -> anyhow::Result<Store> {
         let url = match source {
             DatabaseSource::Url(url) => url.clone(),
-            DatabaseSource::Private(dir) => {
-                let dir = dir.clone();
-                let cluster = tokio::task::spawn_blocking(move || {
-                    PrivateCluster::start(&dir, ClusterOptions { durable: true })
-                })
-                .await??;
-                provision::ensure_database(&cluster.url("postgres"), "danvan").await?;
-                cluster.url("danvan")
+            DatabaseSource::Private(_) => {
+                let server = source.server_url().await?;
+                provision::ensure_database(&server, "danvan").await?;
+                provision::with_database(&server, "danvan")?
             }
         };
         let store = Store::connect(&url, max_connections).await?;

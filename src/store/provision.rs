@@ -72,14 +72,20 @@ pub async fn create_migrated_database(admin_url: &str, name: &str) -> anyhow::Re
 /// Drops the `{prefix}{pid}_…` databases of test processes that are no longer running here.
 pub async fn drop_abandoned_databases(admin_url: &str, prefix: &str) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(admin_url).await?;
-    let names: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE starts_with(datname, $1)")
-        .bind(prefix)
-        .fetch_all(&mut admin)
-        .await?;
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE starts_with(datname, $1)")
+            .bind(prefix)
+            .fetch_all(&mut admin)
+            .await?;
     for name in names {
         let pid = name[prefix.len()..].split('_').next().unwrap_or("");
         if !pid.is_empty() && !std::path::Path::new("/proc").join(pid).exists() {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(&name))).execute(&mut admin).await?;
+            sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote(&name)
+            ))
+            .execute(&mut admin)
+            .await?;
         }
     }
     Ok(())

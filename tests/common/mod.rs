@@ -55,7 +55,9 @@ pub async fn test_db() -> TestDb {
     CLEANED
         .get_or_init(|| async {
             // On a shared server, earlier runs' databases would pile up.
-            provision::drop_abandoned_databases(server, "danvan_test_").await.expect("dropping old test databases");
+            provision::drop_abandoned_databases(server, "danvan_test_")
+                .await
+                .expect("dropping old test databases");
         })
         .await;
     let name = format!(
@@ -155,11 +157,16 @@ impl<'a> Person<'a> {
         }
     }
 
-    /// Signs up in Vietnamese, typing `place` and confirming the single match.
-    pub async fn sign_up(&mut self, place: &str) {
+    /// Starts in Vietnamese and consents, up to the question of where they live.
+    pub async fn consent(&mut self) {
         self.send("/start").await;
         self.press("lang:vi").await;
         self.press("consent:yes").await;
+    }
+
+    /// Signs up in Vietnamese, typing `place` and confirming the single match.
+    pub async fn sign_up(&mut self, place: &str) {
+        self.consent().await;
         let found = self.send(place).await;
         assert_eq!(
             ids(&found),
