@@ -6,6 +6,7 @@ use anyhow::{Context, bail};
 use chrono::{NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::channels::telegram::{Intake, TelegramConfig};
 use crate::domain::access::{Grant, Role};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
@@ -41,8 +42,15 @@ pub enum Command {
         #[arg(long = "as", default_value = "local")]
         address: String,
     },
+    /// Run the chat channels (Telegram) and the HTTP endpoints until SIGTERM or Ctrl-C.
+    Serve(Box<ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Platform updates that could not be handled.
+    Inbox {
+        #[command(subcommand)]
+        command: InboxCommand,
+    },
     /// Administrative units.
     Units {
         #[command(subcommand)]
@@ -57,6 +65,83 @@ pub enum Command {
     Bench {
         #[command(subcommand)]
         command: crate::bench::BenchCommand,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address for the HTTP endpoints (/health, /telegram/webhook).
+    #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Telegram bot token.
+    #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
+    pub telegram_token: String,
+    /// Telegram Bot API base URL (a local Bot API server, or a fake one in tests).
+    #[arg(long, env = "TELOXIDE_API_URL")]
+    pub telegram_api_url: Option<url::Url>,
+    /// How updates arrive: long polling, a webhook, or not here (another process takes them in).
+    #[arg(long, env = "TELEGRAM_INTAKE", value_enum, default_value = "polling")]
+    pub telegram_intake: IntakeArg,
+    /// Public HTTPS URL of this server's /telegram/webhook (webhook intake).
+    #[arg(long, env = "TELEGRAM_WEBHOOK_URL")]
+    pub telegram_webhook_url: Option<url::Url>,
+    /// Secret Telegram sends with every webhook call: 1–256 of A-Z a-z 0-9 _ -.
+    #[arg(long, env = "TELEGRAM_WEBHOOK_SECRET", hide_env_values = true)]
+    pub telegram_webhook_secret: Option<String>,
+    /// Updates handled at once.
+    #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
+    pub workers: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum IntakeArg {
+    Polling,
+    Webhook,
+    None,
+}
+
+impl ServeArgs {
+    fn telegram(&self) -> anyhow::Result<TelegramConfig> {
+        let intake = match self.telegram_intake {
+            IntakeArg::Polling => Intake::LongPolling,
+            IntakeArg::None => Intake::None,
+            IntakeArg::Webhook => {
+                let url = self
+                    .telegram_webhook_url
+                    .clone()
+                    .context("webhook intake needs TELEGRAM_WEBHOOK_URL")?;
+                let secret = self
+                    .telegram_webhook_secret
+                    .clone()
+                    .context("webhook intake needs TELEGRAM_WEBHOOK_SECRET")?;
+                let valid = (1..=256).contains(&secret.len())
+                    && secret
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if !valid {
+                    bail!("TELEGRAM_WEBHOOK_SECRET must be 1–256 of A-Z a-z 0-9 _ -");
+                }
+                Intake::Webhook { url, secret }
+            }
+        };
+        Ok(TelegramConfig {
+            token: self.telegram_token.clone(),
+            api_url: self.telegram_api_url.clone(),
+            intake,
+            workers: self.workers,
+        })
+    }
+}
+
+#[derive(Subcommand)]
+pub enum InboxCommand {
+    /// List updates parked after failing every attempt, with their errors.
+    Failed,
+    /// Put parked updates back in line (the given ids, or all).
+    Retry {
+        ids: Vec<i64>,
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
     },
 }
 
@@ -113,6 +198,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             crate::channels::shell::run(&engine, &address, stdin, tokio::io::stdout()).await?;
             engine.store().close().await;
+        }
+        Command::Serve(args) => {
+            let telegram = args.telegram()?;
+            let store = Store::open(&source, (args.workers as u32 + 4).max(8)).await?;
+            if crate::seed::demo_if_empty(&store).await? > 0 {
+                eprintln!(
+                    "danvan: no units yet, loaded the demo province (Hưng Yên); `danvan units import` loads the real list"
+                );
+            }
+            let engine = std::sync::Arc::new(Engine::new(store).await?);
+            crate::serve::run_until_signal(engine, telegram, args.listen).await?;
+        }
+        Command::Inbox { command } => {
+            let store = Store::open(&source, 2).await?;
+            match command {
+                InboxCommand::Failed => {
+                    let failed = store.failed_events().await?;
+                    for f in &failed {
+                        println!(
+                            "{}\t{} {}\t{} attempts\t{}\t{}",
+                            f.id,
+                            f.channel,
+                            f.event_id,
+                            f.attempts,
+                            f.received_at.format("%Y-%m-%d %H:%M:%S"),
+                            f.last_error
+                        );
+                    }
+                    eprintln!(
+                        "{} failed; `danvan inbox retry ID` or `--all` puts them back in line",
+                        failed.len()
+                    );
+                }
+                InboxCommand::Retry { ids, all } => {
+                    if ids.is_empty() && !all {
+                        bail!("give the ids to retry, or --all");
+                    }
+                    let n = store.retry_failed((!all).then_some(ids.as_slice())).await?;
+                    println!("{n} update(s) back in line");
+                }
+            }
         }
         Command::Migrate => {
             Store::open(&source, 1).await?;

@@ -12,7 +12,7 @@ use crate::domain::unit_directory::UnitDirectory;
 use crate::i18n::Localizer;
 use crate::message::{Inbound, Outbound};
 use crate::store::chats::local_date;
-use crate::store::{Store, is_transient};
+use crate::store::{Store, Tx, is_transient};
 
 /// How long an invitation made in chat stays valid.
 const CHAT_INVITE_DAYS: i64 = 7;
@@ -48,27 +48,27 @@ impl Engine {
         self.units.read().expect("unit lock poisoned").1.clone()
     }
 
-    /// Handles one event. `None` when this event was already handled: a replay changes nothing.
+    /// Handles one event in its own transaction. `None` when this event was already handled: a
+    /// replay changes nothing.
     pub async fn handle(&self, inbound: &Inbound) -> anyhow::Result<Option<Outbound>> {
-        let mut attempt = 1;
-        loop {
-            match self.handle_once(inbound).await {
-                Err(e) if attempt < ATTEMPTS && is_transient(&e) => {
-                    tracing::debug!(error = %e, attempt, "retrying an event that raced another");
-                    attempt += 1;
-                }
-                result => {
-                    return result.with_context(|| {
-                        format!("handling {} event {}", inbound.channel, inbound.event_id)
-                    });
-                }
-            }
-        }
+        retrying(|| async {
+            let mut tx = self.store.begin().await?;
+            let outbound = self.handle_in(&mut tx, inbound).await?;
+            tx.commit().await?;
+            Ok(outbound)
+        })
+        .await
+        .with_context(|| format!("handling {} event {}", inbound.channel, inbound.event_id))
     }
 
-    async fn handle_once(&self, inbound: &Inbound) -> anyhow::Result<Option<Outbound>> {
+    /// Handles one event inside the caller's transaction, so the caller can commit its own writes
+    /// (an inbox row done, replies queued) atomically with the conversation.
+    pub async fn handle_in(
+        &self,
+        tx: &mut Tx,
+        inbound: &Inbound,
+    ) -> anyhow::Result<Option<Outbound>> {
         let (channel, address) = (inbound.channel.as_str(), inbound.address.as_str());
-        let mut tx = self.store.begin().await?;
         let Some(revision) = tx.claim_event(channel, &inbound.event_id).await? else {
             return Ok(None);
         };
@@ -135,7 +135,6 @@ impl Engine {
             tx.save_chat(channel, address, outcome.lang, &outcome.state)
                 .await?;
         }
-        tx.commit().await?;
         Ok(Some(Outbound {
             lang: outcome.lang,
             replies: outcome.replies,
@@ -157,5 +156,24 @@ impl Engine {
             *current = (revision, directory);
         }
         Ok(current.1.clone())
+    }
+}
+
+/// Runs a transaction again when it lost a race with another process (a serialization failure,
+/// deadlock, or two first contacts of one chat inserting at once).
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(e) if tries < ATTEMPTS && is_transient(&e) => {
+                tracing::debug!(error = %e, tries, "retrying a transaction that raced another");
+                tries += 1;
+            }
+            result => return result,
+        }
     }
 }

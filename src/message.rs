@@ -61,6 +61,8 @@ pub enum InboundKind {
         latitude: f64,
         longitude: f64,
     },
+    /// Something the engine does not read: a sticker, a voice note, a file.
+    Other,
 }
 
 impl InboundKind {

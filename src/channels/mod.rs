@@ -2,3 +2,4 @@
 //! [`crate::message::Outbound`] its own way. Only channels know platform types.
 
 pub mod shell;
+pub mod telegram;

@@ -356,7 +356,9 @@ impl Turn<'_> {
     fn unexpected(&mut self, input: &InboundKind) {
         self.say(Msg::new(match input {
             InboundKind::Button(_) => "button-expired",
-            InboundKind::Photo { .. } | InboundKind::Location { .. } => "attachment-not-expected",
+            InboundKind::Photo { .. } | InboundKind::Location { .. } | InboundKind::Other => {
+                "attachment-not-expected"
+            }
             _ => "use-buttons",
         }));
         self.prompt();

@@ -181,6 +181,14 @@ impl Tx {
 
     /// Erases the person: their row, chats and roles go; an anonymous erasure count remains.
     pub async fn erase(&mut self, person_id: i64) -> anyhow::Result<()> {
+        // Handled events are already scrubbed; parked ones still hold what the person wrote.
+        sqlx::query(
+            "DELETE FROM inbox WHERE status = 'failed'
+               AND (channel, chat) IN (SELECT channel, address FROM chats WHERE person_id = $1)",
+        )
+        .bind(person_id)
+        .execute(&mut *self.inner)
+        .await?;
         sqlx::query(
             "WITH gone AS (DELETE FROM people WHERE id = $1) INSERT INTO erasures DEFAULT VALUES",
         )

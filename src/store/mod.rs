@@ -3,6 +3,7 @@
 
 pub mod chats;
 pub mod cluster;
+pub mod inbox;
 pub mod provision;
 pub mod units;
 

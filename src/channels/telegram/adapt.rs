@@ -1,0 +1,227 @@
+//! Telegram ⇄ danvan: updates become [`Inbound`] events; [`Outbound`] replies become sendMessage
+//! payloads (HTML-escaped, split at Telegram's limits, buttons as inline keyboards).
+
+use serde::{Deserialize, Serialize};
+use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
+
+use crate::i18n::Localizer;
+use crate::message::{Inbound, InboundKind, Outbound};
+
+pub const CHANNEL: &str = "telegram";
+/// Longest message text, in UTF-16 code units after entity parsing.
+pub const MAX_TEXT: usize = 4096;
+/// Longest callback_data, in bytes.
+pub const MAX_CALLBACK_DATA: usize = 64;
+
+/// What an update asks of us.
+#[derive(Debug, PartialEq)]
+pub enum Event {
+    /// Something for the engine; `callback` is the query id to answer for a button press.
+    Chat {
+        inbound: Inbound,
+        callback: Option<String>,
+    },
+    /// The person blocked (false) or unblocked (true) the bot.
+    Reachability { address: String, reachable: bool },
+    /// Groups, channels, edits and kinds we do not subscribe to.
+    Ignore,
+}
+
+/// Reads a stored update. teloxide's `UpdateKind` only deserializes from borrowed text (its visitor
+/// asks for `&str` keys, which an owned `serde_json::Value` cannot lend), so go through the text.
+pub fn parse_update(payload: &serde_json::Value) -> serde_json::Result<Update> {
+    serde_json::from_str(&payload.to_string())
+}
+
+/// The chat an update belongs to, for handling one chat's updates in order.
+pub fn chat_key(update: &Update) -> String {
+    update
+        .chat()
+        .map(|c| c.id.0.to_string())
+        .or_else(|| update.from().map(|u| u.id.0.to_string()))
+        .unwrap_or_default()
+}
+
+pub fn event(update: &Update) -> Event {
+    let event_id = update.id.0.to_string();
+    let inbound = |address: String, kind| Inbound {
+        channel: CHANNEL.into(),
+        address,
+        event_id: event_id.clone(),
+        kind,
+    };
+    match &update.kind {
+        UpdateKind::Message(message) if message.chat.is_private() => {
+            let kind = match &message.kind {
+                MessageKind::Common(common) => match &common.media_kind {
+                    MediaKind::Text(text) => InboundKind::typed(&text.text),
+                    MediaKind::Photo(photo) => InboundKind::Photo {
+                        // Telegram lists sizes smallest first; keep the largest.
+                        file_id: photo
+                            .photo
+                            .iter()
+                            .max_by_key(|p| p.width * p.height)
+                            .map(|p| p.file.id.to_string())
+                            .unwrap_or_default(),
+                        caption: photo.caption.clone(),
+                    },
+                    MediaKind::Location(location) => InboundKind::Location {
+                        latitude: location.location.latitude,
+                        longitude: location.location.longitude,
+                    },
+                    _ => InboundKind::Other,
+                },
+                _ => return Event::Ignore,
+            };
+            Event::Chat {
+                inbound: inbound(message.chat.id.0.to_string(), kind),
+                callback: None,
+            }
+        }
+        UpdateKind::CallbackQuery(query) => {
+            let in_private = query.message.as_ref().is_none_or(|m| m.chat().is_private());
+            if !in_private {
+                return Event::Ignore;
+            }
+            Event::Chat {
+                inbound: inbound(
+                    query.from.id.0.to_string(),
+                    InboundKind::Button(query.data.clone().unwrap_or_default()),
+                ),
+                callback: Some(query.id.to_string()),
+            }
+        }
+        UpdateKind::MyChatMember(change) if change.chat.is_private() => Event::Reachability {
+            address: change.chat.id.0.to_string(),
+            reachable: !matches!(change.new_chat_member.kind, ChatMemberKind::Banned(_)),
+        },
+        _ => Event::Ignore,
+    }
+}
+
+/// One sendMessage, as queued in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rendered {
+    /// HTML, escaped.
+    pub text: String,
+    /// Rows of (label, callback_data).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keyboard: Vec<Vec<(String, String)>>,
+}
+
+pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
+    let mut messages = Vec::new();
+    for reply in &outbound.replies {
+        let text = localizer.render(&reply.body, outbound.lang);
+        let keyboard: Vec<Vec<(String, String)>> = reply
+            .buttons
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|b| {
+                        debug_assert!(
+                            b.payload.len() <= MAX_CALLBACK_DATA,
+                            "payload too long: {}",
+                            b.payload
+                        );
+                        (localizer.render(&b.label, outbound.lang), b.payload.clone())
+                    })
+                    .collect()
+            })
+            .collect();
+        let chunks = split(&text, MAX_TEXT);
+        let last = chunks.len() - 1;
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            messages.push(Rendered {
+                text: escape_html(&chunk),
+                keyboard: if i == last {
+                    keyboard.clone()
+                } else {
+                    Vec::new()
+                },
+            });
+        }
+    }
+    messages
+}
+
+/// Splits text into pieces of at most `max` UTF-16 units, preferring line, then word boundaries.
+pub fn split(text: &str, max: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while utf16_len(rest) > max {
+        let mut cut = 0;
+        let mut units = 0;
+        for (i, c) in rest.char_indices() {
+            units += c.len_utf16();
+            if units > max {
+                break;
+            }
+            cut = i + c.len_utf8();
+        }
+        let window = &rest[..cut];
+        // A boundary early in the window would waste most of a message; cut hard instead.
+        let at = window
+            .rfind('\n')
+            .or_else(|| window.rfind(' '))
+            .filter(|&i| i >= cut / 2)
+            .unwrap_or(cut);
+        pieces.push(rest[..at].to_owned());
+        rest = rest[at..].trim_start_matches(['\n', ' ']);
+    }
+    if !rest.is_empty() || pieces.is_empty() {
+        pieces.push(rest.to_owned());
+    }
+    pieces
+}
+
+fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Escapes text for Telegram's HTML parse mode.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_splits_at_line_breaks_within_the_limit() {
+        let line = "Nghị quyết số 60-NQ/TW ngày 12/4/2025\n";
+        let text = line.repeat(200);
+        let pieces = split(&text, MAX_TEXT);
+        assert_eq!(pieces.len(), 2);
+        assert!(pieces.iter().all(|p| utf16_len(p) <= MAX_TEXT));
+        assert!(pieces[0].ends_with("2025"));
+        assert_eq!(pieces.concat().replace('\n', ""), text.replace('\n', ""));
+    }
+
+    #[test]
+    fn text_without_spaces_still_splits() {
+        let pieces = split(&"đ".repeat(5000), MAX_TEXT);
+        assert_eq!(
+            pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
+            [4096, 904]
+        );
+    }
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            escape_html("<b>Tiên & Lữ</b>"),
+            "&lt;b&gt;Tiên &amp; Lữ&lt;/b&gt;"
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Taking updates in durably: long polling advances its offset, and the webhook answers 200, only
+//! after the raw updates are committed to the inbox.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::Value;
+use subtle::ConstantTimeEq;
+use teloxide::RequestError;
+use teloxide::payloads::{GetUpdatesSetters, SetWebhookSetters};
+use teloxide::requests::{Request, Requester};
+use teloxide::types::Update;
+use tokio_util::sync::CancellationToken;
+
+use super::adapt::{CHANNEL, chat_key};
+use super::{Intake, Telegram, allowed_updates};
+use crate::store::inbox::Arrival;
+
+/// Long-poll wait; below teloxide's 17 s HTTP timeout.
+const POLL_SECONDS: u32 = 10;
+pub const WEBHOOK_PATH: &str = "/telegram/webhook";
+pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
+
+/// Tells Telegram where updates go: our webhook, or nowhere (so getUpdates works).
+pub async fn register(telegram: &Telegram) -> anyhow::Result<()> {
+    match &telegram.config.intake {
+        Intake::Webhook { url, secret } => {
+            telegram
+                .bot()
+                .set_webhook(url.clone())
+                .secret_token(secret.clone())
+                .allowed_updates(allowed_updates())
+                .await?;
+        }
+        Intake::LongPolling => {
+            telegram.bot().delete_webhook().await?;
+        }
+        Intake::None => {}
+    }
+    Ok(())
+}
+
+pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let store = telegram.engine.store().clone();
+    let mut offset: Option<i32> = None;
+    let mut failures = 0u32;
+    while !shutdown.is_cancelled() {
+        let mut request = telegram
+            .bot()
+            .get_updates()
+            .timeout(POLL_SECONDS)
+            .limit(100)
+            .allowed_updates(allowed_updates());
+        if let Some(offset) = offset {
+            request = request.offset(offset);
+        }
+        let updates = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            result = request.send() => result,
+        };
+        let updates = match updates {
+            Ok(updates) => updates,
+            Err(RequestError::RetryAfter(wait)) => {
+                tokio::time::sleep(wait.duration()).await;
+                continue;
+            }
+            Err(e) => {
+                failures += 1;
+                tracing::warn!(error = %e, "getUpdates failed");
+                tokio::time::sleep(super::send::backoff(failures.min(5))).await;
+                continue;
+            }
+        };
+        failures = 0;
+        let Some(last) = updates.last() else { continue };
+        let payloads: Vec<Value> = updates
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()?;
+        let arrivals: Vec<Arrival> = updates
+            .iter()
+            .zip(&payloads)
+            .map(|(u, payload)| Arrival {
+                event_id: u.id.0.to_string(),
+                chat: chat_key(u),
+                payload,
+            })
+            .collect();
+        // Until this commits, the offset stays put and Telegram keeps the updates for us.
+        while let Err(e) = store.intake(CHANNEL, &arrivals).await {
+            tracing::error!(error = %e, "cannot store updates; retrying before acknowledging them");
+            tokio::select! {
+                _ = shutdown.cancelled() => return Ok(()),
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+        offset = Some(last.id.0 as i32 + 1);
+        telegram.arrived.notify_waiters();
+    }
+    Ok(())
+}
+
+/// The webhook endpoint, when the channel takes updates that way.
+pub fn router(telegram: Arc<Telegram>) -> Router {
+    Router::new()
+        .route(WEBHOOK_PATH, axum::routing::post(webhook))
+        .with_state(telegram)
+}
+
+async fn webhook(
+    State(telegram): State<Arc<Telegram>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let Intake::Webhook { secret, .. } = &telegram.config.intake else {
+        return StatusCode::NOT_FOUND;
+    };
+    let given = headers
+        .get(SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !bool::from(given.ct_eq(secret.as_bytes())) {
+        tracing::warn!("webhook call without the right secret token");
+        return StatusCode::UNAUTHORIZED;
+    }
+    let parsed = serde_json::from_slice::<Value>(&body)
+        .and_then(|v| serde_json::from_slice::<Update>(&body).map(|u| (v, u)))
+        .map_err(|e| e.to_string());
+    let (payload, update) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            tracing::warn!(%error, bytes = body.len(), "webhook body is not a Telegram update");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let arrival = Arrival {
+        event_id: update.id.0.to_string(),
+        chat: chat_key(&update),
+        payload: &payload,
+    };
+    match telegram.engine.store().intake(CHANNEL, &[arrival]).await {
+        Ok(_) => {
+            telegram.arrived.notify_waiters();
+            StatusCode::OK
+        }
+        Err(error) => {
+            // Telegram retries anything but a 2xx, so the update is not lost.
+            tracing::error!(%error, "cannot store a webhook update");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Sending queued replies through teloxide, honouring Telegram's error semantics: 429 pauses the
+//! whole bot for `retry_after`; a blocked or deactivated user becomes unreachable; 5xx and network
+//! errors are retried; other errors fail the message with Telegram's reason.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use teloxide::payloads::SendMessageSetters;
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
+use teloxide::{ApiError, RequestError};
+use tokio::time::Instant;
+
+use super::adapt::{CHANNEL, Rendered};
+use crate::store::Store;
+use crate::store::inbox::Pending;
+
+/// Tries at one message in a row before leaving it to the outbox sweeper.
+const IN_PLACE_TRIES: u32 = 3;
+/// Attempts in all before a message fails for good.
+const MAX_ATTEMPTS: i32 = 8;
+
+pub struct Sender {
+    bot: Bot,
+    store: Store,
+    /// Set by a 429: nobody sends before then.
+    paused_until: Mutex<Option<Instant>>,
+}
+
+/// How one message fared.
+#[derive(Debug, PartialEq)]
+pub enum Delivery {
+    Sent,
+    /// The person blocked the bot (or is gone); nothing more goes to them.
+    Unreachable,
+    /// Telegram refused it for good.
+    Rejected(String),
+    /// Still failing after retries; the outbox will try again later.
+    Deferred(String),
+}
+
+impl Sender {
+    pub fn new(bot: Bot, store: Store) -> Sender {
+        Sender {
+            bot,
+            store,
+            paused_until: Mutex::new(None),
+        }
+    }
+
+    pub fn bot(&self) -> &Bot {
+        &self.bot
+    }
+
+    /// Delivers a chat's replies in order; stops at the first that cannot go now, so order holds.
+    pub async fn deliver_all(&self, replies: &[Pending]) -> anyhow::Result<()> {
+        let mut sent = Vec::new();
+        for reply in replies {
+            let rendered: Rendered = serde_json::from_value(reply.payload.clone())?;
+            match self.deliver(&reply.address, &rendered).await {
+                Delivery::Sent => sent.push(reply.id),
+                Delivery::Unreachable => {
+                    self.store
+                        .set_reachable(CHANNEL, &reply.address, false)
+                        .await?;
+                    break;
+                }
+                Delivery::Rejected(reason) => {
+                    tracing::warn!(reply = reply.id, %reason, "Telegram refused a reply");
+                    self.store.reply_failed(reply.id, &reason, None).await?;
+                }
+                Delivery::Deferred(reason) => {
+                    let retry =
+                        (reply.attempts + 1 < MAX_ATTEMPTS).then(|| backoff(reply.attempts as u32));
+                    self.store.reply_failed(reply.id, &reason, retry).await?;
+                    break;
+                }
+            }
+        }
+        self.store.replies_sent(&sent).await
+    }
+
+    pub async fn deliver(&self, address: &str, message: &Rendered) -> Delivery {
+        let Ok(chat) = address.parse::<i64>() else {
+            return Delivery::Rejected(format!("not a Telegram chat id: {address}"));
+        };
+        let mut tries = 0;
+        loop {
+            self.wait_for_pause().await;
+            let mut request = self
+                .bot
+                .send_message(ChatId(chat), &message.text)
+                .parse_mode(ParseMode::Html);
+            if !message.keyboard.is_empty() {
+                request = request.reply_markup(keyboard(&message.keyboard));
+            }
+            let error = match request.await {
+                Ok(_) => return Delivery::Sent,
+                Err(e) => e,
+            };
+            tries += 1;
+            match classify(&error) {
+                Failure::RetryAfter(wait) => {
+                    tracing::warn!(
+                        seconds = wait.as_secs(),
+                        "Telegram asked us to slow down; pausing all sends"
+                    );
+                    self.pause(wait);
+                    // A 429 is not the message's fault: it does not count as a try.
+                    tries -= 1;
+                }
+                Failure::Unreachable => return Delivery::Unreachable,
+                Failure::Permanent => return Delivery::Rejected(error.to_string()),
+                Failure::Transient if tries >= IN_PLACE_TRIES => {
+                    return Delivery::Deferred(error.to_string());
+                }
+                Failure::Transient => tokio::time::sleep(backoff(tries)).await,
+            }
+        }
+    }
+
+    /// Answers a button press so the client stops its spinner; `text` shows as a short notice.
+    pub async fn answer_callback(&self, id: &str, text: Option<String>) {
+        self.wait_for_pause().await;
+        let mut request = self
+            .bot
+            .answer_callback_query(teloxide::types::CallbackQueryId(id.to_owned()));
+        if let Some(text) = text {
+            request = request.text(text.chars().take(200).collect::<String>());
+        }
+        if let Err(e) = request.await {
+            // Old queries cannot be answered; the chat reply still tells the person what happened.
+            tracing::debug!(error = %e, "answerCallbackQuery failed");
+        }
+    }
+
+    fn pause(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut paused = self.paused_until.lock().expect("pause lock poisoned");
+        if paused.is_none_or(|p| p < until) {
+            *paused = Some(until);
+        }
+    }
+
+    async fn wait_for_pause(&self) {
+        let until = *self.paused_until.lock().expect("pause lock poisoned");
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+}
+
+fn keyboard(rows: &[Vec<(String, String)>]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|(label, data)| InlineKeyboardButton::callback(label, data))
+    }))
+}
+
+enum Failure {
+    RetryAfter(Duration),
+    Unreachable,
+    Transient,
+    Permanent,
+}
+
+fn classify(error: &RequestError) -> Failure {
+    match error {
+        RequestError::RetryAfter(wait) => Failure::RetryAfter(wait.duration()),
+        RequestError::Api(
+            ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::CantInitiateConversation,
+        ) => Failure::Unreachable,
+        // Telegram's 5xx answers carry no code teloxide keeps; their descriptions say what they are.
+        RequestError::Api(ApiError::Unknown(description))
+            if [
+                "Internal Server Error",
+                "Bad Gateway",
+                "Service Unavailable",
+                "Gateway Timeout",
+            ]
+            .iter()
+            .any(|s| description.contains(s)) =>
+        {
+            Failure::Transient
+        }
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Failure::Permanent,
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            Failure::Transient
+        }
+    }
+}
+
+/// 1 s, 2 s, 4 s … capped at a minute.
+pub fn backoff(attempt: u32) -> Duration {
+    Duration::from_secs(1u64 << attempt.min(6)).min(Duration::from_secs(60))
+}

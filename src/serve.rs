@@ -1,0 +1,116 @@
+//! `danvan serve`: the HTTP endpoints (health, webhooks) and the configured chat channels, until
+//! SIGTERM or Ctrl-C; then stop taking updates, finish what is in hand, and return.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::channels::telegram::{Telegram, TelegramConfig, intake};
+use crate::engine::Engine;
+
+/// A running service.
+pub struct Running {
+    /// Where the HTTP endpoints listen (useful when asked for port 0).
+    pub addr: SocketAddr,
+    pub shutdown: CancellationToken,
+    pub telegram: Arc<Telegram>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Waits until the service has stopped (after `shutdown` is cancelled).
+    pub async fn finished(self) -> anyhow::Result<()> {
+        self.task.await?
+    }
+
+    /// Stops taking updates and waits for work in hand to finish.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.finished().await
+    }
+}
+
+pub async fn start(
+    engine: Arc<Engine>,
+    telegram: TelegramConfig,
+    listen: SocketAddr,
+) -> anyhow::Result<Running> {
+    let shutdown = CancellationToken::new();
+    let telegram = Telegram::new(engine.clone(), telegram);
+    intake::register(&telegram)
+        .await
+        .context("registering with the Telegram Bot API")?;
+    let app = Router::new()
+        .route("/health", axum::routing::get(health))
+        .with_state(engine)
+        .merge(intake::router(telegram.clone()));
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let task = {
+        let (shutdown, telegram) = (shutdown.clone(), telegram.clone());
+        tokio::spawn(async move {
+            let http = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+            let channel = telegram.run(shutdown.clone());
+            let (http, channel) = tokio::join!(
+                async {
+                    let result = http.await;
+                    shutdown.cancel();
+                    result
+                },
+                async {
+                    let result = channel.await;
+                    shutdown.cancel();
+                    result
+                }
+            );
+            http?;
+            channel
+        })
+    };
+    Ok(Running {
+        addr,
+        shutdown,
+        telegram,
+        task,
+    })
+}
+
+/// Runs until SIGTERM or Ctrl-C.
+pub async fn run_until_signal(
+    engine: Arc<Engine>,
+    telegram: TelegramConfig,
+    listen: SocketAddr,
+) -> anyhow::Result<()> {
+    let running = start(engine, telegram, listen).await?;
+    tracing::info!(addr = %running.addr, "serving");
+    eprintln!(
+        "danvan: serving on http://{} (Ctrl-C to stop)",
+        running.addr
+    );
+    let shutdown = running.shutdown.clone();
+    tokio::spawn(async move {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+            _ = shutdown.cancelled() => {}
+        }
+        shutdown.cancel();
+    });
+    running.finished().await
+}
+
+async fn health(State(engine): State<Arc<Engine>>) -> (StatusCode, &'static str) {
+    match engine.store().unit_count().await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}

@@ -1,0 +1,311 @@
+//! The inbox of raw platform events and the outbox of rendered replies.
+
+use serde_json::Value;
+
+use super::{Store, Tx};
+
+/// A raw event as it arrived.
+pub struct Arrival<'a> {
+    pub event_id: String,
+    pub chat: String,
+    pub payload: &'a Value,
+}
+
+/// An inbox event claimed for handling.
+#[derive(Debug)]
+pub struct Claimed {
+    pub id: i64,
+    pub event_id: String,
+    pub chat: String,
+    pub payload: Value,
+    pub attempts: i32,
+}
+
+/// A rendered reply waiting to be sent.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    pub address: String,
+    pub payload: Value,
+    pub attempts: i32,
+}
+
+/// A parked event, for `danvan inbox failed`.
+#[derive(Debug)]
+pub struct Failed {
+    pub id: i64,
+    pub channel: String,
+    pub event_id: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+}
+
+type FailedRow = (
+    i64,
+    String,
+    String,
+    i32,
+    Option<String>,
+    chrono::DateTime<chrono::Utc>,
+);
+
+impl Store {
+    /// Commits a batch of arrivals; duplicates of events already in the inbox are ignored.
+    /// Returns how many were new.
+    pub async fn intake(&self, channel: &str, arrivals: &[Arrival<'_>]) -> anyhow::Result<u64> {
+        if arrivals.is_empty() {
+            return Ok(0);
+        }
+        let ids: Vec<&str> = arrivals.iter().map(|a| a.event_id.as_str()).collect();
+        let chats: Vec<&str> = arrivals.iter().map(|a| a.chat.as_str()).collect();
+        let payloads: Vec<sqlx::types::Json<&Value>> = arrivals
+            .iter()
+            .map(|a| sqlx::types::Json(a.payload))
+            .collect();
+        let inserted = sqlx::query(
+            "INSERT INTO inbox (channel, event_id, chat, payload)
+             SELECT $1, e, c, p FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS t(e, c, p, n)
+             ORDER BY n
+             ON CONFLICT (channel, event_id) DO NOTHING",
+        )
+        .bind(channel)
+        .bind(&ids)
+        .bind(&chats)
+        .bind(&payloads)
+        .execute(&self.pool)
+        .await?;
+        Ok(inserted.rows_affected())
+    }
+
+    /// Parks an event after a failed attempt: retried after `backoff`, or failed for good.
+    pub async fn inbox_attempt_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_in: Option<std::time::Duration>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE inbox SET attempts = attempts + 1, last_error = $2,
+                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
+                 next_attempt_at = now() + make_interval(secs => COALESCE($3, 0))
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(retry_in.map(|d| d.as_secs_f64()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn failed_events(&self) -> anyhow::Result<Vec<Failed>> {
+        let rows: Vec<FailedRow> = sqlx::query_as(
+            "SELECT id, channel, event_id, attempts, last_error, received_at FROM inbox WHERE status = 'failed' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, channel, event_id, attempts, last_error, received_at)| Failed {
+                    id,
+                    channel,
+                    event_id,
+                    attempts,
+                    last_error: last_error.unwrap_or_default(),
+                    received_at,
+                },
+            )
+            .collect())
+    }
+
+    /// Puts failed events (all, or the given ids) back in line. Returns how many.
+    pub async fn retry_failed(&self, ids: Option<&[i64]>) -> anyhow::Result<u64> {
+        let done = sqlx::query(
+            "UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = now()
+             WHERE status = 'failed' AND ($1::bigint[] IS NULL OR id = ANY($1))",
+        )
+        .bind(ids)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Leases replies left behind (their sender crashed or deferred them): only the oldest pending
+    /// reply of each chat, so a chat's replies still go out in order.
+    pub async fn lease_stranded_replies(
+        &self,
+        channel: &str,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Pending>> {
+        let rows: Vec<(i64, String, Value, i32)> = sqlx::query_as(
+            "UPDATE outbox SET lease_until = now() + interval '30 seconds'
+             WHERE id IN (
+                 SELECT o.id FROM outbox o
+                 WHERE o.channel = $1 AND o.status = 'pending' AND o.lease_until < now()
+                   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.channel = o.channel
+                                   AND p.address = o.address AND p.id < o.id)
+                 ORDER BY o.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+             RETURNING id, address, payload, attempts",
+        )
+        .bind(channel)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, address, payload, attempts)| Pending {
+                id,
+                address,
+                payload,
+                attempts,
+            })
+            .collect())
+    }
+
+    /// Replies were delivered: nothing about them needs keeping.
+    pub async fn replies_sent(&self, ids: &[i64]) -> anyhow::Result<()> {
+        if !ids.is_empty() {
+            sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
+                .bind(ids)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A reply could not be delivered: retry after the lease, or give up with the reason.
+    pub async fn reply_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_in: Option<std::time::Duration>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, error = $2,
+                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
+                 lease_until = now() + make_interval(secs => COALESCE($3, 0))
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(retry_in.map(|d| d.as_secs_f64()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a chat unreachable (the person blocked the bot) or reachable again.
+    pub async fn set_reachable(
+        &self,
+        channel: &str,
+        address: &str,
+        reachable: bool,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        tx.set_reachable(channel, address, reachable).await?;
+        tx.commit().await
+    }
+}
+
+impl Tx {
+    /// Claims the oldest pending event whose chat has nothing earlier in hand: no older pending event
+    /// and no reply still unsent. The row stays locked until this transaction ends, so a crash just
+    /// leaves it pending; other processes skip it.
+    pub async fn claim_inbox(&mut self, channel: &str) -> anyhow::Result<Option<Claimed>> {
+        let row: Option<(i64, String, String, Value, i32)> = sqlx::query_as(
+            "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts FROM inbox i
+             WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
+               AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
+                               AND e.chat = i.chat AND e.id < i.id)
+               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.channel = i.channel
+                               AND o.address = i.chat)
+             ORDER BY i.next_attempt_at, i.id
+             LIMIT 1 FOR UPDATE SKIP LOCKED",
+        )
+        .bind(channel)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(|(id, event_id, chat, payload, attempts)| Claimed {
+            id,
+            event_id,
+            chat,
+            payload,
+            attempts,
+        }))
+    }
+
+    /// The event is handled: keep only its dedup key.
+    pub async fn inbox_done(&mut self, id: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now() WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Queues rendered replies for a chat, in order, leased to the caller who will send them now.
+    pub async fn enqueue_replies(
+        &mut self,
+        channel: &str,
+        address: &str,
+        payloads: &[Value],
+    ) -> anyhow::Result<Vec<Pending>> {
+        if payloads.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "INSERT INTO outbox (channel, address, payload, lease_until)
+             SELECT $1, $2, p, now() + interval '30 seconds' FROM unnest($3::jsonb[]) WITH ORDINALITY AS t(p, n) ORDER BY n
+             RETURNING id",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(payloads.iter().map(sqlx::types::Json).collect::<Vec<_>>())
+        .fetch_all(&mut *self.inner)
+        .await?;
+        // RETURNING follows the insertion order, which follows `payloads`.
+        let replies: Vec<Pending> = ids
+            .into_iter()
+            .zip(payloads)
+            .map(|(id, payload)| Pending {
+                id,
+                address: address.to_owned(),
+                payload: payload.clone(),
+                attempts: 0,
+            })
+            .collect();
+        Ok(replies)
+    }
+
+    /// Marks a chat unreachable or reachable again, as part of handling an update.
+    pub async fn set_reachable(
+        &mut self,
+        channel: &str,
+        address: &str,
+        reachable: bool,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE chats SET unreachable_at = CASE WHEN $3 THEN NULL ELSE now() END WHERE channel = $1 AND address = $2",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(reachable)
+        .execute(&mut *self.inner)
+        .await?;
+        if !reachable {
+            // Replies still queued for them can never arrive.
+            sqlx::query(
+                "DELETE FROM outbox WHERE channel = $1 AND address = $2 AND status = 'pending'",
+            )
+            .bind(channel)
+            .bind(address)
+            .execute(&mut *self.inner)
+            .await?;
+        }
+        Ok(())
+    }
+}
