@@ -1,14 +1,19 @@
-//! `danvan bench engine`: simulated residents signing up and chatting through the engine on real
-//! PostgreSQL, measured against `pgbench -N` on the same server in the same run.
+//! Benchmarks, each printed next to a baseline measured in the same run:
+//! `bench engine` — residents signing up and chatting through the engine, against `pgbench -N`;
+//! `bench telegram` — the same conversations through the Telegram channel (fake Bot API, teloxide,
+//! inbox, outbox), against the engine alone.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Subcommand;
 
+use crate::channels::telegram::{Intake, TelegramConfig};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
+use crate::fake_telegram::{FakeTelegram, updates};
 use crate::message::{Inbound, InboundKind};
 use crate::store::{DatabaseSource, Store, cluster, provision};
 
@@ -25,9 +30,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         pgbench_seconds: u32,
     },
+    /// The same conversations through Telegram (fake Bot API in this process), against the engine alone.
+    Telegram {
+        #[arg(long, default_value_t = 2_000)]
+        residents: usize,
+        /// Inbox workers (and engine-only concurrency).
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
 }
 
-/// What each resident sends, in order. Every resident is mid-conversation until the last round.
+/// What each resident sends, in order ("#" marks a button press).
 const SCRIPT: [&str; 8] = [
     "/start",
     "#lang:vi",
@@ -40,20 +53,67 @@ const SCRIPT: [&str; 8] = [
 ];
 
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
-    let BenchCommand::Engine {
-        residents,
-        concurrency,
-        pgbench_seconds,
-    } = command;
+    match command {
+        BenchCommand::Engine {
+            residents,
+            concurrency,
+            pgbench_seconds,
+        } => {
+            let (server_url, engine) = setup(source, concurrency).await?;
+            println!(
+                "engine: {residents} residents × {} messages, {concurrency} at a time",
+                SCRIPT.len()
+            );
+            let stats = engine_only(&engine, "bench", residents, concurrency).await?;
+            stats.print();
+            println!("  peak RSS:      {:.1} MB", peak_rss_kb()? as f64 / 1024.0);
+            engine.store().close().await;
+            let tps = pgbench(&server_url, concurrency, pgbench_seconds)?;
+            println!(
+                "pgbench -N, {concurrency} clients, {pgbench_seconds} s on the same server: {tps:.0} TPS"
+            );
+            println!(
+                "engine messages/s ÷ pgbench TPS = {:.2} (target ≥ 0.5)",
+                stats.rate / tps
+            );
+        }
+        BenchCommand::Telegram {
+            residents,
+            concurrency,
+        } => {
+            let (_, engine) = setup(source, concurrency + 4).await?;
+            println!(
+                "engine only: {residents} residents × {} messages, {concurrency} at a time",
+                SCRIPT.len()
+            );
+            let baseline = engine_only(&engine, "bench", residents, concurrency).await?;
+            baseline.print();
+            println!(
+                "telegram: the same through the fake Bot API, teloxide, inbox and outbox, {concurrency} workers"
+            );
+            let stats =
+                through_telegram(engine, residents, concurrency, &baseline.replies_per_step)
+                    .await?;
+            stats.print();
+            println!(
+                "telegram updates/s ÷ engine messages/s = {:.2} (target ≥ 0.7)",
+                stats.rate / baseline.rate
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A fresh bench database with every commune, and an engine on it.
+async fn setup(
+    source: &DatabaseSource,
+    connections: usize,
+) -> anyhow::Result<(String, Arc<Engine>)> {
     let server_url = source.server_url().await?;
     let bench_url = provision::with_database(&server_url, "danvan_bench")?;
     provision::drop_database(&server_url, "danvan_bench").await?;
     provision::ensure_database(&server_url, "danvan_bench").await?;
-    let store = Store::open(
-        &DatabaseSource::Url(bench_url.clone()),
-        concurrency as u32 + 2,
-    )
-    .await?;
+    let store = Store::open(&DatabaseSource::Url(bench_url), connections as u32 + 2).await?;
     store
         .import_units(
             &parse_unit_list(crate::seed::UNIT_LIST_2026)?,
@@ -61,82 +121,214 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
             false,
         )
         .await?;
-    let engine = Arc::new(Engine::new(store).await?);
+    Ok((server_url, Arc::new(Engine::new(store).await?)))
+}
 
-    println!(
-        "engine: {residents} residents × {} messages, {concurrency} at a time",
-        SCRIPT.len()
-    );
+struct Stats {
+    count: usize,
+    elapsed: Duration,
+    rate: f64,
+    latencies: Vec<Duration>,
+    /// Messages the bot sends back for each step of the script.
+    replies_per_step: Vec<usize>,
+}
+
+impl Stats {
+    fn new(mut latencies: Vec<Duration>, elapsed: Duration, replies_per_step: Vec<usize>) -> Stats {
+        latencies.sort();
+        Stats {
+            count: latencies.len(),
+            elapsed,
+            rate: latencies.len() as f64 / elapsed.as_secs_f64(),
+            latencies,
+            replies_per_step,
+        }
+    }
+
+    fn percentile(&self, p: f64) -> f64 {
+        let i = ((self.latencies.len() as f64 * p) as usize)
+            .min(self.latencies.len().saturating_sub(1));
+        self.latencies
+            .get(i)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+
+    fn print(&self) {
+        println!(
+            "  messages:      {} in {:.1} s",
+            self.count,
+            self.elapsed.as_secs_f64()
+        );
+        println!("  messages/s:    {:.0}", self.rate);
+        println!(
+            "  latency:       p50 {:.2} ms, p99 {:.2} ms",
+            self.percentile(0.5),
+            self.percentile(0.99)
+        );
+    }
+}
+
+fn script_event(line: &str) -> InboundKind {
+    match line.strip_prefix('#') {
+        Some(payload) => InboundKind::Button(payload.to_owned()),
+        None => InboundKind::typed(line),
+    }
+}
+
+/// Every resident takes each step before anyone takes the next, so all are mid-conversation at once.
+async fn engine_only(
+    engine: &Arc<Engine>,
+    channel: &str,
+    residents: usize,
+    concurrency: usize,
+) -> anyhow::Result<Stats> {
     let started = Instant::now();
-    let mut latencies: Vec<Duration> = Vec::with_capacity(residents * SCRIPT.len());
+    let mut latencies = Vec::with_capacity(residents * SCRIPT.len());
+    let mut replies_per_step = Vec::new();
     for (round, line) in SCRIPT.iter().enumerate() {
         let mut tasks = tokio::task::JoinSet::new();
         for worker in 0..concurrency {
-            let engine = engine.clone();
+            let (engine, channel) = (engine.clone(), channel.to_owned());
             tasks.spawn(async move {
                 let mut times = Vec::new();
+                let mut replies = 0;
                 for resident in (worker..residents).step_by(concurrency) {
-                    let kind = match line.strip_prefix('#') {
-                        Some(payload) => InboundKind::Button(payload.to_owned()),
-                        None => InboundKind::typed(line),
-                    };
                     let inbound = Inbound {
-                        channel: "bench".into(),
+                        channel: channel.clone(),
                         address: format!("resident-{resident}"),
                         event_id: format!("{resident}-{round}"),
-                        kind,
+                        kind: script_event(line),
                     };
                     let sent = Instant::now();
-                    let outbound = engine.handle(&inbound).await?;
+                    let outbound = engine
+                        .handle(&inbound)
+                        .await?
+                        .context("a new event gets an answer")?;
                     times.push(sent.elapsed());
-                    anyhow::ensure!(
-                        outbound.is_some_and(|o| !o.replies.is_empty()),
-                        "no reply to {inbound:?}"
-                    );
+                    anyhow::ensure!(!outbound.replies.is_empty(), "no reply to {inbound:?}");
+                    replies = outbound.replies.len();
                 }
-                anyhow::Ok(times)
+                anyhow::Ok((times, replies))
             });
         }
-        while let Some(times) = tasks.join_next().await {
-            latencies.extend(times??);
+        let mut replies = 0;
+        while let Some(done) = tasks.join_next().await {
+            let (times, n) = done??;
+            latencies.extend(times);
+            replies = replies.max(n);
         }
+        replies_per_step.push(replies);
     }
     let elapsed = started.elapsed();
-    let registered: i64 = engine.store().registered_in_places().await?;
+    let registered = engine.store().registered_in_places().await?;
     anyhow::ensure!(
-        registered == residents as i64,
+        registered >= residents as i64,
         "only {registered} of {residents} residents finished sign-up"
     );
-    latencies.sort();
-    let rate = latencies.len() as f64 / elapsed.as_secs_f64();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    println!(
-        "  messages:      {} in {:.1} s",
-        latencies.len(),
-        elapsed.as_secs_f64()
-    );
-    println!("  messages/s:    {rate:.0}");
-    println!(
-        "  latency:       p50 {:.2} ms, p99 {:.2} ms",
-        ms(pct(0.50)),
-        ms(pct(0.99))
-    );
-    println!("  peak RSS:      {:.1} MB", peak_rss_kb()? as f64 / 1024.0);
-    engine.store().close().await;
-
-    let tps = pgbench(&server_url, concurrency, pgbench_seconds)?;
-    println!(
-        "pgbench -N, {concurrency} clients, {pgbench_seconds} s on the same server: {tps:.0} TPS"
-    );
-    println!(
-        "engine messages/s ÷ pgbench TPS = {:.2} (target ≥ 0.5)",
-        rate / tps
-    );
-    Ok(())
+    Ok(Stats::new(latencies, elapsed, replies_per_step))
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+/// Per chat: when each step was handed to the bot, and how many replies have come back.
+struct Progress {
+    fed: Vec<VecDeque<Instant>>,
+    sent: Vec<usize>,
+    /// Steps whose replies have all arrived.
+    answered: Vec<usize>,
+    /// Replies expected after each step, summed.
+    expected: Vec<usize>,
+    latencies: Vec<Duration>,
+    finished_chats: usize,
+}
+
+const FIRST_CHAT: i64 = 10_000_000;
+
+async fn through_telegram(
+    engine: Arc<Engine>,
+    residents: usize,
+    workers: usize,
+    replies_per_step: &[usize],
+) -> anyhow::Result<Stats> {
+    let fake = FakeTelegram::start().await;
+    let expected: Vec<usize> = replies_per_step
+        .iter()
+        .scan(0, |sum, n| {
+            *sum += n;
+            Some(*sum)
+        })
+        .collect();
+    let progress = Arc::new(Mutex::new(Progress {
+        fed: vec![VecDeque::new(); residents],
+        sent: vec![0; residents],
+        answered: vec![0; residents],
+        expected,
+        latencies: Vec::with_capacity(residents * SCRIPT.len()),
+        finished_chats: 0,
+    }));
+    let all_done = Arc::new(tokio::sync::Notify::new());
+    {
+        let (progress, all_done) = (progress.clone(), all_done.clone());
+        fake.count_sends(move |chat| {
+            let mut p = progress.lock().expect("progress lock");
+            let i = (chat - FIRST_CHAT) as usize;
+            p.sent[i] += 1;
+            let step = p.answered[i];
+            if p.expected.get(step) == Some(&p.sent[i])
+                && let Some(fed) = p.fed[i].pop_front()
+            {
+                p.latencies.push(fed.elapsed());
+                p.answered[i] += 1;
+                if p.answered[i] == p.expected.len() {
+                    p.finished_chats += 1;
+                    if p.finished_chats == p.sent.len() {
+                        all_done.notify_one();
+                    }
+                }
+            }
+        });
+    }
+    {
+        let progress = progress.clone();
+        let mut round = 0;
+        fake.feed_with(move || {
+            let Some(line) = SCRIPT.get(round) else {
+                return Vec::new();
+            };
+            round += 1;
+            let mut p = progress.lock().expect("progress lock");
+            (0..residents)
+                .map(|i| {
+                    let chat = FIRST_CHAT + i as i64;
+                    p.fed[i].push_back(Instant::now());
+                    match line.strip_prefix('#') {
+                        Some(data) => updates::button(0, chat, data),
+                        None => updates::text(0, chat, line),
+                    }
+                })
+                .collect()
+        });
+    }
+    let config = TelegramConfig {
+        token: "1:BENCH".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::LongPolling,
+        workers,
+    };
+    let started = Instant::now();
+    let running = crate::serve::start(engine, config, "127.0.0.1:0".parse()?).await?;
+    let finished = tokio::time::timeout(Duration::from_secs(600), all_done.notified()).await;
+    let elapsed = started.elapsed();
+    running.stop().await?;
+    anyhow::ensure!(
+        finished.is_ok(),
+        "the Telegram run did not finish in 10 minutes"
+    );
+    anyhow::ensure!(
+        fake.rejections().is_empty(),
+        "the fake Bot API refused: {:?}",
+        fake.rejections()
+    );
+    let latencies = std::mem::take(&mut progress.lock().expect("progress lock").latencies);
+    Ok(Stats::new(latencies, elapsed, replies_per_step.to_vec()))
 }
 
 /// VmHWM: the most resident memory this process has used.

@@ -68,10 +68,21 @@ impl Engine {
         tx: &mut Tx,
         inbound: &Inbound,
     ) -> anyhow::Result<Option<Outbound>> {
-        let (channel, address) = (inbound.channel.as_str(), inbound.address.as_str());
-        let Some(revision) = tx.claim_event(channel, &inbound.event_id).await? else {
+        let Some(revision) = tx.claim_event(&inbound.channel, &inbound.event_id).await? else {
             return Ok(None);
         };
+        self.converse(tx, inbound, revision).await.map(Some)
+    }
+
+    /// Runs one event that the caller already makes sure is handled only once (an inbox row it
+    /// holds locked), seeing the units as of `revision`.
+    pub async fn converse(
+        &self,
+        tx: &mut Tx,
+        inbound: &Inbound,
+        revision: i64,
+    ) -> anyhow::Result<Outbound> {
+        let (channel, address) = (inbound.channel.as_str(), inbound.address.as_str());
         let units = self.units_at(revision).await?;
         let row = match tx.lock_chat(channel, address).await? {
             Some(row) => row,
@@ -135,10 +146,10 @@ impl Engine {
             tx.save_chat(channel, address, outcome.lang, &outcome.state)
                 .await?;
         }
-        Ok(Some(Outbound {
+        Ok(Outbound {
             lang: outcome.lang,
             replies: outcome.replies,
-        }))
+        })
     }
 
     /// The unit directory at `revision`, reloaded when an import has changed the units.

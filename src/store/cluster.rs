@@ -111,7 +111,7 @@ impl PrivateCluster {
                 return Err(failed("initdb", &log));
             }
         }
-        if !socket.exists() || !server_answers(&socket) {
+        if !server_ready(&socket, &data) {
             cluster.spawn_server(&bin, &data, owner, options)?;
         }
         Ok(cluster)
@@ -205,7 +205,7 @@ impl PrivateCluster {
         let socket = self.socket_dir.join(".s.PGSQL.5432");
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
-            if socket.exists() && server_answers(&socket) {
+            if server_ready(&socket, data) {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -277,8 +277,15 @@ fn as_owner(command: &mut Command, owner: Option<(u32, u32)>) -> &mut Command {
     command
 }
 
-fn server_answers(socket: &Path) -> bool {
-    std::os::unix::net::UnixStream::connect(socket).is_ok()
+/// Whether a server accepts connections on `socket`: it answers there, and its postmaster.pid says
+/// "ready" (a server still starting up or recovering refuses connections).
+fn server_ready(socket: &Path, data: &Path) -> bool {
+    let ready = fs::read_to_string(data.join("postmaster.pid")).is_ok_and(|pid| {
+        pid.lines()
+            .nth(7)
+            .is_some_and(|status| status.trim() == "ready")
+    });
+    ready && std::os::unix::net::UnixStream::connect(socket).is_ok()
 }
 
 fn log_file(path: &Path) -> Result<fs::File, ClusterError> {

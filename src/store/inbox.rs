@@ -1,8 +1,17 @@
 //! The inbox of raw platform events and the outbox of rendered replies.
 
+use std::sync::atomic::Ordering;
+
 use serde_json::Value;
 
 use super::{Store, Tx};
+
+/// How long a sender owns a reply before anyone may send it instead: the delay before replies of a
+/// crashed process go out. Senders renew it while they wait.
+const LEASE_SECONDS: f64 = 10.0;
+
+/// Rows taken in between two refreshes of the inbox's planner statistics.
+const ANALYZE_EVERY: u64 = 1000;
 
 /// A raw event as it arrived.
 pub struct Arrival<'a> {
@@ -19,6 +28,8 @@ pub struct Claimed {
     pub chat: String,
     pub payload: Value,
     pub attempts: i32,
+    /// The unit revision, read along to spare the engine a round trip.
+    pub unit_revision: i64,
 }
 
 /// A rendered reply waiting to be sent.
@@ -75,7 +86,16 @@ impl Store {
         .bind(&payloads)
         .execute(&self.pool)
         .await?;
-        Ok(inserted.rows_affected())
+        // The inbox can grow from empty to thousands of rows within seconds, faster than autovacuum
+        // refreshes statistics; planned as if it were tiny, the claim's anti-joins turn quadratic.
+        let added = inserted.rows_affected();
+        if self.inbox_growth.fetch_add(added, Ordering::Relaxed) + added >= ANALYZE_EVERY {
+            self.inbox_growth.store(0, Ordering::Relaxed);
+            sqlx::query("ANALYZE inbox, outbox")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(added)
     }
 
     /// Parks an event after a failed attempt: retried after `backoff`, or failed for good.
@@ -140,7 +160,7 @@ impl Store {
         limit: i64,
     ) -> anyhow::Result<Vec<Pending>> {
         let rows: Vec<(i64, String, Value, i32)> = sqlx::query_as(
-            "UPDATE outbox SET lease_until = now() + interval '30 seconds'
+            "UPDATE outbox SET lease_until = now() + make_interval(secs => $3)
              WHERE id IN (
                  SELECT o.id FROM outbox o
                  WHERE o.channel = $1 AND o.status = 'pending' AND o.lease_until < now()
@@ -151,6 +171,7 @@ impl Store {
         )
         .bind(channel)
         .bind(limit)
+        .bind(LEASE_SECONDS)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -162,6 +183,18 @@ impl Store {
                 attempts,
             })
             .collect())
+    }
+
+    /// Keeps a reply leased to its sender (after waiting out a 429, say).
+    pub async fn renew_lease(&self, id: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET lease_until = now() + make_interval(secs => $2) WHERE id = $1",
+        )
+        .bind(id)
+        .bind(LEASE_SECONDS)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Replies were delivered: nothing about them needs keeping.
@@ -214,8 +247,8 @@ impl Tx {
     /// and no reply still unsent. The row stays locked until this transaction ends, so a crash just
     /// leaves it pending; other processes skip it.
     pub async fn claim_inbox(&mut self, channel: &str) -> anyhow::Result<Option<Claimed>> {
-        let row: Option<(i64, String, String, Value, i32)> = sqlx::query_as(
-            "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts FROM inbox i
+        let row: Option<(i64, String, String, Value, i32, i64)> = sqlx::query_as(
+            "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts, (SELECT revision FROM unit_revision) FROM inbox i
              WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
                AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
                                AND e.chat = i.chat AND e.id < i.id)
@@ -227,13 +260,16 @@ impl Tx {
         .bind(channel)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(|(id, event_id, chat, payload, attempts)| Claimed {
-            id,
-            event_id,
-            chat,
-            payload,
-            attempts,
-        }))
+        Ok(row.map(
+            |(id, event_id, chat, payload, attempts, unit_revision)| Claimed {
+                id,
+                event_id,
+                chat,
+                payload,
+                attempts,
+                unit_revision,
+            },
+        ))
     }
 
     /// The event is handled: keep only its dedup key.
@@ -247,28 +283,32 @@ impl Tx {
         Ok(())
     }
 
-    /// Queues rendered replies for a chat, in order, leased to the caller who will send them now.
-    pub async fn enqueue_replies(
+    /// Marks the event handled (keeping only its dedup key) and queues its rendered replies, in
+    /// order, leased to the caller who will send them now.
+    pub async fn finish_event(
         &mut self,
+        event: i64,
         channel: &str,
         address: &str,
         payloads: &[Value],
     ) -> anyhow::Result<Vec<Pending>> {
-        if payloads.is_empty() {
-            return Ok(Vec::new());
-        }
         let ids: Vec<i64> = sqlx::query_scalar(
-            "INSERT INTO outbox (channel, address, payload, lease_until)
-             SELECT $1, $2, p, now() + interval '30 seconds' FROM unnest($3::jsonb[]) WITH ORDINALITY AS t(p, n) ORDER BY n
+            "WITH done AS (
+                 UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now()
+                 WHERE id = $4)
+             INSERT INTO outbox (channel, address, payload, lease_until)
+             SELECT $1, $2, p, now() + make_interval(secs => $5) FROM unnest($3::jsonb[]) WITH ORDINALITY AS t(p, n) ORDER BY n
              RETURNING id",
         )
         .bind(channel)
         .bind(address)
         .bind(payloads.iter().map(sqlx::types::Json).collect::<Vec<_>>())
+        .bind(event)
+        .bind(LEASE_SECONDS)
         .fetch_all(&mut *self.inner)
         .await?;
         // RETURNING follows the insertion order, which follows `payloads`.
-        let replies: Vec<Pending> = ids
+        Ok(ids
             .into_iter()
             .zip(payloads)
             .map(|(id, payload)| Pending {
@@ -277,8 +317,7 @@ impl Tx {
                 payload: payload.clone(),
                 attempts: 0,
             })
-            .collect();
-        Ok(replies)
+            .collect())
     }
 
     /// Marks a chat unreachable or reachable again, as part of handling an update.

@@ -66,6 +66,8 @@ impl DatabaseSource {
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
+    /// Inbox rows added since its statistics were last refreshed.
+    inbox_growth: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// One transaction; every write that belongs together goes through one of these.
@@ -101,7 +103,10 @@ impl Store {
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to {:?}", DatabaseSource::Url(url.to_owned())))?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            inbox_growth: Default::default(),
+        })
     }
 
     pub async fn begin(&self) -> anyhow::Result<Tx> {

@@ -57,7 +57,7 @@ impl Sender {
         let mut sent = Vec::new();
         for reply in replies {
             let rendered: Rendered = serde_json::from_value(reply.payload.clone())?;
-            match self.deliver(&reply.address, &rendered).await {
+            match self.deliver(reply.id, &reply.address, &rendered).await {
                 Delivery::Sent => sent.push(reply.id),
                 Delivery::Unreachable => {
                     self.store
@@ -80,13 +80,18 @@ impl Sender {
         self.store.replies_sent(&sent).await
     }
 
-    pub async fn deliver(&self, address: &str, message: &Rendered) -> Delivery {
+    /// Sends outbox reply `id`, retrying in place; renews its lease after any wait.
+    pub async fn deliver(&self, id: i64, address: &str, message: &Rendered) -> Delivery {
         let Ok(chat) = address.parse::<i64>() else {
             return Delivery::Rejected(format!("not a Telegram chat id: {address}"));
         };
         let mut tries = 0;
         loop {
-            self.wait_for_pause().await;
+            if self.wait_for_pause().await
+                && let Err(e) = self.store.renew_lease(id).await
+            {
+                return Delivery::Deferred(format!("cannot renew the lease: {e}"));
+            }
             let mut request = self
                 .bot
                 .send_message(ChatId(chat), &message.text)
@@ -114,7 +119,12 @@ impl Sender {
                 Failure::Transient if tries >= IN_PLACE_TRIES => {
                     return Delivery::Deferred(error.to_string());
                 }
-                Failure::Transient => tokio::time::sleep(backoff(tries)).await,
+                Failure::Transient => {
+                    tokio::time::sleep(backoff(tries)).await;
+                    if let Err(e) = self.store.renew_lease(id).await {
+                        return Delivery::Deferred(format!("cannot renew the lease: {e}"));
+                    }
+                }
             }
         }
     }
@@ -142,10 +152,15 @@ impl Sender {
         }
     }
 
-    async fn wait_for_pause(&self) {
+    /// Waits out a 429 pause; true when there was one to wait for.
+    async fn wait_for_pause(&self) -> bool {
         let until = *self.paused_until.lock().expect("pause lock poisoned");
-        if let Some(until) = until {
-            tokio::time::sleep_until(until).await;
+        match until {
+            Some(until) if until > Instant::now() => {
+                tokio::time::sleep_until(until).await;
+                true
+            }
+            _ => false,
         }
     }
 }

@@ -93,25 +93,23 @@ async fn converse(
     claimed: &Claimed,
     inbound: &crate::message::Inbound,
 ) -> anyhow::Result<(Vec<Pending>, Option<String>)> {
-    let outbound = telegram.engine.handle_in(tx, inbound).await?;
-    let localizer = telegram.engine.localizer();
-    let notice = outbound.as_ref().and_then(|o| {
-        o.replies
-            .first()
-            .filter(|r| r.body.id == "button-expired")
-            .map(|r| localizer.render(&r.body, o.lang))
-    });
-    let payloads = match &outbound {
-        Some(o) => adapt::render(localizer, o)
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-    };
-    let replies = tx
-        .enqueue_replies(CHANNEL, &inbound.address, &payloads)
+    let outbound = telegram
+        .engine
+        .converse(tx, inbound, claimed.unit_revision)
         .await?;
-    tx.inbox_done(claimed.id).await?;
+    let localizer = telegram.engine.localizer();
+    let notice = outbound
+        .replies
+        .first()
+        .filter(|r| r.body.id == "button-expired")
+        .map(|r| localizer.render(&r.body, outbound.lang));
+    let payloads = adapt::render(localizer, &outbound)
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    let replies = tx
+        .finish_event(claimed.id, CHANNEL, &inbound.address, &payloads)
+        .await?;
     Ok((replies, notice))
 }
 

@@ -1,0 +1,128 @@
+//! `danvan serve` as real processes against the fake Bot API: killed with -9 and restarted, two at
+//! once on one database, stopped with SIGTERM.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use danvan::fake_telegram::FakeTelegram;
+use sqlx::PgPool;
+
+/// Replies a killed process had queued go out once their 10 s lease lapses.
+const WAIT: Duration = Duration::from_secs(60);
+
+fn serve(db_url: &str, fake: &FakeTelegram, intake: &str) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("TELOXIDE_TOKEN", "123:TEST")
+        .env("TELOXIDE_API_URL", &fake.url)
+        .env("TELEGRAM_INTAKE", intake)
+        .env("DANVAN_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_process_killed_mid_stream_loses_nothing_after_restart() {
+    let (db, _engine) = common::demo_engine().await;
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    let fake = FakeTelegram::start().await;
+    let chats: Vec<i64> = (1000..1040).collect();
+    let mut first = serve(&db.url, &fake, "polling");
+    for &chat in &chats {
+        fake.text(chat, "/start");
+    }
+    assert!(
+        fake.wait_until(WAIT, |f| f.calls("sendMessage").len() >= 5)
+            .await,
+        "the first process got going"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let before = fake.calls("sendMessage").len();
+
+    let mut second = serve(&db.url, &fake, "polling");
+    let all_greeted = fake
+        .wait_until(WAIT, |f| chats.iter().all(|&c| !f.texts_to(c).is_empty()))
+        .await;
+    assert!(
+        all_greeted,
+        "every chat is answered after the restart ({before} before the kill)"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Each update handled once; a reply can repeat only if it was on the wire at the kill.
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM chats").await,
+        chats.len() as i64
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM inbox WHERE status = 'done'").await,
+        chats.len() as i64
+    );
+    let repeated: usize = chats.iter().map(|&c| fake.texts_to(c).len() - 1).sum();
+    assert!(
+        repeated <= 8,
+        "{repeated} replies repeated; at most the in-flight sends may"
+    );
+    assert!(fake.rejections().is_empty(), "{:?}", fake.rejections());
+
+    // SIGTERM: stop taking updates, finish, exit 0.
+    // SAFETY: sending a signal to our own child.
+    unsafe { libc::kill(second.id() as i32, libc::SIGTERM) };
+    let status = tokio::task::spawn_blocking(move || second.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test]
+async fn two_processes_share_the_inbox_without_handling_anything_twice() {
+    let (db, _engine) = common::demo_engine().await;
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    let fake = FakeTelegram::start().await;
+    let mut taker = serve(&db.url, &fake, "polling");
+    let mut helper = serve(&db.url, &fake, "none");
+    let chats: Vec<i64> = (2000..2030).collect();
+    for step in ["/start", "/help", "/lang"] {
+        for &chat in &chats {
+            fake.text(chat, step);
+        }
+    }
+    // greeting; help + greeting again; greeting = 4 messages per chat.
+    let done = fake
+        .wait_until(WAIT, |f| chats.iter().all(|&c| f.texts_to(c).len() >= 4))
+        .await;
+    assert!(done, "all chats answered");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for &chat in &chats {
+        assert_eq!(
+            fake.texts_to(chat).len(),
+            4,
+            "chat {chat} got a reply twice"
+        );
+    }
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM inbox WHERE status = 'done'").await,
+        90
+    );
+    for child in [&mut taker, &mut helper] {
+        // SAFETY: sending a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    }
+    for mut child in [taker, helper] {
+        let status = tokio::task::spawn_blocking(move || child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(status.success());
+    }
+}
