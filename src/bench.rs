@@ -228,20 +228,24 @@ async fn engine_only(
     Ok(Stats::new(latencies, elapsed, replies_per_step))
 }
 
-/// Per chat: when each step was handed to the bot, and how many replies have come back.
+/// Per chat: when its current step was handed to the bot, and how many replies have come back.
 struct Progress {
-    fed: Vec<VecDeque<Instant>>,
+    fed: Vec<Option<Instant>>,
     sent: Vec<usize>,
     /// Steps whose replies have all arrived.
     answered: Vec<usize>,
     /// Replies expected after each step, summed.
     expected: Vec<usize>,
+    /// Chats whose next step may be sent: each resident answers only once answered.
+    ready: VecDeque<usize>,
     latencies: Vec<Duration>,
     finished_chats: usize,
 }
 
 const FIRST_CHAT: i64 = 10_000_000;
 
+/// Each resident sends their next message once the bot has answered the last, as people do; the
+/// fake hands out what is ready in batches of up to 100 as fast as the bot polls.
 async fn through_telegram(
     engine: Arc<Engine>,
     residents: usize,
@@ -257,10 +261,11 @@ async fn through_telegram(
         })
         .collect();
     let progress = Arc::new(Mutex::new(Progress {
-        fed: vec![VecDeque::new(); residents],
+        fed: vec![None; residents],
         sent: vec![0; residents],
         answered: vec![0; residents],
         expected,
+        ready: (0..residents).collect(),
         latencies: Vec::with_capacity(residents * SCRIPT.len()),
         finished_chats: 0,
     }));
@@ -271,40 +276,39 @@ async fn through_telegram(
             let mut p = progress.lock().expect("progress lock");
             let i = (chat - FIRST_CHAT) as usize;
             p.sent[i] += 1;
-            let step = p.answered[i];
-            if p.expected.get(step) == Some(&p.sent[i])
-                && let Some(fed) = p.fed[i].pop_front()
-            {
+            if p.expected.get(p.answered[i]) != Some(&p.sent[i]) {
+                return;
+            }
+            if let Some(fed) = p.fed[i].take() {
                 p.latencies.push(fed.elapsed());
-                p.answered[i] += 1;
-                if p.answered[i] == p.expected.len() {
-                    p.finished_chats += 1;
-                    if p.finished_chats == p.sent.len() {
-                        all_done.notify_one();
-                    }
+            }
+            p.answered[i] += 1;
+            if p.answered[i] < p.expected.len() {
+                p.ready.push_back(i);
+            } else {
+                p.finished_chats += 1;
+                if p.finished_chats == p.sent.len() {
+                    all_done.notify_one();
                 }
             }
         });
     }
     {
         let progress = progress.clone();
-        let mut round = 0;
-        fake.feed_with(move || {
-            let Some(line) = SCRIPT.get(round) else {
-                return Vec::new();
-            };
-            round += 1;
+        fake.feed_with(move |limit| {
             let mut p = progress.lock().expect("progress lock");
-            (0..residents)
-                .map(|i| {
-                    let chat = FIRST_CHAT + i as i64;
-                    p.fed[i].push_back(Instant::now());
-                    match line.strip_prefix('#') {
-                        Some(data) => updates::button(0, chat, data),
-                        None => updates::text(0, chat, line),
-                    }
-                })
-                .collect()
+            let mut batch = Vec::new();
+            while batch.len() < limit
+                && let Some(i) = p.ready.pop_front()
+            {
+                let chat = FIRST_CHAT + i as i64;
+                p.fed[i] = Some(Instant::now());
+                batch.push(match SCRIPT[p.answered[i]].strip_prefix('#') {
+                    Some(data) => updates::button(0, chat, data),
+                    None => updates::text(0, chat, SCRIPT[p.answered[i]]),
+                });
+            }
+            batch
         });
     }
     let config = TelegramConfig {

@@ -87,7 +87,7 @@ struct Fake {
     /// Keep only counts of sendMessage calls (benchmarks).
     count_only: bool,
     sent_count: u64,
-    feeder: Option<Box<dyn FnMut() -> Vec<Value> + Send>>,
+    feeder: Option<Box<dyn FnMut(usize) -> Vec<Value> + Send>>,
     on_send: Option<Box<dyn FnMut(i64) + Send>>,
 }
 
@@ -152,8 +152,9 @@ impl FakeTelegram {
         self.push(updates::button(self.next_update_id(), chat, data))
     }
 
-    /// Calls `feeder` for more updates whenever getUpdates finds none waiting (benchmarks).
-    pub fn feed_with(&self, feeder: impl FnMut() -> Vec<Value> + Send + 'static) {
+    /// Calls `feeder` for more updates whenever getUpdates finds none waiting (benchmarks); it may
+    /// return none, and is asked again after the next sendMessage.
+    pub fn feed_with(&self, feeder: impl FnMut(usize) -> Vec<Value> + Send + 'static) {
         self.lock().feeder = Some(Box::new(feeder));
     }
 
@@ -315,6 +316,8 @@ fn answer(fake: &FakeTelegram, method: &str, params: Value) -> Response {
             s.sent_count += 1;
             if let Some(on_send) = s.on_send.as_mut() {
                 on_send(chat);
+                // The callback may have readied more updates for the feeder.
+                fake.arrived.notify_waiters();
             }
             s.next_message_id += 1;
             ok(json!({
@@ -357,7 +360,11 @@ async fn get_updates(fake: &FakeTelegram, params: &Value) -> Response {
                 }
             }
             if s.updates.is_empty() {
-                let more = s.feeder.as_mut().map(|feed| feed()).unwrap_or_default();
+                let more = s
+                    .feeder
+                    .as_mut()
+                    .map(|feed| feed(limit))
+                    .unwrap_or_default();
                 for mut update in more {
                     s.next_update_id += 1;
                     update["update_id"] = json!(s.next_update_id);

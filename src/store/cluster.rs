@@ -111,8 +111,21 @@ impl PrivateCluster {
                 return Err(failed("initdb", &log));
             }
         }
-        if !server_ready(&socket, &data) {
-            cluster.spawn_server(&bin, &data, owner, options)?;
+        // A server of ours may be starting up or shutting down (the previous process just exited):
+        // wait until it is either ready to join or gone.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !server_ready(&socket, &data) {
+            if !server_alive(&data) {
+                cluster.spawn_server(&bin, &data, owner, options)?;
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(failed(
+                    "waiting for the running postgres",
+                    &dir.join("postgres.log"),
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
         Ok(cluster)
     }
@@ -275,6 +288,15 @@ fn as_owner(command: &mut Command, owner: Option<(u32, u32)>) -> &mut Command {
         command.uid(uid).gid(gid).env("HOME", "/tmp");
     }
     command
+}
+
+/// Whether the postmaster named in the data directory's lock file is running.
+fn server_alive(data: &Path) -> bool {
+    fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|pid| pid.lines().next()?.trim().parse::<i32>().ok())
+        // SAFETY: signal 0 only checks that the process exists.
+        .is_some_and(|pid| unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
 }
 
 /// Whether a server accepts connections on `socket`: it answers there, and its postmaster.pid says
