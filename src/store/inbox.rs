@@ -1,6 +1,7 @@
 //! The inbox of raw platform events and the outbox of rendered replies.
 
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -98,24 +99,40 @@ impl Store {
         Ok(added)
     }
 
-    /// Parks an event after a failed attempt: retried after `backoff`, or failed for good.
+    /// Parks an event after a failed attempt: retried after `retry_in`, or failed for good.
     pub async fn inbox_attempt_failed(
         &self,
         id: i64,
         error: &str,
-        retry_in: Option<std::time::Duration>,
+        retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        self.attempt_failed(
             "UPDATE inbox SET attempts = attempts + 1, last_error = $2,
                  status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
                  next_attempt_at = now() + make_interval(secs => COALESCE($3, 0))
              WHERE id = $1",
+            id,
+            error,
+            retry_in,
         )
-        .bind(id)
-        .bind(error)
-        .bind(retry_in.map(|d| d.as_secs_f64()))
-        .execute(&self.pool)
-        .await?;
+        .await
+    }
+
+    /// Records a failed attempt with `sql`, which takes the row id, the error and the retry delay
+    /// in seconds (NULL: give up).
+    async fn attempt_failed(
+        &self,
+        sql: &str,
+        id: i64,
+        error: &str,
+        retry_in: Option<Duration>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(sql)
+            .bind(id)
+            .bind(error)
+            .bind(retry_in.map(|d| d.as_secs_f64()))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -208,25 +225,23 @@ impl Store {
         Ok(())
     }
 
-    /// A reply could not be delivered: retry after the lease, or give up with the reason.
+    /// A reply could not be delivered: retry after `retry_in`, or give up with the reason.
     pub async fn reply_failed(
         &self,
         id: i64,
         error: &str,
-        retry_in: Option<std::time::Duration>,
+        retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        self.attempt_failed(
             "UPDATE outbox SET attempts = attempts + 1, error = $2,
                  status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
                  lease_until = now() + make_interval(secs => COALESCE($3, 0))
              WHERE id = $1",
+            id,
+            error,
+            retry_in,
         )
-        .bind(id)
-        .bind(error)
-        .bind(retry_in.map(|d| d.as_secs_f64()))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Marks a chat unreachable (the person blocked the bot) or reachable again.
