@@ -459,7 +459,12 @@ async fn an_update_that_cannot_be_handled_is_parked_listed_and_retryable() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(failed.len(), 1);
+    let rows: Vec<(String, i32, Option<String>)> =
+        sqlx::query_as("SELECT status, attempts, last_error FROM inbox")
+            .fetch_all(&pool(&db).await)
+            .await
+            .unwrap();
+    assert_eq!(failed.len(), 1, "{rows:?}");
     assert!(
         failed[0].last_error.contains("not a Telegram update"),
         "{}",

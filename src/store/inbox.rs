@@ -107,10 +107,7 @@ impl Store {
         retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
         self.attempt_failed(
-            "UPDATE inbox SET attempts = attempts + 1, last_error = $2,
-                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
-                 next_attempt_at = now() + make_interval(secs => COALESCE($3, 0))
-             WHERE id = $1",
+            ("inbox", "last_error", "next_attempt_at"),
             id,
             error,
             retry_in,
@@ -118,16 +115,22 @@ impl Store {
         .await
     }
 
-    /// Records a failed attempt with `sql`, which takes the row id, the error and the retry delay
-    /// in seconds (NULL: give up).
+    /// Records a failed attempt on a queue row, given as (table, error column, retry-time column):
+    /// back in line after `retry_in`, or failed for good when there is none.
     async fn attempt_failed(
         &self,
-        sql: &str,
+        (table, error_column, retry_column): (&str, &str, &str),
         id: i64,
         error: &str,
         retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
-        sqlx::query(sql)
+        let sql = format!(
+            "UPDATE {table} SET attempts = attempts + 1, {error_column} = $2,
+                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
+                 {retry_column} = now() + make_interval(secs => COALESCE($3, 0))
+             WHERE id = $1"
+        );
+        sqlx::query(&sql)
             .bind(id)
             .bind(error)
             .bind(retry_in.map(|d| d.as_secs_f64()))
@@ -232,16 +235,8 @@ impl Store {
         error: &str,
         retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
-        self.attempt_failed(
-            "UPDATE outbox SET attempts = attempts + 1, error = $2,
-                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
-                 lease_until = now() + make_interval(secs => COALESCE($3, 0))
-             WHERE id = $1",
-            id,
-            error,
-            retry_in,
-        )
-        .await
+        self.attempt_failed(("outbox", "error", "lease_until"), id, error, retry_in)
+            .await
     }
 
     /// Marks a chat unreachable (the person blocked the bot) or reachable again.
@@ -258,11 +253,11 @@ impl Store {
 }
 
 impl Tx {
-    /// Claims the oldest pending event whose chat has nothing earlier in hand: no older pending event
-    /// and no reply still unsent. The row stays locked until this transaction ends, so a crash just
+    /// Claims up to `limit` of the oldest pending events whose chats have nothing earlier in hand: no
+    /// older pending event and no reply still unsent (so no two of one chat). The row stays locked until this transaction ends, so a crash just
     /// leaves it pending; other processes skip it.
-    pub async fn claim_inbox(&mut self, channel: &str) -> anyhow::Result<Option<Claimed>> {
-        let row: Option<(i64, String, String, Value, i32, i64)> = sqlx::query_as(
+    pub async fn claim_inbox(&mut self, channel: &str, limit: i64) -> anyhow::Result<Vec<Claimed>> {
+        let rows: Vec<(i64, String, String, Value, i32, i64)> = sqlx::query_as(
             "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts, (SELECT revision FROM unit_revision) FROM inbox i
              WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
                AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
@@ -270,21 +265,25 @@ impl Tx {
                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.channel = i.channel
                                AND o.address = i.chat)
              ORDER BY i.next_attempt_at, i.id
-             LIMIT 1 FOR UPDATE SKIP LOCKED",
+             LIMIT $2 FOR UPDATE SKIP LOCKED",
         )
         .bind(channel)
-        .fetch_optional(&mut *self.inner)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
         .await?;
-        Ok(row.map(
-            |(id, event_id, chat, payload, attempts, unit_revision)| Claimed {
-                id,
-                event_id,
-                chat,
-                payload,
-                attempts,
-                unit_revision,
-            },
-        ))
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, event_id, chat, payload, attempts, unit_revision)| Claimed {
+                    id,
+                    event_id,
+                    chat,
+                    payload,
+                    attempts,
+                    unit_revision,
+                },
+            )
+            .collect())
     }
 
     /// The event is handled: keep only its dedup key.

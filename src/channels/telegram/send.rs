@@ -53,7 +53,8 @@ impl Sender {
     }
 
     /// Delivers a chat's replies in order; stops at the first that cannot go now, so order holds.
-    pub async fn deliver_all(&self, replies: &[Pending]) -> anyhow::Result<()> {
+    /// Returns the ids of those sent, for the caller to drop from the outbox.
+    pub async fn deliver_all(&self, replies: &[Pending]) -> anyhow::Result<Vec<i64>> {
         let mut sent = Vec::new();
         for reply in replies {
             let rendered: Rendered = serde_json::from_value(reply.payload.clone())?;
@@ -77,7 +78,7 @@ impl Sender {
                 }
             }
         }
-        self.store.replies_sent(&sent).await
+        Ok(sent)
     }
 
     /// Sends outbox reply `id`, retrying in place; renews its lease after any wait.

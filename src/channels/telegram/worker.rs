@@ -13,6 +13,8 @@ use crate::store::inbox::{Claimed, Pending};
 
 /// Attempts at an update before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
+/// Updates (of different chats) handled in one transaction.
+const BATCH: i64 = 8;
 /// How often an idle worker looks for updates that other processes took in.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
@@ -33,56 +35,73 @@ pub async fn work(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
     Ok(())
 }
 
-/// Handles one update if one is ready; false when there was none.
+/// Handles a batch of ready updates (of different chats) in one transaction; false when none was
+/// ready. An update that fails rolls the batch back and is set aside with a backoff, so the others
+/// go through on the next claim and only the failing one counts an attempt.
 pub async fn handle_next(telegram: &Telegram) -> anyhow::Result<bool> {
     let store = telegram.engine.store();
     let mut tx = store.begin().await?;
-    let Some(claimed) = tx.claim_inbox(CHANNEL).await? else {
+    let claimed = tx.claim_inbox(CHANNEL, BATCH).await?;
+    if claimed.is_empty() {
         return Ok(false);
-    };
-    let update = match adapt::parse_update(&claimed.payload) {
-        Ok(update) => update,
-        Err(e) => {
-            drop(tx);
-            store
-                .inbox_attempt_failed(claimed.id, &format!("not a Telegram update: {e}"), None)
-                .await?;
-            return Ok(true);
+    }
+    let mut handled = Vec::new();
+    for event in &claimed {
+        match handle(telegram, &mut tx, event).await {
+            Ok(outcome) => handled.push(outcome),
+            Err(e) => {
+                drop(tx);
+                let error = format!("{e:#}");
+                tracing::warn!(update = event.event_id, %error, attempt = event.attempts + 1, "update failed");
+                // Retrying cannot make an unreadable update readable.
+                let retryable = event.attempts + 1 < MAX_ATTEMPTS && !e.is::<NotAnUpdate>();
+                let retry = retryable.then(|| backoff(event.attempts as u32));
+                store.inbox_attempt_failed(event.id, &error, retry).await?;
+                return Ok(true);
+            }
         }
-    };
+    }
+    tx.commit().await?;
+    let mut sent = Vec::new();
+    for (replies, callback) in handled {
+        if let Some((id, notice)) = callback {
+            telegram.sender.answer_callback(&id, notice).await;
+        }
+        sent.extend(telegram.sender.deliver_all(&replies).await?);
+    }
+    store.replies_sent(&sent).await?;
+    Ok(true)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("not a Telegram update: {0}")]
+struct NotAnUpdate(serde_json::Error);
+
+/// What one handled update leaves to do after commit: replies to send, and a button press to answer
+/// (with the notice to show when the button had expired).
+type AfterCommit = (Vec<Pending>, Option<(String, Option<String>)>);
+
+async fn handle(
+    telegram: &Telegram,
+    tx: &mut crate::store::Tx,
+    claimed: &Claimed,
+) -> anyhow::Result<AfterCommit> {
+    let update = adapt::parse_update(&claimed.payload).map_err(NotAnUpdate)?;
     match adapt::event(&update) {
         Event::Ignore => {
             tx.inbox_done(claimed.id).await?;
-            tx.commit().await?;
+            Ok((Vec::new(), None))
         }
         Event::Reachability { address, reachable } => {
             tx.set_reachable(CHANNEL, &address, reachable).await?;
             tx.inbox_done(claimed.id).await?;
-            tx.commit().await?;
+            Ok((Vec::new(), None))
         }
         Event::Chat { inbound, callback } => {
-            match converse(telegram, &mut tx, &claimed, &inbound).await {
-                Ok((replies, notice)) => {
-                    tx.commit().await?;
-                    if let Some(id) = callback {
-                        telegram.sender.answer_callback(&id, notice).await;
-                    }
-                    telegram.sender.deliver_all(&replies).await?;
-                }
-                Err(e) => {
-                    drop(tx);
-                    let error = format!("{e:#}");
-                    tracing::warn!(update = claimed.event_id, %error, attempt = claimed.attempts + 1, "update failed");
-                    let retry = (claimed.attempts + 1 < MAX_ATTEMPTS)
-                        .then(|| backoff(claimed.attempts as u32));
-                    store
-                        .inbox_attempt_failed(claimed.id, &error, retry)
-                        .await?;
-                }
-            }
+            let (replies, notice) = converse(telegram, tx, claimed, &inbound).await?;
+            Ok((replies, callback.map(|id| (id, notice))))
         }
     }
-    Ok(true)
 }
 
 /// Runs the engine and queues its replies; returns them, and the text to show on the pressed
@@ -116,26 +135,10 @@ async fn converse(
 /// Sends replies whose sender crashed or deferred them, one per chat at a time so order holds.
 pub async fn sweep(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow::Result<()> {
     while !shutdown.is_cancelled() {
-        match telegram
-            .engine
-            .store()
-            .lease_stranded_replies(CHANNEL, 50)
-            .await
-        {
-            Ok(replies) if !replies.is_empty() => {
-                for reply in replies {
-                    if let Err(e) = telegram
-                        .sender
-                        .deliver_all(std::slice::from_ref(&reply))
-                        .await
-                    {
-                        tracing::error!(error = %e, "outbox sweeper");
-                    }
-                }
-                continue;
-            }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "outbox sweeper"),
+        match sweep_once(&telegram).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "outbox sweeper"),
         }
         tokio::select! {
             _ = shutdown.cancelled() => {}
@@ -143,4 +146,21 @@ pub async fn sweep(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyh
         }
     }
     Ok(())
+}
+
+/// Sends one round of stranded replies; false when there were none.
+async fn sweep_once(telegram: &Telegram) -> anyhow::Result<bool> {
+    let store = telegram.engine.store();
+    let replies = store.lease_stranded_replies(CHANNEL, 50).await?;
+    let mut sent = Vec::new();
+    for reply in &replies {
+        sent.extend(
+            telegram
+                .sender
+                .deliver_all(std::slice::from_ref(reply))
+                .await?,
+        );
+    }
+    store.replies_sent(&sent).await?;
+    Ok(!replies.is_empty())
 }
