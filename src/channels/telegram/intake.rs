@@ -99,7 +99,7 @@ pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
             }
         }
         offset = Some(last.id.0 as i32 + 1);
-        telegram.arrived.notify_waiters();
+        telegram.wake_workers(arrivals.len());
     }
     Ok(())
 }
@@ -144,7 +144,7 @@ async fn webhook(
     };
     match telegram.engine.store().intake(CHANNEL, &[arrival]).await {
         Ok(_) => {
-            telegram.arrived.notify_waiters();
+            telegram.wake_workers(1);
             StatusCode::OK
         }
         Err(error) => {

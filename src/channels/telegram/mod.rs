@@ -81,6 +81,16 @@ impl Telegram {
         })
     }
 
+    /// Wakes enough idle workers for `count` new updates (each takes a batch), not all of them.
+    pub fn wake_workers(&self, count: usize) {
+        for _ in 0..count
+            .div_ceil(worker::BATCH as usize)
+            .min(self.config.workers.max(1))
+        {
+            self.arrived.notify_one();
+        }
+    }
+
     pub fn bot(&self) -> &Bot {
         self.sender.bot()
     }

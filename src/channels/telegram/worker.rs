@@ -14,7 +14,7 @@ use crate::store::inbox::{Claimed, Pending};
 /// Attempts at an update before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
 /// Updates (of different chats) handled in one transaction.
-const BATCH: i64 = 8;
+pub const BATCH: i64 = 8;
 /// How often an idle worker looks for updates that other processes took in.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
