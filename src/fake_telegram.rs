@@ -86,7 +86,6 @@ struct Fake {
     webhook: Option<String>,
     /// Keep only counts of sendMessage calls (benchmarks).
     count_only: bool,
-    sent_count: u64,
     feeder: Option<Box<dyn FnMut(usize) -> Vec<Value> + Send>>,
     on_send: Option<Box<dyn FnMut(i64) + Send>>,
 }
@@ -195,10 +194,6 @@ impl FakeTelegram {
             })
             .map(|c| c.params["text"].as_str().unwrap_or("").to_owned())
             .collect()
-    }
-
-    pub fn sent_count(&self) -> u64 {
-        self.lock().sent_count
     }
 
     /// Requests refused because the real Bot API would refuse them.
@@ -313,7 +308,6 @@ fn answer(fake: &FakeTelegram, method: &str, params: Value) -> Response {
                     StatusCode::from_u16(failure.status).unwrap_or(StatusCode::BAD_REQUEST);
                 return reply_error(status, &failure.description, failure.retry_after);
             }
-            s.sent_count += 1;
             if let Some(on_send) = s.on_send.as_mut() {
                 on_send(chat);
                 // The callback may have readied more updates for the feeder.

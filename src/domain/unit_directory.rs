@@ -107,14 +107,6 @@ impl UnitDirectory {
         directory
     }
 
-    pub fn len(&self) -> usize {
-        self.units.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
-    }
-
     pub fn by_code(&self, code: &str) -> Option<&Unit> {
         self.by_code.get(code).map(|&i| &self.units[i])
     }

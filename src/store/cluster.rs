@@ -138,10 +138,6 @@ impl PrivateCluster {
         )
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     fn spawn_server(
         &self,
         bin: &Path,

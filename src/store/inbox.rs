@@ -11,6 +11,14 @@ use super::{Store, Tx};
 /// crashed process go out. Senders renew it while they wait.
 const LEASE_SECONDS: f64 = 10.0;
 
+/// Marks inbox row $N handled, keeping only its dedup key (the payload may hold personal data).
+fn mark_done(id_param: &str) -> String {
+    format!(
+        "UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now()
+         WHERE id = {id_param}"
+    )
+}
+
 /// Rows taken in between two refreshes of the inbox's planner statistics.
 const ANALYZE_EVERY: u64 = 1000;
 
@@ -288,12 +296,10 @@ impl Tx {
 
     /// The event is handled: keep only its dedup key.
     pub async fn inbox_done(&mut self, id: i64) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now() WHERE id = $1",
-        )
-        .bind(id)
-        .execute(&mut *self.inner)
-        .await?;
+        sqlx::query(&mark_done("$1"))
+            .bind(id)
+            .execute(&mut *self.inner)
+            .await?;
         Ok(())
     }
 
@@ -306,14 +312,14 @@ impl Tx {
         address: &str,
         payloads: &[Value],
     ) -> anyhow::Result<Vec<Pending>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "WITH done AS (
-                 UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now()
-                 WHERE id = $4)
-             INSERT INTO outbox (channel, address, payload, lease_until)
-             SELECT $1, $2, p, now() + make_interval(secs => $5) FROM unnest($3::jsonb[]) WITH ORDINALITY AS t(p, n) ORDER BY n
-             RETURNING id",
-        )
+        let ids: Vec<i64> = sqlx::query_scalar(&format!(
+            "WITH done AS ({})
+                 INSERT INTO outbox (channel, address, payload, lease_until)
+                 SELECT $1, $2, p, now() + make_interval(secs => $5)
+                 FROM unnest($3::jsonb[]) WITH ORDINALITY AS t(p, n) ORDER BY n
+                 RETURNING id",
+            mark_done("$4")
+        ))
         .bind(channel)
         .bind(address)
         .bind(payloads.iter().map(sqlx::types::Json).collect::<Vec<_>>())

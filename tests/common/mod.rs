@@ -6,7 +6,6 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use danvan::domain::dialogue::State;
 use danvan::engine::Engine;
 use danvan::message::{Inbound, InboundKind, Outbound, Reply};
 use danvan::store::{ClusterOptions, PrivateCluster, Store, provision};
@@ -208,8 +207,4 @@ pub fn button_labels(engine: &Engine, out: &Outbound) -> Vec<String> {
         .flat_map(|r| r.buttons.iter().flatten())
         .map(|b| engine.localizer().render(&b.label, out.lang))
         .collect()
-}
-
-pub fn default_state() -> State {
-    State::default()
 }
