@@ -8,6 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::channels::telegram::{Intake, TelegramConfig};
 use crate::domain::access::{Grant, Role};
+use crate::domain::boundaries::parse_feature_collection;
+use crate::domain::former::{is_merger_map, parse_merger_map};
+use crate::domain::unit_directory::{Found, Hit, UnitDirectory};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
 use crate::store::{DatabaseSource, Store};
@@ -147,13 +150,18 @@ pub enum InboxCommand {
 
 #[derive(Subcommand)]
 pub enum UnitsCommand {
-    /// Load or re-load the official unit list (CSV: code,name,name_en,division_type,parent_code).
+    /// Load or re-load the official unit list (CSV: code,name,name_en,division_type,parent_code),
+    /// or the merger map of former communes (CSV: code,name,province_code,formed_from).
     Import {
         file: PathBuf,
         /// Retire units that are in the database but not in the file.
         #[arg(long)]
         retire_missing: bool,
     },
+    /// Load unit boundaries (GeoJSON FeatureCollection, each feature with a `code` property).
+    ImportGeo { file: PathBuf },
+    /// What a resident typing TEXT would be offered, with scores.
+    Lookup { text: String },
 }
 
 #[derive(Subcommand)]
@@ -244,23 +252,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Store::open(&source, 1).await?;
             println!("schema up to date ({source:?})");
         }
-        Command::Units {
-            command:
-                UnitsCommand::Import {
-                    file,
-                    retire_missing,
-                },
-        } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let records =
-                parse_unit_list(&text).with_context(|| format!("reading {}", file.display()))?;
-            let store = Store::open(&source, 2).await?;
-            let report = store
-                .import_units(&records, &file.display().to_string(), retire_missing)
-                .await?;
-            print!("{}", describe_import(&report));
-        }
+        Command::Units { command } => units(command, &source).await?,
         Command::Invite {
             command:
                 InviteCommand::Create {
@@ -306,6 +298,95 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command } => crate::bench::run(command, &source).await?,
     }
     Ok(())
+}
+
+async fn units(command: UnitsCommand, source: &DatabaseSource) -> anyhow::Result<()> {
+    let read = |file: &PathBuf| {
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+    };
+    let store = Store::open(source, 2).await?;
+    match command {
+        UnitsCommand::Import {
+            file,
+            retire_missing,
+        } => {
+            let text = read(&file)?;
+            let name = file.display().to_string();
+            if is_merger_map(&text) {
+                let map = parse_merger_map(&text).with_context(|| format!("reading {name}"))?;
+                let plan = store.import_former(&map, &name).await?;
+                println!(
+                    "{} former names linked to {} units",
+                    plan.links.len(),
+                    plan.codes.len()
+                );
+                for code in &plan.unknown_codes {
+                    println!("  {code}: no such unit here, skipped");
+                }
+                for (code, target) in &plan.unresolved {
+                    println!("  {code}: “{target}” is no current unit of the province");
+                }
+            } else {
+                let records = parse_unit_list(&text).with_context(|| format!("reading {name}"))?;
+                let report = store.import_units(&records, &name, retire_missing).await?;
+                print!("{}", describe_import(&report));
+            }
+        }
+        UnitsCommand::ImportGeo { file } => {
+            let features = parse_feature_collection(&read(&file)?)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let report = store
+                .import_boundaries(&features, &file.display().to_string())
+                .await?;
+            println!("{} boundaries imported", report.imported);
+            for code in &report.unknown_codes {
+                println!("  {code}: no such unit here, skipped");
+            }
+        }
+        UnitsCommand::Lookup { text } => {
+            let (_, units) = store.unit_directory().await?;
+            print!("{}", describe_lookup(&units, &text));
+        }
+    }
+    Ok(())
+}
+
+/// The verdict for `text`, then the ranked candidates.
+fn describe_lookup(units: &UnitDirectory, text: &str) -> String {
+    let line = |hit: &Hit| {
+        let province = units.province_of(hit.unit);
+        let via = hit
+            .former
+            .map(|f| {
+                let district = f
+                    .district
+                    .as_deref()
+                    .map(|d| format!(", {d}"))
+                    .unwrap_or_default();
+                let part = if f.partial { ", part of it" } else { "" };
+                format!("  ← former {}{district}{part}", f.name)
+            })
+            .unwrap_or_default();
+        format!(
+            "{:.3}  {} {}, {}{via}\n",
+            hit.score, hit.unit.code, hit.unit.name, province.name
+        )
+    };
+    let (verdict, offered) = match units.find(text) {
+        Found::One(hit) => ("confirm", vec![hit]),
+        Found::Several(hits) => ("choose", hits),
+        Found::Suggestions(hits) => ("suggest", hits),
+        Found::Nothing => ("nothing found", vec![]),
+    };
+    let mut out = format!("{verdict}:\n");
+    offered.iter().for_each(|h| out.push_str(&line(h)));
+    out.push_str("candidates:\n");
+    units
+        .rank(text)
+        .iter()
+        .take(10)
+        .for_each(|h| out.push_str(&line(h)));
+    out
 }
 
 fn describe_import(report: &crate::store::units::ImportReport) -> String {

@@ -27,10 +27,10 @@ pub struct Engine {
 
 impl Engine {
     pub async fn new(store: Store) -> anyhow::Result<Engine> {
-        let (revision, units) = store.units().await?;
+        let (revision, units) = store.unit_directory().await?;
         Ok(Engine {
             store,
-            units: RwLock::new((revision, Arc::new(UnitDirectory::new(units)))),
+            units: RwLock::new((revision, Arc::new(units))),
             localizer: Localizer::new(),
         })
     }
@@ -160,8 +160,8 @@ impl Engine {
                 return Ok(current.1.clone());
             }
         }
-        let (revision, units) = self.store.units().await?;
-        let directory = Arc::new(UnitDirectory::new(units));
+        let (revision, directory) = self.store.unit_directory().await?;
+        let directory = Arc::new(directory);
         let mut current = self.units.write().expect("unit lock poisoned");
         if current.0 < revision {
             *current = (revision, directory);

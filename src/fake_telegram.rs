@@ -517,6 +517,25 @@ fn validate(method: &str, params: &Value) -> Result<&'static str, String> {
     {
         return Err("callback answer text is too long".into());
     }
+    if let Some(rows) = params.pointer("/reply_markup/keyboard") {
+        for button in rows
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r.as_array().into_iter().flatten())
+        {
+            if button["text"].as_str().is_none_or(str::is_empty) {
+                return Err("keyboard button text is empty".into());
+            }
+            let requests = ["request_location", "request_contact", "request_poll"]
+                .iter()
+                .filter(|r| !button[**r].is_null())
+                .count();
+            if requests > 1 {
+                return Err("a keyboard button can request one thing only".into());
+            }
+        }
+    }
     if let Some(rows) = params.pointer("/reply_markup/inline_keyboard") {
         for button in rows
             .as_array()

@@ -156,6 +156,9 @@ impl Button {
 pub struct Reply {
     pub body: Msg,
     pub buttons: Vec<Vec<Button>>,
+    /// Label of a button that shares the person's location, on channels that have one; the
+    /// location comes back as [`InboundKind::Location`].
+    pub location: Option<Msg>,
 }
 
 impl Reply {
@@ -163,7 +166,13 @@ impl Reply {
         Reply {
             body,
             buttons: Vec::new(),
+            location: None,
         }
+    }
+
+    pub fn ask_location(mut self, label: Msg) -> Reply {
+        self.location = Some(label);
+        self
     }
 
     pub fn row(mut self, buttons: Vec<Button>) -> Reply {

@@ -63,10 +63,10 @@ async fn every_command_for_every_role() {
             "/unit",
             [
                 "need-signup",
-                "unit-ask",
-                "unit-ask",
-                "unit-ask",
-                "unit-ask",
+                "unit-ask-or-share",
+                "unit-ask-or-share",
+                "unit-ask-or-share",
+                "unit-ask-or-share",
             ],
         ),
         (
@@ -167,7 +167,7 @@ async fn every_command_for_every_role() {
             if ids(&out)[0] == "forget-confirm" {
                 person.press("forget:no").await;
             }
-            if ids(&out)[0] == "unit-ask" {
+            if ids(&out)[0] == "unit-ask-or-share" {
                 person.press("cmd:menu").await;
             }
         }

@@ -43,7 +43,7 @@ async fn a_resident_signs_up_in_vietnamese_by_typing_without_diacritics() {
     );
 
     let ask = lan.tap("Tôi đồng ý").await;
-    assert_eq!(ids(&ask), ["consent-thanks", "unit-ask"]);
+    assert_eq!(ids(&ask), ["consent-thanks", "unit-ask-or-share"]);
 
     let confirm = lan.send("bac dong quan").await;
     assert_eq!(
@@ -179,7 +179,7 @@ async fn an_unknown_name_gets_suggestions_or_a_retry_and_loses_nothing() {
     assert_eq!(ids(&near), ["unit-suggestions"]);
     assert!(button_labels(&engine, &near).contains(&"Xã Bắc Đông Quan, Tỉnh Hưng Yên".to_string()));
     let retry = p.tap("Gõ lại tên khác").await;
-    assert_eq!(ids(&retry), ["unit-ask"]);
+    assert_eq!(ids(&retry), ["unit-ask-or-share"]);
     p.send("bac dong quan").await;
     let done = p.tap("Đúng").await;
     assert_eq!(ids(&done), ["signup-done"]);
@@ -319,7 +319,7 @@ async fn unit_and_lang_change_settings_after_sign_up() {
     let (db, engine) = demo_engine().await;
     let mut p = Person::new(&engine, "mover");
     p.sign_up("tien lu").await;
-    assert_eq!(ids(&p.send("/unit").await), ["unit-ask"]);
+    assert_eq!(ids(&p.send("/unit").await), ["unit-ask-or-share"]);
     p.send("bac dong quan").await;
     let moved = p.tap("Đúng").await;
     assert_eq!(
@@ -370,7 +370,10 @@ async fn anything_unexpected_gets_a_short_localized_answer() {
     assert_eq!(ids(&p.send("maybe").await), ["use-buttons", "greeting"]);
     // Typed answers work as well as buttons.
     assert_eq!(ids(&p.send("tieng viet").await), ["consent"]);
-    assert_eq!(ids(&p.send("đồng ý").await), ["consent-thanks", "unit-ask"]);
+    assert_eq!(
+        ids(&p.send("đồng ý").await),
+        ["consent-thanks", "unit-ask-or-share"]
+    );
     // After sign-up: free text, old buttons, oversized text.
     p.send("tien lu").await;
     p.send("co").await;

@@ -125,6 +125,49 @@ async fn a_resident_signs_up_in_telegram_with_inline_buttons() {
 }
 
 #[tokio::test]
+async fn a_shared_location_finds_the_commune_and_is_not_kept() {
+    let (db, engine, fake) = setup().await;
+    let running = start(&engine, &fake, Intake::LongPolling).await;
+    let chat = 510;
+    fake.text(chat, "/start");
+    replies(&fake, chat, 1).await;
+    fake.press(chat, "lang:vi");
+    replies(&fake, chat, 2).await;
+    fake.press(chat, "consent:yes");
+    replies(&fake, chat, 4).await;
+    let ask = fake.calls("sendMessage").pop().unwrap();
+    let markup = &ask.params["reply_markup"];
+    assert_eq!(markup["keyboard"][0][0]["text"], "📍 Gửi vị trí");
+    assert_eq!(markup["keyboard"][0][0]["request_location"], true);
+    assert_eq!(markup["one_time_keyboard"], true);
+
+    fake.push(updates::location(
+        fake.next_update_id(),
+        chat,
+        20.6464,
+        106.0511,
+    ));
+    assert_eq!(
+        replies(&fake, chat, 5).await[4],
+        "Vị trí bạn gửi nằm ở Phường Phố Hiến, Tỉnh Hưng Yên — đúng không?"
+    );
+    fake.press(chat, "unit:yes");
+    assert!(replies(&fake, chat, 6).await[5].contains("Phường Phố Hiến"));
+
+    let pool = pool(&db).await;
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM inbox WHERE payload::text LIKE '%106.05%')
+              + (SELECT count(*) FROM chats WHERE state::text LIKE '%106.05%')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0, "the location is used, not stored");
+    no_rejections(&fake);
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn the_same_update_delivered_twice_is_handled_once() {
     let (db, engine, fake) = setup().await;
     let running = start(&engine, &fake, Intake::LongPolling).await;

@@ -22,10 +22,20 @@ consent-no-button = I don't agree
 consent-thanks = Thank you for agreeing.
 consent-declined = You did not agree. We keep nothing about you except the fact that you declined. If you change your mind, send /start.
 
-unit-ask = Which commune or ward do you live in? Type its name, for example: Tiên Lữ
+unit-ask = Which commune or ward do you live in? Type its name (the name before the 2025 merger works too), e.g. Tiên Lữ
 unit-several = Several places are called “{ $query }”. Which is yours?
 unit-suggestions = No place called “{ $query }”. Did you mean:
 unit-none = No commune or ward looks like “{ $query }”. Please type the name again, perhaps with the province, for example: Tiên Lữ, Hưng Yên
+unit-ask-or-share = Which commune or ward do you live in? Type its name (the name before the 2025 merger works too), e.g. Tiên Lữ — or tap “Share location”.
+unit-share-location-button = 📍 Share location
+unit-confirm-former = { $former } is now part of { $unit } — is that right?
+unit-confirm-location = The location you shared is in { $unit } — is that right?
+unit-former-split = { $former } is now split between several communes/wards. Where you live is now in:
+unit-via-former = { $unit } ({ $former })
+unit-location-unknown = We could not tell the commune or ward from this location. Please type its name, e.g. Tiên Lữ
+unit-location-border = The location you shared is on the border between communes/wards. Where do you live?
+former-name = { $name } (former)
+former-name-in = { $name } (former, { $district })
 unit-pick = Please choose your commune or ward:
 unit-retry-button = Type another name
 unit-confirm = { $unit } — is that right?
@@ -96,3 +106,4 @@ invite-created = Invitation for { $role } in { $unit }: { $code }
     Single use, expires { $expires }. The recipient sends: /join { $code }
 
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
+shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

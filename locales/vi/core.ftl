@@ -22,10 +22,20 @@ consent-no-button = Không đồng ý
 consent-thanks = Cảm ơn bạn đã đồng ý.
 consent-declined = Bạn đã không đồng ý. Chúng tôi không lưu thông tin nào của bạn, chỉ ghi nhận lần từ chối này. Nếu đổi ý, hãy gửi /start.
 
-unit-ask = Bạn sống ở xã hoặc phường nào? Hãy gõ tên, ví dụ: Tiên Lữ
+unit-ask = Bạn sống ở xã hoặc phường nào? Hãy gõ tên (tên cũ trước khi sáp nhập cũng được), ví dụ: Tiên Lữ
 unit-several = Có nhiều nơi tên “{ $query }”. Bạn ở đâu?
 unit-suggestions = Không tìm thấy “{ $query }”. Có phải bạn muốn chọn:
 unit-none = Không tìm thấy xã/phường nào giống “{ $query }”. Hãy gõ lại tên xã hoặc phường, có thể thêm tên tỉnh, ví dụ: Tiên Lữ, Hưng Yên
+unit-ask-or-share = Bạn sống ở xã hoặc phường nào? Hãy gõ tên (tên cũ trước khi sáp nhập cũng được), ví dụ: Tiên Lữ — hoặc bấm “Gửi vị trí”.
+unit-share-location-button = 📍 Gửi vị trí
+unit-confirm-former = { $former } nay thuộc { $unit } — đúng không?
+unit-confirm-location = Vị trí bạn gửi nằm ở { $unit } — đúng không?
+unit-former-split = { $former } nay thuộc nhiều xã/phường. Nơi bạn ở nay thuộc:
+unit-via-former = { $unit } ({ $former })
+unit-location-unknown = Chưa xác định được xã/phường từ vị trí này. Hãy gõ tên xã hoặc phường, ví dụ: Tiên Lữ
+unit-location-border = Vị trí bạn gửi nằm ở ranh giới giữa các xã/phường. Bạn ở đâu?
+former-name = { $name } (cũ)
+former-name-in = { $name } (cũ, { $district })
 unit-pick = Xin chọn xã/phường của bạn:
 unit-retry-button = Gõ lại tên khác
 unit-confirm = { $unit } — đúng không?
@@ -96,3 +106,4 @@ invite-created = Mã mời { $role } tại { $unit }: { $code }
     Dùng một lần, hết hạn ngày { $expires }. Người nhận gửi: /join { $code }
 
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
+shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

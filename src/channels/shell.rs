@@ -37,7 +37,7 @@ pub async fn run(
             Ok(n) if (1..=buttons.len()).contains(&n) => {
                 InboundKind::Button(buttons[n - 1].clone())
             }
-            _ => InboundKind::typed(&line),
+            _ => location(&line).unwrap_or_else(|| InboundKind::typed(&line)),
         };
         let inbound = Inbound {
             channel: CHANNEL.into(),
@@ -56,6 +56,15 @@ pub async fn run(
         output.flush().await?;
     }
     Ok(())
+}
+
+/// "@20.6464,106.0511": a shared location, as a phone would send it.
+fn location(line: &str) -> Option<InboundKind> {
+    let (latitude, longitude) = line.trim().strip_prefix('@')?.split_once(',')?;
+    Some(InboundKind::Location {
+        latitude: latitude.trim().parse().ok()?,
+        longitude: longitude.trim().parse().ok()?,
+    })
 }
 
 /// The replies as terminal text, and the payloads of the buttons in the order they are numbered.
@@ -79,6 +88,10 @@ fn render(localizer: &Localizer, outbound: &Outbound) -> (String, Vec<String>) {
                 })
                 .collect();
             text.push_str(&format!("     {}\n", labels.join("   ")));
+        }
+        if reply.location.is_some() {
+            let hint = localizer.render(&Msg::new("shell-location"), outbound.lang);
+            text.push_str(&format!("     [@] {hint}\n"));
         }
     }
     (text, payloads)

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
+use super::former::FormerName;
 use super::text::fold;
-use super::unit_directory::{Found, UnitDirectory};
+use super::unit_directory::{Found, Hit, UnitDirectory};
 use super::units::Unit;
 use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
 
@@ -31,9 +32,40 @@ pub enum State {
     },
     ConfirmUnit {
         code: String,
+        #[serde(default, skip_serializing_if = "Via::is_name")]
+        via: Via,
     },
     ConfirmForget,
     Idle,
+}
+
+/// How a place offered for confirmation was found, so the question can say so.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Its current name.
+    #[default]
+    Name,
+    /// A name from before the 2025 merger: "Xã Đông Kinh (cũ) nay thuộc …".
+    Former {
+        name: String,
+        district: Option<String>,
+    },
+    /// A location the person shared, which lies inside it.
+    Location,
+}
+
+impl Via {
+    fn is_name(&self) -> bool {
+        *self == Via::Name
+    }
+
+    fn of(hit: &Hit) -> Via {
+        hit.former.map_or(Via::Name, |f| Via::Former {
+            name: f.name.clone(),
+            district: f.district.clone(),
+        })
+    }
 }
 
 /// What the engine knows of the person behind a chat, once they have consented.
@@ -136,7 +168,7 @@ impl Turn<'_> {
                 }
                 None => self.unexpected(input),
             },
-            (State::ConfirmUnit { code }, _) if yes_or_no(input, "unit").is_some() => {
+            (State::ConfirmUnit { code, .. }, _) if yes_or_no(input, "unit").is_some() => {
                 if yes_or_no(input, "unit") == Some(true) {
                     self.unit_chosen(code)
                 } else {
@@ -147,6 +179,13 @@ impl Turn<'_> {
                 State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
                 InboundKind::Text(text),
             ) => self.search_unit(text),
+            (
+                State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
+                InboundKind::Location {
+                    latitude,
+                    longitude,
+                },
+            ) => self.locate_unit(*latitude, *longitude),
             (State::PickUnit { codes }, InboundKind::Button(payload)) => {
                 match payload.strip_prefix("unit:") {
                     Some("retry") => self.ask_unit(),
@@ -291,45 +330,89 @@ impl Turn<'_> {
             self.say(Msg::new("unit-query-too-long"));
             return self.ask_unit();
         }
+        let query = text.trim();
         match self.units.find(text) {
-            Found::One(unit) => {
+            Found::One(hit) => {
                 self.out.state = State::ConfirmUnit {
-                    code: unit.code.clone(),
+                    code: hit.unit.code.clone(),
+                    via: Via::of(&hit),
                 };
+                self.prompt();
             }
-            Found::Several(found) => {
-                self.out.state = State::PickUnit {
-                    codes: found.iter().map(|u| u.code.clone()).collect(),
-                };
-                self.say_options(Msg::new("unit-several").text("query", text.trim()), &found);
-                return;
-            }
-            Found::Suggestions(found) => {
-                self.out.state = State::PickUnit {
-                    codes: found.iter().map(|u| u.code.clone()).collect(),
-                };
-                self.say_options(
-                    Msg::new("unit-suggestions").text("query", text.trim()),
-                    &found,
-                );
-                return;
-            }
+            Found::Several(hits) => match split_former(self.units, &hits) {
+                Some(former) => {
+                    let body = Msg::new("unit-former-split").msg("former", former_label(former));
+                    let options = hits.iter().map(|h| h.unit).collect::<Vec<_>>();
+                    self.offer(body, self.unit_options(&options));
+                }
+                None => self.offer(
+                    Msg::new("unit-several").text("query", query),
+                    self.hit_options(&hits),
+                ),
+            },
+            Found::Suggestions(hits) => self.offer(
+                Msg::new("unit-suggestions").text("query", query),
+                self.hit_options(&hits),
+            ),
             Found::Nothing => {
                 self.out.state = State::AskUnit;
-                return self.say(Msg::new("unit-none").text("query", text.trim()));
+                self.say(Msg::new("unit-none").text("query", query));
             }
         }
-        self.prompt();
     }
 
-    fn say_options(&mut self, body: Msg, found: &[&Unit]) {
-        let buttons = found
-            .iter()
-            .map(|u| Button::new(self.unit_label(u), format!("unit:{}", u.code)));
+    /// The location is only looked up, never kept: it is not in the state or in any effect.
+    fn locate_unit(&mut self, latitude: f64, longitude: f64) {
+        match self.units.locate(latitude, longitude).as_slice() {
+            [] => {
+                self.out.state = State::AskUnit;
+                self.say(Msg::new("unit-location-unknown"));
+            }
+            [unit] => {
+                self.out.state = State::ConfirmUnit {
+                    code: unit.code.clone(),
+                    via: Via::Location,
+                };
+                self.prompt();
+            }
+            several => self.offer(Msg::new("unit-location-border"), self.unit_options(several)),
+        }
+    }
+
+    /// Offers places as buttons, with one to search again; the state remembers which were offered.
+    fn offer(&mut self, body: Msg, options: Vec<(String, Msg)>) {
+        self.out.state = State::PickUnit {
+            codes: options.iter().map(|(code, _)| code.clone()).collect(),
+        };
+        let buttons = options
+            .into_iter()
+            .map(|(code, label)| Button::new(label, format!("unit:{code}")));
         let retry = Button::new(Msg::new("unit-retry-button"), "unit:retry");
         self.out
             .replies
             .push(Reply::new(body).rows(buttons.chain([retry])));
+    }
+
+    fn unit_options(&self, units: &[&Unit]) -> Vec<(String, Msg)> {
+        units
+            .iter()
+            .map(|u| (u.code.clone(), self.unit_label(u)))
+            .collect()
+    }
+
+    /// Places found by name; one found through its former name says which.
+    fn hit_options(&self, hits: &[Hit]) -> Vec<(String, Msg)> {
+        hits.iter()
+            .map(|h| {
+                let label = match h.former {
+                    Some(former) => Msg::new("unit-via-former")
+                        .msg("unit", self.unit_label(h.unit))
+                        .msg("former", former_label(former)),
+                    None => self.unit_label(h.unit),
+                };
+                (h.unit.code.clone(), label)
+            })
+            .collect()
     }
 
     fn unit_chosen(&mut self, code: &str) {
@@ -383,16 +466,26 @@ impl Turn<'_> {
                     Button::new(Msg::new("consent-no-button"), "consent:no"),
                 ])
             }
+            State::AskUnit if self.units.has_boundaries() => {
+                Reply::new(Msg::new("unit-ask-or-share"))
+                    .ask_location(Msg::new("unit-share-location-button"))
+            }
             State::AskUnit => Reply::new(Msg::new("unit-ask")),
             State::PickUnit { codes } => {
                 let found: Vec<&Unit> =
                     codes.iter().filter_map(|c| self.units.by_code(c)).collect();
-                return self.say_options(Msg::new("unit-pick"), &found);
+                return self.offer(Msg::new("unit-pick"), self.unit_options(&found));
             }
-            State::ConfirmUnit { code } => match self.units.by_code(code) {
-                Some(unit) => Reply::new(
-                    Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
-                )
+            State::ConfirmUnit { code, via } => match self.units.by_code(code) {
+                Some(unit) => Reply::new(match via {
+                    Via::Name => Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
+                    Via::Former { name, district } => Msg::new("unit-confirm-former")
+                        .msg("former", former_name_label(name, district.as_deref()))
+                        .msg("unit", self.unit_label(unit)),
+                    Via::Location => {
+                        Msg::new("unit-confirm-location").msg("unit", self.unit_label(unit))
+                    }
+                })
                 .row(vec![
                     Button::new(Msg::new("yes-button"), "unit:yes"),
                     Button::new(Msg::new("unit-no-button"), "unit:no"),
@@ -436,6 +529,35 @@ pub fn unit_label(units: &UnitDirectory, unit: &Unit) -> Msg {
     Msg::new("unit-in-province")
         .text("name", &unit.name)
         .text("province", &province.name)
+}
+
+/// "Xã Đông Kinh (cũ)", with the district when the name needs one to be told apart.
+fn former_label(former: &FormerName) -> Msg {
+    former_name_label(&former.name, former.district.as_deref())
+}
+
+fn former_name_label(name: &str, district: Option<&str>) -> Msg {
+    match district {
+        Some(district) => Msg::new("former-name-in")
+            .text("name", name)
+            .text("district", district),
+        None => Msg::new("former-name").text("name", name),
+    }
+}
+
+/// The former unit these places were all formed from, when they are the parts of one unit split
+/// in the merger (not namesakes in different provinces).
+fn split_former<'a>(units: &UnitDirectory, hits: &[Hit<'a>]) -> Option<&'a FormerName> {
+    let first = hits.first()?;
+    let former = first.former?;
+    let province = units.province_of(first.unit).id;
+    let same = hits.iter().all(|h| {
+        h.former
+            .is_some_and(|f| f.name == former.name && f.district == former.district)
+            && units.province_of(h.unit).id == province
+    });
+    let split = hits.iter().any(|h| h.former.is_some_and(|f| f.partial));
+    (same && split).then_some(former)
 }
 
 fn unit_label_by_id(units: &UnitDirectory, unit_id: i64) -> Msg {

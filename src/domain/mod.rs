@@ -1,7 +1,9 @@
 //! What danvan is about, with no storage, HTTP or chat platform in sight.
 
 pub mod access;
+pub mod boundaries;
 pub mod dialogue;
+pub mod former;
 pub mod invite;
 pub mod text;
 pub mod unit_directory;

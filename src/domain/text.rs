@@ -9,6 +9,10 @@ use unicode_normalization::UnicodeNormalization;
 /// Combining tone marks: huyền, sắc, ngã, hỏi, nặng.
 const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
+/// Apostrophes inside Ê Đê and other minority-language names ("Ea H’leo", "Ch'ơm"): people type
+/// them either way or not at all, so they join the letters around them instead of splitting words.
+const APOSTROPHES: [char; 4] = ['\'', '’', '‘', 'ʼ'];
+
 /// Lowercase, diacritic-free, punctuation-free, single-spaced.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -16,7 +20,7 @@ pub fn fold(s: &str) -> String {
     for c in s.nfd() {
         let c = match c {
             'đ' | 'Đ' => 'd',
-            c if is_combining(c) => continue,
+            c if is_combining(c) || APOSTROPHES.contains(&c) => continue,
             c => c,
         };
         if c.is_alphanumeric() {
@@ -47,6 +51,8 @@ pub fn tone_key(s: &str) -> String {
     for c in s.nfd() {
         if TONES.contains(&c) {
             tone = Some(c);
+        } else if APOSTROPHES.contains(&c) {
+            continue;
         } else if c.is_alphanumeric() || is_combining(c) {
             out.extend(c.to_lowercase());
             in_word = true;
@@ -61,6 +67,16 @@ pub fn tone_key(s: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// The first `n` words of `s` as typed (in NFC), split where [`fold`] splits them.
+pub fn first_words(s: &str, n: usize) -> String {
+    let nfc: String = s.nfc().collect();
+    nfc.split(|c: char| !(c.is_alphanumeric() || is_combining(c) || APOSTROPHES.contains(&c)))
+        .filter(|w| !w.is_empty())
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether the text carries any Vietnamese diacritic (then it is worth comparing with [`tone_key`]).
@@ -89,6 +105,16 @@ mod tests {
             assert_eq!(fold(input), "tien lu", "{input:?}");
         }
         assert_eq!(fold("Đông Kinh"), "dong kinh");
+        assert_eq!(fold("Ea H’leo"), fold("ea h'leo"));
+        assert_eq!(fold("Ea H’leo"), "ea hleo");
+        assert_eq!(tone_key("Ch’ơm"), tone_key("Ch'ơm"));
+    }
+
+    #[test]
+    fn first_words_keep_marks_and_apostrophes_in_either_normal_form() {
+        let nfd: String = "Đông Kinh, Hưng Yên".nfd().collect();
+        assert_eq!(first_words(&nfd, 2), "Đông Kinh");
+        assert_eq!(first_words("Ch'ơm, Đà Nẵng", 1), "Ch'ơm");
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! The unit tree held in memory: scope checks walk it, and residents' typed place names are
-//! matched against it.
+//! The unit tree held in memory: scope checks walk it, residents' typed place names (current or
+//! from before the 2025 merger) are matched against it, and shared locations are placed in it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::text::{fold, has_diacritics, tone_key};
+use super::boundaries::Boundaries;
+use super::former::FormerName;
+use super::text::{first_words, fold, has_diacritics, tone_key};
 use super::units::Unit;
 
 /// Type words people put before a name, folded; longest first so "thanh pho" wins over "tp".
@@ -26,20 +28,29 @@ pub const MAX_CHOICES: usize = 8;
 const FUZZY_MATCH: f64 = 0.8;
 /// Below this a name is not even worth suggesting.
 const SUGGESTION_FLOOR: f64 = 0.45;
+/// Names sharing the most trigrams with a typo that are compared with it in full.
+const MAX_TYPO_CANDIDATES: usize = 64;
 
 pub struct UnitDirectory {
     units: Vec<Unit>,
     by_id: HashMap<i64, usize>,
     by_code: HashMap<String, usize>,
     /// Places a resident can live in: units without children, not retired.
-    places: Vec<Place>,
+    places: HashSet<usize>,
+    /// Names a resident may type: each place's own, then former names of places.
+    names: Vec<Name>,
+    formers: Vec<FormerName>,
     trigrams: HashMap<[char; 3], Vec<u32>>,
+    boundaries: Boundaries,
 }
 
-struct Place {
+struct Name {
     unit: usize,
+    /// Index into `formers` when this is a name from before the merger.
+    former: Option<usize>,
     folded: String,
-    compact: Vec<char>,
+    /// Folded without spaces, for edit distance.
+    compact: String,
     toned: String,
     /// Folded division type: "xa", "phuong", …
     kind: String,
@@ -49,17 +60,19 @@ struct Place {
 /// What a typed place name finds.
 #[derive(Debug, PartialEq)]
 pub enum Found<'a> {
-    One(&'a Unit),
-    Several(Vec<&'a Unit>),
+    One(Hit<'a>),
+    Several(Vec<Hit<'a>>),
     /// Nothing close enough; these are the nearest names.
-    Suggestions(Vec<&'a Unit>),
+    Suggestions(Vec<Hit<'a>>),
     Nothing,
 }
 
-/// One candidate with its score, for support tools and benchmarks.
-#[derive(Debug, PartialEq)]
-pub struct Scored<'a> {
+/// A place a typed name leads to, through its current name or a former one, with how well the name
+/// matched (1.0 = the same name).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit<'a> {
     pub unit: &'a Unit,
+    pub former: Option<&'a FormerName>,
     pub score: f64,
 }
 
@@ -71,40 +84,74 @@ impl UnitDirectory {
             .enumerate()
             .map(|(i, u)| (u.code.clone(), i))
             .collect();
-        let parents: std::collections::HashSet<i64> =
-            units.iter().filter_map(|u| u.parent_id).collect();
+        let parents: HashSet<i64> = units.iter().filter_map(|u| u.parent_id).collect();
+        let places = (0..units.len())
+            .filter(|&i| !units[i].retired && !parents.contains(&units[i].id))
+            .filter(|&i| units[i].parent_id.is_some())
+            .collect();
         let mut directory = UnitDirectory {
             units,
             by_id,
             by_code,
-            places: Vec::new(),
+            places,
+            names: Vec::new(),
+            formers: Vec::new(),
             trigrams: HashMap::new(),
+            boundaries: Boundaries::default(),
         };
-        let places: Vec<Place> = (0..directory.units.len())
-            .filter(|&i| !directory.units[i].retired && !parents.contains(&directory.units[i].id))
-            .filter(|&i| directory.units[i].parent_id.is_some())
-            .map(|i| {
-                let name = strip_type(&fold(&directory.units[i].name)).to_owned();
-                Place {
-                    unit: i,
-                    compact: name.chars().filter(|c| *c != ' ').collect(),
-                    toned: strip_type_toned(&tone_key(&directory.units[i].name)),
-                    folded: name,
-                    kind: fold(&directory.units[i].division_type),
-                    province: directory.root_of(i),
-                }
-            })
-            .collect();
-        for (p, place) in places.iter().enumerate() {
-            for t in trigrams_of(&place.compact) {
-                let list = directory.trigrams.entry(t).or_default();
-                if list.last() != Some(&(p as u32)) {
-                    list.push(p as u32);
-                }
+        let mut places: Vec<usize> = directory.places.iter().copied().collect();
+        places.sort_unstable();
+        for unit in places {
+            let name = directory.units[unit].name.clone();
+            let kind = fold(&directory.units[unit].division_type);
+            directory.add_name(unit, None, &name, kind);
+        }
+        directory
+    }
+
+    /// Adds the names places had before the merger; links to units that are no place are ignored.
+    pub fn with_former(mut self, formers: Vec<FormerName>) -> Self {
+        for former in formers {
+            let Some(&unit) = self.by_id.get(&former.unit_id) else {
+                continue;
+            };
+            if !self.places.contains(&unit) {
+                continue;
+            }
+            let kind = type_word(&fold(&former.name))
+                .unwrap_or_default()
+                .to_owned();
+            let name = former.name.clone();
+            self.formers.push(former);
+            self.add_name(unit, Some(self.formers.len() - 1), &name, kind);
+        }
+        self
+    }
+
+    pub fn with_boundaries(mut self, boundaries: Boundaries) -> Self {
+        self.boundaries = boundaries;
+        self
+    }
+
+    fn add_name(&mut self, unit: usize, former: Option<usize>, name: &str, kind: String) {
+        let folded = strip_type(&fold(name)).to_owned();
+        let compact: String = folded.chars().filter(|c| *c != ' ').collect();
+        let index = self.names.len() as u32;
+        for t in trigrams_of(&compact.chars().collect::<Vec<_>>()) {
+            let list = self.trigrams.entry(t).or_default();
+            if list.last() != Some(&index) {
+                list.push(index);
             }
         }
-        directory.places = places;
-        directory
+        self.names.push(Name {
+            unit,
+            former,
+            toned: strip_type_toned(&tone_key(name)),
+            folded,
+            compact,
+            kind,
+            province: self.root_of(unit),
+        });
     }
 
     pub fn by_code(&self, code: &str) -> Option<&Unit> {
@@ -134,7 +181,29 @@ impl UnitDirectory {
 
     /// Whether a resident can live in this unit (it has no units below it).
     pub fn is_place(&self, unit: &Unit) -> bool {
-        self.places.iter().any(|p| self.units[p.unit].id == unit.id)
+        self.by_id
+            .get(&unit.id)
+            .is_some_and(|i| self.places.contains(i))
+    }
+
+    /// Whether shared locations can be placed: some boundaries are loaded.
+    pub fn has_boundaries(&self) -> bool {
+        !self.boundaries.is_empty()
+    }
+
+    /// The places whose boundary holds the point (two or more on a border).
+    pub fn locate(&self, latitude: f64, longitude: f64) -> Vec<&Unit> {
+        self.boundaries
+            .locate(latitude, longitude)
+            .into_iter()
+            .filter_map(|id| self.by_id(id))
+            .filter(|u| self.is_place(u))
+            .collect()
+    }
+
+    /// How many former names are loaded.
+    pub fn former_count(&self) -> usize {
+        self.formers.len()
     }
 
     fn root_of(&self, mut i: usize) -> usize {
@@ -150,57 +219,64 @@ impl UnitDirectory {
         let Some(best) = ranked.first() else {
             return Found::Nothing;
         };
-        let exact: Vec<&Scored> = ranked.iter().filter(|s| s.score >= 0.99).collect();
+        let exact: Vec<Hit> = ranked.iter().filter(|h| h.score >= 0.99).copied().collect();
         if exact.len() == 1 {
-            return Found::One(exact[0].unit);
+            return Found::One(exact[0]);
         }
         if exact.len() > 1 {
-            return Found::Several(exact.iter().take(MAX_CHOICES).map(|s| s.unit).collect());
+            return Found::Several(exact.into_iter().take(MAX_CHOICES).collect());
         }
-        let good: Vec<&Scored> = ranked.iter().filter(|s| s.score >= FUZZY_MATCH).collect();
+        let good: Vec<Hit> = ranked
+            .iter()
+            .filter(|h| h.score >= FUZZY_MATCH)
+            .copied()
+            .collect();
         match good.as_slice() {
             [] if best.score >= SUGGESTION_FLOOR => Found::Suggestions(
                 ranked
                     .iter()
                     .take(3)
-                    .filter(|s| s.score >= SUGGESTION_FLOOR)
-                    .map(|s| s.unit)
+                    .filter(|h| h.score >= SUGGESTION_FLOOR)
+                    .copied()
                     .collect(),
             ),
             [] => Found::Nothing,
-            [only] => Found::One(only.unit),
-            [first, second, ..] if first.score - second.score >= 0.08 => Found::One(first.unit),
-            several => Found::Several(several.iter().take(MAX_CHOICES).map(|s| s.unit).collect()),
+            [only] => Found::One(*only),
+            [first, second, ..] if first.score - second.score >= 0.08 => Found::One(*first),
+            several => Found::Several(several.iter().take(MAX_CHOICES).copied().collect()),
         }
     }
 
-    /// Every candidate place for `query` with its score (1.0 = the same name), best first.
-    pub fn rank(&self, query: &str) -> Vec<Scored<'_>> {
+    /// Every candidate place for `query`, best first, each place once (through its best name;
+    /// its current name when a former one matches as well).
+    pub fn rank(&self, query: &str) -> Vec<Hit<'_>> {
         let (query, province) = self.split_province(query);
         let folded = strip_type(&fold(&query)).to_owned();
         if folded.is_empty() {
             return Vec::new();
         }
         let toned = has_diacritics(&query).then(|| strip_type_toned(&tone_key(&query)));
-        let compact: Vec<char> = folded.chars().filter(|c| *c != ' ').collect();
-        let in_scope = |p: &Place| province.is_none_or(|prov| p.province == prov);
+        let compact: String = folded.chars().filter(|c| *c != ' ').collect();
+        let in_scope = |n: &Name| province.is_none_or(|prov| n.province == prov);
 
         let typed_kind = type_word(&fold(&query));
         let mut scored: Vec<(usize, f64)> = Vec::new();
-        let mut seen = vec![false; self.places.len()];
+        let mut seen = vec![false; self.names.len()];
         // Exact and word-prefix matches are found by scanning: a few thousand short string compares.
-        // Among exact matches, those whose tones or type ("phường") differ from what was typed step back.
-        let mut exact: Vec<(usize, u8)> = Vec::new();
-        for (i, place) in self.places.iter().enumerate() {
-            if !in_scope(place) {
+        // Among exact matches, those whose tones or type ("phường") differ from what was typed step
+        // back, and former names step back behind current ones.
+        let mut exact: Vec<(usize, (u8, bool))> = Vec::new();
+        for (i, name) in self.names.iter().enumerate() {
+            if !in_scope(name) {
                 continue;
             }
-            if place.folded == folded {
-                let tone_differs = toned.as_ref().is_some_and(|t| *t != place.toned);
-                let kind_differs = typed_kind.is_some_and(|k| k != place.kind);
-                exact.push((i, tone_differs as u8 + kind_differs as u8));
-            } else if place.folded.starts_with(&folded)
-                && place.folded[folded.len()..].starts_with(' ')
+            if name.folded == folded {
+                let tone_differs = toned.as_ref().is_some_and(|t| *t != name.toned);
+                let kind_differs = typed_kind.is_some_and(|k| k != name.kind);
+                let tier = tone_differs as u8 + kind_differs as u8;
+                exact.push((i, (tier, name.former.is_some())));
+            } else if name.folded.starts_with(&folded)
+                && name.folded[folded.len()..].starts_with(' ')
             {
                 scored.push((i, 0.9));
             } else {
@@ -216,36 +292,42 @@ impl UnitDirectory {
                 .map(|(i, _)| (*i, 1.0)),
         );
         // Typos: candidates share trigrams with the query, then edit distance decides.
-        let mut shared = vec![0u16; self.places.len()];
-        for t in trigrams_of(&compact) {
-            for &p in self.trigrams.get(&t).map(Vec::as_slice).unwrap_or_default() {
-                shared[p as usize] += 1;
+        let mut shared: HashMap<u32, u16> = HashMap::new();
+        for t in trigrams_of(&compact.chars().collect::<Vec<_>>()) {
+            for &n in self.trigrams.get(&t).map(Vec::as_slice).unwrap_or_default() {
+                *shared.entry(n).or_default() += 1;
             }
         }
-        let mut candidates: Vec<usize> = (0..self.places.len())
-            .filter(|&p| shared[p] > 0 && !seen[p])
+        let mut candidates: Vec<(u32, u16)> = shared
+            .into_iter()
+            .filter(|(n, _)| !seen[*n as usize])
             .collect();
-        candidates.sort_by_key(|&p| std::cmp::Reverse(shared[p]));
-        candidates.truncate(256);
-        for p in candidates {
-            let place = &self.places[p];
-            if in_scope(place) {
-                scored.push((p, similarity(&compact, &place.compact)));
+        candidates.sort_unstable_by_key(|&(n, count)| (std::cmp::Reverse(count), n));
+        candidates.truncate(MAX_TYPO_CANDIDATES);
+        for (n, _) in candidates {
+            let name = &self.names[n as usize];
+            if in_scope(name) {
+                scored.push((n as usize, similarity(&compact, &name.compact)));
             }
         }
         scored.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| {
-                let (pa, pb) = (&self.places[a.0], &self.places[b.0]);
-                self.units[pa.province]
-                    .name
-                    .cmp(&self.units[pb.province].name)
-                    .then_with(|| self.units[pa.unit].name.cmp(&self.units[pb.unit].name))
-            })
+            let (na, nb) = (&self.names[a.0], &self.names[b.0]);
+            b.1.total_cmp(&a.1)
+                .then_with(|| na.former.is_some().cmp(&nb.former.is_some()))
+                .then_with(|| {
+                    self.units[na.province]
+                        .name
+                        .cmp(&self.units[nb.province].name)
+                        .then_with(|| self.units[na.unit].name.cmp(&self.units[nb.unit].name))
+                })
         });
+        let mut places_seen = HashSet::new();
         scored
             .into_iter()
-            .map(|(p, score)| Scored {
-                unit: &self.units[self.places[p].unit],
+            .filter(|(n, _)| places_seen.insert(self.names[*n].unit))
+            .map(|(n, score)| Hit {
+                unit: &self.units[self.names[n].unit],
+                former: self.names[n].former.map(|f| &self.formers[f]),
                 score,
             })
             .collect()
@@ -266,12 +348,7 @@ impl UnitDirectory {
             {
                 let rest = strip_trailing_type(rest.trim_end());
                 if !strip_type(rest).is_empty() {
-                    let words = rest.split(' ').count();
-                    let original: Vec<&str> = query
-                        .split(|c: char| !c.is_alphanumeric())
-                        .filter(|w| !w.is_empty())
-                        .collect();
-                    return (original[..words.min(original.len())].join(" "), Some(i));
+                    return (first_words(query, rest.split(' ').count()), Some(i));
                 }
             }
         }
@@ -330,14 +407,13 @@ fn trigrams_of(chars: &[char]) -> impl Iterator<Item = [char; 3]> + '_ {
     chars.windows(3).map(|w| [w[0], w[1], w[2]])
 }
 
-/// 1 − (Damerau–Levenshtein distance / longer length), over names without spaces.
-fn similarity(a: &[char], b: &[char]) -> f64 {
-    let longest = a.len().max(b.len());
+/// 1 − (edit distance with adjacent transpositions / longer length), over names without spaces.
+fn similarity(a: &str, b: &str) -> f64 {
+    let longest = a.chars().count().max(b.chars().count());
     if longest == 0 {
         return 1.0;
     }
-    let distance = strsim::generic_damerau_levenshtein(a, b);
-    1.0 - distance as f64 / longest as f64
+    1.0 - strsim::osa_distance(a, b) as f64 / longest as f64
 }
 
 #[cfg(test)]
@@ -372,9 +448,9 @@ mod tests {
 
     fn codes(found: Found) -> Vec<String> {
         match found {
-            Found::One(u) => vec![u.code.clone()],
-            Found::Several(us) | Found::Suggestions(us) => {
-                us.iter().map(|u| u.code.clone()).collect()
+            Found::One(h) => vec![h.unit.code.clone()],
+            Found::Several(hs) | Found::Suggestions(hs) => {
+                hs.iter().map(|h| h.unit.code.clone()).collect()
             }
             Found::Nothing => vec![],
         }
@@ -419,9 +495,9 @@ mod tests {
     fn nonsense_finds_nothing_and_near_misses_get_suggestions() {
         assert_eq!(directory().find("qwxz"), Found::Nothing);
         assert!(matches!(directory().find("bac dong"), Found::One(_)));
-        assert_eq!(
-            directory().find("dong quan"),
-            Found::Suggestions(vec![directory().by_code("12745").unwrap()])
+        let d = directory();
+        assert!(
+            matches!(d.find("dong quan"), Found::Suggestions(hs) if hs.len() == 1 && hs[0].unit.code == "12745")
         );
     }
 

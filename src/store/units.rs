@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 
 use super::{Store, Tx};
+use crate::domain::boundaries::{Boundaries, area};
+use crate::domain::former::{FormedFrom, FormerName, FormerPlan, plan_former};
+use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::units::{ImportPlan, Unit, UnitRecord, plan_import};
 
 type UnitRow = (i64, String, String, String, String, Option<i64>, bool);
@@ -27,17 +30,140 @@ pub struct ImportReport {
     pub retired_missing: bool,
 }
 
+/// What importing boundaries did.
+#[derive(Debug)]
+pub struct BoundaryReport {
+    pub imported: usize,
+    /// Codes in the file that are no unit here.
+    pub unknown_codes: Vec<String>,
+}
+
 impl Store {
     pub async fn units(&self) -> anyhow::Result<(i64, Vec<Unit>)> {
         let mut tx = self.begin().await?;
         let revision = tx.unit_revision().await?;
-        let rows: Vec<UnitRow> = sqlx::query_as(
-            "SELECT id, code, name, name_en, division_type, parent_id, retired_at IS NOT NULL FROM units ORDER BY id",
+        let units = tx.all_units().await?;
+        tx.commit().await?;
+        Ok((revision, units))
+    }
+
+    /// Everything the engine holds in memory about units: the tree, former names and boundaries.
+    /// The revision is read first, so the data is at least as new as the revision says.
+    pub async fn unit_directory(&self) -> anyhow::Result<(i64, UnitDirectory)> {
+        let mut tx = self.begin().await?;
+        let revision = tx.unit_revision().await?;
+        let units = tx.all_units().await?;
+        let formers: Vec<(i64, String, String, bool)> = sqlx::query_as(
+            "SELECT unit_id, name, district, partial FROM former_units ORDER BY unit_id, name, district",
         )
         .fetch_all(&mut *tx.inner)
         .await?;
+        let shapes: Vec<(i64, sqlx::types::Json<serde_json::Value>)> =
+            sqlx::query_as("SELECT unit_id, geometry FROM unit_boundaries ORDER BY unit_id")
+                .fetch_all(&mut *tx.inner)
+                .await?;
         tx.commit().await?;
-        Ok((revision, rows.into_iter().map(unit_from_row).collect()))
+        let formers = formers
+            .into_iter()
+            .map(|(unit_id, name, district, partial)| FormerName {
+                unit_id,
+                name,
+                district: Some(district).filter(|d| !d.is_empty()),
+                partial,
+            })
+            .collect();
+        let shapes = shapes
+            .into_iter()
+            .map(|(unit, geometry)| Ok((unit, area(&geometry.0)?)))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let directory = UnitDirectory::new(units)
+            .with_former(formers)
+            .with_boundaries(Boundaries::new(shapes));
+        Ok((revision, directory))
+    }
+
+    /// Replaces the former names of every unit the merger map lists with what it says.
+    pub async fn import_former(
+        &self,
+        map: &[FormedFrom],
+        source: &str,
+    ) -> anyhow::Result<FormerPlan> {
+        let mut tx = self.begin().await?;
+        sqlx::query("LOCK TABLE units, former_units IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx.inner)
+            .await?;
+        let units = tx.all_units().await?;
+        let plan = plan_former(map, &units);
+        sqlx::query(
+            "DELETE FROM former_units WHERE unit_id IN (SELECT id FROM units WHERE code = ANY($1))",
+        )
+        .bind(&plan.codes)
+        .execute(&mut *tx.inner)
+        .await?;
+        let column = |f: fn(&crate::domain::former::FormerLink) -> String| {
+            plan.links.iter().map(f).collect::<Vec<String>>()
+        };
+        sqlx::query(
+            "INSERT INTO former_units (unit_id, name, district, partial)
+             SELECT u.id, l.name, l.district, l.partial
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[]) AS l (code, name, district, partial)
+             JOIN units u ON u.code = l.code",
+        )
+        .bind(column(|l| l.code.clone()))
+        .bind(column(|l| l.name.clone()))
+        .bind(column(|l| l.district.clone().unwrap_or_default()))
+        .bind(plan.links.iter().map(|l| l.partial).collect::<Vec<bool>>())
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.record_import(source, plan.links.len(), 0, plan.unknown_codes.len())
+            .await?;
+        tx.commit().await?;
+        Ok(plan)
+    }
+
+    /// Stores boundaries by unit code, replacing earlier ones of the same units.
+    pub async fn import_boundaries(
+        &self,
+        features: &[(String, serde_json::Value)],
+        source: &str,
+    ) -> anyhow::Result<BoundaryReport> {
+        let mut tx = self.begin().await?;
+        let codes: Vec<&str> = features.iter().map(|(code, _)| code.as_str()).collect();
+        let known: Vec<String> = sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)")
+            .bind(&codes)
+            .fetch_all(&mut *tx.inner)
+            .await?;
+        let unknown_codes: Vec<String> = codes
+            .iter()
+            .filter(|c| !known.iter().any(|k| k == *c))
+            .map(|c| c.to_string())
+            .collect();
+        let imported = sqlx::query(
+            "INSERT INTO unit_boundaries (unit_id, geometry, source)
+             SELECT u.id, f.geometry, $3
+             FROM unnest($1::text[], $2::jsonb[]) AS f (code, geometry)
+             JOIN units u ON u.code = f.code
+             ON CONFLICT (unit_id) DO UPDATE SET
+                 geometry = EXCLUDED.geometry, source = EXCLUDED.source, imported_at = now()",
+        )
+        .bind(&codes)
+        .bind(
+            features
+                .iter()
+                .map(|(_, g)| sqlx::types::Json(g))
+                .collect::<Vec<_>>(),
+        )
+        .bind(source)
+        .execute(&mut *tx.inner)
+        .await?
+        .rows_affected() as usize;
+        tx.record_import(source, imported, 0, unknown_codes.len())
+            .await?;
+        tx.commit().await?;
+        Ok(BoundaryReport {
+            imported,
+            unknown_codes,
+        })
     }
 
     pub async fn unit_count(&self) -> anyhow::Result<i64> {
@@ -81,15 +207,14 @@ impl Store {
             })
             .collect();
         let plan = plan_import(&current, records);
-        let import_id: i64 = sqlx::query_scalar(
-            "INSERT INTO unit_imports (source, added, changed, missing) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(source)
-        .bind(plan.added.len() as i32)
-        .bind(plan.changed.len() as i32)
-        .bind(plan.missing.len() as i32)
-        .fetch_one(&mut *tx.inner)
-        .await?;
+        let import_id = tx
+            .record_import(
+                source,
+                plan.added.len(),
+                plan.changed.len(),
+                plan.missing.len(),
+            )
+            .await?;
         // `records` lists parents first, so each parent exists by the time its children arrive.
         for r in records {
             sqlx::query(
@@ -131,9 +256,6 @@ impl Store {
             .execute(&mut *tx.inner)
             .await?;
         }
-        sqlx::query("UPDATE unit_revision SET revision = revision + 1")
-            .execute(&mut *tx.inner)
-            .await?;
         tx.commit().await?;
         Ok(ImportReport {
             plan,
@@ -143,6 +265,37 @@ impl Store {
 }
 
 impl Tx {
+    async fn all_units(&mut self) -> anyhow::Result<Vec<Unit>> {
+        let rows: Vec<UnitRow> = sqlx::query_as(
+            "SELECT id, code, name, name_en, division_type, parent_id, retired_at IS NOT NULL FROM units ORDER BY id",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows.into_iter().map(unit_from_row).collect())
+    }
+
+    /// Logs an import and bumps the unit revision, so running engines reload what it changed.
+    async fn record_import(
+        &mut self,
+        source: &str,
+        added: usize,
+        changed: usize,
+        missing: usize,
+    ) -> anyhow::Result<i64> {
+        sqlx::query("UPDATE unit_revision SET revision = revision + 1")
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(sqlx::query_scalar(
+            "INSERT INTO unit_imports (source, added, changed, missing) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(source)
+        .bind(added as i32)
+        .bind(changed as i32)
+        .bind(missing as i32)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
     pub async fn unit_revision(&mut self) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar("SELECT revision FROM unit_revision")
             .fetch_one(&mut *self.inner)

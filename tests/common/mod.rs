@@ -82,7 +82,7 @@ pub async fn demo_engine() -> (TestDb, Engine) {
     (db, engine)
 }
 
-/// A fresh database with all 3,321 communes of the 2026 list.
+/// A fresh database with all 3,321 communes of the 2026 list and their former names (no boundaries).
 pub async fn national_engine() -> (TestDb, Engine) {
     let db = test_db().await;
     let units = danvan::domain::units::parse_unit_list(danvan::seed::UNIT_LIST_2026).unwrap();
@@ -90,6 +90,8 @@ pub async fn national_engine() -> (TestDb, Engine) {
         .import_units(&units, "2026-07", false)
         .await
         .unwrap();
+    let map = danvan::domain::former::parse_merger_map(danvan::seed::MERGER_MAP_2025).unwrap();
+    db.store.import_former(&map, "2025").await.unwrap();
     let engine = Engine::new(db.store.clone()).await.unwrap();
     (db, engine)
 }

@@ -107,6 +107,9 @@ pub struct Rendered {
     /// Rows of (label, callback_data).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keyboard: Vec<Vec<(String, String)>>,
+    /// Label of a reply-keyboard button that shares the location (inline buttons cannot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_button: Option<String>,
 }
 
 pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
@@ -129,16 +132,22 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                     .collect()
             })
             .collect();
+        let location_button = reply
+            .location
+            .as_ref()
+            .map(|label| localizer.render(label, outbound.lang));
         let chunks = split(&text, MAX_TEXT);
         let last = chunks.len() - 1;
         for (i, chunk) in chunks.into_iter().enumerate() {
+            let (keyboard, location_button) = if i == last {
+                (keyboard.clone(), location_button.clone())
+            } else {
+                (Vec::new(), None)
+            };
             messages.push(Rendered {
                 text: escape_html(&chunk),
-                keyboard: if i == last {
-                    keyboard.clone()
-                } else {
-                    Vec::new()
-                },
+                keyboard,
+                location_button,
             });
         }
     }

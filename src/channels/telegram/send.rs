@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode};
+use teloxide::types::{
+    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup,
+    ParseMode, ReplyMarkup,
+};
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
@@ -97,8 +100,8 @@ impl Sender {
                 .bot
                 .send_message(ChatId(chat), &message.text)
                 .parse_mode(ParseMode::Html);
-            if !message.keyboard.is_empty() {
-                request = request.reply_markup(keyboard(&message.keyboard));
+            if let Some(markup) = markup(message) {
+                request = request.reply_markup(markup);
             }
             let error = match request.await {
                 Ok(_) => return Delivery::Sent,
@@ -166,11 +169,25 @@ impl Sender {
     }
 }
 
-fn keyboard(rows: &[Vec<(String, String)>]) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(rows.iter().map(|row| {
-        row.iter()
-            .map(|(label, data)| InlineKeyboardButton::callback(label, data))
-    }))
+/// Inline buttons, or the one-time keyboard with a share-location button (a message has one or the
+/// other: the engine never asks for a location and offers buttons in the same reply).
+fn markup(message: &Rendered) -> Option<ReplyMarkup> {
+    if let Some(label) = &message.location_button {
+        let button = KeyboardButton::new(label).request(ButtonRequest::Location);
+        return Some(ReplyMarkup::Keyboard(
+            KeyboardMarkup::new([[button]])
+                .one_time_keyboard()
+                .resize_keyboard(),
+        ));
+    }
+    (!message.keyboard.is_empty()).then(|| {
+        ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(message.keyboard.iter().map(
+            |row| {
+                row.iter()
+                    .map(|(label, data)| InlineKeyboardButton::callback(label, data))
+            },
+        )))
+    })
 }
 
 enum Failure {
