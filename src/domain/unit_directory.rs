@@ -39,6 +39,10 @@ pub struct UnitDirectory {
     places: HashSet<usize>,
     /// Names a resident may type: each place's own, then former names of places.
     names: Vec<Name>,
+    /// `names` indices in order of their folded form, for exact and prefix lookups.
+    sorted: Vec<u32>,
+    /// Provinces (tree roots) with their folded names, for a province typed at the end.
+    provinces: Vec<(usize, String)>,
     formers: Vec<FormerName>,
     trigrams: HashMap<[char; 3], Vec<u32>>,
     boundaries: Boundaries,
@@ -89,12 +93,18 @@ impl UnitDirectory {
             .filter(|&i| !units[i].retired && !parents.contains(&units[i].id))
             .filter(|&i| units[i].parent_id.is_some())
             .collect();
+        let provinces = (0..units.len())
+            .filter(|&i| units[i].parent_id.is_none())
+            .map(|i| (i, strip_type(&fold(&units[i].name)).to_owned()))
+            .collect();
         let mut directory = UnitDirectory {
             units,
             by_id,
             by_code,
             places,
             names: Vec::new(),
+            sorted: Vec::new(),
+            provinces,
             formers: Vec::new(),
             trigrams: HashMap::new(),
             boundaries: Boundaries::default(),
@@ -106,6 +116,7 @@ impl UnitDirectory {
             let kind = fold(&directory.units[unit].division_type);
             directory.add_name(unit, None, &name, kind);
         }
+        directory.sort_names();
         directory
     }
 
@@ -125,7 +136,18 @@ impl UnitDirectory {
             self.formers.push(former);
             self.add_name(unit, Some(self.formers.len() - 1), &name, kind);
         }
+        self.sort_names();
         self
+    }
+
+    fn sort_names(&mut self) {
+        let mut sorted: Vec<u32> = (0..self.names.len() as u32).collect();
+        sorted.sort_by(|&a, &b| {
+            self.names[a as usize]
+                .folded
+                .cmp(&self.names[b as usize].folded)
+        });
+        self.sorted = sorted;
     }
 
     pub fn with_boundaries(mut self, boundaries: Boundaries) -> Self {
@@ -261,28 +283,31 @@ impl UnitDirectory {
 
         let typed_kind = type_word(&fold(&query));
         let mut scored: Vec<(usize, f64)> = Vec::new();
-        let mut seen = vec![false; self.names.len()];
-        // Exact and word-prefix matches are found by scanning: a few thousand short string compares.
-        // Among exact matches, those whose tones or type ("phường") differ from what was typed step
-        // back, and former names step back behind current ones.
+        let mut seen = HashSet::new();
+        // Exact and word-prefix matches sit together in name order, from the first name not below
+        // the query. Among exact matches, those whose tones or type ("phường") differ from what
+        // was typed step back, and former names step back behind current ones.
         let mut exact: Vec<(usize, (u8, bool))> = Vec::new();
-        for (i, name) in self.names.iter().enumerate() {
-            if !in_scope(name) {
+        let start = self
+            .sorted
+            .partition_point(|&n| self.names[n as usize].folded.as_str() < folded.as_str());
+        for &n in &self.sorted[start..] {
+            let (i, name) = (n as usize, &self.names[n as usize]);
+            let Some(rest) = name.folded.strip_prefix(folded.as_str()) else {
+                break;
+            };
+            if !in_scope(name) || !(rest.is_empty() || rest.starts_with(' ')) {
                 continue;
             }
-            if name.folded == folded {
+            if rest.is_empty() {
                 let tone_differs = toned.as_ref().is_some_and(|t| *t != name.toned);
                 let kind_differs = typed_kind.is_some_and(|k| k != name.kind);
                 let tier = tone_differs as u8 + kind_differs as u8;
                 exact.push((i, (tier, name.former.is_some())));
-            } else if name.folded.starts_with(&folded)
-                && name.folded[folded.len()..].starts_with(' ')
-            {
-                scored.push((i, 0.9));
             } else {
-                continue;
+                scored.push((i, 0.9));
             }
-            seen[i] = true;
+            seen.insert(n);
         }
         let best_tier = exact.iter().map(|(_, tier)| *tier).min();
         scored.extend(
@@ -292,18 +317,27 @@ impl UnitDirectory {
                 .map(|(i, _)| (*i, 1.0)),
         );
         // Typos: candidates share trigrams with the query, then edit distance decides.
-        let mut shared: HashMap<u32, u16> = HashMap::new();
+        let mut shared = vec![0u16; self.names.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for t in trigrams_of(&compact.chars().collect::<Vec<_>>()) {
             for &n in self.trigrams.get(&t).map(Vec::as_slice).unwrap_or_default() {
-                *shared.entry(n).or_default() += 1;
+                if shared[n as usize] == 0 {
+                    touched.push(n);
+                }
+                shared[n as usize] += 1;
             }
         }
-        let mut candidates: Vec<(u32, u16)> = shared
+        let mut candidates: Vec<(u32, u16)> = touched
             .into_iter()
-            .filter(|(n, _)| !seen[*n as usize])
+            .filter(|n| !seen.contains(n))
+            .map(|n| (n, shared[n as usize]))
             .collect();
-        candidates.sort_unstable_by_key(|&(n, count)| (std::cmp::Reverse(count), n));
-        candidates.truncate(MAX_TYPO_CANDIDATES);
+        let rank = |&(n, count): &(u32, u16)| (std::cmp::Reverse(count), n);
+        if candidates.len() > MAX_TYPO_CANDIDATES {
+            candidates.select_nth_unstable_by_key(MAX_TYPO_CANDIDATES, rank);
+            candidates.truncate(MAX_TYPO_CANDIDATES);
+        }
+        candidates.sort_unstable_by_key(rank);
         for (n, _) in candidates {
             let name = &self.names[n as usize];
             if in_scope(name) {
@@ -336,13 +370,8 @@ impl UnitDirectory {
     /// Recognizes a province named at the end ("tien lu, hung yen", "Tiên Lữ Hưng Yên").
     fn split_province(&self, query: &str) -> (String, Option<usize>) {
         let folded = fold(query);
-        for (i, unit) in self
-            .units
-            .iter()
-            .enumerate()
-            .filter(|(_, u)| u.parent_id.is_none())
-        {
-            let name = strip_type(&fold(&unit.name)).to_owned();
+        for (i, name) in &self.provinces {
+            let i = *i;
             if let Some(rest) = folded.strip_suffix(name.as_str())
                 && let Some(rest) = rest.strip_suffix(' ')
             {

@@ -1,7 +1,10 @@
 //! Benchmarks, each printed next to a baseline measured in the same run:
 //! `bench engine` — residents signing up and chatting through the engine, against `pgbench -N`;
 //! `bench telegram` — the same conversations through the Telegram channel (fake Bot API, teloxide,
-//! inbox, outbox), against the engine alone.
+//! inbox, outbox), against the engine alone;
+//! `bench units` — typed and point place lookups, against brute force.
+
+mod units;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -38,6 +41,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
     },
+    /// Place lookups over all 3,321 communes and their former names, and points in Hưng Yên.
+    Units {
+        #[arg(long, default_value_t = 20_000)]
+        queries: usize,
+        #[arg(long, default_value_t = 200_000)]
+        points: usize,
+    },
 }
 
 /// What each resident sends, in order ("#" marks a button press).
@@ -54,6 +64,7 @@ const SCRIPT: [&str; 8] = [
 
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Units { queries, points } => units::run(queries, points)?,
         BenchCommand::Engine {
             residents,
             concurrency,
