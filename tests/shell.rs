@@ -97,6 +97,43 @@ fn units_import_prints_what_changed() {
 }
 
 #[test]
+fn former_names_and_boundaries_import_and_lookup_shows_what_a_resident_gets() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = runtime.block_on(common::test_db());
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    let import = |args: &[&str]| run_ok(args, &db.url);
+    import(&[
+        "units",
+        "import",
+        &format!("{data}/vn-admin-units-2026-07.csv"),
+    ]);
+    let former = import(&[
+        "units",
+        "import",
+        &format!("{data}/vn-units-formed-from-2025.csv"),
+    ]);
+    assert!(
+        former.starts_with("10444 former names linked to 3321 units"),
+        "{former}"
+    );
+    let geo = import(&[
+        "units",
+        "import-geo",
+        &format!("{data}/geo/hung-yen-communes-2026.geojson"),
+    ]);
+    assert_eq!(geo.lines().next(), Some("104 boundaries imported"));
+
+    let lookup = import(&["units", "lookup", "dong kinh, hung yen"]);
+    let lines: Vec<&str> = lookup.lines().collect();
+    assert_eq!(lines[0], "confirm:");
+    assert_eq!(
+        lines[1],
+        "1.000  12745 Xã Bắc Đông Quan, Tỉnh Hưng Yên  ← former Xã Đông Kinh"
+    );
+    assert_eq!(lines[2], "candidates:");
+}
+
+#[test]
 fn invite_create_prints_a_code() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let db = runtime.block_on(common::test_db());
