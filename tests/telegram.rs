@@ -450,6 +450,39 @@ async fn long_replies_are_split_and_user_text_is_escaped() {
 }
 
 #[tokio::test]
+async fn long_button_payloads_travel_as_tokens_and_unknown_tokens_have_expired() {
+    use danvan::channels::telegram::adapt::callback_data;
+    let (db, engine, fake) = setup().await;
+    let running = start(&engine, &fake, Intake::LongPolling).await;
+    let chat = 520;
+    // A payload over 64 bytes, remembered when a reply carrying it was sent.
+    let long = format!("cmd:help{}", " ".repeat(70));
+    let token = callback_data(&long);
+    let mut tx = engine.store().begin().await.unwrap();
+    tx.remember_buttons(&[(token.clone(), "cmd:help".into())])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    fake.text(chat, "/start");
+    replies(&fake, chat, 1).await;
+    fake.press(chat, &token);
+    let texts = replies(&fake, chat, 3).await;
+    assert!(texts[1].starts_with("Bạn đang đăng ký."), "{texts:?}");
+    fake.press(chat, "~0123456789abcdef01234567");
+    assert_eq!(replies(&fake, chat, 5).await[3], "Nút này đã hết hạn.");
+    assert!(
+        fake.wait_until(WAIT, |f| f.calls("answerCallbackQuery").len() == 2)
+            .await
+    );
+    let answers = fake.calls("answerCallbackQuery");
+    assert_eq!(answers[1].params["text"], "Nút này đã hết hạn.");
+    drop(db);
+    no_rejections(&fake);
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
 async fn photos_and_locations_reach_the_engine_as_attachments() {
     use danvan::channels::telegram::adapt::{Event, event};
     use danvan::message::InboundKind;

@@ -340,6 +340,31 @@ impl Tx {
             .collect())
     }
 
+    /// Remembers button payloads sent as tokens; a payload already remembered keeps its row.
+    pub async fn remember_buttons(&mut self, tokens: &[(String, String)]) -> anyhow::Result<()> {
+        let (tokens, payloads): (Vec<&str>, Vec<&str>) =
+            tokens.iter().map(|(t, p)| (t.as_str(), p.as_str())).unzip();
+        sqlx::query(
+            "INSERT INTO button_payloads (token, payload)
+             SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (token) DO NOTHING",
+        )
+        .bind(&tokens)
+        .bind(&payloads)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// The payload a pressed token stands for, if it was ever sent.
+    pub async fn button_payload(&mut self, token: &str) -> anyhow::Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT payload FROM button_payloads WHERE token = $1")
+                .bind(token)
+                .fetch_optional(&mut *self.inner)
+                .await?,
+        )
+    }
+
     /// Marks a chat unreachable or reachable again, as part of handling an update.
     pub async fn set_reachable(
         &mut self,

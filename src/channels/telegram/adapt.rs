@@ -2,6 +2,7 @@
 //! payloads (HTML-escaped, split at Telegram's limits, buttons as inline keyboards).
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
 
 use crate::i18n::Localizer;
@@ -12,6 +13,8 @@ pub const CHANNEL: &str = "telegram";
 pub const MAX_TEXT: usize = 4096;
 /// Longest callback_data, in bytes.
 pub const MAX_CALLBACK_DATA: usize = 64;
+/// Starts callback_data that stands for a longer payload kept in the database.
+const TOKEN_PREFIX: char = '~';
 
 /// What an update asks of us.
 #[derive(Debug, PartialEq)]
@@ -122,12 +125,10 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
             .map(|row| {
                 row.iter()
                     .map(|b| {
-                        debug_assert!(
-                            b.payload.len() <= MAX_CALLBACK_DATA,
-                            "payload too long: {}",
-                            b.payload
-                        );
-                        (localizer.render(&b.label, outbound.lang), b.payload.clone())
+                        (
+                            localizer.render(&b.label, outbound.lang),
+                            callback_data(&b.payload),
+                        )
                     })
                     .collect()
             })
@@ -152,6 +153,34 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
         }
     }
     messages
+}
+
+/// The callback_data for a button payload: the payload itself when it fits, else a token derived
+/// from it (the same payload always gets the same token) that is looked up when the button is pressed.
+pub fn callback_data(payload: &str) -> String {
+    if payload.len() <= MAX_CALLBACK_DATA && !payload.starts_with(TOKEN_PREFIX) {
+        return payload.to_owned();
+    }
+    let digest = Sha256::digest(payload.as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{TOKEN_PREFIX}{hex}")
+}
+
+/// Whether pressed callback_data is a token for a longer payload.
+pub fn is_token(data: &str) -> bool {
+    data.starts_with(TOKEN_PREFIX)
+}
+
+/// (token, payload) of every button whose payload does not fit in callback_data, to remember before
+/// the replies go out.
+pub fn long_payloads(outbound: &Outbound) -> Vec<(String, String)> {
+    outbound
+        .replies
+        .iter()
+        .flat_map(|r| r.buttons.iter().flatten())
+        .filter(|b| callback_data(&b.payload) != b.payload)
+        .map(|b| (callback_data(&b.payload), b.payload.clone()))
+        .collect()
 }
 
 /// Splits text into pieces of at most `max` UTF-16 units, preferring line, then word boundaries.
@@ -224,6 +253,30 @@ mod tests {
             pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
             [4096, 904]
         );
+    }
+
+    #[test]
+    fn long_payloads_travel_as_stable_tokens() {
+        use crate::message::{Button, Lang, Msg, Reply};
+        let long = format!("survey:answer:{}", "x".repeat(80));
+        let outbound = Outbound {
+            lang: Lang::Vi,
+            replies: vec![Reply::new(Msg::new("menu")).row(vec![
+                Button::new(Msg::new("yes-button"), "unit:yes"),
+                Button::new(Msg::new("yes-button"), long.clone()),
+            ])],
+        };
+        let rendered = render(&Localizer::new(), &outbound);
+        let data: Vec<&str> = rendered[0].keyboard[0]
+            .iter()
+            .map(|(_, d)| d.as_str())
+            .collect();
+        assert_eq!(data[0], "unit:yes");
+        assert!(is_token(data[1]) && data[1].len() <= MAX_CALLBACK_DATA);
+        assert_eq!(callback_data(&long), data[1]);
+        assert_eq!(long_payloads(&outbound), [(data[1].to_owned(), long)]);
+        // A payload that merely looks like a token is tokenized too, so it cannot be forged.
+        assert!(is_token(&callback_data("~abc")) && callback_data("~abc") != "~abc");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use super::Telegram;
 use super::adapt::{self, CHANNEL, Event};
 use super::send::backoff;
+use crate::message::InboundKind;
 use crate::store::inbox::{Claimed, Pending};
 
 /// Attempts at an update before it is parked as failed.
@@ -97,7 +98,17 @@ async fn handle(
             tx.inbox_done(claimed.id).await?;
             Ok((Vec::new(), None))
         }
-        Event::Chat { inbound, callback } => {
+        Event::Chat {
+            mut inbound,
+            callback,
+        } => {
+            // An unknown token stays as pressed: the engine answers that the button has expired.
+            if let InboundKind::Button(data) = &inbound.kind
+                && adapt::is_token(data)
+                && let Some(payload) = tx.button_payload(data).await?
+            {
+                inbound.kind = InboundKind::Button(payload);
+            }
             let (replies, notice) = converse(telegram, tx, claimed, &inbound).await?;
             Ok((replies, callback.map(|id| (id, notice))))
         }
@@ -122,6 +133,10 @@ async fn converse(
         .first()
         .filter(|r| r.body.id == "button-expired")
         .map(|r| localizer.render(&r.body, outbound.lang));
+    let long = adapt::long_payloads(&outbound);
+    if !long.is_empty() {
+        tx.remember_buttons(&long).await?;
+    }
     let payloads = adapt::render(localizer, &outbound)
         .iter()
         .map(serde_json::to_value)
