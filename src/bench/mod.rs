@@ -37,8 +37,8 @@ pub enum BenchCommand {
     Telegram {
         #[arg(long, default_value_t = 2_000)]
         residents: usize,
-        /// Inbox workers (and engine-only concurrency).
-        #[arg(long, default_value_t = 16)]
+        /// Inbox workers (and engine-only concurrency); 8 is `serve`'s default.
+        #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
     /// Place lookups over all 3,321 communes and their former names, and points in Hưng Yên.

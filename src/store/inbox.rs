@@ -11,14 +11,6 @@ use super::{Store, Tx};
 /// crashed process go out. Senders renew it while they wait.
 const LEASE_SECONDS: f64 = 10.0;
 
-/// Marks inbox row $N handled, keeping only its dedup key (the payload may hold personal data).
-fn mark_done(id_param: &str) -> String {
-    format!(
-        "UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now()
-         WHERE id = {id_param}"
-    )
-}
-
 /// Rows taken in between two refreshes of the inbox's planner statistics.
 const ANALYZE_EVERY: u64 = 1000;
 
@@ -295,46 +287,45 @@ impl Tx {
     }
 
     /// The event is handled: keep only its dedup key.
-    pub async fn inbox_done(&mut self, id: i64) -> anyhow::Result<()> {
-        sqlx::query(&mark_done("$1"))
-            .bind(id)
-            .execute(&mut *self.inner)
-            .await?;
-        Ok(())
-    }
-
-    /// Marks the event handled (keeping only its dedup key) and queues its rendered replies, in
-    /// order, leased to the caller who will send them now.
-    pub async fn finish_event(
+    /// Marks a batch of events handled (keeping only their dedup keys: payloads may hold personal
+    /// data) and queues their rendered replies as (address, payload), in order, leased to the caller
+    /// who will send them now. One statement for the whole batch.
+    pub async fn finish_events(
         &mut self,
-        event: i64,
         channel: &str,
-        address: &str,
-        payloads: &[Value],
+        events: &[i64],
+        replies: &[(&str, &Value)],
     ) -> anyhow::Result<Vec<Pending>> {
-        let ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "WITH done AS ({})
-                 INSERT INTO outbox (channel, address, payload, lease_until)
-                 SELECT $1, $2, p, now() + make_interval(secs => $5)
-                 FROM unnest($3::jsonb[]) WITH ORDINALITY AS t(p, n) ORDER BY n
-                 RETURNING id",
-            mark_done("$4")
-        ))
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "WITH done AS (
+                 UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now()
+                 WHERE id = ANY($4)
+             )
+             INSERT INTO outbox (channel, address, payload, lease_until)
+             SELECT $1, a, p, now() + make_interval(secs => $5)
+             FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS t(a, p, n) ORDER BY n
+             RETURNING id",
+        )
         .bind(channel)
-        .bind(address)
-        .bind(payloads.iter().map(sqlx::types::Json).collect::<Vec<_>>())
-        .bind(event)
+        .bind(replies.iter().map(|(a, _)| *a).collect::<Vec<_>>())
+        .bind(
+            replies
+                .iter()
+                .map(|(_, p)| sqlx::types::Json(*p))
+                .collect::<Vec<_>>(),
+        )
+        .bind(events)
         .bind(LEASE_SECONDS)
         .fetch_all(&mut *self.inner)
         .await?;
-        // RETURNING follows the insertion order, which follows `payloads`.
+        // RETURNING follows the insertion order, which follows `replies`.
         Ok(ids
             .into_iter()
-            .zip(payloads)
-            .map(|(id, payload)| Pending {
+            .zip(replies)
+            .map(|(id, (address, payload))| Pending {
                 id,
-                address: address.to_owned(),
-                payload: payload.clone(),
+                address: (*address).to_owned(),
+                payload: (*payload).clone(),
                 attempts: 0,
             })
             .collect())

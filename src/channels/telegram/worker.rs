@@ -62,11 +62,21 @@ pub async fn handle_next(telegram: &Telegram) -> anyhow::Result<bool> {
             }
         }
     }
+    let events: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+    let outgoing: Vec<(&str, &serde_json::Value)> = handled
+        .iter()
+        .flat_map(|h| h.replies.iter().map(|p| (h.address.as_str(), p)))
+        .collect();
+    let mut queued = tx
+        .finish_events(CHANNEL, &events, &outgoing)
+        .await?
+        .into_iter();
     tx.commit().await?;
     let mut sent = Vec::new();
-    for (replies, callback) in handled {
-        if let Some((id, notice)) = callback {
-            telegram.sender.answer_callback(&id, notice).await;
+    for h in &handled {
+        let replies: Vec<Pending> = queued.by_ref().take(h.replies.len()).collect();
+        if let Some((id, notice)) = &h.callback {
+            telegram.sender.answer_callback(id, notice.clone()).await;
         }
         sent.extend(telegram.sender.deliver_all(&replies).await?);
     }
@@ -78,25 +88,26 @@ pub async fn handle_next(telegram: &Telegram) -> anyhow::Result<bool> {
 #[error("not a Telegram update: {0}")]
 struct NotAnUpdate(serde_json::Error);
 
-/// What one handled update leaves to do after commit: replies to send, and a button press to answer
+/// What one handled update leaves to do: replies to queue and send, and a button press to answer
 /// (with the notice to show when the button had expired).
-type AfterCommit = (Vec<Pending>, Option<(String, Option<String>)>);
+#[derive(Default)]
+struct Handled {
+    address: String,
+    replies: Vec<serde_json::Value>,
+    callback: Option<(String, Option<String>)>,
+}
 
 async fn handle(
     telegram: &Telegram,
     tx: &mut crate::store::Tx,
     claimed: &Claimed,
-) -> anyhow::Result<AfterCommit> {
+) -> anyhow::Result<Handled> {
     let update = adapt::parse_update(&claimed.payload).map_err(NotAnUpdate)?;
     match adapt::event(&update) {
-        Event::Ignore => {
-            tx.inbox_done(claimed.id).await?;
-            Ok((Vec::new(), None))
-        }
+        Event::Ignore => Ok(Handled::default()),
         Event::Reachability { address, reachable } => {
             tx.set_reachable(CHANNEL, &address, reachable).await?;
-            tx.inbox_done(claimed.id).await?;
-            Ok((Vec::new(), None))
+            Ok(Handled::default())
         }
         Event::Chat {
             mut inbound,
@@ -110,19 +121,23 @@ async fn handle(
                 inbound.kind = InboundKind::Button(payload);
             }
             let (replies, notice) = converse(telegram, tx, claimed, &inbound).await?;
-            Ok((replies, callback.map(|id| (id, notice))))
+            Ok(Handled {
+                address: inbound.address,
+                replies,
+                callback: callback.map(|id| (id, notice)),
+            })
         }
     }
 }
 
-/// Runs the engine and queues its replies; returns them, and the text to show on the pressed
-/// button when it had expired.
+/// Runs the engine; returns the rendered replies, and the text to show on the pressed button when
+/// it had expired.
 async fn converse(
     telegram: &Telegram,
     tx: &mut crate::store::Tx,
     claimed: &Claimed,
     inbound: &crate::message::Inbound,
-) -> anyhow::Result<(Vec<Pending>, Option<String>)> {
+) -> anyhow::Result<(Vec<serde_json::Value>, Option<String>)> {
     let outbound = telegram
         .engine
         .converse(tx, inbound, claimed.unit_revision)
@@ -137,13 +152,10 @@ async fn converse(
     if !long.is_empty() {
         tx.remember_buttons(&long).await?;
     }
-    let payloads = adapt::render(localizer, &outbound)
+    let replies = adapt::render(localizer, &outbound)
         .iter()
         .map(serde_json::to_value)
         .collect::<Result<Vec<_>, _>>()?;
-    let replies = tx
-        .finish_event(claimed.id, CHANNEL, &inbound.address, &payloads)
-        .await?;
     Ok((replies, notice))
 }
 
