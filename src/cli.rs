@@ -10,9 +10,11 @@ use crate::channels::telegram::{Intake, TelegramConfig};
 use crate::domain::access::{Grant, Role};
 use crate::domain::boundaries::parse_feature_collection;
 use crate::domain::former::{is_merger_map, parse_merger_map};
+use crate::domain::notice::NoticeFile;
 use crate::domain::unit_directory::{Found, Hit, UnitDirectory};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
+use crate::store::notices::{NewNotice, NoticeStatus, Reach};
 use crate::store::{DatabaseSource, Store};
 
 #[derive(Parser)]
@@ -64,6 +66,11 @@ pub enum Command {
         #[command(subcommand)]
         command: InviteCommand,
     },
+    /// Notices of new directives.
+    Notice {
+        #[command(subcommand)]
+        command: NoticeCommand,
+    },
     /// Benchmarks (build with --release).
     Bench {
         #[command(subcommand)]
@@ -94,6 +101,9 @@ pub struct ServeArgs {
     /// Updates handled at once.
     #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
     pub workers: usize,
+    /// Messages per second for the whole bot, replies and notices together (0: no limit).
+    #[arg(long, env = "TELEGRAM_RATE", default_value_t = crate::channels::telegram::DEFAULT_RATE)]
+    pub telegram_rate: f64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,6 +142,8 @@ impl ServeArgs {
             api_url: self.telegram_api_url.clone(),
             intake,
             workers: self.workers,
+            rate: Some(self.telegram_rate).filter(|r| *r > 0.0),
+            clock: crate::clock::system(),
         })
     }
 }
@@ -162,6 +174,18 @@ pub enum UnitsCommand {
     ImportGeo { file: PathBuf },
     /// What a resident typing TEXT would be offered, with scores.
     Lookup { text: String },
+}
+
+#[derive(Subcommand)]
+pub enum NoticeCommand {
+    /// Create a draft from a TOML file (see examples/notice.toml); prints its id.
+    Create { file: PathBuf },
+    /// Send a draft: at its send_at, or now.
+    Send { id: i64 },
+    /// Stop a notice; what was not sent yet is not sent.
+    Cancel { id: i64 },
+    /// Targeted, sent, failed, blocked, read and questions, in all and per unit.
+    Status { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -295,9 +319,105 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 expires_at.format("%Y-%m-%d %H:%M")
             );
         }
+        Command::Notice { command } => notice(command, &source).await?,
         Command::Bench { command } => crate::bench::run(command, &source).await?,
     }
     Ok(())
+}
+
+async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Result<()> {
+    let store = Store::open(source, 2).await?;
+    match command {
+        NoticeCommand::Create { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let notice =
+                NoticeFile::parse(&text).with_context(|| format!("reading {}", file.display()))?;
+            let (_, units) = store.unit_directory().await?;
+            let unit_ids = notice
+                .target
+                .units
+                .iter()
+                .map(|code| {
+                    units
+                        .by_code(code)
+                        .map(|u| u.id)
+                        .with_context(|| format!("no unit with code {code}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let send_at = notice.send_time()?;
+            let id = store
+                .create_notice(&NewNotice {
+                    texts: notice.texts(),
+                    directive: notice.directive.clone(),
+                    issuer: notice.issuer.clone(),
+                    link: notice.link.clone(),
+                    unit_ids,
+                    roles: notice.target.roles.clone(),
+                    languages: notice.target.languages.clone(),
+                    send_at,
+                    quiet_hours: notice.quiet_hours,
+                    urgent: notice.urgent,
+                    created_by: None,
+                })
+                .await?;
+            println!("{id}");
+            eprintln!("draft notice {id} created; `danvan notice send {id}` sends it");
+        }
+        NoticeCommand::Send { id } => match store.schedule_notice(id, Utc::now()).await? {
+            Some(at) => println!(
+                "notice {id} goes out at {} (Vietnam time) through `danvan serve`",
+                at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+                    .format("%Y-%m-%d %H:%M")
+            ),
+            None => bail!("notice {id} is not a draft (or does not exist)"),
+        },
+        NoticeCommand::Cancel { id } => match store.cancel_notice(id).await? {
+            Some(stopped) => println!("notice {id} cancelled; {stopped} deliveries stopped"),
+            None => bail!("notice {id} does not exist or was cancelled already"),
+        },
+        NoticeCommand::Status { id } => {
+            let status = store
+                .notice_status(id)
+                .await?
+                .with_context(|| format!("no notice {id}"))?;
+            let (_, units) = store.unit_directory().await?;
+            print!("{}", describe_status(id, &status, &units));
+        }
+    }
+    Ok(())
+}
+
+fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> String {
+    let line = |name: &str, r: &Reach| {
+        format!(
+            "{name:<40} {:>9} {:>9} {:>9} {:>7} {:>8} {:>9} {:>6} {:>9}\n",
+            r.targeted, r.sent, r.pending, r.failed, r.blocked, r.cancelled, r.read, r.questions
+        )
+    };
+    let mut out = format!(
+        "notice {id}: {}, send at {}\n",
+        status.status,
+        status
+            .send_at
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .format("%Y-%m-%d %H:%M")
+    );
+    out.push_str(&format!(
+        "{:<40} {:>9} {:>9} {:>9} {:>7} {:>8} {:>9} {:>6} {:>9}\n",
+        "", "targeted", "sent", "pending", "failed", "blocked", "cancelled", "read", "questions"
+    ));
+    out.push_str(&line("total", &status.totals));
+    for (unit, reach) in &status.units {
+        let name = unit
+            .and_then(|id| units.by_id(id))
+            .map_or("(no unit)".to_owned(), |u| format!("{} {}", u.code, u.name));
+        out.push_str(&line(&name, reach));
+    }
+    for (reason, count) in &status.failures {
+        out.push_str(&format!("failed {count}: {reason}\n"));
+    }
+    out
 }
 
 async fn units(command: UnitsCommand, source: &DatabaseSource) -> anyhow::Result<()> {

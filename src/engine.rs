@@ -124,6 +124,29 @@ impl Engine {
                     let data = tx.person_data(person()?).await?;
                     outcome.replies.push(dialogue::my_data(&units, &data));
                 }
+                Effect::Acknowledge(notice) => {
+                    let found = tx.acknowledge(person()?, *notice).await?;
+                    outcome.replies.push(dialogue::acknowledged(found));
+                }
+                Effect::ShowNotice(notice) => {
+                    let reply = match tx.notice_for(person()?, *notice).await? {
+                        Some(notice) => notice.reply(outcome.lang),
+                        None => dialogue::acknowledged(false),
+                    };
+                    outcome.replies.push(reply);
+                }
+                Effect::ListNotices => {
+                    let notices = tx
+                        .recent_notices(person()?, dialogue::RECENT_NOTICES)
+                        .await?;
+                    outcome
+                        .replies
+                        .push(dialogue::notice_list(&notices, outcome.lang));
+                }
+                Effect::AskAboutNotice { notice, text } => {
+                    let kept = tx.ask_about_notice(person()?, *notice, text).await?;
+                    outcome.replies.push(dialogue::question_kept(kept));
+                }
                 Effect::CreateInvite { role, unit_id } => {
                     let grant = Grant {
                         role: *role,

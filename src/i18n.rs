@@ -6,7 +6,12 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
+use crate::domain::richtext;
 use crate::message::{Arg, Lang, Msg};
+
+/// Private-use characters around the index of a rich argument while the template is rendered.
+const PLACEHOLDER_OPEN: char = '\u{E000}';
+const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Every Fluent file, per locale, built into the binary so it runs from anywhere.
 pub const SOURCES: [(Lang, &str, &str); 2] = [
@@ -46,21 +51,64 @@ impl Localizer {
         Localizer { bundles }
     }
 
-    /// The text of `msg` in `lang`, falling back to Vietnamese, then to the bare id.
+    /// The plain text of `msg` in `lang`, falling back to Vietnamese, then to the bare id.
     pub fn render(&self, msg: &Msg, lang: Lang) -> String {
-        [lang, Lang::Vi]
+        self.render_marked(msg, lang, |s| s.to_owned(), richtext::to_plain)
+    }
+
+    /// The text of `msg` in a channel's markup: `text` escapes what the locale and plain arguments
+    /// say, `rich` renders [`Arg::Rich`] arguments (which come through the template untouched).
+    pub fn render_marked(
+        &self,
+        msg: &Msg,
+        lang: Lang,
+        text: impl Fn(&str) -> String,
+        rich: impl Fn(&str) -> String,
+    ) -> String {
+        let rendered = [lang, Lang::Vi]
             .into_iter()
             .find_map(|l| self.try_render(msg, l))
             .unwrap_or_else(|| {
                 tracing::error!(id = msg.id, "message id missing from every locale");
                 msg.id.to_owned()
+            });
+        let sources: Vec<&str> = msg
+            .args
+            .iter()
+            .filter_map(|(_, arg)| match arg {
+                Arg::Rich(source) => Some(source.as_str()),
+                _ => None,
             })
+            .collect();
+        // Rich arguments went in as placeholders: escape around them, render each in place.
+        let mut out = String::with_capacity(rendered.len());
+        let mut rest = rendered.as_str();
+        while let Some(start) = rest.find(PLACEHOLDER_OPEN) {
+            let after = &rest[start + PLACEHOLDER_OPEN.len_utf8()..];
+            let Some(end) = after.find(PLACEHOLDER_CLOSE) else {
+                break;
+            };
+            out.push_str(&text(&rest[..start]));
+            if let Some(source) = after[..end]
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| sources.get(i))
+            {
+                out.push_str(&rich(source));
+            }
+            rest = &after[end + PLACEHOLDER_CLOSE.len_utf8()..];
+        }
+        out.push_str(&text(rest));
+        // An empty last argument leaves a blank line behind.
+        out.truncate(out.trim_end().len());
+        out
     }
 
     fn try_render(&self, msg: &Msg, lang: Lang) -> Option<String> {
         let bundle = &self.bundles.iter().find(|(l, _)| *l == lang)?.1;
         let pattern = bundle.get_message(msg.id)?.value()?;
         let mut args = FluentArgs::new();
+        let mut rich = 0;
         for (name, arg) in &msg.args {
             let value: FluentValue = match arg {
                 Arg::Text(s) => s.clone().into(),
@@ -73,6 +121,16 @@ impl Localizer {
                     .collect::<Vec<_>>()
                     .join(", ")
                     .into(),
+                Arg::Lines(ms) => ms
+                    .iter()
+                    .map(|m| self.render(m, lang))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .into(),
+                Arg::Rich(_) => {
+                    rich += 1;
+                    format!("{PLACEHOLDER_OPEN}{}{PLACEHOLDER_CLOSE}", rich - 1).into()
+                }
             };
             args.set(*name, value);
         }

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod channels;
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod engine;
 pub mod fake_telegram;

@@ -99,6 +99,10 @@ pub enum Arg {
     Msg(Box<Msg>),
     /// Messages rendered and joined with commas.
     List(Vec<Msg>),
+    /// Messages rendered one per line.
+    Lines(Vec<Msg>),
+    /// Text in danvan's light markup (`domain::richtext`), which each channel renders in its own.
+    Rich(String),
 }
 
 impl Msg {
@@ -126,6 +130,16 @@ impl Msg {
 
     pub fn msg(mut self, name: &'static str, value: Msg) -> Msg {
         self.args.push((name, Arg::Msg(Box::new(value))));
+        self
+    }
+
+    pub fn lines(mut self, name: &'static str, values: Vec<Msg>) -> Msg {
+        self.args.push((name, Arg::Lines(values)));
+        self
+    }
+
+    pub fn rich(mut self, name: &'static str, value: impl Into<String>) -> Msg {
+        self.args.push((name, Arg::Rich(value.into())));
         self
     }
 

@@ -23,6 +23,8 @@ fn config(fake: &FakeTelegram, intake: Intake) -> TelegramConfig {
         api_url: Some(fake.api_url()),
         intake,
         workers: 4,
+        rate: None,
+        clock: danvan::clock::system(),
     }
 }
 

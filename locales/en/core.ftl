@@ -55,6 +55,7 @@ menu-help = Help
 help = Commands:
     /unit — change your commune or ward
     /lang — change language
+    /notices — read recent notices again
     /mydata — see what we store about you
     /stop — stop notices, /start — receive them again
     /forget — erase your data
@@ -104,6 +105,22 @@ join-used-up = That invitation code has been used up.
 invite-usage = Usage: /invite cadre|admin [unit code]
 invite-created = Invitation for { $role } in { $unit }: { $code }
     Single use, expires { $expires }. The recipient sends: /join { $code }
+
+notice = 📢 { $title }
+    { $body }
+    { $details }
+notice-directive = Document: { $directive }
+notice-issuer = Issued by: { $issuer }
+notice-link = More: { $link }
+notice-read-button = ✅ Read
+notice-ask-button = ❓ Ask / comment
+notice-read-thanks = Thank you for reading the notice.
+notice-ask-prompt = Type your question or comment about this notice. The cadre in charge will answer you.
+notice-question-received = We have your question/comment. Thank you!
+notice-question-cancelled = Cancelled.
+notices-list = Recent notices (tap one to read it again):
+notices-none = No notice has been sent to you yet.
+notice-item = { $title }
 
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

@@ -55,6 +55,7 @@ menu-help = Hướng dẫn
 help = Các lệnh:
     /unit — đổi xã/phường
     /lang — đổi ngôn ngữ
+    /notices — xem lại thông báo gần đây
     /mydata — xem dữ liệu chúng tôi lưu về bạn
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
@@ -104,6 +105,22 @@ join-used-up = Mã mời đã được dùng hết lượt.
 invite-usage = Cách dùng: /invite cadre|admin [mã đơn vị]
 invite-created = Mã mời { $role } tại { $unit }: { $code }
     Dùng một lần, hết hạn ngày { $expires }. Người nhận gửi: /join { $code }
+
+notice = 📢 { $title }
+    { $body }
+    { $details }
+notice-directive = Văn bản: { $directive }
+notice-issuer = Cơ quan ban hành: { $issuer }
+notice-link = Xem thêm: { $link }
+notice-read-button = ✅ Đã đọc
+notice-ask-button = ❓ Hỏi / góp ý
+notice-read-thanks = Cảm ơn bạn đã đọc thông báo.
+notice-ask-prompt = Hãy gõ câu hỏi hoặc góp ý của bạn về thông báo này. Cán bộ phụ trách sẽ trả lời bạn.
+notice-question-received = Đã nhận câu hỏi/góp ý của bạn. Cảm ơn bạn!
+notice-question-cancelled = Đã huỷ.
+notices-list = Thông báo gần đây (bấm để xem lại):
+notices-none = Chưa có thông báo nào gửi tới bạn.
+notice-item = { $title }
 
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

@@ -327,6 +327,8 @@ async fn through_telegram(
         api_url: Some(fake.api_url()),
         intake: Intake::LongPolling,
         workers,
+        rate: None,
+        clock: crate::clock::system(),
     };
     let started = Instant::now();
     let running = crate::serve::start(engine, config, "127.0.0.1:0".parse()?).await?;

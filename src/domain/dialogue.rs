@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
 use super::former::FormerName;
+use super::notice::Notice;
 use super::text::fold;
 use super::unit_directory::{Found, Hit, UnitDirectory};
 use super::units::Unit;
@@ -15,6 +16,10 @@ use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
 pub const CONSENT_VERSION: &str = "2026-01";
 /// Longest place name worth searching for.
 const MAX_PLACE_QUERY_CHARS: usize = 100;
+/// Longest question or comment about a notice.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+/// Notices listed by `/notices`.
+pub const RECENT_NOTICES: i64 = 5;
 
 /// Where a chat stands. Stored as JSON with the chat, so any process can take the next message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -36,6 +41,10 @@ pub enum State {
         via: Via,
     },
     ConfirmForget,
+    /// Waiting for a question or comment about a notice.
+    AskAboutNotice {
+        notice: i64,
+    },
     Idle,
 }
 
@@ -102,6 +111,17 @@ pub enum Effect {
         role: Role,
         unit_id: i64,
     },
+    /// Mark a notice read; the reply comes from [`acknowledged`].
+    Acknowledge(i64),
+    /// Show a notice sent to the person again, or say the button expired.
+    ShowNotice(i64),
+    /// List the latest notices sent to the person, through [`notice_list`].
+    ListNotices,
+    /// Keep a question about a notice; the reply comes from [`question_kept`].
+    AskAboutNotice {
+        notice: i64,
+        text: String,
+    },
 }
 
 #[derive(Debug, PartialEq)]
@@ -140,6 +160,11 @@ impl Turn<'_> {
             InboundKind::Button(payload) => {
                 if let Some(name) = payload.strip_prefix("cmd:") {
                     return self.command(name, "");
+                }
+                if let Some((kind, id)) = payload.split_once(':')
+                    && ["ack", "ask", "notice"].contains(&kind)
+                {
+                    return self.notice_button(kind, id);
                 }
             }
             InboundKind::Text(text) if text.chars().count() > MAX_TEXT_CHARS => {
@@ -205,6 +230,22 @@ impl Turn<'_> {
                 }
                 None => self.unexpected(input),
             },
+            (State::AskAboutNotice { notice }, InboundKind::Text(text)) => {
+                let text = text.trim();
+                if text.chars().count() > MAX_QUESTION_CHARS {
+                    self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
+                    return self.prompt();
+                }
+                self.out.effects.push(Effect::AskAboutNotice {
+                    notice: *notice,
+                    text: text.to_owned(),
+                });
+                self.out.state = State::Idle;
+            }
+            (State::AskAboutNotice { .. }, InboundKind::Button(p)) if p == "question:cancel" => {
+                self.out.state = State::Idle;
+                self.menu(Msg::new("notice-question-cancelled"));
+            }
             (State::Idle, InboundKind::Text(_)) => self.menu(Msg::new("unknown-text")),
             _ => self.unexpected(input),
         }
@@ -228,7 +269,7 @@ impl Turn<'_> {
                 return self.prompt();
             }
             "menu" if registered => return self.menu(Msg::new("menu")),
-            "unit" | "mydata" | "forget" | "stop" | "menu" => Action::ManageSelf,
+            "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
             "join" => Action::RedeemInvite,
             "invite" => match self.invite_target(args) {
                 Some((role, unit_id)) => Action::Invite { role, unit_id },
@@ -266,6 +307,10 @@ impl Turn<'_> {
                 self.out.state = State::Idle;
                 self.say(Msg::new("stopped"));
             }
+            ("notices", _) => {
+                self.out.effects.push(Effect::ListNotices);
+                self.out.state = State::Idle;
+            }
             ("join", _) if args.is_empty() => self.say(Msg::new("join-usage")),
             ("join", _) => self.out.effects.push(Effect::RedeemInvite(args.to_owned())),
             (_, Action::Invite { role, unit_id }) => self
@@ -273,6 +318,27 @@ impl Turn<'_> {
                 .effects
                 .push(Effect::CreateInvite { role, unit_id }),
             _ => self.menu(Msg::new("menu")),
+        }
+    }
+
+    /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people
+    /// the notice was sent to, which the engine checks when it carries the effect out.
+    fn notice_button(&mut self, kind: &str, id: &str) {
+        let Ok(notice) = id.parse::<i64>() else {
+            self.say(Msg::new("button-expired"));
+            return self.prompt();
+        };
+        if self.chat.person.is_none() {
+            self.say(Msg::new("need-signup"));
+            return self.prompt();
+        }
+        match kind {
+            "ack" => self.out.effects.push(Effect::Acknowledge(notice)),
+            "notice" => self.out.effects.push(Effect::ShowNotice(notice)),
+            _ => {
+                self.out.state = State::AskAboutNotice { notice };
+                self.prompt();
+            }
         }
     }
 
@@ -449,55 +515,58 @@ impl Turn<'_> {
 
     /// Asks again whatever the current state is waiting for.
     fn prompt(&mut self) {
-        let reply = match &self.out.state {
-            State::New => Reply::new(Msg::new("start-hint")),
-            State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() {
-                "language-ask"
-            } else {
-                "greeting"
-            }))
-            .row(vec![
-                Button::new(Msg::new("language-vi"), "lang:vi"),
-                Button::new(Msg::new("language-en"), "lang:en"),
-            ]),
-            State::Consent => {
-                Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
-                    Button::new(Msg::new("consent-yes-button"), "consent:yes"),
-                    Button::new(Msg::new("consent-no-button"), "consent:no"),
-                ])
-            }
-            State::AskUnit if self.units.has_boundaries() => {
-                Reply::new(Msg::new("unit-ask-or-share"))
-                    .ask_location(Msg::new("unit-share-location-button"))
-            }
-            State::AskUnit => Reply::new(Msg::new("unit-ask")),
-            State::PickUnit { codes } => {
-                let found: Vec<&Unit> =
-                    codes.iter().filter_map(|c| self.units.by_code(c)).collect();
-                return self.offer(Msg::new("unit-pick"), self.unit_options(&found));
-            }
-            State::ConfirmUnit { code, via } => match self.units.by_code(code) {
-                Some(unit) => Reply::new(match via {
-                    Via::Name => Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
-                    Via::Former { name, district } => Msg::new("unit-confirm-former")
-                        .msg("former", former_name_label(name, district.as_deref()))
-                        .msg("unit", self.unit_label(unit)),
-                    Via::Location => {
-                        Msg::new("unit-confirm-location").msg("unit", self.unit_label(unit))
-                    }
-                })
+        let reply =
+            match &self.out.state {
+                State::New => Reply::new(Msg::new("start-hint")),
+                State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() {
+                    "language-ask"
+                } else {
+                    "greeting"
+                }))
                 .row(vec![
-                    Button::new(Msg::new("yes-button"), "unit:yes"),
-                    Button::new(Msg::new("unit-no-button"), "unit:no"),
+                    Button::new(Msg::new("language-vi"), "lang:vi"),
+                    Button::new(Msg::new("language-en"), "lang:en"),
                 ]),
-                None => return self.ask_unit(),
-            },
-            State::ConfirmForget => Reply::new(Msg::new("forget-confirm")).row(vec![
-                Button::new(Msg::new("forget-yes-button"), "forget:yes"),
-                Button::new(Msg::new("cancel-button"), "forget:no"),
-            ]),
-            State::Idle => return self.menu(Msg::new("menu")),
-        };
+                State::Consent => Reply::new(Msg::new("consent").text("version", CONSENT_VERSION))
+                    .row(vec![
+                        Button::new(Msg::new("consent-yes-button"), "consent:yes"),
+                        Button::new(Msg::new("consent-no-button"), "consent:no"),
+                    ]),
+                State::AskUnit if self.units.has_boundaries() => {
+                    Reply::new(Msg::new("unit-ask-or-share"))
+                        .ask_location(Msg::new("unit-share-location-button"))
+                }
+                State::AskUnit => Reply::new(Msg::new("unit-ask")),
+                State::PickUnit { codes } => {
+                    let found: Vec<&Unit> =
+                        codes.iter().filter_map(|c| self.units.by_code(c)).collect();
+                    return self.offer(Msg::new("unit-pick"), self.unit_options(&found));
+                }
+                State::ConfirmUnit { code, via } => match self.units.by_code(code) {
+                    Some(unit) => Reply::new(match via {
+                        Via::Name => Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
+                        Via::Former { name, district } => Msg::new("unit-confirm-former")
+                            .msg("former", former_name_label(name, district.as_deref()))
+                            .msg("unit", self.unit_label(unit)),
+                        Via::Location => {
+                            Msg::new("unit-confirm-location").msg("unit", self.unit_label(unit))
+                        }
+                    })
+                    .row(vec![
+                        Button::new(Msg::new("yes-button"), "unit:yes"),
+                        Button::new(Msg::new("unit-no-button"), "unit:no"),
+                    ]),
+                    None => return self.ask_unit(),
+                },
+                State::ConfirmForget => Reply::new(Msg::new("forget-confirm")).row(vec![
+                    Button::new(Msg::new("forget-yes-button"), "forget:yes"),
+                    Button::new(Msg::new("cancel-button"), "forget:no"),
+                ]),
+                State::AskAboutNotice { .. } => Reply::new(Msg::new("notice-ask-prompt")).row(
+                    vec![Button::new(Msg::new("cancel-button"), "question:cancel")],
+                ),
+                State::Idle => return self.menu(Msg::new("menu")),
+            };
         self.out.replies.push(reply);
     }
 
@@ -594,6 +663,35 @@ fn yes_or_no(input: &InboundKind, prefix: &str) -> Option<bool> {
         },
         _ => None,
     }
+}
+
+pub fn acknowledged(sent_to_them: bool) -> Reply {
+    Reply::new(Msg::new(if sent_to_them {
+        "notice-read-thanks"
+    } else {
+        "button-expired"
+    }))
+}
+
+pub fn question_kept(sent_to_them: bool) -> Reply {
+    Reply::new(Msg::new(if sent_to_them {
+        "notice-question-received"
+    } else {
+        "button-expired"
+    }))
+}
+
+/// `/notices`: the latest notices as buttons that show each again.
+pub fn notice_list(notices: &[Notice], lang: Lang) -> Reply {
+    if notices.is_empty() {
+        return Reply::new(Msg::new("notices-none"));
+    }
+    Reply::new(Msg::new("notices-list")).rows(notices.iter().map(|n| {
+        Button::new(
+            Msg::new("notice-item").text("title", &n.text(lang).title),
+            format!("notice:{}", n.id),
+        )
+    }))
 }
 
 /// What the person stored, for `/mydata`.

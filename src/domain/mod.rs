@@ -5,6 +5,8 @@ pub mod boundaries;
 pub mod dialogue;
 pub mod former;
 pub mod invite;
+pub mod notice;
+pub mod richtext;
 pub mod text;
 pub mod unit_directory;
 pub mod units;

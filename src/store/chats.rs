@@ -190,7 +190,9 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         sqlx::query(
-            "WITH gone AS (DELETE FROM people WHERE id = $1) INSERT INTO erasures DEFAULT VALUES",
+            "WITH deliveries AS (DELETE FROM deliveries WHERE person_id = $1),
+                  gone AS (DELETE FROM people WHERE id = $1)
+             INSERT INTO erasures DEFAULT VALUES",
         )
         .bind(person_id)
         .execute(&mut *self.inner)

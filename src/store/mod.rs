@@ -4,6 +4,7 @@
 pub mod chats;
 pub mod cluster;
 pub mod inbox;
+pub mod notices;
 pub mod provision;
 pub mod units;
 

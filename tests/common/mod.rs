@@ -99,6 +99,7 @@ pub async fn national_engine() -> (TestDb, Engine) {
 /// One person chatting with the engine, as a channel would deliver their events.
 pub struct Person<'a> {
     pub engine: &'a Engine,
+    pub channel: String,
     pub address: String,
     events: u32,
     pub last: Option<Outbound>,
@@ -106,8 +107,15 @@ pub struct Person<'a> {
 
 impl<'a> Person<'a> {
     pub fn new(engine: &'a Engine, address: &str) -> Person<'a> {
+        Person::on(engine, "test", address)
+    }
+
+    /// Someone chatting on `channel` (as "telegram", with a chat id as address, a channel can reach
+    /// them later).
+    pub fn on(engine: &'a Engine, channel: &str, address: &str) -> Person<'a> {
         Person {
             engine,
+            channel: channel.into(),
             address: address.into(),
             events: 0,
             last: None,
@@ -138,7 +146,10 @@ impl<'a> Person<'a> {
 
     pub async fn event(&mut self, kind: InboundKind) -> Outbound {
         self.events += 1;
-        let inbound = self.inbound(kind, &format!("{}-{}", self.address, self.events));
+        // Unique across Person values, so two of them for one chat do not replay each other.
+        static EVENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = EVENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let inbound = self.inbound(kind, &format!("{}-{}-{n}", self.address, self.events));
         let out = self
             .engine
             .handle(&inbound)
@@ -151,7 +162,7 @@ impl<'a> Person<'a> {
 
     pub fn inbound(&self, kind: InboundKind, event_id: &str) -> Inbound {
         Inbound {
-            channel: "test".into(),
+            channel: self.channel.clone(),
             address: self.address.clone(),
             event_id: event_id.into(),
             kind,

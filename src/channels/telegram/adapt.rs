@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
 
+use crate::domain::richtext;
 use crate::i18n::Localizer;
 use crate::message::{Inbound, InboundKind, Outbound};
 
@@ -137,7 +138,20 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
             .location
             .as_ref()
             .map(|label| localizer.render(label, outbound.lang));
-        let chunks = split(&text, MAX_TEXT);
+        // Markup survives when the text fits in one message; a longer one is split as plain text,
+        // since a cut could fall inside a tag.
+        let chunks = if utf16_len(&text) <= MAX_TEXT {
+            vec![
+                localizer.render_marked(&reply.body, outbound.lang, escape_html, |s| {
+                    richtext::to_html(s, escape_html)
+                }),
+            ]
+        } else {
+            split(&text, MAX_TEXT)
+                .iter()
+                .map(|c| escape_html(c))
+                .collect()
+        };
         let last = chunks.len() - 1;
         for (i, chunk) in chunks.into_iter().enumerate() {
             let (keyboard, location_button) = if i == last {
@@ -146,7 +160,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                 (Vec::new(), None)
             };
             messages.push(Rendered {
-                text: escape_html(&chunk),
+                text: chunk,
                 keyboard,
                 location_button,
             });

@@ -3,6 +3,7 @@
 //! each, in order within a chat; replies go through the outbox.
 
 pub mod adapt;
+pub mod broadcast;
 pub mod intake;
 pub mod send;
 pub mod worker;
@@ -14,6 +15,8 @@ use teloxide::types::AllowedUpdate;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::channels::limiter::RateLimiter;
+use crate::clock::Clock;
 use crate::engine::Engine;
 
 /// The updates we ask Telegram for, always said explicitly: omitting them keeps an old setting.
@@ -44,7 +47,15 @@ pub struct TelegramConfig {
     pub intake: Intake,
     /// Updates handled at once.
     pub workers: usize,
+    /// Messages per second for the whole bot (Telegram allows about 30; paid broadcasts up to
+    /// 1,000); None: no limit, for local fakes and benchmarks.
+    pub rate: Option<f64>,
+    /// When notices are due and quiet hours fall.
+    pub clock: Clock,
 }
+
+/// Telegram's default broadcast rate: about 30 messages per second.
+pub const DEFAULT_RATE: f64 = 30.0;
 
 impl std::fmt::Debug for TelegramConfig {
     // The token is a password.
@@ -53,6 +64,7 @@ impl std::fmt::Debug for TelegramConfig {
             .field("api_url", &self.api_url)
             .field("intake", &self.intake)
             .field("workers", &self.workers)
+            .field("rate", &self.rate)
             .finish_non_exhaustive()
     }
 }
@@ -72,7 +84,7 @@ impl Telegram {
         if let Some(url) = &config.api_url {
             bot = bot.set_api_url(url.clone());
         }
-        let sender = send::Sender::new(bot, engine.store().clone());
+        let sender = send::Sender::new(bot, engine.store().clone(), RateLimiter::new(config.rate));
         Arc::new(Telegram {
             config,
             engine,
@@ -106,6 +118,7 @@ impl Telegram {
             tasks.spawn(worker::work(self.clone(), shutdown.clone()));
         }
         tasks.spawn(worker::sweep(self.clone(), shutdown.clone()));
+        tasks.spawn(broadcast::run(self.clone(), shutdown.clone()));
         while let Some(done) = tasks.join_next().await {
             done??;
         }

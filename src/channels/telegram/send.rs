@@ -9,14 +9,16 @@ use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::*;
 use teloxide::types::{
     ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup,
-    ParseMode, ReplyMarkup,
+    Message, ParseMode, ReplyMarkup,
 };
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::adapt::{CHANNEL, Rendered};
+use crate::channels::limiter::RateLimiter;
 use crate::store::Store;
 use crate::store::inbox::Pending;
+use crate::store::notices::Outcome;
 
 /// Tries at one message in a row before leaving it to the outbox sweeper.
 const IN_PLACE_TRIES: u32 = 3;
@@ -26,6 +28,8 @@ const MAX_ATTEMPTS: i32 = 8;
 pub struct Sender {
     bot: Bot,
     store: Store,
+    /// The bot's message rate, shared by replies and bulk sends.
+    limiter: RateLimiter,
     /// Set by a 429: nobody sends before then.
     paused_until: Mutex<Option<Instant>>,
 }
@@ -43,16 +47,22 @@ pub enum Delivery {
 }
 
 impl Sender {
-    pub fn new(bot: Bot, store: Store) -> Sender {
+    pub fn new(bot: Bot, store: Store, limiter: RateLimiter) -> Sender {
         Sender {
             bot,
             store,
+            limiter,
             paused_until: Mutex::new(None),
         }
     }
 
     pub fn bot(&self) -> &Bot {
         &self.bot
+    }
+
+    /// Messages per second this bot keeps to, if limited.
+    pub fn rate(&self) -> Option<f64> {
+        self.limiter.rate()
     }
 
     /// Delivers a chat's replies in order; stops at the first that cannot go now, so order holds.
@@ -96,14 +106,8 @@ impl Sender {
             {
                 return Delivery::Deferred(format!("cannot renew the lease: {e}"));
             }
-            let mut request = self
-                .bot
-                .send_message(ChatId(chat), &message.text)
-                .parse_mode(ParseMode::Html);
-            if let Some(markup) = markup(message) {
-                request = request.reply_markup(markup);
-            }
-            let error = match request.await {
+            self.limiter.take_now();
+            let error = match self.send(chat, message).await {
                 Ok(_) => return Delivery::Sent,
                 Err(e) => e,
             };
@@ -131,6 +135,53 @@ impl Sender {
                 }
             }
         }
+    }
+
+    /// Sends one message of a broadcast, once, in its turn under the rate limit. `attempts`
+    /// counts this one.
+    pub async fn send_bulk(&self, address: &str, message: &Rendered, attempts: i32) -> Outcome {
+        let Ok(chat) = address.parse::<i64>() else {
+            return Outcome::Failed(format!("not a Telegram chat id: {address}"));
+        };
+        self.wait_for_pause().await;
+        self.limiter.acquire().await;
+        let error = match self.send(chat, message).await {
+            Ok(sent) => {
+                return Outcome::Sent {
+                    message_id: sent.id.0.to_string(),
+                };
+            }
+            Err(e) => e,
+        };
+        match classify(&error) {
+            Failure::RetryAfter(wait) => {
+                tracing::warn!(
+                    seconds = wait.as_secs(),
+                    "Telegram asked us to slow down; pausing all sends"
+                );
+                self.pause(wait);
+                Outcome::Requeue
+            }
+            Failure::Unreachable => Outcome::Blocked,
+            Failure::Permanent => Outcome::Failed(error.to_string()),
+            Failure::Transient if attempts >= MAX_ATTEMPTS => Outcome::Failed(error.to_string()),
+            Failure::Transient => Outcome::Retry {
+                error: error.to_string(),
+                at: chrono::Utc::now()
+                    + chrono::Duration::from_std(backoff(attempts as u32)).unwrap_or_default(),
+            },
+        }
+    }
+
+    async fn send(&self, chat: i64, message: &Rendered) -> Result<Message, RequestError> {
+        let mut request = self
+            .bot
+            .send_message(ChatId(chat), &message.text)
+            .parse_mode(ParseMode::Html);
+        if let Some(markup) = markup(message) {
+            request = request.reply_markup(markup);
+        }
+        request.await
     }
 
     /// Answers a button press so the client stops its spinner; `text` shows as a short notice.

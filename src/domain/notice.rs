@@ -1,0 +1,305 @@
+//! Notices of new directives: what a committee writes, whom it reaches, when it may go out, and
+//! what residents see.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use serde::{Deserialize, Serialize};
+
+use crate::message::{Button, Lang, Msg, Reply};
+
+/// Quiet hours, Vietnam time: bulk sends wait from 21:00 until 07:00 unless the notice is urgent.
+pub const QUIET_FROM_HOUR: u32 = 21;
+pub const QUIET_UNTIL_HOUR: u32 = 7;
+/// Longest title and body a committee may write (Telegram shows 4,096 characters in a message).
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_BODY_CHARS: usize = 3000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeText {
+    pub title: String,
+    pub body: String,
+}
+
+/// Who a notice is for, besides where they live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// People without a cadre or admin role.
+    Resident,
+    Cadre,
+    Admin,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Resident => "resident",
+            Audience::Cadre => "cadre",
+            Audience::Admin => "admin",
+        }
+    }
+}
+
+/// What residents receive: the texts by language code, and the directive it announces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub id: i64,
+    pub texts: BTreeMap<String, NoticeText>,
+    pub directive: String,
+    pub issuer: String,
+    pub link: String,
+}
+
+impl Notice {
+    /// The text in `lang`, or in Vietnamese when it has none.
+    pub fn text(&self, lang: Lang) -> &NoticeText {
+        self.texts
+            .get(lang.code())
+            .or_else(|| self.texts.get(Lang::Vi.code()))
+            .expect("a notice always has Vietnamese text")
+    }
+
+    /// The message a resident receives, with "Đã đọc" and "Hỏi / góp ý".
+    pub fn reply(&self, lang: Lang) -> Reply {
+        let text = self.text(lang);
+        let details = [
+            ("notice-directive", "directive", &self.directive),
+            ("notice-issuer", "issuer", &self.issuer),
+            ("notice-link", "link", &self.link),
+        ]
+        .into_iter()
+        .filter(|(_, _, value)| !value.trim().is_empty())
+        .map(|(id, name, value)| Msg::new(id).text(name, value.trim()))
+        .collect();
+        let body = Msg::new("notice")
+            .rich("title", format!("**{}**", text.title))
+            .rich("body", &text.body)
+            .lines("details", details);
+        Reply::new(body).row(vec![
+            Button::new(Msg::new("notice-read-button"), format!("ack:{}", self.id)),
+            Button::new(Msg::new("notice-ask-button"), format!("ask:{}", self.id)),
+        ])
+    }
+}
+
+/// A notice as a committee writes it (`danvan notice create FILE.toml`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeFile {
+    pub title: String,
+    pub body: String,
+    /// "Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương".
+    #[serde(default)]
+    pub directive: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub link: String,
+    /// "2026-12-01 08:00", Vietnam time; without it the notice goes out when sent.
+    #[serde(default)]
+    pub send_at: Option<String>,
+    #[serde(default = "yes")]
+    pub quiet_hours: bool,
+    #[serde(default)]
+    pub urgent: bool,
+    pub target: TargetFile,
+    /// Other languages by code (`[translations.en]`); Vietnamese is the fallback.
+    #[serde(default)]
+    pub translations: BTreeMap<String, NoticeText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetFile {
+    /// Unit codes; each includes everything below it.
+    pub units: Vec<String>,
+    /// Empty: everyone.
+    #[serde(default)]
+    pub roles: Vec<Audience>,
+    /// Language codes; empty: every language.
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum NoticeError {
+    #[error("not a notice file: {0}")]
+    Toml(String),
+    #[error("`{0}` must not be empty")]
+    Empty(&'static str),
+    #[error("`{field}` is too long ({chars} > {max} characters)")]
+    TooLong {
+        field: &'static str,
+        chars: usize,
+        max: usize,
+    },
+    #[error("`send_at` must read like \"2026-12-01 08:00\" (Vietnam time), not {0:?}")]
+    SendAt(String),
+    #[error("unknown language {0:?} (known: vi, en)")]
+    Language(String),
+}
+
+impl NoticeFile {
+    pub fn parse(text: &str) -> Result<NoticeFile, NoticeError> {
+        let file: NoticeFile =
+            toml::from_str(text).map_err(|e| NoticeError::Toml(e.to_string()))?;
+        file.check()?;
+        Ok(file)
+    }
+
+    fn check(&self) -> Result<(), NoticeError> {
+        let texts = std::iter::once((Lang::Vi.code(), &self.title, &self.body)).chain(
+            self.translations
+                .iter()
+                .map(|(lang, t)| (lang.as_str(), &t.title, &t.body)),
+        );
+        for (_, title, body) in texts {
+            for (field, value, max) in [
+                ("title", title, MAX_TITLE_CHARS),
+                ("body", body, MAX_BODY_CHARS),
+            ] {
+                let chars = value.trim().chars().count();
+                if chars == 0 {
+                    return Err(NoticeError::Empty(field));
+                }
+                if chars > max {
+                    return Err(NoticeError::TooLong { field, chars, max });
+                }
+            }
+        }
+        if self.target.units.is_empty() {
+            return Err(NoticeError::Empty("target.units"));
+        }
+        for lang in self.translations.keys().chain(self.target.languages.iter()) {
+            Lang::from_code(lang).ok_or_else(|| NoticeError::Language(lang.clone()))?;
+        }
+        self.send_time()?;
+        Ok(())
+    }
+
+    /// When the notice is due, if the file says.
+    pub fn send_time(&self) -> Result<Option<DateTime<Utc>>, NoticeError> {
+        self.send_at
+            .as_deref()
+            .map(|s| parse_local_time(s).ok_or_else(|| NoticeError::SendAt(s.to_owned())))
+            .transpose()
+    }
+
+    /// Texts by language code, Vietnamese first.
+    pub fn texts(&self) -> BTreeMap<String, NoticeText> {
+        let mut texts = self.translations.clone();
+        texts.insert(
+            Lang::Vi.code().to_owned(),
+            NoticeText {
+                title: self.title.trim().to_owned(),
+                body: self.body.trim().to_owned(),
+            },
+        );
+        texts
+    }
+}
+
+/// "2026-12-01 08:00" (or with seconds, or a T) in Vietnam time.
+pub fn parse_local_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim().replace('T', " ");
+    let naive = NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S"))
+        .ok()?;
+    Ho_Chi_Minh
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Whether bulk sends should wait at `now` (quiet hours in Vietnam).
+pub fn is_quiet(now: DateTime<Utc>) -> bool {
+    let hour = now.with_timezone(&Ho_Chi_Minh).hour();
+    !(QUIET_UNTIL_HOUR..QUIET_FROM_HOUR).contains(&hour)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+title = "Triển khai Nghị quyết số 60-NQ/TW"
+body = "**Nội dung chính** của nghị quyết."
+directive = "Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương"
+send_at = "2026-12-01 08:00"
+
+[target]
+units = ["33"]
+roles = ["resident", "cadre"]
+
+[translations.en]
+title = "Implementing Resolution 60-NQ/TW"
+body = "The **main points**."
+"#;
+
+    #[test]
+    fn a_notice_file_reads_with_its_defaults_and_translations() {
+        let file = NoticeFile::parse(FILE).unwrap();
+        assert_eq!(file.target.roles, [Audience::Resident, Audience::Cadre]);
+        assert!(file.quiet_hours && !file.urgent);
+        assert_eq!(
+            file.send_time().unwrap().unwrap().to_rfc3339(),
+            "2026-12-01T01:00:00+00:00"
+        );
+        assert_eq!(file.texts()["en"].title, "Implementing Resolution 60-NQ/TW");
+        assert_eq!(
+            file.texts()["vi"].body,
+            "**Nội dung chính** của nghị quyết."
+        );
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        let file = NoticeFile::parse(include_str!("../../examples/notice.toml")).unwrap();
+        assert_eq!(file.target.units, ["33"]);
+        assert!(file.texts().contains_key("en"));
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_with_the_reason() {
+        let cases = [
+            (
+                FILE.replace("units = [\"33\"]", "units = []"),
+                NoticeError::Empty("target.units"),
+            ),
+            (
+                FILE.replace("2026-12-01 08:00", "mai"),
+                NoticeError::SendAt("mai".into()),
+            ),
+            (
+                FILE.replace("[translations.en]", "[translations.fr]"),
+                NoticeError::Language("fr".into()),
+            ),
+            (
+                FILE.replace("Triển khai Nghị quyết số 60-NQ/TW", " "),
+                NoticeError::Empty("title"),
+            ),
+        ];
+        for (text, error) in cases {
+            assert_eq!(NoticeFile::parse(&text), Err(error));
+        }
+        assert!(matches!(
+            NoticeFile::parse("title = 1"),
+            Err(NoticeError::Toml(_))
+        ));
+    }
+
+    #[test]
+    fn quiet_hours_are_nine_at_night_to_seven_in_the_morning_in_vietnam() {
+        let at = |s: &str| parse_local_time(s).unwrap();
+        assert!(is_quiet(at("2026-12-01 21:00")));
+        assert!(is_quiet(at("2026-12-01 06:59")));
+        assert!(!is_quiet(at("2026-12-01 07:00")));
+        assert!(!is_quiet(at("2026-12-01 20:59")));
+    }
+}

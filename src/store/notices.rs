@@ -1,0 +1,485 @@
+//! Notices and their deliveries: creation, the set-based fan-out, batches claimed by senders,
+//! outcomes recorded in bulk, and reach figures.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+
+use super::{Store, Tx};
+use crate::domain::notice::{Audience, Notice, NoticeText};
+
+/// How long a sender owns a claimed delivery before another may take it over.
+const LEASE_SECONDS: f64 = 30.0;
+
+/// A notice to create.
+pub struct NewNotice {
+    pub texts: BTreeMap<String, NoticeText>,
+    pub directive: String,
+    pub issuer: String,
+    pub link: String,
+    pub unit_ids: Vec<i64>,
+    pub roles: Vec<Audience>,
+    pub languages: Vec<String>,
+    /// None: when it is sent.
+    pub send_at: Option<DateTime<Utc>>,
+    pub quiet_hours: bool,
+    pub urgent: bool,
+    pub created_by: Option<i64>,
+}
+
+/// One recipient chat of a notice, claimed by a sender.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub id: i64,
+    pub notice_id: i64,
+    pub address: String,
+    pub language: String,
+    pub attempts: i32,
+}
+
+/// How sending one delivery went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Sent {
+        message_id: String,
+    },
+    /// The person blocked the bot: nothing more goes to that chat.
+    Blocked,
+    Failed(String),
+    /// Try again at the given time.
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// Not tried now (the platform asked us to slow down, or the chat had a message this second):
+    /// back in line a second later, no attempt counted.
+    Requeue,
+}
+
+/// Reach of a notice, overall and per unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeStatus {
+    pub status: String,
+    pub send_at: DateTime<Utc>,
+    pub totals: Reach,
+    /// (unit id, reach) for each unit with recipients.
+    pub units: Vec<(Option<i64>, Reach)>,
+    /// Failure reasons with their counts.
+    pub failures: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reach {
+    pub targeted: i64,
+    pub sent: i64,
+    pub pending: i64,
+    pub failed: i64,
+    pub blocked: i64,
+    pub cancelled: i64,
+    pub read: i64,
+    pub questions: i64,
+}
+
+type ReachRow = (Option<i64>, i64, i64, i64, i64, i64, i64, i64, i64);
+
+fn reach(
+    (_, targeted, sent, pending, failed, blocked, cancelled, read, questions): ReachRow,
+) -> Reach {
+    Reach {
+        targeted,
+        sent,
+        pending,
+        failed,
+        blocked,
+        cancelled,
+        read,
+        questions,
+    }
+}
+
+impl Store {
+    pub async fn create_notice(&self, notice: &NewNotice) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO notices (texts, directive, issuer, link, unit_ids, roles, languages, send_at,
+                                  quiet_hours, urgent, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11) RETURNING id",
+        )
+        .bind(Json(&notice.texts))
+        .bind(&notice.directive)
+        .bind(&notice.issuer)
+        .bind(&notice.link)
+        .bind(&notice.unit_ids)
+        .bind(notice.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())
+        .bind(&notice.languages)
+        .bind(notice.send_at)
+        .bind(notice.quiet_hours)
+        .bind(notice.urgent)
+        .bind(notice.created_by)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Queues a draft to go out at its send time, or at `now` if it has none (or it has passed).
+    /// Returns when it will go, or None when the notice is no draft.
+    pub async fn schedule_notice(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        Ok(sqlx::query_scalar(
+            "UPDATE notices SET status = 'scheduled',
+                    send_at = CASE WHEN send_at = 'infinity' OR send_at < $2 THEN $2 ELSE send_at END
+             WHERE id = $1 AND status = 'draft' RETURNING send_at",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Stops a notice: nothing more is sent; returns how many deliveries were still waiting, or None
+    /// when there is no such notice or it was cancelled already.
+    pub async fn cancel_notice(&self, id: i64) -> anyhow::Result<Option<u64>> {
+        let mut tx = self.begin().await?;
+        let found: Option<i64> = sqlx::query_scalar(
+            "UPDATE notices SET status = 'cancelled', cancelled_at = now()
+             WHERE id = $1 AND status <> 'cancelled' RETURNING id",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx.inner)
+        .await?;
+        if found.is_none() {
+            return Ok(None);
+        }
+        // A delivery being sent right now finishes; its sender records the outcome.
+        let stopped = sqlx::query(
+            "UPDATE deliveries SET status = 'cancelled' WHERE notice_id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .execute(&mut *tx.inner)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(Some(stopped))
+    }
+
+    /// Fans out every scheduled notice that is due: one set-based insert of a delivery per
+    /// recipient chat on `channels`. Returns (notice, recipients) for each.
+    pub async fn fan_out_due(
+        &self,
+        now: DateTime<Utc>,
+        channels: &[&str],
+    ) -> anyhow::Result<Vec<(i64, u64)>> {
+        let mut done = Vec::new();
+        loop {
+            let mut tx = self.begin().await?;
+            let due: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM notices WHERE status = 'scheduled' AND send_at <= $1
+                 ORDER BY send_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(now)
+            .fetch_optional(&mut *tx.inner)
+            .await?;
+            let Some(id) = due else { break };
+            let recipients = tx.fan_out(id, channels).await?;
+            sqlx::query(
+                "UPDATE notices SET status = 'sending', fanned_out_at = now() WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx.inner)
+            .await?;
+            tx.commit().await?;
+            done.push((id, recipients));
+        }
+        Ok(done)
+    }
+
+    /// Takes up to `limit` deliveries ready to send on `channel` (leased to the caller), oldest
+    /// first, urgent notices before others; during quiet hours only urgent ones or those of notices
+    /// that ignore quiet hours. Deliveries of a crashed sender come back when their lease lapses.
+    pub async fn claim_deliveries(
+        &self,
+        channel: &str,
+        limit: i64,
+        quiet: bool,
+    ) -> anyhow::Result<Vec<Delivery>> {
+        let rows: Vec<(i64, i64, String, String, i32)> = sqlx::query_as(
+            "UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
+                    lease_until = now() + make_interval(secs => $4)
+             FROM (SELECT d2.id FROM deliveries d2 JOIN notices n ON n.id = d2.notice_id
+                   WHERE d2.channel = $1 AND d2.status = 'pending' AND d2.next_attempt_at <= now()
+                     AND n.status = 'sending' AND (n.urgent OR NOT n.quiet_hours OR NOT $3)
+                   ORDER BY n.urgent DESC, d2.id
+                   LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED) ready
+             WHERE d.id = ready.id
+             RETURNING d.id, d.notice_id, d.address, d.language, d.attempts",
+        )
+        .bind(channel)
+        .bind(limit)
+        .bind(quiet)
+        .bind(LEASE_SECONDS)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, notice_id, address, language, attempts)| Delivery {
+                id,
+                notice_id,
+                address,
+                language,
+                attempts,
+            })
+            .collect())
+    }
+
+    /// Puts deliveries whose sender crashed back in line. Those may have gone out just before the
+    /// crash: the only sends that can repeat.
+    pub async fn release_stranded_deliveries(&self) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE deliveries SET status = 'pending', lease_until = NULL
+             WHERE status = 'sending' AND lease_until < now()",
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Records how a batch of sends went, in one statement; blocked chats become unreachable, and
+    /// their other waiting deliveries stop.
+    pub async fn record_deliveries(&self, outcomes: &[(i64, Outcome)]) -> anyhow::Result<()> {
+        let mut ids = Vec::new();
+        let mut statuses = Vec::new();
+        let mut message_ids: Vec<Option<String>> = Vec::new();
+        let mut errors: Vec<Option<String>> = Vec::new();
+        let mut retry_at: Vec<Option<DateTime<Utc>>> = Vec::new();
+        for (id, outcome) in outcomes {
+            let (status, message_id, error, at) = match outcome {
+                Outcome::Sent { message_id } => ("sent", Some(message_id.clone()), None, None),
+                Outcome::Blocked => ("blocked", None, Some("blocked by the person".into()), None),
+                Outcome::Failed(e) => ("failed", None, Some(e.clone()), None),
+                Outcome::Retry { error, at } => ("pending", None, Some(error.clone()), Some(*at)),
+                Outcome::Requeue => ("requeue", None, None, None),
+            };
+            ids.push(*id);
+            statuses.push(status);
+            message_ids.push(message_id);
+            errors.push(error);
+            retry_at.push(at);
+        }
+        sqlx::query(
+            "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                        AS o (id, status, message_id, error, retry_at)),
+             updated AS (
+                 UPDATE deliveries d SET
+                     status = CASE o.status WHEN 'requeue' THEN 'pending' ELSE o.status END,
+                     attempts = d.attempts - (o.status = 'requeue')::int,
+                     message_id = COALESCE(o.message_id, d.message_id),
+                     error = COALESCE(o.error, d.error),
+                     sent_at = CASE o.status WHEN 'sent' THEN now() ELSE d.sent_at END,
+                     next_attempt_at = CASE o.status WHEN 'requeue' THEN now() + interval '1 second'
+                                       ELSE COALESCE(o.retry_at, d.next_attempt_at) END,
+                     lease_until = NULL
+                 FROM o WHERE d.id = o.id AND d.status = 'sending'
+                 RETURNING d.channel, d.address, o.status),
+             blocked AS (
+                 UPDATE chats c SET unreachable_at = now()
+                 FROM updated u WHERE u.status = 'blocked' AND c.channel = u.channel AND c.address = u.address
+                 RETURNING c.channel, c.address)
+             UPDATE deliveries d SET status = 'blocked', error = 'blocked by the person'
+             FROM blocked b WHERE d.channel = b.channel AND d.address = b.address AND d.status = 'pending'",
+        )
+        .bind(&ids)
+        .bind(&statuses)
+        .bind(&message_ids)
+        .bind(&errors)
+        .bind(&retry_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn notice(&self, id: i64) -> anyhow::Result<Option<Notice>> {
+        let row: Option<NoticeRow> =
+            sqlx::query_as("SELECT id, texts, directive, issuer, link FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(notice_from_row))
+    }
+
+    /// The notice's units (as targeted), for scope checks.
+    pub async fn notice_units(&self, id: i64) -> anyhow::Result<Option<Vec<i64>>> {
+        Ok(
+            sqlx::query_scalar("SELECT unit_ids FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn notice_status(&self, id: i64) -> anyhow::Result<Option<NoticeStatus>> {
+        let head: Option<(String, DateTime<Utc>)> =
+            sqlx::query_as("SELECT status, send_at FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((status, send_at)) = head else {
+            return Ok(None);
+        };
+        let rows: Vec<ReachRow> = sqlx::query_as(
+            "SELECT d.unit_id, count(*),
+                    count(*) FILTER (WHERE d.status = 'sent'),
+                    count(*) FILTER (WHERE d.status IN ('pending', 'sending')),
+                    count(*) FILTER (WHERE d.status = 'failed'),
+                    count(*) FILTER (WHERE d.status = 'blocked'),
+                    count(*) FILTER (WHERE d.status = 'cancelled'),
+                    count(*) FILTER (WHERE d.read_at IS NOT NULL),
+                    (SELECT count(*) FROM notice_questions q WHERE q.notice_id = $1
+                        AND q.unit_id IS NOT DISTINCT FROM d.unit_id)
+             FROM deliveries d WHERE d.notice_id = $1
+             GROUP BY d.unit_id ORDER BY d.unit_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let failures: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT COALESCE(error, ''), count(*) FROM deliveries
+             WHERE notice_id = $1 AND status = 'failed' GROUP BY 1 ORDER BY 2 DESC, 1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let units: Vec<(Option<i64>, Reach)> = rows.into_iter().map(|r| (r.0, reach(r))).collect();
+        let mut totals = Reach::default();
+        for (_, r) in &units {
+            totals.targeted += r.targeted;
+            totals.sent += r.sent;
+            totals.pending += r.pending;
+            totals.failed += r.failed;
+            totals.blocked += r.blocked;
+            totals.cancelled += r.cancelled;
+            totals.read += r.read;
+            totals.questions += r.questions;
+        }
+        Ok(Some(NoticeStatus {
+            status,
+            send_at,
+            totals,
+            units,
+            failures,
+        }))
+    }
+}
+
+type NoticeRow = (
+    i64,
+    Json<BTreeMap<String, NoticeText>>,
+    String,
+    String,
+    String,
+);
+
+fn notice_from_row((id, Json(texts), directive, issuer, link): NoticeRow) -> Notice {
+    Notice {
+        id,
+        texts,
+        directive,
+        issuer,
+        link,
+    }
+}
+
+impl Tx {
+    /// One set-based insert of a delivery per recipient chat: people living in the notice's units
+    /// (or below), subscribed, reachable, of the targeted roles and languages.
+    async fn fan_out(&mut self, notice: i64, channels: &[&str]) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "WITH RECURSIVE n AS (SELECT * FROM notices WHERE id = $1),
+             scope AS (
+                 SELECT u.id FROM units u, n WHERE u.id = ANY(n.unit_ids)
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language)
+             SELECT $1, p.id, p.unit_id, c.channel, c.address, c.language
+             FROM n, people p JOIN chats c ON c.person_id = p.id
+             WHERE p.unit_id IN (SELECT id FROM scope)
+               AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($2)
+               AND (cardinality(n.languages) = 0 OR c.language = ANY(n.languages))
+               AND (cardinality(n.roles) = 0
+                    OR ('resident' = ANY(n.roles)
+                        AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
+                    OR EXISTS (SELECT 1 FROM role_grants g
+                               WHERE g.person_id = p.id AND g.role = ANY(n.roles)))
+             ORDER BY p.id",
+        )
+        .bind(notice)
+        .bind(channels)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
+    }
+
+    /// Marks the notice read by the person; false when it was never sent to them.
+    pub async fn acknowledge(&mut self, person: i64, notice: i64) -> anyhow::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "WITH mine AS (SELECT id, read_at FROM deliveries WHERE notice_id = $2 AND person_id = $1),
+             marked AS (UPDATE deliveries d SET read_at = now()
+                        FROM mine WHERE d.id = mine.id AND mine.read_at IS NULL)
+             SELECT count(*) FROM mine HAVING count(*) > 0",
+        )
+        .bind(person)
+        .bind(notice)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    /// The notice, if it was sent to the person.
+    pub async fn notice_for(&mut self, person: i64, notice: i64) -> anyhow::Result<Option<Notice>> {
+        let row: Option<NoticeRow> = sqlx::query_as(
+            "SELECT n.id, n.texts, n.directive, n.issuer, n.link FROM notices n
+             WHERE n.id = $2 AND EXISTS (SELECT 1 FROM deliveries d
+                                         WHERE d.notice_id = n.id AND d.person_id = $1)",
+        )
+        .bind(person)
+        .bind(notice)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(notice_from_row))
+    }
+
+    /// The latest notices sent to the person, newest first.
+    pub async fn recent_notices(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Notice>> {
+        let rows: Vec<NoticeRow> = sqlx::query_as(
+            "SELECT n.id, n.texts, n.directive, n.issuer, n.link FROM notices n
+             WHERE n.status <> 'cancelled' AND n.id IN (SELECT notice_id FROM deliveries WHERE person_id = $1)
+             ORDER BY n.send_at DESC, n.id DESC LIMIT $2",
+        )
+        .bind(person)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows.into_iter().map(notice_from_row).collect())
+    }
+
+    /// Keeps a question or comment about a notice sent to the person; false if it was not.
+    pub async fn ask_about_notice(
+        &mut self,
+        person: i64,
+        notice: i64,
+        text: &str,
+    ) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "INSERT INTO notice_questions (notice_id, person_id, unit_id, text)
+             SELECT $2, $1, p.unit_id, $3 FROM people p
+             WHERE p.id = $1 AND EXISTS (SELECT 1 FROM deliveries d WHERE d.notice_id = $2 AND d.person_id = $1)",
+        )
+        .bind(person)
+        .bind(notice)
+        .bind(text)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+}

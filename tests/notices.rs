@@ -1,0 +1,469 @@
+//! Notices through the Telegram channel and the fake Bot API: targeting, schedule, quiet hours,
+//! reading and asking, platform errors, cancel, crashes and two senders.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use common::{Person, TestDb};
+use danvan::channels::telegram::broadcast::{self, Broadcaster};
+use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
+use danvan::domain::access::Role;
+use danvan::domain::notice::{Audience, NoticeText, parse_local_time};
+use danvan::engine::Engine;
+use danvan::fake_telegram::{Failure, FakeTelegram};
+use danvan::store::notices::NewNotice;
+
+/// A clock the test sets.
+struct Clock(Arc<Mutex<DateTime<Utc>>>);
+
+impl Clock {
+    fn at(local: &str) -> Clock {
+        Clock(Arc::new(Mutex::new(parse_local_time(local).unwrap())))
+    }
+    fn set(&self, local: &str) {
+        *self.0.lock().unwrap() = parse_local_time(local).unwrap();
+    }
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+    fn shared(&self) -> danvan::clock::Clock {
+        let time = self.0.clone();
+        Arc::new(move || *time.lock().unwrap())
+    }
+}
+
+struct World {
+    db: TestDb,
+    engine: Arc<Engine>,
+    fake: FakeTelegram,
+    clock: Clock,
+}
+
+impl World {
+    async fn new() -> World {
+        let (db, engine) = common::demo_engine().await;
+        World {
+            db,
+            engine: Arc::new(engine),
+            fake: FakeTelegram::start().await,
+            clock: Clock::at("2026-12-01 09:00"),
+        }
+    }
+
+    fn telegram(&self, rate: Option<f64>) -> Arc<Telegram> {
+        Telegram::new(
+            self.engine.clone(),
+            TelegramConfig {
+                token: "123:TEST".into(),
+                api_url: Some(self.fake.api_url()),
+                intake: Intake::None,
+                workers: 1,
+                rate,
+                clock: self.clock.shared(),
+            },
+        )
+    }
+
+    /// A resident signed up on Telegram as chat `chat`, living in `place`, speaking `lang`.
+    async fn resident(&self, chat: i64, place: &str, lang: &str) -> i64 {
+        let mut p = Person::on(&self.engine, "telegram", &chat.to_string());
+        p.send("/start").await;
+        p.press(&format!("lang:{lang}")).await;
+        p.press("consent:yes").await;
+        p.send(place).await;
+        p.press("unit:yes").await;
+        chat
+    }
+
+    async fn grant(&self, chat: i64, role: Role, unit_code: &str) {
+        sqlx::query(
+            "INSERT INTO role_grants (person_id, role, unit_id)
+             SELECT c.person_id, $2, u.id FROM chats c, units u
+             WHERE c.channel = 'telegram' AND c.address = $1 AND u.code = $3",
+        )
+        .bind(chat.to_string())
+        .bind(role.as_str())
+        .bind(unit_code)
+        .execute(&self.pool().await)
+        .await
+        .unwrap();
+    }
+
+    async fn pool(&self) -> sqlx::PgPool {
+        sqlx::PgPool::connect(&self.db.url).await.unwrap()
+    }
+
+    /// Creates and sends a notice to `units` (codes); returns its id.
+    async fn notice(&self, title: &str, units: &[&str], f: impl FnOnce(&mut NewNotice)) -> i64 {
+        let directory = self.engine.units();
+        let mut texts = std::collections::BTreeMap::new();
+        texts.insert(
+            "vi".to_owned(),
+            NoticeText {
+                title: title.into(),
+                body: "Nội dung **quan trọng**.".into(),
+            },
+        );
+        let mut notice = NewNotice {
+            texts,
+            directive: "Nghị quyết số 60-NQ/TW ngày 12/4/2025".into(),
+            issuer: String::new(),
+            link: String::new(),
+            unit_ids: units
+                .iter()
+                .map(|c| directory.by_code(c).unwrap().id)
+                .collect(),
+            roles: vec![],
+            languages: vec![],
+            send_at: None,
+            quiet_hours: true,
+            urgent: false,
+            created_by: None,
+        };
+        f(&mut notice);
+        let store = self.engine.store();
+        let id = store.create_notice(&notice).await.unwrap();
+        store.schedule_notice(id, self.clock.now()).await.unwrap();
+        id
+    }
+
+    /// Runs broadcast rounds until nothing is left to send, but what waits for its time or for
+    /// quiet hours to end.
+    async fn deliver(&self, telegram: &Telegram) {
+        let mut state = Broadcaster::default();
+        let pool = self.pool().await;
+        for _ in 0..100 {
+            if broadcast::round(telegram, &mut state).await.unwrap() {
+                continue;
+            }
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM deliveries WHERE status = 'pending' AND next_attempt_at > now()",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            if waiting == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("deliveries kept waiting");
+    }
+
+    /// Notice messages each chat received (titles of successful sends, in order).
+    fn notices_to(&self, chat: i64) -> Vec<String> {
+        self.fake
+            .texts_to(chat)
+            .into_iter()
+            .filter(|t| t.starts_with("📢"))
+            .collect()
+    }
+
+    fn no_rejections(&self) {
+        assert_eq!(self.fake.rejections(), Vec::<String>::new());
+    }
+}
+
+#[tokio::test]
+async fn notices_reach_exactly_their_units_roles_and_languages() {
+    let w = World::new().await;
+    let vi = w.resident(101, "bac dong quan", "vi").await;
+    let en = w.resident(102, "bac dong quan", "en").await;
+    let elsewhere = w.resident(103, "pho hien", "vi").await;
+    let cadre = w.resident(104, "bac dong quan", "vi").await;
+    w.grant(cadre, Role::Cadre, "12745").await;
+    let telegram = w.telegram(None);
+
+    let commune = w
+        .notice("Họp dân thôn Đông Kinh", &["12745"], |n| {
+            n.roles = vec![Audience::Resident];
+            n.texts.insert(
+                "en".into(),
+                NoticeText {
+                    title: "Village meeting".into(),
+                    body: "Please come.".into(),
+                },
+            );
+        })
+        .await;
+    let cadres = w
+        .notice("Tập huấn cán bộ", &["33"], |n| {
+            n.roles = vec![Audience::Cadre]
+        })
+        .await;
+    let vietnamese = w
+        .notice("Thông báo tiếng Việt", &["33"], |n| {
+            n.languages = vec!["vi".into()]
+        })
+        .await;
+    w.deliver(&telegram).await;
+
+    // One a second per chat, oldest first; markup as Telegram HTML.
+    assert_eq!(
+        w.notices_to(vi),
+        ["Họp dân thôn Đông Kinh", "Thông báo tiếng Việt"].map(|t| format!(
+            "📢 <b>{t}</b>\nNội dung <b>quan trọng</b>.\nVăn bản: Nghị quyết số 60-NQ/TW ngày 12/4/2025"
+        ))
+    );
+    assert_eq!(
+        w.notices_to(en),
+        [
+            "📢 <b>Village meeting</b>\nPlease come.\nDocument: Nghị quyết số 60-NQ/TW ngày 12/4/2025"
+        ]
+    );
+    assert_eq!(
+        w.notices_to(elsewhere).len(),
+        1,
+        "only the province-wide Vietnamese one"
+    );
+    assert_eq!(
+        w.notices_to(cadre).len(),
+        2,
+        "cadre notice and the Vietnamese one"
+    );
+    let call = w
+        .fake
+        .calls("sendMessage")
+        .into_iter()
+        .find(|c| c.params["chat_id"] == vi)
+        .unwrap();
+    assert_eq!(
+        call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        format!("ack:{commune}")
+    );
+    let store = w.engine.store();
+    assert_eq!(
+        store
+            .notice_status(commune)
+            .await
+            .unwrap()
+            .unwrap()
+            .totals
+            .sent,
+        2
+    );
+    assert_eq!(
+        store
+            .notice_status(cadres)
+            .await
+            .unwrap()
+            .unwrap()
+            .totals
+            .targeted,
+        1
+    );
+    assert_eq!(
+        store
+            .notice_status(vietnamese)
+            .await
+            .unwrap()
+            .unwrap()
+            .totals
+            .sent,
+        3
+    );
+    w.no_rejections();
+}
+
+#[tokio::test]
+async fn a_scheduled_notice_waits_for_its_time_and_quiet_hours_for_the_morning() {
+    let w = World::new().await;
+    let chat = w.resident(201, "tien lu", "vi").await;
+    let telegram = w.telegram(None);
+    w.clock.set("2026-12-01 20:00");
+    let evening = w
+        .notice("Lịch tiếp dân", &["33"], |n| {
+            n.send_at = parse_local_time("2026-12-01 20:30")
+        })
+        .await;
+    w.deliver(&telegram).await;
+    assert!(w.notices_to(chat).is_empty(), "not before 20:30");
+
+    // Due at 20:30, but quiet hours start at 21:00 Vietnam time: at 21:05 it waits.
+    w.clock.set("2026-12-01 21:05");
+    let urgent = w
+        .notice("Cảnh báo bão số 9", &["33"], |n| n.urgent = true)
+        .await;
+    w.deliver(&telegram).await;
+    assert_eq!(w.notices_to(chat).len(), 1);
+    assert!(w.notices_to(chat)[0].contains("Cảnh báo bão số 9"));
+
+    w.clock.set("2026-12-02 07:00");
+    w.deliver(&telegram).await;
+    assert_eq!(w.notices_to(chat).len(), 2);
+    assert!(w.notices_to(chat)[1].contains("Lịch tiếp dân"));
+    let store = w.engine.store();
+    for id in [evening, urgent] {
+        assert_eq!(
+            store.notice_status(id).await.unwrap().unwrap().totals.sent,
+            1
+        );
+    }
+    w.no_rejections();
+}
+
+#[tokio::test]
+async fn residents_mark_notices_read_ask_about_them_and_list_them() {
+    let w = World::new().await;
+    let chat = w.resident(301, "tien lu", "vi").await;
+    let other = w.resident(302, "pho hien", "vi").await;
+    let id = w.notice("Lấy ý kiến dự thảo", &["12364"], |_| {}).await;
+    w.deliver(&w.telegram(None)).await;
+
+    let mut p = Person::on(&w.engine, "telegram", &chat.to_string());
+    let read = p.press(&format!("ack:{id}")).await;
+    assert_eq!(common::ids(&read), ["notice-read-thanks"]);
+    // Twice is still once.
+    p.press(&format!("ack:{id}")).await;
+    assert_eq!(
+        common::ids(&p.press(&format!("ask:{id}")).await),
+        ["notice-ask-prompt"]
+    );
+    assert_eq!(
+        common::ids(&p.send("Khi nào họp thôn?").await),
+        ["notice-question-received"]
+    );
+    let listed = p.send("/notices").await;
+    assert_eq!(
+        common::button_labels(&w.engine, &listed),
+        ["Lấy ý kiến dự thảo"]
+    );
+    let again = p.tap("Lấy ý kiến dự thảo").await;
+    assert!(common::render(&w.engine, &again).starts_with("📢 Lấy ý kiến dự thảo"));
+
+    // Someone the notice did not go to cannot read or ask about it.
+    let mut q = Person::on(&w.engine, "telegram", &other.to_string());
+    assert_eq!(
+        common::ids(&q.press(&format!("ack:{id}")).await),
+        ["button-expired"]
+    );
+    q.press(&format!("ask:{id}")).await;
+    assert_eq!(common::ids(&q.send("?").await), ["button-expired"]);
+    assert_eq!(
+        common::ids(&q.press(&format!("notice:{id}")).await),
+        ["button-expired"]
+    );
+
+    let status = w.engine.store().notice_status(id).await.unwrap().unwrap();
+    assert_eq!((status.totals.read, status.totals.questions), (1, 1));
+}
+
+#[tokio::test]
+async fn blocked_chats_become_unreachable_and_429_waits_and_loses_nothing() {
+    let w = World::new().await;
+    let blocker = w.resident(401, "tien lu", "vi").await;
+    let others = [
+        w.resident(402, "tien lu", "vi").await,
+        w.resident(403, "tien lu", "vi").await,
+    ];
+    w.fake.fail_next(Failure::too_many_requests(1));
+    w.fake.fail_next(Failure::blocked(blocker));
+    let id = w.notice("Thông báo", &["12364"], |_| {}).await;
+    let telegram = w.telegram(None);
+    w.deliver(&telegram).await;
+
+    for chat in others {
+        assert_eq!(w.notices_to(chat).len(), 1, "chat {chat}");
+    }
+    let status = w.engine.store().notice_status(id).await.unwrap().unwrap();
+    assert_eq!((status.totals.sent, status.totals.blocked), (2, 1));
+    // Nothing more goes to someone who blocked the bot.
+    let next = w.notice("Thông báo 2", &["12364"], |_| {}).await;
+    w.deliver(&telegram).await;
+    let status = w.engine.store().notice_status(next).await.unwrap().unwrap();
+    assert_eq!((status.totals.targeted, status.totals.sent), (2, 2));
+}
+
+#[tokio::test]
+async fn cancel_stops_what_is_not_sent_yet() {
+    let w = World::new().await;
+    let chats: Vec<i64> =
+        futures::future::join_all((0..6).map(|i| w.resident(500 + i, "tien lu", "vi"))).await;
+    // Two a second: the first round takes two, then the notice is cancelled.
+    let telegram = w.telegram(Some(2.0));
+    let id = w.notice("Sẽ huỷ", &["12364"], |_| {}).await;
+    broadcast::round(&telegram, &mut Broadcaster::default())
+        .await
+        .unwrap();
+    let stopped = w.engine.store().cancel_notice(id).await.unwrap();
+    assert_eq!(stopped, Some(4));
+    w.deliver(&telegram).await;
+    let sent: usize = chats.iter().map(|&c| w.notices_to(c).len()).sum();
+    assert_eq!(sent, 2);
+    let status = w.engine.store().notice_status(id).await.unwrap().unwrap();
+    assert_eq!(
+        (status.status.as_str(), status.totals.cancelled),
+        ("cancelled", 4)
+    );
+}
+
+#[tokio::test]
+async fn a_crashed_sender_s_deliveries_go_out_once_and_two_senders_never_double_send() {
+    let w = World::new().await;
+    let chats: Vec<i64> =
+        futures::future::join_all((0..40).map(|i| w.resident(600 + i, "tien lu", "vi"))).await;
+    let id = w.notice("Gửi một lần", &["12364"], |_| {}).await;
+    let store = w.engine.store();
+    store
+        .fan_out_due(w.clock.now(), &["telegram"])
+        .await
+        .unwrap();
+    // A sender claims 10 and dies before sending any: after the lease they go to someone else.
+    let lost = store.claim_deliveries("telegram", 10, false).await.unwrap();
+    assert_eq!(lost.len(), 10);
+    sqlx::query(
+        "UPDATE deliveries SET lease_until = now() - interval '1 second' WHERE status = 'sending'",
+    )
+    .execute(&w.pool().await)
+    .await
+    .unwrap();
+    assert_eq!(store.release_stranded_deliveries().await.unwrap(), 10);
+
+    // Two senders (two processes' worth) share the rest.
+    let (a, b) = (w.telegram(None), w.telegram(None));
+    tokio::join!(w.deliver(&a), w.deliver(&b));
+    for chat in &chats {
+        assert_eq!(w.notices_to(*chat).len(), 1, "chat {chat}");
+    }
+    let status = store.notice_status(id).await.unwrap().unwrap();
+    assert_eq!((status.totals.sent, status.totals.pending), (40, 0));
+    let ids: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT message_id) FROM deliveries WHERE notice_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&w.pool().await)
+    .await
+    .unwrap();
+    assert_eq!(ids, 40, "every send's platform message id is kept");
+    w.no_rejections();
+}
+
+#[tokio::test]
+async fn the_cli_creates_sends_and_reports_a_notice_from_the_documented_example() {
+    let w = World::new().await;
+    let bin = env!("CARGO_BIN_EXE_danvan");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .env("DATABASE_URL", &w.db.url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/notice.toml");
+    let id = run(&["notice", "create", example]).trim().to_owned();
+    assert!(run(&["notice", "send", &id]).contains("2026-12-01 08:00"));
+    let status = run(&["notice", "status", &id]);
+    assert!(
+        status.starts_with(&format!("notice {id}: scheduled, send at 2026-12-01 08:00")),
+        "{status}"
+    );
+    assert!(run(&["notice", "cancel", &id]).starts_with(&format!("notice {id} cancelled")));
+}
