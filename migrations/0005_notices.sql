@@ -34,6 +34,9 @@ CREATE TABLE deliveries (
     channel         text NOT NULL,
     address         text NOT NULL,
     language        text NOT NULL,
+    -- Copied from the notice at fan-out: false when it may not wait (urgent, or not holding for
+    -- quiet hours), which also sends it first.
+    may_wait        boolean NOT NULL,
     status          text NOT NULL DEFAULT 'pending'
                     CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'cancelled')),
     attempts        integer NOT NULL DEFAULT 0,
@@ -44,7 +47,7 @@ CREATE TABLE deliveries (
     sent_at         timestamptz,
     read_at         timestamptz
 );
-CREATE INDEX deliveries_ready ON deliveries (channel, id) WHERE status = 'pending';
+CREATE INDEX deliveries_ready ON deliveries (channel, may_wait, id) WHERE status = 'pending';
 CREATE INDEX deliveries_notice ON deliveries (notice_id, status);
 CREATE INDEX deliveries_leased ON deliveries (lease_until) WHERE status = 'sending';
 CREATE INDEX deliveries_person ON deliveries (person_id);

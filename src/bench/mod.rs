@@ -2,8 +2,10 @@
 //! `bench engine` — residents signing up and chatting through the engine, against `pgbench -N`;
 //! `bench telegram` — the same conversations through the Telegram channel (fake Bot API, teloxide,
 //! inbox, outbox), against the engine alone;
-//! `bench units` — typed and point place lookups, against brute force.
+//! `bench units` — typed and point place lookups, against brute force;
+//! `bench broadcast` — a notice to a million residents, against plain copies and bare sends.
 
+mod broadcast;
 mod units;
 
 use std::collections::VecDeque;
@@ -41,6 +43,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
+    /// One notice to a million residents: fan-out, delivery with and without Telegram's rate limit.
+    Broadcast {
+        #[arg(long, default_value_t = 1_000_000)]
+        recipients: i64,
+        /// Messages to deliver in the unlimited run.
+        #[arg(long, default_value_t = 200_000)]
+        deliver: usize,
+        /// Length of the run at 30 messages/s.
+        #[arg(long, default_value_t = 60)]
+        limited_seconds: u64,
+    },
     /// Place lookups over all 3,321 communes and their former names, and points in Hưng Yên.
     Units {
         #[arg(long, default_value_t = 20_000)]
@@ -65,6 +78,14 @@ const SCRIPT: [&str; 8] = [
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
     match command {
         BenchCommand::Units { queries, points } => units::run(queries, points)?,
+        BenchCommand::Broadcast {
+            recipients,
+            deliver,
+            limited_seconds,
+        } => {
+            let (_, engine) = setup(source, 2 * broadcast::SENDERS + 4).await?;
+            broadcast::run(engine, recipients, deliver, limited_seconds).await?;
+        }
         BenchCommand::Engine {
             residents,
             concurrency,

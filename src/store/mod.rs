@@ -3,6 +3,7 @@
 
 pub mod chats;
 pub mod cluster;
+pub mod fixtures;
 pub mod inbox;
 pub mod notices;
 pub mod provision;

@@ -196,8 +196,8 @@ impl Store {
     }
 
     /// Takes up to `limit` deliveries ready to send on `channel` (leased to the caller), oldest
-    /// first, urgent notices before others; during quiet hours only urgent ones or those of notices
-    /// that ignore quiet hours. Deliveries of a crashed sender come back when their lease lapses.
+    /// first, those that may not wait (urgent, or not holding for quiet hours) before the others,
+    /// and during quiet hours only those. Deliveries of a crashed sender come back when their lease lapses.
     pub async fn claim_deliveries(
         &self,
         channel: &str,
@@ -209,8 +209,8 @@ impl Store {
                     lease_until = now() + make_interval(secs => $4)
              FROM (SELECT d2.id FROM deliveries d2 JOIN notices n ON n.id = d2.notice_id
                    WHERE d2.channel = $1 AND d2.status = 'pending' AND d2.next_attempt_at <= now()
-                     AND n.status = 'sending' AND (n.urgent OR NOT n.quiet_hours OR NOT $3)
-                   ORDER BY n.urgent DESC, d2.id
+                     AND n.status = 'sending' AND NOT (d2.may_wait AND $3)
+                   ORDER BY d2.may_wait, d2.id
                    LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED) ready
              WHERE d.id = ready.id
              RETURNING d.id, d.notice_id, d.address, d.language, d.attempts",
@@ -399,8 +399,8 @@ impl Tx {
              scope AS (
                  SELECT u.id FROM units u, n WHERE u.id = ANY(n.unit_ids)
                  UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
-             INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language)
-             SELECT $1, p.id, p.unit_id, c.channel, c.address, c.language
+             INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language, may_wait)
+             SELECT $1, p.id, p.unit_id, c.channel, c.address, c.language, n.quiet_hours AND NOT n.urgent
              FROM n, people p JOIN chats c ON c.person_id = p.id
              WHERE p.unit_id IN (SELECT id FROM scope)
                AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($2)

@@ -1,0 +1,51 @@
+//! Bulk data for benchmarks, written set-based: signing a million people up one by one would
+//! measure the sign-up, not what the benchmark is about.
+
+use super::Store;
+
+impl Store {
+    /// `count` consented residents spread over the communes of province `province`, each with a
+    /// Telegram chat whose id is `first_chat` + their person id; one in ten reads English.
+    pub async fn add_bench_residents(
+        &self,
+        province: &str,
+        count: i64,
+        first_chat: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $1))
+             INSERT INTO people (language, unit_id, consent_version, consented_at)
+             SELECT CASE WHEN g % 10 = 0 THEN 'en' ELSE 'vi' END, a[1 + g % cardinality(a)], '2026-01', now()
+             FROM communes, generate_series(1, $2) AS g",
+        )
+        .bind(province)
+        .bind(count)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(
+            "INSERT INTO chats (channel, address, person_id, language, state)
+             SELECT 'telegram', ($1 + id)::text, id, language, '{\"step\":\"idle\"}' FROM people",
+        )
+        .bind(first_chat)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Copies every person's chat into a table without keys or indexes: the floor for writing as
+    /// many rows as a fan-out does.
+    pub async fn copy_people_and_chats(&self) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "CREATE TEMP TABLE copy ON COMMIT DROP AS
+             SELECT p.id, p.unit_id, c.channel, c.address, c.language
+             FROM people p JOIN chats c ON c.person_id = p.id",
+        )
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
