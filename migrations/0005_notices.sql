@@ -26,9 +26,12 @@ CREATE INDEX notices_due ON notices (send_at) WHERE status = 'scheduled';
 -- One row per recipient chat per notice, written by one set-based insert when the notice goes out.
 -- No foreign keys to chats or people: erasing a person deletes their rows by person_id instead, and a
 -- million-row fan-out does not pay for a million key checks.
+-- The same rows carry single messages for one person (a resident's question to the cadres of their
+-- unit, a cadre's answer back), so they go out through the same senders and rate limit.
 CREATE TABLE deliveries (
     id              bigserial PRIMARY KEY,
-    notice_id       bigint NOT NULL REFERENCES notices (id),
+    notice_id       bigint REFERENCES notices (id),
+    message         jsonb,
     person_id       bigint NOT NULL,
     unit_id         bigint,
     channel         text NOT NULL,
@@ -45,7 +48,8 @@ CREATE TABLE deliveries (
     message_id      text,
     error           text,
     sent_at         timestamptz,
-    read_at         timestamptz
+    read_at         timestamptz,
+    CHECK ((notice_id IS NULL) <> (message IS NULL))
 );
 CREATE INDEX deliveries_ready ON deliveries (channel, may_wait, id) WHERE status = 'pending';
 CREATE INDEX deliveries_notice ON deliveries (notice_id, status);

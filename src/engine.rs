@@ -6,16 +6,19 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use chrono::Utc;
 
-use crate::domain::access::Grant;
+use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
 use crate::domain::dialogue::{self, Chat, Effect};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::i18n::Localizer;
-use crate::message::{Inbound, Outbound};
+use crate::message::{Inbound, Lang, Outbound};
 use crate::store::chats::local_date;
 use crate::store::{Store, Tx, is_transient};
 
 /// How long an invitation made in chat stays valid.
 const CHAT_INVITE_DAYS: i64 = 7;
+/// Channels that can reach people unprompted, for messages to someone other than the sender (the
+/// shell only answers whoever is typing).
+pub const DELIVERY_CHANNELS: &[&str] = &["telegram"];
 /// Attempts at a transaction that lost a race with another process.
 const ATTEMPTS: usize = 5;
 
@@ -144,8 +147,46 @@ impl Engine {
                         .push(dialogue::notice_list(&notices, outcome.lang));
                 }
                 Effect::AskAboutNotice { notice, text } => {
-                    let kept = tx.ask_about_notice(person()?, *notice, text).await?;
-                    outcome.replies.push(dialogue::question_kept(kept));
+                    let question = tx.ask_about_notice(person()?, *notice, text).await?;
+                    if let Some(q) = &question
+                        && let Some(unit) = q.unit_id
+                    {
+                        let reply = dialogue::question_for_staff(&units, q, Lang::Vi);
+                        tx.message_staff(unit, &reply, DELIVERY_CHANNELS).await?;
+                    }
+                    outcome
+                        .replies
+                        .push(dialogue::question_kept(question.is_some()));
+                }
+                Effect::AnswerQuestion { question, text } => {
+                    let result = match tx.question(*question).await? {
+                        None => Err(Denied::OutOfScope),
+                        Some(q) => {
+                            let actor = Actor {
+                                registered: true,
+                                grants: row
+                                    .person
+                                    .as_ref()
+                                    .map(|p| p.grants.clone())
+                                    .unwrap_or_default(),
+                            };
+                            let unit_id = q.unit_id.unwrap_or_default();
+                            match authorize(&actor, Action::Answer { unit_id }, &units) {
+                                Err(denied) => Err(denied),
+                                Ok(()) if q.answered => Ok(false),
+                                Ok(()) => {
+                                    let first = tx.answer_question(q.id, person()?, text).await?;
+                                    if first && let Some(asker) = q.person_id {
+                                        let reply =
+                                            dialogue::answer_for_resident(&q, text, Lang::Vi);
+                                        tx.message_person(asker, &reply, DELIVERY_CHANNELS).await?;
+                                    }
+                                    Ok(first)
+                                }
+                            }
+                        }
+                    };
+                    outcome.replies.push(dialogue::answered(result));
                 }
                 Effect::CreateInvite { role, unit_id } => {
                     let grant = Grant {

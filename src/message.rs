@@ -83,14 +83,16 @@ impl InboundKind {
     }
 }
 
-/// A localizable message: a Fluent id and its arguments.
-#[derive(Debug, Clone, PartialEq)]
+/// A localizable message: a Fluent id and its arguments. Serializable, so a message for someone
+/// else can wait in the database until a channel delivers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Msg {
     pub id: &'static str,
     pub args: Vec<(&'static str, Arg)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Arg {
     Text(String),
     Number(i64),
@@ -149,7 +151,7 @@ impl Msg {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Button {
     pub label: Msg,
     /// Comes back as [`InboundKind::Button`] when pressed; at most 64 bytes.
@@ -166,12 +168,14 @@ impl Button {
 }
 
 /// One message to send back, with optional buttons laid out in rows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     pub body: Msg,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<Vec<Button>>,
     /// Label of a button that shares the person's location, on channels that have one; the
     /// location comes back as [`InboundKind::Location`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Msg>,
 }
 
@@ -200,6 +204,39 @@ impl Reply {
     }
 }
 
+/// Message ids and argument names are few and fixed (they come from the code); a stored message
+/// gets back the same `&'static str`, leaked once per distinct name.
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut names = NAMES.lock().expect("interned names lock");
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Msg, D::Error> {
+        #[derive(Deserialize)]
+        struct Stored {
+            id: String,
+            args: Vec<(String, Arg)>,
+        }
+        let stored = Stored::deserialize(d)?;
+        Ok(Msg {
+            id: intern(&stored.id),
+            args: stored
+                .args
+                .into_iter()
+                .map(|(name, arg)| (intern(&name), arg))
+                .collect(),
+        })
+    }
+}
+
 /// Replies in the language they are to be read in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outbound {
@@ -210,6 +247,19 @@ pub struct Outbound {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_reply_reads_back_the_same() {
+        let reply = Reply::new(
+            Msg::new("question-for-staff")
+                .text("text", "Khi nào họp?")
+                .number("n", 3)
+                .msg("unit", Msg::new("unit-name").text("name", "Xã Tiên Lữ")),
+        )
+        .row(vec![Button::new(Msg::new("answer-button"), "answer:7")]);
+        let stored = serde_json::to_value(&reply).unwrap();
+        assert_eq!(serde_json::from_value::<Reply>(stored).unwrap(), reply);
+    }
 
     #[test]
     fn typed_commands_lose_their_bot_suffix_and_keep_arguments() {

@@ -467,3 +467,70 @@ async fn the_cli_creates_sends_and_reports_a_notice_from_the_documented_example(
     );
     assert!(run(&["notice", "cancel", &id]).starts_with(&format!("notice {id} cancelled")));
 }
+
+#[tokio::test]
+async fn questions_reach_the_cadres_of_the_unit_and_answers_come_back() {
+    let w = World::new().await;
+    let resident = w.resident(701, "tien lu", "vi").await;
+    let cadre = w.resident(702, "tien lu", "vi").await;
+    w.grant(cadre, Role::Cadre, "12364").await;
+    let admin = w.resident(703, "pho hien", "vi").await;
+    w.grant(admin, Role::Admin, "33").await;
+    let elsewhere = w.resident(704, "bac dong quan", "vi").await;
+    w.grant(elsewhere, Role::Cadre, "12745").await;
+    let telegram = w.telegram(None);
+    let notice = w
+        .notice("Lấy ý kiến", &["12364"], |n| {
+            n.roles = vec![Audience::Resident]
+        })
+        .await;
+    w.deliver(&telegram).await;
+
+    let mut asker = Person::on(&w.engine, "telegram", &resident.to_string());
+    asker.press(&format!("ask:{notice}")).await;
+    asker.send("Họp ở đâu <hội trường>?").await;
+    w.deliver(&telegram).await;
+    let expected = "❓ Người dân ở Xã Tiên Lữ, Tỉnh Hưng Yên hỏi về thông báo “Lấy ý kiến”:\nHọp ở đâu &lt;hội trường&gt;?";
+    assert_eq!(w.fake.texts_to(cadre), [expected]);
+    assert_eq!(w.fake.texts_to(admin), [expected]);
+    assert!(w.fake.texts_to(elsewhere).is_empty());
+    let call = w
+        .fake
+        .calls("sendMessage")
+        .into_iter()
+        .find(|c| c.params["chat_id"] == cadre)
+        .unwrap();
+    let answer = call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A cadre of another commune cannot answer it.
+    let mut other = Person::on(&w.engine, "telegram", &elsewhere.to_string());
+    other.press(&answer).await;
+    assert_eq!(
+        common::ids(&other.send("Không biết").await),
+        ["not-allowed"]
+    );
+
+    let mut staff = Person::on(&w.engine, "telegram", &cadre.to_string());
+    assert_eq!(common::ids(&staff.press(&answer).await), ["answer-prompt"]);
+    assert_eq!(
+        common::ids(&staff.send("Hội trường xã, <b>8 giờ</b> & 14 giờ").await),
+        ["answer-sent"]
+    );
+    let mut late = Person::on(&w.engine, "telegram", &admin.to_string());
+    late.press(&answer).await;
+    assert_eq!(
+        common::ids(&late.send("Trả lời muộn").await),
+        ["question-already-answered"]
+    );
+
+    w.deliver(&telegram).await;
+    let got = w.fake.texts_to(resident);
+    assert_eq!(
+        got.last().unwrap(),
+        "💬 Trả lời câu hỏi của bạn về thông báo “Lấy ý kiến”:\nHội trường xã, &lt;b&gt;8 giờ&lt;/b&gt; &amp; 14 giờ\n(Câu hỏi của bạn: Họp ở đâu &lt;hội trường&gt;?)"
+    );
+    w.no_rejections();
+}

@@ -122,5 +122,15 @@ notices-list = Recent notices (tap one to read it again):
 notices-none = No notice has been sent to you yet.
 notice-item = { $title }
 
+question-for-staff = ❓ A resident of { $unit } asks about the notice “{ $title }”:
+    { $text }
+answer-button = Answer
+answer-prompt = Type your answer. The person who asked gets it in their chat app.
+answer-sent = Your answer has been sent to the person who asked.
+question-already-answered = Someone has answered this question already.
+answer-for-resident = 💬 An answer to your question about the notice “{ $title }”:
+    { $answer }
+    (Your question: { $question })
+
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

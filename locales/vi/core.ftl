@@ -122,5 +122,15 @@ notices-list = Thông báo gần đây (bấm để xem lại):
 notices-none = Chưa có thông báo nào gửi tới bạn.
 notice-item = { $title }
 
+question-for-staff = ❓ Người dân ở { $unit } hỏi về thông báo “{ $title }”:
+    { $text }
+answer-button = Trả lời
+answer-prompt = Hãy gõ câu trả lời. Người hỏi sẽ nhận được ngay trong ứng dụng chat.
+answer-sent = Đã gửi câu trả lời tới người hỏi.
+question-already-answered = Câu hỏi này đã có người trả lời.
+answer-for-resident = 💬 Trả lời câu hỏi của bạn về thông báo “{ $title }”:
+    { $answer }
+    (Câu hỏi của bạn: { $question })
+
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

@@ -78,7 +78,15 @@ pub async fn run(
         let sends = sends.clone();
         fake.count_sends(move |_| sends.lock().expect("sends lock").push(Instant::now()));
     }
-    let (rate, _) = deliver_for(&engine, &fake, None, &sends, deliver, Duration::from_secs(300)).await?;
+    let (rate, _) = deliver_for(
+        &engine,
+        &fake,
+        None,
+        &sends,
+        deliver,
+        Duration::from_secs(300),
+    )
+    .await?;
     let bare = bare_sends(&fake, &sends, 20_000).await?;
     println!(
         "  delivery:    {rate:.0} messages/s with no rate limit, {SENDERS} senders (target ≥ 5,000); bare teloxide sends to the same fake: {bare:.0}/s → ×{:.2}",
@@ -101,10 +109,7 @@ pub async fn run(
         times.len(),
         100.0 * times.len() as f64 / allowance
     );
-    let status = store
-        .notice_status(id)
-        .await?
-        .expect("the notice exists");
+    let status = store.notice_status(id).await?.expect("the notice exists");
     println!(
         "  status:      {} sent, {} pending, {} failed",
         status.totals.sent, status.totals.pending, status.totals.failed
@@ -176,7 +181,10 @@ async fn bare_sends(
     let results: Vec<_> = futures::stream::iter(0..count)
         .map(|i| {
             let bot = bot.clone();
-            async move { bot.send_message(ChatId(FIRST_CHAT + i), "📢 Thông báo").await }
+            async move {
+                bot.send_message(ChatId(FIRST_CHAT + i), "📢 Thông báo")
+                    .await
+            }
         })
         .buffer_unordered(64 * SENDERS)
         .collect()

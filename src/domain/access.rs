@@ -52,6 +52,8 @@ pub enum Action {
     RedeemInvite,
     /// Create an invitation for a role on a unit (/invite).
     Invite { role: Role, unit_id: i64 },
+    /// Answer a resident's question about a notice, asked from this unit.
+    Answer { unit_id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +75,13 @@ pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result
             .grants
             .iter()
             .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
+            .then_some(())
+            .ok_or(Denied::OutOfScope),
+        // Cadres and admins answer the residents of their own scope.
+        Action::Answer { unit_id } => actor
+            .grants
+            .iter()
+            .any(|g| units.is_within(unit_id, g.unit_id))
             .then_some(())
             .ok_or(Denied::OutOfScope),
     }
@@ -126,6 +135,7 @@ mod tests {
             role: Role::Cadre,
             unit_id,
         };
+        let answer = |unit_id| Action::Answer { unit_id };
         use Denied::*;
         let table: Vec<(&Actor, Action, Result<(), Denied>)> = vec![
             (&stranger, Action::ManageSelf, Err(NotRegistered)),
@@ -142,6 +152,11 @@ mod tests {
             (&province_admin, invite(1), Ok(())),
             (&province_admin, invite(3), Ok(())),
             (&province_admin, invite(9), Err(OutOfScope)),
+            (&resident, answer(2), Err(OutOfScope)),
+            (&cadre, answer(2), Ok(())),
+            (&cadre, answer(9), Err(OutOfScope)),
+            (&commune_admin, answer(2), Ok(())),
+            (&commune_admin, answer(3), Err(OutOfScope)),
         ];
         for (who, action, expected) in table {
             assert_eq!(

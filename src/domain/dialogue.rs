@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
 use super::former::FormerName;
-use super::notice::Notice;
+use super::notice::{Notice, Question};
 use super::text::fold;
 use super::unit_directory::{Found, Hit, UnitDirectory};
 use super::units::Unit;
@@ -44,6 +44,10 @@ pub enum State {
     /// Waiting for a question or comment about a notice.
     AskAboutNotice {
         notice: i64,
+    },
+    /// A cadre's answer to a resident's question.
+    AnswerQuestion {
+        question: i64,
     },
     Idle,
 }
@@ -117,9 +121,15 @@ pub enum Effect {
     ShowNotice(i64),
     /// List the latest notices sent to the person, through [`notice_list`].
     ListNotices,
-    /// Keep a question about a notice; the reply comes from [`question_kept`].
+    /// Keep a question about a notice and pass it to the cadres of the person's unit; the reply
+    /// comes from [`question_kept`].
     AskAboutNotice {
         notice: i64,
+        text: String,
+    },
+    /// Send an answer back to whoever asked, if the person may answer for that unit.
+    AnswerQuestion {
+        question: i64,
         text: String,
     },
 }
@@ -162,7 +172,7 @@ impl Turn<'_> {
                     return self.command(name, "");
                 }
                 if let Some((kind, id)) = payload.split_once(':')
-                    && ["ack", "ask", "notice"].contains(&kind)
+                    && ["ack", "ask", "notice", "answer"].contains(&kind)
                 {
                     return self.notice_button(kind, id);
                 }
@@ -242,7 +252,22 @@ impl Turn<'_> {
                 });
                 self.out.state = State::Idle;
             }
-            (State::AskAboutNotice { .. }, InboundKind::Button(p)) if p == "question:cancel" => {
+            (State::AnswerQuestion { question }, InboundKind::Text(text)) => {
+                let text = text.trim();
+                if text.chars().count() > MAX_QUESTION_CHARS {
+                    self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
+                    return self.prompt();
+                }
+                self.out.effects.push(Effect::AnswerQuestion {
+                    question: *question,
+                    text: text.to_owned(),
+                });
+                self.out.state = State::Idle;
+            }
+            (
+                State::AskAboutNotice { .. } | State::AnswerQuestion { .. },
+                InboundKind::Button(p),
+            ) if p == "question:cancel" => {
                 self.out.state = State::Idle;
                 self.menu(Msg::new("notice-question-cancelled"));
             }
@@ -322,7 +347,8 @@ impl Turn<'_> {
     }
 
     /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people
-    /// the notice was sent to, which the engine checks when it carries the effect out.
+    /// the notice was sent to, which the engine checks when it carries the effect out; and
+    /// "answer:ID" for cadres answering question ID.
     fn notice_button(&mut self, kind: &str, id: &str) {
         let Ok(notice) = id.parse::<i64>() else {
             self.say(Msg::new("button-expired"));
@@ -335,6 +361,11 @@ impl Turn<'_> {
         match kind {
             "ack" => self.out.effects.push(Effect::Acknowledge(notice)),
             "notice" => self.out.effects.push(Effect::ShowNotice(notice)),
+            // Whether they may answer is checked with the question's unit when the answer comes.
+            "answer" => {
+                self.out.state = State::AnswerQuestion { question: notice };
+                self.prompt();
+            }
             _ => {
                 self.out.state = State::AskAboutNotice { notice };
                 self.prompt();
@@ -565,6 +596,12 @@ impl Turn<'_> {
                 State::AskAboutNotice { .. } => Reply::new(Msg::new("notice-ask-prompt")).row(
                     vec![Button::new(Msg::new("cancel-button"), "question:cancel")],
                 ),
+                State::AnswerQuestion { .. } => {
+                    Reply::new(Msg::new("answer-prompt")).row(vec![Button::new(
+                        Msg::new("cancel-button"),
+                        "question:cancel",
+                    )])
+                }
                 State::Idle => return self.menu(Msg::new("menu")),
             };
         self.out.replies.push(reply);
@@ -678,6 +715,42 @@ pub fn question_kept(sent_to_them: bool) -> Reply {
         "notice-question-received"
     } else {
         "button-expired"
+    }))
+}
+
+/// A resident's question, for the cadres and admins of their unit, with a button to answer.
+pub fn question_for_staff(units: &UnitDirectory, question: &Question, lang: Lang) -> Reply {
+    let unit = question
+        .unit_id
+        .map_or(Msg::new("mydata-no-unit"), |id| unit_label_by_id(units, id));
+    Reply::new(
+        Msg::new("question-for-staff")
+            .msg("unit", unit)
+            .text("title", &question.notice.text(lang).title)
+            .text("text", &question.text),
+    )
+    .row(vec![Button::new(
+        Msg::new("answer-button"),
+        format!("answer:{}", question.id),
+    )])
+}
+
+/// The answer, for whoever asked.
+pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Reply {
+    Reply::new(
+        Msg::new("answer-for-resident")
+            .text("title", &question.notice.text(lang).title)
+            .text("question", &question.text)
+            .text("answer", answer),
+    )
+}
+
+/// How answering went, for the cadre who answered.
+pub fn answered(result: Result<bool, Denied>) -> Reply {
+    Reply::new(Msg::new(match result {
+        Ok(true) => "answer-sent",
+        Ok(false) => "question-already-answered",
+        Err(_) => "not-allowed",
     }))
 }
 

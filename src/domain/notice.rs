@@ -84,6 +84,18 @@ impl Notice {
     }
 }
 
+/// A resident's question about a notice, as cadres see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: i64,
+    /// None once the person has erased their data.
+    pub person_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub text: String,
+    pub answered: bool,
+    pub notice: Notice,
+}
+
 /// A notice as a committee writes it (`danvan notice create FILE.toml`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

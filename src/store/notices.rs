@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::{Store, Tx};
-use crate::domain::notice::{Audience, Notice, NoticeText};
+use crate::domain::notice::{Audience, Notice, NoticeText, Question};
+use crate::message::Reply;
 
 /// How long a sender owns a claimed delivery before another may take it over.
 const LEASE_SECONDS: f64 = 30.0;
@@ -28,11 +29,13 @@ pub struct NewNotice {
     pub created_by: Option<i64>,
 }
 
-/// One recipient chat of a notice, claimed by a sender.
+/// One recipient chat of a notice (or of a single message), claimed by a sender.
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub id: i64,
-    pub notice_id: i64,
+    /// A notice, or else `message`.
+    pub notice_id: Option<i64>,
+    pub message: Option<Reply>,
     pub address: String,
     pub language: String,
     pub attempts: i32,
@@ -204,16 +207,16 @@ impl Store {
         limit: i64,
         quiet: bool,
     ) -> anyhow::Result<Vec<Delivery>> {
-        let rows: Vec<(i64, i64, String, String, i32)> = sqlx::query_as(
+        let rows: Vec<DeliveryRow> = sqlx::query_as(
             "UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
                     lease_until = now() + make_interval(secs => $4)
-             FROM (SELECT d2.id FROM deliveries d2 JOIN notices n ON n.id = d2.notice_id
+             FROM (SELECT d2.id FROM deliveries d2 LEFT JOIN notices n ON n.id = d2.notice_id
                    WHERE d2.channel = $1 AND d2.status = 'pending' AND d2.next_attempt_at <= now()
-                     AND n.status = 'sending' AND NOT (d2.may_wait AND $3)
+                     AND (d2.notice_id IS NULL OR n.status = 'sending') AND NOT (d2.may_wait AND $3)
                    ORDER BY d2.may_wait, d2.id
                    LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED) ready
              WHERE d.id = ready.id
-             RETURNING d.id, d.notice_id, d.address, d.language, d.attempts",
+             RETURNING d.id, d.notice_id, d.message, d.address, d.language, d.attempts",
         )
         .bind(channel)
         .bind(limit)
@@ -223,13 +226,16 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, notice_id, address, language, attempts)| Delivery {
-                id,
-                notice_id,
-                address,
-                language,
-                attempts,
-            })
+            .map(
+                |(id, notice_id, message, address, language, attempts)| Delivery {
+                    id,
+                    notice_id,
+                    message: message.map(|m| m.0),
+                    address,
+                    language,
+                    attempts,
+                },
+            )
             .collect())
     }
 
@@ -380,6 +386,21 @@ type NoticeRow = (
     String,
 );
 
+/// A question and its notice's columns.
+type QuestionRow = (
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    bool,
+    i64,
+    Json<BTreeMap<String, NoticeText>>,
+    String,
+    String,
+    String,
+);
+type DeliveryRow = (i64, Option<i64>, Option<Json<Reply>>, String, String, i32);
+
 fn notice_from_row((id, Json(texts), directive, issuer, link): NoticeRow) -> Notice {
     Notice {
         id,
@@ -462,24 +483,116 @@ impl Tx {
         Ok(rows.into_iter().map(notice_from_row).collect())
     }
 
-    /// Keeps a question or comment about a notice sent to the person; false if it was not.
+    /// Keeps a question or comment about a notice sent to the person; None if it was not.
     pub async fn ask_about_notice(
         &mut self,
         person: i64,
         notice: i64,
         text: &str,
-    ) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
+    ) -> anyhow::Result<Option<Question>> {
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO notice_questions (notice_id, person_id, unit_id, text)
              SELECT $2, $1, p.unit_id, $3 FROM people p
-             WHERE p.id = $1 AND EXISTS (SELECT 1 FROM deliveries d WHERE d.notice_id = $2 AND d.person_id = $1)",
+             WHERE p.id = $1 AND EXISTS (SELECT 1 FROM deliveries d WHERE d.notice_id = $2 AND d.person_id = $1)
+             RETURNING id",
         )
         .bind(person)
         .bind(notice)
         .bind(text)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        match id {
+            Some(id) => self.question(id).await,
+            None => Ok(None),
+        }
+    }
+
+    pub async fn question(&mut self, id: i64) -> anyhow::Result<Option<Question>> {
+        let row: Option<QuestionRow> = sqlx::query_as(
+            "SELECT q.id, q.person_id, q.unit_id, q.text, q.answered_at IS NOT NULL,
+                        n.id, n.texts, n.directive, n.issuer, n.link
+                 FROM notice_questions q JOIN notices n ON n.id = q.notice_id WHERE q.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(
+            |(id, person_id, unit_id, text, answered, notice, texts, directive, issuer, link)| {
+                Question {
+                    id,
+                    person_id,
+                    unit_id,
+                    text,
+                    answered,
+                    notice: notice_from_row((notice, texts, directive, issuer, link)),
+                }
+            },
+        ))
+    }
+
+    /// Records the answer, unless someone answered first; true when this one counts.
+    pub async fn answer_question(
+        &mut self,
+        id: i64,
+        by: i64,
+        answer: &str,
+    ) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE notice_questions SET answer = $3, answered_by = $2, answered_at = now()
+             WHERE id = $1 AND answered_at IS NULL",
+        )
+        .bind(id)
+        .bind(by)
+        .bind(answer)
         .execute(&mut *self.inner)
         .await?
         .rows_affected()
             > 0)
+    }
+
+    /// Queues `reply` for every chat on `channels` of the cadres and admins whose scope holds
+    /// `unit`; returns how many.
+    pub async fn message_staff(
+        &mut self,
+        unit: i64,
+        reply: &Reply,
+        channels: &[&str],
+    ) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "WITH RECURSIVE up AS (
+                 SELECT id, parent_id FROM units WHERE id = $1
+                 UNION SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)
+             INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
+             SELECT DISTINCT ON (c.channel, c.address) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
+             FROM role_grants g JOIN chats c ON c.person_id = g.person_id
+             WHERE g.unit_id IN (SELECT id FROM up) AND c.channel = ANY($3) AND c.unreachable_at IS NULL",
+        )
+        .bind(unit)
+        .bind(Json(reply))
+        .bind(channels)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
+    }
+
+    /// Queues `reply` for the person's chats on `channels`.
+    pub async fn message_person(
+        &mut self,
+        person: i64,
+        reply: &Reply,
+        channels: &[&str],
+    ) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
+             SELECT $2::jsonb, p.id, p.unit_id, c.channel, c.address, c.language, false
+             FROM people p JOIN chats c ON c.person_id = p.id
+             WHERE p.id = $1 AND c.channel = ANY($3) AND c.unreachable_at IS NULL",
+        )
+        .bind(person)
+        .bind(Json(reply))
+        .bind(channels)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
     }
 }

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::Telegram;
 use super::adapt::{self, CHANNEL};
 use crate::domain::notice::{Notice, is_quiet};
-use crate::message::{Lang, Outbound};
+use crate::message::{Lang, Outbound, Reply};
 use crate::store::notices::{Delivery, Outcome};
 
 /// Deliveries claimed at once without a rate limit; with one, a second's worth, so a cancel stops
@@ -78,27 +78,33 @@ pub async fn round(telegram: &Telegram, state: &mut Broadcaster) -> anyhow::Resu
     if claimed.is_empty() {
         return Ok(false);
     }
-    for d in &claimed {
-        if !state.notices.contains_key(&d.notice_id)
-            && let Some(notice) = store.notice(d.notice_id).await?
+    for id in claimed.iter().filter_map(|d| d.notice_id) {
+        if !state.notices.contains_key(&id)
+            && let Some(notice) = store.notice(id).await?
         {
-            state.notices.insert(d.notice_id, Arc::new(notice));
+            state.notices.insert(id, Arc::new(notice));
         }
     }
     state
         .recent
         .retain(|_, at| at.elapsed() < Duration::from_secs(1));
     let sends = claimed.into_iter().map(|d| {
-        let notice = state.notices.get(&d.notice_id).cloned();
+        let notice = d.notice_id.and_then(|id| state.notices.get(&id).cloned());
         // A chat gets at most one notice a second; the next waits its turn.
         let free = state
             .recent
             .insert(d.address.clone(), Instant::now())
             .is_none();
         async move {
-            let outcome = match notice {
+            let lang = Lang::from_code(&d.language).unwrap_or_default();
+            let reply = match (&d.message, notice) {
+                (Some(message), _) => Some(message.clone()),
+                (None, Some(notice)) => Some(notice.reply(lang)),
+                (None, None) => None,
+            };
+            let outcome = match reply {
                 _ if !free => Outcome::Requeue,
-                Some(notice) => send(telegram, &notice, &d).await,
+                Some(reply) => send(telegram, reply, lang, &d).await,
                 None => Outcome::Failed("the notice is gone".into()),
             };
             (d.id, outcome)
@@ -124,11 +130,10 @@ pub async fn round(telegram: &Telegram, state: &mut Broadcaster) -> anyhow::Resu
     Ok(true)
 }
 
-async fn send(telegram: &Telegram, notice: &Notice, delivery: &Delivery) -> Outcome {
-    let lang = Lang::from_code(&delivery.language).unwrap_or_default();
+async fn send(telegram: &Telegram, reply: Reply, lang: Lang, delivery: &Delivery) -> Outcome {
     let outbound = Outbound {
         lang,
-        replies: vec![notice.reply(lang)],
+        replies: vec![reply],
     };
     let mut outcome = Outcome::Failed("nothing to send".into());
     for message in adapt::render(telegram.engine.localizer(), &outbound) {
