@@ -10,11 +10,11 @@ use crate::channels::telegram::{Intake, TelegramConfig};
 use crate::domain::access::{Grant, Role};
 use crate::domain::boundaries::parse_feature_collection;
 use crate::domain::former::{is_merger_map, parse_merger_map};
-use crate::domain::notice::NoticeFile;
+use crate::domain::notice::{NoticeFile, NoticeStatus, Reach};
 use crate::domain::unit_directory::{Found, Hit, UnitDirectory};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
-use crate::store::notices::{NewNotice, NoticeStatus, Reach};
+use crate::store::notices::NewNotice;
 use crate::store::{DatabaseSource, Store};
 
 #[derive(Parser)]

@@ -7,11 +7,13 @@ use anyhow::Context;
 use chrono::Utc;
 
 use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
+use crate::domain::compose;
 use crate::domain::dialogue::{self, Chat, Effect};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::i18n::Localizer;
 use crate::message::{Inbound, Lang, Outbound};
 use crate::store::chats::local_date;
+use crate::store::notices::NewNotice;
 use crate::store::{Store, Tx, is_transient};
 
 /// How long an invitation made in chat stays valid.
@@ -103,6 +105,14 @@ impl Engine {
                 .map(|p| p.id)
                 .context("effect needs a registered person")
         };
+        let actor = || Actor {
+            registered: row.person.is_some(),
+            grants: row
+                .person
+                .as_ref()
+                .map(|p| p.grants.clone())
+                .unwrap_or_default(),
+        };
         let mut chat_gone = false;
         for effect in &outcome.effects {
             match effect {
@@ -157,6 +167,66 @@ impl Engine {
                     outcome
                         .replies
                         .push(dialogue::question_kept(question.is_some()));
+                }
+                Effect::PreviewNotice(draft) => {
+                    let unit = draft.unit.as_deref().and_then(|c| units.by_code(c));
+                    let recipients = tx
+                        .count_recipients(
+                            &unit.map(|u| u.id).into_iter().collect::<Vec<_>>(),
+                            DELIVERY_CHANNELS,
+                        )
+                        .await?;
+                    outcome.replies.extend(dialogue::preview(
+                        &units,
+                        draft,
+                        recipients,
+                        outcome.lang,
+                    ));
+                }
+                Effect::CreateNotice(draft) => {
+                    let unit = draft.unit.as_deref().and_then(|c| units.by_code(c));
+                    let allowed = unit.is_some_and(|u| {
+                        authorize(&actor(), Action::Notify { unit_id: u.id }, &units).is_ok()
+                    });
+                    let reply = match unit {
+                        Some(unit) if allowed => {
+                            let id = tx
+                                .create_notice(&NewNotice {
+                                    texts: compose::preview(draft).texts,
+                                    directive: draft.directive.clone(),
+                                    issuer: String::new(),
+                                    link: String::new(),
+                                    unit_ids: vec![unit.id],
+                                    roles: vec![],
+                                    languages: vec![],
+                                    send_at: draft.send_at,
+                                    quiet_hours: true,
+                                    urgent: false,
+                                    created_by: Some(person()?),
+                                })
+                                .await?;
+                            let at = tx.schedule_notice(id, Utc::now()).await?;
+                            dialogue::notice_created(id, at.unwrap_or_else(Utc::now))
+                        }
+                        _ => dialogue::not_allowed(),
+                    };
+                    outcome.replies.push(reply);
+                }
+                Effect::ShowStatus(id) => {
+                    let notice_units = self.store.notice_units(*id).await?;
+                    let allowed = notice_units.as_ref().is_some_and(|ids| {
+                        ids.iter().all(|&unit_id| {
+                            authorize(&actor(), Action::Notify { unit_id }, &units).is_ok()
+                        })
+                    });
+                    let status = match allowed {
+                        true => self.store.notice_status(*id).await?,
+                        false => None,
+                    };
+                    outcome.replies.push(match status {
+                        Some(status) => dialogue::status(&units, *id, &status),
+                        None => dialogue::not_allowed(),
+                    });
                 }
                 Effect::AnswerQuestion { question, text } => {
                     let result = match tx.question(*question).await? {

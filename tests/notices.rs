@@ -534,3 +534,89 @@ async fn questions_reach_the_cadres_of_the_unit_and_answers_come_back() {
     );
     w.no_rejections();
 }
+
+#[tokio::test]
+async fn an_admin_writes_a_notice_in_chat_within_their_scope_and_follows_it() {
+    let w = World::new().await;
+    let resident = w.resident(801, "tien lu", "vi").await;
+    let outside = w.resident(802, "pho hien", "vi").await;
+    let admin = w.resident(803, "tien lu", "vi").await;
+    w.grant(admin, Role::Admin, "12364").await;
+    let other_admin = w.resident(804, "pho hien", "vi").await;
+    w.grant(other_admin, Role::Admin, "11953").await;
+    let cadre = w.resident(805, "tien lu", "vi").await;
+    w.grant(cadre, Role::Cadre, "12364").await;
+    let ids = common::ids;
+
+    let mut c = Person::on(&w.engine, "telegram", &cadre.to_string());
+    assert_eq!(ids(&c.send("/notice").await), ["not-allowed", "menu"]);
+
+    let mut a = Person::on(&w.engine, "telegram", &admin.to_string());
+    assert_eq!(ids(&a.send("/notice").await), ["compose-title"]);
+    assert_eq!(
+        ids(&a.send("Họp dân về sáp nhập thôn").await),
+        ["compose-body"]
+    );
+    assert_eq!(
+        ids(&a.send("Mời bà con dự **họp** tối thứ Sáu.").await),
+        ["compose-directive"]
+    );
+    assert_eq!(ids(&a.tap("Bỏ qua").await), ["compose-unit"]);
+    // Outside their scope, typed or forged, is refused with the reason.
+    let typed = a.send("pho hien").await;
+    assert_eq!(ids(&typed), ["compose-unit-out-of-scope", "compose-unit"]);
+    assert!(
+        common::render(&w.engine, &typed)
+            .starts_with("Phường Phố Hiến, Tỉnh Hưng Yên nằm ngoài phạm vi")
+    );
+    assert_eq!(
+        ids(&a.press("draft:unit:11953").await)[0],
+        "compose-unit-out-of-scope"
+    );
+    assert_eq!(
+        ids(&a.tap("Xã Tiên Lữ, Tỉnh Hưng Yên").await),
+        ["compose-send-at"]
+    );
+    assert_eq!(
+        ids(&a.send("mai").await),
+        ["compose-send-at-invalid", "compose-send-at"]
+    );
+    let preview = a.tap("Gửi ngay").await;
+    assert_eq!(
+        ids(&preview),
+        ["compose-preview", "notice", "compose-confirm"]
+    );
+    let shown = common::render(&w.engine, &preview);
+    assert!(
+        shown.contains("📢 Họp dân về sáp nhập thôn\nMời bà con dự họp tối thứ Sáu."),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Gửi tới Xã Tiên Lữ, Tỉnh Hưng Yên (3 người đang nhận tin), ngay?"),
+        "{shown}"
+    );
+    let created = a.tap("Gửi").await;
+    assert_eq!(ids(&created), ["compose-created"]);
+    let id: i64 = sqlx::query_scalar("SELECT max(id) FROM notices")
+        .fetch_one(&w.pool().await)
+        .await
+        .unwrap();
+
+    w.deliver(&w.telegram(None)).await;
+    assert_eq!(w.notices_to(resident).len(), 1);
+    assert!(w.notices_to(outside).is_empty());
+
+    let status = a.send(&format!("/status {id}")).await;
+    assert_eq!(ids(&status), ["notice-status"]);
+    let text = common::render(&w.engine, &status);
+    assert!(
+        text.contains("Tổng: gửi 3/3, chờ 0, lỗi 0, chặn bot 0, đã đọc 0, hỏi 0"),
+        "{text}"
+    );
+    let mut b = Person::on(&w.engine, "telegram", &other_admin.to_string());
+    assert_eq!(
+        ids(&b.send(&format!("/status {id}")).await),
+        ["not-allowed"]
+    );
+    w.no_rejections();
+}

@@ -60,6 +60,7 @@ help = Commands:
     /stop — stop notices, /start — receive them again
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
+    Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
 welcome-back = Welcome back! You will receive notices again.
 language-changed = Switched to English.
@@ -131,6 +132,35 @@ question-already-answered = Someone has answered this question already.
 answer-for-resident = 💬 An answer to your question about the notice “{ $title }”:
     { $answer }
     (Your question: { $question })
+
+compose-title = New notice (1/5). What is the title?
+compose-body = (2/5) What does it say? You can use **bold**, *italic*, [links](https://…), and lines starting with “- ” for lists.
+compose-directive = (3/5) The document's number and date, e.g. Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương. None? Tap “Skip”.
+compose-skip-button = Skip
+compose-unit = (4/5) Where does it go? Choose a unit, or type the name of a commune or ward within your scope.
+compose-unit-unknown = No unit called “{ $query }”.
+compose-unit-out-of-scope = { $unit } is outside your scope.
+compose-send-at = (5/5) When? Tap “Send now”, or type a date and time, e.g. 15/12/2026 08:00. Nothing is sent between 21:00 and 07:00.
+compose-now-button = Send now
+compose-send-at-invalid = That time is not clear. Type it like: 15/12/2026 08:00
+compose-preview = Preview — residents will receive this:
+compose-when-now = now
+compose-when-at = at { $time }
+compose-confirm = Send to { $unit } ({ $recipients } people receiving notices), { $when }?
+compose-confirm-short = Send this notice?
+compose-send-button = Send
+compose-cancelled = Draft discarded.
+compose-created = Notice { $id } is scheduled for { $time }. Follow its delivery: /status { $id }
+status-usage = Usage: /status NOTICE_NUMBER
+notice-status = Notice { $id } ({ $state ->
+        [draft] draft
+        [scheduled] scheduled
+        [sending] sending
+       *[cancelled] cancelled
+    }):
+    { $lines }
+status-total = Total
+status-line = { $unit }: sent { $sent }/{ $targeted }, waiting { $pending }, failed { $failed }, blocked the bot { $blocked }, read { $read }, questions { $questions }
 
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

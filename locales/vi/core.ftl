@@ -60,6 +60,7 @@ help = Các lệnh:
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
+    Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
 welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.
 language-changed = Đã chuyển sang tiếng Việt.
@@ -131,6 +132,35 @@ question-already-answered = Câu hỏi này đã có người trả lời.
 answer-for-resident = 💬 Trả lời câu hỏi của bạn về thông báo “{ $title }”:
     { $answer }
     (Câu hỏi của bạn: { $question })
+
+compose-title = Soạn thông báo mới (1/5). Tiêu đề là gì?
+compose-body = (2/5) Nội dung thông báo? Có thể dùng **chữ đậm**, *chữ nghiêng*, [liên kết](https://…), và dòng bắt đầu bằng “- ” để liệt kê.
+compose-directive = (3/5) Số, ngày của văn bản, ví dụ: Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương. Không có thì bấm “Bỏ qua”.
+compose-skip-button = Bỏ qua
+compose-unit = (4/5) Gửi tới đâu? Chọn đơn vị, hoặc gõ tên xã/phường trong phạm vi bạn quản lý.
+compose-unit-unknown = Không tìm thấy đơn vị “{ $query }”.
+compose-unit-out-of-scope = { $unit } nằm ngoài phạm vi bạn quản lý.
+compose-send-at = (5/5) Gửi lúc nào? Bấm “Gửi ngay”, hoặc gõ ngày giờ, ví dụ: 15/12/2026 08:00. Không gửi trong khoảng 21:00–07:00.
+compose-now-button = Gửi ngay
+compose-send-at-invalid = Chưa hiểu thời gian này. Hãy gõ như: 15/12/2026 08:00
+compose-preview = Xem trước — người dân sẽ nhận được như sau:
+compose-when-now = ngay
+compose-when-at = lúc { $time }
+compose-confirm = Gửi tới { $unit } ({ $recipients } người đang nhận tin), { $when }?
+compose-confirm-short = Gửi thông báo này?
+compose-send-button = Gửi
+compose-cancelled = Đã huỷ bản nháp.
+compose-created = Đã lên lịch gửi thông báo số { $id } lúc { $time }. Xem tình hình gửi: /status { $id }
+status-usage = Cách dùng: /status SỐ_THÔNG_BÁO
+notice-status = Thông báo số { $id } ({ $state ->
+        [draft] bản nháp
+        [scheduled] chờ gửi
+        [sending] đang gửi
+       *[cancelled] đã huỷ
+    }):
+    { $lines }
+status-total = Tổng
+status-line = { $unit }: gửi { $sent }/{ $targeted }, chờ { $pending }, lỗi { $failed }, chặn bot { $blocked }, đã đọc { $read }, hỏi { $questions }
 
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

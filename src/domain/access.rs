@@ -54,6 +54,10 @@ pub enum Action {
     Invite { role: Role, unit_id: i64 },
     /// Answer a resident's question about a notice, asked from this unit.
     Answer { unit_id: i64 },
+    /// Write notices and read their reach (/notice, /status): admins of some unit.
+    Compose,
+    /// Send a notice to this unit (and below), or read the reach of one sent there.
+    Notify { unit_id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +76,18 @@ pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result
         Action::ManageSelf | Action::RedeemInvite => Ok(()),
         // Admins hand out cadre and admin roles within their own scope only.
         Action::Invite { unit_id, .. } => actor
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
+            .then_some(())
+            .ok_or(Denied::OutOfScope),
+        Action::Compose => actor
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Admin)
+            .then_some(())
+            .ok_or(Denied::OutOfScope),
+        Action::Notify { unit_id } => actor
             .grants
             .iter()
             .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
@@ -136,6 +152,7 @@ mod tests {
             unit_id,
         };
         let answer = |unit_id| Action::Answer { unit_id };
+        let notify = |unit_id| Action::Notify { unit_id };
         use Denied::*;
         let table: Vec<(&Actor, Action, Result<(), Denied>)> = vec![
             (&stranger, Action::ManageSelf, Err(NotRegistered)),
@@ -157,6 +174,13 @@ mod tests {
             (&cadre, answer(9), Err(OutOfScope)),
             (&commune_admin, answer(2), Ok(())),
             (&commune_admin, answer(3), Err(OutOfScope)),
+            (&cadre, Action::Compose, Err(OutOfScope)),
+            (&commune_admin, Action::Compose, Ok(())),
+            (&commune_admin, notify(2), Ok(())),
+            (&commune_admin, notify(3), Err(OutOfScope)),
+            (&commune_admin, notify(1), Err(OutOfScope)),
+            (&province_admin, notify(3), Ok(())),
+            (&cadre, notify(2), Err(OutOfScope)),
         ];
         for (who, action, expected) in table {
             assert_eq!(

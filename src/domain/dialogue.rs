@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
+use super::compose::{self, Draft, Step};
 use super::former::FormerName;
-use super::notice::{Notice, Question};
+use super::notice::{Notice, NoticeStatus, Question, Reach};
 use super::text::fold;
 use super::unit_directory::{Found, Hit, UnitDirectory};
 use super::units::Unit;
@@ -20,6 +21,8 @@ const MAX_PLACE_QUERY_CHARS: usize = 100;
 pub const MAX_QUESTION_CHARS: usize = 1000;
 /// Notices listed by `/notices`.
 pub const RECENT_NOTICES: i64 = 5;
+/// Units listed by `/status`, largest first.
+const STATUS_UNITS: usize = 15;
 
 /// Where a chat stands. Stored as JSON with the chat, so any process can take the next message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -48,6 +51,10 @@ pub enum State {
     /// A cadre's answer to a resident's question.
     AnswerQuestion {
         question: i64,
+    },
+    /// An admin writing a notice.
+    ComposeNotice {
+        draft: Draft,
     },
     Idle,
 }
@@ -127,6 +134,12 @@ pub enum Effect {
         notice: i64,
         text: String,
     },
+    /// Show the draft as residents will see it, with how many it would reach, and ask to confirm.
+    PreviewNotice(Draft),
+    /// Create and schedule the notice, if the person may send to its unit.
+    CreateNotice(Draft),
+    /// Reach of a notice, for an admin whose scope holds its units.
+    ShowStatus(i64),
     /// Send an answer back to whoever asked, if the person may answer for that unit.
     AnswerQuestion {
         question: i64,
@@ -252,6 +265,29 @@ impl Turn<'_> {
                 });
                 self.out.state = State::Idle;
             }
+            (State::ComposeNotice { .. }, InboundKind::Button(p)) if p == "draft:cancel" => {
+                self.out.state = State::Idle;
+                self.menu(Msg::new("compose-cancelled"));
+            }
+            (State::ComposeNotice { draft }, InboundKind::Button(p))
+                if p == "draft:send" && draft.step == Step::Confirm =>
+            {
+                self.out.effects.push(Effect::CreateNotice(draft.clone()));
+                self.out.state = State::Idle;
+            }
+            (State::ComposeNotice { draft }, _) => {
+                let grants = self.grants();
+                match compose::answer(draft, input, self.units, &grants) {
+                    Ok(next) => {
+                        self.out.state = State::ComposeNotice { draft: next };
+                        self.prompt();
+                    }
+                    Err(problem) => {
+                        self.say(problem);
+                        self.prompt();
+                    }
+                }
+            }
             (State::AnswerQuestion { question }, InboundKind::Text(text)) => {
                 let text = text.trim();
                 if text.chars().count() > MAX_QUESTION_CHARS {
@@ -276,15 +312,18 @@ impl Turn<'_> {
         }
     }
 
+    fn grants(&self) -> Vec<Grant> {
+        self.chat
+            .person
+            .map(|p| p.grants.clone())
+            .unwrap_or_default()
+    }
+
     fn command(&mut self, name: &str, args: &str) {
         let registered = self.chat.person.is_some();
         let actor = Actor {
             registered,
-            grants: self
-                .chat
-                .person
-                .map(|p| p.grants.clone())
-                .unwrap_or_default(),
+            grants: self.grants(),
         };
         let action = match name {
             "start" if registered => Action::ManageSelf,
@@ -295,6 +334,11 @@ impl Turn<'_> {
             }
             "menu" if registered => return self.menu(Msg::new("menu")),
             "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
+            "notice" => Action::Compose,
+            "status" => match args.trim().trim_start_matches('#').parse::<i64>() {
+                Ok(_) => Action::Compose,
+                Err(_) => return self.say(Msg::new("status-usage")),
+            },
             "join" => Action::RedeemInvite,
             "invite" => match self.invite_target(args) {
                 Some((role, unit_id)) => Action::Invite { role, unit_id },
@@ -331,6 +375,21 @@ impl Turn<'_> {
                 self.out.effects.push(Effect::SetSubscribed(false));
                 self.out.state = State::Idle;
                 self.say(Msg::new("stopped"));
+            }
+            ("notice", _) => {
+                self.out.state = State::ComposeNotice {
+                    draft: Draft::default(),
+                };
+                self.prompt();
+            }
+            ("status", _) => {
+                let id = args
+                    .trim()
+                    .trim_start_matches('#')
+                    .parse()
+                    .unwrap_or_default();
+                self.out.effects.push(Effect::ShowStatus(id));
+                self.out.state = State::Idle;
             }
             ("notices", _) => {
                 self.out.effects.push(Effect::ListNotices);
@@ -602,6 +661,13 @@ impl Turn<'_> {
                         "question:cancel",
                     )])
                 }
+                // The engine counts who it would reach before asking to confirm.
+                State::ComposeNotice { draft } if draft.step == Step::Confirm => {
+                    return self.out.effects.push(Effect::PreviewNotice(draft.clone()));
+                }
+                State::ComposeNotice { draft } => {
+                    compose::prompt(draft, self.units, &self.grants())
+                }
                 State::Idle => return self.menu(Msg::new("menu")),
             };
         self.out.replies.push(reply);
@@ -745,6 +811,10 @@ pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Rep
     )
 }
 
+pub fn not_allowed() -> Reply {
+    Reply::new(Msg::new("not-allowed"))
+}
+
 /// How answering went, for the cadre who answered.
 pub fn answered(result: Result<bool, Denied>) -> Reply {
     Reply::new(Msg::new(match result {
@@ -752,6 +822,77 @@ pub fn answered(result: Result<bool, Denied>) -> Reply {
         Ok(false) => "question-already-answered",
         Err(_) => "not-allowed",
     }))
+}
+
+/// The draft as residents will see it (without its buttons, which only work once it is sent),
+/// then what it would reach and when, to confirm.
+pub fn preview(units: &UnitDirectory, draft: &Draft, recipients: i64, lang: Lang) -> Vec<Reply> {
+    let mut notice = compose::preview(draft).reply(lang);
+    notice.buttons.clear();
+    let unit = draft
+        .unit
+        .as_deref()
+        .and_then(|code| units.by_code(code))
+        .map_or(Msg::new("mydata-no-unit"), |u| unit_label(units, u));
+    let when = match draft.send_at {
+        None => Msg::new("compose-when-now"),
+        Some(at) => Msg::new("compose-when-at").text("time", local_time(at)),
+    };
+    vec![
+        Reply::new(Msg::new("compose-preview")),
+        notice,
+        Reply::new(
+            Msg::new("compose-confirm")
+                .msg("unit", unit)
+                .msg("when", when)
+                .number("recipients", recipients),
+        )
+        .row(compose::confirm_buttons()),
+    ]
+}
+
+pub fn notice_created(id: i64, at: chrono::DateTime<chrono::Utc>) -> Reply {
+    Reply::new(
+        Msg::new("compose-created")
+            .number("id", id)
+            .text("time", local_time(at)),
+    )
+}
+
+/// `/status ID`: reach in all and for each unit (the largest first, a screenful).
+pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
+    let line = |unit: Msg, r: &Reach| {
+        Msg::new("status-line")
+            .msg("unit", unit)
+            .number("targeted", r.targeted)
+            .number("sent", r.sent)
+            .number("pending", r.pending)
+            .number("failed", r.failed)
+            .number("blocked", r.blocked)
+            .number("read", r.read)
+            .number("questions", r.questions)
+    };
+    let mut by_size: Vec<&(Option<i64>, Reach)> = status.units.iter().collect();
+    by_size.sort_by_key(|(_, r)| std::cmp::Reverse(r.targeted));
+    let lines = std::iter::once(line(Msg::new("status-total"), &status.totals))
+        .chain(by_size.into_iter().take(STATUS_UNITS).map(|(unit, r)| {
+            let name = unit.map_or(Msg::new("mydata-no-unit"), |id| unit_label_by_id(units, id));
+            line(name, r)
+        }))
+        .collect();
+    Reply::new(
+        Msg::new("notice-status")
+            .number("id", id)
+            .text("state", &status.status)
+            .lines("lines", lines),
+    )
+}
+
+/// "15/12/2026 08:00", Vietnam time.
+fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 /// `/notices`: the latest notices as buttons that show each again.

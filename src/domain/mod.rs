@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod boundaries;
+pub mod compose;
 pub mod dialogue;
 pub mod former;
 pub mod invite;

@@ -96,6 +96,30 @@ pub struct Question {
     pub notice: Notice,
 }
 
+/// Reach of a notice, overall and per unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeStatus {
+    pub status: String,
+    pub send_at: DateTime<Utc>,
+    pub totals: Reach,
+    /// (unit id, reach) for each unit with recipients.
+    pub units: Vec<(Option<i64>, Reach)>,
+    /// Failure reasons with their counts.
+    pub failures: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reach {
+    pub targeted: i64,
+    pub sent: i64,
+    pub pending: i64,
+    pub failed: i64,
+    pub blocked: i64,
+    pub cancelled: i64,
+    pub read: i64,
+    pub questions: i64,
+}
+
 /// A notice as a committee writes it (`danvan notice create FILE.toml`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

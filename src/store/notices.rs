@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::{Store, Tx};
-use crate::domain::notice::{Audience, Notice, NoticeText, Question};
+use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Question, Reach};
 use crate::message::Reply;
 
 /// How long a sender owns a claimed delivery before another may take it over.
@@ -60,30 +60,6 @@ pub enum Outcome {
     Requeue,
 }
 
-/// Reach of a notice, overall and per unit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoticeStatus {
-    pub status: String,
-    pub send_at: DateTime<Utc>,
-    pub totals: Reach,
-    /// (unit id, reach) for each unit with recipients.
-    pub units: Vec<(Option<i64>, Reach)>,
-    /// Failure reasons with their counts.
-    pub failures: Vec<(String, i64)>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Reach {
-    pub targeted: i64,
-    pub sent: i64,
-    pub pending: i64,
-    pub failed: i64,
-    pub blocked: i64,
-    pub cancelled: i64,
-    pub read: i64,
-    pub questions: i64,
-}
-
 type ReachRow = (Option<i64>, i64, i64, i64, i64, i64, i64, i64, i64);
 
 fn reach(
@@ -103,24 +79,10 @@ fn reach(
 
 impl Store {
     pub async fn create_notice(&self, notice: &NewNotice) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO notices (texts, directive, issuer, link, unit_ids, roles, languages, send_at,
-                                  quiet_hours, urgent, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11) RETURNING id",
-        )
-        .bind(Json(&notice.texts))
-        .bind(&notice.directive)
-        .bind(&notice.issuer)
-        .bind(&notice.link)
-        .bind(&notice.unit_ids)
-        .bind(notice.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())
-        .bind(&notice.languages)
-        .bind(notice.send_at)
-        .bind(notice.quiet_hours)
-        .bind(notice.urgent)
-        .bind(notice.created_by)
-        .fetch_one(&self.pool)
-        .await?)
+        let mut tx = self.begin().await?;
+        let id = tx.create_notice(notice).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Queues a draft to go out at its send time, or at `now` if it has none (or it has passed).
@@ -130,15 +92,10 @@ impl Store {
         id: i64,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<DateTime<Utc>>> {
-        Ok(sqlx::query_scalar(
-            "UPDATE notices SET status = 'scheduled',
-                    send_at = CASE WHEN send_at = 'infinity' OR send_at < $2 THEN $2 ELSE send_at END
-             WHERE id = $1 AND status = 'draft' RETURNING send_at",
-        )
-        .bind(id)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?)
+        let mut tx = self.begin().await?;
+        let at = tx.schedule_notice(id, now).await?;
+        tx.commit().await?;
+        Ok(at)
     }
 
     /// Stops a notice: nothing more is sent; returns how many deliveries were still waiting, or None
@@ -412,6 +369,65 @@ fn notice_from_row((id, Json(texts), directive, issuer, link): NoticeRow) -> Not
 }
 
 impl Tx {
+    pub async fn create_notice(&mut self, notice: &NewNotice) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO notices (texts, directive, issuer, link, unit_ids, roles, languages, send_at,
+                                  quiet_hours, urgent, created_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11) RETURNING id",
+        )
+        .bind(Json(&notice.texts))
+        .bind(&notice.directive)
+        .bind(&notice.issuer)
+        .bind(&notice.link)
+        .bind(&notice.unit_ids)
+        .bind(notice.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())
+        .bind(&notice.languages)
+        .bind(notice.send_at)
+        .bind(notice.quiet_hours)
+        .bind(notice.urgent)
+        .bind(notice.created_by)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Queues a draft to go out at its send time, or at `now` if it has none (or it has passed).
+    /// Returns when it will go, or None when the notice is no draft.
+    pub async fn schedule_notice(
+        &mut self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        Ok(sqlx::query_scalar(
+            "UPDATE notices SET status = 'scheduled',
+                    send_at = CASE WHEN send_at = 'infinity' OR send_at < $2 THEN $2 ELSE send_at END
+             WHERE id = $1 AND status = 'draft' RETURNING send_at",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&mut *self.inner)
+        .await?)
+    }
+
+    /// How many chats on `channels` a notice to these units (and below) would reach now.
+    pub async fn count_recipients(
+        &mut self,
+        unit_ids: &[i64],
+        channels: &[&str],
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = ANY($1)
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT count(*) FROM people p JOIN chats c ON c.person_id = p.id
+             WHERE p.unit_id IN (SELECT id FROM scope)
+               AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($2)",
+        )
+        .bind(unit_ids)
+        .bind(channels)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
     /// One set-based insert of a delivery per recipient chat: people living in the notice's units
     /// (or below), subscribed, reachable, of the targeted roles and languages.
     async fn fan_out(&mut self, notice: i64, channels: &[&str]) -> anyhow::Result<u64> {
