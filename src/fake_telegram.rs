@@ -517,43 +517,39 @@ fn validate(method: &str, params: &Value) -> Result<&'static str, String> {
     {
         return Err("callback answer text is too long".into());
     }
-    if let Some(rows) = params.pointer("/reply_markup/keyboard") {
-        for button in rows
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r.as_array().into_iter().flatten())
-        {
-            if button["text"].as_str().is_none_or(str::is_empty) {
-                return Err("keyboard button text is empty".into());
-            }
-            let requests = ["request_location", "request_contact", "request_poll"]
-                .iter()
-                .filter(|r| !button[**r].is_null())
-                .count();
-            if requests > 1 {
-                return Err("a keyboard button can request one thing only".into());
-            }
+    for button in buttons(params, "keyboard") {
+        if button["text"].as_str().is_none_or(str::is_empty) {
+            return Err("keyboard button text is empty".into());
+        }
+        let requests = ["request_location", "request_contact", "request_poll"]
+            .iter()
+            .filter(|r| !button[**r].is_null())
+            .count();
+        if requests > 1 {
+            return Err("a keyboard button can request one thing only".into());
         }
     }
-    if let Some(rows) = params.pointer("/reply_markup/inline_keyboard") {
-        for button in rows
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|r| r.as_array().into_iter().flatten())
+    for button in buttons(params, "inline_keyboard") {
+        if button["text"].as_str().is_none_or(str::is_empty) {
+            return Err("inline keyboard button text is empty".into());
+        }
+        if let Some(data) = button["callback_data"].as_str()
+            && !(1..=64).contains(&data.len())
         {
-            if button["text"].as_str().is_none_or(str::is_empty) {
-                return Err("inline keyboard button text is empty".into());
-            }
-            if let Some(data) = button["callback_data"].as_str()
-                && !(1..=64).contains(&data.len())
-            {
-                return Err(format!("BUTTON_DATA_INVALID ({} bytes)", data.len()));
-            }
+            return Err(format!("BUTTON_DATA_INVALID ({} bytes)", data.len()));
         }
     }
     Ok(&spec.name)
+}
+
+/// Every button of the request's reply markup of this kind ("keyboard", "inline_keyboard").
+fn buttons<'a>(params: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> {
+    params
+        .pointer(&format!("/reply_markup/{kind}"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().into_iter().flatten())
 }
 
 /// The text a reader sees, or Telegram's "can't parse entities" complaint.

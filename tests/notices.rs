@@ -443,20 +443,7 @@ async fn a_crashed_sender_s_deliveries_go_out_once_and_two_senders_never_double_
 #[tokio::test]
 async fn the_cli_creates_sends_and_reports_a_notice_from_the_documented_example() {
     let w = World::new().await;
-    let bin = env!("CARGO_BIN_EXE_danvan");
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(bin)
-            .args(args)
-            .env("DATABASE_URL", &w.db.url)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| common::danvan_ok(args, &w.db.url);
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/notice.toml");
     let id = run(&["notice", "create", example]).trim().to_owned();
     assert!(run(&["notice", "send", &id]).contains("2026-12-01 08:00"));

@@ -9,20 +9,7 @@ fn danvan() -> Command {
     Command::new(env!("CARGO_BIN_EXE_danvan"))
 }
 
-/// Runs danvan on `url` and returns its standard output, failing the test if it fails.
-fn run_ok(args: &[&str], url: &str) -> String {
-    let out = danvan()
-        .args(args)
-        .env("DATABASE_URL", url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::danvan_ok as run_ok;
 
 #[tokio::test]
 async fn the_shell_signs_up_a_resident_with_numbered_buttons() {

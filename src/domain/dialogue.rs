@@ -254,16 +254,10 @@ impl Turn<'_> {
                 None => self.unexpected(input),
             },
             (State::AskAboutNotice { notice }, InboundKind::Text(text)) => {
-                let text = text.trim();
-                if text.chars().count() > MAX_QUESTION_CHARS {
-                    self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
-                    return self.prompt();
-                }
-                self.out.effects.push(Effect::AskAboutNotice {
+                self.written(text, |text| Effect::AskAboutNotice {
                     notice: *notice,
-                    text: text.to_owned(),
-                });
-                self.out.state = State::Idle;
+                    text,
+                })
             }
             (State::ComposeNotice { .. }, InboundKind::Button(p)) if p == "draft:cancel" => {
                 self.out.state = State::Idle;
@@ -289,16 +283,10 @@ impl Turn<'_> {
                 }
             }
             (State::AnswerQuestion { question }, InboundKind::Text(text)) => {
-                let text = text.trim();
-                if text.chars().count() > MAX_QUESTION_CHARS {
-                    self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
-                    return self.prompt();
-                }
-                self.out.effects.push(Effect::AnswerQuestion {
+                self.written(text, |text| Effect::AnswerQuestion {
                     question: *question,
-                    text: text.to_owned(),
-                });
-                self.out.state = State::Idle;
+                    text,
+                })
             }
             (
                 State::AskAboutNotice { .. } | State::AnswerQuestion { .. },
@@ -310,6 +298,17 @@ impl Turn<'_> {
             (State::Idle, InboundKind::Text(_)) => self.menu(Msg::new("unknown-text")),
             _ => self.unexpected(input),
         }
+    }
+
+    /// A question or answer someone wrote: carried out as `effect`, or asked again when too long.
+    fn written(&mut self, text: &str, effect: impl FnOnce(String) -> Effect) {
+        let text = text.trim();
+        if text.chars().count() > MAX_QUESTION_CHARS {
+            self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
+            return self.prompt();
+        }
+        self.out.effects.push(effect(text.to_owned()));
+        self.out.state = State::Idle;
     }
 
     fn grants(&self) -> Vec<Grant> {

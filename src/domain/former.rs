@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 use super::text::fold;
-use super::units::{Unit, UnitListError};
+use super::units::{Unit, UnitListError, csv_columns};
 
 /// Type words a former unit's name may start with, as written in the official text.
 const TYPES: [&str; 7] = [
@@ -81,23 +81,8 @@ pub struct FormerPlan {
 
 /// Parses the merger map's CSV (`code,name,province_code,formed_from`).
 pub fn parse_merger_map(csv_text: &str) -> Result<Vec<FormedFrom>, UnitListError> {
-    let mut reader =
-        csv::ReaderBuilder::new().from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| UnitListError::Csv(e.to_string()))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| UnitListError::MissingColumn(name.to_owned()))
-    };
-    let (code, province, formed_from) = (
-        column("code")?,
-        column("province_code")?,
-        column("formed_from")?,
-    );
+    let (mut reader, [code, province, formed_from]) =
+        csv_columns(csv_text, ["code", "province_code", "formed_from"])?;
     let mut rows = Vec::new();
     for (line, row) in reader.records().enumerate() {
         let row = row.map_err(|e| UnitListError::Csv(e.to_string()))?;
@@ -363,15 +348,7 @@ mod tests {
 
     #[test]
     fn the_rest_links_to_the_unit_named_in_the_same_province() {
-        let unit = |id, code: &str, name: &str, parent| Unit {
-            id,
-            code: code.into(),
-            name: name.into(),
-            name_en: String::new(),
-            division_type: String::new(),
-            parent_id: parent,
-            retired: false,
-        };
+        let unit = Unit::sample;
         let units = [
             unit(1, "01", "Thành phố Hà Nội", None),
             unit(2, "00070", "Phường Hoàn Kiếm", Some(1)),

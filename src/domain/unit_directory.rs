@@ -449,19 +449,8 @@ fn similarity(a: &str, b: &str) -> f64 {
 mod tests {
     use super::*;
 
-    fn unit(id: i64, code: &str, name: &str, parent: Option<i64>) -> Unit {
-        Unit {
-            id,
-            code: code.into(),
-            name: name.into(),
-            name_en: String::new(),
-            division_type: String::new(),
-            parent_id: parent,
-            retired: false,
-        }
-    }
-
     fn directory() -> UnitDirectory {
+        let unit = Unit::sample;
         UnitDirectory::new(vec![
             unit(1, "33", "Tỉnh Hưng Yên", None),
             unit(2, "01", "Thành phố Hà Nội", None),

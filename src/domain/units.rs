@@ -25,27 +25,49 @@ pub struct Unit {
     pub retired: bool,
 }
 
-/// Parses the official list's CSV (`code,name,name_en,division_type,parent_code`).
-pub fn parse_unit_list(csv_text: &str) -> Result<Vec<UnitRecord>, UnitListError> {
+/// A CSV reader (a leading byte-order mark ignored) and the positions of the named columns.
+pub fn csv_columns<'a, const N: usize>(
+    csv_text: &'a str,
+    names: [&str; N],
+) -> Result<(csv::Reader<&'a [u8]>, [usize; N]), UnitListError> {
     let mut reader =
         csv::ReaderBuilder::new().from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader
         .headers()
         .map_err(|e| UnitListError::Csv(e.to_string()))?
         .clone();
-    let column = |name: &str| {
-        headers
+    let mut positions = [0; N];
+    for (position, name) in positions.iter_mut().zip(names) {
+        *position = headers
             .iter()
             .position(|h| h.trim() == name)
-            .ok_or_else(|| UnitListError::MissingColumn(name.to_owned()))
-    };
-    let (code, name, name_en, kind, parent) = (
-        column("code")?,
-        column("name")?,
-        column("name_en")?,
-        column("division_type")?,
-        column("parent_code")?,
-    );
+            .ok_or_else(|| UnitListError::MissingColumn(name.to_owned()))?;
+    }
+    Ok((reader, positions))
+}
+
+#[cfg(test)]
+impl Unit {
+    /// A unit for tests: a name and place in the tree, nothing else.
+    pub fn sample(id: i64, code: &str, name: &str, parent_id: Option<i64>) -> Unit {
+        Unit {
+            id,
+            code: code.into(),
+            name: name.into(),
+            name_en: String::new(),
+            division_type: String::new(),
+            parent_id,
+            retired: false,
+        }
+    }
+}
+
+/// Parses the official list's CSV (`code,name,name_en,division_type,parent_code`).
+pub fn parse_unit_list(csv_text: &str) -> Result<Vec<UnitRecord>, UnitListError> {
+    let (mut reader, [code, name, name_en, kind, parent]) = csv_columns(
+        csv_text,
+        ["code", "name", "name_en", "division_type", "parent_code"],
+    )?;
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (line, row) in reader.records().enumerate() {

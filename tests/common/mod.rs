@@ -221,3 +221,18 @@ pub fn button_labels(engine: &Engine, out: &Outbound) -> Vec<String> {
         .map(|b| engine.localizer().render(&b.label, out.lang))
         .collect()
 }
+
+/// Runs the danvan binary on the database at `url`; its standard output, failing the test if it fails.
+pub fn danvan_ok(args: &[&str], url: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -114,10 +114,6 @@ impl Sender {
             tries += 1;
             match classify(&error) {
                 Failure::RetryAfter(wait) => {
-                    tracing::warn!(
-                        seconds = wait.as_secs(),
-                        "Telegram asked us to slow down; pausing all sends"
-                    );
                     self.pause(wait);
                     // A 429 is not the message's fault: it does not count as a try.
                     tries -= 1;
@@ -155,10 +151,6 @@ impl Sender {
         };
         match classify(&error) {
             Failure::RetryAfter(wait) => {
-                tracing::warn!(
-                    seconds = wait.as_secs(),
-                    "Telegram asked us to slow down; pausing all sends"
-                );
                 self.pause(wait);
                 Outcome::Requeue
             }
@@ -199,7 +191,12 @@ impl Sender {
         }
     }
 
+    /// Telegram asked us to slow down: nobody sends for `wait`.
     fn pause(&self, wait: Duration) {
+        tracing::warn!(
+            seconds = wait.as_secs(),
+            "Telegram asked us to slow down; pausing all sends"
+        );
         let until = Instant::now() + wait;
         let mut paused = self.paused_until.lock().expect("pause lock poisoned");
         if paused.is_none_or(|p| p < until) {
