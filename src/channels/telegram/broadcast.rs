@@ -40,7 +40,10 @@ pub struct Broadcaster {
 
 pub async fn run(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow::Result<()> {
     let mut state = Broadcaster::default();
-    let mut stranded_at = Instant::now();
+    // A sender that starts looks for stranded deliveries at once: it may be the restart after a crash.
+    let mut stranded_at = Instant::now()
+        .checked_sub(STRANDED_EVERY)
+        .unwrap_or_else(Instant::now);
     while !shutdown.is_cancelled() {
         if stranded_at.elapsed() >= STRANDED_EVERY {
             stranded_at = Instant::now();
