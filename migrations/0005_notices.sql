@@ -6,6 +6,8 @@ CREATE TABLE notices (
     directive    text NOT NULL DEFAULT '',
     issuer       text NOT NULL DEFAULT '',
     link         text NOT NULL DEFAULT '',
+    -- A photo or file sent with it: {"kind": "photo"|"document", "source": https URL or platform file id}.
+    attachment   jsonb,
     -- Target: these units and everything below them; roles ('resident', 'cadre', 'admin') and languages, empty = all.
     unit_ids     bigint[] NOT NULL,
     roles        text[] NOT NULL DEFAULT '{}',

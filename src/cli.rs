@@ -359,6 +359,7 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
                     quiet_hours: notice.quiet_hours,
                     urgent: notice.urgent,
                     created_by: None,
+                    attachment: notice.attachment(),
                 })
                 .await?;
             println!("{id}");

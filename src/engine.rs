@@ -203,6 +203,7 @@ impl Engine {
                                     quiet_hours: true,
                                     urgent: false,
                                     created_by: Some(person()?),
+                                    attachment: None,
                                 })
                                 .await?;
                             let at = tx.schedule_notice(id, Utc::now()).await?;

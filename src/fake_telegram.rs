@@ -291,7 +291,7 @@ fn answer(fake: &FakeTelegram, method: &str, params: Value) -> Response {
             s.webhook = None;
             ok(json!(true))
         }
-        "sendMessage" => {
+        "sendMessage" | "sendPhoto" | "sendDocument" => {
             let chat = params["chat_id"]
                 .as_i64()
                 .or_else(|| params["chat_id"].as_str()?.parse().ok())
@@ -314,12 +314,22 @@ fn answer(fake: &FakeTelegram, method: &str, params: Value) -> Response {
                 fake.arrived.notify_waiters();
             }
             s.next_message_id += 1;
-            ok(json!({
+            let mut message = json!({
                 "message_id": s.next_message_id,
                 "date": chrono::Utc::now().timestamp(),
                 "chat": {"id": chat, "type": "private", "first_name": "Resident"},
-                "text": params["text"].as_str().unwrap_or("")
-            }))
+            });
+            let file = json!({"file_id": format!("f{}", s.next_message_id), "file_unique_id": "u", "width": 1280, "height": 960});
+            let content = match method {
+                "sendPhoto" => ("photo", json!([file])),
+                "sendDocument" => ("document", file),
+                _ => ("text", params["text"].clone()),
+            };
+            message[content.0] = content.1;
+            if let Some(caption) = params.get("caption") {
+                message["caption"] = caption.clone();
+            }
+            ok(message)
         }
         _ => ok(json!(true)),
     }

@@ -177,6 +177,23 @@ pub struct Reply {
     /// location comes back as [`InboundKind::Location`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Msg>,
+    /// A photo or file sent with the text (the text becomes its caption where it fits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A picture or file: an https URL, or a file id the platform gave us.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub kind: AttachmentKind,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Photo,
+    Document,
 }
 
 impl Reply {
@@ -185,7 +202,13 @@ impl Reply {
             body,
             buttons: Vec::new(),
             location: None,
+            attachment: None,
         }
+    }
+
+    pub fn attach(mut self, attachment: Option<Attachment>) -> Reply {
+        self.attachment = attachment;
+        self
     }
 
     pub fn ask_location(mut self, label: Msg) -> Reply {

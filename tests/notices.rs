@@ -121,6 +121,7 @@ impl World {
             quiet_hours: true,
             urgent: false,
             created_by: None,
+            attachment: None,
         };
         f(&mut notice);
         let store = self.engine.store();
@@ -605,5 +606,55 @@ async fn an_admin_writes_a_notice_in_chat_within_their_scope_and_follows_it() {
         ids(&b.send(&format!("/status {id}")).await),
         ["not-allowed"]
     );
+    w.no_rejections();
+}
+
+#[tokio::test]
+async fn a_notice_with_a_photo_or_file_sends_it_with_the_text_as_caption_where_it_fits() {
+    use danvan::message::{Attachment, AttachmentKind};
+    let w = World::new().await;
+    let chat = w.resident(901, "tien lu", "vi").await;
+    let short = w
+        .notice("Ảnh hội nghị", &["12364"], |n| {
+            n.attachment = Some(Attachment {
+                kind: AttachmentKind::Photo,
+                source: "https://hungyen.dcs.vn/anh.jpg".into(),
+            })
+        })
+        .await;
+    let long = w
+        .notice("Toàn văn", &["12364"], |n| {
+            n.attachment = Some(Attachment {
+                kind: AttachmentKind::Document,
+                source: "BQACAgUAAx0CfD".into(),
+            });
+            n.texts.get_mut("vi").unwrap().body = "Điều 1. ".repeat(200);
+        })
+        .await;
+    w.deliver(&w.telegram(None)).await;
+
+    let photos = w.fake.calls("sendPhoto");
+    assert_eq!(photos.len(), 1);
+    assert_eq!(photos[0].params["photo"], "https://hungyen.dcs.vn/anh.jpg");
+    assert!(
+        photos[0].params["caption"]
+            .as_str()
+            .unwrap()
+            .starts_with("📢 <b>Ảnh hội nghị</b>")
+    );
+    assert_eq!(
+        photos[0].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+        format!("ack:{short}")
+    );
+    // Too long for a caption: the file alone, then the text with the buttons.
+    let documents = w.fake.calls("sendDocument");
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0].params["document"], "BQACAgUAAx0CfD");
+    assert!(documents[0].params.get("caption").is_none());
+    let texts = w.notices_to(chat);
+    assert_eq!(texts.len(), 1);
+    assert!(texts[0].starts_with("📢 <b>Toàn văn</b>"));
+    let status = w.engine.store().notice_status(long).await.unwrap().unwrap();
+    assert_eq!(status.totals.sent, 1);
     w.no_rejections();
 }

@@ -168,6 +168,7 @@ async fn a_broadcast_killed_mid_way_reaches_everyone_after_restart() {
             quiet_hours: false,
             urgent: false,
             created_by: None,
+            attachment: None,
         })
         .await
         .unwrap();

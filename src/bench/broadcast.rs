@@ -60,6 +60,7 @@ pub async fn run(
             quiet_hours: false,
             urgent: false,
             created_by: None,
+            attachment: None,
         })
         .await?;
     store.schedule_notice(id, chrono::Utc::now()).await?;

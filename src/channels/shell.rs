@@ -89,6 +89,9 @@ fn render(localizer: &Localizer, outbound: &Outbound) -> (String, Vec<String>) {
                 .collect();
             text.push_str(&format!("     {}\n", labels.join("   ")));
         }
+        if let Some(attachment) = &reply.attachment {
+            text.push_str(&format!("     📎 {}\n", attachment.source));
+        }
         if reply.location.is_some() {
             let hint = localizer.render(&Msg::new("shell-location"), outbound.lang);
             text.push_str(&format!("     [@] {hint}\n"));

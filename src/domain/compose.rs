@@ -143,6 +143,7 @@ pub fn preview(draft: &Draft) -> Notice {
         directive: draft.directive.clone(),
         issuer: String::new(),
         link: String::new(),
+        attachment: None,
     }
 }
 

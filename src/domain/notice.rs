@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use serde::{Deserialize, Serialize};
 
-use crate::message::{Button, Lang, Msg, Reply};
+use crate::message::{Attachment, AttachmentKind, Button, Lang, Msg, Reply};
 
 /// Quiet hours, Vietnam time: bulk sends wait from 21:00 until 07:00 unless the notice is urgent.
 pub const QUIET_FROM_HOUR: u32 = 21;
@@ -50,6 +50,7 @@ pub struct Notice {
     pub directive: String,
     pub issuer: String,
     pub link: String,
+    pub attachment: Option<Attachment>,
 }
 
 impl Notice {
@@ -77,7 +78,7 @@ impl Notice {
             .rich("title", format!("**{}**", text.title))
             .rich("body", &text.body)
             .lines("details", details);
-        Reply::new(body).row(vec![
+        Reply::new(body).attach(self.attachment.clone()).row(vec![
             Button::new(Msg::new("notice-read-button"), format!("ack:{}", self.id)),
             Button::new(Msg::new("notice-ask-button"), format!("ask:{}", self.id)),
         ])
@@ -133,6 +134,12 @@ pub struct NoticeFile {
     pub issuer: String,
     #[serde(default)]
     pub link: String,
+    /// A photo to send with it: an https URL, or a Telegram file id.
+    #[serde(default)]
+    pub photo: Option<String>,
+    /// A file (PDF of the directive, say), the same way; a notice has a photo or a file, not both.
+    #[serde(default)]
+    pub file: Option<String>,
     /// "2026-12-01 08:00", Vietnam time; without it the notice goes out when sent.
     #[serde(default)]
     pub send_at: Option<String>,
@@ -179,6 +186,8 @@ pub enum NoticeError {
     SendAt(String),
     #[error("unknown language {0:?} (known: vi, en)")]
     Language(String),
+    #[error("a notice has a photo or a file, not both; each an https URL or a Telegram file id")]
+    Attachment,
 }
 
 impl NoticeFile {
@@ -216,7 +225,32 @@ impl NoticeFile {
             Lang::from_code(lang).ok_or_else(|| NoticeError::Language(lang.clone()))?;
         }
         self.send_time()?;
+        if self.photo.is_some() && self.file.is_some() {
+            return Err(NoticeError::Attachment);
+        }
+        let source = self.photo.iter().chain(self.file.iter()).next();
+        let valid = |s: &String| {
+            let s = s.trim();
+            !s.is_empty()
+                && !s.contains(char::is_whitespace)
+                && (s.starts_with("https://") || !s.contains("://"))
+        };
+        if source.is_some_and(|s| !valid(s)) {
+            return Err(NoticeError::Attachment);
+        }
         Ok(())
+    }
+
+    pub fn attachment(&self) -> Option<Attachment> {
+        let (kind, source) = match (&self.photo, &self.file) {
+            (Some(photo), _) => (AttachmentKind::Photo, photo),
+            (None, Some(file)) => (AttachmentKind::Document, file),
+            (None, None) => return None,
+        };
+        Some(Attachment {
+            kind,
+            source: source.trim().to_owned(),
+        })
     }
 
     /// When the notice is due, if the file says.
@@ -319,6 +353,14 @@ body = "The **main points**."
             (
                 FILE.replace("Triển khai Nghị quyết số 60-NQ/TW", " "),
                 NoticeError::Empty("title"),
+            ),
+            (
+                FILE.replace("send_at", "photo = \"http://x.vn/a.jpg\"\nsend_at"),
+                NoticeError::Attachment,
+            ),
+            (
+                FILE.replace("send_at", "photo = \"AgAD\"\nfile = \"BQAD\"\nsend_at"),
+                NoticeError::Attachment,
             ),
         ];
         for (text, error) in cases {

@@ -8,7 +8,7 @@ use sqlx::types::Json;
 
 use super::{Store, Tx};
 use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Question, Reach};
-use crate::message::Reply;
+use crate::message::{Attachment, Reply};
 
 /// How long a sender owns a claimed delivery before another may take it over.
 const LEASE_SECONDS: f64 = 30.0;
@@ -27,6 +27,7 @@ pub struct NewNotice {
     pub quiet_hours: bool,
     pub urgent: bool,
     pub created_by: Option<i64>,
+    pub attachment: Option<Attachment>,
 }
 
 /// One recipient chat of a notice (or of a single message), claimed by a sender.
@@ -263,11 +264,12 @@ impl Store {
     }
 
     pub async fn notice(&self, id: i64) -> anyhow::Result<Option<Notice>> {
-        let row: Option<NoticeRow> =
-            sqlx::query_as("SELECT id, texts, directive, issuer, link FROM notices WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<NoticeRow> = sqlx::query_as(&format!(
+            "SELECT {NOTICE_COLUMNS} FROM notices n WHERE n.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(notice_from_row))
     }
 
@@ -335,36 +337,27 @@ impl Store {
     }
 }
 
+/// Columns of `notices n` that make a [`Notice`], in [`NoticeRow`] order.
+const NOTICE_COLUMNS: &str = "n.id, n.texts, n.directive, n.issuer, n.link, n.attachment";
 type NoticeRow = (
     i64,
     Json<BTreeMap<String, NoticeText>>,
     String,
     String,
     String,
+    Option<Json<Attachment>>,
 );
-
-/// A question and its notice's columns.
-type QuestionRow = (
-    i64,
-    Option<i64>,
-    Option<i64>,
-    String,
-    bool,
-    i64,
-    Json<BTreeMap<String, NoticeText>>,
-    String,
-    String,
-    String,
-);
+type QuestionRow = (i64, Option<i64>, Option<i64>, String, bool, i64);
 type DeliveryRow = (i64, Option<i64>, Option<Json<Reply>>, String, String, i32);
 
-fn notice_from_row((id, Json(texts), directive, issuer, link): NoticeRow) -> Notice {
+fn notice_from_row((id, Json(texts), directive, issuer, link, attachment): NoticeRow) -> Notice {
     Notice {
         id,
         texts,
         directive,
         issuer,
         link,
+        attachment: attachment.map(|a| a.0),
     }
 }
 
@@ -372,8 +365,8 @@ impl Tx {
     pub async fn create_notice(&mut self, notice: &NewNotice) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO notices (texts, directive, issuer, link, unit_ids, roles, languages, send_at,
-                                  quiet_hours, urgent, created_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11) RETURNING id",
+                                  quiet_hours, urgent, created_by, attachment)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11, $12) RETURNING id",
         )
         .bind(Json(&notice.texts))
         .bind(&notice.directive)
@@ -386,6 +379,7 @@ impl Tx {
         .bind(notice.quiet_hours)
         .bind(notice.urgent)
         .bind(notice.created_by)
+        .bind(notice.attachment.as_ref().map(Json))
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -473,11 +467,11 @@ impl Tx {
 
     /// The notice, if it was sent to the person.
     pub async fn notice_for(&mut self, person: i64, notice: i64) -> anyhow::Result<Option<Notice>> {
-        let row: Option<NoticeRow> = sqlx::query_as(
-            "SELECT n.id, n.texts, n.directive, n.issuer, n.link FROM notices n
+        let row: Option<NoticeRow> = sqlx::query_as(&format!(
+            "SELECT {NOTICE_COLUMNS} FROM notices n
              WHERE n.id = $2 AND EXISTS (SELECT 1 FROM deliveries d
                                          WHERE d.notice_id = n.id AND d.person_id = $1)",
-        )
+        ))
         .bind(person)
         .bind(notice)
         .fetch_optional(&mut *self.inner)
@@ -487,11 +481,11 @@ impl Tx {
 
     /// The latest notices sent to the person, newest first.
     pub async fn recent_notices(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Notice>> {
-        let rows: Vec<NoticeRow> = sqlx::query_as(
-            "SELECT n.id, n.texts, n.directive, n.issuer, n.link FROM notices n
+        let rows: Vec<NoticeRow> = sqlx::query_as(&format!(
+            "SELECT {NOTICE_COLUMNS} FROM notices n
              WHERE n.status <> 'cancelled' AND n.id IN (SELECT notice_id FROM deliveries WHERE person_id = $1)
              ORDER BY n.send_at DESC, n.id DESC LIMIT $2",
-        )
+        ))
         .bind(person)
         .bind(limit)
         .fetch_all(&mut *self.inner)
@@ -525,25 +519,29 @@ impl Tx {
 
     pub async fn question(&mut self, id: i64) -> anyhow::Result<Option<Question>> {
         let row: Option<QuestionRow> = sqlx::query_as(
-            "SELECT q.id, q.person_id, q.unit_id, q.text, q.answered_at IS NOT NULL,
-                        n.id, n.texts, n.directive, n.issuer, n.link
-                 FROM notice_questions q JOIN notices n ON n.id = q.notice_id WHERE q.id = $1",
+            "SELECT id, person_id, unit_id, text, answered_at IS NOT NULL, notice_id
+             FROM notice_questions WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(
-            |(id, person_id, unit_id, text, answered, notice, texts, directive, issuer, link)| {
-                Question {
-                    id,
-                    person_id,
-                    unit_id,
-                    text,
-                    answered,
-                    notice: notice_from_row((notice, texts, directive, issuer, link)),
-                }
-            },
+        let Some((id, person_id, unit_id, text, answered, notice)) = row else {
+            return Ok(None);
+        };
+        let notice: NoticeRow = sqlx::query_as(&format!(
+            "SELECT {NOTICE_COLUMNS} FROM notices n WHERE n.id = $1"
         ))
+        .bind(notice)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        Ok(Some(Question {
+            id,
+            person_id,
+            unit_id,
+            text,
+            answered,
+            notice: notice_from_row(notice),
+        }))
     }
 
     /// Records the answer, unless someone answered first; true when this one counts.

@@ -7,11 +7,13 @@ use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind
 
 use crate::domain::richtext;
 use crate::i18n::Localizer;
-use crate::message::{Inbound, InboundKind, Outbound};
+use crate::message::{Attachment, Inbound, InboundKind, Outbound};
 
 pub const CHANNEL: &str = "telegram";
 /// Longest message text, in UTF-16 code units after entity parsing.
 pub const MAX_TEXT: usize = 4096;
+/// Longest caption of a photo or document, in UTF-16 code units after entity parsing.
+pub const MAX_CAPTION: usize = 1024;
 /// Longest callback_data, in bytes.
 pub const MAX_CALLBACK_DATA: usize = 64;
 /// Starts callback_data that stands for a longer payload kept in the database.
@@ -114,6 +116,9 @@ pub struct Rendered {
     /// Label of a reply-keyboard button that shares the location (inline buttons cannot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_button: Option<String>,
+    /// Sent as sendPhoto/sendDocument, with `text` as its caption (empty: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
 }
 
 pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
@@ -152,6 +157,23 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                 .map(|c| escape_html(c))
                 .collect()
         };
+        // A caption holds 1,024 characters: a longer text follows the attachment on its own.
+        if let Some(attachment) = &reply.attachment {
+            let fits = utf16_len(&text) <= MAX_CAPTION;
+            messages.push(Rendered {
+                text: if fits {
+                    chunks[0].clone()
+                } else {
+                    String::new()
+                },
+                keyboard: if fits { keyboard.clone() } else { Vec::new() },
+                location_button: None,
+                attachment: Some(attachment.clone()),
+            });
+            if fits {
+                continue;
+            }
+        }
         let last = chunks.len() - 1;
         for (i, chunk) in chunks.into_iter().enumerate() {
             let (keyboard, location_button) = if i == last {
@@ -163,6 +185,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                 text: chunk,
                 keyboard,
                 location_button,
+                attachment: None,
             });
         }
     }
@@ -291,6 +314,35 @@ mod tests {
         assert_eq!(long_payloads(&outbound), [(data[1].to_owned(), long)]);
         // A payload that merely looks like a token is tokenized too, so it cannot be forged.
         assert!(is_token(&callback_data("~abc")) && callback_data("~abc") != "~abc");
+    }
+
+    #[test]
+    fn an_attachment_takes_the_text_as_caption_only_when_it_fits() {
+        use crate::message::{Attachment, AttachmentKind, Button, Lang, Msg, Reply};
+        let outbound = |text: String| Outbound {
+            lang: Lang::Vi,
+            replies: vec![
+                Reply::new(Msg::new("unit-name").text("name", text))
+                    .attach(Some(Attachment {
+                        kind: AttachmentKind::Photo,
+                        source: "AgAD".into(),
+                    }))
+                    .row(vec![Button::new(Msg::new("yes-button"), "ack:1")]),
+            ],
+        };
+        let l = Localizer::new();
+        let short = render(&l, &outbound("Ảnh".into()));
+        assert_eq!(short.len(), 1);
+        assert_eq!(
+            (short[0].text.as_str(), short[0].keyboard.len()),
+            ("Ảnh", 1)
+        );
+        let long = render(&l, &outbound("ả".repeat(MAX_CAPTION + 1)));
+        assert_eq!(long.len(), 2);
+        assert!(
+            long[0].attachment.is_some() && long[0].text.is_empty() && long[0].keyboard.is_empty()
+        );
+        assert!(long[1].attachment.is_none() && long[1].keyboard.len() == 1);
     }
 
     #[test]

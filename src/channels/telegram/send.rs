@@ -5,17 +5,18 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use teloxide::payloads::SendMessageSetters;
+use teloxide::payloads::{SendDocumentSetters, SendMessageSetters, SendPhotoSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    ButtonRequest, InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup,
-    Message, ParseMode, ReplyMarkup,
+    ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, KeyboardButton,
+    KeyboardMarkup, Message, ParseMode, ReplyMarkup,
 };
 use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 
 use super::adapt::{CHANNEL, Rendered};
 use crate::channels::limiter::RateLimiter;
+use crate::message::AttachmentKind;
 use crate::store::Store;
 use crate::store::inbox::Pending;
 use crate::store::notices::Outcome;
@@ -166,14 +167,43 @@ impl Sender {
     }
 
     async fn send(&self, chat: i64, message: &Rendered) -> Result<Message, RequestError> {
-        let mut request = self
-            .bot
-            .send_message(ChatId(chat), &message.text)
-            .parse_mode(ParseMode::Html);
-        if let Some(markup) = markup(message) {
-            request = request.reply_markup(markup);
+        let markup = markup(message);
+        let caption = (!message.text.is_empty()).then_some(message.text.as_str());
+        // The two attachment requests are different types with the same setters.
+        macro_rules! with_caption_and_markup {
+            ($request:expr) => {{
+                let mut request = $request;
+                if let Some(caption) = caption {
+                    request = request.caption(caption).parse_mode(ParseMode::Html);
+                }
+                if let Some(markup) = markup {
+                    request = request.reply_markup(markup);
+                }
+                request.await
+            }};
         }
-        request.await
+        let Some(attachment) = &message.attachment else {
+            let mut request = self
+                .bot
+                .send_message(ChatId(chat), &message.text)
+                .parse_mode(ParseMode::Html);
+            if let Some(markup) = markup {
+                request = request.reply_markup(markup);
+            }
+            return request.await;
+        };
+        let file = match attachment.source.parse::<url::Url>() {
+            Ok(url) => InputFile::url(url),
+            Err(_) => InputFile::file_id(FileId(attachment.source.clone())),
+        };
+        match attachment.kind {
+            AttachmentKind::Photo => {
+                with_caption_and_markup!(self.bot.send_photo(ChatId(chat), file))
+            }
+            AttachmentKind::Document => {
+                with_caption_and_markup!(self.bot.send_document(ChatId(chat), file))
+            }
+        }
     }
 
     /// Answers a button press so the client stops its spinner; `text` shows as a short notice.
