@@ -98,31 +98,12 @@ impl World {
     /// Creates and sends a notice to `units` (codes); returns its id.
     async fn notice(&self, title: &str, units: &[&str], f: impl FnOnce(&mut NewNotice)) -> i64 {
         let directory = self.engine.units();
-        let mut texts = std::collections::BTreeMap::new();
-        texts.insert(
-            "vi".to_owned(),
-            NoticeText {
-                title: title.into(),
-                body: "Nội dung **quan trọng**.".into(),
-            },
-        );
-        let mut notice = NewNotice {
-            texts,
-            directive: "Nghị quyết số 60-NQ/TW ngày 12/4/2025".into(),
-            issuer: String::new(),
-            link: String::new(),
-            unit_ids: units
-                .iter()
-                .map(|c| directory.by_code(c).unwrap().id)
-                .collect(),
-            roles: vec![],
-            languages: vec![],
-            send_at: None,
-            quiet_hours: true,
-            urgent: false,
-            created_by: None,
-            attachment: None,
-        };
+        let unit_ids = units
+            .iter()
+            .map(|c| directory.by_code(c).unwrap().id)
+            .collect();
+        let mut notice = NewNotice::to_units(title, "Nội dung **quan trọng**.", unit_ids);
+        notice.directive = "Nghị quyết số 60-NQ/TW ngày 12/4/2025".into();
         f(&mut notice);
         let store = self.engine.store();
         let id = store.create_notice(&notice).await.unwrap();

@@ -148,30 +148,13 @@ async fn a_broadcast_killed_mid_way_reaches_everyone_after_restart() {
         p.press("unit:yes").await;
     }
     let store = engine.store();
-    let id = store
-        .create_notice(&danvan::store::notices::NewNotice {
-            texts: [(
-                "vi".to_owned(),
-                danvan::domain::notice::NoticeText {
-                    title: "Thông báo".into(),
-                    body: "Nội dung.".into(),
-                },
-            )]
-            .into(),
-            directive: String::new(),
-            issuer: String::new(),
-            link: String::new(),
-            unit_ids: vec![engine.units().by_code("12364").unwrap().id],
-            roles: vec![],
-            languages: vec![],
-            send_at: None,
-            quiet_hours: false,
-            urgent: false,
-            created_by: None,
-            attachment: None,
-        })
-        .await
-        .unwrap();
+    let mut notice = danvan::store::notices::NewNotice::to_units(
+        "Thông báo",
+        "Nội dung.",
+        vec![engine.units().by_code("12364").unwrap().id],
+    );
+    notice.quiet_hours = false;
+    let id = store.create_notice(&notice).await.unwrap();
     store.schedule_notice(id, chrono::Utc::now()).await.unwrap();
     let notices = |f: &FakeTelegram| {
         f.calls("sendMessage")

@@ -11,7 +11,6 @@ use tokio::time::Instant;
 
 use crate::channels::telegram::broadcast::{self, Broadcaster};
 use crate::channels::telegram::{DEFAULT_RATE, Intake, Telegram, TelegramConfig};
-use crate::domain::notice::NoticeText;
 use crate::engine::Engine;
 use crate::fake_telegram::FakeTelegram;
 use crate::store::notices::NewNotice;
@@ -40,29 +39,15 @@ pub async fn run(
     store.copy_people_and_chats().await?;
     let baseline = baseline.elapsed().as_secs_f64();
     let province = engine.units().by_code("33").map(|u| u.id);
-    let id = store
-        .create_notice(&NewNotice {
-            texts: [(
-                "vi".to_owned(),
-                NoticeText {
-                    title: "Triển khai Nghị quyết số 60-NQ/TW".into(),
-                    body: "Đề nghị bà con **tìm hiểu và góp ý**.".into(),
-                },
-            )]
-            .into(),
-            directive: "Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương".into(),
-            issuer: "Ban Dân vận Tỉnh ủy Hưng Yên".into(),
-            link: String::new(),
-            unit_ids: province.into_iter().collect(),
-            roles: vec![],
-            languages: vec![],
-            send_at: None,
-            quiet_hours: false,
-            urgent: false,
-            created_by: None,
-            attachment: None,
-        })
-        .await?;
+    let mut notice = NewNotice::to_units(
+        "Triển khai Nghị quyết số 60-NQ/TW",
+        "Đề nghị bà con **tìm hiểu và góp ý**.",
+        province.into_iter().collect(),
+    );
+    notice.directive = "Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương".into();
+    notice.issuer = "Ban Dân vận Tỉnh ủy Hưng Yên".into();
+    notice.quiet_hours = false;
+    let id = store.create_notice(&notice).await?;
     store.schedule_notice(id, chrono::Utc::now()).await?;
     let fan_out = Instant::now();
     let fanned = store.fan_out_due(chrono::Utc::now(), &["telegram"]).await?;

@@ -30,6 +30,34 @@ pub struct NewNotice {
     pub attachment: Option<Attachment>,
 }
 
+impl NewNotice {
+    /// A notice in Vietnamese to everyone in `unit_ids` (and below), sent when scheduled, holding
+    /// for quiet hours; the other fields are left empty for the caller to fill in.
+    pub fn to_units(title: &str, body: &str, unit_ids: Vec<i64>) -> NewNotice {
+        NewNotice {
+            texts: [(
+                "vi".to_owned(),
+                NoticeText {
+                    title: title.to_owned(),
+                    body: body.to_owned(),
+                },
+            )]
+            .into(),
+            directive: String::new(),
+            issuer: String::new(),
+            link: String::new(),
+            unit_ids,
+            roles: vec![],
+            languages: vec![],
+            send_at: None,
+            quiet_hours: true,
+            urgent: false,
+            created_by: None,
+            attachment: None,
+        }
+    }
+}
+
 /// One recipient chat of a notice (or of a single message), claimed by a sender.
 #[derive(Debug, Clone)]
 pub struct Delivery {
