@@ -156,6 +156,7 @@ notice-status = Notice { $id } ({ $state ->
         [draft] draft
         [scheduled] scheduled
         [sending] sending
+        [sent] sent
        *[cancelled] cancelled
     }):
     { $lines }

@@ -156,6 +156,7 @@ notice-status = Thông báo số { $id } ({ $state ->
         [draft] bản nháp
         [scheduled] chờ gửi
         [sending] đang gửi
+        [sent] đã gửi xong
        *[cancelled] đã huỷ
     }):
     { $lines }

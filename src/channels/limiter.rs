@@ -11,6 +11,8 @@ use tokio::time::Instant;
 /// Slots are this much wider than 1/rate, so jitter on the way to the platform cannot squeeze one
 /// send too many into a second.
 const SLACK: f64 = 1.03;
+/// The furthest replies can push bulk sends back.
+const MAX_REPLY_DEBT: Duration = Duration::from_secs(1);
 
 pub struct RateLimiter {
     interval: Option<Duration>,
@@ -34,9 +36,14 @@ impl RateLimiter {
         tokio::time::sleep_until(slot).await;
     }
 
-    /// Takes the next free slot without waiting for it.
+    /// Takes the next free slot without waiting for it. However many replies go out, bulk sends
+    /// are pushed back by at most a second: a busy hour of conversation must not starve a notice.
     pub fn take_now(&self) {
-        self.take();
+        if let Some(interval) = self.interval {
+            let mut next = self.next.lock().expect("limiter lock poisoned");
+            let now = Instant::now();
+            *next = ((*next).max(now) + interval).min(now + MAX_REPLY_DEBT);
+        }
     }
 
     fn take(&self) -> Instant {
@@ -83,7 +90,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn replies_take_slots_ahead_of_bulk_sends() {
+    async fn replies_take_slots_ahead_of_bulk_sends_but_never_more_than_a_second() {
         let limiter = RateLimiter::new(Some(10.0));
         limiter.acquire().await;
         let start = Instant::now();
@@ -92,5 +99,11 @@ mod tests {
         }
         limiter.acquire().await;
         assert!(start.elapsed() >= Duration::from_millis(500));
+        let start = Instant::now();
+        for _ in 0..1000 {
+            limiter.take_now();
+        }
+        limiter.acquire().await;
+        assert!(start.elapsed() <= MAX_REPLY_DEBT);
     }
 }

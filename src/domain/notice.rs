@@ -100,6 +100,7 @@ pub struct Question {
 /// Reach of a notice, overall and per unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoticeStatus {
+    /// draft, scheduled, sending, sent (nothing left to send) or cancelled.
     pub status: String,
     pub send_at: DateTime<Utc>,
     pub totals: Reach,

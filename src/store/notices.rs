@@ -355,6 +355,11 @@ impl Store {
             totals.read += r.read;
             totals.questions += r.questions;
         }
+        // Nothing left to send: the notice has gone out.
+        let status = match status.as_str() {
+            "sending" if totals.pending == 0 => "sent".to_owned(),
+            _ => status,
+        };
         Ok(Some(NoticeStatus {
             status,
             send_at,
