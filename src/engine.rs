@@ -7,11 +7,11 @@ use anyhow::Context;
 use chrono::Utc;
 
 use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
-use crate::domain::compose;
 use crate::domain::dialogue::{self, Chat, Effect};
 use crate::domain::unit_directory::UnitDirectory;
+use crate::domain::{activity, compose};
 use crate::i18n::Localizer;
-use crate::message::{Inbound, Lang, Outbound};
+use crate::message::{Inbound, Lang, Msg, Outbound, Reply};
 use crate::store::chats::local_date;
 use crate::store::notices::NewNotice;
 use crate::store::{Store, Tx, is_transient};
@@ -228,6 +228,47 @@ impl Engine {
                         Some(status) => dialogue::status(&units, *id, &status),
                         None => dialogue::not_allowed(),
                     });
+                }
+                Effect::QuickLog(text) => {
+                    let sectors = tx.sectors().await?;
+                    let reply = match activity::parse_quick(text, &sectors, local_date(Utc::now()))
+                    {
+                        Err(problem) => Reply::new(problem.message()),
+                        Ok(entry) => {
+                            let me = row.person.as_ref().context("logging needs a person")?;
+                            let unit = activity::log_unit(me.unit_id, &me.grants, &units);
+                            match unit.filter(|&unit_id| {
+                                authorize(&actor(), Action::Log { unit_id }, &units).is_ok()
+                            }) {
+                                None => dialogue::not_allowed(),
+                                Some(unit) => {
+                                    tx.log_activity(me.id, unit, &entry).await?;
+                                    let sector = sectors
+                                        .iter()
+                                        .find(|s| s.code == entry.sector)
+                                        .map(|s| match outcome.lang {
+                                            Lang::Vi => s.name.clone(),
+                                            Lang::En => s.name_en.clone(),
+                                        })
+                                        .unwrap_or_default();
+                                    let unit =
+                                        units.by_id(unit).map_or(Msg::new("mydata-no-unit"), |u| {
+                                            dialogue::unit_label(&units, u)
+                                        });
+                                    dialogue::logged(&entry, &sector, unit)
+                                }
+                            }
+                        }
+                    };
+                    outcome.replies.push(reply);
+                }
+                Effect::MyLogs => {
+                    let logs = tx.my_activities(person()?, dialogue::RECENT_LOGS).await?;
+                    outcome.replies.push(dialogue::my_logs(&logs));
+                }
+                Effect::DeleteLog(id) => {
+                    let found = tx.delete_activity(person()?, *id).await?;
+                    outcome.replies.push(dialogue::log_deleted(found));
                 }
                 Effect::AnswerQuestion { question, text } => {
                     let result = match tx.question(*question).await? {

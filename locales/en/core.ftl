@@ -60,6 +60,7 @@ help = Commands:
     /stop — stop notices, /start — receive them again
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
+    Cadres: /log — log an activity, /mylogs — your logs
     Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
 welcome-back = Welcome back! You will receive notices again.
@@ -162,6 +163,22 @@ notice-status = Notice { $id } ({ $state ->
     { $lines }
 status-total = Total
 status-line = { $unit }: sent { $sent }/{ $targeted }, waiting { $pending }, failed { $failed }, blocked the bot { $blocked }, read { $read }, questions { $questions }
+
+log-usage = Log an activity in one message: sector | activity name | people | date, for example:
+    { $example }
+    Sectors: kt (economy), vhxh (culture and society), qpan (defence and security), htct (building the political system). Date: today, yesterday, 12/4 or 12/4/2025 (empty means today).
+log-saved = Logged “{ $title }” — { $sector }, on { $date }, { $participants } people, in { $unit }. See and delete: /mylogs
+log-error-no-sector = The sector is missing (kt, vhxh, qpan or htct). For example: { $example }
+log-error-two-sectors = One sector per activity, please. For example: { $example }
+log-error-no-title = The activity's name is missing. For example: { $example }
+log-error-two-titles = Which is the activity's name: “{ $a }” or “{ $b }”? Separate the fields with |, for example: { $example }
+log-error-title-too-long = The name is too long (at most { $max } characters). For example: { $example }
+log-error-date = The date “{ $text }” is not valid or is in the future. Type: today, yesterday, 12/4, 12/4/2025. For example: { $example }
+log-error-participants = The number of people “{ $text }” is not clear. Type: 25 người. For example: { $example }
+mylogs = Activities you logged recently (tap one to delete it):
+mylogs-none = You have not logged any activity yet. Send /log to see how.
+mylogs-delete-button = 🗑 { $title } ({ $date })
+log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

@@ -60,6 +60,7 @@ help = Các lệnh:
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
+    Cán bộ: /log — ghi hoạt động, /mylogs — hoạt động đã ghi
     Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
 welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.
@@ -162,6 +163,22 @@ notice-status = Thông báo số { $id } ({ $state ->
     { $lines }
 status-total = Tổng
 status-line = { $unit }: gửi { $sent }/{ $targeted }, chờ { $pending }, lỗi { $failed }, chặn bot { $blocked }, đã đọc { $read }, hỏi { $questions }
+
+log-usage = Ghi nhanh một hoạt động trong một tin nhắn: lĩnh vực | tên hoạt động | số người | ngày, ví dụ:
+    { $example }
+    Lĩnh vực: kt (kinh tế), vhxh (văn hóa – xã hội), qpan (quốc phòng – an ninh), htct (xây dựng hệ thống chính trị). Ngày: hôm nay, hôm qua, 12/4 hoặc 12/4/2025 (bỏ trống là hôm nay).
+log-saved = Đã ghi hoạt động “{ $title }” — { $sector }, ngày { $date }, { $participants } người, tại { $unit }. Xem và xoá: /mylogs
+log-error-no-sector = Thiếu lĩnh vực (kt, vhxh, qpan hoặc htct). Ví dụ: { $example }
+log-error-two-sectors = Chỉ ghi một lĩnh vực cho mỗi hoạt động. Ví dụ: { $example }
+log-error-no-title = Thiếu tên hoạt động. Ví dụ: { $example }
+log-error-two-titles = Không rõ đâu là tên hoạt động: “{ $a }” hay “{ $b }”? Ngăn các mục bằng dấu |, ví dụ: { $example }
+log-error-title-too-long = Tên hoạt động quá dài (tối đa { $max } ký tự). Ví dụ: { $example }
+log-error-date = Ngày “{ $text }” không đúng hoặc chưa tới. Gõ như: hôm nay, hôm qua, 12/4, 12/4/2025. Ví dụ: { $example }
+log-error-participants = Số người “{ $text }” chưa rõ. Gõ như: 25 người. Ví dụ: { $example }
+mylogs = Hoạt động bạn đã ghi gần đây (bấm để xoá):
+mylogs-none = Bạn chưa ghi hoạt động nào. Gửi /log để xem cách ghi.
+mylogs-delete-button = 🗑 { $title } ({ $date })
+log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

@@ -56,6 +56,10 @@ pub enum Action {
     Answer { unit_id: i64 },
     /// Write notices and read their reach (/notice, /status): admins of some unit.
     Compose,
+    /// Log activities and see one's logs (/log, /mylogs): cadres and admins of some unit.
+    Staff,
+    /// Log an activity in this unit.
+    Log { unit_id: i64 },
     /// Send a notice to this unit (and below), or read the reach of one sent there.
     Notify { unit_id: i64 },
 }
@@ -93,8 +97,11 @@ pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result
             .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
             .then_some(())
             .ok_or(Denied::OutOfScope),
-        // Cadres and admins answer the residents of their own scope.
-        Action::Answer { unit_id } => actor
+        Action::Staff => (!actor.grants.is_empty())
+            .then_some(())
+            .ok_or(Denied::OutOfScope),
+        // Cadres and admins answer the residents of their own scope, and log activities there.
+        Action::Answer { unit_id } | Action::Log { unit_id } => actor
             .grants
             .iter()
             .any(|g| units.is_within(unit_id, g.unit_id))
@@ -181,6 +188,10 @@ mod tests {
             (&commune_admin, notify(1), Err(OutOfScope)),
             (&province_admin, notify(3), Ok(())),
             (&cadre, notify(2), Err(OutOfScope)),
+            (&resident, Action::Staff, Err(OutOfScope)),
+            (&cadre, Action::Staff, Ok(())),
+            (&cadre, Action::Log { unit_id: 3 }, Ok(())),
+            (&commune_admin, Action::Log { unit_id: 3 }, Err(OutOfScope)),
         ];
         for (who, action, expected) in table {
             assert_eq!(

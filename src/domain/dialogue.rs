@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
+use super::activity::{self, LoggedActivity, QuickEntry};
 use super::compose::{self, Draft, Step};
 use super::former::FormerName;
 use super::notice::{Notice, NoticeStatus, Question, Reach};
@@ -21,6 +22,8 @@ const MAX_PLACE_QUERY_CHARS: usize = 100;
 pub const MAX_QUESTION_CHARS: usize = 1000;
 /// Notices listed by `/notices`.
 pub const RECENT_NOTICES: i64 = 5;
+/// Activities listed by `/mylogs`.
+pub const RECENT_LOGS: i64 = 10;
 /// Units listed by `/status`, largest first.
 const STATUS_UNITS: usize = 15;
 
@@ -140,6 +143,12 @@ pub enum Effect {
     CreateNotice(Draft),
     /// Reach of a notice, for an admin whose scope holds its units.
     ShowStatus(i64),
+    /// Read the quick form (what follows `/log`) and store the activity, or say what is wrong.
+    QuickLog(String),
+    /// The person's latest activities, with buttons to delete them.
+    MyLogs,
+    /// Soft-delete one of the person's activities.
+    DeleteLog(i64),
     /// Send an answer back to whoever asked, if the person may answer for that unit.
     AnswerQuestion {
         question: i64,
@@ -188,6 +197,15 @@ impl Turn<'_> {
                     && ["ack", "ask", "notice", "answer"].contains(&kind)
                 {
                     return self.notice_button(kind, id);
+                }
+                if let Some(id) = payload.strip_prefix("logdel:") {
+                    return match (id.parse(), self.chat.person) {
+                        (Ok(id), Some(_)) => self.out.effects.push(Effect::DeleteLog(id)),
+                        _ => {
+                            self.say(Msg::new("button-expired"));
+                            self.prompt();
+                        }
+                    };
                 }
             }
             InboundKind::Text(text) if text.chars().count() > MAX_TEXT_CHARS => {
@@ -334,6 +352,7 @@ impl Turn<'_> {
             "menu" if registered => return self.menu(Msg::new("menu")),
             "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
             "notice" => Action::Compose,
+            "log" | "mylogs" => Action::Staff,
             "status" => match args.trim().trim_start_matches('#').parse::<i64>() {
                 Ok(_) => Action::Compose,
                 Err(_) => return self.say(Msg::new("status-usage")),
@@ -388,6 +407,18 @@ impl Turn<'_> {
                     .parse()
                     .unwrap_or_default();
                 self.out.effects.push(Effect::ShowStatus(id));
+                self.out.state = State::Idle;
+            }
+            ("log", _) if args.trim().is_empty() => {
+                self.say(Msg::new("log-usage").text("example", activity::EXAMPLE));
+                self.out.state = State::Idle;
+            }
+            ("log", _) => {
+                self.out.effects.push(Effect::QuickLog(args.to_owned()));
+                self.out.state = State::Idle;
+            }
+            ("mylogs", _) => {
+                self.out.effects.push(Effect::MyLogs);
                 self.out.state = State::Idle;
             }
             ("notices", _) => {
@@ -892,6 +923,43 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
         .format("%d/%m/%Y %H:%M")
         .to_string()
+}
+
+/// What a cadre just logged, read back.
+pub fn logged(entry: &QuickEntry, sector: &str, unit: Msg) -> Reply {
+    let mut msg = Msg::new("log-saved")
+        .text("title", &entry.title)
+        .text("sector", sector)
+        .date("date", entry.held_on)
+        .msg("unit", unit);
+    msg = match entry.participants {
+        Some(n) => msg.number("participants", n as i64),
+        None => msg.text("participants", "-"),
+    };
+    Reply::new(msg)
+}
+
+/// `/mylogs`: the latest activities, each with a button that deletes it.
+pub fn my_logs(activities: &[LoggedActivity]) -> Reply {
+    if activities.is_empty() {
+        return Reply::new(Msg::new("mylogs-none"));
+    }
+    Reply::new(Msg::new("mylogs")).rows(activities.iter().map(|a| {
+        Button::new(
+            Msg::new("mylogs-delete-button")
+                .text("title", &a.title)
+                .date("date", a.held_on),
+            format!("logdel:{}", a.id),
+        )
+    }))
+}
+
+pub fn log_deleted(found: bool) -> Reply {
+    Reply::new(Msg::new(if found {
+        "log-deleted"
+    } else {
+        "button-expired"
+    }))
 }
 
 /// `/notices`: the latest notices as buttons that show each again.

@@ -1,6 +1,7 @@
 //! What danvan is about, with no storage, HTTP or chat platform in sight.
 
 pub mod access;
+pub mod activity;
 pub mod boundaries;
 pub mod compose;
 pub mod dialogue;

@@ -1,6 +1,7 @@
 //! The storage layer: the only code that writes SQL. Domain types go in and out; no sqlx type
 //! leaks past this module's public functions except the transaction handle [`Tx`].
 
+pub mod activities;
 pub mod chats;
 pub mod cluster;
 pub mod fixtures;
