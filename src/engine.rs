@@ -8,6 +8,7 @@ use chrono::Utc;
 
 use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
 use crate::domain::dialogue::{self, Chat, Effect};
+use crate::domain::report::{self, Quarter};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::{activity, compose};
 use crate::i18n::Localizer;
@@ -229,7 +230,7 @@ impl Engine {
                         None => dialogue::not_allowed(),
                     });
                 }
-                Effect::QuickLog(text) => {
+                Effect::QuickLog { text, model } => {
                     let sectors = tx.sectors().await?;
                     let reply = match activity::parse_quick(text, &sectors, local_date(Utc::now()))
                     {
@@ -242,7 +243,11 @@ impl Engine {
                             }) {
                                 None => dialogue::not_allowed(),
                                 Some(unit) => {
-                                    tx.log_activity(me.id, unit, &entry).await?;
+                                    if *model {
+                                        tx.register_model(me.id, unit, &entry).await?;
+                                    } else {
+                                        tx.log_activity(me.id, unit, &entry).await?;
+                                    }
                                     let sector = sectors
                                         .iter()
                                         .find(|s| s.code == entry.sector)
@@ -255,9 +260,30 @@ impl Engine {
                                         units.by_id(unit).map_or(Msg::new("mydata-no-unit"), |u| {
                                             dialogue::unit_label(&units, u)
                                         });
-                                    dialogue::logged(&entry, &sector, unit)
+                                    dialogue::logged(&entry, *model, &sector, unit)
                                 }
                             }
+                        }
+                    };
+                    outcome.replies.push(reply);
+                }
+                Effect::Report(quarter) => {
+                    let quarter = match quarter.trim() {
+                        "" => Some(Quarter::of(local_date(Utc::now()))),
+                        typed => Quarter::parse(typed),
+                    };
+                    let grants = row
+                        .person
+                        .as_ref()
+                        .map(|p| p.grants.clone())
+                        .unwrap_or_default();
+                    let unit = report::report_unit(&grants, &units).and_then(|id| units.by_id(id));
+                    let reply = match (quarter, unit) {
+                        (None, _) => Reply::new(Msg::new("report-usage")),
+                        (_, None) => dialogue::not_allowed(),
+                        (Some(quarter), Some(unit)) => {
+                            let data = tx.report(unit, quarter).await?;
+                            report::report_reply(&data, &tx.sectors().await?, outcome.lang)
                         }
                     };
                     outcome.replies.push(reply);

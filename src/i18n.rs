@@ -115,18 +115,9 @@ impl Localizer {
                 Arg::Number(n) => (*n).into(),
                 Arg::Date(d) => format_date(*d, lang).into(),
                 Arg::Msg(m) => self.render(m, lang).into(),
-                Arg::List(ms) => ms
-                    .iter()
-                    .map(|m| self.render(m, lang))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                    .into(),
-                Arg::Lines(ms) => ms
-                    .iter()
-                    .map(|m| self.render(m, lang))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-                    .into(),
+                Arg::List(ms) => self.joined(ms, lang, ", ").into(),
+                Arg::Lines(ms) => self.joined(ms, lang, "\n").into(),
+                Arg::Series(ms) => self.joined(ms, lang, "; ").into(),
                 Arg::Rich(_) => {
                     rich += 1;
                     format!("{PLACEHOLDER_OPEN}{}{PLACEHOLDER_CLOSE}", rich - 1).into()
@@ -140,6 +131,15 @@ impl Localizer {
             tracing::warn!(id = msg.id, ?errors, "message rendered with errors");
         }
         Some(text.into_owned())
+    }
+}
+
+impl Localizer {
+    fn joined(&self, msgs: &[Msg], lang: Lang, separator: &str) -> String {
+        msgs.iter()
+            .map(|m| self.render(m, lang))
+            .collect::<Vec<_>>()
+            .join(separator)
     }
 }
 

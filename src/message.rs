@@ -103,6 +103,8 @@ pub enum Arg {
     List(Vec<Msg>),
     /// Messages rendered one per line.
     Lines(Vec<Msg>),
+    /// Messages rendered and joined with semicolons, as official reports list things.
+    Series(Vec<Msg>),
     /// Text in danvan's light markup (`domain::richtext`), which each channel renders in its own.
     Rich(String),
 }
@@ -132,6 +134,11 @@ impl Msg {
 
     pub fn msg(mut self, name: &'static str, value: Msg) -> Msg {
         self.args.push((name, Arg::Msg(Box::new(value))));
+        self
+    }
+
+    pub fn series(mut self, name: &'static str, values: Vec<Msg>) -> Msg {
+        self.args.push((name, Arg::Series(values)));
         self
     }
 

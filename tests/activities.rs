@@ -122,3 +122,99 @@ async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
             .unwrap();
     assert_eq!(kept, 1, "soft delete keeps the row");
 }
+
+#[tokio::test]
+async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
+    let (db, engine) = demo_engine().await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    // 3,162 models kept up through Q1 2025, by sector as in the official example; plus 10 stopped in
+    // February (counted at the end of 2024, not of Q1), 5 started in Q2 and 3 deleted (never counted).
+    sqlx::query(
+        "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                           WHERE parent_id = (SELECT id FROM units WHERE code = '33'))
+         INSERT INTO models (unit_id, sector, name, started_on, stopped_on, deleted_at)
+         SELECT a[1 + g % cardinality(a)], s.code, 'Mô hình ' || g, s.started::date, s.stopped::date, s.deleted::timestamptz
+         FROM communes,
+              (VALUES ('kt', 761, '2024-06-01', NULL, NULL), ('vhxh', 1284, '2024-06-01', NULL, NULL),
+                      ('qpan', 692, '2024-06-01', NULL, NULL), ('xdhtct', 425, '2024-06-01', NULL, NULL),
+                      ('kt', 10, '2024-06-01', '2025-02-01', NULL), ('kt', 5, '2025-04-02', NULL, NULL),
+                      ('kt', 3, '2024-06-01', NULL, '2025-01-05'))
+                  AS s (code, n, started, stopped, deleted),
+              generate_series(1, s.n) AS g",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    // 100 activities in Q1 (10 people each; the last on 31 March), 40 in Q4 2024, 7 on 1 April.
+    sqlx::query(
+        "INSERT INTO activities (unit_id, sector, title, held_on, participants)
+         SELECT (SELECT id FROM units WHERE code = '12364'), 'vhxh', 'Hoạt động', d::date, 10
+         FROM (SELECT '2025-03-31' AS d FROM generate_series(1, 100)
+               UNION ALL SELECT '2024-11-15' FROM generate_series(1, 40)
+               UNION ALL SELECT '2025-04-01' FROM generate_series(1, 7)) AS days",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let mut admin = Person::new(&engine, "admin");
+    admin.sign_up("tien lu").await;
+    sqlx::query(
+        "INSERT INTO role_grants (person_id, role, unit_id)
+         SELECT c.person_id, 'admin', u.id FROM chats c, units u WHERE c.address = 'admin' AND u.code = '33'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let report = admin.send("/report 1/2025").await;
+    assert_eq!(ids(&report), ["report"]);
+    let text = render(&engine, &report);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "Tính đến hết quý I/2025, toàn tỉnh đã xây dựng và duy trì 3.162 mô hình “Dân vận khéo”, trong đó: \
+         761 mô hình lĩnh vực kinh tế; 1.284 mô hình lĩnh vực văn hóa – xã hội; 692 mô hình lĩnh vực quốc phòng – an ninh; \
+         425 mô hình lĩnh vực xây dựng hệ thống chính trị."
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "Mô hình: 3.162 (giảm 10 so với quý trước). Hoạt động trong quý: 100 (tăng 60 so với quý trước), với 1.000 lượt người tham gia."
+    );
+    // Communes by models; Tiên Lữ's activities are all in its line.
+    assert!(text.contains("• Xã Tiên Lữ: "), "{text}");
+    assert!(text.contains(" mô hình, 100 hoạt động"), "{text}");
+    assert_eq!(ids(&admin.send("/report quý sau").await), ["report-usage"]);
+
+    let mut en = Person::new(&engine, "en");
+    en.sign_up("tien lu").await;
+    en.send("/lang").await;
+    en.press("lang:en").await;
+    sqlx::query(
+        "INSERT INTO role_grants (person_id, role, unit_id)
+         SELECT c.person_id, 'admin', u.id FROM chats c, units u WHERE c.address = 'en' AND u.code = '33'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let english = render(&engine, &en.send("/report 2025-Q1").await);
+    assert!(
+        english.starts_with("By the end of Q1/2025, the whole province had built and maintained 3,162 “Skilled Mass Mobilization” models, of which: 761 in economy;"),
+        "{english}"
+    );
+}
+
+#[tokio::test]
+async fn a_model_is_registered_with_the_same_quick_form() {
+    let (db, engine) = demo_engine().await;
+    let mut c = cadre(&engine, &db, "cadre", "12364").await;
+    let saved = c.send("/model kt | Mô hình nuôi ong | 12/4/2026").await;
+    assert_eq!(
+        render(&engine, &saved),
+        "Đã đăng ký mô hình “Mô hình nuôi ong” — Kinh tế, từ ngày 12/4/2026, tại Xã Tiên Lữ, Tỉnh Hưng Yên. "
+    );
+    let report = render(&engine, &c.send("/report 2/2026").await);
+    assert!(
+        report.starts_with("Tính đến hết quý II/2026, Xã Tiên Lữ đã xây dựng và duy trì 1 mô hình"),
+        "{report}"
+    );
+}

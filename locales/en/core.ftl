@@ -60,7 +60,7 @@ help = Commands:
     /stop — stop notices, /start — receive them again
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
-    Cadres: /log — log an activity, /mylogs — your logs
+    Cadres: /log — log an activity, /model — register a model, /mylogs — your logs, /report — quarterly report
     Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
 welcome-back = Welcome back! You will receive notices again.
@@ -179,6 +179,22 @@ mylogs = Activities you logged recently (tap one to delete it):
 mylogs-none = You have not logged any activity yet. Send /log to see how.
 mylogs-delete-button = 🗑 { $title } ({ $date })
 log-deleted = Activity deleted (who deleted it, and when, is kept).
+
+report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.
+    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.
+    { $children }
+report-quarter = Q{ $number }/{ $year }
+report-sector-models = { $count } in { $sector }
+report-change = { $now } ({ $direction ->
+        [up] up { $delta }
+        [down] down { $delta }
+       *[same] unchanged
+    } on the previous quarter)
+report-child = • { $unit }: { $models } models, { $activities } activities
+report-scope-province = the whole province
+report-scope-unit = { $unit }
+report-usage = Usage: /report [quarter], e.g. /report 1/2025 (empty means this quarter).
+log-model-saved = Registered the model “{ $title }” — { $sector }, since { $date }, in { $unit }.
 
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

@@ -60,7 +60,7 @@ help = Các lệnh:
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
-    Cán bộ: /log — ghi hoạt động, /mylogs — hoạt động đã ghi
+    Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý
     Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
 welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.
@@ -179,6 +179,27 @@ mylogs = Hoạt động bạn đã ghi gần đây (bấm để xoá):
 mylogs-none = Bạn chưa ghi hoạt động nào. Gửi /log để xem cách ghi.
 mylogs-delete-button = 🗑 { $title } ({ $date })
 log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
+
+report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.
+    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.
+    { $children }
+report-quarter = quý { $number ->
+        [1] I
+        [2] II
+        [3] III
+       *[4] IV
+    }/{ $year }
+report-sector-models = { $count } mô hình lĩnh vực { $sector }
+report-change = { $now } ({ $direction ->
+        [up] tăng { $delta }
+        [down] giảm { $delta }
+       *[same] không đổi
+    } so với quý trước)
+report-child = • { $unit }: { $models } mô hình, { $activities } hoạt động
+report-scope-province = toàn tỉnh
+report-scope-unit = { $unit }
+report-usage = Cách dùng: /report [quý], ví dụ: /report 1/2025 (bỏ trống là quý này).
+log-model-saved = Đã đăng ký mô hình “{ $title }” — { $sector }, từ ngày { $date }, tại { $unit }.
 
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

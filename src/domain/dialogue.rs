@@ -143,8 +143,14 @@ pub enum Effect {
     CreateNotice(Draft),
     /// Reach of a notice, for an admin whose scope holds its units.
     ShowStatus(i64),
-    /// Read the quick form (what follows `/log`) and store the activity, or say what is wrong.
-    QuickLog(String),
+    /// Read the quick form (what follows `/log` or `/model`) and store the activity or model, or
+    /// say what is wrong.
+    QuickLog {
+        text: String,
+        model: bool,
+    },
+    /// The quarterly report (quarter as typed, empty: this one) for the person's scope.
+    Report(String),
     /// The person's latest activities, with buttons to delete them.
     MyLogs,
     /// Soft-delete one of the person's activities.
@@ -352,7 +358,7 @@ impl Turn<'_> {
             "menu" if registered => return self.menu(Msg::new("menu")),
             "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
             "notice" => Action::Compose,
-            "log" | "mylogs" => Action::Staff,
+            "log" | "model" | "mylogs" | "report" => Action::Staff,
             "status" => match args.trim().trim_start_matches('#').parse::<i64>() {
                 Ok(_) => Action::Compose,
                 Err(_) => return self.say(Msg::new("status-usage")),
@@ -409,12 +415,19 @@ impl Turn<'_> {
                 self.out.effects.push(Effect::ShowStatus(id));
                 self.out.state = State::Idle;
             }
-            ("log", _) if args.trim().is_empty() => {
+            ("log" | "model", _) if args.trim().is_empty() => {
                 self.say(Msg::new("log-usage").text("example", activity::EXAMPLE));
                 self.out.state = State::Idle;
             }
-            ("log", _) => {
-                self.out.effects.push(Effect::QuickLog(args.to_owned()));
+            ("log" | "model", _) => {
+                self.out.effects.push(Effect::QuickLog {
+                    text: args.to_owned(),
+                    model: name == "model",
+                });
+                self.out.state = State::Idle;
+            }
+            ("report", _) => {
+                self.out.effects.push(Effect::Report(args.to_owned()));
                 self.out.state = State::Idle;
             }
             ("mylogs", _) => {
@@ -925,13 +938,17 @@ fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
-/// What a cadre just logged, read back.
-pub fn logged(entry: &QuickEntry, sector: &str, unit: Msg) -> Reply {
-    let mut msg = Msg::new("log-saved")
-        .text("title", &entry.title)
-        .text("sector", sector)
-        .date("date", entry.held_on)
-        .msg("unit", unit);
+/// What a cadre just logged (an activity, or a model), read back.
+pub fn logged(entry: &QuickEntry, model: bool, sector: &str, unit: Msg) -> Reply {
+    let mut msg = Msg::new(if model {
+        "log-model-saved"
+    } else {
+        "log-saved"
+    })
+    .text("title", &entry.title)
+    .text("sector", sector)
+    .date("date", entry.held_on)
+    .msg("unit", unit);
     msg = match entry.participants {
         Some(n) => msg.number("participants", n as i64),
         None => msg.text("participants", "-"),

@@ -8,6 +8,7 @@ pub mod dialogue;
 pub mod former;
 pub mod invite;
 pub mod notice;
+pub mod report;
 pub mod richtext;
 pub mod text;
 pub mod unit_directory;

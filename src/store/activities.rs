@@ -5,6 +5,8 @@ use sqlx::types::Json;
 
 use super::Tx;
 use crate::domain::activity::{LoggedActivity, QuickEntry, Sector};
+use crate::domain::report::{Figures, Quarter, Report, scope_of};
+use crate::domain::units::Unit;
 
 impl Tx {
     pub async fn sectors(&mut self) -> anyhow::Result<Vec<Sector>> {
@@ -93,5 +95,104 @@ impl Tx {
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(before.is_some())
+    }
+}
+
+impl Tx {
+    /// Registers a model in `unit` started on the entry's date, audited; returns its id.
+    pub async fn register_model(
+        &mut self,
+        person: i64,
+        unit: i64,
+        entry: &QuickEntry,
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "WITH created AS (
+                 INSERT INTO models (unit_id, sector, name, started_on, created_by)
+                 VALUES ($2, $3, $4, $5, $1) RETURNING *),
+             audited AS (
+                 INSERT INTO log_audit (entity, entity_id, person_id, action, after)
+                 SELECT 'model', id, $1, 'create', to_jsonb(created) FROM created)
+             SELECT id FROM created",
+        )
+        .bind(person)
+        .bind(unit)
+        .bind(&entry.sector)
+        .bind(&entry.title)
+        .bind(entry.held_on)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// The quarterly report for `unit` and everything below it.
+    pub async fn report(&mut self, unit: &Unit, quarter: Quarter) -> anyhow::Result<Report> {
+        Ok(Report {
+            quarter,
+            scope: scope_of(unit),
+            current: self.figures(unit.id, quarter).await?,
+            previous: self.figures(unit.id, quarter.previous()).await?,
+            children: self.figures_by_child(unit.id, quarter).await?,
+        })
+    }
+
+    /// Models built and maintained at the end of `quarter`, and activities held in it, in `unit`
+    /// and everything below it.
+    pub async fn figures(&mut self, unit: i64, quarter: Quarter) -> anyhow::Result<Figures> {
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT 'model', sector, count(*), 0::bigint FROM models
+             WHERE deleted_at IS NULL AND unit_id IN (SELECT id FROM scope)
+               AND started_on <= $3 AND (stopped_on IS NULL OR stopped_on > $3)
+             GROUP BY sector
+             UNION ALL
+             SELECT 'activity', sector, count(*), COALESCE(sum(participants), 0) FROM activities
+             WHERE deleted_at IS NULL AND unit_id IN (SELECT id FROM scope) AND held_on BETWEEN $2 AND $3
+             GROUP BY sector",
+        )
+        .bind(unit)
+        .bind(quarter.first_day())
+        .bind(quarter.last_day())
+        .fetch_all(&mut *self.inner)
+        .await?;
+        let mut figures = Figures::default();
+        for (kind, sector, count, participants) in rows {
+            if kind == "model" {
+                figures.models.push((sector, count));
+            } else {
+                figures.activities.push((sector, count));
+                figures.participants += participants;
+            }
+        }
+        Ok(figures)
+    }
+
+    /// For each unit directly below `unit`: (name, models at the end of `quarter`, activities in
+    /// it), most models first.
+    pub async fn figures_by_child(
+        &mut self,
+        unit: i64,
+        quarter: Quarter,
+    ) -> anyhow::Result<Vec<(String, i64, i64)>> {
+        Ok(sqlx::query_as(
+            "WITH RECURSIVE tree AS (
+                 SELECT id, id AS child FROM units WHERE parent_id = $1
+                 UNION ALL SELECT u.id, t.child FROM units u JOIN tree t ON u.parent_id = t.id),
+             m AS (SELECT t.child, count(*) AS n FROM models m JOIN tree t ON t.id = m.unit_id
+                   WHERE m.deleted_at IS NULL AND m.started_on <= $3 AND (m.stopped_on IS NULL OR m.stopped_on > $3)
+                   GROUP BY t.child),
+             a AS (SELECT t.child, count(*) AS n FROM activities a JOIN tree t ON t.id = a.unit_id
+                   WHERE a.deleted_at IS NULL AND a.held_on BETWEEN $2 AND $3 GROUP BY t.child)
+             SELECT c.name, COALESCE(m.n, 0), COALESCE(a.n, 0)
+             FROM units c LEFT JOIN m ON m.child = c.id LEFT JOIN a ON a.child = c.id
+             WHERE c.parent_id = $1 AND c.retired_at IS NULL
+             ORDER BY COALESCE(m.n, 0) DESC, c.name",
+        )
+        .bind(unit)
+        .bind(quarter.first_day())
+        .bind(quarter.last_day())
+        .fetch_all(&mut *self.inner)
+        .await?)
     }
 }

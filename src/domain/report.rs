@@ -1,0 +1,246 @@
+//! Quarterly reports of "Dân vận khéo" models and activities, in the style of official reports:
+//! "Tính đến hết quý I/2025, toàn tỉnh đã xây dựng và duy trì 3.162 mô hình “Dân vận khéo”, trong đó:
+//! 761 mô hình lĩnh vực kinh tế; …".
+
+use chrono::{Datelike, NaiveDate};
+
+use super::access::Grant;
+use super::activity::Sector;
+use super::unit_directory::UnitDirectory;
+use super::units::Unit;
+use crate::message::{Lang, Msg, Reply};
+
+/// A quarter of a year, in Vietnam's calendar (Q1 = 1/1–31/3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quarter {
+    pub year: i32,
+    pub number: u32,
+}
+
+impl Quarter {
+    /// "2025-Q1", "Q1/2025", "1/2025".
+    pub fn parse(text: &str) -> Option<Quarter> {
+        let digits: Vec<u32> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| s.parse().ok())
+            .collect();
+        let (year, number) = match digits.as_slice() {
+            [a, b] if *a > 4 => (*a, *b),
+            [a, b] => (*b, *a),
+            _ => return None,
+        };
+        ((1..=4).contains(&number) && year > 1900).then_some(Quarter {
+            year: year as i32,
+            number,
+        })
+    }
+
+    pub fn of(date: NaiveDate) -> Quarter {
+        Quarter {
+            year: date.year(),
+            number: date.month0() / 3 + 1,
+        }
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, (self.number - 1) * 3 + 1, 1)
+            .expect("a quarter starts on a real day")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("a quarter ends on a real day")
+    }
+
+    pub fn previous(self) -> Quarter {
+        match self.number {
+            1 => Quarter {
+                year: self.year - 1,
+                number: 4,
+            },
+            n => Quarter {
+                year: self.year,
+                number: n - 1,
+            },
+        }
+    }
+
+    fn next(self) -> Quarter {
+        match self.number {
+            4 => Quarter {
+                year: self.year + 1,
+                number: 1,
+            },
+            n => Quarter {
+                year: self.year,
+                number: n + 1,
+            },
+        }
+    }
+}
+
+/// Counts for one quarter in one scope.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    /// Models built and maintained at the end of the quarter, by sector code.
+    pub models: Vec<(String, i64)>,
+    /// Activities held in the quarter, by sector code.
+    pub activities: Vec<(String, i64)>,
+    pub participants: i64,
+}
+
+impl Figures {
+    pub fn total_models(&self) -> i64 {
+        self.models.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn total_activities(&self) -> i64 {
+        self.activities.iter().map(|(_, n)| n).sum()
+    }
+
+    fn models_in(&self, sector: &str) -> i64 {
+        self.models
+            .iter()
+            .find(|(s, _)| s == sector)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
+/// A report: the scope's figures for the quarter and the one before, and each child unit's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub quarter: Quarter,
+    /// "toàn tỉnh", "Xã Tiên Lữ".
+    pub scope: Msg,
+    pub current: Figures,
+    pub previous: Figures,
+    /// (child unit name, models at the end of the quarter, activities in it).
+    pub children: Vec<(String, i64, i64)>,
+}
+
+/// How a report names where it covers: "toàn tỉnh" for a province, else the unit.
+pub fn scope_of(unit: &Unit) -> Msg {
+    match unit.parent_id {
+        None => Msg::new("report-scope-province"),
+        Some(_) => Msg::new("report-scope-unit").text("unit", &unit.name),
+    }
+}
+
+/// The unit a person's report covers: the broadest of their roles' units.
+pub fn report_unit(grants: &[Grant], units: &UnitDirectory) -> Option<i64> {
+    let depth = |id: i64| {
+        let mut depth = 0;
+        let mut current = units.by_id(id).and_then(|u| u.parent_id);
+        while let Some(parent) = current {
+            depth += 1;
+            current = units.by_id(parent).and_then(|u| u.parent_id);
+        }
+        depth
+    };
+    grants.iter().map(|g| g.unit_id).min_by_key(|&id| depth(id))
+}
+
+/// The report as the committee reads it: the official paragraph, then the figures.
+pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
+    let sector_name = |s: &Sector| match lang {
+        Lang::Vi => s.name.to_lowercase(),
+        Lang::En => s.name_en.to_lowercase(),
+    };
+    let by_sector = sectors
+        .iter()
+        .map(|s| {
+            Msg::new("report-sector-models")
+                .number("count", report.current.models_in(&s.code))
+                .text("sector", sector_name(s))
+        })
+        .collect();
+    // The year is text: numbers get thousands separators.
+    let quarter = Msg::new("report-quarter")
+        .number("number", report.quarter.number as i64)
+        .text("year", report.quarter.year.to_string());
+    let change = |now: i64, before: i64| {
+        let direction = match now.cmp(&before) {
+            std::cmp::Ordering::Greater => "up",
+            std::cmp::Ordering::Less => "down",
+            std::cmp::Ordering::Equal => "same",
+        };
+        Msg::new("report-change")
+            .number("now", now)
+            .text("direction", direction)
+            .number("delta", (now - before).abs())
+    };
+    let children = report
+        .children
+        .iter()
+        .map(|(name, models, activities)| {
+            Msg::new("report-child")
+                .text("unit", name)
+                .number("models", *models)
+                .number("activities", *activities)
+        })
+        .collect();
+    Reply::new(
+        Msg::new("report")
+            .msg("quarter", quarter)
+            .msg("scope", report.scope.clone())
+            .number("models", report.current.total_models())
+            .series("by_sector", by_sector)
+            .msg(
+                "models_change",
+                change(
+                    report.current.total_models(),
+                    report.previous.total_models(),
+                ),
+            )
+            .msg(
+                "activities",
+                change(
+                    report.current.total_activities(),
+                    report.previous.total_activities(),
+                ),
+            )
+            .number("participants", report.current.participants)
+            .lines("children", children),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_read_either_way_and_know_their_days() {
+        let q1 = Quarter {
+            year: 2025,
+            number: 1,
+        };
+        for text in ["2025-Q1", "Q1/2025", "1/2025", "quý 1/2025"] {
+            assert_eq!(Quarter::parse(text), Some(q1), "{text}");
+        }
+        assert_eq!(Quarter::parse("2025-Q5"), None);
+        assert_eq!(q1.first_day(), NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
+        assert_eq!(q1.last_day(), NaiveDate::from_ymd_opt(2025, 3, 31).unwrap());
+        assert_eq!(
+            q1.previous(),
+            Quarter {
+                year: 2024,
+                number: 4
+            }
+        );
+        let q4 = Quarter {
+            year: 2025,
+            number: 4,
+        };
+        assert_eq!(
+            q4.last_day(),
+            NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()
+        );
+        assert_eq!(
+            Quarter::of(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()).number,
+            2
+        );
+    }
+}
