@@ -11,9 +11,12 @@ use crate::domain::access::{Grant, Role};
 use crate::domain::boundaries::parse_feature_collection;
 use crate::domain::former::{is_merger_map, parse_merger_map};
 use crate::domain::notice::{NoticeFile, NoticeStatus, Reach};
+use crate::domain::report::{self, Quarter};
 use crate::domain::unit_directory::{Found, Hit, UnitDirectory};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
+use crate::i18n::Localizer;
+use crate::message::Lang;
 use crate::store::notices::NewNotice;
 use crate::store::{DatabaseSource, Store};
 
@@ -70,6 +73,21 @@ pub enum Command {
     Notice {
         #[command(subcommand)]
         command: NoticeCommand,
+    },
+    /// The quarterly report of models and activities for a unit and everything below it.
+    Report {
+        /// 2025-Q1, Q1/2025 or 1/2025 (Vietnam's calendar).
+        #[arg(long)]
+        quarter: String,
+        /// Unit code, e.g. 33 for Hưng Yên.
+        #[arg(long)]
+        unit: String,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+        /// Instead of the report, print a CSV (UTF-8 with BOM) of the unit's models, or of its
+        /// activities in the quarter.
+        #[arg(long, value_enum)]
+        export: Option<ExportArg>,
     },
     /// Benchmarks (build with --release).
     Bench {
@@ -174,6 +192,18 @@ pub enum UnitsCommand {
     ImportGeo { file: PathBuf },
     /// What a resident typing TEXT would be offered, with scores.
     Lookup { text: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportArg {
+    Models,
+    Activities,
 }
 
 #[derive(Subcommand)]
@@ -320,6 +350,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Notice { command } => notice(command, &source).await?,
+        Command::Report {
+            quarter,
+            unit,
+            lang,
+            export,
+        } => {
+            let quarter = Quarter::parse(&quarter)
+                .with_context(|| format!("{quarter:?} is no quarter; write 2025-Q1"))?;
+            let store = Store::open(&source, 2).await?;
+            let (_, units) = store.unit_directory().await?;
+            let unit = units
+                .by_code(&unit)
+                .with_context(|| format!("no unit with code {unit}"))?;
+            let mut tx = store.begin().await?;
+            match export {
+                Some(kind) => {
+                    let (header, rows) = match kind {
+                        ExportArg::Models => tx.export_models(unit.id).await?,
+                        ExportArg::Activities => tx.export_activities(unit.id, quarter).await?,
+                    };
+                    print!("{}", report::csv_with_bom(&header, &rows)?);
+                }
+                None => {
+                    let data = tx.report(unit, quarter).await?;
+                    let lang = match lang {
+                        LangArg::Vi => Lang::Vi,
+                        LangArg::En => Lang::En,
+                    };
+                    let reply = report::report_reply(&data, &tx.sectors().await?, lang);
+                    println!("{}", Localizer::new().render(&reply.body, lang));
+                }
+            }
+            tx.commit().await?;
+        }
         Command::Bench { command } => crate::bench::run(command, &source).await?,
     }
     Ok(())

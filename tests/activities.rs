@@ -127,35 +127,7 @@ async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
 async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
     let (db, engine) = demo_engine().await;
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    // 3,162 models kept up through Q1 2025, by sector as in the official example; plus 10 stopped in
-    // February (counted at the end of 2024, not of Q1), 5 started in Q2 and 3 deleted (never counted).
-    sqlx::query(
-        "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
-                           WHERE parent_id = (SELECT id FROM units WHERE code = '33'))
-         INSERT INTO models (unit_id, sector, name, started_on, stopped_on, deleted_at)
-         SELECT a[1 + g % cardinality(a)], s.code, 'Mô hình ' || g, s.started::date, s.stopped::date, s.deleted::timestamptz
-         FROM communes,
-              (VALUES ('kt', 761, '2024-06-01', NULL, NULL), ('vhxh', 1284, '2024-06-01', NULL, NULL),
-                      ('qpan', 692, '2024-06-01', NULL, NULL), ('xdhtct', 425, '2024-06-01', NULL, NULL),
-                      ('kt', 10, '2024-06-01', '2025-02-01', NULL), ('kt', 5, '2025-04-02', NULL, NULL),
-                      ('kt', 3, '2024-06-01', NULL, '2025-01-05'))
-                  AS s (code, n, started, stopped, deleted),
-              generate_series(1, s.n) AS g",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
-    // 100 activities in Q1 (10 people each; the last on 31 March), 40 in Q4 2024, 7 on 1 April.
-    sqlx::query(
-        "INSERT INTO activities (unit_id, sector, title, held_on, participants)
-         SELECT (SELECT id FROM units WHERE code = '12364'), 'vhxh', 'Hoạt động', d::date, 10
-         FROM (SELECT '2025-03-31' AS d FROM generate_series(1, 100)
-               UNION ALL SELECT '2024-11-15' FROM generate_series(1, 40)
-               UNION ALL SELECT '2025-04-01' FROM generate_series(1, 7)) AS days",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    known_data(&pool).await;
 
     let mut admin = Person::new(&engine, "admin");
     admin.sign_up("tien lu").await;
@@ -216,5 +188,106 @@ async fn a_model_is_registered_with_the_same_quick_form() {
     assert!(
         report.starts_with("Tính đến hết quý II/2026, Xã Tiên Lữ đã xây dựng và duy trì 1 mô hình"),
         "{report}"
+    );
+}
+
+/// 3,162 models kept up through Q1 2025, by sector as in the official example; plus 10 stopped in
+/// February (counted at the end of 2024, not of Q1), 5 started in Q2 and 3 deleted (never counted).
+/// 100 activities in Q1 in Xã Tiên Lữ (10 people each; all on 31 March), 40 in Q4 2024, 7 on 1 April.
+async fn known_data(pool: &sqlx::PgPool) {
+    sqlx::query(
+        "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                           WHERE parent_id = (SELECT id FROM units WHERE code = '33'))
+         INSERT INTO models (unit_id, sector, name, started_on, stopped_on, deleted_at)
+         SELECT a[1 + g % cardinality(a)], s.code, 'Mô hình ' || g, s.started::date, s.stopped::date, s.deleted::timestamptz
+         FROM communes,
+              (VALUES ('kt', 761, '2024-06-01', NULL, NULL), ('vhxh', 1284, '2024-06-01', NULL, NULL),
+                      ('qpan', 692, '2024-06-01', NULL, NULL), ('xdhtct', 425, '2024-06-01', NULL, NULL),
+                      ('kt', 10, '2024-06-01', '2025-02-01', NULL), ('kt', 5, '2025-04-02', NULL, NULL),
+                      ('kt', 3, '2024-06-01', NULL, '2025-01-05'))
+                  AS s (code, n, started, stopped, deleted),
+              generate_series(1, s.n) AS g",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO activities (unit_id, sector, title, held_on, participants)
+         SELECT (SELECT id FROM units WHERE code = '12364'), 'vhxh', 'Hoạt động', d::date, 10
+         FROM (SELECT '2025-03-31' AS d FROM generate_series(1, 100)
+               UNION ALL SELECT '2024-11-15' FROM generate_series(1, 40)
+               UNION ALL SELECT '2025-04-01' FROM generate_series(1, 7)) AS days",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_cli_prints_the_report_and_exports_csv_for_spreadsheets() {
+    let (db, _engine) = demo_engine().await;
+    known_data(&sqlx::PgPool::connect(&db.url).await.unwrap()).await;
+    let report = common::danvan_ok(&["report", "--quarter", "2025-Q1", "--unit", "33"], &db.url);
+    assert!(
+        report
+            .starts_with("Tính đến hết quý I/2025, toàn tỉnh đã xây dựng và duy trì 3.162 mô hình"),
+        "{report}"
+    );
+    let english = common::danvan_ok(
+        &[
+            "report",
+            "--quarter",
+            "Q1/2025",
+            "--unit",
+            "33",
+            "--lang",
+            "en",
+        ],
+        &db.url,
+    );
+    assert!(
+        english.starts_with("By the end of Q1/2025, the whole province"),
+        "{english}"
+    );
+    let activities = common::danvan_ok(
+        &[
+            "report",
+            "--quarter",
+            "2025-Q1",
+            "--unit",
+            "33",
+            "--export",
+            "activities",
+        ],
+        &db.url,
+    );
+    let mut lines = activities.lines();
+    assert_eq!(
+        lines.next(),
+        Some("\u{feff}id,unit_code,unit,sector,title,held_on,participants")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 100);
+    assert!(
+        rows[0].ends_with(",12364,Xã Tiên Lữ,Văn hóa – xã hội,Hoạt động,2025-03-31,10"),
+        "{}",
+        rows[0]
+    );
+    let models = common::danvan_ok(
+        &[
+            "report",
+            "--quarter",
+            "2025-Q1",
+            "--unit",
+            "33",
+            "--export",
+            "models",
+        ],
+        &db.url,
+    );
+    assert_eq!(
+        models.lines().count(),
+        1 + 3162 + 10 + 5,
+        "every model not deleted"
     );
 }

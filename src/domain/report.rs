@@ -207,6 +207,17 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
     )
 }
 
+/// A CSV table in UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly.
+pub fn csv_with_bom(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(format!("\u{feff}{}", String::from_utf8(bytes)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
