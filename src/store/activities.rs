@@ -203,21 +203,14 @@ pub type Table = (Vec<&'static str>, Vec<Vec<String>>);
 impl Tx {
     /// Models in `unit` and below (not deleted), for a spreadsheet.
     pub async fn export_models(&mut self, unit: i64) -> anyhow::Result<Table> {
-        let rows: Vec<(
-            i64,
-            String,
-            String,
-            String,
-            String,
-            NaiveDate,
-            Option<NaiveDate>,
-        )> = sqlx::query_as(
+        let rows = sqlx::query(
             "WITH RECURSIVE scope AS (
-                     SELECT id FROM units WHERE id = $1
-                     UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
-                 SELECT m.id, u.code, u.name, s.name, m.name, m.started_on, m.stopped_on
-                 FROM models m JOIN units u ON u.id = m.unit_id JOIN sectors s ON s.code = m.sector
-                 WHERE m.deleted_at IS NULL AND m.unit_id IN (SELECT id FROM scope) ORDER BY m.id",
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT m.id::text, u.code, u.name, s.name, m.name, m.started_on::text,
+                    COALESCE(m.stopped_on::text, '')
+             FROM models m JOIN units u ON u.id = m.unit_id JOIN sectors s ON s.code = m.sector
+             WHERE m.deleted_at IS NULL AND m.unit_id IN (SELECT id FROM scope) ORDER BY m.id",
         )
         .bind(unit)
         .fetch_all(&mut *self.inner)
@@ -231,21 +224,7 @@ impl Tx {
             "started_on",
             "stopped_on",
         ];
-        let rows = rows
-            .into_iter()
-            .map(|(id, code, unit, sector, name, started, stopped)| {
-                vec![
-                    id.to_string(),
-                    code,
-                    unit,
-                    sector,
-                    name,
-                    started.to_string(),
-                    stopped.map(|d| d.to_string()).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        Ok((header, rows))
+        Ok((header, text_rows(&rows)?))
     }
 
     /// Activities in `unit` and below held in `quarter` (not deleted), for a spreadsheet.
@@ -254,21 +233,21 @@ impl Tx {
         unit: i64,
         quarter: Quarter,
     ) -> anyhow::Result<Table> {
-        let rows: Vec<(i64, String, String, String, String, NaiveDate, Option<i32>)> =
-            sqlx::query_as(
-                "WITH RECURSIVE scope AS (
-                     SELECT id FROM units WHERE id = $1
-                     UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
-                 SELECT a.id, u.code, u.name, s.name, a.title, a.held_on, a.participants
-                 FROM activities a JOIN units u ON u.id = a.unit_id JOIN sectors s ON s.code = a.sector
-                 WHERE a.deleted_at IS NULL AND a.unit_id IN (SELECT id FROM scope)
-                   AND a.held_on BETWEEN $2 AND $3 ORDER BY a.held_on, a.id",
-            )
-            .bind(unit)
-            .bind(quarter.first_day())
-            .bind(quarter.last_day())
-            .fetch_all(&mut *self.inner)
-            .await?;
+        let rows = sqlx::query(
+            "WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT a.id::text, u.code, u.name, s.name, a.title, a.held_on::text,
+                    COALESCE(a.participants::text, '')
+             FROM activities a JOIN units u ON u.id = a.unit_id JOIN sectors s ON s.code = a.sector
+             WHERE a.deleted_at IS NULL AND a.unit_id IN (SELECT id FROM scope)
+               AND a.held_on BETWEEN $2 AND $3 ORDER BY a.held_on, a.id",
+        )
+        .bind(unit)
+        .bind(quarter.first_day())
+        .bind(quarter.last_day())
+        .fetch_all(&mut *self.inner)
+        .await?;
         let header = vec![
             "id",
             "unit_code",
@@ -278,20 +257,18 @@ impl Tx {
             "held_on",
             "participants",
         ];
-        let rows = rows
-            .into_iter()
-            .map(|(id, code, unit, sector, title, held_on, participants)| {
-                vec![
-                    id.to_string(),
-                    code,
-                    unit,
-                    sector,
-                    title,
-                    held_on.to_string(),
-                    participants.map(|p| p.to_string()).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        Ok((header, rows))
+        Ok((header, text_rows(&rows)?))
     }
+}
+
+/// Every column of every row, as the text the query made of it.
+fn text_rows(rows: &[sqlx::postgres::PgRow]) -> anyhow::Result<Vec<Vec<String>>> {
+    use sqlx::Row;
+    rows.iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| Ok(row.try_get::<String, _>(i)?))
+                .collect()
+        })
+        .collect()
 }
