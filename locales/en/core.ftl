@@ -191,7 +191,10 @@ report-change = { $now } ({ $direction ->
        *[same] unchanged
     } on the previous quarter)
 report-child = • { $unit }: { $models } models, { $activities } activities
-report-scope-province = the whole province
+report-scope-province = the whole { $kind ->
+        [city] city
+       *[province] province
+    }
 report-scope-unit = { $unit }
 report-usage = Usage: /report [quarter], e.g. /report 1/2025 (empty means this quarter).
 log-model-saved = Registered the model “{ $title }” — { $sector }, since { $date }, in { $unit }.

@@ -196,7 +196,10 @@ report-change = { $now } ({ $direction ->
        *[same] không đổi
     } so với quý trước)
 report-child = • { $unit }: { $models } mô hình, { $activities } hoạt động
-report-scope-province = toàn tỉnh
+report-scope-province = { $kind ->
+        [city] toàn thành phố
+       *[province] toàn tỉnh
+    }
 report-scope-unit = { $unit }
 report-usage = Cách dùng: /report [quý], ví dụ: /report 1/2025 (bỏ trống là quý này).
 log-model-saved = Đã đăng ký mô hình “{ $title }” — { $sector }, từ ngày { $date }, tại { $unit }.

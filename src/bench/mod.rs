@@ -3,9 +3,11 @@
 //! `bench telegram` — the same conversations through the Telegram channel (fake Bot API, teloxide,
 //! inbox, outbox), against the engine alone;
 //! `bench units` — typed and point place lookups, against brute force;
-//! `bench broadcast` — a notice to a million residents, against plain copies and bare sends.
+//! `bench broadcast` — a notice to a million residents, against plain copies and bare sends;
+//! `bench report` — a province's quarterly report over a million activities, against a plain count.
 
 mod broadcast;
+mod report;
 mod units;
 
 use std::collections::VecDeque;
@@ -54,6 +56,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 60)]
         limited_seconds: u64,
     },
+    /// The quarterly report of a province over a year of the whole country's logs.
+    Report {
+        #[arg(long, default_value_t = 100_000)]
+        models: i64,
+        #[arg(long, default_value_t = 1_000_000)]
+        activities: i64,
+    },
     /// Place lookups over all 3,321 communes and their former names, and points in Hưng Yên.
     Units {
         #[arg(long, default_value_t = 20_000)]
@@ -78,6 +87,10 @@ const SCRIPT: [&str; 8] = [
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
     match command {
         BenchCommand::Units { queries, points } => units::run(queries, points)?,
+        BenchCommand::Report { models, activities } => {
+            let (_, engine) = setup(source, 4).await?;
+            report::run(engine, models, activities).await?;
+        }
         BenchCommand::Broadcast {
             recipients,
             deliver,

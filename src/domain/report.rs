@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::access::Grant;
 use super::activity::Sector;
+use super::text::fold;
 use super::unit_directory::UnitDirectory;
 use super::units::Unit;
 use crate::message::{Lang, Msg, Reply};
@@ -124,7 +125,15 @@ pub struct Report {
 /// How a report names where it covers: "toàn tỉnh" for a province, else the unit.
 pub fn scope_of(unit: &Unit) -> Msg {
     match unit.parent_id {
-        None => Msg::new("report-scope-province"),
+        // A centrally run city reports as "toàn thành phố".
+        None => Msg::new("report-scope-province").text(
+            "kind",
+            if fold(&unit.division_type) == "thanh pho" {
+                "city"
+            } else {
+                "province"
+            },
+        ),
         Some(_) => Msg::new("report-scope-unit").text("unit", &unit.name),
     }
 }

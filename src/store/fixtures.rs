@@ -49,3 +49,46 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// `models` models and `activities` activities spread over every commune, sectors in turn,
+    /// dated over 2024 and 2025; returns how long a plain count of all activities takes, the floor
+    /// for reading them.
+    pub async fn add_bench_logs(
+        &self,
+        models: i64,
+        activities: i64,
+    ) -> anyhow::Result<std::time::Duration> {
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units WHERE parent_id IS NOT NULL),
+                  sectors AS (SELECT array_agg(code ORDER BY position) AS s FROM sectors)
+             INSERT INTO models (unit_id, sector, name, started_on, stopped_on)
+             SELECT a[1 + g % cardinality(a)], s[1 + g % cardinality(s)], 'Mô hình ' || g,
+                    date '2024-01-01' + (g % 700)::int, CASE WHEN g % 10 = 0 THEN date '2025-06-01' END
+             FROM communes, sectors, generate_series(1, $1) AS g",
+        )
+        .bind(models)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units WHERE parent_id IS NOT NULL),
+                  sectors AS (SELECT array_agg(code ORDER BY position) AS s FROM sectors)
+             INSERT INTO activities (unit_id, sector, title, held_on, participants)
+             SELECT a[1 + (g * 7) % cardinality(a)], s[1 + g % cardinality(s)], 'Hoạt động ' || g,
+                    date '2024-01-01' + (g % 730)::int, 5 + g % 50
+             FROM communes, sectors, generate_series(1, $1) AS g",
+        )
+        .bind(activities)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("ANALYZE models").execute(&self.pool).await?;
+        sqlx::query("ANALYZE activities")
+            .execute(&self.pool)
+            .await?;
+        let started = std::time::Instant::now();
+        sqlx::query("SELECT count(*) FROM activities")
+            .execute(&self.pool)
+            .await?;
+        Ok(started.elapsed())
+    }
+}
