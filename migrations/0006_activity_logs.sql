@@ -21,6 +21,10 @@ CREATE TABLE activities (
     title         text NOT NULL,
     held_on       date NOT NULL,
     participants  integer CHECK (participants >= 0),
+    -- Platform file ids of the photos, full resolution, fetched on demand.
+    photos        text[] NOT NULL DEFAULT '{}',
+    latitude      double precision,
+    longitude     double precision,
     created_by    bigint REFERENCES people (id) ON DELETE SET NULL,
     created_at    timestamptz NOT NULL DEFAULT now(),
     -- Soft delete: reports skip it, the audit keeps who and when.

@@ -7,6 +7,7 @@ use anyhow::Context;
 use chrono::Utc;
 
 use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
+use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect};
 use crate::domain::report::{self, Quarter};
 use crate::domain::unit_directory::UnitDirectory;
@@ -27,6 +28,8 @@ const ATTEMPTS: usize = 5;
 
 pub struct Engine {
     store: Store,
+    /// Sectors of models and activities: data, changed only by migrations.
+    sectors: Vec<Sector>,
     units: RwLock<(i64, Arc<UnitDirectory>)>,
     localizer: Localizer,
 }
@@ -34,8 +37,12 @@ pub struct Engine {
 impl Engine {
     pub async fn new(store: Store) -> anyhow::Result<Engine> {
         let (revision, units) = store.unit_directory().await?;
+        let mut tx = store.begin().await?;
+        let sectors = tx.sectors().await?;
+        tx.commit().await?;
         Ok(Engine {
             store,
+            sectors,
             units: RwLock::new((revision, Arc::new(units))),
             localizer: Localizer::new(),
         })
@@ -94,12 +101,14 @@ impl Engine {
             Some(row) => row,
             None => tx.open_chat(channel, address).await?,
         };
+        let today = local_date(Utc::now());
         let chat = Chat {
             state: row.state,
             lang: row.lang,
             person: row.person.as_ref(),
+            today,
         };
-        let mut outcome = dialogue::step(&chat, &inbound.kind, &units);
+        let mut outcome = dialogue::step(&chat, &inbound.kind, &units, &self.sectors);
         let person = || {
             row.person
                 .as_ref()
@@ -231,38 +240,33 @@ impl Engine {
                     });
                 }
                 Effect::QuickLog { text, model } => {
-                    let sectors = tx.sectors().await?;
-                    let reply = match activity::parse_quick(text, &sectors, local_date(Utc::now()))
-                    {
+                    let reply = match activity::parse_quick(text, &self.sectors, today) {
                         Err(problem) => Reply::new(problem.message()),
                         Ok(entry) => {
-                            let me = row.person.as_ref().context("logging needs a person")?;
-                            let unit = activity::log_unit(me.unit_id, &me.grants, &units);
-                            match unit.filter(|&unit_id| {
-                                authorize(&actor(), Action::Log { unit_id }, &units).is_ok()
-                            }) {
-                                None => dialogue::not_allowed(),
-                                Some(unit) => {
-                                    if *model {
-                                        tx.register_model(me.id, unit, &entry).await?;
-                                    } else {
-                                        tx.log_activity(me.id, unit, &entry).await?;
-                                    }
-                                    let sector = sectors
-                                        .iter()
-                                        .find(|s| s.code == entry.sector)
-                                        .map(|s| match outcome.lang {
-                                            Lang::Vi => s.name.clone(),
-                                            Lang::En => s.name_en.clone(),
-                                        })
-                                        .unwrap_or_default();
-                                    let unit =
-                                        units.by_id(unit).map_or(Msg::new("mydata-no-unit"), |u| {
-                                            dialogue::unit_label(&units, u)
-                                        });
-                                    dialogue::logged(&entry, *model, &sector, unit)
-                                }
-                            }
+                            let log = NewLog {
+                                entry,
+                                model: *model,
+                                photos: vec![],
+                                location: None,
+                            };
+                            self.save_log(tx, &units, row.person.as_ref(), &log, outcome.lang)
+                                .await?
+                        }
+                    };
+                    outcome.replies.push(reply);
+                }
+                Effect::SaveLog(draft) => {
+                    let reply = match draft.entry() {
+                        None => dialogue::log_deleted(false),
+                        Some(entry) => {
+                            let log = NewLog {
+                                entry,
+                                model: false,
+                                photos: draft.photos.clone(),
+                                location: draft.location,
+                            };
+                            self.save_log(tx, &units, row.person.as_ref(), &log, outcome.lang)
+                                .await?
                         }
                     };
                     outcome.replies.push(reply);
@@ -352,6 +356,45 @@ impl Engine {
             lang: outcome.lang,
             replies: outcome.replies,
         })
+    }
+
+    /// Stores an activity or model in the person's unit if their roles allow, and reads it back.
+    async fn save_log(
+        &self,
+        tx: &mut Tx,
+        units: &UnitDirectory,
+        person: Option<&dialogue::Person>,
+        log: &NewLog,
+        lang: Lang,
+    ) -> anyhow::Result<Reply> {
+        let me = person.context("logging needs a person")?;
+        let actor = Actor {
+            registered: true,
+            grants: me.grants.clone(),
+        };
+        let unit = activity::log_unit(me.unit_id, &me.grants, units)
+            .filter(|&unit_id| authorize(&actor, Action::Log { unit_id }, units).is_ok());
+        let Some(unit) = unit else {
+            return Ok(dialogue::not_allowed());
+        };
+        if log.model {
+            tx.register_model(me.id, unit, &log.entry).await?;
+        } else {
+            tx.log_activity(me.id, unit, log).await?;
+        }
+        let sector = self
+            .sectors
+            .iter()
+            .find(|s| s.code == log.entry.sector)
+            .map(|s| match lang {
+                Lang::Vi => s.name.clone(),
+                Lang::En => s.name_en.clone(),
+            })
+            .unwrap_or_default();
+        let unit = units.by_id(unit).map_or(Msg::new("mydata-no-unit"), |u| {
+            dialogue::unit_label(units, u)
+        });
+        Ok(dialogue::logged(&log.entry, log.model, &sector, unit))
     }
 
     /// The unit directory at `revision`, reloaded when an import has changed the units.

@@ -58,7 +58,7 @@ async fn a_cadre_logs_with_the_quick_form_and_gets_named_errors() {
         ids(&c.send("/log kt | Nuôi ong | 31/4").await),
         ["log-error-date"]
     );
-    assert_eq!(ids(&c.send("/log").await), ["log-usage"]);
+    assert_eq!(ids(&c.send("/model").await), ["log-usage"]);
 
     let mut resident = Person::new(&engine, "resident");
     resident.sign_up("tien lu").await;
@@ -290,4 +290,80 @@ async fn the_cli_prints_the_report_and_exports_csv_for_spreadsheets() {
         1 + 3162 + 10 + 5,
         "every model not deleted"
     );
+}
+
+#[tokio::test]
+async fn the_guided_flow_logs_with_buttons_photos_and_a_location() {
+    use danvan::message::InboundKind;
+    let (db, engine) = demo_engine().await;
+    let mut c = cadre(&engine, &db, "cadre", "12364").await;
+    let asked = c.send("/log").await;
+    assert_eq!(ids(&asked), ["logflow-sector"]);
+    assert_eq!(
+        button_labels(&engine, &asked)[..4],
+        [
+            "Kinh tế",
+            "Văn hóa – xã hội",
+            "Quốc phòng – an ninh",
+            "Xây dựng hệ thống chính trị"
+        ]
+    );
+    assert_eq!(ids(&c.send("van hoa").await), ["logflow-title"]);
+    assert_eq!(
+        ids(&c.send("Ngày hội đại đoàn kết").await),
+        ["logflow-date"]
+    );
+    assert_eq!(
+        ids(&c.send("31/4").await),
+        ["logflow-date-invalid", "logflow-date"]
+    );
+    assert_eq!(ids(&c.tap("Hôm qua").await), ["logflow-participants"]);
+    assert_eq!(ids(&c.send("120 người").await), ["logflow-photos"]);
+    for file in ["photo-a", "photo-b"] {
+        c.event(InboundKind::Photo {
+            file_id: file.into(),
+            caption: None,
+        })
+        .await;
+    }
+    assert!(render(&engine, c.last.as_ref().unwrap()).starts_with("Đã nhận 2 ảnh."));
+    let located = c.tap("Xong").await;
+    assert_eq!(ids(&located), ["logflow-location"]);
+    assert!(located.replies[0].location.is_some());
+    let summary = c
+        .event(InboundKind::Location {
+            latitude: 20.65,
+            longitude: 106.05,
+        })
+        .await;
+    let text = render(&engine, &summary);
+    assert!(
+        text.contains("• Hoạt động: Ngày hội đại đoàn kết\n• Lĩnh vực: Văn hóa – xã hội"),
+        "{text}"
+    );
+    assert!(
+        text.contains("• Số người: 120\n• Ảnh: 2\n• Vị trí: có"),
+        "{text}"
+    );
+    assert_eq!(ids(&c.tap("Lưu").await), ["log-saved"]);
+
+    let saved: (String, Option<i32>, Vec<String>, Option<f64>) = sqlx::query_as(
+        "SELECT sector, participants, photos, latitude FROM activities WHERE title = 'Ngày hội đại đoàn kết'",
+    )
+    .fetch_one(&sqlx::PgPool::connect(&db.url).await.unwrap())
+    .await
+    .unwrap();
+    assert_eq!(
+        saved,
+        (
+            "vhxh".into(),
+            Some(120),
+            vec!["photo-a".into(), "photo-b".into()],
+            Some(20.65)
+        )
+    );
+    // Cancel at any step saves nothing.
+    c.send("/log").await;
+    c.tap("Kinh tế").await;
+    assert_eq!(ids(&c.tap("Huỷ").await), ["logflow-cancelled"]);
 }

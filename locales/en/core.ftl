@@ -199,5 +199,33 @@ report-scope-unit = { $unit }
 report-usage = Usage: /report [quarter], e.g. /report 1/2025 (empty means this quarter).
 log-model-saved = Registered the model “{ $title }” — { $sector }, since { $date }, in { $unit }.
 
+logflow-sector = Log an activity (1/6). Which sector?
+    (Once you know it, log in one message, e.g. /log kt | Mô hình nuôi ong | 25 người | 12/4)
+sector-name = { $name }
+logflow-sector-unknown = There is no sector “{ $text }”. Please choose a button.
+logflow-title = (2/6) What is the activity called?
+logflow-date = (3/6) Which day? Tap a button, or type a date like 12/4 or 12/4/2025.
+logflow-today-button = Today
+logflow-yesterday-button = Yesterday
+logflow-date-invalid = The date “{ $text }” is not valid or is in the future.
+logflow-participants = (4/6) How many people took part? Type a number, e.g. 25
+logflow-participants-invalid = “{ $text }” is not a number of people. Type a number, e.g. 25
+logflow-photos = (5/6) Send photos of the activity (take or pick several), or tap “Skip”.
+logflow-photos-more = { $count } photos received. Send more, or tap “Done”.
+logflow-done-button = Done
+logflow-location = (6/6) Share where it took place, or tap “Skip”.
+logflow-summary = Check before saving:
+    • Activity: { $title }
+    • Sector: { $sector }
+    • Date: { $date }
+    • People: { $participants }
+    • Photos: { $photos }
+    • Location: { $located ->
+        [yes] yes
+       *[no] no
+    }
+logflow-save-button = Save
+logflow-cancelled = Cancelled; nothing saved.
+
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511

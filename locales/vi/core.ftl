@@ -204,5 +204,33 @@ report-scope-unit = { $unit }
 report-usage = Cách dùng: /report [quý], ví dụ: /report 1/2025 (bỏ trống là quý này).
 log-model-saved = Đã đăng ký mô hình “{ $title }” — { $sector }, từ ngày { $date }, tại { $unit }.
 
+logflow-sector = Ghi hoạt động (1/6). Thuộc lĩnh vực nào?
+    (Quen rồi thì ghi nhanh trong một tin, ví dụ: /log kt | Mô hình nuôi ong | 25 người | 12/4)
+sector-name = { $name }
+logflow-sector-unknown = Không có lĩnh vực “{ $text }”. Hãy chọn một nút.
+logflow-title = (2/6) Tên hoạt động?
+logflow-date = (3/6) Ngày nào? Bấm nút, hoặc gõ ngày như 12/4 hay 12/4/2025.
+logflow-today-button = Hôm nay
+logflow-yesterday-button = Hôm qua
+logflow-date-invalid = Ngày “{ $text }” không đúng hoặc chưa tới.
+logflow-participants = (4/6) Bao nhiêu người tham gia? Gõ số, ví dụ: 25
+logflow-participants-invalid = Chưa rõ số người “{ $text }”. Gõ số, ví dụ: 25
+logflow-photos = (5/6) Gửi ảnh hoạt động (chụp hoặc chọn nhiều ảnh), hoặc bấm “Bỏ qua”.
+logflow-photos-more = Đã nhận { $count } ảnh. Gửi thêm, hoặc bấm “Xong”.
+logflow-done-button = Xong
+logflow-location = (6/6) Gửi vị trí nơi diễn ra hoạt động, hoặc bấm “Bỏ qua”.
+logflow-summary = Kiểm tra lại trước khi lưu:
+    • Hoạt động: { $title }
+    • Lĩnh vực: { $sector }
+    • Ngày: { $date }
+    • Số người: { $participants }
+    • Ảnh: { $photos }
+    • Vị trí: { $located ->
+        [yes] có
+       *[no] không
+    }
+logflow-save-button = Lưu
+logflow-cancelled = Đã huỷ, không lưu gì.
+
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511

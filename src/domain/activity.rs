@@ -43,6 +43,15 @@ pub struct LoggedActivity {
     pub participants: Option<i32>,
 }
 
+/// An activity (or, with `model`, a model) to store, with what the guided flow adds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewLog {
+    pub entry: QuickEntry,
+    pub model: bool,
+    pub photos: Vec<String>,
+    pub location: Option<(f64, f64)>,
+}
+
 /// What the quick form could not read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuickError {
@@ -96,7 +105,7 @@ pub fn parse_quick(
     let mut participants = None;
     for field in text.split('|').map(str::trim).filter(|f| !f.is_empty()) {
         let folded = fold(field);
-        if let Some(s) = sectors.iter().find(|s| is_sector(s, &folded)) {
+        if let Some(s) = find_sector(sectors, field) {
             if sector.replace(s.code.clone()).is_some() {
                 return Err(QuickError::TwoSectors);
             }
@@ -118,6 +127,12 @@ pub fn parse_quick(
         held_on: held_on.unwrap_or(today),
         participants,
     })
+}
+
+/// The sector a typed name or alias means ("kinh te", "KT", "Văn hoá – xã hội").
+pub fn find_sector<'a>(sectors: &'a [Sector], typed: &str) -> Option<&'a Sector> {
+    let folded = fold(typed);
+    sectors.iter().find(|s| is_sector(s, &folded))
 }
 
 fn is_sector(sector: &Sector, folded: &str) -> bool {

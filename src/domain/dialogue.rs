@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
-use super::activity::{self, LoggedActivity, QuickEntry};
+use super::activity::{self, LoggedActivity, QuickEntry, Sector};
 use super::compose::{self, Draft, Step};
 use super::former::FormerName;
+use super::logflow::{self, LogDraft, LogStep};
 use super::notice::{Notice, NoticeStatus, Question, Reach};
 use super::text::fold;
 use super::unit_directory::{Found, Hit, UnitDirectory};
@@ -59,6 +60,10 @@ pub enum State {
     ComposeNotice {
         draft: Draft,
     },
+    /// A cadre logging an activity step by step.
+    LogActivity {
+        draft: LogDraft,
+    },
     Idle,
 }
 
@@ -104,6 +109,8 @@ pub struct Chat<'a> {
     pub state: State,
     pub lang: Lang,
     pub person: Option<&'a Person>,
+    /// Today in Vietnam, for dates people type.
+    pub today: chrono::NaiveDate,
 }
 
 /// A change to the domain that the engine carries out with the new state.
@@ -149,6 +156,8 @@ pub enum Effect {
         text: String,
         model: bool,
     },
+    /// Store what the guided flow gathered.
+    SaveLog(LogDraft),
     /// The quarterly report (quarter as typed, empty: this one) for the person's scope.
     Report(String),
     /// The person's latest activities, with buttons to delete them.
@@ -170,10 +179,16 @@ pub struct Outcome {
     pub effects: Vec<Effect>,
 }
 
-pub fn step(chat: &Chat, input: &InboundKind, units: &UnitDirectory) -> Outcome {
+pub fn step(
+    chat: &Chat,
+    input: &InboundKind,
+    units: &UnitDirectory,
+    sectors: &[Sector],
+) -> Outcome {
     let mut turn = Turn {
         chat,
         units,
+        sectors,
         out: Outcome {
             state: chat.state.clone(),
             lang: chat.lang,
@@ -188,6 +203,7 @@ pub fn step(chat: &Chat, input: &InboundKind, units: &UnitDirectory) -> Outcome 
 struct Turn<'a> {
     chat: &'a Chat<'a>,
     units: &'a UnitDirectory,
+    sectors: &'a [Sector],
     out: Outcome,
 }
 
@@ -306,6 +322,28 @@ impl Turn<'_> {
                     }
                 }
             }
+            (State::LogActivity { .. }, InboundKind::Button(p)) if p == "logflow:cancel" => {
+                self.out.state = State::Idle;
+                self.menu(Msg::new("logflow-cancelled"));
+            }
+            (State::LogActivity { draft }, InboundKind::Button(p))
+                if p == "logflow:save" && draft.step == LogStep::Confirm =>
+            {
+                self.out.effects.push(Effect::SaveLog(draft.clone()));
+                self.out.state = State::Idle;
+            }
+            (State::LogActivity { draft }, _) => {
+                match logflow::answer(draft, input, self.sectors, self.chat.today) {
+                    Ok(next) => {
+                        self.out.state = State::LogActivity { draft: next };
+                        self.prompt();
+                    }
+                    Err(problem) => {
+                        self.say(problem);
+                        self.prompt();
+                    }
+                }
+            }
             (State::AnswerQuestion { question }, InboundKind::Text(text)) => {
                 self.written(text, |text| Effect::AnswerQuestion {
                     question: *question,
@@ -415,7 +453,13 @@ impl Turn<'_> {
                 self.out.effects.push(Effect::ShowStatus(id));
                 self.out.state = State::Idle;
             }
-            ("log" | "model", _) if args.trim().is_empty() => {
+            ("log", _) if args.trim().is_empty() => {
+                self.out.state = State::LogActivity {
+                    draft: LogDraft::default(),
+                };
+                self.prompt();
+            }
+            ("model", _) if args.trim().is_empty() => {
                 self.say(Msg::new("log-usage").text("example", activity::EXAMPLE));
                 self.out.state = State::Idle;
             }
@@ -711,6 +755,7 @@ impl Turn<'_> {
                 State::ComposeNotice { draft } => {
                     compose::prompt(draft, self.units, &self.grants())
                 }
+                State::LogActivity { draft } => logflow::prompt(draft, self.sectors),
                 State::Idle => return self.menu(Msg::new("menu")),
             };
         self.out.replies.push(reply);

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::types::Json;
 
 use super::Tx;
-use crate::domain::activity::{LoggedActivity, QuickEntry, Sector};
+use crate::domain::activity::{LoggedActivity, NewLog, QuickEntry, Sector};
 use crate::domain::report::{Figures, Quarter, Report, scope_of};
 use crate::domain::units::Unit;
 
@@ -30,12 +30,14 @@ impl Tx {
         &mut self,
         person: i64,
         unit: i64,
-        entry: &QuickEntry,
+        log: &NewLog,
     ) -> anyhow::Result<i64> {
+        let entry = &log.entry;
         Ok(sqlx::query_scalar(
             "WITH created AS (
-                 INSERT INTO activities (unit_id, sector, title, held_on, participants, created_by)
-                 VALUES ($2, $3, $4, $5, $6, $1) RETURNING *),
+                 INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
+                                         latitude, longitude, created_by)
+                 VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1) RETURNING *),
              audited AS (
                  INSERT INTO log_audit (entity, entity_id, person_id, action, after)
                  SELECT 'activity', id, $1, 'create', to_jsonb(created) FROM created)
@@ -47,6 +49,9 @@ impl Tx {
         .bind(&entry.title)
         .bind(entry.held_on)
         .bind(entry.participants)
+        .bind(&log.photos)
+        .bind(log.location.map(|l| l.0))
+        .bind(log.location.map(|l| l.1))
         .fetch_one(&mut *self.inner)
         .await?)
     }

@@ -1,0 +1,200 @@
+//! A cadre logging an activity step by step with buttons (`/log` alone): sector → name → date →
+//! participants → photos → location → summary → save. Pure: the draft lives in the chat's state.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::activity::{self, MAX_TITLE_CHARS, QuickEntry, Sector};
+use super::text::fold;
+use crate::message::{Button, InboundKind, Msg, Reply};
+
+/// Most photos one activity keeps.
+pub const MAX_PHOTOS: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LogDraft {
+    pub step: LogStep,
+    pub sector: Option<String>,
+    pub title: String,
+    pub held_on: Option<NaiveDate>,
+    pub participants: Option<i32>,
+    /// Platform file ids, largest size, in the order sent.
+    pub photos: Vec<String>,
+    pub location: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogStep {
+    #[default]
+    Sector,
+    Title,
+    Date,
+    Participants,
+    Photos,
+    Location,
+    Confirm,
+}
+
+impl LogDraft {
+    /// What the quick form would have read, to store.
+    pub fn entry(&self) -> Option<QuickEntry> {
+        Some(QuickEntry {
+            sector: self.sector.clone()?,
+            title: self.title.clone(),
+            held_on: self.held_on?,
+            participants: self.participants,
+        })
+    }
+}
+
+/// The question for the draft's step.
+pub fn prompt(draft: &LogDraft, sectors: &[Sector]) -> Reply {
+    let cancel = Button::new(Msg::new("cancel-button"), "logflow:cancel");
+    let skip = || Button::new(Msg::new("compose-skip-button"), "logflow:skip");
+    match draft.step {
+        LogStep::Sector => Reply::new(Msg::new("logflow-sector"))
+            .rows(sectors.iter().map(|s| {
+                Button::new(
+                    Msg::new("sector-name").text("name", &s.name),
+                    format!("logflow:sector:{}", s.code),
+                )
+            }))
+            .row(vec![cancel]),
+        LogStep::Title => Reply::new(Msg::new("logflow-title")).row(vec![cancel]),
+        LogStep::Date => Reply::new(Msg::new("logflow-date")).row(vec![
+            Button::new(Msg::new("logflow-today-button"), "logflow:today"),
+            Button::new(Msg::new("logflow-yesterday-button"), "logflow:yesterday"),
+        ]),
+        LogStep::Participants => Reply::new(Msg::new("logflow-participants")).row(vec![skip()]),
+        LogStep::Photos if draft.photos.is_empty() => {
+            Reply::new(Msg::new("logflow-photos")).row(vec![skip()])
+        }
+        LogStep::Photos => {
+            Reply::new(Msg::new("logflow-photos-more").number("count", draft.photos.len() as i64))
+                .row(vec![Button::new(
+                    Msg::new("logflow-done-button"),
+                    "logflow:skip",
+                )])
+        }
+        LogStep::Location => Reply::new(Msg::new("logflow-location"))
+            .ask_location(Msg::new("unit-share-location-button"))
+            .row(vec![skip()]),
+        LogStep::Confirm => {
+            let sector = draft
+                .sector
+                .as_deref()
+                .and_then(|c| sectors.iter().find(|s| s.code == c))
+                .map_or(String::new(), |s| s.name.clone());
+            let mut summary = Msg::new("logflow-summary")
+                .text("title", &draft.title)
+                .text("sector", sector)
+                .number("photos", draft.photos.len() as i64)
+                .text(
+                    "located",
+                    if draft.location.is_some() {
+                        "yes"
+                    } else {
+                        "no"
+                    },
+                );
+            if let Some(date) = draft.held_on {
+                summary = summary.date("date", date);
+            }
+            summary = match draft.participants {
+                Some(n) => summary.number("participants", n as i64),
+                None => summary.text("participants", "-"),
+            };
+            Reply::new(summary).row(vec![
+                Button::new(Msg::new("logflow-save-button"), "logflow:save"),
+                cancel,
+            ])
+        }
+    }
+}
+
+/// Takes the answer to the current step: the next draft, or what was wrong with it.
+pub fn answer(
+    draft: &LogDraft,
+    input: &InboundKind,
+    sectors: &[Sector],
+    today: NaiveDate,
+) -> Result<LogDraft, Msg> {
+    let mut next = draft.clone();
+    let button = match input {
+        InboundKind::Button(p) => p.strip_prefix("logflow:"),
+        _ => None,
+    };
+    let text = match input {
+        InboundKind::Text(t) => Some(t.trim()),
+        _ => None,
+    };
+    match (draft.step, button, text) {
+        (LogStep::Sector, Some(b), _) if b.starts_with("sector:") => {
+            let code = &b["sector:".len()..];
+            sectors
+                .iter()
+                .find(|s| s.code == code)
+                .ok_or_else(|| Msg::new("button-expired"))?;
+            next.sector = Some(code.to_owned());
+        }
+        (LogStep::Sector, _, Some(t)) => {
+            let sector = activity::find_sector(sectors, t)
+                .ok_or_else(|| Msg::new("logflow-sector-unknown").text("text", t))?;
+            next.sector = Some(sector.code.clone());
+        }
+        (LogStep::Title, _, Some(t)) if !t.is_empty() => {
+            if t.chars().count() > MAX_TITLE_CHARS {
+                return Err(Msg::new("text-too-long").number("max", MAX_TITLE_CHARS as i64));
+            }
+            next.title = t.to_owned();
+        }
+        (LogStep::Date, Some("today"), _) => next.held_on = Some(today),
+        (LogStep::Date, Some("yesterday"), _) => next.held_on = today.pred_opt(),
+        (LogStep::Date, _, Some(t)) => {
+            next.held_on = Some(
+                activity::parse_date(t, today)
+                    .ok_or_else(|| Msg::new("logflow-date-invalid").text("text", t))?,
+            );
+        }
+        (LogStep::Participants, Some("skip"), _) => {}
+        (LogStep::Participants, _, Some(t)) => {
+            let digits: String = fold(t).chars().take_while(char::is_ascii_digit).collect();
+            next.participants = Some(
+                digits
+                    .parse()
+                    .map_err(|_| Msg::new("logflow-participants-invalid").text("text", t))?,
+            );
+        }
+        (LogStep::Photos, _, _) if matches!(input, InboundKind::Photo { .. }) => {
+            if let InboundKind::Photo { file_id, .. } = input
+                && next.photos.len() < MAX_PHOTOS
+            {
+                next.photos.push(file_id.clone());
+            }
+            // More photos may follow: the step stays.
+            return Ok(next);
+        }
+        (LogStep::Photos, Some("skip"), _) => {}
+        (LogStep::Location, _, _) if matches!(input, InboundKind::Location { .. }) => {
+            if let InboundKind::Location {
+                latitude,
+                longitude,
+            } = input
+            {
+                next.location = Some((*latitude, *longitude));
+            }
+        }
+        (LogStep::Location, Some("skip"), _) => {}
+        _ => return Err(Msg::new("use-buttons")),
+    }
+    next.step = match draft.step {
+        LogStep::Sector => LogStep::Title,
+        LogStep::Title => LogStep::Date,
+        LogStep::Date => LogStep::Participants,
+        LogStep::Participants => LogStep::Photos,
+        LogStep::Photos => LogStep::Location,
+        LogStep::Location | LogStep::Confirm => LogStep::Confirm,
+    };
+    Ok(next)
+}
