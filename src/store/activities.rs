@@ -33,16 +33,12 @@ impl Tx {
         log: &NewLog,
     ) -> anyhow::Result<i64> {
         let entry = &log.entry;
-        Ok(sqlx::query_scalar(
-            "WITH created AS (
-                 INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
-                                         latitude, longitude, created_by)
-                 VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1) RETURNING *),
-             audited AS (
-                 INSERT INTO log_audit (entity, entity_id, person_id, action, after)
-                 SELECT 'activity', id, $1, 'create', to_jsonb(created) FROM created)
-             SELECT id FROM created",
-        )
+        Ok(sqlx::query_scalar(&audited_insert(
+            "activity",
+            "INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
+                                     latitude, longitude, created_by)
+             VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1)",
+        ))
         .bind(person)
         .bind(unit)
         .bind(&entry.sector)
@@ -111,15 +107,11 @@ impl Tx {
         unit: i64,
         entry: &QuickEntry,
     ) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
-            "WITH created AS (
-                 INSERT INTO models (unit_id, sector, name, started_on, created_by)
-                 VALUES ($2, $3, $4, $5, $1) RETURNING *),
-             audited AS (
-                 INSERT INTO log_audit (entity, entity_id, person_id, action, after)
-                 SELECT 'model', id, $1, 'create', to_jsonb(created) FROM created)
-             SELECT id FROM created",
-        )
+        Ok(sqlx::query_scalar(&audited_insert(
+            "model",
+            "INSERT INTO models (unit_id, sector, name, started_on, created_by)
+             VALUES ($2, $3, $4, $5, $1)",
+        ))
         .bind(person)
         .bind(unit)
         .bind(&entry.sector)
@@ -264,6 +256,17 @@ impl Tx {
         ];
         Ok((header, text_rows(&rows)?))
     }
+}
+
+/// `insert` (whose $1 is the person) with its new row written to the audit trail; yields the id.
+fn audited_insert(entity: &str, insert: &str) -> String {
+    format!(
+        "WITH created AS ({insert} RETURNING *),
+         audited AS (
+             INSERT INTO log_audit (entity, entity_id, person_id, action, after)
+             SELECT '{entity}', id, $1, 'create', to_jsonb(created) FROM created)
+         SELECT id FROM created"
+    )
 }
 
 /// Every column of every row, as the text the query made of it.
