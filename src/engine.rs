@@ -296,6 +296,10 @@ impl Engine {
                     let logs = tx.my_activities(person()?, dialogue::RECENT_LOGS).await?;
                     outcome.replies.push(dialogue::my_logs(&logs));
                 }
+                Effect::EditLog { activity, entry } => {
+                    let found = tx.edit_activity(person()?, *activity, entry).await?;
+                    outcome.replies.push(dialogue::log_edited(found));
+                }
                 Effect::DeleteLog(id) => {
                     let found = tx.delete_activity(person()?, *id).await?;
                     outcome.replies.push(dialogue::log_deleted(found));

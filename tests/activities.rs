@@ -35,7 +35,7 @@ async fn a_cadre_logs_with_the_quick_form_and_gets_named_errors() {
     assert_eq!(ids(&saved), ["log-saved"]);
     assert_eq!(
         render(&engine, &saved),
-        "Đã ghi hoạt động “Mô hình nuôi ong” — Kinh tế, ngày 12/4/2026, 25 người, tại Xã Tiên Lữ, Tỉnh Hưng Yên. Xem và xoá: /mylogs "
+        "Đã ghi hoạt động “Mô hình nuôi ong” — Kinh tế, ngày 12/4/2026, 25 người, tại Xã Tiên Lữ, Tỉnh Hưng Yên. Xem, sửa, xoá: /mylogs "
     );
     // Without diacritics, another order, no count.
     let saved = c
@@ -82,15 +82,36 @@ async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
     let listed = c.send("/mylogs").await;
     assert_eq!(
         button_labels(&engine, &listed),
-        ["🗑 Tổ tự quản (13/4/2026)", "🗑 Nuôi ong (12/4/2026)"]
+        [
+            "✏️ Tổ tự quản (13/4/2026)",
+            "🗑",
+            "✏️ Nuôi ong (12/4/2026)",
+            "🗑"
+        ]
     );
-    let payload = listed.replies[0].buttons[1][0].payload.clone();
+    let payload = listed.replies[0].buttons[1][1].payload.clone();
 
     // Someone else's log is not theirs to delete.
     let mut other = cadre(&engine, &db, "other", "12364").await;
     assert_eq!(ids(&other.press(&payload).await), ["button-expired"]);
 
-    assert_eq!(ids(&c.tap("🗑 Nuôi ong (12/4/2026)").await), ["log-deleted"]);
+    // Editing re-reads the quick form; a mistake asks again.
+    assert_eq!(
+        ids(&c.tap("✏️ Tổ tự quản (13/4/2026)").await),
+        ["logedit-prompt"]
+    );
+    assert_eq!(
+        ids(&c.send("qpan | Tổ tự quản | 99/4").await),
+        ["log-error-date", "logedit-prompt"]
+    );
+    assert_eq!(
+        ids(&c
+            .send("qpan | Tổ an ninh tự quản | 30 người | 13/4/2026")
+            .await),
+        ["log-edited"]
+    );
+
+    assert_eq!(ids(&c.press(&payload).await), ["log-deleted"]);
     assert_eq!(
         ids(&c.press(&payload).await),
         ["button-expired"],
@@ -98,7 +119,7 @@ async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
     );
     assert_eq!(
         button_labels(&engine, &c.send("/mylogs").await),
-        ["🗑 Tổ tự quản (13/4/2026)"]
+        ["✏️ Tổ an ninh tự quản (13/4/2026)", "🗑"]
     );
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
     let audit: Vec<(String, bool, bool)> = sqlx::query_as(
@@ -112,6 +133,7 @@ async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
         [
             ("create".into(), false, true),
             ("create".into(), false, true),
+            ("edit".into(), true, true),
             ("delete".into(), true, false)
         ]
     );

@@ -167,7 +167,7 @@ status-line = { $unit }: sent { $sent }/{ $targeted }, waiting { $pending }, fai
 log-usage = Log an activity in one message: sector | activity name | people | date, for example:
     { $example }
     Sectors: kt (economy), vhxh (culture and society), qpan (defence and security), htct (building the political system). Date: today, yesterday, 12/4 or 12/4/2025 (empty means today).
-log-saved = Logged “{ $title }” — { $sector }, on { $date }, { $participants } people, in { $unit }. See and delete: /mylogs
+log-saved = Logged “{ $title }” — { $sector }, on { $date }, { $participants } people, in { $unit }. See, edit, delete: /mylogs
 log-error-no-sector = The sector is missing (kt, vhxh, qpan or htct). For example: { $example }
 log-error-two-sectors = One sector per activity, please. For example: { $example }
 log-error-no-title = The activity's name is missing. For example: { $example }
@@ -175,9 +175,12 @@ log-error-two-titles = Which is the activity's name: “{ $a }” or “{ $b }�
 log-error-title-too-long = The name is too long (at most { $max } characters). For example: { $example }
 log-error-date = The date “{ $text }” is not valid or is in the future. Type: today, yesterday, 12/4, 12/4/2025. For example: { $example }
 log-error-participants = The number of people “{ $text }” is not clear. Type: 25 người. For example: { $example }
-mylogs = Activities you logged recently (tap one to delete it):
+mylogs = Activities you logged recently (✏️ edit, 🗑 delete):
 mylogs-none = You have not logged any activity yet. Send /log to see how.
-mylogs-delete-button = 🗑 { $title } ({ $date })
+mylogs-delete-button = 🗑
+logedit-prompt = Send the corrected activity in the quick form, e.g. { $example }
+log-edited = Activity corrected (the old version stays in the change log).
+mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.

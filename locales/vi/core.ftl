@@ -167,7 +167,7 @@ status-line = { $unit }: gửi { $sent }/{ $targeted }, chờ { $pending }, lỗ
 log-usage = Ghi nhanh một hoạt động trong một tin nhắn: lĩnh vực | tên hoạt động | số người | ngày, ví dụ:
     { $example }
     Lĩnh vực: kt (kinh tế), vhxh (văn hóa – xã hội), qpan (quốc phòng – an ninh), htct (xây dựng hệ thống chính trị). Ngày: hôm nay, hôm qua, 12/4 hoặc 12/4/2025 (bỏ trống là hôm nay).
-log-saved = Đã ghi hoạt động “{ $title }” — { $sector }, ngày { $date }, { $participants } người, tại { $unit }. Xem và xoá: /mylogs
+log-saved = Đã ghi hoạt động “{ $title }” — { $sector }, ngày { $date }, { $participants } người, tại { $unit }. Xem, sửa, xoá: /mylogs
 log-error-no-sector = Thiếu lĩnh vực (kt, vhxh, qpan hoặc htct). Ví dụ: { $example }
 log-error-two-sectors = Chỉ ghi một lĩnh vực cho mỗi hoạt động. Ví dụ: { $example }
 log-error-no-title = Thiếu tên hoạt động. Ví dụ: { $example }
@@ -175,9 +175,12 @@ log-error-two-titles = Không rõ đâu là tên hoạt động: “{ $a }” ha
 log-error-title-too-long = Tên hoạt động quá dài (tối đa { $max } ký tự). Ví dụ: { $example }
 log-error-date = Ngày “{ $text }” không đúng hoặc chưa tới. Gõ như: hôm nay, hôm qua, 12/4, 12/4/2025. Ví dụ: { $example }
 log-error-participants = Số người “{ $text }” chưa rõ. Gõ như: 25 người. Ví dụ: { $example }
-mylogs = Hoạt động bạn đã ghi gần đây (bấm để xoá):
+mylogs = Hoạt động bạn đã ghi gần đây (✏️ sửa, 🗑 xoá):
 mylogs-none = Bạn chưa ghi hoạt động nào. Gửi /log để xem cách ghi.
-mylogs-delete-button = 🗑 { $title } ({ $date })
+mylogs-delete-button = 🗑
+logedit-prompt = Gửi lại hoạt động đã sửa theo mẫu ghi nhanh, ví dụ: { $example }
+log-edited = Đã sửa hoạt động (vẫn lưu bản cũ trong nhật ký thay đổi).
+mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.

@@ -64,6 +64,10 @@ pub enum State {
     LogActivity {
         draft: LogDraft,
     },
+    /// A cadre correcting one of their activities with the quick form.
+    EditLog {
+        activity: i64,
+    },
     Idle,
 }
 
@@ -164,6 +168,11 @@ pub enum Effect {
     MyLogs,
     /// Soft-delete one of the person's activities.
     DeleteLog(i64),
+    /// Replace one of the person's activities with what the quick form read.
+    EditLog {
+        activity: i64,
+        entry: QuickEntry,
+    },
     /// Send an answer back to whoever asked, if the person may answer for that unit.
     AnswerQuestion {
         question: i64,
@@ -219,6 +228,18 @@ impl Turn<'_> {
                     && ["ack", "ask", "notice", "answer"].contains(&kind)
                 {
                     return self.notice_button(kind, id);
+                }
+                if let Some(id) = payload.strip_prefix("logedit:") {
+                    return match (id.parse(), self.chat.person) {
+                        (Ok(activity), Some(_)) => {
+                            self.out.state = State::EditLog { activity };
+                            self.prompt();
+                        }
+                        _ => {
+                            self.say(Msg::new("button-expired"));
+                            self.prompt();
+                        }
+                    };
                 }
                 if let Some(id) = payload.strip_prefix("logdel:") {
                     return match (id.parse(), self.chat.person) {
@@ -322,7 +343,24 @@ impl Turn<'_> {
                     }
                 }
             }
-            (State::LogActivity { .. }, InboundKind::Button(p)) if p == "logflow:cancel" => {
+            (State::EditLog { activity }, InboundKind::Text(text)) => {
+                match activity::parse_quick(text, self.sectors, self.chat.today) {
+                    Ok(entry) => {
+                        self.out.effects.push(Effect::EditLog {
+                            activity: *activity,
+                            entry,
+                        });
+                        self.out.state = State::Idle;
+                    }
+                    Err(problem) => {
+                        self.say(problem.message());
+                        self.prompt();
+                    }
+                }
+            }
+            (State::LogActivity { .. } | State::EditLog { .. }, InboundKind::Button(p))
+                if p == "logflow:cancel" =>
+            {
                 self.out.state = State::Idle;
                 self.menu(Msg::new("logflow-cancelled"));
             }
@@ -756,6 +794,11 @@ impl Turn<'_> {
                     compose::prompt(draft, self.units, &self.grants())
                 }
                 State::LogActivity { draft } => logflow::prompt(draft, self.sectors),
+                State::EditLog { .. } => {
+                    Reply::new(Msg::new("logedit-prompt").text("example", activity::EXAMPLE)).row(
+                        vec![Button::new(Msg::new("cancel-button"), "logflow:cancel")],
+                    )
+                }
                 State::Idle => return self.menu(Msg::new("menu")),
             };
         self.out.replies.push(reply);
@@ -1006,13 +1049,26 @@ pub fn my_logs(activities: &[LoggedActivity]) -> Reply {
     if activities.is_empty() {
         return Reply::new(Msg::new("mylogs-none"));
     }
-    Reply::new(Msg::new("mylogs")).rows(activities.iter().map(|a| {
-        Button::new(
-            Msg::new("mylogs-delete-button")
-                .text("title", &a.title)
-                .date("date", a.held_on),
-            format!("logdel:{}", a.id),
-        )
+    activities
+        .iter()
+        .fold(Reply::new(Msg::new("mylogs")), |reply, a| {
+            reply.row(vec![
+                Button::new(
+                    Msg::new("mylogs-edit-button")
+                        .text("title", &a.title)
+                        .date("date", a.held_on),
+                    format!("logedit:{}", a.id),
+                ),
+                Button::new(Msg::new("mylogs-delete-button"), format!("logdel:{}", a.id)),
+            ])
+        })
+}
+
+pub fn log_edited(found: bool) -> Reply {
+    Reply::new(Msg::new(if found {
+        "log-edited"
+    } else {
+        "button-expired"
     }))
 }
 

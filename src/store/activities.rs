@@ -80,6 +80,33 @@ impl Tx {
             .collect())
     }
 
+    /// Replaces the person's own activity's fields with `entry`, auditing before and after; false if
+    /// it is not theirs or is deleted.
+    pub async fn edit_activity(
+        &mut self,
+        person: i64,
+        id: i64,
+        entry: &QuickEntry,
+    ) -> anyhow::Result<bool> {
+        let edited: Option<i64> = sqlx::query_scalar(
+            "WITH old AS (SELECT to_jsonb(a) AS row FROM activities a
+                          WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL FOR UPDATE),
+             new AS (UPDATE activities SET sector = $3, title = $4, held_on = $5, participants = $6
+                     WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL RETURNING *)
+             INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
+             SELECT 'activity', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
+        )
+        .bind(person)
+        .bind(id)
+        .bind(&entry.sector)
+        .bind(&entry.title)
+        .bind(entry.held_on)
+        .bind(entry.participants)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(edited.is_some())
+    }
+
     /// Soft-deletes the person's own activity, auditing what it was; false if it is not theirs
     /// or is gone already.
     pub async fn delete_activity(&mut self, person: i64, id: i64) -> anyhow::Result<bool> {
