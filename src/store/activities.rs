@@ -162,10 +162,8 @@ impl Tx {
     /// Models built and maintained at the end of `quarter`, and activities held in it, in `unit`
     /// and everything below it.
     pub async fn figures(&mut self, unit: i64, quarter: Quarter) -> anyhow::Result<Figures> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "WITH RECURSIVE scope AS (
-                 SELECT id FROM units WHERE id = $1
-                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
+            "{SUBTREE}
              SELECT 'model', sector, count(*), 0::bigint FROM models
              WHERE deleted_at IS NULL AND unit_id IN (SELECT id FROM scope)
                AND started_on <= $3 AND (stopped_on IS NULL OR stopped_on > $3)
@@ -174,7 +172,7 @@ impl Tx {
              SELECT 'activity', sector, count(*), COALESCE(sum(participants), 0) FROM activities
              WHERE deleted_at IS NULL AND unit_id IN (SELECT id FROM scope) AND held_on BETWEEN $2 AND $3
              GROUP BY sector",
-        )
+        ))
         .bind(unit)
         .bind(quarter.first_day())
         .bind(quarter.last_day())
@@ -221,21 +219,24 @@ impl Tx {
     }
 }
 
+/// Starts a query whose `scope` is unit $1 and everything below it.
+const SUBTREE: &str = "WITH RECURSIVE scope AS (
+    SELECT id FROM units WHERE id = $1
+    UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)";
+
 /// Rows of a CSV export: the header, then one row per model or activity.
 pub type Table = (Vec<&'static str>, Vec<Vec<String>>);
 
 impl Tx {
     /// Models in `unit` and below (not deleted), for a spreadsheet.
     pub async fn export_models(&mut self, unit: i64) -> anyhow::Result<Table> {
-        let rows = sqlx::query(
-            "WITH RECURSIVE scope AS (
-                 SELECT id FROM units WHERE id = $1
-                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+        let rows = sqlx::query(&format!(
+            "{SUBTREE}
              SELECT m.id::text, u.code, u.name, s.name, m.name, m.started_on::text,
                     COALESCE(m.stopped_on::text, '')
              FROM models m JOIN units u ON u.id = m.unit_id JOIN sectors s ON s.code = m.sector
              WHERE m.deleted_at IS NULL AND m.unit_id IN (SELECT id FROM scope) ORDER BY m.id",
-        )
+        ))
         .bind(unit)
         .fetch_all(&mut *self.inner)
         .await?;
@@ -257,16 +258,14 @@ impl Tx {
         unit: i64,
         quarter: Quarter,
     ) -> anyhow::Result<Table> {
-        let rows = sqlx::query(
-            "WITH RECURSIVE scope AS (
-                 SELECT id FROM units WHERE id = $1
-                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+        let rows = sqlx::query(&format!(
+            "{SUBTREE}
              SELECT a.id::text, u.code, u.name, s.name, a.title, a.held_on::text,
                     COALESCE(a.participants::text, '')
              FROM activities a JOIN units u ON u.id = a.unit_id JOIN sectors s ON s.code = a.sector
              WHERE a.deleted_at IS NULL AND a.unit_id IN (SELECT id FROM scope)
                AND a.held_on BETWEEN $2 AND $3 ORDER BY a.held_on, a.id",
-        )
+        ))
         .bind(unit)
         .bind(quarter.first_day())
         .bind(quarter.last_day())
