@@ -307,6 +307,11 @@ async fn residents_mark_notices_read_ask_about_them_and_list_them() {
         common::ids(&p.send("Khi nào họp thôn?").await),
         ["notice-question-received"]
     );
+    let mine = common::render(&w.engine, &p.send("/mydata").await);
+    assert!(
+        mine.contains("• Thông báo đã nhận: 1\n• Câu hỏi, góp ý đã gửi: “Khi nào họp thôn?”"),
+        "{mine}"
+    );
     let listed = p.send("/notices").await;
     assert_eq!(
         common::button_labels(&w.engine, &listed),

@@ -93,8 +93,12 @@ mydata = What we store about you:
     • Roles: { $roles }
     • Reached through: { $channels }
     • Signed up: { $created }
+    • Notices received: { $notices }
+    • Questions and comments sent: { $questions }
 mydata-no-unit = not chosen yet
 mydata-no-roles = resident
+mydata-no-questions = none
+quoted = “{ $text }”
 role-in-unit = { $role } — { $unit }
 role-cadre = cadre
 role-admin = administrator

@@ -93,8 +93,12 @@ mydata = Dữ liệu chúng tôi lưu về bạn:
     • Vai trò: { $roles }
     • Kênh liên lạc: { $channels }
     • Ngày đăng ký: { $created }
+    • Thông báo đã nhận: { $notices }
+    • Câu hỏi, góp ý đã gửi: { $questions }
 mydata-no-unit = chưa chọn
 mydata-no-roles = người dân
+mydata-no-questions = chưa có
+quoted = “{ $text }”
 role-in-unit = { $role } — { $unit }
 role-cadre = cán bộ
 role-admin = quản trị viên

@@ -1105,6 +1105,9 @@ pub struct PersonData {
     pub grants: Vec<Grant>,
     /// (channel, address) pairs the person is reached through.
     pub channels: Vec<(String, String)>,
+    pub notices_received: i64,
+    /// What they asked or commented about notices, oldest first.
+    pub questions: Vec<String>,
 }
 
 pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
@@ -1144,7 +1147,19 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
                     roles
                 },
             )
-            .text("channels", channels.join(", ")),
+            .text("channels", channels.join(", "))
+            .number("notices", data.notices_received)
+            .list(
+                "questions",
+                if data.questions.is_empty() {
+                    vec![Msg::new("mydata-no-questions")]
+                } else {
+                    data.questions
+                        .iter()
+                        .map(|q| Msg::new("quoted").text("text", q))
+                        .collect()
+                },
+            ),
     )
 }
 

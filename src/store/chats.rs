@@ -26,6 +26,8 @@ type PersonDataRow = (
     DateTime<Utc>,
     Json<Vec<Grant>>,
     Json<Vec<(String, String)>>,
+    i64,
+    Json<Vec<String>>,
 );
 
 type ChatQueryRow = (
@@ -201,12 +203,15 @@ impl Tx {
     }
 
     pub async fn person_data(&mut self, person_id: i64) -> anyhow::Result<PersonData> {
-        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels)): PersonDataRow = sqlx::query_as(
+        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels), notices, Json(questions)): PersonDataRow = sqlx::query_as(
             "SELECT p.language, p.unit_id, p.consent_version, p.consented_at, p.subscribed, p.created_at,
                     COALESCE((SELECT json_agg(json_build_object('role', role, 'unit_id', unit_id) ORDER BY granted_at)
                               FROM role_grants WHERE person_id = p.id), '[]'),
                     COALESCE((SELECT json_agg(json_build_array(channel, address) ORDER BY channel, address)
-                              FROM chats WHERE person_id = p.id), '[]')
+                              FROM chats WHERE person_id = p.id), '[]'),
+                    (SELECT count(*) FROM deliveries WHERE person_id = p.id AND notice_id IS NOT NULL),
+                    COALESCE((SELECT json_agg(text ORDER BY asked_at) FROM notice_questions
+                              WHERE person_id = p.id), '[]')
              FROM people p WHERE p.id = $1",
         )
         .bind(person_id)
@@ -221,6 +226,8 @@ impl Tx {
             created_at: local_date(created_at),
             grants,
             channels,
+            notices_received: notices,
+            questions,
         })
     }
 
