@@ -149,12 +149,14 @@ impl Engine {
                 }
                 Effect::Acknowledge(notice) => {
                     let found = tx.acknowledge(person()?, *notice).await?;
-                    outcome.replies.push(dialogue::acknowledged(found));
+                    outcome
+                        .replies
+                        .push(dialogue::done_or_expired(found, "notice-read-thanks"));
                 }
                 Effect::ShowNotice(notice) => {
                     let reply = match tx.notice_for(person()?, *notice).await? {
                         Some(notice) => notice.reply(outcome.lang),
-                        None => dialogue::acknowledged(false),
+                        None => dialogue::done_or_expired(false, "notice"),
                     };
                     outcome.replies.push(reply);
                 }
@@ -174,9 +176,10 @@ impl Engine {
                         let reply = dialogue::question_for_staff(&units, q, Lang::Vi);
                         tx.message_staff(unit, &reply, DELIVERY_CHANNELS).await?;
                     }
-                    outcome
-                        .replies
-                        .push(dialogue::question_kept(question.is_some()));
+                    outcome.replies.push(dialogue::done_or_expired(
+                        question.is_some(),
+                        "notice-question-received",
+                    ));
                 }
                 Effect::PreviewNotice(draft) => {
                     let unit = draft.unit.as_deref().and_then(|c| units.by_code(c));
@@ -239,41 +242,15 @@ impl Engine {
                         None => dialogue::not_allowed(),
                     });
                 }
-                Effect::QuickLog { text, model } => {
-                    let reply = match activity::parse_quick(text, &self.sectors, today) {
-                        Err(problem) => Reply::new(problem.message()),
-                        Ok(entry) => {
-                            let log = NewLog {
-                                entry,
-                                model: *model,
-                                photos: vec![],
-                                location: None,
-                            };
-                            self.save_log(tx, &units, row.person.as_ref(), &log, outcome.lang)
-                                .await?
-                        }
-                    };
-                    outcome.replies.push(reply);
-                }
-                Effect::SaveLog(draft) => {
-                    let reply = match draft.entry() {
-                        None => dialogue::log_deleted(false),
-                        Some(entry) => {
-                            let log = NewLog {
-                                entry,
-                                model: false,
-                                photos: draft.photos.clone(),
-                                location: draft.location,
-                            };
-                            self.save_log(tx, &units, row.person.as_ref(), &log, outcome.lang)
-                                .await?
-                        }
-                    };
+                Effect::Log(log) => {
+                    let reply = self
+                        .save_log(tx, &units, row.person.as_ref(), log, outcome.lang)
+                        .await?;
                     outcome.replies.push(reply);
                 }
                 Effect::Report(quarter) => {
                     let quarter = match quarter.trim() {
-                        "" => Some(Quarter::of(local_date(Utc::now()))),
+                        "" => Some(Quarter::of(today)),
                         typed => Quarter::parse(typed),
                     };
                     let grants = row
@@ -298,11 +275,15 @@ impl Engine {
                 }
                 Effect::EditLog { activity, entry } => {
                     let found = tx.edit_activity(person()?, *activity, entry).await?;
-                    outcome.replies.push(dialogue::log_edited(found));
+                    outcome
+                        .replies
+                        .push(dialogue::done_or_expired(found, "log-edited"));
                 }
                 Effect::DeleteLog(id) => {
                     let found = tx.delete_activity(person()?, *id).await?;
-                    outcome.replies.push(dialogue::log_deleted(found));
+                    outcome
+                        .replies
+                        .push(dialogue::done_or_expired(found, "log-deleted"));
                 }
                 Effect::AnswerQuestion { question, text } => {
                     let result = match tx.question(*question).await? {

@@ -3,31 +3,19 @@
 mod common;
 
 use common::{Person, button_labels, demo_engine, ids, render};
+use danvan::domain::access::Role;
 
-async fn cadre<'a>(
-    engine: &'a danvan::engine::Engine,
-    db: &common::TestDb,
-    name: &str,
-    unit: &str,
-) -> Person<'a> {
+async fn cadre<'a>(engine: &'a danvan::engine::Engine, name: &str, unit: &str) -> Person<'a> {
     let mut p = Person::new(engine, name);
     p.sign_up("tien lu").await;
-    sqlx::query(
-        "INSERT INTO role_grants (person_id, role, unit_id)
-         SELECT c.person_id, 'cadre', u.id FROM chats c, units u WHERE c.address = $1 AND u.code = $2",
-    )
-    .bind(name)
-    .bind(unit)
-    .execute(&sqlx::PgPool::connect(&db.url).await.unwrap())
-    .await
-    .unwrap();
+    p.take_role(Role::Cadre, unit).await;
     p
 }
 
 #[tokio::test]
 async fn a_cadre_logs_with_the_quick_form_and_gets_named_errors() {
     let (db, engine) = demo_engine().await;
-    let mut c = cadre(&engine, &db, "cadre", "12364").await;
+    let mut c = cadre(&engine, "cadre", "12364").await;
 
     let saved = c
         .send("/log kt | Mô hình nuôi ong | 25 người | 12/4/2026")
@@ -76,7 +64,7 @@ async fn a_cadre_logs_with_the_quick_form_and_gets_named_errors() {
 #[tokio::test]
 async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
     let (db, engine) = demo_engine().await;
-    let mut c = cadre(&engine, &db, "cadre", "12364").await;
+    let mut c = cadre(&engine, "cadre", "12364").await;
     c.send("/log kt | Nuôi ong | 12/4/2026").await;
     c.send("/log qpan | Tổ tự quản | 13/4/2026").await;
     let listed = c.send("/mylogs").await;
@@ -92,7 +80,7 @@ async fn mylogs_lists_and_deletes_softly_with_an_audit_trail() {
     let payload = listed.replies[0].buttons[1][1].payload.clone();
 
     // Someone else's log is not theirs to delete.
-    let mut other = cadre(&engine, &db, "other", "12364").await;
+    let mut other = cadre(&engine, "other", "12364").await;
     assert_eq!(ids(&other.press(&payload).await), ["button-expired"]);
 
     // Editing re-reads the quick form; a mistake asks again.
@@ -153,13 +141,7 @@ async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
 
     let mut admin = Person::new(&engine, "admin");
     admin.sign_up("tien lu").await;
-    sqlx::query(
-        "INSERT INTO role_grants (person_id, role, unit_id)
-         SELECT c.person_id, 'admin', u.id FROM chats c, units u WHERE c.address = 'admin' AND u.code = '33'",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    admin.take_role(Role::Admin, "33").await;
     let report = admin.send("/report 1/2025").await;
     assert_eq!(ids(&report), ["report"]);
     let text = render(&engine, &report);
@@ -183,13 +165,7 @@ async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
     en.sign_up("tien lu").await;
     en.send("/lang").await;
     en.press("lang:en").await;
-    sqlx::query(
-        "INSERT INTO role_grants (person_id, role, unit_id)
-         SELECT c.person_id, 'admin', u.id FROM chats c, units u WHERE c.address = 'en' AND u.code = '33'",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    en.take_role(Role::Admin, "33").await;
     let english = render(&engine, &en.send("/report 2025-Q1").await);
     assert!(
         english.starts_with("By the end of Q1/2025, the whole province had built and maintained 3,162 “Skilled Mass Mobilization” models, of which: 761 in economy;"),
@@ -199,8 +175,8 @@ async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
 
 #[tokio::test]
 async fn a_model_is_registered_with_the_same_quick_form() {
-    let (db, engine) = demo_engine().await;
-    let mut c = cadre(&engine, &db, "cadre", "12364").await;
+    let (_db, engine) = demo_engine().await;
+    let mut c = cadre(&engine, "cadre", "12364").await;
     let saved = c.send("/model kt | Mô hình nuôi ong | 12/4/2026").await;
     assert_eq!(
         render(&engine, &saved),
@@ -318,7 +294,7 @@ async fn the_cli_prints_the_report_and_exports_csv_for_spreadsheets() {
 async fn the_guided_flow_logs_with_buttons_photos_and_a_location() {
     use danvan::message::InboundKind;
     let (db, engine) = demo_engine().await;
-    let mut c = cadre(&engine, &db, "cadre", "12364").await;
+    let mut c = cadre(&engine, "cadre", "12364").await;
     let asked = c.send("/log").await;
     assert_eq!(ids(&asked), ["logflow-sector"]);
     assert_eq!(

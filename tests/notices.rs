@@ -78,17 +78,9 @@ impl World {
     }
 
     async fn grant(&self, chat: i64, role: Role, unit_code: &str) {
-        sqlx::query(
-            "INSERT INTO role_grants (person_id, role, unit_id)
-             SELECT c.person_id, $2, u.id FROM chats c, units u
-             WHERE c.channel = 'telegram' AND c.address = $1 AND u.code = $3",
-        )
-        .bind(chat.to_string())
-        .bind(role.as_str())
-        .bind(unit_code)
-        .execute(&self.pool().await)
-        .await
-        .unwrap();
+        Person::on(&self.engine, "telegram", &chat.to_string())
+            .take_role(role, unit_code)
+            .await;
     }
 
     async fn pool(&self) -> sqlx::PgPool {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
-use super::activity::{self, LoggedActivity, QuickEntry, Sector};
+use super::activity::{self, LoggedActivity, NewLog, QuickEntry, Sector};
 use super::compose::{self, Draft, Step};
 use super::former::FormerName;
 use super::logflow::{self, LogDraft, LogStep};
@@ -136,14 +136,14 @@ pub enum Effect {
         role: Role,
         unit_id: i64,
     },
-    /// Mark a notice read; the reply comes from [`acknowledged`].
+    /// Mark a notice read; the reply comes from [`done_or_expired`].
     Acknowledge(i64),
     /// Show a notice sent to the person again, or say the button expired.
     ShowNotice(i64),
     /// List the latest notices sent to the person, through [`notice_list`].
     ListNotices,
     /// Keep a question about a notice and pass it to the cadres of the person's unit; the reply
-    /// comes from [`question_kept`].
+    /// comes from [`done_or_expired`].
     AskAboutNotice {
         notice: i64,
         text: String,
@@ -154,14 +154,9 @@ pub enum Effect {
     CreateNotice(Draft),
     /// Reach of a notice, for an admin whose scope holds its units.
     ShowStatus(i64),
-    /// Read the quick form (what follows `/log` or `/model`) and store the activity or model, or
-    /// say what is wrong.
-    QuickLog {
-        text: String,
-        model: bool,
-    },
-    /// Store what the guided flow gathered.
-    SaveLog(LogDraft),
+    /// Store an activity or model (from the quick form or the guided flow) in the person's unit, if
+    /// their roles allow.
+    Log(NewLog),
     /// The quarterly report (quarter as typed, empty: this one) for the person's scope.
     Report(String),
     /// The person's latest activities, with buttons to delete them.
@@ -367,7 +362,10 @@ impl Turn<'_> {
             (State::LogActivity { draft }, InboundKind::Button(p))
                 if p == "logflow:save" && draft.step == LogStep::Confirm =>
             {
-                self.out.effects.push(Effect::SaveLog(draft.clone()));
+                match draft.log() {
+                    Some(log) => self.out.effects.push(Effect::Log(log)),
+                    None => self.say(Msg::new("button-expired")),
+                }
                 self.out.state = State::Idle;
             }
             (State::LogActivity { draft }, _) => {
@@ -502,10 +500,15 @@ impl Turn<'_> {
                 self.out.state = State::Idle;
             }
             ("log" | "model", _) => {
-                self.out.effects.push(Effect::QuickLog {
-                    text: args.to_owned(),
-                    model: name == "model",
-                });
+                match activity::parse_quick(args, self.sectors, self.chat.today) {
+                    Ok(entry) => self.out.effects.push(Effect::Log(NewLog {
+                        entry,
+                        model: name == "model",
+                        photos: vec![],
+                        location: None,
+                    })),
+                    Err(problem) => self.say(problem.message()),
+                }
                 self.out.state = State::Idle;
             }
             ("report", _) => {
@@ -899,22 +902,6 @@ fn yes_or_no(input: &InboundKind, prefix: &str) -> Option<bool> {
     }
 }
 
-pub fn acknowledged(sent_to_them: bool) -> Reply {
-    Reply::new(Msg::new(if sent_to_them {
-        "notice-read-thanks"
-    } else {
-        "button-expired"
-    }))
-}
-
-pub fn question_kept(sent_to_them: bool) -> Reply {
-    Reply::new(Msg::new(if sent_to_them {
-        "notice-question-received"
-    } else {
-        "button-expired"
-    }))
-}
-
 /// A resident's question, for the cadres and admins of their unit, with a button to answer.
 pub fn question_for_staff(units: &UnitDirectory, question: &Question, lang: Lang) -> Reply {
     let unit = question
@@ -940,6 +927,12 @@ pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Rep
             .text("question", &question.text)
             .text("answer", answer),
     )
+}
+
+/// `id` when the thing a button or command pointed at was found and handled, else "this button has
+/// expired" (it is gone, or was never the person's).
+pub fn done_or_expired(found: bool, id: &'static str) -> Reply {
+    Reply::new(Msg::new(if found { id } else { "button-expired" }))
 }
 
 pub fn not_allowed() -> Reply {
@@ -1062,22 +1055,6 @@ pub fn my_logs(activities: &[LoggedActivity]) -> Reply {
                 Button::new(Msg::new("mylogs-delete-button"), format!("logdel:{}", a.id)),
             ])
         })
-}
-
-pub fn log_edited(found: bool) -> Reply {
-    Reply::new(Msg::new(if found {
-        "log-edited"
-    } else {
-        "button-expired"
-    }))
-}
-
-pub fn log_deleted(found: bool) -> Reply {
-    Reply::new(Msg::new(if found {
-        "log-deleted"
-    } else {
-        "button-expired"
-    }))
 }
 
 /// `/notices`: the latest notices as buttons that show each again.

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::activity::{self, MAX_TITLE_CHARS, QuickEntry, Sector};
+use super::activity::{self, MAX_TITLE_CHARS, NewLog, QuickEntry, Sector};
 use super::text::fold;
 use crate::message::{Button, InboundKind, Msg, Reply};
 
@@ -37,13 +37,18 @@ pub enum LogStep {
 }
 
 impl LogDraft {
-    /// What the quick form would have read, to store.
-    pub fn entry(&self) -> Option<QuickEntry> {
-        Some(QuickEntry {
-            sector: self.sector.clone()?,
-            title: self.title.clone(),
-            held_on: self.held_on?,
-            participants: self.participants,
+    /// What to store, once every required step is answered.
+    pub fn log(&self) -> Option<NewLog> {
+        Some(NewLog {
+            entry: QuickEntry {
+                sector: self.sector.clone()?,
+                title: self.title.clone(),
+                held_on: self.held_on?,
+                participants: self.participants,
+            },
+            model: false,
+            photos: self.photos.clone(),
+            location: self.location,
         })
     }
 }

@@ -176,6 +176,19 @@ impl<'a> Person<'a> {
         self.press("consent:yes").await;
     }
 
+    /// Takes `role` on the unit with `unit_code` the way staff do: an invitation code, then `/join`.
+    pub async fn take_role(&mut self, role: danvan::domain::access::Role, unit_code: &str) {
+        let grant = danvan::domain::access::Grant {
+            role,
+            unit_id: self.engine.units().by_code(unit_code).unwrap().id,
+        };
+        let mut tx = self.engine.store().begin().await.unwrap();
+        let expires = chrono::Utc::now() + chrono::Duration::days(1);
+        let code = tx.create_invite(&grant, 1, expires, "test").await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(ids(&self.send(&format!("/join {code}")).await), ["join-ok"]);
+    }
+
     /// Signs up in Vietnamese, typing `place` and confirming the single match.
     pub async fn sign_up(&mut self, place: &str) {
         self.consent().await;
