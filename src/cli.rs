@@ -7,6 +7,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::channels::telegram::{Intake, TelegramConfig};
+use crate::chart::Plot;
 use crate::domain::access::{Grant, Role};
 use crate::domain::boundaries::parse_feature_collection;
 use crate::domain::former::{is_merger_map, parse_merger_map};
@@ -88,6 +89,9 @@ pub enum Command {
         /// activities in the quarter.
         #[arg(long, value_enum)]
         export: Option<ExportArg>,
+        /// Also write the report's bar charts as PNG files into this folder.
+        #[arg(long)]
+        charts: Option<PathBuf>,
     },
     /// Benchmarks (build with --release).
     Bench {
@@ -355,6 +359,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             unit,
             lang,
             export,
+            charts,
         } => {
             let quarter = Quarter::parse(&quarter)
                 .with_context(|| format!("{quarter:?} is no quarter; write 2025-Q1"))?;
@@ -378,8 +383,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         LangArg::Vi => Lang::Vi,
                         LangArg::En => Lang::En,
                     };
-                    let reply = report::report_reply(&data, &tx.sectors().await?, lang);
-                    println!("{}", Localizer::new().render(&reply.body, lang));
+                    let sectors = tx.sectors().await?;
+                    let localizer = Localizer::new();
+                    let reply = report::report_reply(&data, &sectors, lang);
+                    println!("{}", localizer.render(&reply.body, lang));
+                    if let Some(folder) = charts {
+                        std::fs::create_dir_all(&folder)?;
+                        for (i, reply) in report::report_charts(&data, &sectors, lang)
+                            .iter()
+                            .enumerate()
+                        {
+                            let chart = reply.chart.as_ref().context("a report chart")?;
+                            let path = folder.join(format!("chart-{}.png", i + 1));
+                            std::fs::write(&path, Plot::new(chart, &localizer, lang).png()?)
+                                .with_context(|| format!("writing {}", path.display()))?;
+                            eprintln!("{}", path.display());
+                        }
+                    }
                 }
             }
             tx.commit().await?;

@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
 use crate::domain::activity::{NewLog, Sector};
-use crate::domain::dialogue::{self, Chat, Effect};
+use crate::domain::dialogue::{self, Chat, Effect, State};
 use crate::domain::report::{self, Quarter};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::{activity, compose};
@@ -20,6 +20,8 @@ use crate::store::{Store, Tx, is_transient};
 
 /// How long an invitation made in chat stays valid.
 const CHAT_INVITE_DAYS: i64 = 7;
+/// Most of a unit's models listed in `/models` and offered in the guided log.
+const MODELS_SHOWN: i64 = 30;
 /// Channels that can reach people unprompted, for messages to someone other than the sender (the
 /// shell only answers whoever is typing).
 pub const DELIVERY_CHANNELS: &[&str] = &["telegram"];
@@ -102,11 +104,22 @@ impl Engine {
             None => tx.open_chat(channel, address).await?,
         };
         let today = local_date(Utc::now());
+        // Only the guided log's model step needs the unit's models.
+        let models = match (&row.state, row.person.as_ref()) {
+            (State::LogActivity { .. }, Some(me)) => {
+                match activity::log_unit(me.unit_id, &me.grants, &units) {
+                    Some(unit) => tx.unit_models(unit, MODELS_SHOWN).await?,
+                    None => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
         let chat = Chat {
             state: row.state,
             lang: row.lang,
             person: row.person.as_ref(),
             today,
+            models: &models,
         };
         let mut outcome = dialogue::step(&chat, &inbound.kind, &units, &self.sectors);
         let person = || {
@@ -259,15 +272,47 @@ impl Engine {
                         .map(|p| p.grants.clone())
                         .unwrap_or_default();
                     let unit = report::report_unit(&grants, &units).and_then(|id| units.by_id(id));
-                    let reply = match (quarter, unit) {
-                        (None, _) => Reply::new(Msg::new("report-usage")),
-                        (_, None) => dialogue::not_allowed(),
+                    match (quarter, unit) {
+                        (None, _) => outcome.replies.push(Reply::new(Msg::new("report-usage"))),
+                        (_, None) => outcome.replies.push(dialogue::not_allowed()),
                         (Some(quarter), Some(unit)) => {
                             let data = tx.report(unit, quarter).await?;
-                            report::report_reply(&data, &tx.sectors().await?, outcome.lang)
+                            let sectors = tx.sectors().await?;
+                            outcome.replies.push(report::report_reply(
+                                &data,
+                                &sectors,
+                                outcome.lang,
+                            ));
+                            outcome.replies.extend(report::report_charts(
+                                &data,
+                                &sectors,
+                                outcome.lang,
+                            ));
                         }
+                    }
+                }
+                Effect::Models => {
+                    let me = row.person.as_ref().context("models need a person")?;
+                    let models = match activity::log_unit(me.unit_id, &me.grants, &units) {
+                        Some(unit) => tx.unit_models(unit, MODELS_SHOWN).await?,
+                        None => Vec::new(),
                     };
-                    outcome.replies.push(reply);
+                    outcome.replies.push(dialogue::model_list(&models));
+                }
+                Effect::SetModelStatus { id, status } => {
+                    let me = row.person.as_ref().context("models need a person")?;
+                    let actor = Actor {
+                        registered: true,
+                        grants: me.grants.clone(),
+                    };
+                    let allowed = match tx.model_unit(*id).await? {
+                        Some(unit_id) => authorize(&actor, Action::Log { unit_id }, &units).is_ok(),
+                        None => false,
+                    };
+                    let found = allowed && tx.set_model_status(me.id, *id, *status, today).await?;
+                    outcome
+                        .replies
+                        .push(dialogue::done_or_expired(found, "model-status-changed"));
                 }
                 Effect::MyLogs => {
                     let logs = tx.my_activities(person()?, dialogue::RECENT_LOGS).await?;
@@ -362,6 +407,11 @@ impl Engine {
         let Some(unit) = unit else {
             return Ok(dialogue::not_allowed());
         };
+        if let Some(model) = log.model_id
+            && tx.model_unit(model).await? != Some(unit)
+        {
+            return Ok(Reply::new(Msg::new("logflow-model-gone")));
+        }
         if log.model {
             tx.register_model(me.id, unit, &log.entry).await?;
         } else {

@@ -423,25 +423,65 @@ fn parse_params(
     Ok(Value::Object(params))
 }
 
-/// The text fields of a multipart/form-data body (teloxide sends setWebhook this way).
+/// The fields of a multipart/form-data body (teloxide sends setWebhook and uploads this way). An
+/// uploaded file is read as `{"filename", "size", "png": {"width", "height"}}`, the last only for a PNG.
 fn multipart_fields(body: &[u8], boundary: &str) -> Result<serde_json::Map<String, Value>, String> {
-    let text = String::from_utf8_lossy(body);
+    let delimiter = format!("--{boundary}");
     let mut fields = serde_json::Map::new();
-    for part in text.split(&format!("--{boundary}")).skip(1) {
-        if part.starts_with("--") {
-            break;
-        }
-        let (head, value) = part
-            .split_once("\r\n\r\n")
-            .ok_or("malformed multipart part")?;
-        let name = head
-            .split("name=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .ok_or("multipart part without a name")?;
-        fields.insert(name.to_owned(), form_value(value.trim_end_matches("\r\n")));
+    let mut rest = body;
+    let mut parts = Vec::new();
+    while let Some(at) = find(rest, delimiter.as_bytes()) {
+        parts.push(&rest[..at]);
+        rest = &rest[at + delimiter.len()..];
+    }
+    for part in parts.into_iter().skip(1) {
+        let at = find(part, b"\r\n\r\n").ok_or("malformed multipart part")?;
+        let head = String::from_utf8_lossy(&part[..at]);
+        let content = &part[at + 4..];
+        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
+        let quoted = |key: &str| {
+            head.split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        };
+        let name = quoted(" name").ok_or("multipart part without a name")?;
+        let value = match quoted("filename") {
+            Some(filename) => json!({
+                "filename": filename,
+                "size": content.len(),
+                "png": png_size(content).map(|(width, height)| json!({"width": width, "height": height})),
+            }),
+            None => form_value(&String::from_utf8_lossy(content)),
+        };
+        fields.insert(name, value);
+    }
+    // A field may name an uploaded part ("attach://<part>"), which then is no parameter itself.
+    let attached: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.strip_prefix("attach://")?.to_owned())))
+        .collect();
+    for (field, part) in attached {
+        let upload = fields
+            .remove(&part)
+            .ok_or_else(|| format!("{field} names a part {part} that was not sent"))?;
+        fields.insert(field, upload);
     }
     Ok(fields)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Width and height from a PNG's header, if the bytes are one.
+fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let header = bytes.get(..24)?;
+    if &header[..8] != b"\x89PNG\r\n\x1a\n" || &header[12..16] != b"IHDR" {
+        return None;
+    }
+    let number = |at: usize| u32::from_be_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+    Some((number(16), number(20)))
 }
 
 /// Form fields are strings; JSON-looking ones (keyboards, numbers) are read as JSON, as Telegram does.

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod channels;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod domain;

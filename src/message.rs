@@ -187,6 +187,22 @@ pub struct Reply {
     /// A photo or file sent with the text (the text becomes its caption where it fits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// A bar chart sent as a picture (the text becomes its caption where it fits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<Chart>,
+}
+
+/// A bar chart: the channel draws it in the reader's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    pub title: Msg,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    pub label: Msg,
+    pub value: i64,
 }
 
 /// A picture or file: an https URL, or a file id the platform gave us.
@@ -210,11 +226,17 @@ impl Reply {
             buttons: Vec::new(),
             location: None,
             attachment: None,
+            chart: None,
         }
     }
 
     pub fn attach(mut self, attachment: Option<Attachment>) -> Reply {
         self.attachment = attachment;
+        self
+    }
+
+    pub fn chart(mut self, chart: Chart) -> Reply {
+        self.chart = Some(chart);
         self
     }
 

@@ -4,6 +4,7 @@ mod common;
 
 use common::{Person, button_labels, demo_engine, ids, render};
 use danvan::domain::access::Role;
+use danvan::message::Lang;
 
 async fn cadre<'a>(engine: &'a danvan::engine::Engine, name: &str, unit: &str) -> Person<'a> {
     let mut p = Person::new(engine, name);
@@ -143,7 +144,46 @@ async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
     admin.sign_up("tien lu").await;
     admin.take_role(Role::Admin, "33").await;
     let report = admin.send("/report 1/2025").await;
-    assert_eq!(ids(&report), ["report"]);
+    assert_eq!(
+        ids(&report),
+        ["report", "report-chart-sectors", "report-chart-units"]
+    );
+    let bars = |i: usize| {
+        let chart = report.replies[i].chart.as_ref().expect("a chart");
+        let plot = danvan::chart::Plot::new(chart, &danvan::i18n::Localizer::new(), Lang::Vi);
+        assert!(plot.png().unwrap().starts_with(b"\x89PNG"));
+        (plot.title, plot.bars)
+    };
+    let (title, by_sector) = bars(1);
+    assert_eq!(
+        title,
+        "Mô hình “Dân vận khéo” theo lĩnh vực, toàn tỉnh, quý I/2025"
+    );
+    assert_eq!(
+        by_sector,
+        [
+            ("Kinh tế".to_owned(), 761),
+            ("Văn hóa – xã hội".to_owned(), 1284),
+            ("Quốc phòng – an ninh".to_owned(), 692),
+            ("Xây dựng hệ thống chính trị".to_owned(), 425)
+        ]
+    );
+    let (title, by_unit) = bars(2);
+    assert!(
+        title.ends_with("(15 trong 104 đơn vị có mô hình, nhiều nhất trước)"),
+        "{title}"
+    );
+    assert_eq!(by_unit.len(), 15);
+    assert!(by_unit.windows(2).all(|w| w[0].1 >= w[1].1));
+    let busiest: Vec<i64> = sqlx::query_scalar(
+        "SELECT count(*) FROM models WHERE deleted_at IS NULL AND started_on <= '2025-03-31'
+           AND (stopped_on IS NULL OR stopped_on > '2025-03-31')
+         GROUP BY unit_id ORDER BY count(*) DESC LIMIT 15",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(by_unit.iter().map(|b| b.1).collect::<Vec<_>>(), busiest);
     let text = render(&engine, &report);
     let mut lines = text.lines();
     assert_eq!(
@@ -306,7 +346,11 @@ async fn the_guided_flow_logs_with_buttons_photos_and_a_location() {
             "Xây dựng hệ thống chính trị"
         ]
     );
-    assert_eq!(ids(&c.send("van hoa").await), ["logflow-title"]);
+    assert_eq!(ids(&c.send("van hoa").await), ["logflow-model"]);
+    assert_eq!(
+        ids(&c.tap("Không thuộc mô hình nào").await),
+        ["logflow-title"]
+    );
     assert_eq!(
         ids(&c.send("Ngày hội đại đoàn kết").await),
         ["logflow-date"]
@@ -336,7 +380,9 @@ async fn the_guided_flow_logs_with_buttons_photos_and_a_location() {
         .await;
     let text = render(&engine, &summary);
     assert!(
-        text.contains("• Hoạt động: Ngày hội đại đoàn kết\n• Lĩnh vực: Văn hóa – xã hội"),
+        text.contains(
+            "• Hoạt động: Ngày hội đại đoàn kết\n• Mô hình: -\n• Lĩnh vực: Văn hóa – xã hội"
+        ),
         "{text}"
     );
     assert!(
@@ -364,4 +410,138 @@ async fn the_guided_flow_logs_with_buttons_photos_and_a_location() {
     c.send("/log").await;
     c.tap("Kinh tế").await;
     assert_eq!(ids(&c.tap("Huỷ").await), ["logflow-cancelled"]);
+}
+
+#[tokio::test]
+async fn the_guided_flow_logs_under_a_model_or_registers_a_new_one() {
+    let (db, engine) = demo_engine().await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let mut c = cadre(&engine, "cadre", "12364").await;
+    c.send(
+        "/model kt | Mô hình nuôi ong | 12/4/2026 | chủ trì: Hội Nông dân | mô tả: 20 hộ nuôi ong",
+    )
+    .await;
+    let (model, lead, description): (i64, String, String) =
+        sqlx::query_as("SELECT id, lead_org, description FROM models")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (lead.as_str(), description.as_str()),
+        ("Hội Nông dân", "20 hộ nuôi ong")
+    );
+
+    c.send("/log").await;
+    let asked = c.tap("Kinh tế").await;
+    assert_eq!(ids(&asked), ["logflow-model"]);
+    assert_eq!(
+        button_labels(&engine, &asked),
+        [
+            "Mô hình nuôi ong",
+            "Đăng ký mô hình mới",
+            "Không thuộc mô hình nào",
+            "Huỷ"
+        ]
+    );
+    assert_eq!(ids(&c.tap("Mô hình nuôi ong").await), ["logflow-title"]);
+    c.send("Tập huấn kỹ thuật nuôi ong").await;
+    c.tap("Hôm nay").await;
+    c.send("30").await;
+    c.tap("Bỏ qua").await;
+    let summary = render(&engine, &c.tap("Bỏ qua").await);
+    assert!(summary.contains("• Mô hình: Mô hình nuôi ong"), "{summary}");
+    assert_eq!(ids(&c.tap("Lưu").await), ["log-saved"]);
+    let linked: Option<i64> = sqlx::query_scalar(
+        "SELECT model_id FROM activities WHERE title = 'Tập huấn kỹ thuật nuôi ong'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(linked, Some(model));
+
+    // A new model: its name and start date, then the summary.
+    c.send("/log").await;
+    c.send("qpan").await;
+    assert_eq!(
+        ids(&c.tap("Đăng ký mô hình mới").await),
+        ["logflow-model-name"]
+    );
+    assert_eq!(ids(&c.send("Camera an ninh thôn").await), ["logflow-date"]);
+    let summary = c.send("1/3/2026").await;
+    assert_eq!(ids(&summary), ["logflow-model-summary"]);
+    assert_eq!(ids(&c.tap("Lưu").await), ["log-model-saved"]);
+    let started: chrono::NaiveDate =
+        sqlx::query_scalar("SELECT started_on FROM models WHERE name = 'Camera an ninh thôn'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(started.to_string(), "2026-03-01");
+
+    // An old button for a model that is gone saves nothing.
+    c.send("/log").await;
+    c.tap("Kinh tế").await;
+    c.tap("Mô hình nuôi ong").await;
+    sqlx::query("UPDATE models SET deleted_at = now() WHERE id = $1")
+        .bind(model)
+        .execute(&pool)
+        .await
+        .unwrap();
+    c.send("Họp tổ").await;
+    c.tap("Hôm nay").await;
+    c.tap("Bỏ qua").await;
+    c.tap("Bỏ qua").await;
+    c.tap("Bỏ qua").await;
+    assert_eq!(ids(&c.tap("Lưu").await), ["logflow-model-gone"]);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM activities WHERE title = 'Họp tổ'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn a_stopped_model_leaves_the_report_and_the_change_is_audited() {
+    let (db, engine) = demo_engine().await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let mut c = cadre(&engine, "cadre", "12364").await;
+    c.send("/model vhxh | Tủ sách cộng đồng | 1/1/2026").await;
+    let listed = c.send("/models").await;
+    assert!(render(&engine, &listed).contains("• Tủ sách cộng đồng — đang hoạt động"));
+    assert_eq!(
+        button_labels(&engine, &listed),
+        ["Tủ sách cộng đồng: duy trì", "Tủ sách cộng đồng: dừng"]
+    );
+    assert_eq!(
+        ids(&c.tap("Tủ sách cộng đồng: dừng").await),
+        ["model-status-changed"]
+    );
+    let this_quarter = render(&engine, &c.send("/report").await);
+    assert!(this_quarter.contains("duy trì 0 mô hình"), "{this_quarter}");
+    let (action, before, after): (String, String, String) = sqlx::query_as(
+        "SELECT action, before->>'status', after->>'status' FROM log_audit
+         WHERE entity = 'model' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (action.as_str(), before.as_str(), after.as_str()),
+        ("edit", "active", "stopped")
+    );
+
+    // Another unit's cadre cannot touch it, even with a copied button.
+    let mut other = cadre(&engine, "other", "12361").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM models")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&other.press(&format!("modelstatus:{id}:active")).await),
+        ["button-expired"]
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM models")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "stopped");
 }

@@ -556,3 +556,35 @@ async fn an_update_that_cannot_be_handled_is_parked_listed_and_retryable() {
     assert!(["pending", "failed"].contains(&status.as_str()));
     running.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_report_arrives_with_its_charts_uploaded_as_png_photos() {
+    let (_db, engine, fake) = setup().await;
+    let chat = 777;
+    let mut admin = common::Person::on(&engine, "telegram", &chat.to_string());
+    admin.sign_up("tien lu").await;
+    admin
+        .take_role(danvan::domain::access::Role::Admin, "33")
+        .await;
+    admin.send("/model kt | Mô hình nuôi ong | 12/4/2026").await;
+    let running = start(&engine, &fake, Intake::LongPolling).await;
+
+    fake.text(chat, "/report 2/2026");
+    let arrived = fake
+        .wait_until(WAIT, |f| f.calls("sendPhoto").len() >= 2)
+        .await;
+    assert!(arrived, "two charts; rejected: {:?}", fake.rejections());
+    let photos = fake.calls("sendPhoto");
+    let (sectors, units) = (&photos[0].params, &photos[1].params);
+    assert_eq!(
+        sectors["caption"],
+        "Mô hình “Dân vận khéo” theo lĩnh vực, toàn tỉnh, quý II/2026"
+    );
+    assert_eq!(sectors["photo"]["filename"], "chart.png");
+    assert_eq!(sectors["photo"]["png"]["width"], 1000);
+    // One bar per unit with a model: one commune here, so the unit chart is the shorter one.
+    assert!(units["photo"]["png"]["height"].as_u64() < sectors["photo"]["png"]["height"].as_u64());
+    assert!(replies(&fake, chat, 1).await[0].starts_with("Tính đến hết quý II/2026, toàn tỉnh"));
+    no_rejections(&fake);
+    running.stop().await.unwrap();
+}

@@ -60,7 +60,7 @@ help = Commands:
     /stop — stop notices, /start — receive them again
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
-    Cadres: /log — log an activity, /model — register a model, /mylogs — your logs, /report — quarterly report
+    Cadres: /log — log an activity, /model — register a model, /models — model status, /mylogs — your logs, /report — quarterly report
     Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
 welcome-back = Welcome back! You will receive notices again.
@@ -171,6 +171,7 @@ status-line = { $unit }: sent { $sent }/{ $targeted }, waiting { $pending }, fai
 log-usage = Log an activity in one message: sector | activity name | people | date, for example:
     { $example }
     Sectors: kt (economy), vhxh (culture and society), qpan (defence and security), htct (building the political system). Date: today, yesterday, 12/4 or 12/4/2025 (empty means today).
+    Optional: note: …, beneficiaries: 120. With /model: description: …, lead: Farmers' Union.
 log-saved = Logged “{ $title }” — { $sector }, on { $date }, { $participants } people, in { $unit }. See, edit, delete: /mylogs
 log-error-no-sector = The sector is missing (kt, vhxh, qpan or htct). For example: { $example }
 log-error-two-sectors = One sector per activity, please. For example: { $example }
@@ -179,6 +180,7 @@ log-error-two-titles = Which is the activity's name: “{ $a }” or “{ $b }�
 log-error-title-too-long = The name is too long (at most { $max } characters). For example: { $example }
 log-error-date = The date “{ $text }” is not valid or is in the future. Type: today, yesterday, 12/4, 12/4/2025. For example: { $example }
 log-error-participants = The number of people “{ $text }” is not clear. Type: 25 người. For example: { $example }
+log-error-beneficiaries = The number of beneficiaries “{ $text }” is not clear. Type: beneficiaries: 120. For example: { $example }
 mylogs = Activities you logged recently (✏️ edit, 🗑 delete):
 mylogs-none = You have not logged any activity yet. Send /log to see how.
 mylogs-delete-button = 🗑
@@ -203,26 +205,58 @@ report-scope-province = the whole { $kind ->
        *[province] province
     }
 report-scope-unit = { $unit }
+report-chart-sectors = “Skilled Mass Mobilization” models by sector, { $scope }, { $quarter }
+report-chart-units = “Skilled Mass Mobilization” models by unit, { $scope }, { $quarter }{ $all ->
+        [yes] {""}
+       *[no] {" "}(the { $shown } of { $units } units with models that have the most)
+    }
+report-chart-unit = { $unit }
 report-usage = Usage: /report [quarter], e.g. /report 1/2025 (empty means this quarter).
 log-model-saved = Registered the model “{ $title }” — { $sector }, since { $date }, in { $unit }.
 
-logflow-sector = Log an activity (1/6). Which sector?
+logflow-sector = Log an activity (1/7). Which sector?
     (Once you know it, log in one message, e.g. /log kt | Mô hình nuôi ong | 25 người | 12/4)
 sector-name = { $name }
 logflow-sector-unknown = There is no sector “{ $text }”. Please choose a button.
-logflow-title = (2/6) What is the activity called?
-logflow-date = (3/6) Which day? Tap a button, or type a date like 12/4 or 12/4/2025.
+logflow-model = (2/7) Which of the unit's models does the activity belong to?
+logflow-model-button = { $name }
+logflow-new-model-button = Register a new model
+logflow-no-model-button = No model
+logflow-model-name = (3/7) What is the new model called?
+logflow-model-gone = The chosen model is no longer in your unit; nothing was saved. Type /log to start again.
+logflow-model-summary = Check before registering the model:
+    • Model: { $title }
+    • Sector: { $sector }
+    • Since: { $date }
+models = The unit's models:
+    { $models }
+    Tap a button to change a status.
+models-item = • { $name } — { $status ->
+        [active] active
+        [maintained] maintained
+       *[stopped] stopped
+    }
+models-status-button = { $name }: { $status ->
+        [active] restart
+        [maintained] maintained
+       *[stopped] stop
+    }
+models-none = The unit has no models yet. Register one: /model kt | Model name | 12/4
+model-status-changed = Model status changed (the change is kept in the log).
+logflow-title = (3/7) What is the activity called?
+logflow-date = (4/7) Which day? Tap a button, or type a date like 12/4 or 12/4/2025.
 logflow-today-button = Today
 logflow-yesterday-button = Yesterday
 logflow-date-invalid = The date “{ $text }” is not valid or is in the future.
-logflow-participants = (4/6) How many people took part? Type a number, e.g. 25
+logflow-participants = (5/7) How many people took part? Type a number, e.g. 25
 logflow-participants-invalid = “{ $text }” is not a number of people. Type a number, e.g. 25
-logflow-photos = (5/6) Send photos of the activity (take or pick several), or tap “Skip”.
+logflow-photos = (6/7) Send photos of the activity (take or pick several), or tap “Skip”.
 logflow-photos-more = { $count } photos received. Send more, or tap “Done”.
 logflow-done-button = Done
-logflow-location = (6/6) Share where it took place, or tap “Skip”.
+logflow-location = (7/7) Share where it took place, or tap “Skip”.
 logflow-summary = Check before saving:
     • Activity: { $title }
+    • Model: { $model }
     • Sector: { $sector }
     • Date: { $date }
     • People: { $participants }

@@ -60,7 +60,7 @@ help = Các lệnh:
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
-    Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý
+    Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /models — trạng thái mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý
     Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
 welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.
@@ -171,6 +171,7 @@ status-line = { $unit }: gửi { $sent }/{ $targeted }, chờ { $pending }, lỗ
 log-usage = Ghi nhanh một hoạt động trong một tin nhắn: lĩnh vực | tên hoạt động | số người | ngày, ví dụ:
     { $example }
     Lĩnh vực: kt (kinh tế), vhxh (văn hóa – xã hội), qpan (quốc phòng – an ninh), htct (xây dựng hệ thống chính trị). Ngày: hôm nay, hôm qua, 12/4 hoặc 12/4/2025 (bỏ trống là hôm nay).
+    Thêm nếu có: ghi chú: …, hưởng lợi: 120 người. Với /model: mô tả: …, chủ trì: Hội Nông dân.
 log-saved = Đã ghi hoạt động “{ $title }” — { $sector }, ngày { $date }, { $participants } người, tại { $unit }. Xem, sửa, xoá: /mylogs
 log-error-no-sector = Thiếu lĩnh vực (kt, vhxh, qpan hoặc htct). Ví dụ: { $example }
 log-error-two-sectors = Chỉ ghi một lĩnh vực cho mỗi hoạt động. Ví dụ: { $example }
@@ -179,6 +180,7 @@ log-error-two-titles = Không rõ đâu là tên hoạt động: “{ $a }” ha
 log-error-title-too-long = Tên hoạt động quá dài (tối đa { $max } ký tự). Ví dụ: { $example }
 log-error-date = Ngày “{ $text }” không đúng hoặc chưa tới. Gõ như: hôm nay, hôm qua, 12/4, 12/4/2025. Ví dụ: { $example }
 log-error-participants = Số người “{ $text }” chưa rõ. Gõ như: 25 người. Ví dụ: { $example }
+log-error-beneficiaries = Số người hưởng lợi “{ $text }” chưa rõ. Gõ như: hưởng lợi: 120 người. Ví dụ: { $example }
 mylogs = Hoạt động bạn đã ghi gần đây (✏️ sửa, 🗑 xoá):
 mylogs-none = Bạn chưa ghi hoạt động nào. Gửi /log để xem cách ghi.
 mylogs-delete-button = 🗑
@@ -208,26 +210,58 @@ report-scope-province = { $kind ->
        *[province] toàn tỉnh
     }
 report-scope-unit = { $unit }
+report-chart-sectors = Mô hình “Dân vận khéo” theo lĩnh vực, { $scope }, { $quarter }
+report-chart-units = Mô hình “Dân vận khéo” theo đơn vị, { $scope }, { $quarter }{ $all ->
+        [yes] {""}
+       *[no] {" "}({ $shown } trong { $units } đơn vị có mô hình, nhiều nhất trước)
+    }
+report-chart-unit = { $unit }
 report-usage = Cách dùng: /report [quý], ví dụ: /report 1/2025 (bỏ trống là quý này).
 log-model-saved = Đã đăng ký mô hình “{ $title }” — { $sector }, từ ngày { $date }, tại { $unit }.
 
-logflow-sector = Ghi hoạt động (1/6). Thuộc lĩnh vực nào?
+logflow-sector = Ghi hoạt động (1/7). Thuộc lĩnh vực nào?
     (Quen rồi thì ghi nhanh trong một tin, ví dụ: /log kt | Mô hình nuôi ong | 25 người | 12/4)
 sector-name = { $name }
 logflow-sector-unknown = Không có lĩnh vực “{ $text }”. Hãy chọn một nút.
-logflow-title = (2/6) Tên hoạt động?
-logflow-date = (3/6) Ngày nào? Bấm nút, hoặc gõ ngày như 12/4 hay 12/4/2025.
+logflow-model = (2/7) Hoạt động thuộc mô hình nào của đơn vị?
+logflow-model-button = { $name }
+logflow-new-model-button = Đăng ký mô hình mới
+logflow-no-model-button = Không thuộc mô hình nào
+logflow-model-name = (3/7) Tên mô hình mới?
+logflow-model-gone = Mô hình đã chọn không còn trong đơn vị của bạn; chưa lưu gì. Gõ /log để ghi lại.
+logflow-model-summary = Kiểm tra lại trước khi đăng ký mô hình:
+    • Mô hình: { $title }
+    • Lĩnh vực: { $sector }
+    • Bắt đầu từ ngày: { $date }
+models = Mô hình của đơn vị:
+    { $models }
+    Bấm nút để đổi trạng thái.
+models-item = • { $name } — { $status ->
+        [active] đang hoạt động
+        [maintained] đang duy trì
+       *[stopped] đã dừng
+    }
+models-status-button = { $name }: { $status ->
+        [active] hoạt động lại
+        [maintained] duy trì
+       *[stopped] dừng
+    }
+models-none = Đơn vị chưa có mô hình nào. Đăng ký: /model kt | Tên mô hình | 12/4
+model-status-changed = Đã đổi trạng thái mô hình (thay đổi được lưu lại).
+logflow-title = (3/7) Tên hoạt động?
+logflow-date = (4/7) Ngày nào? Bấm nút, hoặc gõ ngày như 12/4 hay 12/4/2025.
 logflow-today-button = Hôm nay
 logflow-yesterday-button = Hôm qua
 logflow-date-invalid = Ngày “{ $text }” không đúng hoặc chưa tới.
-logflow-participants = (4/6) Bao nhiêu người tham gia? Gõ số, ví dụ: 25
+logflow-participants = (5/7) Bao nhiêu người tham gia? Gõ số, ví dụ: 25
 logflow-participants-invalid = Chưa rõ số người “{ $text }”. Gõ số, ví dụ: 25
-logflow-photos = (5/6) Gửi ảnh hoạt động (chụp hoặc chọn nhiều ảnh), hoặc bấm “Bỏ qua”.
+logflow-photos = (6/7) Gửi ảnh hoạt động (chụp hoặc chọn nhiều ảnh), hoặc bấm “Bỏ qua”.
 logflow-photos-more = Đã nhận { $count } ảnh. Gửi thêm, hoặc bấm “Xong”.
 logflow-done-button = Xong
-logflow-location = (6/6) Gửi vị trí nơi diễn ra hoạt động, hoặc bấm “Bỏ qua”.
+logflow-location = (7/7) Gửi vị trí nơi diễn ra hoạt động, hoặc bấm “Bỏ qua”.
 logflow-summary = Kiểm tra lại trước khi lưu:
     • Hoạt động: { $title }
+    • Mô hình: { $model }
     • Lĩnh vực: { $sector }
     • Ngày: { $date }
     • Số người: { $participants }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::domain::report::{Quarter, report_reply};
+use crate::chart::Plot;
+use crate::domain::activity::Sector;
+use crate::domain::report::{Quarter, Report, report_charts, report_reply};
 use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::Lang;
@@ -29,6 +31,7 @@ pub async fn run(engine: Arc<Engine>, models: i64, activities: i64) -> anyhow::R
     let localizer = Localizer::new();
     let mut times = Vec::new();
     let mut text = String::new();
+    let mut last = None;
     for _ in 0..5 {
         let started = Instant::now();
         let mut tx = store.begin().await?;
@@ -37,6 +40,7 @@ pub async fn run(engine: Arc<Engine>, models: i64, activities: i64) -> anyhow::R
         tx.commit().await?;
         text = localizer.render(&report_reply(&report, &sectors, Lang::Vi).body, Lang::Vi);
         times.push(started.elapsed());
+        last = Some((report, sectors));
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
@@ -49,5 +53,49 @@ pub async fn run(engine: Arc<Engine>, models: i64, activities: i64) -> anyhow::R
         times[2].as_secs_f64() / count.as_secs_f64()
     );
     println!("  {}", text.lines().next().unwrap_or_default());
+    let (report, sectors) = last.expect("five reports ran");
+    charts(&report, &sectors, &localizer)
+}
+
+/// Drawing the report's charts to PNG, against encoding a blank PNG of the same size.
+fn charts(report: &Report, sectors: &[Sector], localizer: &Localizer) -> anyhow::Result<()> {
+    let plots: Vec<Plot> = report_charts(report, sectors, Lang::Vi)
+        .iter()
+        .filter_map(|r| r.chart.as_ref())
+        .map(|c| Plot::new(c, localizer, Lang::Vi))
+        .collect();
+    let mut drawn = Vec::new();
+    let mut blank = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let sizes = plots
+            .iter()
+            .map(|p| p.png().map(|png| png.len()))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        drawn.push(started.elapsed());
+        let started = Instant::now();
+        for plot in &plots {
+            let empty = Plot {
+                title: String::new(),
+                bars: vec![(String::new(), 0); plot.bars.len()],
+                lang: Lang::Vi,
+            };
+            empty.png()?;
+        }
+        blank.push(started.elapsed());
+        if drawn.len() == 5 {
+            println!("  charts: {} PNGs, {:?} bytes", plots.len(), sizes);
+        }
+    }
+    drawn.sort();
+    blank.sort();
+    println!(
+        "  charts (by sector, by {} units): median {:.0} ms, worst {:.0} ms of 5 (target ≤ 200 ms); the same sizes blank: {:.0} ms → ×{:.2}",
+        report.children.len(),
+        drawn[2].as_secs_f64() * 1e3,
+        drawn[4].as_secs_f64() * 1e3,
+        blank[2].as_secs_f64() * 1e3,
+        drawn[2].as_secs_f64() / blank[2].as_secs_f64()
+    );
     Ok(())
 }

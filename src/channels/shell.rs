@@ -92,6 +92,12 @@ fn render(localizer: &Localizer, outbound: &Outbound) -> (String, Vec<String>) {
         if let Some(attachment) = &reply.attachment {
             text.push_str(&format!("     📎 {}\n", attachment.source));
         }
+        if let Some(chart) = &reply.chart {
+            let plot = crate::chart::Plot::new(chart, localizer, outbound.lang);
+            for line in plot.text().lines() {
+                text.push_str(&format!("     {line}\n"));
+            }
+        }
         if reply.location.is_some() {
             let hint = localizer.render(&Msg::new("shell-location"), outbound.lang);
             text.push_str(&format!("     [@] {hint}\n"));

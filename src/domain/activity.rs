@@ -31,6 +31,77 @@ pub struct QuickEntry {
     pub title: String,
     pub held_on: NaiveDate,
     pub participants: Option<i32>,
+    pub details: Details,
+}
+
+/// Fields the quick form takes with a label ("chủ trì: Hội Nông dân"), since nothing else tells
+/// them from a name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Details {
+    /// An activity's note, or a model's description.
+    pub note: Option<String>,
+    /// A model's lead organisation.
+    pub lead: Option<String>,
+    /// People who benefit from an activity.
+    pub beneficiaries: Option<i32>,
+}
+
+impl Details {
+    /// Reads a labeled field: Ok(false) when the field has no known label.
+    fn take(&mut self, field: &str) -> Result<bool, QuickError> {
+        let Some((label, value)) = field.split_once(':') else {
+            return Ok(false);
+        };
+        let value = value.trim();
+        match fold(label).as_str() {
+            "ghi chu" | "mo ta" | "note" | "description" => self.note = Some(value.to_owned()),
+            "chu tri" | "don vi chu tri" | "lead" => self.lead = Some(value.to_owned()),
+            "huong loi" | "nguoi huong loi" | "so nguoi huong loi" | "beneficiaries" => {
+                let count = participants_of(&fold(value)).flatten();
+                self.beneficiaries =
+                    Some(count.ok_or_else(|| QuickError::Beneficiaries(value.to_owned()))?);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// A registered model a cadre can log an activity under, or change the status of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelChoice {
+    pub id: i64,
+    pub unit_id: i64,
+    pub sector: String,
+    pub name: String,
+    pub status: ModelStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelStatus {
+    Active,
+    Maintained,
+    Stopped,
+}
+
+impl ModelStatus {
+    pub const ALL: [ModelStatus; 3] = [
+        ModelStatus::Active,
+        ModelStatus::Maintained,
+        ModelStatus::Stopped,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ModelStatus::Active => "active",
+            ModelStatus::Maintained => "maintained",
+            ModelStatus::Stopped => "stopped",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ModelStatus> {
+        ModelStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 /// An activity as its author sees it in `/mylogs`.
@@ -48,6 +119,8 @@ pub struct LoggedActivity {
 pub struct NewLog {
     pub entry: QuickEntry,
     pub model: bool,
+    /// The registered model an activity belongs to.
+    pub model_id: Option<i64>,
     pub photos: Vec<String>,
     pub location: Option<(f64, f64)>,
 }
@@ -64,6 +137,7 @@ pub enum QuickError {
     /// A date that does not exist, or lies in the future.
     Date(String),
     Participants(String),
+    Beneficiaries(String),
 }
 
 impl QuickError {
@@ -81,6 +155,9 @@ impl QuickError {
             }
             QuickError::Date(text) => Msg::new("log-error-date").text("text", text),
             QuickError::Participants(text) => Msg::new("log-error-participants").text("text", text),
+            QuickError::Beneficiaries(text) => {
+                Msg::new("log-error-beneficiaries").text("text", text)
+            }
         };
         msg.text("example", EXAMPLE)
     }
@@ -103,9 +180,11 @@ pub fn parse_quick(
     let mut title: Option<String> = None;
     let mut held_on = None;
     let mut participants = None;
+    let mut details = Details::default();
     for field in text.split('|').map(str::trim).filter(|f| !f.is_empty()) {
         let folded = fold(field);
-        if let Some(s) = find_sector(sectors, field) {
+        if details.take(field)? {
+        } else if let Some(s) = find_sector(sectors, field) {
             if sector.replace(s.code.clone()).is_some() {
                 return Err(QuickError::TwoSectors);
             }
@@ -126,6 +205,7 @@ pub fn parse_quick(
         title,
         held_on: held_on.unwrap_or(today),
         participants,
+        details,
     })
 }
 
@@ -226,6 +306,37 @@ mod tests {
     }
 
     #[test]
+    fn labeled_fields_carry_what_has_no_shape_of_its_own() {
+        let today = day(2026, 4, 20);
+        let entry = parse_quick(
+            "kt | Nuôi ong | Chu tri: Hội Nông dân | mô tả: 20 hộ | hưởng lợi: 120 người",
+            &sectors(),
+            today,
+        )
+        .unwrap();
+        assert_eq!(entry.title, "Nuôi ong");
+        assert_eq!(
+            entry.details,
+            Details {
+                note: Some("20 hộ".into()),
+                lead: Some("Hội Nông dân".into()),
+                beneficiaries: Some(120),
+            }
+        );
+        assert_eq!(
+            parse_quick("kt | Nuôi ong | hưởng lợi: nhiều", &sectors(), today),
+            Err(QuickError::Beneficiaries("nhiều".into()))
+        );
+        // A colon in a name is no label.
+        assert_eq!(
+            parse_quick("kt | Mô hình: nuôi ong", &sectors(), today)
+                .unwrap()
+                .title,
+            "Mô hình: nuôi ong"
+        );
+    }
+
+    #[test]
     fn the_quick_form_reads_fields_in_any_order() {
         let today = day(2026, 4, 20);
         let entry = |sector: &str, title: &str, on: NaiveDate, n: Option<i32>| QuickEntry {
@@ -233,6 +344,7 @@ mod tests {
             title: title.into(),
             held_on: on,
             participants: n,
+            details: Details::default(),
         };
         let cases: &[(&str, Result<QuickEntry, QuickError>)] = &[
             (

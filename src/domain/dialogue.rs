@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
-use super::activity::{self, LoggedActivity, NewLog, QuickEntry, Sector};
+use super::activity::{self, LoggedActivity, ModelChoice, ModelStatus, NewLog, QuickEntry, Sector};
 use super::compose::{self, Draft, Step};
 use super::former::FormerName;
 use super::logflow::{self, LogDraft, LogStep};
@@ -115,6 +115,8 @@ pub struct Chat<'a> {
     pub person: Option<&'a Person>,
     /// Today in Vietnam, for dates people type.
     pub today: chrono::NaiveDate,
+    /// The registered models of the unit a cadre logs in, newest first (empty for others).
+    pub models: &'a [ModelChoice],
 }
 
 /// A change to the domain that the engine carries out with the new state.
@@ -161,6 +163,13 @@ pub enum Effect {
     Report(String),
     /// The person's latest activities, with buttons to delete them.
     MyLogs,
+    /// The models of the unit the person logs in, with their status.
+    Models,
+    /// Change a model's status, if it lies in the person's scope.
+    SetModelStatus {
+        id: i64,
+        status: ModelStatus,
+    },
     /// Soft-delete one of the person's activities.
     DeleteLog(i64),
     /// Replace one of the person's activities with what the quick form read.
@@ -229,6 +238,20 @@ impl Turn<'_> {
                         (Ok(activity), Some(_)) => {
                             self.out.state = State::EditLog { activity };
                             self.prompt();
+                        }
+                        _ => {
+                            self.say(Msg::new("button-expired"));
+                            self.prompt();
+                        }
+                    };
+                }
+                if let Some(rest) = payload.strip_prefix("modelstatus:") {
+                    let parsed = rest.split_once(':').and_then(|(id, status)| {
+                        Some((id.parse().ok()?, ModelStatus::from_code(status)?))
+                    });
+                    return match (parsed, self.chat.person) {
+                        (Some((id, status)), Some(_)) => {
+                            self.out.effects.push(Effect::SetModelStatus { id, status })
                         }
                         _ => {
                             self.say(Msg::new("button-expired"));
@@ -369,7 +392,13 @@ impl Turn<'_> {
                 self.out.state = State::Idle;
             }
             (State::LogActivity { draft }, _) => {
-                match logflow::answer(draft, input, self.sectors, self.chat.today) {
+                match logflow::answer(
+                    draft,
+                    input,
+                    self.sectors,
+                    self.chat.models,
+                    self.chat.today,
+                ) {
                     Ok(next) => {
                         self.out.state = State::LogActivity { draft: next };
                         self.prompt();
@@ -432,7 +461,7 @@ impl Turn<'_> {
             "menu" if registered => return self.menu(Msg::new("menu")),
             "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
             "notice" => Action::Compose,
-            "log" | "model" | "mylogs" | "report" => Action::Staff,
+            "log" | "model" | "models" | "mylogs" | "report" => Action::Staff,
             "status" => match args.trim().trim_start_matches('#').parse::<i64>() {
                 Ok(_) => Action::Compose,
                 Err(_) => return self.say(Msg::new("status-usage")),
@@ -504,6 +533,7 @@ impl Turn<'_> {
                     Ok(entry) => self.out.effects.push(Effect::Log(NewLog {
                         entry,
                         model: name == "model",
+                        model_id: None,
                         photos: vec![],
                         location: None,
                     })),
@@ -517,6 +547,10 @@ impl Turn<'_> {
             }
             ("mylogs", _) => {
                 self.out.effects.push(Effect::MyLogs);
+                self.out.state = State::Idle;
+            }
+            ("models", _) => {
+                self.out.effects.push(Effect::Models);
                 self.out.state = State::Idle;
             }
             ("notices", _) => {
@@ -733,77 +767,78 @@ impl Turn<'_> {
 
     /// Asks again whatever the current state is waiting for.
     fn prompt(&mut self) {
-        let reply =
-            match &self.out.state {
-                State::New => Reply::new(Msg::new("start-hint")),
-                State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() {
-                    "language-ask"
-                } else {
-                    "greeting"
-                }))
+        let reply = match &self.out.state {
+            State::New => Reply::new(Msg::new("start-hint")),
+            State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() {
+                "language-ask"
+            } else {
+                "greeting"
+            }))
+            .row(vec![
+                Button::new(Msg::new("language-vi"), "lang:vi"),
+                Button::new(Msg::new("language-en"), "lang:en"),
+            ]),
+            State::Consent => {
+                Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
+                    Button::new(Msg::new("consent-yes-button"), "consent:yes"),
+                    Button::new(Msg::new("consent-no-button"), "consent:no"),
+                ])
+            }
+            State::AskUnit if self.units.has_boundaries() => {
+                Reply::new(Msg::new("unit-ask-or-share"))
+                    .ask_location(Msg::new("unit-share-location-button"))
+            }
+            State::AskUnit => Reply::new(Msg::new("unit-ask")),
+            State::PickUnit { codes } => {
+                let found: Vec<&Unit> =
+                    codes.iter().filter_map(|c| self.units.by_code(c)).collect();
+                return self.offer(Msg::new("unit-pick"), self.unit_options(&found));
+            }
+            State::ConfirmUnit { code, via } => match self.units.by_code(code) {
+                Some(unit) => Reply::new(match via {
+                    Via::Name => Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
+                    Via::Former { name, district } => Msg::new("unit-confirm-former")
+                        .msg("former", former_name_label(name, district.as_deref()))
+                        .msg("unit", self.unit_label(unit)),
+                    Via::Location => {
+                        Msg::new("unit-confirm-location").msg("unit", self.unit_label(unit))
+                    }
+                })
                 .row(vec![
-                    Button::new(Msg::new("language-vi"), "lang:vi"),
-                    Button::new(Msg::new("language-en"), "lang:en"),
+                    Button::new(Msg::new("yes-button"), "unit:yes"),
+                    Button::new(Msg::new("unit-no-button"), "unit:no"),
                 ]),
-                State::Consent => Reply::new(Msg::new("consent").text("version", CONSENT_VERSION))
-                    .row(vec![
-                        Button::new(Msg::new("consent-yes-button"), "consent:yes"),
-                        Button::new(Msg::new("consent-no-button"), "consent:no"),
-                    ]),
-                State::AskUnit if self.units.has_boundaries() => {
-                    Reply::new(Msg::new("unit-ask-or-share"))
-                        .ask_location(Msg::new("unit-share-location-button"))
-                }
-                State::AskUnit => Reply::new(Msg::new("unit-ask")),
-                State::PickUnit { codes } => {
-                    let found: Vec<&Unit> =
-                        codes.iter().filter_map(|c| self.units.by_code(c)).collect();
-                    return self.offer(Msg::new("unit-pick"), self.unit_options(&found));
-                }
-                State::ConfirmUnit { code, via } => match self.units.by_code(code) {
-                    Some(unit) => Reply::new(match via {
-                        Via::Name => Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
-                        Via::Former { name, district } => Msg::new("unit-confirm-former")
-                            .msg("former", former_name_label(name, district.as_deref()))
-                            .msg("unit", self.unit_label(unit)),
-                        Via::Location => {
-                            Msg::new("unit-confirm-location").msg("unit", self.unit_label(unit))
-                        }
-                    })
-                    .row(vec![
-                        Button::new(Msg::new("yes-button"), "unit:yes"),
-                        Button::new(Msg::new("unit-no-button"), "unit:no"),
-                    ]),
-                    None => return self.ask_unit(),
-                },
-                State::ConfirmForget => Reply::new(Msg::new("forget-confirm")).row(vec![
-                    Button::new(Msg::new("forget-yes-button"), "forget:yes"),
-                    Button::new(Msg::new("cancel-button"), "forget:no"),
-                ]),
-                State::AskAboutNotice { .. } => Reply::new(Msg::new("notice-ask-prompt")).row(
-                    vec![Button::new(Msg::new("cancel-button"), "question:cancel")],
-                ),
-                State::AnswerQuestion { .. } => {
-                    Reply::new(Msg::new("answer-prompt")).row(vec![Button::new(
-                        Msg::new("cancel-button"),
-                        "question:cancel",
-                    )])
-                }
-                // The engine counts who it would reach before asking to confirm.
-                State::ComposeNotice { draft } if draft.step == Step::Confirm => {
-                    return self.out.effects.push(Effect::PreviewNotice(draft.clone()));
-                }
-                State::ComposeNotice { draft } => {
-                    compose::prompt(draft, self.units, &self.grants())
-                }
-                State::LogActivity { draft } => logflow::prompt(draft, self.sectors),
-                State::EditLog { .. } => {
-                    Reply::new(Msg::new("logedit-prompt").text("example", activity::EXAMPLE)).row(
-                        vec![Button::new(Msg::new("cancel-button"), "logflow:cancel")],
-                    )
-                }
-                State::Idle => return self.menu(Msg::new("menu")),
-            };
+                None => return self.ask_unit(),
+            },
+            State::ConfirmForget => Reply::new(Msg::new("forget-confirm")).row(vec![
+                Button::new(Msg::new("forget-yes-button"), "forget:yes"),
+                Button::new(Msg::new("cancel-button"), "forget:no"),
+            ]),
+            State::AskAboutNotice { .. } => {
+                Reply::new(Msg::new("notice-ask-prompt")).row(vec![Button::new(
+                    Msg::new("cancel-button"),
+                    "question:cancel",
+                )])
+            }
+            State::AnswerQuestion { .. } => {
+                Reply::new(Msg::new("answer-prompt")).row(vec![Button::new(
+                    Msg::new("cancel-button"),
+                    "question:cancel",
+                )])
+            }
+            // The engine counts who it would reach before asking to confirm.
+            State::ComposeNotice { draft } if draft.step == Step::Confirm => {
+                return self.out.effects.push(Effect::PreviewNotice(draft.clone()));
+            }
+            State::ComposeNotice { draft } => compose::prompt(draft, self.units, &self.grants()),
+            State::LogActivity { draft } => logflow::prompt(draft, self.sectors, self.chat.models),
+            State::EditLog { .. } => {
+                Reply::new(Msg::new("logedit-prompt").text("example", activity::EXAMPLE)).row(vec![
+                    Button::new(Msg::new("cancel-button"), "logflow:cancel"),
+                ])
+            }
+            State::Idle => return self.menu(Msg::new("menu")),
+        };
         self.out.replies.push(reply);
     }
 
@@ -1055,6 +1090,40 @@ pub fn my_logs(activities: &[LoggedActivity]) -> Reply {
                 Button::new(Msg::new("mylogs-delete-button"), format!("logdel:{}", a.id)),
             ])
         })
+}
+
+/// `/models`: the unit's models with their status, and buttons to change it.
+pub fn model_list(models: &[ModelChoice]) -> Reply {
+    if models.is_empty() {
+        return Reply::new(Msg::new("models-none"));
+    }
+    let lines = models
+        .iter()
+        .map(|m| {
+            Msg::new("models-item")
+                .text("name", &m.name)
+                .text("status", m.status.code())
+        })
+        .collect();
+    models.iter().fold(
+        Reply::new(Msg::new("models").lines("models", lines)),
+        |reply, m| {
+            reply.row(
+                ModelStatus::ALL
+                    .into_iter()
+                    .filter(|&s| s != m.status)
+                    .map(|s| {
+                        Button::new(
+                            Msg::new("models-status-button")
+                                .text("name", &m.name)
+                                .text("status", s.code()),
+                            format!("modelstatus:{}:{}", m.id, s.code()),
+                        )
+                    })
+                    .collect(),
+            )
+        },
+    )
 }
 
 /// `/notices`: the latest notices as buttons that show each again.

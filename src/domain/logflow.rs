@@ -1,20 +1,25 @@
-//! A cadre logging an activity step by step with buttons (`/log` alone): sector → name → date →
-//! participants → photos → location → summary → save. Pure: the draft lives in the chat's state.
+//! A cadre logging an activity step by step with buttons (`/log` alone): sector → model (one of the
+//! unit's, a new one, or none) → name → date → participants → photos → location → summary → save.
+//! A new model skips from its start date to the summary. Pure: the draft lives in the chat's state.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::activity::{self, MAX_TITLE_CHARS, NewLog, QuickEntry, Sector};
+use super::activity::{self, Details, MAX_TITLE_CHARS, ModelChoice, NewLog, QuickEntry, Sector};
 use super::text::fold;
 use crate::message::{Button, InboundKind, Msg, Reply};
 
 /// Most photos one activity keeps.
 pub const MAX_PHOTOS: usize = 10;
+/// Most of the unit's models offered as buttons (the newest).
+pub const MODEL_BUTTONS: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogDraft {
     pub step: LogStep,
     pub sector: Option<String>,
+    #[serde(default)]
+    pub model: Option<ModelPick>,
     pub title: String,
     pub held_on: Option<NaiveDate>,
     pub participants: Option<i32>,
@@ -28,6 +33,7 @@ pub struct LogDraft {
 pub enum LogStep {
     #[default]
     Sector,
+    Model,
     Title,
     Date,
     Participants,
@@ -36,7 +42,19 @@ pub enum LogStep {
     Confirm,
 }
 
+/// The model an activity belongs to, or a new model to register instead of an activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelPick {
+    Existing { id: i64, name: String },
+    New,
+}
+
 impl LogDraft {
+    fn new_model(&self) -> bool {
+        self.model == Some(ModelPick::New)
+    }
+
     /// What to store, once every required step is answered.
     pub fn log(&self) -> Option<NewLog> {
         Some(NewLog {
@@ -45,16 +63,21 @@ impl LogDraft {
                 title: self.title.clone(),
                 held_on: self.held_on?,
                 participants: self.participants,
+                details: Details::default(),
             },
-            model: false,
+            model: self.new_model(),
+            model_id: match &self.model {
+                Some(ModelPick::Existing { id, .. }) => Some(*id),
+                _ => None,
+            },
             photos: self.photos.clone(),
             location: self.location,
         })
     }
 }
 
-/// The question for the draft's step.
-pub fn prompt(draft: &LogDraft, sectors: &[Sector]) -> Reply {
+/// The question for the draft's step; `models` are the cadre's unit's.
+pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> Reply {
     let cancel = Button::new(Msg::new("cancel-button"), "logflow:cancel");
     let skip = || Button::new(Msg::new("compose-skip-button"), "logflow:skip");
     match draft.step {
@@ -66,6 +89,27 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector]) -> Reply {
                 )
             }))
             .row(vec![cancel]),
+        LogStep::Model => Reply::new(Msg::new("logflow-model"))
+            .rows(
+                models
+                    .iter()
+                    .filter(|m| Some(&m.sector) == draft.sector.as_ref())
+                    .take(MODEL_BUTTONS)
+                    .map(|m| {
+                        Button::new(
+                            Msg::new("logflow-model-button").text("name", &m.name),
+                            format!("logflow:model:{}", m.id),
+                        )
+                    }),
+            )
+            .row(vec![
+                Button::new(Msg::new("logflow-new-model-button"), "logflow:model:new"),
+                Button::new(Msg::new("logflow-no-model-button"), "logflow:model:none"),
+            ])
+            .row(vec![cancel]),
+        LogStep::Title if draft.new_model() => {
+            Reply::new(Msg::new("logflow-model-name")).row(vec![cancel])
+        }
         LogStep::Title => Reply::new(Msg::new("logflow-title")).row(vec![cancel]),
         LogStep::Date => Reply::new(Msg::new("logflow-date")).row(vec![
             Button::new(Msg::new("logflow-today-button"), "logflow:today"),
@@ -91,7 +135,16 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector]) -> Reply {
                 .as_deref()
                 .and_then(|c| sectors.iter().find(|s| s.code == c))
                 .map_or(String::new(), |s| s.name.clone());
-            let mut summary = Msg::new("logflow-summary")
+            let model = match &draft.model {
+                Some(ModelPick::Existing { name, .. }) => name.clone(),
+                _ => "-".to_owned(),
+            };
+            let id = match draft.new_model() {
+                true => "logflow-model-summary",
+                false => "logflow-summary",
+            };
+            let mut summary = Msg::new(id)
+                .text("model", model)
                 .text("title", &draft.title)
                 .text("sector", sector)
                 .number("photos", draft.photos.len() as i64)
@@ -123,6 +176,7 @@ pub fn answer(
     draft: &LogDraft,
     input: &InboundKind,
     sectors: &[Sector],
+    models: &[ModelChoice],
     today: NaiveDate,
 ) -> Result<LogDraft, Msg> {
     let mut next = draft.clone();
@@ -147,6 +201,19 @@ pub fn answer(
             let sector = activity::find_sector(sectors, t)
                 .ok_or_else(|| Msg::new("logflow-sector-unknown").text("text", t))?;
             next.sector = Some(sector.code.clone());
+        }
+        (LogStep::Model, Some("model:new"), _) => next.model = Some(ModelPick::New),
+        (LogStep::Model, Some("model:none"), _) => next.model = None,
+        (LogStep::Model, Some(b), _) if b.starts_with("model:") => {
+            let chosen = b["model:".len()..]
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| models.iter().find(|m| m.id == id))
+                .ok_or_else(|| Msg::new("button-expired"))?;
+            next.model = Some(ModelPick::Existing {
+                id: chosen.id,
+                name: chosen.name.clone(),
+            });
         }
         (LogStep::Title, _, Some(t)) if !t.is_empty() => {
             if t.chars().count() > MAX_TITLE_CHARS {
@@ -194,8 +261,10 @@ pub fn answer(
         _ => return Err(Msg::new("use-buttons")),
     }
     next.step = match draft.step {
-        LogStep::Sector => LogStep::Title,
+        LogStep::Sector => LogStep::Model,
+        LogStep::Model => LogStep::Title,
         LogStep::Title => LogStep::Date,
+        LogStep::Date if draft.new_model() => LogStep::Confirm,
         LogStep::Date => LogStep::Participants,
         LogStep::Participants => LogStep::Photos,
         LogStep::Photos => LogStep::Location,

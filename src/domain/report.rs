@@ -9,7 +9,7 @@ use super::activity::Sector;
 use super::text::fold;
 use super::unit_directory::UnitDirectory;
 use super::units::Unit;
-use crate::message::{Lang, Msg, Reply};
+use crate::message::{Bar, Chart, Lang, Msg, Reply};
 
 /// A quarter of a year, in Vietnam's calendar (Q1 = 1/1–31/3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +214,64 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
             .number("participants", report.current.participants)
             .lines("children", children),
     )
+}
+
+/// Most child units a chart shows: those with the most models (units without any are left out).
+pub const CHART_UNITS: usize = 15;
+
+/// The report's pictures: models by sector, and (for a unit with children) the child units with
+/// the most models.
+pub fn report_charts(report: &Report, sectors: &[Sector], lang: Lang) -> Vec<Reply> {
+    let quarter = Msg::new("report-quarter")
+        .number("number", report.quarter.number as i64)
+        .text("year", report.quarter.year.to_string());
+    // Units without models are left out; the title says when more had some than are shown.
+    let with_models = report.children.iter().filter(|c| c.1 > 0).count();
+    let titled = |id: &'static str, bars: Vec<Bar>| {
+        let title = Msg::new(id)
+            .msg("quarter", quarter.clone())
+            .msg("scope", report.scope.clone())
+            .number("shown", bars.len() as i64)
+            .number("units", with_models as i64)
+            .text(
+                "all",
+                if bars.len() < with_models {
+                    "no"
+                } else {
+                    "yes"
+                },
+            );
+        Reply::new(title.clone()).chart(Chart { title, bars })
+    };
+    let by_sector = sectors
+        .iter()
+        .map(|s| Bar {
+            label: Msg::new("sector-name").text(
+                "name",
+                match lang {
+                    Lang::Vi => &s.name,
+                    Lang::En => &s.name_en,
+                },
+            ),
+            value: report.current.models_in(&s.code),
+        })
+        .collect();
+    let mut charts = vec![titled("report-chart-sectors", by_sector)];
+    let mut children = report.children.clone();
+    children.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let bars: Vec<Bar> = children
+        .iter()
+        .filter(|(_, models, _)| *models > 0)
+        .take(CHART_UNITS)
+        .map(|(name, models, _)| Bar {
+            label: Msg::new("report-chart-unit").text("unit", name),
+            value: *models,
+        })
+        .collect();
+    if !bars.is_empty() {
+        charts.push(titled("report-chart-units", bars));
+    }
+    charts
 }
 
 /// A CSV table in UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly.

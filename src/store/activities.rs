@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use sqlx::types::Json;
 
 use super::Tx;
-use crate::domain::activity::{LoggedActivity, NewLog, QuickEntry, Sector};
+use crate::domain::activity::{
+    LoggedActivity, ModelChoice, ModelStatus, NewLog, QuickEntry, Sector,
+};
 use crate::domain::report::{Figures, Quarter, Report, scope_of};
 use crate::domain::units::Unit;
 
@@ -36,8 +38,8 @@ impl Tx {
         Ok(sqlx::query_scalar(&audited_insert(
             "activity",
             "INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
-                                     latitude, longitude, created_by)
-             VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1)",
+                                     latitude, longitude, created_by, model_id, note, beneficiaries)
+             VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1, $10, $11, $12)",
         ))
         .bind(person)
         .bind(unit)
@@ -48,6 +50,9 @@ impl Tx {
         .bind(&log.photos)
         .bind(log.location.map(|l| l.0))
         .bind(log.location.map(|l| l.1))
+        .bind(log.model_id)
+        .bind(&entry.details.note)
+        .bind(entry.details.beneficiaries)
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -91,7 +96,8 @@ impl Tx {
         let edited: Option<i64> = sqlx::query_scalar(
             "WITH old AS (SELECT to_jsonb(a) AS row FROM activities a
                           WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL FOR UPDATE),
-             new AS (UPDATE activities SET sector = $3, title = $4, held_on = $5, participants = $6
+             new AS (UPDATE activities SET sector = $3, title = $4, held_on = $5, participants = $6,
+                                           note = $7, beneficiaries = $8
                      WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL RETURNING *)
              INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
              SELECT 'activity', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
@@ -102,6 +108,8 @@ impl Tx {
         .bind(&entry.title)
         .bind(entry.held_on)
         .bind(entry.participants)
+        .bind(&entry.details.note)
+        .bind(entry.details.beneficiaries)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(edited.is_some())
@@ -136,16 +144,77 @@ impl Tx {
     ) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(&audited_insert(
             "model",
-            "INSERT INTO models (unit_id, sector, name, started_on, created_by)
-             VALUES ($2, $3, $4, $5, $1)",
+            "INSERT INTO models (unit_id, sector, name, started_on, created_by, description, lead_org)
+             VALUES ($2, $3, $4, $5, $1, $6, $7)",
         ))
         .bind(person)
         .bind(unit)
         .bind(&entry.sector)
         .bind(&entry.title)
         .bind(entry.held_on)
+        .bind(&entry.details.note)
+        .bind(&entry.details.lead)
         .fetch_one(&mut *self.inner)
         .await?)
+    }
+
+    /// The unit's registered models, newest first.
+    pub async fn unit_models(&mut self, unit: i64, limit: i64) -> anyhow::Result<Vec<ModelChoice>> {
+        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, unit_id, sector, name, status FROM models
+             WHERE unit_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2",
+        )
+        .bind(unit)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, unit_id, sector, name, status)| ModelChoice {
+                id,
+                unit_id,
+                sector,
+                name,
+                status: ModelStatus::from_code(&status).unwrap_or(ModelStatus::Active),
+            })
+            .collect())
+    }
+
+    /// The unit of a model that is not deleted.
+    pub async fn model_unit(&mut self, id: i64) -> anyhow::Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT unit_id FROM models WHERE id = $1 AND deleted_at IS NULL")
+                .bind(id)
+                .fetch_optional(&mut *self.inner)
+                .await?,
+        )
+    }
+
+    /// Sets a model's status, audited; stopping it ends its count on `today`, restarting clears
+    /// that. False if the model is gone.
+    pub async fn set_model_status(
+        &mut self,
+        person: i64,
+        id: i64,
+        status: ModelStatus,
+        today: NaiveDate,
+    ) -> anyhow::Result<bool> {
+        let changed: Option<i64> = sqlx::query_scalar(
+            "WITH old AS (SELECT to_jsonb(m) AS row FROM models m
+                          WHERE id = $2 AND deleted_at IS NULL FOR UPDATE),
+             new AS (UPDATE models SET status = $3,
+                            stopped_on = CASE WHEN $3 = 'stopped' THEN COALESCE(stopped_on, $4) END
+                     WHERE id = $2 AND deleted_at IS NULL RETURNING *)
+             INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
+             SELECT 'model', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
+        )
+        .bind(person)
+        .bind(id)
+        .bind(status.code())
+        .bind(today)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(changed.is_some())
     }
 
     /// The quarterly report for `unit` and everything below it.

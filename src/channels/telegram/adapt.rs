@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
 
+use crate::chart::Plot;
 use crate::domain::richtext;
 use crate::i18n::Localizer;
 use crate::message::{Attachment, Inbound, InboundKind, Outbound};
@@ -119,6 +120,9 @@ pub struct Rendered {
     /// Sent as sendPhoto/sendDocument, with `text` as its caption (empty: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// Drawn and sent as a photo, with `text` as its caption (empty: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<Plot>,
 }
 
 pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
@@ -158,7 +162,11 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                 .collect()
         };
         // A caption holds 1,024 characters: a longer text follows the attachment on its own.
-        if let Some(attachment) = &reply.attachment {
+        let chart = reply
+            .chart
+            .as_ref()
+            .map(|c| Plot::new(c, localizer, outbound.lang));
+        if reply.attachment.is_some() || chart.is_some() {
             let fits = utf16_len(&text) <= MAX_CAPTION;
             messages.push(Rendered {
                 text: if fits {
@@ -168,7 +176,8 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                 },
                 keyboard: if fits { keyboard.clone() } else { Vec::new() },
                 location_button: None,
-                attachment: Some(attachment.clone()),
+                attachment: reply.attachment.clone(),
+                chart,
             });
             if fits {
                 continue;
@@ -186,6 +195,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                 keyboard,
                 location_button,
                 attachment: None,
+                chart: None,
             });
         }
     }

@@ -2,7 +2,7 @@
 //! whole bot for `retry_after`; a blocked or deactivated user becomes unreachable; 5xx and network
 //! errors are retried; other errors fail the message with Telegram's reason.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use teloxide::payloads::{SendDocumentSetters, SendMessageSetters, SendPhotoSetters};
@@ -181,6 +181,15 @@ impl Sender {
                 }
                 request.await
             }};
+        }
+        if let Some(plot) = message.chart.clone() {
+            let png = tokio::task::spawn_blocking(move || plot.png())
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|drawn| drawn.map_err(|e| std::io::Error::other(e.to_string())))
+                .map_err(|e| RequestError::Io(Arc::new(e)))?;
+            let file = InputFile::memory(png).file_name("chart.png");
+            return with_caption_and_markup!(self.bot.send_photo(ChatId(chat), file));
         }
         let Some(attachment) = &message.attachment else {
             let mut request = self
