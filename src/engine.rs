@@ -10,12 +10,15 @@ use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
 use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, State};
 use crate::domain::report::{self, Quarter};
+use crate::domain::survey_chat::{self, Survey, SurveyContext, SurveyEffect};
+use crate::domain::survey_results;
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::{activity, compose};
 use crate::i18n::Localizer;
-use crate::message::{Inbound, Lang, Msg, Outbound, Reply};
+use crate::message::{Inbound, InboundKind, Lang, Msg, Outbound, Reply};
 use crate::store::chats::local_date;
 use crate::store::notices::NewNotice;
+use crate::store::surveys::Submission;
 use crate::store::{Store, Tx, is_transient};
 
 /// How long an invitation made in chat stays valid.
@@ -34,6 +37,8 @@ pub struct Engine {
     sectors: Vec<Sector>,
     units: RwLock<(i64, Arc<UnitDirectory>)>,
     localizer: Localizer,
+    /// Key of the survey response pseudonyms.
+    survey_key: Vec<u8>,
 }
 
 impl Engine {
@@ -42,11 +47,13 @@ impl Engine {
         let mut tx = store.begin().await?;
         let sectors = tx.sectors().await?;
         tx.commit().await?;
+        let survey_key = store.survey_key().await?;
         Ok(Engine {
             store,
             sectors,
             units: RwLock::new((revision, Arc::new(units))),
             localizer: Localizer::new(),
+            survey_key,
         })
     }
 
@@ -114,12 +121,16 @@ impl Engine {
             }
             _ => Vec::new(),
         };
+        let survey = self
+            .survey_context(tx, &row.state, &inbound.kind, row.person.as_ref())
+            .await?;
         let chat = Chat {
             state: row.state,
             lang: row.lang,
             person: row.person.as_ref(),
             today,
             models: &models,
+            survey: survey.as_ref(),
         };
         let mut outcome = dialogue::step(&chat, &inbound.kind, &units, &self.sectors);
         let person = || {
@@ -291,6 +302,31 @@ impl Engine {
                         }
                     }
                 }
+                Effect::Survey(effect) => {
+                    let me = person()?;
+                    self.survey_effect(
+                        tx,
+                        effect,
+                        me,
+                        &inbound.channel,
+                        outcome.lang,
+                        &mut outcome.replies,
+                    )
+                    .await?;
+                }
+                Effect::ListSurveys => {
+                    let open = tx.open_surveys_for(person()?, &self.survey_key).await?;
+                    outcome
+                        .replies
+                        .push(dialogue::survey_list(&open, outcome.lang));
+                }
+                Effect::SurveyResults(id) => {
+                    let me = row.person.as_ref().context("results need a person")?;
+                    let replies = self
+                        .survey_results(tx, *id, me, &units, outcome.lang)
+                        .await?;
+                    outcome.replies.extend(replies);
+                }
                 Effect::Models => {
                     let me = row.person.as_ref().context("models need a person")?;
                     let models = match activity::log_unit(me.unit_id, &me.grants, &units) {
@@ -430,6 +466,135 @@ impl Engine {
             dialogue::unit_label(units, u)
         });
         Ok(dialogue::logged(&log.entry, log.model, &sector, unit))
+    }
+
+    /// The survey a survey button or the chat's state is about, with the person's progress and
+    /// earlier response; None when there is none or it does not target them.
+    async fn survey_context(
+        &self,
+        tx: &mut Tx,
+        state: &State,
+        input: &InboundKind,
+        person: Option<&dialogue::Person>,
+    ) -> anyhow::Result<Option<SurveyContext>> {
+        let from_button = match input {
+            InboundKind::Button(p) => p
+                .strip_prefix("sv:")
+                .and_then(|rest| rest.split(':').next()?.parse().ok()),
+            _ => None,
+        };
+        let id = match (from_button, state) {
+            (Some(id), _) => id,
+            (None, State::AnswerSurvey { survey }) => *survey,
+            _ => return Ok(None),
+        };
+        let (Some(me), Some(survey)) = (person, tx.survey(id).await?) else {
+            return Ok(None);
+        };
+        if !tx.survey_targets(id, me.id).await? {
+            return Ok(None);
+        }
+        Ok(Some(SurveyContext {
+            open: survey.is_open(Utc::now()),
+            draft: tx.survey_progress(id, me.id).await?,
+            response: tx.response(id, me.id, &self.survey_key).await?,
+            survey,
+        }))
+    }
+
+    async fn survey_effect(
+        &self,
+        tx: &mut Tx,
+        effect: &SurveyEffect,
+        person: i64,
+        channel: &str,
+        lang: Lang,
+        replies: &mut Vec<Reply>,
+    ) -> anyhow::Result<()> {
+        match effect {
+            SurveyEffect::Save { survey, draft } => {
+                tx.save_survey_progress(*survey, person, draft).await?
+            }
+            SurveyEffect::Consent { survey, draft } => {
+                tx.record_survey_consent(*survey, person).await?;
+                tx.save_survey_progress(*survey, person, draft).await?;
+            }
+            SurveyEffect::Drop { survey } => tx.drop_survey_progress(*survey, person).await?,
+            SurveyEffect::Submit { survey, draft } => {
+                let submission = Submission {
+                    survey: *survey,
+                    person,
+                    lang,
+                    channel,
+                    draft,
+                    key: &self.survey_key,
+                };
+                let file = tx
+                    .survey(*survey)
+                    .await?
+                    .context("a submitted survey")?
+                    .file;
+                if tx.submit_survey(&submission).await? {
+                    replies.push(survey_chat::thanks(&file, &draft.answers, lang));
+                } else {
+                    let earlier = tx.response(*survey, person, &self.survey_key).await?;
+                    let answers = earlier.unwrap_or_default();
+                    replies.push(survey_chat::already_answered(&file, &answers, lang));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `/results ID`: within the broadest unit of the admin's roles, if the survey reaches it.
+    async fn survey_results(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        me: &dialogue::Person,
+        units: &UnitDirectory,
+        lang: Lang,
+    ) -> anyhow::Result<Vec<Reply>> {
+        let scope = report::report_unit(&me.grants, units).and_then(|u| units.by_id(u));
+        let (Some(survey), Some(scope)) = (tx.survey(id).await?, scope) else {
+            return Ok(vec![dialogue::not_allowed()]);
+        };
+        let targets = tx.survey_units(id).await?;
+        let reaches = targets
+            .iter()
+            .any(|&t| units.is_within(t, scope.id) || units.is_within(scope.id, t));
+        if !reaches {
+            return Ok(vec![dialogue::not_allowed()]);
+        }
+        let results = self.results_in(tx, &survey, scope.id, units).await?;
+        Ok(survey_results::results_replies(
+            &survey,
+            report::scope_of(scope),
+            &results,
+            lang,
+        ))
+    }
+
+    /// A survey's results within `scope` and below.
+    pub async fn results_in(
+        &self,
+        tx: &mut Tx,
+        survey: &Survey,
+        scope: i64,
+        units: &UnitDirectory,
+    ) -> anyhow::Result<survey_results::Results> {
+        let subtree = units.subtree(scope);
+        let tallies = tx.survey_tallies(survey.id, &subtree).await?;
+        let texts = tx
+            .survey_texts(survey.id, &subtree, survey_results::TEXTS_LISTED)
+            .await?;
+        Ok(survey_results::compute(
+            &survey.file,
+            scope,
+            &tallies,
+            &texts,
+            units,
+        ))
     }
 
     /// The unit directory at `revision`, reloaded when an import has changed the units.

@@ -56,11 +56,12 @@ help = Commands:
     /unit — change your commune or ward
     /lang — change language
     /notices — read recent notices again
+    /surveys — open surveys
     /mydata — see what we store about you
     /stop — stop notices, /start — receive them again
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
-    Cadres: /log — log an activity, /model — register a model, /models — model status, /mylogs — your logs, /report — quarterly report
+    Cadres: /log — log an activity, /model — register a model, /models — model status, /mylogs — your logs, /report — quarterly report, /results N — survey results (admins)
     Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
 welcome-back = Welcome back! You will receive notices again.

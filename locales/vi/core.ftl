@@ -56,11 +56,12 @@ help = Các lệnh:
     /unit — đổi xã/phường
     /lang — đổi ngôn ngữ
     /notices — xem lại thông báo gần đây
+    /surveys — khảo sát đang mở
     /mydata — xem dữ liệu chúng tôi lưu về bạn
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
-    Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /models — trạng thái mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý
+    Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /models — trạng thái mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý, /results SỐ — kết quả khảo sát (quản trị)
     Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
 welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.

@@ -10,6 +10,8 @@ use super::compose::{self, Draft, Step};
 use super::former::FormerName;
 use super::logflow::{self, LogDraft, LogStep};
 use super::notice::{Notice, NoticeStatus, Question, Reach};
+use super::survey::Input;
+use super::survey_chat::{self, SurveyContext, SurveyEffect};
 use super::text::fold;
 use super::unit_directory::{Found, Hit, UnitDirectory};
 use super::units::Unit;
@@ -68,6 +70,11 @@ pub enum State {
     EditLog {
         activity: i64,
     },
+    /// Answering a survey; the answers so far are kept apart (`survey_progress`), so leaving and
+    /// coming back resumes.
+    AnswerSurvey {
+        survey: i64,
+    },
     Idle,
 }
 
@@ -117,6 +124,8 @@ pub struct Chat<'a> {
     pub today: chrono::NaiveDate,
     /// The registered models of the unit a cadre logs in, newest first (empty for others).
     pub models: &'a [ModelChoice],
+    /// The survey a button or the chat's state is about, as the engine found it.
+    pub survey: Option<&'a SurveyContext>,
 }
 
 /// A change to the domain that the engine carries out with the new state.
@@ -163,6 +172,11 @@ pub enum Effect {
     Report(String),
     /// The person's latest activities, with buttons to delete them.
     MyLogs,
+    Survey(SurveyEffect),
+    /// `/surveys`: the open surveys the person was invited to.
+    ListSurveys,
+    /// `/results ID`: a survey's results within the admin's scope.
+    SurveyResults(i64),
     /// The models of the unit the person logs in, with their status.
     Models,
     /// Change a model's status, if it lies in the person's scope.
@@ -240,6 +254,22 @@ impl Turn<'_> {
                             self.prompt();
                         }
                         _ => {
+                            self.say(Msg::new("button-expired"));
+                            self.prompt();
+                        }
+                    };
+                }
+                if let Some(rest) = payload.strip_prefix("sv:") {
+                    let parsed = rest.split_once(':').and_then(|(id, action)| {
+                        Some((id.parse().ok()?, survey_chat::Action::parse(action)?))
+                    });
+                    return match (parsed, self.chat.person) {
+                        (Some((id, action)), Some(_)) => self.survey(id, action),
+                        (_, None) => {
+                            self.say(Msg::new("need-signup"));
+                            self.prompt();
+                        }
+                        (None, _) => {
                             self.say(Msg::new("button-expired"));
                             self.prompt();
                         }
@@ -409,6 +439,9 @@ impl Turn<'_> {
                     }
                 }
             }
+            (State::AnswerSurvey { survey }, InboundKind::Text(text)) => {
+                self.survey(*survey, survey_chat::Action::Answer(Input::Typed(text)))
+            }
             (State::AnswerQuestion { question }, InboundKind::Text(text)) => {
                 self.written(text, |text| Effect::AnswerQuestion {
                     question: *question,
@@ -462,6 +495,11 @@ impl Turn<'_> {
             "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
             "notice" => Action::Compose,
             "log" | "model" | "models" | "mylogs" | "report" => Action::Staff,
+            "surveys" => Action::ManageSelf,
+            "results" => match args.trim().trim_start_matches('#').parse::<i64>() {
+                Ok(_) => Action::Compose,
+                Err(_) => return self.say(Msg::new("results-usage")),
+            },
             "status" => match args.trim().trim_start_matches('#').parse::<i64>() {
                 Ok(_) => Action::Compose,
                 Err(_) => return self.say(Msg::new("status-usage")),
@@ -549,6 +587,19 @@ impl Turn<'_> {
                 self.out.effects.push(Effect::MyLogs);
                 self.out.state = State::Idle;
             }
+            ("surveys", _) => {
+                self.out.effects.push(Effect::ListSurveys);
+                self.out.state = State::Idle;
+            }
+            ("results", _) => {
+                let id = args
+                    .trim()
+                    .trim_start_matches('#')
+                    .parse()
+                    .unwrap_or_default();
+                self.out.effects.push(Effect::SurveyResults(id));
+                self.out.state = State::Idle;
+            }
             ("models", _) => {
                 self.out.effects.push(Effect::Models);
                 self.out.state = State::Idle;
@@ -570,6 +621,17 @@ impl Turn<'_> {
     /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people
     /// the notice was sent to, which the engine checks when it carries the effect out; and
     /// "answer:ID" for cadres answering question ID.
+    /// A survey button, or text typed while answering one.
+    fn survey(&mut self, id: i64, action: survey_chat::Action) {
+        let turn = survey_chat::respond(self.chat.survey, id, action, self.chat.lang);
+        self.out.replies.extend(turn.replies);
+        self.out.effects.extend(turn.effect.map(Effect::Survey));
+        self.out.state = match turn.answering {
+            Some(survey) => State::AnswerSurvey { survey },
+            None => State::Idle,
+        };
+    }
+
     fn notice_button(&mut self, kind: &str, id: &str) {
         let Ok(notice) = id.parse::<i64>() else {
             self.say(Msg::new("button-expired"));
@@ -769,6 +831,14 @@ impl Turn<'_> {
     fn prompt(&mut self) {
         let reply = match &self.out.state {
             State::New => Reply::new(Msg::new("start-hint")),
+            State::AnswerSurvey { survey } => match self.chat.survey {
+                Some(ctx) if ctx.survey.id == *survey && ctx.open => survey_chat::question(
+                    &ctx.survey,
+                    &ctx.draft.clone().unwrap_or_default(),
+                    self.chat.lang,
+                ),
+                _ => return self.menu(Msg::new("menu")),
+            },
             State::ChooseLanguage => Reply::new(Msg::new(if self.chat.person.is_some() {
                 "language-ask"
             } else {
@@ -1123,6 +1193,29 @@ pub fn model_list(models: &[ModelChoice]) -> Reply {
                     .collect(),
             )
         },
+    )
+}
+
+/// `/surveys`: open surveys for the person, those not yet answered as buttons.
+pub fn survey_list(open: &[(survey_chat::Survey, bool)], lang: Lang) -> Reply {
+    if open.is_empty() {
+        return Reply::new(Msg::new("surveys-none"));
+    }
+    let lines = open
+        .iter()
+        .map(|(s, answered)| {
+            Msg::new("surveys-item")
+                .text("title", s.file.title(lang))
+                .text("answered", if *answered { "yes" } else { "no" })
+        })
+        .collect();
+    Reply::new(Msg::new("surveys").lines("surveys", lines)).rows(
+        open.iter().filter(|(_, answered)| !answered).map(|(s, _)| {
+            Button::new(
+                Msg::new("survey-option").text("label", s.file.title(lang)),
+                format!("sv:{}:start", s.id),
+            )
+        }),
     )
 }
 

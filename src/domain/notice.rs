@@ -154,7 +154,7 @@ pub struct NoticeFile {
     pub translations: BTreeMap<String, NoticeText>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetFile {
     /// Unit codes; each includes everything below it.

@@ -190,6 +190,26 @@ impl UnitDirectory {
     }
 
     /// Whether `unit` is `scope` or lies anywhere below it.
+    /// The unit's current children, by name.
+    pub fn children(&self, id: i64) -> Vec<&Unit> {
+        let mut children: Vec<&Unit> = self
+            .units
+            .iter()
+            .filter(|u| u.parent_id == Some(id) && !u.retired)
+            .collect();
+        children.sort_by(|a, b| a.name.cmp(&b.name));
+        children
+    }
+
+    /// The unit and every unit below it (retired ones too: old records still point at them).
+    pub fn subtree(&self, id: i64) -> Vec<i64> {
+        self.units
+            .iter()
+            .filter(|u| self.is_within(u.id, id))
+            .map(|u| u.id)
+            .collect()
+    }
+
     pub fn is_within(&self, unit_id: i64, scope_id: i64) -> bool {
         let mut current = Some(unit_id);
         while let Some(id) = current {

@@ -183,6 +183,8 @@ impl Tx {
 
     /// Erases the person: their row, chats and roles go; an anonymous erasure count remains.
     pub async fn erase(&mut self, person_id: i64) -> anyhow::Result<()> {
+        // Named survey responses go with the person; their counts go first.
+        self.untally_person(person_id).await?;
         // Handled events are already scrubbed; parked ones still hold what the person wrote.
         sqlx::query(
             "DELETE FROM inbox WHERE status = 'failed'

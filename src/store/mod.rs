@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod inbox;
 pub mod notices;
 pub mod provision;
+pub mod surveys;
 pub mod units;
 
 use std::path::PathBuf;

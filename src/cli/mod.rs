@@ -1,5 +1,7 @@
 //! The command line: `danvan shell`, `danvan units import`, `danvan invite create`, `danvan bench`.
 
+mod survey;
+
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
@@ -74,6 +76,11 @@ pub enum Command {
     Notice {
         #[command(subcommand)]
         command: NoticeCommand,
+    },
+    /// Surveys of residents' views.
+    Survey {
+        #[command(subcommand)]
+        command: survey::SurveyCommand,
     },
     /// The quarterly report of models and activities for a unit and everything below it.
     Report {
@@ -202,6 +209,15 @@ pub enum UnitsCommand {
 pub enum LangArg {
     Vi,
     En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::Vi => Lang::Vi,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -354,6 +370,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Notice { command } => notice(command, &source).await?,
+        Command::Survey { command } => survey::run(command, &source).await?,
         Command::Report {
             quarter,
             unit,
@@ -379,10 +396,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => {
                     let data = tx.report(unit, quarter).await?;
-                    let lang = match lang {
-                        LangArg::Vi => Lang::Vi,
-                        LangArg::En => Lang::En,
-                    };
+                    let lang = Lang::from(lang);
                     let sectors = tx.sectors().await?;
                     let localizer = Localizer::new();
                     let reply = report::report_reply(&data, &sectors, lang);
@@ -409,6 +423,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Unit ids for official codes, each of which must exist.
+fn unit_ids(codes: &[String], units: &UnitDirectory) -> anyhow::Result<Vec<i64>> {
+    codes
+        .iter()
+        .map(|code| {
+            units
+                .by_code(code)
+                .map(|u| u.id)
+                .with_context(|| format!("no unit with code {code}"))
+        })
+        .collect()
+}
+
 async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Result<()> {
     let store = Store::open(source, 2).await?;
     match command {
@@ -418,17 +445,7 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
             let notice =
                 NoticeFile::parse(&text).with_context(|| format!("reading {}", file.display()))?;
             let (_, units) = store.unit_directory().await?;
-            let unit_ids = notice
-                .target
-                .units
-                .iter()
-                .map(|code| {
-                    units
-                        .by_code(code)
-                        .map(|u| u.id)
-                        .with_context(|| format!("no unit with code {code}"))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let unit_ids = unit_ids(&notice.target.units, &units)?;
             let send_at = notice.send_time()?;
             let id = store
                 .create_notice(&NewNotice {

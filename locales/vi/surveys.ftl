@@ -1,0 +1,69 @@
+# Surveys: answering in chat, and results.
+
+survey-invitation = 📋 { $title }
+    { $intro }
+    { $questions } câu hỏi, trả lời đến hết ngày { $closes }.
+survey-join-button = Tham gia
+survey-later-button = Để sau
+survey-continue-button = Trả lời tiếp
+survey-reminder = Bạn chưa trả lời xong khảo sát “{ $title }”. Khảo sát mở đến hết ngày { $closes }; bấm để trả lời tiếp từ câu đang dừng.
+survey-later = Vâng. Khi nào rảnh, gõ /surveys để trả lời.
+survey-intro = 📋 { $title }
+    { $intro }
+survey-consent = Khảo sát “{ $title }” hỏi ý kiến về chính sách, pháp luật: theo Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15), đây là dữ liệu nhạy cảm. Câu trả lời chỉ dùng để tổng hợp ý kiến. Bạn có đồng ý trả lời không?
+survey-consent-yes = Đồng ý
+survey-consent-no = Không đồng ý
+survey-refused = Vâng, không có câu trả lời nào được lưu. Cảm ơn bạn.
+survey-question = Câu { $number }/{ $total }. { $text }
+    { $hint }
+survey-hint-buttons = (Bấm một nút)
+survey-hint-multiple = (Chọn một hoặc nhiều, rồi bấm “Xong”)
+survey-hint-number = (Gõ một số từ { $min } đến { $max })
+survey-hint-text = (Gõ câu trả lời, tối đa { $max } ký tự)
+survey-option = { $label }
+survey-tick = { $ticked ->
+        [yes] ✅ { $label }
+       *[no] ▫️ { $label }
+    }
+survey-done-button = Xong
+survey-yes = Có
+survey-no = Không
+survey-back-button = ← Quay lại
+survey-skip-button = Bỏ qua
+survey-complete = Bạn đã trả lời hết các câu hỏi.
+survey-old-button = Nút đó thuộc câu hỏi khác. Mời trả lời câu hiện tại:
+survey-required = Câu này cần trả lời.
+survey-number-invalid = Chưa đúng: hãy gõ một số từ { $min } đến { $max }.
+survey-tick-something = Hãy chọn ít nhất một ý rồi bấm “Xong”.
+survey-thanks = Cảm ơn bạn đã trả lời khảo sát “{ $title }”. Câu trả lời đã được ghi nhận:
+    { $answers }
+survey-already = Bạn đã trả lời khảo sát “{ $title }” rồi (mỗi người một lần). Câu trả lời của bạn:
+    { $answers }
+    Cảm ơn bạn!
+survey-answer-line = • { $question } — { $answer }
+survey-choices = { $choices }
+survey-number = { $value }
+survey-skipped = (bỏ qua)
+survey-closed = Khảo sát “{ $title }” đã kết thúc hoặc chưa mở.
+survey-closed-midway = Khảo sát “{ $title }” đã kết thúc trước khi bạn trả lời xong, nên các câu trả lời dở chưa được tính. Cảm ơn bạn đã quan tâm.
+surveys = Khảo sát đang mở:
+    { $surveys }
+surveys-item = • { $title }{ $answered ->
+        [yes] {" "}— đã trả lời
+       *[no] {""}
+    }
+surveys-none = Hiện không có khảo sát nào cho bạn.
+
+results-usage = Cách dùng: /results SỐ_KHẢO_SÁT, ví dụ: /results 3
+survey-decimal = { $whole },{ $tenth }
+results = Kết quả khảo sát “{ $title }”, { $scope }: { $responded } người trả lời / { $invited } người được mời ({ $percent }%).
+    { $questions }
+    Theo đơn vị:
+    { $units }
+results-question = { $question } ({ $answered } người trả lời)
+    { $details }
+results-count = • { $label }: { $count } ({ $percent }%)
+results-numbers = • Thấp nhất { $low }, cao nhất { $high }, trung bình { $mean }
+results-text = • “{ $text }”
+results-unit = • { $unit }: { $responded }/{ $invited } ({ $percent }%)
+results-chart = { $question } ({ $answered } người trả lời)

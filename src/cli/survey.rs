@@ -1,0 +1,220 @@
+//! `danvan survey …`: create, open, close, remind, results and export.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+
+use super::{LangArg, unit_ids};
+use crate::chart::Plot;
+use crate::domain::report::{csv_with_bom, scope_of};
+use crate::domain::survey::{Kind, SurveyFile};
+use crate::domain::survey_chat::{self, Survey};
+use crate::domain::survey_results::results_replies;
+use crate::engine::{DELIVERY_CHANNELS, Engine};
+use crate::i18n::Localizer;
+use crate::message::Lang;
+use crate::store::{DatabaseSource, Store};
+
+#[derive(Subcommand)]
+pub enum SurveyCommand {
+    /// Create a draft from a TOML file (see examples/survey.toml); prints its id.
+    Create {
+        file: PathBuf,
+        /// A new version of an opened survey: opening it closes the old one.
+        #[arg(long)]
+        replaces: Option<i64>,
+    },
+    /// Replace a draft's definition (an opened survey cannot change).
+    Update { id: i64, file: PathBuf },
+    /// Open a draft: invite everyone it targets (delivered by `danvan serve`).
+    Open { id: i64 },
+    /// Close it: answers in progress no longer count.
+    Close { id: i64 },
+    /// Remind, once, those who started but did not finish.
+    Remind { id: i64 },
+    /// Status, invited and responded.
+    Status { id: i64 },
+    /// Counts and percentages per question, response rate per unit, free-text answers.
+    Results {
+        id: i64,
+        /// Unit code (default: the survey's first target unit).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+        /// Also write a bar chart per question as PNG files into this folder.
+        #[arg(long)]
+        charts: Option<PathBuf>,
+    },
+    /// CSV (UTF-8 with BOM) with one row per response.
+    Export { id: i64 },
+}
+
+pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Result<()> {
+    let store = Store::open(source, 2).await?;
+    let read = |file: &PathBuf| -> anyhow::Result<SurveyFile> {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        SurveyFile::parse(&text).with_context(|| format!("reading {}", file.display()))
+    };
+    let (_, units) = store.unit_directory().await?;
+    let mut tx = store.begin().await?;
+    match command {
+        SurveyCommand::Create { file, replaces } => {
+            let survey = read(&file)?;
+            let id = tx
+                .create_survey(&survey, &unit_ids(&survey.target.units, &units)?, replaces)
+                .await?;
+            println!("{id}");
+            eprintln!("draft survey {id} created; `danvan survey open {id}` invites its residents");
+        }
+        SurveyCommand::Update { id, file } => {
+            let survey = read(&file)?;
+            tx.update_survey(id, &survey, &unit_ids(&survey.target.units, &units)?)
+                .await??;
+            eprintln!("survey {id} updated");
+        }
+        SurveyCommand::Open { id } => match tx.open_survey(id, DELIVERY_CHANNELS).await? {
+            Some(invited) => {
+                println!("survey {id} is open: {invited} people invited through `danvan serve`")
+            }
+            None => bail!("survey {id} is not a draft"),
+        },
+        SurveyCommand::Close { id } => match tx.close_survey(id).await? {
+            true => println!("survey {id} is closed"),
+            false => bail!("survey {id} is not open"),
+        },
+        SurveyCommand::Remind { id } => {
+            let reminded = tx.remind_survey(id, DELIVERY_CHANNELS).await?;
+            println!("{reminded} people reminded");
+        }
+        SurveyCommand::Status { id } => {
+            let survey = known(tx.survey(id).await?, id)?;
+            let scope = tx.survey_units(id).await?;
+            let subtree: Vec<i64> = scope.iter().flat_map(|&u| units.subtree(u)).collect();
+            let tallies = tx.survey_tallies(id, &subtree).await?;
+            let sum = |q: &str| -> i64 {
+                tallies
+                    .iter()
+                    .filter(|t| t.question == q && t.choice.is_empty())
+                    .map(|t| t.count)
+                    .sum()
+            };
+            println!(
+                "survey {id} “{}”: {}, {} – {} (Vietnam time); {} invited, {} responded",
+                survey.file.title,
+                survey.status.code(),
+                local(survey.opens_at),
+                local(survey.closes_at),
+                sum("+"),
+                sum("*")
+            );
+        }
+        SurveyCommand::Results {
+            id,
+            unit,
+            lang,
+            charts,
+        } => {
+            let survey = known(tx.survey(id).await?, id)?;
+            let scope = match unit {
+                Some(code) => units
+                    .by_code(&code)
+                    .with_context(|| format!("no unit {code}"))?,
+                None => {
+                    let first = *tx.survey_units(id).await?.first().context("no target")?;
+                    units.by_id(first).context("the target unit is gone")?
+                }
+            };
+            tx.commit().await?;
+            let engine = Engine::new(store.clone()).await?;
+            let mut tx = store.begin().await?;
+            let results = engine
+                .results_in(&mut tx, &survey, scope.id, &units)
+                .await?;
+            tx.commit().await?;
+            let lang = Lang::from(lang);
+            let localizer = Localizer::new();
+            let replies = results_replies(&survey, scope_of(scope), &results, lang);
+            println!("{}", localizer.render(&replies[0].body, lang));
+            if let Some(folder) = charts {
+                std::fs::create_dir_all(&folder)?;
+                for (i, chart) in replies.iter().filter_map(|r| r.chart.as_ref()).enumerate() {
+                    let path = folder.join(format!("question-{}.png", i + 1));
+                    std::fs::write(&path, Plot::new(chart, &localizer, lang).png()?)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("{}", path.display());
+                }
+            }
+            return Ok(());
+        }
+        SurveyCommand::Export { id } => {
+            let survey = known(tx.survey(id).await?, id)?;
+            print!("{}", export(&survey, &tx.survey_export(id).await?)?);
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+fn known(survey: Option<Survey>, id: i64) -> anyhow::Result<Survey> {
+    survey.with_context(|| format!("no survey {id}"))
+}
+
+fn local(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// One row per response with the answers as Vietnamese labels, a multiple choice joined by "; ".
+fn export(survey: &Survey, rows: &[crate::store::surveys::ExportRow]) -> anyhow::Result<String> {
+    let file = &survey.file;
+    let localizer = Localizer::new();
+    let mut header = vec![
+        "response",
+        "unit_code",
+        "unit",
+        "language",
+        "channel",
+        "submitted_at",
+        "person",
+    ];
+    header.extend(file.questions.iter().map(|q| q.id.as_str()));
+    let cell = |question: &str, values: Vec<&str>| -> String {
+        let Some(q) = file.question(question) else {
+            return values.join("; ");
+        };
+        values
+            .iter()
+            .map(|v| match q.kind {
+                Kind::YesNo => localizer.render(&survey_chat::yes_no(v), Lang::Vi),
+                Kind::Single | Kind::Multiple => q
+                    .options
+                    .iter()
+                    .find(|o| o.id == *v)
+                    .map_or((*v).to_owned(), |o| o.label.clone()),
+                _ => (*v).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut out = row.fields.clone();
+            out.extend(file.questions.iter().map(|q| {
+                let values = row
+                    .answers
+                    .iter()
+                    .filter(|(question, _)| *question == q.id)
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                cell(&q.id, values)
+            }));
+            out
+        })
+        .collect();
+    csv_with_bom(&header, &table)
+}

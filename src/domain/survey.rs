@@ -1,0 +1,682 @@
+//! Surveys of residents' views: the TOML a committee writes (`danvan survey create FILE.toml`), what a
+//! question accepts, and which question comes next (optional ones, `show_if`, going back).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::notice::{TargetFile, parse_local_time};
+use super::text::fold;
+use crate::message::Lang;
+
+pub const MAX_QUESTIONS: usize = 30;
+pub const MAX_OPTIONS: usize = 10;
+pub const MAX_QUESTION_CHARS: usize = 500;
+pub const MAX_LABEL_CHARS: usize = 40;
+/// Free-text answers are cut off here unless the question sets less.
+pub const MAX_TEXT_ANSWER: usize = 1000;
+
+/// A survey as a committee writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyFile {
+    pub title: String,
+    pub intro: String,
+    /// No link from answers to people; a keyed pseudonym keeps one response each.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// Touches what the data-protection law calls sensitive (political views): a separate consent
+    /// comes before the first question.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// "2026-12-01 08:00", Vietnam time.
+    pub opens_at: String,
+    pub closes_at: String,
+    pub target: TargetFile,
+    pub questions: Vec<Question>,
+    /// Other languages by code; what they leave out falls back to Vietnamese.
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Short and stable: buttons, show_if and the CSV columns name the question by it.
+    pub id: String,
+    pub kind: Kind,
+    pub text: String,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    #[serde(default)]
+    pub optional: bool,
+    /// Number questions: the accepted range.
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    /// Text questions: most characters.
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    #[serde(default)]
+    pub show_if: Option<ShowIf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Single,
+    Multiple,
+    YesNo,
+    Rating,
+    Number,
+    Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+/// Shown only when an earlier question was answered with one of `is` (option ids; "yes"/"no";
+/// ratings as "1"…"5").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowIf {
+    pub question: String,
+    pub is: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    pub title: Option<String>,
+    pub intro: Option<String>,
+    /// By question id.
+    #[serde(default)]
+    pub questions: BTreeMap<String, QuestionTranslation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionTranslation {
+    pub text: Option<String>,
+    /// Option labels by option id.
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SurveyError {
+    #[error("not a survey file: {0}")]
+    Toml(String),
+    #[error("`{0}` must not be empty")]
+    Empty(String),
+    #[error("`{0}` is too long")]
+    TooLong(String),
+    #[error("question ids are short letters, digits or _ and unique; {0:?} is not")]
+    Id(String),
+    #[error("question {0:?}: {1}")]
+    Question(String, &'static str),
+    #[error("question {0:?}: show_if must name an earlier choice question and its options")]
+    ShowIf(String),
+    #[error(
+        "times read like \"2026-12-01 08:00\" (Vietnam time), and a survey closes after it opens"
+    )]
+    Times,
+    #[error("unknown language {0:?} (known: vi, en)")]
+    Language(String),
+    #[error("between 1 and {MAX_QUESTIONS} questions")]
+    Questions,
+}
+
+impl SurveyFile {
+    pub fn parse(text: &str) -> Result<SurveyFile, SurveyError> {
+        let file: SurveyFile =
+            toml::from_str(text).map_err(|e| SurveyError::Toml(e.to_string()))?;
+        file.check()?;
+        Ok(file)
+    }
+
+    fn check(&self) -> Result<(), SurveyError> {
+        let required = |field: &str, value: &str, max: usize| {
+            let chars = value.trim().chars().count();
+            match chars {
+                0 => Err(SurveyError::Empty(field.to_owned())),
+                n if n > max => Err(SurveyError::TooLong(field.to_owned())),
+                _ => Ok(()),
+            }
+        };
+        required("title", &self.title, 200)?;
+        required("intro", &self.intro, 1000)?;
+        if self.questions.is_empty() || self.questions.len() > MAX_QUESTIONS {
+            return Err(SurveyError::Questions);
+        }
+        if self.target.units.is_empty() {
+            return Err(SurveyError::Empty("target.units".into()));
+        }
+        for lang in self.translations.keys() {
+            Lang::from_code(lang).ok_or_else(|| SurveyError::Language(lang.clone()))?;
+        }
+        let (opens, closes) = self.times()?;
+        if closes <= opens {
+            return Err(SurveyError::Times);
+        }
+        for (i, q) in self.questions.iter().enumerate() {
+            let id_ok = |id: &str| {
+                !id.is_empty()
+                    && id.len() <= 16
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            };
+            if !id_ok(&q.id) || self.questions[..i].iter().any(|p| p.id == q.id) {
+                return Err(SurveyError::Id(q.id.clone()));
+            }
+            required(&format!("{}.text", q.id), &q.text, MAX_QUESTION_CHARS)?;
+            let bad = |why| Err(SurveyError::Question(q.id.clone(), why));
+            let has_options = matches!(q.kind, Kind::Single | Kind::Multiple);
+            if has_options == q.options.is_empty() {
+                return bad("single and multiple questions have options, the others none");
+            }
+            if q.options.len() > MAX_OPTIONS {
+                return bad("at most 10 options");
+            }
+            for (j, o) in q.options.iter().enumerate() {
+                if !id_ok(&o.id) || q.options[..j].iter().any(|p| p.id == o.id) {
+                    return Err(SurveyError::Id(o.id.clone()));
+                }
+                required(&format!("{}.{}", q.id, o.id), &o.label, MAX_LABEL_CHARS)?;
+            }
+            if (q.min.is_some() || q.max.is_some()) && q.kind != Kind::Number {
+                return bad("only number questions have min and max");
+            }
+            if q.min.zip(q.max).is_some_and(|(a, b)| a > b) {
+                return bad("min is above max");
+            }
+            if q.max_length.is_some() && q.kind != Kind::Text {
+                return bad("only text questions have max_length");
+            }
+            if q.max_length.is_some_and(|n| n == 0 || n > MAX_TEXT_ANSWER) {
+                return bad("max_length is between 1 and 1000");
+            }
+            if let Some(show_if) = &q.show_if {
+                let earlier = self.questions[..i]
+                    .iter()
+                    .find(|p| p.id == show_if.question);
+                let valid = earlier.is_some_and(|p| {
+                    !show_if.is.is_empty() && show_if.is.iter().all(|v| p.accepts_value(v))
+                });
+                if !valid {
+                    return Err(SurveyError::ShowIf(q.id.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Opening and closing times.
+    pub fn times(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), SurveyError> {
+        let at = |text: &str| parse_local_time(text).ok_or(SurveyError::Times);
+        Ok((at(&self.opens_at)?, at(&self.closes_at)?))
+    }
+
+    pub fn title(&self, lang: Lang) -> &str {
+        self.translated(lang, |t| t.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    pub fn intro(&self, lang: Lang) -> &str {
+        self.translated(lang, |t| t.intro.as_deref())
+            .unwrap_or(&self.intro)
+    }
+
+    pub fn question_text<'a>(&'a self, q: &'a Question, lang: Lang) -> &'a str {
+        self.translated(lang, |t| t.questions.get(&q.id)?.text.as_deref())
+            .unwrap_or(&q.text)
+    }
+
+    pub fn option_label<'a>(&'a self, q: &Question, option: &'a Choice, lang: Lang) -> &'a str {
+        self.translated(lang, |t| {
+            t.questions
+                .get(&q.id)?
+                .options
+                .get(&option.id)
+                .map(String::as_str)
+        })
+        .unwrap_or(&option.label)
+    }
+
+    fn translated<'a>(
+        &'a self,
+        lang: Lang,
+        pick: impl Fn(&'a Translation) -> Option<&'a str>,
+    ) -> Option<&'a str> {
+        self.translations.get(lang.code()).and_then(pick)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+}
+
+impl Question {
+    /// A value a button of this question may carry.
+    pub fn accepts_value(&self, value: &str) -> bool {
+        match self.kind {
+            Kind::Single | Kind::Multiple => self.options.iter().any(|o| o.id == value),
+            Kind::YesNo => ["yes", "no"].contains(&value),
+            Kind::Rating => ["1", "2", "3", "4", "5"].contains(&value),
+            Kind::Number | Kind::Text => false,
+        }
+    }
+
+    pub fn max_length(&self) -> usize {
+        self.max_length.unwrap_or(MAX_TEXT_ANSWER)
+    }
+}
+
+/// One answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// An option id; "yes"/"no"; a rating "1"…"5".
+    Choice(String),
+    Choices(Vec<String>),
+    Number(i64),
+    Text(String),
+    Skipped,
+}
+
+impl Answer {
+    fn matches(&self, values: &[String]) -> bool {
+        match self {
+            Answer::Choice(c) => values.contains(c),
+            Answer::Choices(cs) => cs.iter().any(|c| values.contains(c)),
+            _ => false,
+        }
+    }
+}
+
+/// Answers so far, in question order (a prefix of the questions shown).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Draft {
+    pub consented: bool,
+    pub answers: Vec<(String, Answer)>,
+    /// Options ticked on the current multiple-choice question, before "Xong".
+    #[serde(default)]
+    pub ticked: Vec<String>,
+}
+
+impl Draft {
+    fn answer(&self, question: &str) -> Option<&Answer> {
+        self.answers
+            .iter()
+            .find(|(q, _)| q == question)
+            .map(|(_, a)| a)
+    }
+}
+
+/// Whether the question is asked, given the answers so far: None while its condition is unanswered.
+fn shown(q: &Question, draft: &Draft) -> Option<bool> {
+    match &q.show_if {
+        None => Some(true),
+        Some(rule) => draft.answer(&rule.question).map(|a| a.matches(&rule.is)),
+    }
+}
+
+/// The question to ask next, or None when the draft is complete.
+pub fn current<'a>(survey: &'a SurveyFile, draft: &Draft) -> Option<&'a Question> {
+    survey
+        .questions
+        .iter()
+        .find(|q| draft.answer(&q.id).is_none() && shown(q, draft) != Some(false))
+}
+
+/// ("Câu 2/5"): the current question's number and how many questions this person will see.
+pub fn progress(survey: &SurveyFile, draft: &Draft) -> (usize, usize) {
+    let total = survey
+        .questions
+        .iter()
+        .filter(|q| shown(q, draft) != Some(false))
+        .count();
+    (draft.answers.len() + 1, total)
+}
+
+/// What a person did on the current question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input<'a> {
+    /// A button: the question it belongs to and its value.
+    Pick {
+        question: &'a str,
+        value: &'a str,
+    },
+    /// Tick or untick an option of a multiple-choice question.
+    Tick {
+        question: &'a str,
+        value: &'a str,
+    },
+    /// "Xong" on a multiple-choice question.
+    Done {
+        question: &'a str,
+    },
+    Skip {
+        question: &'a str,
+    },
+    Back,
+    Typed(&'a str),
+}
+
+/// Why an input was not taken: the reply says so and asks again.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    /// A button of another question (an old message).
+    OldButton,
+    NotOptional,
+    /// A number outside the range, or no number.
+    Number {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    TooLong(usize),
+    /// Typed text that matches no option.
+    UseButtons,
+    /// "Xong" with nothing ticked.
+    NothingTicked,
+}
+
+/// The draft after `input`, or what was wrong with it.
+pub fn take(survey: &SurveyFile, draft: &Draft, input: &Input) -> Result<Draft, Problem> {
+    let mut next = draft.clone();
+    if *input == Input::Back {
+        // Back on a multiple choice shows the options ticked before.
+        next.ticked = match next.answers.pop() {
+            Some((_, Answer::Choices(ticked))) => ticked,
+            _ => Vec::new(),
+        };
+        return Ok(next);
+    }
+    let Some(q) = current(survey, draft) else {
+        return Err(Problem::OldButton);
+    };
+    let this = |id: &str| {
+        if id == q.id {
+            Ok(())
+        } else {
+            Err(Problem::OldButton)
+        }
+    };
+    let answer = match *input {
+        Input::Pick { question, value } => {
+            this(question)?;
+            if q.kind == Kind::Multiple || !q.accepts_value(value) {
+                return Err(Problem::OldButton);
+            }
+            Answer::Choice(value.to_owned())
+        }
+        Input::Tick { question, value } => {
+            this(question)?;
+            if q.kind != Kind::Multiple || !q.accepts_value(value) {
+                return Err(Problem::OldButton);
+            }
+            match next.ticked.iter().position(|t| t == value) {
+                Some(i) => {
+                    next.ticked.remove(i);
+                }
+                None => next.ticked.push(value.to_owned()),
+            }
+            return Ok(next);
+        }
+        Input::Done { question } => {
+            this(question)?;
+            if q.kind != Kind::Multiple {
+                return Err(Problem::OldButton);
+            }
+            match (next.ticked.is_empty(), q.optional) {
+                (true, false) => return Err(Problem::NothingTicked),
+                (true, true) => Answer::Skipped,
+                (false, _) => {
+                    // In the order the options are listed, whatever order they were ticked in.
+                    let ticked = q
+                        .options
+                        .iter()
+                        .filter(|o| next.ticked.contains(&o.id))
+                        .map(|o| o.id.clone())
+                        .collect();
+                    Answer::Choices(ticked)
+                }
+            }
+        }
+        Input::Skip { question } => {
+            this(question)?;
+            if !q.optional {
+                return Err(Problem::NotOptional);
+            }
+            Answer::Skipped
+        }
+        Input::Typed(text) => typed(survey, q, text.trim())?,
+        Input::Back => unreachable!("handled above"),
+    };
+    next.ticked.clear();
+    next.answers.push((q.id.clone(), answer));
+    Ok(next)
+}
+
+/// A typed answer: numbers and text as such; for choices, the option whose label (in any of the
+/// survey's languages) matches without diacritics.
+fn typed(survey: &SurveyFile, q: &Question, text: &str) -> Result<Answer, Problem> {
+    match q.kind {
+        Kind::Number => {
+            let folded = fold(text).replace([' ', '.', ','], "");
+            let number: i64 = folded.parse().map_err(|_| Problem::Number {
+                min: q.min,
+                max: q.max,
+            })?;
+            let in_range = q.min.is_none_or(|m| number >= m) && q.max.is_none_or(|m| number <= m);
+            if !in_range {
+                return Err(Problem::Number {
+                    min: q.min,
+                    max: q.max,
+                });
+            }
+            Ok(Answer::Number(number))
+        }
+        Kind::Text => {
+            if text.is_empty() {
+                return Err(Problem::UseButtons);
+            }
+            if text.chars().count() > q.max_length() {
+                return Err(Problem::TooLong(q.max_length()));
+            }
+            Ok(Answer::Text(text.to_owned()))
+        }
+        Kind::Multiple => Err(Problem::UseButtons),
+        Kind::Single | Kind::YesNo | Kind::Rating => {
+            let typed = fold(text);
+            let labels: Vec<(String, String)> = match q.kind {
+                Kind::YesNo => ["yes:co:dong y:yes", "no:khong:khong dong y:no"]
+                    .iter()
+                    .flat_map(|s| {
+                        let mut parts = s.split(':');
+                        let id = parts.next().unwrap_or_default();
+                        parts.map(move |w| (id.to_owned(), w.to_owned()))
+                    })
+                    .collect(),
+                Kind::Rating => (1..=5).map(|n| (n.to_string(), n.to_string())).collect(),
+                _ => q
+                    .options
+                    .iter()
+                    .flat_map(|o| {
+                        Lang::ALL
+                            .iter()
+                            .map(move |&lang| (o.id.clone(), fold(survey.option_label(q, o, lang))))
+                    })
+                    .collect(),
+            };
+            labels
+                .into_iter()
+                .find(|(_, label)| *label == typed)
+                .map(|(id, _)| Answer::Choice(id))
+                .ok_or(Problem::UseButtons)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = include_str!("../../examples/survey.toml");
+
+    fn survey() -> SurveyFile {
+        SurveyFile::parse(FILE).unwrap()
+    }
+
+    fn answer(survey: &SurveyFile, draft: &Draft, input: Input) -> Draft {
+        take(survey, draft, &input).unwrap()
+    }
+
+    #[test]
+    fn the_example_parses_and_bad_files_say_why() {
+        let s = survey();
+        assert_eq!(s.questions.len(), 5);
+        assert!(s.sensitive);
+        let broken = FILE.replacen("id = \"agree\"", "id = \"Agree!\"", 1);
+        assert!(matches!(
+            SurveyFile::parse(&broken),
+            Err(SurveyError::Id(_))
+        ));
+        let backwards = FILE.replacen("question = \"agree\"", "question = \"concerns\"", 1);
+        assert!(matches!(
+            SurveyFile::parse(&backwards),
+            Err(SurveyError::ShowIf(_))
+        ));
+        let closed_early = FILE.replacen(
+            "closes_at = \"2026-12-31 17:00\"",
+            "closes_at = \"2026-10-01 17:00\"",
+            1,
+        );
+        assert_eq!(SurveyFile::parse(&closed_early), Err(SurveyError::Times));
+    }
+
+    #[test]
+    fn show_if_skips_a_question_and_back_undoes_the_last_answer() {
+        let s = survey();
+        let d = Draft::default();
+        assert_eq!(current(&s, &d).unwrap().id, "agree");
+        assert_eq!(progress(&s, &d), (1, 5));
+        // Agreeing hides the question about concerns.
+        let d = answer(
+            &s,
+            &d,
+            Input::Pick {
+                question: "agree",
+                value: "yes",
+            },
+        );
+        assert_eq!(current(&s, &d).unwrap().id, "rating");
+        assert_eq!(progress(&s, &d), (2, 4));
+        let d = answer(&s, &d, Input::Back);
+        assert_eq!(current(&s, &d).unwrap().id, "agree");
+        let d = answer(
+            &s,
+            &d,
+            Input::Pick {
+                question: "agree",
+                value: "no",
+            },
+        );
+        assert_eq!(current(&s, &d).unwrap().id, "concerns");
+        assert_eq!(progress(&s, &d), (2, 5));
+    }
+
+    #[test]
+    fn each_kind_takes_its_own_input_and_names_what_is_wrong() {
+        let s = survey();
+        let d = answer(&s, &Draft::default(), Input::Typed("khong"));
+        assert_eq!(d.answers[0], ("agree".into(), Answer::Choice("no".into())));
+        // Multiple choice: ticks toggle, "Xong" keeps the listed order.
+        let tick = |d: &Draft, v| {
+            answer(
+                &s,
+                d,
+                Input::Tick {
+                    question: "concerns",
+                    value: v,
+                },
+            )
+        };
+        let d2 = tick(&tick(&tick(&d, "cost"), "time"), "cost");
+        assert_eq!(d2.ticked, ["time"]);
+        assert_eq!(
+            take(
+                &s,
+                &d,
+                &Input::Done {
+                    question: "concerns"
+                }
+            ),
+            Err(Problem::NothingTicked)
+        );
+        let d = answer(
+            &s,
+            &tick(&tick(&d, "time"), "access"),
+            Input::Done {
+                question: "concerns",
+            },
+        );
+        assert_eq!(
+            d.answers[1].1,
+            Answer::Choices(vec!["access".into(), "time".into()])
+        );
+        // An old button, from the first question.
+        assert_eq!(
+            take(
+                &s,
+                &d,
+                &Input::Pick {
+                    question: "agree",
+                    value: "yes"
+                }
+            ),
+            Err(Problem::OldButton)
+        );
+        assert_eq!(take(&s, &d, &Input::Typed("6")), Err(Problem::UseButtons));
+        let d = answer(
+            &s,
+            &d,
+            Input::Pick {
+                question: "rating",
+                value: "4",
+            },
+        );
+        assert_eq!(
+            take(&s, &d, &Input::Typed("150")),
+            Err(Problem::Number {
+                min: Some(16),
+                max: Some(120)
+            })
+        );
+        assert_eq!(
+            take(&s, &d, &Input::Skip { question: "age" }),
+            Err(Problem::NotOptional)
+        );
+        let d = answer(&s, &d, Input::Typed("45"));
+        assert_eq!(
+            take(&s, &d, &Input::Typed(&"x".repeat(301))),
+            Err(Problem::TooLong(300))
+        );
+        let d = answer(
+            &s,
+            &d,
+            Input::Skip {
+                question: "comment",
+            },
+        );
+        assert_eq!(current(&s, &d), None);
+        assert_eq!(d.answers.len(), 5);
+    }
+}

@@ -1,0 +1,404 @@
+//! Answering a survey in chat: the invitation, the consent a sensitive survey asks first, one
+//! question per message with buttons, and what each button or typed answer does. Pure: the engine
+//! loads the survey, the person's progress and any earlier response, and carries out the effect.
+
+use chrono::{DateTime, Utc};
+
+use super::survey::{self, Answer, Draft, Input, Kind, Problem, SurveyFile};
+use crate::message::{Button, Lang, Msg, Reply};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyStatus {
+    Draft,
+    Open,
+    Closed,
+}
+
+impl SurveyStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            SurveyStatus::Draft => "draft",
+            SurveyStatus::Open => "open",
+            SurveyStatus::Closed => "closed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SurveyStatus> {
+        [
+            SurveyStatus::Draft,
+            SurveyStatus::Open,
+            SurveyStatus::Closed,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// A stored survey.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Survey {
+    pub id: i64,
+    pub file: SurveyFile,
+    pub status: SurveyStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl Survey {
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.status == SurveyStatus::Open && self.opens_at <= now && now < self.closes_at
+    }
+}
+
+/// What the engine knows about one survey and the person in front of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyContext {
+    pub survey: Survey,
+    /// Open right now.
+    pub open: bool,
+    /// Answers so far, if the person started.
+    pub draft: Option<Draft>,
+    /// The person's complete response, if they gave one.
+    pub response: Option<Vec<(String, Answer)>>,
+}
+
+/// What a survey button asks for (`sv:<survey>:<action>`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action<'a> {
+    Start,
+    Later,
+    Consent,
+    Refuse,
+    Answer(Input<'a>),
+}
+
+impl Action<'_> {
+    /// Reads "start", "a:agree:yes", "t:concerns:cost", "d:concerns", "s:comment", "back"….
+    pub fn parse(text: &str) -> Option<Action<'_>> {
+        let mut parts = text.splitn(3, ':');
+        let (verb, question, value) = (parts.next()?, parts.next(), parts.next());
+        Some(match (verb, question, value) {
+            ("start", None, None) => Action::Start,
+            ("later", None, None) => Action::Later,
+            ("consent", None, None) => Action::Consent,
+            ("refuse", None, None) => Action::Refuse,
+            ("back", None, None) => Action::Answer(Input::Back),
+            ("a", Some(question), Some(value)) => Action::Answer(Input::Pick { question, value }),
+            ("t", Some(question), Some(value)) => Action::Answer(Input::Tick { question, value }),
+            ("d", Some(question), None) => Action::Answer(Input::Done { question }),
+            ("s", Some(question), None) => Action::Answer(Input::Skip { question }),
+            _ => return None,
+        })
+    }
+}
+
+/// A change for the engine to make.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SurveyEffect {
+    /// Keep the answers so far (and mark the invitation started).
+    Save { survey: i64, draft: Draft },
+    /// Record the separate consent, then keep the draft.
+    Consent { survey: i64, draft: Draft },
+    /// Forget the answers so far.
+    Drop { survey: i64 },
+    /// Store the complete response; the engine replies with [`thanks`] or, if another one got in
+    /// first, [`already_answered`].
+    Submit { survey: i64, draft: Draft },
+}
+
+/// The outcome of one survey input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Turn {
+    /// Some: the chat keeps answering this survey (typed text goes to it).
+    pub answering: Option<i64>,
+    pub replies: Vec<Reply>,
+    pub effect: Option<SurveyEffect>,
+}
+
+/// Carries out `action` on the survey `id` for a registered person.
+pub fn respond(context: Option<&SurveyContext>, id: i64, action: Action, lang: Lang) -> Turn {
+    let mut turn = Turn::default();
+    let Some(ctx) = context.filter(|c| c.survey.id == id) else {
+        turn.replies.push(Reply::new(Msg::new("button-expired")));
+        return turn;
+    };
+    let file = &ctx.survey.file;
+    if let Some(answers) = &ctx.response {
+        turn.replies.push(already_answered(file, answers, lang));
+        return turn;
+    }
+    if !ctx.open {
+        let midway = ctx.draft.is_some();
+        if midway {
+            turn.effect = Some(SurveyEffect::Drop { survey: id });
+        }
+        let msg = if midway {
+            "survey-closed-midway"
+        } else {
+            "survey-closed"
+        };
+        turn.replies
+            .push(Reply::new(Msg::new(msg).text("title", file.title(lang))));
+        return turn;
+    }
+    let draft = ctx.draft.clone().unwrap_or_default();
+    let needs_consent = file.sensitive && !draft.consented;
+    match action {
+        Action::Later => {
+            turn.replies.push(Reply::new(Msg::new("survey-later")));
+        }
+        Action::Refuse => {
+            turn.effect = Some(SurveyEffect::Drop { survey: id });
+            turn.replies.push(Reply::new(Msg::new("survey-refused")));
+        }
+        Action::Start | Action::Answer(_) if needs_consent => {
+            turn.answering = Some(id);
+            turn.replies.push(consent_request(&ctx.survey, lang));
+        }
+        Action::Consent => {
+            let draft = Draft {
+                consented: true,
+                ..draft
+            };
+            turn.answering = Some(id);
+            turn.replies.push(question(&ctx.survey, &draft, lang));
+            turn.effect = Some(SurveyEffect::Consent { survey: id, draft });
+        }
+        Action::Start => {
+            turn.answering = Some(id);
+            if ctx.draft.is_none() {
+                turn.replies.push(Reply::new(
+                    Msg::new("survey-intro")
+                        .text("title", file.title(lang))
+                        .text("intro", file.intro(lang)),
+                ));
+            }
+            turn.replies.push(question(&ctx.survey, &draft, lang));
+            turn.effect = Some(SurveyEffect::Save { survey: id, draft });
+        }
+        Action::Answer(input) => match survey::take(file, &draft, &input) {
+            Err(problem) => {
+                turn.answering = Some(id);
+                turn.replies.push(Reply::new(problem_message(&problem)));
+                turn.replies.push(question(&ctx.survey, &draft, lang));
+            }
+            Ok(next) if survey::current(file, &next).is_none() => {
+                turn.effect = Some(SurveyEffect::Submit {
+                    survey: id,
+                    draft: next,
+                });
+            }
+            Ok(next) => {
+                turn.answering = Some(id);
+                turn.replies.push(question(&ctx.survey, &next, lang));
+                turn.effect = Some(SurveyEffect::Save {
+                    survey: id,
+                    draft: next,
+                });
+            }
+        },
+    }
+    turn
+}
+
+/// The invitation: title, introduction, closing time, and the two buttons.
+pub fn invitation(survey: &Survey, lang: Lang) -> Reply {
+    let file = &survey.file;
+    Reply::new(
+        Msg::new("survey-invitation")
+            .text("title", file.title(lang))
+            .text("intro", file.intro(lang))
+            .number("questions", file.questions.len() as i64)
+            .date("closes", local_day(survey.closes_at)),
+    )
+    .row(vec![
+        Button::new(
+            Msg::new("survey-join-button"),
+            format!("sv:{}:start", survey.id),
+        ),
+        Button::new(
+            Msg::new("survey-later-button"),
+            format!("sv:{}:later", survey.id),
+        ),
+    ])
+}
+
+/// Sent once to those who started but did not finish.
+pub fn reminder(survey: &Survey, lang: Lang) -> Reply {
+    Reply::new(
+        Msg::new("survey-reminder")
+            .text("title", survey.file.title(lang))
+            .date("closes", local_day(survey.closes_at)),
+    )
+    .row(vec![Button::new(
+        Msg::new("survey-continue-button"),
+        format!("sv:{}:start", survey.id),
+    )])
+}
+
+fn local_day(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive()
+}
+
+fn consent_request(survey: &Survey, lang: Lang) -> Reply {
+    Reply::new(Msg::new("survey-consent").text("title", survey.file.title(lang))).row(vec![
+        Button::new(
+            Msg::new("survey-consent-yes"),
+            format!("sv:{}:consent", survey.id),
+        ),
+        Button::new(
+            Msg::new("survey-consent-no"),
+            format!("sv:{}:refuse", survey.id),
+        ),
+    ])
+}
+
+/// The current question: "Câu 2/5", its text and buttons, "Quay lại" after the first.
+pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
+    let file = &survey.file;
+    let Some(q) = survey::current(file, draft) else {
+        return Reply::new(Msg::new("survey-complete"));
+    };
+    let (number, total) = survey::progress(file, draft);
+    let payload = |verb: &str, value: &str| match value {
+        "" => format!("sv:{}:{verb}:{}", survey.id, q.id),
+        _ => format!("sv:{}:{verb}:{}:{value}", survey.id, q.id),
+    };
+    let label = |text: &str| Msg::new("survey-option").text("label", text);
+    let hint = match q.kind {
+        Kind::Multiple => Msg::new("survey-hint-multiple"),
+        Kind::Number => Msg::new("survey-hint-number")
+            .text("min", q.min.map_or("-".into(), |m| m.to_string()))
+            .text("max", q.max.map_or("-".into(), |m| m.to_string())),
+        Kind::Text => Msg::new("survey-hint-text").number("max", q.max_length() as i64),
+        Kind::Single | Kind::YesNo | Kind::Rating => Msg::new("survey-hint-buttons"),
+    };
+    let mut reply = Reply::new(
+        Msg::new("survey-question")
+            .number("number", number as i64)
+            .number("total", total as i64)
+            .text("text", file.question_text(q, lang))
+            .msg("hint", hint),
+    );
+    reply = match q.kind {
+        Kind::Single => reply.rows(
+            q.options
+                .iter()
+                .map(|o| Button::new(label(file.option_label(q, o, lang)), payload("a", &o.id))),
+        ),
+        Kind::Multiple => reply
+            .rows(q.options.iter().map(|o| {
+                let ticked = draft.ticked.contains(&o.id);
+                Button::new(
+                    Msg::new("survey-tick")
+                        .text("label", file.option_label(q, o, lang))
+                        .text("ticked", if ticked { "yes" } else { "no" }),
+                    payload("t", &o.id),
+                )
+            }))
+            .row(vec![Button::new(
+                Msg::new("survey-done-button"),
+                payload("d", ""),
+            )]),
+        Kind::YesNo => reply.row(vec![
+            Button::new(Msg::new("survey-yes"), payload("a", "yes")),
+            Button::new(Msg::new("survey-no"), payload("a", "no")),
+        ]),
+        Kind::Rating => reply.row(
+            (1..=5)
+                .map(|n| Button::new(label(&n.to_string()), payload("a", &n.to_string())))
+                .collect(),
+        ),
+        Kind::Number | Kind::Text => reply,
+    };
+    let mut navigation = Vec::new();
+    if !draft.answers.is_empty() {
+        navigation.push(Button::new(
+            Msg::new("survey-back-button"),
+            format!("sv:{}:back", survey.id),
+        ));
+    }
+    if q.optional {
+        navigation.push(Button::new(
+            Msg::new("survey-skip-button"),
+            payload("s", ""),
+        ));
+    }
+    if navigation.is_empty() {
+        reply
+    } else {
+        reply.row(navigation)
+    }
+}
+
+/// Thanks, with what the person answered.
+pub fn thanks(file: &SurveyFile, answers: &[(String, Answer)], lang: Lang) -> Reply {
+    Reply::new(
+        Msg::new("survey-thanks")
+            .text("title", file.title(lang))
+            .lines("answers", answer_lines(file, answers, lang)),
+    )
+}
+
+/// A second attempt: the answers already given.
+pub fn already_answered(file: &SurveyFile, answers: &[(String, Answer)], lang: Lang) -> Reply {
+    Reply::new(
+        Msg::new("survey-already")
+            .text("title", file.title(lang))
+            .lines("answers", answer_lines(file, answers, lang)),
+    )
+}
+
+fn answer_lines(file: &SurveyFile, answers: &[(String, Answer)], lang: Lang) -> Vec<Msg> {
+    answers
+        .iter()
+        .filter_map(|(id, answer)| {
+            let q = file.question(id)?;
+            let label = |value: &str| match q.kind {
+                Kind::YesNo => yes_no(value),
+                _ => Msg::new("survey-option").text(
+                    "label",
+                    q.options
+                        .iter()
+                        .find(|o| o.id == value)
+                        .map_or(value, |o| file.option_label(q, o, lang)),
+                ),
+            };
+            let given = match answer {
+                Answer::Choice(c) => label(c),
+                Answer::Choices(cs) => Msg::new("survey-choices")
+                    .series("choices", cs.iter().map(|c| label(c)).collect()),
+                Answer::Number(n) => Msg::new("survey-number").number("value", *n),
+                Answer::Text(t) => Msg::new("survey-option").text("label", t),
+                Answer::Skipped => Msg::new("survey-skipped"),
+            };
+            Some(
+                Msg::new("survey-answer-line")
+                    .text("question", file.question_text(q, lang))
+                    .msg("answer", given),
+            )
+        })
+        .collect()
+}
+
+/// "Có" or "Không" for a yes/no answer.
+pub fn yes_no(value: &str) -> Msg {
+    let id = match value {
+        "yes" => "survey-yes",
+        _ => "survey-no",
+    };
+    Msg::new(id)
+}
+
+fn problem_message(problem: &Problem) -> Msg {
+    match problem {
+        Problem::OldButton => Msg::new("survey-old-button"),
+        Problem::NotOptional => Msg::new("survey-required"),
+        Problem::Number { min, max } => Msg::new("survey-number-invalid")
+            .text("min", min.map_or("-".into(), |m| m.to_string()))
+            .text("max", max.map_or("-".into(), |m| m.to_string())),
+        Problem::TooLong(max) => Msg::new("text-too-long").number("max", *max as i64),
+        Problem::UseButtons => Msg::new("use-buttons"),
+        Problem::NothingTicked => Msg::new("survey-tick-something"),
+    }
+}

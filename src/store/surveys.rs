@@ -1,0 +1,658 @@
+//! Surveys: definitions, invitations through the delivery queue, progress, consents, responses and
+//! the tallies kept with them.
+
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::types::Json;
+
+use super::{Store, Tx};
+use crate::domain::survey::{Answer, Draft, SurveyFile};
+use crate::domain::survey_chat::{self, Survey, SurveyStatus};
+use crate::domain::survey_results::Tally;
+use crate::message::{Lang, Reply};
+
+/// Tally rows of the responses `$1` (an array of ids): per question and choice, '' for answering the
+/// question at all, a number under its value, and '*' once per response. Submitting adds them;
+/// erasing a named response takes them back.
+const TALLY_ROWS: &str = "
+    SELECT r.survey_id, COALESCE(r.unit_id, 0) AS unit_id, t.question, t.choice, count(*) AS n
+    FROM survey_responses r,
+         LATERAL (SELECT a.question, COALESCE(a.choice, a.number::text) AS choice
+                  FROM survey_answers a
+                  WHERE a.response_id = r.id AND (a.choice IS NOT NULL OR a.number IS NOT NULL)
+                  UNION ALL
+                  SELECT DISTINCT a.question, '' FROM survey_answers a WHERE a.response_id = r.id
+                  UNION ALL
+                  SELECT '*', '') t
+    WHERE r.id = ANY($1)
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4";
+
+/// People a survey targets: living in its units (or below), of its roles.
+const TARGETED: &str = "
+    WITH RECURSIVE s AS (SELECT * FROM surveys WHERE id = $1),
+    scope AS (SELECT u.id FROM units u, s WHERE u.id = ANY(s.unit_ids)
+              UNION SELECT u.id FROM units u JOIN scope sc ON u.parent_id = sc.id),
+    targeted AS (
+        SELECT p.id, p.unit_id FROM s, people p
+        WHERE p.unit_id IN (SELECT id FROM scope)
+          AND (cardinality(s.roles) = 0
+               OR ('resident' = ANY(s.roles)
+                   AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
+               OR EXISTS (SELECT 1 FROM role_grants g
+                          WHERE g.person_id = p.id AND g.role = ANY(s.roles))))";
+
+type SurveyRow = (i64, Json<SurveyFile>, String, DateTime<Utc>, DateTime<Utc>);
+
+fn survey_from_row((id, Json(file), status, opens_at, closes_at): SurveyRow) -> Survey {
+    Survey {
+        id,
+        file,
+        status: SurveyStatus::from_code(&status).unwrap_or(SurveyStatus::Closed),
+        opens_at,
+        closes_at,
+    }
+}
+
+/// Why a survey could not change.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SurveyChange {
+    #[error("no survey {0}")]
+    Missing(i64),
+    #[error(
+        "survey {0} has been opened: its questions cannot change; create a new version with `danvan survey create FILE --replaces {0}`"
+    )]
+    NotDraft(i64),
+}
+
+impl Store {
+    /// The key of the response pseudonyms: `DANVAN_SURVEY_KEY` when set, else one made once and
+    /// kept in the database.
+    pub async fn survey_key(&self) -> anyhow::Result<Vec<u8>> {
+        if let Ok(key) = std::env::var("DANVAN_SURVEY_KEY")
+            && !key.is_empty()
+        {
+            return Ok(key.into_bytes());
+        }
+        let made: [u8; 32] = rand::random();
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('survey_key', $1) ON CONFLICT DO NOTHING",
+        )
+        .bind(&made[..])
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'survey_key'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+}
+
+impl Tx {
+    pub async fn create_survey(
+        &mut self,
+        file: &SurveyFile,
+        unit_ids: &[i64],
+        replaces: Option<i64>,
+    ) -> anyhow::Result<i64> {
+        let (opens, closes) = file.times()?;
+        Ok(sqlx::query_scalar(
+            "INSERT INTO surveys (replaces, definition, unit_ids, roles, anonymous, sensitive, opens_at, closes_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(replaces)
+        .bind(Json(file))
+        .bind(unit_ids)
+        .bind(roles(file))
+        .bind(file.anonymous)
+        .bind(file.sensitive)
+        .bind(opens)
+        .bind(closes)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Replaces a draft survey's definition; an opened one cannot change.
+    pub async fn update_survey(
+        &mut self,
+        id: i64,
+        file: &SurveyFile,
+        unit_ids: &[i64],
+    ) -> anyhow::Result<Result<(), SurveyChange>> {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM surveys WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *self.inner)
+                .await?;
+        match status.as_deref() {
+            None => return Ok(Err(SurveyChange::Missing(id))),
+            Some("draft") => {}
+            Some(_) => return Ok(Err(SurveyChange::NotDraft(id))),
+        }
+        let (opens, closes) = file.times()?;
+        sqlx::query(
+            "UPDATE surveys SET definition = $2, unit_ids = $3, roles = $4, anonymous = $5,
+                    sensitive = $6, opens_at = $7, closes_at = $8 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(Json(file))
+        .bind(unit_ids)
+        .bind(roles(file))
+        .bind(file.anonymous)
+        .bind(file.sensitive)
+        .bind(opens)
+        .bind(closes)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(Ok(()))
+    }
+
+    pub async fn survey(&mut self, id: i64) -> anyhow::Result<Option<Survey>> {
+        let row: Option<SurveyRow> = sqlx::query_as(
+            "SELECT id, definition, status, opens_at, closes_at FROM surveys WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(survey_from_row))
+    }
+
+    /// The survey's target units.
+    pub async fn survey_units(&mut self, id: i64) -> anyhow::Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT unit_ids FROM surveys WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *self.inner)
+                .await?
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Opens a draft survey: one invitation per targeted person and one delivery of the invitation
+    /// per reachable, subscribed chat of theirs on `channels`, in its language. Returns the people
+    /// invited, or None if the survey is not a draft. A new version closes the one it replaces.
+    pub async fn open_survey(&mut self, id: i64, channels: &[&str]) -> anyhow::Result<Option<u64>> {
+        let Some(survey) = self.survey(id).await? else {
+            return Ok(None);
+        };
+        if survey.status != SurveyStatus::Draft {
+            return Ok(None);
+        }
+        sqlx::query("UPDATE surveys SET status = 'open', opened_at = now() WHERE id = $1;")
+            .bind(id)
+            .execute(&mut *self.inner)
+            .await?;
+        sqlx::query(
+            "UPDATE surveys SET status = 'closed', closed_at = now()
+             WHERE id = (SELECT replaces FROM surveys WHERE id = $1) AND status <> 'closed'",
+        )
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?;
+        let invited = sqlx::query(&format!(
+            "{TARGETED}
+             INSERT INTO survey_invitations (survey_id, person_id, unit_id)
+             SELECT $1, id, unit_id FROM targeted ORDER BY id"
+        ))
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
+             SELECT $1, COALESCE(unit_id, 0), '+', '', count(*) FROM survey_invitations
+             WHERE survey_id = $1 GROUP BY 2",
+        )
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?;
+        let messages = per_language(|lang| survey_chat::invitation(&survey, lang));
+        self.deliver_to_invited(id, &messages, channels, "TRUE")
+            .await?;
+        Ok(Some(invited))
+    }
+
+    /// Queues `messages` (by language) to the chats of the survey's invited people matching `who`.
+    async fn deliver_to_invited(
+        &mut self,
+        id: i64,
+        messages: &(Vec<String>, Vec<Json<Reply>>),
+        channels: &[&str],
+        who: &str,
+    ) -> anyhow::Result<u64> {
+        Ok(sqlx::query(&format!(
+            "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
+             SELECT COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
+                              WHERE x.code = c.language),
+                             ($3::jsonb[])[1]),
+                    i.person_id, i.unit_id, c.channel, c.address, c.language, true
+             FROM survey_invitations i
+             JOIN people p ON p.id = i.person_id
+             JOIN chats c ON c.person_id = p.id
+             WHERE i.survey_id = $1 AND {who}
+               AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($4)
+             ORDER BY i.person_id"
+        ))
+        .bind(id)
+        .bind(&messages.0)
+        .bind(&messages.1)
+        .bind(channels)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
+    }
+
+    pub async fn close_survey(&mut self, id: i64) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE surveys SET status = 'closed', closed_at = now() WHERE id = $1 AND status = 'open'",
+        )
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// One reminder to those who started but did not finish and were not reminded yet; returns
+    /// how many people.
+    pub async fn remind_survey(&mut self, id: i64, channels: &[&str]) -> anyhow::Result<u64> {
+        let Some(survey) = self.survey(id).await? else {
+            return Ok(0);
+        };
+        let messages = per_language(|lang| survey_chat::reminder(&survey, lang));
+        let who = "i.started AND NOT i.finished AND i.reminded_at IS NULL";
+        self.deliver_to_invited(id, &messages, channels, who)
+            .await?;
+        Ok(sqlx::query(&format!(
+            "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {who}"
+        ))
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
+    }
+
+    /// Whether the survey targets the person (where they live, their role).
+    pub async fn survey_targets(&mut self, id: i64, person: i64) -> anyhow::Result<bool> {
+        Ok(sqlx::query_scalar(&format!(
+            "{TARGETED} SELECT EXISTS (SELECT 1 FROM targeted WHERE id = $2)"
+        ))
+        .bind(id)
+        .bind(person)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Open surveys that target the person, with whether they answered: (survey, answered).
+    pub async fn open_surveys_for(
+        &mut self,
+        person: i64,
+        key: &[u8],
+    ) -> anyhow::Result<Vec<(Survey, bool)>> {
+        let open: Vec<SurveyRow> = sqlx::query_as(
+            "SELECT id, definition, status, opens_at, closes_at FROM surveys
+             WHERE status = 'open' AND opens_at <= now() AND closes_at > now() ORDER BY id DESC",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
+        let mut found = Vec::new();
+        for survey in open.into_iter().map(survey_from_row) {
+            if self.survey_targets(survey.id, person).await? {
+                let answered = self.response(survey.id, person, key).await?.is_some();
+                found.push((survey, answered));
+            }
+        }
+        Ok(found)
+    }
+
+    pub async fn survey_progress(
+        &mut self,
+        survey: i64,
+        person: i64,
+    ) -> anyhow::Result<Option<Draft>> {
+        let draft: Option<Json<Draft>> = sqlx::query_scalar(
+            "SELECT draft FROM survey_progress WHERE survey_id = $1 AND person_id = $2",
+        )
+        .bind(survey)
+        .bind(person)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(draft.map(|d| d.0))
+    }
+
+    /// Keeps the answers so far; the person counts as invited (someone who signed up after the
+    /// survey opened) and as having started.
+    pub async fn save_survey_progress(
+        &mut self,
+        survey: i64,
+        person: i64,
+        draft: &Draft,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO survey_progress (survey_id, person_id, draft) VALUES ($1, $2, $3)
+             ON CONFLICT (survey_id, person_id) DO UPDATE SET draft = $3, updated_at = now()",
+        )
+        .bind(survey)
+        .bind(person)
+        .bind(Json(draft))
+        .execute(&mut *self.inner)
+        .await?;
+        self.mark_invitation(survey, person, "started = true").await
+    }
+
+    /// Sets `change` on the person's invitation, creating it (and counting them as invited) if they
+    /// came without one.
+    async fn mark_invitation(
+        &mut self,
+        survey: i64,
+        person: i64,
+        change: &str,
+    ) -> anyhow::Result<()> {
+        let created: Option<Option<i64>> = sqlx::query_scalar(
+            "INSERT INTO survey_invitations (survey_id, person_id, unit_id)
+             SELECT $1, id, unit_id FROM people WHERE id = $2
+             ON CONFLICT (survey_id, person_id) DO NOTHING RETURNING unit_id",
+        )
+        .bind(survey)
+        .bind(person)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        if let Some(unit) = created {
+            sqlx::query(
+                "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
+                 VALUES ($1, COALESCE($2, 0), '+', '', 1)
+                 ON CONFLICT (survey_id, unit_id, question, choice)
+                 DO UPDATE SET count = survey_tallies.count + 1",
+            )
+            .bind(survey)
+            .bind(unit)
+            .execute(&mut *self.inner)
+            .await?;
+        }
+        sqlx::query(&format!(
+            "UPDATE survey_invitations SET {change} WHERE survey_id = $1 AND person_id = $2"
+        ))
+        .bind(survey)
+        .bind(person)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn drop_survey_progress(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM survey_progress WHERE survey_id = $1 AND person_id = $2")
+            .bind(survey)
+            .bind(person)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_survey_consent(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO survey_consents (survey_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(survey)
+        .bind(person)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// The person's complete response to the survey, found by their pseudonym.
+    pub async fn response(
+        &mut self,
+        survey: i64,
+        person: i64,
+        key: &[u8],
+    ) -> anyhow::Result<Option<Vec<(String, Answer)>>> {
+        let rows: Vec<AnswerRow> = sqlx::query_as(
+            "SELECT a.question, a.choice, a.number, a.text
+             FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id
+             WHERE r.survey_id = $1 AND r.pseudonym = $2",
+        )
+        .bind(survey)
+        .bind(pseudonym(key, survey, person))
+        .fetch_all(&mut *self.inner)
+        .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let Some(file) = self.survey(survey).await?.map(|s| s.file) else {
+            return Ok(None);
+        };
+        // In question order, a multiple choice gathered; questions with no row were skipped.
+        let answers = file
+            .questions
+            .iter()
+            .filter_map(|q| {
+                let mine: Vec<_> = rows.iter().filter(|r| r.0 == q.id).collect();
+                let answer = match mine.as_slice() {
+                    [] => return None,
+                    [(_, _, Some(n), _)] => Answer::Number(*n),
+                    [(_, _, _, Some(t))] => Answer::Text(t.clone()),
+                    [(_, Some(c), _, _)] if q.kind != crate::domain::survey::Kind::Multiple => {
+                        Answer::Choice(c.clone())
+                    }
+                    many => Answer::Choices(many.iter().filter_map(|r| r.1.clone()).collect()),
+                };
+                Some((q.id.clone(), answer))
+            })
+            .collect();
+        Ok(Some(answers))
+    }
+
+    /// Stores a complete response, its answers and tallies, and forgets the progress, all or
+    /// nothing; false if the person had responded already.
+    pub async fn submit_survey(&mut self, submission: &Submission<'_>) -> anyhow::Result<bool> {
+        let s = submission;
+        let id: Option<sqlx::types::Uuid> = sqlx::query_scalar(
+            "INSERT INTO survey_responses (survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
+             SELECT $1, $2, CASE WHEN NOT anonymous THEN $3 END, p.unit_id, $4, $5,
+                    CASE WHEN NOT anonymous THEN now() END
+             FROM surveys, people p WHERE surveys.id = $1 AND p.id = $3
+             ON CONFLICT (survey_id, pseudonym) DO NOTHING RETURNING id",
+        )
+        .bind(s.survey)
+        .bind(pseudonym(s.key, s.survey, s.person))
+        .bind(s.person)
+        .bind(s.lang.code())
+        .bind(s.channel)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some(id) = id else {
+            self.drop_survey_progress(s.survey, s.person).await?;
+            return Ok(false);
+        };
+        let (mut questions, mut choices, mut numbers, mut texts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (question, answer) in &s.draft.answers {
+            let mut row = |choice: Option<&str>, number: Option<i64>, text: Option<&str>| {
+                questions.push(question.clone());
+                choices.push(choice.map(str::to_owned));
+                numbers.push(number);
+                texts.push(text.map(str::to_owned));
+            };
+            match answer {
+                Answer::Choice(c) => row(Some(c), None, None),
+                Answer::Choices(cs) => cs.iter().for_each(|c| row(Some(c), None, None)),
+                Answer::Number(n) => row(None, Some(*n), None),
+                Answer::Text(t) => row(None, None, Some(t)),
+                Answer::Skipped => {}
+            }
+        }
+        sqlx::query(
+            "INSERT INTO survey_answers (response_id, question, choice, number, text)
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])",
+        )
+        .bind(id)
+        .bind(&questions)
+        .bind(&choices)
+        .bind(&numbers)
+        .bind(&texts)
+        .execute(&mut *self.inner)
+        .await?;
+        self.add_tallies(&[id], 1).await?;
+        self.drop_survey_progress(s.survey, s.person).await?;
+        self.mark_invitation(s.survey, s.person, "started = true, finished = true")
+            .await?;
+        Ok(true)
+    }
+
+    /// Adds (`sign` 1) or takes back (-1) the tallies of `responses`.
+    async fn add_tallies(
+        &mut self,
+        responses: &[sqlx::types::Uuid],
+        sign: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(&format!(
+            "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
+             SELECT survey_id, unit_id, question, choice, n * $2 FROM ({TALLY_ROWS}) t
+             ON CONFLICT (survey_id, unit_id, question, choice)
+             DO UPDATE SET count = survey_tallies.count + EXCLUDED.count"
+        ))
+        .bind(responses)
+        .bind(sign)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes the person's named responses out of the tallies (their rows go with the person).
+    pub async fn untally_person(&mut self, person: i64) -> anyhow::Result<()> {
+        let ids: Vec<sqlx::types::Uuid> =
+            sqlx::query_scalar("SELECT id FROM survey_responses WHERE person_id = $1")
+                .bind(person)
+                .fetch_all(&mut *self.inner)
+                .await?;
+        if !ids.is_empty() {
+            self.add_tallies(&ids, -1).await?;
+        }
+        Ok(())
+    }
+
+    /// The survey's tallies in the units listed (a scope's subtree).
+    pub async fn survey_tallies(
+        &mut self,
+        survey: i64,
+        units: &[i64],
+    ) -> anyhow::Result<Vec<Tally>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT unit_id, question, choice, count FROM survey_tallies
+             WHERE survey_id = $1 AND unit_id = ANY($2) AND count <> 0",
+        )
+        .bind(survey)
+        .bind(units)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit_id, question, choice, count)| Tally {
+                unit_id,
+                question,
+                choice,
+                count,
+            })
+            .collect())
+    }
+
+    /// Free-text answers given in the units listed, up to `limit` per question.
+    pub async fn survey_texts(
+        &mut self,
+        survey: i64,
+        units: &[i64],
+        limit: i64,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT question, text FROM (
+                 SELECT a.question, a.text,
+                        row_number() OVER (PARTITION BY a.question ORDER BY a.text) AS n
+                 FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id
+                 WHERE r.survey_id = $1 AND r.unit_id = ANY($2) AND a.text IS NOT NULL) t
+             WHERE n <= $3 ORDER BY question, text",
+        )
+        .bind(survey)
+        .bind(units)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?)
+    }
+
+    /// One row per response: response id, unit code, unit name, language, channel, submitted at
+    /// (named surveys), person (named surveys), then (question, answer values) pairs.
+    pub async fn survey_export(&mut self, survey: i64) -> anyhow::Result<Vec<ExportRow>> {
+        let rows: Vec<ExportSqlRow> = sqlx::query_as(
+            "SELECT r.id::text, COALESCE(u.code, ''), COALESCE(u.name, ''), r.language, r.channel,
+                    COALESCE(to_char(r.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), ''),
+                    COALESCE(r.person_id::text, ''),
+                    COALESCE((SELECT json_agg(json_build_array(a.question,
+                                  COALESCE(a.choice, a.number::text, a.text)))
+                              FROM survey_answers a WHERE a.response_id = r.id), '[]')
+             FROM survey_responses r LEFT JOIN units u ON u.id = r.unit_id
+             WHERE r.survey_id = $1 ORDER BY u.code, r.id",
+        )
+        .bind(survey)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, code, unit, lang, channel, at, person, Json(answers))| ExportRow {
+                    fields: vec![id, code, unit, lang, channel, at, person],
+                    answers,
+                },
+            )
+            .collect())
+    }
+}
+
+/// question, choice, number, text.
+type AnswerRow = (String, Option<String>, Option<i64>, Option<String>);
+
+type ExportSqlRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Json<Vec<(String, String)>>,
+);
+
+pub struct ExportRow {
+    pub fields: Vec<String>,
+    pub answers: Vec<(String, String)>,
+}
+
+/// A complete response to store.
+pub struct Submission<'a> {
+    pub survey: i64,
+    pub person: i64,
+    pub lang: Lang,
+    pub channel: &'a str,
+    pub draft: &'a Draft,
+    pub key: &'a [u8],
+}
+
+/// HMAC-SHA256 of the survey and person under the key: stable, so one response each, and without
+/// the key nobody can tell whose it is.
+fn pseudonym(key: &[u8], survey: i64, person: i64) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(format!("survey:{survey}:person:{person}").as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn roles(file: &SurveyFile) -> Vec<&'static str> {
+    file.target.roles.iter().map(|r| r.as_str()).collect()
+}
+
+/// The message in each language, Vietnamese first (the fallback).
+fn per_language(message: impl Fn(Lang) -> Reply) -> (Vec<String>, Vec<Json<Reply>>) {
+    Lang::ALL
+        .iter()
+        .map(|&lang| (lang.code().to_owned(), Json(message(lang))))
+        .unzip()
+}
