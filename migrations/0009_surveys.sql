@@ -62,14 +62,18 @@ CREATE TABLE survey_responses (
 CREATE INDEX survey_responses_person ON survey_responses (person_id) WHERE person_id IS NOT NULL;
 
 -- One row per answered question, one per chosen option for a multiple choice; skipped ones have none.
+-- The survey and unit are the response's, copied so free-text answers of a scope are found by index.
 CREATE TABLE survey_answers (
     response_id uuid NOT NULL REFERENCES survey_responses (id) ON DELETE CASCADE,
+    survey_id   bigint NOT NULL,
+    unit_id     bigint,
     question    text NOT NULL,
     choice      text,
     number      bigint,
     text        text
 );
 CREATE INDEX survey_answers_response ON survey_answers (response_id);
+CREATE INDEX survey_answers_texts ON survey_answers (survey_id, question) WHERE text IS NOT NULL;
 
 -- Counts kept with every response (and taken back when a named one is erased), so results over a
 -- million responses read a few thousand rows: per unit, question and choice ('' = answered the

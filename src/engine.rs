@@ -10,6 +10,7 @@ use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
 use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, State};
 use crate::domain::report::{self, Quarter};
+use crate::domain::survey::Kind;
 use crate::domain::survey_chat::{self, Survey, SurveyContext, SurveyEffect};
 use crate::domain::survey_results;
 use crate::domain::unit_directory::UnitDirectory;
@@ -315,7 +316,14 @@ impl Engine {
                     .await?;
                 }
                 Effect::ListSurveys => {
-                    let open = tx.open_surveys_for(person()?, &self.survey_key).await?;
+                    let me = row.person.as_ref().context("surveys need a person")?;
+                    let mut open = Vec::new();
+                    for survey in tx.open_surveys().await? {
+                        if survey.targets(me.unit_id, &me.grants, &units) {
+                            let answered = tx.response(&survey, me.id, &self.survey_key).await?;
+                            open.push((survey, answered.is_some()));
+                        }
+                    }
                     outcome
                         .replies
                         .push(dialogue::survey_list(&open, outcome.lang));
@@ -491,13 +499,13 @@ impl Engine {
         let (Some(me), Some(survey)) = (person, tx.survey(id).await?) else {
             return Ok(None);
         };
-        if !tx.survey_targets(id, me.id).await? {
+        if !survey.targets(me.unit_id, &me.grants, &self.units()) {
             return Ok(None);
         }
         Ok(Some(SurveyContext {
             open: survey.is_open(Utc::now()),
             draft: tx.survey_progress(id, me.id).await?,
-            response: tx.response(id, me.id, &self.survey_key).await?,
+            response: tx.response(&survey, me.id, &self.survey_key).await?,
             survey,
         }))
     }
@@ -529,17 +537,13 @@ impl Engine {
                     draft,
                     key: &self.survey_key,
                 };
-                let file = tx
-                    .survey(*survey)
-                    .await?
-                    .context("a submitted survey")?
-                    .file;
+                let stored = tx.survey(*survey).await?.context("a submitted survey")?;
                 if tx.submit_survey(&submission).await? {
-                    replies.push(survey_chat::thanks(&file, &draft.answers, lang));
+                    replies.push(survey_chat::thanks(&stored.file, &draft.answers, lang));
                 } else {
-                    let earlier = tx.response(*survey, person, &self.survey_key).await?;
+                    let earlier = tx.response(&stored, person, &self.survey_key).await?;
                     let answers = earlier.unwrap_or_default();
-                    replies.push(survey_chat::already_answered(&file, &answers, lang));
+                    replies.push(survey_chat::already_answered(&stored.file, &answers, lang));
                 }
             }
         }
@@ -585,8 +589,20 @@ impl Engine {
     ) -> anyhow::Result<survey_results::Results> {
         let subtree = units.subtree(scope);
         let tallies = tx.survey_tallies(survey.id, &subtree).await?;
+        let text_questions: Vec<&str> = survey
+            .file
+            .questions
+            .iter()
+            .filter(|q| q.kind == Kind::Text)
+            .map(|q| q.id.as_str())
+            .collect();
         let texts = tx
-            .survey_texts(survey.id, &subtree, survey_results::TEXTS_LISTED)
+            .survey_texts(
+                survey.id,
+                &text_questions,
+                &subtree,
+                survey_results::TEXTS_LISTED,
+            )
             .await?;
         Ok(survey_results::compute(
             &survey.file,

@@ -96,6 +96,7 @@ mydata = What we store about you:
     • Signed up: { $created }
     • Notices received: { $notices }
     • Questions and comments sent: { $questions }
+    • Surveys: { $responses } named responses, { $consents } consents to sensitive questions, { $unfinished } surveys answered halfway (anonymous responses are not linked to you)
 mydata-no-unit = not chosen yet
 mydata-no-roles = resident
 mydata-no-questions = none

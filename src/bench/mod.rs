@@ -4,10 +4,13 @@
 //! inbox, outbox), against the engine alone;
 //! `bench units` — typed and point place lookups, against brute force;
 //! `bench broadcast` — a notice to a million residents, against plain copies and bare sends;
-//! `bench report` — a province's quarterly report over a million activities, against a plain count.
+//! `bench report` — a province's quarterly report over a million activities, against a plain count;
+//! `bench survey` — residents answering a survey at once, against `pgbench -N`, and results over a
+//! million responses, against counting the answers from scratch.
 
 mod broadcast;
 mod report;
+mod survey;
 mod units;
 
 use std::collections::VecDeque;
@@ -63,6 +66,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         activities: i64,
     },
+    /// Residents answering a five-question survey at once, then results over a million responses.
+    Survey {
+        #[arg(long, default_value_t = 10_000)]
+        residents: i64,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        responses: i64,
+        #[arg(long, default_value_t = 10)]
+        pgbench_seconds: u32,
+    },
     /// Place lookups over all 3,321 communes and their former names, and points in Hưng Yên.
     Units {
         #[arg(long, default_value_t = 20_000)]
@@ -98,6 +112,25 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
         } => {
             let (_, engine) = setup(source, 2 * broadcast::SENDERS + 4).await?;
             broadcast::run(engine, recipients, deliver, limited_seconds).await?;
+        }
+        BenchCommand::Survey {
+            residents,
+            concurrency,
+            responses,
+            pgbench_seconds,
+        } => {
+            let (server_url, engine) = setup(source, concurrency + 2).await?;
+            let answering = survey::answering(&engine, residents, concurrency).await?;
+            survey::results(&engine, responses).await?;
+            engine.store().close().await;
+            let tps = pgbench(&server_url, concurrency, pgbench_seconds)?;
+            println!(
+                "pgbench -N, {concurrency} clients, {pgbench_seconds} s on the same server: {tps:.0} TPS"
+            );
+            println!(
+                "survey events/s ÷ pgbench TPS = {:.2}",
+                answering.rate / tps
+            );
         }
         BenchCommand::Engine {
             residents,
@@ -220,29 +253,51 @@ fn script_event(line: &str) -> InboundKind {
     }
 }
 
-/// Every resident takes each step before anyone takes the next, so all are mid-conversation at once.
+/// Residents signing up through the engine, `concurrency` events at a time.
 async fn engine_only(
     engine: &Arc<Engine>,
     channel: &str,
     residents: usize,
     concurrency: usize,
 ) -> anyhow::Result<Stats> {
+    let addresses: Vec<String> = (0..residents).map(|r| format!("resident-{r}")).collect();
+    let script: Vec<String> = SCRIPT.iter().map(|s| s.to_string()).collect();
+    let stats = rounds(engine, channel, &addresses, &script, concurrency).await?;
+    let registered = engine.store().registered_in_places().await?;
+    anyhow::ensure!(
+        registered >= residents as i64,
+        "only {registered} of {residents} residents finished sign-up"
+    );
+    Ok(stats)
+}
+
+/// Every chat takes each step of `script` before anyone takes the next, so all are mid-conversation
+/// at once ("#" marks a button press).
+async fn rounds(
+    engine: &Arc<Engine>,
+    channel: &str,
+    addresses: &[String],
+    script: &[String],
+    concurrency: usize,
+) -> anyhow::Result<Stats> {
     let started = Instant::now();
-    let mut latencies = Vec::with_capacity(residents * SCRIPT.len());
+    let mut latencies = Vec::with_capacity(addresses.len() * script.len());
     let mut replies_per_step = Vec::new();
-    for (round, line) in SCRIPT.iter().enumerate() {
+    let addresses = Arc::new(addresses.to_vec());
+    for (round, line) in script.iter().enumerate() {
         let mut tasks = tokio::task::JoinSet::new();
         for worker in 0..concurrency {
-            let (engine, channel) = (engine.clone(), channel.to_owned());
+            let (engine, channel, line) = (engine.clone(), channel.to_owned(), line.clone());
+            let addresses = addresses.clone();
             tasks.spawn(async move {
                 let mut times = Vec::new();
                 let mut replies = 0;
-                for resident in (worker..residents).step_by(concurrency) {
+                for address in addresses.iter().skip(worker).step_by(concurrency) {
                     let inbound = Inbound {
                         channel: channel.clone(),
-                        address: format!("resident-{resident}"),
-                        event_id: format!("{resident}-{round}"),
-                        kind: script_event(line),
+                        address: address.clone(),
+                        event_id: format!("{address}-{round}"),
+                        kind: script_event(&line),
                     };
                     let sent = Instant::now();
                     let outbound = engine
@@ -264,13 +319,7 @@ async fn engine_only(
         }
         replies_per_step.push(replies);
     }
-    let elapsed = started.elapsed();
-    let registered = engine.store().registered_in_places().await?;
-    anyhow::ensure!(
-        registered >= residents as i64,
-        "only {registered} of {residents} residents finished sign-up"
-    );
-    Ok(Stats::new(latencies, elapsed, replies_per_step))
+    Ok(Stats::new(latencies, started.elapsed(), replies_per_step))
 }
 
 /// Per chat: when its current step was handed to the bot, and how many replies have come back.

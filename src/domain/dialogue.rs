@@ -1247,6 +1247,8 @@ pub struct PersonData {
     pub notices_received: i64,
     /// What they asked or commented about notices, oldest first.
     pub questions: Vec<String>,
+    /// Named survey responses, consents to sensitive surveys, surveys answered halfway.
+    pub surveys: (i64, i64, i64),
 }
 
 pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
@@ -1288,6 +1290,9 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
             )
             .text("channels", channels.join(", "))
             .number("notices", data.notices_received)
+            .number("responses", data.surveys.0)
+            .number("consents", data.surveys.1)
+            .number("unfinished", data.surveys.2)
             .list(
                 "questions",
                 if data.questions.is_empty() {

@@ -4,7 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::access::{Grant, Role};
+use super::notice::Audience;
 use super::survey::{self, Answer, Draft, Input, Kind, Problem, SurveyFile};
+use super::unit_directory::UnitDirectory;
 use crate::message::{Button, Lang, Msg, Reply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,8 @@ impl SurveyStatus {
 pub struct Survey {
     pub id: i64,
     pub file: SurveyFile,
+    /// Target units (each with everything below it).
+    pub unit_ids: Vec<i64>,
     pub status: SurveyStatus,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
@@ -47,6 +52,21 @@ pub struct Survey {
 impl Survey {
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
         self.status == SurveyStatus::Open && self.opens_at <= now && now < self.closes_at
+    }
+
+    /// Whether the survey is for someone living in `unit` with these roles.
+    pub fn targets(&self, unit: Option<i64>, grants: &[Grant], units: &UnitDirectory) -> bool {
+        let lives_in = unit.is_some_and(|u| self.unit_ids.iter().any(|&t| units.is_within(u, t)));
+        let roles = &self.file.target.roles;
+        let role_fits = roles.is_empty()
+            || (grants.is_empty() && roles.contains(&Audience::Resident))
+            || grants.iter().any(|g| {
+                roles.contains(&match g.role {
+                    Role::Cadre => Audience::Cadre,
+                    Role::Admin => Audience::Admin,
+                })
+            });
+        lives_in && role_fits
     }
 }
 

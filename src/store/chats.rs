@@ -28,6 +28,7 @@ type PersonDataRow = (
     Json<Vec<(String, String)>>,
     i64,
     Json<Vec<String>>,
+    Json<(i64, i64, i64)>,
 );
 
 type ChatQueryRow = (
@@ -205,7 +206,7 @@ impl Tx {
     }
 
     pub async fn person_data(&mut self, person_id: i64) -> anyhow::Result<PersonData> {
-        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels), notices, Json(questions)): PersonDataRow = sqlx::query_as(
+        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels), notices, Json(questions), Json(surveys)): PersonDataRow = sqlx::query_as(
             "SELECT p.language, p.unit_id, p.consent_version, p.consented_at, p.subscribed, p.created_at,
                     COALESCE((SELECT json_agg(json_build_object('role', role, 'unit_id', unit_id) ORDER BY granted_at)
                               FROM role_grants WHERE person_id = p.id), '[]'),
@@ -213,7 +214,11 @@ impl Tx {
                               FROM chats WHERE person_id = p.id), '[]'),
                     (SELECT count(*) FROM deliveries WHERE person_id = p.id AND notice_id IS NOT NULL),
                     COALESCE((SELECT json_agg(text ORDER BY asked_at) FROM notice_questions
-                              WHERE person_id = p.id), '[]')
+                              WHERE person_id = p.id), '[]'),
+                    json_build_array(
+                        (SELECT count(*) FROM survey_responses WHERE person_id = p.id),
+                        (SELECT count(*) FROM survey_consents WHERE person_id = p.id),
+                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id))
              FROM people p WHERE p.id = $1",
         )
         .bind(person_id)
@@ -230,6 +235,7 @@ impl Tx {
             channels,
             notices_received: notices,
             questions,
+            surveys,
         })
     }
 

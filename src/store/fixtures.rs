@@ -92,3 +92,65 @@ impl Store {
         Ok(started.elapsed())
     }
 }
+
+impl Store {
+    /// `count` anonymous responses to the example survey spread over the communes of `province`,
+    /// set-based, with answers that follow from the response's number: agree unless it divides by
+    /// 3 (then the concern "cost", and "time" too when even), rating 1 + n % 5, age 18 + n % 60, a
+    /// comment for every tenth; then the tallies, and invitations counted as 5 for every 4 responses.
+    pub async fn add_bench_responses(
+        &self,
+        survey: i64,
+        province: &str,
+        count: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $2))
+             INSERT INTO survey_responses (id, survey_id, pseudonym, unit_id, language, channel)
+             SELECT md5(g::text)::uuid, $1, int8send(g), a[1 + g % cardinality(a)], 'vi', 'telegram'
+             FROM communes, generate_series(1, $3::bigint) AS g",
+        )
+        .bind(survey)
+        .bind(province)
+        .bind(count)
+        .execute(&self.pool)
+        .await?;
+        // Without statistics the key checks of the answers below would scan the responses.
+        sqlx::query("ANALYZE survey_responses")
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
+             SELECT r.id, r.survey_id, r.unit_id, q.question, q.choice, q.number, q.text
+             FROM generate_series(1, $1::bigint) AS g
+                  JOIN survey_responses r ON r.id = md5(g::text)::uuid,
+                  LATERAL (VALUES
+                      ('agree', CASE WHEN g % 3 = 0 THEN 'no' ELSE 'yes' END, NULL::bigint, NULL, true),
+                      ('concerns', 'cost', NULL, NULL, g % 3 = 0),
+                      ('concerns', 'time', NULL, NULL, g % 6 = 0),
+                      ('rating', (1 + g % 5)::text, NULL, NULL, true),
+                      ('age', NULL, 18 + g % 60, NULL, true),
+                      ('comment', NULL, NULL, 'Ý kiến số ' || g, g % 10 = 0))
+                  AS q (question, choice, number, text, given)
+             WHERE q.given",
+        )
+        .bind(count)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("ANALYZE survey_answers")
+            .execute(&self.pool)
+            .await?;
+        self.retally_survey(survey).await?;
+        sqlx::query(
+            "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
+             SELECT survey_id, unit_id, '+', '', count * 5 / 4 FROM survey_tallies
+             WHERE survey_id = $1 AND question = '*'
+             ON CONFLICT (survey_id, unit_id, question, choice) DO UPDATE SET count = EXCLUDED.count",
+        )
+        .bind(survey)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -12,22 +12,25 @@ use crate::domain::survey_chat::{self, Survey, SurveyStatus};
 use crate::domain::survey_results::Tally;
 use crate::message::{Lang, Reply};
 
-/// Tally rows of the responses `$1` (an array of ids): per question and choice, '' for answering the
-/// question at all, a number under its value, and '*' once per response. Submitting adds them;
-/// erasing a named response takes them back.
-const TALLY_ROWS: &str = "
-    SELECT r.survey_id, COALESCE(r.unit_id, 0) AS unit_id, t.question, t.choice, count(*) AS n
-    FROM survey_responses r,
-         LATERAL (SELECT a.question, COALESCE(a.choice, a.number::text) AS choice
-                  FROM survey_answers a
-                  WHERE a.response_id = r.id AND (a.choice IS NOT NULL OR a.number IS NOT NULL)
-                  UNION ALL
-                  SELECT DISTINCT a.question, '' FROM survey_answers a WHERE a.response_id = r.id
-                  UNION ALL
-                  SELECT '*', '') t
-    WHERE r.id = ANY($1)
-    GROUP BY 1, 2, 3, 4
-    ORDER BY 1, 2, 3, 4";
+/// Tally rows of the responses matching `filter` (on `r`, a `survey_responses` row): per
+/// question and choice, '' for answering the question at all, a number under its value, and '*'
+/// once per response. Submitting adds them; erasing a named response takes them back.
+fn tally_rows(filter: &str) -> String {
+    format!(
+        "SELECT r.survey_id, COALESCE(r.unit_id, 0) AS unit_id, t.question, t.choice, count(*) AS n
+         FROM survey_responses r,
+              LATERAL (SELECT a.question, COALESCE(a.choice, a.number::text) AS choice
+                       FROM survey_answers a
+                       WHERE a.response_id = r.id AND (a.choice IS NOT NULL OR a.number IS NOT NULL)
+                       UNION ALL
+                       SELECT DISTINCT a.question, '' FROM survey_answers a WHERE a.response_id = r.id
+                       UNION ALL
+                       SELECT '*', '') t
+         WHERE {filter}
+         GROUP BY 1, 2, 3, 4
+         ORDER BY 1, 2, 3, 4"
+    )
+}
 
 /// People a survey targets: living in its units (or below), of its roles.
 const TARGETED: &str = "
@@ -43,12 +46,22 @@ const TARGETED: &str = "
                OR EXISTS (SELECT 1 FROM role_grants g
                           WHERE g.person_id = p.id AND g.role = ANY(s.roles))))";
 
-type SurveyRow = (i64, Json<SurveyFile>, String, DateTime<Utc>, DateTime<Utc>);
+type SurveyRow = (
+    i64,
+    Json<SurveyFile>,
+    Vec<i64>,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
 
-fn survey_from_row((id, Json(file), status, opens_at, closes_at): SurveyRow) -> Survey {
+const SURVEY_COLUMNS: &str = "id, definition, unit_ids, status, opens_at, closes_at";
+
+fn survey_from_row((id, Json(file), unit_ids, status, opens_at, closes_at): SurveyRow) -> Survey {
     Survey {
         id,
         file,
+        unit_ids,
         status: SurveyStatus::from_code(&status).unwrap_or(SurveyStatus::Closed),
         opens_at,
         closes_at,
@@ -150,9 +163,9 @@ impl Tx {
     }
 
     pub async fn survey(&mut self, id: i64) -> anyhow::Result<Option<Survey>> {
-        let row: Option<SurveyRow> = sqlx::query_as(
-            "SELECT id, definition, status, opens_at, closes_at FROM surveys WHERE id = $1",
-        )
+        let row: Option<SurveyRow> = sqlx::query_as(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(&mut *self.inner)
         .await?;
@@ -274,37 +287,15 @@ impl Tx {
         .rows_affected())
     }
 
-    /// Whether the survey targets the person (where they live, their role).
-    pub async fn survey_targets(&mut self, id: i64, person: i64) -> anyhow::Result<bool> {
-        Ok(sqlx::query_scalar(&format!(
-            "{TARGETED} SELECT EXISTS (SELECT 1 FROM targeted WHERE id = $2)"
+    /// Surveys open now, newest first.
+    pub async fn open_surveys(&mut self) -> anyhow::Result<Vec<Survey>> {
+        let open: Vec<SurveyRow> = sqlx::query_as(&format!(
+            "SELECT {SURVEY_COLUMNS} FROM surveys
+             WHERE status = 'open' AND opens_at <= now() AND closes_at > now() ORDER BY id DESC"
         ))
-        .bind(id)
-        .bind(person)
-        .fetch_one(&mut *self.inner)
-        .await?)
-    }
-
-    /// Open surveys that target the person, with whether they answered: (survey, answered).
-    pub async fn open_surveys_for(
-        &mut self,
-        person: i64,
-        key: &[u8],
-    ) -> anyhow::Result<Vec<(Survey, bool)>> {
-        let open: Vec<SurveyRow> = sqlx::query_as(
-            "SELECT id, definition, status, opens_at, closes_at FROM surveys
-             WHERE status = 'open' AND opens_at <= now() AND closes_at > now() ORDER BY id DESC",
-        )
         .fetch_all(&mut *self.inner)
         .await?;
-        let mut found = Vec::new();
-        for survey in open.into_iter().map(survey_from_row) {
-            if self.survey_targets(survey.id, person).await? {
-                let answered = self.response(survey.id, person, key).await?.is_some();
-                found.push((survey, answered));
-            }
-        }
-        Ok(found)
+        Ok(open.into_iter().map(survey_from_row).collect())
     }
 
     pub async fn survey_progress(
@@ -339,30 +330,33 @@ impl Tx {
         .bind(Json(draft))
         .execute(&mut *self.inner)
         .await?;
-        self.mark_invitation(survey, person, "started = true").await
+        self.mark_invitation(survey, person, false).await
     }
 
-    /// Sets `change` on the person's invitation, creating it (and counting them as invited) if they
-    /// came without one.
+    /// Marks the person's invitation started (and `finished`), creating it, and counting them as
+    /// invited, if they came without one (someone who signed up after the survey opened).
     async fn mark_invitation(
         &mut self,
         survey: i64,
         person: i64,
-        change: &str,
+        finished: bool,
     ) -> anyhow::Result<()> {
         let created: Option<Option<i64>> = sqlx::query_scalar(
-            "INSERT INTO survey_invitations (survey_id, person_id, unit_id)
-             SELECT $1, id, unit_id FROM people WHERE id = $2
-             ON CONFLICT (survey_id, person_id) DO NOTHING RETURNING unit_id",
+            "INSERT INTO survey_invitations (survey_id, person_id, unit_id, started, finished)
+             SELECT $1, id, unit_id, true, $3 FROM people WHERE id = $2
+             ON CONFLICT (survey_id, person_id) DO UPDATE SET started = true,
+                 finished = survey_invitations.finished OR EXCLUDED.finished
+             RETURNING CASE WHEN xmax = 0 THEN unit_id END",
         )
         .bind(survey)
         .bind(person)
+        .bind(finished)
         .fetch_optional(&mut *self.inner)
         .await?;
-        if let Some(unit) = created {
+        if let Some(Some(unit)) = created {
             sqlx::query(
                 "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
-                 VALUES ($1, COALESCE($2, 0), '+', '', 1)
+                 VALUES ($1, $2, '+', '', 1)
                  ON CONFLICT (survey_id, unit_id, question, choice)
                  DO UPDATE SET count = survey_tallies.count + 1",
             )
@@ -371,13 +365,6 @@ impl Tx {
             .execute(&mut *self.inner)
             .await?;
         }
-        sqlx::query(&format!(
-            "UPDATE survey_invitations SET {change} WHERE survey_id = $1 AND person_id = $2"
-        ))
-        .bind(survey)
-        .bind(person)
-        .execute(&mut *self.inner)
-        .await?;
         Ok(())
     }
 
@@ -404,7 +391,7 @@ impl Tx {
     /// The person's complete response to the survey, found by their pseudonym.
     pub async fn response(
         &mut self,
-        survey: i64,
+        survey: &Survey,
         person: i64,
         key: &[u8],
     ) -> anyhow::Result<Option<Vec<(String, Answer)>>> {
@@ -413,18 +400,16 @@ impl Tx {
              FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id
              WHERE r.survey_id = $1 AND r.pseudonym = $2",
         )
-        .bind(survey)
-        .bind(pseudonym(key, survey, person))
+        .bind(survey.id)
+        .bind(pseudonym(key, survey.id, person))
         .fetch_all(&mut *self.inner)
         .await?;
         if rows.is_empty() {
             return Ok(None);
         }
-        let Some(file) = self.survey(survey).await?.map(|s| s.file) else {
-            return Ok(None);
-        };
         // In question order, a multiple choice gathered; questions with no row were skipped.
-        let answers = file
+        let answers = survey
+            .file
             .questions
             .iter()
             .filter_map(|q| {
@@ -484,8 +469,10 @@ impl Tx {
             }
         }
         sqlx::query(
-            "INSERT INTO survey_answers (response_id, question, choice, number, text)
-             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])",
+            "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
+             SELECT r.id, r.survey_id, r.unit_id, a.*
+             FROM survey_responses r, unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS a
+             WHERE r.id = $1",
         )
         .bind(id)
         .bind(&questions)
@@ -496,8 +483,7 @@ impl Tx {
         .await?;
         self.add_tallies(&[id], 1).await?;
         self.drop_survey_progress(s.survey, s.person).await?;
-        self.mark_invitation(s.survey, s.person, "started = true, finished = true")
-            .await?;
+        self.mark_invitation(s.survey, s.person, true).await?;
         Ok(true)
     }
 
@@ -509,9 +495,10 @@ impl Tx {
     ) -> anyhow::Result<()> {
         sqlx::query(&format!(
             "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
-             SELECT survey_id, unit_id, question, choice, n * $2 FROM ({TALLY_ROWS}) t
+             SELECT survey_id, unit_id, question, choice, n * $2 FROM ({}) t
              ON CONFLICT (survey_id, unit_id, question, choice)
-             DO UPDATE SET count = survey_tallies.count + EXCLUDED.count"
+             DO UPDATE SET count = survey_tallies.count + EXCLUDED.count",
+            tally_rows("r.id = ANY($1)")
         ))
         .bind(responses)
         .bind(sign)
@@ -558,22 +545,23 @@ impl Tx {
             .collect())
     }
 
-    /// Free-text answers given in the units listed, up to `limit` per question.
+    /// Free-text answers to `questions` given in the units listed, up to `limit` each.
     pub async fn survey_texts(
         &mut self,
         survey: i64,
+        questions: &[&str],
         units: &[i64],
         limit: i64,
     ) -> anyhow::Result<Vec<(String, String)>> {
         Ok(sqlx::query_as(
-            "SELECT question, text FROM (
-                 SELECT a.question, a.text,
-                        row_number() OVER (PARTITION BY a.question ORDER BY a.text) AS n
-                 FROM survey_responses r JOIN survey_answers a ON a.response_id = r.id
-                 WHERE r.survey_id = $1 AND r.unit_id = ANY($2) AND a.text IS NOT NULL) t
-             WHERE n <= $3 ORDER BY question, text",
+            "SELECT q.question, t.text FROM unnest($2::text[]) AS q (question),
+                 LATERAL (SELECT a.text FROM survey_answers a
+                          WHERE a.survey_id = $1 AND a.question = q.question
+                            AND a.text IS NOT NULL AND a.unit_id = ANY($3)
+                          LIMIT $4) t",
         )
         .bind(survey)
+        .bind(questions)
         .bind(units)
         .bind(limit)
         .fetch_all(&mut *self.inner)
@@ -625,6 +613,38 @@ type ExportSqlRow = (
 pub struct ExportRow {
     pub fields: Vec<String>,
     pub answers: Vec<(String, String)>,
+}
+
+impl Store {
+    /// Recomputes a survey's response tallies from its answers, set-based (after bulk loads).
+    pub async fn retally_survey(&self, survey: i64) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM survey_tallies WHERE survey_id = $1 AND question <> '+'")
+            .bind(survey)
+            .execute(&mut *tx.inner)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
+             SELECT * FROM ({}) t",
+            tally_rows("r.survey_id = $1")
+        ))
+        .bind(survey)
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await
+    }
+
+    /// Counts every answer of the survey from scratch, as results would without tallies; returns
+    /// the number of tally rows it makes.
+    pub async fn recount_survey(&self, survey: i64) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM ({}) t",
+            tally_rows("r.survey_id = $1")
+        ))
+        .bind(survey)
+        .fetch_one(&self.pool)
+        .await?)
+    }
 }
 
 /// A complete response to store.
