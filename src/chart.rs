@@ -96,13 +96,7 @@ impl Plot {
             .min(WIDTH * 2 / 5);
         let bar_left = MARGIN + label_column + 14;
         let bar_room = WIDTH - MARGIN - VALUE_COLUMN - bar_left;
-        let most = self
-            .bars
-            .iter()
-            .map(|(_, value)| *value)
-            .max()
-            .unwrap_or(0)
-            .max(1);
+        let most = self.most();
         for (i, (name, value)) in self.bars.iter().enumerate() {
             let top = (top_of_bars + ROW * i as u32) as i32;
             let shown = fit(name, label_column, &width_of);
@@ -129,15 +123,19 @@ impl Plot {
         Ok(())
     }
 
-    /// The chart as lines of text, for channels without pictures.
-    pub fn text(&self) -> String {
-        let most = self
-            .bars
+    /// The longest bar's value (at least 1, so every length is a fraction of it).
+    fn most(&self) -> i64 {
+        self.bars
             .iter()
             .map(|(_, value)| *value)
             .max()
             .unwrap_or(0)
-            .max(1);
+            .max(1)
+    }
+
+    /// The chart as lines of text, for channels without pictures.
+    pub fn text(&self) -> String {
+        let most = self.most();
         let mut out = self.title.clone();
         for (name, value) in &self.bars {
             let blocks = (20 * (*value).max(0) / most) as usize;

@@ -196,6 +196,12 @@ async fn the_quarterly_report_reads_like_the_official_one_from_known_data() {
         lines.next().unwrap(),
         "Mô hình: 3.162 (giảm 10 so với quý trước). Hoạt động trong quý: 100 (tăng 60 so với quý trước), với 1.000 lượt người tham gia."
     );
+    // The ten stopped in February were economic models.
+    assert_eq!(
+        lines.next().unwrap(),
+        "Theo lĩnh vực: kinh tế 761 (giảm 10 so với quý trước); văn hóa – xã hội 1.284 (không đổi so với quý trước); \
+         quốc phòng – an ninh 692 (không đổi so với quý trước); xây dựng hệ thống chính trị 425 (không đổi so với quý trước)."
+    );
     // Communes by models; Tiên Lữ's activities are all in its line.
     assert!(text.contains("• Xã Tiên Lữ: "), "{text}");
     assert!(text.contains(" mô hình, 100 hoạt động"), "{text}");

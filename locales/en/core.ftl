@@ -193,6 +193,7 @@ log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.
     Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.
+    By sector: { $sector_changes }.
     { $children }
 report-quarter = Q{ $number }/{ $year }
 report-sector-models = { $count } in { $sector }
@@ -201,6 +202,7 @@ report-change = { $now } ({ $direction ->
         [down] down { $delta }
        *[same] unchanged
     } on the previous quarter)
+report-sector-change = { $sector } { $change }
 report-child = • { $unit }: { $models } models, { $activities } activities
 report-scope-province = the whole { $kind ->
         [city] city

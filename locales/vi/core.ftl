@@ -193,6 +193,7 @@ log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.
     Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.
+    Theo lĩnh vực: { $sector_changes }.
     { $children }
 report-quarter = quý { $number ->
         [1] I
@@ -206,6 +207,7 @@ report-change = { $now } ({ $direction ->
         [down] giảm { $delta }
        *[same] không đổi
     } so với quý trước)
+report-sector-change = { $sector } { $change }
 report-child = • { $unit }: { $models } mô hình, { $activities } hoạt động
 report-scope-province = { $kind ->
         [city] toàn thành phố

@@ -189,12 +189,9 @@ fn export(survey: &Survey, rows: &[crate::store::surveys::ExportRow]) -> anyhow:
         values
             .iter()
             .map(|v| match q.kind {
-                Kind::YesNo => localizer.render(&survey_chat::yes_no(v), Lang::Vi),
-                Kind::Single | Kind::Multiple => q
-                    .options
-                    .iter()
-                    .find(|o| o.id == *v)
-                    .map_or((*v).to_owned(), |o| o.label.clone()),
+                Kind::YesNo | Kind::Single | Kind::Multiple => {
+                    localizer.render(&survey_chat::answer_label(file, q, v, Lang::Vi), Lang::Vi)
+                }
                 _ => (*v).to_owned(),
             })
             .collect::<Vec<_>>()

@@ -181,6 +181,20 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
             .text("direction", direction)
             .number("delta", (now - before).abs())
     };
+    let sector_changes = sectors
+        .iter()
+        .map(|s| {
+            Msg::new("report-sector-change")
+                .text("sector", sector_name(s))
+                .msg(
+                    "change",
+                    change(
+                        report.current.models_in(&s.code),
+                        report.previous.models_in(&s.code),
+                    ),
+                )
+        })
+        .collect();
     let children = report
         .children
         .iter()
@@ -212,6 +226,7 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
                 ),
             )
             .number("participants", report.current.participants)
+            .series("sector_changes", sector_changes)
             .lines("children", children),
     )
 }

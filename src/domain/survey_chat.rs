@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::access::{Grant, Role};
 use super::notice::Audience;
-use super::survey::{self, Answer, Draft, Input, Kind, Problem, SurveyFile};
+use super::survey::{self, Answer, Draft, Input, Kind, Problem, Question, SurveyFile};
 use super::unit_directory::UnitDirectory;
 use crate::message::{Button, Lang, Msg, Reply};
 
@@ -374,16 +374,7 @@ fn answer_lines(file: &SurveyFile, answers: &[(String, Answer)], lang: Lang) -> 
         .iter()
         .filter_map(|(id, answer)| {
             let q = file.question(id)?;
-            let label = |value: &str| match q.kind {
-                Kind::YesNo => yes_no(value),
-                _ => Msg::new("survey-option").text(
-                    "label",
-                    q.options
-                        .iter()
-                        .find(|o| o.id == value)
-                        .map_or(value, |o| file.option_label(q, o, lang)),
-                ),
-            };
+            let label = |value: &str| answer_label(file, q, value, lang);
             let given = match answer {
                 Answer::Choice(c) => label(c),
                 Answer::Choices(cs) => Msg::new("survey-choices")
@@ -399,6 +390,20 @@ fn answer_lines(file: &SurveyFile, answers: &[(String, Answer)], lang: Lang) -> 
             )
         })
         .collect()
+}
+
+/// How a stored choice reads: the option's label in `lang`, "Có"/"Không", or the value itself.
+pub fn answer_label(file: &SurveyFile, q: &Question, value: &str, lang: Lang) -> Msg {
+    match q.kind {
+        Kind::YesNo => yes_no(value),
+        _ => Msg::new("survey-option").text(
+            "label",
+            q.options
+                .iter()
+                .find(|o| o.id == value)
+                .map_or(value, |o| file.option_label(q, o, lang)),
+        ),
+    }
 }
 
 /// "Có" or "Không" for a yes/no answer.

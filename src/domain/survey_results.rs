@@ -172,16 +172,7 @@ fn tenths(tenths: i64) -> Msg {
 /// The results as the committee reads them, then one chart per choice question.
 pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lang) -> Vec<Reply> {
     let file = &survey.file;
-    let label = |q: &super::survey::Question, value: &str| match q.kind {
-        Kind::YesNo => survey_chat::yes_no(value),
-        _ => Msg::new("survey-option").text(
-            "label",
-            q.options
-                .iter()
-                .find(|o| o.id == value)
-                .map_or(value, |o| file.option_label(q, o, lang)),
-        ),
-    };
+    let label = |q, value: &str| survey_chat::answer_label(file, q, value, lang);
     let mut replies = Vec::new();
     let mut lines = Vec::new();
     for (q, r) in file.questions.iter().zip(&results.questions) {

@@ -110,21 +110,16 @@ impl Tx {
         unit_ids: &[i64],
         replaces: Option<i64>,
     ) -> anyhow::Result<i64> {
-        let (opens, closes) = file.times()?;
-        Ok(sqlx::query_scalar(
-            "INSERT INTO surveys (replaces, definition, unit_ids, roles, anonymous, sensitive, opens_at, closes_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        // Placeholders, replaced at once by the definition's values.
+        let id = sqlx::query_scalar(
+            "INSERT INTO surveys (replaces, definition, unit_ids, anonymous, sensitive, opens_at, closes_at)
+             VALUES ($1, '{}', '{}', true, true, now(), 'infinity') RETURNING id",
         )
         .bind(replaces)
-        .bind(Json(file))
-        .bind(unit_ids)
-        .bind(roles(file))
-        .bind(file.anonymous)
-        .bind(file.sensitive)
-        .bind(opens)
-        .bind(closes)
         .fetch_one(&mut *self.inner)
-        .await?)
+        .await?;
+        self.set_definition(id, file, unit_ids).await?;
+        Ok(id)
     }
 
     /// Replaces a draft survey's definition; an opened one cannot change.
@@ -144,6 +139,16 @@ impl Tx {
             Some("draft") => {}
             Some(_) => return Ok(Err(SurveyChange::NotDraft(id))),
         }
+        self.set_definition(id, file, unit_ids).await?;
+        Ok(Ok(()))
+    }
+
+    async fn set_definition(
+        &mut self,
+        id: i64,
+        file: &SurveyFile,
+        unit_ids: &[i64],
+    ) -> anyhow::Result<()> {
         let (opens, closes) = file.times()?;
         sqlx::query(
             "UPDATE surveys SET definition = $2, unit_ids = $3, roles = $4, anonymous = $5,
@@ -159,7 +164,7 @@ impl Tx {
         .bind(closes)
         .execute(&mut *self.inner)
         .await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     pub async fn survey(&mut self, id: i64) -> anyhow::Result<Option<Survey>> {
