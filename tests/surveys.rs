@@ -198,6 +198,11 @@ async fn refusing_the_sensitive_consent_keeps_nothing_and_a_closed_survey_ends_p
     let mut tx = engine.store().begin().await.unwrap();
     assert!(tx.close_survey(id).await.unwrap());
     tx.commit().await.unwrap();
+    // Closing forgets answers in progress at once, whether or not their people come back.
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM survey_progress").await,
+        0
+    );
     assert_eq!(ids(&r.tap("4").await), ["survey-closed-midway"]);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM survey_progress").await,

@@ -623,7 +623,8 @@ impl Turn<'_> {
     /// "answer:ID" for cadres answering question ID.
     /// A survey button, or text typed while answering one.
     fn survey(&mut self, id: i64, action: survey_chat::Action) {
-        let turn = survey_chat::respond(self.chat.survey, id, action, self.chat.lang);
+        let answering = self.chat.state == State::AnswerSurvey { survey: id };
+        let turn = survey_chat::respond(self.chat.survey, id, action, answering, self.chat.lang);
         self.out.replies.extend(turn.replies);
         self.out.effects.extend(turn.effect.map(Effect::Survey));
         self.out.state = match turn.answering {

@@ -131,6 +131,10 @@ pub enum SurveyError {
     Language(String),
     #[error("between 1 and {MAX_QUESTIONS} questions")]
     Questions,
+    #[error(
+        "a survey goes to people in every language (its texts fall back to Vietnamese): leave out target.languages"
+    )]
+    TargetLanguages,
 }
 
 impl SurveyFile {
@@ -157,6 +161,9 @@ impl SurveyFile {
         }
         if self.target.units.is_empty() {
             return Err(SurveyError::Empty("target.units".into()));
+        }
+        if !self.target.languages.is_empty() {
+            return Err(SurveyError::TargetLanguages);
         }
         for lang in self.translations.keys() {
             Lang::from_code(lang).ok_or_else(|| SurveyError::Language(lang.clone()))?;
@@ -554,6 +561,15 @@ mod tests {
             SurveyFile::parse(&backwards),
             Err(SurveyError::ShowIf(_))
         ));
+        let by_language = FILE.replacen(
+            "roles = [\"resident\"]",
+            "roles = [\"resident\"]\nlanguages = [\"vi\"]",
+            1,
+        );
+        assert_eq!(
+            SurveyFile::parse(&by_language),
+            Err(SurveyError::TargetLanguages)
+        );
         let closed_early = FILE.replacen(
             "closes_at = \"2026-12-31 17:00\"",
             "closes_at = \"2026-10-01 17:00\"",

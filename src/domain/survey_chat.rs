@@ -135,8 +135,15 @@ pub struct Turn {
     pub effect: Option<SurveyEffect>,
 }
 
-/// Carries out `action` on the survey `id` for a registered person.
-pub fn respond(context: Option<&SurveyContext>, id: i64, action: Action, lang: Lang) -> Turn {
+/// Carries out `action` on the survey `id` for a registered person; `answering`: the chat was in
+/// the middle of it.
+pub fn respond(
+    context: Option<&SurveyContext>,
+    id: i64,
+    action: Action,
+    answering: bool,
+    lang: Lang,
+) -> Turn {
     let mut turn = Turn::default();
     let Some(ctx) = context.filter(|c| c.survey.id == id) else {
         turn.replies.push(Reply::new(Msg::new("button-expired")));
@@ -148,8 +155,9 @@ pub fn respond(context: Option<&SurveyContext>, id: i64, action: Action, lang: L
         return turn;
     }
     if !ctx.open {
-        let midway = ctx.draft.is_some();
-        if midway {
+        // Closing deletes answers in progress; the chat's state still says it was answering.
+        let midway = answering || ctx.draft.is_some();
+        if ctx.draft.is_some() {
             turn.effect = Some(SurveyEffect::Drop { survey: id });
         }
         let msg = if midway {

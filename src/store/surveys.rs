@@ -262,15 +262,21 @@ impl Tx {
         .rows_affected())
     }
 
+    /// Closes an open survey and forgets every answer in progress (they never count).
     pub async fn close_survey(&mut self, id: i64) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
+        let closed = sqlx::query(
             "UPDATE surveys SET status = 'closed', closed_at = now() WHERE id = $1 AND status = 'open'",
         )
         .bind(id)
         .execute(&mut *self.inner)
         .await?
         .rows_affected()
-            == 1)
+            == 1;
+        sqlx::query("DELETE FROM survey_progress WHERE survey_id = $1")
+            .bind(id)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(closed)
     }
 
     /// One reminder to those who started but did not finish and were not reminded yet; returns
