@@ -27,6 +27,7 @@ CREATE TABLE survey_invitations (
     PRIMARY KEY (survey_id, person_id)
 );
 CREATE INDEX survey_invitations_unit ON survey_invitations (survey_id, unit_id);
+CREATE INDEX survey_invitations_person ON survey_invitations (person_id);
 
 -- Answers given so far, while a person answers; deleted when they submit, refuse, or the survey closes.
 CREATE TABLE survey_progress (
@@ -36,6 +37,7 @@ CREATE TABLE survey_progress (
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (survey_id, person_id)
 );
+CREATE INDEX survey_progress_person ON survey_progress (person_id);
 
 -- The separate, explicit consent a sensitive survey asks for before its first question.
 CREATE TABLE survey_consents (
@@ -44,6 +46,7 @@ CREATE TABLE survey_consents (
     consented_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (survey_id, person_id)
 );
+CREATE INDEX survey_consents_person ON survey_consents (person_id);
 
 -- Complete responses. `pseudonym` is HMAC-SHA256(key, survey id, person id): one response per person
 -- without naming anyone. Only named surveys keep the person and the time; ids are random, so neither

@@ -104,14 +104,16 @@ impl Plot {
                 .map_err(err)?;
             let length = (bar_room as i64 * (*value).max(0) / most) as i32;
             let left = bar_left as i32;
-            root.draw(&Rectangle::new(
-                [
-                    (left, top + 6),
-                    (left + length.max(2), top + ROW as i32 - 6),
-                ],
-                BAR_COLOR.filled(),
-            ))
-            .map_err(err)?;
+            if *value > 0 {
+                root.draw(&Rectangle::new(
+                    [
+                        (left, top + 6),
+                        (left + length.max(2), top + ROW as i32 - 6),
+                    ],
+                    BAR_COLOR.filled(),
+                ))
+                .map_err(err)?;
+            }
             let value = format_number(*value as f64, self.lang);
             root.draw(&Text::new(
                 value,
@@ -142,7 +144,7 @@ impl Plot {
             out.push_str(&format!(
                 "\n{} {} {}",
                 name,
-                "▇".repeat(blocks.max(1)),
+                "▇".repeat(if *value > 0 { blocks.max(1) } else { 0 }),
                 format_number(*value as f64, self.lang)
             ));
         }

@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use chrono::Utc;
 
-use crate::domain::access::{Action, Actor, Denied, Grant, authorize};
+use crate::domain::access::{Action, Actor, Denied, Grant, Role, authorize};
 use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, State};
 use crate::domain::report::{self, Quarter};
@@ -528,6 +528,7 @@ impl Engine {
                 tx.save_survey_progress(*survey, person, draft).await?;
             }
             SurveyEffect::Drop { survey } => tx.drop_survey_progress(*survey, person).await?,
+            SurveyEffect::Refuse { survey } => tx.refuse_survey(*survey, person).await?,
             SurveyEffect::Submit { survey, draft } => {
                 let submission = Submission {
                     survey: *survey,
@@ -540,6 +541,9 @@ impl Engine {
                 let stored = tx.survey(*survey).await?.context("a submitted survey")?;
                 if tx.submit_survey(&submission).await? {
                     replies.push(survey_chat::thanks(&stored.file, &draft.answers, lang));
+                } else if !stored.is_open(Utc::now()) {
+                    tx.drop_survey_progress(*survey, person).await?;
+                    replies.push(survey_chat::closed_midway(&stored.file, lang));
                 } else {
                     let earlier = tx.response(&stored, person, &self.survey_key).await?;
                     let answers = earlier.unwrap_or_default();
@@ -559,7 +563,14 @@ impl Engine {
         units: &UnitDirectory,
         lang: Lang,
     ) -> anyhow::Result<Vec<Reply>> {
-        let scope = report::report_unit(&me.grants, units).and_then(|u| units.by_id(u));
+        // Only admin roles widen what an admin sees: a cadre role elsewhere does not.
+        let admin_grants: Vec<Grant> = me
+            .grants
+            .iter()
+            .filter(|g| g.role == Role::Admin)
+            .cloned()
+            .collect();
+        let scope = report::report_unit(&admin_grants, units).and_then(|u| units.by_id(u));
         let (Some(survey), Some(scope)) = (tx.survey(id).await?, scope) else {
             return Ok(vec![dialogue::not_allowed()]);
         };

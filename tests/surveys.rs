@@ -91,7 +91,7 @@ async fn a_resident_answers_every_kind_with_branching_back_and_a_resume_in_a_new
     // Sensitive: a separate consent first.
     assert_eq!(
         ids(&r.press(&format!("sv:{id}:start")).await),
-        ["survey-consent"]
+        ["survey-intro", "survey-consent"]
     );
     let first = r.tap("Đồng ý").await;
     assert_eq!(ids(&first), ["survey-question"]);
@@ -108,6 +108,11 @@ async fn a_resident_answers_every_kind_with_branching_back_and_a_resume_in_a_new
     // Back to the concerns, changed.
     let back = r.tap("← Quay lại").await;
     assert!(render(&engine, &back).starts_with("Câu 2/5."));
+    // The same "Quay lại" tapped again, on the message it came from, undoes nothing more.
+    assert_eq!(
+        ids(&r.press(&format!("sv:{id}:back:rating")).await),
+        ["survey-old-button", "survey-question"]
+    );
     r.tap("▫️ Thời gian chuyển đổi").await;
     let rating = r.tap("Xong").await;
     assert!(render(&engine, &rating).starts_with("Câu 3/5."));
@@ -190,8 +195,22 @@ async fn refusing_the_sensitive_consent_keeps_nothing_and_a_closed_survey_ends_p
     // Asked again next time.
     assert_eq!(
         ids(&r.press(&format!("sv:{id}:start")).await),
-        ["survey-consent"]
+        ["survey-intro", "survey-consent"]
     );
+    r.tap("Đồng ý").await;
+    r.tap("Có").await;
+    // Refusing from the old consent message takes the consent back and forgets the answers.
+    assert_eq!(
+        ids(&r.press(&format!("sv:{id}:refuse")).await),
+        ["survey-refused"]
+    );
+    for table in ["survey_progress", "survey_consents"] {
+        assert_eq!(
+            count(&pool, &format!("SELECT count(*) FROM {table}")).await,
+            0
+        );
+    }
+    r.press(&format!("sv:{id}:start")).await;
     r.tap("Đồng ý").await;
     r.tap("Có").await;
 
@@ -330,6 +349,13 @@ async fn results_add_up_per_question_and_unit_within_the_admins_scope() {
         theirs.contains("Xã Bắc Đông Quan: 0 người trả lời / 1 người được mời"),
         "{theirs}"
     );
+    // A cadre role on the whole province does not widen what the commune's admin sees.
+    local.take_role(Role::Cadre, "33").await;
+    let still = render(&engine, &local.send(&format!("/results {id}")).await);
+    assert!(
+        still.contains("Xã Bắc Đông Quan: 0 người trả lời"),
+        "{still}"
+    );
     let mut cadre = Person::on(&engine, "telegram", "9102");
     cadre.sign_up("tien lu").await;
     cadre.take_role(Role::Cadre, "33").await;
@@ -406,4 +432,32 @@ async fn a_reminder_goes_once_to_those_who_started_and_the_cli_runs_the_example(
         .unwrap();
     assert!(!update.status.success());
     assert!(String::from_utf8_lossy(&update.stderr).contains("--replaces"));
+}
+
+#[tokio::test]
+async fn a_response_with_every_question_skipped_counts_once_and_lists_fine() {
+    let (_db, engine) = demo_engine().await;
+    let only_optional = SurveyFile::parse(&format!(
+        "title = \"Góp ý\"\nintro = \"Một câu\"\nopens_at = \"{}\"\ncloses_at = \"{}\"\n\
+         [target]\nunits = [\"33\"]\n\
+         [[questions]]\nid = \"idea\"\nkind = \"text\"\ntext = \"Ý kiến?\"\noptional = true\n",
+        (Utc::now() - Duration::days(1))
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .format("%Y-%m-%d %H:%M"),
+        (Utc::now() + Duration::days(1))
+            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
+            .format("%Y-%m-%d %H:%M"),
+    ))
+    .unwrap();
+    let id = open(&engine, &only_optional, &["33"]).await;
+    let mut r = resident(&engine, "9301", "tien lu").await;
+    r.press(&format!("sv:{id}:start")).await;
+    assert_eq!(ids(&r.tap("Bỏ qua").await), ["survey-thanks"]);
+    let listed = r.send("/surveys").await;
+    assert!(render(&engine, &listed).contains("Góp ý — đã trả lời"));
+    let again = render(&engine, &r.press(&format!("sv:{id}:start")).await);
+    assert!(
+        again.starts_with("Bạn đã trả lời khảo sát “Góp ý” rồi"),
+        "{again}"
+    );
 }

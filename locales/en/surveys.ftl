@@ -2,11 +2,11 @@
 
 survey-invitation = 📋 { $title }
     { $intro }
-    { $questions } questions, open until the end of { $closes }.
+    { $questions } questions, open until { $time } on { $closes }.
 survey-join-button = Take part
 survey-later-button = Later
 survey-continue-button = Continue
-survey-reminder = You have not finished the survey “{ $title }”. It is open until the end of { $closes }; tap to continue where you stopped.
+survey-reminder = You have not finished the survey “{ $title }”. It is open until { $time } on { $closes }; tap to continue where you stopped.
 survey-later = Fine. When you have time, type /surveys to answer.
 survey-intro = 📋 { $title }
     { $intro }
@@ -18,7 +18,7 @@ survey-question = Question { $number }/{ $total }. { $text }
     { $hint }
 survey-hint-buttons = (Tap a button)
 survey-hint-multiple = (Pick one or more, then tap “Done”)
-survey-hint-number = (Type a number from { $min } to { $max })
+survey-hint-number = (Type a number { $range })
 survey-hint-text = (Type your answer, at most { $max } characters)
 survey-option = { $label }
 survey-tick = { $ticked ->
@@ -33,7 +33,13 @@ survey-skip-button = Skip
 survey-complete = You have answered every question.
 survey-old-button = That button belongs to another question. Please answer the current one:
 survey-required = This question needs an answer.
-survey-number-invalid = Not quite: type a number from { $min } to { $max }.
+survey-number-invalid = Not quite: type a whole number { $range }.
+survey-range = { $bounds ->
+        [both] from { $min } to { $max }
+        [min] of { $min } or more
+        [max] up to { $max }
+       *[none] of any size
+    }
 survey-tick-something = Pick at least one, then tap “Done”.
 survey-thanks = Thank you for answering the survey “{ $title }”. Your answers were recorded:
     { $answers }
@@ -55,7 +61,7 @@ surveys-item = • { $title }{ $answered ->
 surveys-none = There are no surveys for you right now.
 
 results-usage = Usage: /results SURVEY_NUMBER, e.g. /results 3
-survey-decimal = { $whole }.{ $tenth }
+survey-decimal = { $sign }{ $whole }.{ $tenth }
 results = Results of the survey “{ $title }”, { $scope }: { $responded } responded / { $invited } invited ({ $percent }%).
     { $questions }
     By unit:

@@ -2,11 +2,11 @@
 
 survey-invitation = 📋 { $title }
     { $intro }
-    { $questions } câu hỏi, trả lời đến hết ngày { $closes }.
+    { $questions } câu hỏi, trả lời đến { $time } ngày { $closes }.
 survey-join-button = Tham gia
 survey-later-button = Để sau
 survey-continue-button = Trả lời tiếp
-survey-reminder = Bạn chưa trả lời xong khảo sát “{ $title }”. Khảo sát mở đến hết ngày { $closes }; bấm để trả lời tiếp từ câu đang dừng.
+survey-reminder = Bạn chưa trả lời xong khảo sát “{ $title }”. Khảo sát mở đến { $time } ngày { $closes }; bấm để trả lời tiếp từ câu đang dừng.
 survey-later = Vâng. Khi nào rảnh, gõ /surveys để trả lời.
 survey-intro = 📋 { $title }
     { $intro }
@@ -18,7 +18,7 @@ survey-question = Câu { $number }/{ $total }. { $text }
     { $hint }
 survey-hint-buttons = (Bấm một nút)
 survey-hint-multiple = (Chọn một hoặc nhiều, rồi bấm “Xong”)
-survey-hint-number = (Gõ một số từ { $min } đến { $max })
+survey-hint-number = (Gõ một số { $range })
 survey-hint-text = (Gõ câu trả lời, tối đa { $max } ký tự)
 survey-option = { $label }
 survey-tick = { $ticked ->
@@ -33,7 +33,13 @@ survey-skip-button = Bỏ qua
 survey-complete = Bạn đã trả lời hết các câu hỏi.
 survey-old-button = Nút đó thuộc câu hỏi khác. Mời trả lời câu hiện tại:
 survey-required = Câu này cần trả lời.
-survey-number-invalid = Chưa đúng: hãy gõ một số từ { $min } đến { $max }.
+survey-number-invalid = Chưa đúng: hãy gõ một số nguyên { $range }.
+survey-range = { $bounds ->
+        [both] từ { $min } đến { $max }
+        [min] từ { $min } trở lên
+        [max] không quá { $max }
+       *[none] bất kỳ
+    }
 survey-tick-something = Hãy chọn ít nhất một ý rồi bấm “Xong”.
 survey-thanks = Cảm ơn bạn đã trả lời khảo sát “{ $title }”. Câu trả lời đã được ghi nhận:
     { $answers }
@@ -55,7 +61,7 @@ surveys-item = • { $title }{ $answered ->
 surveys-none = Hiện không có khảo sát nào cho bạn.
 
 results-usage = Cách dùng: /results SỐ_KHẢO_SÁT, ví dụ: /results 3
-survey-decimal = { $whole },{ $tenth }
+survey-decimal = { $sign }{ $whole },{ $tenth }
 results = Kết quả khảo sát “{ $title }”, { $scope }: { $responded } người trả lời / { $invited } người được mời ({ $percent }%).
     { $questions }
     Theo đơn vị:

@@ -294,15 +294,39 @@ pub fn csv_with_bom(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Str
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header)?;
     for row in rows {
-        writer.write_record(row)?;
+        writer.write_record(row.iter().map(|cell| inert(cell).into_owned()))?;
     }
     let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(format!("\u{feff}{}", String::from_utf8(bytes)?))
 }
 
+/// What people typed, kept from running as a spreadsheet formula ("=HYPERLINK(…)"): such a cell
+/// starts with an apostrophe, which Excel shows as text. Negative numbers stay numbers.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = match cell.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => true,
+        Some('-') => cell[1..].parse::<f64>().is_err(),
+        _ => false,
+    };
+    match formula {
+        true => format!("'{cell}").into(),
+        false => cell.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_text_cannot_become_a_spreadsheet_formula() {
+        let csv = csv_with_bom(
+            &["a", "b", "c"],
+            &[vec!["=1+1".into(), "-5".into(), "-cmd".into()]],
+        )
+        .unwrap();
+        assert_eq!(csv, "\u{feff}a,b,c\n'=1+1,-5,'-cmd\n");
+    }
 
     #[test]
     fn quarters_read_either_way_and_know_their_days() {

@@ -328,10 +328,15 @@ impl Draft {
 }
 
 /// Whether the question is asked, given the answers so far: None while its condition is unanswered.
-fn shown(q: &Question, draft: &Draft) -> Option<bool> {
-    match &q.show_if {
-        None => Some(true),
-        Some(rule) => draft.answer(&rule.question).map(|a| a.matches(&rule.is)),
+/// A question whose condition names a question that is not asked is not asked either.
+fn shown(survey: &SurveyFile, q: &Question, draft: &Draft) -> Option<bool> {
+    let Some(rule) = &q.show_if else {
+        return Some(true);
+    };
+    let parent = survey.question(&rule.question)?;
+    match shown(survey, parent, draft) {
+        Some(false) => Some(false),
+        _ => draft.answer(&rule.question).map(|a| a.matches(&rule.is)),
     }
 }
 
@@ -340,7 +345,7 @@ pub fn current<'a>(survey: &'a SurveyFile, draft: &Draft) -> Option<&'a Question
     survey
         .questions
         .iter()
-        .find(|q| draft.answer(&q.id).is_none() && shown(q, draft) != Some(false))
+        .find(|q| draft.answer(&q.id).is_none() && shown(survey, q, draft) != Some(false))
 }
 
 /// ("Câu 2/5"): the current question's number and how many questions this person will see.
@@ -348,7 +353,7 @@ pub fn progress(survey: &SurveyFile, draft: &Draft) -> (usize, usize) {
     let total = survey
         .questions
         .iter()
-        .filter(|q| shown(q, draft) != Some(false))
+        .filter(|q| shown(survey, q, draft) != Some(false))
         .count();
     (draft.answers.len() + 1, total)
 }
@@ -373,7 +378,10 @@ pub enum Input<'a> {
     Skip {
         question: &'a str,
     },
-    Back,
+    /// "Quay lại" on the message of `question`.
+    Back {
+        question: &'a str,
+    },
     Typed(&'a str),
 }
 
@@ -398,7 +406,15 @@ pub enum Problem {
 /// The draft after `input`, or what was wrong with it.
 pub fn take(survey: &SurveyFile, draft: &Draft, input: &Input) -> Result<Draft, Problem> {
     let mut next = draft.clone();
-    if *input == Input::Back {
+    let Some(q) = current(survey, draft) else {
+        return Err(Problem::OldButton);
+    };
+    if let Input::Back { question } = *input {
+        // Only from the question being asked: an old message's button, or a second tap, would
+        // undo answers the person did not mean to.
+        if question != q.id || next.answers.is_empty() {
+            return Err(Problem::OldButton);
+        }
         // Back on a multiple choice shows the options ticked before.
         next.ticked = match next.answers.pop() {
             Some((_, Answer::Choices(ticked))) => ticked,
@@ -406,9 +422,6 @@ pub fn take(survey: &SurveyFile, draft: &Draft, input: &Input) -> Result<Draft, 
         };
         return Ok(next);
     }
-    let Some(q) = current(survey, draft) else {
-        return Err(Problem::OldButton);
-    };
     let this = |id: &str| {
         if id == q.id {
             Ok(())
@@ -465,7 +478,7 @@ pub fn take(survey: &SurveyFile, draft: &Draft, input: &Input) -> Result<Draft, 
             Answer::Skipped
         }
         Input::Typed(text) => typed(survey, q, text.trim())?,
-        Input::Back => unreachable!("handled above"),
+        Input::Back { .. } => unreachable!("handled above"),
     };
     next.ticked.clear();
     next.answers.push((q.id.clone(), answer));
@@ -477,8 +490,7 @@ pub fn take(survey: &SurveyFile, draft: &Draft, input: &Input) -> Result<Draft, 
 fn typed(survey: &SurveyFile, q: &Question, text: &str) -> Result<Answer, Problem> {
     match q.kind {
         Kind::Number => {
-            let folded = fold(text).replace([' ', '.', ','], "");
-            let number: i64 = folded.parse().map_err(|_| Problem::Number {
+            let number = whole_number(text).ok_or(Problem::Number {
                 min: q.min,
                 max: q.max,
             })?;
@@ -530,6 +542,26 @@ fn typed(survey: &SurveyFile, q: &Question, text: &str) -> Result<Answer, Proble
                 .ok_or(Problem::UseButtons)
         }
     }
+}
+
+/// "45", "-3", "1.000" or "1 000" (thousands grouped); not "1,5" or "1.5", which are no whole numbers.
+fn whole_number(text: &str) -> Option<i64> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = compact.strip_prefix('-').unwrap_or(&compact);
+    let groups: Vec<&str> = digits.split('.').collect();
+    let grouped = groups
+        .iter()
+        .all(|g| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !grouped {
+        return None;
+    }
+    let number: i64 = groups.concat().parse().ok()?;
+    Some(if compact.starts_with('-') {
+        -number
+    } else {
+        number
+    })
 }
 
 #[cfg(test)]
@@ -595,7 +627,12 @@ mod tests {
         );
         assert_eq!(current(&s, &d).unwrap().id, "rating");
         assert_eq!(progress(&s, &d), (2, 4));
-        let d = answer(&s, &d, Input::Back);
+        // Back only from the question being asked, and only once.
+        assert_eq!(
+            take(&s, &d, &Input::Back { question: "agree" }),
+            Err(Problem::OldButton)
+        );
+        let d = answer(&s, &d, Input::Back { question: "rating" });
         assert_eq!(current(&s, &d).unwrap().id, "agree");
         let d = answer(
             &s,
@@ -607,6 +644,36 @@ mod tests {
         );
         assert_eq!(current(&s, &d).unwrap().id, "concerns");
         assert_eq!(progress(&s, &d), (2, 5));
+    }
+
+    #[test]
+    fn a_condition_on_a_hidden_question_hides_this_one_too() {
+        let chained = FILE.replacen(
+            "[[questions]]\nid = \"rating\"",
+            "[[questions]]\nid = \"worst\"\nkind = \"yes_no\"\ntext = \"Chi phí là lo ngại lớn nhất?\"\nshow_if = { question = \"concerns\", is = [\"cost\"] }\n\n[[questions]]\nid = \"rating\"",
+            1,
+        );
+        let s = SurveyFile::parse(&chained).unwrap();
+        let d = answer(
+            &s,
+            &Draft::default(),
+            Input::Pick {
+                question: "agree",
+                value: "yes",
+            },
+        );
+        assert_eq!(current(&s, &d).unwrap().id, "rating");
+        assert_eq!(progress(&s, &d), (2, 4));
+    }
+
+    #[test]
+    fn whole_numbers_may_group_thousands_but_have_no_decimals() {
+        assert_eq!(whole_number(" 45 "), Some(45));
+        assert_eq!(whole_number("1.000"), Some(1000));
+        assert_eq!(whole_number("-3"), Some(-3));
+        for bad in ["1,5", "1.5", "4 5x", "", "-", "1..000"] {
+            assert_eq!(whole_number(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub enum Action<'a> {
 }
 
 impl Action<'_> {
-    /// Reads "start", "a:agree:yes", "t:concerns:cost", "d:concerns", "s:comment", "back"….
+    /// Reads "start", "a:agree:yes", "t:concerns:cost", "d:concerns", "s:comment", "back:rating"….
     pub fn parse(text: &str) -> Option<Action<'_>> {
         let mut parts = text.splitn(3, ':');
         let (verb, question, value) = (parts.next()?, parts.next(), parts.next());
@@ -102,7 +102,7 @@ impl Action<'_> {
             ("later", None, None) => Action::Later,
             ("consent", None, None) => Action::Consent,
             ("refuse", None, None) => Action::Refuse,
-            ("back", None, None) => Action::Answer(Input::Back),
+            ("back", Some(question), None) => Action::Answer(Input::Back { question }),
             ("a", Some(question), Some(value)) => Action::Answer(Input::Pick { question, value }),
             ("t", Some(question), Some(value)) => Action::Answer(Input::Tick { question, value }),
             ("d", Some(question), None) => Action::Answer(Input::Done { question }),
@@ -121,6 +121,8 @@ pub enum SurveyEffect {
     Consent { survey: i64, draft: Draft },
     /// Forget the answers so far.
     Drop { survey: i64 },
+    /// Consent refused (or taken back from an old message): forget the answers and the consent.
+    Refuse { survey: i64 },
     /// Store the complete response; the engine replies with [`thanks`] or, if another one got in
     /// first, [`already_answered`].
     Submit { survey: i64, draft: Draft },
@@ -160,13 +162,10 @@ pub fn respond(
         if ctx.draft.is_some() {
             turn.effect = Some(SurveyEffect::Drop { survey: id });
         }
-        let msg = if midway {
-            "survey-closed-midway"
-        } else {
-            "survey-closed"
-        };
-        turn.replies
-            .push(Reply::new(Msg::new(msg).text("title", file.title(lang))));
+        turn.replies.push(match midway {
+            true => closed_midway(file, lang),
+            false => Reply::new(Msg::new("survey-closed").text("title", file.title(lang))),
+        });
         return turn;
     }
     let draft = ctx.draft.clone().unwrap_or_default();
@@ -176,11 +175,12 @@ pub fn respond(
             turn.replies.push(Reply::new(Msg::new("survey-later")));
         }
         Action::Refuse => {
-            turn.effect = Some(SurveyEffect::Drop { survey: id });
+            turn.effect = Some(SurveyEffect::Refuse { survey: id });
             turn.replies.push(Reply::new(Msg::new("survey-refused")));
         }
         Action::Start | Action::Answer(_) if needs_consent => {
             turn.answering = Some(id);
+            turn.replies.push(intro(file, lang));
             turn.replies.push(consent_request(&ctx.survey, lang));
         }
         Action::Consent => {
@@ -195,11 +195,7 @@ pub fn respond(
         Action::Start => {
             turn.answering = Some(id);
             if ctx.draft.is_none() {
-                turn.replies.push(Reply::new(
-                    Msg::new("survey-intro")
-                        .text("title", file.title(lang))
-                        .text("intro", file.intro(lang)),
-                ));
+                turn.replies.push(intro(file, lang));
             }
             turn.replies.push(question(&ctx.survey, &draft, lang));
             turn.effect = Some(SurveyEffect::Save { survey: id, draft });
@@ -232,13 +228,13 @@ pub fn respond(
 /// The invitation: title, introduction, closing time, and the two buttons.
 pub fn invitation(survey: &Survey, lang: Lang) -> Reply {
     let file = &survey.file;
-    Reply::new(
+    Reply::new(closing(
         Msg::new("survey-invitation")
             .text("title", file.title(lang))
             .text("intro", file.intro(lang))
-            .number("questions", file.questions.len() as i64)
-            .date("closes", local_day(survey.closes_at)),
-    )
+            .number("questions", file.questions.len() as i64),
+        survey.closes_at,
+    ))
     .row(vec![
         Button::new(
             Msg::new("survey-join-button"),
@@ -253,19 +249,29 @@ pub fn invitation(survey: &Survey, lang: Lang) -> Reply {
 
 /// Sent once to those who started but did not finish.
 pub fn reminder(survey: &Survey, lang: Lang) -> Reply {
-    Reply::new(
-        Msg::new("survey-reminder")
-            .text("title", survey.file.title(lang))
-            .date("closes", local_day(survey.closes_at)),
-    )
+    Reply::new(closing(
+        Msg::new("survey-reminder").text("title", survey.file.title(lang)),
+        survey.closes_at,
+    ))
     .row(vec![Button::new(
         Msg::new("survey-continue-button"),
         format!("sv:{}:start", survey.id),
     )])
 }
 
-fn local_day(at: DateTime<Utc>) -> chrono::NaiveDate {
-    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive()
+fn intro(file: &SurveyFile, lang: Lang) -> Reply {
+    Reply::new(
+        Msg::new("survey-intro")
+            .text("title", file.title(lang))
+            .text("intro", file.intro(lang)),
+    )
+}
+
+/// The closing time as people read it: "17:00 ngày 31/12/2026" (Vietnam time).
+fn closing(msg: Msg, at: DateTime<Utc>) -> Msg {
+    let local = at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
+    msg.date("closes", local.date_naive())
+        .text("time", local.format("%H:%M").to_string())
 }
 
 fn consent_request(survey: &Survey, lang: Lang) -> Reply {
@@ -295,9 +301,7 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
     let label = |text: &str| Msg::new("survey-option").text("label", text);
     let hint = match q.kind {
         Kind::Multiple => Msg::new("survey-hint-multiple"),
-        Kind::Number => Msg::new("survey-hint-number")
-            .text("min", q.min.map_or("-".into(), |m| m.to_string()))
-            .text("max", q.max.map_or("-".into(), |m| m.to_string())),
+        Kind::Number => Msg::new("survey-hint-number").msg("range", range(q.min, q.max)),
         Kind::Text => Msg::new("survey-hint-text").number("max", q.max_length() as i64),
         Kind::Single | Kind::YesNo | Kind::Rating => Msg::new("survey-hint-buttons"),
     };
@@ -343,7 +347,7 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
     if !draft.answers.is_empty() {
         navigation.push(Button::new(
             Msg::new("survey-back-button"),
-            format!("sv:{}:back", survey.id),
+            payload("back", ""),
         ));
     }
     if q.optional {
@@ -357,6 +361,11 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
     } else {
         reply.row(navigation)
     }
+}
+
+/// The survey closed while the person was answering: nothing partial counts.
+pub fn closed_midway(file: &SurveyFile, lang: Lang) -> Reply {
+    Reply::new(Msg::new("survey-closed-midway").text("title", file.title(lang)))
 }
 
 /// Thanks, with what the person answered.
@@ -423,13 +432,27 @@ pub fn yes_no(value: &str) -> Msg {
     Msg::new(id)
 }
 
+/// "từ 16 đến 120", "từ 16 trở lên", "không quá 120", or any number.
+fn range(min: Option<i64>, max: Option<i64>) -> Msg {
+    let bounds = match (min, max) {
+        (Some(_), Some(_)) => "both",
+        (Some(_), None) => "min",
+        (None, Some(_)) => "max",
+        (None, None) => "none",
+    };
+    Msg::new("survey-range")
+        .text("bounds", bounds)
+        .number("min", min.unwrap_or_default())
+        .number("max", max.unwrap_or_default())
+}
+
 fn problem_message(problem: &Problem) -> Msg {
     match problem {
         Problem::OldButton => Msg::new("survey-old-button"),
         Problem::NotOptional => Msg::new("survey-required"),
-        Problem::Number { min, max } => Msg::new("survey-number-invalid")
-            .text("min", min.map_or("-".into(), |m| m.to_string()))
-            .text("max", max.map_or("-".into(), |m| m.to_string())),
+        Problem::Number { min, max } => {
+            Msg::new("survey-number-invalid").msg("range", range(*min, *max))
+        }
         Problem::TooLong(max) => Msg::new("text-too-long").number("max", *max as i64),
         Problem::UseButtons => Msg::new("use-buttons"),
         Problem::NothingTicked => Msg::new("survey-tick-something"),

@@ -165,8 +165,9 @@ fn percent(count: i64, of: i64) -> Msg {
 
 fn tenths(tenths: i64) -> Msg {
     Msg::new("survey-decimal")
-        .number("whole", tenths / 10)
-        .number("tenth", tenths % 10)
+        .text("sign", if tenths < 0 { "-" } else { "" })
+        .number("whole", tenths.abs() / 10)
+        .number("tenth", tenths.abs() % 10)
 }
 
 /// The results as the committee reads them, then one chart per choice question.
@@ -264,7 +265,7 @@ mod tests {
         assert_eq!(numbers(std::iter::empty()), None);
         let p = percent(1, 3);
         assert_eq!(
-            (p.args[0].1.clone(), p.args[1].1.clone()),
+            (p.args[1].1.clone(), p.args[2].1.clone()),
             (
                 crate::message::Arg::Number(33),
                 crate::message::Arg::Number(3)

@@ -144,12 +144,21 @@ impl Tx {
 
 /// Whether an error is worth retrying the whole transaction for (a race with another process).
 pub fn is_transient(error: &anyhow::Error) -> bool {
+    has_code(error, &["40001", "40P01", "23505"])
+}
+
+/// A deadlock or serialization failure: the same work succeeds when run again.
+pub fn is_deadlock(error: &anyhow::Error) -> bool {
+    has_code(error, &["40001", "40P01"])
+}
+
+fn has_code(error: &anyhow::Error, codes: &[&str]) -> bool {
     error.chain().any(|cause| {
         cause
             .downcast_ref::<sqlx::Error>()
             .and_then(|e| e.as_database_error())
             .and_then(|e| e.code())
-            .is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01" | "23505"))
+            .is_some_and(|code| codes.contains(&code.as_ref()))
     })
 }
 

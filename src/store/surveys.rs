@@ -195,20 +195,21 @@ impl Tx {
         let Some(survey) = self.survey(id).await? else {
             return Ok(None);
         };
-        if survey.status != SurveyStatus::Draft {
+        if survey.status != SurveyStatus::Draft || survey.closes_at <= chrono::Utc::now() {
             return Ok(None);
         }
         sqlx::query("UPDATE surveys SET status = 'open', opened_at = now() WHERE id = $1;")
             .bind(id)
             .execute(&mut *self.inner)
             .await?;
-        sqlx::query(
-            "UPDATE surveys SET status = 'closed', closed_at = now()
-             WHERE id = (SELECT replaces FROM surveys WHERE id = $1) AND status <> 'closed'",
-        )
-        .bind(id)
-        .execute(&mut *self.inner)
-        .await?;
+        let replaced: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT replaces FROM surveys WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *self.inner)
+                .await?;
+        if let Some(Some(old)) = replaced {
+            self.close_survey(old).await?;
+        }
         let invited = sqlx::query(&format!(
             "{TARGETED}
              INSERT INTO survey_invitations (survey_id, person_id, unit_id)
@@ -227,25 +228,28 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         let messages = per_language(|lang| survey_chat::invitation(&survey, lang));
-        self.deliver_to_invited(id, &messages, channels, "TRUE")
+        self.deliver_to_invited(id, &messages, channels, "TRUE", survey.opens_at)
             .await?;
         Ok(Some(invited))
     }
 
-    /// Queues `messages` (by language) to the chats of the survey's invited people matching `who`.
+    /// Queues `messages` (by language) to the chats of the survey's invited people matching `who`,
+    /// to go out from `not_before`.
     async fn deliver_to_invited(
         &mut self,
         id: i64,
         messages: &(Vec<String>, Vec<Json<Reply>>),
         channels: &[&str],
         who: &str,
+        not_before: DateTime<Utc>,
     ) -> anyhow::Result<u64> {
         Ok(sqlx::query(&format!(
-            "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
+            "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait,
+                                     next_attempt_at)
              SELECT COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
                               WHERE x.code = c.language),
                              ($3::jsonb[])[1]),
-                    i.person_id, i.unit_id, c.channel, c.address, c.language, true
+                    i.person_id, i.unit_id, c.channel, c.address, c.language, true, $5
              FROM survey_invitations i
              JOIN people p ON p.id = i.person_id
              JOIN chats c ON c.person_id = p.id
@@ -257,6 +261,7 @@ impl Tx {
         .bind(&messages.0)
         .bind(&messages.1)
         .bind(channels)
+        .bind(not_before)
         .execute(&mut *self.inner)
         .await?
         .rows_affected())
@@ -279,15 +284,16 @@ impl Tx {
         Ok(closed)
     }
 
-    /// One reminder to those who started but did not finish and were not reminded yet; returns
-    /// how many people.
+    /// One reminder to those who started but did not finish and were not reminded yet, while the
+    /// survey is open; returns how many people.
     pub async fn remind_survey(&mut self, id: i64, channels: &[&str]) -> anyhow::Result<u64> {
-        let Some(survey) = self.survey(id).await? else {
+        let now = chrono::Utc::now();
+        let Some(survey) = self.survey(id).await?.filter(|s| s.is_open(now)) else {
             return Ok(0);
         };
         let messages = per_language(|lang| survey_chat::reminder(&survey, lang));
         let who = "i.started AND NOT i.finished AND i.reminded_at IS NULL";
-        self.deliver_to_invited(id, &messages, channels, who)
+        self.deliver_to_invited(id, &messages, channels, who, now)
             .await?;
         Ok(sqlx::query(&format!(
             "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {who}"
@@ -324,8 +330,8 @@ impl Tx {
         Ok(draft.map(|d| d.0))
     }
 
-    /// Keeps the answers so far; the person counts as invited (someone who signed up after the
-    /// survey opened) and as having started.
+    /// Keeps the answers so far, unless the survey was closed meanwhile; the person counts as
+    /// invited (someone who signed up after the survey opened) and as having started.
     pub async fn save_survey_progress(
         &mut self,
         survey: i64,
@@ -333,7 +339,8 @@ impl Tx {
         draft: &Draft,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "INSERT INTO survey_progress (survey_id, person_id, draft) VALUES ($1, $2, $3)
+            "INSERT INTO survey_progress (survey_id, person_id, draft)
+             SELECT $1, $2, $3 FROM surveys WHERE id = $1 AND status = 'open'
              ON CONFLICT (survey_id, person_id) DO UPDATE SET draft = $3, updated_at = now()",
         )
         .bind(survey)
@@ -388,6 +395,17 @@ impl Tx {
         Ok(())
     }
 
+    /// Consent refused or withdrawn: the answers so far and the consent go.
+    pub async fn refuse_survey(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
+        self.drop_survey_progress(survey, person).await?;
+        sqlx::query("DELETE FROM survey_consents WHERE survey_id = $1 AND person_id = $2")
+            .bind(survey)
+            .bind(person)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
     pub async fn record_survey_consent(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO survey_consents (survey_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -424,7 +442,10 @@ impl Tx {
             .questions
             .iter()
             .filter_map(|q| {
-                let mine: Vec<_> = rows.iter().filter(|r| r.0 == q.id).collect();
+                let mine: Vec<_> = rows
+                    .iter()
+                    .filter(|r| r.0.as_deref() == Some(q.id.as_str()))
+                    .collect();
                 let answer = match mine.as_slice() {
                     [] => return None,
                     [(_, _, Some(n), _)] => Answer::Number(*n),
@@ -441,14 +462,18 @@ impl Tx {
     }
 
     /// Stores a complete response, its answers and tallies, and forgets the progress, all or
-    /// nothing; false if the person had responded already.
+    /// nothing; false if the person had responded already or the survey was closed meanwhile. The
+    /// response counts in the unit the person was invited in (they may have moved since).
     pub async fn submit_survey(&mut self, submission: &Submission<'_>) -> anyhow::Result<bool> {
         let s = submission;
         let id: Option<sqlx::types::Uuid> = sqlx::query_scalar(
             "INSERT INTO survey_responses (survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
-             SELECT $1, $2, CASE WHEN NOT anonymous THEN $3 END, p.unit_id, $4, $5,
-                    CASE WHEN NOT anonymous THEN now() END
-             FROM surveys, people p WHERE surveys.id = $1 AND p.id = $3
+             SELECT $1, $2, CASE WHEN NOT anonymous THEN $3 END,
+                    COALESCE((SELECT unit_id FROM survey_invitations
+                              WHERE survey_id = $1 AND person_id = $3), p.unit_id),
+                    $4, $5, CASE WHEN NOT anonymous THEN now() END
+             FROM surveys, people p
+             WHERE surveys.id = $1 AND surveys.status = 'open' AND p.id = $3
              ON CONFLICT (survey_id, pseudonym) DO NOTHING RETURNING id",
         )
         .bind(s.survey)
@@ -607,8 +632,8 @@ impl Tx {
     }
 }
 
-/// question, choice, number, text.
-type AnswerRow = (String, Option<String>, Option<i64>, Option<String>);
+/// question, choice, number, text; all NULL for a response whose every question was skipped.
+type AnswerRow = (Option<String>, Option<String>, Option<i64>, Option<String>);
 
 type ExportSqlRow = (
     String,

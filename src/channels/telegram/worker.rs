@@ -11,6 +11,7 @@ use super::adapt::{self, CHANNEL, Event};
 use super::send::backoff;
 use crate::message::InboundKind;
 use crate::store::inbox::{Claimed, Pending};
+use crate::store::is_deadlock;
 
 /// Attempts at an update before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
@@ -38,7 +39,8 @@ pub async fn work(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
 
 /// Handles a batch of ready updates (of different chats) in one transaction; false when none was
 /// ready. An update that fails rolls the batch back and is set aside with a backoff, so the others
-/// go through on the next claim and only the failing one counts an attempt.
+/// go through on the next claim and only the failing one counts an attempt; a batch that lost a race
+/// is retried whole without counting.
 pub async fn handle_next(telegram: &Telegram) -> anyhow::Result<bool> {
     let store = telegram.engine.store();
     let mut tx = store.begin().await?;
@@ -50,6 +52,13 @@ pub async fn handle_next(telegram: &Telegram) -> anyhow::Result<bool> {
     for event in &claimed {
         match handle(telegram, &mut tx, event).await {
             Ok(outcome) => handled.push(outcome),
+            // Lost a race with another batch (a deadlock over shared counts, say): nobody's
+            // fault, so the batch is simply claimed again.
+            Err(e) if is_deadlock(&e) => {
+                drop(tx);
+                tracing::debug!(update = event.event_id, error = %format!("{e:#}"), "batch retried");
+                return Ok(true);
+            }
             Err(e) => {
                 drop(tx);
                 let error = format!("{e:#}");
