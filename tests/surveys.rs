@@ -295,10 +295,21 @@ async fn results_add_up_per_question_and_unit_within_the_admins_scope() {
     }
 
     let results = admin.send(&format!("/results {id}")).await;
-    // The text, then a chart for each of the three choice questions.
+    // The text, then a chart for each question but the free text one.
     assert_eq!(
         ids(&results),
-        ["results", "results-chart", "results-chart", "results-chart"]
+        [
+            "results",
+            "results-chart",
+            "results-chart",
+            "results-chart",
+            "results-chart"
+        ]
+    );
+    let ages = results.replies[4].chart.as_ref().unwrap();
+    assert_eq!(
+        ages.bars.iter().map(|b| b.value).collect::<Vec<_>>(),
+        [1, 1, 1]
     );
     let text = render(&engine, &results);
     let expected = [

@@ -38,6 +38,8 @@ pub struct QuestionResult {
     pub counts: Vec<(String, i64)>,
     /// Number and rating questions: (lowest, highest, mean).
     pub numbers: Option<(i64, i64, f64)>,
+    /// Number questions: how many answered in each range, for the chart.
+    pub histogram: Vec<(String, i64)>,
     /// Text questions: the answers listed.
     pub texts: Vec<String>,
 }
@@ -74,13 +76,14 @@ pub fn compute(
                     (v, n)
                 })
                 .collect::<Vec<_>>();
+            let mut values: Vec<(i64, i64)> = tallies
+                .iter()
+                .filter(|t| q.kind == Kind::Number && t.question == q.id && !t.choice.is_empty())
+                .filter_map(|t| Some((t.choice.parse::<i64>().ok()?, t.count)))
+                .collect();
+            values.sort_unstable();
             let numbers = match q.kind {
-                Kind::Number => numbers(
-                    tallies
-                        .iter()
-                        .filter(|t| t.question == q.id && !t.choice.is_empty())
-                        .filter_map(|t| Some((t.choice.parse::<i64>().ok()?, t.count))),
-                ),
+                Kind::Number => numbers(values.iter().copied()),
                 Kind::Rating => numbers(
                     counts
                         .iter()
@@ -91,15 +94,9 @@ pub fn compute(
             QuestionResult {
                 id: q.id.clone(),
                 answered: total(&q.id, ""),
-                counts: if q.kind == Kind::Rating || q.kind == Kind::Number {
-                    counts
-                        .into_iter()
-                        .filter(|_| q.kind == Kind::Rating)
-                        .collect()
-                } else {
-                    counts
-                },
+                counts,
                 numbers,
+                histogram: histogram(&values),
                 texts: texts
                     .iter()
                     .filter(|(question, _)| *question == q.id)
@@ -144,6 +141,33 @@ pub fn compute(
     }
 }
 
+/// Most bars a number question's chart has.
+const HISTOGRAM_BARS: i64 = 6;
+
+/// (value, count) pairs in order, as bars: one per value when there are few, else equal ranges
+/// ("18–27") from the lowest to the highest.
+fn histogram(values: &[(i64, i64)]) -> Vec<(String, i64)> {
+    let (Some(&(low, _)), Some(&(high, _))) = (values.first(), values.last()) else {
+        return Vec::new();
+    };
+    if values.len() as i64 <= HISTOGRAM_BARS {
+        return values.iter().map(|(v, n)| (v.to_string(), *n)).collect();
+    }
+    let width = (high - low) / HISTOGRAM_BARS + 1;
+    (0..HISTOGRAM_BARS)
+        .map(|i| (low + i * width, low + (i + 1) * width - 1))
+        .filter(|&(from, _)| from <= high)
+        .map(|(from, to)| {
+            let count = values
+                .iter()
+                .filter(|(v, _)| (from..=to).contains(v))
+                .map(|(_, n)| n)
+                .sum();
+            (format!("{from}–{}", to.min(high)), count)
+        })
+        .collect()
+}
+
 fn numbers(values: impl Iterator<Item = (i64, i64)>) -> Option<(i64, i64, f64)> {
     let (mut low, mut high, mut sum, mut n) = (i64::MAX, i64::MIN, 0i128, 0i64);
     for (value, count) in values.filter(|(_, count)| *count > 0) {
@@ -170,7 +194,7 @@ fn tenths(tenths: i64) -> Msg {
         .number("tenth", tenths.abs() % 10)
 }
 
-/// The results as the committee reads them, then one chart per choice question.
+/// The results as the committee reads them, then a chart per question (but free text).
 pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lang) -> Vec<Reply> {
     let file = &survey.file;
     let label = |q, value: &str| survey_chat::answer_label(file, q, value, lang);
@@ -206,23 +230,29 @@ pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lan
                 .number("answered", r.answered)
                 .lines("details", details),
         );
-        if !r.counts.is_empty() {
+        let bars: Vec<Bar> = match q.kind {
+            Kind::Number => r
+                .histogram
+                .iter()
+                .map(|(range, count)| Bar {
+                    label: Msg::new("survey-option").text("label", range),
+                    value: *count,
+                })
+                .collect(),
+            _ => r
+                .counts
+                .iter()
+                .map(|(value, count)| Bar {
+                    label: label(q, value),
+                    value: *count,
+                })
+                .collect(),
+        };
+        if !bars.is_empty() {
             let title = Msg::new("results-chart")
                 .text("question", file.question_text(q, lang))
                 .number("answered", r.answered);
-            replies.push(
-                Reply::new(title.clone()).chart(Chart {
-                    title,
-                    bars: r
-                        .counts
-                        .iter()
-                        .map(|(value, count)| Bar {
-                            label: label(q, value),
-                            value: *count,
-                        })
-                        .collect(),
-                }),
-            );
+            replies.push(Reply::new(title.clone()).chart(Chart { title, bars }));
         }
     }
     let units = results
@@ -255,6 +285,20 @@ pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_numbers_chart_as_equal_ranges_and_few_as_themselves() {
+        assert_eq!(
+            histogram(&[(30, 1), (45, 2)]),
+            [("30".to_owned(), 1), ("45".to_owned(), 2)]
+        );
+        let ages: Vec<(i64, i64)> = (18..=77).map(|a| (a, 1)).collect();
+        let bars = histogram(&ages);
+        assert_eq!(bars.len(), 6);
+        assert_eq!(bars[0], ("18–27".to_owned(), 10));
+        assert_eq!(bars[5], ("68–77".to_owned(), 10));
+        assert_eq!(bars.iter().map(|b| b.1).sum::<i64>(), 60);
+    }
 
     #[test]
     fn numbers_and_percentages_are_exact_on_a_known_set() {
