@@ -64,6 +64,19 @@ CREATE TABLE survey_responses (
 );
 CREATE INDEX survey_responses_person ON survey_responses (person_id) WHERE person_id IS NOT NULL;
 
+-- Anonymous responses wait here, without the person, until a batch of them is stored together in
+-- random order: the transaction that stores a response then holds nothing of the chat it came from.
+CREATE TABLE survey_pending (
+    survey_id   bigint NOT NULL REFERENCES surveys (id),
+    pseudonym   bytea NOT NULL,
+    unit_id     bigint,
+    language    text NOT NULL,
+    channel     text NOT NULL,
+    answers     jsonb NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (survey_id, pseudonym)
+);
+
 -- One row per answered question, one per chosen option for a multiple choice; skipped ones have none.
 -- The survey and unit are the response's, copied so free-text answers of a scope are found by index.
 CREATE TABLE survey_answers (

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -46,6 +47,7 @@ pub async fn start(
     intake::register(&telegram)
         .await
         .context("registering with the Telegram Bot API")?;
+    let mixer = store_waiting_responses(engine.clone(), shutdown.clone());
     let app = Router::new()
         .route("/health", axum::routing::get(health))
         .with_state(engine)
@@ -58,7 +60,7 @@ pub async fn start(
             let http = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown.clone().cancelled_owned());
             let channel = telegram.run(shutdown.clone());
-            let (http, channel) = tokio::join!(
+            let (http, channel, ()) = tokio::join!(
                 async {
                     let result = http.await;
                     shutdown.cancel();
@@ -68,7 +70,8 @@ pub async fn start(
                     let result = channel.await;
                     shutdown.cancel();
                     result
-                }
+                },
+                mixer
             );
             http?;
             channel
@@ -80,6 +83,29 @@ pub async fn start(
         telegram,
         task,
     })
+}
+
+/// Anonymous survey responses are stored in batches of at least this many…
+const SURVEY_BATCH: i64 = 20;
+/// …or once the oldest has waited this long.
+const SURVEY_PATIENCE: Duration = Duration::from_secs(600);
+const SURVEY_CHECK: Duration = Duration::from_secs(30);
+
+/// Stores waiting anonymous survey responses now and then, until shutdown.
+async fn store_waiting_responses(engine: Arc<Engine>, shutdown: CancellationToken) {
+    loop {
+        let stored = engine
+            .store()
+            .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
+            .await;
+        if let Err(e) = stored {
+            tracing::warn!(error = %format!("{e:#}"), "storing anonymous survey responses failed");
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(SURVEY_CHECK) => {}
+        }
+    }
 }
 
 /// Runs until SIGTERM or Ctrl-C.

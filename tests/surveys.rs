@@ -158,7 +158,31 @@ async fn a_resident_answers_every_kind_with_branching_back_and_a_resume_in_a_new
     assert_eq!(ids(&again), ["survey-already"]);
     assert!(render(&engine2, &again).contains("— 45"));
 
-    // Anonymous: nothing ties the stored answers to the person.
+    // Anonymous: the response waits without the person, then is stored in a batch.
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM survey_responses").await,
+        0
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM survey_pending").await, 1);
+    // One alone is not stored before enough others come, or it has waited.
+    let early = engine
+        .store()
+        .store_waiting_responses(20, std::time::Duration::from_secs(600))
+        .await
+        .unwrap();
+    assert_eq!(early, 0);
+    let stored = engine
+        .store()
+        .store_waiting_responses(20, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    assert_eq!(count(&pool, "SELECT count(*) FROM survey_pending").await, 0);
+    assert_eq!(
+        ids(&r2.press(&format!("sv:{id}:start")).await),
+        ["survey-already"]
+    );
+    // Nothing ties the stored answers to the person.
     assert_eq!(
         count(
             &pool,

@@ -79,6 +79,12 @@ pub async fn answering(
         .map(|id| (FIRST_CHAT + id).to_string())
         .collect();
     let stats = rounds(engine, "telegram", &addresses, &script, concurrency).await?;
+    let batch = Instant::now();
+    let stored = store.store_waiting_responses(1, Duration::ZERO).await?;
+    println!(
+        "  {stored} anonymous responses stored in one shuffled batch in {:.2} s",
+        batch.elapsed().as_secs_f64()
+    );
     let mut tx = store.begin().await?;
     let units = engine.units();
     let province = units.by_code("33").context("Hưng Yên")?.id;

@@ -434,7 +434,18 @@ impl Tx {
         .fetch_all(&mut *self.inner)
         .await?;
         if rows.is_empty() {
-            return Ok(None);
+            let waiting: Option<Json<Vec<(String, Answer)>>> = sqlx::query_scalar(
+                "SELECT answers FROM survey_pending WHERE survey_id = $1 AND pseudonym = $2",
+            )
+            .bind(survey.id)
+            .bind(pseudonym(key, survey.id, person))
+            .fetch_optional(&mut *self.inner)
+            .await?;
+            return Ok(waiting.map(|w| {
+                w.0.into_iter()
+                    .filter(|(_, a)| *a != Answer::Skipped)
+                    .collect()
+            }));
         }
         // In question order, a multiple choice gathered; questions with no row were skipped.
         let answers = survey
@@ -461,35 +472,103 @@ impl Tx {
         Ok(Some(answers))
     }
 
-    /// Stores a complete response, its answers and tallies, and forgets the progress, all or
-    /// nothing; false if the person had responded already or the survey was closed meanwhile. The
-    /// response counts in the unit the person was invited in (they may have moved since).
+    /// Takes a complete response and forgets the progress, all or nothing; false if the person had
+    /// responded already or the survey was closed meanwhile. A named response is stored with its
+    /// answers and tallies at once; an anonymous one waits, without the person, to be stored with
+    /// others ([`Store::store_waiting_responses`]). The response counts in the unit the person was
+    /// invited in (they may have moved since).
     pub async fn submit_survey(&mut self, submission: &Submission<'_>) -> anyhow::Result<bool> {
         let s = submission;
-        let id: Option<sqlx::types::Uuid> = sqlx::query_scalar(
-            "INSERT INTO survey_responses (survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
-             SELECT $1, $2, CASE WHEN NOT anonymous THEN $3 END,
-                    COALESCE((SELECT unit_id FROM survey_invitations
-                              WHERE survey_id = $1 AND person_id = $3), p.unit_id),
-                    $4, $5, CASE WHEN NOT anonymous THEN now() END
-             FROM surveys, people p
-             WHERE surveys.id = $1 AND surveys.status = 'open' AND p.id = $3
-             ON CONFLICT (survey_id, pseudonym) DO NOTHING RETURNING id",
+        let anonymous: Option<bool> =
+            sqlx::query_scalar("SELECT anonymous FROM surveys WHERE id = $1 AND status = 'open'")
+                .bind(s.survey)
+                .fetch_optional(&mut *self.inner)
+                .await?;
+        let pseudonym = pseudonym(s.key, s.survey, s.person);
+        let unit: Option<i64> = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT unit_id FROM survey_invitations
+                              WHERE survey_id = $1 AND person_id = $2), p.unit_id)
+             FROM people p WHERE p.id = $2",
         )
         .bind(s.survey)
-        .bind(pseudonym(s.key, s.survey, s.person))
         .bind(s.person)
-        .bind(s.lang.code())
-        .bind(s.channel)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        let answered: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $1 AND pseudonym = $2)
+                 OR EXISTS (SELECT 1 FROM survey_pending WHERE survey_id = $1 AND pseudonym = $2)",
+        )
+        .bind(s.survey)
+        .bind(&pseudonym)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        let taken = match anonymous {
+            None => false,
+            _ if answered => false,
+            Some(true) => sqlx::query(
+                "INSERT INTO survey_pending (survey_id, pseudonym, unit_id, language, channel, answers)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            )
+            .bind(s.survey)
+            .bind(&pseudonym)
+            .bind(unit)
+            .bind(s.lang.code())
+            .bind(s.channel)
+            .bind(Json(&s.draft.answers))
+            .execute(&mut *self.inner)
+            .await?
+            .rows_affected()
+                == 1,
+            Some(false) => {
+                let response = Response {
+                    survey: s.survey,
+                    pseudonym: &pseudonym,
+                    person: Some(s.person),
+                    unit,
+                    language: s.lang.code(),
+                    channel: s.channel,
+                    answers: &s.draft.answers,
+                };
+                match self.store_response(&response).await? {
+                    Some(id) => {
+                        self.add_tallies(&[id], 1).await?;
+                        true
+                    }
+                    None => false,
+                }
+            }
+        };
+        self.drop_survey_progress(s.survey, s.person).await?;
+        if taken {
+            self.mark_invitation(s.survey, s.person, true).await?;
+        }
+        Ok(taken)
+    }
+
+    /// Inserts a response and its answers (not its tallies); None if the pseudonym answered already.
+    async fn store_response(
+        &mut self,
+        r: &Response<'_>,
+    ) -> anyhow::Result<Option<sqlx::types::Uuid>> {
+        let id: Option<sqlx::types::Uuid> = sqlx::query_scalar(
+            "INSERT INTO survey_responses (survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $3::bigint IS NOT NULL THEN now() END)
+             ON CONFLICT (survey_id, pseudonym) DO NOTHING RETURNING id",
+        )
+        .bind(r.survey)
+        .bind(r.pseudonym)
+        .bind(r.person)
+        .bind(r.unit)
+        .bind(r.language)
+        .bind(r.channel)
         .fetch_optional(&mut *self.inner)
         .await?;
         let Some(id) = id else {
-            self.drop_survey_progress(s.survey, s.person).await?;
-            return Ok(false);
+            return Ok(None);
         };
         let (mut questions, mut choices, mut numbers, mut texts) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (question, answer) in &s.draft.answers {
+        for (question, answer) in r.answers {
             let mut row = |choice: Option<&str>, number: Option<i64>, text: Option<&str>| {
                 questions.push(question.clone());
                 choices.push(choice.map(str::to_owned));
@@ -517,10 +596,7 @@ impl Tx {
         .bind(&texts)
         .execute(&mut *self.inner)
         .await?;
-        self.add_tallies(&[id], 1).await?;
-        self.drop_survey_progress(s.survey, s.person).await?;
-        self.mark_invitation(s.survey, s.person, true).await?;
-        Ok(true)
+        Ok(Some(id))
     }
 
     /// Adds (`sign` 1) or takes back (-1) the tallies of `responses`.
@@ -682,6 +758,75 @@ impl Store {
         .await?)
     }
 }
+
+/// A response as stored: `person` only for named surveys.
+struct Response<'a> {
+    survey: i64,
+    pseudonym: &'a [u8],
+    person: Option<i64>,
+    unit: Option<i64>,
+    language: &'a str,
+    channel: &'a str,
+    answers: &'a [(String, Answer)],
+}
+
+impl Store {
+    /// Stores the anonymous responses waiting, in one transaction and in random order, once at
+    /// least `batch` wait or the oldest has waited `patience`: a response stored on its own, right
+    /// after its chat's message, would be as telling as the link it leaves out. Returns how many.
+    pub async fn store_waiting_responses(
+        &self,
+        batch: i64,
+        patience: std::time::Duration,
+    ) -> anyhow::Result<u64> {
+        let mut tx = self.begin().await?;
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM survey_pending
+             WHERE $1 <= (SELECT count(*) FROM survey_pending)
+                OR received_at <= now() - make_interval(secs => $2)",
+        )
+        .bind(batch)
+        .bind(patience.as_secs_f64())
+        .fetch_one(&mut *tx.inner)
+        .await?;
+        if waiting == 0 {
+            return Ok(0);
+        }
+        let mut rows: Vec<PendingRow> = sqlx::query_as(
+            "DELETE FROM survey_pending
+             RETURNING survey_id, pseudonym, unit_id, language, channel, answers",
+        )
+        .fetch_all(&mut *tx.inner)
+        .await?;
+        use rand::seq::SliceRandom;
+        rows.shuffle(&mut rand::rng());
+        let mut stored = Vec::new();
+        for (survey, pseudonym, unit, language, channel, Json(answers)) in &rows {
+            let response = Response {
+                survey: *survey,
+                pseudonym,
+                person: None,
+                unit: *unit,
+                language,
+                channel,
+                answers,
+            };
+            stored.extend(tx.store_response(&response).await?);
+        }
+        tx.add_tallies(&stored, 1).await?;
+        tx.commit().await?;
+        Ok(stored.len() as u64)
+    }
+}
+
+type PendingRow = (
+    i64,
+    Vec<u8>,
+    Option<i64>,
+    String,
+    String,
+    Json<Vec<(String, Answer)>>,
+);
 
 /// A complete response to store.
 pub struct Submission<'a> {
