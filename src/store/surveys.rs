@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use sqlx::types::Json;
+use sqlx::types::{Json, Uuid};
 
 use super::{Store, Tx};
 use crate::domain::survey::{Answer, Draft, SurveyFile};
@@ -529,13 +529,9 @@ impl Tx {
                     channel: s.channel,
                     answers: &s.draft.answers,
                 };
-                match self.store_response(&response).await? {
-                    Some(id) => {
-                        self.add_tallies(&[id], 1).await?;
-                        true
-                    }
-                    None => false,
-                }
+                let stored = self.store_responses(&[response]).await?;
+                self.add_tallies(&stored, 1).await?;
+                !stored.is_empty()
             }
         };
         self.drop_survey_progress(s.survey, s.person).await?;
@@ -545,66 +541,72 @@ impl Tx {
         Ok(taken)
     }
 
-    /// Inserts a response and its answers (not its tallies); None if the pseudonym answered already.
-    async fn store_response(
-        &mut self,
-        r: &Response<'_>,
-    ) -> anyhow::Result<Option<sqlx::types::Uuid>> {
-        let id: Option<sqlx::types::Uuid> = sqlx::query_scalar(
-            "INSERT INTO survey_responses (survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
-             VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $3::bigint IS NOT NULL THEN now() END)
+    /// Inserts responses and their answers (not their tallies), set-based; returns the ids of those
+    /// stored (a pseudonym that has answered already is passed over).
+    async fn store_responses(&mut self, responses: &[Response<'_>]) -> anyhow::Result<Vec<Uuid>> {
+        let ids: Vec<Uuid> = responses
+            .iter()
+            .map(|_| sqlx::types::uuid::Builder::from_random_bytes(rand::random()).into_uuid())
+            .collect();
+        let column = |f: fn(&Response) -> String| responses.iter().map(f).collect::<Vec<_>>();
+        let stored: Vec<Uuid> = sqlx::query_scalar(
+            "INSERT INTO survey_responses (id, survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
+             SELECT r.id, r.survey_id, r.pseudonym, r.person_id, r.unit_id, r.language, r.channel,
+                    CASE WHEN r.person_id IS NOT NULL THEN now() END
+             FROM unnest($1::uuid[], $2::bigint[], $3::bytea[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
+                  AS r (id, survey_id, pseudonym, person_id, unit_id, language, channel)
              ON CONFLICT (survey_id, pseudonym) DO NOTHING RETURNING id",
         )
-        .bind(r.survey)
-        .bind(r.pseudonym)
-        .bind(r.person)
-        .bind(r.unit)
-        .bind(r.language)
-        .bind(r.channel)
-        .fetch_optional(&mut *self.inner)
+        .bind(&ids)
+        .bind(responses.iter().map(|r| r.survey).collect::<Vec<_>>())
+        .bind(responses.iter().map(|r| r.pseudonym.to_vec()).collect::<Vec<_>>())
+        .bind(responses.iter().map(|r| r.person).collect::<Vec<_>>())
+        .bind(responses.iter().map(|r| r.unit).collect::<Vec<_>>())
+        .bind(column(|r| r.language.to_owned()))
+        .bind(column(|r| r.channel.to_owned()))
+        .fetch_all(&mut *self.inner)
         .await?;
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        let (mut questions, mut choices, mut numbers, mut texts) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (question, answer) in r.answers {
-            let mut row = |choice: Option<&str>, number: Option<i64>, text: Option<&str>| {
-                questions.push(question.clone());
-                choices.push(choice.map(str::to_owned));
-                numbers.push(number);
-                texts.push(text.map(str::to_owned));
-            };
-            match answer {
-                Answer::Choice(c) => row(Some(c), None, None),
-                Answer::Choices(cs) => cs.iter().for_each(|c| row(Some(c), None, None)),
-                Answer::Number(n) => row(None, Some(*n), None),
-                Answer::Text(t) => row(None, None, Some(t)),
-                Answer::Skipped => {}
+        let (mut owners, mut questions, mut choices, mut numbers, mut texts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (id, response) in ids.iter().zip(responses) {
+            for (question, answer) in response.answers {
+                let mut row = |choice: Option<&str>, number: Option<i64>, text: Option<&str>| {
+                    owners.push(*id);
+                    questions.push(question.clone());
+                    choices.push(choice.map(str::to_owned));
+                    numbers.push(number);
+                    texts.push(text.map(str::to_owned));
+                };
+                match answer {
+                    Answer::Choice(c) => row(Some(c), None, None),
+                    Answer::Choices(cs) => cs.iter().for_each(|c| row(Some(c), None, None)),
+                    Answer::Number(n) => row(None, Some(*n), None),
+                    Answer::Text(t) => row(None, None, Some(t)),
+                    Answer::Skipped => {}
+                }
             }
         }
         sqlx::query(
             "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
-             SELECT r.id, r.survey_id, r.unit_id, a.*
-             FROM survey_responses r, unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS a
-             WHERE r.id = $1",
+             SELECT a.response_id, r.survey_id, r.unit_id, a.question, a.choice, a.number, a.text
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+                  AS a (response_id, question, choice, number, text)
+             JOIN survey_responses r ON r.id = a.response_id
+             WHERE a.response_id = ANY($6)",
         )
-        .bind(id)
+        .bind(&owners)
         .bind(&questions)
         .bind(&choices)
         .bind(&numbers)
         .bind(&texts)
+        .bind(&stored)
         .execute(&mut *self.inner)
         .await?;
-        Ok(Some(id))
+        Ok(stored)
     }
 
     /// Adds (`sign` 1) or takes back (-1) the tallies of `responses`.
-    async fn add_tallies(
-        &mut self,
-        responses: &[sqlx::types::Uuid],
-        sign: i64,
-    ) -> anyhow::Result<()> {
+    async fn add_tallies(&mut self, responses: &[Uuid], sign: i64) -> anyhow::Result<()> {
         sqlx::query(&format!(
             "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
              SELECT survey_id, unit_id, question, choice, n * $2 FROM ({}) t
@@ -621,7 +623,7 @@ impl Tx {
 
     /// Takes the person's named responses out of the tallies (their rows go with the person).
     pub async fn untally_person(&mut self, person: i64) -> anyhow::Result<()> {
-        let ids: Vec<sqlx::types::Uuid> =
+        let ids: Vec<Uuid> =
             sqlx::query_scalar("SELECT id FROM survey_responses WHERE person_id = $1")
                 .bind(person)
                 .fetch_all(&mut *self.inner)
@@ -800,19 +802,21 @@ impl Store {
         .await?;
         use rand::seq::SliceRandom;
         rows.shuffle(&mut rand::rng());
-        let mut stored = Vec::new();
-        for (survey, pseudonym, unit, language, channel, Json(answers)) in &rows {
-            let response = Response {
-                survey: *survey,
-                pseudonym,
-                person: None,
-                unit: *unit,
-                language,
-                channel,
-                answers,
-            };
-            stored.extend(tx.store_response(&response).await?);
-        }
+        let responses: Vec<Response> = rows
+            .iter()
+            .map(
+                |(survey, pseudonym, unit, language, channel, Json(answers))| Response {
+                    survey: *survey,
+                    pseudonym,
+                    person: None,
+                    unit: *unit,
+                    language,
+                    channel,
+                    answers,
+                },
+            )
+            .collect();
+        let stored = tx.store_responses(&responses).await?;
         tx.add_tallies(&stored, 1).await?;
         tx.commit().await?;
         Ok(stored.len() as u64)
