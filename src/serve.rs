@@ -47,7 +47,7 @@ pub async fn start(
     intake::register(&telegram)
         .await
         .context("registering with the Telegram Bot API")?;
-    let mixer = store_waiting_responses(engine.clone(), shutdown.clone());
+    let upkeep = survey_upkeep(engine.clone(), shutdown.clone());
     let app = Router::new()
         .route("/health", axum::routing::get(health))
         .with_state(engine)
@@ -71,7 +71,7 @@ pub async fn start(
                     shutdown.cancel();
                     result
                 },
-                mixer
+                upkeep
             );
             http?;
             channel
@@ -91,15 +91,19 @@ const SURVEY_BATCH: i64 = 20;
 const SURVEY_PATIENCE: Duration = Duration::from_secs(600);
 const SURVEY_CHECK: Duration = Duration::from_secs(30);
 
-/// Stores waiting anonymous survey responses now and then, until shutdown.
-async fn store_waiting_responses(engine: Arc<Engine>, shutdown: CancellationToken) {
+/// Now and then, until shutdown: closes surveys past their closing time and stores waiting
+/// anonymous responses.
+async fn survey_upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
     loop {
-        let stored = engine
-            .store()
-            .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
-            .await;
-        if let Err(e) = stored {
-            tracing::warn!(error = %format!("{e:#}"), "storing anonymous survey responses failed");
+        let store = engine.store();
+        let done = async {
+            store.close_expired_surveys().await?;
+            store
+                .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
+                .await
+        };
+        if let Err(e) = done.await {
+            tracing::warn!(error = %format!("{e:#}"), "survey upkeep failed");
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -459,6 +459,16 @@ async fn a_reminder_goes_once_to_those_who_started_and_the_cli_runs_the_example(
         results.contains("0 người trả lời / 2 người được mời"),
         "{results}"
     );
+    // Past its closing time, the survey closes and its answers in progress go.
+    sqlx::query("UPDATE surveys SET closes_at = now() - interval '1 minute'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(engine.store().close_expired_surveys().await.unwrap(), 1);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM survey_progress").await,
+        0
+    );
     // An opened survey's questions cannot change.
     let update = std::process::Command::new(env!("CARGO_BIN_EXE_danvan"))
         .args(["survey", "update", &id.to_string(), "examples/survey.toml"])

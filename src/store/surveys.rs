@@ -773,6 +773,22 @@ struct Response<'a> {
 }
 
 impl Store {
+    /// Closes the open surveys whose closing time has passed, forgetting their answers in
+    /// progress; returns how many.
+    pub async fn close_expired_surveys(&self) -> anyhow::Result<usize> {
+        let mut tx = self.begin().await?;
+        let expired: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM surveys WHERE status = 'open' AND closes_at <= now() FOR UPDATE",
+        )
+        .fetch_all(&mut *tx.inner)
+        .await?;
+        for &id in &expired {
+            tx.close_survey(id).await?;
+        }
+        tx.commit().await?;
+        Ok(expired.len())
+    }
+
     /// Stores the anonymous responses waiting, in one transaction and in random order, once at
     /// least `batch` wait or the oldest has waited `patience`: a response stored on its own, right
     /// after its chat's message, would be as telling as the link it leaves out. Returns how many.
