@@ -22,6 +22,25 @@ use crate::store::notices::NewNotice;
 use crate::store::surveys::Submission;
 use crate::store::{Store, Tx, is_transient};
 
+/// Who gave a survey answer, and through which chat.
+struct SurveyAnswer<'a> {
+    person: i64,
+    channel: &'a str,
+    lang: Lang,
+}
+
+/// The registered models of the unit the person logs in.
+async fn models_of(
+    tx: &mut Tx,
+    me: &dialogue::Person,
+    units: &UnitDirectory,
+) -> anyhow::Result<Vec<activity::ModelChoice>> {
+    match activity::log_unit(me.unit_id, &me.grants, units) {
+        Some(unit) => tx.unit_models(unit, MODELS_SHOWN).await,
+        None => Ok(Vec::new()),
+    }
+}
+
 /// How long an invitation made in chat stays valid.
 const CHAT_INVITE_DAYS: i64 = 7;
 /// Most of a unit's models listed in `/models` and offered in the guided log.
@@ -114,16 +133,11 @@ impl Engine {
         let today = local_date(Utc::now());
         // Only the guided log's model step needs the unit's models.
         let models = match (&row.state, row.person.as_ref()) {
-            (State::LogActivity { .. }, Some(me)) => {
-                match activity::log_unit(me.unit_id, &me.grants, &units) {
-                    Some(unit) => tx.unit_models(unit, MODELS_SHOWN).await?,
-                    None => Vec::new(),
-                }
-            }
+            (State::LogActivity { .. }, Some(me)) => models_of(tx, me, &units).await?,
             _ => Vec::new(),
         };
         let survey = self
-            .survey_context(tx, &row.state, &inbound.kind, row.person.as_ref())
+            .survey_context(tx, &row.state, &inbound.kind, row.person.as_ref(), &units)
             .await?;
         let chat = Chat {
             state: row.state,
@@ -304,16 +318,16 @@ impl Engine {
                     }
                 }
                 Effect::Survey(effect) => {
-                    let me = person()?;
-                    self.survey_effect(
-                        tx,
-                        effect,
-                        me,
-                        &inbound.channel,
-                        outcome.lang,
-                        &mut outcome.replies,
-                    )
-                    .await?;
+                    let asked = survey.as_ref().map(|c| &c.survey);
+                    let asked = asked.context("a survey effect without its survey")?;
+                    let answer = SurveyAnswer {
+                        person: person()?,
+                        channel: &inbound.channel,
+                        lang: outcome.lang,
+                    };
+                    if let Some(reply) = self.survey_effect(tx, effect, asked, &answer).await? {
+                        outcome.replies.push(reply);
+                    }
                 }
                 Effect::ListSurveys => {
                     let me = row.person.as_ref().context("surveys need a person")?;
@@ -337,10 +351,7 @@ impl Engine {
                 }
                 Effect::Models => {
                     let me = row.person.as_ref().context("models need a person")?;
-                    let models = match activity::log_unit(me.unit_id, &me.grants, &units) {
-                        Some(unit) => tx.unit_models(unit, MODELS_SHOWN).await?,
-                        None => Vec::new(),
-                    };
+                    let models = models_of(tx, me, &units).await?;
                     outcome.replies.push(dialogue::model_list(&models));
                 }
                 Effect::SetModelStatus { id, status } => {
@@ -484,6 +495,7 @@ impl Engine {
         state: &State,
         input: &InboundKind,
         person: Option<&dialogue::Person>,
+        units: &UnitDirectory,
     ) -> anyhow::Result<Option<SurveyContext>> {
         let from_button = match input {
             InboundKind::Button(p) => p
@@ -499,7 +511,7 @@ impl Engine {
         let (Some(me), Some(survey)) = (person, tx.survey(id).await?) else {
             return Ok(None);
         };
-        if !survey.targets(me.unit_id, &me.grants, &self.units()) {
+        if !survey.targets(me.unit_id, &me.grants, units) {
             return Ok(None);
         }
         Ok(Some(SurveyContext {
@@ -510,48 +522,49 @@ impl Engine {
         }))
     }
 
+    /// Carries out a survey effect on `survey` (the one the dialogue saw); the reply to a submit.
     async fn survey_effect(
         &self,
         tx: &mut Tx,
         effect: &SurveyEffect,
-        person: i64,
-        channel: &str,
-        lang: Lang,
-        replies: &mut Vec<Reply>,
-    ) -> anyhow::Result<()> {
+        survey: &Survey,
+        by: &SurveyAnswer<'_>,
+    ) -> anyhow::Result<Option<Reply>> {
+        let (person, lang) = (by.person, by.lang);
         match effect {
-            SurveyEffect::Save { survey, draft } => {
-                tx.save_survey_progress(*survey, person, draft).await?
+            SurveyEffect::Save(draft) => tx.save_survey_progress(survey.id, person, draft).await?,
+            SurveyEffect::Consent(draft) => {
+                tx.record_survey_consent(survey.id, person).await?;
+                tx.save_survey_progress(survey.id, person, draft).await?;
             }
-            SurveyEffect::Consent { survey, draft } => {
-                tx.record_survey_consent(*survey, person).await?;
-                tx.save_survey_progress(*survey, person, draft).await?;
-            }
-            SurveyEffect::Drop { survey } => tx.drop_survey_progress(*survey, person).await?,
-            SurveyEffect::Refuse { survey } => tx.refuse_survey(*survey, person).await?,
-            SurveyEffect::Submit { survey, draft } => {
+            SurveyEffect::Drop => tx.drop_survey_progress(survey.id, person).await?,
+            SurveyEffect::Refuse => tx.refuse_survey(survey.id, person).await?,
+            SurveyEffect::Submit(draft) => {
                 let submission = Submission {
-                    survey: *survey,
+                    survey: survey.id,
                     person,
                     lang,
-                    channel,
+                    channel: by.channel,
                     draft,
                     key: &self.survey_key,
                 };
-                let stored = tx.survey(*survey).await?.context("a submitted survey")?;
-                if tx.submit_survey(&submission).await? {
-                    replies.push(survey_chat::thanks(&stored.file, &draft.answers, lang));
-                } else if !stored.is_open(Utc::now()) {
-                    tx.drop_survey_progress(*survey, person).await?;
-                    replies.push(survey_chat::closed_midway(&stored.file, lang));
+                let reply = if tx.submit_survey(&submission).await? {
+                    survey_chat::thanks(&survey.file, &draft.answers, lang)
+                } else if !survey.is_open(Utc::now()) {
+                    survey_chat::closed_midway(&survey.file, lang)
                 } else {
-                    let earlier = tx.response(&stored, person, &self.survey_key).await?;
-                    let answers = earlier.unwrap_or_default();
-                    replies.push(survey_chat::already_answered(&stored.file, &answers, lang));
-                }
+                    // Someone closed it meanwhile, or another chat of theirs answered first.
+                    match tx.response(survey, person, &self.survey_key).await? {
+                        Some(answers) => {
+                            survey_chat::already_answered(&survey.file, &answers, lang)
+                        }
+                        None => survey_chat::closed_midway(&survey.file, lang),
+                    }
+                };
+                return Ok(Some(reply));
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// `/results ID`: within the broadest unit of the admin's roles, if the survey reaches it.
@@ -574,8 +587,8 @@ impl Engine {
         let (Some(survey), Some(scope)) = (tx.survey(id).await?, scope) else {
             return Ok(vec![dialogue::not_allowed()]);
         };
-        let targets = tx.survey_units(id).await?;
-        let reaches = targets
+        let reaches = survey
+            .unit_ids
             .iter()
             .any(|&t| units.is_within(t, scope.id) || units.is_within(scope.id, t));
         if !reaches {

@@ -91,8 +91,11 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
         }
         SurveyCommand::Status { id } => {
             let survey = known(tx.survey(id).await?, id)?;
-            let scope = tx.survey_units(id).await?;
-            let subtree: Vec<i64> = scope.iter().flat_map(|&u| units.subtree(u)).collect();
+            let subtree: Vec<i64> = survey
+                .unit_ids
+                .iter()
+                .flat_map(|&u| units.subtree(u))
+                .collect();
             let tallies = tx.survey_tallies(id, &subtree).await?;
             let sum = |q: &str| -> i64 {
                 tallies
@@ -123,7 +126,7 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
                     .by_code(&code)
                     .with_context(|| format!("no unit {code}"))?,
                 None => {
-                    let first = *tx.survey_units(id).await?.first().context("no target")?;
+                    let first = *survey.unit_ids.first().context("no target")?;
                     units.by_id(first).context("the target unit is gone")?
                 }
             };

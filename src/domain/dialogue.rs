@@ -380,16 +380,8 @@ impl Turn<'_> {
             }
             (State::ComposeNotice { draft }, _) => {
                 let grants = self.grants();
-                match compose::answer(draft, input, self.units, &grants) {
-                    Ok(next) => {
-                        self.out.state = State::ComposeNotice { draft: next };
-                        self.prompt();
-                    }
-                    Err(problem) => {
-                        self.say(problem);
-                        self.prompt();
-                    }
-                }
+                let next = compose::answer(draft, input, self.units, &grants);
+                self.advance(next.map(|draft| State::ComposeNotice { draft }));
             }
             (State::EditLog { activity }, InboundKind::Text(text)) => {
                 match activity::parse_quick(text, self.sectors, self.chat.today) {
@@ -422,22 +414,9 @@ impl Turn<'_> {
                 self.out.state = State::Idle;
             }
             (State::LogActivity { draft }, _) => {
-                match logflow::answer(
-                    draft,
-                    input,
-                    self.sectors,
-                    self.chat.models,
-                    self.chat.today,
-                ) {
-                    Ok(next) => {
-                        self.out.state = State::LogActivity { draft: next };
-                        self.prompt();
-                    }
-                    Err(problem) => {
-                        self.say(problem);
-                        self.prompt();
-                    }
-                }
+                let (sectors, models, today) = (self.sectors, self.chat.models, self.chat.today);
+                let next = logflow::answer(draft, input, sectors, models, today);
+                self.advance(next.map(|draft| State::LogActivity { draft }));
             }
             (State::AnswerSurvey { survey }, InboundKind::Text(text)) => {
                 self.survey(*survey, survey_chat::Action::Answer(Input::Typed(text)))
@@ -621,6 +600,15 @@ impl Turn<'_> {
     /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people
     /// the notice was sent to, which the engine checks when it carries the effect out; and
     /// "answer:ID" for cadres answering question ID.
+    /// The next step of a draft being filled in, or what was wrong; then its question.
+    fn advance(&mut self, next: Result<State, Msg>) {
+        match next {
+            Ok(state) => self.out.state = state,
+            Err(problem) => self.say(problem),
+        }
+        self.prompt();
+    }
+
     /// A survey button, or text typed while answering one.
     fn survey(&mut self, id: i64, action: survey_chat::Action) {
         let answering = self.chat.state == State::AnswerSurvey { survey: id };

@@ -112,20 +112,20 @@ impl Action<'_> {
     }
 }
 
-/// A change for the engine to make.
+/// A change for the engine to make, to the survey the context holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SurveyEffect {
     /// Keep the answers so far (and mark the invitation started).
-    Save { survey: i64, draft: Draft },
+    Save(Draft),
     /// Record the separate consent, then keep the draft.
-    Consent { survey: i64, draft: Draft },
+    Consent(Draft),
     /// Forget the answers so far.
-    Drop { survey: i64 },
+    Drop,
     /// Consent refused (or taken back from an old message): forget the answers and the consent.
-    Refuse { survey: i64 },
+    Refuse,
     /// Store the complete response; the engine replies with [`thanks`] or, if another one got in
     /// first, [`already_answered`].
-    Submit { survey: i64, draft: Draft },
+    Submit(Draft),
 }
 
 /// The outcome of one survey input.
@@ -160,7 +160,7 @@ pub fn respond(
         // Closing deletes answers in progress; the chat's state still says it was answering.
         let midway = answering || ctx.draft.is_some();
         if ctx.draft.is_some() {
-            turn.effect = Some(SurveyEffect::Drop { survey: id });
+            turn.effect = Some(SurveyEffect::Drop);
         }
         turn.replies.push(match midway {
             true => closed_midway(file, lang),
@@ -175,7 +175,7 @@ pub fn respond(
             turn.replies.push(Reply::new(Msg::new("survey-later")));
         }
         Action::Refuse => {
-            turn.effect = Some(SurveyEffect::Refuse { survey: id });
+            turn.effect = Some(SurveyEffect::Refuse);
             turn.replies.push(Reply::new(Msg::new("survey-refused")));
         }
         Action::Start | Action::Answer(_) if needs_consent => {
@@ -190,7 +190,7 @@ pub fn respond(
             };
             turn.answering = Some(id);
             turn.replies.push(question(&ctx.survey, &draft, lang));
-            turn.effect = Some(SurveyEffect::Consent { survey: id, draft });
+            turn.effect = Some(SurveyEffect::Consent(draft));
         }
         Action::Start => {
             turn.answering = Some(id);
@@ -198,7 +198,7 @@ pub fn respond(
                 turn.replies.push(intro(file, lang));
             }
             turn.replies.push(question(&ctx.survey, &draft, lang));
-            turn.effect = Some(SurveyEffect::Save { survey: id, draft });
+            turn.effect = Some(SurveyEffect::Save(draft));
         }
         Action::Answer(input) => match survey::take(file, &draft, &input) {
             Err(problem) => {
@@ -207,18 +207,12 @@ pub fn respond(
                 turn.replies.push(question(&ctx.survey, &draft, lang));
             }
             Ok(next) if survey::current(file, &next).is_none() => {
-                turn.effect = Some(SurveyEffect::Submit {
-                    survey: id,
-                    draft: next,
-                });
+                turn.effect = Some(SurveyEffect::Submit(next));
             }
             Ok(next) => {
                 turn.answering = Some(id);
                 turn.replies.push(question(&ctx.survey, &next, lang));
-                turn.effect = Some(SurveyEffect::Save {
-                    survey: id,
-                    draft: next,
-                });
+                turn.effect = Some(SurveyEffect::Save(next));
             }
         },
     }

@@ -177,17 +177,6 @@ impl Tx {
         Ok(row.map(survey_from_row))
     }
 
-    /// The survey's target units.
-    pub async fn survey_units(&mut self, id: i64) -> anyhow::Result<Vec<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT unit_ids FROM surveys WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *self.inner)
-                .await?
-                .unwrap_or_default(),
-        )
-    }
-
     /// Opens a draft survey: one invitation per targeted person and one delivery of the invitation
     /// per reachable, subscribed chat of theirs on `channels`, in its language. Returns the people
     /// invited, or None if the survey is not a draft. A new version closes the one it replaces.
