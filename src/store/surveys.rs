@@ -187,16 +187,13 @@ impl Tx {
         if survey.status != SurveyStatus::Draft || survey.closes_at <= chrono::Utc::now() {
             return Ok(None);
         }
-        sqlx::query("UPDATE surveys SET status = 'open', opened_at = now() WHERE id = $1;")
-            .bind(id)
-            .execute(&mut *self.inner)
-            .await?;
-        let replaced: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT replaces FROM surveys WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *self.inner)
-                .await?;
-        if let Some(Some(old)) = replaced {
+        let replaced: Option<i64> = sqlx::query_scalar(
+            "UPDATE surveys SET status = 'open', opened_at = now() WHERE id = $1 RETURNING replaces",
+        )
+        .bind(id)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        if let Some(old) = replaced {
             self.close_survey(old).await?;
         }
         let invited = sqlx::query(&format!(
@@ -319,25 +316,29 @@ impl Tx {
         Ok(draft.map(|d| d.0))
     }
 
-    /// Keeps the answers so far, unless the survey was closed meanwhile; the person counts as
-    /// invited (someone who signed up after the survey opened) and as having started.
+    /// Keeps the answers so far, unless the survey was closed meanwhile; on the first save the
+    /// person counts as invited (someone who signed up after the survey opened) and as started.
     pub async fn save_survey_progress(
         &mut self,
         survey: i64,
         person: i64,
         draft: &Draft,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        let first: Option<bool> = sqlx::query_scalar(
             "INSERT INTO survey_progress (survey_id, person_id, draft)
              SELECT $1, $2, $3 FROM surveys WHERE id = $1 AND status = 'open'
-             ON CONFLICT (survey_id, person_id) DO UPDATE SET draft = $3, updated_at = now()",
+             ON CONFLICT (survey_id, person_id) DO UPDATE SET draft = $3, updated_at = now()
+             RETURNING xmax = 0",
         )
         .bind(survey)
         .bind(person)
         .bind(Json(draft))
-        .execute(&mut *self.inner)
+        .fetch_optional(&mut *self.inner)
         .await?;
-        self.mark_invitation(survey, person, false).await
+        match first {
+            Some(true) => self.mark_invitation(survey, person, false).await,
+            _ => Ok(()),
+        }
     }
 
     /// Marks the person's invitation started (and `finished`), creating it, and counting them as
