@@ -142,6 +142,17 @@ impl Tx {
     }
 }
 
+/// SQL that holds when person `p` has one of the audience `roles` (an SQL text[] expression:
+/// 'resident' for people without a role, 'cadre', 'admin'; empty for everyone).
+fn in_audience(roles: &str) -> String {
+    format!(
+        "(cardinality({roles}) = 0
+          OR ('resident' = ANY({roles})
+              AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
+          OR EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id AND g.role = ANY({roles})))"
+    )
+}
+
 /// Whether an error is worth retrying the whole transaction for (a race with another process).
 pub fn is_transient(error: &anyhow::Error) -> bool {
     has_code(error, &["40001", "40P01", "23505"])

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
-use super::{Store, Tx};
+use super::{Store, Tx, in_audience};
 use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Question, Reach};
 use crate::message::{Attachment, Reply};
 
@@ -458,7 +458,7 @@ impl Tx {
     /// One set-based insert of a delivery per recipient chat: people living in the notice's units
     /// (or below), subscribed, reachable, of the targeted roles and languages.
     async fn fan_out(&mut self, notice: i64, channels: &[&str]) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+        Ok(sqlx::query(&format!(
             "WITH RECURSIVE n AS (SELECT * FROM notices WHERE id = $1),
              scope AS (
                  SELECT u.id FROM units u, n WHERE u.id = ANY(n.unit_ids)
@@ -469,13 +469,10 @@ impl Tx {
              WHERE p.unit_id IN (SELECT id FROM scope)
                AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($2)
                AND (cardinality(n.languages) = 0 OR c.language = ANY(n.languages))
-               AND (cardinality(n.roles) = 0
-                    OR ('resident' = ANY(n.roles)
-                        AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
-                    OR EXISTS (SELECT 1 FROM role_grants g
-                               WHERE g.person_id = p.id AND g.role = ANY(n.roles)))
+               AND {}
              ORDER BY p.id",
-        )
+            in_audience("n.roles")
+        ))
         .bind(notice)
         .bind(channels)
         .execute(&mut *self.inner)

@@ -6,7 +6,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::types::{Json, Uuid};
 
-use super::{Store, Tx};
+use super::{Store, Tx, in_audience};
 use crate::domain::survey::{Answer, Draft, SurveyFile};
 use crate::domain::survey_chat::{self, Survey, SurveyStatus};
 use crate::domain::survey_results::Tally;
@@ -33,18 +33,17 @@ fn tally_rows(filter: &str) -> String {
 }
 
 /// People a survey targets: living in its units (or below), of its roles.
-const TARGETED: &str = "
-    WITH RECURSIVE s AS (SELECT * FROM surveys WHERE id = $1),
-    scope AS (SELECT u.id FROM units u, s WHERE u.id = ANY(s.unit_ids)
-              UNION SELECT u.id FROM units u JOIN scope sc ON u.parent_id = sc.id),
-    targeted AS (
-        SELECT p.id, p.unit_id FROM s, people p
-        WHERE p.unit_id IN (SELECT id FROM scope)
-          AND (cardinality(s.roles) = 0
-               OR ('resident' = ANY(s.roles)
-                   AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
-               OR EXISTS (SELECT 1 FROM role_grants g
-                          WHERE g.person_id = p.id AND g.role = ANY(s.roles))))";
+fn targeted() -> String {
+    format!(
+        "WITH RECURSIVE s AS (SELECT * FROM surveys WHERE id = $1),
+         scope AS (SELECT u.id FROM units u, s WHERE u.id = ANY(s.unit_ids)
+                   UNION SELECT u.id FROM units u JOIN scope sc ON u.parent_id = sc.id),
+         targeted AS (
+             SELECT p.id, p.unit_id FROM s, people p
+             WHERE p.unit_id IN (SELECT id FROM scope) AND {})",
+        in_audience("s.roles")
+    )
+}
 
 type SurveyRow = (
     i64,
@@ -197,9 +196,10 @@ impl Tx {
             self.close_survey(old).await?;
         }
         let invited = sqlx::query(&format!(
-            "{TARGETED}
+            "{}
              INSERT INTO survey_invitations (survey_id, person_id, unit_id)
-             SELECT $1, id, unit_id FROM targeted ORDER BY id"
+             SELECT $1, id, unit_id FROM targeted ORDER BY id",
+            targeted()
         ))
         .bind(id)
         .execute(&mut *self.inner)
