@@ -4,7 +4,9 @@
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
 
 use crate::domain::access::{Action, Actor, Denied, Grant, Role, authorize};
 use crate::domain::activity::{NewLog, Sector};
@@ -14,10 +16,10 @@ use crate::domain::survey::Kind;
 use crate::domain::survey_chat::{self, Survey, SurveyContext, SurveyEffect};
 use crate::domain::survey_results;
 use crate::domain::unit_directory::UnitDirectory;
+use crate::domain::vn_time::local_date;
 use crate::domain::{activity, compose};
 use crate::i18n::Localizer;
 use crate::message::{Inbound, InboundKind, Lang, Msg, Outbound, Reply};
-use crate::store::chats::local_date;
 use crate::store::notices::NewNotice;
 use crate::store::surveys::Submission;
 use crate::store::{Store, Tx, is_transient};
@@ -45,9 +47,6 @@ async fn models_of(
 const CHAT_INVITE_DAYS: i64 = 7;
 /// Most of a unit's models listed in `/models` and offered in the guided log.
 const MODELS_SHOWN: i64 = 30;
-/// Channels that can reach people unprompted, for messages to someone other than the sender (the
-/// shell only answers whoever is typing).
-pub const DELIVERY_CHANNELS: &[&str] = &["telegram"];
 /// Attempts at a transaction that lost a race with another process.
 const ATTEMPTS: usize = 5;
 
@@ -59,10 +58,17 @@ pub struct Engine {
     localizer: Localizer,
     /// Key of the survey response pseudonyms.
     survey_key: Vec<u8>,
+    /// The time every decision reads (schedules, expiry, what is open, today's date).
+    clock: Clock,
 }
 
 impl Engine {
     pub async fn new(store: Store) -> anyhow::Result<Engine> {
+        Engine::with_clock(store, crate::clock::system()).await
+    }
+
+    /// An engine that reads the time from `clock` (tests and benchmarks set it).
+    pub async fn with_clock(store: Store, clock: Clock) -> anyhow::Result<Engine> {
         let (revision, units) = store.unit_directory().await?;
         let mut tx = store.begin().await?;
         let sectors = tx.sectors().await?;
@@ -74,7 +80,17 @@ impl Engine {
             units: RwLock::new((revision, Arc::new(units))),
             localizer: Localizer::new(),
             survey_key,
+            clock,
         })
+    }
+
+    /// Now, by the engine's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn localizer(&self) -> &Localizer {
@@ -128,9 +144,10 @@ impl Engine {
         let units = self.units_at(revision).await?;
         let row = match tx.lock_chat(channel, address).await? {
             Some(row) => row,
-            None => tx.open_chat(channel, address).await?,
+            None => tx.open_chat(channel, address, inbound.can_push).await?,
         };
-        let today = local_date(Utc::now());
+        let now = self.now();
+        let today = local_date(now);
         // Only the guided log's model step needs the unit's models.
         let models = match (&row.state, row.person.as_ref()) {
             (State::LogActivity { .. }, Some(me)) => models_of(tx, me, &units).await?,
@@ -179,7 +196,7 @@ impl Engine {
                     chat_gone = true;
                 }
                 Effect::RedeemInvite(code) => {
-                    let result = tx.redeem_invite(person()?, code).await?;
+                    let result = tx.redeem_invite(person()?, code, now).await?;
                     outcome.replies.push(dialogue::joined(&units, result));
                 }
                 Effect::ShowMyData => {
@@ -213,7 +230,7 @@ impl Engine {
                         && let Some(unit) = q.unit_id
                     {
                         let reply = dialogue::question_for_staff(&units, q, Lang::Vi);
-                        tx.message_staff(unit, &reply, DELIVERY_CHANNELS).await?;
+                        tx.message_staff(unit, &reply).await?;
                     }
                     outcome.replies.push(dialogue::done_or_expired(
                         question.is_some(),
@@ -223,10 +240,7 @@ impl Engine {
                 Effect::PreviewNotice(draft) => {
                     let unit = draft.unit.as_deref().and_then(|c| units.by_code(c));
                     let recipients = tx
-                        .count_recipients(
-                            &unit.map(|u| u.id).into_iter().collect::<Vec<_>>(),
-                            DELIVERY_CHANNELS,
-                        )
+                        .count_recipients(&unit.map(|u| u.id).into_iter().collect::<Vec<_>>())
                         .await?;
                     outcome.replies.extend(dialogue::preview(
                         &units,
@@ -258,8 +272,8 @@ impl Engine {
                                     attachment: None,
                                 })
                                 .await?;
-                            let at = tx.schedule_notice(id, Utc::now()).await?;
-                            dialogue::notice_created(id, at.unwrap_or_else(Utc::now))
+                            let at = tx.schedule_notice(id, now).await?;
+                            dialogue::notice_created(id, at.unwrap_or(now))
                         }
                         _ => dialogue::not_allowed(),
                     };
@@ -332,7 +346,7 @@ impl Engine {
                 Effect::ListSurveys => {
                     let me = row.person.as_ref().context("surveys need a person")?;
                     let mut open = Vec::new();
-                    for survey in tx.open_surveys().await? {
+                    for survey in tx.open_surveys(now).await? {
                         if survey.targets(me.unit_id, &me.grants, &units) {
                             let answered = tx.response(&survey, me.id, &self.survey_key).await?;
                             open.push((survey, answered.is_some()));
@@ -406,7 +420,7 @@ impl Engine {
                                     if first && let Some(asker) = q.person_id {
                                         let reply =
                                             dialogue::answer_for_resident(&q, text, Lang::Vi);
-                                        tx.message_person(asker, &reply, DELIVERY_CHANNELS).await?;
+                                        tx.message_person(asker, &reply).await?;
                                     }
                                     Ok(first)
                                 }
@@ -420,7 +434,7 @@ impl Engine {
                         role: *role,
                         unit_id: *unit_id,
                     };
-                    let expires = Utc::now() + chrono::Duration::days(CHAT_INVITE_DAYS);
+                    let expires = now + chrono::Duration::days(CHAT_INVITE_DAYS);
                     let code = tx
                         .create_invite(&grant, 1, expires, &format!("person:{}", person()?))
                         .await?;
@@ -515,7 +529,7 @@ impl Engine {
             return Ok(None);
         }
         Ok(Some(SurveyContext {
-            open: survey.is_open(Utc::now()),
+            open: survey.is_open(self.now()),
             draft: tx.survey_progress(id, me.id).await?,
             response: tx.response(&survey, me.id, &self.survey_key).await?,
             survey,
@@ -550,7 +564,7 @@ impl Engine {
                 };
                 let reply = if tx.submit_survey(&submission).await? {
                     survey_chat::thanks(&survey.file, &draft.answers, lang)
-                } else if !survey.is_open(Utc::now()) {
+                } else if !survey.is_open(self.now()) {
                     survey_chat::closed_midway(&survey.file, lang)
                 } else {
                     // Someone closed it meanwhile, or another chat of theirs answered first.

@@ -41,6 +41,9 @@ pub struct Inbound {
     /// The platform's id for this event; the same id twice is the same event.
     pub event_id: String,
     pub kind: InboundKind,
+    /// Whether the channel may message this chat unasked (notices, answers to questions); kept with
+    /// the chat when it starts.
+    pub can_push: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

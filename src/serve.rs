@@ -97,7 +97,7 @@ async fn survey_upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
     loop {
         let store = engine.store();
         let done = async {
-            store.close_expired_surveys().await?;
+            store.close_expired_surveys(engine.now()).await?;
             store
                 .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
                 .await

@@ -3,52 +3,35 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-use common::{Person, TestDb};
+use common::{Person, TestClock, TestDb};
 use danvan::channels::telegram::broadcast::{self, Broadcaster};
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
 use danvan::domain::access::Role;
-use danvan::domain::notice::{Audience, NoticeText, parse_local_time};
+use danvan::domain::notice::{Audience, NoticeText};
+use danvan::domain::vn_time;
 use danvan::engine::Engine;
 use danvan::fake_telegram::{Failure, FakeTelegram};
 use danvan::store::notices::NewNotice;
-
-/// A clock the test sets.
-struct Clock(Arc<Mutex<DateTime<Utc>>>);
-
-impl Clock {
-    fn at(local: &str) -> Clock {
-        Clock(Arc::new(Mutex::new(parse_local_time(local).unwrap())))
-    }
-    fn set(&self, local: &str) {
-        *self.0.lock().unwrap() = parse_local_time(local).unwrap();
-    }
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-    fn shared(&self) -> danvan::clock::Clock {
-        let time = self.0.clone();
-        Arc::new(move || *time.lock().unwrap())
-    }
-}
 
 struct World {
     db: TestDb,
     engine: Arc<Engine>,
     fake: FakeTelegram,
-    clock: Clock,
+    clock: TestClock,
 }
 
 impl World {
     async fn new() -> World {
-        let (db, engine) = common::demo_engine().await;
+        // A fixed morning: these stories are about the time of day, not the date.
+        let clock = TestClock::at("2025-12-01 09:00");
+        let (db, engine) = common::demo_engine_at(clock.shared()).await;
         World {
             db,
             engine: Arc::new(engine),
             fake: FakeTelegram::start().await,
-            clock: Clock::at("2026-12-01 09:00"),
+            clock,
         }
     }
 
@@ -61,7 +44,6 @@ impl World {
                 intake: Intake::None,
                 workers: 1,
                 rate,
-                clock: self.clock.shared(),
             },
         )
     }
@@ -246,17 +228,17 @@ async fn a_scheduled_notice_waits_for_its_time_and_quiet_hours_for_the_morning()
     let w = World::new().await;
     let chat = w.resident(201, "tien lu", "vi").await;
     let telegram = w.telegram(None);
-    w.clock.set("2026-12-01 20:00");
+    w.clock.set("2025-12-01 20:00");
     let evening = w
         .notice("Lịch tiếp dân", &["33"], |n| {
-            n.send_at = parse_local_time("2026-12-01 20:30")
+            n.send_at = vn_time::parse("2025-12-01 20:30")
         })
         .await;
     w.deliver(&telegram).await;
     assert!(w.notices_to(chat).is_empty(), "not before 20:30");
 
     // Due at 20:30, but quiet hours start at 21:00 Vietnam time: at 21:05 it waits.
-    w.clock.set("2026-12-01 21:05");
+    w.clock.set("2025-12-01 21:05");
     let urgent = w
         .notice("Cảnh báo bão số 9", &["33"], |n| n.urgent = true)
         .await;
@@ -264,7 +246,7 @@ async fn a_scheduled_notice_waits_for_its_time_and_quiet_hours_for_the_morning()
     assert_eq!(w.notices_to(chat).len(), 1);
     assert!(w.notices_to(chat)[0].contains("Cảnh báo bão số 9"));
 
-    w.clock.set("2026-12-02 07:00");
+    w.clock.set("2025-12-02 07:00");
     w.deliver(&telegram).await;
     assert_eq!(w.notices_to(chat).len(), 2);
     assert!(w.notices_to(chat)[1].contains("Lịch tiếp dân"));
@@ -385,10 +367,7 @@ async fn a_crashed_sender_s_deliveries_go_out_once_and_two_senders_never_double_
         futures::future::join_all((0..40).map(|i| w.resident(600 + i, "tien lu", "vi"))).await;
     let id = w.notice("Gửi một lần", &["12364"], |_| {}).await;
     let store = w.engine.store();
-    store
-        .fan_out_due(w.clock.now(), &["telegram"])
-        .await
-        .unwrap();
+    store.fan_out_due(w.clock.now()).await.unwrap();
     // A sender claims 10 and dies before sending any: after the lease they go to someone else.
     let lost = store.claim_deliveries("telegram", 10, false).await.unwrap();
     assert_eq!(lost.len(), 10);
@@ -423,12 +402,21 @@ async fn a_crashed_sender_s_deliveries_go_out_once_and_two_senders_never_double_
 async fn the_cli_creates_sends_and_reports_a_notice_from_the_documented_example() {
     let w = World::new().await;
     let run = |args: &[&str]| common::danvan_ok(args, &w.db.url);
-    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/notice.toml");
-    let id = run(&["notice", "create", example]).trim().to_owned();
-    assert!(run(&["notice", "send", &id]).contains("2026-12-01 08:00"));
+    // The example as documented, scheduled for a day a month from whenever the test runs.
+    let send_at = vn_time::format(chrono::Utc::now() + chrono::Duration::days(30));
+    let example = include_str!("../examples/notice.toml");
+    let documented = "# (Asia/Ho_Chi_Minh): send_at = \"YYYY-MM-DD HH:MM\".";
+    assert!(example.contains(documented));
+    let scheduled = example.replace(documented, &format!("\nsend_at = \"{send_at}\""));
+    let file = std::env::temp_dir().join(format!("danvan-notice-{}.toml", std::process::id()));
+    std::fs::write(&file, scheduled).unwrap();
+    let id = run(&["notice", "create", file.to_str().unwrap()])
+        .trim()
+        .to_owned();
+    assert!(run(&["notice", "send", &id]).contains(&send_at));
     let status = run(&["notice", "status", &id]);
     assert!(
-        status.starts_with(&format!("notice {id}: scheduled, send at 2026-12-01 08:00")),
+        status.starts_with(&format!("notice {id}: scheduled, send at {send_at}")),
         "{status}"
     );
     assert!(run(&["notice", "cancel", &id]).starts_with(&format!("notice {id} cancelled")));

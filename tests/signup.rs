@@ -280,7 +280,7 @@ async fn mydata_shows_everything_stored_in_readable_vietnamese() {
     p.sign_up("pho hien").await;
     let data = render(&engine, &p.send("/mydata").await);
     let today = danvan::i18n::format_date(
-        danvan::store::chats::local_date(chrono::Utc::now()),
+        danvan::domain::vn_time::local_date(chrono::Utc::now()),
         danvan::message::Lang::Vi,
     );
     for needle in [

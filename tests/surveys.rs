@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use common::{Person, demo_engine, ids, render};
 use danvan::domain::access::Role;
 use danvan::domain::survey::SurveyFile;
-use danvan::engine::{DELIVERY_CHANNELS, Engine};
+use danvan::engine::Engine;
 use sqlx::PgPool;
 
 /// Buttons and text for the example: agree, concerns, rating, age, comment.
@@ -22,16 +22,9 @@ type Taps = (
 
 const EXAMPLE: &str = include_str!("../examples/survey.toml");
 
-/// The example survey, open from yesterday for a month, with `changes` applied to its text.
+/// The example survey (open for a month from when it opens), with `changes` applied to its text.
 fn survey_file(changes: &[(&str, &str)]) -> SurveyFile {
-    let at = |t: chrono::DateTime<Utc>| {
-        t.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
-    let mut text = EXAMPLE
-        .replace("2026-11-01 08:00", &at(Utc::now() - Duration::days(1)))
-        .replace("2026-12-31 17:00", &at(Utc::now() + Duration::days(30)));
+    let mut text = EXAMPLE.to_owned();
     for (from, to) in changes {
         assert!(text.contains(from), "{from}");
         text = text.replace(from, to);
@@ -47,10 +40,7 @@ async fn open(engine: &Engine, file: &SurveyFile, unit_codes: &[&str]) -> i64 {
         .collect();
     let mut tx = engine.store().begin().await.unwrap();
     let id = tx.create_survey(file, &units, None).await.unwrap();
-    tx.open_survey(id, DELIVERY_CHANNELS)
-        .await
-        .unwrap()
-        .unwrap();
+    tx.open_survey(id, engine.now()).await.unwrap().unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -460,11 +450,14 @@ async fn a_reminder_goes_once_to_those_who_started_and_the_cli_runs_the_example(
         "{results}"
     );
     // Past its closing time, the survey closes and its answers in progress go.
-    sqlx::query("UPDATE surveys SET closes_at = now() - interval '1 minute'")
-        .execute(&pool)
+    let closes: chrono::DateTime<Utc> = sqlx::query_scalar("SELECT closes_at FROM surveys")
+        .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(engine.store().close_expired_surveys().await.unwrap(), 1);
+    let store = engine.store();
+    let before = closes - Duration::minutes(1);
+    assert_eq!(store.close_expired_surveys(before).await.unwrap(), 0);
+    assert_eq!(store.close_expired_surveys(closes).await.unwrap(), 1);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM survey_progress").await,
         0
@@ -482,17 +475,11 @@ async fn a_reminder_goes_once_to_those_who_started_and_the_cli_runs_the_example(
 #[tokio::test]
 async fn a_response_with_every_question_skipped_counts_once_and_lists_fine() {
     let (_db, engine) = demo_engine().await;
-    let only_optional = SurveyFile::parse(&format!(
-        "title = \"Góp ý\"\nintro = \"Một câu\"\nopens_at = \"{}\"\ncloses_at = \"{}\"\n\
+    let only_optional = SurveyFile::parse(
+        "title = \"Góp ý\"\nintro = \"Một câu\"\nopen_days = 1\n\
          [target]\nunits = [\"33\"]\n\
          [[questions]]\nid = \"idea\"\nkind = \"text\"\ntext = \"Ý kiến?\"\noptional = true\n",
-        (Utc::now() - Duration::days(1))
-            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .format("%Y-%m-%d %H:%M"),
-        (Utc::now() + Duration::days(1))
-            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .format("%Y-%m-%d %H:%M"),
-    ))
+    )
     .unwrap();
     let id = open(&engine, &only_optional, &["33"]).await;
     let mut r = resident(&engine, "9301", "tien lu").await;

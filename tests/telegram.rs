@@ -24,7 +24,6 @@ fn config(fake: &FakeTelegram, intake: Intake) -> TelegramConfig {
         intake,
         workers: 4,
         rate: None,
-        clock: danvan::clock::system(),
     }
 }
 
@@ -591,46 +590,23 @@ async fn the_report_arrives_with_its_charts_uploaded_as_png_photos() {
 
 #[tokio::test]
 async fn a_survey_invitation_goes_out_and_is_answered_with_its_buttons() {
-    let (_db, engine, fake) = setup().await;
+    // Invitations may wait for the morning: the clock says noon in Vietnam.
+    let noon = common::TestClock::at("2025-12-01 12:00");
+    let (_db, engine) = common::demo_engine_at(noon.shared()).await;
+    let (engine, fake) = (Arc::new(engine), FakeTelegram::start().await);
     let chat = 888;
     let mut resident = common::Person::on(&engine, "telegram", &chat.to_string());
     resident.sign_up("tien lu").await;
-    let local = |t: chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
-    let now = chrono::Utc::now();
-    let text = include_str!("../examples/survey.toml")
-        .replace("2026-11-01 08:00", &local(now - chrono::Duration::days(1)))
-        .replace("2026-12-31 17:00", &local(now + chrono::Duration::days(1)))
-        .replace("sensitive = true", "sensitive = false");
+    let text =
+        include_str!("../examples/survey.toml").replace("sensitive = true", "sensitive = false");
     let survey = danvan::domain::survey::SurveyFile::parse(&text).unwrap();
     let mut tx = engine.store().begin().await.unwrap();
     let province = engine.units().by_code("33").unwrap().id;
     let id = tx.create_survey(&survey, &[province], None).await.unwrap();
-    tx.open_survey(id, danvan::engine::DELIVERY_CHANNELS)
-        .await
-        .unwrap();
+    tx.open_survey(id, engine.now()).await.unwrap().unwrap();
     tx.commit().await.unwrap();
 
-    // Invitations may wait for the morning: the senders' clock says noon in Vietnam.
-    let noon = danvan::domain::notice::parse_local_time(&format!(
-        "{} 12:00",
-        now.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .date_naive()
-    ))
-    .unwrap();
-    let running = serve::start(
-        engine.clone(),
-        TelegramConfig {
-            clock: Arc::new(move || noon),
-            ..config(&fake, Intake::LongPolling)
-        },
-        "127.0.0.1:0".parse().unwrap(),
-    )
-    .await
-    .unwrap();
+    let running = start(&engine, &fake, Intake::LongPolling).await;
     let invitation = replies(&fake, chat, 1).await;
     assert!(
         invitation[0].starts_with("📋 Góp ý dự thảo sửa đổi"),

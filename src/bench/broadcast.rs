@@ -48,9 +48,10 @@ pub async fn run(
     notice.issuer = "Ban Dân vận Tỉnh ủy Hưng Yên".into();
     notice.quiet_hours = false;
     let id = store.create_notice(&notice).await?;
-    store.schedule_notice(id, chrono::Utc::now()).await?;
+    let now = engine.now();
+    store.schedule_notice(id, now).await?;
     let fan_out = Instant::now();
-    let fanned = store.fan_out_due(chrono::Utc::now(), &["telegram"]).await?;
+    let fanned = store.fan_out_due(now).await?;
     let fan_out = fan_out.elapsed().as_secs_f64();
     println!(
         "  fan-out:     {} deliveries in {fan_out:.1} s (target ≤ 10 s); a plain copy of the same rows: {baseline:.1} s → ×{:.1}",
@@ -122,7 +123,6 @@ async fn deliver_for(
             intake: Intake::None,
             workers: 1,
             rate,
-            clock: crate::clock::system(),
         },
     );
     sends.lock().expect("sends lock").clear();

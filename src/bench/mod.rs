@@ -298,6 +298,7 @@ async fn rounds(
                         address: address.clone(),
                         event_id: format!("{address}-{round}"),
                         kind: script_event(&line),
+                        can_push: true,
                     };
                     let sent = Instant::now();
                     let outbound = engine
@@ -411,7 +412,6 @@ async fn through_telegram(
         intake: Intake::LongPolling,
         workers,
         rate: None,
-        clock: crate::clock::system(),
     };
     let started = Instant::now();
     let running = crate::serve::start(engine, config, "127.0.0.1:0".parse()?).await?;

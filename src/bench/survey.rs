@@ -6,32 +6,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::Utc;
 
 use super::{FIRST_CHAT, Stats, rounds};
 use crate::domain::survey::SurveyFile;
-use crate::engine::{DELIVERY_CHANNELS, Engine};
+use crate::engine::Engine;
 
 const EXAMPLE: &str = include_str!("../../examples/survey.toml");
 
-/// The example, open from an hour ago for a month, without the consent step (it is the same
+/// The example (open for a month from when it opens), without the consent step (it is the same
 /// code path as any button) so every message is an answer or the start.
 fn survey_file() -> anyhow::Result<SurveyFile> {
-    let at = |t: chrono::DateTime<Utc>| {
-        t.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
-    let text = EXAMPLE
-        .replace(
-            "2026-11-01 08:00",
-            &at(Utc::now() - chrono::Duration::hours(1)),
-        )
-        .replace(
-            "2026-12-31 17:00",
-            &at(Utc::now() + chrono::Duration::days(30)),
-        )
-        .replace("sensitive = true", "sensitive = false");
+    let text = EXAMPLE.replace("sensitive = true", "sensitive = false");
     Ok(SurveyFile::parse(&text)?)
 }
 
@@ -39,10 +24,7 @@ async fn create_and_open(engine: &Engine, unit_code: &str) -> anyhow::Result<(i6
     let unit = engine.units().by_code(unit_code).context("unit list")?.id;
     let mut tx = engine.store().begin().await?;
     let id = tx.create_survey(&survey_file()?, &[unit], None).await?;
-    let invited = tx
-        .open_survey(id, DELIVERY_CHANNELS)
-        .await?
-        .context("a draft opens")?;
+    let invited = tx.open_survey(id, engine.now()).await??;
     tx.commit().await?;
     Ok((id, invited))
 }

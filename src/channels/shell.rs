@@ -44,6 +44,8 @@ pub async fn run(
             address: address.into(),
             event_id: format!("{session}-{count}"),
             kind,
+            // The terminal only answers whoever is typing.
+            can_push: false,
         };
         match engine.handle(&inbound).await? {
             Some(outbound) => {

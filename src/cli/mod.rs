@@ -5,7 +5,7 @@ mod survey;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::channels::telegram::{Intake, TelegramConfig};
@@ -17,6 +17,7 @@ use crate::domain::notice::{NoticeFile, NoticeStatus, Reach};
 use crate::domain::report::{self, Quarter};
 use crate::domain::unit_directory::{Found, Hit, UnitDirectory};
 use crate::domain::units::parse_unit_list;
+use crate::domain::vn_time;
 use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::Lang;
@@ -172,7 +173,6 @@ impl ServeArgs {
             intake,
             workers: self.workers,
             rate: Some(self.telegram_rate).filter(|r| *r > 0.0),
-            clock: crate::clock::system(),
         })
     }
 }
@@ -469,8 +469,7 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
         NoticeCommand::Send { id } => match store.schedule_notice(id, Utc::now()).await? {
             Some(at) => println!(
                 "notice {id} goes out at {} (Vietnam time) through `danvan serve`",
-                at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-                    .format("%Y-%m-%d %H:%M")
+                vn_time::format(at)
             ),
             None => bail!("notice {id} is not a draft (or does not exist)"),
         },
@@ -500,10 +499,7 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
     let mut out = format!(
         "notice {id}: {}, send at {}\n",
         status.status,
-        status
-            .send_at
-            .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-            .format("%Y-%m-%d %H:%M")
+        vn_time::format(status.send_at)
     );
     out.push_str(&format!(
         "{:<40} {:>9} {:>9} {:>9} {:>7} {:>8} {:>9} {:>6} {:>9}\n",
@@ -647,11 +643,7 @@ fn parse_expiry(text: &str, now: chrono::DateTime<Utc>) -> anyhow::Result<chrono
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .with_context(|| format!("not a date (YYYY-MM-DD) or 7d: {text}"))?;
     let end = date.and_hms_opt(23, 59, 59).expect("valid time");
-    let local = chrono_tz::Asia::Ho_Chi_Minh
-        .from_local_datetime(&end)
-        .single()
-        .context("ambiguous local time")?;
-    let at = local.with_timezone(&Utc);
+    let at = vn_time::from_local(end).context("not a time in Vietnam")?;
     if at < now {
         bail!("{text} is in the past");
     }
@@ -661,6 +653,7 @@ fn parse_expiry(text: &str, now: chrono::DateTime<Utc>) -> anyhow::Result<chrono
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn expiry_is_a_day_count_or_the_end_of_a_vietnamese_day() {

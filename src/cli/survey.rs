@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use chrono::Utc;
 use clap::Subcommand;
 
 use super::{LangArg, unit_ids};
@@ -11,7 +12,8 @@ use crate::domain::report::{csv_with_bom, scope_of};
 use crate::domain::survey::{Kind, SurveyFile};
 use crate::domain::survey_chat::{self, Survey};
 use crate::domain::survey_results::results_replies;
-use crate::engine::{DELIVERY_CHANNELS, Engine};
+use crate::domain::vn_time;
+use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::Lang;
 use crate::store::{DatabaseSource, Store};
@@ -75,18 +77,16 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
                 .await??;
             eprintln!("survey {id} updated");
         }
-        SurveyCommand::Open { id } => match tx.open_survey(id, DELIVERY_CHANNELS).await? {
-            Some(invited) => {
-                println!("survey {id} is open: {invited} people invited through `danvan serve`")
-            }
-            None => bail!("survey {id} is not a draft"),
-        },
+        SurveyCommand::Open { id } => {
+            let invited = tx.open_survey(id, Utc::now()).await??;
+            println!("survey {id} is open: {invited} people invited through `danvan serve`")
+        }
         SurveyCommand::Close { id } => match tx.close_survey(id).await? {
             true => println!("survey {id} is closed"),
             false => bail!("survey {id} is not open"),
         },
         SurveyCommand::Remind { id } => {
-            let reminded = tx.remind_survey(id, DELIVERY_CHANNELS).await?;
+            let reminded = tx.remind_survey(id, Utc::now()).await?;
             println!("{reminded} people reminded");
         }
         SurveyCommand::Status { id } => {
@@ -108,8 +108,8 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
                 "survey {id} “{}”: {}, {} – {} (Vietnam time); {} invited, {} responded",
                 survey.file.title,
                 survey.status.code(),
-                local(survey.opens_at),
-                local(survey.closes_at),
+                vn_time::format(survey.opens_at),
+                vn_time::format(survey.closes_at),
                 sum("+"),
                 sum("*")
             );
@@ -163,12 +163,6 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
 
 fn known(survey: Option<Survey>, id: i64) -> anyhow::Result<Survey> {
     survey.with_context(|| format!("no survey {id}"))
-}
-
-fn local(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// One row per response with the answers as Vietnamese labels, a multiple choice joined by "; ".

@@ -2,8 +2,7 @@
 //! time, then a preview exactly as residents will see it, and confirm. Pure: the dialogue keeps the
 //! draft in the chat's state; the engine checks scope again when it creates the notice.
 
-use chrono::{DateTime, TimeZone, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::access::{Grant, Role};
@@ -194,10 +193,7 @@ fn parse_when(text: &str) -> Option<DateTime<Utc>> {
     };
     let naive =
         chrono::NaiveDate::from_ymd_opt(year as i32, month, day)?.and_hms_opt(hour, minute, 0)?;
-    Ho_Chi_Minh
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+    super::vn_time::from_local(naive)
 }
 
 #[cfg(test)]
@@ -206,7 +202,7 @@ mod tests {
 
     #[test]
     fn send_times_read_as_admins_type_them() {
-        let expected = crate::domain::notice::parse_local_time("2026-12-15 08:00");
+        let expected = crate::domain::vn_time::parse("2026-12-15 08:00");
         for typed in [
             "15/12/2026 08:00",
             "15/12/2026 8:00",

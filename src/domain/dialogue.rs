@@ -1108,9 +1108,7 @@ pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
 
 /// "15/12/2026 08:00", Vietnam time.
 fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
+    crate::domain::vn_time::format_for_people(at)
 }
 
 /// What a cadre just logged (an activity, or a model), read back.

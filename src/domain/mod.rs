@@ -17,3 +17,4 @@ pub mod survey_results;
 pub mod text;
 pub mod unit_directory;
 pub mod units;
+pub mod vn_time;

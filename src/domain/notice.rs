@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Timelike, Utc};
-use chrono_tz::Asia::Ho_Chi_Minh;
+use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::vn_time;
 use crate::message::{Attachment, AttachmentKind, Button, Lang, Msg, Reply};
 
 /// Quiet hours, Vietnam time: bulk sends wait from 21:00 until 07:00 unless the notice is urgent.
@@ -258,7 +258,7 @@ impl NoticeFile {
     pub fn send_time(&self) -> Result<Option<DateTime<Utc>>, NoticeError> {
         self.send_at
             .as_deref()
-            .map(|s| parse_local_time(s).ok_or_else(|| NoticeError::SendAt(s.to_owned())))
+            .map(|s| vn_time::parse(s).ok_or_else(|| NoticeError::SendAt(s.to_owned())))
             .transpose()
     }
 
@@ -276,21 +276,9 @@ impl NoticeFile {
     }
 }
 
-/// "2026-12-01 08:00" (or with seconds, or a T) in Vietnam time.
-pub fn parse_local_time(text: &str) -> Option<DateTime<Utc>> {
-    let text = text.trim().replace('T', " ");
-    let naive = NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S"))
-        .ok()?;
-    Ho_Chi_Minh
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Whether bulk sends should wait at `now` (quiet hours in Vietnam).
 pub fn is_quiet(now: DateTime<Utc>) -> bool {
-    let hour = now.with_timezone(&Ho_Chi_Minh).hour();
+    let hour = vn_time::local(now).hour();
     !(QUIET_UNTIL_HOUR..QUIET_FROM_HOUR).contains(&hour)
 }
 
@@ -375,7 +363,7 @@ body = "The **main points**."
 
     #[test]
     fn quiet_hours_are_nine_at_night_to_seven_in_the_morning_in_vietnam() {
-        let at = |s: &str| parse_local_time(s).unwrap();
+        let at = |s: &str| vn_time::parse(s).unwrap();
         assert!(is_quiet(at("2026-12-01 21:00")));
         assert!(is_quiet(at("2026-12-01 06:59")));
         assert!(!is_quiet(at("2026-12-01 07:00")));

@@ -6,11 +6,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::notice::{TargetFile, parse_local_time};
+use super::notice::TargetFile;
 use super::text::fold;
+use super::vn_time;
 use crate::message::Lang;
 
 pub const MAX_QUESTIONS: usize = 30;
+/// Days a survey stays open when its file gives no closing time.
+pub const DEFAULT_OPEN_DAYS: u32 = 30;
 pub const MAX_OPTIONS: usize = 10;
 pub const MAX_QUESTION_CHARS: usize = 500;
 pub const MAX_LABEL_CHARS: usize = 40;
@@ -30,9 +33,15 @@ pub struct SurveyFile {
     /// comes before the first question.
     #[serde(default)]
     pub sensitive: bool,
-    /// "2026-12-01 08:00", Vietnam time.
-    pub opens_at: String,
-    pub closes_at: String,
+    /// "YYYY-MM-DD HH:MM", Vietnam time; left out, the survey opens when `survey open` runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
+    /// When it closes, Vietnam time; left out, `open_days` after it opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<String>,
+    /// Days it stays open when no `closes_at` is given (default 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_days: Option<u32>,
     pub target: TargetFile,
     pub questions: Vec<Question>,
     /// Other languages by code; what they leave out falls back to Vietnamese.
@@ -124,7 +133,8 @@ pub enum SurveyError {
     #[error("question {0:?}: show_if must name an earlier choice question and its options")]
     ShowIf(String),
     #[error(
-        "times read like \"2026-12-01 08:00\" (Vietnam time), and a survey closes after it opens"
+        "times read like \"YYYY-MM-DD HH:MM\" (Vietnam time), a survey closes after it opens, and \
+         `open_days` (1 to 366) stands only where `closes_at` does not"
     )]
     Times,
     #[error("unknown language {0:?} (known: vi, en)")]
@@ -168,7 +178,9 @@ impl SurveyFile {
         for lang in self.translations.keys() {
             Lang::from_code(lang).ok_or_else(|| SurveyError::Language(lang.clone()))?;
         }
-        let (opens, closes) = self.times()?;
+        // Only the times' form and order are checked here; whether a fixed closing time has passed
+        // is for the moment it opens.
+        let (opens, closes) = self.times(DateTime::<Utc>::MIN_UTC)?;
         if closes <= opens {
             return Err(SurveyError::Times);
         }
@@ -225,10 +237,30 @@ impl SurveyFile {
         Ok(())
     }
 
-    /// Opening and closing times.
-    pub fn times(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), SurveyError> {
-        let at = |text: &str| parse_local_time(text).ok_or(SurveyError::Times);
-        Ok((at(&self.opens_at)?, at(&self.closes_at)?))
+    /// Opening and closing times, for a survey opened at `opened`.
+    pub fn times(
+        &self,
+        opened: DateTime<Utc>,
+    ) -> Result<(DateTime<Utc>, DateTime<Utc>), SurveyError> {
+        let at = |text: &str| vn_time::parse(text).ok_or(SurveyError::Times);
+        let opens = self
+            .opens_at
+            .as_deref()
+            .map(at)
+            .transpose()?
+            .unwrap_or(opened);
+        let closes = match (&self.closes_at, self.open_days) {
+            (Some(_), Some(_)) => return Err(SurveyError::Times),
+            (Some(text), None) => at(text)?,
+            (None, days) => {
+                let days = days.unwrap_or(DEFAULT_OPEN_DAYS);
+                if !(1..=366).contains(&days) {
+                    return Err(SurveyError::Times);
+                }
+                opens + chrono::Duration::days(days.into())
+            }
+        };
+        Ok((opens, closes))
     }
 
     pub fn title(&self, lang: Lang) -> &str {
@@ -602,12 +634,36 @@ mod tests {
             SurveyFile::parse(&by_language),
             Err(SurveyError::TargetLanguages)
         );
-        let closed_early = FILE.replacen(
-            "closes_at = \"2026-12-31 17:00\"",
-            "closes_at = \"2026-10-01 17:00\"",
-            1,
-        );
+        let timed = |times: &str| FILE.replacen("open_days = 30", times, 1);
+        let closed_early =
+            timed("opens_at = \"2025-11-01 08:00\"\ncloses_at = \"2025-10-01 17:00\"");
         assert_eq!(SurveyFile::parse(&closed_early), Err(SurveyError::Times));
+        let both = timed("closes_at = \"2025-10-01 17:00\"\nopen_days = 7");
+        assert_eq!(SurveyFile::parse(&both), Err(SurveyError::Times));
+        assert_eq!(
+            SurveyFile::parse(&timed("open_days = 0")),
+            Err(SurveyError::Times)
+        );
+        let fixed = SurveyFile::parse(&timed(
+            "opens_at = \"2025-11-01 08:00\"\ncloses_at = \"2025-12-31 17:00\"",
+        ))
+        .unwrap();
+        let any = DateTime::<Utc>::MIN_UTC;
+        let (opens, closes) = fixed.times(any).unwrap();
+        assert_eq!(
+            (opens, closes),
+            (
+                vn_time::parse("2025-11-01 08:00").unwrap(),
+                vn_time::parse("2025-12-31 17:00").unwrap()
+            )
+        );
+        // Without times, it opens when opened and stays open `open_days`.
+        let opened = vn_time::parse("2025-11-01 08:00").unwrap();
+        let plain = SurveyFile::parse(FILE).unwrap();
+        assert_eq!(
+            plain.times(opened).unwrap(),
+            (opened, opened + chrono::Duration::days(30))
+        );
     }
 
     #[test]

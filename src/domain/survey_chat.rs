@@ -8,6 +8,7 @@ use super::access::{Grant, Role};
 use super::notice::Audience;
 use super::survey::{self, Answer, Draft, Input, Kind, Problem, Question, SurveyFile};
 use super::unit_directory::UnitDirectory;
+use super::vn_time;
 use crate::message::{Button, Lang, Msg, Reply};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,9 +264,8 @@ fn intro(file: &SurveyFile, lang: Lang) -> Reply {
 
 /// The closing time as people read it: "17:00 ngày 31/12/2026" (Vietnam time).
 fn closing(msg: Msg, at: DateTime<Utc>) -> Msg {
-    let local = at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
-    msg.date("closes", local.date_naive())
-        .text("time", local.format("%H:%M").to_string())
+    msg.date("closes", vn_time::local_date(at))
+        .text("time", vn_time::clock_time(at))
 }
 
 fn consent_request(survey: &Survey, lang: Lang) -> Reply {

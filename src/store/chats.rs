@@ -1,12 +1,13 @@
 //! Chats, people, roles and invitations: what the engine reads and writes while handling one event.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::Tx;
 use crate::domain::access::{Grant, Role};
 use crate::domain::dialogue::{CONSENT_VERSION, InviteRefused, Person, PersonData, State};
 use crate::domain::invite;
+use crate::domain::vn_time::local_date;
 use crate::message::Lang;
 
 /// A chat as locked for handling one event.
@@ -91,14 +92,22 @@ impl Tx {
     }
 
     /// Inserts a chat seen for the first time (or finds it, when another process just did).
-    pub async fn open_chat(&mut self, channel: &str, address: &str) -> anyhow::Result<ChatRow> {
+    /// Starts a chat on first contact; `can_push`: whether its channel may message it unasked.
+    pub async fn open_chat(
+        &mut self,
+        channel: &str,
+        address: &str,
+        can_push: bool,
+    ) -> anyhow::Result<ChatRow> {
         sqlx::query(
-            "INSERT INTO chats (channel, address, language, state) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            "INSERT INTO chats (channel, address, language, state, can_push) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING",
         )
         .bind(channel)
         .bind(address)
         .bind(Lang::default().code())
         .bind(Json(State::New))
+        .bind(can_push)
         .execute(&mut *self.inner)
         .await?;
         self.lock_chat(channel, address)
@@ -267,11 +276,13 @@ impl Tx {
         &mut self,
         person_id: i64,
         code: &str,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<Result<Grant, InviteRefused>> {
         let invite: Option<(i64, String, i64, i32, bool)> = sqlx::query_as(
-            "SELECT id, role, unit_id, uses_left, expires_at < now() FROM invites WHERE code_hash = $1 FOR UPDATE",
+            "SELECT id, role, unit_id, uses_left, expires_at < $2 FROM invites WHERE code_hash = $1 FOR UPDATE",
         )
         .bind(invite::code_hash(code))
+        .bind(now)
         .fetch_optional(&mut *self.inner)
         .await?;
         let Some((invite_id, role, unit_id, uses_left, expired)) = invite else {
@@ -300,9 +311,4 @@ impl Tx {
         .await?;
         Ok(Ok(Grant { role, unit_id }))
     }
-}
-
-/// The calendar date in Vietnam of a stored instant.
-pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&chrono_tz::Asia::Ho_Chi_Minh).date_naive()
 }

@@ -24,8 +24,8 @@ impl Store {
         .execute(&self.pool)
         .await?;
         sqlx::query(
-            "INSERT INTO chats (channel, address, person_id, language, state)
-             SELECT 'telegram', ($1 + id)::text, id, language, '{\"step\":\"idle\"}' FROM people",
+            "INSERT INTO chats (channel, address, person_id, language, state, can_push)
+             SELECT 'telegram', ($1 + id)::text, id, language, '{\"step\":\"idle\"}', true FROM people",
         )
         .bind(first_chat)
         .execute(&self.pool)

@@ -91,11 +91,47 @@ impl Store {
             }
         };
         let store = Store::connect(&url, max_connections).await?;
+        store.refuse_pre_baseline_schema(source).await?;
         MIGRATOR
             .run(&store.pool)
             .await
             .context("running migrations")?;
         Ok(store)
+    }
+
+    /// A database created before the migrations were squashed into one baseline (December 2026)
+    /// records migrations that no longer exist; sqlx would only say "previously applied but missing".
+    async fn refuse_pre_baseline_schema(&self, source: &DatabaseSource) -> anyhow::Result<()> {
+        let applied: Vec<(i64, Vec<u8>)> =
+            match sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations ORDER BY version")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(rows) => rows,
+                // No migrations table yet: a new database.
+                Err(_) => return Ok(()),
+            };
+        let baseline = MIGRATOR.iter().next().map(|m| (m.version, &m.checksum[..]));
+        let pre_baseline = applied
+            .first()
+            .is_some_and(|(v, sum)| Some((*v, &sum[..])) != baseline);
+        if pre_baseline {
+            let how = match source {
+                DatabaseSource::Private(dir) => format!(
+                    "stop danvan and delete {} (its private cluster), then run it again",
+                    dir.display()
+                ),
+                DatabaseSource::Url(_) => {
+                    "drop and re-create that database (or point DATABASE_URL at a new one), then run danvan migrate"
+                        .to_owned()
+                }
+            };
+            anyhow::bail!(
+                "this database was created by a danvan from before December 2026, whose schema \
+                 migrations were since squashed into one baseline; it cannot be upgraded in place: {how}"
+            );
+        }
+        Ok(())
     }
 
     /// Connects without migrating.

@@ -154,12 +154,8 @@ impl Store {
     }
 
     /// Fans out every scheduled notice that is due: one set-based insert of a delivery per
-    /// recipient chat on `channels`. Returns (notice, recipients) for each.
-    pub async fn fan_out_due(
-        &self,
-        now: DateTime<Utc>,
-        channels: &[&str],
-    ) -> anyhow::Result<Vec<(i64, u64)>> {
+    /// recipient chat. Returns (notice, recipients) for each.
+    pub async fn fan_out_due(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<(i64, u64)>> {
         let mut done = Vec::new();
         loop {
             let mut tx = self.begin().await?;
@@ -171,7 +167,7 @@ impl Store {
             .fetch_optional(&mut *tx.inner)
             .await?;
             let Some(id) = due else { break };
-            let recipients = tx.fan_out(id, channels).await?;
+            let recipients = tx.fan_out(id).await?;
             sqlx::query(
                 "UPDATE notices SET status = 'sending', fanned_out_at = now() WHERE id = $1",
             )
@@ -435,29 +431,24 @@ impl Tx {
         .await?)
     }
 
-    /// How many chats on `channels` a notice to these units (and below) would reach now.
-    pub async fn count_recipients(
-        &mut self,
-        unit_ids: &[i64],
-        channels: &[&str],
-    ) -> anyhow::Result<i64> {
+    /// How many chats a notice to these units (and below) would reach now.
+    pub async fn count_recipients(&mut self, unit_ids: &[i64]) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "WITH RECURSIVE scope AS (
                  SELECT id FROM units WHERE id = ANY($1)
                  UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
              SELECT count(*) FROM people p JOIN chats c ON c.person_id = p.id
              WHERE p.unit_id IN (SELECT id FROM scope)
-               AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($2)",
+               AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push",
         )
         .bind(unit_ids)
-        .bind(channels)
         .fetch_one(&mut *self.inner)
         .await?)
     }
 
     /// One set-based insert of a delivery per recipient chat: people living in the notice's units
     /// (or below), subscribed, reachable, of the targeted roles and languages.
-    async fn fan_out(&mut self, notice: i64, channels: &[&str]) -> anyhow::Result<u64> {
+    async fn fan_out(&mut self, notice: i64) -> anyhow::Result<u64> {
         Ok(sqlx::query(&format!(
             "WITH RECURSIVE n AS (SELECT * FROM notices WHERE id = $1),
              scope AS (
@@ -467,14 +458,13 @@ impl Tx {
              SELECT $1, p.id, p.unit_id, c.channel, c.address, c.language, n.quiet_hours AND NOT n.urgent
              FROM n, people p JOIN chats c ON c.person_id = p.id
              WHERE p.unit_id IN (SELECT id FROM scope)
-               AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($2)
+               AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
                AND (cardinality(n.languages) = 0 OR c.language = ANY(n.languages))
                AND {}
              ORDER BY p.id",
             in_audience("n.roles")
         ))
         .bind(notice)
-        .bind(channels)
         .execute(&mut *self.inner)
         .await?
         .rows_affected())
@@ -594,14 +584,9 @@ impl Tx {
             > 0)
     }
 
-    /// Queues `reply` for every chat on `channels` of the cadres and admins whose scope holds
-    /// `unit`; returns how many.
-    pub async fn message_staff(
-        &mut self,
-        unit: i64,
-        reply: &Reply,
-        channels: &[&str],
-    ) -> anyhow::Result<u64> {
+    /// Queues `reply` for every chat that may be messaged of the cadres and admins whose scope
+    /// holds `unit`; returns how many.
+    pub async fn message_staff(&mut self, unit: i64, reply: &Reply) -> anyhow::Result<u64> {
         Ok(sqlx::query(
             "WITH RECURSIVE up AS (
                  SELECT id, parent_id FROM units WHERE id = $1
@@ -609,32 +594,25 @@ impl Tx {
              INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
              SELECT DISTINCT ON (c.channel, c.address) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
              FROM role_grants g JOIN chats c ON c.person_id = g.person_id
-             WHERE g.unit_id IN (SELECT id FROM up) AND c.channel = ANY($3) AND c.unreachable_at IS NULL",
+             WHERE g.unit_id IN (SELECT id FROM up) AND c.can_push AND c.unreachable_at IS NULL",
         )
         .bind(unit)
         .bind(Json(reply))
-        .bind(channels)
         .execute(&mut *self.inner)
         .await?
         .rows_affected())
     }
 
-    /// Queues `reply` for the person's chats on `channels`.
-    pub async fn message_person(
-        &mut self,
-        person: i64,
-        reply: &Reply,
-        channels: &[&str],
-    ) -> anyhow::Result<u64> {
+    /// Queues `reply` for the person's chats that may be messaged.
+    pub async fn message_person(&mut self, person: i64, reply: &Reply) -> anyhow::Result<u64> {
         Ok(sqlx::query(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
              SELECT $2::jsonb, p.id, p.unit_id, c.channel, c.address, c.language, false
              FROM people p JOIN chats c ON c.person_id = p.id
-             WHERE p.id = $1 AND c.channel = ANY($3) AND c.unreachable_at IS NULL",
+             WHERE p.id = $1 AND c.can_push AND c.unreachable_at IS NULL",
         )
         .bind(person)
         .bind(Json(reply))
-        .bind(channels)
         .execute(&mut *self.inner)
         .await?
         .rows_affected())

@@ -78,6 +78,19 @@ pub enum SurveyChange {
     NotDraft(i64),
 }
 
+/// Why a survey could not open.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum NotOpened {
+    #[error("no survey {0}")]
+    Missing(i64),
+    #[error("survey {0} is {1}, not a draft: only a draft opens")]
+    NotDraft(i64, &'static str),
+    #[error(
+        "survey {0} closes at {1} (Vietnam time), which has passed: change closes_at, or use open_days, with `danvan survey update`"
+    )]
+    ClosingTimePassed(i64, String),
+}
+
 impl Store {
     /// The key of the response pseudonyms: `DANVAN_SURVEY_KEY` when set, else one made once and
     /// kept in the database.
@@ -148,7 +161,8 @@ impl Tx {
         file: &SurveyFile,
         unit_ids: &[i64],
     ) -> anyhow::Result<()> {
-        let (opens, closes) = file.times()?;
+        // Provisional until it opens, when a file without fixed times gets them.
+        let (opens, closes) = file.times(Utc::now())?;
         sqlx::query(
             "UPDATE surveys SET definition = $2, unit_ids = $3, roles = $4, anonymous = $5,
                     sensitive = $6, opens_at = $7, closes_at = $8 WHERE id = $1",
@@ -176,20 +190,33 @@ impl Tx {
         Ok(row.map(survey_from_row))
     }
 
-    /// Opens a draft survey: one invitation per targeted person and one delivery of the invitation
-    /// per reachable, subscribed chat of theirs on `channels`, in its language. Returns the people
-    /// invited, or None if the survey is not a draft. A new version closes the one it replaces.
-    pub async fn open_survey(&mut self, id: i64, channels: &[&str]) -> anyhow::Result<Option<u64>> {
-        let Some(survey) = self.survey(id).await? else {
-            return Ok(None);
+    /// Opens a draft survey at `now`: one invitation per targeted person and one delivery of the
+    /// invitation per reachable, subscribed chat of theirs that may be messaged, in its language. Returns
+    /// the people invited. A new version closes the one it replaces. A file without fixed times
+    /// opens now and closes `open_days` later.
+    pub async fn open_survey(
+        &mut self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Result<u64, NotOpened>> {
+        let Some(mut survey) = self.survey(id).await? else {
+            return Ok(Err(NotOpened::Missing(id)));
         };
-        if survey.status != SurveyStatus::Draft || survey.closes_at <= chrono::Utc::now() {
-            return Ok(None);
+        if survey.status != SurveyStatus::Draft {
+            return Ok(Err(NotOpened::NotDraft(id, survey.status.code())));
+        }
+        (survey.opens_at, survey.closes_at) = survey.file.times(now)?;
+        if survey.closes_at <= now {
+            let closes = crate::domain::vn_time::format(survey.closes_at);
+            return Ok(Err(NotOpened::ClosingTimePassed(id, closes)));
         }
         let replaced: Option<i64> = sqlx::query_scalar(
-            "UPDATE surveys SET status = 'open', opened_at = now() WHERE id = $1 RETURNING replaces",
+            "UPDATE surveys SET status = 'open', opened_at = now(), opens_at = $2, closes_at = $3
+             WHERE id = $1 RETURNING replaces",
         )
         .bind(id)
+        .bind(survey.opens_at)
+        .bind(survey.closes_at)
         .fetch_one(&mut *self.inner)
         .await?;
         if let Some(old) = replaced {
@@ -214,9 +241,9 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         let messages = per_language(|lang| survey_chat::invitation(&survey, lang));
-        self.deliver_to_invited(id, &messages, channels, "TRUE", survey.opens_at)
+        self.deliver_to_invited(id, &messages, "TRUE", survey.opens_at)
             .await?;
-        Ok(Some(invited))
+        Ok(Ok(invited))
     }
 
     /// Queues `messages` (by language) to the chats of the survey's invited people matching `who`,
@@ -225,7 +252,6 @@ impl Tx {
         &mut self,
         id: i64,
         messages: &(Vec<String>, Vec<Json<Reply>>),
-        channels: &[&str],
         who: &str,
         not_before: DateTime<Utc>,
     ) -> anyhow::Result<u64> {
@@ -235,18 +261,17 @@ impl Tx {
              SELECT COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
                               WHERE x.code = c.language),
                              ($3::jsonb[])[1]),
-                    i.person_id, i.unit_id, c.channel, c.address, c.language, true, $5
+                    i.person_id, i.unit_id, c.channel, c.address, c.language, true, $4
              FROM survey_invitations i
              JOIN people p ON p.id = i.person_id
              JOIN chats c ON c.person_id = p.id
              WHERE i.survey_id = $1 AND {who}
-               AND p.subscribed AND c.unreachable_at IS NULL AND c.channel = ANY($4)
+               AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
              ORDER BY i.person_id"
         ))
         .bind(id)
         .bind(&messages.0)
         .bind(&messages.1)
-        .bind(channels)
         .bind(not_before)
         .execute(&mut *self.inner)
         .await?
@@ -272,15 +297,13 @@ impl Tx {
 
     /// One reminder to those who started but did not finish and were not reminded yet, while the
     /// survey is open; returns how many people.
-    pub async fn remind_survey(&mut self, id: i64, channels: &[&str]) -> anyhow::Result<u64> {
-        let now = chrono::Utc::now();
+    pub async fn remind_survey(&mut self, id: i64, now: DateTime<Utc>) -> anyhow::Result<u64> {
         let Some(survey) = self.survey(id).await?.filter(|s| s.is_open(now)) else {
             return Ok(0);
         };
         let messages = per_language(|lang| survey_chat::reminder(&survey, lang));
         let who = "i.started AND NOT i.finished AND i.reminded_at IS NULL";
-        self.deliver_to_invited(id, &messages, channels, who, now)
-            .await?;
+        self.deliver_to_invited(id, &messages, who, now).await?;
         Ok(sqlx::query(&format!(
             "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {who}"
         ))
@@ -291,11 +314,12 @@ impl Tx {
     }
 
     /// Surveys open now, newest first.
-    pub async fn open_surveys(&mut self) -> anyhow::Result<Vec<Survey>> {
+    pub async fn open_surveys(&mut self, now: DateTime<Utc>) -> anyhow::Result<Vec<Survey>> {
         let open: Vec<SurveyRow> = sqlx::query_as(&format!(
             "SELECT {SURVEY_COLUMNS} FROM surveys
-             WHERE status = 'open' AND opens_at <= now() AND closes_at > now() ORDER BY id DESC"
+             WHERE status = 'open' AND opens_at <= $1 AND closes_at > $1 ORDER BY id DESC"
         ))
+        .bind(now)
         .fetch_all(&mut *self.inner)
         .await?;
         Ok(open.into_iter().map(survey_from_row).collect())
@@ -765,11 +789,12 @@ struct Response<'a> {
 impl Store {
     /// Closes the open surveys whose closing time has passed, forgetting their answers in
     /// progress; returns how many.
-    pub async fn close_expired_surveys(&self) -> anyhow::Result<usize> {
+    pub async fn close_expired_surveys(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut tx = self.begin().await?;
         let expired: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM surveys WHERE status = 'open' AND closes_at <= now() FOR UPDATE",
+            "SELECT id FROM surveys WHERE status = 'open' AND closes_at <= $1 FOR UPDATE",
         )
+        .bind(now)
         .fetch_all(&mut *tx.inner)
         .await?;
         for &id in &expired {

@@ -76,10 +76,37 @@ pub async fn test_db() -> TestDb {
 
 /// A fresh database with the demo units (Hưng Yên) and an engine on it.
 pub async fn demo_engine() -> (TestDb, Engine) {
+    demo_engine_at(danvan::clock::system()).await
+}
+
+/// The same, with the engine reading the time from `clock`.
+pub async fn demo_engine_at(clock: danvan::clock::Clock) -> (TestDb, Engine) {
     let db = test_db().await;
     danvan::seed::demo_if_empty(&db.store).await.unwrap();
-    let engine = Engine::new(db.store.clone()).await.unwrap();
+    let engine = Engine::with_clock(db.store.clone(), clock).await.unwrap();
     (db, engine)
+}
+
+/// A clock the test sets, in Vietnam time ("YYYY-MM-DD HH:MM").
+#[derive(Clone)]
+pub struct TestClock(std::sync::Arc<std::sync::Mutex<chrono::DateTime<chrono::Utc>>>);
+
+impl TestClock {
+    pub fn at(local: &str) -> TestClock {
+        TestClock(std::sync::Arc::new(std::sync::Mutex::new(
+            danvan::domain::vn_time::parse(local).unwrap(),
+        )))
+    }
+    pub fn set(&self, local: &str) {
+        *self.0.lock().unwrap() = danvan::domain::vn_time::parse(local).unwrap();
+    }
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+    pub fn shared(&self) -> danvan::clock::Clock {
+        let time = self.0.clone();
+        std::sync::Arc::new(move || *time.lock().unwrap())
+    }
 }
 
 /// A fresh database with all 3,321 communes of the 2026 list and their former names (no boundaries).
@@ -166,6 +193,8 @@ impl<'a> Person<'a> {
             address: self.address.clone(),
             event_id: event_id.into(),
             kind,
+            // The made-up "test" channel only answers; real channel names can be messaged later.
+            can_push: self.channel != "test",
         }
     }
 
@@ -183,7 +212,7 @@ impl<'a> Person<'a> {
             unit_id: self.engine.units().by_code(unit_code).unwrap().id,
         };
         let mut tx = self.engine.store().begin().await.unwrap();
-        let expires = chrono::Utc::now() + chrono::Duration::days(1);
+        let expires = self.engine.now() + chrono::Duration::days(1);
         let code = tx.create_invite(&grant, 1, expires, "test").await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(ids(&self.send(&format!("/join {code}")).await), ["join-ok"]);

@@ -56,6 +56,7 @@ pub fn event(update: &Update) -> Event {
         address,
         event_id: event_id.clone(),
         kind,
+        can_push: true,
     };
     match &update.kind {
         UpdateKind::Message(message) if message.chat.is_private() => {

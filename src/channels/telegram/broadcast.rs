@@ -67,8 +67,8 @@ pub async fn run(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow
 /// Fans out due notices and sends one batch; false when there was nothing to send.
 pub async fn round(telegram: &Telegram, state: &mut Broadcaster) -> anyhow::Result<bool> {
     let store = telegram.engine.store();
-    let now = (telegram.config.clock)();
-    for (notice, recipients) in store.fan_out_due(now, &[CHANNEL]).await? {
+    let now = telegram.engine.now();
+    for (notice, recipients) in store.fan_out_due(now).await? {
         tracing::info!(notice, recipients, "notice fanned out");
     }
     let batch = telegram

@@ -16,7 +16,6 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::channels::limiter::RateLimiter;
-use crate::clock::Clock;
 use crate::engine::Engine;
 
 /// The updates we ask Telegram for, always said explicitly: omitting them keeps an old setting.
@@ -50,8 +49,6 @@ pub struct TelegramConfig {
     /// Messages per second for the whole bot (Telegram allows about 30; paid broadcasts up to
     /// 1,000); None: no limit, for local fakes and benchmarks.
     pub rate: Option<f64>,
-    /// When notices are due and quiet hours fall.
-    pub clock: Clock,
 }
 
 /// Telegram's default broadcast rate: about 30 messages per second.

@@ -1,0 +1,70 @@
+//! Vietnam time (Asia/Ho_Chi_Minh), the one place instants become the dates and times people read
+//! and type. Instants are stored in UTC.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use chrono_tz::Tz;
+
+/// An instant on Vietnam's clock.
+pub fn local(at: DateTime<Utc>) -> DateTime<Tz> {
+    at.with_timezone(&Ho_Chi_Minh)
+}
+
+/// The calendar date in Vietnam of an instant.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    local(at).date_naive()
+}
+
+/// The instant of a wall-clock time in Vietnam (which has no daylight saving: always one).
+pub fn from_local(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
+    Ho_Chi_Minh
+        .from_local_datetime(&naive)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// "YYYY-MM-DD HH:MM" (or with seconds, or a T), as files and the command line give times.
+pub fn parse(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim().replace('T', " ");
+    let naive = NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S"))
+        .ok()?;
+    from_local(naive)
+}
+
+/// "YYYY-MM-DD HH:MM", as the command line prints times (and [`parse`] reads them back).
+pub fn format(at: DateTime<Utc>) -> String {
+    local(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// "15/12/2026 08:00", as people read a time in chat.
+pub fn format_for_people(at: DateTime<Utc>) -> String {
+    local(at).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// "08:00".
+pub fn clock_time(at: DateTime<Utc>) -> String {
+    local(at).format("%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnam_is_seven_hours_ahead_and_reads_back_what_it_prints() {
+        let at = parse("2025-04-12 08:00").unwrap();
+        assert_eq!(at.to_rfc3339(), "2025-04-12T01:00:00+00:00");
+        assert_eq!(format(at), "2025-04-12 08:00");
+        assert_eq!(format_for_people(at), "12/04/2025 08:00");
+        assert_eq!(clock_time(at), "08:00");
+        assert_eq!(parse("2025-04-12T08:00:00"), Some(at));
+        // Late evening in UTC is already the next day in Vietnam.
+        let evening = parse("2025-04-13 06:30").unwrap() - chrono::Duration::hours(7);
+        assert_eq!(
+            local_date(evening),
+            NaiveDate::from_ymd_opt(2025, 4, 12).unwrap()
+        );
+        assert_eq!(parse("mai"), None);
+    }
+}
