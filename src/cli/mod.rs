@@ -34,14 +34,10 @@ pub struct Cli {
     /// PostgreSQL database to use. Without it, danvan runs a private cluster in --data-dir.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
-    /// Where the private cluster lives when no DATABASE_URL is given.
-    #[arg(
-        long,
-        env = "DANVAN_DATA_DIR",
-        global = true,
-        default_value = ".danvan"
-    )]
-    pub data_dir: PathBuf,
+    /// Where the private cluster lives when no DATABASE_URL is given [default: .danvan, or when
+    /// run as root from a directory the postgres user cannot reach, one under /var/lib/danvan].
+    #[arg(long, env = "DANVAN_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -262,16 +258,17 @@ pub enum RoleArg {
 }
 
 impl Cli {
-    pub fn database(&self) -> DatabaseSource {
-        match &self.database_url {
-            Some(url) if !url.is_empty() => DatabaseSource::Url(url.clone()),
-            _ => DatabaseSource::Private(self.data_dir.clone()),
-        }
+    pub fn database(&self) -> anyhow::Result<DatabaseSource> {
+        Ok(match (&self.database_url, &self.data_dir) {
+            (Some(url), _) if !url.is_empty() => DatabaseSource::Url(url.clone()),
+            (_, Some(dir)) => DatabaseSource::Private(dir.clone()),
+            (_, None) => DatabaseSource::Private(crate::store::cluster::default_dir()?),
+        })
     }
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let source = cli.database();
+    let source = cli.database()?;
     match cli.command {
         Command::Shell { address } => {
             let store = Store::open(&source, 4).await?;

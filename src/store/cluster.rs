@@ -31,7 +31,8 @@ pub enum ClusterError {
         log: PathBuf,
         tail: String,
     },
-    #[error("private cluster in {dir}: {source}")]
+    // The source is printed as the cause: not in this message too.
+    #[error("private cluster in {dir}")]
     Io {
         dir: PathBuf,
         source: std::io::Error,
@@ -76,14 +77,11 @@ impl PrivateCluster {
                 std::os::unix::fs::chown(path, Some(uid), Some(gid)).map_err(io)?;
             }
             // The unprivileged user must be able to reach the directory; say so instead of failing later.
-            for ancestor in dir.ancestors().skip(1) {
-                let mode = fs::metadata(ancestor).map_err(io)?.permissions().mode();
-                if mode & 0o001 == 0 {
-                    return Err(io(std::io::Error::other(format!(
-                        "{} is not searchable by the postgres user; set DANVAN_DATA_DIR to a directory elsewhere",
-                        ancestor.display()
-                    ))));
-                }
+            if let Some(ancestor) = unreachable_ancestor(&dir, uid) {
+                return Err(io(std::io::Error::other(format!(
+                    "{} is not searchable by the postgres user; set DANVAN_DATA_DIR to a directory elsewhere",
+                    ancestor.display()
+                ))));
             }
         }
         let data = dir.join("pgdata");
@@ -221,6 +219,68 @@ impl PrivateCluster {
         }
         Err(failed("starting postgres", &log))
     }
+}
+
+/// Where the private cluster lives when no directory is given: `.danvan` in the current directory,
+/// unless we run as root and the postgres user cannot reach it (a checkout under /root, a folder
+/// made by `mktemp -d`). Then it is a directory of this checkout's own under /var/lib/danvan, and
+/// `.danvan` becomes a link to it, so every later run finds the same cluster. Says so once, when
+/// it makes that directory.
+pub fn default_dir() -> Result<PathBuf, ClusterError> {
+    let local = PathBuf::from(".danvan");
+    if fs::symlink_metadata(&local).is_ok() {
+        return Ok(local);
+    }
+    let Some((uid, _)) = unprivileged_owner()? else {
+        return Ok(local);
+    };
+    let io = |dir: &Path| {
+        let dir = dir.to_owned();
+        move |source| ClusterError::Io { dir, source }
+    };
+    let here = std::env::current_dir().map_err(io(&local))?;
+    if unreachable_ancestor(&here.join(&local), uid).is_none() {
+        return Ok(local);
+    }
+    let name: String = here
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(24)
+        .collect();
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(here.as_os_str().as_encoded_bytes());
+    let tag: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let shared = Path::new(SHARED_DIR);
+    let dir = shared.join(format!("{name}-{tag}"));
+    fs::create_dir_all(&dir).map_err(io(&dir))?;
+    fs::set_permissions(shared, fs::Permissions::from_mode(0o755)).map_err(io(shared))?;
+    let linked = std::os::unix::fs::symlink(&dir, &local).is_ok();
+    eprintln!(
+        "danvan: the postgres user cannot reach {}, so the private cluster lives in {}{}",
+        here.display(),
+        dir.display(),
+        if linked { " (linked from .danvan)" } else { "" }
+    );
+    Ok(if linked { local } else { dir })
+}
+
+/// Where clusters go whose checkout the postgres user cannot reach.
+const SHARED_DIR: &str = "/var/lib/danvan";
+
+/// The first directory above `dir` that user `uid` cannot search, if any.
+fn unreachable_ancestor(dir: &Path, uid: u32) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    dir.ancestors().skip(1).find_map(|ancestor| {
+        let meta = fs::metadata(ancestor).ok()?;
+        let searchable = if meta.uid() == uid {
+            meta.mode() & 0o100 != 0
+        } else {
+            meta.mode() & 0o001 != 0
+        };
+        (!searchable).then(|| ancestor.to_owned())
+    })
 }
 
 /// The directory holding initdb and postgres: `DANVAN_PG_BIN` when set, else PATH, else the
