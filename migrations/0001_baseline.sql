@@ -217,7 +217,7 @@ CREATE TABLE deliveries (
     -- quiet hours), which also sends it first.
     may_wait        boolean NOT NULL,
     status          text NOT NULL DEFAULT 'pending'
-                    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'blocked', 'cancelled')),
+                    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'undeliverable', 'blocked', 'cancelled')),
     attempts        integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
     lease_until     timestamptz,

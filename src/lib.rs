@@ -6,6 +6,7 @@ pub mod channels;
 pub mod chart;
 pub mod cli;
 pub mod clock;
+pub mod delivery;
 pub mod domain;
 pub mod engine;
 pub mod fake_telegram;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TEXT_CHARS: usize = 4096;
 
 /// A language danvan speaks. Vietnamese is the reference and the fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
     Vi,

@@ -12,7 +12,8 @@ use axum::http::StatusCode;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::channels::telegram::{Telegram, TelegramConfig, intake};
+use crate::channels::Channel;
+use crate::delivery::Account;
 use crate::engine::Engine;
 
 /// A running service.
@@ -20,7 +21,8 @@ pub struct Running {
     /// Where the HTTP endpoints listen (useful when asked for port 0).
     pub addr: SocketAddr,
     pub shutdown: CancellationToken,
-    pub telegram: Arc<Telegram>,
+    /// The channel accounts, in the order given.
+    pub accounts: Vec<Arc<Account>>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
@@ -37,50 +39,62 @@ impl Running {
     }
 }
 
+/// Starts the HTTP server (health, and every channel's webhooks) and each channel's intake,
+/// workers and senders, with `workers` events handled at once per channel.
 pub async fn start(
     engine: Arc<Engine>,
-    telegram: TelegramConfig,
+    channels: Vec<Arc<dyn Channel>>,
+    workers: usize,
     listen: SocketAddr,
 ) -> anyhow::Result<Running> {
     let shutdown = CancellationToken::new();
-    let telegram = Telegram::new(engine.clone(), telegram);
-    intake::register(&telegram)
-        .await
-        .context("registering with the Telegram Bot API")?;
-    let upkeep = survey_upkeep(engine.clone(), shutdown.clone());
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/health", axum::routing::get(health))
-        .with_state(engine)
-        .merge(intake::router(telegram.clone()));
+        .with_state(engine.clone());
+    let mut accounts = Vec::new();
+    for channel in channels {
+        channel
+            .register()
+            .await
+            .with_context(|| format!("registering the {} channel", channel.name()))?;
+        let account = Account::new(engine.clone(), channel.clone(), workers);
+        if let Some(routes) = channel.routes(account.arrivals()) {
+            app = app.merge(routes);
+        }
+        accounts.push(account);
+    }
+    let upkeep = survey_upkeep(engine.clone(), shutdown.clone());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let task = {
-        let (shutdown, telegram) = (shutdown.clone(), telegram.clone());
+        let (shutdown, accounts) = (shutdown.clone(), accounts.clone());
         tokio::spawn(async move {
             let http = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown.clone().cancelled_owned());
-            let channel = telegram.run(shutdown.clone());
-            let (http, channel, ()) = tokio::join!(
+            let channels = futures::future::try_join_all(
+                accounts.into_iter().map(|a| a.run(shutdown.clone())),
+            );
+            let (http, channels, ()) = tokio::join!(
                 async {
                     let result = http.await;
                     shutdown.cancel();
                     result
                 },
                 async {
-                    let result = channel.await;
+                    let result = channels.await;
                     shutdown.cancel();
                     result
                 },
                 upkeep
             );
             http?;
-            channel
+            channels.map(drop)
         })
     };
     Ok(Running {
         addr,
         shutdown,
-        telegram,
+        accounts,
         task,
     })
 }
@@ -115,10 +129,11 @@ async fn survey_upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
 /// Runs until SIGTERM or Ctrl-C.
 pub async fn run_until_signal(
     engine: Arc<Engine>,
-    telegram: TelegramConfig,
+    channels: Vec<Arc<dyn Channel>>,
+    workers: usize,
     listen: SocketAddr,
 ) -> anyhow::Result<()> {
-    let running = start(engine, telegram, listen).await?;
+    let running = start(engine, channels, workers, listen).await?;
     tracing::info!(addr = %running.addr, "serving");
     eprintln!(
         "danvan: serving on http://{} (Ctrl-C to stop)",

@@ -6,8 +6,9 @@ mod common;
 use std::sync::Arc;
 
 use common::{Person, TestClock, TestDb};
-use danvan::channels::telegram::broadcast::{self, Broadcaster};
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
+use danvan::delivery::Account;
+use danvan::delivery::broadcast::{self, Broadcaster};
 use danvan::domain::access::Role;
 use danvan::domain::notice::{Audience, NoticeText};
 use danvan::domain::vn_time;
@@ -35,17 +36,15 @@ impl World {
         }
     }
 
-    fn telegram(&self, rate: Option<f64>) -> Arc<Telegram> {
-        Telegram::new(
-            self.engine.clone(),
-            TelegramConfig {
-                token: "123:TEST".into(),
-                api_url: Some(self.fake.api_url()),
-                intake: Intake::None,
-                workers: 1,
-                rate,
-            },
-        )
+    /// The Telegram bot as delivery runs it.
+    fn telegram(&self, rate: Option<f64>) -> Arc<Account> {
+        let telegram = Telegram::new(TelegramConfig {
+            token: "123:TEST".into(),
+            api_url: Some(self.fake.api_url()),
+            intake: Intake::None,
+            rate,
+        });
+        Account::new(self.engine.clone(), telegram, 1)
     }
 
     /// A resident signed up on Telegram as chat `chat`, living in `place`, speaking `lang`.
@@ -87,7 +86,7 @@ impl World {
 
     /// Runs broadcast rounds until nothing is left to send, but what waits for its time or for
     /// quiet hours to end.
-    async fn deliver(&self, telegram: &Telegram) {
+    async fn deliver(&self, telegram: &Account) {
         let mut state = Broadcaster::default();
         let pool = self.pool().await;
         for _ in 0..100 {

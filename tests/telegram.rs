@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use danvan::channels::telegram::intake::{SECRET_HEADER, WEBHOOK_PATH};
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig, intake};
+use danvan::delivery::Account;
 use danvan::engine::Engine;
 use danvan::fake_telegram::{Failure, FakeTelegram, updates};
 use danvan::serve::{self, Running};
@@ -22,10 +23,12 @@ fn config(fake: &FakeTelegram, intake: Intake) -> TelegramConfig {
         token: "123:TEST".into(),
         api_url: Some(fake.api_url()),
         intake,
-        workers: 4,
         rate: None,
     }
 }
+
+/// Updates handled at once per channel.
+const WORKERS: usize = 4;
 
 fn webhook() -> Intake {
     Intake::Webhook {
@@ -42,7 +45,8 @@ async fn setup() -> (common::TestDb, Arc<Engine>, FakeTelegram) {
 async fn start(engine: &Arc<Engine>, fake: &FakeTelegram, intake: Intake) -> Running {
     serve::start(
         engine.clone(),
-        config(fake, intake),
+        vec![Telegram::new(config(fake, intake))],
+        WORKERS,
         "127.0.0.1:0".parse().unwrap(),
     )
     .await
@@ -261,9 +265,14 @@ async fn updates_taken_in_before_a_crash_are_handled_after_restart_once() {
     let (db, engine, fake) = setup().await;
     let chat = 504;
     // Intake alone, as if the process died right after committing the batch.
-    let telegram = Telegram::new(engine.clone(), config(&fake, Intake::LongPolling));
+    let telegram = Telegram::new(config(&fake, Intake::LongPolling));
+    let account = Account::new(engine.clone(), telegram.clone(), WORKERS);
     let stop = CancellationToken::new();
-    let poller = tokio::spawn(intake::poll(telegram, stop.clone()));
+    let poller = tokio::spawn(intake::poll(
+        telegram.bot().clone(),
+        account.arrivals(),
+        stop.clone(),
+    ));
     let first = fake.text(chat, "/start");
     let acknowledged = fake
         .wait_until(WAIT, |f| {
@@ -452,13 +461,13 @@ async fn long_replies_are_split_and_user_text_is_escaped() {
 
 #[tokio::test]
 async fn long_button_payloads_travel_as_tokens_and_unknown_tokens_have_expired() {
-    use danvan::channels::telegram::adapt::callback_data;
+    use danvan::channels::buttons::payload_data;
     let (db, engine, fake) = setup().await;
     let running = start(&engine, &fake, Intake::LongPolling).await;
     let chat = 520;
     // A payload over 64 bytes, remembered when a reply carrying it was sent.
     let long = format!("cmd:help{}", " ".repeat(70));
-    let token = callback_data(&long);
+    let token = payload_data(&long, 64);
     let mut tx = engine.store().begin().await.unwrap();
     tx.remember_buttons(&[(token.clone(), "cmd:help".into())])
         .await
@@ -485,7 +494,8 @@ async fn long_button_payloads_travel_as_tokens_and_unknown_tokens_have_expired()
 
 #[tokio::test]
 async fn photos_and_locations_reach_the_engine_as_attachments() {
-    use danvan::channels::telegram::adapt::{Event, event};
+    use danvan::channels::Event;
+    use danvan::channels::telegram::adapt::event;
     use danvan::message::InboundKind;
     let parse = |v: serde_json::Value| danvan::channels::telegram::adapt::parse_update(&v).unwrap();
     let photo = parse(updates::photo(

@@ -9,8 +9,9 @@ use futures::StreamExt;
 use teloxide::prelude::*;
 use tokio::time::Instant;
 
-use crate::channels::telegram::broadcast::{self, Broadcaster};
 use crate::channels::telegram::{DEFAULT_RATE, Intake, Telegram, TelegramConfig};
+use crate::delivery::Account;
+use crate::delivery::broadcast::{self, Broadcaster};
 use crate::engine::Engine;
 use crate::fake_telegram::FakeTelegram;
 use crate::store::notices::NewNotice;
@@ -115,25 +116,22 @@ async fn deliver_for(
     count: usize,
     limit: Duration,
 ) -> anyhow::Result<(f64, Vec<Instant>)> {
-    let telegram = Telegram::new(
-        engine.clone(),
-        TelegramConfig {
-            token: "1:BENCH".into(),
-            api_url: Some(fake.api_url()),
-            intake: Intake::None,
-            workers: 1,
-            rate,
-        },
-    );
+    let telegram = Telegram::new(TelegramConfig {
+        token: "1:BENCH".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::None,
+        rate,
+    });
+    let account = Account::new(engine.clone(), telegram, 1);
     sends.lock().expect("sends lock").clear();
     let started = Instant::now();
     let done = || sends.lock().expect("sends lock").len() >= count || started.elapsed() >= limit;
     let senders = (0..SENDERS).map(|_| {
-        let telegram = telegram.clone();
+        let account = account.clone();
         async move {
             let mut state = Broadcaster::default();
             while !done() {
-                if !broadcast::round(&telegram, &mut state).await? {
+                if !broadcast::round(&account, &mut state).await? {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             }

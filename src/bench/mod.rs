@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Subcommand;
 
-use crate::channels::telegram::{Intake, TelegramConfig};
+use crate::channels::telegram::{Intake, Telegram, TelegramConfig};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
 use crate::fake_telegram::{FakeTelegram, updates};
@@ -406,15 +406,15 @@ async fn through_telegram(
             batch
         });
     }
-    let config = TelegramConfig {
+    let telegram = Telegram::new(TelegramConfig {
         token: "1:BENCH".into(),
         api_url: Some(fake.api_url()),
         intake: Intake::LongPolling,
-        workers,
         rate: None,
-    };
+    });
     let started = Instant::now();
-    let running = crate::serve::start(engine, config, "127.0.0.1:0".parse()?).await?;
+    let running =
+        crate::serve::start(engine, vec![telegram], workers, "127.0.0.1:0".parse()?).await?;
     let finished = tokio::time::timeout(Duration::from_secs(600), all_done.notified()).await;
     let elapsed = started.elapsed();
     running.stop().await?;

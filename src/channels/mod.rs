@@ -1,6 +1,145 @@
 //! Chat channels: each turns its platform's events into [`crate::message::Inbound`] and renders
-//! [`crate::message::Outbound`] its own way. Only channels know platform types.
+//! [`crate::message::Outbound`] its own way. Only channels know platform types. A channel is a
+//! plug-in: it implements [`Channel`], and [`crate::delivery`] does the rest (inbox, outbox,
+//! broadcasts, rate limits) the same way for every channel.
 
-pub mod limiter;
+pub mod buttons;
 pub mod shell;
 pub mod telegram;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use futures::future::BoxFuture;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+use crate::delivery::Arrivals;
+use crate::i18n::Localizer;
+use crate::message::{Inbound, Outbound};
+
+/// What a channel can do, for the code that renders and delivers through it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capabilities {
+    /// Buttons under a message, or choices numbered in the text and answered by typing the number.
+    pub buttons: Buttons,
+    /// Longest text of one message; longer replies are split on line, then word boundaries.
+    pub max_text: usize,
+    /// Markup the platform renders (everything else is escaped).
+    pub markup: Markup,
+    /// How a picture reaches the platform.
+    pub photos: Photos,
+    /// Whether people can share their location with a button.
+    pub location: bool,
+    /// Whether the platform tells us a message was delivered or read.
+    pub receipts: bool,
+    /// Whether it may message a person unasked (notices, answers to their questions); a chat on a
+    /// channel that cannot only gets replies.
+    pub can_push: bool,
+    /// Messages per second for the whole account, replies and bulk sends together (None: no limit).
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Buttons {
+    /// Inline buttons whose payload comes back when pressed, at most this many bytes (longer
+    /// payloads travel as tokens, see [`buttons`]).
+    Inline { max_payload: usize },
+    /// No buttons: choices are numbered in the text.
+    Numbered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    Html,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Photos {
+    /// Uploaded from memory (charts drawn at send time).
+    Upload,
+    /// Only by a public URL.
+    ByUrl,
+    /// Not at all: charts go as text.
+    None,
+}
+
+/// What a stored platform event asks of us.
+#[derive(Debug, PartialEq)]
+pub enum Event {
+    /// Something for the engine; `ack` is what the channel needs to acknowledge it afterwards (a
+    /// button press's query id), given back to [`Channel::acknowledge`].
+    Chat {
+        inbound: Inbound,
+        ack: Option<String>,
+    },
+    /// The person blocked (false) or unblocked (true) the bot.
+    Reachability { address: String, reachable: bool },
+    /// Nothing for us (groups, edits, kinds we do not read).
+    Ignore,
+}
+
+/// How one send went, in terms the delivery engine acts on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sent {
+    /// Delivered, with the platform's id for the message.
+    Ok { message_id: String },
+    /// The platform asked the whole account to wait this long; the message did nothing wrong.
+    RetryAfter(Duration),
+    /// The person cannot be reached on this channel any more (blocked the bot, left).
+    Unreachable,
+    /// The platform's rules forbid this message to this person now (a messaging window), with
+    /// the reason; it is not retried.
+    NotDeliverableNow(String),
+    /// Refused for good, with the platform's reason.
+    Rejected(String),
+    /// Failed in a way that may pass (network, 5xx); worth retrying later.
+    Transient(String),
+}
+
+/// A chat channel. Telegram and the shell implement it; a new channel adds a module under
+/// `channels/` with an implementation and is started by `serve` next to the others.
+pub trait Channel: Send + Sync + 'static {
+    /// The channel's name, stored with its chats and events: "telegram", "shell", …
+    fn name(&self) -> &'static str;
+
+    fn capabilities(&self) -> &Capabilities;
+
+    /// Reads a raw event as intake stored it. An error means it can never be read (no retry).
+    fn decode(&self, payload: &Value) -> anyhow::Result<Event>;
+
+    /// The platform messages for `outbound`, in order, as stored in the outbox.
+    fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value>;
+
+    /// Sends one rendered message to `address`.
+    fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent>;
+
+    /// Acknowledges a handled event (stops a button's spinner), with a short text to show when
+    /// the button had expired.
+    fn acknowledge<'a>(&'a self, _ack: &'a str, _text: Option<String>) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
+
+    /// Tells the platform where events go (sets or deletes a webhook); once, when serve starts.
+    fn register(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Long polling, when the channel takes events that way: commits each batch to `arrivals`
+    /// before acknowledging it to the platform, until `shutdown`.
+    fn poll(
+        self: Arc<Self>,
+        _arrivals: Arrivals,
+        _shutdown: CancellationToken,
+    ) -> Option<BoxFuture<'static, anyhow::Result<()>>> {
+        None
+    }
+
+    /// HTTP routes (webhooks), mounted on serve's one server; they commit to `arrivals` before
+    /// answering.
+    fn routes(self: Arc<Self>, _arrivals: Arrivals) -> Option<Router> {
+        None
+    }
+}

@@ -1,13 +1,93 @@
 //! A chat with the bot in the terminal, through the same engine as every other channel.
-//! Buttons are numbered; typing a number presses one.
+//! It has no buttons: choices are numbered and typing a number presses one.
 
+use std::sync::Mutex;
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent, buttons};
 use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::{Inbound, InboundKind, Lang, Msg, Outbound};
 
 pub const CHANNEL: &str = "shell";
+
+/// The terminal as a [`Channel`]: one line in is one event; a reply is printed, never pushed.
+pub struct Shell {
+    capabilities: Capabilities,
+    /// The chat's name (several shells can be different people).
+    address: String,
+    /// Payloads of the last replies' buttons, in the order they are numbered.
+    numbered: Mutex<Vec<String>>,
+}
+
+impl Shell {
+    pub fn new(address: &str) -> Shell {
+        Shell {
+            capabilities: Capabilities {
+                buttons: Buttons::Numbered,
+                max_text: usize::MAX,
+                markup: Markup::Plain,
+                photos: Photos::None,
+                location: false,
+                receipts: false,
+                can_push: false,
+                rate: None,
+            },
+            address: address.to_owned(),
+            numbered: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl Channel for Shell {
+    fn name(&self) -> &'static str {
+        CHANNEL
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    /// `{"id": …, "line": …}`: a typed line; a number presses that button of the last replies,
+    /// "@lat,lon" shares a location.
+    fn decode(&self, payload: &Value) -> anyhow::Result<Event> {
+        let line = payload["line"].as_str().unwrap_or_default();
+        let id = payload["id"].as_str().unwrap_or_default();
+        let pressed = line
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| self.numbered.lock().expect("shell lock").get(i).cloned());
+        let kind = match pressed {
+            Some(payload) => InboundKind::Button(payload),
+            None => location(line).unwrap_or_else(|| InboundKind::typed(line)),
+        };
+        Ok(Event::Chat {
+            inbound: Inbound {
+                channel: CHANNEL.into(),
+                address: self.address.clone(),
+                event_id: id.to_owned(),
+                kind,
+                can_push: self.capabilities.can_push,
+            },
+            ack: None,
+        })
+    }
+
+    fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
+        *self.numbered.lock().expect("shell lock") = buttons::numbered_payloads(outbound);
+        vec![json!(render(localizer, outbound))]
+    }
+
+    /// Nothing is sent from afar: the shell prints its replies where the person types.
+    fn send<'a>(&'a self, _address: &'a str, _message: &'a Value) -> BoxFuture<'a, Sent> {
+        Box::pin(async { Sent::Rejected("the shell only answers whoever is typing".into()) })
+    }
+}
 
 /// Runs until the input ends. `address` names the chat, so several shells can be different people.
 pub async fn run(
@@ -16,16 +96,13 @@ pub async fn run(
     input: impl AsyncBufRead + Unpin,
     mut output: impl AsyncWrite + Unpin,
 ) -> anyhow::Result<()> {
-    let session = format!(
-        "{}-{}",
-        std::process::id(),
-        chrono::Utc::now().timestamp_micros()
-    );
+    let shell = Shell::new(address);
+    // Event ids unique to this session, so another session of the same chat is not a replay.
+    let session = format!("{}-{}", std::process::id(), engine.now().timestamp_micros());
     let intro = engine
         .localizer()
         .render(&Msg::new("shell-intro"), Lang::Vi);
     output.write_all(format!("{intro}\n").as_bytes()).await?;
-    let mut buttons: Vec<String> = Vec::new();
     let mut lines = input.lines();
     let mut count = 0u64;
     while let Some(line) = lines.next_line().await? {
@@ -33,25 +110,17 @@ pub async fn run(
             continue;
         }
         count += 1;
-        let kind = match line.trim().parse::<usize>() {
-            Ok(n) if (1..=buttons.len()).contains(&n) => {
-                InboundKind::Button(buttons[n - 1].clone())
-            }
-            _ => location(&line).unwrap_or_else(|| InboundKind::typed(&line)),
-        };
-        let inbound = Inbound {
-            channel: CHANNEL.into(),
-            address: address.into(),
-            event_id: format!("{session}-{count}"),
-            kind,
-            // The terminal only answers whoever is typing.
-            can_push: false,
+        let event = shell.decode(&json!({"id": format!("{session}-{count}"), "line": line}))?;
+        let Event::Chat { inbound, .. } = event else {
+            continue;
         };
         match engine.handle(&inbound).await? {
             Some(outbound) => {
-                let (text, pressed) = render(engine.localizer(), &outbound);
-                buttons = pressed;
-                output.write_all(text.as_bytes()).await?;
+                for message in shell.render(engine.localizer(), &outbound) {
+                    output
+                        .write_all(message.as_str().unwrap_or_default().as_bytes())
+                        .await?;
+                }
             }
             None => tracing::warn!(event = inbound.event_id, "event already handled"),
         }
@@ -69,27 +138,18 @@ fn location(line: &str) -> Option<InboundKind> {
     })
 }
 
-/// The replies as terminal text, and the payloads of the buttons in the order they are numbered.
-fn render(localizer: &Localizer, outbound: &Outbound) -> (String, Vec<String>) {
+/// The replies as terminal text, buttons numbered in order across the replies.
+fn render(localizer: &Localizer, outbound: &Outbound) -> String {
     let mut text = String::new();
-    let mut payloads = Vec::new();
+    let mut numbered = 0;
     for reply in &outbound.replies {
         for line in localizer.render(&reply.body, outbound.lang).lines() {
             text.push_str(&format!("bot> {line}\n"));
         }
-        for row in &reply.buttons {
-            let labels: Vec<String> = row
-                .iter()
-                .map(|b| {
-                    payloads.push(b.payload.clone());
-                    format!(
-                        "[{}] {}",
-                        payloads.len(),
-                        localizer.render(&b.label, outbound.lang)
-                    )
-                })
-                .collect();
-            text.push_str(&format!("     {}\n", labels.join("   ")));
+        let (lines, payloads) = buttons::numbered(localizer, reply, outbound.lang, numbered + 1);
+        numbered += payloads.len();
+        for line in lines {
+            text.push_str(&format!("     {line}\n"));
         }
         if let Some(attachment) = &reply.attachment {
             text.push_str(&format!("     📎 {}\n", attachment.source));
@@ -105,5 +165,5 @@ fn render(localizer: &Localizer, outbound: &Outbound) -> (String, Vec<String>) {
             text.push_str(&format!("     [@] {hint}\n"));
         }
     }
-    (text, payloads)
+    text
 }

@@ -3,12 +3,14 @@
 mod survey;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::channels::telegram::{Intake, TelegramConfig};
+use crate::channels::Channel;
+use crate::channels::telegram::{Intake, Telegram, TelegramConfig};
 use crate::chart::Plot;
 use crate::domain::access::{Grant, Role};
 use crate::domain::boundaries::parse_feature_collection;
@@ -109,9 +111,9 @@ pub struct ServeArgs {
     /// Address for the HTTP endpoints (/health, /telegram/webhook).
     #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
-    /// Telegram bot token.
+    /// Telegram bot token; without it, no Telegram channel.
     #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
-    pub telegram_token: String,
+    pub telegram_token: Option<String>,
     /// Telegram Bot API base URL (a local Bot API server, or a fake one in tests).
     #[arg(long, env = "TELOXIDE_API_URL")]
     pub telegram_api_url: Option<url::Url>,
@@ -124,7 +126,7 @@ pub struct ServeArgs {
     /// Secret Telegram sends with every webhook call: 1–256 of A-Z a-z 0-9 _ -.
     #[arg(long, env = "TELEGRAM_WEBHOOK_SECRET", hide_env_values = true)]
     pub telegram_webhook_secret: Option<String>,
-    /// Updates handled at once.
+    /// Updates handled at once, per channel.
     #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
     pub workers: usize,
     /// Messages per second for the whole bot, replies and notices together (0: no limit).
@@ -139,8 +141,24 @@ pub enum IntakeArg {
     None,
 }
 
+/// Which settings turn on which channel, for a `serve` that has none.
+const CHANNEL_SETTINGS: &str = "no chat channel is configured, so only the HTTP endpoints run; \
+set TELOXIDE_TOKEN for Telegram (see the README's configuration table)";
+
 impl ServeArgs {
-    fn telegram(&self) -> anyhow::Result<TelegramConfig> {
+    /// The channels whose settings are present.
+    fn channels(&self) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
+        let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
+        if let Some(token) = &self.telegram_token {
+            channels.push(Telegram::new(self.telegram(token)?));
+        }
+        if channels.is_empty() {
+            eprintln!("danvan: {CHANNEL_SETTINGS}");
+        }
+        Ok(channels)
+    }
+
+    fn telegram(&self, token: &str) -> anyhow::Result<TelegramConfig> {
         let intake = match self.telegram_intake {
             IntakeArg::Polling => Intake::LongPolling,
             IntakeArg::None => Intake::None,
@@ -164,10 +182,9 @@ impl ServeArgs {
             }
         };
         Ok(TelegramConfig {
-            token: self.telegram_token.clone(),
+            token: token.to_owned(),
             api_url: self.telegram_api_url.clone(),
             intake,
-            workers: self.workers,
             rate: Some(self.telegram_rate).filter(|r| *r > 0.0),
         })
     }
@@ -279,7 +296,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             engine.store().close().await;
         }
         Command::Serve(args) => {
-            let telegram = args.telegram()?;
+            let channels = args.channels()?;
             let store = Store::open(&source, (args.workers as u32 + 4).max(8)).await?;
             if crate::seed::demo_if_empty(&store).await? > 0 {
                 eprintln!(
@@ -287,7 +304,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let engine = std::sync::Arc::new(Engine::new(store).await?);
-            crate::serve::run_until_signal(engine, telegram, args.listen).await?;
+            crate::serve::run_until_signal(engine, channels, args.workers, args.listen).await?;
         }
         Command::Inbox { command } => {
             let store = Store::open(&source, 2).await?;
@@ -489,8 +506,16 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
 fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> String {
     let line = |name: &str, r: &Reach| {
         format!(
-            "{name:<40} {:>9} {:>9} {:>9} {:>7} {:>8} {:>9} {:>6} {:>9}\n",
-            r.targeted, r.sent, r.pending, r.failed, r.blocked, r.cancelled, r.read, r.questions
+            "{name:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>6} {:>9}\n",
+            r.targeted,
+            r.sent,
+            r.pending,
+            r.failed,
+            r.undeliverable,
+            r.blocked,
+            r.cancelled,
+            r.read,
+            r.questions
         )
     };
     let mut out = format!(
@@ -499,8 +524,17 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
         vn_time::format(status.send_at)
     );
     out.push_str(&format!(
-        "{:<40} {:>9} {:>9} {:>9} {:>7} {:>8} {:>9} {:>6} {:>9}\n",
-        "", "targeted", "sent", "pending", "failed", "blocked", "cancelled", "read", "questions"
+        "{:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>6} {:>9}\n",
+        "",
+        "targeted",
+        "sent",
+        "pending",
+        "failed",
+        "undeliverable",
+        "blocked",
+        "cancelled",
+        "read",
+        "questions"
     ));
     out.push_str(&line("total", &status.totals));
     for (unit, reach) in &status.units {

@@ -116,6 +116,8 @@ pub struct Reach {
     pub sent: i64,
     pub pending: i64,
     pub failed: i64,
+    /// Not allowed on the chat's channel now (a messaging window), not retried.
+    pub undeliverable: i64,
     pub blocked: i64,
     pub cancelled: i64,
     pub read: i64,

@@ -79,30 +79,46 @@ pub enum Outcome {
     /// The person blocked the bot: nothing more goes to that chat.
     Blocked,
     Failed(String),
-    /// Try again at the given time.
+    /// The platform's rules forbid it to this person now (a messaging window), with the reason.
+    Undeliverable(String),
+    /// Try again this long from now.
     Retry {
         error: String,
-        at: DateTime<Utc>,
+        after: std::time::Duration,
     },
     /// Not tried now (the platform asked us to slow down, or the chat had a message this second):
     /// back in line a second later, no attempt counted.
     Requeue,
 }
 
-type ReachRow = (Option<i64>, i64, i64, i64, i64, i64, i64, i64, i64);
+/// A notice's reach in one unit, as the status query counts it.
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    unit_id: Option<i64>,
+    targeted: i64,
+    sent: i64,
+    pending: i64,
+    failed: i64,
+    undeliverable: i64,
+    blocked: i64,
+    cancelled: i64,
+    read: i64,
+    questions: i64,
+}
 
-fn reach(
-    (_, targeted, sent, pending, failed, blocked, cancelled, read, questions): ReachRow,
-) -> Reach {
-    Reach {
-        targeted,
-        sent,
-        pending,
-        failed,
-        blocked,
-        cancelled,
-        read,
-        questions,
+impl From<&ReachRow> for Reach {
+    fn from(r: &ReachRow) -> Reach {
+        Reach {
+            targeted: r.targeted,
+            sent: r.sent,
+            pending: r.pending,
+            failed: r.failed,
+            undeliverable: r.undeliverable,
+            blocked: r.blocked,
+            cancelled: r.cancelled,
+            read: r.read,
+            questions: r.questions,
+        }
     }
 }
 
@@ -240,24 +256,30 @@ impl Store {
         let mut statuses = Vec::new();
         let mut message_ids: Vec<Option<String>> = Vec::new();
         let mut errors: Vec<Option<String>> = Vec::new();
-        let mut retry_at: Vec<Option<DateTime<Utc>>> = Vec::new();
+        let mut retry_in: Vec<Option<f64>> = Vec::new();
         for (id, outcome) in outcomes {
             let (status, message_id, error, at) = match outcome {
                 Outcome::Sent { message_id } => ("sent", Some(message_id.clone()), None, None),
                 Outcome::Blocked => ("blocked", None, Some("blocked by the person".into()), None),
                 Outcome::Failed(e) => ("failed", None, Some(e.clone()), None),
-                Outcome::Retry { error, at } => ("pending", None, Some(error.clone()), Some(*at)),
+                Outcome::Undeliverable(e) => ("undeliverable", None, Some(e.clone()), None),
+                Outcome::Retry { error, after } => (
+                    "pending",
+                    None,
+                    Some(error.clone()),
+                    Some(after.as_secs_f64()),
+                ),
                 Outcome::Requeue => ("requeue", None, None, None),
             };
             ids.push(*id);
             statuses.push(status);
             message_ids.push(message_id);
             errors.push(error);
-            retry_at.push(at);
+            retry_in.push(at);
         }
         sqlx::query(
-            "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-                        AS o (id, status, message_id, error, retry_at)),
+            "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[])
+                        AS o (id, status, message_id, error, retry_in)),
              updated AS (
                  UPDATE deliveries d SET
                      status = CASE o.status WHEN 'requeue' THEN 'pending' ELSE o.status END,
@@ -266,7 +288,7 @@ impl Store {
                      error = COALESCE(o.error, d.error),
                      sent_at = CASE o.status WHEN 'sent' THEN now() ELSE d.sent_at END,
                      next_attempt_at = CASE o.status WHEN 'requeue' THEN now() + interval '1 second'
-                                       ELSE COALESCE(o.retry_at, d.next_attempt_at) END,
+                                       ELSE COALESCE(now() + make_interval(secs => o.retry_in), d.next_attempt_at) END,
                      lease_until = NULL
                  FROM o WHERE d.id = o.id AND d.status = 'sending'
                  RETURNING d.channel, d.address, o.status),
@@ -281,7 +303,7 @@ impl Store {
         .bind(&statuses)
         .bind(&message_ids)
         .bind(&errors)
-        .bind(&retry_at)
+        .bind(&retry_in)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -317,15 +339,16 @@ impl Store {
             return Ok(None);
         };
         let rows: Vec<ReachRow> = sqlx::query_as(
-            "SELECT d.unit_id, count(*),
-                    count(*) FILTER (WHERE d.status = 'sent'),
-                    count(*) FILTER (WHERE d.status IN ('pending', 'sending')),
-                    count(*) FILTER (WHERE d.status = 'failed'),
-                    count(*) FILTER (WHERE d.status = 'blocked'),
-                    count(*) FILTER (WHERE d.status = 'cancelled'),
-                    count(*) FILTER (WHERE d.read_at IS NOT NULL),
+            "SELECT d.unit_id, count(*) AS targeted,
+                    count(*) FILTER (WHERE d.status = 'sent') AS sent,
+                    count(*) FILTER (WHERE d.status IN ('pending', 'sending')) AS pending,
+                    count(*) FILTER (WHERE d.status = 'failed') AS failed,
+                    count(*) FILTER (WHERE d.status = 'undeliverable') AS undeliverable,
+                    count(*) FILTER (WHERE d.status = 'blocked') AS blocked,
+                    count(*) FILTER (WHERE d.status = 'cancelled') AS cancelled,
+                    count(*) FILTER (WHERE d.read_at IS NOT NULL) AS read,
                     (SELECT count(*) FROM notice_questions q WHERE q.notice_id = $1
-                        AND q.unit_id IS NOT DISTINCT FROM d.unit_id)
+                        AND q.unit_id IS NOT DISTINCT FROM d.unit_id) AS questions
              FROM deliveries d WHERE d.notice_id = $1
              GROUP BY d.unit_id ORDER BY d.unit_id",
         )
@@ -334,18 +357,19 @@ impl Store {
         .await?;
         let failures: Vec<(String, i64)> = sqlx::query_as(
             "SELECT COALESCE(error, ''), count(*) FROM deliveries
-             WHERE notice_id = $1 AND status = 'failed' GROUP BY 1 ORDER BY 2 DESC, 1",
+             WHERE notice_id = $1 AND status IN ('failed', 'undeliverable') GROUP BY 1 ORDER BY 2 DESC, 1",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let units: Vec<(Option<i64>, Reach)> = rows.into_iter().map(|r| (r.0, reach(r))).collect();
+        let units: Vec<(Option<i64>, Reach)> = rows.iter().map(|r| (r.unit_id, r.into())).collect();
         let mut totals = Reach::default();
         for (_, r) in &units {
             totals.targeted += r.targeted;
             totals.sent += r.sent;
             totals.pending += r.pending;
             totals.failed += r.failed;
+            totals.undeliverable += r.undeliverable;
             totals.blocked += r.blocked;
             totals.cancelled += r.cancelled;
             totals.read += r.read;

@@ -2,9 +2,10 @@
 //! payloads (HTML-escaped, split at Telegram's limits, buttons as inline keyboards).
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
 
+use crate::channels::Event;
+use crate::channels::buttons::payload_data;
 use crate::chart::Plot;
 use crate::domain::richtext;
 use crate::i18n::Localizer;
@@ -17,22 +18,6 @@ pub const MAX_TEXT: usize = 4096;
 pub const MAX_CAPTION: usize = 1024;
 /// Longest callback_data, in bytes.
 pub const MAX_CALLBACK_DATA: usize = 64;
-/// Starts callback_data that stands for a longer payload kept in the database.
-const TOKEN_PREFIX: char = '~';
-
-/// What an update asks of us.
-#[derive(Debug, PartialEq)]
-pub enum Event {
-    /// Something for the engine; `callback` is the query id to answer for a button press.
-    Chat {
-        inbound: Inbound,
-        callback: Option<String>,
-    },
-    /// The person blocked (false) or unblocked (true) the bot.
-    Reachability { address: String, reachable: bool },
-    /// Groups, channels, edits and kinds we do not subscribe to.
-    Ignore,
-}
 
 /// Reads a stored update. teloxide's `UpdateKind` only deserializes from borrowed text (its visitor
 /// asks for `&str` keys, which an owned `serde_json::Value` cannot lend), so go through the text.
@@ -83,7 +68,7 @@ pub fn event(update: &Update) -> Event {
             };
             Event::Chat {
                 inbound: inbound(message.chat.id.0.to_string(), kind),
-                callback: None,
+                ack: None,
             }
         }
         UpdateKind::CallbackQuery(query) => {
@@ -96,7 +81,7 @@ pub fn event(update: &Update) -> Event {
                     query.from.id.0.to_string(),
                     InboundKind::Button(query.data.clone().unwrap_or_default()),
                 ),
-                callback: Some(query.id.to_string()),
+                ack: Some(query.id.to_string()),
             }
         }
         UpdateKind::MyChatMember(change) if change.chat.is_private() => Event::Reachability {
@@ -138,7 +123,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
                     .map(|b| {
                         (
                             localizer.render(&b.label, outbound.lang),
-                            callback_data(&b.payload),
+                            payload_data(&b.payload, MAX_CALLBACK_DATA),
                         )
                     })
                     .collect()
@@ -201,34 +186,6 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
         }
     }
     messages
-}
-
-/// The callback_data for a button payload: the payload itself when it fits, else a token derived
-/// from it (the same payload always gets the same token) that is looked up when the button is pressed.
-pub fn callback_data(payload: &str) -> String {
-    if payload.len() <= MAX_CALLBACK_DATA && !payload.starts_with(TOKEN_PREFIX) {
-        return payload.to_owned();
-    }
-    let digest = Sha256::digest(payload.as_bytes());
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{TOKEN_PREFIX}{hex}")
-}
-
-/// Whether pressed callback_data is a token for a longer payload.
-pub fn is_token(data: &str) -> bool {
-    data.starts_with(TOKEN_PREFIX)
-}
-
-/// (token, payload) of every button whose payload does not fit in callback_data, to remember before
-/// the replies go out.
-pub fn long_payloads(outbound: &Outbound) -> Vec<(String, String)> {
-    outbound
-        .replies
-        .iter()
-        .flat_map(|r| r.buttons.iter().flatten())
-        .filter(|b| callback_data(&b.payload) != b.payload)
-        .map(|b| (callback_data(&b.payload), b.payload.clone()))
-        .collect()
 }
 
 /// Splits text into pieces of at most `max` UTF-16 units, preferring line, then word boundaries.
@@ -304,7 +261,8 @@ mod tests {
     }
 
     #[test]
-    fn long_payloads_travel_as_stable_tokens() {
+    fn long_payloads_go_as_tokens_in_the_keyboard() {
+        use crate::channels::buttons::{is_token, long_payloads};
         use crate::message::{Button, Lang, Msg, Reply};
         let long = format!("survey:answer:{}", "x".repeat(80));
         let outbound = Outbound {
@@ -321,10 +279,10 @@ mod tests {
             .collect();
         assert_eq!(data[0], "unit:yes");
         assert!(is_token(data[1]) && data[1].len() <= MAX_CALLBACK_DATA);
-        assert_eq!(callback_data(&long), data[1]);
-        assert_eq!(long_payloads(&outbound), [(data[1].to_owned(), long)]);
-        // A payload that merely looks like a token is tokenized too, so it cannot be forged.
-        assert!(is_token(&callback_data("~abc")) && callback_data("~abc") != "~abc");
+        assert_eq!(
+            long_payloads(&outbound, MAX_CALLBACK_DATA),
+            [(data[1].to_owned(), long)]
+        );
     }
 
     #[test]

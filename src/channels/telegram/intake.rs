@@ -10,14 +10,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
-use teloxide::RequestError;
 use teloxide::payloads::{GetUpdatesSetters, SetWebhookSetters};
 use teloxide::requests::{Request, Requester};
 use teloxide::types::Update;
+use teloxide::{Bot, RequestError};
 use tokio_util::sync::CancellationToken;
 
-use super::adapt::{CHANNEL, chat_key};
-use super::{Intake, Telegram, allowed_updates};
+use super::adapt::chat_key;
+use super::{Intake, allowed_updates};
+use crate::delivery::{Arrivals, backoff};
 use crate::store::inbox::Arrival;
 
 /// Long-poll wait; below teloxide's 17 s HTTP timeout.
@@ -26,31 +27,27 @@ pub const WEBHOOK_PATH: &str = "/telegram/webhook";
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
 /// Tells Telegram where updates go: our webhook, or nowhere (so getUpdates works).
-pub async fn register(telegram: &Telegram) -> anyhow::Result<()> {
-    match &telegram.config.intake {
+pub async fn register(bot: &Bot, intake: &Intake) -> anyhow::Result<()> {
+    match intake {
         Intake::Webhook { url, secret } => {
-            telegram
-                .bot()
-                .set_webhook(url.clone())
+            bot.set_webhook(url.clone())
                 .secret_token(secret.clone())
                 .allowed_updates(allowed_updates())
                 .await?;
         }
         Intake::LongPolling => {
-            telegram.bot().delete_webhook().await?;
+            bot.delete_webhook().await?;
         }
         Intake::None => {}
     }
     Ok(())
 }
 
-pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let store = telegram.engine.store().clone();
+pub async fn poll(bot: Bot, arrivals: Arrivals, shutdown: CancellationToken) -> anyhow::Result<()> {
     let mut offset: Option<i32> = None;
     let mut failures = 0u32;
     while !shutdown.is_cancelled() {
-        let mut request = telegram
-            .bot()
+        let mut request = bot
             .get_updates()
             .timeout(POLL_SECONDS)
             .limit(100)
@@ -71,7 +68,7 @@ pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
             Err(e) => {
                 failures += 1;
                 tracing::warn!(error = %e, "getUpdates failed");
-                tokio::time::sleep(super::send::backoff(failures.min(5))).await;
+                tokio::time::sleep(backoff(failures.min(5))).await;
                 continue;
             }
         };
@@ -81,7 +78,7 @@ pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
             .iter()
             .map(serde_json::to_value)
             .collect::<Result<_, _>>()?;
-        let arrivals: Vec<Arrival> = updates
+        let batch: Vec<Arrival> = updates
             .iter()
             .zip(&payloads)
             .map(|(u, payload)| Arrival {
@@ -91,7 +88,7 @@ pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
             })
             .collect();
         // Until this commits, the offset stays put and Telegram keeps the updates for us.
-        while let Err(e) = store.intake(CHANNEL, &arrivals).await {
+        while let Err(e) = arrivals.commit(&batch).await {
             tracing::error!(error = %e, "cannot store updates; retrying before acknowledging them");
             tokio::select! {
                 _ = shutdown.cancelled() => return Ok(()),
@@ -99,26 +96,24 @@ pub async fn poll(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyho
             }
         }
         offset = Some(last.id.0 as i32 + 1);
-        telegram.wake_workers(arrivals.len());
     }
     Ok(())
 }
 
 /// The webhook endpoint, when the channel takes updates that way.
-pub fn router(telegram: Arc<Telegram>) -> Router {
+pub fn router(secret: String, arrivals: Arrivals) -> Router {
     Router::new()
         .route(WEBHOOK_PATH, axum::routing::post(webhook))
-        .with_state(telegram)
+        .with_state(Arc::new(Webhook { secret, arrivals }))
 }
 
-async fn webhook(
-    State(telegram): State<Arc<Telegram>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let Intake::Webhook { secret, .. } = &telegram.config.intake else {
-        return StatusCode::NOT_FOUND;
-    };
+struct Webhook {
+    secret: String,
+    arrivals: Arrivals,
+}
+
+async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let secret = &hook.secret;
     let given = headers
         .get(SECRET_HEADER)
         .map(|v| v.as_bytes())
@@ -142,11 +137,8 @@ async fn webhook(
         chat: chat_key(&update),
         payload: &payload,
     };
-    match telegram.engine.store().intake(CHANNEL, &[arrival]).await {
-        Ok(_) => {
-            telegram.wake_workers(1);
-            StatusCode::OK
-        }
+    match hook.arrivals.commit(&[arrival]).await {
+        Ok(_) => StatusCode::OK,
         Err(error) => {
             // Telegram retries anything but a 2xx, so the update is not lost.
             tracing::error!(%error, "cannot store a webhook update");

@@ -1,22 +1,25 @@
-//! The Telegram channel, through teloxide's client. Intake (long polling or webhook) commits raw
-//! updates to the inbox before Telegram is told they arrived; workers handle them from there, once
-//! each, in order within a chat; replies go through the outbox.
+//! The Telegram channel, through teloxide's client: updates in by long polling or a webhook
+//! (committed to the inbox before Telegram is told they arrived), messages out as HTML with
+//! inline keyboards, charts uploaded as photos.
 
 pub mod adapt;
-pub mod broadcast;
 pub mod intake;
 pub mod send;
-pub mod worker;
 
 use std::sync::Arc;
 
+use anyhow::Context;
+use axum::Router;
+use futures::future::BoxFuture;
+use serde_json::Value;
 use teloxide::Bot;
 use teloxide::types::AllowedUpdate;
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::channels::limiter::RateLimiter;
-use crate::engine::Engine;
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
+use crate::delivery::Arrivals;
+use crate::i18n::Localizer;
+use crate::message::Outbound;
 
 /// The updates we ask Telegram for, always said explicitly: omitting them keeps an old setting.
 pub fn allowed_updates() -> Vec<AllowedUpdate> {
@@ -44,8 +47,6 @@ pub struct TelegramConfig {
     pub token: String,
     pub api_url: Option<url::Url>,
     pub intake: Intake,
-    /// Updates handled at once.
-    pub workers: usize,
     /// Messages per second for the whole bot (Telegram allows about 30; paid broadcasts up to
     /// 1,000); None: no limit, for local fakes and benchmarks.
     pub rate: Option<f64>,
@@ -60,65 +61,94 @@ impl std::fmt::Debug for TelegramConfig {
         f.debug_struct("TelegramConfig")
             .field("api_url", &self.api_url)
             .field("intake", &self.intake)
-            .field("workers", &self.workers)
             .field("rate", &self.rate)
             .finish_non_exhaustive()
     }
 }
 
-/// A running Telegram channel's parts, shared by its tasks.
+/// A Telegram bot as a [`Channel`].
 pub struct Telegram {
-    pub config: TelegramConfig,
-    pub engine: Arc<Engine>,
-    pub sender: send::Sender,
-    /// Rung when intake commits something, so idle workers look at once.
-    pub arrived: Notify,
+    config: TelegramConfig,
+    bot: Bot,
+    capabilities: Capabilities,
 }
 
 impl Telegram {
-    pub fn new(engine: Arc<Engine>, config: TelegramConfig) -> Arc<Telegram> {
+    pub fn new(config: TelegramConfig) -> Arc<Telegram> {
         let mut bot = Bot::new(&config.token);
         if let Some(url) = &config.api_url {
             bot = bot.set_api_url(url.clone());
         }
-        let sender = send::Sender::new(bot, engine.store().clone(), RateLimiter::new(config.rate));
+        let capabilities = Capabilities {
+            buttons: Buttons::Inline {
+                max_payload: adapt::MAX_CALLBACK_DATA,
+            },
+            max_text: adapt::MAX_TEXT,
+            markup: Markup::Html,
+            photos: Photos::Upload,
+            location: true,
+            receipts: false,
+            can_push: true,
+            rate: config.rate,
+        };
         Arc::new(Telegram {
             config,
-            engine,
-            sender,
-            arrived: Notify::new(),
+            bot,
+            capabilities,
         })
     }
 
-    /// Wakes enough idle workers for `count` new updates (each takes a batch), not all of them.
-    pub fn wake_workers(&self, count: usize) {
-        for _ in 0..count
-            .div_ceil(worker::BATCH as usize)
-            .min(self.config.workers.max(1))
-        {
-            self.arrived.notify_one();
-        }
-    }
-
     pub fn bot(&self) -> &Bot {
-        self.sender.bot()
+        &self.bot
+    }
+}
+
+impl Channel for Telegram {
+    fn name(&self) -> &'static str {
+        adapt::CHANNEL
     }
 
-    /// Runs intake, workers and the outbox sweeper until `shutdown`; returns when they have finished
-    /// what they had in hand. Call [`intake::register`] first.
-    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let mut tasks = tokio::task::JoinSet::new();
-        if matches!(self.config.intake, Intake::LongPolling) {
-            tasks.spawn(intake::poll(self.clone(), shutdown.clone()));
+    fn capabilities(&self) -> &Capabilities {
+        &self.capabilities
+    }
+
+    fn decode(&self, payload: &Value) -> anyhow::Result<Event> {
+        let update = adapt::parse_update(payload).context("not a Telegram update")?;
+        Ok(adapt::event(&update))
+    }
+
+    fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
+        adapt::render(localizer, outbound)
+            .iter()
+            .map(|m| serde_json::to_value(m).expect("a rendered message serializes"))
+            .collect()
+    }
+
+    fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent> {
+        Box::pin(send::send(&self.bot, address, message))
+    }
+
+    fn acknowledge<'a>(&'a self, ack: &'a str, text: Option<String>) -> BoxFuture<'a, ()> {
+        Box::pin(send::answer_callback(&self.bot, ack, text))
+    }
+
+    fn register(&self) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(intake::register(&self.bot, &self.config.intake))
+    }
+
+    fn poll(
+        self: Arc<Self>,
+        arrivals: Arrivals,
+        shutdown: CancellationToken,
+    ) -> Option<BoxFuture<'static, anyhow::Result<()>>> {
+        matches!(self.config.intake, Intake::LongPolling)
+            .then(|| Box::pin(intake::poll(self.bot.clone(), arrivals, shutdown)) as _)
+    }
+
+    fn routes(self: Arc<Self>, arrivals: Arrivals) -> Option<Router> {
+        match &self.config.intake {
+            Intake::Webhook { secret, .. } => Some(intake::router(secret.clone(), arrivals)),
+            _ => None,
         }
-        for _ in 0..self.config.workers.max(1) {
-            tasks.spawn(worker::work(self.clone(), shutdown.clone()));
-        }
-        tasks.spawn(worker::sweep(self.clone(), shutdown.clone()));
-        tasks.spawn(broadcast::run(self.clone(), shutdown.clone()));
-        while let Some(done) = tasks.join_next().await {
-            done??;
-        }
-        Ok(())
     }
 }

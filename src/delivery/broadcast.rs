@@ -1,17 +1,18 @@
-//! Delivering notices: fan out those that are due, then send claimed batches of deliveries at the
-//! bot's rate, recording outcomes in bulk. Any number of processes can deliver one broadcast
-//! together: claims skip rows another process holds.
+//! Delivering notices and messages: fan out the notices that are due, then send claimed batches
+//! of deliveries at the account's rate, recording outcomes in bulk. Any number of processes can
+//! deliver one broadcast together: claims skip rows another process holds.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
+use serde_json::Value;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::Telegram;
-use super::adapt::{self, CHANNEL};
+use super::{Account, backoff};
+use crate::channels::Sent;
 use crate::domain::notice::{Notice, is_quiet};
 use crate::message::{Lang, Outbound, Reply};
 use crate::store::notices::{Delivery, Outcome};
@@ -29,16 +30,19 @@ const FLUSH_AFTER: Duration = Duration::from_millis(100);
 const IDLE: Duration = Duration::from_millis(500);
 /// How often deliveries of a crashed sender are put back in line.
 const STRANDED_EVERY: Duration = Duration::from_secs(10);
+/// Attempts at one delivery before it fails for good.
+const MAX_ATTEMPTS: i32 = 8;
 
 /// What a sender remembers between rounds.
 #[derive(Default)]
 pub struct Broadcaster {
-    notices: HashMap<i64, Arc<Notice>>,
+    /// Each notice rendered once per language: a million recipients share a few renderings.
+    rendered: HashMap<(i64, Lang), Arc<Vec<Value>>>,
     /// When each chat last got a notice from this sender, for at most one a second per chat.
     recent: HashMap<String, Instant>,
 }
 
-pub async fn run(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(account: Arc<Account>, shutdown: CancellationToken) -> anyhow::Result<()> {
     let mut state = Broadcaster::default();
     // A sender that starts looks for stranded deliveries at once: it may be the restart after a crash.
     let mut stranded_at = Instant::now()
@@ -47,11 +51,11 @@ pub async fn run(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow
     while !shutdown.is_cancelled() {
         if stranded_at.elapsed() >= STRANDED_EVERY {
             stranded_at = Instant::now();
-            if let Err(e) = telegram.engine.store().release_stranded_deliveries().await {
+            if let Err(e) = account.engine.store().release_stranded_deliveries().await {
                 tracing::error!(error = %format!("{e:#}"), "releasing stranded deliveries");
             }
         }
-        match round(&telegram, &mut state).await {
+        match round(&account, &mut state).await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %format!("{e:#}"), "broadcast"),
@@ -65,49 +69,56 @@ pub async fn run(telegram: Arc<Telegram>, shutdown: CancellationToken) -> anyhow
 }
 
 /// Fans out due notices and sends one batch; false when there was nothing to send.
-pub async fn round(telegram: &Telegram, state: &mut Broadcaster) -> anyhow::Result<bool> {
-    let store = telegram.engine.store();
-    let now = telegram.engine.now();
+pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result<bool> {
+    let store = account.engine.store();
+    let now = account.engine.now();
     for (notice, recipients) in store.fan_out_due(now).await? {
         tracing::info!(notice, recipients, "notice fanned out");
     }
-    let batch = telegram
-        .sender
+    let batch = account
         .rate()
         .map_or(MAX_BATCH, |r| (r.ceil() as i64).clamp(1, MAX_BATCH));
     let claimed = store
-        .claim_deliveries(CHANNEL, batch, is_quiet(now))
+        .claim_deliveries(account.channel.name(), batch, is_quiet(now))
         .await?;
     if claimed.is_empty() {
         return Ok(false);
     }
-    for id in claimed.iter().filter_map(|d| d.notice_id) {
-        if !state.notices.contains_key(&id)
-            && let Some(notice) = store.notice(id).await?
-        {
-            state.notices.insert(id, Arc::new(notice));
+    let mut notices: HashMap<i64, Option<Notice>> = HashMap::new();
+    for d in &claimed {
+        let Some(id) = d.notice_id else { continue };
+        let lang = Lang::from_code(&d.language).unwrap_or_default();
+        if state.rendered.contains_key(&(id, lang)) {
+            continue;
+        }
+        let notice = match notices.entry(id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => new.insert(store.notice(id).await?),
+        };
+        if let Some(notice) = notice {
+            let rendered = render(account, notice.reply(lang), lang);
+            state.rendered.insert((id, lang), Arc::new(rendered));
         }
     }
     state
         .recent
         .retain(|_, at| at.elapsed() < Duration::from_secs(1));
     let sends = claimed.into_iter().map(|d| {
-        let notice = d.notice_id.and_then(|id| state.notices.get(&id).cloned());
+        let lang = Lang::from_code(&d.language).unwrap_or_default();
+        let messages = match (&d.message, d.notice_id) {
+            (Some(message), _) => Some(Arc::new(render(account, message.clone(), lang))),
+            (None, Some(id)) => state.rendered.get(&(id, lang)).cloned(),
+            (None, None) => None,
+        };
         // A chat gets at most one notice a second; the next waits its turn.
         let free = state
             .recent
             .insert(d.address.clone(), Instant::now())
             .is_none();
         async move {
-            let lang = Lang::from_code(&d.language).unwrap_or_default();
-            let reply = match (&d.message, notice) {
-                (Some(message), _) => Some(message.clone()),
-                (None, Some(notice)) => Some(notice.reply(lang)),
-                (None, None) => None,
-            };
-            let outcome = match reply {
+            let outcome = match messages {
                 _ if !free => Outcome::Requeue,
-                Some(reply) => send(telegram, reply, lang, &d).await,
+                Some(messages) => send(account, messages.as_slice(), &d).await,
                 None => Outcome::Failed("the notice is gone".into()),
             };
             (d.id, outcome)
@@ -133,17 +144,32 @@ pub async fn round(telegram: &Telegram, state: &mut Broadcaster) -> anyhow::Resu
     Ok(true)
 }
 
-async fn send(telegram: &Telegram, reply: Reply, lang: Lang, delivery: &Delivery) -> Outcome {
+fn render(account: &Account, reply: Reply, lang: Lang) -> Vec<Value> {
     let outbound = Outbound {
         lang,
         replies: vec![reply],
     };
+    account
+        .channel
+        .render(account.engine.localizer(), &outbound)
+}
+
+/// Sends a delivery's messages in order, each once, in its turn; the outcome of the last tried.
+async fn send(account: &Account, messages: &[Value], delivery: &Delivery) -> Outcome {
     let mut outcome = Outcome::Failed("nothing to send".into());
-    for message in adapt::render(telegram.engine.localizer(), &outbound) {
-        outcome = telegram
-            .sender
-            .send_bulk(&delivery.address, &message, delivery.attempts)
-            .await;
+    for message in messages {
+        outcome = match account.send_in_turn(&delivery.address, message).await {
+            Sent::Ok { message_id } => Outcome::Sent { message_id },
+            Sent::RetryAfter(_) => Outcome::Requeue,
+            Sent::Unreachable => Outcome::Blocked,
+            Sent::NotDeliverableNow(reason) => Outcome::Undeliverable(reason),
+            Sent::Rejected(reason) => Outcome::Failed(reason),
+            Sent::Transient(error) if delivery.attempts >= MAX_ATTEMPTS => Outcome::Failed(error),
+            Sent::Transient(error) => Outcome::Retry {
+                error,
+                after: backoff(delivery.attempts as u32),
+            },
+        };
         if !matches!(outcome, Outcome::Sent { .. }) {
             break;
         }

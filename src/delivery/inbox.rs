@@ -1,0 +1,163 @@
+//! Handling events from the inbox: claim a batch (skipping chats with something earlier in hand),
+//! run the engine in the same transaction, queue the rendered replies, mark the events done,
+//! commit; then send.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Account, backoff, outbox};
+use crate::channels::{Buttons, Event, buttons};
+use crate::message::{Inbound, InboundKind};
+use crate::store::inbox::{Claimed, Pending};
+use crate::store::{Tx, is_deadlock};
+
+/// Attempts at an event before it is parked as failed.
+const MAX_ATTEMPTS: i32 = 5;
+/// Events (of different chats) handled in one transaction.
+pub const BATCH: i64 = 8;
+/// How often an idle worker looks for events that other processes took in.
+const IDLE_POLL: Duration = Duration::from_millis(200);
+
+pub async fn work(account: Arc<Account>, shutdown: CancellationToken) -> anyhow::Result<()> {
+    while !shutdown.is_cancelled() {
+        let arrived = account.arrived.notified();
+        match handle_next(&account).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "inbox worker"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            _ = arrived => {}
+            _ = tokio::time::sleep(IDLE_POLL) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Handles a batch of ready events (of different chats) in one transaction; false when none was
+/// ready. An event that fails rolls the batch back and is set aside with a backoff, so the others
+/// go through on the next claim and only the failing one counts an attempt; a batch that lost a
+/// race is retried whole without counting.
+pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
+    let store = account.engine.store();
+    let channel = account.channel.name();
+    let mut tx = store.begin().await?;
+    let claimed = tx.claim_inbox(channel, BATCH).await?;
+    if claimed.is_empty() {
+        return Ok(false);
+    }
+    let mut handled = Vec::new();
+    for event in &claimed {
+        match handle(account, &mut tx, event).await {
+            Ok(outcome) => handled.push(outcome),
+            // Lost a race with another batch (a deadlock over shared counts, say): nobody's
+            // fault, so the batch is simply claimed again.
+            Err(e) if is_deadlock(&e) => {
+                drop(tx);
+                tracing::debug!(event = event.event_id, error = %format!("{e:#}"), "batch retried");
+                return Ok(true);
+            }
+            Err(e) => {
+                drop(tx);
+                let error = format!("{e:#}");
+                tracing::warn!(channel, event = event.event_id, %error, attempt = event.attempts + 1, "event failed");
+                // Retrying cannot make an unreadable event readable.
+                let retryable = event.attempts + 1 < MAX_ATTEMPTS && !e.is::<Unreadable>();
+                let retry = retryable.then(|| backoff(event.attempts as u32));
+                store.inbox_attempt_failed(event.id, &error, retry).await?;
+                return Ok(true);
+            }
+        }
+    }
+    let events: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+    let outgoing: Vec<(&str, &serde_json::Value)> = handled
+        .iter()
+        .flat_map(|h| h.replies.iter().map(|p| (h.address.as_str(), p)))
+        .collect();
+    let mut queued = tx
+        .finish_events(channel, &events, &outgoing)
+        .await?
+        .into_iter();
+    tx.commit().await?;
+    let mut sent = Vec::new();
+    for h in &handled {
+        let replies: Vec<Pending> = queued.by_ref().take(h.replies.len()).collect();
+        if let Some((ack, notice)) = &h.ack {
+            account.channel.acknowledge(ack, notice.clone()).await;
+        }
+        sent.extend(outbox::deliver_all(account, &replies).await?);
+    }
+    store.replies_sent(&sent).await?;
+    Ok(true)
+}
+
+/// A stored event its channel cannot read.
+#[derive(Debug, thiserror::Error)]
+#[error("unreadable event: {0:#}")]
+struct Unreadable(anyhow::Error);
+
+/// What one handled event leaves to do: replies to queue and send, and an acknowledgement (with
+/// the notice to show when a pressed button had expired).
+#[derive(Default)]
+struct Handled {
+    address: String,
+    replies: Vec<serde_json::Value>,
+    ack: Option<(String, Option<String>)>,
+}
+
+async fn handle(account: &Account, tx: &mut Tx, claimed: &Claimed) -> anyhow::Result<Handled> {
+    let channel = &account.channel;
+    match channel.decode(&claimed.payload).map_err(Unreadable)? {
+        Event::Ignore => Ok(Handled::default()),
+        Event::Reachability { address, reachable } => {
+            tx.set_reachable(channel.name(), &address, reachable)
+                .await?;
+            Ok(Handled::default())
+        }
+        Event::Chat { mut inbound, ack } => {
+            // An unknown token stays as pressed: the engine answers that the button has expired.
+            if let InboundKind::Button(data) = &inbound.kind
+                && buttons::is_token(data)
+                && let Some(payload) = tx.button_payload(data).await?
+            {
+                inbound.kind = InboundKind::Button(payload);
+            }
+            let (replies, notice) = converse(account, tx, claimed, &inbound).await?;
+            Ok(Handled {
+                address: inbound.address,
+                replies,
+                ack: ack.map(|id| (id, notice)),
+            })
+        }
+    }
+}
+
+/// Runs the engine; returns the rendered replies, and the text to show on the pressed button when
+/// it had expired.
+async fn converse(
+    account: &Account,
+    tx: &mut Tx,
+    claimed: &Claimed,
+    inbound: &Inbound,
+) -> anyhow::Result<(Vec<serde_json::Value>, Option<String>)> {
+    let outbound = account
+        .engine
+        .converse(tx, inbound, claimed.unit_revision)
+        .await?;
+    let localizer = account.engine.localizer();
+    let notice = outbound
+        .replies
+        .first()
+        .filter(|r| r.body.id == "button-expired")
+        .map(|r| localizer.render(&r.body, outbound.lang));
+    if let Buttons::Inline { max_payload } = account.channel.capabilities().buttons {
+        let long = buttons::long_payloads(&outbound, max_payload);
+        if !long.is_empty() {
+            tx.remember_buttons(&long).await?;
+        }
+    }
+    Ok((account.channel.render(localizer, &outbound), notice))
+}

@@ -1,0 +1,158 @@
+//! Delivery that knows no platform: the inbox worker (claim, converse, render, queue in one
+//! transaction), the outbox of replies and its sweeper, and the broadcast sender of notices and
+//! messages, for any [`Channel`]. Each channel account keeps its own rate and the pauses its
+//! platform asks for.
+
+pub mod broadcast;
+pub mod inbox;
+pub mod limiter;
+pub mod outbox;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::channels::{Channel, Sent};
+use crate::engine::Engine;
+use crate::store::Store;
+use crate::store::inbox::Arrival;
+use limiter::RateLimiter;
+
+/// One channel account as delivery runs it: the channel, its message rate, the pause its
+/// platform imposed, and the bell intake rings.
+pub struct Account {
+    pub engine: Arc<Engine>,
+    pub channel: Arc<dyn Channel>,
+    /// Updates handled at once.
+    workers: usize,
+    limiter: RateLimiter,
+    /// Set when the platform asks us to slow down: nobody sends before then.
+    paused_until: Mutex<Option<Instant>>,
+    /// Rung when intake commits something, so idle workers look at once.
+    arrived: Arc<Notify>,
+}
+
+/// Where a channel's intake commits raw events: the inbox, then a word to the idle workers.
+#[derive(Clone)]
+pub struct Arrivals {
+    store: Store,
+    channel: &'static str,
+    workers: usize,
+    arrived: Arc<Notify>,
+}
+
+impl Arrivals {
+    /// Commits a batch of raw events (duplicates are ignored); only then may the platform be told
+    /// they arrived.
+    pub async fn commit(&self, arrivals: &[Arrival<'_>]) -> anyhow::Result<u64> {
+        let added = self.store.intake(self.channel, arrivals).await?;
+        // Enough idle workers for the new events (each takes a batch), not all of them.
+        for _ in 0..arrivals
+            .len()
+            .div_ceil(inbox::BATCH as usize)
+            .min(self.workers)
+        {
+            self.arrived.notify_one();
+        }
+        Ok(added)
+    }
+}
+
+impl Account {
+    pub fn new(engine: Arc<Engine>, channel: Arc<dyn Channel>, workers: usize) -> Arc<Account> {
+        Arc::new(Account {
+            limiter: RateLimiter::new(channel.capabilities().rate),
+            engine,
+            channel,
+            workers: workers.max(1),
+            paused_until: Mutex::new(None),
+            arrived: Arc::new(Notify::new()),
+        })
+    }
+
+    pub fn arrivals(&self) -> Arrivals {
+        Arrivals {
+            store: self.engine.store().clone(),
+            channel: self.channel.name(),
+            workers: self.workers,
+            arrived: self.arrived.clone(),
+        }
+    }
+
+    /// Runs intake (if the channel polls), the inbox workers, the outbox sweeper and, on a channel
+    /// that may push, the broadcast sender, until `shutdown`; returns once they have finished
+    /// what they had in hand. Call the channel's `register` first.
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let mut tasks = tokio::task::JoinSet::new();
+        if let Some(poll) = self.channel.clone().poll(self.arrivals(), shutdown.clone()) {
+            tasks.spawn(poll);
+        }
+        for _ in 0..self.workers {
+            tasks.spawn(inbox::work(self.clone(), shutdown.clone()));
+        }
+        tasks.spawn(outbox::sweep(self.clone(), shutdown.clone()));
+        if self.channel.capabilities().can_push {
+            tasks.spawn(broadcast::run(self.clone(), shutdown.clone()));
+        }
+        while let Some(done) = tasks.join_next().await {
+            done??;
+        }
+        Ok(())
+    }
+
+    /// Messages per second this account keeps to, if limited.
+    pub fn rate(&self) -> Option<f64> {
+        self.limiter.rate()
+    }
+
+    /// Sends one message of a conversation now: it takes the next slot at once (pushing bulk
+    /// sends back). The caller waits out any pause first.
+    async fn send_now(&self, address: &str, message: &serde_json::Value) -> Sent {
+        self.limiter.take_now();
+        self.sent(self.channel.send(address, message).await)
+    }
+
+    /// Sends one message of a broadcast in its turn under the rate limit.
+    async fn send_in_turn(&self, address: &str, message: &serde_json::Value) -> Sent {
+        self.wait_for_pause().await;
+        self.limiter.acquire().await;
+        self.sent(self.channel.send(address, message).await)
+    }
+
+    /// Notes a pause the platform asked for.
+    fn sent(&self, sent: Sent) -> Sent {
+        if let Sent::RetryAfter(wait) = &sent {
+            tracing::warn!(
+                channel = self.channel.name(),
+                seconds = wait.as_secs(),
+                "the platform asked us to slow down; pausing all sends"
+            );
+            let until = Instant::now() + *wait;
+            let mut paused = self.paused_until.lock().expect("pause lock poisoned");
+            if paused.is_none_or(|p| p < until) {
+                *paused = Some(until);
+            }
+        }
+        sent
+    }
+
+    /// Waits out a pause; true when there was one to wait for.
+    async fn wait_for_pause(&self) -> bool {
+        let until = *self.paused_until.lock().expect("pause lock poisoned");
+        match until {
+            Some(until) if until > Instant::now() => {
+                tokio::time::sleep_until(until).await;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// 1 s, 2 s, 4 s … capped at a minute.
+pub fn backoff(attempt: u32) -> Duration {
+    Duration::from_secs(1u64 << attempt.min(6)).min(Duration::from_secs(60))
+}

@@ -1,0 +1,118 @@
+//! The outbox: rendered replies, sent in order per chat right after the transaction that queued
+//! them commits; the sweeper sends those whose sender crashed or deferred them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Account, backoff};
+use crate::channels::Sent;
+use crate::store::inbox::Pending;
+
+/// Tries at one message in a row before leaving it to the sweeper.
+const IN_PLACE_TRIES: u32 = 3;
+/// Attempts in all before a message fails for good.
+const MAX_ATTEMPTS: i32 = 8;
+
+/// How one reply fared.
+#[derive(Debug, PartialEq)]
+enum Delivery {
+    Sent,
+    /// The person blocked the bot (or is gone); nothing more goes to them.
+    Unreachable,
+    /// Refused for good (or not allowed now), with the reason.
+    Rejected(String),
+    /// Still failing after retries; the sweeper will try again later.
+    Deferred(String),
+}
+
+/// Delivers a chat's replies in order; stops at the first that cannot go now, so order holds.
+/// Returns the ids of those sent, for the caller to drop from the outbox.
+pub async fn deliver_all(account: &Account, replies: &[Pending]) -> anyhow::Result<Vec<i64>> {
+    let store = account.engine.store();
+    let mut sent = Vec::new();
+    for reply in replies {
+        match deliver(account, reply).await {
+            Delivery::Sent => sent.push(reply.id),
+            Delivery::Unreachable => {
+                store
+                    .set_reachable(account.channel.name(), &reply.address, false)
+                    .await?;
+                break;
+            }
+            Delivery::Rejected(reason) => {
+                tracing::warn!(reply = reply.id, %reason, "the platform refused a reply");
+                store.reply_failed(reply.id, &reason, None).await?;
+            }
+            Delivery::Deferred(reason) => {
+                let retry =
+                    (reply.attempts + 1 < MAX_ATTEMPTS).then(|| backoff(reply.attempts as u32));
+                store.reply_failed(reply.id, &reason, retry).await?;
+                break;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Sends one reply, retrying in place; renews its lease after any wait.
+async fn deliver(account: &Account, reply: &Pending) -> Delivery {
+    let store = account.engine.store();
+    let mut tries = 0;
+    loop {
+        if account.wait_for_pause().await
+            && let Err(e) = store.renew_lease(reply.id).await
+        {
+            return Delivery::Deferred(format!("cannot renew the lease: {e}"));
+        }
+        let error = match account.send_now(&reply.address, &reply.payload).await {
+            Sent::Ok { .. } => return Delivery::Sent,
+            // Not the message's fault: it does not count as a try.
+            Sent::RetryAfter(_) => continue,
+            Sent::Unreachable => return Delivery::Unreachable,
+            Sent::Rejected(reason) | Sent::NotDeliverableNow(reason) => {
+                return Delivery::Rejected(reason);
+            }
+            Sent::Transient(error) => error,
+        };
+        tries += 1;
+        if tries >= IN_PLACE_TRIES {
+            return Delivery::Deferred(error);
+        }
+        tokio::time::sleep(backoff(tries)).await;
+        if let Err(e) = store.renew_lease(reply.id).await {
+            return Delivery::Deferred(format!("cannot renew the lease: {e}"));
+        }
+    }
+}
+
+/// Sends replies whose sender crashed or deferred them, one per chat at a time so order holds.
+pub async fn sweep(account: Arc<Account>, shutdown: CancellationToken) -> anyhow::Result<()> {
+    while !shutdown.is_cancelled() {
+        match sweep_once(&account).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %format!("{e:#}"), "outbox sweeper"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Sends one round of stranded replies; false when there were none.
+async fn sweep_once(account: &Account) -> anyhow::Result<bool> {
+    let store = account.engine.store();
+    let replies = store
+        .lease_stranded_replies(account.channel.name(), 50)
+        .await?;
+    let mut sent = Vec::new();
+    for reply in &replies {
+        sent.extend(deliver_all(account, std::slice::from_ref(reply)).await?);
+    }
+    store.replies_sent(&sent).await?;
+    Ok(!replies.is_empty())
+}
