@@ -1,6 +1,7 @@
 //! danvan: one bot engine for grassroots outreach, many chat channels, all state in PostgreSQL.
 //! See ARCHITECTURE.md for the map.
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod channels;
 pub mod chart;
@@ -9,7 +10,6 @@ pub mod clock;
 pub mod delivery;
 pub mod domain;
 pub mod engine;
-pub mod fake_telegram;
 pub mod i18n;
 pub mod message;
 pub mod seed;

@@ -13,8 +13,8 @@ use danvan::domain::access::Role;
 use danvan::domain::notice::{Audience, NoticeText};
 use danvan::domain::vn_time;
 use danvan::engine::Engine;
-use danvan::fake_telegram::{Failure, FakeTelegram};
 use danvan::store::notices::NewNotice;
+use danvan_fake_telegram::{Failure, FakeTelegram};
 
 struct World {
     db: TestDb,

@@ -10,8 +10,8 @@ use danvan::channels::telegram::intake::{SECRET_HEADER, WEBHOOK_PATH};
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig, intake};
 use danvan::delivery::Account;
 use danvan::engine::Engine;
-use danvan::fake_telegram::{Failure, FakeTelegram, updates};
 use danvan::serve::{self, Running};
+use danvan_fake_telegram::{Failure, FakeTelegram, updates};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 

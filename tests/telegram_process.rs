@@ -6,7 +6,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use danvan::fake_telegram::FakeTelegram;
+use danvan_fake_telegram::FakeTelegram;
 use sqlx::PgPool;
 
 /// Replies a killed process had queued go out once their 10 s lease lapses.

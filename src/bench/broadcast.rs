@@ -13,8 +13,8 @@ use crate::channels::telegram::{DEFAULT_RATE, Intake, Telegram, TelegramConfig};
 use crate::delivery::Account;
 use crate::delivery::broadcast::{self, Broadcaster};
 use crate::engine::Engine;
-use crate::fake_telegram::FakeTelegram;
 use crate::store::notices::NewNotice;
+use danvan_fake_telegram::FakeTelegram;
 
 const FIRST_CHAT: i64 = 20_000_000;
 /// Broadcast senders run side by side, as several processes would.

@@ -23,9 +23,9 @@ use clap::Subcommand;
 use crate::channels::telegram::{Intake, Telegram, TelegramConfig};
 use crate::domain::units::parse_unit_list;
 use crate::engine::Engine;
-use crate::fake_telegram::{FakeTelegram, updates};
 use crate::message::{Inbound, InboundKind};
 use crate::store::{DatabaseSource, Store, cluster, provision};
+use danvan_fake_telegram::{FakeTelegram, updates};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {

@@ -99,7 +99,8 @@ pub enum Command {
         #[arg(long)]
         charts: Option<PathBuf>,
     },
-    /// Benchmarks (build with --release).
+    /// Benchmarks (build with --release --features bench).
+    #[cfg(feature = "bench")]
     Bench {
         #[command(subcommand)]
         command: crate::bench::BenchCommand,
@@ -432,6 +433,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             tx.commit().await?;
         }
+        #[cfg(feature = "bench")]
         Command::Bench { command } => crate::bench::run(command, &source).await?,
     }
     Ok(())

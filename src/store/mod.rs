@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod chats;
 pub mod cluster;
+#[cfg(feature = "bench")]
 pub mod fixtures;
 pub mod inbox;
 pub mod notices;

@@ -1,6 +1,6 @@
 //! A fake Telegram Bot API server for tests and benchmarks: the real HTTP protocol
 //! (`/bot<token>/<method>`, JSON, form or query parameters, long-polled `getUpdates` with offset
-//! semantics), checked against the published API description (`data/telegram/bot-api-spec.json`) so
+//! semantics), checked against the published API description (`bot-api-spec.json`, MIT-licensed, see NOTICE.md) so
 //! that it refuses what the real server would: unknown methods, missing parameters, text over 4096
 //! characters, callback_data over 64 bytes, HTML that does not parse. It records every call.
 
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-const SPEC: &str = include_str!("../data/telegram/bot-api-spec.json");
+const SPEC: &str = include_str!("../bot-api-spec.json");
 const HTML_TAGS: [&str; 15] = [
     "b",
     "strong",
