@@ -124,23 +124,47 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             (d.id, outcome)
         }
     });
-    let mut results = futures::stream::iter(sends).buffer_unordered(IN_FLIGHT);
-    let mut outcomes = Vec::new();
-    let mut first = Instant::now();
-    while let Some(result) = results.next().await {
-        if outcomes.is_empty() {
-            first = Instant::now();
+    // Outcomes are written while the next sends go on: a send never waits for the database.
+    let (done, mut outcomes) = tokio::sync::mpsc::unbounded_channel();
+    let sending = async move {
+        let mut results = futures::stream::iter(sends).buffer_unordered(IN_FLIGHT);
+        while let Some(result) = results.next().await {
+            let _ = done.send(result);
         }
-        outcomes.push(result);
-        if outcomes.len() >= FLUSH_COUNT || first.elapsed() >= FLUSH_AFTER {
-            store
-                .record_deliveries(&std::mem::take(&mut outcomes))
-                .await?;
+    };
+    let recording = async {
+        let mut batch = Vec::new();
+        let mut first = Instant::now();
+        loop {
+            let next = if batch.is_empty() {
+                outcomes.recv().await
+            } else {
+                let deadline = first + FLUSH_AFTER;
+                match tokio::time::timeout_at(deadline, outcomes.recv()).await {
+                    Ok(next) => next,
+                    // Due: write what waits, then wait for more.
+                    Err(_) => {
+                        store.record_deliveries(&std::mem::take(&mut batch)).await?;
+                        continue;
+                    }
+                }
+            };
+            let Some(outcome) = next else { break };
+            if batch.is_empty() {
+                first = Instant::now();
+            }
+            batch.push(outcome);
+            if batch.len() >= FLUSH_COUNT {
+                store.record_deliveries(&std::mem::take(&mut batch)).await?;
+            }
         }
-    }
-    if !outcomes.is_empty() {
-        store.record_deliveries(&outcomes).await?;
-    }
+        if !batch.is_empty() {
+            store.record_deliveries(&batch).await?;
+        }
+        anyhow::Ok(())
+    };
+    let ((), recorded) = tokio::join!(sending, recording);
+    recorded?;
     Ok(true)
 }
 

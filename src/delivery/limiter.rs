@@ -1,109 +1,178 @@
-//! Keeps a channel account under its platform's message rate. Each send takes the next free slot,
-//! a fixed interval after the one before, so no one-second window ever holds more than the rate:
-//! bulk sends wait for their slot; replies to people in conversation take one at once and push the
-//! bulk sends back, so they go first.
+//! Keeps a channel account under its platform's message rate, by construction: a send starts only
+//! while fewer than N sends started in the trailing window (N per second, the window a little
+//! over a second so jitter on the way cannot squeeze one too many into a second at the platform).
+//! The start times are the record, not a schedule, so a task that wakes late cannot crowd the next
+//! second. Replies to people in conversation go before waiting bulk sends.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// Slots are this much wider than 1/rate, so jitter on the way to the platform cannot squeeze one
-/// send too many into a second.
+/// The window is this much longer than a second (or than N/rate, for rates under one a second).
 const SLACK: f64 = 1.03;
-/// The furthest replies can push bulk sends back.
-const MAX_REPLY_DEBT: Duration = Duration::from_secs(1);
+/// Shortest nap while waiting for a slot, so waiters do not spin.
+const MIN_NAP: Duration = Duration::from_millis(1);
 
 pub struct RateLimiter {
-    interval: Option<Duration>,
-    next: Mutex<Instant>,
+    /// At most `.0` sends start within any `.1`; None: no limit.
+    limit: Option<(usize, Duration)>,
+    state: Mutex<Window>,
+}
+
+#[derive(Default)]
+struct Window {
+    /// When the sends of the trailing window started, oldest first.
+    starts: VecDeque<Instant>,
+    /// Replies waiting for a slot: bulk sends leave the slots to them.
+    replies_waiting: usize,
 }
 
 impl RateLimiter {
-    /// `per_second`: None for no limit (local fakes, benchmarks).
+    /// `per_second`: None (or not positive) for no limit (local fakes, benchmarks).
     pub fn new(per_second: Option<f64>) -> RateLimiter {
+        let limit = per_second.filter(|r| *r > 0.0).map(|rate| {
+            let n = (rate.floor() as usize).max(1);
+            let window = (n as f64 / rate).max(1.0) * SLACK;
+            (n, Duration::from_secs_f64(window))
+        });
         RateLimiter {
-            interval: per_second
-                .filter(|r| *r > 0.0)
-                .map(|r| Duration::from_secs_f64(SLACK / r)),
-            next: Mutex::new(Instant::now()),
+            limit,
+            state: Mutex::new(Window::default()),
         }
     }
 
-    /// Waits for the next free slot.
+    /// Waits for a slot for a bulk send.
     pub async fn acquire(&self) {
-        let slot = self.take();
-        tokio::time::sleep_until(slot).await;
+        self.wait(false).await
     }
 
-    /// Takes the next free slot without waiting for it. However many replies go out, bulk sends
-    /// are pushed back by at most a second: a busy hour of conversation must not starve a notice.
-    pub fn take_now(&self) {
-        if let Some(interval) = self.interval {
-            let mut next = self.next.lock().expect("limiter lock poisoned");
-            let now = Instant::now();
-            *next = ((*next).max(now) + interval).min(now + MAX_REPLY_DEBT);
-        }
+    /// Waits for a slot for a reply, ahead of any bulk send that is waiting.
+    pub async fn acquire_reply(&self) {
+        self.wait(true).await
     }
 
-    fn take(&self) -> Instant {
-        let Some(interval) = self.interval else {
-            return Instant::now();
+    async fn wait(&self, reply: bool) {
+        let Some((n, window)) = self.limit else {
+            return;
         };
-        let mut next = self.next.lock().expect("limiter lock poisoned");
-        let slot = (*next).max(Instant::now());
-        *next = slot + interval;
-        slot
+        let mut counted = false;
+        loop {
+            let nap = {
+                let mut w = self.state.lock().expect("limiter lock poisoned");
+                let now = Instant::now();
+                while w.starts.front().is_some_and(|&t| now.duration_since(t) >= window) {
+                    w.starts.pop_front();
+                }
+                let turn = reply || w.replies_waiting == 0;
+                if w.starts.len() < n && turn {
+                    w.starts.push_back(now);
+                    if counted {
+                        w.replies_waiting -= 1;
+                    }
+                    return;
+                }
+                if reply && !counted {
+                    w.replies_waiting += 1;
+                    counted = true;
+                }
+                match w.starts.len().checked_sub(n) {
+                    // The slot frees when the send n places back leaves the window.
+                    Some(i) => (w.starts[i] + window).saturating_duration_since(now),
+                    None => MIN_NAP,
+                }
+            };
+            tokio::time::sleep(nap.max(MIN_NAP)).await;
+        }
     }
 
     /// Sends this limiter lets through per second, if it limits.
     pub fn rate(&self) -> Option<f64> {
-        self.interval.map(|i| 1.0 / i.as_secs_f64())
+        self.limit
+            .map(|(n, window)| n as f64 / window.as_secs_f64())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
-    #[tokio::test(start_paused = true)]
-    async fn no_second_holds_more_than_the_rate() {
-        let limiter = RateLimiter::new(Some(30.0));
-        let start = Instant::now();
-        let mut times = Vec::new();
-        for _ in 0..95 {
-            limiter.acquire().await;
-            times.push(start.elapsed());
-        }
-        for (i, t) in times.iter().enumerate() {
-            let in_window = times[i..]
-                .iter()
-                .take_while(|u| **u < *t + Duration::from_secs(1))
-                .count();
-            assert!(
-                in_window <= 30,
-                "{in_window} sends in the second from {t:?}"
-            );
-        }
-        // …and it keeps close to the rate.
-        assert!(times[94] < Duration::from_secs_f64(94.0 / 30.0 * 1.05));
+    /// The most starts within any one second.
+    fn busiest_second(times: &[Duration]) -> usize {
+        let mut times = times.to_vec();
+        times.sort();
+        (0..times.len())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t < times[i] + Duration::from_secs(1))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     #[tokio::test(start_paused = true)]
-    async fn replies_take_slots_ahead_of_bulk_sends_but_never_more_than_a_second() {
-        let limiter = RateLimiter::new(Some(10.0));
-        limiter.acquire().await;
+    async fn no_second_holds_more_than_the_rate_and_it_keeps_close_to_it() {
+        let limiter = Arc::new(RateLimiter::new(Some(30.0)));
         let start = Instant::now();
-        for _ in 0..5 {
-            limiter.take_now();
+        // Many senders at once, as the broadcast keeps 64 in flight.
+        let tasks: Vec<_> = (0..300)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move {
+                    limiter.acquire().await;
+                    start.elapsed()
+                })
+            })
+            .collect();
+        let mut times = Vec::new();
+        for task in tasks {
+            times.push(task.await.unwrap());
         }
-        limiter.acquire().await;
-        assert!(start.elapsed() >= Duration::from_millis(500));
+        assert_eq!(busiest_second(&times), 30);
+        let last = times.iter().max().unwrap();
+        assert!(*last < Duration::from_secs_f64(9.0 * SLACK + 0.1), "{last:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn replies_go_before_waiting_bulk_sends_within_the_same_limit() {
+        let limiter = Arc::new(RateLimiter::new(Some(10.0)));
         let start = Instant::now();
-        for _ in 0..1000 {
-            limiter.take_now();
+        let bulk: Vec<_> = (0..40)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move {
+                    limiter.acquire().await;
+                    start.elapsed()
+                })
+            })
+            .collect();
+        // Once the first second's slots are gone, a reply arrives: it takes the next free slot.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        limiter.acquire_reply().await;
+        let reply = start.elapsed();
+        let mut times = vec![reply];
+        for task in bulk {
+            times.push(task.await.unwrap());
         }
-        limiter.acquire().await;
-        assert!(start.elapsed() <= MAX_REPLY_DEBT);
+        let bulk_after_first_second = times[1..]
+            .iter()
+            .filter(|t| **t >= Duration::from_secs(1))
+            .min()
+            .unwrap();
+        assert!(reply <= *bulk_after_first_second, "{reply:?}");
+        assert!(reply < Duration::from_secs_f64(SLACK + 0.01), "{reply:?}");
+        assert_eq!(busiest_second(&times), 10);
+    }
+
+    #[test]
+    fn slow_rates_allow_one_send_per_their_interval() {
+        let limiter = RateLimiter::new(Some(0.5));
+        assert_eq!(limiter.limit.map(|l| l.0), Some(1));
+        assert!((limiter.rate().unwrap() - 0.5 / SLACK).abs() < 1e-9);
+        assert_eq!(RateLimiter::new(None).rate(), None);
     }
 }

@@ -108,10 +108,10 @@ impl Account {
         self.limiter.rate()
     }
 
-    /// Sends one message of a conversation now: it takes the next slot at once (pushing bulk
-    /// sends back). The caller waits out any pause first.
+    /// Sends one message of a conversation in the next free slot, ahead of waiting bulk sends.
+    /// The caller waits out any pause first.
     async fn send_now(&self, address: &str, message: &serde_json::Value) -> Sent {
-        self.limiter.take_now();
+        self.limiter.acquire_reply().await;
         self.sent(self.channel.send(address, message).await)
     }
 

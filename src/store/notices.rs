@@ -122,6 +122,9 @@ impl From<&ReachRow> for Reach {
     }
 }
 
+/// Deliveries added at once beyond which their statistics are refreshed.
+const FRESH_STATISTICS_AFTER: u64 = 1000;
+
 impl Store {
     pub async fn create_notice(&self, notice: &NewNotice) -> anyhow::Result<i64> {
         let mut tx = self.begin().await?;
@@ -192,6 +195,13 @@ impl Store {
             .await?;
             tx.commit().await?;
             done.push((id, recipients));
+        }
+        // A fan-out can add a million rows at once, faster than autovacuum refreshes statistics;
+        // planned as if the table were tiny, every claim would sort all pending rows.
+        if done.iter().map(|(_, n)| n).sum::<u64>() >= FRESH_STATISTICS_AFTER {
+            sqlx::query("ANALYZE deliveries")
+                .execute(&self.pool)
+                .await?;
         }
         Ok(done)
     }
