@@ -61,6 +61,8 @@ CREATE TABLE chats (
     state      jsonb NOT NULL,
     -- Whether the chat's channel may message it unasked (notices, answers); the shell only replies.
     can_push   boolean NOT NULL DEFAULT false,
+    -- Channels without buttons: the payloads of the latest message's choices, by number (from 1).
+    numbered   jsonb NOT NULL DEFAULT '[]',
     updated_at timestamptz NOT NULL DEFAULT now(),
     -- Set when the platform tells us the person blocked the bot; nothing is sent there until they return.
     unreachable_at timestamptz,

@@ -22,7 +22,7 @@ use crate::i18n::Localizer;
 use crate::message::{Inbound, InboundKind, Lang, Msg, Outbound, Reply};
 use crate::store::notices::NewNotice;
 use crate::store::surveys::Submission;
-use crate::store::{Store, Tx, is_transient};
+use crate::store::{ChatRow, Store, Tx, is_transient};
 
 /// Who gave a survey answer, and through which chat.
 struct SurveyAnswer<'a> {
@@ -144,10 +144,21 @@ impl Engine {
         let units = self.units_at(revision).await?;
         let row = match tx.lock_chat(channel, address).await? {
             Some(row) => row,
-            None => tx.open_chat(channel, address, inbound.can_push).await?,
+            None => {
+                tx.open_chat(channel, address, inbound.traits.can_push)
+                    .await?
+            }
         };
         let now = self.now();
         let today = local_date(now);
+        let kind = self
+            .numbered_choice(tx, &row, inbound, &units)
+            .await?
+            .unwrap_or_else(|| inbound.kind.clone());
+        let inbound = &Inbound {
+            kind,
+            ..inbound.clone()
+        };
         // Only the guided log's model step needs the unit's models.
         let models = match (&row.state, row.person.as_ref()) {
             (State::LogActivity { .. }, Some(me)) => models_of(tx, me, &units).await?,
@@ -447,14 +458,56 @@ impl Engine {
                 }
             }
         }
-        if !chat_gone {
-            tx.save_chat(channel, address, outcome.lang, &outcome.state)
-                .await?;
-        }
-        Ok(Outbound {
+        let outbound = Outbound {
             lang: outcome.lang,
             replies: outcome.replies,
-        })
+        };
+        if !chat_gone {
+            let numbered = inbound.traits.numbered.then(|| outbound.button_payloads());
+            tx.save_chat(
+                channel,
+                address,
+                outcome.lang,
+                &outcome.state,
+                numbered.as_deref(),
+            )
+            .await?;
+        }
+        Ok(outbound)
+    }
+
+    /// On a channel without buttons, the button a typed number presses: that choice of the chat's
+    /// latest message — unless the question asked expects a number (a rating, an age), which the
+    /// number then answers.
+    async fn numbered_choice(
+        &self,
+        tx: &mut Tx,
+        chat: &ChatRow,
+        inbound: &Inbound,
+        units: &UnitDirectory,
+    ) -> anyhow::Result<Option<InboundKind>> {
+        let InboundKind::Text(text) = &inbound.kind else {
+            return Ok(None);
+        };
+        let Some(payload) = text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| chat.numbered.get(i))
+            .filter(|_| inbound.traits.numbered)
+        else {
+            return Ok(None);
+        };
+        if matches!(chat.state, State::AnswerSurvey { .. }) {
+            let asked = self
+                .survey_context(tx, &chat.state, &inbound.kind, chat.person.as_ref(), units)
+                .await?;
+            if asked.as_ref().is_some_and(survey_chat::expects_number) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(InboundKind::Button(payload.clone())))
     }
 
     /// Stores an activity or model in the person's unit if their roles allow, and reads it back.

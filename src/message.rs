@@ -41,9 +41,19 @@ pub struct Inbound {
     /// The platform's id for this event; the same id twice is the same event.
     pub event_id: String,
     pub kind: InboundKind,
-    /// Whether the channel may message this chat unasked (notices, answers to questions); kept with
-    /// the chat when it starts.
+    /// What the engine must know of the channel it came through.
+    pub traits: ChatTraits,
+}
+
+/// What the engine must know of a chat's channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ChatTraits {
+    /// Whether the channel may message the chat unasked (notices, answers to questions); kept
+    /// with the chat when it starts.
     pub can_push: bool,
+    /// No buttons: choices are numbered in the text, and a typed number presses the button of
+    /// the chat's latest message with that number (the numbering is kept with the chat).
+    pub numbered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -297,6 +307,18 @@ impl<'de> Deserialize<'de> for Msg {
 pub struct Outbound {
     pub lang: Lang,
     pub replies: Vec<Reply>,
+}
+
+impl Outbound {
+    /// The payloads of every button, in reading order: where buttons are numbered, choice n is
+    /// the n-th of these.
+    pub fn button_payloads(&self) -> Vec<String> {
+        self.replies
+            .iter()
+            .flat_map(|r| r.buttons.iter().flatten())
+            .map(|b| b.payload.clone())
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -493,3 +493,42 @@ async fn a_response_with_every_question_skipped_counts_once_and_lists_fine() {
         "{again}"
     );
 }
+
+#[tokio::test]
+async fn without_buttons_a_typed_number_picks_a_choice_unless_the_question_wants_a_number() {
+    let (_db, engine) = demo_engine().await;
+    let id = open(
+        &engine,
+        &survey_file(&[("sensitive = true", "sensitive = false")]),
+        &["33"],
+    )
+    .await;
+    let mut r = common::Person::numbered(&engine, "numbered", "9401");
+    r.sign_up("tien lu").await;
+    let text = |out: &danvan::message::Outbound| common::render(&engine, out);
+    let first = r.press(&format!("sv:{id}:start")).await;
+    assert!(text(&first).contains("Câu 1/"), "{}", text(&first));
+    // "1" is the first choice, "Có": agreeing skips the question about concerns.
+    let rating = r.send("1").await;
+    assert!(text(&rating).contains("Câu 2/4"), "{}", text(&rating));
+    // A rating is a number: "4" is the rating, whatever the fourth choice is.
+    let age = r.send("4").await;
+    assert!(text(&age).contains("Câu 3/4"), "{}", text(&age));
+    // An age is a number: "1" is an age out of range, not the first choice ("Quay lại").
+    let refused = r.send("1").await;
+    assert_eq!(
+        ids(&refused)[0],
+        "survey-number-invalid",
+        "{}",
+        text(&refused)
+    );
+    let comment = r.send("45").await;
+    assert!(text(&comment).contains("Câu 4/4"), "{}", text(&comment));
+    // The numbering lives with the chat: another engine (a restart) reads the same choices.
+    let restarted = Engine::new(engine.store().clone()).await.unwrap();
+    let mut again = common::Person::numbered(&restarted, "numbered", "9401");
+    let buttons = common::button_labels(&engine, &comment);
+    let skip = buttons.iter().position(|b| b == "Bỏ qua").unwrap() + 1;
+    let thanks = again.send(&skip.to_string()).await;
+    assert_eq!(ids(&thanks), ["survey-thanks"], "{}", text(&thanks));
+}

@@ -69,16 +69,6 @@ pub fn numbered(
     (lines, payloads)
 }
 
-/// The payloads of an outbound's buttons in the order they are numbered.
-pub fn numbered_payloads(outbound: &Outbound) -> Vec<String> {
-    outbound
-        .replies
-        .iter()
-        .flat_map(|r| r.buttons.iter().flatten())
-        .map(|b| b.payload.clone())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,6 @@
 //! A chat with the bot in the terminal, through the same engine as every other channel.
 //! It has no buttons: choices are numbered and typing a number presses one.
 
-use std::sync::Mutex;
-
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
@@ -10,7 +8,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent, buttons};
 use crate::engine::Engine;
 use crate::i18n::Localizer;
-use crate::message::{Inbound, InboundKind, Lang, Msg, Outbound};
+use crate::message::{ChatTraits, Inbound, InboundKind, Lang, Msg, Outbound};
 
 pub const CHANNEL: &str = "shell";
 
@@ -19,8 +17,6 @@ pub struct Shell {
     capabilities: Capabilities,
     /// The chat's name (several shells can be different people).
     address: String,
-    /// Payloads of the last replies' buttons, in the order they are numbered.
-    numbered: Mutex<Vec<String>>,
 }
 
 impl Shell {
@@ -37,7 +33,6 @@ impl Shell {
                 rate: None,
             },
             address: address.to_owned(),
-            numbered: Mutex::new(Vec::new()),
         }
     }
 }
@@ -51,35 +46,27 @@ impl Channel for Shell {
         &self.capabilities
     }
 
-    /// `{"id": …, "line": …}`: a typed line; a number presses that button of the last replies,
-    /// "@lat,lon" shares a location.
+    /// `{"id": …, "line": …}`: a typed line ("@lat,lon" shares a location). A typed number is
+    /// text here: the engine knows which choice it names.
     fn decode(&self, payload: &Value) -> anyhow::Result<Event> {
         let line = payload["line"].as_str().unwrap_or_default();
         let id = payload["id"].as_str().unwrap_or_default();
-        let pressed = line
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| self.numbered.lock().expect("shell lock").get(i).cloned());
-        let kind = match pressed {
-            Some(payload) => InboundKind::Button(payload),
-            None => location(line).unwrap_or_else(|| InboundKind::typed(line)),
-        };
         Ok(Event::Chat {
             inbound: Inbound {
                 channel: CHANNEL.into(),
                 address: self.address.clone(),
                 event_id: id.to_owned(),
-                kind,
-                can_push: self.capabilities.can_push,
+                kind: location(line).unwrap_or_else(|| InboundKind::typed(line)),
+                traits: ChatTraits {
+                    can_push: self.capabilities.can_push,
+                    numbered: true,
+                },
             },
             ack: None,
         })
     }
 
     fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
-        *self.numbered.lock().expect("shell lock") = buttons::numbered_payloads(outbound);
         vec![json!(render(localizer, outbound))]
     }
 

@@ -62,7 +62,11 @@ impl RateLimiter {
             let nap = {
                 let mut w = self.state.lock().expect("limiter lock poisoned");
                 let now = Instant::now();
-                while w.starts.front().is_some_and(|&t| now.duration_since(t) >= window) {
+                while w
+                    .starts
+                    .front()
+                    .is_some_and(|&t| now.duration_since(t) >= window)
+                {
                     w.starts.pop_front();
                 }
                 let turn = reply || w.replies_waiting == 0;
@@ -134,7 +138,10 @@ mod tests {
         }
         assert_eq!(busiest_second(&times), 30);
         let last = times.iter().max().unwrap();
-        assert!(*last < Duration::from_secs_f64(9.0 * SLACK + 0.1), "{last:?}");
+        assert!(
+            *last < Duration::from_secs_f64(9.0 * SLACK + 0.1),
+            "{last:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

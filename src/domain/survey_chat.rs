@@ -138,6 +138,15 @@ pub struct Turn {
     pub effect: Option<SurveyEffect>,
 }
 
+/// Whether the question the person is at wants a number typed (a rating, a number question), so
+/// a typed number answers it rather than pressing a numbered choice.
+pub fn expects_number(ctx: &SurveyContext) -> bool {
+    let draft = ctx.draft.clone().unwrap_or_default();
+    ctx.draft.is_some()
+        && survey::current(&ctx.survey.file, &draft)
+            .is_some_and(|q| matches!(q.kind, Kind::Rating | Kind::Number))
+}
+
 /// Carries out `action` on the survey `id` for a registered person; `answering`: the chat was in
 /// the middle of it.
 pub fn respond(

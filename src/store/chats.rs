@@ -16,6 +16,8 @@ pub struct ChatRow {
     pub lang: Lang,
     pub state: State,
     pub person: Option<Person>,
+    /// On channels without buttons, the payloads of the latest message's choices, by number.
+    pub numbered: Vec<String>,
 }
 
 type PersonDataRow = (
@@ -32,14 +34,17 @@ type PersonDataRow = (
     Json<(i64, i64, i64)>,
 );
 
-type ChatQueryRow = (
-    String,
-    Json<State>,
-    Option<i64>,
-    Option<i64>,
-    Option<bool>,
-    Json<Vec<Grant>>,
-);
+/// A chat with its person and their grants, as `lock_chat` reads it.
+#[derive(sqlx::FromRow)]
+struct ChatQueryRow {
+    language: String,
+    state: Json<State>,
+    numbered: Json<Vec<String>>,
+    person_id: Option<i64>,
+    unit_id: Option<i64>,
+    subscribed: Option<bool>,
+    grants: Json<Vec<Grant>>,
+}
 
 impl Tx {
     /// Records that this event is being handled. Returns the unit revision when the event is new,
@@ -66,9 +71,9 @@ impl Tx {
         address: &str,
     ) -> anyhow::Result<Option<ChatRow>> {
         let row: Option<ChatQueryRow> = sqlx::query_as(
-            "SELECT c.language, c.state, c.person_id, p.unit_id, p.subscribed,
+            "SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
                     COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
-                              FROM role_grants g WHERE g.person_id = c.person_id), '[]')
+                              FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants
              FROM chats c LEFT JOIN people p ON p.id = c.person_id
              WHERE c.channel = $1 AND c.address = $2
              FOR UPDATE OF c",
@@ -77,22 +82,21 @@ impl Tx {
         .bind(address)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(
-            |(lang, Json(state), person_id, unit_id, subscribed, Json(grants))| ChatRow {
-                lang: Lang::from_code(&lang).unwrap_or_default(),
-                state,
-                person: person_id.map(|id| Person {
-                    id,
-                    unit_id,
-                    subscribed: subscribed.unwrap_or(true),
-                    grants,
-                }),
-            },
-        ))
+        Ok(row.map(|r| ChatRow {
+            lang: Lang::from_code(&r.language).unwrap_or_default(),
+            state: r.state.0,
+            numbered: r.numbered.0,
+            person: r.person_id.map(|id| Person {
+                id,
+                unit_id: r.unit_id,
+                subscribed: r.subscribed.unwrap_or(true),
+                grants: r.grants.0,
+            }),
+        }))
     }
 
-    /// Inserts a chat seen for the first time (or finds it, when another process just did).
-    /// Starts a chat on first contact; `can_push`: whether its channel may message it unasked.
+    /// Inserts a chat seen for the first time (or finds it, when another process just did);
+    /// `can_push`: whether its channel may message it unasked.
     pub async fn open_chat(
         &mut self,
         channel: &str,
@@ -115,16 +119,20 @@ impl Tx {
             .ok_or_else(|| anyhow::anyhow!("chat vanished while opening it"))
     }
 
+    /// Saves the chat's language and step, and on channels without buttons the numbering of the
+    /// choices just sent (`numbered`; None keeps it).
     pub async fn save_chat(
         &mut self,
         channel: &str,
         address: &str,
         lang: Lang,
         state: &State,
+        numbered: Option<&[String]>,
     ) -> anyhow::Result<()> {
         sqlx::query(
             "WITH chat AS (
-                 UPDATE chats SET language = $3, state = $4, updated_at = now()
+                 UPDATE chats SET language = $3, state = $4, numbered = COALESCE($5, numbered),
+                                  updated_at = now()
                  WHERE channel = $1 AND address = $2 RETURNING person_id)
              UPDATE people SET language = $3 FROM chat WHERE people.id = chat.person_id AND people.language <> $3",
         )
@@ -132,6 +140,7 @@ impl Tx {
         .bind(address)
         .bind(lang.code())
         .bind(Json(state))
+        .bind(numbered.map(Json))
         .execute(&mut *self.inner)
         .await?;
         Ok(())

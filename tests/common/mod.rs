@@ -130,6 +130,8 @@ pub struct Person<'a> {
     pub address: String,
     events: u32,
     pub last: Option<Outbound>,
+    /// On a channel without buttons: typed numbers press numbered choices.
+    pub numbered: bool,
 }
 
 impl<'a> Person<'a> {
@@ -146,6 +148,15 @@ impl<'a> Person<'a> {
             address: address.into(),
             events: 0,
             last: None,
+            numbered: false,
+        }
+    }
+
+    /// Someone on a channel without buttons (numbered choices), as the shell or Zalo's Bot API.
+    pub fn numbered(engine: &'a Engine, channel: &str, address: &str) -> Person<'a> {
+        Person {
+            numbered: true,
+            ..Person::on(engine, channel, address)
         }
     }
 
@@ -194,7 +205,10 @@ impl<'a> Person<'a> {
             event_id: event_id.into(),
             kind,
             // The made-up "test" channel only answers; real channel names can be messaged later.
-            can_push: self.channel != "test",
+            traits: danvan::message::ChatTraits {
+                can_push: self.channel != "test",
+                numbered: self.numbered,
+            },
         }
     }
 

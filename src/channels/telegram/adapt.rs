@@ -9,7 +9,7 @@ use crate::channels::buttons::payload_data;
 use crate::chart::Plot;
 use crate::domain::richtext;
 use crate::i18n::Localizer;
-use crate::message::{Attachment, Inbound, InboundKind, Outbound};
+use crate::message::{Attachment, ChatTraits, Inbound, InboundKind, Outbound};
 
 pub const CHANNEL: &str = "telegram";
 /// Longest message text, in UTF-16 code units after entity parsing.
@@ -41,7 +41,10 @@ pub fn event(update: &Update) -> Event {
         address,
         event_id: event_id.clone(),
         kind,
-        can_push: true,
+        traits: ChatTraits {
+            can_push: true,
+            numbered: false,
+        },
     };
     match &update.kind {
         UpdateKind::Message(message) if message.chat.is_private() => {
