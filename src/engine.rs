@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 
+use crate::app;
 use crate::domain::access::{Action, Actor, Denied, Grant, Role, authorize};
 use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, State};
 use crate::domain::report::{self, Quarter};
-use crate::domain::survey::Kind;
 use crate::domain::survey_chat::{self, Survey, SurveyContext, SurveyEffect};
 use crate::domain::survey_results;
 use crate::domain::unit_directory::UnitDirectory;
@@ -22,7 +22,7 @@ use crate::i18n::Localizer;
 use crate::message::{Inbound, InboundKind, Lang, Msg, Outbound, Reply};
 use crate::store::notices::NewNotice;
 use crate::store::surveys::Submission;
-use crate::store::{ChatRow, Store, Tx, is_transient};
+use crate::store::{ChatRow, Race, Store, Tx};
 
 /// Who gave a survey answer, and through which chat.
 struct SurveyAnswer<'a> {
@@ -291,16 +291,9 @@ impl Engine {
                     outcome.replies.push(reply);
                 }
                 Effect::ShowStatus(id) => {
-                    let notice_units = self.store.notice_units(*id).await?;
-                    let allowed = notice_units.as_ref().is_some_and(|ids| {
-                        ids.iter().all(|&unit_id| {
-                            authorize(&actor(), Action::Notify { unit_id }, &units).is_ok()
-                        })
-                    });
-                    let status = match allowed {
-                        true => self.store.notice_status(*id).await?,
-                        false => None,
-                    };
+                    let actor = actor();
+                    let viewer = app::notices::Viewer::Person(&actor);
+                    let status = app::notices::status(&self.store, *id, viewer, &units).await?;
                     outcome.replies.push(match status {
                         Some(status) => dialogue::status(&units, *id, &status),
                         None => dialogue::not_allowed(),
@@ -327,18 +320,9 @@ impl Engine {
                         (None, _) => outcome.replies.push(Reply::new(Msg::new("report-usage"))),
                         (_, None) => outcome.replies.push(dialogue::not_allowed()),
                         (Some(quarter), Some(unit)) => {
-                            let data = tx.report(unit, quarter).await?;
-                            let sectors = tx.sectors().await?;
-                            outcome.replies.push(report::report_reply(
-                                &data,
-                                &sectors,
-                                outcome.lang,
-                            ));
-                            outcome.replies.extend(report::report_charts(
-                                &data,
-                                &sectors,
-                                outcome.lang,
-                            ));
+                            let report =
+                                app::reports::quarterly(tx, unit, quarter, outcome.lang).await?;
+                            outcome.replies.extend(report);
                         }
                     }
                 }
@@ -446,9 +430,8 @@ impl Engine {
                         unit_id: *unit_id,
                     };
                     let expires = now + chrono::Duration::days(CHAT_INVITE_DAYS);
-                    let code = tx
-                        .create_invite(&grant, 1, expires, &format!("person:{}", person()?))
-                        .await?;
+                    let issuer = app::invites::Issuer::Person(person()?);
+                    let code = app::invites::create(tx, &grant, 1, expires, issuer).await?;
                     outcome.replies.push(dialogue::invite_created(
                         &units,
                         &code,
@@ -661,46 +644,12 @@ impl Engine {
         if !reaches {
             return Ok(vec![dialogue::not_allowed()]);
         }
-        let results = self.results_in(tx, &survey, scope.id, units).await?;
+        let results = app::surveys::results(tx, &survey, scope.id, units).await?;
         Ok(survey_results::results_replies(
             &survey,
             report::scope_of(scope),
             &results,
             lang,
-        ))
-    }
-
-    /// A survey's results within `scope` and below.
-    pub async fn results_in(
-        &self,
-        tx: &mut Tx,
-        survey: &Survey,
-        scope: i64,
-        units: &UnitDirectory,
-    ) -> anyhow::Result<survey_results::Results> {
-        let subtree = units.subtree(scope);
-        let tallies = tx.survey_tallies(survey.id, &subtree).await?;
-        let text_questions: Vec<&str> = survey
-            .file
-            .questions
-            .iter()
-            .filter(|q| q.kind == Kind::Text)
-            .map(|q| q.id.as_str())
-            .collect();
-        let texts = tx
-            .survey_texts(
-                survey.id,
-                &text_questions,
-                &subtree,
-                survey_results::TEXTS_LISTED,
-            )
-            .await?;
-        Ok(survey_results::compute(
-            &survey.file,
-            scope,
-            &tallies,
-            &texts,
-            units,
         ))
     }
 
@@ -722,8 +671,8 @@ impl Engine {
     }
 }
 
-/// Runs a transaction again when it lost a race with another process (a serialization failure,
-/// deadlock, or two first contacts of one chat inserting at once).
+/// Runs a transaction again when it lost a race with another process (a serialization failure
+/// or a deadlock).
 pub async fn retrying<T, F, Fut>(mut attempt: F) -> anyhow::Result<T>
 where
     F: FnMut() -> Fut,
@@ -732,7 +681,7 @@ where
     let mut tries = 1;
     loop {
         match attempt().await {
-            Err(e) if tries < ATTEMPTS && is_transient(&e) => {
+            Err(e) if tries < ATTEMPTS && Race::of(&e).is_some() => {
                 tracing::debug!(error = %e, tries, "retrying a transaction that raced another");
                 tries += 1;
             }

@@ -1,6 +1,7 @@
 //! danvan: one bot engine for grassroots outreach, many chat channels, all state in PostgreSQL.
 //! See ARCHITECTURE.md for the map.
 
+pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod channels;

@@ -71,9 +71,7 @@ pub async fn answering(
     let units = engine.units();
     let province = units.by_code("33").context("Hưng Yên")?.id;
     let survey = tx.survey(id).await?.context("the survey")?;
-    let results = engine
-        .results_in(&mut tx, &survey, province, &units)
-        .await?;
+    let results = crate::app::surveys::results(&mut tx, &survey, province, &units).await?;
     tx.commit().await?;
     anyhow::ensure!(
         results.responded == residents,
@@ -115,7 +113,7 @@ pub async fn results(engine: &Arc<Engine>, responses: i64) -> anyhow::Result<()>
         let started = Instant::now();
         let mut tx = store.begin().await?;
         let survey = tx.survey(id).await?.context("the survey")?;
-        last = Some(engine.results_in(&mut tx, &survey, city, &units).await?);
+        last = Some(crate::app::surveys::results(&mut tx, &survey, city, &units).await?);
         tx.commit().await?;
         times.push(started.elapsed());
     }

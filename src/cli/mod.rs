@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::app;
 use crate::channels::Channel;
 use crate::channels::telegram::{Intake, Telegram, TelegramConfig};
 use crate::chart::Plot;
@@ -352,8 +353,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
         } => {
             let store = Store::open(&source, 2).await?;
-            let engine = Engine::new(store.clone()).await?;
-            let units = engine.units();
+            let (_, units) = store.unit_directory().await?;
             let target = units
                 .by_code(&unit)
                 .with_context(|| format!("no unit with code {unit}"))?;
@@ -363,17 +363,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let expires_at = parse_expiry(&expires, Utc::now())?;
             let mut tx = store.begin().await?;
-            let code = tx
-                .create_invite(
-                    &Grant {
-                        role,
-                        unit_id: target.id,
-                    },
-                    uses as i32,
-                    expires_at,
-                    "cli",
-                )
-                .await?;
+            let grant = Grant {
+                role,
+                unit_id: target.id,
+            };
+            let code =
+                app::invites::create(&mut tx, &grant, uses, expires_at, app::invites::Issuer::Cli)
+                    .await?;
             tx.commit().await?;
             println!("{code}");
             eprintln!(
@@ -410,18 +406,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     print!("{}", report::csv_with_bom(&header, &rows)?);
                 }
                 None => {
-                    let data = tx.report(unit, quarter).await?;
                     let lang = Lang::from(lang);
-                    let sectors = tx.sectors().await?;
+                    let replies = app::reports::quarterly(&mut tx, unit, quarter, lang).await?;
                     let localizer = Localizer::new();
-                    let reply = report::report_reply(&data, &sectors, lang);
-                    println!("{}", localizer.render(&reply.body, lang));
+                    println!("{}", localizer.render(&replies[0].body, lang));
                     if let Some(folder) = charts {
                         std::fs::create_dir_all(&folder)?;
-                        for (i, reply) in report::report_charts(&data, &sectors, lang)
-                            .iter()
-                            .enumerate()
-                        {
+                        for (i, reply) in replies[1..].iter().enumerate() {
                             let chart = reply.chart.as_ref().context("a report chart")?;
                             let path = folder.join(format!("chart-{}.png", i + 1));
                             std::fs::write(&path, Plot::new(chart, &localizer, lang).png()?)
@@ -494,11 +485,10 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
             None => bail!("notice {id} does not exist or was cancelled already"),
         },
         NoticeCommand::Status { id } => {
-            let status = store
-                .notice_status(id)
+            let (_, units) = store.unit_directory().await?;
+            let status = app::notices::status(&store, id, app::notices::Viewer::Operator, &units)
                 .await?
                 .with_context(|| format!("no notice {id}"))?;
-            let (_, units) = store.unit_directory().await?;
             print!("{}", describe_status(id, &status, &units));
         }
     }

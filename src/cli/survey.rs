@@ -13,7 +13,6 @@ use crate::domain::survey::{Kind, SurveyFile};
 use crate::domain::survey_chat::{self, Survey};
 use crate::domain::survey_results::results_replies;
 use crate::domain::vn_time;
-use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::Lang;
 use crate::store::{DatabaseSource, Store};
@@ -130,13 +129,7 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
                     units.by_id(first).context("the target unit is gone")?
                 }
             };
-            tx.commit().await?;
-            let engine = Engine::new(store.clone()).await?;
-            let mut tx = store.begin().await?;
-            let results = engine
-                .results_in(&mut tx, &survey, scope.id, &units)
-                .await?;
-            tx.commit().await?;
+            let results = crate::app::surveys::results(&mut tx, &survey, scope.id, &units).await?;
             let lang = Lang::from(lang);
             let localizer = Localizer::new();
             let replies = results_replies(&survey, scope_of(scope), &results, lang);

@@ -11,7 +11,7 @@ use super::{Account, backoff, outbox};
 use crate::channels::{Buttons, Event, buttons};
 use crate::message::{Inbound, InboundKind};
 use crate::store::inbox::{Claimed, Pending};
-use crate::store::{Tx, is_deadlock};
+use crate::store::{Race, Tx};
 
 /// Attempts at an event before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
@@ -55,7 +55,7 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
             Ok(outcome) => handled.push(outcome),
             // Lost a race with another batch (a deadlock over shared counts, say): nobody's
             // fault, so the batch is simply claimed again.
-            Err(e) if is_deadlock(&e) => {
+            Err(e) if Race::of(&e).is_some() => {
                 drop(tx);
                 tracing::debug!(event = event.event_id, error = %format!("{e:#}"), "batch retried");
                 return Ok(true);

@@ -190,24 +190,32 @@ fn in_audience(roles: &str) -> String {
     )
 }
 
-/// Whether an error is worth retrying the whole transaction for (a race with another process).
-pub fn is_transient(error: &anyhow::Error) -> bool {
-    has_code(error, &["40001", "40P01", "23505"])
+/// A transaction that lost a race with another: the same work succeeds when run again. Nothing
+/// else is retried (a unique violation is a bug or a user's mistake, not a race: the inserts that
+/// meet concurrently say ON CONFLICT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Race {
+    /// SQLSTATE 40001.
+    SerializationFailure,
+    /// SQLSTATE 40P01.
+    Deadlock,
 }
 
-/// A deadlock or serialization failure: the same work succeeds when run again.
-pub fn is_deadlock(error: &anyhow::Error) -> bool {
-    has_code(error, &["40001", "40P01"])
-}
-
-fn has_code(error: &anyhow::Error, codes: &[&str]) -> bool {
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<sqlx::Error>()
-            .and_then(|e| e.as_database_error())
-            .and_then(|e| e.code())
-            .is_some_and(|code| codes.contains(&code.as_ref()))
-    })
+impl Race {
+    /// The race `error` (or one of its causes) reports, if it is one.
+    pub fn of(error: &anyhow::Error) -> Option<Race> {
+        error.chain().find_map(|cause| {
+            let code = cause
+                .downcast_ref::<sqlx::Error>()?
+                .as_database_error()?
+                .code()?;
+            match code.as_ref() {
+                "40001" => Some(Race::SerializationFailure),
+                "40P01" => Some(Race::Deadlock),
+                _ => None,
+            }
+        })
+    }
 }
 
 impl Store {
