@@ -81,8 +81,12 @@ pub async fn start(
                     result
                 },
                 async {
+                    // Channels end on shutdown, or with an error that stops the rest; with no
+                    // channel at all there is nothing to wait for.
                     let result = channels.await;
-                    shutdown.cancel();
+                    if result.is_err() {
+                        shutdown.cancel();
+                    }
                     result
                 },
                 upkeep

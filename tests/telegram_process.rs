@@ -196,3 +196,55 @@ async fn a_broadcast_killed_mid_way_reaches_everyone_after_restart() {
     assert_eq!(sent, chats.len() as i64);
     assert!(fake.rejections().is_empty(), "{:?}", fake.rejections());
 }
+
+#[tokio::test]
+async fn serve_without_any_channel_settings_says_which_enable_them_and_still_answers_health() {
+    use std::io::{BufRead, BufReader};
+    let db = common::test_db().await;
+    let mut process = Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env_remove("TELOXIDE_TOKEN")
+        .env("DANVAN_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read on a thread for as long as the process lives: a closed pipe would end it.
+    let stderr = BufReader::new(process.stderr.take().unwrap());
+    let (lines, said_lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let mut addr = None;
+    while let Ok(line) = said_lines.recv_timeout(Duration::from_secs(60)) {
+        if let Some(rest) = line.strip_prefix("danvan: serving on http://") {
+            addr = rest.split_whitespace().next().map(str::to_owned);
+            break;
+        }
+        said.push(line);
+    }
+    let said = said.join("\n");
+    assert!(
+        said.contains("no chat channel is configured") && said.contains("TELOXIDE_TOKEN"),
+        "{said}"
+    );
+    let addr = addr.expect("serve says where it listens");
+    let health = reqwest::get(format!("http://{addr}/health")).await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let pid = process.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(
+        process.wait().unwrap().success(),
+        "SIGTERM ends serve cleanly"
+    );
+}
