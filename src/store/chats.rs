@@ -20,19 +20,21 @@ pub struct ChatRow {
     pub numbered: Vec<String>,
 }
 
-type PersonDataRow = (
-    String,
-    Option<i64>,
-    String,
-    DateTime<Utc>,
-    bool,
-    DateTime<Utc>,
-    Json<Vec<Grant>>,
-    Json<Vec<(String, String)>>,
-    i64,
-    Json<Vec<String>>,
-    Json<(i64, i64, i64)>,
-);
+/// Everything kept about a person, as `/mydata` reads it in one query.
+#[derive(sqlx::FromRow)]
+struct PersonDataRow {
+    language: String,
+    unit_id: Option<i64>,
+    consent_version: String,
+    consented_at: DateTime<Utc>,
+    subscribed: bool,
+    created_at: DateTime<Utc>,
+    grants: Json<Vec<Grant>>,
+    channels: Json<Vec<(String, String)>>,
+    notices_received: i64,
+    questions: Json<Vec<String>>,
+    surveys: Json<(i64, i64, i64)>,
+}
 
 /// A chat with its person and their grants, as `lock_chat` reads it.
 #[derive(sqlx::FromRow)]
@@ -224,36 +226,37 @@ impl Tx {
     }
 
     pub async fn person_data(&mut self, person_id: i64) -> anyhow::Result<PersonData> {
-        let (lang, unit_id, consent_version, consented_at, subscribed, created_at, Json(grants), Json(channels), notices, Json(questions), Json(surveys)): PersonDataRow = sqlx::query_as(
+        let row: PersonDataRow = sqlx::query_as(
             "SELECT p.language, p.unit_id, p.consent_version, p.consented_at, p.subscribed, p.created_at,
                     COALESCE((SELECT json_agg(json_build_object('role', role, 'unit_id', unit_id) ORDER BY granted_at)
-                              FROM role_grants WHERE person_id = p.id), '[]'),
+                              FROM role_grants WHERE person_id = p.id), '[]') AS grants,
                     COALESCE((SELECT json_agg(json_build_array(channel, address) ORDER BY channel, address)
-                              FROM chats WHERE person_id = p.id), '[]'),
-                    (SELECT count(*) FROM deliveries WHERE person_id = p.id AND notice_id IS NOT NULL),
+                              FROM chats WHERE person_id = p.id), '[]') AS channels,
+                    (SELECT count(*) FROM deliveries WHERE person_id = p.id AND notice_id IS NOT NULL)
+                        AS notices_received,
                     COALESCE((SELECT json_agg(text ORDER BY asked_at) FROM notice_questions
-                              WHERE person_id = p.id), '[]'),
+                              WHERE person_id = p.id), '[]') AS questions,
                     json_build_array(
                         (SELECT count(*) FROM survey_responses WHERE person_id = p.id),
                         (SELECT count(*) FROM survey_consents WHERE person_id = p.id),
-                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id))
+                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id)) AS surveys
              FROM people p WHERE p.id = $1",
         )
         .bind(person_id)
         .fetch_one(&mut *self.inner)
         .await?;
         Ok(PersonData {
-            lang: Lang::from_code(&lang).unwrap_or_default(),
-            unit_id,
-            consent_version,
-            consented_at: local_date(consented_at),
-            subscribed,
-            created_at: local_date(created_at),
-            grants,
-            channels,
-            notices_received: notices,
-            questions,
-            surveys,
+            lang: Lang::from_code(&row.language).unwrap_or_default(),
+            unit_id: row.unit_id,
+            consent_version: row.consent_version,
+            consented_at: local_date(row.consented_at),
+            subscribed: row.subscribed,
+            created_at: local_date(row.created_at),
+            grants: row.grants.0,
+            channels: row.channels.0,
+            notices_received: row.notices_received,
+            questions: row.questions.0,
+            surveys: row.surveys.0,
         })
     }
 

@@ -22,7 +22,7 @@ pub struct Arrival<'a> {
 }
 
 /// An inbox event claimed for handling.
-#[derive(Debug)]
+#[derive(Debug, sqlx::FromRow)]
 pub struct Claimed {
     pub id: i64,
     pub event_id: String,
@@ -34,7 +34,7 @@ pub struct Claimed {
 }
 
 /// A rendered reply waiting to be sent.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {
     pub id: i64,
     pub address: String,
@@ -43,7 +43,7 @@ pub struct Pending {
 }
 
 /// A parked event, for `danvan inbox failed`.
-#[derive(Debug)]
+#[derive(Debug, sqlx::FromRow)]
 pub struct Failed {
     pub id: i64,
     pub channel: String,
@@ -52,15 +52,6 @@ pub struct Failed {
     pub last_error: String,
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
-
-type FailedRow = (
-    i64,
-    String,
-    String,
-    i32,
-    Option<String>,
-    chrono::DateTime<chrono::Utc>,
-);
 
 impl Store {
     /// Commits a batch of arrivals; duplicates of events already in the inbox are ignored.
@@ -140,24 +131,12 @@ impl Store {
     }
 
     pub async fn failed_events(&self) -> anyhow::Result<Vec<Failed>> {
-        let rows: Vec<FailedRow> = sqlx::query_as(
-            "SELECT id, channel, event_id, attempts, last_error, received_at FROM inbox WHERE status = 'failed' ORDER BY id",
+        Ok(sqlx::query_as(
+            "SELECT id, channel, event_id, attempts, COALESCE(last_error, '') AS last_error, received_at
+             FROM inbox WHERE status = 'failed' ORDER BY id",
         )
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, channel, event_id, attempts, last_error, received_at)| Failed {
-                    id,
-                    channel,
-                    event_id,
-                    attempts,
-                    last_error: last_error.unwrap_or_default(),
-                    received_at,
-                },
-            )
-            .collect())
+        .await?)
     }
 
     /// Puts failed events (all, or the given ids) back in line. Returns how many.
@@ -179,7 +158,7 @@ impl Store {
         channel: &str,
         limit: i64,
     ) -> anyhow::Result<Vec<Pending>> {
-        let rows: Vec<(i64, String, Value, i32)> = sqlx::query_as(
+        Ok(sqlx::query_as(
             "UPDATE outbox SET lease_until = now() + make_interval(secs => $3)
              WHERE id IN (
                  SELECT o.id FROM outbox o
@@ -193,16 +172,7 @@ impl Store {
         .bind(limit)
         .bind(LEASE_SECONDS)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, address, payload, attempts)| Pending {
-                id,
-                address,
-                payload,
-                attempts,
-            })
-            .collect())
+        .await?)
     }
 
     /// Keeps a reply leased to its sender (after waiting out a 429, say).
@@ -257,8 +227,10 @@ impl Tx {
     /// older pending event and no reply still unsent (so no two of one chat). The row stays locked until this transaction ends, so a crash just
     /// leaves it pending; other processes skip it.
     pub async fn claim_inbox(&mut self, channel: &str, limit: i64) -> anyhow::Result<Vec<Claimed>> {
-        let rows: Vec<(i64, String, String, Value, i32, i64)> = sqlx::query_as(
-            "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts, (SELECT revision FROM unit_revision) FROM inbox i
+        Ok(sqlx::query_as(
+            "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts,
+                    (SELECT revision FROM unit_revision) AS unit_revision
+             FROM inbox i
              WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
                AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
                                AND e.chat = i.chat AND e.id < i.id)
@@ -270,23 +242,9 @@ impl Tx {
         .bind(channel)
         .bind(limit)
         .fetch_all(&mut *self.inner)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, event_id, chat, payload, attempts, unit_revision)| Claimed {
-                    id,
-                    event_id,
-                    chat,
-                    payload,
-                    attempts,
-                    unit_revision,
-                },
-            )
-            .collect())
+        .await?)
     }
 
-    /// The event is handled: keep only its dedup key.
     /// Marks a batch of events handled (keeping only their dedup keys: payloads may hold personal
     /// data) and queues their rendered replies as (address, payload), in order, leased to the caller
     /// who will send them now. One statement for the whole batch.
