@@ -118,12 +118,14 @@ mod tests {
             .unwrap_or(0)
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn no_second_holds_more_than_the_rate_and_it_keeps_close_to_it() {
-        let limiter = Arc::new(RateLimiter::new(Some(30.0)));
-        let start = Instant::now();
-        // Many senders at once, as the broadcast keeps 64 in flight.
-        let tasks: Vec<_> = (0..300)
+    /// `n` bulk sends waiting at once (the broadcast keeps 64 in flight); each task's result is
+    /// when it got its slot, after `start`.
+    fn bulk_sends(
+        limiter: &Arc<RateLimiter>,
+        n: usize,
+        start: Instant,
+    ) -> Vec<tokio::task::JoinHandle<Duration>> {
+        (0..n)
             .map(|_| {
                 let limiter = limiter.clone();
                 tokio::spawn(async move {
@@ -131,7 +133,14 @@ mod tests {
                     start.elapsed()
                 })
             })
-            .collect();
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_second_holds_more_than_the_rate_and_it_keeps_close_to_it() {
+        let limiter = Arc::new(RateLimiter::new(Some(30.0)));
+        let start = Instant::now();
+        let tasks = bulk_sends(&limiter, 300, start);
         let mut times = Vec::new();
         for task in tasks {
             times.push(task.await.unwrap());
@@ -148,15 +157,7 @@ mod tests {
     async fn replies_go_before_waiting_bulk_sends_within_the_same_limit() {
         let limiter = Arc::new(RateLimiter::new(Some(10.0)));
         let start = Instant::now();
-        let bulk: Vec<_> = (0..40)
-            .map(|_| {
-                let limiter = limiter.clone();
-                tokio::spawn(async move {
-                    limiter.acquire().await;
-                    start.elapsed()
-                })
-            })
-            .collect();
+        let bulk = bulk_sends(&limiter, 40, start);
         // Once the first second's slots are gone, a reply arrives: it takes the next free slot.
         tokio::time::sleep(Duration::from_millis(100)).await;
         limiter.acquire_reply().await;

@@ -264,28 +264,18 @@ mod tests {
     }
 
     #[test]
-    fn long_payloads_go_as_tokens_in_the_keyboard() {
-        use crate::channels::buttons::{is_token, long_payloads};
+    fn a_payload_over_64_bytes_goes_as_its_token_in_the_keyboard() {
+        use crate::channels::buttons::{is_token, payload_data};
         use crate::message::{Button, Lang, Msg, Reply};
-        let long = format!("survey:answer:{}", "x".repeat(80));
+        let long = "x".repeat(MAX_CALLBACK_DATA + 1);
+        let reply = Reply::new(Msg::new("menu")).rows([Button::new(Msg::new("yes-button"), &long)]);
         let outbound = Outbound {
             lang: Lang::Vi,
-            replies: vec![Reply::new(Msg::new("menu")).row(vec![
-                Button::new(Msg::new("yes-button"), "unit:yes"),
-                Button::new(Msg::new("yes-button"), long.clone()),
-            ])],
+            replies: vec![reply],
         };
-        let rendered = render(&Localizer::new(), &outbound);
-        let data: Vec<&str> = rendered[0].keyboard[0]
-            .iter()
-            .map(|(_, d)| d.as_str())
-            .collect();
-        assert_eq!(data[0], "unit:yes");
-        assert!(is_token(data[1]) && data[1].len() <= MAX_CALLBACK_DATA);
-        assert_eq!(
-            long_payloads(&outbound, MAX_CALLBACK_DATA),
-            [(data[1].to_owned(), long)]
-        );
+        let data = &render(&Localizer::new(), &outbound)[0].keyboard[0][0].1;
+        assert!(is_token(data) && data.len() <= MAX_CALLBACK_DATA);
+        assert_eq!(*data, payload_data(&long, MAX_CALLBACK_DATA));
     }
 
     #[test]
