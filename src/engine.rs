@@ -12,10 +12,12 @@ use crate::app;
 use crate::domain::access::{Action, Actor, Denied, Grant, Role, authorize};
 use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, State};
+use crate::domain::payload::Payload;
 use crate::domain::report::{self, Quarter};
 use crate::domain::survey_chat::{self, Survey, SurveyContext, SurveyEffect};
 use crate::domain::survey_results;
 use crate::domain::unit_directory::UnitDirectory;
+use crate::domain::unit_label::unit_label_by_id;
 use crate::domain::vn_time::local_date;
 use crate::domain::{activity, compose};
 use crate::i18n::Localizer;
@@ -531,9 +533,7 @@ impl Engine {
                 Lang::En => s.name_en.clone(),
             })
             .unwrap_or_default();
-        let unit = units.by_id(unit).map_or(Msg::new("mydata-no-unit"), |u| {
-            dialogue::unit_label(units, u)
-        });
+        let unit = unit_label_by_id(units, unit);
         Ok(dialogue::logged(&log.entry, log.model, &sector, unit))
     }
 
@@ -548,9 +548,10 @@ impl Engine {
         units: &UnitDirectory,
     ) -> anyhow::Result<Option<SurveyContext>> {
         let from_button = match input {
-            InboundKind::Button(p) => p
-                .strip_prefix("sv:")
-                .and_then(|rest| rest.split(':').next()?.parse().ok()),
+            InboundKind::Button(p) => match Payload::parse(p) {
+                Some(Payload::Survey(id, _)) => Some(id),
+                _ => None,
+            },
             _ => None,
         };
         let id = match (from_button, state) {

@@ -10,10 +10,12 @@ use super::compose::{self, Draft, Step};
 use super::former::FormerName;
 use super::logflow::{self, LogDraft, LogStep};
 use super::notice::{Notice, NoticeStatus, Question, Reach};
+use super::payload::{Command, Confirm, DraftButton, LogButton, Payload, SurveyAction};
 use super::survey::Input;
 use super::survey_chat::{self, SurveyContext, SurveyEffect};
 use super::text::fold;
 use super::unit_directory::{Found, Hit, UnitDirectory};
+use super::unit_label::{unit_label, unit_label_by_id};
 use super::units::Unit;
 use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
 
@@ -236,83 +238,74 @@ struct Turn<'a> {
 
 impl Turn<'_> {
     fn handle(&mut self, input: &InboundKind) {
-        match input {
-            InboundKind::Command { name, args } => return self.command(name, args),
-            InboundKind::Button(payload) => {
-                if let Some(name) = payload.strip_prefix("cmd:") {
-                    return self.command(name, "");
-                }
-                if let Some((kind, id)) = payload.split_once(':')
-                    && ["ack", "ask", "notice", "answer"].contains(&kind)
-                {
-                    return self.notice_button(kind, id);
-                }
-                if let Some(id) = payload.strip_prefix("logedit:") {
-                    return match (id.parse(), self.chat.person) {
-                        (Ok(activity), Some(_)) => {
-                            self.out.state = State::EditLog { activity };
-                            self.prompt();
-                        }
-                        _ => {
-                            self.say(Msg::new("button-expired"));
-                            self.prompt();
-                        }
-                    };
-                }
-                if let Some(rest) = payload.strip_prefix("sv:") {
-                    let parsed = rest.split_once(':').and_then(|(id, action)| {
-                        Some((id.parse().ok()?, survey_chat::Action::parse(action)?))
-                    });
-                    return match (parsed, self.chat.person) {
-                        (Some((id, action)), Some(_)) => self.survey(id, action),
-                        (_, None) => {
-                            self.say(Msg::new("need-signup"));
-                            self.prompt();
-                        }
-                        (None, _) => {
-                            self.say(Msg::new("button-expired"));
-                            self.prompt();
-                        }
-                    };
-                }
-                if let Some(rest) = payload.strip_prefix("modelstatus:") {
-                    let parsed = rest.split_once(':').and_then(|(id, status)| {
-                        Some((id.parse().ok()?, ModelStatus::from_code(status)?))
-                    });
-                    return match (parsed, self.chat.person) {
-                        (Some((id, status)), Some(_)) => {
-                            self.out.effects.push(Effect::SetModelStatus { id, status })
-                        }
-                        _ => {
-                            self.say(Msg::new("button-expired"));
-                            self.prompt();
-                        }
-                    };
-                }
-                if let Some(id) = payload.strip_prefix("logdel:") {
-                    return match (id.parse(), self.chat.person) {
-                        (Ok(id), Some(_)) => self.out.effects.push(Effect::DeleteLog(id)),
-                        _ => {
-                            self.say(Msg::new("button-expired"));
-                            self.prompt();
-                        }
-                    };
-                }
-            }
+        let pressed = match input {
+            InboundKind::Command { name, args } => return self.command(Command::parse(name, args)),
+            InboundKind::Button(payload) => Payload::parse(payload),
             InboundKind::Text(text) if text.chars().count() > MAX_TEXT_CHARS => {
                 self.say(Msg::new("text-too-long").number("max", MAX_TEXT_CHARS as i64));
                 return self.prompt();
             }
+            _ => None,
+        };
+        // Buttons that work whatever the chat is waiting for.
+        match &pressed {
+            Some(Payload::Command(command)) => return self.command(*command),
+            Some(
+                Payload::Ack(_)
+                | Payload::Ask(_)
+                | Payload::Notice(_)
+                | Payload::Answer(_)
+                | Payload::Survey(..),
+            ) if self.chat.person.is_none() => {
+                self.say(Msg::new("need-signup"));
+                return self.prompt();
+            }
+            // For people the notice was sent to, which the engine checks when it carries the
+            // effect out.
+            Some(Payload::Ack(notice)) => {
+                return self.out.effects.push(Effect::Acknowledge(*notice));
+            }
+            Some(Payload::Notice(notice)) => {
+                return self.out.effects.push(Effect::ShowNotice(*notice));
+            }
+            Some(Payload::Ask(notice)) => {
+                self.out.state = State::AskAboutNotice { notice: *notice };
+                return self.prompt();
+            }
+            // Whether they may answer is checked with the question's unit when the answer comes.
+            Some(Payload::Answer(question)) => {
+                self.out.state = State::AnswerQuestion {
+                    question: *question,
+                };
+                return self.prompt();
+            }
+            Some(Payload::LogEdit(activity)) => {
+                if self.chat.person.is_some() {
+                    self.out.state = State::EditLog {
+                        activity: *activity,
+                    };
+                } else {
+                    self.say(Msg::new("button-expired"));
+                }
+                return self.prompt();
+            }
+            Some(Payload::Survey(id, action)) => return self.survey(*id, action.clone()),
+            Some(Payload::ModelStatus(id, status)) => {
+                let (id, status) = (*id, *status);
+                return self.for_person(Effect::SetModelStatus { id, status });
+            }
+            Some(Payload::LogDelete(id)) => return self.for_person(Effect::DeleteLog(*id)),
             _ => {}
         }
         let state = self.chat.state.clone();
+        let pressed = pressed.as_ref();
         match (&state, input) {
             (State::New, _) => self.greet(),
-            (State::ChooseLanguage, _) => match language_choice(input) {
+            (State::ChooseLanguage, _) => match language_choice(input, pressed) {
                 Some(lang) => self.language_chosen(lang),
                 None => self.unexpected(input),
             },
-            (State::Consent, _) => match yes_or_no(input, "consent") {
+            (State::Consent, _) => match yes_or_no(input, pressed, Confirm::Consent) {
                 Some(true) => {
                     self.out.effects.push(Effect::Register);
                     self.say(Msg::new("consent-thanks"));
@@ -325,8 +318,10 @@ impl Turn<'_> {
                 }
                 None => self.unexpected(input),
             },
-            (State::ConfirmUnit { code, .. }, _) if yes_or_no(input, "unit").is_some() => {
-                if yes_or_no(input, "unit") == Some(true) {
+            (State::ConfirmUnit { code, .. }, _)
+                if yes_or_no(input, pressed, Confirm::Unit).is_some() =>
+            {
+                if yes_or_no(input, pressed, Confirm::Unit) == Some(true) {
                     self.unit_chosen(code)
                 } else {
                     self.ask_unit()
@@ -343,14 +338,14 @@ impl Turn<'_> {
                     longitude,
                 },
             ) => self.locate_unit(*latitude, *longitude),
-            (State::PickUnit { codes }, InboundKind::Button(payload)) => {
-                match payload.strip_prefix("unit:") {
-                    Some("retry") => self.ask_unit(),
-                    Some(code) if codes.iter().any(|c| c == code) => self.unit_chosen(code),
-                    _ => self.unexpected(input),
+            (State::PickUnit { codes }, InboundKind::Button(_)) => match pressed {
+                Some(Payload::UnitRetry) => self.ask_unit(),
+                Some(Payload::Unit(code)) if codes.iter().any(|c| c == code) => {
+                    self.unit_chosen(code)
                 }
-            }
-            (State::ConfirmForget, _) => match yes_or_no(input, "forget") {
+                _ => self.unexpected(input),
+            },
+            (State::ConfirmForget, _) => match yes_or_no(input, pressed, Confirm::Forget) {
                 Some(true) => {
                     self.out.effects.push(Effect::Erase);
                     self.out.state = State::New;
@@ -368,21 +363,25 @@ impl Turn<'_> {
                     text,
                 })
             }
-            (State::ComposeNotice { .. }, InboundKind::Button(p)) if p == "draft:cancel" => {
-                self.out.state = State::Idle;
-                self.menu(Msg::new("compose-cancelled"));
-            }
-            (State::ComposeNotice { draft }, InboundKind::Button(p))
-                if p == "draft:send" && draft.step == Step::Confirm =>
-            {
-                self.out.effects.push(Effect::CreateNotice(draft.clone()));
-                self.out.state = State::Idle;
-            }
-            (State::ComposeNotice { draft }, _) => {
-                let grants = self.grants();
-                let next = compose::answer(draft, input, self.units, &grants);
-                self.advance(next.map(|draft| State::ComposeNotice { draft }));
-            }
+            (State::ComposeNotice { draft }, _) => match pressed {
+                Some(Payload::Draft(DraftButton::Cancel)) => {
+                    self.out.state = State::Idle;
+                    self.menu(Msg::new("compose-cancelled"));
+                }
+                Some(Payload::Draft(DraftButton::Send)) if draft.step == Step::Confirm => {
+                    self.out.effects.push(Effect::CreateNotice(draft.clone()));
+                    self.out.state = State::Idle;
+                }
+                _ => {
+                    let button = match pressed {
+                        Some(Payload::Draft(button)) => Some(*button),
+                        _ => None,
+                    };
+                    let grants = self.grants();
+                    let next = compose::answer(draft, input, button, self.units, &grants);
+                    self.advance(next.map(|draft| State::ComposeNotice { draft }));
+                }
+            },
             (State::EditLog { activity }, InboundKind::Text(text)) => {
                 match activity::parse_quick(text, self.sectors, self.chat.today) {
                     Ok(entry) => {
@@ -398,14 +397,15 @@ impl Turn<'_> {
                     }
                 }
             }
-            (State::LogActivity { .. } | State::EditLog { .. }, InboundKind::Button(p))
-                if p == "logflow:cancel" =>
+            (State::LogActivity { .. } | State::EditLog { .. }, _)
+                if pressed == Some(&Payload::Log(LogButton::Cancel)) =>
             {
                 self.out.state = State::Idle;
                 self.menu(Msg::new("logflow-cancelled"));
             }
-            (State::LogActivity { draft }, InboundKind::Button(p))
-                if p == "logflow:save" && draft.step == LogStep::Confirm =>
+            (State::LogActivity { draft }, _)
+                if pressed == Some(&Payload::Log(LogButton::Save))
+                    && draft.step == LogStep::Confirm =>
             {
                 match draft.log() {
                     Some(log) => self.out.effects.push(Effect::Log(log)),
@@ -414,12 +414,16 @@ impl Turn<'_> {
                 self.out.state = State::Idle;
             }
             (State::LogActivity { draft }, _) => {
+                let button = match pressed {
+                    Some(Payload::Log(button)) => Some(*button),
+                    _ => None,
+                };
                 let (sectors, models, today) = (self.sectors, self.chat.models, self.chat.today);
-                let next = logflow::answer(draft, input, sectors, models, today);
+                let next = logflow::answer(draft, input, button, sectors, models, today);
                 self.advance(next.map(|draft| State::LogActivity { draft }));
             }
             (State::AnswerSurvey { survey }, InboundKind::Text(text)) => {
-                self.survey(*survey, survey_chat::Action::Answer(Input::Typed(text)))
+                self.survey(*survey, SurveyAction::Answer(Input::Typed(text)))
             }
             (State::AnswerQuestion { question }, InboundKind::Text(text)) => {
                 self.written(text, |text| Effect::AnswerQuestion {
@@ -427,15 +431,24 @@ impl Turn<'_> {
                     text,
                 })
             }
-            (
-                State::AskAboutNotice { .. } | State::AnswerQuestion { .. },
-                InboundKind::Button(p),
-            ) if p == "question:cancel" => {
+            (State::AskAboutNotice { .. } | State::AnswerQuestion { .. }, _)
+                if pressed == Some(&Payload::QuestionCancel) =>
+            {
                 self.out.state = State::Idle;
                 self.menu(Msg::new("notice-question-cancelled"));
             }
             (State::Idle, InboundKind::Text(_)) => self.menu(Msg::new("unknown-text")),
             _ => self.unexpected(input),
+        }
+    }
+
+    /// A button only a registered person has: carried out as `effect`, or expired.
+    fn for_person(&mut self, effect: Effect) {
+        if self.chat.person.is_some() {
+            self.out.effects.push(effect);
+        } else {
+            self.say(Msg::new("button-expired"));
+            self.prompt();
         }
     }
 
@@ -457,38 +470,42 @@ impl Turn<'_> {
             .unwrap_or_default()
     }
 
-    fn command(&mut self, name: &str, args: &str) {
+    fn command(&mut self, command: Command) {
         let registered = self.chat.person.is_some();
         let actor = Actor {
             registered,
             grants: self.grants(),
         };
-        let action = match name {
-            "start" if registered => Action::ManageSelf,
-            "start" | "lang" => return self.greet(),
-            "help" => {
+        let action = match command {
+            Command::Start if registered => Action::ManageSelf,
+            Command::Start | Command::Lang => return self.greet(),
+            Command::Help => {
                 self.say(Msg::new(if registered { "help" } else { "help-signup" }));
                 return self.prompt();
             }
-            "menu" if registered => return self.menu(Msg::new("menu")),
-            "unit" | "mydata" | "forget" | "stop" | "menu" | "notices" => Action::ManageSelf,
-            "notice" => Action::Compose,
-            "log" | "model" | "models" | "mylogs" | "report" => Action::Staff,
-            "surveys" => Action::ManageSelf,
-            "results" => match args.trim().trim_start_matches('#').parse::<i64>() {
-                Ok(_) => Action::Compose,
-                Err(_) => return self.say(Msg::new("results-usage")),
-            },
-            "status" => match args.trim().trim_start_matches('#').parse::<i64>() {
-                Ok(_) => Action::Compose,
-                Err(_) => return self.say(Msg::new("status-usage")),
-            },
-            "join" => Action::RedeemInvite,
-            "invite" => match self.invite_target(args) {
+            Command::Menu if registered => return self.menu(Msg::new("menu")),
+            Command::Unit
+            | Command::MyData
+            | Command::Forget
+            | Command::Stop
+            | Command::Menu
+            | Command::Notices
+            | Command::Surveys => Action::ManageSelf,
+            Command::Notice => Action::Compose,
+            Command::Log(_)
+            | Command::Model(_)
+            | Command::Models
+            | Command::MyLogs
+            | Command::Report(_) => Action::Staff,
+            Command::Results(None) => return self.say(Msg::new("results-usage")),
+            Command::Status(None) => return self.say(Msg::new("status-usage")),
+            Command::Results(Some(_)) | Command::Status(Some(_)) => Action::Compose,
+            Command::Join(_) => Action::RedeemInvite,
+            Command::Invite(args) => match self.invite_target(args) {
                 Some((role, unit_id)) => Action::Invite { role, unit_id },
                 None => return self.say(Msg::new("invite-usage")),
             },
-            _ => {
+            Command::Unknown(name) => {
                 self.say(Msg::new("unknown-command").text("command", format!("/{name}")));
                 return self.prompt();
             }
@@ -500,56 +517,45 @@ impl Turn<'_> {
             }));
             return self.prompt();
         }
-        match (name, action) {
-            ("start", _) => {
+        match (command, action) {
+            (Command::Start, _) => {
                 self.out.effects.push(Effect::SetSubscribed(true));
                 self.out.state = State::Idle;
                 self.menu(Msg::new("welcome-back"));
             }
-            ("unit", _) => self.ask_unit(),
-            ("mydata", _) => {
-                self.out.effects.push(Effect::ShowMyData);
-                self.out.state = State::Idle;
-            }
-            ("forget", _) => {
+            (Command::Unit, _) => self.ask_unit(),
+            (Command::MyData, _) => self.done(Effect::ShowMyData),
+            (Command::Forget, _) => {
                 self.out.state = State::ConfirmForget;
                 self.prompt();
             }
-            ("stop", _) => {
+            (Command::Stop, _) => {
                 self.out.effects.push(Effect::SetSubscribed(false));
                 self.out.state = State::Idle;
                 self.say(Msg::new("stopped"));
             }
-            ("notice", _) => {
+            (Command::Notice, _) => {
                 self.out.state = State::ComposeNotice {
                     draft: Draft::default(),
                 };
                 self.prompt();
             }
-            ("status", _) => {
-                let id = args
-                    .trim()
-                    .trim_start_matches('#')
-                    .parse()
-                    .unwrap_or_default();
-                self.out.effects.push(Effect::ShowStatus(id));
-                self.out.state = State::Idle;
-            }
-            ("log", _) if args.trim().is_empty() => {
+            (Command::Status(Some(id)), _) => self.done(Effect::ShowStatus(id)),
+            (Command::Log(args), _) if args.trim().is_empty() => {
                 self.out.state = State::LogActivity {
                     draft: LogDraft::default(),
                 };
                 self.prompt();
             }
-            ("model", _) if args.trim().is_empty() => {
+            (Command::Model(args), _) if args.trim().is_empty() => {
                 self.say(Msg::new("log-usage").text("example", activity::EXAMPLE));
                 self.out.state = State::Idle;
             }
-            ("log" | "model", _) => {
+            (Command::Log(args) | Command::Model(args), _) => {
                 match activity::parse_quick(args, self.sectors, self.chat.today) {
                     Ok(entry) => self.out.effects.push(Effect::Log(NewLog {
                         entry,
-                        model: name == "model",
+                        model: matches!(command, Command::Model(_)),
                         model_id: None,
                         photos: vec![],
                         location: None,
@@ -558,37 +564,16 @@ impl Turn<'_> {
                 }
                 self.out.state = State::Idle;
             }
-            ("report", _) => {
-                self.out.effects.push(Effect::Report(args.to_owned()));
-                self.out.state = State::Idle;
+            (Command::Report(quarter), _) => self.done(Effect::Report(quarter.to_owned())),
+            (Command::MyLogs, _) => self.done(Effect::MyLogs),
+            (Command::Surveys, _) => self.done(Effect::ListSurveys),
+            (Command::Results(Some(id)), _) => self.done(Effect::SurveyResults(id)),
+            (Command::Models, _) => self.done(Effect::Models),
+            (Command::Notices, _) => self.done(Effect::ListNotices),
+            (Command::Join(""), _) => self.say(Msg::new("join-usage")),
+            (Command::Join(code), _) => {
+                self.out.effects.push(Effect::RedeemInvite(code.to_owned()))
             }
-            ("mylogs", _) => {
-                self.out.effects.push(Effect::MyLogs);
-                self.out.state = State::Idle;
-            }
-            ("surveys", _) => {
-                self.out.effects.push(Effect::ListSurveys);
-                self.out.state = State::Idle;
-            }
-            ("results", _) => {
-                let id = args
-                    .trim()
-                    .trim_start_matches('#')
-                    .parse()
-                    .unwrap_or_default();
-                self.out.effects.push(Effect::SurveyResults(id));
-                self.out.state = State::Idle;
-            }
-            ("models", _) => {
-                self.out.effects.push(Effect::Models);
-                self.out.state = State::Idle;
-            }
-            ("notices", _) => {
-                self.out.effects.push(Effect::ListNotices);
-                self.out.state = State::Idle;
-            }
-            ("join", _) if args.is_empty() => self.say(Msg::new("join-usage")),
-            ("join", _) => self.out.effects.push(Effect::RedeemInvite(args.to_owned())),
             (_, Action::Invite { role, unit_id }) => self
                 .out
                 .effects
@@ -597,9 +582,12 @@ impl Turn<'_> {
         }
     }
 
-    /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people
-    /// the notice was sent to, which the engine checks when it carries the effect out; and
-    /// "answer:ID" for cadres answering question ID.
+    /// A command carried out by the engine, whose reply ends the turn.
+    fn done(&mut self, effect: Effect) {
+        self.out.effects.push(effect);
+        self.out.state = State::Idle;
+    }
+
     /// The next step of a draft being filled in, or what was wrong; then its question.
     fn advance(&mut self, next: Result<State, Msg>) {
         match next {
@@ -610,7 +598,7 @@ impl Turn<'_> {
     }
 
     /// A survey button, or text typed while answering one.
-    fn survey(&mut self, id: i64, action: survey_chat::Action) {
+    fn survey(&mut self, id: i64, action: SurveyAction) {
         let answering = self.chat.state == State::AnswerSurvey { survey: id };
         let turn = survey_chat::respond(self.chat.survey, id, action, answering, self.chat.lang);
         self.out.replies.extend(turn.replies);
@@ -619,30 +607,6 @@ impl Turn<'_> {
             Some(survey) => State::AnswerSurvey { survey },
             None => State::Idle,
         };
-    }
-
-    fn notice_button(&mut self, kind: &str, id: &str) {
-        let Ok(notice) = id.parse::<i64>() else {
-            self.say(Msg::new("button-expired"));
-            return self.prompt();
-        };
-        if self.chat.person.is_none() {
-            self.say(Msg::new("need-signup"));
-            return self.prompt();
-        }
-        match kind {
-            "ack" => self.out.effects.push(Effect::Acknowledge(notice)),
-            "notice" => self.out.effects.push(Effect::ShowNotice(notice)),
-            // Whether they may answer is checked with the question's unit when the answer comes.
-            "answer" => {
-                self.out.state = State::AnswerQuestion { question: notice };
-                self.prompt();
-            }
-            _ => {
-                self.out.state = State::AskAboutNotice { notice };
-                self.prompt();
-            }
-        }
     }
 
     /// `/invite ROLE [UNIT CODE]`; without a code, the admin's own unit when they have just one.
@@ -755,8 +719,8 @@ impl Turn<'_> {
         };
         let buttons = options
             .into_iter()
-            .map(|(code, label)| Button::new(label, format!("unit:{code}")));
-        let retry = Button::new(Msg::new("unit-retry-button"), "unit:retry");
+            .map(|(code, label)| Button::new(label, Payload::Unit(&code)));
+        let retry = Button::new(Msg::new("unit-retry-button"), Payload::UnitRetry);
         self.out
             .replies
             .push(Reply::new(body).rows(buttons.chain([retry])));
@@ -834,13 +798,19 @@ impl Turn<'_> {
                 "greeting"
             }))
             .row(vec![
-                Button::new(Msg::new("language-vi"), "lang:vi"),
-                Button::new(Msg::new("language-en"), "lang:en"),
+                Button::new(Msg::new("language-vi"), Payload::Lang(Lang::Vi)),
+                Button::new(Msg::new("language-en"), Payload::Lang(Lang::En)),
             ]),
             State::Consent => {
                 Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
-                    Button::new(Msg::new("consent-yes-button"), "consent:yes"),
-                    Button::new(Msg::new("consent-no-button"), "consent:no"),
+                    Button::new(
+                        Msg::new("consent-yes-button"),
+                        Payload::Confirm(Confirm::Consent, true),
+                    ),
+                    Button::new(
+                        Msg::new("consent-no-button"),
+                        Payload::Confirm(Confirm::Consent, false),
+                    ),
                 ])
             }
             State::AskUnit if self.units.has_boundaries() => {
@@ -864,25 +834,37 @@ impl Turn<'_> {
                     }
                 })
                 .row(vec![
-                    Button::new(Msg::new("yes-button"), "unit:yes"),
-                    Button::new(Msg::new("unit-no-button"), "unit:no"),
+                    Button::new(
+                        Msg::new("yes-button"),
+                        Payload::Confirm(Confirm::Unit, true),
+                    ),
+                    Button::new(
+                        Msg::new("unit-no-button"),
+                        Payload::Confirm(Confirm::Unit, false),
+                    ),
                 ]),
                 None => return self.ask_unit(),
             },
             State::ConfirmForget => Reply::new(Msg::new("forget-confirm")).row(vec![
-                Button::new(Msg::new("forget-yes-button"), "forget:yes"),
-                Button::new(Msg::new("cancel-button"), "forget:no"),
+                Button::new(
+                    Msg::new("forget-yes-button"),
+                    Payload::Confirm(Confirm::Forget, true),
+                ),
+                Button::new(
+                    Msg::new("cancel-button"),
+                    Payload::Confirm(Confirm::Forget, false),
+                ),
             ]),
             State::AskAboutNotice { .. } => {
                 Reply::new(Msg::new("notice-ask-prompt")).row(vec![Button::new(
                     Msg::new("cancel-button"),
-                    "question:cancel",
+                    Payload::QuestionCancel,
                 )])
             }
             State::AnswerQuestion { .. } => {
                 Reply::new(Msg::new("answer-prompt")).row(vec![Button::new(
                     Msg::new("cancel-button"),
-                    "question:cancel",
+                    Payload::QuestionCancel,
                 )])
             }
             // The engine counts who it would reach before asking to confirm.
@@ -893,7 +875,7 @@ impl Turn<'_> {
             State::LogActivity { draft } => logflow::prompt(draft, self.sectors, self.chat.models),
             State::EditLog { .. } => {
                 Reply::new(Msg::new("logedit-prompt").text("example", activity::EXAMPLE)).row(vec![
-                    Button::new(Msg::new("cancel-button"), "logflow:cancel"),
+                    Button::new(Msg::new("cancel-button"), Payload::Log(LogButton::Cancel)),
                 ])
             }
             State::Idle => return self.menu(Msg::new("menu")),
@@ -905,12 +887,12 @@ impl Turn<'_> {
         self.out.replies.push(
             Reply::new(body)
                 .row(vec![
-                    Button::new(Msg::new("menu-mydata"), "cmd:mydata"),
-                    Button::new(Msg::new("menu-unit"), "cmd:unit"),
+                    Button::new(Msg::new("menu-mydata"), Payload::Command(Command::MyData)),
+                    Button::new(Msg::new("menu-unit"), Payload::Command(Command::Unit)),
                 ])
                 .row(vec![
-                    Button::new(Msg::new("menu-lang"), "cmd:lang"),
-                    Button::new(Msg::new("menu-help"), "cmd:help"),
+                    Button::new(Msg::new("menu-lang"), Payload::Command(Command::Lang)),
+                    Button::new(Msg::new("menu-help"), Payload::Command(Command::Help)),
                 ]),
         );
     }
@@ -918,17 +900,6 @@ impl Turn<'_> {
     fn say(&mut self, msg: Msg) {
         self.out.replies.push(Reply::new(msg));
     }
-}
-
-/// "Xã Tiên Lữ, Tỉnh Hưng Yên"
-pub fn unit_label(units: &UnitDirectory, unit: &Unit) -> Msg {
-    let province = units.province_of(unit);
-    if province.id == unit.id {
-        return Msg::new("unit-name").text("name", &unit.name);
-    }
-    Msg::new("unit-in-province")
-        .text("name", &unit.name)
-        .text("province", &province.name)
 }
 
 /// "Xã Đông Kinh (cũ)", with the district when the name needs one to be told apart.
@@ -960,16 +931,12 @@ fn split_former<'a>(units: &UnitDirectory, hits: &[Hit<'a>]) -> Option<&'a Forme
     (same && split).then_some(former)
 }
 
-fn unit_label_by_id(units: &UnitDirectory, unit_id: i64) -> Msg {
-    units
-        .by_id(unit_id)
-        .map(|u| unit_label(units, u))
-        .unwrap_or(Msg::new("mydata-no-unit"))
-}
-
-fn language_choice(input: &InboundKind) -> Option<Lang> {
+fn language_choice(input: &InboundKind, pressed: Option<&Payload>) -> Option<Lang> {
     match input {
-        InboundKind::Button(p) => p.strip_prefix("lang:").and_then(Lang::from_code),
+        InboundKind::Button(_) => match pressed {
+            Some(Payload::Lang(lang)) => Some(*lang),
+            _ => None,
+        },
         InboundKind::Text(t) => match fold(t).as_str() {
             "tieng viet" | "viet" | "vi" | "vietnamese" => Some(Lang::Vi),
             "english" | "en" | "tieng anh" | "anh" => Some(Lang::En),
@@ -979,12 +946,11 @@ fn language_choice(input: &InboundKind) -> Option<Lang> {
     }
 }
 
-/// A yes/no answer: the buttons `{prefix}:yes`/`{prefix}:no`, or the same typed in either language.
-fn yes_or_no(input: &InboundKind, prefix: &str) -> Option<bool> {
+/// A yes/no answer to `asked`: its buttons, or the same typed in either language.
+fn yes_or_no(input: &InboundKind, pressed: Option<&Payload>, asked: Confirm) -> Option<bool> {
     match input {
-        InboundKind::Button(p) => match p.strip_prefix(prefix)?.strip_prefix(':')? {
-            "yes" => Some(true),
-            "no" => Some(false),
+        InboundKind::Button(_) => match pressed {
+            Some(Payload::Confirm(about, yes)) if *about == asked => Some(*yes),
             _ => None,
         },
         InboundKind::Text(t) => match fold(t).as_str() {
@@ -1009,7 +975,7 @@ pub fn question_for_staff(units: &UnitDirectory, question: &Question, lang: Lang
     )
     .row(vec![Button::new(
         Msg::new("answer-button"),
-        format!("answer:{}", question.id),
+        Payload::Answer(question.id),
     )])
 }
 
@@ -1142,9 +1108,9 @@ pub fn my_logs(activities: &[LoggedActivity]) -> Reply {
                     Msg::new("mylogs-edit-button")
                         .text("title", &a.title)
                         .date("date", a.held_on),
-                    format!("logedit:{}", a.id),
+                    Payload::LogEdit(a.id),
                 ),
-                Button::new(Msg::new("mylogs-delete-button"), format!("logdel:{}", a.id)),
+                Button::new(Msg::new("mylogs-delete-button"), Payload::LogDelete(a.id)),
             ])
         })
 }
@@ -1174,7 +1140,7 @@ pub fn model_list(models: &[ModelChoice]) -> Reply {
                             Msg::new("models-status-button")
                                 .text("name", &m.name)
                                 .text("status", s.code()),
-                            format!("modelstatus:{}:{}", m.id, s.code()),
+                            Payload::ModelStatus(m.id, s),
                         )
                     })
                     .collect(),
@@ -1200,7 +1166,7 @@ pub fn survey_list(open: &[(survey_chat::Survey, bool)], lang: Lang) -> Reply {
         open.iter().filter(|(_, answered)| !answered).map(|(s, _)| {
             Button::new(
                 Msg::new("survey-option").text("label", s.file.title(lang)),
-                format!("sv:{}:start", s.id),
+                Payload::Survey(s.id, SurveyAction::Start),
             )
         }),
     )
@@ -1214,7 +1180,7 @@ pub fn notice_list(notices: &[Notice], lang: Lang) -> Reply {
     Reply::new(Msg::new("notices-list")).rows(notices.iter().map(|n| {
         Button::new(
             Msg::new("notice-item").text("title", &n.text(lang).title),
-            format!("notice:{}", n.id),
+            Payload::Notice(n.id),
         )
     }))
 }
