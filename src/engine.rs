@@ -12,10 +12,12 @@ use crate::app;
 use crate::domain::access::{Action, Actor, Denied, Grant, Role, authorize};
 use crate::domain::activity::{NewLog, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, State};
+use crate::domain::payload::Payload;
 use crate::domain::report::{self, Quarter};
 use crate::domain::survey_chat::{self, Survey, SurveyContext, SurveyEffect};
 use crate::domain::survey_results;
 use crate::domain::unit_directory::UnitDirectory;
+use crate::domain::unit_label::unit_label_by_id;
 use crate::domain::vn_time::local_date;
 use crate::domain::{activity, compose};
 use crate::i18n::Localizer;
@@ -208,11 +210,15 @@ impl Engine {
                 }
                 Effect::RedeemInvite(code) => {
                     let result = tx.redeem_invite(person()?, code, now).await?;
-                    outcome.replies.push(dialogue::joined(&units, result));
+                    outcome
+                        .replies
+                        .push(dialogue::staff::joined(&units, result));
                 }
                 Effect::ShowMyData => {
                     let data = tx.person_data(person()?).await?;
-                    outcome.replies.push(dialogue::my_data(&units, &data));
+                    outcome
+                        .replies
+                        .push(dialogue::signup::my_data(&units, &data));
                 }
                 Effect::Acknowledge(notice) => {
                     let found = tx.acknowledge(person()?, *notice).await?;
@@ -229,18 +235,18 @@ impl Engine {
                 }
                 Effect::ListNotices => {
                     let notices = tx
-                        .recent_notices(person()?, dialogue::RECENT_NOTICES)
+                        .recent_notices(person()?, dialogue::notices::RECENT_NOTICES)
                         .await?;
                     outcome
                         .replies
-                        .push(dialogue::notice_list(&notices, outcome.lang));
+                        .push(dialogue::notices::notice_list(&notices, outcome.lang));
                 }
                 Effect::AskAboutNotice { notice, text } => {
                     let question = tx.ask_about_notice(person()?, *notice, text).await?;
                     if let Some(q) = &question
                         && let Some(unit) = q.unit_id
                     {
-                        let reply = dialogue::question_for_staff(&units, q, Lang::Vi);
+                        let reply = dialogue::staff::question_for_staff(&units, q, Lang::Vi);
                         tx.message_staff(unit, &reply).await?;
                     }
                     outcome.replies.push(dialogue::done_or_expired(
@@ -253,7 +259,7 @@ impl Engine {
                     let recipients = tx
                         .count_recipients(&unit.map(|u| u.id).into_iter().collect::<Vec<_>>())
                         .await?;
-                    outcome.replies.extend(dialogue::preview(
+                    outcome.replies.extend(dialogue::composing::preview(
                         &units,
                         draft,
                         recipients,
@@ -284,7 +290,7 @@ impl Engine {
                                 })
                                 .await?;
                             let at = tx.schedule_notice(id, now).await?;
-                            dialogue::notice_created(id, at.unwrap_or(now))
+                            dialogue::composing::notice_created(id, at.unwrap_or(now))
                         }
                         _ => dialogue::not_allowed(),
                     };
@@ -295,7 +301,7 @@ impl Engine {
                     let viewer = app::notices::Viewer::Person(&actor);
                     let status = app::notices::status(&self.store, *id, viewer, &units).await?;
                     outcome.replies.push(match status {
-                        Some(status) => dialogue::status(&units, *id, &status),
+                        Some(status) => dialogue::staff::status(&units, *id, &status),
                         None => dialogue::not_allowed(),
                     });
                 }
@@ -349,7 +355,7 @@ impl Engine {
                     }
                     outcome
                         .replies
-                        .push(dialogue::survey_list(&open, outcome.lang));
+                        .push(dialogue::surveys::survey_list(&open, outcome.lang));
                 }
                 Effect::SurveyResults(id) => {
                     let me = row.person.as_ref().context("results need a person")?;
@@ -361,7 +367,7 @@ impl Engine {
                 Effect::Models => {
                     let me = row.person.as_ref().context("models need a person")?;
                     let models = models_of(tx, me, &units).await?;
-                    outcome.replies.push(dialogue::model_list(&models));
+                    outcome.replies.push(dialogue::logging::model_list(&models));
                 }
                 Effect::SetModelStatus { id, status } => {
                     let me = row.person.as_ref().context("models need a person")?;
@@ -379,8 +385,10 @@ impl Engine {
                         .push(dialogue::done_or_expired(found, "model-status-changed"));
                 }
                 Effect::MyLogs => {
-                    let logs = tx.my_activities(person()?, dialogue::RECENT_LOGS).await?;
-                    outcome.replies.push(dialogue::my_logs(&logs));
+                    let logs = tx
+                        .my_activities(person()?, dialogue::logging::RECENT_LOGS)
+                        .await?;
+                    outcome.replies.push(dialogue::logging::my_logs(&logs));
                 }
                 Effect::EditLog { activity, entry } => {
                     let found = tx.edit_activity(person()?, *activity, entry).await?;
@@ -413,8 +421,11 @@ impl Engine {
                                 Ok(()) => {
                                     let first = tx.answer_question(q.id, person()?, text).await?;
                                     if first && let Some(asker) = q.person_id {
-                                        let reply =
-                                            dialogue::answer_for_resident(&q, text, Lang::Vi);
+                                        let reply = dialogue::notices::answer_for_resident(
+                                            &q,
+                                            text,
+                                            Lang::Vi,
+                                        );
                                         tx.message_person(asker, &reply).await?;
                                     }
                                     Ok(first)
@@ -422,7 +433,7 @@ impl Engine {
                             }
                         }
                     };
-                    outcome.replies.push(dialogue::answered(result));
+                    outcome.replies.push(dialogue::staff::answered(result));
                 }
                 Effect::CreateInvite { role, unit_id } => {
                     let grant = Grant {
@@ -432,7 +443,7 @@ impl Engine {
                     let expires = now + chrono::Duration::days(CHAT_INVITE_DAYS);
                     let issuer = app::invites::Issuer::Person(person()?);
                     let code = app::invites::create(tx, &grant, 1, expires, issuer).await?;
-                    outcome.replies.push(dialogue::invite_created(
+                    outcome.replies.push(dialogue::staff::invite_created(
                         &units,
                         &code,
                         &grant,
@@ -531,10 +542,10 @@ impl Engine {
                 Lang::En => s.name_en.clone(),
             })
             .unwrap_or_default();
-        let unit = units.by_id(unit).map_or(Msg::new("mydata-no-unit"), |u| {
-            dialogue::unit_label(units, u)
-        });
-        Ok(dialogue::logged(&log.entry, log.model, &sector, unit))
+        let unit = unit_label_by_id(units, unit);
+        Ok(dialogue::logging::logged(
+            &log.entry, log.model, &sector, unit,
+        ))
     }
 
     /// The survey a survey button or the chat's state is about, with the person's progress and
@@ -548,9 +559,10 @@ impl Engine {
         units: &UnitDirectory,
     ) -> anyhow::Result<Option<SurveyContext>> {
         let from_button = match input {
-            InboundKind::Button(p) => p
-                .strip_prefix("sv:")
-                .and_then(|rest| rest.split(':').next()?.parse().ok()),
+            InboundKind::Button(p) => match Payload::parse(p) {
+                Some(Payload::Survey(id, _)) => Some(id),
+                _ => None,
+            },
             _ => None,
         };
         let id = match (from_button, state) {

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{Grant, Role};
 use super::notice::{MAX_BODY_CHARS, MAX_TITLE_CHARS, Notice, NoticeText};
+use super::payload::{DraftButton, Payload};
 use super::unit_directory::{Found, UnitDirectory};
+use super::unit_label::unit_label;
 use crate::message::{Button, InboundKind, Msg, Reply};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -37,25 +39,34 @@ pub enum Step {
 /// The question for the draft's current step (the confirm step's comes from the engine, which
 /// counts recipients).
 pub fn prompt(draft: &Draft, units: &UnitDirectory, grants: &[Grant]) -> Reply {
-    let cancel = Button::new(Msg::new("cancel-button"), "draft:cancel");
+    let cancel = Button::new(
+        Msg::new("cancel-button"),
+        Payload::Draft(DraftButton::Cancel),
+    );
     match draft.step {
         Step::Title => Reply::new(Msg::new("compose-title")).row(vec![cancel]),
         Step::Body => Reply::new(Msg::new("compose-body")).row(vec![cancel]),
         Step::Directive => Reply::new(Msg::new("compose-directive")).row(vec![
-            Button::new(Msg::new("compose-skip-button"), "draft:skip"),
+            Button::new(
+                Msg::new("compose-skip-button"),
+                Payload::Draft(DraftButton::Skip),
+            ),
             cancel,
         ]),
         Step::Unit => Reply::new(Msg::new("compose-unit"))
             .rows(admin_units(grants).into_iter().filter_map(|id| {
                 let unit = units.by_id(id)?;
                 Some(Button::new(
-                    super::dialogue::unit_label(units, unit),
-                    format!("draft:unit:{}", unit.code),
+                    unit_label(units, unit),
+                    Payload::Draft(DraftButton::Unit(&unit.code)),
                 ))
             }))
             .row(vec![cancel]),
         Step::SendAt => Reply::new(Msg::new("compose-send-at")).row(vec![
-            Button::new(Msg::new("compose-now-button"), "draft:now"),
+            Button::new(
+                Msg::new("compose-now-button"),
+                Payload::Draft(DraftButton::Now),
+            ),
             cancel,
         ]),
         Step::Confirm => Reply::new(Msg::new("compose-confirm-short")).row(confirm_buttons()),
@@ -64,15 +75,23 @@ pub fn prompt(draft: &Draft, units: &UnitDirectory, grants: &[Grant]) -> Reply {
 
 pub fn confirm_buttons() -> Vec<Button> {
     vec![
-        Button::new(Msg::new("compose-send-button"), "draft:send"),
-        Button::new(Msg::new("cancel-button"), "draft:cancel"),
+        Button::new(
+            Msg::new("compose-send-button"),
+            Payload::Draft(DraftButton::Send),
+        ),
+        Button::new(
+            Msg::new("cancel-button"),
+            Payload::Draft(DraftButton::Cancel),
+        ),
     ]
 }
 
-/// Takes the answer to the current step: the next draft, or what was wrong with it.
+/// Takes the answer to the current step (typed in `input`, or the draft button `pressed`): the
+/// next draft, or what was wrong with it.
 pub fn answer(
     draft: &Draft,
     input: &InboundKind,
+    pressed: Option<DraftButton>,
     units: &UnitDirectory,
     grants: &[Grant],
 ) -> Result<Draft, Msg> {
@@ -81,11 +100,7 @@ pub fn answer(
         InboundKind::Text(t) => Some(t.trim()),
         _ => None,
     };
-    let button = match input {
-        InboundKind::Button(p) => p.strip_prefix("draft:"),
-        _ => None,
-    };
-    match (draft.step, text, button) {
+    match (draft.step, text, pressed) {
         (Step::Title, Some(t), _) => {
             next.title = bounded(t, MAX_TITLE_CHARS)?;
             next.step = Step::Body;
@@ -98,9 +113,9 @@ pub fn answer(
             next.directive = bounded(t, MAX_TITLE_CHARS)?;
             next.step = Step::Unit;
         }
-        (Step::Directive, _, Some("skip")) => next.step = Step::Unit,
-        (Step::Unit, _, Some(b)) if b.starts_with("unit:") => {
-            next.unit = Some(in_scope(units, grants, &b["unit:".len()..])?);
+        (Step::Directive, _, Some(DraftButton::Skip)) => next.step = Step::Unit,
+        (Step::Unit, _, Some(DraftButton::Unit(code))) => {
+            next.unit = Some(in_scope(units, grants, code)?);
             next.step = Step::SendAt;
         }
         (Step::Unit, Some(t), _) => {
@@ -114,7 +129,7 @@ pub fn answer(
             next.unit = Some(in_scope(units, grants, &code)?);
             next.step = Step::SendAt;
         }
-        (Step::SendAt, _, Some("now")) => {
+        (Step::SendAt, _, Some(DraftButton::Now)) => {
             next.send_at = None;
             next.step = Step::Confirm;
         }
@@ -163,10 +178,7 @@ fn in_scope(units: &UnitDirectory, grants: &[Grant], code: &str) -> Result<Strin
         .into_iter()
         .any(|scope| units.is_within(unit.id, scope))
         .then(|| unit.code.clone())
-        .ok_or_else(|| {
-            Msg::new("compose-unit-out-of-scope")
-                .msg("unit", super::dialogue::unit_label(units, unit))
-        })
+        .ok_or_else(|| Msg::new("compose-unit-out-of-scope").msg("unit", unit_label(units, unit)))
 }
 
 fn bounded(text: &str, max: usize) -> Result<String, Msg> {

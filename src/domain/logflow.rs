@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::activity::{self, Details, MAX_TITLE_CHARS, ModelChoice, NewLog, QuickEntry, Sector};
+use super::payload::{LogButton, Payload};
 use super::text::fold;
 use crate::message::{Button, InboundKind, Msg, Reply};
 
@@ -78,14 +79,19 @@ impl LogDraft {
 
 /// The question for the draft's step; `models` are the cadre's unit's.
 pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> Reply {
-    let cancel = Button::new(Msg::new("cancel-button"), "logflow:cancel");
-    let skip = || Button::new(Msg::new("compose-skip-button"), "logflow:skip");
+    let cancel = Button::new(Msg::new("cancel-button"), Payload::Log(LogButton::Cancel));
+    let skip = || {
+        Button::new(
+            Msg::new("compose-skip-button"),
+            Payload::Log(LogButton::Skip),
+        )
+    };
     match draft.step {
         LogStep::Sector => Reply::new(Msg::new("logflow-sector"))
             .rows(sectors.iter().map(|s| {
                 Button::new(
                     Msg::new("sector-name").text("name", &s.name),
-                    format!("logflow:sector:{}", s.code),
+                    Payload::Log(LogButton::Sector(&s.code)),
                 )
             }))
             .row(vec![cancel]),
@@ -98,13 +104,19 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> R
                     .map(|m| {
                         Button::new(
                             Msg::new("logflow-model-button").text("name", &m.name),
-                            format!("logflow:model:{}", m.id),
+                            Payload::Log(LogButton::Model(m.id)),
                         )
                     }),
             )
             .row(vec![
-                Button::new(Msg::new("logflow-new-model-button"), "logflow:model:new"),
-                Button::new(Msg::new("logflow-no-model-button"), "logflow:model:none"),
+                Button::new(
+                    Msg::new("logflow-new-model-button"),
+                    Payload::Log(LogButton::NewModel),
+                ),
+                Button::new(
+                    Msg::new("logflow-no-model-button"),
+                    Payload::Log(LogButton::NoModel),
+                ),
             ])
             .row(vec![cancel]),
         LogStep::Title if draft.new_model() => {
@@ -112,8 +124,14 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> R
         }
         LogStep::Title => Reply::new(Msg::new("logflow-title")).row(vec![cancel]),
         LogStep::Date => Reply::new(Msg::new("logflow-date")).row(vec![
-            Button::new(Msg::new("logflow-today-button"), "logflow:today"),
-            Button::new(Msg::new("logflow-yesterday-button"), "logflow:yesterday"),
+            Button::new(
+                Msg::new("logflow-today-button"),
+                Payload::Log(LogButton::Today),
+            ),
+            Button::new(
+                Msg::new("logflow-yesterday-button"),
+                Payload::Log(LogButton::Yesterday),
+            ),
         ]),
         LogStep::Participants => Reply::new(Msg::new("logflow-participants")).row(vec![skip()]),
         LogStep::Photos if draft.photos.is_empty() => {
@@ -123,7 +141,7 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> R
             Reply::new(Msg::new("logflow-photos-more").number("count", draft.photos.len() as i64))
                 .row(vec![Button::new(
                     Msg::new("logflow-done-button"),
-                    "logflow:skip",
+                    Payload::Log(LogButton::Skip),
                 )])
         }
         LogStep::Location => Reply::new(Msg::new("logflow-location"))
@@ -164,33 +182,33 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> R
                 None => summary.text("participants", "-"),
             };
             Reply::new(summary).row(vec![
-                Button::new(Msg::new("logflow-save-button"), "logflow:save"),
+                Button::new(
+                    Msg::new("logflow-save-button"),
+                    Payload::Log(LogButton::Save),
+                ),
                 cancel,
             ])
         }
     }
 }
 
-/// Takes the answer to the current step: the next draft, or what was wrong with it.
+/// Takes the answer to the current step (typed or sent in `input`, or the button `pressed`): the
+/// next draft, or what was wrong with it.
 pub fn answer(
     draft: &LogDraft,
     input: &InboundKind,
+    pressed: Option<LogButton>,
     sectors: &[Sector],
     models: &[ModelChoice],
     today: NaiveDate,
 ) -> Result<LogDraft, Msg> {
     let mut next = draft.clone();
-    let button = match input {
-        InboundKind::Button(p) => p.strip_prefix("logflow:"),
-        _ => None,
-    };
     let text = match input {
         InboundKind::Text(t) => Some(t.trim()),
         _ => None,
     };
-    match (draft.step, button, text) {
-        (LogStep::Sector, Some(b), _) if b.starts_with("sector:") => {
-            let code = &b["sector:".len()..];
+    match (draft.step, pressed, text) {
+        (LogStep::Sector, Some(LogButton::Sector(code)), _) => {
             sectors
                 .iter()
                 .find(|s| s.code == code)
@@ -202,13 +220,12 @@ pub fn answer(
                 .ok_or_else(|| Msg::new("logflow-sector-unknown").text("text", t))?;
             next.sector = Some(sector.code.clone());
         }
-        (LogStep::Model, Some("model:new"), _) => next.model = Some(ModelPick::New),
-        (LogStep::Model, Some("model:none"), _) => next.model = None,
-        (LogStep::Model, Some(b), _) if b.starts_with("model:") => {
-            let chosen = b["model:".len()..]
-                .parse::<i64>()
-                .ok()
-                .and_then(|id| models.iter().find(|m| m.id == id))
+        (LogStep::Model, Some(LogButton::NewModel), _) => next.model = Some(ModelPick::New),
+        (LogStep::Model, Some(LogButton::NoModel), _) => next.model = None,
+        (LogStep::Model, Some(LogButton::Model(id)), _) => {
+            let chosen = models
+                .iter()
+                .find(|m| m.id == id)
                 .ok_or_else(|| Msg::new("button-expired"))?;
             next.model = Some(ModelPick::Existing {
                 id: chosen.id,
@@ -221,15 +238,15 @@ pub fn answer(
             }
             next.title = t.to_owned();
         }
-        (LogStep::Date, Some("today"), _) => next.held_on = Some(today),
-        (LogStep::Date, Some("yesterday"), _) => next.held_on = today.pred_opt(),
+        (LogStep::Date, Some(LogButton::Today), _) => next.held_on = Some(today),
+        (LogStep::Date, Some(LogButton::Yesterday), _) => next.held_on = today.pred_opt(),
         (LogStep::Date, _, Some(t)) => {
             next.held_on = Some(
                 activity::parse_date(t, today)
                     .ok_or_else(|| Msg::new("logflow-date-invalid").text("text", t))?,
             );
         }
-        (LogStep::Participants, Some("skip"), _) => {}
+        (LogStep::Participants, Some(LogButton::Skip), _) => {}
         (LogStep::Participants, _, Some(t)) => {
             let digits: String = fold(t).chars().take_while(char::is_ascii_digit).collect();
             next.participants = Some(
@@ -247,7 +264,7 @@ pub fn answer(
             // More photos may follow: the step stays.
             return Ok(next);
         }
-        (LogStep::Photos, Some("skip"), _) => {}
+        (LogStep::Photos, Some(LogButton::Skip), _) => {}
         (LogStep::Location, _, _) if matches!(input, InboundKind::Location { .. }) => {
             if let InboundKind::Location {
                 latitude,
@@ -257,7 +274,7 @@ pub fn answer(
                 next.location = Some((*latitude, *longitude));
             }
         }
-        (LogStep::Location, Some("skip"), _) => {}
+        (LogStep::Location, Some(LogButton::Skip), _) => {}
         _ => return Err(Msg::new("use-buttons")),
     }
     next.step = match draft.step {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::payload::Payload;
 use super::vn_time;
 use crate::message::{Attachment, AttachmentKind, Button, Lang, Msg, Reply};
 
@@ -79,8 +80,8 @@ impl Notice {
             .rich("body", &text.body)
             .lines("details", details);
         Reply::new(body).attach(self.attachment.clone()).row(vec![
-            Button::new(Msg::new("notice-read-button"), format!("ack:{}", self.id)),
-            Button::new(Msg::new("notice-ask-button"), format!("ask:{}", self.id)),
+            Button::new(Msg::new("notice-read-button"), Payload::Ack(self.id)),
+            Button::new(Msg::new("notice-ask-button"), Payload::Ask(self.id)),
         ])
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::access::{Grant, Role};
 use super::notice::Audience;
+use super::payload::{Payload, SurveyAction};
 use super::survey::{self, Answer, Draft, Input, Kind, Problem, Question, SurveyFile};
 use super::unit_directory::UnitDirectory;
 use super::vn_time;
@@ -83,36 +84,6 @@ pub struct SurveyContext {
     pub response: Option<Vec<(String, Answer)>>,
 }
 
-/// What a survey button asks for (`sv:<survey>:<action>`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action<'a> {
-    Start,
-    Later,
-    Consent,
-    Refuse,
-    Answer(Input<'a>),
-}
-
-impl Action<'_> {
-    /// Reads "start", "a:agree:yes", "t:concerns:cost", "d:concerns", "s:comment", "back:rating"….
-    pub fn parse(text: &str) -> Option<Action<'_>> {
-        let mut parts = text.splitn(3, ':');
-        let (verb, question, value) = (parts.next()?, parts.next(), parts.next());
-        Some(match (verb, question, value) {
-            ("start", None, None) => Action::Start,
-            ("later", None, None) => Action::Later,
-            ("consent", None, None) => Action::Consent,
-            ("refuse", None, None) => Action::Refuse,
-            ("back", Some(question), None) => Action::Answer(Input::Back { question }),
-            ("a", Some(question), Some(value)) => Action::Answer(Input::Pick { question, value }),
-            ("t", Some(question), Some(value)) => Action::Answer(Input::Tick { question, value }),
-            ("d", Some(question), None) => Action::Answer(Input::Done { question }),
-            ("s", Some(question), None) => Action::Answer(Input::Skip { question }),
-            _ => return None,
-        })
-    }
-}
-
 /// A change for the engine to make, to the survey the context holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SurveyEffect {
@@ -152,7 +123,7 @@ pub fn expects_number(ctx: &SurveyContext) -> bool {
 pub fn respond(
     context: Option<&SurveyContext>,
     id: i64,
-    action: Action,
+    action: SurveyAction,
     answering: bool,
     lang: Lang,
 ) -> Turn {
@@ -181,19 +152,19 @@ pub fn respond(
     let draft = ctx.draft.clone().unwrap_or_default();
     let needs_consent = file.sensitive && !draft.consented;
     match action {
-        Action::Later => {
+        SurveyAction::Later => {
             turn.replies.push(Reply::new(Msg::new("survey-later")));
         }
-        Action::Refuse => {
+        SurveyAction::Refuse => {
             turn.effect = Some(SurveyEffect::Refuse);
             turn.replies.push(Reply::new(Msg::new("survey-refused")));
         }
-        Action::Start | Action::Answer(_) if needs_consent => {
+        SurveyAction::Start | SurveyAction::Answer(_) if needs_consent => {
             turn.answering = Some(id);
             turn.replies.push(intro(file, lang));
             turn.replies.push(consent_request(&ctx.survey, lang));
         }
-        Action::Consent => {
+        SurveyAction::Consent => {
             let draft = Draft {
                 consented: true,
                 ..draft
@@ -202,7 +173,7 @@ pub fn respond(
             turn.replies.push(question(&ctx.survey, &draft, lang));
             turn.effect = Some(SurveyEffect::Consent(draft));
         }
-        Action::Start => {
+        SurveyAction::Start => {
             turn.answering = Some(id);
             if ctx.draft.is_none() {
                 turn.replies.push(intro(file, lang));
@@ -210,7 +181,7 @@ pub fn respond(
             turn.replies.push(question(&ctx.survey, &draft, lang));
             turn.effect = Some(SurveyEffect::Save(draft));
         }
-        Action::Answer(input) => match survey::take(file, &draft, &input) {
+        SurveyAction::Answer(input) => match survey::take(file, &draft, &input) {
             Err(problem) => {
                 turn.answering = Some(id);
                 turn.replies.push(Reply::new(problem_message(&problem)));
@@ -242,11 +213,11 @@ pub fn invitation(survey: &Survey, lang: Lang) -> Reply {
     .row(vec![
         Button::new(
             Msg::new("survey-join-button"),
-            format!("sv:{}:start", survey.id),
+            Payload::Survey(survey.id, SurveyAction::Start),
         ),
         Button::new(
             Msg::new("survey-later-button"),
-            format!("sv:{}:later", survey.id),
+            Payload::Survey(survey.id, SurveyAction::Later),
         ),
     ])
 }
@@ -259,7 +230,7 @@ pub fn reminder(survey: &Survey, lang: Lang) -> Reply {
     ))
     .row(vec![Button::new(
         Msg::new("survey-continue-button"),
-        format!("sv:{}:start", survey.id),
+        Payload::Survey(survey.id, SurveyAction::Start),
     )])
 }
 
@@ -281,11 +252,11 @@ fn consent_request(survey: &Survey, lang: Lang) -> Reply {
     Reply::new(Msg::new("survey-consent").text("title", survey.file.title(lang))).row(vec![
         Button::new(
             Msg::new("survey-consent-yes"),
-            format!("sv:{}:consent", survey.id),
+            Payload::Survey(survey.id, SurveyAction::Consent),
         ),
         Button::new(
             Msg::new("survey-consent-no"),
-            format!("sv:{}:refuse", survey.id),
+            Payload::Survey(survey.id, SurveyAction::Refuse),
         ),
     ])
 }
@@ -297,10 +268,9 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
         return Reply::new(Msg::new("survey-complete"));
     };
     let (number, total) = survey::progress(file, draft);
-    let payload = |verb: &str, value: &str| match value {
-        "" => format!("sv:{}:{verb}:{}", survey.id, q.id),
-        _ => format!("sv:{}:{verb}:{}:{value}", survey.id, q.id),
-    };
+    let question = q.id.as_str();
+    let payload =
+        |input: Input<'_>| Payload::Survey(survey.id, SurveyAction::Answer(input)).to_string();
     let label = |text: &str| Msg::new("survey-option").text("label", text);
     let hint = match q.kind {
         Kind::Multiple => Msg::new("survey-hint-multiple"),
@@ -316,11 +286,15 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
             .msg("hint", hint),
     );
     reply = match q.kind {
-        Kind::Single => reply.rows(
-            q.options
-                .iter()
-                .map(|o| Button::new(label(file.option_label(q, o, lang)), payload("a", &o.id))),
-        ),
+        Kind::Single => reply.rows(q.options.iter().map(|o| {
+            Button::new(
+                label(file.option_label(q, o, lang)),
+                payload(Input::Pick {
+                    question,
+                    value: &o.id,
+                }),
+            )
+        })),
         Kind::Multiple => reply
             .rows(q.options.iter().map(|o| {
                 let ticked = draft.ticked.contains(&o.id);
@@ -328,20 +302,43 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
                     Msg::new("survey-tick")
                         .text("label", file.option_label(q, o, lang))
                         .text("ticked", if ticked { "yes" } else { "no" }),
-                    payload("t", &o.id),
+                    payload(Input::Tick {
+                        question,
+                        value: &o.id,
+                    }),
                 )
             }))
             .row(vec![Button::new(
                 Msg::new("survey-done-button"),
-                payload("d", ""),
+                payload(Input::Done { question }),
             )]),
         Kind::YesNo => reply.row(vec![
-            Button::new(Msg::new("survey-yes"), payload("a", "yes")),
-            Button::new(Msg::new("survey-no"), payload("a", "no")),
+            Button::new(
+                Msg::new("survey-yes"),
+                payload(Input::Pick {
+                    question,
+                    value: "yes",
+                }),
+            ),
+            Button::new(
+                Msg::new("survey-no"),
+                payload(Input::Pick {
+                    question,
+                    value: "no",
+                }),
+            ),
         ]),
         Kind::Rating => reply.row(
             (1..=5)
-                .map(|n| Button::new(label(&n.to_string()), payload("a", &n.to_string())))
+                .map(|n| {
+                    Button::new(
+                        label(&n.to_string()),
+                        payload(Input::Pick {
+                            question,
+                            value: &n.to_string(),
+                        }),
+                    )
+                })
                 .collect(),
         ),
         Kind::Number | Kind::Text => reply,
@@ -350,13 +347,13 @@ pub fn question(survey: &Survey, draft: &Draft, lang: Lang) -> Reply {
     if !draft.answers.is_empty() {
         navigation.push(Button::new(
             Msg::new("survey-back-button"),
-            payload("back", ""),
+            payload(Input::Back { question }),
         ));
     }
     if q.optional {
         navigation.push(Button::new(
             Msg::new("survey-skip-button"),
-            payload("s", ""),
+            payload(Input::Skip { question }),
         ));
     }
     if navigation.is_empty() {

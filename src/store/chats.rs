@@ -5,7 +5,9 @@ use sqlx::types::Json;
 
 use super::Tx;
 use crate::domain::access::{Grant, Role};
-use crate::domain::dialogue::{CONSENT_VERSION, InviteRefused, Person, PersonData, State};
+use crate::domain::dialogue::signup::{CONSENT_VERSION, PersonData};
+use crate::domain::dialogue::staff::InviteRefused;
+use crate::domain::dialogue::{Person, State};
 use crate::domain::invite;
 use crate::domain::vn_time::local_date;
 use crate::message::Lang;

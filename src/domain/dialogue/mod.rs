@@ -1,0 +1,449 @@
+//! The conversation as a plain function: a chat's state and one inbound event in, the next state,
+//! replies and domain effects out. No storage, no platform: the engine runs the effects in the same
+//! transaction that saves the state.
+//!
+//! [`step`] reads the event once (a [`Command`], a pressed [`Payload`]) and hands it to the flow
+//! it belongs to, each in its own file with its replies: [`signup`], [`notices`], [`composing`],
+//! [`logging`], [`surveys`] and [`staff`].
+
+pub mod composing;
+pub mod logging;
+pub mod notices;
+pub mod signup;
+pub mod staff;
+pub mod surveys;
+
+use serde::{Deserialize, Serialize};
+
+use super::access::{Action, Actor, Denied, Grant, Role, authorize};
+use super::activity::{ModelChoice, ModelStatus, NewLog, QuickEntry, Sector};
+use super::compose::Draft;
+use super::logflow::LogDraft;
+use super::payload::{Command, Payload};
+use super::survey_chat::{SurveyContext, SurveyEffect};
+use super::unit_directory::{Hit, UnitDirectory};
+use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
+
+/// Longest question or comment about a notice, and longest answer to one.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+
+/// Where a chat stands. Stored as JSON with the chat, so any process can take the next message.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum State {
+    /// Nothing said yet.
+    #[default]
+    New,
+    ChooseLanguage,
+    Consent,
+    AskUnit,
+    /// Places offered as buttons, by code.
+    PickUnit {
+        codes: Vec<String>,
+    },
+    ConfirmUnit {
+        code: String,
+        #[serde(default, skip_serializing_if = "Via::is_name")]
+        via: Via,
+    },
+    ConfirmForget,
+    /// Waiting for a question or comment about a notice.
+    AskAboutNotice {
+        notice: i64,
+    },
+    /// A cadre's answer to a resident's question.
+    AnswerQuestion {
+        question: i64,
+    },
+    /// An admin writing a notice.
+    ComposeNotice {
+        draft: Draft,
+    },
+    /// A cadre logging an activity step by step.
+    LogActivity {
+        draft: LogDraft,
+    },
+    /// A cadre correcting one of their activities with the quick form.
+    EditLog {
+        activity: i64,
+    },
+    /// Answering a survey; the answers so far are kept apart (`survey_progress`), so leaving and
+    /// coming back resumes.
+    AnswerSurvey {
+        survey: i64,
+    },
+    Idle,
+}
+
+/// How a place offered for confirmation was found, so the question can say so.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Its current name.
+    #[default]
+    Name,
+    /// A name from before the 2025 merger: "Xã Đông Kinh (cũ) nay thuộc …".
+    Former {
+        name: String,
+        district: Option<String>,
+    },
+    /// A location the person shared, which lies inside it.
+    Location,
+}
+
+impl Via {
+    fn is_name(&self) -> bool {
+        *self == Via::Name
+    }
+
+    fn of(hit: &Hit) -> Via {
+        hit.former.map_or(Via::Name, |f| Via::Former {
+            name: f.name.clone(),
+            district: f.district.clone(),
+        })
+    }
+}
+
+/// What the engine knows of the person behind a chat, once they have consented.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: i64,
+    pub unit_id: Option<i64>,
+    pub subscribed: bool,
+    pub grants: Vec<Grant>,
+}
+
+pub struct Chat<'a> {
+    pub state: State,
+    pub lang: Lang,
+    pub person: Option<&'a Person>,
+    /// Today in Vietnam, for dates people type.
+    pub today: chrono::NaiveDate,
+    /// The registered models of the unit a cadre logs in, newest first (empty for others).
+    pub models: &'a [ModelChoice],
+    /// The survey a button or the chat's state is about, as the engine found it.
+    pub survey: Option<&'a SurveyContext>,
+}
+
+/// A change to the domain that the engine carries out with the new state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Consent given: create the person.
+    Register,
+    /// Consent refused: forget the chat, keep only the refusal.
+    Decline,
+    SetUnit(i64),
+    SetSubscribed(bool),
+    Erase,
+    /// Redeem an invitation code; the reply comes from [`staff::joined`].
+    RedeemInvite(String),
+    /// Reply with everything stored about the person, through [`signup::my_data`].
+    ShowMyData,
+    /// Create an invitation; the reply comes from [`staff::invite_created`].
+    CreateInvite {
+        role: Role,
+        unit_id: i64,
+    },
+    /// Mark a notice read; the reply comes from [`done_or_expired`].
+    Acknowledge(i64),
+    /// Show a notice sent to the person again, or say the button expired.
+    ShowNotice(i64),
+    /// List the latest notices sent to the person, through [`notices::notice_list`].
+    ListNotices,
+    /// Keep a question about a notice and pass it to the cadres of the person's unit; the reply
+    /// comes from [`done_or_expired`].
+    AskAboutNotice {
+        notice: i64,
+        text: String,
+    },
+    /// Show the draft as residents will see it, with how many it would reach, and ask to confirm.
+    PreviewNotice(Draft),
+    /// Create and schedule the notice, if the person may send to its unit.
+    CreateNotice(Draft),
+    /// Reach of a notice, for an admin whose scope holds its units.
+    ShowStatus(i64),
+    /// Store an activity or model (from the quick form or the guided flow) in the person's unit, if
+    /// their roles allow.
+    Log(NewLog),
+    /// The quarterly report (quarter as typed, empty: this one) for the person's scope.
+    Report(String),
+    /// The person's latest activities, with buttons to delete them.
+    MyLogs,
+    Survey(SurveyEffect),
+    /// `/surveys`: the open surveys the person was invited to.
+    ListSurveys,
+    /// `/results ID`: a survey's results within the admin's scope.
+    SurveyResults(i64),
+    /// The models of the unit the person logs in, with their status.
+    Models,
+    /// Change a model's status, if it lies in the person's scope.
+    SetModelStatus {
+        id: i64,
+        status: ModelStatus,
+    },
+    /// Soft-delete one of the person's activities.
+    DeleteLog(i64),
+    /// Replace one of the person's activities with what the quick form read.
+    EditLog {
+        activity: i64,
+        entry: QuickEntry,
+    },
+    /// Send an answer back to whoever asked, if the person may answer for that unit.
+    AnswerQuestion {
+        question: i64,
+        text: String,
+    },
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Outcome {
+    pub state: State,
+    pub lang: Lang,
+    pub replies: Vec<Reply>,
+    pub effects: Vec<Effect>,
+}
+
+pub fn step(
+    chat: &Chat,
+    input: &InboundKind,
+    units: &UnitDirectory,
+    sectors: &[Sector],
+) -> Outcome {
+    let mut turn = Turn {
+        chat,
+        units,
+        sectors,
+        out: Outcome {
+            state: chat.state.clone(),
+            lang: chat.lang,
+            replies: vec![],
+            effects: vec![],
+        },
+    };
+    turn.handle(input);
+    turn.out
+}
+
+/// One step under way: what the flows read, and the outcome they build.
+struct Turn<'a> {
+    chat: &'a Chat<'a>,
+    units: &'a UnitDirectory,
+    sectors: &'a [Sector],
+    out: Outcome,
+}
+
+impl Turn<'_> {
+    fn handle(&mut self, input: &InboundKind) {
+        let pressed = match input {
+            InboundKind::Command { name, args } => return self.command(Command::parse(name, args)),
+            InboundKind::Button(payload) => Payload::parse(payload),
+            InboundKind::Text(text) if text.chars().count() > MAX_TEXT_CHARS => {
+                self.say(Msg::new("text-too-long").number("max", MAX_TEXT_CHARS as i64));
+                return self.prompt();
+            }
+            _ => None,
+        };
+        // Buttons that work whatever the chat is waiting for.
+        if let Some(pressed) = &pressed {
+            if let Payload::Command(command) = pressed {
+                return self.command(*command);
+            }
+            if notices::pressed(self, pressed)
+                || staff::pressed(self, pressed)
+                || logging::pressed(self, pressed)
+                || surveys::pressed(self, pressed)
+            {
+                return;
+            }
+        }
+        let state = self.chat.state.clone();
+        let pressed = pressed.as_ref();
+        match &state {
+            State::New
+            | State::ChooseLanguage
+            | State::Consent
+            | State::AskUnit
+            | State::PickUnit { .. }
+            | State::ConfirmUnit { .. }
+            | State::ConfirmForget => signup::step(self, &state, input, pressed),
+            State::AskAboutNotice { notice } => notices::step(self, *notice, input, pressed),
+            State::AnswerQuestion { question } => staff::step(self, *question, input, pressed),
+            State::ComposeNotice { draft } => composing::step(self, draft, input, pressed),
+            State::LogActivity { .. } | State::EditLog { .. } => {
+                logging::step(self, &state, input, pressed)
+            }
+            State::AnswerSurvey { survey } => surveys::step(self, *survey, input),
+            State::Idle => match input {
+                InboundKind::Text(_) => self.menu(Msg::new("unknown-text")),
+                _ => self.unexpected(input),
+            },
+        }
+    }
+
+    /// Checks who may run the command, then hands it to its flow.
+    fn command(&mut self, command: Command) {
+        let registered = self.chat.person.is_some();
+        let actor = Actor {
+            registered,
+            grants: self.grants(),
+        };
+        let action = match command {
+            Command::Start if registered => Action::ManageSelf,
+            Command::Start | Command::Lang => return self.greet(),
+            Command::Help => {
+                self.say(Msg::new(if registered { "help" } else { "help-signup" }));
+                return self.prompt();
+            }
+            Command::Menu if registered => return self.menu(Msg::new("menu")),
+            Command::Unit
+            | Command::MyData
+            | Command::Forget
+            | Command::Stop
+            | Command::Menu
+            | Command::Notices
+            | Command::Surveys => Action::ManageSelf,
+            Command::Notice => Action::Compose,
+            Command::Log(_)
+            | Command::Model(_)
+            | Command::Models
+            | Command::MyLogs
+            | Command::Report(_) => Action::Staff,
+            Command::Results(None) => return self.say(Msg::new("results-usage")),
+            Command::Status(None) => return self.say(Msg::new("status-usage")),
+            Command::Results(Some(_)) | Command::Status(Some(_)) => Action::Compose,
+            Command::Join(_) => Action::RedeemInvite,
+            Command::Invite(args) => match self.invite_target(args) {
+                Some((role, unit_id)) => Action::Invite { role, unit_id },
+                None => return self.say(Msg::new("invite-usage")),
+            },
+            Command::Unknown(name) => {
+                self.say(Msg::new("unknown-command").text("command", format!("/{name}")));
+                return self.prompt();
+            }
+        };
+        if let Err(denied) = authorize(&actor, action, self.units) {
+            self.say(Msg::new(match denied {
+                Denied::NotRegistered => "need-signup",
+                Denied::OutOfScope => "not-allowed",
+            }));
+            return self.prompt();
+        }
+        let taken = signup::command(self, command)
+            || notices::command(self, command)
+            || composing::command(self, command)
+            || logging::command(self, command)
+            || surveys::command(self, command)
+            || staff::command(self, command, action);
+        if !taken {
+            self.menu(Msg::new("menu"));
+        }
+    }
+
+    /// Asks again whatever the current state is waiting for.
+    fn prompt(&mut self) {
+        let state = self.out.state.clone();
+        match &state {
+            State::New => self.say(Msg::new("start-hint")),
+            State::ChooseLanguage => self.ask_language(),
+            State::Consent => self.ask_consent(),
+            State::AskUnit => self.ask_place(),
+            State::PickUnit { codes } => self.offer_again(codes),
+            State::ConfirmUnit { code, via } => self.confirm_place(code, via),
+            State::ConfirmForget => self.confirm_forget(),
+            State::AskAboutNotice { .. } => self.ask_about_notice(),
+            State::AnswerQuestion { .. } => self.ask_for_answer(),
+            State::ComposeNotice { draft } => self.ask_for_draft(draft),
+            State::LogActivity { draft } => self.ask_for_log(draft),
+            State::EditLog { .. } => self.ask_for_edit(),
+            State::AnswerSurvey { survey } => self.ask_survey_question(*survey),
+            State::Idle => self.menu(Msg::new("menu")),
+        }
+    }
+
+    /// Whether the person has signed up; if not, says they must, and asks again.
+    fn signed_up(&mut self) -> bool {
+        if self.chat.person.is_none() {
+            self.say(Msg::new("need-signup"));
+            self.prompt();
+        }
+        self.chat.person.is_some()
+    }
+
+    fn grants(&self) -> Vec<Grant> {
+        self.chat
+            .person
+            .map(|p| p.grants.clone())
+            .unwrap_or_default()
+    }
+
+    /// An effect the engine carries out and replies to, which ends what the chat was doing.
+    fn done(&mut self, effect: Effect) {
+        self.out.effects.push(effect);
+        self.out.state = State::Idle;
+    }
+
+    /// A question or answer someone wrote: carried out as `effect`, or asked again when too long.
+    fn written(&mut self, text: &str, effect: impl FnOnce(String) -> Effect) {
+        let text = text.trim();
+        if text.chars().count() > MAX_QUESTION_CHARS {
+            self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
+            return self.prompt();
+        }
+        self.done(effect(text.to_owned()));
+    }
+
+    /// The next step of a draft being filled in, or what was wrong; then its question.
+    fn advance(&mut self, next: Result<State, Msg>) {
+        match next {
+            Ok(state) => self.out.state = state,
+            Err(problem) => self.say(problem),
+        }
+        self.prompt();
+    }
+
+    fn unexpected(&mut self, input: &InboundKind) {
+        self.say(Msg::new(match input {
+            InboundKind::Button(_) => "button-expired",
+            InboundKind::Photo { .. } | InboundKind::Location { .. } | InboundKind::Other => {
+                "attachment-not-expected"
+            }
+            _ => "use-buttons",
+        }));
+        self.prompt();
+    }
+
+    fn menu(&mut self, body: Msg) {
+        self.out.replies.push(
+            Reply::new(body)
+                .row(vec![
+                    Button::new(Msg::new("menu-mydata"), Payload::Command(Command::MyData)),
+                    Button::new(Msg::new("menu-unit"), Payload::Command(Command::Unit)),
+                ])
+                .row(vec![
+                    Button::new(Msg::new("menu-lang"), Payload::Command(Command::Lang)),
+                    Button::new(Msg::new("menu-help"), Payload::Command(Command::Help)),
+                ]),
+        );
+    }
+
+    fn say(&mut self, msg: Msg) {
+        self.out.replies.push(Reply::new(msg));
+    }
+}
+
+/// `id` when the thing a button or command pointed at was found and handled, else "this button has
+/// expired" (it is gone, or was never the person's).
+pub fn done_or_expired(found: bool, id: &'static str) -> Reply {
+    Reply::new(Msg::new(if found { id } else { "button-expired" }))
+}
+
+pub fn not_allowed() -> Reply {
+    Reply::new(Msg::new("not-allowed"))
+}
+
+fn role_name(role: Role) -> Msg {
+    Msg::new(match role {
+        Role::Cadre => "role-cadre",
+        Role::Admin => "role-admin",
+    })
+}

@@ -1,0 +1,86 @@
+//! Notices and questions about them, for the people they were sent to: "read", a question or
+//! comment, `/notices` to see the latest again, and the answer a cadre sends back.
+
+use super::{Effect, State, Turn};
+use crate::domain::notice::{Notice, Question};
+use crate::domain::payload::{Command, Payload};
+use crate::message::{Button, InboundKind, Lang, Msg, Reply};
+
+/// Notices listed by `/notices`.
+pub const RECENT_NOTICES: i64 = 5;
+
+/// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people the
+/// notice was sent to, which the engine checks when it carries the effect out. False for other
+/// buttons.
+pub(super) fn pressed(turn: &mut Turn, pressed: &Payload) -> bool {
+    match *pressed {
+        Payload::Ack(_) | Payload::Ask(_) | Payload::Notice(_) if !turn.signed_up() => {}
+        Payload::Ack(notice) => turn.out.effects.push(Effect::Acknowledge(notice)),
+        Payload::Notice(notice) => turn.out.effects.push(Effect::ShowNotice(notice)),
+        Payload::Ask(notice) => {
+            turn.out.state = State::AskAboutNotice { notice };
+            turn.prompt();
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// The question or comment about `notice`.
+pub(super) fn step(turn: &mut Turn, notice: i64, input: &InboundKind, pressed: Option<&Payload>) {
+    match (input, pressed) {
+        (InboundKind::Text(text), _) => {
+            turn.written(text, |text| Effect::AskAboutNotice { notice, text })
+        }
+        (_, Some(Payload::QuestionCancel)) => turn.cancel_question(),
+        _ => turn.unexpected(input),
+    }
+}
+
+/// `/notices`; false for any other command.
+pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
+    if command != Command::Notices {
+        return false;
+    }
+    turn.done(Effect::ListNotices);
+    true
+}
+
+impl Turn<'_> {
+    pub(super) fn ask_about_notice(&mut self) {
+        let reply = Reply::new(Msg::new("notice-ask-prompt")).row(vec![Button::new(
+            Msg::new("cancel-button"),
+            Payload::QuestionCancel,
+        )]);
+        self.out.replies.push(reply);
+    }
+
+    /// No question, or no answer, after all.
+    pub(super) fn cancel_question(&mut self) {
+        self.out.state = State::Idle;
+        self.menu(Msg::new("notice-question-cancelled"));
+    }
+}
+
+/// `/notices`: the latest notices as buttons that show each again.
+pub fn notice_list(notices: &[Notice], lang: Lang) -> Reply {
+    if notices.is_empty() {
+        return Reply::new(Msg::new("notices-none"));
+    }
+    Reply::new(Msg::new("notices-list")).rows(notices.iter().map(|n| {
+        Button::new(
+            Msg::new("notice-item").text("title", &n.text(lang).title),
+            Payload::Notice(n.id),
+        )
+    }))
+}
+
+/// The answer, for whoever asked.
+pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Reply {
+    Reply::new(
+        Msg::new("answer-for-resident")
+            .text("title", &question.notice.text(lang).title)
+            .text("question", &question.text)
+            .text("answer", answer),
+    )
+}

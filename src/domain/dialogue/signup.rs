@@ -1,0 +1,460 @@
+//! Signing up and looking after oneself: the language, consent, finding one's place (by name,
+//! former name or a shared location) and confirming it, and `/start`, `/unit`, `/lang`,
+//! `/mydata`, `/forget`, `/stop`.
+
+use super::{Effect, State, Turn, Via, role_name};
+use crate::domain::access::Grant;
+use crate::domain::former::FormerName;
+use crate::domain::payload::{Command, Confirm, Payload};
+use crate::domain::text::fold;
+use crate::domain::unit_directory::{Found, Hit, UnitDirectory};
+use crate::domain::unit_label::{unit_label, unit_label_by_id};
+use crate::domain::units::Unit;
+use crate::message::{Button, InboundKind, Lang, Msg, Reply};
+
+/// Version of the consent text in `locales/*/signup.ftl`; stored with each consent.
+pub const CONSENT_VERSION: &str = "2026-01";
+/// Longest place name worth searching for.
+const MAX_PLACE_QUERY_CHARS: usize = 100;
+
+/// An answer while signing up, choosing a place, or confirming `/forget`.
+pub(super) fn step(turn: &mut Turn, state: &State, input: &InboundKind, pressed: Option<&Payload>) {
+    match (state, input) {
+        (State::New, _) => turn.greet(),
+        (State::ChooseLanguage, _) => match language_choice(input, pressed) {
+            Some(lang) => turn.language_chosen(lang),
+            None => turn.unexpected(input),
+        },
+        (State::Consent, _) => match yes_or_no(input, pressed, Confirm::Consent) {
+            Some(true) => {
+                turn.out.effects.push(Effect::Register);
+                turn.say(Msg::new("consent-thanks"));
+                turn.ask_unit();
+            }
+            Some(false) => {
+                turn.out.effects.push(Effect::Decline);
+                turn.out.state = State::New;
+                turn.say(Msg::new("consent-declined"));
+            }
+            None => turn.unexpected(input),
+        },
+        (State::ConfirmUnit { code, .. }, _)
+            if yes_or_no(input, pressed, Confirm::Unit).is_some() =>
+        {
+            if yes_or_no(input, pressed, Confirm::Unit) == Some(true) {
+                turn.unit_chosen(code)
+            } else {
+                turn.ask_unit()
+            }
+        }
+        (
+            State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
+            InboundKind::Text(text),
+        ) => turn.search_unit(text),
+        (
+            State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
+            InboundKind::Location {
+                latitude,
+                longitude,
+            },
+        ) => turn.locate_unit(*latitude, *longitude),
+        (State::PickUnit { codes }, InboundKind::Button(_)) => match pressed {
+            Some(Payload::UnitRetry) => turn.ask_unit(),
+            Some(Payload::Unit(code)) if codes.iter().any(|c| c == code) => turn.unit_chosen(code),
+            _ => turn.unexpected(input),
+        },
+        (State::ConfirmForget, _) => match yes_or_no(input, pressed, Confirm::Forget) {
+            Some(true) => {
+                turn.out.effects.push(Effect::Erase);
+                turn.out.state = State::New;
+                turn.say(Msg::new("forget-done"));
+            }
+            Some(false) => {
+                turn.out.state = State::Idle;
+                turn.say(Msg::new("forget-cancelled"));
+            }
+            None => turn.unexpected(input),
+        },
+        _ => turn.unexpected(input),
+    }
+}
+
+/// `/start` (signed up), `/unit`, `/mydata`, `/forget`, `/stop`; false for any other command.
+pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
+    match command {
+        Command::Start => {
+            turn.out.effects.push(Effect::SetSubscribed(true));
+            turn.out.state = State::Idle;
+            turn.menu(Msg::new("welcome-back"));
+        }
+        Command::Unit => turn.ask_unit(),
+        Command::MyData => turn.done(Effect::ShowMyData),
+        Command::Forget => {
+            turn.out.state = State::ConfirmForget;
+            turn.prompt();
+        }
+        Command::Stop => {
+            turn.out.effects.push(Effect::SetSubscribed(false));
+            turn.out.state = State::Idle;
+            turn.say(Msg::new("stopped"));
+        }
+        _ => return false,
+    }
+    true
+}
+
+impl Turn<'_> {
+    pub(super) fn greet(&mut self) {
+        self.out.state = State::ChooseLanguage;
+        self.prompt();
+    }
+
+    fn language_chosen(&mut self, lang: Lang) {
+        self.out.lang = lang;
+        if self.chat.person.is_some() {
+            self.out.state = State::Idle;
+            self.menu(Msg::new("language-changed"));
+        } else {
+            self.out.state = State::Consent;
+            self.prompt();
+        }
+    }
+
+    fn ask_unit(&mut self) {
+        self.out.state = State::AskUnit;
+        self.prompt();
+    }
+
+    fn search_unit(&mut self, text: &str) {
+        if text.chars().count() > MAX_PLACE_QUERY_CHARS {
+            self.say(Msg::new("unit-query-too-long"));
+            return self.ask_unit();
+        }
+        let query = text.trim();
+        match self.units.find(text) {
+            Found::One(hit) => {
+                self.out.state = State::ConfirmUnit {
+                    code: hit.unit.code.clone(),
+                    via: Via::of(&hit),
+                };
+                self.prompt();
+            }
+            Found::Several(hits) => match split_former(self.units, &hits) {
+                Some(former) => {
+                    let body = Msg::new("unit-former-split").msg("former", former_label(former));
+                    let options = hits.iter().map(|h| h.unit).collect::<Vec<_>>();
+                    self.offer(body, self.unit_options(&options));
+                }
+                None => self.offer(
+                    Msg::new("unit-several").text("query", query),
+                    self.hit_options(&hits),
+                ),
+            },
+            Found::Suggestions(hits) => self.offer(
+                Msg::new("unit-suggestions").text("query", query),
+                self.hit_options(&hits),
+            ),
+            Found::Nothing => {
+                self.out.state = State::AskUnit;
+                self.say(Msg::new("unit-none").text("query", query));
+            }
+        }
+    }
+
+    /// The location is only looked up, never kept: it is not in the state or in any effect.
+    fn locate_unit(&mut self, latitude: f64, longitude: f64) {
+        match self.units.locate(latitude, longitude).as_slice() {
+            [] => {
+                self.out.state = State::AskUnit;
+                self.say(Msg::new("unit-location-unknown"));
+            }
+            [unit] => {
+                self.out.state = State::ConfirmUnit {
+                    code: unit.code.clone(),
+                    via: Via::Location,
+                };
+                self.prompt();
+            }
+            several => self.offer(Msg::new("unit-location-border"), self.unit_options(several)),
+        }
+    }
+
+    /// Offers places as buttons, with one to search again; the state remembers which were offered.
+    fn offer(&mut self, body: Msg, options: Vec<(String, Msg)>) {
+        self.out.state = State::PickUnit {
+            codes: options.iter().map(|(code, _)| code.clone()).collect(),
+        };
+        let buttons = options
+            .into_iter()
+            .map(|(code, label)| Button::new(label, Payload::Unit(&code)));
+        let retry = Button::new(Msg::new("unit-retry-button"), Payload::UnitRetry);
+        self.out
+            .replies
+            .push(Reply::new(body).rows(buttons.chain([retry])));
+    }
+
+    fn unit_options(&self, units: &[&Unit]) -> Vec<(String, Msg)> {
+        units
+            .iter()
+            .map(|u| (u.code.clone(), self.unit_label(u)))
+            .collect()
+    }
+
+    /// Places found by name; one found through its former name says which.
+    fn hit_options(&self, hits: &[Hit]) -> Vec<(String, Msg)> {
+        hits.iter()
+            .map(|h| {
+                let label = match h.former {
+                    Some(former) => Msg::new("unit-via-former")
+                        .msg("unit", self.unit_label(h.unit))
+                        .msg("former", former_label(former)),
+                    None => self.unit_label(h.unit),
+                };
+                (h.unit.code.clone(), label)
+            })
+            .collect()
+    }
+
+    fn unit_chosen(&mut self, code: &str) {
+        let Some(unit) = self.units.by_code(code).filter(|u| self.units.is_place(u)) else {
+            self.say(Msg::new("button-expired"));
+            return self.ask_unit();
+        };
+        let had_unit = self.chat.person.and_then(|p| p.unit_id).is_some();
+        self.out.effects.push(Effect::SetUnit(unit.id));
+        self.out.state = State::Idle;
+        let body = Msg::new(if had_unit {
+            "unit-changed"
+        } else {
+            "signup-done"
+        })
+        .msg("unit", self.unit_label(unit));
+        self.menu(body);
+    }
+
+    fn unit_label(&self, unit: &Unit) -> Msg {
+        unit_label(self.units, unit)
+    }
+
+    pub(super) fn ask_language(&mut self) {
+        let reply = Reply::new(Msg::new(if self.chat.person.is_some() {
+            "language-ask"
+        } else {
+            "greeting"
+        }))
+        .row(vec![
+            Button::new(Msg::new("language-vi"), Payload::Lang(Lang::Vi)),
+            Button::new(Msg::new("language-en"), Payload::Lang(Lang::En)),
+        ]);
+        self.out.replies.push(reply);
+    }
+
+    pub(super) fn ask_consent(&mut self) {
+        let reply = Reply::new(Msg::new("consent").text("version", CONSENT_VERSION)).row(vec![
+            Button::new(
+                Msg::new("consent-yes-button"),
+                Payload::Confirm(Confirm::Consent, true),
+            ),
+            Button::new(
+                Msg::new("consent-no-button"),
+                Payload::Confirm(Confirm::Consent, false),
+            ),
+        ]);
+        self.out.replies.push(reply);
+    }
+
+    pub(super) fn ask_place(&mut self) {
+        let reply = match self.units.has_boundaries() {
+            true => Reply::new(Msg::new("unit-ask-or-share"))
+                .ask_location(Msg::new("unit-share-location-button")),
+            false => Reply::new(Msg::new("unit-ask")),
+        };
+        self.out.replies.push(reply);
+    }
+
+    /// The places offered before, still in the directory.
+    pub(super) fn offer_again(&mut self, codes: &[String]) {
+        let found: Vec<&Unit> = codes.iter().filter_map(|c| self.units.by_code(c)).collect();
+        self.offer(Msg::new("unit-pick"), self.unit_options(&found));
+    }
+
+    pub(super) fn confirm_place(&mut self, code: &str, via: &Via) {
+        let Some(unit) = self.units.by_code(code) else {
+            return self.ask_unit();
+        };
+        let reply = Reply::new(match via {
+            Via::Name => Msg::new("unit-confirm").msg("unit", self.unit_label(unit)),
+            Via::Former { name, district } => Msg::new("unit-confirm-former")
+                .msg("former", former_name_label(name, district.as_deref()))
+                .msg("unit", self.unit_label(unit)),
+            Via::Location => Msg::new("unit-confirm-location").msg("unit", self.unit_label(unit)),
+        })
+        .row(vec![
+            Button::new(
+                Msg::new("yes-button"),
+                Payload::Confirm(Confirm::Unit, true),
+            ),
+            Button::new(
+                Msg::new("unit-no-button"),
+                Payload::Confirm(Confirm::Unit, false),
+            ),
+        ]);
+        self.out.replies.push(reply);
+    }
+
+    pub(super) fn confirm_forget(&mut self) {
+        let reply = Reply::new(Msg::new("forget-confirm")).row(vec![
+            Button::new(
+                Msg::new("forget-yes-button"),
+                Payload::Confirm(Confirm::Forget, true),
+            ),
+            Button::new(
+                Msg::new("cancel-button"),
+                Payload::Confirm(Confirm::Forget, false),
+            ),
+        ]);
+        self.out.replies.push(reply);
+    }
+}
+
+/// "Xã Đông Kinh (cũ)", with the district when the name needs one to be told apart.
+fn former_label(former: &FormerName) -> Msg {
+    former_name_label(&former.name, former.district.as_deref())
+}
+
+fn former_name_label(name: &str, district: Option<&str>) -> Msg {
+    match district {
+        Some(district) => Msg::new("former-name-in")
+            .text("name", name)
+            .text("district", district),
+        None => Msg::new("former-name").text("name", name),
+    }
+}
+
+/// The former unit these places were all formed from, when they are the parts of one unit split
+/// in the merger (not namesakes in different provinces).
+fn split_former<'a>(units: &UnitDirectory, hits: &[Hit<'a>]) -> Option<&'a FormerName> {
+    let first = hits.first()?;
+    let former = first.former?;
+    let province = units.province_of(first.unit).id;
+    let same = hits.iter().all(|h| {
+        h.former
+            .is_some_and(|f| f.name == former.name && f.district == former.district)
+            && units.province_of(h.unit).id == province
+    });
+    let split = hits.iter().any(|h| h.former.is_some_and(|f| f.partial));
+    (same && split).then_some(former)
+}
+
+fn language_choice(input: &InboundKind, pressed: Option<&Payload>) -> Option<Lang> {
+    match input {
+        InboundKind::Button(_) => match pressed {
+            Some(Payload::Lang(lang)) => Some(*lang),
+            _ => None,
+        },
+        InboundKind::Text(t) => match fold(t).as_str() {
+            "tieng viet" | "viet" | "vi" | "vietnamese" => Some(Lang::Vi),
+            "english" | "en" | "tieng anh" | "anh" => Some(Lang::En),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A yes/no answer to `asked`: its buttons, or the same typed in either language.
+fn yes_or_no(input: &InboundKind, pressed: Option<&Payload>, asked: Confirm) -> Option<bool> {
+    match input {
+        InboundKind::Button(_) => match pressed {
+            Some(Payload::Confirm(about, yes)) if *about == asked => Some(*yes),
+            _ => None,
+        },
+        InboundKind::Text(t) => match fold(t).as_str() {
+            "dong y" | "toi dong y" | "co" | "dung" | "yes" | "y" | "ok" | "agree" => Some(true),
+            "khong" | "khong dong y" | "k" | "ko" | "no" | "n" | "decline" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What the person stored, for `/mydata`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonData {
+    pub lang: Lang,
+    pub unit_id: Option<i64>,
+    pub consent_version: String,
+    pub consented_at: chrono::NaiveDate,
+    pub subscribed: bool,
+    pub created_at: chrono::NaiveDate,
+    pub grants: Vec<Grant>,
+    /// (channel, address) pairs the person is reached through.
+    pub channels: Vec<(String, String)>,
+    pub notices_received: i64,
+    /// What they asked or commented about notices, oldest first.
+    pub questions: Vec<String>,
+    /// Named survey responses, consents to sensitive surveys, surveys answered halfway.
+    pub surveys: (i64, i64, i64),
+}
+
+pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
+    let unit = match data.unit_id {
+        Some(id) => unit_label_by_id(units, id),
+        None => Msg::new("mydata-no-unit"),
+    };
+    let roles: Vec<Msg> = data
+        .grants
+        .iter()
+        .filter_map(|g| {
+            units.by_id(g.unit_id).map(|u| {
+                Msg::new("role-in-unit")
+                    .msg("role", role_name(g.role))
+                    .msg("unit", unit_label(units, u))
+            })
+        })
+        .collect();
+    let channels: Vec<String> = data
+        .channels
+        .iter()
+        .map(|(c, a)| format!("{c}: {a}"))
+        .collect();
+    Reply::new(
+        Msg::new("mydata")
+            .msg("language", Msg::new(language_name(data.lang)))
+            .msg("unit", unit)
+            .date("consented", data.consented_at)
+            .text("consent_version", &data.consent_version)
+            .text("subscribed", if data.subscribed { "yes" } else { "no" })
+            .date("created", data.created_at)
+            .list(
+                "roles",
+                if roles.is_empty() {
+                    vec![Msg::new("mydata-no-roles")]
+                } else {
+                    roles
+                },
+            )
+            .text("channels", channels.join(", "))
+            .number("notices", data.notices_received)
+            .number("responses", data.surveys.0)
+            .number("consents", data.surveys.1)
+            .number("unfinished", data.surveys.2)
+            .list(
+                "questions",
+                if data.questions.is_empty() {
+                    vec![Msg::new("mydata-no-questions")]
+                } else {
+                    data.questions
+                        .iter()
+                        .map(|q| Msg::new("quoted").text("text", q))
+                        .collect()
+                },
+            ),
+    )
+}
+
+fn language_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "language-vi",
+        Lang::En => "language-en",
+    }
+}

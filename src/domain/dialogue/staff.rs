@@ -1,0 +1,184 @@
+//! What cadres and admins do beyond logging: `/invite` and `/join`, `/status` of a notice,
+//! `/results` of a survey, and answering residents' questions.
+
+use super::{Effect, State, Turn, role_name};
+use crate::domain::access::{Action, Denied, Grant, Role};
+use crate::domain::notice::{NoticeStatus, Question, Reach};
+use crate::domain::payload::{Command, Payload};
+use crate::domain::unit_directory::UnitDirectory;
+use crate::domain::unit_label::unit_label_by_id;
+use crate::message::{Button, InboundKind, Lang, Msg, Reply};
+
+/// Units listed by `/status`, largest first.
+const STATUS_UNITS: usize = 15;
+
+/// `/status`, `/results`, `/join`, `/invite` (with the grant `action` was authorized for);
+/// false for any other command.
+pub(super) fn command(turn: &mut Turn, command: Command, action: Action) -> bool {
+    match (command, action) {
+        (Command::Status(Some(id)), _) => turn.done(Effect::ShowStatus(id)),
+        (Command::Results(Some(id)), _) => turn.done(Effect::SurveyResults(id)),
+        (Command::Join(""), _) => turn.say(Msg::new("join-usage")),
+        (Command::Join(code), _) => turn.out.effects.push(Effect::RedeemInvite(code.to_owned())),
+        (Command::Invite(_), Action::Invite { role, unit_id }) => turn
+            .out
+            .effects
+            .push(Effect::CreateInvite { role, unit_id }),
+        _ => return false,
+    }
+    true
+}
+
+/// "answer:ID" for a cadre answering question ID; false for other buttons.
+pub(super) fn pressed(turn: &mut Turn, pressed: &Payload) -> bool {
+    let Payload::Answer(question) = *pressed else {
+        return false;
+    };
+    // Whether they may answer is checked with the question's unit when the answer comes.
+    if turn.signed_up() {
+        turn.out.state = State::AnswerQuestion { question };
+        turn.prompt();
+    }
+    true
+}
+
+/// The answer to `question`.
+pub(super) fn step(turn: &mut Turn, question: i64, input: &InboundKind, pressed: Option<&Payload>) {
+    match (input, pressed) {
+        (InboundKind::Text(text), _) => {
+            turn.written(text, |text| Effect::AnswerQuestion { question, text })
+        }
+        (_, Some(Payload::QuestionCancel)) => turn.cancel_question(),
+        _ => turn.unexpected(input),
+    }
+}
+
+impl Turn<'_> {
+    /// `/invite ROLE [UNIT CODE]`; without a code, the admin's own unit when they have just one.
+    pub(super) fn invite_target(&self, args: &str) -> Option<(Role, i64)> {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        // Roles may be typed in Vietnamese, as two words ("cán bộ").
+        let (role, rest) = match words.as_slice() {
+            [a, b, rest @ ..] if Role::parse(&format!("{a} {b}")).is_some() => {
+                (Role::parse(&format!("{a} {b}"))?, rest)
+            }
+            [a, rest @ ..] => (Role::parse(a)?, rest),
+            [] => return None,
+        };
+        let unit_id = match rest.first() {
+            Some(code) => self.units.by_code(code)?.id,
+            None => {
+                let grants = &self.chat.person?.grants;
+                let mut admin_units = grants
+                    .iter()
+                    .filter(|g| g.role == Role::Admin)
+                    .map(|g| g.unit_id);
+                match (admin_units.next(), admin_units.next()) {
+                    (Some(unit), None) => unit,
+                    _ => return None,
+                }
+            }
+        };
+        Some((role, unit_id))
+    }
+
+    pub(super) fn ask_for_answer(&mut self) {
+        let reply = Reply::new(Msg::new("answer-prompt")).row(vec![Button::new(
+            Msg::new("cancel-button"),
+            Payload::QuestionCancel,
+        )]);
+        self.out.replies.push(reply);
+    }
+}
+
+/// A resident's question, for the cadres and admins of their unit, with a button to answer.
+pub fn question_for_staff(units: &UnitDirectory, question: &Question, lang: Lang) -> Reply {
+    let unit = question
+        .unit_id
+        .map_or(Msg::new("mydata-no-unit"), |id| unit_label_by_id(units, id));
+    Reply::new(
+        Msg::new("question-for-staff")
+            .msg("unit", unit)
+            .text("title", &question.notice.text(lang).title)
+            .text("text", &question.text),
+    )
+    .row(vec![Button::new(
+        Msg::new("answer-button"),
+        Payload::Answer(question.id),
+    )])
+}
+
+/// How answering went, for the cadre who answered.
+pub fn answered(result: Result<bool, Denied>) -> Reply {
+    Reply::new(Msg::new(match result {
+        Ok(true) => "answer-sent",
+        Ok(false) => "question-already-answered",
+        Err(_) => "not-allowed",
+    }))
+}
+
+/// `/status ID`: reach in all and for each unit (the largest first, a screenful).
+pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
+    let line = |unit: Msg, r: &Reach| {
+        Msg::new("status-line")
+            .msg("unit", unit)
+            .number("targeted", r.targeted)
+            .number("sent", r.sent)
+            .number("pending", r.pending)
+            .number("failed", r.failed)
+            .number("blocked", r.blocked)
+            .number("read", r.read)
+            .number("questions", r.questions)
+    };
+    let mut by_size: Vec<&(Option<i64>, Reach)> = status.units.iter().collect();
+    by_size.sort_by_key(|(_, r)| std::cmp::Reverse(r.targeted));
+    let lines = std::iter::once(line(Msg::new("status-total"), &status.totals))
+        .chain(by_size.into_iter().take(STATUS_UNITS).map(|(unit, r)| {
+            let name = unit.map_or(Msg::new("mydata-no-unit"), |id| unit_label_by_id(units, id));
+            line(name, r)
+        }))
+        .collect();
+    Reply::new(
+        Msg::new("notice-status")
+            .number("id", id)
+            .text("state", &status.status)
+            .lines("lines", lines),
+    )
+}
+
+/// Why an invitation code was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteRefused {
+    Unknown,
+    Expired,
+    UsedUp,
+}
+
+pub fn joined(units: &UnitDirectory, result: Result<Grant, InviteRefused>) -> Reply {
+    match result {
+        Ok(grant) => Reply::new(
+            Msg::new("join-ok")
+                .msg("role", role_name(grant.role))
+                .msg("unit", unit_label_by_id(units, grant.unit_id)),
+        ),
+        Err(InviteRefused::Unknown) => Reply::new(Msg::new("join-unknown")),
+        Err(InviteRefused::Expired) => Reply::new(Msg::new("join-expired")),
+        Err(InviteRefused::UsedUp) => Reply::new(Msg::new("join-used-up")),
+    }
+}
+
+pub fn invite_created(
+    units: &UnitDirectory,
+    code: &str,
+    grant: &Grant,
+    expires: chrono::NaiveDate,
+) -> Reply {
+    let unit = unit_label_by_id(units, grant.unit_id);
+    Reply::new(
+        Msg::new("invite-created")
+            .text("code", code)
+            .msg("role", role_name(grant.role))
+            .msg("unit", unit)
+            .date("expires", expires),
+    )
+}
