@@ -93,3 +93,60 @@ pub fn notice_created(id: i64, at: chrono::DateTime<chrono::Utc>) -> Reply {
 fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     crate::domain::vn_time::format_for_people(at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{press, resident, run, said, staff};
+    use super::*;
+    use crate::domain::access::Role;
+
+    #[test]
+    fn an_admin_writes_a_notice_step_by_step_and_sends_it() {
+        let admin = staff(Role::Admin);
+        let at = |step: Step| Draft {
+            step,
+            title: "Họp dân".into(),
+            body: "Tối nay".into(),
+            unit: matches!(step, Step::SendAt | Step::Confirm).then(|| "12364".into()),
+            ..Draft::default()
+        };
+        let composing = |draft: Draft| State::ComposeNotice { draft };
+        let text = |t: &str| InboundKind::Text(t.into());
+        let title_only = Draft {
+            step: Step::Body,
+            title: "Họp dân".into(),
+            ..Draft::default()
+        };
+        #[rustfmt::skip]
+        let cases = vec![
+            (State::Idle, InboundKind::Command { name: "notice".into(), args: String::new() }, composing(Draft::default()), vec!["compose-title"], vec![]),
+            (composing(Draft::default()), text("Họp dân"), composing(title_only), vec!["compose-body"], vec![]),
+            (composing(at(Step::Directive)), press("draft:skip"), composing(at(Step::Unit)), vec!["compose-unit"], vec![]),
+            (composing(at(Step::Unit)), press("draft:unit:12364"), composing(at(Step::SendAt)), vec!["compose-send-at"], vec![]),
+            // Outside the admin's province.
+            (composing(at(Step::Unit)), press("draft:unit:00175"), composing(at(Step::Unit)), vec!["compose-unit-out-of-scope", "compose-unit"], vec![]),
+            (composing(at(Step::SendAt)), press("draft:now"), composing(at(Step::Confirm)), vec![], vec![Effect::PreviewNotice(at(Step::Confirm))]),
+            (composing(at(Step::Confirm)), press("draft:send"), State::Idle, vec![], vec![Effect::CreateNotice(at(Step::Confirm))]),
+            (composing(at(Step::Title)), press("draft:send"), composing(at(Step::Title)), vec!["use-buttons", "compose-title"], vec![]),
+            (composing(at(Step::Body)), press("draft:cancel"), State::Idle, vec!["compose-cancelled"], vec![]),
+        ];
+        for (state, input, then, replies, effects) in cases {
+            let out = run(state.clone(), Some(&admin), &input);
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "{state:?} {input:?}"
+            );
+        }
+        let resident = resident();
+        let out = run(
+            State::Idle,
+            Some(&resident),
+            &InboundKind::Command {
+                name: "notice".into(),
+                args: String::new(),
+            },
+        );
+        assert_eq!(said(&out), vec!["not-allowed", "menu"]);
+    }
+}

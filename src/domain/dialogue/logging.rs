@@ -200,3 +200,53 @@ pub fn model_list(models: &[ModelChoice]) -> Reply {
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{press, resident, run, said, staff};
+    use super::*;
+    use crate::domain::access::Role;
+
+    #[test]
+    fn a_cadre_logs_edits_and_deletes_activities() {
+        let cadre = staff(Role::Cadre);
+        let resident = resident();
+        let command = |name: &str, args: &str| InboundKind::Command {
+            name: name.into(),
+            args: args.into(),
+        };
+        let logging = State::LogActivity {
+            draft: LogDraft::default(),
+        };
+        let editing = State::EditLog { activity: 5 };
+        #[rustfmt::skip]
+        let cases = vec![
+            (State::Idle, &cadre, command("log", ""), logging.clone(), vec!["logflow-sector"], vec![]),
+            (State::Idle, &cadre, command("model", " "), State::Idle, vec!["log-usage"], vec![]),
+            (State::Idle, &cadre, command("mylogs", ""), State::Idle, vec![], vec![Effect::MyLogs]),
+            (State::Idle, &cadre, command("models", ""), State::Idle, vec![], vec![Effect::Models]),
+            (State::Idle, &cadre, command("report", "Q1/2026"), State::Idle, vec![], vec![Effect::Report("Q1/2026".into())]),
+            (State::Idle, &resident, command("log", ""), State::Idle, vec!["not-allowed", "menu"], vec![]),
+            (logging.clone(), &cadre, press("logflow:cancel"), State::Idle, vec!["logflow-cancelled"], vec![]),
+            (logging.clone(), &cadre, press("logflow:save"), logging.clone(), vec!["use-buttons", "logflow-sector"], vec![]),
+            (State::Idle, &cadre, press("logedit:5"), editing.clone(), vec!["logedit-prompt"], vec![]),
+            (editing.clone(), &cadre, press("logflow:cancel"), State::Idle, vec!["logflow-cancelled"], vec![]),
+            (editing.clone(), &cadre, InboundKind::Other, editing.clone(), vec!["attachment-not-expected", "logedit-prompt"], vec![]),
+            (State::Idle, &cadre, press("logdel:5"), State::Idle, vec![], vec![Effect::DeleteLog(5)]),
+            (State::Idle, &cadre, press("modelstatus:3:stopped"), State::Idle, vec![], vec![Effect::SetModelStatus { id: 3, status: ModelStatus::Stopped }]),
+        ];
+        for (state, person, input, then, replies, effects) in cases {
+            let out = run(state.clone(), Some(person), &input);
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "{state:?} {input:?}"
+            );
+        }
+        let out = run(State::Idle, None, &press("logdel:5"));
+        assert_eq!(
+            (said(&out), out.effects),
+            (vec!["button-expired", "menu"], vec![])
+        );
+    }
+}

@@ -447,3 +447,63 @@ fn role_name(role: Role) -> Msg {
         Role::Admin => "role-admin",
     })
 }
+
+/// What the flows' tests share: a small unit tree, a fixed day, people, and a step to run.
+#[cfg(test)]
+mod testing {
+    use super::*;
+    use crate::domain::units::Unit;
+
+    /// Hưng Yên with three communes, and Hà Nội with one ward.
+    pub fn units() -> UnitDirectory {
+        let unit = Unit::sample;
+        UnitDirectory::new(vec![
+            unit(1, "33", "Tỉnh Hưng Yên", None),
+            unit(2, "01", "Thành phố Hà Nội", None),
+            unit(10, "12745", "Xã Bắc Đông Quan", Some(1)),
+            unit(11, "12364", "Xã Tiên Lữ", Some(1)),
+            unit(12, "12700", "Xã Tiên Hoa", Some(1)),
+            unit(13, "00175", "Phường Yên Hoà", Some(2)),
+        ])
+    }
+
+    /// A resident of Xã Tiên Lữ.
+    pub fn resident() -> Person {
+        Person {
+            id: 7,
+            unit_id: Some(11),
+            subscribed: true,
+            grants: vec![],
+        }
+    }
+
+    /// A resident of Xã Tiên Lữ with `role` over the province.
+    pub fn staff(role: Role) -> Person {
+        Person {
+            grants: vec![Grant { role, unit_id: 1 }],
+            ..resident()
+        }
+    }
+
+    pub fn press(payload: &str) -> InboundKind {
+        InboundKind::Button(payload.to_owned())
+    }
+
+    /// One step from `state`, on a fixed day, with no models or survey in view.
+    pub fn run(state: State, person: Option<&Person>, input: &InboundKind) -> Outcome {
+        let chat = Chat {
+            state,
+            lang: Lang::Vi,
+            person,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a real day"),
+            models: &[],
+            survey: None,
+        };
+        step(&chat, input, &units(), &[])
+    }
+
+    /// The message ids of the replies, in order.
+    pub fn said(outcome: &Outcome) -> Vec<&'static str> {
+        outcome.replies.iter().map(|r| r.body.id).collect()
+    }
+}

@@ -84,3 +84,38 @@ pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Rep
             .text("answer", answer),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{press, resident, run, said};
+    use super::*;
+
+    #[test]
+    fn notice_buttons_and_questions_lead_where_they_say() {
+        let me = resident();
+        let asking = State::AskAboutNotice { notice: 4 };
+        let text = |t: &str| InboundKind::Text(t.into());
+        #[rustfmt::skip]
+        let cases = vec![
+            (State::Idle, Some(&me), press("ack:4"), State::Idle, vec![], vec![Effect::Acknowledge(4)]),
+            (State::Idle, Some(&me), press("notice:4"), State::Idle, vec![], vec![Effect::ShowNotice(4)]),
+            (State::Idle, Some(&me), press("ask:4"), asking.clone(), vec!["notice-ask-prompt"], vec![]),
+            (State::Idle, None, press("ack:4"), State::Idle, vec!["need-signup", "menu"], vec![]),
+            // A notice's buttons work in the middle of something else, which goes on.
+            (State::AskUnit, Some(&me), press("ack:4"), State::AskUnit, vec![], vec![Effect::Acknowledge(4)]),
+            (asking.clone(), Some(&me), text("  Mấy giờ họp?  "), State::Idle, vec![], vec![Effect::AskAboutNotice { notice: 4, text: "Mấy giờ họp?".into() }]),
+            (asking.clone(), Some(&me), text(&"x".repeat(1001)), asking.clone(), vec!["text-too-long", "notice-ask-prompt"], vec![]),
+            (asking.clone(), Some(&me), press("question:cancel"), State::Idle, vec!["notice-question-cancelled"], vec![]),
+            (asking.clone(), Some(&me), InboundKind::Other, asking.clone(), vec!["attachment-not-expected", "notice-ask-prompt"], vec![]),
+            (State::Idle, Some(&me), InboundKind::Command { name: "notices".into(), args: String::new() }, State::Idle, vec![], vec![Effect::ListNotices]),
+        ];
+        for (state, person, input, then, replies, effects) in cases {
+            let out = run(state.clone(), person, &input);
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "{state:?} {input:?}"
+            );
+        }
+    }
+}

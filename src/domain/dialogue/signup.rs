@@ -458,3 +458,87 @@ fn language_name(lang: Lang) -> &'static str {
         Lang::En => "language-en",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{press, resident, run, said};
+    use super::*;
+    use crate::domain::payload::Payload;
+
+    #[test]
+    fn each_answer_while_signing_up_leads_to_its_next_question() {
+        let me = resident();
+        let via = Via::Name;
+        let confirm = |code: &str| State::ConfirmUnit {
+            code: code.into(),
+            via: via.clone(),
+        };
+        let text = |t: &str| InboundKind::Text(t.into());
+        #[rustfmt::skip]
+        let cases = vec![
+            (State::New, None, text("xin chào"), State::ChooseLanguage, vec!["greeting"], vec![]),
+            (State::ChooseLanguage, None, press("lang:en"), State::Consent, vec!["consent"], vec![]),
+            (State::ChooseLanguage, None, text("tiếng việt"), State::Consent, vec!["consent"], vec![]),
+            (State::ChooseLanguage, None, press("lang:fr"), State::ChooseLanguage, vec!["button-expired", "greeting"], vec![]),
+            (State::Consent, None, press("consent:yes"), State::AskUnit, vec!["consent-thanks", "unit-ask"], vec![Effect::Register]),
+            (State::Consent, None, text("không"), State::New, vec!["consent-declined"], vec![Effect::Decline]),
+            (State::AskUnit, Some(&me), text("tien lu"), confirm("12364"), vec!["unit-confirm"], vec![]),
+            (State::AskUnit, Some(&me), text("tien"), State::PickUnit { codes: vec!["12700".into(), "12364".into()] }, vec!["unit-several"], vec![]),
+            (State::AskUnit, Some(&me), text("qwxz"), State::AskUnit, vec!["unit-none"], vec![]),
+            (State::AskUnit, Some(&me), text(&"x".repeat(101)), State::AskUnit, vec!["unit-query-too-long", "unit-ask"], vec![]),
+            (State::PickUnit { codes: vec!["12364".into()] }, Some(&me), press("unit:12364"), State::Idle, vec!["unit-changed"], vec![Effect::SetUnit(11)]),
+            (State::PickUnit { codes: vec!["12364".into()] }, Some(&me), press("unit:12745"), State::PickUnit { codes: vec!["12364".into()] }, vec!["button-expired", "unit-pick"], vec![]),
+            (State::PickUnit { codes: vec!["12364".into()] }, Some(&me), press("unit:retry"), State::AskUnit, vec!["unit-ask"], vec![]),
+            (confirm("12745"), None, press("unit:yes"), State::Idle, vec!["signup-done"], vec![Effect::SetUnit(10)]),
+            (confirm("12745"), None, press("unit:no"), State::AskUnit, vec!["unit-ask"], vec![]),
+            // A province is no place to live in.
+            (confirm("33"), None, press("unit:yes"), State::AskUnit, vec!["button-expired", "unit-ask"], vec![]),
+            (State::ConfirmForget, Some(&me), press("forget:yes"), State::New, vec!["forget-done"], vec![Effect::Erase]),
+            (State::ConfirmForget, Some(&me), press("forget:no"), State::Idle, vec!["forget-cancelled"], vec![]),
+            (State::ConfirmForget, Some(&me), InboundKind::Other, State::ConfirmForget, vec!["attachment-not-expected", "forget-confirm"], vec![]),
+        ];
+        for (state, person, input, then, replies, effects) in cases {
+            let out = run(state.clone(), person, &input);
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "{state:?} {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn commands_about_oneself_need_a_signed_up_person() {
+        let me = resident();
+        let command = |name: &str| InboundKind::Command {
+            name: name.into(),
+            args: String::new(),
+        };
+        #[rustfmt::skip]
+        let cases = vec![
+            (None, "start", State::ChooseLanguage, vec!["greeting"], vec![]),
+            (Some(&me), "start", State::Idle, vec!["welcome-back"], vec![Effect::SetSubscribed(true)]),
+            (Some(&me), "lang", State::ChooseLanguage, vec!["language-ask"], vec![]),
+            (Some(&me), "unit", State::AskUnit, vec!["unit-ask"], vec![]),
+            (Some(&me), "mydata", State::Idle, vec![], vec![Effect::ShowMyData]),
+            (Some(&me), "forget", State::ConfirmForget, vec!["forget-confirm"], vec![]),
+            (Some(&me), "stop", State::Idle, vec!["stopped"], vec![Effect::SetSubscribed(false)]),
+            (None, "mydata", State::Idle, vec!["need-signup", "menu"], vec![]),
+        ];
+        for (person, name, then, replies, effects) in cases {
+            let out = run(State::Idle, person, &command(name));
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "/{name}"
+            );
+        }
+        // The menu's buttons are the same commands.
+        let pressed = run(
+            State::Idle,
+            Some(&me),
+            &press(&Payload::Command(Command::Unit).to_string()),
+        );
+        assert_eq!(pressed.state, State::AskUnit);
+    }
+}

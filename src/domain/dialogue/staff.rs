@@ -182,3 +182,59 @@ pub fn invite_created(
             .date("expires", expires),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{press, resident, run, said, staff};
+    use super::*;
+
+    #[test]
+    fn staff_commands_read_their_arguments_once_and_check_the_role() {
+        let admin = staff(Role::Admin);
+        let cadre = staff(Role::Cadre);
+        let resident = resident();
+        let command = |name: &str, args: &str| InboundKind::Command {
+            name: name.into(),
+            args: args.into(),
+        };
+        #[rustfmt::skip]
+        let cases = vec![
+            (&admin, command("status", "#12"), vec![], vec![Effect::ShowStatus(12)]),
+            (&admin, command("status", "abc"), vec!["status-usage"], vec![]),
+            (&admin, command("results", "3"), vec![], vec![Effect::SurveyResults(3)]),
+            (&admin, command("results", ""), vec!["results-usage"], vec![]),
+            (&cadre, command("status", "12"), vec!["not-allowed", "menu"], vec![]),
+            (&resident, command("join", ""), vec!["join-usage"], vec![]),
+            (&resident, command("join", "ABC123"), vec![], vec![Effect::RedeemInvite("ABC123".into())]),
+            (&admin, command("invite", "cadre"), vec![], vec![Effect::CreateInvite { role: Role::Cadre, unit_id: 1 }]),
+            (&admin, command("invite", "cán bộ 12364"), vec![], vec![Effect::CreateInvite { role: Role::Cadre, unit_id: 11 }]),
+            (&admin, command("invite", "mayor"), vec!["invite-usage"], vec![]),
+            (&resident, command("invite", "cadre 12364"), vec!["not-allowed", "menu"], vec![]),
+        ];
+        for (person, input, replies, effects) in cases {
+            let out = run(State::Idle, Some(person), &input);
+            assert_eq!((said(&out), &out.effects), (replies, &effects), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_cadre_answers_a_question_or_thinks_better_of_it() {
+        let cadre = staff(Role::Cadre);
+        let answering = State::AnswerQuestion { question: 8 };
+        #[rustfmt::skip]
+        let cases = vec![
+            (State::Idle, press("answer:8"), answering.clone(), vec!["answer-prompt"], vec![]),
+            (answering.clone(), InboundKind::Text(" 19 giờ ".into()), State::Idle, vec![], vec![Effect::AnswerQuestion { question: 8, text: "19 giờ".into() }]),
+            (answering.clone(), press("question:cancel"), State::Idle, vec!["notice-question-cancelled"], vec![]),
+            (answering.clone(), press("draft:send"), answering.clone(), vec!["button-expired", "answer-prompt"], vec![]),
+        ];
+        for (state, input, then, replies, effects) in cases {
+            let out = run(state.clone(), Some(&cadre), &input);
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "{state:?} {input:?}"
+            );
+        }
+    }
+}

@@ -83,3 +83,39 @@ pub fn survey_list(open: &[(survey_chat::Survey, bool)], lang: Lang) -> Reply {
         }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{press, resident, run, said};
+    use super::*;
+    use crate::domain::survey_chat::SurveyEffect;
+
+    /// With no survey in view (the engine found none for the button), every survey button has
+    /// expired; the flow's own answers are [`survey_chat`]'s, tested there.
+    #[test]
+    fn survey_buttons_need_a_person_and_a_survey_in_view() {
+        let me = resident();
+        let answering = State::AnswerSurvey { survey: 9 };
+        #[rustfmt::skip]
+        let cases = vec![
+            (State::Idle, None, press("sv:9:start"), State::Idle, vec!["need-signup", "menu"]),
+            (State::Idle, Some(&me), press("sv:9:start"), State::Idle, vec!["button-expired"]),
+            (answering.clone(), Some(&me), InboundKind::Text("5".into()), State::Idle, vec!["button-expired"]),
+            (answering.clone(), Some(&me), InboundKind::Other, answering.clone(), vec!["attachment-not-expected", "menu"]),
+            (State::Idle, Some(&me), InboundKind::Command { name: "surveys".into(), args: String::new() }, State::Idle, vec![]),
+        ];
+        for (state, person, input, then, replies) in cases {
+            let out = run(state.clone(), person, &input);
+            assert_eq!(
+                (&out.state, said(&out)),
+                (&then, replies),
+                "{state:?} {input:?}"
+            );
+            assert!(
+                !out.effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Survey(SurveyEffect::Submit(_))))
+            );
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Effects about notices: read, shown again, listed, asked about, previewed and created.
+
+use super::{Engine, Scene};
+use crate::domain::access::{Action, authorize};
+use crate::domain::compose::{self, Draft};
+use crate::domain::dialogue::{self, composing, notices, staff};
+use crate::message::Lang;
+use crate::store::Tx;
+use crate::store::notices::NewNotice;
+
+impl Engine {
+    pub(super) async fn acknowledge(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        notice: i64,
+    ) -> anyhow::Result<()> {
+        let found = tx.acknowledge(at.person_id()?, notice).await?;
+        at.replies
+            .push(dialogue::done_or_expired(found, "notice-read-thanks"));
+        Ok(())
+    }
+
+    pub(super) async fn show_notice(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        notice: i64,
+    ) -> anyhow::Result<()> {
+        let reply = match tx.notice_for(at.person_id()?, notice).await? {
+            Some(notice) => notice.reply(at.lang),
+            None => dialogue::done_or_expired(false, "notice"),
+        };
+        at.replies.push(reply);
+        Ok(())
+    }
+
+    pub(super) async fn list_notices(&self, tx: &mut Tx, at: &mut Scene<'_>) -> anyhow::Result<()> {
+        let notices = tx
+            .recent_notices(at.person_id()?, notices::RECENT_NOTICES)
+            .await?;
+        at.replies.push(notices::notice_list(&notices, at.lang));
+        Ok(())
+    }
+
+    /// Keeps the question and passes it to the staff of the person's unit.
+    pub(super) async fn ask_about_notice(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        notice: i64,
+        text: &str,
+    ) -> anyhow::Result<()> {
+        let question = tx.ask_about_notice(at.person_id()?, notice, text).await?;
+        if let Some(q) = &question
+            && let Some(unit) = q.unit_id
+        {
+            let reply = staff::question_for_staff(at.units, q, Lang::Vi);
+            tx.message_staff(unit, &reply).await?;
+        }
+        at.replies.push(dialogue::done_or_expired(
+            question.is_some(),
+            "notice-question-received",
+        ));
+        Ok(())
+    }
+
+    pub(super) async fn preview_notice(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        draft: &Draft,
+    ) -> anyhow::Result<()> {
+        let unit = draft.unit.as_deref().and_then(|c| at.units.by_code(c));
+        let recipients = tx
+            .count_recipients(&unit.map(|u| u.id).into_iter().collect::<Vec<_>>())
+            .await?;
+        at.replies
+            .extend(composing::preview(at.units, draft, recipients, at.lang));
+        Ok(())
+    }
+
+    /// Creates and schedules the notice, if the person may send to its unit.
+    pub(super) async fn create_notice(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        draft: &Draft,
+    ) -> anyhow::Result<()> {
+        let unit = draft.unit.as_deref().and_then(|c| at.units.by_code(c));
+        let allowed = unit.is_some_and(|u| {
+            authorize(&at.actor, Action::Notify { unit_id: u.id }, at.units).is_ok()
+        });
+        let reply = match unit {
+            Some(unit) if allowed => {
+                let id = tx
+                    .create_notice(&NewNotice {
+                        texts: compose::preview(draft).texts,
+                        directive: draft.directive.clone(),
+                        issuer: String::new(),
+                        link: String::new(),
+                        unit_ids: vec![unit.id],
+                        roles: vec![],
+                        languages: vec![],
+                        send_at: draft.send_at,
+                        quiet_hours: true,
+                        urgent: false,
+                        created_by: Some(at.person_id()?),
+                        attachment: None,
+                    })
+                    .await?;
+                let scheduled = tx.schedule_notice(id, at.now).await?;
+                composing::notice_created(id, scheduled.unwrap_or(at.now))
+            }
+            _ => dialogue::not_allowed(),
+        };
+        at.replies.push(reply);
+        Ok(())
+    }
+}

@@ -1,0 +1,72 @@
+//! Effects for staff: a notice's reach, answers to residents' questions, invitations.
+
+use super::{CHAT_INVITE_DAYS, Engine, Scene};
+use crate::app;
+use crate::domain::access::{Action, Denied, Grant, Role, authorize};
+use crate::domain::dialogue::{self, notices, staff};
+use crate::domain::vn_time::local_date;
+use crate::message::Lang;
+use crate::store::Tx;
+
+impl Engine {
+    /// Reach of a notice, for an admin whose scope holds its units.
+    pub(super) async fn show_status(&self, at: &mut Scene<'_>, id: i64) -> anyhow::Result<()> {
+        let viewer = app::notices::Viewer::Person(&at.actor);
+        let status = app::notices::status(&self.store, id, viewer, at.units).await?;
+        at.replies.push(match status {
+            Some(status) => staff::status(at.units, id, &status),
+            None => dialogue::not_allowed(),
+        });
+        Ok(())
+    }
+
+    /// Sends the answer back to whoever asked, if the person may answer for that unit.
+    pub(super) async fn answer_question(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        question: i64,
+        text: &str,
+    ) -> anyhow::Result<()> {
+        let result = match tx.question(question).await? {
+            None => Err(Denied::OutOfScope),
+            Some(q) => {
+                let unit_id = q.unit_id.unwrap_or_default();
+                match authorize(&at.actor, Action::Answer { unit_id }, at.units) {
+                    Err(denied) => Err(denied),
+                    Ok(()) if q.answered => Ok(false),
+                    Ok(()) => {
+                        let first = tx.answer_question(q.id, at.person_id()?, text).await?;
+                        if first && let Some(asker) = q.person_id {
+                            let reply = notices::answer_for_resident(&q, text, Lang::Vi);
+                            tx.message_person(asker, &reply).await?;
+                        }
+                        Ok(first)
+                    }
+                }
+            }
+        };
+        at.replies.push(staff::answered(result));
+        Ok(())
+    }
+
+    pub(super) async fn create_invite(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        role: Role,
+        unit_id: i64,
+    ) -> anyhow::Result<()> {
+        let grant = Grant { role, unit_id };
+        let expires = at.now + chrono::Duration::days(CHAT_INVITE_DAYS);
+        let issuer = app::invites::Issuer::Person(at.person_id()?);
+        let code = app::invites::create(tx, &grant, 1, expires, issuer).await?;
+        at.replies.push(staff::invite_created(
+            at.units,
+            &code,
+            &grant,
+            local_date(expires),
+        ));
+        Ok(())
+    }
+}
