@@ -203,7 +203,7 @@ pub fn model_list(models: &[ModelChoice]) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{press, resident, run, said, staff};
+    use super::super::testing::{check, press, resident, run, said, staff};
     use super::*;
     use crate::domain::access::Role;
 
@@ -235,14 +235,12 @@ mod tests {
             (State::Idle, &cadre, press("logdel:5"), State::Idle, vec![], vec![Effect::DeleteLog(5)]),
             (State::Idle, &cadre, press("modelstatus:3:stopped"), State::Idle, vec![], vec![Effect::SetModelStatus { id: 3, status: ModelStatus::Stopped }]),
         ];
-        for (state, person, input, then, replies, effects) in cases {
-            let out = run(state.clone(), Some(person), &input);
-            assert_eq!(
-                (&out.state, said(&out), &out.effects),
-                (&then, replies, &effects),
-                "{state:?} {input:?}"
-            );
-        }
+        check(
+            cases
+                .into_iter()
+                .map(|(s, p, i, t, r, e)| (s, Some(p), i, t, r, e))
+                .collect(),
+        );
         let out = run(State::Idle, None, &press("logdel:5"));
         assert_eq!(
             (said(&out), out.effects),

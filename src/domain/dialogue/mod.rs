@@ -506,4 +506,27 @@ mod testing {
     pub fn said(outcome: &Outcome) -> Vec<&'static str> {
         outcome.replies.iter().map(|r| r.body.id).collect()
     }
+
+    /// One row of a flow's table: from this state, this person sends this; the chat moves to that
+    /// state, says these messages and asks for these effects.
+    pub type Case<'a> = (
+        State,
+        Option<&'a Person>,
+        InboundKind,
+        State,
+        Vec<&'static str>,
+        Vec<Effect>,
+    );
+
+    /// Runs every row of a flow's table.
+    pub fn check(cases: Vec<Case<'_>>) {
+        for (state, person, input, then, replies, effects) in cases {
+            let out = run(state.clone(), person, &input);
+            assert_eq!(
+                (&out.state, said(&out), &out.effects),
+                (&then, replies, &effects),
+                "{state:?} {input:?}"
+            );
+        }
+    }
 }

@@ -87,7 +87,7 @@ pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Rep
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{press, resident, run, said};
+    use super::super::testing::{check, press, resident};
     use super::*;
 
     #[test]
@@ -109,13 +109,6 @@ mod tests {
             (asking.clone(), Some(&me), InboundKind::Other, asking.clone(), vec!["attachment-not-expected", "notice-ask-prompt"], vec![]),
             (State::Idle, Some(&me), InboundKind::Command { name: "notices".into(), args: String::new() }, State::Idle, vec![], vec![Effect::ListNotices]),
         ];
-        for (state, person, input, then, replies, effects) in cases {
-            let out = run(state.clone(), person, &input);
-            assert_eq!(
-                (&out.state, said(&out), &out.effects),
-                (&then, replies, &effects),
-                "{state:?} {input:?}"
-            );
-        }
+        check(cases);
     }
 }

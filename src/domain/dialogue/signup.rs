@@ -461,7 +461,7 @@ fn language_name(lang: Lang) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{press, resident, run, said};
+    use super::super::testing::{check, press, resident, run, said};
     use super::*;
     use crate::domain::payload::Payload;
 
@@ -497,14 +497,7 @@ mod tests {
             (State::ConfirmForget, Some(&me), press("forget:no"), State::Idle, vec!["forget-cancelled"], vec![]),
             (State::ConfirmForget, Some(&me), InboundKind::Other, State::ConfirmForget, vec!["attachment-not-expected", "forget-confirm"], vec![]),
         ];
-        for (state, person, input, then, replies, effects) in cases {
-            let out = run(state.clone(), person, &input);
-            assert_eq!(
-                (&out.state, said(&out), &out.effects),
-                (&then, replies, &effects),
-                "{state:?} {input:?}"
-            );
-        }
+        check(cases);
     }
 
     #[test]
