@@ -4,5 +4,6 @@
 
 pub mod invites;
 pub mod notices;
+pub mod people;
 pub mod reports;
 pub mod surveys;

@@ -15,6 +15,7 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::app;
 use crate::clock::Clock;
 
 use crate::domain::access::Actor;
@@ -329,7 +330,7 @@ impl Engine {
                 return Ok(true);
             }
             Effect::Erase => {
-                tx.erase(at.person_id()?).await?;
+                app::people::erase(tx, at.person_id()?).await?;
                 return Ok(true);
             }
             Effect::SetUnit(unit_id) => tx.set_unit(at.person_id()?, *unit_id).await?,

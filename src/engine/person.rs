@@ -1,12 +1,13 @@
 //! Effects on the person themselves: what is stored about them, and invitations they redeem.
 
 use super::{Engine, Scene};
+use crate::app;
 use crate::domain::dialogue::{signup, staff};
 use crate::store::Tx;
 
 impl Engine {
     pub(super) async fn show_my_data(&self, tx: &mut Tx, at: &mut Scene<'_>) -> anyhow::Result<()> {
-        let data = tx.person_data(at.person_id()?).await?;
+        let data = app::people::export(tx, at.person_id()?).await?;
         at.replies.push(signup::my_data(at.units, &data));
         Ok(())
     }
