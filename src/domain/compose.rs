@@ -24,6 +24,13 @@ pub struct Draft {
     pub send_at: Option<DateTime<Utc>>,
 }
 
+impl Draft {
+    /// The unit the draft is addressed to, as the directory knows it now.
+    pub fn unit<'u>(&self, units: &'u UnitDirectory) -> Option<&'u super::units::Unit> {
+        self.unit.as_deref().and_then(|code| units.by_code(code))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
@@ -189,7 +196,7 @@ fn bounded(text: &str, max: usize) -> Result<String, Msg> {
     }
 }
 
-/// "15/12/2026 08:00", "15/12/2026 8h", "15-12-2026 8h30": day, month, year, hour and optional
+/// "15/12/2025 08:00", "15/12/2025 8h", "15-12-2025 8h30": day, month, year, hour and optional
 /// minutes, in Vietnam time.
 fn parse_when(text: &str) -> Option<DateTime<Utc>> {
     let numbers: Vec<u32> = text
@@ -214,16 +221,16 @@ mod tests {
 
     #[test]
     fn send_times_read_as_admins_type_them() {
-        let expected = crate::domain::vn_time::parse("2026-12-15 08:00");
+        let expected = crate::domain::vn_time::parse("2025-12-15 08:00");
         for typed in [
-            "15/12/2026 08:00",
-            "15/12/2026 8:00",
-            "15/12/2026 8h",
-            "15-12-2026 08h00",
+            "15/12/2025 08:00",
+            "15/12/2025 8:00",
+            "15/12/2025 8h",
+            "15-12-2025 08h00",
         ] {
             assert_eq!(parse_when(typed), expected, "{typed:?}");
         }
         assert_eq!(parse_when("mai"), None);
-        assert_eq!(parse_when("32/12/2026 08:00"), None);
+        assert_eq!(parse_when("32/12/2025 08:00"), None);
     }
 }

@@ -144,7 +144,7 @@ pub struct NoticeFile {
     /// A file (PDF of the directive, say), the same way; a notice has a photo or a file, not both.
     #[serde(default)]
     pub file: Option<String>,
-    /// "2026-12-01 08:00", Vietnam time; without it the notice goes out when sent.
+    /// "YYYY-MM-DD HH:MM", Vietnam time; without it the notice goes out when sent.
     #[serde(default)]
     pub send_at: Option<String>,
     #[serde(default = "yes")]
@@ -186,7 +186,7 @@ pub enum NoticeError {
         chars: usize,
         max: usize,
     },
-    #[error("`send_at` must read like \"2026-12-01 08:00\" (Vietnam time), not {0:?}")]
+    #[error("`send_at` must read like \"YYYY-MM-DD HH:MM\" (Vietnam time), not {0:?}")]
     SendAt(String),
     #[error("unknown language {0:?} (known: vi, en)")]
     Language(String),
@@ -293,7 +293,7 @@ mod tests {
 title = "Triển khai Nghị quyết số 60-NQ/TW"
 body = "**Nội dung chính** của nghị quyết."
 directive = "Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương"
-send_at = "2026-12-01 08:00"
+send_at = "2025-12-01 08:00"
 
 [target]
 units = ["33"]
@@ -311,7 +311,7 @@ body = "The **main points**."
         assert!(file.quiet_hours && !file.urgent);
         assert_eq!(
             file.send_time().unwrap().unwrap().to_rfc3339(),
-            "2026-12-01T01:00:00+00:00"
+            "2025-12-01T01:00:00+00:00"
         );
         assert_eq!(file.texts()["en"].title, "Implementing Resolution 60-NQ/TW");
         assert_eq!(
@@ -335,7 +335,7 @@ body = "The **main points**."
                 NoticeError::Empty("target.units"),
             ),
             (
-                FILE.replace("2026-12-01 08:00", "mai"),
+                FILE.replace("2025-12-01 08:00", "mai"),
                 NoticeError::SendAt("mai".into()),
             ),
             (
@@ -367,9 +367,9 @@ body = "The **main points**."
     #[test]
     fn quiet_hours_are_nine_at_night_to_seven_in_the_morning_in_vietnam() {
         let at = |s: &str| vn_time::parse(s).unwrap();
-        assert!(is_quiet(at("2026-12-01 21:00")));
-        assert!(is_quiet(at("2026-12-01 06:59")));
-        assert!(!is_quiet(at("2026-12-01 07:00")));
-        assert!(!is_quiet(at("2026-12-01 20:59")));
+        assert!(is_quiet(at("2025-12-01 21:00")));
+        assert!(is_quiet(at("2025-12-01 06:59")));
+        assert!(!is_quiet(at("2025-12-01 07:00")));
+        assert!(!is_quiet(at("2025-12-01 20:59")));
     }
 }

@@ -71,7 +71,7 @@ impl Engine {
         at: &mut Scene<'_>,
         draft: &Draft,
     ) -> anyhow::Result<()> {
-        let unit = draft.unit.as_deref().and_then(|c| at.units.by_code(c));
+        let unit = draft.unit(at.units);
         let recipients = tx
             .count_recipients(&unit.map(|u| u.id).into_iter().collect::<Vec<_>>())
             .await?;
@@ -87,7 +87,7 @@ impl Engine {
         at: &mut Scene<'_>,
         draft: &Draft,
     ) -> anyhow::Result<()> {
-        let unit = draft.unit.as_deref().and_then(|c| at.units.by_code(c));
+        let unit = draft.unit(at.units);
         let allowed = unit.is_some_and(|u| {
             authorize(&at.actor, Action::Notify { unit_id: u.id }, at.units).is_ok()
         });
