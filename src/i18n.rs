@@ -14,18 +14,28 @@ const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Every Fluent file, per locale, built into the binary so it runs from anywhere.
-pub const SOURCES: [(Lang, &str, &str); 4] = [
+pub const SOURCES: [(Lang, &str, &str); 6] = [
     (Lang::Vi, "core.ftl", include_str!("../locales/vi/core.ftl")),
     (
         Lang::Vi,
         "surveys.ftl",
         include_str!("../locales/vi/surveys.ftl"),
     ),
+    (
+        Lang::Vi,
+        "channels.ftl",
+        include_str!("../locales/vi/channels.ftl"),
+    ),
     (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
     (
         Lang::En,
         "surveys.ftl",
         include_str!("../locales/en/surveys.ftl"),
+    ),
+    (
+        Lang::En,
+        "channels.ftl",
+        include_str!("../locales/en/channels.ftl"),
     ),
 ];
 

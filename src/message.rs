@@ -76,6 +76,8 @@ pub enum InboundKind {
     },
     /// Something the engine does not read: a sticker, a voice note, a file.
     Other,
+    /// A message whose content the platform withheld (Zalo does for people in protected groups).
+    Withheld,
 }
 
 impl InboundKind {

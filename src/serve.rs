@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::channels::Channel;
+use crate::channels::{Channel, public_images};
 use crate::delivery::Account;
 use crate::engine::Engine;
 
@@ -50,6 +51,7 @@ pub async fn start(
     let shutdown = CancellationToken::new();
     let mut app = Router::new()
         .route("/health", axum::routing::get(health))
+        .route(public_images::ROUTE, axum::routing::get(image))
         .with_state(engine.clone());
     let mut accounts = Vec::new();
     for channel in channels {
@@ -161,5 +163,31 @@ async fn health(State(engine): State<Arc<Engine>>) -> (StatusCode, &'static str)
     match engine.store().unit_count().await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// A chart kept for a channel that fetches pictures by URL.
+async fn image(
+    State(engine): State<Arc<Engine>>,
+    Path(file): Path<String>,
+) -> axum::response::Response {
+    match public_images::png(engine.store(), &file).await {
+        Ok(Some(png)) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "image/png"),
+                // The key is the chart's content: it never changes.
+                (
+                    axum::http::header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable",
+                ),
+            ],
+            png,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::warn!(error = %format!("{error:#}"), "cannot draw a kept chart");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
     }
 }

@@ -4,8 +4,13 @@
 //! broadcasts, rate limits) the same way for every channel.
 
 pub mod buttons;
+pub mod plain;
+pub mod public_images;
 pub mod shell;
 pub mod telegram;
+pub mod text;
+pub mod zalo_bot;
+pub mod zalo_oa;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +71,19 @@ pub enum Photos {
     None,
 }
 
+/// How a channel's events reach us.
+#[derive(Debug, Clone)]
+pub enum Intake {
+    LongPolling,
+    /// The platform posts to `url` (this server's webhook path), with `secret` in a header.
+    Webhook {
+        url: url::Url,
+        secret: String,
+    },
+    /// No intake here: only handle what other processes took in.
+    None,
+}
+
 /// What a stored platform event asks of us.
 #[derive(Debug, PartialEq)]
 pub enum Event {
@@ -77,6 +95,12 @@ pub enum Event {
     },
     /// The person blocked (false) or unblocked (true) the bot.
     Reachability { address: String, reachable: bool },
+    /// The platform reports messages we sent as on the person's phone, or as read.
+    Receipt {
+        address: String,
+        message_ids: Vec<String>,
+        read: bool,
+    },
     /// Nothing for us (groups, edits, kinds we do not read).
     Ignore,
 }

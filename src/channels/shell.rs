@@ -5,7 +5,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent, buttons};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent, plain};
 use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::{ChatTraits, Inbound, InboundKind, Lang, Msg, Outbound};
@@ -128,26 +128,22 @@ fn location(line: &str) -> Option<InboundKind> {
 /// The replies as terminal text, buttons numbered in order across the replies.
 fn render(localizer: &Localizer, outbound: &Outbound) -> String {
     let mut text = String::new();
-    let mut numbered = 0;
-    for reply in &outbound.replies {
-        for line in localizer.render(&reply.body, outbound.lang).lines() {
+    for reply in plain::render(localizer, outbound) {
+        for line in reply.body.lines() {
             text.push_str(&format!("bot> {line}\n"));
         }
-        let (lines, payloads) = buttons::numbered(localizer, reply, outbound.lang, numbered + 1);
-        numbered += payloads.len();
-        for line in lines {
+        for line in reply.choices {
             text.push_str(&format!("     {line}\n"));
         }
         if let Some(attachment) = &reply.attachment {
             text.push_str(&format!("     📎 {}\n", attachment.source));
         }
-        if let Some(chart) = &reply.chart {
-            let plot = crate::chart::Plot::new(chart, localizer, outbound.lang);
+        if let Some(plot) = &reply.chart {
             for line in plot.text().lines() {
                 text.push_str(&format!("     {line}\n"));
             }
         }
-        if reply.location.is_some() {
+        if reply.asks_location {
             let hint = localizer.render(&Msg::new("shell-location"), outbound.lang);
             text.push_str(&format!("     [@] {hint}\n"));
         }

@@ -1,17 +1,17 @@
 //! The command line: `danvan shell`, `danvan units import`, `danvan invite create`, `danvan bench`.
 
+mod serve;
 mod survey;
 
+pub use serve::ServeArgs;
+
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app;
-use crate::channels::Channel;
-use crate::channels::telegram::{Intake, Telegram, TelegramConfig};
 use crate::chart::Plot;
 use crate::domain::access::{Grant, Role};
 use crate::domain::boundaries::parse_feature_collection;
@@ -57,6 +57,11 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Zalo Official Account upkeep.
+    Zalo {
+        #[command(subcommand)]
+        command: ZaloCommand,
+    },
     /// Platform updates that could not be handled.
     Inbox {
         #[command(subcommand)]
@@ -108,88 +113,13 @@ pub enum Command {
     },
 }
 
-#[derive(clap::Args)]
-pub struct ServeArgs {
-    /// Address for the HTTP endpoints (/health, /telegram/webhook).
-    #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
-    /// Telegram bot token; without it, no Telegram channel.
-    #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
-    pub telegram_token: Option<String>,
-    /// Telegram Bot API base URL (a local Bot API server, or a fake one in tests).
-    #[arg(long, env = "TELOXIDE_API_URL")]
-    pub telegram_api_url: Option<url::Url>,
-    /// How updates arrive: long polling, a webhook, or not here (another process takes them in).
-    #[arg(long, env = "TELEGRAM_INTAKE", value_enum, default_value = "polling")]
-    pub telegram_intake: IntakeArg,
-    /// Public HTTPS URL of this server's /telegram/webhook (webhook intake).
-    #[arg(long, env = "TELEGRAM_WEBHOOK_URL")]
-    pub telegram_webhook_url: Option<url::Url>,
-    /// Secret Telegram sends with every webhook call: 1–256 of A-Z a-z 0-9 _ -.
-    #[arg(long, env = "TELEGRAM_WEBHOOK_SECRET", hide_env_values = true)]
-    pub telegram_webhook_secret: Option<String>,
-    /// Updates handled at once, per channel.
-    #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
-    pub workers: usize,
-    /// Messages per second for the whole bot, replies and notices together (0: no limit).
-    #[arg(long, env = "TELEGRAM_RATE", default_value_t = crate::channels::telegram::DEFAULT_RATE)]
-    pub telegram_rate: f64,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum IntakeArg {
-    Polling,
-    Webhook,
-    None,
-}
-
-/// Which settings turn on which channel, for a `serve` that has none.
-const CHANNEL_SETTINGS: &str = "no chat channel is configured, so only the HTTP endpoints run; \
-set TELOXIDE_TOKEN for Telegram (see the README's configuration table)";
-
-impl ServeArgs {
-    /// The channels whose settings are present.
-    fn channels(&self) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
-        let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
-        if let Some(token) = &self.telegram_token {
-            channels.push(Telegram::new(self.telegram(token)?));
-        }
-        if channels.is_empty() {
-            eprintln!("danvan: {CHANNEL_SETTINGS}");
-        }
-        Ok(channels)
-    }
-
-    fn telegram(&self, token: &str) -> anyhow::Result<TelegramConfig> {
-        let intake = match self.telegram_intake {
-            IntakeArg::Polling => Intake::LongPolling,
-            IntakeArg::None => Intake::None,
-            IntakeArg::Webhook => {
-                let url = self
-                    .telegram_webhook_url
-                    .clone()
-                    .context("webhook intake needs TELEGRAM_WEBHOOK_URL")?;
-                let secret = self
-                    .telegram_webhook_secret
-                    .clone()
-                    .context("webhook intake needs TELEGRAM_WEBHOOK_SECRET")?;
-                let valid = (1..=256).contains(&secret.len())
-                    && secret
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-                if !valid {
-                    bail!("TELEGRAM_WEBHOOK_SECRET must be 1–256 of A-Z a-z 0-9 _ -");
-                }
-                Intake::Webhook { url, secret }
-            }
-        };
-        Ok(TelegramConfig {
-            token: token.to_owned(),
-            api_url: self.telegram_api_url.clone(),
-            intake,
-            rate: Some(self.telegram_rate).filter(|r| *r > 0.0),
-        })
-    }
+#[derive(Subcommand)]
+pub enum ZaloCommand {
+    /// Replace the OA's refresh token (after Zalo revoked it, or it lapsed unused for 3 months).
+    RefreshToken {
+        /// A new refresh token from the Zalo developer console.
+        token: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -298,8 +228,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             engine.store().close().await;
         }
         Command::Serve(args) => {
-            let channels = args.channels()?;
             let store = Store::open(&source, (args.workers as u32 + 4).max(8)).await?;
+            let channels = args.channels(&store)?;
             if crate::seed::demo_if_empty(&store).await? > 0 {
                 eprintln!(
                     "danvan: no units yet, loaded the demo province (Hưng Yên); `danvan units import` loads the real list"
@@ -307,6 +237,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let engine = std::sync::Arc::new(Engine::new(store).await?);
             crate::serve::run_until_signal(engine, channels, args.workers, args.listen).await?;
+        }
+        Command::Zalo {
+            command: ZaloCommand::RefreshToken { token },
+        } => {
+            let store = Store::open(&source, 2).await?;
+            store
+                .replace_refresh_token(crate::channels::zalo_oa::adapt::CHANNEL, token.trim())
+                .await?;
+            println!("stored the new Zalo OA refresh token; serve uses it at its next refresh");
         }
         Command::Inbox { command } => {
             let store = Store::open(&source, 2).await?;
@@ -498,7 +437,7 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
 fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> String {
     let line = |name: &str, r: &Reach| {
         format!(
-            "{name:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>6} {:>9}\n",
+            "{name:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>9} {:>6} {:>9}\n",
             r.targeted,
             r.sent,
             r.pending,
@@ -506,6 +445,7 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
             r.undeliverable,
             r.blocked,
             r.cancelled,
+            r.delivered,
             r.read,
             r.questions
         )
@@ -516,7 +456,7 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
         vn_time::format(status.send_at)
     );
     out.push_str(&format!(
-        "{:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>6} {:>9}\n",
+        "{:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>9} {:>6} {:>9}\n",
         "",
         "targeted",
         "sent",
@@ -525,6 +465,7 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
         "undeliverable",
         "blocked",
         "cancelled",
+        "delivered",
         "read",
         "questions"
     ));

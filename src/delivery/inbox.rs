@@ -117,6 +117,15 @@ async fn handle(account: &Account, tx: &mut Tx, claimed: &Claimed) -> anyhow::Re
                 .await?;
             Ok(Handled::default())
         }
+        Event::Receipt {
+            address,
+            message_ids,
+            read,
+        } => {
+            tx.record_receipts(channel.name(), &address, &message_ids, read)
+                .await?;
+            Ok(Handled::default())
+        }
         Event::Chat { mut inbound, ack } => {
             // An unknown token stays as pressed: the engine answers that the button has expired.
             if let InboundKind::Button(data) = &inbound.kind

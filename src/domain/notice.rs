@@ -121,6 +121,8 @@ pub struct Reach {
     pub undeliverable: i64,
     pub blocked: i64,
     pub cancelled: i64,
+    /// Reported by the platform as on the person's phone (read ones included).
+    pub delivered: i64,
     pub read: i64,
     pub questions: i64,
 }

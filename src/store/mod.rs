@@ -6,10 +6,13 @@ pub mod chats;
 pub mod cluster;
 #[cfg(feature = "bench")]
 pub mod fixtures;
+pub mod images;
 pub mod inbox;
+pub mod locks;
 pub mod notices;
 pub mod provision;
 pub mod surveys;
+pub mod tokens;
 pub mod units;
 
 use std::path::PathBuf;

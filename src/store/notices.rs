@@ -102,6 +102,7 @@ struct ReachRow {
     undeliverable: i64,
     blocked: i64,
     cancelled: i64,
+    delivered: i64,
     read: i64,
     questions: i64,
 }
@@ -116,6 +117,7 @@ impl From<&ReachRow> for Reach {
             undeliverable: r.undeliverable,
             blocked: r.blocked,
             cancelled: r.cancelled,
+            delivered: r.delivered,
             read: r.read,
             questions: r.questions,
         }
@@ -356,6 +358,8 @@ impl Store {
                     count(*) FILTER (WHERE d.status = 'undeliverable') AS undeliverable,
                     count(*) FILTER (WHERE d.status = 'blocked') AS blocked,
                     count(*) FILTER (WHERE d.status = 'cancelled') AS cancelled,
+                    count(*) FILTER (WHERE d.delivered_at IS NOT NULL OR d.read_at IS NOT NULL)
+                        AS delivered,
                     count(*) FILTER (WHERE d.read_at IS NOT NULL) AS read,
                     (SELECT count(*) FROM notice_questions q WHERE q.notice_id = $1
                         AND q.unit_id IS NOT DISTINCT FROM d.unit_id) AS questions
@@ -382,6 +386,7 @@ impl Store {
             totals.undeliverable += r.undeliverable;
             totals.blocked += r.blocked;
             totals.cancelled += r.cancelled;
+            totals.delivered += r.delivered;
             totals.read += r.read;
             totals.questions += r.questions;
         }
@@ -499,6 +504,28 @@ impl Tx {
             in_audience("n.roles")
         ))
         .bind(notice)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
+    }
+
+    /// Notes what the platform reports of messages sent to `address`: on the phone, or read.
+    pub async fn record_receipts(
+        &mut self,
+        channel: &str,
+        address: &str,
+        message_ids: &[String],
+        read: bool,
+    ) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE deliveries SET delivered_at = COALESCE(delivered_at, now()),
+                    read_at = CASE WHEN $4 THEN COALESCE(read_at, now()) ELSE read_at END
+             WHERE channel = $1 AND address = $2 AND message_id = ANY($3)",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(message_ids)
+        .bind(read)
         .execute(&mut *self.inner)
         .await?
         .rows_affected())

@@ -6,6 +6,7 @@ use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind
 
 use crate::channels::Event;
 use crate::channels::buttons::payload_data;
+use crate::channels::text::{split, utf16_len};
 use crate::chart::Plot;
 use crate::domain::richtext;
 use crate::i18n::Localizer;
@@ -191,40 +192,6 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
     messages
 }
 
-/// Splits text into pieces of at most `max` UTF-16 units, preferring line, then word boundaries.
-pub fn split(text: &str, max: usize) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut rest = text;
-    while utf16_len(rest) > max {
-        let mut cut = 0;
-        let mut units = 0;
-        for (i, c) in rest.char_indices() {
-            units += c.len_utf16();
-            if units > max {
-                break;
-            }
-            cut = i + c.len_utf8();
-        }
-        let window = &rest[..cut];
-        // A boundary early in the window would waste most of a message; cut hard instead.
-        let at = window
-            .rfind('\n')
-            .or_else(|| window.rfind(' '))
-            .filter(|&i| i >= cut / 2)
-            .unwrap_or(cut);
-        pieces.push(rest[..at].to_owned());
-        rest = rest[at..].trim_start_matches(['\n', ' ']);
-    }
-    if !rest.is_empty() || pieces.is_empty() {
-        pieces.push(rest.to_owned());
-    }
-    pieces
-}
-
-fn utf16_len(s: &str) -> usize {
-    s.chars().map(char::len_utf16).sum()
-}
-
 /// Escapes text for Telegram's HTML parse mode.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -242,26 +209,6 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_text_splits_at_line_breaks_within_the_limit() {
-        let line = "Nghị quyết số 60-NQ/TW ngày 12/4/2025\n";
-        let text = line.repeat(200);
-        let pieces = split(&text, MAX_TEXT);
-        assert_eq!(pieces.len(), 2);
-        assert!(pieces.iter().all(|p| utf16_len(p) <= MAX_TEXT));
-        assert!(pieces[0].ends_with("2025"));
-        assert_eq!(pieces.concat().replace('\n', ""), text.replace('\n', ""));
-    }
-
-    #[test]
-    fn text_without_spaces_still_splits() {
-        let pieces = split(&"đ".repeat(5000), MAX_TEXT);
-        assert_eq!(
-            pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
-            [4096, 904]
-        );
-    }
 
     #[test]
     fn a_payload_over_64_bytes_goes_as_its_token_in_the_keyboard() {

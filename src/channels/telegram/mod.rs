@@ -16,6 +16,7 @@ use teloxide::Bot;
 use teloxide::types::AllowedUpdate;
 use tokio_util::sync::CancellationToken;
 
+pub use super::Intake;
 use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
@@ -28,18 +29,6 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
         AllowedUpdate::CallbackQuery,
         AllowedUpdate::MyChatMember,
     ]
-}
-
-#[derive(Debug, Clone)]
-pub enum Intake {
-    LongPolling,
-    /// Telegram posts to `url`, with `secret` in X-Telegram-Bot-Api-Secret-Token.
-    Webhook {
-        url: url::Url,
-        secret: String,
-    },
-    /// No intake here: only handle what other processes took in.
-    None,
 }
 
 #[derive(Clone)]

@@ -407,6 +407,7 @@ impl Turn<'_> {
             InboundKind::Photo { .. } | InboundKind::Location { .. } | InboundKind::Other => {
                 "attachment-not-expected"
             }
+            InboundKind::Withheld => "content-withheld",
             _ => "use-buttons",
         }));
         self.prompt();

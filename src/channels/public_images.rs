@@ -1,0 +1,52 @@
+//! Charts for channels that take a picture only by URL (Zalo's Bot API): the chart is kept in the
+//! database under a key derived from it, and `serve` draws it at `<DANVAN_PUBLIC_URL>/images/<key>.png`
+//! when the platform fetches it.
+
+use sha2::{Digest, Sha256};
+
+use crate::chart::Plot;
+use crate::store::Store;
+
+/// Where serve answers for kept charts.
+pub const ROUTE: &str = "/images/{file}";
+
+/// Publishes charts under this service's public base URL.
+#[derive(Clone)]
+pub struct PublicImages {
+    store: Store,
+    base: url::Url,
+}
+
+impl PublicImages {
+    pub fn new(store: Store, base: url::Url) -> PublicImages {
+        PublicImages { store, base }
+    }
+
+    /// The public URL of `plot`, kept first so that it can be fetched.
+    pub async fn url(&self, plot: &Plot) -> anyhow::Result<url::Url> {
+        let value = serde_json::to_value(plot)?;
+        let digest = Sha256::digest(value.to_string().as_bytes());
+        let key: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        self.store.publish_image(&key, &value).await?;
+        // join() replaces the last segment of a base without a trailing slash.
+        let mut base = self.base.clone();
+        if !base.path().ends_with('/') {
+            base.set_path(&format!("{}/", base.path()));
+        }
+        Ok(base.join(&format!("images/{key}.png"))?)
+    }
+}
+
+/// The PNG of a kept chart, by the file name in its URL.
+pub async fn png(store: &Store, file: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let Some(key) = file.strip_suffix(".png") else {
+        return Ok(None);
+    };
+    let Some(value) = store.public_image(key).await? else {
+        return Ok(None);
+    };
+    let plot: Plot = serde_json::from_value(value)?;
+    Ok(Some(
+        tokio::task::spawn_blocking(move || plot.png()).await??,
+    ))
+}

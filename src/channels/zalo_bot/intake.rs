@@ -1,0 +1,159 @@
+//! Taking Zalo Bot API updates in durably. `getUpdates` hands each update out once and keeps no
+//! offset, so an update is committed to the inbox before the next is asked for, and only one
+//! process polls at a time; the webhook answers 200 only after the commit.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use tokio_util::sync::CancellationToken;
+
+use super::adapt::{key, unwrap};
+use super::client::{CallError, Client};
+use crate::delivery::{Arrivals, backoff};
+use crate::store::Store;
+use crate::store::inbox::Arrival;
+
+pub const WEBHOOK_PATH: &str = "/zalo/bot/webhook";
+pub const SECRET_HEADER: &str = "x-bot-api-secret-token";
+/// Long-poll wait, in seconds.
+const POLL_SECONDS: u64 = 20;
+/// The lock every `serve` takes before polling: two pollers would each get half the updates.
+const POLL_LOCK: &str = "zalo_bot:getUpdates";
+/// How often a process without the lock asks for it again.
+const LOCK_RETRY: Duration = Duration::from_secs(5);
+
+/// The stored form of one update: its id, its chat and itself. An update we cannot read is kept
+/// under a hash of its content, to be set aside rather than lost.
+fn arrival(update: &Value) -> (String, String) {
+    key(update).unwrap_or_else(|| {
+        let digest = Sha256::digest(update.to_string().as_bytes());
+        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        (format!("unreadable:{hex}"), String::new())
+    })
+}
+
+pub async fn poll(
+    client: Client,
+    store: Store,
+    arrivals: Arrivals,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    while !shutdown.is_cancelled() {
+        let held = match store.try_lock(POLL_LOCK).await {
+            Ok(Some(held)) => held,
+            Ok(None) => {
+                tracing::debug!("another process polls the Zalo bot");
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tokio::time::sleep(LOCK_RETRY) => continue,
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "cannot take the Zalo polling lock");
+                tokio::select! {
+                    _ = shutdown.cancelled() => break,
+                    _ = tokio::time::sleep(LOCK_RETRY) => continue,
+                }
+            }
+        };
+        poll_holding(&client, &arrivals, &shutdown).await;
+        drop(held);
+    }
+    Ok(())
+}
+
+/// Polls until shutdown; the caller holds the polling lock.
+async fn poll_holding(client: &Client, arrivals: &Arrivals, shutdown: &CancellationToken) {
+    let params = json!({ "timeout": POLL_SECONDS });
+    let wait = Duration::from_secs(POLL_SECONDS + 10);
+    let mut failures = 0u32;
+    while !shutdown.is_cancelled() {
+        let answer = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            answer = client.call("getUpdates", &params, wait) => answer,
+        };
+        let update = match answer {
+            Ok(update) => unwrap(update),
+            // Nothing arrived while we waited.
+            Err(CallError::Api { code: 408, .. }) => {
+                failures = 0;
+                continue;
+            }
+            Err(e) => {
+                failures += 1;
+                if e.code() == Some(401) {
+                    tracing::error!(
+                        "Zalo rejects ZALO_BOT_TOKEN (401): set the bot's current token"
+                    );
+                } else {
+                    tracing::warn!(error = %e, "getUpdates failed");
+                }
+                tokio::time::sleep(backoff(failures.min(6))).await;
+                continue;
+            }
+        };
+        failures = 0;
+        let (event_id, chat) = arrival(&update);
+        let batch = [Arrival {
+            event_id,
+            chat,
+            payload: &update,
+        }];
+        // Zalo will not hand this update out again: keep trying until it is stored.
+        while let Err(e) = arrivals.commit(&batch).await {
+            tracing::error!(error = %e, "cannot store a Zalo update; retrying before asking for more");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+/// The webhook endpoint.
+pub fn router(secret: String, arrivals: Arrivals) -> Router {
+    Router::new()
+        .route(WEBHOOK_PATH, axum::routing::post(webhook))
+        .with_state(Arc::new(Webhook { secret, arrivals }))
+}
+
+struct Webhook {
+    secret: String,
+    arrivals: Arrivals,
+}
+
+async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let given = headers
+        .get(SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if !bool::from(given.ct_eq(hook.secret.as_bytes())) {
+        tracing::warn!("Zalo bot webhook call without the right secret token");
+        return StatusCode::UNAUTHORIZED;
+    }
+    let update = match serde_json::from_slice::<Value>(&body) {
+        Ok(body) => unwrap(body),
+        Err(error) => {
+            tracing::warn!(%error, bytes = body.len(), "Zalo bot webhook body is not JSON");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let (event_id, chat) = arrival(&update);
+    let batch = [Arrival {
+        event_id,
+        chat,
+        payload: &update,
+    }];
+    match hook.arrivals.commit(&batch).await {
+        Ok(_) => StatusCode::OK,
+        Err(error) => {
+            // Anything but a 2xx is delivered again.
+            tracing::error!(%error, "cannot store a Zalo bot webhook update");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! Work that only one process may do at a time across every `serve` (polling a platform that
+//! hands each update out once), held as a PostgreSQL session lock.
+
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+use super::Store;
+
+/// A held lock; released when dropped (its connection closes) or when the process dies.
+pub struct Held {
+    _connection: PgConnection,
+}
+
+impl Store {
+    /// Takes the lock named `name` if nobody holds it.
+    pub async fn try_lock(&self, name: &str) -> anyhow::Result<Option<Held>> {
+        // A connection of its own, out of the pool: a session lock must not stay with a pooled
+        // connection that someone else gets next.
+        let mut connection = self.pool.acquire().await?.detach();
+        let taken: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
+                .bind(name)
+                .fetch_one(&mut connection)
+                .await?;
+        if taken {
+            Ok(Some(Held {
+                _connection: connection,
+            }))
+        } else {
+            connection.close().await?;
+            Ok(None)
+        }
+    }
+}
