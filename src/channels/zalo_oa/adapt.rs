@@ -251,3 +251,75 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
     }
     messages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Button, Lang, Reply};
+
+    fn outbound(labels: &[&str]) -> Outbound {
+        let buttons = labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Button::new(Msg::new("unit-name").text("name", *l), format!("p:{i}")))
+            .collect::<Vec<_>>();
+        Outbound {
+            lang: Lang::Vi,
+            replies: vec![Reply::new(Msg::new("menu")).rows(buttons)],
+        }
+    }
+
+    #[test]
+    fn up_to_five_short_labels_are_buttons_that_carry_their_payloads() {
+        let rendered = render(&Localizer::new(), &outbound(&["Có", "Không"]));
+        assert_eq!(rendered.len(), 1);
+        assert_eq!(
+            rendered[0].buttons,
+            [
+                ("Có".into(), "#dv:p:0".into()),
+                ("Không".into(), "#dv:p:1".into())
+            ]
+        );
+        assert!(!rendered[0].text.contains("[1]"));
+    }
+
+    #[test]
+    fn more_choices_or_long_labels_are_numbered_with_number_buttons() {
+        let l = Localizer::new();
+        let six = render(&l, &outbound(&["a", "b", "c", "d", "e", "f"]));
+        assert!(six[0].text.contains("[6] f"));
+        let titles: Vec<&str> = six[0].buttons.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(titles, ["1", "2", "3", "4", "5"]);
+        assert_eq!(six[0].buttons[4].1, "#dv:p:4");
+        let long = render(
+            &l,
+            &outbound(&["Phường Hồng Châu (Hưng Yên)", "Xã Tiên Lữ"]),
+        );
+        assert!(long[0].text.contains("[1] Phường Hồng Châu (Hưng Yên)"));
+        assert_eq!(long[0].buttons[0].0, "1");
+    }
+
+    #[test]
+    fn a_tapped_button_is_a_press_and_typed_text_is_text() {
+        let tap = json!({"event_name": "user_send_text", "sender": {"id": "1"},
+            "message": {"text": "#dv:lang:vi", "msg_id": "a"}, "timestamp": "1"});
+        let typed = json!({"event_name": "user_send_text", "sender": {"id": "1"},
+            "message": {"text": "Tien Lu", "msg_id": "b"}, "timestamp": "1"});
+        let kind = |e: &Value| match event(e).unwrap() {
+            Event::Chat { inbound, .. } => inbound.kind,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(kind(&tap), InboundKind::Button("lang:vi".into()));
+        assert_eq!(kind(&typed), InboundKind::Text("Tien Lu".into()));
+        let seen = json!({"event_name": "user_seen_message", "sender": {"id": "oa"},
+            "recipient": {"id": "1"}, "message": {"msg_ids": ["m1", "m2"]}, "timestamp": "1"});
+        assert_eq!(
+            event(&seen).unwrap(),
+            Event::Receipt {
+                address: "1".into(),
+                message_ids: vec!["m1".into(), "m2".into()],
+                read: true
+            }
+        );
+    }
+}
