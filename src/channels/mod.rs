@@ -29,6 +29,9 @@ use crate::message::{Inbound, Outbound};
 pub struct Capabilities {
     /// Buttons under a message, or choices numbered in the text and answered by typing the number.
     pub buttons: Buttons,
+    /// A typed number chooses the choice of the chat's latest message with that number (on
+    /// channels without buttons, and where buttons cannot always carry every choice).
+    pub typed_numbers: bool,
     /// Longest text of one message; longer replies are split on line, then word boundaries.
     pub max_text: usize,
     /// Markup the platform renders (everything else is escaped).

@@ -24,6 +24,7 @@ impl Shell {
         Shell {
             capabilities: Capabilities {
                 buttons: Buttons::Numbered,
+                typed_numbers: true,
                 max_text: usize::MAX,
                 markup: Markup::Plain,
                 photos: Photos::None,
@@ -59,7 +60,7 @@ impl Channel for Shell {
                 kind: location(line).unwrap_or_else(|| InboundKind::typed(line)),
                 traits: ChatTraits {
                     can_push: self.capabilities.can_push,
-                    numbered: true,
+                    numbered: self.capabilities.typed_numbers,
                 },
             },
             ack: None,

@@ -33,11 +33,18 @@ const STRANDED_EVERY: Duration = Duration::from_secs(10);
 /// Attempts at one delivery before it fails for good.
 const MAX_ATTEMPTS: i32 = 8;
 
+/// A notice or message as sent: the platform messages, and its choices in order, for chats that
+/// answer by typing their numbers.
+struct Rendered {
+    messages: Vec<Value>,
+    payloads: Vec<String>,
+}
+
 /// What a sender remembers between rounds.
 #[derive(Default)]
 pub struct Broadcaster {
     /// Each notice rendered once per language: a million recipients share a few renderings.
-    rendered: HashMap<(i64, Lang), Arc<Vec<Value>>>,
+    rendered: HashMap<(i64, Lang), Arc<Rendered>>,
     /// When each chat last got a notice from this sender, for at most one a second per chat.
     recent: HashMap<String, Instant>,
 }
@@ -103,9 +110,10 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
     state
         .recent
         .retain(|_, at| at.elapsed() < Duration::from_secs(1));
+    let typed_numbers = account.channel.capabilities().typed_numbers;
     let sends = claimed.into_iter().map(|d| {
         let lang = Lang::from_code(&d.language).unwrap_or_default();
-        let messages = match (&d.message, d.notice_id) {
+        let rendered = match (&d.message, d.notice_id) {
             (Some(message), _) => Some(Arc::new(render(account, message.clone(), lang))),
             (None, Some(id)) => state.rendered.get(&(id, lang)).cloned(),
             (None, None) => None,
@@ -116,12 +124,19 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             .insert(d.address.clone(), Instant::now())
             .is_none();
         async move {
-            let outcome = match messages {
+            let outcome = match &rendered {
                 _ if !free => Outcome::Requeue,
-                Some(messages) => send(account, messages.as_slice(), &d).await,
+                Some(rendered) => send(account, &rendered.messages, &d).await,
                 None => Outcome::Failed("the notice is gone".into()),
             };
-            (d.id, outcome)
+            // Its choices are now the chat's latest, as typed numbers see them.
+            let numbered = match (&outcome, rendered) {
+                (Outcome::Sent { .. }, Some(r)) if typed_numbers && !r.payloads.is_empty() => {
+                    Some((d.address.clone(), r.payloads.clone()))
+                }
+                _ => None,
+            };
+            (d.id, outcome, numbered)
         }
     });
     // Outcomes are written while the next sends go on: a send never waits for the database.
@@ -144,7 +159,7 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
                     Ok(next) => next,
                     // Due: write what waits, then wait for more.
                     Err(_) => {
-                        store.record_deliveries(&std::mem::take(&mut batch)).await?;
+                        record(account, &mut batch).await?;
                         continue;
                     }
                 }
@@ -155,11 +170,11 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             }
             batch.push(outcome);
             if batch.len() >= FLUSH_COUNT {
-                store.record_deliveries(&std::mem::take(&mut batch)).await?;
+                record(account, &mut batch).await?;
             }
         }
         if !batch.is_empty() {
-            store.record_deliveries(&batch).await?;
+            record(account, &mut batch).await?;
         }
         anyhow::Ok(())
     };
@@ -168,14 +183,33 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
     Ok(true)
 }
 
-fn render(account: &Account, reply: Reply, lang: Lang) -> Vec<Value> {
+/// A delivery's outcome, and the numbering of what it sent where typed numbers choose.
+type Sending = (i64, Outcome, Option<(String, Vec<String>)>);
+
+/// Writes the waiting outcomes (and the numbering of what went out), emptying `batch`.
+async fn record(account: &Account, batch: &mut Vec<Sending>) -> anyhow::Result<()> {
+    let store = account.engine.store();
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut numbered = Vec::new();
+    for (id, outcome, numbering) in batch.drain(..) {
+        outcomes.push((id, outcome));
+        numbered.extend(numbering);
+    }
+    store.record_deliveries(&outcomes).await?;
+    store.number_pushed(account.channel.name(), &numbered).await
+}
+
+fn render(account: &Account, reply: Reply, lang: Lang) -> Rendered {
     let outbound = Outbound {
         lang,
         replies: vec![reply],
     };
-    account
-        .channel
-        .render(account.engine.localizer(), &outbound)
+    Rendered {
+        messages: account
+            .channel
+            .render(account.engine.localizer(), &outbound),
+        payloads: outbound.button_payloads(),
+    }
 }
 
 /// Sends a delivery's messages in order, each once, in its turn; the outcome of the last tried.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
-use super::Tx;
+use super::{Store, Tx};
 use crate::domain::access::{Grant, Role};
 use crate::domain::dialogue::signup::{CONSENT_VERSION, PersonData};
 use crate::domain::dialogue::staff::InviteRefused;
@@ -324,5 +324,32 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?;
         Ok(Ok(Grant { role, unit_id }))
+    }
+}
+
+impl Store {
+    /// Numbers the choices of messages pushed to chats that answer by typing numbers (a notice's
+    /// "Đã đọc" is then "1"), as a conversation's replies do.
+    pub async fn number_pushed(
+        &self,
+        channel: &str,
+        pushed: &[(String, Vec<String>)],
+    ) -> anyhow::Result<()> {
+        if pushed.is_empty() {
+            return Ok(());
+        }
+        let addresses: Vec<&str> = pushed.iter().map(|(a, _)| a.as_str()).collect();
+        let numbered: Vec<Json<&Vec<String>>> = pushed.iter().map(|(_, p)| Json(p)).collect();
+        sqlx::query(
+            "UPDATE chats c SET numbered = n.payloads
+             FROM unnest($2::text[], $3::jsonb[]) AS n (address, payloads)
+             WHERE c.channel = $1 AND c.address = n.address",
+        )
+        .bind(channel)
+        .bind(&addresses)
+        .bind(&numbered)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

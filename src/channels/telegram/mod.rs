@@ -72,6 +72,7 @@ impl Telegram {
             buttons: Buttons::Inline {
                 max_payload: adapt::MAX_CALLBACK_DATA,
             },
+            typed_numbers: false,
             max_text: adapt::MAX_TEXT,
             markup: Markup::Html,
             photos: Photos::Upload,

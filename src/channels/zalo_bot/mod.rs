@@ -69,6 +69,7 @@ impl ZaloBot {
     pub fn new(config: ZaloBotConfig, store: Store) -> Arc<ZaloBot> {
         let capabilities = Capabilities {
             buttons: Buttons::Numbered,
+            typed_numbers: true,
             max_text: adapt::MAX_TEXT,
             markup: Markup::Plain,
             photos: if config.public_images.is_some() {

@@ -86,6 +86,7 @@ impl ZaloOa {
             buttons: Buttons::Inline {
                 max_payload: adapt::MAX_PAYLOAD,
             },
+            typed_numbers: true,
             max_text: adapt::MAX_TEXT,
             markup: Markup::Plain,
             photos: Photos::Upload,
