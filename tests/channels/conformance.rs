@@ -1,0 +1,215 @@
+//! Sign-up with consent and a typed commune, a notice and its read receipt, a survey answered to
+//! the end, a quick log, and `/mydata` then `/forget`: on every channel.
+
+use std::time::Duration;
+
+use danvan::domain::access::{Grant, Role};
+use danvan::domain::survey::SurveyFile;
+use danvan::store::notices::NewNotice;
+
+use crate::driver::{Chat, Kind, PROVINCE, Platform, WAIT, text};
+
+async fn sign_up_with_consent_and_a_typed_commune(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let unit: Option<String> = sqlx::query_scalar(
+        "SELECT u.name FROM chats c JOIN people p ON p.id = c.person_id JOIN units u ON u.id = p.unit_id
+         WHERE c.channel = $1 AND c.address = $2",
+    )
+    .bind(chat.channel())
+    .bind(chat.address())
+    .fetch_optional(&pool)
+    .await
+    .unwrap();
+    assert_eq!(unit.as_deref(), Some("Xã Tiên Lữ"), "{kind:?}");
+    chat.stop().await;
+}
+
+async fn a_notice_arrives_and_its_reading_is_counted(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
+    let mut notice = NewNotice::to_units(
+        "Lịch tiếp dân tháng này",
+        "Thứ Năm hằng tuần.",
+        vec![province],
+    );
+    notice.quiet_hours = false;
+    let store = chat.engine.store().clone();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, chat.engine.now()).await.unwrap();
+    if matches!(kind, Kind::Shell) {
+        // The shell only answers whoever types: nothing is pushed to it.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let status = store.notice_status(id).await.unwrap().unwrap();
+        assert_eq!(status.totals.targeted, 0);
+        chat.stop().await;
+        return;
+    }
+    let arrived = text(&chat.replies().await);
+    assert!(
+        arrived.contains("Lịch tiếp dân tháng này"),
+        "{kind:?}: {arrived}"
+    );
+    let thanks = text(&chat.choose("✅ Đã đọc").await);
+    assert!(thanks.contains("Cảm ơn bạn đã đọc"), "{kind:?}: {thanks}");
+    if let Platform::ZaloOa(fake, user) = &chat.platform {
+        // The OA also reports the message on the phone, then seen.
+        let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+        let message_id: String =
+            sqlx::query_scalar("SELECT message_id FROM deliveries WHERE notice_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        let events = fake.events();
+        chat.post_oa(&events.user_received_message(user, &message_id))
+            .await;
+        chat.post_oa(&events.user_seen_message(user, &[&message_id]))
+            .await;
+    }
+    let counted = async {
+        loop {
+            let status = store.notice_status(id).await.unwrap().unwrap();
+            if status.totals.read == 1
+                && (!matches!(kind, Kind::ZaloOa) || status.totals.delivered == 1)
+            {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let status = tokio::time::timeout(WAIT, counted)
+        .await
+        .expect("the reading is counted");
+    assert_eq!((status.totals.targeted, status.totals.sent), (1, 1));
+    chat.stop().await;
+}
+
+const SURVEY: &str = r#"
+title = "Ý kiến về đường làng"
+intro = "Hai câu hỏi ngắn."
+anonymous = false
+sensitive = false
+open_days = 30
+
+[target]
+units = ["33"]
+
+[[questions]]
+id = "road"
+kind = "yes_no"
+text = "Bà con có đồng ý làm đường bê tông không?"
+
+[[questions]]
+id = "note"
+kind = "text"
+text = "Góp ý thêm cho ban công tác mặt trận?"
+max_length = 200
+"#;
+
+async fn a_survey_is_answered_to_the_end(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    // Open before the person signs up, so no invitation arrives in the middle of the story.
+    let file = SurveyFile::parse(SURVEY).unwrap();
+    let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
+    let mut tx = chat.engine.store().begin().await.unwrap();
+    let id = tx.create_survey(&file, &[province], None).await.unwrap();
+    tx.open_survey(id, chat.engine.now())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    chat.sign_up().await;
+    chat.say("/surveys").await;
+    chat.choose("Ý kiến về đường làng").await;
+    let question = text(&chat.seen[chat.seen.len() - 1..]);
+    let question = if question.contains("Câu 1/2") {
+        question
+    } else {
+        text(&chat.choose("Tham gia").await)
+    };
+    assert!(question.contains("Câu 1/2"), "{kind:?}: {question}");
+    let second = text(&chat.choose("Có").await);
+    assert!(second.contains("Câu 2/2"), "{kind:?}: {second}");
+    let thanks = text(&chat.say("Nen lam truoc mua mua").await);
+    assert!(
+        thanks.contains("Cảm ơn bạn đã trả lời khảo sát"),
+        "{kind:?}: {thanks}"
+    );
+    let responses: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM survey_responses WHERE survey_id = $1")
+            .bind(id)
+            .fetch_one(&sqlx::PgPool::connect(&chat.db.url).await.unwrap())
+            .await
+            .unwrap();
+    assert_eq!(responses, 1);
+    chat.stop().await;
+}
+
+async fn a_cadre_logs_an_activity_in_one_message(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let grant = Grant {
+        role: Role::Cadre,
+        unit_id: tien_lu(&chat).await,
+    };
+    let mut tx = chat.engine.store().begin().await.unwrap();
+    let expires = chat.engine.now() + chrono::Duration::days(1);
+    let code = tx.create_invite(&grant, 1, expires, "test").await.unwrap();
+    tx.commit().await.unwrap();
+    let joined = text(&chat.say(&format!("/join {code}")).await);
+    assert!(joined.contains("cán bộ"), "{kind:?}: {joined}");
+    let saved = text(
+        &chat
+            .say("/log hom nay | Mo hinh nuoi ong | kt | 25 nguoi")
+            .await,
+    );
+    assert!(saved.contains("Đã ghi hoạt động"), "{kind:?}: {saved}");
+    chat.stop().await;
+}
+
+async fn tien_lu(chat: &Chat) -> i64 {
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    sqlx::query_scalar("SELECT id FROM units WHERE name = 'Xã Tiên Lữ'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+}
+
+async fn mydata_shows_what_is_kept_and_forget_erases_it(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let mine = text(&chat.say("/mydata").await);
+    assert!(
+        mine.contains("Dữ liệu chúng tôi lưu về bạn") && mine.contains("Tiên Lữ"),
+        "{kind:?}: {mine}"
+    );
+    chat.say("/forget").await;
+    let gone = text(&chat.choose("Xoá dữ liệu").await);
+    assert!(gone.contains("Đã xoá dữ liệu của bạn"), "{kind:?}: {gone}");
+    let counts = chat.engine.store().personal_data_counts().await.unwrap();
+    assert!(
+        counts.iter().all(|(table, n)| *n == 0 || table == "chats"),
+        "{counts:?}"
+    );
+    chat.stop().await;
+}
+
+macro_rules! on_every_channel {
+    ($($story:ident),* $(,)?) => {
+        mod shell { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Shell).await } )* }
+        mod telegram { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Telegram).await } )* }
+        mod zalo_bot { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::ZaloBot).await } )* }
+        mod zalo_oa { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::ZaloOa).await } )* }
+    };
+}
+
+on_every_channel!(
+    sign_up_with_consent_and_a_typed_commune,
+    a_notice_arrives_and_its_reading_is_counted,
+    a_survey_is_answered_to_the_end,
+    a_cadre_logs_an_activity_in_one_message,
+    mydata_shows_what_is_kept_and_forget_erases_it,
+);

@@ -1,0 +1,186 @@
+//! What only the Zalo OA does: signed webhook events (forged, replayed, changed after signing,
+//! stale), OAuth tokens that work once, and the 7-day window for consultation messages.
+
+use std::time::Duration;
+
+use danvan::channels::zalo_oa::webhook::WEBHOOK_PATH;
+use danvan::store::notices::NewNotice;
+use danvan_fake_zalo::oa::signature;
+
+use crate::driver::{Chat, Kind, PROVINCE, Platform, WAIT, text};
+
+fn oa(chat: &Chat) -> (&danvan_fake_zalo::FakeZaloOa, String) {
+    match &chat.platform {
+        Platform::ZaloOa(fake, user) => (fake, user.clone()),
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn forged_changed_stale_and_replayed_events_do_nothing() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    chat.sign_up().await;
+    let (fake, user) = oa(&chat);
+    let url = chat.url(WEBHOOK_PATH);
+    let events = fake.events();
+    let keys = fake.keys().clone();
+    let body = events.user_send_text(&user, "/help");
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let timestamp = value["timestamp"].as_str().unwrap();
+    let mac = signature(
+        &keys.app_id,
+        body.as_bytes(),
+        timestamp,
+        &keys.oa_secret_key,
+    );
+    let before = fake.messages_to(&user).len();
+
+    let forged = signature(&keys.app_id, body.as_bytes(), timestamp, "guessed");
+    assert_eq!(
+        fake.send_event_with(&url, &body, Some(format!("mac={forged}")))
+            .await
+            .0,
+        401
+    );
+    assert_eq!(fake.send_event_with(&url, &body, None).await.0, 401);
+    let changed = body.replace("/help", "/forget");
+    assert_eq!(
+        fake.send_event_with(&url, &changed, Some(format!("mac={mac}")))
+            .await
+            .0,
+        401
+    );
+    let old = events.at(chrono::Utc::now() - chrono::Duration::hours(3));
+    let stale = old.user_send_text(&user, "/help");
+    assert_ne!(fake.send_event(&url, &stale).await.0, 200);
+
+    // Signed without "mac=", as some senders do; then the same event again (Zalo's retry).
+    let (status, took) = fake.send_event_with(&url, &body, Some(mac.clone())).await;
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_secs(2), "answered in {took:?}");
+    assert!(!chat.replies().await.is_empty());
+    let (fake, user) = oa(&chat);
+    let answered = fake.messages_to(&user).len();
+    assert!(answered > before);
+    let again = fake.send_event_with(&url, &body, Some(format!("mac={mac}")));
+    assert_eq!(again.await.0, 200);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        fake.messages_to(&user).len(),
+        answered,
+        "one answer to one event"
+    );
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_once_each_time_and_survive_a_restart() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    let (fake, _) = oa(&chat);
+    assert_eq!(fake.refreshes(), 1, "serve got its first access token");
+    chat.sign_up().await;
+    // The access token expires: the next send is refused, refreshed once, and sent again.
+    let (fake, user) = oa(&chat);
+    fake.expire_access_token();
+    let help = text(&chat.say("/help").await);
+    assert!(!help.is_empty());
+    let (fake, _) = oa(&chat);
+    assert_eq!(fake.refreshes(), 2);
+    let stored = chat
+        .engine
+        .store()
+        .tokens("zalo_oa")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.refresh_token, fake.current_refresh_token());
+    // A restart with the spent refresh token still in the environment uses the stored tokens.
+    chat.serve().await.unwrap();
+    let (fake, _) = oa(&chat);
+    assert_eq!(
+        fake.refreshes(),
+        2,
+        "the stored access token was still good"
+    );
+    fake.expire_access_token();
+    chat.say("/help").await;
+    let (fake, _) = oa(&chat);
+    assert_eq!(fake.refreshes(), 3);
+    assert!(
+        fake.spent_refresh_tokens()
+            .contains(&fake.keys().refresh_token)
+    );
+    assert!(!fake.messages_to(&user).is_empty());
+    // What the fake refused: the two expired tokens, each refreshed and sent again.
+    assert_eq!(fake.rejections().len(), 2);
+    chat.stop_after_refusals().await;
+}
+
+#[tokio::test]
+async fn a_follower_outside_the_7_day_window_gets_the_notice_when_they_next_write() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    chat.sign_up().await;
+    let (fake, user) = oa(&chat);
+    fake.set_last_interaction(&user, chrono::Utc::now() - chrono::Duration::days(8));
+    let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
+    let mut notice = NewNotice::to_units(
+        "Lịch tiêm chủng",
+        "Sáng thứ Bảy tại trạm y tế.",
+        vec![province],
+    );
+    notice.quiet_hours = false;
+    let store = chat.engine.store().clone();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, chat.engine.now()).await.unwrap();
+    let recorded = async {
+        loop {
+            let status = store.notice_status(id).await.unwrap().unwrap();
+            if status.totals.undeliverable == 1 {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    let status = tokio::time::timeout(WAIT, recorded)
+        .await
+        .expect("recorded as not deliverable now");
+    assert_eq!(status.totals.sent, 0);
+    assert!(
+        status
+            .failures
+            .iter()
+            .any(|(reason, n)| *n == 1 && reason.contains("7-day")),
+        "{:?}",
+        status.failures
+    );
+    chat.stop_after_refusals().await;
+}
+
+#[tokio::test]
+async fn unfollowing_makes_the_chat_unreachable_and_receipts_of_unknown_messages_do_nothing() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    chat.sign_up().await;
+    let (fake, user) = oa(&chat);
+    let events = fake.events();
+    chat.post_oa(&events.user_seen_message(&user, &["0123456789abcdef"]))
+        .await;
+    chat.post_oa(&events.unfollow(&user)).await;
+    let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
+    let store = chat.engine.store().clone();
+    let reached = async {
+        loop {
+            let mut tx = store.begin().await.unwrap();
+            let n = tx.count_recipients(&[province]).await.unwrap();
+            tx.commit().await.unwrap();
+            if n == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, reached)
+        .await
+        .expect("nobody left to reach");
+    assert!(store.failed_events().await.unwrap().is_empty());
+    chat.stop().await;
+}
