@@ -2,6 +2,8 @@
 //! `bench engine` — residents signing up and chatting through the engine, against `pgbench -N`;
 //! `bench telegram` — the same conversations through the Telegram channel (fake Bot API, teloxide,
 //! inbox, outbox), against the engine alone;
+//! `bench zalo` — the same conversations through the Zalo OA channel (signed webhook events,
+//! inbox, engine, the v3 message API of a fake OA), against the engine alone;
 //! `bench units` — typed and point place lookups, against brute force;
 //! `bench broadcast` — a notice to a million residents, against plain copies and bare sends;
 //! `bench report` — a province's quarterly report over a million activities, against a plain count;
@@ -12,6 +14,7 @@ mod broadcast;
 mod report;
 mod survey;
 mod units;
+mod zalo;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -42,6 +45,15 @@ pub enum BenchCommand {
     },
     /// The same conversations through Telegram (fake Bot API in this process), against the engine alone.
     Telegram {
+        #[arg(long, default_value_t = 2_000)]
+        residents: usize,
+        /// Inbox workers (and engine-only concurrency); 8 is `serve`'s default.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// The same conversations through a Zalo OA (signed webhook → inbox → engine → send), against
+    /// the engine alone.
+    Zalo {
         #[arg(long, default_value_t = 2_000)]
         residents: usize,
         /// Inbox workers (and engine-only concurrency); 8 is `serve`'s default.
@@ -155,17 +167,30 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
                 stats.rate / tps
             );
         }
+        BenchCommand::Zalo {
+            residents,
+            concurrency,
+        } => {
+            let (_, engine) = setup(source, concurrency + 4).await?;
+            let baseline = baseline(&engine, residents, concurrency).await?;
+            println!(
+                "zalo oa: the same through signed webhook events, the inbox and the v3 message API, {concurrency} workers"
+            );
+            let stats =
+                zalo::through_oa(engine, residents, concurrency, &baseline.replies_per_step)
+                    .await?;
+            stats.print();
+            println!(
+                "zalo oa events/s ÷ engine messages/s = {:.2} (target ≥ 0.7)",
+                stats.rate / baseline.rate
+            );
+        }
         BenchCommand::Telegram {
             residents,
             concurrency,
         } => {
             let (_, engine) = setup(source, concurrency + 4).await?;
-            println!(
-                "engine only: {residents} residents × {} messages, {concurrency} at a time",
-                SCRIPT.len()
-            );
-            let baseline = engine_only(&engine, "bench", residents, concurrency).await?;
-            baseline.print();
+            let baseline = baseline(&engine, residents, concurrency).await?;
             println!(
                 "telegram: the same through the fake Bot API, teloxide, inbox and outbox, {concurrency} workers"
             );
@@ -251,6 +276,21 @@ fn script_event(line: &str) -> InboundKind {
         Some(payload) => InboundKind::Button(payload.to_owned()),
         None => InboundKind::typed(line),
     }
+}
+
+/// The engine alone, printed, for a channel's run to be compared with.
+async fn baseline(
+    engine: &Arc<Engine>,
+    residents: usize,
+    concurrency: usize,
+) -> anyhow::Result<Stats> {
+    println!(
+        "engine only: {residents} residents × {} messages, {concurrency} at a time",
+        SCRIPT.len()
+    );
+    let baseline = engine_only(engine, "bench", residents, concurrency).await?;
+    baseline.print();
+    Ok(baseline)
 }
 
 /// Residents signing up through the engine, `concurrency` events at a time.
@@ -340,6 +380,51 @@ struct Progress {
     finished_chats: usize,
 }
 
+impl Progress {
+    fn new(residents: usize, replies_per_step: &[usize]) -> Progress {
+        Progress {
+            fed: vec![None; residents],
+            sent: vec![0; residents],
+            answered: vec![0; residents],
+            expected: replies_per_step
+                .iter()
+                .scan(0, |sum, n| {
+                    *sum += n;
+                    Some(*sum)
+                })
+                .collect(),
+            ready: (0..residents).collect(),
+            latencies: Vec::with_capacity(residents * SCRIPT.len()),
+            finished_chats: 0,
+        }
+    }
+
+    /// Notes a reply to chat `i`; true when every chat has finished its script.
+    fn replied(&mut self, i: usize) -> bool {
+        self.sent[i] += 1;
+        if self.expected.get(self.answered[i]) != Some(&self.sent[i]) {
+            return false;
+        }
+        if let Some(fed) = self.fed[i].take() {
+            self.latencies.push(fed.elapsed());
+        }
+        self.answered[i] += 1;
+        if self.answered[i] < self.expected.len() {
+            self.ready.push_back(i);
+            return false;
+        }
+        self.finished_chats += 1;
+        self.finished_chats == self.sent.len()
+    }
+
+    /// The next chat whose resident may write, and the step they take.
+    fn next(&mut self) -> Option<(usize, &'static str)> {
+        let i = self.ready.pop_front()?;
+        self.fed[i] = Some(Instant::now());
+        Some((i, SCRIPT[self.answered[i]]))
+    }
+}
+
 const FIRST_CHAT: i64 = 10_000_000;
 
 /// Each resident sends their next message once the bot has answered the last, as people do; the
@@ -351,43 +436,14 @@ async fn through_telegram(
     replies_per_step: &[usize],
 ) -> anyhow::Result<Stats> {
     let fake = FakeTelegram::start().await;
-    let expected: Vec<usize> = replies_per_step
-        .iter()
-        .scan(0, |sum, n| {
-            *sum += n;
-            Some(*sum)
-        })
-        .collect();
-    let progress = Arc::new(Mutex::new(Progress {
-        fed: vec![None; residents],
-        sent: vec![0; residents],
-        answered: vec![0; residents],
-        expected,
-        ready: (0..residents).collect(),
-        latencies: Vec::with_capacity(residents * SCRIPT.len()),
-        finished_chats: 0,
-    }));
+    let progress = Arc::new(Mutex::new(Progress::new(residents, replies_per_step)));
     let all_done = Arc::new(tokio::sync::Notify::new());
     {
         let (progress, all_done) = (progress.clone(), all_done.clone());
         fake.count_sends(move |chat| {
             let mut p = progress.lock().expect("progress lock");
-            let i = (chat - FIRST_CHAT) as usize;
-            p.sent[i] += 1;
-            if p.expected.get(p.answered[i]) != Some(&p.sent[i]) {
-                return;
-            }
-            if let Some(fed) = p.fed[i].take() {
-                p.latencies.push(fed.elapsed());
-            }
-            p.answered[i] += 1;
-            if p.answered[i] < p.expected.len() {
-                p.ready.push_back(i);
-            } else {
-                p.finished_chats += 1;
-                if p.finished_chats == p.sent.len() {
-                    all_done.notify_one();
-                }
+            if p.replied((chat - FIRST_CHAT) as usize) {
+                all_done.notify_one();
             }
         });
     }
@@ -397,13 +453,12 @@ async fn through_telegram(
             let mut p = progress.lock().expect("progress lock");
             let mut batch = Vec::new();
             while batch.len() < limit
-                && let Some(i) = p.ready.pop_front()
+                && let Some((i, line)) = p.next()
             {
                 let chat = FIRST_CHAT + i as i64;
-                p.fed[i] = Some(Instant::now());
-                batch.push(match SCRIPT[p.answered[i]].strip_prefix('#') {
+                batch.push(match line.strip_prefix('#') {
                     Some(data) => updates::button(0, chat, data),
-                    None => updates::text(0, chat, SCRIPT[p.answered[i]]),
+                    None => updates::text(0, chat, line),
                 });
             }
             batch
