@@ -8,10 +8,10 @@ pub mod inbox;
 pub mod limiter;
 pub mod outbox;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -38,16 +38,70 @@ pub struct Account {
 /// Where a channel's intake commits raw events: the inbox, then a word to the idle workers.
 #[derive(Clone)]
 pub struct Arrivals {
+    committer: Committer,
+    /// Webhook requests waiting for their commit, shared by every clone; started on first use and
+    /// ended when the last clone is dropped.
+    queue: Arc<OnceLock<mpsc::UnboundedSender<Queued>>>,
+}
+
+#[derive(Clone)]
+struct Committer {
     store: Store,
     channel: &'static str,
     workers: usize,
     arrived: Arc<Notify>,
 }
 
+/// One webhook event waiting to be committed, and who waits for it.
+struct Queued {
+    event_id: String,
+    chat: String,
+    payload: serde_json::Value,
+    committed: oneshot::Sender<Result<(), String>>,
+}
+
+/// Webhook events committed together at most.
+const GROUP_COMMIT: usize = 256;
+
 impl Arrivals {
     /// Commits a batch of raw events (duplicates are ignored); only then may the platform be told
     /// they arrived.
     pub async fn commit(&self, arrivals: &[Arrival<'_>]) -> anyhow::Result<u64> {
+        self.committer.commit(arrivals).await
+    }
+
+    /// Commits one event (a webhook request's) together with those that arrive while a commit is
+    /// under way: each request still waits for its own event's commit, but concurrent requests
+    /// share one transaction instead of queueing for one each.
+    pub async fn commit_one(
+        &self,
+        event_id: String,
+        chat: String,
+        payload: serde_json::Value,
+    ) -> anyhow::Result<()> {
+        let queue = self.queue.get_or_init(|| {
+            let (queue, waiting) = mpsc::unbounded_channel();
+            tokio::spawn(group_commits(self.committer.clone(), waiting));
+            queue
+        });
+        let (committed, commit) = oneshot::channel();
+        queue
+            .send(Queued {
+                event_id,
+                chat,
+                payload,
+                committed,
+            })
+            .map_err(|_| anyhow::anyhow!("intake has stopped"))?;
+        commit
+            .await
+            .map_err(|_| anyhow::anyhow!("intake has stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+}
+
+impl Committer {
+    async fn commit(&self, arrivals: &[Arrival<'_>]) -> anyhow::Result<u64> {
         let added = self.store.intake(self.channel, arrivals).await?;
         // Enough idle workers for the new events (each takes a batch), not all of them.
         for _ in 0..arrivals
@@ -58,6 +112,34 @@ impl Arrivals {
             self.arrived.notify_one();
         }
         Ok(added)
+    }
+}
+
+/// Commits what waits, as one batch each time, until every sender is gone.
+async fn group_commits(committer: Committer, mut waiting: mpsc::UnboundedReceiver<Queued>) {
+    while let Some(first) = waiting.recv().await {
+        let mut group = vec![first];
+        while group.len() < GROUP_COMMIT
+            && let Ok(next) = waiting.try_recv()
+        {
+            group.push(next);
+        }
+        let arrivals: Vec<Arrival> = group
+            .iter()
+            .map(|q| Arrival {
+                event_id: q.event_id.clone(),
+                chat: q.chat.clone(),
+                payload: &q.payload,
+            })
+            .collect();
+        let result = committer
+            .commit(&arrivals)
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:#}"));
+        for queued in group {
+            let _ = queued.committed.send(result.clone());
+        }
     }
 }
 
@@ -75,10 +157,13 @@ impl Account {
 
     pub fn arrivals(&self) -> Arrivals {
         Arrivals {
-            store: self.engine.store().clone(),
-            channel: self.channel.name(),
-            workers: self.workers,
-            arrived: self.arrived.clone(),
+            committer: Committer {
+                store: self.engine.store().clone(),
+                channel: self.channel.name(),
+                workers: self.workers,
+                arrived: self.arrived.clone(),
+            },
+            queue: Arc::new(OnceLock::new()),
         }
     }
 

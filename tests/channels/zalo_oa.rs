@@ -184,3 +184,28 @@ async fn unfollowing_makes_the_chat_unreachable_and_receipts_of_unknown_messages
     assert!(store.failed_events().await.unwrap().is_empty());
     chat.stop().await;
 }
+
+#[tokio::test]
+async fn two_processes_whose_token_expired_refresh_it_once() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    chat.sign_up().await;
+    // Two more processes on the same database, each with its own copy of the tokens.
+    let (a, b) = (chat.build_channel().unwrap(), chat.build_channel().unwrap());
+    let (fake, user) = oa(&chat);
+    a.register().await.unwrap();
+    b.register().await.unwrap();
+    assert_eq!(fake.refreshes(), 1, "both took the stored access token");
+    fake.expire_access_token();
+    let message = serde_json::json!({ "text": "Xin chào" });
+    let (sent_a, sent_b) = tokio::join!(a.send(&user, &message), b.send(&user, &message));
+    assert!(
+        matches!(sent_a, danvan::channels::Sent::Ok { .. }),
+        "{sent_a:?}"
+    );
+    assert!(
+        matches!(sent_b, danvan::channels::Sent::Ok { .. }),
+        "{sent_b:?}"
+    );
+    assert_eq!(fake.refreshes(), 2, "one refresh for both");
+    chat.stop_after_refusals().await;
+}

@@ -132,12 +132,8 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
             return StatusCode::BAD_REQUEST;
         }
     };
-    let arrival = Arrival {
-        event_id: update.id.0.to_string(),
-        chat: chat_key(&update),
-        payload: &payload,
-    };
-    match hook.arrivals.commit(&[arrival]).await {
+    let (event_id, chat) = (update.id.0.to_string(), chat_key(&update));
+    match hook.arrivals.commit_one(event_id, chat, payload).await {
         Ok(_) => StatusCode::OK,
         Err(error) => {
             // Telegram retries anything but a 2xx, so the update is not lost.

@@ -143,12 +143,7 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
         }
     };
     let (event_id, chat) = arrival(&update);
-    let batch = [Arrival {
-        event_id,
-        chat,
-        payload: &update,
-    }];
-    match hook.arrivals.commit(&batch).await {
+    match hook.arrivals.commit_one(event_id, chat, update).await {
         Ok(_) => StatusCode::OK,
         Err(error) => {
             // Anything but a 2xx is delivered again.

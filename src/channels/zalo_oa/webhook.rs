@@ -12,7 +12,6 @@ use super::adapt::key;
 use super::signature::{self, Refusal};
 use crate::clock::Clock;
 use crate::delivery::Arrivals;
-use crate::store::inbox::Arrival;
 
 pub const WEBHOOK_PATH: &str = "/zalo/oa/webhook";
 
@@ -59,12 +58,7 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
         }
     };
     let (event_id, chat) = key(&event);
-    let arrival = Arrival {
-        event_id,
-        chat,
-        payload: &event,
-    };
-    match hook.arrivals.commit(&[arrival]).await {
+    match hook.arrivals.commit_one(event_id, chat, event).await {
         Ok(_) => StatusCode::OK,
         Err(error) => {
             tracing::error!(%error, "cannot store a Zalo OA event");
