@@ -7,6 +7,7 @@ pub mod cluster;
 #[cfg(feature = "bench")]
 pub mod fixtures;
 pub mod inbox;
+pub mod links;
 pub mod notices;
 pub mod provision;
 pub mod surveys;
