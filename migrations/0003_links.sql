@@ -1,6 +1,9 @@
--- One person, several chats: one-time codes that link a second chat to a person, and a limit on
--- guessing codes.
+-- One person, several chats: one-time codes that link a second chat to a person, the chat a person
+-- used last (their notices go there), and a limit on guessing codes.
 
+-- When the engine last handled an event of the chat (by its clock).
+ALTER TABLE chats ADD COLUMN last_seen_at timestamptz;
+UPDATE chats SET last_seen_at = updated_at;
 -- Wrong link codes sent from the chat, counted while they come less than an hour apart.
 ALTER TABLE chats ADD COLUMN link_failures integer NOT NULL DEFAULT 0;
 ALTER TABLE chats ADD COLUMN link_failed_at timestamptz;

@@ -8,6 +8,7 @@ use danvan::domain::access::Role;
 use danvan::domain::survey::SurveyFile;
 use danvan::engine::Engine;
 use danvan::message::{Arg, Outbound};
+use danvan::store::notices::{NewNotice, Outcome};
 use sqlx::PgPool;
 
 /// A fixed morning, moved on by the stories that need time to pass.
@@ -270,6 +271,121 @@ async fn forget_on_either_chat_erases_both() {
     }
     // Telegram starts over too.
     assert_eq!(ids(&telegram.send("xin chào").await), ["greeting"]);
+}
+
+/// Creates and schedules a notice to Xã Tiên Lữ; returns its id.
+async fn notice(engine: &Engine, title: &str) -> i64 {
+    let unit = engine.units().by_code("12364").unwrap().id;
+    let store = engine.store();
+    let id = store
+        .create_notice(&NewNotice::to_units(title, "Nội dung.", vec![unit]))
+        .await
+        .unwrap();
+    store.schedule_notice(id, engine.now()).await.unwrap();
+    id
+}
+
+/// (channel, status) of the person's deliveries of the notice, oldest first.
+async fn deliveries(db: &TestDb, notice: i64, address: &str) -> Vec<(String, String)> {
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    sqlx::query_as(
+        "SELECT d.channel, d.status FROM deliveries d
+         WHERE d.notice_id = $1
+           AND d.person_id = (SELECT person_id FROM chats WHERE address = $2)
+         ORDER BY d.id",
+    )
+    .bind(notice)
+    .bind(address)
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+}
+
+/// Claims what waits on `channel` and records `outcome` for each.
+async fn send_all(engine: &Engine, channel: &str, outcome: Outcome) -> usize {
+    let store = engine.store();
+    let claimed = store.claim_deliveries(channel, 100, false).await.unwrap();
+    let outcomes: Vec<_> = claimed.iter().map(|d| (d.id, outcome.clone())).collect();
+    store.record_deliveries(&outcomes).await.unwrap();
+    claimed.len()
+}
+
+/// A resident on Telegram and Zalo (Zalo linked to Telegram's sign-up), and one on Telegram only.
+async fn two_residents<'a>(engine: &'a Engine, clock: &TestClock) -> (Person<'a>, Person<'a>) {
+    let mut telegram = Person::on(engine, "telegram", "7601");
+    telegram.sign_up("tien lu").await;
+    Person::on(engine, "telegram", "7602")
+        .sign_up("tien lu")
+        .await;
+    let code = code_in(&telegram.send("/link").await);
+    let mut zalo = Person::on(engine, "zalo_bot", "z-7601");
+    zalo.send(&code).await;
+    // Zalo is where they wrote last.
+    clock.set("2025-12-01 09:05");
+    zalo.send("/notices").await;
+    (telegram, zalo)
+}
+
+#[tokio::test]
+async fn a_notice_goes_once_to_the_chat_used_last_and_then_to_the_other_if_it_cannot() {
+    let (db, engine, clock) = world().await;
+    let (_telegram, mut zalo) = two_residents(&engine, &clock).await;
+    let id = notice(&engine, "Họp dân").await;
+    let fanned = engine.store().fan_out_due(clock.now()).await.unwrap();
+    assert_eq!(fanned, [(id, 2)], "one delivery per person");
+    assert_eq!(
+        deliveries(&db, id, "7601").await,
+        [("zalo_bot".into(), "pending".into())]
+    );
+
+    // Zalo's window rule forbids it now: Telegram is tried, once.
+    let window = Outcome::Undeliverable("outside the messaging window".into());
+    assert_eq!(send_all(&engine, "zalo_bot", window.clone()).await, 1);
+    assert_eq!(
+        deliveries(&db, id, "7601").await,
+        [
+            ("zalo_bot".into(), "undeliverable".into()),
+            ("telegram".into(), "pending".into())
+        ]
+    );
+    let sent = Outcome::Sent {
+        message_id: "m1".into(),
+    };
+    assert_eq!(send_all(&engine, "telegram", sent).await, 2);
+    assert_eq!(
+        deliveries(&db, id, "7601").await,
+        [
+            ("zalo_bot".into(), "undeliverable".into()),
+            ("telegram".into(), "sent".into())
+        ]
+    );
+    // It reached them: nothing is missed.
+    assert_eq!(ids(&zalo.send("xin chào").await), ["unknown-text"]);
+
+    // A person who blocked the bot on the chat they used last gets the next one on the other.
+    clock.set("2025-12-01 09:10");
+    zalo.send("/notices").await;
+    let next = notice(&engine, "Lịch tiếp dân").await;
+    engine.store().fan_out_due(clock.now()).await.unwrap();
+    send_all(&engine, "zalo_bot", Outcome::Blocked).await;
+    assert_eq!(
+        deliveries(&db, next, "7601").await,
+        [
+            ("zalo_bot".into(), "blocked".into()),
+            ("telegram".into(), "pending".into())
+        ]
+    );
+
+    // A survey invitation, too, goes once, to the chat that can still take it.
+    open_survey(&engine, false).await;
+    let invitations: Vec<String> = sqlx::query_scalar(
+        "SELECT d.channel FROM deliveries d JOIN chats c ON c.person_id = d.person_id
+         WHERE c.address = '7601' AND d.message->'body'->>'id' = 'survey-invitation'",
+    )
+    .fetch_all(&PgPool::connect(&db.url).await.unwrap())
+    .await
+    .unwrap();
+    assert_eq!(invitations, ["telegram"]);
 }
 
 /// Linking two sign-ups moves what names the older person; a new column that names a person

@@ -236,8 +236,15 @@ impl Engine {
         };
         if !chat_gone {
             let numbered = inbound.traits.numbered.then(|| outbound.button_payloads());
-            tx.save_chat(channel, address, outbound.lang, &state, numbered.as_deref())
-                .await?;
+            tx.save_chat(
+                channel,
+                address,
+                outbound.lang,
+                &state,
+                numbered.as_deref(),
+                now,
+            )
+            .await?;
         }
         Ok(outbound)
     }

@@ -180,6 +180,10 @@ impl Tx {
     }
 }
 
+/// The order of a person's chats (`c`) for a message pushed to one of them: the chat they used
+/// last first. Chats the engine never saw a message from come last.
+const LAST_USED_FIRST: &str = "c.last_seen_at DESC NULLS LAST, c.channel, c.address";
+
 /// SQL that holds when person `p` has one of the audience `roles` (an SQL text[] expression:
 /// 'resident' for people without a role, 'cadre', 'admin'; empty for everyone).
 fn in_audience(roles: &str) -> String {

@@ -6,7 +6,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::types::{Json, Uuid};
 
-use super::{Store, Tx, in_audience};
+use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::survey::{Answer, Draft, SurveyFile};
 use crate::domain::survey_chat::{self, Survey, SurveyStatus};
 use crate::domain::survey_results::Tally;
@@ -190,10 +190,10 @@ impl Tx {
         Ok(row.map(survey_from_row))
     }
 
-    /// Opens a draft survey at `now`: one invitation per targeted person and one delivery of the
-    /// invitation per reachable, subscribed chat of theirs that may be messaged, in its language. Returns
-    /// the people invited. A new version closes the one it replaces. A file without fixed times
-    /// opens now and closes `open_days` later.
+    /// Opens a draft survey at `now`: one invitation per targeted person, delivered to the
+    /// reachable chat they used last that may be messaged, in its language. Returns the people
+    /// invited. A new version closes the one it replaces. A file without fixed times opens now and
+    /// closes `open_days` later.
     pub async fn open_survey(
         &mut self,
         id: i64,
@@ -246,8 +246,8 @@ impl Tx {
         Ok(Ok(invited))
     }
 
-    /// Queues `messages` (by language) to the chats of the survey's invited people matching `who`,
-    /// to go out from `not_before`.
+    /// Queues `messages` (by language) to the survey's invited people matching `who`, each to the
+    /// chat they used last among those that may be messaged, to go out from `not_before`.
     async fn deliver_to_invited(
         &mut self,
         id: i64,
@@ -258,7 +258,8 @@ impl Tx {
         Ok(sqlx::query(&format!(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait,
                                      next_attempt_at)
-             SELECT COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
+             SELECT DISTINCT ON (i.person_id)
+                    COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
                               WHERE x.code = c.language),
                              ($3::jsonb[])[1]),
                     i.person_id, i.unit_id, c.channel, c.address, c.language, true, $4
@@ -267,7 +268,7 @@ impl Tx {
              JOIN chats c ON c.person_id = p.id
              WHERE i.survey_id = $1 AND {who}
                AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
-             ORDER BY i.person_id"
+             ORDER BY i.person_id, {LAST_USED_FIRST}"
         ))
         .bind(id)
         .bind(&messages.0)
