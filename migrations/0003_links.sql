@@ -22,6 +22,9 @@ CREATE TABLE link_codes (
 );
 CREATE INDEX link_codes_person ON link_codes (person_id, created_at);
 
+-- Notices a person missed (the platform would not take them), shown when they next write.
+CREATE INDEX deliveries_undeliverable ON deliveries (person_id) WHERE status = 'undeliverable';
+
 -- The ids of people merged into this one when two chats that had both signed up were linked. Their
 -- anonymous survey responses are found by these ids' pseudonyms: nothing may rewrite them, since a
 -- write in the linking transaction would pair them with its chats.

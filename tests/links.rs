@@ -388,6 +388,52 @@ async fn a_notice_goes_once_to_the_chat_used_last_and_then_to_the_other_if_it_ca
     assert_eq!(invitations, ["telegram"]);
 }
 
+#[tokio::test]
+async fn notices_no_chat_could_take_are_shown_first_when_the_person_next_writes() {
+    let (db, engine, clock) = world().await;
+    let (mut telegram, _zalo) = two_residents(&engine, &clock).await;
+    let first = notice(&engine, "Họp dân").await;
+    let second = notice(&engine, "Lịch tiếp dân").await;
+    let cancelled = notice(&engine, "Đã huỷ").await;
+    let store = engine.store();
+    store.fan_out_due(clock.now()).await.unwrap();
+    let window = || Outcome::Undeliverable("outside the messaging window".into());
+    send_all(&engine, "zalo_bot", window()).await;
+    send_all(&engine, "telegram", window()).await;
+    assert_eq!(
+        send_all(&engine, "telegram", window()).await,
+        0,
+        "each chat once"
+    );
+    store.cancel_notice(cancelled).await.unwrap();
+
+    let out = telegram.send("xin chào").await;
+    assert_eq!(
+        ids(&out),
+        ["missed-notices", "notice", "notice", "unknown-text"]
+    );
+    let text = render(&engine, &out);
+    assert!(text.starts_with("Bạn có 2 thông báo mới:"), "{text}");
+    assert!(
+        text.contains("📢 Họp dân") && text.contains("📢 Lịch tiếp dân"),
+        "{text}"
+    );
+    assert!(!text.contains("Đã huỷ"), "{text}");
+    for id in [first, second] {
+        assert_eq!(
+            deliveries(&db, id, "7601").await,
+            [
+                ("zalo_bot".into(), "undeliverable".into()),
+                ("telegram".into(), "sent".into())
+            ]
+        );
+    }
+    // Shown once.
+    assert_eq!(ids(&telegram.send("xin chào").await), ["unknown-text"]);
+    let status = store.notice_status(first).await.unwrap().unwrap();
+    assert_eq!(status.totals.pending, 0);
+}
+
 /// Linking two sign-ups moves what names the older person; a new column that names a person
 /// needs its own decision in `Tx::merge_people` (store/links.rs), then a place in this list.
 #[tokio::test]

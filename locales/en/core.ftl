@@ -128,6 +128,10 @@ link-already = These two chats are linked already.
 link-tries = Too many wrong codes. Please try again in an hour.
 link-joined = Linked! This chat now shares your sign-up in { $unit }: notices, surveys and /mydata are one for both chats.
 link-merged = Linked! Your two sign-ups are now one. We kept { $unit } and { $language } from the newer one; the roles, questions and survey answers of both are together.
+missed-notices = { $count ->
+        [one] You have a new notice:
+       *[other] You have { $count } new notices:
+    }
 
 notice = 📢 { $title }
     { $body }

@@ -128,6 +128,7 @@ link-already = Hai kênh này đã được liên kết rồi.
 link-tries = Bạn đã gửi sai mã nhiều lần. Xin thử lại sau một giờ.
 link-joined = Đã liên kết! Kênh này dùng chung lần đăng ký của bạn tại { $unit }: thông báo, khảo sát và /mydata là một cho cả hai kênh.
 link-merged = Đã liên kết! Hai lần đăng ký của bạn nay là một. Giữ xã/phường { $unit } và ngôn ngữ { $language } của lần đăng ký mới hơn; vai trò, câu hỏi và câu trả lời khảo sát của cả hai được gộp lại.
+missed-notices = Bạn có { $count } thông báo mới:
 
 notice = 📢 { $title }
     { $body }

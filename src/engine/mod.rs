@@ -229,6 +229,9 @@ impl Engine {
         for effect in &outcome.effects {
             chat_gone |= self.carry_out(tx, &mut scene, address, effect).await?;
         }
+        if !chat_gone {
+            self.missed_notices(tx, &mut scene, address).await?;
+        }
         let state = scene.settled.take().unwrap_or(outcome.state);
         let outbound = Outbound {
             lang: scene.lang,

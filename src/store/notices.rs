@@ -567,6 +567,42 @@ impl Tx {
         Ok(rows.into_iter().map(notice_from_row).collect())
     }
 
+    /// Notices that could not reach the person (the platform's rules forbade it, on every chat
+    /// tried) and are not cancelled, oldest first, at most `limit`: they are marked sent to this
+    /// chat, which shows them now.
+    pub async fn take_missed_notices(
+        &mut self,
+        person: i64,
+        channel: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Notice>> {
+        let rows: Vec<NoticeRow> = sqlx::query_as(&format!(
+            "WITH missed AS (
+                 SELECT DISTINCT ON (d.notice_id) d.id, d.notice_id
+                 FROM deliveries d JOIN notices n ON n.id = d.notice_id
+                 WHERE d.person_id = $1 AND d.status = 'undeliverable' AND n.status <> 'cancelled'
+                   AND NOT EXISTS (SELECT 1 FROM deliveries o
+                                   WHERE o.person_id = $1 AND o.notice_id = d.notice_id
+                                     AND o.status IN ('pending', 'sending', 'sent'))
+                 ORDER BY d.notice_id, d.id DESC),
+             shown AS (SELECT * FROM missed ORDER BY notice_id LIMIT $5),
+             marked AS (UPDATE deliveries d SET status = 'sent', sent_at = $4, channel = $2, address = $3
+                        FROM shown WHERE d.id = shown.id)
+             SELECT {NOTICE_COLUMNS} FROM notices n JOIN shown ON shown.notice_id = n.id
+             ORDER BY n.id",
+        ))
+        .bind(person)
+        .bind(channel)
+        .bind(address)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows.into_iter().map(notice_from_row).collect())
+    }
+
     /// Keeps a question or comment about a notice sent to the person; None if it was not.
     pub async fn ask_about_notice(
         &mut self,
