@@ -242,4 +242,13 @@ mod tests {
         );
         assert!(l.render(&msg, Lang::En).contains("4,096"));
     }
+
+    #[test]
+    fn english_counts_take_the_plural_form_their_number_asks_for() {
+        let l = Localizer::new();
+        let missed = |n| Msg::new("missed-notices").number("count", n);
+        assert_eq!(l.render(&missed(1), Lang::En), "You have a new notice:");
+        assert_eq!(l.render(&missed(2), Lang::En), "You have 2 new notices:");
+        assert_eq!(l.render(&missed(2), Lang::Vi), "Bạn có 2 thông báo mới:");
+    }
 }

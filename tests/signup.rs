@@ -58,7 +58,7 @@ async fn a_resident_signs_up_in_vietnamese_by_typing_without_diacritics() {
     );
     assert_eq!(
         button_labels(&engine, &done).len(),
-        4,
+        5,
         "a short menu follows"
     );
 
@@ -324,7 +324,7 @@ async fn unit_and_lang_change_settings_after_sign_up() {
     let moved = p.tap("Đúng").await;
     assert_eq!(
         render(&engine, &moved).lines().next().unwrap(),
-        "Đã chuyển sang Xã Bắc Đông Quan, Tỉnh Hưng Yên. [Dữ liệu của tôi] [Đổi xã/phường] [Ngôn ngữ] [Hướng dẫn]"
+        "Đã chuyển sang Xã Bắc Đông Quan, Tỉnh Hưng Yên. [Dữ liệu của tôi] [Đổi xã/phường] [Ngôn ngữ] [Hướng dẫn] [🔗 Liên kết Zalo/Telegram]"
     );
 
     let ask = p.send("/lang").await;

@@ -52,6 +52,7 @@ menu-mydata = My data
 menu-unit = Change commune
 menu-lang = Language
 menu-help = Help
+menu-link = 🔗 Link Zalo/Telegram
 help = Commands:
     /unit — change your commune or ward
     /lang — change language
@@ -61,6 +62,7 @@ help = Commands:
     /stop — stop notices, /start — receive them again
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
+    /link — link your other chat app (Zalo, Telegram): one sign-up for both
     Cadres: /log — log an activity, /model — register a model, /models — model status, /mylogs — your logs, /report — quarterly report, /results N — survey results (admins)
     Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
@@ -113,6 +115,23 @@ join-used-up = That invitation code has been used up.
 invite-usage = Usage: /invite cadre|admin [unit code]
 invite-created = Invitation for { $role } in { $unit }: { $code }
     Single use, expires { $expires }. The recipient sends: /join { $code }
+
+link-code = Your link code: { $code }
+    Open our channel in your other chat app (Zalo, Telegram…) and send this code there before { $until } (it works for { $minutes } minutes, once). Both chats will then share one sign-up.
+link-too-many = You have asked for { $max } link codes in the past hour. Please try again later.
+link-how = To share your sign-up with another chat app: send /link in the chat where you signed up, then send the code you get here.
+link-usage = A link code has 6 digits, for example: /link 480 213
+link-wrong = That link code is not right. Please check it, or send /link in your other chat for a new one.
+link-expired = That link code has expired or has been used. Send /link in your other chat for a new one.
+link-same-chat = Send this code from your other chat app, not here.
+link-already = These two chats are linked already.
+link-tries = Too many wrong codes. Please try again in an hour.
+link-joined = Linked! This chat now shares your sign-up in { $unit }: notices, surveys and /mydata are one for both chats.
+link-merged = Linked! Your two sign-ups are now one. We kept { $unit } and { $language } from the newer one; the roles, questions and survey answers of both are together.
+missed-notices = { $count ->
+        [one] You have a new notice:
+       *[other] You have { $count } new notices:
+    }
 
 notice = 📢 { $title }
     { $body }

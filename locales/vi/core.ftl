@@ -52,6 +52,7 @@ menu-mydata = Dữ liệu của tôi
 menu-unit = Đổi xã/phường
 menu-lang = Ngôn ngữ
 menu-help = Hướng dẫn
+menu-link = 🔗 Liên kết Zalo/Telegram
 help = Các lệnh:
     /unit — đổi xã/phường
     /lang — đổi ngôn ngữ
@@ -61,6 +62,7 @@ help = Các lệnh:
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
+    /link — liên kết với ứng dụng chat khác của bạn (Zalo, Telegram): một lần đăng ký cho cả hai
     Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /models — trạng thái mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý, /results SỐ — kết quả khảo sát (quản trị)
     Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
@@ -113,6 +115,20 @@ join-used-up = Mã mời đã được dùng hết lượt.
 invite-usage = Cách dùng: /invite cadre|admin [mã đơn vị]
 invite-created = Mã mời { $role } tại { $unit }: { $code }
     Dùng một lần, hết hạn ngày { $expires }. Người nhận gửi: /join { $code }
+
+link-code = Mã liên kết của bạn: { $code }
+    Hãy mở kênh của chúng tôi trong ứng dụng chat kia (Zalo, Telegram…) và gửi mã này, trước { $until } (mã dùng được { $minutes } phút, một lần). Hai kênh sẽ dùng chung một lần đăng ký.
+link-too-many = Bạn đã lấy { $max } mã liên kết trong một giờ qua. Xin thử lại sau.
+link-how = Để dùng chung lần đăng ký ở ứng dụng chat khác: gửi /link ở kênh bạn đã đăng ký, rồi gửi mã nhận được vào đây.
+link-usage = Mã liên kết gồm 6 chữ số, ví dụ: /link 480 213
+link-wrong = Mã liên kết không đúng. Hãy kiểm tra lại, hoặc gửi /link ở kênh kia để lấy mã mới.
+link-expired = Mã liên kết đã hết hạn hoặc đã được dùng. Gửi /link ở kênh kia để lấy mã mới.
+link-same-chat = Mã này cần gửi từ ứng dụng chat kia, không phải ở đây.
+link-already = Hai kênh này đã được liên kết rồi.
+link-tries = Bạn đã gửi sai mã nhiều lần. Xin thử lại sau một giờ.
+link-joined = Đã liên kết! Kênh này dùng chung lần đăng ký của bạn tại { $unit }: thông báo, khảo sát và /mydata là một cho cả hai kênh.
+link-merged = Đã liên kết! Hai lần đăng ký của bạn nay là một. Giữ xã/phường { $unit } và ngôn ngữ { $language } của lần đăng ký mới hơn; vai trò, câu hỏi và câu trả lời khảo sát của cả hai được gộp lại.
+missed-notices = Bạn có { $count } thông báo mới:
 
 notice = 📢 { $title }
     { $body }

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod dialogue;
 pub mod former;
 pub mod invite;
+pub mod link;
 pub mod logflow;
 pub mod notice;
 pub mod payload;

@@ -35,6 +35,8 @@ pub enum Command<'a> {
     /// `/status ID`; None when no number was given.
     Status(Option<i64>),
     Join(&'a str),
+    /// `/link` alone asks for a code to send from another chat; `/link CODE` sends one.
+    Link(&'a str),
     /// `/invite ROLE [UNIT CODE]`, read by the staff flow, which knows the units.
     Invite(&'a str),
     Unknown(&'a str),
@@ -65,6 +67,7 @@ impl<'a> Command<'a> {
             "results" => Command::Results(id()),
             "status" => Command::Status(id()),
             "join" => Command::Join(args),
+            "link" => Command::Link(args),
             "invite" => Command::Invite(args),
             other => Command::Unknown(other),
         }
@@ -91,6 +94,7 @@ impl<'a> Command<'a> {
             Command::Results(_) => "results",
             Command::Status(_) => "status",
             Command::Join(_) => "join",
+            Command::Link(_) => "link",
             Command::Invite(_) => "invite",
             Command::Unknown(name) => name,
         }
@@ -355,6 +359,7 @@ mod tests {
     fn every_payload_reads_back_as_the_same_bytes() {
         for wire in [
             "cmd:mydata",
+            "cmd:link",
             "lang:vi",
             "lang:en",
             "consent:yes",

@@ -59,8 +59,12 @@ struct Scene<'a> {
     now: DateTime<Utc>,
     /// Today in Vietnam.
     today: NaiveDate,
-    /// The chat's language after the step.
+    /// The chat's language after the step; an effect may change it (a chat that joins a person
+    /// speaks their language).
     lang: Lang,
+    /// Where an effect's outcome leaves the chat, over the step's (a link code found good: the
+    /// chat now belongs to someone, with nothing under way).
+    settled: Option<State>,
     /// The survey the step saw, if any.
     survey: Option<&'a SurveyContext>,
     replies: Vec<Reply>,
@@ -217,6 +221,7 @@ impl Engine {
             now,
             today,
             lang: outcome.lang,
+            settled: None,
             survey: survey.as_ref(),
             replies: std::mem::take(&mut outcome.replies),
         };
@@ -224,8 +229,12 @@ impl Engine {
         for effect in &outcome.effects {
             chat_gone |= self.carry_out(tx, &mut scene, address, effect).await?;
         }
+        if !chat_gone {
+            self.missed_notices(tx, &mut scene, address).await?;
+        }
+        let state = scene.settled.take().unwrap_or(outcome.state);
         let outbound = Outbound {
-            lang: outcome.lang,
+            lang: scene.lang,
             replies: scene.replies,
         };
         if !chat_gone {
@@ -233,9 +242,10 @@ impl Engine {
             tx.save_chat(
                 channel,
                 address,
-                outcome.lang,
-                &outcome.state,
+                outbound.lang,
+                &state,
                 numbered.as_deref(),
+                now,
             )
             .await?;
         }
@@ -358,6 +368,8 @@ impl Engine {
             Effect::SurveyResults(id) => self.survey_results(tx, at, *id).await?,
             Effect::ShowStatus(id) => self.show_status(at, *id).await?,
             Effect::RedeemInvite(code) => self.redeem_invite(tx, at, code).await?,
+            Effect::NewLinkCode => self.new_link_code(tx, at, address).await?,
+            Effect::Link(code) => self.link(tx, at, address, code).await?,
             Effect::CreateInvite { role, unit_id } => {
                 self.create_invite(tx, at, *role, *unit_id).await?
             }

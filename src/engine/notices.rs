@@ -35,6 +35,27 @@ impl Engine {
         Ok(())
     }
 
+    /// Before anything else, the notices the person missed because no chat of theirs could take
+    /// them; this chat has them now.
+    pub(super) async fn missed_notices(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        address: &str,
+    ) -> anyhow::Result<()> {
+        let Some(me) = at.person else {
+            return Ok(());
+        };
+        let missed = tx
+            .take_missed_notices(me.id, at.channel, address, at.now, notices::MISSED_SHOWN)
+            .await?;
+        if !missed.is_empty() {
+            at.replies
+                .splice(0..0, notices::missed_notices(&missed, at.lang));
+        }
+        Ok(())
+    }
+
     pub(super) async fn list_notices(&self, tx: &mut Tx, at: &mut Scene<'_>) -> anyhow::Result<()> {
         let notices = tx
             .recent_notices(at.person_id()?, notices::RECENT_NOTICES)

@@ -124,7 +124,7 @@ impl Tx {
     }
 
     /// Saves the chat's language and step, and on channels without buttons the numbering of the
-    /// choices just sent (`numbered`; None keeps it).
+    /// choices just sent (`numbered`; None keeps it); the person was last seen here `seen_at`.
     pub async fn save_chat(
         &mut self,
         channel: &str,
@@ -132,11 +132,12 @@ impl Tx {
         lang: Lang,
         state: &State,
         numbered: Option<&[String]>,
+        seen_at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         sqlx::query(
             "WITH chat AS (
                  UPDATE chats SET language = $3, state = $4, numbered = COALESCE($5, numbered),
-                                  updated_at = now()
+                                  updated_at = now(), last_seen_at = $6
                  WHERE channel = $1 AND address = $2 RETURNING person_id)
              UPDATE people SET language = $3 FROM chat WHERE people.id = chat.person_id AND people.language <> $3",
         )
@@ -145,6 +146,7 @@ impl Tx {
         .bind(lang.code())
         .bind(Json(state))
         .bind(numbered.map(Json))
+        .bind(seen_at)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -234,7 +236,8 @@ impl Tx {
                               FROM role_grants WHERE person_id = p.id), '[]') AS grants,
                     COALESCE((SELECT json_agg(json_build_array(channel, address) ORDER BY channel, address)
                               FROM chats WHERE person_id = p.id), '[]') AS channels,
-                    (SELECT count(*) FROM deliveries WHERE person_id = p.id AND notice_id IS NOT NULL)
+                    -- A notice that went to one chat and then another is one notice.
+                    (SELECT count(DISTINCT notice_id) FROM deliveries WHERE person_id = p.id)
                         AS notices_received,
                     COALESCE((SELECT json_agg(text ORDER BY asked_at) FROM notice_questions
                               WHERE person_id = p.id), '[]') AS questions,

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod fixtures;
 pub mod images;
 pub mod inbox;
+pub mod links;
 pub mod locks;
 pub mod notices;
 pub mod provision;
@@ -181,6 +182,10 @@ impl Tx {
         Ok(self.inner.commit().await?)
     }
 }
+
+/// The order of a person's chats (`c`) for a message pushed to one of them: the chat they used
+/// last first. Chats the engine never saw a message from come last.
+const LAST_USED_FIRST: &str = "c.last_seen_at DESC NULLS LAST, c.channel, c.address";
 
 /// SQL that holds when person `p` has one of the audience `roles` (an SQL text[] expression:
 /// 'resident' for people without a role, 'cadre', 'admin'; empty for everyone).

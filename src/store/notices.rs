@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
-use super::{Store, Tx, in_audience};
+use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Question, Reach};
 use crate::message::{Attachment, Reply};
 
@@ -262,7 +262,9 @@ impl Store {
     }
 
     /// Records how a batch of sends went, in one statement; blocked chats become unreachable, and
-    /// their other waiting deliveries stop.
+    /// their other waiting deliveries stop. A notice that could not reach a chat (blocked, or the
+    /// platform's rules forbid it now) is queued for the person's next chat that may be pushed to
+    /// and has not been tried for it, the one they used last first.
     pub async fn record_deliveries(&self, outcomes: &[(i64, Outcome)]) -> anyhow::Result<()> {
         let mut ids = Vec::new();
         let mut statuses = Vec::new();
@@ -289,7 +291,7 @@ impl Store {
             errors.push(error);
             retry_in.push(at);
         }
-        sqlx::query(
+        sqlx::query(&format!(
             "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[])
                         AS o (id, status, message_id, error, retry_in)),
              updated AS (
@@ -303,14 +305,30 @@ impl Store {
                                        ELSE COALESCE(now() + make_interval(secs => o.retry_in), d.next_attempt_at) END,
                      lease_until = NULL
                  FROM o WHERE d.id = o.id AND d.status = 'sending'
-                 RETURNING d.channel, d.address, o.status),
+                 RETURNING d.notice_id, d.person_id, d.unit_id, d.may_wait, d.channel, d.address, o.status),
              blocked AS (
                  UPDATE chats c SET unreachable_at = now()
                  FROM updated u WHERE u.status = 'blocked' AND c.channel = u.channel AND c.address = u.address
-                 RETURNING c.channel, c.address)
-             UPDATE deliveries d SET status = 'blocked', error = 'blocked by the person'
-             FROM blocked b WHERE d.channel = b.channel AND d.address = b.address AND d.status = 'pending'",
-        )
+                 RETURNING c.channel, c.address),
+             stopped AS (
+                 UPDATE deliveries d SET status = 'blocked', error = 'blocked by the person'
+                 FROM blocked b WHERE d.channel = b.channel AND d.address = b.address AND d.status = 'pending'
+                 RETURNING d.notice_id, d.person_id, d.unit_id, d.may_wait),
+             missed AS (
+                 SELECT notice_id, person_id, unit_id, may_wait FROM updated
+                 WHERE status IN ('blocked', 'undeliverable') AND notice_id IS NOT NULL
+                 UNION SELECT notice_id, person_id, unit_id, may_wait FROM stopped WHERE notice_id IS NOT NULL)
+             INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language, may_wait)
+             SELECT DISTINCT ON (m.notice_id, m.person_id)
+                    m.notice_id, m.person_id, m.unit_id, c.channel, c.address, c.language, m.may_wait
+             FROM missed m JOIN chats c ON c.person_id = m.person_id
+             WHERE c.can_push AND c.unreachable_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.channel = c.channel AND b.address = c.address)
+               AND NOT EXISTS (SELECT 1 FROM deliveries t
+                               WHERE t.person_id = m.person_id AND t.notice_id = m.notice_id
+                                 AND t.channel = c.channel AND t.address = c.address)
+             ORDER BY m.notice_id, m.person_id, {LAST_USED_FIRST}"
+        ))
         .bind(&ids)
         .bind(&statuses)
         .bind(&message_ids)
@@ -470,13 +488,13 @@ impl Tx {
         .await?)
     }
 
-    /// How many chats a notice to these units (and below) would reach now.
+    /// How many people a notice to these units (and below) would reach now.
     pub async fn count_recipients(&mut self, unit_ids: &[i64]) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "WITH RECURSIVE scope AS (
                  SELECT id FROM units WHERE id = ANY($1)
                  UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
-             SELECT count(*) FROM people p JOIN chats c ON c.person_id = p.id
+             SELECT count(DISTINCT p.id) FROM people p JOIN chats c ON c.person_id = p.id
              WHERE p.unit_id IN (SELECT id FROM scope)
                AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push",
         )
@@ -485,8 +503,9 @@ impl Tx {
         .await?)
     }
 
-    /// One set-based insert of a delivery per recipient chat: people living in the notice's units
-    /// (or below), subscribed, reachable, of the targeted roles and languages.
+    /// One set-based insert of a delivery per recipient: people living in the notice's units (or
+    /// below), subscribed, of the targeted roles and languages, each to the chat they used last
+    /// among those that may be pushed to and are reachable.
     async fn fan_out(&mut self, notice: i64) -> anyhow::Result<u64> {
         Ok(sqlx::query(&format!(
             "WITH RECURSIVE n AS (SELECT * FROM notices WHERE id = $1),
@@ -494,13 +513,14 @@ impl Tx {
                  SELECT u.id FROM units u, n WHERE u.id = ANY(n.unit_ids)
                  UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
              INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language, may_wait)
-             SELECT $1, p.id, p.unit_id, c.channel, c.address, c.language, n.quiet_hours AND NOT n.urgent
+             SELECT DISTINCT ON (p.id)
+                    $1, p.id, p.unit_id, c.channel, c.address, c.language, n.quiet_hours AND NOT n.urgent
              FROM n, people p JOIN chats c ON c.person_id = p.id
              WHERE p.unit_id IN (SELECT id FROM scope)
                AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
                AND (cardinality(n.languages) = 0 OR c.language = ANY(n.languages))
                AND {}
-             ORDER BY p.id",
+             ORDER BY p.id, {LAST_USED_FIRST}",
             in_audience("n.roles")
         ))
         .bind(notice)
@@ -568,6 +588,42 @@ impl Tx {
              ORDER BY n.send_at DESC, n.id DESC LIMIT $2",
         ))
         .bind(person)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows.into_iter().map(notice_from_row).collect())
+    }
+
+    /// Notices that could not reach the person (the platform's rules forbade it, on every chat
+    /// tried) and are not cancelled, oldest first, at most `limit`: they are marked sent to this
+    /// chat, which shows them now.
+    pub async fn take_missed_notices(
+        &mut self,
+        person: i64,
+        channel: &str,
+        address: &str,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Notice>> {
+        let rows: Vec<NoticeRow> = sqlx::query_as(&format!(
+            "WITH missed AS (
+                 SELECT DISTINCT ON (d.notice_id) d.id, d.notice_id
+                 FROM deliveries d JOIN notices n ON n.id = d.notice_id
+                 WHERE d.person_id = $1 AND d.status = 'undeliverable' AND n.status <> 'cancelled'
+                   AND NOT EXISTS (SELECT 1 FROM deliveries o
+                                   WHERE o.person_id = $1 AND o.notice_id = d.notice_id
+                                     AND o.status IN ('pending', 'sending', 'sent'))
+                 ORDER BY d.notice_id, d.id DESC),
+             shown AS (SELECT * FROM missed ORDER BY notice_id LIMIT $5),
+             marked AS (UPDATE deliveries d SET status = 'sent', sent_at = $4, channel = $2, address = $3
+                        FROM shown WHERE d.id = shown.id)
+             SELECT {NOTICE_COLUMNS} FROM notices n JOIN shown ON shown.notice_id = n.id
+             ORDER BY n.id",
+        ))
+        .bind(person)
+        .bind(channel)
+        .bind(address)
+        .bind(now)
         .bind(limit)
         .fetch_all(&mut *self.inner)
         .await?;
@@ -645,18 +701,19 @@ impl Tx {
             > 0)
     }
 
-    /// Queues `reply` for every chat that may be messaged of the cadres and admins whose scope
-    /// holds `unit`; returns how many.
+    /// Queues `reply` for the cadres and admins whose scope holds `unit`, each to the chat they
+    /// used last among those that may be messaged; returns how many.
     pub async fn message_staff(&mut self, unit: i64, reply: &Reply) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+        Ok(sqlx::query(&format!(
             "WITH RECURSIVE up AS (
                  SELECT id, parent_id FROM units WHERE id = $1
                  UNION SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)
              INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
-             SELECT DISTINCT ON (c.channel, c.address) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
+             SELECT DISTINCT ON (c.person_id) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
              FROM role_grants g JOIN chats c ON c.person_id = g.person_id
-             WHERE g.unit_id IN (SELECT id FROM up) AND c.can_push AND c.unreachable_at IS NULL",
-        )
+             WHERE g.unit_id IN (SELECT id FROM up) AND c.can_push AND c.unreachable_at IS NULL
+             ORDER BY c.person_id, {LAST_USED_FIRST}"
+        ))
         .bind(unit)
         .bind(Json(reply))
         .execute(&mut *self.inner)
@@ -664,14 +721,15 @@ impl Tx {
         .rows_affected())
     }
 
-    /// Queues `reply` for the person's chats that may be messaged.
+    /// Queues `reply` for the person, to the chat they used last among those that may be messaged.
     pub async fn message_person(&mut self, person: i64, reply: &Reply) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+        Ok(sqlx::query(&format!(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
              SELECT $2::jsonb, p.id, p.unit_id, c.channel, c.address, c.language, false
              FROM people p JOIN chats c ON c.person_id = p.id
-             WHERE p.id = $1 AND c.can_push AND c.unreachable_at IS NULL",
-        )
+             WHERE p.id = $1 AND c.can_push AND c.unreachable_at IS NULL
+             ORDER BY {LAST_USED_FIRST} LIMIT 1"
+        ))
         .bind(person)
         .bind(Json(reply))
         .execute(&mut *self.inner)

@@ -6,7 +6,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::types::{Json, Uuid};
 
-use super::{Store, Tx, in_audience};
+use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::survey::{Answer, Draft, SurveyFile};
 use crate::domain::survey_chat::{self, Survey, SurveyStatus};
 use crate::domain::survey_results::Tally;
@@ -190,10 +190,10 @@ impl Tx {
         Ok(row.map(survey_from_row))
     }
 
-    /// Opens a draft survey at `now`: one invitation per targeted person and one delivery of the
-    /// invitation per reachable, subscribed chat of theirs that may be messaged, in its language. Returns
-    /// the people invited. A new version closes the one it replaces. A file without fixed times
-    /// opens now and closes `open_days` later.
+    /// Opens a draft survey at `now`: one invitation per targeted person, delivered to the
+    /// reachable chat they used last that may be messaged, in its language. Returns the people
+    /// invited. A new version closes the one it replaces. A file without fixed times opens now and
+    /// closes `open_days` later.
     pub async fn open_survey(
         &mut self,
         id: i64,
@@ -246,8 +246,8 @@ impl Tx {
         Ok(Ok(invited))
     }
 
-    /// Queues `messages` (by language) to the chats of the survey's invited people matching `who`,
-    /// to go out from `not_before`.
+    /// Queues `messages` (by language) to the survey's invited people matching `who`, each to the
+    /// chat they used last among those that may be messaged, to go out from `not_before`.
     async fn deliver_to_invited(
         &mut self,
         id: i64,
@@ -258,7 +258,8 @@ impl Tx {
         Ok(sqlx::query(&format!(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait,
                                      next_attempt_at)
-             SELECT COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
+             SELECT DISTINCT ON (i.person_id)
+                    COALESCE((SELECT m FROM unnest($2::text[], $3::jsonb[]) AS x (code, m)
                               WHERE x.code = c.language),
                              ($3::jsonb[])[1]),
                     i.person_id, i.unit_id, c.channel, c.address, c.language, true, $4
@@ -267,7 +268,7 @@ impl Tx {
              JOIN chats c ON c.person_id = p.id
              WHERE i.survey_id = $1 AND {who}
                AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
-             ORDER BY i.person_id"
+             ORDER BY i.person_id, {LAST_USED_FIRST}"
         ))
         .bind(id)
         .bind(&messages.0)
@@ -438,21 +439,26 @@ impl Tx {
         person: i64,
         key: &[u8],
     ) -> anyhow::Result<Option<Vec<(String, Answer)>>> {
+        let pseudonyms = self.pseudonyms(key, survey.id, person).await?;
+        // Two people made one may both have answered: their own answers first.
         let rows: Vec<AnswerRow> = sqlx::query_as(
             "SELECT a.question, a.choice, a.number, a.text
              FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id
-             WHERE r.survey_id = $1 AND r.pseudonym = $2",
+             WHERE r.id = (SELECT id FROM survey_responses
+                           WHERE survey_id = $1 AND pseudonym = ANY($2)
+                           ORDER BY array_position($2, pseudonym) LIMIT 1)",
         )
         .bind(survey.id)
-        .bind(pseudonym(key, survey.id, person))
+        .bind(&pseudonyms)
         .fetch_all(&mut *self.inner)
         .await?;
         if rows.is_empty() {
             let waiting: Option<Json<Vec<(String, Answer)>>> = sqlx::query_scalar(
-                "SELECT answers FROM survey_pending WHERE survey_id = $1 AND pseudonym = $2",
+                "SELECT answers FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2)
+                 ORDER BY array_position($2, pseudonym) LIMIT 1",
             )
             .bind(survey.id)
-            .bind(pseudonym(key, survey.id, person))
+            .bind(&pseudonyms)
             .fetch_optional(&mut *self.inner)
             .await?;
             return Ok(waiting.map(|w| {
@@ -509,11 +515,11 @@ impl Tx {
         .fetch_one(&mut *self.inner)
         .await?;
         let answered: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $1 AND pseudonym = $2)
-                 OR EXISTS (SELECT 1 FROM survey_pending WHERE survey_id = $1 AND pseudonym = $2)",
+            "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $1 AND pseudonym = ANY($2))
+                 OR EXISTS (SELECT 1 FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2))",
         )
         .bind(s.survey)
-        .bind(&pseudonym)
+        .bind(self.pseudonyms(s.key, s.survey, s.person).await?)
         .fetch_one(&mut *self.inner)
         .await?;
         let taken = match anonymous {
@@ -630,6 +636,92 @@ impl Tx {
         ))
         .bind(responses)
         .bind(sign)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// The pseudonyms the person answers the survey under: their own, then those of the people
+    /// merged into them ([`Tx::merge_people`]), whose anonymous responses stay as they were.
+    async fn pseudonyms(
+        &mut self,
+        key: &[u8],
+        survey: i64,
+        person: i64,
+    ) -> anyhow::Result<Vec<Vec<u8>>> {
+        let formers: Vec<i64> =
+            sqlx::query_scalar("SELECT former_id FROM person_aliases WHERE person_id = $1")
+                .bind(person)
+                .fetch_all(&mut *self.inner)
+                .await?;
+        Ok(std::iter::once(person)
+            .chain(formers)
+            .map(|id| pseudonym(key, survey, id))
+            .collect())
+    }
+
+    /// Moves the survey records of `gone` to `kept` as two people become one
+    /// ([`Tx::merge_people`]): named responses (where both answered, the kept person's stays and
+    /// the other is counted out), consents, invitations (one each, counted once) and answers in
+    /// progress (the kept person's where both had some; none for a survey either answered).
+    /// Anonymous responses are not touched.
+    pub(super) async fn merge_survey_records(
+        &mut self,
+        kept: i64,
+        gone: i64,
+    ) -> anyhow::Result<()> {
+        let twice: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT g.id FROM survey_responses g WHERE g.person_id = $2
+               AND EXISTS (SELECT 1 FROM survey_responses k
+                           WHERE k.person_id = $1 AND k.survey_id = g.survey_id)",
+        )
+        .bind(kept)
+        .bind(gone)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        if !twice.is_empty() {
+            self.add_tallies(&twice, -1).await?;
+            sqlx::query("DELETE FROM survey_responses WHERE id = ANY($1)")
+                .bind(&twice)
+                .execute(&mut *self.inner)
+                .await?;
+        }
+        sqlx::query(
+            "WITH responses AS (UPDATE survey_responses SET person_id = $1 WHERE person_id = $2),
+             consents AS (INSERT INTO survey_consents (survey_id, person_id, consented_at)
+                          SELECT survey_id, $1, consented_at FROM survey_consents WHERE person_id = $2
+                          ON CONFLICT DO NOTHING),
+             twice AS (SELECT g.survey_id, COALESCE(g.unit_id, 0) AS unit_id, g.started, g.finished,
+                              g.reminded_at
+                       FROM survey_invitations g
+                       JOIN survey_invitations k ON k.survey_id = g.survey_id AND k.person_id = $1
+                       WHERE g.person_id = $2),
+             merged AS (UPDATE survey_invitations k SET started = k.started OR t.started,
+                               finished = k.finished OR t.finished,
+                               reminded_at = COALESCE(k.reminded_at, t.reminded_at)
+                        FROM twice t WHERE k.person_id = $1 AND k.survey_id = t.survey_id),
+             uncounted AS (UPDATE survey_tallies c SET count = c.count - t.n
+                           FROM (SELECT survey_id, unit_id, count(*) AS n FROM twice GROUP BY 1, 2) t
+                           WHERE c.survey_id = t.survey_id AND c.unit_id = t.unit_id
+                             AND c.question = '+' AND c.choice = ''),
+             moved AS (UPDATE survey_invitations SET person_id = $1
+                       WHERE person_id = $2 AND survey_id NOT IN (SELECT survey_id FROM twice))
+             UPDATE survey_progress g SET person_id = $1
+             WHERE g.person_id = $2
+               AND NOT EXISTS (SELECT 1 FROM survey_progress k WHERE k.person_id = $1 AND k.survey_id = g.survey_id)",
+        )
+        .bind(kept)
+        .bind(gone)
+        .execute(&mut *self.inner)
+        .await?;
+        // Answered on either chat is answered: nothing stays half-done.
+        sqlx::query(
+            "DELETE FROM survey_progress WHERE person_id IN ($1, $2)
+               AND survey_id IN (SELECT survey_id FROM survey_invitations
+                                 WHERE person_id IN ($1, $2) AND finished)",
+        )
+        .bind(kept)
+        .bind(gone)
         .execute(&mut *self.inner)
         .await?;
         Ok(())

@@ -153,6 +153,18 @@ async fn a_follower_outside_the_7_day_window_gets_the_notice_when_they_next_writ
         "{:?}",
         status.failures
     );
+    // Writing again opens the window: what they missed comes first, then the answer.
+    let answer = chat.say("/help").await;
+    assert!(
+        answer[0].text.contains("Bạn có 1 thông báo mới"),
+        "{answer:#?}"
+    );
+    assert!(text(&answer).contains("Lịch tiêm chủng"), "{answer:#?}");
+    let status = store.notice_status(id).await.unwrap().unwrap();
+    assert_eq!((status.totals.sent, status.totals.undeliverable), (1, 0));
+    // Given once: the next message brings only its answer.
+    let next = text(&chat.say("/help").await);
+    assert!(!next.contains("thông báo mới"), "{next}");
     chat.stop_after_refusals().await;
 }
 

@@ -3,10 +3,11 @@
 //! transaction that saves the state.
 //!
 //! [`step`] reads the event once (a [`Command`], a pressed [`Payload`]) and hands it to the flow
-//! it belongs to, each in its own file with its replies: [`signup`], [`notices`], [`composing`],
-//! [`logging`], [`surveys`] and [`staff`].
+//! it belongs to, each in its own file with its replies: [`signup`], [`linking`], [`notices`],
+//! [`composing`], [`logging`], [`surveys`] and [`staff`].
 
 pub mod composing;
+pub mod linking;
 pub mod logging;
 pub mod notices;
 pub mod signup;
@@ -135,6 +136,10 @@ pub enum Effect {
     SetUnit(i64),
     SetSubscribed(bool),
     Erase,
+    /// A link code for the person's other chat; the reply comes from [`linking::link_code`].
+    NewLinkCode,
+    /// Link this chat with a code from another; the reply comes from [`linking::linked`].
+    Link(String),
     /// Redeem an invitation code; the reply comes from [`staff::joined`].
     RedeemInvite(String),
     /// Reply with everything stored about the person, through [`signup::my_data`].
@@ -234,6 +239,11 @@ struct Turn<'a> {
 
 impl Turn<'_> {
     fn handle(&mut self, input: &InboundKind) {
+        if let InboundKind::Text(text) = input
+            && linking::typed(self, text)
+        {
+            return;
+        }
         let pressed = match input {
             InboundKind::Command { name, args } => return self.command(Command::parse(name, args)),
             InboundKind::Button(payload) => Payload::parse(payload),
@@ -295,6 +305,8 @@ impl Turn<'_> {
                 return self.prompt();
             }
             Command::Menu if registered => return self.menu(Msg::new("menu")),
+            Command::Link("") if registered => Action::ManageSelf,
+            Command::Link(args) => return linking::send_code(self, args),
             Command::Unit
             | Command::MyData
             | Command::Forget
@@ -329,6 +341,7 @@ impl Turn<'_> {
             return self.prompt();
         }
         let taken = signup::command(self, command)
+            || linking::command(self, command)
             || notices::command(self, command)
             || composing::command(self, command)
             || logging::command(self, command)
@@ -423,7 +436,11 @@ impl Turn<'_> {
                 .row(vec![
                     Button::new(Msg::new("menu-lang"), Payload::Command(Command::Lang)),
                     Button::new(Msg::new("menu-help"), Payload::Command(Command::Help)),
-                ]),
+                ])
+                .row(vec![Button::new(
+                    Msg::new("menu-link"),
+                    Payload::Command(Command::Link("")),
+                )]),
         );
     }
 

@@ -8,6 +8,8 @@ use crate::message::{Button, InboundKind, Lang, Msg, Reply};
 
 /// Notices listed by `/notices`.
 pub const RECENT_NOTICES: i64 = 5;
+/// Missed notices shown at once to someone who writes again; more come with their next message.
+pub const MISSED_SHOWN: i64 = 5;
 
 /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people the
 /// notice was sent to, which the engine checks when it carries the effect out. False for other
@@ -73,6 +75,14 @@ pub fn notice_list(notices: &[Notice], lang: Lang) -> Reply {
             Payload::Notice(n.id),
         )
     }))
+}
+
+/// "You have 2 new notices", then each as it was broadcast.
+pub fn missed_notices(notices: &[Notice], lang: Lang) -> Vec<Reply> {
+    let count = Msg::new("missed-notices").number("count", notices.len() as i64);
+    std::iter::once(Reply::new(count))
+        .chain(notices.iter().map(|n| n.reply(lang)))
+        .collect()
 }
 
 /// The answer, for whoever asked.

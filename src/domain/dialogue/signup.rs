@@ -452,7 +452,7 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
     )
 }
 
-fn language_name(lang: Lang) -> &'static str {
+pub(super) fn language_name(lang: Lang) -> &'static str {
     match lang {
         Lang::Vi => "language-vi",
         Lang::En => "language-en",
