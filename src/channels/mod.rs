@@ -9,6 +9,7 @@ pub mod public_images;
 pub mod shell;
 pub mod telegram;
 pub mod text;
+pub mod webhook;
 pub mod zalo_bot;
 pub mod zalo_oa;
 
@@ -17,6 +18,8 @@ use std::time::Duration;
 
 use axum::Router;
 use futures::future::BoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -75,7 +78,7 @@ pub enum Photos {
 }
 
 /// How a channel's events reach us.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Intake {
     LongPolling,
     /// The platform posts to `url` (this server's webhook path), with `secret` in a header.
@@ -85,6 +88,20 @@ pub enum Intake {
     },
     /// No intake here: only handle what other processes took in.
     None,
+}
+
+impl std::fmt::Debug for Intake {
+    // The webhook secret is a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Intake::LongPolling => f.write_str("LongPolling"),
+            Intake::Webhook { url, .. } => f
+                .debug_struct("Webhook")
+                .field("url", url)
+                .finish_non_exhaustive(),
+            Intake::None => f.write_str("None"),
+        }
+    }
 }
 
 /// What a stored platform event asks of us.
@@ -115,6 +132,8 @@ pub enum Sent {
     Ok { message_id: String },
     /// The platform asked the whole account to wait this long; the message did nothing wrong.
     RetryAfter(Duration),
+    /// This message may not go before this long (Zalo holds some back at night); the others may.
+    NotBefore(Duration),
     /// The person cannot be reached on this channel any more (blocked the bot, left).
     Unreachable,
     /// The platform's rules forbid this message to this person now (a messaging window), with
@@ -169,4 +188,18 @@ pub trait Channel: Send + Sync + 'static {
     fn routes(self: Arc<Self>, _arrivals: Arrivals) -> Option<Router> {
         None
     }
+}
+
+/// Rendered messages as the outbox keeps them.
+pub fn stored<T: Serialize>(messages: Vec<T>) -> Vec<Value> {
+    messages
+        .iter()
+        .map(|m| serde_json::to_value(m).expect("a rendered message serializes"))
+        .collect()
+}
+
+/// A kept message as its channel rendered it; one it cannot read is refused for good.
+pub fn restored<T: DeserializeOwned>(message: &Value, channel: &str) -> Result<T, Sent> {
+    T::deserialize(message)
+        .map_err(|e| Sent::Rejected(format!("not a rendered {channel} message: {e}")))
 }

@@ -155,6 +155,7 @@ impl ServeArgs {
                 .clone()
                 .map(|url| PublicImages::new(store.clone(), url)),
             rate: rate(self.zalo_bot_rate),
+            poll_wait: zalo_bot::POLL_WAIT,
         })
     }
 

@@ -159,7 +159,7 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
                     Ok(next) => next,
                     // Due: write what waits, then wait for more.
                     Err(_) => {
-                        record(account, &mut batch).await?;
+                        record(account, &mut batch, now).await?;
                         continue;
                     }
                 }
@@ -170,11 +170,11 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             }
             batch.push(outcome);
             if batch.len() >= FLUSH_COUNT {
-                record(account, &mut batch).await?;
+                record(account, &mut batch, now).await?;
             }
         }
         if !batch.is_empty() {
-            record(account, &mut batch).await?;
+            record(account, &mut batch, now).await?;
         }
         anyhow::Ok(())
     };
@@ -186,8 +186,13 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
 /// A delivery's outcome, and the numbering of what it sent where typed numbers choose.
 type Sending = (i64, Outcome, Option<(String, Vec<String>)>);
 
-/// Writes the waiting outcomes (and the numbering of what went out), emptying `batch`.
-async fn record(account: &Account, batch: &mut Vec<Sending>) -> anyhow::Result<()> {
+/// Writes the waiting outcomes (and the numbering of what went out, unless the person has written
+/// since `sent_from`), emptying `batch`.
+async fn record(
+    account: &Account,
+    batch: &mut Vec<Sending>,
+    sent_from: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let store = account.engine.store();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut numbered = Vec::new();
@@ -196,7 +201,9 @@ async fn record(account: &Account, batch: &mut Vec<Sending>) -> anyhow::Result<(
         numbered.extend(numbering);
     }
     store.record_deliveries(&outcomes).await?;
-    store.number_pushed(account.channel.name(), &numbered).await
+    store
+        .number_pushed(account.channel.name(), &numbered, sent_from)
+        .await
 }
 
 fn render(account: &Account, reply: Reply, lang: Lang) -> Rendered {
@@ -219,6 +226,11 @@ async fn send(account: &Account, messages: &[Value], delivery: &Delivery) -> Out
         outcome = match account.send_in_turn(&delivery.address, message).await {
             Sent::Ok { message_id } => Outcome::Sent { message_id },
             Sent::RetryAfter(_) => Outcome::Requeue,
+            // Not counted against the delivery's attempts' backoff: it did nothing wrong.
+            Sent::NotBefore(after) => Outcome::Retry {
+                error: "the platform holds this message back for now".into(),
+                after,
+            },
             Sent::Unreachable => Outcome::Blocked,
             Sent::NotDeliverableNow(reason) => Outcome::Undeliverable(reason),
             Sent::Rejected(reason) => Outcome::Failed(reason),

@@ -25,6 +25,8 @@ enum Delivery {
     Rejected(String),
     /// Still failing after retries; the sweeper will try again later.
     Deferred(String),
+    /// Not allowed yet; the sweeper sends it after this long.
+    Held(String, Duration),
 }
 
 /// Delivers a chat's replies in order; stops at the first that cannot go now, so order holds.
@@ -44,6 +46,10 @@ pub async fn deliver_all(account: &Account, replies: &[Pending]) -> anyhow::Resu
             Delivery::Rejected(reason) => {
                 tracing::warn!(reply = reply.id, %reason, "the platform refused a reply");
                 store.reply_failed(reply.id, &reason, None).await?;
+            }
+            Delivery::Held(reason, wait) => {
+                store.reply_failed(reply.id, &reason, Some(wait)).await?;
+                break;
             }
             Delivery::Deferred(reason) => {
                 let retry =
@@ -70,6 +76,9 @@ async fn deliver(account: &Account, reply: &Pending) -> Delivery {
             Sent::Ok { .. } => return Delivery::Sent,
             // Not the message's fault: it does not count as a try.
             Sent::RetryAfter(_) => continue,
+            Sent::NotBefore(wait) => {
+                return Delivery::Held("the platform holds this message back for now".into(), wait);
+            }
             Sent::Unreachable => return Delivery::Unreachable,
             Sent::Rejected(reason) | Sent::NotDeliverableNow(reason) => {
                 return Delivery::Rejected(reason);

@@ -124,7 +124,8 @@ impl Tx {
     }
 
     /// Saves the chat's language and step, and on channels without buttons the numbering of the
-    /// choices just sent (`numbered`; None keeps it); the person was last seen here `seen_at`.
+    /// choices just sent (`numbered`; None keeps it); the person was last seen here `seen_at`, so
+    /// the chat is reachable again (not every platform says when a person unblocks or refollows).
     pub async fn save_chat(
         &mut self,
         channel: &str,
@@ -137,7 +138,7 @@ impl Tx {
         sqlx::query(
             "WITH chat AS (
                  UPDATE chats SET language = $3, state = $4, numbered = COALESCE($5, numbered),
-                                  updated_at = now(), last_seen_at = $6
+                                  updated_at = now(), last_seen_at = $6, unreachable_at = NULL
                  WHERE channel = $1 AND address = $2 RETURNING person_id)
              UPDATE people SET language = $3 FROM chat WHERE people.id = chat.person_id AND people.language <> $3",
         )
@@ -332,11 +333,13 @@ impl Tx {
 
 impl Store {
     /// Numbers the choices of messages pushed to chats that answer by typing numbers (a notice's
-    /// "Đã đọc" is then "1"), as a conversation's replies do.
+    /// "Đã đọc" is then "1"), as a conversation's replies do; a chat whose person has written since
+    /// `sent_from` keeps the numbering of its newer reply.
     pub async fn number_pushed(
         &self,
         channel: &str,
         pushed: &[(String, Vec<String>)],
+        sent_from: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         if pushed.is_empty() {
             return Ok(());
@@ -346,11 +349,13 @@ impl Store {
         sqlx::query(
             "UPDATE chats c SET numbered = n.payloads
              FROM unnest($2::text[], $3::jsonb[]) AS n (address, payloads)
-             WHERE c.channel = $1 AND c.address = n.address",
+             WHERE c.channel = $1 AND c.address = n.address
+               AND (c.last_seen_at IS NULL OR c.last_seen_at < $4)",
         )
         .bind(channel)
         .bind(&addresses)
         .bind(&numbered)
+        .bind(sent_from)
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -8,7 +8,15 @@ use super::Store;
 
 /// A held lock; released when dropped (its connection closes) or when the process dies.
 pub struct Held {
-    _connection: PgConnection,
+    connection: PgConnection,
+}
+
+impl Held {
+    /// Whether the lock is still held: if its connection was lost, the server released it and
+    /// another process may hold it now.
+    pub async fn still_held(&mut self) -> bool {
+        self.connection.ping().await.is_ok()
+    }
 }
 
 impl Store {
@@ -23,9 +31,7 @@ impl Store {
                 .fetch_one(&mut connection)
                 .await?;
         if taken {
-            Ok(Some(Held {
-                _connection: connection,
-            }))
+            Ok(Some(Held { connection }))
         } else {
             connection.close().await?;
             Ok(None)

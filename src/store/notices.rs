@@ -369,7 +369,7 @@ impl Store {
             return Ok(None);
         };
         let rows: Vec<ReachRow> = sqlx::query_as(
-            "SELECT d.unit_id, count(*) AS targeted,
+            "SELECT d.unit_id, count(DISTINCT d.person_id) AS targeted,
                     count(*) FILTER (WHERE d.status = 'sent') AS sent,
                     count(*) FILTER (WHERE d.status IN ('pending', 'sending')) AS pending,
                     count(*) FILTER (WHERE d.status = 'failed') AS failed,

@@ -6,11 +6,20 @@ use chrono::{DateTime, Utc};
 use super::{Store, Tx};
 
 /// The tokens as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Tokens {
     pub refresh_token: String,
     pub access_token: Option<String>,
     pub access_expires_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for Tokens {
+    // Tokens are passwords.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_expires_at", &self.access_expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 type TokensRow = (String, Option<String>, Option<DateTime<Utc>>);

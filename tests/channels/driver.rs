@@ -120,6 +120,8 @@ impl Chat {
                     intake: self.intake.clone(),
                     public_images: None,
                     rate: None,
+                    // Short, so that stopping serve does not wait long for the poll under way.
+                    poll_wait: std::time::Duration::from_secs(1),
                 },
                 store,
             ),

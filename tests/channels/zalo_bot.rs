@@ -120,6 +120,7 @@ async fn a_wrong_token_stops_serve_with_a_clear_reason() {
             intake: Intake::LongPolling,
             public_images: None,
             rate: None,
+            poll_wait: Duration::from_secs(1),
         },
         chat.engine.store().clone(),
     );
@@ -161,5 +162,62 @@ async fn a_chart_is_served_at_its_public_url() {
     assert!(response.bytes().await.unwrap().starts_with(b"\x89PNG"));
     let missing = url.as_str().replace(".png", "0.png");
     assert_eq!(reqwest::get(missing).await.unwrap().status(), 404);
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn a_person_zalo_would_not_let_us_reach_is_reachable_again_once_they_write() {
+    let mut chat = Chat::start(Kind::ZaloBot).await;
+    chat.sign_up().await;
+    let Platform::ZaloBot(fake, user) = &chat.platform else {
+        unreachable!()
+    };
+    fake.fail_next(danvan_fake_zalo::Failure {
+        status: 403,
+        description: "Forbidden".into(),
+        chat: Some(user.clone()),
+    });
+    let store = chat.engine.store().clone();
+    let province = chat
+        .engine
+        .units()
+        .by_code(crate::driver::PROVINCE)
+        .unwrap()
+        .id;
+    let notice = |title: &str| {
+        let mut notice =
+            danvan::store::notices::NewNotice::to_units(title, "Nội dung.", vec![province]);
+        notice.quiet_hours = false;
+        notice
+    };
+    let first = store.create_notice(&notice("Thông báo một")).await.unwrap();
+    store
+        .schedule_notice(first, chat.engine.now())
+        .await
+        .unwrap();
+    let blocked = async {
+        while store
+            .notice_status(first)
+            .await
+            .unwrap()
+            .unwrap()
+            .totals
+            .blocked
+            != 1
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, blocked)
+        .await
+        .expect("recorded as blocked");
+    chat.say("/help").await;
+    let second = store.create_notice(&notice("Thông báo hai")).await.unwrap();
+    store
+        .schedule_notice(second, chat.engine.now())
+        .await
+        .unwrap();
+    let arrived = text(&chat.replies().await);
+    assert!(arrived.contains("Thông báo hai"), "{arrived}");
     chat.stop().await;
 }

@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
-use subtle::ConstantTimeEq;
 use teloxide::payloads::{GetUpdatesSetters, SetWebhookSetters};
 use teloxide::requests::{Request, Requester};
 use teloxide::types::Update;
@@ -18,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::adapt::chat_key;
 use super::{Intake, allowed_updates};
+use crate::channels::webhook;
 use crate::delivery::{Arrivals, backoff};
 use crate::store::inbox::Arrival;
 
@@ -113,12 +113,7 @@ struct Webhook {
 }
 
 async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let secret = &hook.secret;
-    let given = headers
-        .get(SECRET_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if !bool::from(given.ct_eq(secret.as_bytes())) {
+    if !webhook::carries_secret(&headers, SECRET_HEADER, &hook.secret) {
         tracing::warn!("webhook call without the right secret token");
         return StatusCode::UNAUTHORIZED;
     }
@@ -133,12 +128,6 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
         }
     };
     let (event_id, chat) = (update.id.0.to_string(), chat_key(&update));
-    match hook.arrivals.commit_one(event_id, chat, payload).await {
-        Ok(_) => StatusCode::OK,
-        Err(error) => {
-            // Telegram retries anything but a 2xx, so the update is not lost.
-            tracing::error!(%error, "cannot store a webhook update");
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-    }
+    let committed = hook.arrivals.commit_one(event_id, chat, payload).await;
+    webhook::answer(committed, "telegram")
 }

@@ -108,10 +108,7 @@ impl Channel for Telegram {
     }
 
     fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
-        adapt::render(localizer, outbound)
-            .iter()
-            .map(|m| serde_json::to_value(m).expect("a rendered message serializes"))
-            .collect()
+        super::stored(adapt::render(localizer, outbound))
     }
 
     fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent> {

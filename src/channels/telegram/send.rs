@@ -21,9 +21,9 @@ pub async fn send(bot: &Bot, address: &str, message: &serde_json::Value) -> Sent
     let Ok(chat) = address.parse::<i64>() else {
         return Sent::Rejected(format!("not a Telegram chat id: {address}"));
     };
-    let message = match <Rendered as serde::Deserialize>::deserialize(message) {
+    let message: Rendered = match crate::channels::restored(message, "Telegram") {
         Ok(message) => message,
-        Err(e) => return Sent::Rejected(format!("not a rendered Telegram message: {e}")),
+        Err(refused) => return refused,
     };
     match send_rendered(bot, chat, &message).await {
         Ok(sent) => Sent::Ok {

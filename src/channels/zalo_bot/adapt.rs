@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::channels::text::{split, utf16_len};
 use crate::channels::{Event, Photos, plain};
@@ -53,7 +54,7 @@ struct Chat {
     chat_type: Option<String>,
 }
 
-fn id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub fn id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     match Value::deserialize(d)? {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),
@@ -74,17 +75,28 @@ pub fn unwrap(body: Value) -> Value {
 /// (event id, chat) of an update, for the inbox: the same event name and message id is the same
 /// event. None: not an update.
 pub fn key(update: &Value) -> Option<(String, String)> {
-    let update: Update = serde_json::from_value(update.clone()).ok()?;
-    let message = update.message?;
+    let parsed: Update = serde_json::from_value(update.clone()).ok()?;
+    let message = parsed.message?;
     Some((
-        format!("{}:{}", update.event_name, message.message_id),
+        event_id(&parsed.event_name, &message.message_id, update),
         message.chat.id,
     ))
 }
 
+/// Event name and message id; without a message id, a hash of the update, so that such updates
+/// are not all taken for one.
+fn event_id(event_name: &str, message_id: &str, update: &Value) -> String {
+    if !message_id.is_empty() {
+        return format!("{event_name}:{message_id}");
+    }
+    let digest = Sha256::digest(update.to_string().as_bytes());
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{event_name}:#{hex}")
+}
+
 /// What an update asks of us; `bot_id` drops the bot's own messages.
-pub fn event(update: &Value, bot_id: Option<&str>) -> anyhow::Result<Event> {
-    let update: Update = serde_json::from_value(update.clone())?;
+pub fn event(raw: &Value, bot_id: Option<&str>) -> anyhow::Result<Event> {
+    let update: Update = serde_json::from_value(raw.clone())?;
     let Some(message) = update.message else {
         return Ok(Event::Ignore);
     };
@@ -114,7 +126,7 @@ pub fn event(update: &Value, bot_id: Option<&str>) -> anyhow::Result<Event> {
         inbound: Inbound {
             channel: CHANNEL.into(),
             address: message.chat.id,
-            event_id: format!("{}:{}", update.event_name, message.message_id),
+            event_id: event_id(&update.event_name, &message.message_id, raw),
             kind,
             traits: ChatTraits {
                 can_push: true,

@@ -35,7 +35,11 @@ pub struct Client {
 impl Client {
     pub fn new(base: url::Url, token: String) -> Client {
         Client {
-            http: reqwest::Client::new(),
+            // A redirect would carry the token in its URL to wherever it points, as a GET.
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client without redirects"),
             base,
             token,
         }

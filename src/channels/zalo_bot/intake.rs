@@ -11,19 +11,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use tokio_util::sync::CancellationToken;
 
 use super::adapt::{key, unwrap};
 use super::client::{CallError, Client};
+use crate::channels::webhook;
 use crate::delivery::{Arrivals, backoff};
 use crate::store::Store;
 use crate::store::inbox::Arrival;
+use crate::store::locks::Held;
 
 pub const WEBHOOK_PATH: &str = "/zalo/bot/webhook";
 pub const SECRET_HEADER: &str = "x-bot-api-secret-token";
-/// Long-poll wait, in seconds.
-const POLL_SECONDS: u64 = 20;
 /// The lock every `serve` takes before polling: two pollers would each get half the updates.
 const POLL_LOCK: &str = "zalo_bot:getUpdates";
 /// How often a process without the lock asks for it again.
@@ -39,10 +38,12 @@ fn arrival(update: &Value) -> (String, String) {
     })
 }
 
+/// Polls while this process holds the polling lock, each long poll waiting up to `wait`.
 pub async fn poll(
     client: Client,
     store: Store,
     arrivals: Arrivals,
+    wait: Duration,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     while !shutdown.is_cancelled() {
@@ -63,22 +64,29 @@ pub async fn poll(
                 }
             }
         };
-        poll_holding(&client, &arrivals, &shutdown).await;
-        drop(held);
+        poll_holding(&client, held, &arrivals, wait, &shutdown).await;
     }
     Ok(())
 }
 
-/// Polls until shutdown; the caller holds the polling lock.
-async fn poll_holding(client: &Client, arrivals: &Arrivals, shutdown: &CancellationToken) {
-    let params = json!({ "timeout": POLL_SECONDS });
-    let wait = Duration::from_secs(POLL_SECONDS + 10);
+/// Polls until shutdown or until the lock is lost. A poll under way is never abandoned: Zalo
+/// would hand the next update to the dropped request, and it would be lost.
+async fn poll_holding(
+    client: &Client,
+    mut held: Held,
+    arrivals: &Arrivals,
+    wait: Duration,
+    shutdown: &CancellationToken,
+) {
+    let params = json!({ "timeout": wait.as_secs().max(1) });
+    let deadline = wait + Duration::from_secs(10);
     let mut failures = 0u32;
     while !shutdown.is_cancelled() {
-        let answer = tokio::select! {
-            _ = shutdown.cancelled() => return,
-            answer = client.call("getUpdates", &params, wait) => answer,
-        };
+        if !held.still_held().await {
+            tracing::warn!("lost the Zalo polling lock's connection; taking the lock again");
+            return;
+        }
+        let answer = client.call("getUpdates", &params, deadline).await;
         let update = match answer {
             Ok(update) => unwrap(update),
             // Nothing arrived while we waited.
@@ -95,8 +103,10 @@ async fn poll_holding(client: &Client, arrivals: &Arrivals, shutdown: &Cancellat
                 } else {
                     tracing::warn!(error = %e, "getUpdates failed");
                 }
-                tokio::time::sleep(backoff(failures.min(6))).await;
-                continue;
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(backoff(failures.min(6))) => continue,
+                }
             }
         };
         failures = 0;
@@ -127,11 +137,7 @@ struct Webhook {
 }
 
 async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let given = headers
-        .get(SECRET_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if !bool::from(given.ct_eq(hook.secret.as_bytes())) {
+    if !webhook::carries_secret(&headers, SECRET_HEADER, &hook.secret) {
         tracing::warn!("Zalo bot webhook call without the right secret token");
         return StatusCode::UNAUTHORIZED;
     }
@@ -143,12 +149,6 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
         }
     };
     let (event_id, chat) = arrival(&update);
-    match hook.arrivals.commit_one(event_id, chat, update).await {
-        Ok(_) => StatusCode::OK,
-        Err(error) => {
-            // Anything but a 2xx is delivered again.
-            tracing::error!(%error, "cannot store a Zalo bot webhook update");
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-    }
+    let committed = hook.arrivals.commit_one(event_id, chat, update).await;
+    webhook::answer(committed, super::adapt::CHANNEL)
 }

@@ -41,7 +41,12 @@ pub struct ZaloBotConfig {
     pub public_images: Option<PublicImages>,
     /// Messages per second for the whole bot (None: no limit).
     pub rate: Option<f64>,
+    /// How long one long poll waits for an update; also the longest a shutdown waits for it.
+    pub poll_wait: Duration,
 }
+
+/// A long poll's wait in production.
+pub const POLL_WAIT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for ZaloBotConfig {
     // The token is a password.
@@ -134,6 +139,10 @@ fn classify(error: CallError) -> Sent {
         }
         // The person has not written to the bot, or no longer may be written to.
         CallError::Api { code: 403, .. } => Sent::Unreachable,
+        CallError::Api {
+            code: 408,
+            description,
+        } => Sent::Transient(format!("408 {description}")),
         CallError::Api { code, description } if code >= 500 => {
             Sent::Transient(format!("{code} {description}"))
         }
@@ -156,17 +165,14 @@ impl Channel for ZaloBot {
     }
 
     fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
-        adapt::render(localizer, outbound, self.capabilities.photos)
-            .iter()
-            .map(|m| serde_json::to_value(m).expect("a rendered message serializes"))
-            .collect()
+        super::stored(adapt::render(localizer, outbound, self.capabilities.photos))
     }
 
     fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent> {
         Box::pin(async move {
-            let message = match <Rendered as serde::Deserialize>::deserialize(message) {
+            let message: Rendered = match super::restored(message, "Zalo bot") {
                 Ok(message) => message,
-                Err(e) => return Sent::Rejected(format!("not a rendered Zalo bot message: {e}")),
+                Err(refused) => return refused,
             };
             match self.send_rendered(address, &message).await {
                 Ok(sent) => Sent::Ok {
@@ -224,6 +230,7 @@ impl Channel for ZaloBot {
                 self.client.clone(),
                 self.store.clone(),
                 arrivals,
+                self.config.poll_wait,
                 shutdown,
             )) as _
         })

@@ -107,7 +107,7 @@ impl ZaloOa {
             config,
             store,
             tokens,
-            http: reqwest::Client::new(),
+            http: client(),
             capabilities,
         })
     }
@@ -208,6 +208,15 @@ impl ZaloOa {
     }
 }
 
+/// An HTTP client that follows no redirect (a redirected POST becomes a GET elsewhere, headers
+/// and all).
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client without redirects")
+}
+
 enum Body<'a> {
     Json(&'a Value),
     Png(&'a [u8]),
@@ -223,9 +232,10 @@ fn classify(answer: Answer, now: DateTime<Utc>) -> Sent {
     let reason = |what: &str| format!("{what} (Zalo {code})");
     match code {
         -32 => Sent::RetryAfter(Duration::from_secs(60)),
-        // Out of quota: hold everything for a while rather than fail every message.
-        -211 | -218 => Sent::RetryAfter(Duration::from_secs(3600)),
-        -234 => Sent::RetryAfter(until_six(now)),
+        // Out of this kind of message's quota, or a kind not sent at night: this message waits,
+        // replies to people who write meanwhile still go.
+        -211 | -218 => Sent::NotBefore(Duration::from_secs(3600)),
+        -234 => Sent::NotBefore(until_six(now)),
         -213 => Sent::Unreachable,
         -230 | -232 => Sent::NotDeliverableNow(reason(
             "outside Zalo's 7-day window: the person has not written to the OA for 7 days",
@@ -264,17 +274,14 @@ impl Channel for ZaloOa {
     }
 
     fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
-        adapt::render(localizer, outbound)
-            .iter()
-            .map(|m| serde_json::to_value(m).expect("a rendered message serializes"))
-            .collect()
+        super::stored(adapt::render(localizer, outbound))
     }
 
     fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent> {
         Box::pin(async move {
-            match <Rendered as serde::Deserialize>::deserialize(message) {
+            match super::restored::<Rendered>(message, "Zalo OA") {
                 Ok(message) => self.send_rendered(address, &message).await,
-                Err(e) => Sent::Rejected(format!("not a rendered Zalo OA message: {e}")),
+                Err(refused) => refused,
             }
         })
     }

@@ -22,7 +22,7 @@ pub enum Refusal {
     OtherApp,
     #[error("the signature does not match the body")]
     Forged,
-    #[error("the event is older than two hours")]
+    #[error("the event is older than two hours, or dated in the future")]
     Stale,
 }
 
@@ -68,7 +68,8 @@ pub fn verify(
         .ok()
         .and_then(DateTime::from_timestamp_millis)
         .ok_or(Refusal::Malformed)?;
-    if now - sent > MAX_AGE {
+    // A few minutes ahead is clock drift; more is not a real event's time.
+    if now - sent > MAX_AGE || sent - now > TimeDelta::minutes(5) {
         return Err(Refusal::Stale);
     }
     Ok(event)

@@ -51,7 +51,7 @@ impl TokenKeeper {
         TokenKeeper {
             channel,
             store,
-            http: reqwest::Client::new(),
+            http: super::client(),
             oauth_url,
             app_id,
             app_secret,
@@ -97,15 +97,23 @@ impl TokenKeeper {
         let fresh = self.refresh(&stored.refresh_token, now).await?;
         // Stored before use: the old refresh token is spent now, and a crash after this commit
         // leaves the next start with the new one.
-        tx.save_tokens(self.channel, &fresh).await?;
-        tx.commit().await.context(
-            "Zalo issued new OA tokens but they could not be stored; the refresh token in the \
-             database is spent: run `danvan zalo refresh-token TOKEN` with a new one",
-        )?;
+        let stored = match tx.save_tokens(self.channel, &fresh).await {
+            Ok(()) => tx.commit().await,
+            Err(e) => Err(e),
+        };
         let access = Access {
             token: fresh.access_token.clone().unwrap_or_default(),
             expires_at: fresh.access_expires_at.unwrap_or(now),
         };
+        if let Err(e) = stored {
+            // The old refresh token is spent either way: keep sending with the new access token
+            // while this process lives, and say what a restart will need.
+            tracing::error!(
+                error = %format!("{e:#}"),
+                "Zalo issued new OA tokens but they could not be stored; after a restart, run \
+                 `danvan zalo refresh-token TOKEN` with a new refresh token"
+            );
+        }
         tracing::info!(channel = self.channel, expires_at = %access.expires_at, "Zalo OA access token refreshed");
         *current = Some(access.clone());
         Ok(access.token)

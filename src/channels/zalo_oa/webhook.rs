@@ -49,20 +49,17 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
     let event = match verified {
         Ok(event) => event,
         Err(refusal) => {
-            tracing::warn!(%refusal, bytes = body.len(), "Zalo OA webhook call refused");
+            tracing::warn!(%refusal, bytes = body.len(), "Zalo OA webhook event refused");
             return match refusal {
                 Refusal::Malformed => StatusCode::BAD_REQUEST,
-                Refusal::Stale => StatusCode::GONE,
+                // Signed but too old to be anything but a replay: dropped, yet answered as taken,
+                // since Zalo disables a webhook whose retries keep failing.
+                Refusal::Stale => StatusCode::OK,
                 Refusal::Unsigned | Refusal::Forged | Refusal::OtherApp => StatusCode::UNAUTHORIZED,
             };
         }
     };
     let (event_id, chat) = key(&event);
-    match hook.arrivals.commit_one(event_id, chat, event).await {
-        Ok(_) => StatusCode::OK,
-        Err(error) => {
-            tracing::error!(%error, "cannot store a Zalo OA event");
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-    }
+    let committed = hook.arrivals.commit_one(event_id, chat, event).await;
+    crate::channels::webhook::answer(committed, super::adapt::CHANNEL)
 }
