@@ -222,3 +222,39 @@ async fn two_processes_whose_token_expired_refresh_it_once() {
     assert_eq!(fake.refreshes(), 2, "one refresh for both");
     chat.stop_after_refusals().await;
 }
+
+#[tokio::test]
+async fn a_message_zalo_holds_back_at_night_waits_alone() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    chat.sign_up().await;
+    let (fake, user) = oa(&chat);
+    fake.fail_next(danvan_fake_zalo::OaFailure {
+        error: -234,
+        message: "not allowed at this time".into(),
+        user: Some(user.clone()),
+    });
+    let before = fake.messages_to(&user).len();
+    chat.post_oa(&fake.events().user_send_text(&user, "/help"))
+        .await;
+    // Someone else writing meanwhile is answered at once.
+    let other = danvan_fake_zalo::oa::events::user_id(2);
+    let (fake, _) = oa(&chat);
+    chat.post_oa(&fake.events().follow(&other)).await;
+    let (fake, _) = oa(&chat);
+    assert!(
+        fake.wait_until(WAIT, |f| !f.messages_to(&other).is_empty())
+            .await
+    );
+    assert_eq!(fake.messages_to(&user).len(), before, "held until morning");
+    // Until 06:00 in Vietnam, whenever this runs: later than now, within a day.
+    let held: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE address = $1
+           AND lease_until > now() AND lease_until <= now() + interval '1 day'",
+    )
+    .bind(&user)
+    .fetch_one(&sqlx::PgPool::connect(&chat.db.url).await.unwrap())
+    .await
+    .unwrap();
+    assert!(held >= 1, "the reply waits in the outbox");
+    chat.stop().await;
+}
