@@ -213,3 +213,48 @@ on_every_channel!(
     a_cadre_logs_an_activity_in_one_message,
     mydata_shows_what_is_kept_and_forget_erases_it,
 );
+
+/// `/link` through two real channels: one sign-up, notices once to the chat used last, `/forget`
+/// from either erasing both.
+#[tokio::test]
+async fn one_person_on_telegram_and_zalo_is_linked_by_a_code() {
+    let mut telegram = Chat::start(Kind::Telegram).await;
+    telegram.sign_up().await;
+    let code = text(&telegram.say("/link").await);
+    let code: String = code
+        .split("Mã liên kết của bạn: ")
+        .nth(1)
+        .expect("a code")
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ' ')
+        .collect();
+    let mut zalo = Chat::beside(Kind::ZaloBot, &telegram).await;
+    zalo.begin().await;
+    let joined = text(&zalo.say(code.trim()).await);
+    assert!(joined.contains("Đã liên kết"), "{joined}");
+    let mine = text(&zalo.say("/mydata").await);
+    assert!(
+        mine.contains("telegram") && mine.contains("zalo_bot"),
+        "{mine}"
+    );
+    // The Zalo chat was used last: the notice goes there, once.
+    let province = zalo.engine.units().by_code(PROVINCE).unwrap().id;
+    let mut notice = NewNotice::to_units("Họp tổ dân phố", "Tối thứ Sáu.", vec![province]);
+    notice.quiet_hours = false;
+    let store = zalo.engine.store().clone();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, zalo.engine.now()).await.unwrap();
+    assert!(text(&zalo.replies().await).contains("Họp tổ dân phố"));
+    let status = store.notice_status(id).await.unwrap().unwrap();
+    assert_eq!((status.totals.targeted, status.totals.sent), (1, 1));
+    telegram.say("/forget").await;
+    let gone = text(&telegram.choose("Xoá dữ liệu").await);
+    assert!(gone.contains("Đã xoá dữ liệu của bạn"), "{gone}");
+    let people = store.personal_data_counts().await.unwrap();
+    assert!(
+        people.iter().any(|(t, n)| t == "people" && *n == 0),
+        "{people:?}"
+    );
+    telegram.stop().await;
+    zalo.stop().await;
+}

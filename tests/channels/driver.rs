@@ -55,7 +55,7 @@ pub struct Seen {
 /// A person on one channel, talking to danvan.
 pub struct Chat {
     kind: Kind,
-    pub db: crate::common::TestDb,
+    pub db: Arc<crate::common::TestDb>,
     pub engine: Arc<Engine>,
     pub platform: Platform,
     intake: Intake,
@@ -75,6 +75,26 @@ impl Chat {
     /// A chat whose bot (Telegram, Zalo bot) takes updates by `intake`.
     pub async fn start_with(kind: Kind, intake: Intake) -> Chat {
         let (db, engine) = crate::common::demo_engine().await;
+        Chat::on(kind, intake, Arc::new(db), Arc::new(engine)).await
+    }
+
+    /// The same person's chat on another channel of the same service.
+    pub async fn beside(kind: Kind, other: &Chat) -> Chat {
+        Chat::on(
+            kind,
+            Intake::LongPolling,
+            other.db.clone(),
+            other.engine.clone(),
+        )
+        .await
+    }
+
+    async fn on(
+        kind: Kind,
+        intake: Intake,
+        db: Arc<crate::common::TestDb>,
+        engine: Arc<Engine>,
+    ) -> Chat {
         let platform = match kind {
             Kind::Shell => Platform::Shell(Shell::new("shell-1")),
             Kind::Telegram => Platform::Telegram(FakeTelegram::start().await, 7001),
@@ -90,7 +110,7 @@ impl Chat {
         let mut chat = Chat {
             kind,
             db,
-            engine: Arc::new(engine),
+            engine,
             platform,
             intake,
             running: None,
