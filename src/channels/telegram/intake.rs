@@ -1,13 +1,9 @@
 //! Taking updates in durably: long polling advances its offset, and the webhook answers 200, only
 //! after the raw updates are committed to the inbox.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 use teloxide::payloads::{GetUpdatesSetters, SetWebhookSetters};
 use teloxide::requests::{Request, Requester};
@@ -102,32 +98,19 @@ pub async fn poll(bot: Bot, arrivals: Arrivals, shutdown: CancellationToken) -> 
 
 /// The webhook endpoint, when the channel takes updates that way.
 pub fn router(secret: String, arrivals: Arrivals) -> Router {
-    Router::new()
-        .route(WEBHOOK_PATH, axum::routing::post(webhook))
-        .with_state(Arc::new(Webhook { secret, arrivals }))
+    webhook::with_secret(
+        WEBHOOK_PATH,
+        SECRET_HEADER,
+        secret,
+        read,
+        "telegram",
+        arrivals,
+    )
 }
 
-struct Webhook {
-    secret: String,
-    arrivals: Arrivals,
-}
-
-async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    if !webhook::carries_secret(&headers, SECRET_HEADER, &hook.secret) {
-        tracing::warn!("webhook call without the right secret token");
-        return StatusCode::UNAUTHORIZED;
-    }
-    let parsed = serde_json::from_slice::<Value>(&body)
-        .and_then(|v| serde_json::from_slice::<Update>(&body).map(|u| (v, u)))
-        .map_err(|e| e.to_string());
-    let (payload, update) = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            tracing::warn!(%error, bytes = body.len(), "webhook body is not a Telegram update");
-            return StatusCode::BAD_REQUEST;
-        }
-    };
-    let (event_id, chat) = (update.id.0.to_string(), chat_key(&update));
-    let committed = hook.arrivals.commit_one(event_id, chat, payload).await;
-    webhook::answer(committed, "telegram")
+/// A webhook body as an update to store.
+fn read(body: &[u8]) -> Result<(String, String, Value), String> {
+    let payload = serde_json::from_slice::<Value>(body).map_err(|e| e.to_string())?;
+    let update = serde_json::from_slice::<Update>(body).map_err(|e| e.to_string())?;
+    Ok((update.id.0.to_string(), chat_key(&update), payload))
 }

@@ -2,13 +2,9 @@
 //! offset, so an update is committed to the inbox before the next is asked for, and only one
 //! process polls at a time; the webhook answers 200 only after the commit.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
@@ -126,29 +122,13 @@ async fn poll_holding(
 
 /// The webhook endpoint.
 pub fn router(secret: String, arrivals: Arrivals) -> Router {
-    Router::new()
-        .route(WEBHOOK_PATH, axum::routing::post(webhook))
-        .with_state(Arc::new(Webhook { secret, arrivals }))
+    let channel = super::adapt::CHANNEL;
+    webhook::with_secret(WEBHOOK_PATH, SECRET_HEADER, secret, read, channel, arrivals)
 }
 
-struct Webhook {
-    secret: String,
-    arrivals: Arrivals,
-}
-
-async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    if !webhook::carries_secret(&headers, SECRET_HEADER, &hook.secret) {
-        tracing::warn!("Zalo bot webhook call without the right secret token");
-        return StatusCode::UNAUTHORIZED;
-    }
-    let update = match serde_json::from_slice::<Value>(&body) {
-        Ok(body) => unwrap(body),
-        Err(error) => {
-            tracing::warn!(%error, bytes = body.len(), "Zalo bot webhook body is not JSON");
-            return StatusCode::BAD_REQUEST;
-        }
-    };
+/// A webhook body, bare or wrapped, as an update to store.
+fn read(body: &[u8]) -> Result<(String, String, Value), String> {
+    let update = unwrap(serde_json::from_slice::<Value>(body).map_err(|e| e.to_string())?);
     let (event_id, chat) = arrival(&update);
-    let committed = hook.arrivals.commit_one(event_id, chat, update).await;
-    webhook::answer(committed, super::adapt::CHANNEL)
+    Ok((event_id, chat, update))
 }
