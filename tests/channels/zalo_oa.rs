@@ -258,3 +258,19 @@ async fn a_message_zalo_holds_back_at_night_waits_alone() {
     assert!(held >= 1, "the reply waits in the outbox");
     chat.stop().await;
 }
+
+#[tokio::test]
+async fn a_revoked_refresh_token_is_replaced_from_the_command_line() {
+    let db = crate::common::test_db().await;
+    let out = crate::common::danvan_ok(&["zalo", "refresh-token", "fresh-from-console"], &db.url);
+    assert!(
+        out.contains("stored the new Zalo OA refresh token"),
+        "{out}"
+    );
+    let stored = db.store.tokens("zalo_oa").await.unwrap().unwrap();
+    assert_eq!(stored.refresh_token, "fresh-from-console");
+    assert_eq!(
+        stored.access_token, None,
+        "the old access token is forgotten"
+    );
+}
