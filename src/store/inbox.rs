@@ -14,6 +14,26 @@ const LEASE_SECONDS: f64 = 10.0;
 /// Rows taken in between two refreshes of the inbox's planner statistics.
 const ANALYZE_EVERY: u64 = 1000;
 
+/// Text PostgreSQL takes: it refuses NUL characters in `text` and `jsonb`, and an event refused
+/// for good would be retried for ever (a poller could take nothing after it).
+fn storable(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
+}
+
+fn storable_json(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(storable(s)),
+        Value::Array(items) => Value::Array(items.iter().map(storable_json).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (storable(k), storable_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// A raw event as it arrived.
 pub struct Arrival<'a> {
     pub event_id: String,
@@ -60,11 +80,11 @@ impl Store {
         if arrivals.is_empty() {
             return Ok(0);
         }
-        let ids: Vec<&str> = arrivals.iter().map(|a| a.event_id.as_str()).collect();
-        let chats: Vec<&str> = arrivals.iter().map(|a| a.chat.as_str()).collect();
-        let payloads: Vec<sqlx::types::Json<&Value>> = arrivals
+        let ids: Vec<String> = arrivals.iter().map(|a| storable(&a.event_id)).collect();
+        let chats: Vec<String> = arrivals.iter().map(|a| storable(&a.chat)).collect();
+        let payloads: Vec<sqlx::types::Json<Value>> = arrivals
             .iter()
-            .map(|a| sqlx::types::Json(a.payload))
+            .map(|a| sqlx::types::Json(storable_json(a.payload)))
             .collect();
         let inserted = sqlx::query(
             "INSERT INTO inbox (channel, event_id, chat, payload)

@@ -221,3 +221,24 @@ async fn a_person_zalo_would_not_let_us_reach_is_reachable_again_once_they_write
     assert!(arrived.contains("Thông báo hai"), "{arrived}");
     chat.stop().await;
 }
+
+#[tokio::test]
+async fn a_message_with_a_nul_character_is_stored_and_answered() {
+    let mut chat = Chat::start(Kind::ZaloBot).await;
+    let Platform::ZaloBot(fake, user) = &chat.platform else {
+        unreachable!()
+    };
+    // PostgreSQL refuses NUL in text and jsonb: such an update must not stall the poller.
+    fake.text(user, "Xin\u{0} chào");
+    let answer = text(&chat.replies().await);
+    assert!(answer.contains("Xin chào"), "{answer}");
+    let Platform::ZaloBot(fake, user) = &chat.platform else {
+        unreachable!()
+    };
+    fake.text(user, "/help");
+    assert!(
+        !chat.replies().await.is_empty(),
+        "the next update is taken too"
+    );
+    chat.stop().await;
+}
