@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::{Account, backoff};
-use crate::channels::Sent;
+use crate::channels::{Buttons, Sent, buttons};
 use crate::domain::notice::{Notice, is_quiet};
 use crate::message::{Lang, Outbound, Reply};
 use crate::store::notices::{Delivery, Outcome};
@@ -38,6 +38,8 @@ const MAX_ATTEMPTS: i32 = 8;
 struct Rendered {
     messages: Vec<Value>,
     payloads: Vec<String>,
+    /// (token, payload) of buttons whose payloads travel as tokens, to remember before sending.
+    long: Vec<(String, String)>,
 }
 
 /// What a sender remembers between rounds.
@@ -92,6 +94,7 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
         return Ok(false);
     }
     let mut notices: HashMap<i64, Option<Notice>> = HashMap::new();
+    let mut long = Vec::new();
     for d in &claimed {
         let Some(id) = d.notice_id else { continue };
         let lang = Lang::from_code(&d.language).unwrap_or_default();
@@ -104,17 +107,32 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
         };
         if let Some(notice) = notice {
             let rendered = render(account, notice.reply(lang), lang);
+            long.extend(rendered.long.iter().cloned());
             state.rendered.insert((id, lang), Arc::new(rendered));
         }
+    }
+    let messages: Vec<Option<Arc<Rendered>>> = claimed
+        .iter()
+        .map(|d| {
+            let lang = Lang::from_code(&d.language).unwrap_or_default();
+            let rendered = render(account, d.message.clone()?, lang);
+            long.extend(rendered.long.iter().cloned());
+            Some(Arc::new(rendered))
+        })
+        .collect();
+    if !long.is_empty() {
+        let mut tx = store.begin().await?;
+        tx.remember_buttons(&long).await?;
+        tx.commit().await?;
     }
     state
         .recent
         .retain(|_, at| at.elapsed() < Duration::from_secs(1));
     let typed_numbers = account.channel.capabilities().typed_numbers;
-    let sends = claimed.into_iter().map(|d| {
+    let sends = claimed.into_iter().zip(messages).map(|(d, message)| {
         let lang = Lang::from_code(&d.language).unwrap_or_default();
-        let rendered = match (&d.message, d.notice_id) {
-            (Some(message), _) => Some(Arc::new(render(account, message.clone(), lang))),
+        let rendered = match (message, d.notice_id) {
+            (Some(message), _) => Some(message),
             (None, Some(id)) => state.rendered.get(&(id, lang)).cloned(),
             (None, None) => None,
         };
@@ -211,11 +229,16 @@ fn render(account: &Account, reply: Reply, lang: Lang) -> Rendered {
         lang,
         replies: vec![reply],
     };
+    let long = match account.channel.capabilities().buttons {
+        Buttons::Inline { max_payload } => buttons::long_payloads(&outbound, max_payload),
+        Buttons::Numbered => Vec::new(),
+    };
     Rendered {
         messages: account
             .channel
             .render(account.engine.localizer(), &outbound),
         payloads: outbound.button_payloads(),
+        long,
     }
 }
 
