@@ -6,5 +6,6 @@
 mod common;
 mod conformance;
 mod driver;
+mod process;
 mod zalo_bot;
 mod zalo_oa;
