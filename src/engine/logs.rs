@@ -68,7 +68,9 @@ impl Engine {
             (None, _) => at.replies.push(Reply::new(Msg::new("report-usage"))),
             (_, None) => at.replies.push(dialogue::not_allowed()),
             (Some(quarter), Some(unit)) => {
-                let report = app::reports::quarterly(tx, unit, quarter, at.lang).await?;
+                let report =
+                    app::reports::quarterly(tx, unit, quarter, at.lang, report::Length::Chat)
+                        .await?;
                 at.replies.extend(report);
             }
         }
