@@ -188,6 +188,10 @@ notice-status = Notice { $id } ({ $state ->
     { $lines }
 status-total = Total
 status-line = { $unit }: sent { $sent }/{ $targeted }, waiting { $pending }, failed { $failed }, blocked the bot { $blocked }, read { $read }, questions { $questions }
+status-others = { $units ->
+        [one] { $units } other unit
+       *[other] { $units } other units
+    }
 
 log-usage = Log an activity in one message: sector | activity name | people | date, for example:
     { $example }

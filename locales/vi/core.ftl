@@ -185,6 +185,7 @@ notice-status = Thông báo số { $id } ({ $state ->
     { $lines }
 status-total = Tổng
 status-line = { $unit }: gửi { $sent }/{ $targeted }, chờ { $pending }, lỗi { $failed }, chặn bot { $blocked }, đã đọc { $read }, hỏi { $questions }
+status-others = { $units } đơn vị khác
 
 log-usage = Ghi nhanh một hoạt động trong một tin nhắn: lĩnh vực | tên hoạt động | số người | ngày, ví dụ:
     { $example }

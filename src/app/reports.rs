@@ -1,6 +1,7 @@
 //! The quarterly report of models and activities for a unit and everything below it.
 
-use crate::domain::report::{self, Length, Quarter};
+use crate::domain::listing::Length;
+use crate::domain::report::{self, Quarter};
 use crate::domain::units::Unit;
 use crate::message::{Lang, Reply};
 use crate::store::Tx;

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::chart::Plot;
 use crate::domain::activity::Sector;
-use crate::domain::report::{Length, Quarter, Report, report_charts, report_reply};
+use crate::domain::listing::Length;
+use crate::domain::report::{Quarter, Report, report_charts, report_reply};
 use crate::engine::Engine;
 use crate::i18n::Localizer;
 use crate::message::Lang;

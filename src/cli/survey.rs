@@ -8,6 +8,7 @@ use clap::Subcommand;
 
 use super::{LangArg, unit_ids};
 use crate::chart::Plot;
+use crate::domain::listing::Length;
 use crate::domain::report::{csv_with_bom, scope_of};
 use crate::domain::survey::{Kind, SurveyFile};
 use crate::domain::survey_chat::{self, Survey};
@@ -132,7 +133,7 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
             let results = crate::app::surveys::results(&mut tx, &survey, scope.id, &units).await?;
             let lang = Lang::from(lang);
             let localizer = Localizer::new();
-            let replies = results_replies(&survey, scope_of(scope), &results, lang);
+            let replies = results_replies(&survey, scope_of(scope), &results, lang, Length::Full);
             println!("{}", localizer.render(&replies[0].body, lang));
             if let Some(folder) = charts {
                 std::fs::create_dir_all(&folder)?;

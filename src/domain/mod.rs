@@ -8,6 +8,7 @@ pub mod dialogue;
 pub mod former;
 pub mod invite;
 pub mod link;
+pub mod listing;
 pub mod logflow;
 pub mod notice;
 pub mod payload;

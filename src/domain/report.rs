@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::access::Grant;
 use super::activity::Sector;
+use super::listing::{self, Length};
 use super::text::fold;
 use super::unit_directory::UnitDirectory;
 use super::units::Unit;
@@ -152,17 +153,6 @@ pub fn report_unit(grants: &[Grant], units: &UnitDirectory) -> Option<i64> {
     grants.iter().map(|g| g.unit_id).min_by_key(|&id| depth(id))
 }
 
-/// How much of a report is listed: all child units (the CLI; the CSV has the rows), or what reads
-/// on a phone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Length {
-    Full,
-    Chat,
-}
-
-/// Most child units a report lists in chat; the others are added up in one line.
-pub const CHAT_UNITS: usize = 10;
-
 /// The child units ranked as people look for them: most models, then most activities, then by name.
 fn ranked(children: &[(String, i64, i64)]) -> Vec<&(String, i64, i64)> {
     let mut ranked: Vec<_> = children.iter().collect();
@@ -222,11 +212,7 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Len
         .number("unchanged", (sectors.len() - changed.len()) as i64)
         .list("changes", changed);
     let ranked = ranked(&report.children);
-    let shown = match length {
-        Length::Full => ranked.len(),
-        Length::Chat => ranked.len().min(CHAT_UNITS),
-    };
-    let (listed, others) = ranked.split_at(shown);
+    let (listed, others) = listing::split(&ranked, length);
     let mut children: Vec<Msg> = listed
         .iter()
         .map(|(name, models, activities)| {
@@ -405,7 +391,7 @@ mod tests {
         let report = province(3321);
         let text = render(&report, Lang::Vi, Length::Chat);
         let units: Vec<&str> = text.lines().filter(|l| l.starts_with("• ")).collect();
-        assert_eq!(units.len(), CHAT_UNITS + 1, "{text}");
+        assert_eq!(units.len(), listing::CHAT_ROWS + 1, "{text}");
         assert!(
             text.encode_utf16().count() <= crate::channels::zalo_oa::adapt::MAX_TEXT,
             "{text}"
@@ -413,7 +399,7 @@ mod tests {
         // 475 units have a model; the ten shown are the first of them by name.
         assert_eq!(units[0], "• Xã Số 0: 1 mô hình, 1 hoạt động");
         assert_eq!(
-            units[CHAT_UNITS],
+            units[listing::CHAT_ROWS],
             "• 3.311 đơn vị khác: 465 mô hình, 465 hoạt động"
         );
         let english = render(&report, Lang::En, Length::Chat);
