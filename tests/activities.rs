@@ -313,6 +313,27 @@ async fn the_cli_prints_the_report_and_exports_csv_for_spreadsheets() {
     );
     // The command line lists every commune and ward.
     assert_eq!(report.lines().filter(|l| l.starts_with("• ")).count(), 104);
+    // A quarter before any model or activity: all units tie, so the list is in Vietnamese order.
+    let empty = common::danvan_ok(&["report", "--quarter", "2024-Q1", "--unit", "33"], &db.url);
+    let names: Vec<&str> = empty
+        .lines()
+        .filter_map(|l| l.strip_prefix("• ")?.split(':').next())
+        .collect();
+    assert_eq!(names.len(), 104);
+    let at = |name: &str| names.iter().position(|n| *n == name).expect(name);
+    let expected = [
+        "Phường Đường Hào",
+        "Phường Hồng Châu",
+        "Xã Ái Quốc",
+        "Xã Ân Thi",
+        "Xã Đoàn Đào",
+        "Xã Yên Mỹ",
+    ];
+    assert!(
+        expected.windows(2).all(|w| at(w[0]) < at(w[1])),
+        "{names:?}"
+    );
+    assert_eq!(names.last(), Some(&"Xã Yên Mỹ"), "{names:?}");
     let english = common::danvan_ok(
         &[
             "report",

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod activity;
 pub mod boundaries;
+pub mod collation;
 pub mod compose;
 pub mod dialogue;
 pub mod former;

@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::access::Grant;
 use super::activity::Sector;
+use super::collation;
 use super::listing::{self, Length};
 use super::text::fold;
 use super::unit_directory::UnitDirectory;
@@ -153,13 +154,14 @@ pub fn report_unit(grants: &[Grant], units: &UnitDirectory) -> Option<i64> {
     grants.iter().map(|g| g.unit_id).min_by_key(|&id| depth(id))
 }
 
-/// The child units ranked as people look for them: most models, then most activities, then by name.
+/// The child units ranked as people look for them: most models, then most activities, then in
+/// Vietnamese order.
 fn ranked(children: &[(String, i64, i64)]) -> Vec<&(String, i64, i64)> {
     let mut ranked: Vec<_> = children.iter().collect();
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1)
             .then_with(|| b.2.cmp(&a.2))
-            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| collation::compare(&a.0, &b.0))
     });
     ranked
 }
@@ -417,6 +419,39 @@ mod tests {
         // The command line lists every unit.
         let full = render(&report, Lang::Vi, Length::Full);
         assert_eq!(full.lines().filter(|l| l.starts_with("• ")).count(), 3321);
+    }
+
+    #[test]
+    fn units_with_the_same_figures_are_listed_in_vietnamese_order() {
+        let mut report = province(0);
+        report.children = [
+            ("Xã Yên Mỹ", 2, 0),
+            ("Phường Hồng Châu", 0, 0),
+            ("Xã Đoàn Đào", 0, 0),
+            ("Xã Ân Thi", 0, 0),
+            ("Phường Đường Hào", 0, 0),
+            ("Xã Ái Quốc", 0, 0),
+            ("Xã Dương Quang", 0, 3),
+        ]
+        .map(|(name, models, activities)| (name.to_owned(), models, activities))
+        .to_vec();
+        let text = render(&report, Lang::Vi, Length::Full);
+        let units: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("• ")?.split(':').next())
+            .collect();
+        assert_eq!(
+            units,
+            [
+                "Xã Yên Mỹ",
+                "Xã Dương Quang",
+                "Phường Đường Hào",
+                "Phường Hồng Châu",
+                "Xã Ái Quốc",
+                "Xã Ân Thi",
+                "Xã Đoàn Đào",
+            ]
+        );
     }
 
     #[test]

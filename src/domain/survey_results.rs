@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::collation;
 use super::listing::{self, Length};
 use super::survey::{Kind, SurveyFile};
 use super::survey_chat::{self, Survey};
@@ -263,13 +264,13 @@ pub fn results_replies(
             replies.push(Reply::new(title.clone()).chart(Chart { title, bars }));
         }
     }
-    // The units where most answered first; in chat the others are added up in one line.
+    // Every unit reads as a table in Vietnamese order; in chat, the units where most answered come
+    // first (ties in that order) and the others are added up in one line.
     let mut ranked: Vec<&(String, i64, i64)> = results.units.iter().collect();
-    ranked.sort_by(|a, b| {
-        b.2.cmp(&a.2)
-            .then_with(|| b.1.cmp(&a.1))
-            .then_with(|| a.0.cmp(&b.0))
-    });
+    collation::sort_by_name(&mut ranked, |u| &u.0);
+    if length == Length::Chat {
+        ranked.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| b.1.cmp(&a.1)));
+    }
     let (shown, others) = listing::split(&ranked, length);
     let mut units: Vec<Msg> = shown
         .iter()

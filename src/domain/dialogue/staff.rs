@@ -3,6 +3,7 @@
 
 use super::{Effect, State, Turn, role_name};
 use crate::domain::access::{Action, Denied, Grant, Role};
+use crate::domain::collation;
 use crate::domain::listing::{self, Length};
 use crate::domain::notice::{NoticeStatus, Question, Reach};
 use crate::domain::payload::{Command, Payload};
@@ -130,7 +131,12 @@ pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
             .number("questions", r.questions)
     };
     let mut by_size: Vec<&(Option<i64>, Reach)> = status.units.iter().collect();
-    by_size.sort_by_key(|(_, r)| std::cmp::Reverse(r.targeted));
+    let name = |unit: &Option<i64>| unit.and_then(|id| units.by_id(id)).map_or("", |u| &u.name);
+    by_size.sort_by(|(a, ra), (b, rb)| {
+        rb.targeted
+            .cmp(&ra.targeted)
+            .then_with(|| collation::compare(name(a), name(b)))
+    });
     let (shown, others) = listing::split(&by_size, Length::Chat);
     let mut lines: Vec<Msg> = std::iter::once(line(Msg::new("status-total"), &status.totals))
         .chain(shown.iter().map(|(unit, r)| {
