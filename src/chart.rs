@@ -135,20 +135,23 @@ impl Plot {
             .max(1)
     }
 
-    /// The chart as lines of text, for channels without pictures.
+    /// The chart's bars as lines of text, for channels without pictures. No title: the reply they
+    /// come with says it already, as a picture's caption does.
     pub fn text(&self) -> String {
         let most = self.most();
-        let mut out = self.title.clone();
-        for (name, value) in &self.bars {
-            let blocks = (20 * (*value).max(0) / most) as usize;
-            out.push_str(&format!(
-                "\n{} {} {}",
-                name,
-                "▇".repeat(if *value > 0 { blocks.max(1) } else { 0 }),
-                format_number(*value as f64, self.lang)
-            ));
-        }
-        out
+        self.bars
+            .iter()
+            .map(|(name, value)| {
+                let blocks = (20 * (*value).max(0) / most) as usize;
+                format!(
+                    "{} {} {}",
+                    name,
+                    "▇".repeat(if *value > 0 { blocks.max(1) } else { 0 }),
+                    format_number(*value as f64, self.lang)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -297,7 +300,7 @@ mod tests {
         let text = plot(&[("Kinh tế", 1000), ("An ninh", 500)]).text();
         assert_eq!(
             text,
-            "Mô hình theo lĩnh vực\nKinh tế ▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇ 1.000\nAn ninh ▇▇▇▇▇▇▇▇▇▇ 500"
+            "Kinh tế ▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇ 1.000\nAn ninh ▇▇▇▇▇▇▇▇▇▇ 500"
         );
     }
 }

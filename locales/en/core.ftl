@@ -188,6 +188,10 @@ notice-status = Notice { $id } ({ $state ->
     { $lines }
 status-total = Total
 status-line = { $unit }: sent { $sent }/{ $targeted }, waiting { $pending }, failed { $failed }, blocked the bot { $blocked }, read { $read }, questions { $questions }
+status-others = { $units ->
+        [one] { $units } other unit
+       *[other] { $units } other units
+    }
 
 log-usage = Log an activity in one message: sector | activity name | people | date, for example:
     { $example }
@@ -212,7 +216,7 @@ log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.
     Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.
-    By sector: { $sector_changes }.
+    { $sector_changes }
     { $children }
 report-quarter = Q{ $number }/{ $year }
 report-sector-models = { $count } in { $sector }
@@ -221,8 +225,31 @@ report-change = { $now } ({ $direction ->
         [down] down { $delta }
        *[same] unchanged
     } on the previous quarter)
-report-sector-change = { $sector } { $change }
+report-sector-changes = { $changed ->
+        [0] Models in every sector are unchanged on the previous quarter.
+       *[other] On the previous quarter: { $changes }{ $unchanged ->
+            [0] .
+           *[other] ; the other sectors are unchanged.
+        }
+    }
+report-sector-change = { $sector } { $direction ->
+        [up] up
+       *[down] down
+    } { $delta } { $delta ->
+        [one] model
+       *[other] models
+    }
 report-child = • { $unit }: { $models } models, { $activities } activities
+report-children-rest = • { $units ->
+        [one] { $units } other unit
+       *[other] { $units } other units
+    }: { $models ->
+        [one] { $models } model
+       *[other] { $models } models
+    }, { $activities ->
+        [one] { $activities } activity
+       *[other] { $activities } activities
+    }
 report-scope-province = the whole { $kind ->
         [city] city
        *[province] province

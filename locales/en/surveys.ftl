@@ -72,4 +72,8 @@ results-count = • { $label }: { $count } ({ $percent }%)
 results-numbers = • Lowest { $low }, highest { $high }, mean { $mean }
 results-text = • “{ $text }”
 results-unit = • { $unit }: { $responded }/{ $invited } ({ $percent }%)
+results-units-rest = • { $units ->
+        [one] { $units } other unit
+       *[other] { $units } other units
+    }: { $responded }/{ $invited } ({ $percent }%)
 results-chart = { $question } ({ $answered } answered)

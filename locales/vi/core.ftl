@@ -185,6 +185,7 @@ notice-status = Thông báo số { $id } ({ $state ->
     { $lines }
 status-total = Tổng
 status-line = { $unit }: gửi { $sent }/{ $targeted }, chờ { $pending }, lỗi { $failed }, chặn bot { $blocked }, đã đọc { $read }, hỏi { $questions }
+status-others = { $units } đơn vị khác
 
 log-usage = Ghi nhanh một hoạt động trong một tin nhắn: lĩnh vực | tên hoạt động | số người | ngày, ví dụ:
     { $example }
@@ -209,7 +210,7 @@ log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.
     Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.
-    Theo lĩnh vực: { $sector_changes }.
+    { $sector_changes }
     { $children }
 report-quarter = quý { $number ->
         [1] I
@@ -223,8 +224,19 @@ report-change = { $now } ({ $direction ->
         [down] giảm { $delta }
        *[same] không đổi
     } so với quý trước)
-report-sector-change = { $sector } { $change }
+report-sector-changes = { $changed ->
+        [0] Số mô hình ở mọi lĩnh vực không đổi so với quý trước.
+       *[other] So với quý trước: { $changes }{ $unchanged ->
+            [0] .
+           *[other] ; các lĩnh vực khác không đổi.
+        }
+    }
+report-sector-change = lĩnh vực { $sector } { $direction ->
+        [up] tăng
+       *[down] giảm
+    } { $delta } mô hình
 report-child = • { $unit }: { $models } mô hình, { $activities } hoạt động
+report-children-rest = • { $units } đơn vị khác: { $models } mô hình, { $activities } hoạt động
 report-scope-province = { $kind ->
         [city] toàn thành phố
        *[province] toàn tỉnh

@@ -72,4 +72,5 @@ results-count = • { $label }: { $count } ({ $percent }%)
 results-numbers = • Thấp nhất { $low }, cao nhất { $high }, trung bình { $mean }
 results-text = • “{ $text }”
 results-unit = • { $unit }: { $responded }/{ $invited } ({ $percent }%)
+results-units-rest = • { $units } đơn vị khác: { $responded }/{ $invited } ({ $percent }%)
 results-chart = { $question } ({ $answered } người trả lời)

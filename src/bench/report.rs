@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::chart::Plot;
 use crate::domain::activity::Sector;
+use crate::domain::listing::Length;
 use crate::domain::report::{Quarter, Report, report_charts, report_reply};
 use crate::engine::Engine;
 use crate::i18n::Localizer;
@@ -38,7 +39,10 @@ pub async fn run(engine: Arc<Engine>, models: i64, activities: i64) -> anyhow::R
         let report = tx.report(province, quarter).await?;
         let sectors = tx.sectors().await?;
         tx.commit().await?;
-        text = localizer.render(&report_reply(&report, &sectors, Lang::Vi).body, Lang::Vi);
+        text = localizer.render(
+            &report_reply(&report, &sectors, Lang::Vi, Length::Full).body,
+            Lang::Vi,
+        );
         times.push(started.elapsed());
         last = Some((report, sectors));
     }

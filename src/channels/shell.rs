@@ -151,3 +151,29 @@ fn render(localizer: &Localizer, outbound: &Outbound) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Bar, Chart, Reply};
+
+    #[test]
+    fn a_chart_is_titled_once_by_its_reply() {
+        let title = Msg::new("report-chart-unit").text("unit", "Mô hình theo lĩnh vực");
+        let bar = |name: &str, value| Bar {
+            label: Msg::new("sector-name").text("name", name),
+            value,
+        };
+        let outbound = Outbound {
+            lang: Lang::Vi,
+            replies: vec![Reply::new(title.clone()).chart(Chart {
+                title,
+                bars: vec![bar("Kinh tế", 2), bar("An ninh", 1)],
+            })],
+        };
+        assert_eq!(
+            render(&Localizer::new(), &outbound),
+            "bot> Mô hình theo lĩnh vực\n     Kinh tế ▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇ 2\n     An ninh ▇▇▇▇▇▇▇▇▇▇ 1\n"
+        );
+    }
+}

@@ -359,7 +359,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => {
                     let lang = Lang::from(lang);
-                    let replies = app::reports::quarterly(&mut tx, unit, quarter, lang).await?;
+                    let replies = app::reports::quarterly(
+                        &mut tx,
+                        unit,
+                        quarter,
+                        lang,
+                        crate::domain::listing::Length::Full,
+                    )
+                    .await?;
                     let localizer = Localizer::new();
                     println!("{}", localizer.render(&replies[0].body, lang));
                     if let Some(folder) = charts {

@@ -8,6 +8,8 @@ use clap::Subcommand;
 
 use super::{LangArg, unit_ids};
 use crate::chart::Plot;
+use crate::domain::collation;
+use crate::domain::listing::Length;
 use crate::domain::report::{csv_with_bom, scope_of};
 use crate::domain::survey::{Kind, SurveyFile};
 use crate::domain::survey_chat::{self, Survey};
@@ -132,7 +134,7 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
             let results = crate::app::surveys::results(&mut tx, &survey, scope.id, &units).await?;
             let lang = Lang::from(lang);
             let localizer = Localizer::new();
-            let replies = results_replies(&survey, scope_of(scope), &results, lang);
+            let replies = results_replies(&survey, scope_of(scope), &results, lang, Length::Full);
             println!("{}", localizer.render(&replies[0].body, lang));
             if let Some(folder) = charts {
                 std::fs::create_dir_all(&folder)?;
@@ -158,7 +160,8 @@ fn known(survey: Option<Survey>, id: i64) -> anyhow::Result<Survey> {
     survey.with_context(|| format!("no survey {id}"))
 }
 
-/// One row per response with the answers as Vietnamese labels, a multiple choice joined by "; ".
+/// One row per response, by unit, with the answers as Vietnamese labels, a multiple choice joined
+/// by "; ".
 fn export(survey: &Survey, rows: &[crate::store::surveys::ExportRow]) -> anyhow::Result<String> {
     let file = &survey.file;
     let localizer = Localizer::new();
@@ -187,6 +190,9 @@ fn export(survey: &Survey, rows: &[crate::store::surveys::ExportRow]) -> anyhow:
             .collect::<Vec<_>>()
             .join("; ")
     };
+    // By unit in Vietnamese order (its name is the third field), each unit's responses oldest first.
+    let mut rows: Vec<&crate::store::surveys::ExportRow> = rows.iter().collect();
+    collation::sort_by_name(&mut rows, |row| &row.fields[2]);
     let table: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {

@@ -3,11 +3,13 @@
 pub mod access;
 pub mod activity;
 pub mod boundaries;
+pub mod collation;
 pub mod compose;
 pub mod dialogue;
 pub mod former;
 pub mod invite;
 pub mod link;
+pub mod listing;
 pub mod logflow;
 pub mod notice;
 pub mod payload;

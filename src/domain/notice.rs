@@ -127,6 +127,24 @@ pub struct Reach {
     pub questions: i64,
 }
 
+/// Reach in all of several units.
+impl<'a> std::iter::Sum<&'a Reach> for Reach {
+    fn sum<I: Iterator<Item = &'a Reach>>(reaches: I) -> Reach {
+        reaches.fold(Reach::default(), |t, r| Reach {
+            targeted: t.targeted + r.targeted,
+            sent: t.sent + r.sent,
+            pending: t.pending + r.pending,
+            failed: t.failed + r.failed,
+            undeliverable: t.undeliverable + r.undeliverable,
+            blocked: t.blocked + r.blocked,
+            cancelled: t.cancelled + r.cancelled,
+            delivered: t.delivered + r.delivered,
+            read: t.read + r.read,
+            questions: t.questions + r.questions,
+        })
+    }
+}
+
 /// A notice as a committee writes it (`danvan notice create FILE.toml`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -6,6 +6,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::access::Grant;
 use super::activity::Sector;
+use super::collation;
+use super::listing::{self, Length};
 use super::text::fold;
 use super::unit_directory::UnitDirectory;
 use super::units::Unit;
@@ -152,8 +154,20 @@ pub fn report_unit(grants: &[Grant], units: &UnitDirectory) -> Option<i64> {
     grants.iter().map(|g| g.unit_id).min_by_key(|&id| depth(id))
 }
 
+/// The child units ranked as people look for them: most models, then most activities, then in
+/// Vietnamese order.
+fn ranked(children: &[(String, i64, i64)]) -> Vec<&(String, i64, i64)> {
+    let mut ranked: Vec<_> = children.iter().collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| b.2.cmp(&a.2))
+            .then_with(|| collation::compare(&a.0, &b.0))
+    });
+    ranked
+}
+
 /// The report as the committee reads it: the official paragraph, then the figures.
-pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
+pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Length) -> Reply {
     let sector_name = |s: &Sector| match lang {
         Lang::Vi => s.name.to_lowercase(),
         Lang::En => s.name_en.to_lowercase(),
@@ -181,22 +195,27 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
             .text("direction", direction)
             .number("delta", (now - before).abs())
     };
-    let sector_changes = sectors
+    // Only the sectors that changed are named; the others are "the rest" in one phrase.
+    let changed: Vec<Msg> = sectors
         .iter()
-        .map(|s| {
-            Msg::new("report-sector-change")
-                .text("sector", sector_name(s))
-                .msg(
-                    "change",
-                    change(
-                        report.current.models_in(&s.code),
-                        report.previous.models_in(&s.code),
-                    ),
-                )
+        .filter_map(|s| {
+            let now = report.current.models_in(&s.code);
+            let before = report.previous.models_in(&s.code);
+            (now != before).then(|| {
+                Msg::new("report-sector-change")
+                    .text("sector", sector_name(s))
+                    .text("direction", if now > before { "up" } else { "down" })
+                    .number("delta", (now - before).abs())
+            })
         })
         .collect();
-    let children = report
-        .children
+    let sector_changes = Msg::new("report-sector-changes")
+        .number("changed", changed.len() as i64)
+        .number("unchanged", (sectors.len() - changed.len()) as i64)
+        .list("changes", changed);
+    let ranked = ranked(&report.children);
+    let (listed, others) = listing::split(&ranked, length);
+    let mut children: Vec<Msg> = listed
         .iter()
         .map(|(name, models, activities)| {
             Msg::new("report-child")
@@ -205,6 +224,14 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
                 .number("activities", *activities)
         })
         .collect();
+    if !others.is_empty() {
+        children.push(
+            Msg::new("report-children-rest")
+                .number("units", others.len() as i64)
+                .number("models", others.iter().map(|c| c.1).sum())
+                .number("activities", others.iter().map(|c| c.2).sum()),
+        );
+    }
     Reply::new(
         Msg::new("report")
             .msg("quarter", quarter)
@@ -226,7 +253,7 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang) -> Reply {
                 ),
             )
             .number("participants", report.current.participants)
-            .series("sector_changes", sector_changes)
+            .msg("sector_changes", sector_changes)
             .lines("children", children),
     )
 }
@@ -272,10 +299,8 @@ pub fn report_charts(report: &Report, sectors: &[Sector], lang: Lang) -> Vec<Rep
         })
         .collect();
     let mut charts = vec![titled("report-chart-sectors", by_sector)];
-    let mut children = report.children.clone();
-    children.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let bars: Vec<Bar> = children
-        .iter()
+    let bars: Vec<Bar> = ranked(&report.children)
+        .into_iter()
         .filter(|(_, models, _)| *models > 0)
         .take(CHART_UNITS)
         .map(|(name, models, _)| Bar {
@@ -317,6 +342,151 @@ fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sectors() -> Vec<Sector> {
+        [("kt", "Kinh tế", "Economy"), ("an", "An ninh", "Security")]
+            .map(|(code, name, name_en)| Sector {
+                code: code.into(),
+                name: name.into(),
+                name_en: name_en.into(),
+                aliases: vec![],
+            })
+            .to_vec()
+    }
+
+    fn figures(economy: i64, security: i64) -> Figures {
+        Figures {
+            models: vec![("kt".into(), economy), ("an".into(), security)],
+            activities: vec![],
+            participants: 0,
+        }
+    }
+
+    /// A province's report with `units` child units, every seventh with a model and an activity.
+    fn province(units: usize) -> Report {
+        Report {
+            quarter: Quarter {
+                year: 2025,
+                number: 1,
+            },
+            scope: Msg::new("report-scope-province").text("kind", "province"),
+            current: figures(10, 5),
+            previous: figures(10, 5),
+            children: (0..units)
+                .map(|i| {
+                    let some = i64::from(i % 7 == 0);
+                    (format!("Xã Số {i}"), some, some)
+                })
+                .collect(),
+        }
+    }
+
+    fn render(report: &Report, lang: Lang, length: Length) -> String {
+        let reply = report_reply(report, &sectors(), lang, length);
+        crate::i18n::Localizer::new().render(&reply.body, lang)
+    }
+
+    #[test]
+    fn a_report_in_chat_lists_ten_units_and_adds_up_the_rest_in_one_message() {
+        // The whole country's communes under one unit: still one message on the strictest channel
+        // (Zalo's 2,000 characters).
+        let report = province(3321);
+        let text = render(&report, Lang::Vi, Length::Chat);
+        let units: Vec<&str> = text.lines().filter(|l| l.starts_with("• ")).collect();
+        assert_eq!(units.len(), listing::CHAT_ROWS + 1, "{text}");
+        assert!(
+            text.encode_utf16().count() <= crate::channels::zalo_oa::adapt::MAX_TEXT,
+            "{text}"
+        );
+        // 475 units have a model; the ten shown are the first of them by name.
+        assert_eq!(units[0], "• Xã Số 0: 1 mô hình, 1 hoạt động");
+        assert_eq!(
+            units[listing::CHAT_ROWS],
+            "• 3.311 đơn vị khác: 465 mô hình, 465 hoạt động"
+        );
+        let english = render(&report, Lang::En, Length::Chat);
+        assert!(
+            english.ends_with("• 3,311 other units: 465 models, 465 activities"),
+            "{english}"
+        );
+        assert_eq!(
+            render(&province(11), Lang::En, Length::Chat)
+                .lines()
+                .last()
+                .unwrap(),
+            "• 1 other unit: 0 models, 0 activities"
+        );
+        // The command line lists every unit.
+        let full = render(&report, Lang::Vi, Length::Full);
+        assert_eq!(full.lines().filter(|l| l.starts_with("• ")).count(), 3321);
+    }
+
+    #[test]
+    fn units_with_the_same_figures_are_listed_in_vietnamese_order() {
+        let mut report = province(0);
+        report.children = [
+            ("Xã Yên Mỹ", 2, 0),
+            ("Phường Hồng Châu", 0, 0),
+            ("Xã Đoàn Đào", 0, 0),
+            ("Xã Ân Thi", 0, 0),
+            ("Phường Đường Hào", 0, 0),
+            ("Xã Ái Quốc", 0, 0),
+            ("Xã Dương Quang", 0, 3),
+        ]
+        .map(|(name, models, activities)| (name.to_owned(), models, activities))
+        .to_vec();
+        let text = render(&report, Lang::Vi, Length::Full);
+        let units: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("• ")?.split(':').next())
+            .collect();
+        assert_eq!(
+            units,
+            [
+                "Xã Yên Mỹ",
+                "Xã Dương Quang",
+                "Phường Đường Hào",
+                "Phường Hồng Châu",
+                "Xã Ái Quốc",
+                "Xã Ân Thi",
+                "Xã Đoàn Đào",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_change_by_sector_is_one_sentence_naming_only_what_changed() {
+        let mut report = province(0);
+        let sentence = |report: &Report, lang| render(report, lang, Length::Chat);
+        assert!(
+            sentence(&report, Lang::Vi)
+                .ends_with("\nSố mô hình ở mọi lĩnh vực không đổi so với quý trước."),
+            "{}",
+            sentence(&report, Lang::Vi)
+        );
+        report.previous = figures(7, 5);
+        assert!(
+            sentence(&report, Lang::Vi).ends_with(
+                "\nSo với quý trước: lĩnh vực kinh tế tăng 3 mô hình; các lĩnh vực khác không đổi."
+            ),
+            "{}",
+            sentence(&report, Lang::Vi)
+        );
+        report.previous = figures(9, 6);
+        assert!(
+            sentence(&report, Lang::Vi).ends_with(
+                "\nSo với quý trước: lĩnh vực kinh tế tăng 1 mô hình, lĩnh vực an ninh giảm 1 mô hình."
+            ),
+            "{}",
+            sentence(&report, Lang::Vi)
+        );
+        assert!(
+            sentence(&report, Lang::En)
+                .ends_with("\nOn the previous quarter: economy up 1 model, security down 1 model."),
+            "{}",
+            sentence(&report, Lang::En)
+        );
+    }
 
     #[test]
     fn typed_text_cannot_become_a_spreadsheet_formula() {

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use super::collation;
+use super::listing::{self, Length};
 use super::survey::{Kind, SurveyFile};
 use super::survey_chat::{self, Survey};
 use super::unit_directory::UnitDirectory;
@@ -194,8 +196,15 @@ fn tenths(tenths: i64) -> Msg {
         .number("tenth", tenths.abs() % 10)
 }
 
-/// The results as the committee reads them, then a chart per question (but free text).
-pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lang) -> Vec<Reply> {
+/// The results as the committee reads them (units as `length` says), then a chart per question
+/// (but free text).
+pub fn results_replies(
+    survey: &Survey,
+    scope: Msg,
+    results: &Results,
+    lang: Lang,
+    length: Length,
+) -> Vec<Reply> {
     let file = &survey.file;
     let label = |q, value: &str| survey_chat::answer_label(file, q, value, lang);
     let mut replies = Vec::new();
@@ -255,8 +264,15 @@ pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lan
             replies.push(Reply::new(title.clone()).chart(Chart { title, bars }));
         }
     }
-    let units = results
-        .units
+    // Every unit reads as a table in Vietnamese order; in chat, the units where most answered come
+    // first (ties in that order) and the others are added up in one line.
+    let mut ranked: Vec<&(String, i64, i64)> = results.units.iter().collect();
+    collation::sort_by_name(&mut ranked, |u| &u.0);
+    if length == Length::Chat {
+        ranked.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| b.1.cmp(&a.1)));
+    }
+    let (shown, others) = listing::split(&ranked, length);
+    let mut units: Vec<Msg> = shown
         .iter()
         .map(|(name, invited, responded)| {
             Msg::new("results-unit")
@@ -266,6 +282,17 @@ pub fn results_replies(survey: &Survey, scope: Msg, results: &Results, lang: Lan
                 .msg("percent", percent(*responded, *invited))
         })
         .collect();
+    if !others.is_empty() {
+        let invited = others.iter().map(|u| u.1).sum();
+        let responded = others.iter().map(|u| u.2).sum();
+        units.push(
+            Msg::new("results-units-rest")
+                .number("units", others.len() as i64)
+                .number("responded", responded)
+                .number("invited", invited)
+                .msg("percent", percent(responded, invited)),
+        );
+    }
     replies.insert(
         0,
         Reply::new(

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::boundaries::Boundaries;
+use super::collation;
 use super::former::FormerName;
 use super::text::{first_words, fold, has_diacritics, tone_key};
 use super::units::Unit;
@@ -190,14 +191,14 @@ impl UnitDirectory {
     }
 
     /// Whether `unit` is `scope` or lies anywhere below it.
-    /// The unit's current children, by name.
+    /// The unit's current children, in Vietnamese order of their names.
     pub fn children(&self, id: i64) -> Vec<&Unit> {
         let mut children: Vec<&Unit> = self
             .units
             .iter()
             .filter(|u| u.parent_id == Some(id) && !u.retired)
             .collect();
-        children.sort_by(|a, b| a.name.cmp(&b.name));
+        collation::sort_by_name(&mut children, |u| &u.name);
         children
     }
 
@@ -369,10 +370,10 @@ impl UnitDirectory {
             b.1.total_cmp(&a.1)
                 .then_with(|| na.former.is_some().cmp(&nb.former.is_some()))
                 .then_with(|| {
-                    self.units[na.province]
-                        .name
-                        .cmp(&self.units[nb.province].name)
-                        .then_with(|| self.units[na.unit].name.cmp(&self.units[nb.unit].name))
+                    collation::compare(&self.units[na.province].name, &self.units[nb.province].name)
+                        .then_with(|| {
+                            collation::compare(&self.units[na.unit].name, &self.units[nb.unit].name)
+                        })
                 })
         });
         let mut places_seen = HashSet::new();

@@ -5,6 +5,7 @@ use crate::app;
 use crate::domain::access::{Action, authorize};
 use crate::domain::activity::{self, ModelStatus, NewLog, QuickEntry};
 use crate::domain::dialogue::{self, logging};
+use crate::domain::listing::Length;
 use crate::domain::report::{self, Quarter};
 use crate::domain::unit_label::unit_label_by_id;
 use crate::message::{Lang, Msg, Reply};
@@ -68,7 +69,8 @@ impl Engine {
             (None, _) => at.replies.push(Reply::new(Msg::new("report-usage"))),
             (_, None) => at.replies.push(dialogue::not_allowed()),
             (Some(quarter), Some(unit)) => {
-                let report = app::reports::quarterly(tx, unit, quarter, at.lang).await?;
+                let report =
+                    app::reports::quarterly(tx, unit, quarter, at.lang, Length::Chat).await?;
                 at.replies.extend(report);
             }
         }

@@ -6,6 +6,7 @@ use super::{Engine, Scene};
 use crate::app;
 use crate::domain::access::{Grant, Role};
 use crate::domain::dialogue::{self, surveys};
+use crate::domain::listing::Length;
 use crate::domain::report;
 use crate::domain::survey_chat::{self, SurveyEffect};
 use crate::domain::survey_results;
@@ -107,6 +108,7 @@ impl Engine {
             report::scope_of(scope),
             &results,
             at.lang,
+            Length::Chat,
         ));
         Ok(())
     }

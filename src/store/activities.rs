@@ -260,7 +260,7 @@ impl Tx {
     }
 
     /// For each unit directly below `unit`: (name, models at the end of `quarter`, activities in
-    /// it), most models first.
+    /// it), in no order (the report ranks them).
     pub async fn figures_by_child(
         &mut self,
         unit: i64,
@@ -277,8 +277,7 @@ impl Tx {
                    WHERE a.deleted_at IS NULL AND a.held_on BETWEEN $2 AND $3 GROUP BY t.child)
              SELECT c.name, COALESCE(m.n, 0), COALESCE(a.n, 0)
              FROM units c LEFT JOIN m ON m.child = c.id LEFT JOIN a ON a.child = c.id
-             WHERE c.parent_id = $1 AND c.retired_at IS NULL
-             ORDER BY COALESCE(m.n, 0) DESC, c.name",
+             WHERE c.parent_id = $1 AND c.retired_at IS NULL",
         )
         .bind(unit)
         .bind(quarter.first_day())

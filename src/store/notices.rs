@@ -395,19 +395,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let units: Vec<(Option<i64>, Reach)> = rows.iter().map(|r| (r.unit_id, r.into())).collect();
-        let mut totals = Reach::default();
-        for (_, r) in &units {
-            totals.targeted += r.targeted;
-            totals.sent += r.sent;
-            totals.pending += r.pending;
-            totals.failed += r.failed;
-            totals.undeliverable += r.undeliverable;
-            totals.blocked += r.blocked;
-            totals.cancelled += r.cancelled;
-            totals.delivered += r.delivered;
-            totals.read += r.read;
-            totals.questions += r.questions;
-        }
+        let totals: Reach = units.iter().map(|(_, r)| r).sum();
         // Nothing left to send: the notice has gone out.
         let status = match status.as_str() {
             "sending" if totals.pending == 0 => "sent".to_owned(),

@@ -788,8 +788,8 @@ impl Tx {
         .await?)
     }
 
-    /// One row per response: response id, unit code, unit name, language, channel, submitted at
-    /// (named surveys), person (named surveys), then (question, answer values) pairs.
+    /// One row per response, oldest first: response id, unit code, unit name, language, channel,
+    /// submitted at (named surveys), person (named surveys), then (question, answer values) pairs.
     pub async fn survey_export(&mut self, survey: i64) -> anyhow::Result<Vec<ExportRow>> {
         let rows: Vec<ExportSqlRow> = sqlx::query_as(
             "SELECT r.id::text, COALESCE(u.code, ''), COALESCE(u.name, ''), r.language, r.channel,
@@ -799,7 +799,7 @@ impl Tx {
                                   COALESCE(a.choice, a.number::text, a.text)))
                               FROM survey_answers a WHERE a.response_id = r.id), '[]')
              FROM survey_responses r LEFT JOIN units u ON u.id = r.unit_id
-             WHERE r.survey_id = $1 ORDER BY u.code, r.id",
+             WHERE r.survey_id = $1 ORDER BY r.id",
         )
         .bind(survey)
         .fetch_all(&mut *self.inner)

@@ -3,14 +3,13 @@
 
 use super::{Effect, State, Turn, role_name};
 use crate::domain::access::{Action, Denied, Grant, Role};
+use crate::domain::collation;
+use crate::domain::listing::{self, Length};
 use crate::domain::notice::{NoticeStatus, Question, Reach};
 use crate::domain::payload::{Command, Payload};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::unit_label::unit_label_by_id;
 use crate::message::{Button, InboundKind, Lang, Msg, Reply};
-
-/// Units listed by `/status`, largest first.
-const STATUS_UNITS: usize = 15;
 
 /// `/status`, `/results`, `/join`, `/invite` (with the grant `action` was authorized for);
 /// false for any other command.
@@ -117,7 +116,8 @@ pub fn answered(result: Result<bool, Denied>) -> Reply {
     }))
 }
 
-/// `/status ID`: reach in all and for each unit (the largest first, a screenful).
+/// `/status ID`: reach in all and for each unit (the largest first, a screenful, then the rest in
+/// one line).
 pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
     let line = |unit: Msg, r: &Reach| {
         Msg::new("status-line")
@@ -131,13 +131,26 @@ pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
             .number("questions", r.questions)
     };
     let mut by_size: Vec<&(Option<i64>, Reach)> = status.units.iter().collect();
-    by_size.sort_by_key(|(_, r)| std::cmp::Reverse(r.targeted));
-    let lines = std::iter::once(line(Msg::new("status-total"), &status.totals))
-        .chain(by_size.into_iter().take(STATUS_UNITS).map(|(unit, r)| {
+    let name = |unit: &Option<i64>| unit.and_then(|id| units.by_id(id)).map_or("", |u| &u.name);
+    by_size.sort_by(|(a, ra), (b, rb)| {
+        rb.targeted
+            .cmp(&ra.targeted)
+            .then_with(|| collation::compare(name(a), name(b)))
+    });
+    let (shown, others) = listing::split(&by_size, Length::Chat);
+    let mut lines: Vec<Msg> = std::iter::once(line(Msg::new("status-total"), &status.totals))
+        .chain(shown.iter().map(|(unit, r)| {
             let name = unit.map_or(Msg::new("mydata-no-unit"), |id| unit_label_by_id(units, id));
             line(name, r)
         }))
         .collect();
+    if !others.is_empty() {
+        let rest: Reach = others.iter().map(|(_, r)| r).sum();
+        lines.push(line(
+            Msg::new("status-others").number("units", others.len() as i64),
+            &rest,
+        ));
+    }
     Reply::new(
         Msg::new("notice-status")
             .number("id", id)
@@ -236,5 +249,36 @@ mod tests {
                 "{state:?} {input:?}"
             );
         }
+    }
+
+    #[test]
+    fn status_lists_the_ten_largest_units_and_adds_up_the_rest() {
+        let units: Vec<(Option<i64>, Reach)> = (0..30)
+            .map(|i| {
+                let reach = Reach {
+                    targeted: 100 - i,
+                    sent: 1,
+                    ..Reach::default()
+                };
+                (None, reach)
+            })
+            .collect();
+        let totals = units.iter().map(|(_, r)| r).sum();
+        let notice = NoticeStatus {
+            status: "sent".into(),
+            send_at: chrono::DateTime::UNIX_EPOCH,
+            totals,
+            units,
+            failures: vec![],
+        };
+        let reply = status(&super::super::testing::units(), 5, &notice);
+        let text = crate::i18n::Localizer::new().render(&reply.body, Lang::Vi);
+        let lines: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(lines.len(), 1 + listing::CHAT_ROWS + 1, "{text}");
+        assert!(lines[1].contains("gửi 1/100"), "{text}");
+        assert!(
+            lines[11].starts_with("20 đơn vị khác: gửi 20/1.610,"),
+            "{text}"
+        );
     }
 }
