@@ -456,36 +456,35 @@ mod tests {
 
     #[test]
     fn the_change_by_sector_is_one_sentence_naming_only_what_changed() {
-        let mut report = province(0);
-        let sentence = |report: &Report, lang| render(report, lang, Length::Chat);
-        assert!(
-            sentence(&report, Lang::Vi)
-                .ends_with("\nSố mô hình ở mọi lĩnh vực không đổi so với quý trước."),
-            "{}",
-            sentence(&report, Lang::Vi)
-        );
-        report.previous = figures(7, 5);
-        assert!(
-            sentence(&report, Lang::Vi).ends_with(
-                "\nSo với quý trước: lĩnh vực kinh tế tăng 3 mô hình; các lĩnh vực khác không đổi."
+        let unchanged = province(0).previous;
+        let cases = [
+            (
+                unchanged,
+                Lang::Vi,
+                "Số mô hình ở mọi lĩnh vực không đổi so với quý trước.",
             ),
-            "{}",
-            sentence(&report, Lang::Vi)
-        );
-        report.previous = figures(9, 6);
-        assert!(
-            sentence(&report, Lang::Vi).ends_with(
-                "\nSo với quý trước: lĩnh vực kinh tế tăng 1 mô hình, lĩnh vực an ninh giảm 1 mô hình."
+            (
+                figures(7, 5),
+                Lang::Vi,
+                "So với quý trước: lĩnh vực kinh tế tăng 3 mô hình; các lĩnh vực khác không đổi.",
             ),
-            "{}",
-            sentence(&report, Lang::Vi)
-        );
-        assert!(
-            sentence(&report, Lang::En)
-                .ends_with("\nOn the previous quarter: economy up 1 model, security down 1 model."),
-            "{}",
-            sentence(&report, Lang::En)
-        );
+            (
+                figures(9, 6),
+                Lang::Vi,
+                "So với quý trước: lĩnh vực kinh tế tăng 1 mô hình, lĩnh vực an ninh giảm 1 mô hình.",
+            ),
+            (
+                figures(9, 6),
+                Lang::En,
+                "On the previous quarter: economy up 1 model, security down 1 model.",
+            ),
+        ];
+        for (previous, lang, sentence) in cases {
+            let mut report = province(0);
+            report.previous = previous;
+            let text = render(&report, lang, Length::Chat);
+            assert!(text.ends_with(&format!("\n{sentence}")), "{text}");
+        }
     }
 
     #[test]
