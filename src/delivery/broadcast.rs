@@ -143,7 +143,9 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             .is_none();
         async move {
             let outcome = match &rendered {
-                _ if !free => Outcome::Requeue,
+                _ if !free => Outcome::Requeue {
+                    parts_sent: d.parts_sent,
+                },
                 Some(rendered) => send(account, &rendered.messages, &d).await,
                 None => Outcome::Failed("the notice is gone".into()),
             };
@@ -242,17 +244,19 @@ fn render(account: &Account, reply: Reply, lang: Lang) -> Rendered {
     }
 }
 
-/// Sends a delivery's messages in order, each once, in its turn; the outcome of the last tried.
+/// Sends a delivery's messages in order, each once, in its turn, from the first an earlier try did
+/// not send; the outcome of the last tried.
 async fn send(account: &Account, messages: &[Value], delivery: &Delivery) -> Outcome {
     let mut outcome = Outcome::Failed("nothing to send".into());
-    for message in messages {
+    let first = delivery.parts_sent;
+    for (parts_sent, message) in (first..).zip(messages.iter().skip(first as usize)) {
         outcome = match account.send_in_turn(&delivery.address, message).await {
             Sent::Ok { message_id } => Outcome::Sent { message_id },
-            Sent::RetryAfter(_) => Outcome::Requeue,
-            // Not counted against the delivery's attempts' backoff: it did nothing wrong.
+            Sent::RetryAfter(_) => Outcome::Requeue { parts_sent },
             Sent::NotBefore(after) => Outcome::Retry {
                 error: "the platform holds this message back for now".into(),
                 after,
+                parts_sent,
             },
             Sent::Unreachable => Outcome::Blocked,
             Sent::NotDeliverableNow(reason) => Outcome::Undeliverable(reason),
@@ -261,6 +265,7 @@ async fn send(account: &Account, messages: &[Value], delivery: &Delivery) -> Out
             Sent::Transient(error) => Outcome::Retry {
                 error,
                 after: backoff(delivery.attempts as u32),
+                parts_sent,
             },
         };
         if !matches!(outcome, Outcome::Sent { .. }) {

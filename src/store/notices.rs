@@ -68,6 +68,8 @@ pub struct Delivery {
     pub address: String,
     pub language: String,
     pub attempts: i32,
+    /// Its messages already sent by an earlier try.
+    pub parts_sent: i32,
 }
 
 /// How sending one delivery went.
@@ -81,14 +83,17 @@ pub enum Outcome {
     Failed(String),
     /// The platform's rules forbid it to this person now (a messaging window), with the reason.
     Undeliverable(String),
-    /// Try again this long from now.
+    /// Try again this long from now, with `parts_sent` of its messages sent so far.
     Retry {
         error: String,
         after: std::time::Duration,
+        parts_sent: i32,
     },
-    /// Not tried now (the platform asked us to slow down, or the chat had a message this second):
-    /// back in line a second later, no attempt counted.
-    Requeue,
+    /// Not tried now, or not all of it (the platform asked us to slow down, or the chat had a
+    /// message this second): back in line a second later, no attempt counted.
+    Requeue {
+        parts_sent: i32,
+    },
 }
 
 /// A notice's reach in one unit, as the status query counts it.
@@ -226,7 +231,7 @@ impl Store {
                    ORDER BY d2.may_wait, d2.id
                    LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED) ready
              WHERE d.id = ready.id
-             RETURNING d.id, d.notice_id, d.message, d.address, d.language, d.attempts",
+             RETURNING d.id, d.notice_id, d.message, d.address, d.language, d.attempts, d.parts_sent",
         )
         .bind(channel)
         .bind(limit)
@@ -237,13 +242,14 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, notice_id, message, address, language, attempts)| Delivery {
+                |(id, notice_id, message, address, language, attempts, parts_sent)| Delivery {
                     id,
                     notice_id,
                     message: message.map(|m| m.0),
                     address,
                     language,
                     attempts,
+                    parts_sent,
                 },
             )
             .collect())
@@ -271,29 +277,45 @@ impl Store {
         let mut message_ids: Vec<Option<String>> = Vec::new();
         let mut errors: Vec<Option<String>> = Vec::new();
         let mut retry_in: Vec<Option<f64>> = Vec::new();
+        let mut parts: Vec<Option<i32>> = Vec::new();
         for (id, outcome) in outcomes {
-            let (status, message_id, error, at) = match outcome {
-                Outcome::Sent { message_id } => ("sent", Some(message_id.clone()), None, None),
-                Outcome::Blocked => ("blocked", None, Some("blocked by the person".into()), None),
-                Outcome::Failed(e) => ("failed", None, Some(e.clone()), None),
-                Outcome::Undeliverable(e) => ("undeliverable", None, Some(e.clone()), None),
-                Outcome::Retry { error, after } => (
+            let (status, message_id, error, at, sent) = match outcome {
+                Outcome::Sent { message_id } => {
+                    ("sent", Some(message_id.clone()), None, None, None)
+                }
+                Outcome::Blocked => (
+                    "blocked",
+                    None,
+                    Some("blocked by the person".into()),
+                    None,
+                    None,
+                ),
+                Outcome::Failed(e) => ("failed", None, Some(e.clone()), None, None),
+                Outcome::Undeliverable(e) => ("undeliverable", None, Some(e.clone()), None, None),
+                Outcome::Retry {
+                    error,
+                    after,
+                    parts_sent,
+                } => (
                     "pending",
                     None,
                     Some(error.clone()),
                     Some(after.as_secs_f64()),
+                    Some(*parts_sent),
                 ),
-                Outcome::Requeue => ("requeue", None, None, None),
+                Outcome::Requeue { parts_sent } => ("requeue", None, None, None, Some(*parts_sent)),
             };
             ids.push(*id);
             statuses.push(status);
             message_ids.push(message_id);
             errors.push(error);
             retry_in.push(at);
+            parts.push(sent);
         }
         sqlx::query(&format!(
-            "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[])
-                        AS o (id, status, message_id, error, retry_in)),
+            "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[],
+                                             $6::int[])
+                        AS o (id, status, message_id, error, retry_in, parts)),
              updated AS (
                  UPDATE deliveries d SET
                      status = CASE o.status WHEN 'requeue' THEN 'pending' ELSE o.status END,
@@ -303,7 +325,8 @@ impl Store {
                      sent_at = CASE o.status WHEN 'sent' THEN now() ELSE d.sent_at END,
                      next_attempt_at = CASE o.status WHEN 'requeue' THEN now() + interval '1 second'
                                        ELSE COALESCE(now() + make_interval(secs => o.retry_in), d.next_attempt_at) END,
-                     lease_until = NULL
+                     lease_until = NULL,
+                     parts_sent = COALESCE(o.parts, d.parts_sent)
                  FROM o WHERE d.id = o.id AND d.status = 'sending'
                  RETURNING d.notice_id, d.person_id, d.unit_id, d.may_wait, d.channel, d.address, o.status),
              blocked AS (
@@ -334,6 +357,7 @@ impl Store {
         .bind(&message_ids)
         .bind(&errors)
         .bind(&retry_in)
+        .bind(&parts)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -422,7 +446,15 @@ type NoticeRow = (
     Option<Json<Attachment>>,
 );
 type QuestionRow = (i64, Option<i64>, Option<i64>, String, bool, i64);
-type DeliveryRow = (i64, Option<i64>, Option<Json<Reply>>, String, String, i32);
+type DeliveryRow = (
+    i64,
+    Option<i64>,
+    Option<Json<Reply>>,
+    String,
+    String,
+    i32,
+    i32,
+);
 
 fn notice_from_row((id, Json(texts), directive, issuer, link, attachment): NoticeRow) -> Notice {
     Notice {

@@ -232,6 +232,7 @@ async fn a_message_zalo_holds_back_at_night_waits_alone() {
         error: -234,
         message: "not allowed at this time".into(),
         user: Some(user.clone()),
+        after: 0,
     });
     let before = fake.messages_to(&user).len();
     chat.post_oa(&fake.events().user_send_text(&user, "/help"))
@@ -273,4 +274,41 @@ async fn a_revoked_refresh_token_is_replaced_from_the_command_line() {
         stored.access_token, None,
         "the old access token is forgotten"
     );
+}
+
+#[tokio::test]
+async fn a_long_notice_retried_after_its_first_part_sends_only_the_rest() {
+    let mut chat = Chat::start(Kind::ZaloOa).await;
+    chat.sign_up().await;
+    let (fake, user) = oa(&chat);
+    // The second part is refused twice (once more after a refresh): a transient failure.
+    for after in [1, 0] {
+        fake.fail_next(danvan_fake_zalo::OaFailure {
+            error: -216,
+            message: "Access token is invalid".into(),
+            user: Some(user.clone()),
+            after,
+        });
+    }
+    let before = fake.texts_to(&user).len();
+    let body = "Nội dung chi tiết của kế hoạch.\n".repeat(80);
+    let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
+    let mut notice = NewNotice::to_units("Kế hoạch dài", &body, vec![province]);
+    notice.quiet_hours = false;
+    let store = chat.engine.store().clone();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, chat.engine.now()).await.unwrap();
+    let sent = async {
+        while store.notice_status(id).await.unwrap().unwrap().totals.sent != 1 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(WAIT, sent)
+        .await
+        .expect("sent in the end");
+    let (fake, _) = oa(&chat);
+    let parts = fake.texts_to(&user)[before..].to_vec();
+    assert_eq!(parts.len(), 2, "each part once: {parts:#?}");
+    assert!(parts[0].contains("Kế hoạch dài") && !parts[1].contains("Kế hoạch dài"));
+    chat.stop_after_refusals().await;
 }

@@ -62,6 +62,8 @@ pub struct OaFailure {
     pub message: String,
     /// Only for sends to this user; any user when None.
     pub user: Option<String>,
+    /// Matching sends let through before this one fails (0: the next).
+    pub after: usize,
 }
 
 struct Access {
@@ -377,6 +379,10 @@ impl Oa {
             .failures
             .iter()
             .position(|f| f.user.as_deref().is_none_or(|u| u == user))?;
+        if self.failures[at].after > 0 {
+            self.failures[at].after -= 1;
+            return None;
+        }
         self.failures.remove(at)
     }
 

@@ -186,6 +186,7 @@ async fn consultation_needs_an_interaction_in_the_last_seven_days() {
         error: -234,
         message: "Not allowed to send at this time".into(),
         user: None,
+        after: 0,
     });
     assert_eq!(
         send(&oa, transaction, &token, json!(user), text).await["error"],
