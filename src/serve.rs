@@ -186,7 +186,7 @@ async fn image(
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
-            tracing::warn!(error = %format!("{error:#}"), "cannot draw a kept chart");
+            tracing::warn!(error = %format!("{error:#}"), "cannot read a kept chart");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }

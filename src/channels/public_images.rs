@@ -1,6 +1,6 @@
-//! Charts for channels that take a picture only by URL (Zalo's Bot API): the chart is kept in the
-//! database under a key derived from it, and `serve` draws it at `<DANVAN_PUBLIC_URL>/images/<key>.png`
-//! when the platform fetches it.
+//! Charts for channels that take a picture only by URL (Zalo's Bot API): the chart is drawn once,
+//! kept in the database under a key derived from the picture, and served at
+//! `<DANVAN_PUBLIC_URL>/images/<key>.png` when the platform fetches it.
 
 use sha2::{Digest, Sha256};
 
@@ -22,12 +22,13 @@ impl PublicImages {
         PublicImages { store, base }
     }
 
-    /// The public URL of `plot`, kept first so that it can be fetched.
+    /// The public URL of `plot`, drawn and kept first so that it can be fetched.
     pub async fn url(&self, plot: &Plot) -> anyhow::Result<url::Url> {
-        let value = serde_json::to_value(plot)?;
-        let digest = Sha256::digest(value.to_string().as_bytes());
+        let plot = plot.clone();
+        let png = tokio::task::spawn_blocking(move || plot.png()).await??;
+        let digest = Sha256::digest(&png);
         let key: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        self.store.publish_image(&key, &value).await?;
+        self.store.publish_image(&key, &png).await?;
         // join() replaces the last segment of a base without a trailing slash.
         let mut base = self.base.clone();
         if !base.path().ends_with('/') {
@@ -39,14 +40,8 @@ impl PublicImages {
 
 /// The PNG of a kept chart, by the file name in its URL.
 pub async fn png(store: &Store, file: &str) -> anyhow::Result<Option<Vec<u8>>> {
-    let Some(key) = file.strip_suffix(".png") else {
-        return Ok(None);
-    };
-    let Some(value) = store.public_image(key).await? else {
-        return Ok(None);
-    };
-    let plot: Plot = serde_json::from_value(value)?;
-    Ok(Some(
-        tokio::task::spawn_blocking(move || plot.png()).await??,
-    ))
+    match file.strip_suffix(".png") {
+        Some(key) => store.public_image(key).await,
+        None => Ok(None),
+    }
 }
