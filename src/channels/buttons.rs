@@ -19,8 +19,7 @@ pub fn payload_data(payload: &str, max: usize) -> String {
         return payload.to_owned();
     }
     let digest = Sha256::digest(payload.as_bytes());
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{TOKEN_PREFIX}{hex}")
+    format!("{TOKEN_PREFIX}{}", super::hex(&digest[..12]))
 }
 
 /// Whether pressed data is a token for a longer payload.

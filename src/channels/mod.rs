@@ -190,6 +190,30 @@ pub trait Channel: Send + Sync + 'static {
     }
 }
 
+/// An HTTP client for platform APIs that follows no redirect: a redirected POST would go on as a
+/// GET elsewhere, with its headers, and a bot token in its URL.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client without redirects")
+}
+
+/// Lowercase hex of `bytes`, for keys and tokens derived from hashes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An id a platform sends as a string, or sometimes as a number; as text, never parsed (Zalo's
+/// are 19 digits).
+pub fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Rendered messages as the outbox keeps them.
 pub fn stored<T: Serialize>(messages: Vec<T>) -> Vec<Value> {
     messages

@@ -27,7 +27,7 @@ impl PublicImages {
         let plot = plot.clone();
         let png = tokio::task::spawn_blocking(move || plot.png()).await??;
         let digest = Sha256::digest(&png);
-        let key: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let key = super::hex(&digest[..16]);
         self.store.publish_image(&key, &png).await?;
         // join() replaces the last segment of a base without a trailing slash.
         let mut base = self.base.clone();

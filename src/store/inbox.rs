@@ -20,14 +20,32 @@ fn storable(text: &str) -> String {
     text.replace('\0', "\u{FFFD}")
 }
 
-fn storable_json(value: &Value) -> Value {
+/// The event as it arrived, copied only when it holds a NUL.
+fn storable_json(value: &Value) -> std::borrow::Cow<'_, Value> {
+    if has_nul(value) {
+        std::borrow::Cow::Owned(without_nul(value))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
+}
+
+fn without_nul(value: &Value) -> Value {
     match value {
         Value::String(s) => Value::String(storable(s)),
-        Value::Array(items) => Value::Array(items.iter().map(storable_json).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(without_nul).collect()),
         Value::Object(fields) => Value::Object(
             fields
                 .iter()
-                .map(|(k, v)| (storable(k), storable_json(v)))
+                .map(|(k, v)| (storable(k), without_nul(v)))
                 .collect(),
         ),
         other => other.clone(),
@@ -82,7 +100,7 @@ impl Store {
         }
         let ids: Vec<String> = arrivals.iter().map(|a| storable(&a.event_id)).collect();
         let chats: Vec<String> = arrivals.iter().map(|a| storable(&a.chat)).collect();
-        let payloads: Vec<sqlx::types::Json<Value>> = arrivals
+        let payloads: Vec<sqlx::types::Json<std::borrow::Cow<Value>>> = arrivals
             .iter()
             .map(|a| sqlx::types::Json(storable_json(a.payload)))
             .collect();

@@ -6,7 +6,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::channels::text::{split, utf16_len};
-use crate::channels::{Event, Photos, plain};
+use crate::channels::{Event, Photos, hex, id_text, plain};
 use crate::chart::Plot;
 use crate::i18n::Localizer;
 use crate::message::{AttachmentKind, ChatTraits, Inbound, InboundKind, Msg, Outbound};
@@ -54,12 +54,9 @@ struct Chat {
     chat_type: Option<String>,
 }
 
-pub fn id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("not an id: {other}"))),
-    }
+fn id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let value = Value::deserialize(d)?;
+    id_text(&value).ok_or_else(|| serde::de::Error::custom(format!("not an id: {value}")))
 }
 
 /// The update inside a body, bare or wrapped as `{ok, result}` (both are sent).
@@ -73,30 +70,40 @@ pub fn unwrap(body: Value) -> Value {
 }
 
 /// (event id, chat) of an update, for the inbox: the same event name and message id is the same
-/// event. None: not an update.
-pub fn key(update: &Value) -> Option<(String, String)> {
-    let parsed: Update = serde_json::from_value(update.clone()).ok()?;
-    let message = parsed.message?;
-    Some((
-        event_id(&parsed.event_name, &message.message_id, update),
-        message.chat.id,
-    ))
+/// event. One we cannot read is kept under a hash of its content, to be set aside, not lost.
+pub fn key(update: &Value) -> (String, String) {
+    match Update::deserialize(update) {
+        Ok(Update {
+            event_name,
+            message: Some(message),
+        }) => (
+            event_id(&event_name, &message.message_id, update),
+            message.chat.id,
+        ),
+        _ => (
+            format!("unreadable:{}", content_hash(update)),
+            String::new(),
+        ),
+    }
 }
 
 /// Event name and message id; without a message id, a hash of the update, so that such updates
 /// are not all taken for one.
 fn event_id(event_name: &str, message_id: &str, update: &Value) -> String {
-    if !message_id.is_empty() {
-        return format!("{event_name}:{message_id}");
+    if message_id.is_empty() {
+        format!("{event_name}:#{}", content_hash(update))
+    } else {
+        format!("{event_name}:{message_id}")
     }
-    let digest = Sha256::digest(update.to_string().as_bytes());
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{event_name}:#{hex}")
+}
+
+fn content_hash(update: &Value) -> String {
+    hex(&Sha256::digest(update.to_string().as_bytes())[..12])
 }
 
 /// What an update asks of us; `bot_id` drops the bot's own messages.
 pub fn event(raw: &Value, bot_id: Option<&str>) -> anyhow::Result<Event> {
-    let update: Update = serde_json::from_value(raw.clone())?;
+    let update = Update::deserialize(raw)?;
     let Some(message) = update.message else {
         return Ok(Event::Ignore);
     };

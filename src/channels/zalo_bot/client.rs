@@ -35,11 +35,7 @@ pub struct Client {
 impl Client {
     pub fn new(base: url::Url, token: String) -> Client {
         Client {
-            // A redirect would carry the token in its URL to wherever it points, as a GET.
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("an HTTP client without redirects"),
+            http: crate::channels::http_client(),
             base,
             token,
         }

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use axum::Router;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 use super::adapt::{key, unwrap};
@@ -23,16 +22,6 @@ pub const SECRET_HEADER: &str = "x-bot-api-secret-token";
 const POLL_LOCK: &str = "zalo_bot:getUpdates";
 /// How often a process without the lock asks for it again.
 const LOCK_RETRY: Duration = Duration::from_secs(5);
-
-/// The stored form of one update: its id, its chat and itself. An update we cannot read is kept
-/// under a hash of its content, to be set aside rather than lost.
-fn arrival(update: &Value) -> (String, String) {
-    key(update).unwrap_or_else(|| {
-        let digest = Sha256::digest(update.to_string().as_bytes());
-        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        (format!("unreadable:{hex}"), String::new())
-    })
-}
 
 /// Polls while this process holds the polling lock, each long poll waiting up to `wait`.
 pub async fn poll(
@@ -106,7 +95,7 @@ async fn poll_holding(
             }
         };
         failures = 0;
-        let (event_id, chat) = arrival(&update);
+        let (event_id, chat) = key(&update);
         let batch = [Arrival {
             event_id,
             chat,
@@ -129,6 +118,6 @@ pub fn router(secret: String, arrivals: Arrivals) -> Router {
 /// A webhook body, bare or wrapped, as an update to store.
 fn read(body: &[u8]) -> Result<(String, String, Value), String> {
     let update = unwrap(serde_json::from_slice::<Value>(body).map_err(|e| e.to_string())?);
-    let (event_id, chat) = arrival(&update);
+    let (event_id, chat) = key(&update);
     Ok((event_id, chat, update))
 }

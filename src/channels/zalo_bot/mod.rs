@@ -176,10 +176,7 @@ impl Channel for ZaloBot {
             };
             match self.send_rendered(address, &message).await {
                 Ok(sent) => Sent::Ok {
-                    message_id: match &sent["message_id"] {
-                        Value::String(id) => id.clone(),
-                        other => other.to_string(),
-                    },
+                    message_id: super::id_text(&sent["message_id"]).unwrap_or_default(),
                 },
                 Err(error) => classify(error),
             }
@@ -196,11 +193,7 @@ impl Channel for ZaloBot {
                 ),
                 Err(e) => return Err(e.into()),
             };
-            if let Some(id) = me["id"]
-                .as_str()
-                .map(str::to_owned)
-                .or_else(|| me["id"].as_i64().map(|n| n.to_string()))
-            {
+            if let Some(id) = super::id_text(&me["id"]) {
                 let _ = self.bot_id.set(id);
             }
             match &self.config.intake {

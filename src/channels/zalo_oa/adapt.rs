@@ -4,10 +4,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::signature::text;
-use crate::channels::Event;
 use crate::channels::buttons::{self, payload_data};
 use crate::channels::text::{split, utf16_len};
+use crate::channels::{Event, id_text};
 use crate::chart::Plot;
 use crate::i18n::Localizer;
 use crate::message::{AttachmentKind, ChatTraits, Inbound, InboundKind, Msg, Outbound};
@@ -32,15 +31,15 @@ pub fn key(event: &Value) -> (String, String) {
         "user_seen_message" => {
             let ids: Vec<String> = event["message"]["msg_ids"]
                 .as_array()
-                .map(|ids| ids.iter().filter_map(text).collect())
+                .map(|ids| ids.iter().filter_map(id_text).collect())
                 .unwrap_or_default();
             format!("seen:{}", ids.join(","))
         }
-        _ => match text(&event["message"]["msg_id"]) {
+        _ => match id_text(&event["message"]["msg_id"]) {
             Some(msg) => format!("{name}:{msg}"),
             None => format!(
                 "{name}:{person}:{}",
-                text(&event["timestamp"]).unwrap_or_default()
+                id_text(&event["timestamp"]).unwrap_or_default()
             ),
         },
     };
@@ -52,15 +51,15 @@ pub fn key(event: &Value) -> (String, String) {
 fn person(event: &Value) -> Option<String> {
     let name = event["event_name"].as_str().unwrap_or_default();
     if name == "follow" || name == "unfollow" {
-        return text(&event["follower"]["id"]);
+        return id_text(&event["follower"]["id"]);
     }
     if name.starts_with("oa_send")
         || name.starts_with("user_received")
         || name.starts_with("user_seen")
     {
-        return text(&event["recipient"]["id"]);
+        return id_text(&event["recipient"]["id"]);
     }
-    text(&event["sender"]["id"])
+    id_text(&event["sender"]["id"])
 }
 
 pub fn event(event: &Value) -> anyhow::Result<Event> {
@@ -85,8 +84,9 @@ pub fn event(event: &Value) -> anyhow::Result<Event> {
             caption: message["text"].as_str().map(str::to_owned),
         },
         "user_send_location" => {
-            let coordinate =
-                |c: &str| text(&attachment["coordinates"][c]).and_then(|v| v.parse::<f64>().ok());
+            let coordinate = |c: &str| {
+                id_text(&attachment["coordinates"][c]).and_then(|v| v.parse::<f64>().ok())
+            };
             match (coordinate("latitude"), coordinate("longitude")) {
                 (Some(latitude), Some(longitude)) => InboundKind::Location {
                     latitude,
@@ -108,8 +108,8 @@ pub fn event(event: &Value) -> anyhow::Result<Event> {
         }
         "user_received_message" | "user_seen_message" => {
             let message_ids = match message["msg_ids"].as_array() {
-                Some(ids) => ids.iter().filter_map(text).collect(),
-                None => text(&message["msg_id"]).into_iter().collect(),
+                Some(ids) => ids.iter().filter_map(id_text).collect(),
+                None => id_text(&message["msg_id"]).into_iter().collect(),
             };
             return Ok(Event::Receipt {
                 address,

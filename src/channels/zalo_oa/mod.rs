@@ -107,7 +107,7 @@ impl ZaloOa {
             config,
             store,
             tokens,
-            http: client(),
+            http: super::http_client(),
             capabilities,
         })
     }
@@ -187,7 +187,7 @@ impl ZaloOa {
         let answer = self.call("/v3.0/oa/message/cs", Body::Json(&body)).await;
         match answer {
             Answer::Ok(data) => Sent::Ok {
-                message_id: signature::text(&data["message_id"]).unwrap_or_default(),
+                message_id: super::id_text(&data["message_id"]).unwrap_or_default(),
             },
             answer => classify(answer, (self.config.clock)()),
         }
@@ -201,20 +201,11 @@ impl ZaloOa {
             .map_err(|e| Sent::Transient(e.to_string()))?
             .map_err(|e| Sent::Rejected(format!("cannot draw the chart: {e:#}")))?;
         match self.call("/v2.0/oa/upload/image", Body::Png(&png)).await {
-            Answer::Ok(data) => signature::text(&data["attachment_id"])
+            Answer::Ok(data) => super::id_text(&data["attachment_id"])
                 .ok_or_else(|| Sent::Transient("an upload without attachment_id".into())),
             answer => Err(classify(answer, (self.config.clock)())),
         }
     }
-}
-
-/// An HTTP client that follows no redirect (a redirected POST becomes a GET elsewhere, headers
-/// and all).
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("an HTTP client without redirects")
 }
 
 enum Body<'a> {

@@ -7,6 +7,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::channels::id_text;
+
 pub const HEADER: &str = "x-zevent-signature";
 /// Zalo's own retries span about two hours; anything older is a replay.
 pub const MAX_AGE: TimeDelta = TimeDelta::hours(2);
@@ -33,7 +35,7 @@ pub fn sign(app_id: &str, body: &[u8], timestamp: &str, secret_key: &str) -> Str
     hash.update(body);
     hash.update(timestamp.as_bytes());
     hash.update(secret_key.as_bytes());
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    crate::channels::hex(&hash.finalize())
 }
 
 /// Checks an event as received; returns it parsed.
@@ -47,7 +49,8 @@ pub fn verify(
     let header = header.ok_or(Refusal::Unsigned)?.trim();
     let given = header.strip_prefix("mac=").unwrap_or(header);
     let event: Value = serde_json::from_slice(body).map_err(|_| Refusal::Malformed)?;
-    let (Some(sender_app), Some(timestamp)) = (text(&event["app_id"]), text(&event["timestamp"]))
+    let (Some(sender_app), Some(timestamp)) =
+        (id_text(&event["app_id"]), id_text(&event["timestamp"]))
     else {
         return Err(Refusal::Malformed);
     };
@@ -73,15 +76,6 @@ pub fn verify(
         return Err(Refusal::Stale);
     }
     Ok(event)
-}
-
-/// A field Zalo sends as a string (some senders send numbers).
-pub fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

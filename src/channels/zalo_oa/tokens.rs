@@ -10,7 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
-use super::signature::text;
+use crate::channels::id_text;
 use crate::clock::Clock;
 use crate::store::Store;
 use crate::store::tokens::Tokens;
@@ -51,7 +51,7 @@ impl TokenKeeper {
         TokenKeeper {
             channel,
             store,
-            http: super::client(),
+            http: crate::channels::http_client(),
             oauth_url,
             app_id,
             app_secret,
@@ -153,7 +153,7 @@ impl TokenKeeper {
                     .unwrap_or("no reason given")
             );
         };
-        let seconds = text(&body["expires_in"])
+        let seconds = id_text(&body["expires_in"])
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(90_000);
         Ok(Tokens {
