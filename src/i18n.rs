@@ -14,7 +14,7 @@ const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Every Fluent file, per locale, built into the binary so it runs from anywhere.
-pub const SOURCES: [(Lang, &str, &str); 6] = [
+pub const SOURCES: [(Lang, &str, &str); 8] = [
     (Lang::Vi, "core.ftl", include_str!("../locales/vi/core.ftl")),
     (
         Lang::Vi,
@@ -26,6 +26,7 @@ pub const SOURCES: [(Lang, &str, &str); 6] = [
         "channels.ftl",
         include_str!("../locales/vi/channels.ftl"),
     ),
+    (Lang::Vi, "web.ftl", include_str!("../locales/vi/web.ftl")),
     (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
     (
         Lang::En,
@@ -37,6 +38,7 @@ pub const SOURCES: [(Lang, &str, &str); 6] = [
         "channels.ftl",
         include_str!("../locales/en/channels.ftl"),
     ),
+    (Lang::En, "web.ftl", include_str!("../locales/en/web.ftl")),
 ];
 
 pub struct Localizer {

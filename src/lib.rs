@@ -8,6 +8,7 @@ pub mod channels;
 pub mod chart;
 pub mod cli;
 pub mod clock;
+pub mod dashboard;
 pub mod delivery;
 pub mod domain;
 pub mod engine;

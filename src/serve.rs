@@ -48,11 +48,23 @@ pub async fn start(
     workers: usize,
     listen: SocketAddr,
 ) -> anyhow::Result<Running> {
+    start_with(engine, channels, workers, listen, Router::new()).await
+}
+
+/// [`start`], with `pages` (the dashboard) served beside the channels.
+pub async fn start_with(
+    engine: Arc<Engine>,
+    channels: Vec<Arc<dyn Channel>>,
+    workers: usize,
+    listen: SocketAddr,
+    pages: Router,
+) -> anyhow::Result<Running> {
     let shutdown = CancellationToken::new();
     let mut app = Router::new()
         .route("/health", axum::routing::get(health))
         .route(public_images::ROUTE, axum::routing::get(image))
-        .with_state(engine.clone());
+        .with_state(engine.clone())
+        .merge(pages);
     let mut accounts = Vec::new();
     for channel in channels {
         channel
@@ -71,8 +83,12 @@ pub async fn start(
     let task = {
         let (shutdown, accounts) = (shutdown.clone(), accounts.clone());
         tokio::spawn(async move {
-            let http = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+            // Handlers that limit per address (sign-in attempts) read the peer's.
+            let http = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned());
             let channels = futures::future::try_join_all(
                 accounts.into_iter().map(|a| a.run(shutdown.clone())),
             );
@@ -138,8 +154,9 @@ pub async fn run_until_signal(
     channels: Vec<Arc<dyn Channel>>,
     workers: usize,
     listen: SocketAddr,
+    pages: Router,
 ) -> anyhow::Result<()> {
-    let running = start(engine, channels, workers, listen).await?;
+    let running = start_with(engine, channels, workers, listen, pages).await?;
     tracing::info!(addr = %running.addr, "serving");
     eprintln!(
         "danvan: serving on http://{} (Ctrl-C to stop)",

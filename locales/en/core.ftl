@@ -159,6 +159,7 @@ answer-for-resident = 💬 An answer to your question about the notice “{ $tit
     { $answer }
     (Your question: { $question })
 
+compose-required = This cannot be left empty.
 compose-title = New notice (1/5). What is the title?
 compose-body = (2/5) What does it say? You can use **bold**, *italic*, [links](https://…), and lines starting with “- ” for lists.
 compose-directive = (3/5) The document's number and date, e.g. Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương. None? Tap “Skip”.

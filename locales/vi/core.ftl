@@ -156,6 +156,7 @@ answer-for-resident = 💬 Trả lời câu hỏi của bạn về thông báo �
     { $answer }
     (Câu hỏi của bạn: { $question })
 
+compose-required = Phần này không được để trống.
 compose-title = Soạn thông báo mới (1/5). Tiêu đề là gì?
 compose-body = (2/5) Nội dung thông báo? Có thể dùng **chữ đậm**, *chữ nghiêng*, [liên kết](https://…), và dòng bắt đầu bằng “- ” để liệt kê.
 compose-directive = (3/5) Số, ngày của văn bản, ví dụ: Nghị quyết số 60-NQ/TW ngày 12/4/2025 của Ban Chấp hành Trung ương. Không có thì bấm “Bỏ qua”.

@@ -9,6 +9,8 @@ use crate::store::Tx;
 pub enum Issuer {
     Cli,
     Person(i64),
+    /// A dashboard login.
+    Login(i64),
 }
 
 /// Makes an invitation for `grant`, usable `uses` times until `expires`; returns the code to give.
@@ -22,6 +24,7 @@ pub async fn create(
     let issued_by = match issuer {
         Issuer::Cli => "cli".to_owned(),
         Issuer::Person(id) => format!("person:{id}"),
+        Issuer::Login(id) => format!("login:{id}"),
     };
     let uses = i32::try_from(uses).unwrap_or(i32::MAX);
     tx.create_invite(grant, uses, expires, &issued_by).await

@@ -57,6 +57,11 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Dashboard logins for committee staff.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Zalo Official Account upkeep.
     Zalo {
         #[command(subcommand)]
@@ -110,6 +115,19 @@ pub enum Command {
     Bench {
         #[command(subcommand)]
         command: crate::bench::BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a dashboard login for an admin of a unit (and everything below it); prints its
+    /// one-time password, to be changed at the first sign-in.
+    CreateLogin {
+        /// The name to sign in with.
+        name: String,
+        /// Unit code, e.g. 33 for Hưng Yên.
+        #[arg(long)]
+        unit: String,
     },
 }
 
@@ -237,7 +255,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let engine = std::sync::Arc::new(Engine::new(store).await?);
-            crate::serve::run_until_signal(engine, channels, args.workers, args.listen).await?;
+            let pages = crate::dashboard::routes(engine.clone(), &args.web()).await?;
+            crate::serve::run_until_signal(engine, channels, args.workers, args.listen, pages)
+                .await?;
+        }
+        Command::Admin {
+            command: AdminCommand::CreateLogin { name, unit },
+        } => {
+            let name = name.trim();
+            if name.is_empty() {
+                bail!("give the login a name");
+            }
+            let store = Store::open(&source, 2).await?;
+            crate::seed::demo_if_empty(&store).await?;
+            let (_, units) = store.unit_directory().await?;
+            let target = units
+                .by_code(&unit)
+                .with_context(|| format!("no unit with code {unit}"))?;
+            let password = app::logins::create(&store, name, target.id).await?;
+            println!("{password}");
+            eprintln!(
+                "login {name:?} for {} ({}) created; the password above works once: it must be changed at the first sign-in",
+                target.name, target.code
+            );
         }
         Command::Zalo {
             command: ZaloCommand::RefreshToken { token },

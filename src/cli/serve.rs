@@ -92,6 +92,13 @@ set TELOXIDE_TOKEN for Telegram, ZALO_BOT_TOKEN for a Zalo bot, or ZALO_OA_APP_I
 for a Zalo Official Account (see the README's configuration table)";
 
 impl ServeArgs {
+    /// How the dashboard is reached.
+    pub fn web(&self) -> crate::dashboard::WebSettings {
+        crate::dashboard::WebSettings {
+            public_url: self.public_url.clone(),
+        }
+    }
+
     /// The channels whose settings are present.
     pub fn channels(&self, store: &Store) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
         let mut channels: Vec<Arc<dyn Channel>> = Vec::new();

@@ -8,11 +8,10 @@ use clap::Subcommand;
 
 use super::{LangArg, unit_ids};
 use crate::chart::Plot;
-use crate::domain::collation;
 use crate::domain::listing::Length;
-use crate::domain::report::{csv_with_bom, scope_of};
-use crate::domain::survey::{Kind, SurveyFile};
-use crate::domain::survey_chat::{self, Survey};
+use crate::domain::report::scope_of;
+use crate::domain::survey::SurveyFile;
+use crate::domain::survey_chat::Survey;
 use crate::domain::survey_results::results_replies;
 use crate::domain::vn_time;
 use crate::i18n::Localizer;
@@ -149,7 +148,10 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
         }
         SurveyCommand::Export { id } => {
             let survey = known(tx.survey(id).await?, id)?;
-            print!("{}", export(&survey, &tx.survey_export(id).await?)?);
+            print!(
+                "{}",
+                crate::app::surveys::export_csv(&survey, &tx.survey_export(id).await?)?
+            );
         }
     }
     tx.commit().await?;
@@ -158,56 +160,4 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
 
 fn known(survey: Option<Survey>, id: i64) -> anyhow::Result<Survey> {
     survey.with_context(|| format!("no survey {id}"))
-}
-
-/// One row per response, by unit, with the answers as Vietnamese labels, a multiple choice joined
-/// by "; ".
-fn export(survey: &Survey, rows: &[crate::store::surveys::ExportRow]) -> anyhow::Result<String> {
-    let file = &survey.file;
-    let localizer = Localizer::new();
-    let mut header = vec![
-        "response",
-        "unit_code",
-        "unit",
-        "language",
-        "channel",
-        "submitted_at",
-        "person",
-    ];
-    header.extend(file.questions.iter().map(|q| q.id.as_str()));
-    let cell = |question: &str, values: Vec<&str>| -> String {
-        let Some(q) = file.question(question) else {
-            return values.join("; ");
-        };
-        values
-            .iter()
-            .map(|v| match q.kind {
-                Kind::YesNo | Kind::Single | Kind::Multiple => {
-                    localizer.render(&survey_chat::answer_label(file, q, v, Lang::Vi), Lang::Vi)
-                }
-                _ => (*v).to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    // By unit in Vietnamese order (its name is the third field), each unit's responses oldest first.
-    let mut rows: Vec<&crate::store::surveys::ExportRow> = rows.iter().collect();
-    collation::sort_by_name(&mut rows, |row| &row.fields[2]);
-    let table: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            let mut out = row.fields.clone();
-            out.extend(file.questions.iter().map(|q| {
-                let values = row
-                    .answers
-                    .iter()
-                    .filter(|(question, _)| *question == q.id)
-                    .map(|(_, v)| v.as_str())
-                    .collect();
-                cell(&q.id, values)
-            }));
-            out
-        })
-        .collect();
-    csv_with_bom(&header, &table)
 }

@@ -62,6 +62,9 @@ pub enum Action {
     Log { unit_id: i64 },
     /// Send a notice to this unit (and below), or read the reach of one sent there.
     Notify { unit_id: i64 },
+    /// Read this unit's reports, survey results and figures, and run its surveys (the dashboard):
+    /// admins of the unit or above.
+    Oversee { unit_id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +94,7 @@ pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result
             .any(|g| g.role == Role::Admin)
             .then_some(())
             .ok_or(Denied::OutOfScope),
-        Action::Notify { unit_id } => actor
+        Action::Notify { unit_id } | Action::Oversee { unit_id } => actor
             .grants
             .iter()
             .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
@@ -188,6 +191,19 @@ mod tests {
             (&commune_admin, notify(1), Err(OutOfScope)),
             (&province_admin, notify(3), Ok(())),
             (&cadre, notify(2), Err(OutOfScope)),
+            (&commune_admin, Action::Oversee { unit_id: 2 }, Ok(())),
+            (
+                &commune_admin,
+                Action::Oversee { unit_id: 3 },
+                Err(OutOfScope),
+            ),
+            (&province_admin, Action::Oversee { unit_id: 2 }, Ok(())),
+            (&cadre, Action::Oversee { unit_id: 2 }, Err(OutOfScope)),
+            (
+                &stranger,
+                Action::Oversee { unit_id: 2 },
+                Err(NotRegistered),
+            ),
             (&resident, Action::Staff, Err(OutOfScope)),
             (&cadre, Action::Staff, Ok(())),
             (&cadre, Action::Log { unit_id: 3 }, Ok(())),

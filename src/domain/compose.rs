@@ -168,6 +168,53 @@ pub fn preview(draft: &Draft) -> Notice {
     }
 }
 
+/// A draft written at once on a form (the dashboard), each field checked as chat checks the answer
+/// to its question; every field's problem at once, or the draft ready to confirm.
+pub fn from_form(
+    title: &str,
+    body: &str,
+    directive: &str,
+    unit_code: &str,
+    send_at: Option<DateTime<Utc>>,
+    units: &UnitDirectory,
+    grants: &[Grant],
+) -> Result<Draft, Vec<Msg>> {
+    let mut problems = Vec::new();
+    let mut field = |text: &str, max: usize, required: bool| {
+        let text = text.trim();
+        if text.is_empty() && !required {
+            return String::new();
+        }
+        let checked = match text.is_empty() {
+            true => Err(Msg::new("compose-required")),
+            false => bounded(text, max),
+        };
+        checked.unwrap_or_else(|problem| {
+            problems.push(problem);
+            String::new()
+        })
+    };
+    let title = field(title, MAX_TITLE_CHARS, true);
+    let body = field(body, MAX_BODY_CHARS, true);
+    let directive = field(directive, MAX_TITLE_CHARS, false);
+    let unit = in_scope(units, grants, unit_code)
+        .map_err(|problem| problems.push(problem))
+        .ok();
+    let draft = Draft {
+        step: Step::Confirm,
+        title,
+        body,
+        directive,
+        unit,
+        send_at,
+    };
+    if problems.is_empty() {
+        Ok(draft)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Units an admin may send to: the roots of their admin grants.
 pub fn admin_units(grants: &[Grant]) -> Vec<i64> {
     grants

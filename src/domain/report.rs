@@ -39,6 +39,11 @@ impl Quarter {
         })
     }
 
+    /// "2025-Q1", as links and the command line write it ([`Quarter::parse`] reads it back).
+    pub fn code(self) -> String {
+        format!("{}-Q{}", self.year, self.number)
+    }
+
     pub fn of(date: NaiveDate) -> Quarter {
         Quarter {
             year: date.year(),

@@ -1,7 +1,7 @@
 //! Effects about notices: read, shown again, listed, asked about, previewed and created.
 
 use super::{Engine, Scene};
-use crate::domain::access::{Action, authorize};
+use crate::app;
 use crate::domain::compose::{self, Draft};
 use crate::domain::dialogue::{self, composing, notices, staff};
 use crate::message::Lang;
@@ -108,32 +108,20 @@ impl Engine {
         at: &mut Scene<'_>,
         draft: &Draft,
     ) -> anyhow::Result<()> {
-        let unit = draft.unit(at.units);
-        let allowed = unit.is_some_and(|u| {
-            authorize(&at.actor, Action::Notify { unit_id: u.id }, at.units).is_ok()
-        });
-        let reply = match unit {
-            Some(unit) if allowed => {
-                let id = tx
-                    .create_notice(&NewNotice {
-                        texts: compose::preview(draft).texts,
-                        directive: draft.directive.clone(),
-                        issuer: String::new(),
-                        link: String::new(),
-                        unit_ids: vec![unit.id],
-                        roles: vec![],
-                        languages: vec![],
-                        send_at: draft.send_at,
-                        quiet_hours: true,
-                        urgent: false,
-                        created_by: Some(at.person_id()?),
-                        attachment: None,
-                    })
-                    .await?;
-                let scheduled = tx.schedule_notice(id, at.now).await?;
-                composing::notice_created(id, scheduled.unwrap_or(at.now))
-            }
-            _ => dialogue::not_allowed(),
+        let notice = NewNotice {
+            texts: compose::preview(draft).texts,
+            directive: draft.directive.clone(),
+            send_at: draft.send_at,
+            created_by: Some(at.person_id()?),
+            ..NewNotice::to_units(
+                "",
+                "",
+                draft.unit(at.units).map(|u| u.id).into_iter().collect(),
+            )
+        };
+        let reply = match app::notices::create(tx, &at.actor, &notice, at.units, at.now).await? {
+            Ok((id, scheduled)) => composing::notice_created(id, scheduled),
+            Err(_) => dialogue::not_allowed(),
         };
         at.replies.push(reply);
         Ok(())

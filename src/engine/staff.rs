@@ -2,10 +2,9 @@
 
 use super::{CHAT_INVITE_DAYS, Engine, Scene};
 use crate::app;
-use crate::domain::access::{Action, Denied, Grant, Role, authorize};
-use crate::domain::dialogue::{self, notices, staff};
+use crate::domain::access::{Grant, Role};
+use crate::domain::dialogue::{self, staff};
 use crate::domain::vn_time::local_date;
-use crate::message::Lang;
 use crate::store::Tx;
 
 impl Engine {
@@ -28,24 +27,15 @@ impl Engine {
         question: i64,
         text: &str,
     ) -> anyhow::Result<()> {
-        let result = match tx.question(question).await? {
-            None => Err(Denied::OutOfScope),
-            Some(q) => {
-                let unit_id = q.unit_id.unwrap_or_default();
-                match authorize(&at.actor, Action::Answer { unit_id }, at.units) {
-                    Err(denied) => Err(denied),
-                    Ok(()) if q.answered => Ok(false),
-                    Ok(()) => {
-                        let first = tx.answer_question(q.id, at.person_id()?, text).await?;
-                        if first && let Some(asker) = q.person_id {
-                            let reply = notices::answer_for_resident(&q, text, Lang::Vi);
-                            tx.message_person(asker, &reply).await?;
-                        }
-                        Ok(first)
-                    }
-                }
-            }
-        };
+        let result = app::notices::answer(
+            tx,
+            &at.actor,
+            Some(at.person_id()?),
+            question,
+            text,
+            at.units,
+        )
+        .await?;
         at.replies.push(staff::answered(result));
         Ok(())
     }

@@ -705,7 +705,7 @@ impl Tx {
     pub async fn answer_question(
         &mut self,
         id: i64,
-        by: i64,
+        by: Option<i64>,
         answer: &str,
     ) -> anyhow::Result<bool> {
         Ok(sqlx::query(

@@ -100,18 +100,7 @@ impl Store {
         {
             return Ok(key.into_bytes());
         }
-        let made: [u8; 32] = rand::random();
-        sqlx::query(
-            "INSERT INTO settings (name, value) VALUES ('survey_key', $1) ON CONFLICT DO NOTHING",
-        )
-        .bind(&made[..])
-        .execute(&self.pool)
-        .await?;
-        Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'survey_key'")
-                .fetch_one(&self.pool)
-                .await?,
-        )
+        self.kept_secret("survey_key").await
     }
 }
 

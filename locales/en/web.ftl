@@ -1,0 +1,139 @@
+# The committee dashboard (web pages for staff at desks).
+
+web-nav-overview = Overview
+web-nav-notices = Notices
+web-nav-surveys = Surveys
+web-nav-activities = Models & activities
+web-nav-reports = Quarterly report
+web-nav-units = Units
+web-nav-invites = Invitations
+web-sign-out = Sign out
+web-sign-in-title = Sign in
+web-sign-in-name = Login name
+web-sign-in-password = Password
+web-sign-in-button = Sign in
+web-sign-in-wrong = Wrong login name or password.
+web-sign-in-slow-down = Too many attempts. Please wait a minute and try again.
+web-password-title = Change password
+web-password-first = This is your first sign-in: choose your own password to replace the one-time password.
+web-password-new = New password
+web-password-repeat = New password again
+web-password-button = Save password
+web-password-too-short = A password needs at least { $min } characters.
+web-password-mismatch = The two passwords differ.
+web-password-unchanged = The new password must differ from the one-time password.
+web-overview-title = Overview
+web-overview-notices = Recent notices
+web-overview-surveys = Open surveys
+web-overview-models = Models by sector
+web-overview-residents = Residents by unit and channel
+web-none-yet = None yet.
+web-none-open = No survey is open.
+web-unit = Unit
+web-total = Total
+web-all = All
+web-show = Show
+web-quarter = Quarter
+web-sector = Sector
+web-state = { $state ->
+    [draft] Draft
+    [scheduled] Scheduled
+    [sending] Sending
+    [sent] Sent
+    [cancelled] Cancelled
+    [open] Open
+    [closed] Closed
+   *[other] { $state }
+}
+web-notice-new = New notice
+web-notice-title = Title
+web-notice-body = Text
+web-notice-markup = You can use **bold**, *italics*, [links](https://…) and lines starting with “- ” for lists.
+web-notice-directive = Directive (number, date), if any
+web-notice-unit = Send to (the unit and all units below it)
+web-notice-roles = Audience
+web-notice-roles-none = None ticked: everyone.
+web-role-residents = Residents
+web-role-cadres = Cadres
+web-role-admins = Admins
+web-role-cadre = Cadre
+web-role-admin = Admin
+web-notice-send-at = Send at
+web-notice-send-at-hint = Vietnam time. Empty: now (at night, it waits until 7 am).
+web-notice-urgent = Urgent: send at night too
+web-notice-preview = Preview
+web-notice-send = Send notice
+web-notice-preview-title = What residents will receive
+web-notice-recipients = Recipients
+web-notice-past = That time has passed: choose a time to come, or leave it empty to send now.
+web-notice-bad-time = The send time cannot be read.
+web-notice-state = State
+web-notice-live = updating
+web-notice-reasons = Why some were not sent
+web-notice-cancel = Stop sending this notice
+web-notice-questions = Residents' questions
+web-notice-answered = Answered
+web-notice-answer = Answer
+web-notice-answer-send = Send the answer
+web-reach-targeted = Recipients
+web-reach-sent = Sent
+web-reach-pending = Waiting
+web-reach-failed = Failed
+web-reach-undeliverable = Not deliverable now
+web-reach-blocked = Blocked
+web-reach-delivered = Delivered
+web-reach-read = Read
+web-reach-questions = Questions
+web-survey-title = Survey
+web-survey-responses = Responses
+web-survey-invited = Invited
+web-survey-closes = Closes
+web-survey-new = New survey
+web-survey-new-hint = Upload a TOML file like the one for “danvan survey create”. The survey is created as a draft; press “Open the survey” to invite residents.
+web-survey-file = Survey file (.toml)
+web-survey-upload = Upload
+web-survey-file-unreadable = The file cannot be read: choose a UTF-8 text file under 256 KB.
+web-survey-file-wrong = The survey file has a mistake: { $error }
+web-survey-unit-out-of-scope = The survey goes to unit { $code }, outside the units you manage.
+web-survey-open = Open the survey
+web-survey-close = Close the survey
+web-survey-remind = Remind those who have not answered
+web-survey-opened = The survey is open: { $invited } people invited.
+web-survey-not-opened = Not opened: { $why }
+web-survey-closed = The survey is closed.
+web-survey-not-open = The survey is not open.
+web-survey-reminded = { $reminded } people reminded.
+web-survey-per-unit = By unit
+web-download-responses = Download the responses (CSV)
+web-report-title = Quarterly report
+web-report-open = Open the quarterly report
+web-download-models = Download the models (CSV)
+web-download-activities = Download the activities (CSV)
+web-activities-title = Models and activities
+web-models = Models
+web-activities = Activities
+web-model-name = Model
+web-started = Started
+web-activity-title = Activity
+web-held-on = Date
+web-participants = Participants
+web-units-residents-here = Residents
+web-units-none-below = No units below this one.
+web-units-code = Code
+web-units-kind = Kind
+web-units-below = Units below
+web-units-residents = Residents
+web-units-import = The unit list is loaded with “danvan units import”, which prints what changed.
+web-invite-role = Role
+web-invite-uses = Uses
+web-invite-days = Valid for (days)
+web-invite-button = Make an invitation code
+web-invite-made = { $role ->
+    [admin] Admin
+   *[other] Cadre
+} invitation for { $unit }, { $uses ->
+    [one] one use
+   *[other] { $uses } uses
+}, valid until { $until }.
+web-invite-send = The invitee sends the bot:
+web-invite-limits = An invitation is valid for 1 to { $days } days and 1 to { $uses } uses.

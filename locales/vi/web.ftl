@@ -1,0 +1,136 @@
+# The committee dashboard (web pages for staff at desks).
+
+web-nav-overview = Tổng quan
+web-nav-notices = Thông báo
+web-nav-surveys = Khảo sát
+web-nav-activities = Mô hình & hoạt động
+web-nav-reports = Báo cáo quý
+web-nav-units = Đơn vị
+web-nav-invites = Lời mời
+web-sign-out = Đăng xuất
+web-sign-in-title = Đăng nhập
+web-sign-in-name = Tên đăng nhập
+web-sign-in-password = Mật khẩu
+web-sign-in-button = Đăng nhập
+web-sign-in-wrong = Tên đăng nhập hoặc mật khẩu không đúng.
+web-sign-in-slow-down = Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.
+web-password-title = Đổi mật khẩu
+web-password-first = Đây là lần đăng nhập đầu tiên: hãy đặt mật khẩu của riêng bạn thay cho mật khẩu dùng một lần.
+web-password-new = Mật khẩu mới
+web-password-repeat = Nhập lại mật khẩu mới
+web-password-button = Lưu mật khẩu
+web-password-too-short = Mật khẩu cần ít nhất { $min } ký tự.
+web-password-mismatch = Hai mật khẩu không giống nhau.
+web-password-unchanged = Mật khẩu mới phải khác mật khẩu dùng một lần.
+web-overview-title = Tổng quan
+web-overview-notices = Thông báo gần đây
+web-overview-surveys = Khảo sát đang mở
+web-overview-models = Mô hình theo lĩnh vực
+web-overview-residents = Người dân theo đơn vị và kênh
+web-none-yet = Chưa có.
+web-none-open = Không có khảo sát nào đang mở.
+web-unit = Đơn vị
+web-total = Tổng
+web-all = Tất cả
+web-show = Xem
+web-quarter = Quý
+web-sector = Lĩnh vực
+web-state = { $state ->
+    [draft] Bản nháp
+    [scheduled] Đã hẹn giờ
+    [sending] Đang gửi
+    [sent] Đã gửi xong
+    [cancelled] Đã hủy
+    [open] Đang mở
+    [closed] Đã đóng
+   *[other] { $state }
+}
+web-notice-new = Soạn thông báo mới
+web-notice-title = Tiêu đề
+web-notice-body = Nội dung
+web-notice-markup = Có thể dùng **chữ đậm**, *chữ nghiêng*, [liên kết](https://…) và dòng bắt đầu bằng “- ” để liệt kê.
+web-notice-directive = Văn bản (số, ngày), nếu có
+web-notice-unit = Gửi đến (đơn vị và các đơn vị trực thuộc)
+web-notice-roles = Đối tượng
+web-notice-roles-none = Không chọn đối tượng nào: gửi cho tất cả.
+web-role-residents = Người dân
+web-role-cadres = Cán bộ
+web-role-admins = Quản trị viên
+web-role-cadre = Cán bộ
+web-role-admin = Quản trị viên
+web-notice-send-at = Thời gian gửi
+web-notice-send-at-hint = Giờ Việt Nam. Để trống: gửi ngay (ban đêm, thông báo chờ đến 7 giờ sáng).
+web-notice-urgent = Khẩn: gửi cả ban đêm
+web-notice-preview = Xem trước
+web-notice-send = Gửi thông báo
+web-notice-preview-title = Người dân sẽ nhận được
+web-notice-recipients = Số người nhận
+web-notice-past = Thời gian gửi đã qua: hãy chọn một thời điểm sắp tới, hoặc để trống để gửi ngay.
+web-notice-bad-time = Không đọc được thời gian gửi.
+web-notice-state = Trạng thái
+web-notice-live = đang cập nhật
+web-notice-reasons = Lý do chưa gửi được
+web-notice-cancel = Dừng gửi thông báo này
+web-notice-questions = Câu hỏi của người dân
+web-notice-answered = Đã trả lời
+web-notice-answer = Trả lời
+web-notice-answer-send = Gửi câu trả lời
+web-reach-targeted = Người nhận
+web-reach-sent = Đã gửi
+web-reach-pending = Đang chờ
+web-reach-failed = Lỗi
+web-reach-undeliverable = Không gửi được lúc này
+web-reach-blocked = Đã chặn
+web-reach-delivered = Đã nhận
+web-reach-read = Đã đọc
+web-reach-questions = Câu hỏi
+web-survey-title = Khảo sát
+web-survey-responses = Đã trả lời
+web-survey-invited = Được mời
+web-survey-closes = Đóng lúc
+web-survey-new = Tạo khảo sát mới
+web-survey-new-hint = Tải lên tệp TOML giống tệp dùng với lệnh “danvan survey create”. Khảo sát được tạo ở dạng nháp; bấm “Mở khảo sát” để mời người dân.
+web-survey-file = Tệp khảo sát (.toml)
+web-survey-upload = Tải lên
+web-survey-file-unreadable = Không đọc được tệp: hãy chọn một tệp văn bản UTF-8 dưới 256 KB.
+web-survey-file-wrong = Tệp khảo sát có lỗi: { $error }
+web-survey-unit-out-of-scope = Khảo sát gửi đến đơn vị { $code }, nằm ngoài phạm vi quản lý của bạn.
+web-survey-open = Mở khảo sát
+web-survey-close = Đóng khảo sát
+web-survey-remind = Nhắc người chưa trả lời
+web-survey-opened = Khảo sát đã mở: { $invited } người được mời.
+web-survey-not-opened = Chưa mở được: { $why }
+web-survey-closed = Khảo sát đã đóng.
+web-survey-not-open = Khảo sát không đang mở.
+web-survey-reminded = Đã nhắc { $reminded } người.
+web-survey-per-unit = Theo đơn vị
+web-download-responses = Tải các câu trả lời (CSV)
+web-report-title = Báo cáo quý
+web-report-open = Xem báo cáo quý
+web-download-models = Tải danh sách mô hình (CSV)
+web-download-activities = Tải danh sách hoạt động (CSV)
+web-activities-title = Mô hình và hoạt động
+web-models = Mô hình
+web-activities = Hoạt động
+web-model-name = Tên mô hình
+web-started = Bắt đầu
+web-activity-title = Hoạt động
+web-held-on = Ngày
+web-participants = Người tham gia
+web-units-residents-here = Người dân
+web-units-none-below = Không có đơn vị trực thuộc.
+web-units-code = Mã
+web-units-kind = Loại
+web-units-below = Đơn vị trực thuộc
+web-units-residents = Người dân
+web-units-import = Danh sách đơn vị được nạp bằng lệnh “danvan units import”, lệnh này in ra các thay đổi.
+web-invite-role = Vai trò
+web-invite-uses = Số lần dùng
+web-invite-days = Có hiệu lực (ngày)
+web-invite-button = Tạo mã mời
+web-invite-made = Mã mời { $role ->
+    [admin] quản trị viên
+   *[other] cán bộ
+} cho { $unit }, dùng được { $uses } lần, đến hết ngày { $until }.
+web-invite-send = Người được mời gửi cho bot:
+web-invite-limits = Một mã mời có hiệu lực từ 1 đến { $days } ngày và dùng được từ 1 đến { $uses } lần.

@@ -1,0 +1,126 @@
+//! Staff logins for the dashboard: one-time passwords, hashing with Argon2id, checking a sign-in,
+//! and the password a person chooses at first sign-in.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rand::Rng;
+
+use crate::domain::access::{Actor, Grant, Role};
+use crate::store::Store;
+use crate::store::logins::Login;
+
+/// Shortest password a person may choose.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Letters of a one-time password: no 0/O, 1/l/I to misread when it is read out.
+const ONE_TIME_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+const ONE_TIME_LEN: usize = 16;
+
+/// A fresh one-time password (about 80 bits).
+pub fn one_time_password() -> String {
+    let mut rng = rand::rng();
+    (0..ONE_TIME_LEN)
+        .map(|_| ONE_TIME_ALPHABET[rng.random_range(0..ONE_TIME_ALPHABET.len())] as char)
+        .collect()
+}
+
+pub fn hash(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+}
+
+fn matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Creates a login for an admin of `unit_id`; returns its one-time password.
+pub async fn create(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<String> {
+    let password = one_time_password();
+    store.create_login(name, unit_id, &hash(&password)?).await?;
+    Ok(password)
+}
+
+/// The login `name` when `password` is its password. A missing name costs the same hashing as a
+/// wrong password, so timing tells nothing about which names exist.
+pub async fn check(store: &Store, name: &str, password: &str) -> anyhow::Result<Option<Login>> {
+    let login = store.login_named(name.trim()).await?;
+    let stored = login
+        .as_ref()
+        .map_or(DUMMY_HASH, |l| l.password_hash.as_str());
+    let ok = {
+        let (password, stored) = (password.to_owned(), stored.to_owned());
+        tokio::task::spawn_blocking(move || matches(&password, &stored)).await?
+    };
+    Ok(login.filter(|_| ok))
+}
+
+/// An Argon2id hash of nothing anyone types, checked against when the name is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0sUpSQ3V0w8JPq2hU3HnZPdpGTxhDP2Y4Vm0LQO3qjI";
+
+/// Why a chosen password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordRefused {
+    TooShort,
+    Mismatch,
+    /// The same as the one-time password.
+    Unchanged,
+}
+
+/// Sets `login`'s own password after checking the choice.
+pub async fn change_password(
+    store: &Store,
+    login: &Login,
+    new: &str,
+    repeated: &str,
+) -> anyhow::Result<Result<(), PasswordRefused>> {
+    if new.chars().count() < MIN_PASSWORD_CHARS {
+        return Ok(Err(PasswordRefused::TooShort));
+    }
+    if new != repeated {
+        return Ok(Err(PasswordRefused::Mismatch));
+    }
+    if matches(new, &login.password_hash) {
+        return Ok(Err(PasswordRefused::Unchanged));
+    }
+    store.set_password(login.id, &hash(new)?).await?;
+    Ok(Ok(()))
+}
+
+/// What a login may do: what an admin of its unit may, checked by the same `authorize`.
+pub fn actor(login: &Login) -> Actor {
+    Actor {
+        registered: true,
+        grants: vec![Grant {
+            role: Role::Admin,
+            unit_id: login.unit_id,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_matches_its_hash_and_nothing_else() {
+        let stored = hash("mat-khau-dai-du").unwrap();
+        assert!(matches("mat-khau-dai-du", &stored));
+        assert!(!matches("mat-khau-dai-dU", &stored));
+        assert!(!matches("mat-khau-dai-du", DUMMY_HASH));
+    }
+
+    #[test]
+    fn one_time_passwords_differ_and_avoid_misread_letters() {
+        let (a, b) = (one_time_password(), one_time_password());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), ONE_TIME_LEN);
+        assert!(!a.contains(['0', 'O', '1', 'l', 'I']));
+    }
+}

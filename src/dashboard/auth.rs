@@ -1,0 +1,286 @@
+//! Signing in and out, the password chosen at first sign-in, and [`Staff`]: the signed-in login
+//! every other page takes, with what it may do.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_csrf::CsrfToken;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::frame::{self, Frame, Texts};
+use super::{Dash, WebError, WebResult};
+use crate::app::logins::{self, PasswordRefused};
+use crate::domain::access::Actor;
+use crate::domain::unit_label::unit_label;
+use crate::message::{Lang, Msg};
+use crate::store::logins::Login;
+
+const LOGIN_KEY: &str = "login";
+
+/// Sign-in attempts allowed per name and per address: a person who mistypes a few times is not
+/// stopped, a script guessing passwords gets five tries a minute per name.
+const PER_NAME_PER_MINUTE: u32 = 5;
+const PER_ADDRESS_PER_MINUTE: u32 = 20;
+
+pub struct SignInLimits {
+    by_name: DefaultKeyedRateLimiter<String>,
+    by_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl SignInLimits {
+    pub fn new() -> SignInLimits {
+        let per_minute = |n| Quota::per_minute(NonZeroU32::new(n).expect("a positive limit"));
+        SignInLimits {
+            by_name: RateLimiter::keyed(per_minute(PER_NAME_PER_MINUTE)),
+            by_address: RateLimiter::keyed(per_minute(PER_ADDRESS_PER_MINUTE)),
+        }
+    }
+
+    /// Whether one more attempt for `name` from `address` may be checked now.
+    fn allow(&self, name: &str, address: IpAddr) -> bool {
+        // Forget keys whose allowance is full again, so the maps do not grow without end.
+        self.by_name.retain_recent();
+        self.by_address.retain_recent();
+        self.by_address.check_key(&address).is_ok()
+            && self
+                .by_name
+                .check_key(&crate::domain::text::fold(name))
+                .is_ok()
+    }
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        SignInLimits::new()
+    }
+}
+
+/// The signed-in login of a request, with what it may do; pages that take it send anyone else to
+/// the sign-in page, and a login with a one-time password to choose its own.
+pub struct Staff {
+    pub login: Login,
+    pub actor: Actor,
+    pub lang: Lang,
+}
+
+impl FromRequestParts<Dash> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, dash: &Dash) -> Result<Staff, Response> {
+        let session = Session::from_request_parts(parts, dash)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let lang = frame::language(&session).await;
+        let id = session
+            .get::<i64>(LOGIN_KEY)
+            .await
+            .map_err(|e| WebError::from(e).into_response())?;
+        let login = match id {
+            Some(id) => dash
+                .engine
+                .store()
+                .login(id)
+                .await
+                .map_err(|e| WebError::from(e).into_response())?,
+            None => None,
+        };
+        let Some(login) = login else {
+            return Err(Redirect::to("/login").into_response());
+        };
+        if login.must_change && parts.uri.path() != "/password" {
+            return Err(Redirect::to("/password").into_response());
+        }
+        Ok(Staff {
+            actor: logins::actor(&login),
+            login,
+            lang,
+        })
+    }
+}
+
+impl Staff {
+    /// The unit the login administers, and everything below it.
+    pub fn scope(&self) -> i64 {
+        self.login.unit_id
+    }
+
+    pub fn frame<'a>(
+        &self,
+        dash: &'a Dash,
+        token: &CsrfToken,
+        nav: &'static str,
+    ) -> Result<Frame<'a>, WebError> {
+        let t = Texts::new(dash.engine.localizer(), self.lang);
+        let units = dash.engine.units();
+        let scope = units
+            .by_id(self.scope())
+            .map(|u| t.msg(&unit_label(&units, u)))
+            .unwrap_or_default();
+        Ok(Frame {
+            t,
+            csrf: frame::form_token(token)?,
+            login: self.login.name.clone(),
+            scope,
+            nav,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/login.html")]
+struct SignInPage<'a> {
+    t: Texts<'a>,
+    csrf: String,
+    name: String,
+    error: Option<String>,
+}
+
+pub async fn sign_in_page(
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    session: Session,
+) -> WebResult {
+    let t = Texts::new(dash.engine.localizer(), frame::language(&session).await);
+    frame::page(
+        token.clone(),
+        &SignInPage {
+            csrf: frame::form_token(&token)?,
+            t,
+            name: String::new(),
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    csrf: String,
+    name: String,
+    password: String,
+}
+
+pub async fn sign_in(
+    State(dash): State<Dash>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    token: CsrfToken,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let lang = frame::language(&session).await;
+    let refuse = |status: StatusCode, error: &'static str| -> WebResult {
+        let t = Texts::new(dash.engine.localizer(), lang);
+        let page = SignInPage {
+            csrf: frame::form_token(&token)?,
+            error: Some(t.t(error)),
+            t,
+            name: form.name.clone(),
+        };
+        Ok((status, frame::page(token.clone(), &page)?).into_response())
+    };
+    if !dash.limits.allow(&form.name, peer.ip()) {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, "web-sign-in-slow-down");
+    }
+    let Some(login) = logins::check(dash.engine.store(), &form.name, &form.password).await? else {
+        return refuse(StatusCode::UNAUTHORIZED, "web-sign-in-wrong");
+    };
+    // A new session id at sign-in: one planted before it is worth nothing after.
+    session.cycle_id().await?;
+    session.insert(LOGIN_KEY, login.id).await?;
+    dash.engine
+        .store()
+        .record_sign_in(login.id, dash.engine.now())
+        .await?;
+    Ok(Redirect::to(if login.must_change { "/password" } else { "/" }).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn sign_out(token: CsrfToken, session: Session, Form(form): Form<CsrfOnly>) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let lang = frame::language(&session).await;
+    session.flush().await?;
+    // Keep the language chosen, in the fresh session.
+    session.insert("lang", lang.code()).await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/password.html")]
+struct PasswordPage<'a> {
+    f: Frame<'a>,
+    first: bool,
+    error: Option<String>,
+}
+
+pub async fn password_page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let page = PasswordPage {
+        f: staff.frame(&dash, &token, "password")?,
+        first: staff.login.must_change,
+        error: None,
+    };
+    frame::page(token, &page)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    password: String,
+    repeated: String,
+}
+
+pub async fn change_password(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Form(form): Form<PasswordForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let refused = logins::change_password(
+        dash.engine.store(),
+        &staff.login,
+        &form.password,
+        &form.repeated,
+    )
+    .await?;
+    match refused {
+        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Err(why) => {
+            let f = staff.frame(&dash, &token, "password")?;
+            let error = f.t.msg(&match why {
+                PasswordRefused::TooShort => Msg::new("web-password-too-short")
+                    .number("min", logins::MIN_PASSWORD_CHARS as i64),
+                PasswordRefused::Mismatch => Msg::new("web-password-mismatch"),
+                PasswordRefused::Unchanged => Msg::new("web-password-unchanged"),
+            });
+            let page = PasswordPage {
+                f,
+                first: staff.login.must_change,
+                error: Some(error),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, frame::page(token, &page)?).into_response())
+        }
+    }
+}
+
+impl Staff {
+    /// Whether the login may do `action`; what it may not do does not exist for it.
+    pub fn may(
+        &self,
+        action: crate::domain::access::Action,
+        units: &crate::domain::unit_directory::UnitDirectory,
+    ) -> Result<(), WebError> {
+        crate::domain::access::authorize(&self.actor, action, units).map_err(|_| WebError::NotFound)
+    }
+}

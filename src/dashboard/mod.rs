@@ -1,0 +1,239 @@
+//! The committee dashboard: server-rendered pages (askama templates) over the same application
+//! layer the chat and the command line use. Staff sign in with a login that acts as an admin of its
+//! unit; every page reads and acts within that scope through `domain::access::authorize`.
+//! Sessions live in PostgreSQL (tower-sessions), every form carries a CSRF token (axum_csrf), and
+//! requests from another origin are refused.
+
+mod auth;
+mod frame;
+mod notices;
+mod overview;
+mod reports;
+mod surveys;
+mod units;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum_csrf::{CsrfConfig, Key};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::engine::Engine;
+
+pub use auth::SignInLimits;
+
+/// How the dashboard is reached.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// The public origin (`DANVAN_PUBLIC_URL`): cookies are secure under https, and forms are
+    /// only taken from this origin. Without it, from the address the browser used.
+    pub public_url: Option<url::Url>,
+}
+
+/// What every handler reads.
+#[derive(Clone)]
+pub struct Dash {
+    pub engine: Arc<Engine>,
+    csrf: CsrfConfig,
+    limits: Arc<SignInLimits>,
+    origin: Option<String>,
+}
+
+impl FromRef<Dash> for CsrfConfig {
+    fn from_ref(dash: &Dash) -> CsrfConfig {
+        dash.csrf.clone()
+    }
+}
+
+/// A signed-in session lasts this long without a request.
+const IDLE_HOURS: i64 = 8;
+
+/// The dashboard's routes, with their session, CSRF and origin layers.
+pub async fn routes(engine: Arc<Engine>, settings: &WebSettings) -> anyhow::Result<Router> {
+    let store = engine.store().clone();
+    let secure = settings
+        .public_url
+        .as_ref()
+        .is_some_and(|u| u.scheme() == "https");
+    // Every process signs CSRF tokens with the same key, so a form served by one is taken by another.
+    let key = store.kept_secret("csrf_key").await?;
+    let salt = crate::channels::hex(&store.kept_secret("csrf_salt").await?);
+    let csrf = CsrfConfig::default()
+        .with_key(Some(Key::from(&key)))
+        .with_salt(salt)
+        .with_cookie_name("dv_csrf")
+        .with_cookie_path("/")
+        .with_http_only(true)
+        .with_secure(secure)
+        .with_cookie_same_site(SameSite::Strict);
+    let dash = Dash {
+        engine,
+        csrf,
+        limits: Arc::new(SignInLimits::new()),
+        origin: settings
+            .public_url
+            .as_ref()
+            .map(|u| u.origin().ascii_serialization()),
+    };
+    let sessions = SessionManagerLayer::new(
+        PostgresStore::new(store.pool().clone())
+            .with_schema_name("public")
+            .and_then(|s| s.with_table_name("web_sessions"))
+            .map_err(|e| anyhow::anyhow!(e))?,
+    )
+    .with_name("dv_session")
+    .with_secure(secure)
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_expiry(Expiry::OnInactivity(CookieDuration::hours(IDLE_HOURS)));
+    Ok(Router::new()
+        .route("/", get(overview::page))
+        .route("/login", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/logout", post(auth::sign_out))
+        .route(
+            "/password",
+            get(auth::password_page).post(auth::change_password),
+        )
+        .route("/lang", post(frame::switch_language))
+        .route("/notices", get(notices::list).post(notices::create))
+        .route("/notices/new", get(notices::compose))
+        .route("/notices/{id}", get(notices::status))
+        .route("/notices/{id}/cancel", post(notices::cancel))
+        .route("/notices/{id}/answer", post(notices::answer))
+        .route("/surveys", get(surveys::list).post(surveys::upload))
+        .route("/surveys/{id}", get(surveys::results))
+        .route("/surveys/{id}/action", post(surveys::act))
+        .route("/surveys/{id}/chart/{question}", get(surveys::chart))
+        .route("/surveys/{id}/export.csv", get(surveys::export))
+        .route("/reports", get(reports::page))
+        .route("/reports/chart/{n}", get(reports::chart))
+        .route("/reports/export/{kind}", get(reports::export))
+        .route("/activities", get(reports::activities))
+        .route("/units", get(units::tree))
+        .route("/invites", get(units::invites).post(units::invite))
+        .route("/assets/dashboard.css", get(stylesheet))
+        .layer(middleware::from_fn_with_state(dash.clone(), same_origin))
+        .layer(sessions)
+        .with_state(dash))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/dashboard/dashboard.css"),
+    )
+}
+
+/// Refuses a form posted from another origin (a second line behind the CSRF token): the Origin
+/// header, when the browser sends one, must be ours.
+async fn same_origin(State(dash): State<Dash>, request: Request, next: Next) -> Response {
+    if request.method() != Method::GET
+        && request.method() != Method::HEAD
+        && !origin_allowed(request.headers(), dash.origin.as_deref())
+    {
+        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+    }
+    next.run(request).await
+}
+
+fn origin_allowed(headers: &HeaderMap, ours: Option<&str>) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    match ours {
+        Some(ours) => origin == ours,
+        // Without a configured origin, the one the browser addressed.
+        None => headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|host| {
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    == Some(host)
+            }),
+    }
+}
+
+/// What a handler can fail with; internal errors are logged and hidden.
+#[derive(Debug)]
+pub enum WebError {
+    /// No such thing, or not the admin's to see: the same answer, so an id reveals nothing.
+    NotFound,
+    /// The form's CSRF token is missing or wrong.
+    BadToken,
+    Internal(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for WebError {
+    fn from(e: E) -> WebError {
+        WebError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, "404").into_response(),
+            WebError::BadToken => (
+                StatusCode::FORBIDDEN,
+                "the form has expired: go back, reload the page and send it again",
+            )
+                .into_response(),
+            WebError::Internal(e) => {
+                tracing::error!(error = %format!("{e:#}"), "dashboard request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "500").into_response()
+            }
+        }
+    }
+}
+
+pub type WebResult = Result<Response, WebError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        if let Some(o) = origin {
+            h.insert(header::ORIGIN, HeaderValue::from_str(o).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn forms_are_taken_only_from_our_own_origin() {
+        let ours = Some("https://danvan.hungyen.gov.vn");
+        assert!(origin_allowed(&headers(None, "x"), ours));
+        assert!(origin_allowed(
+            &headers(Some("https://danvan.hungyen.gov.vn"), "x"),
+            ours
+        ));
+        assert!(!origin_allowed(
+            &headers(Some("https://evil.example"), "x"),
+            ours
+        ));
+        assert!(origin_allowed(
+            &headers(Some("http://127.0.0.1:8080"), "127.0.0.1:8080"),
+            None
+        ));
+        assert!(!origin_allowed(
+            &headers(Some("http://evil.example"), "127.0.0.1:8080"),
+            None
+        ));
+    }
+}

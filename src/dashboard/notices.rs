@@ -1,0 +1,384 @@
+//! Notices: the list, composing one (checked as chat checks it, previewed as residents will see
+//! it), its reach while it goes out and after, residents' questions with answers, cancelling.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum_csrf::CsrfToken;
+use serde::Deserialize;
+
+use super::auth::Staff;
+use super::frame::{self, Frame};
+use super::reports::{UnitChoice, unit_choices};
+use super::{Dash, WebError, WebResult};
+use crate::app;
+use crate::app::notices::Viewer;
+use crate::domain::collation;
+use crate::domain::compose::{self, Draft};
+use crate::domain::dialogue::staff::answered;
+use crate::domain::notice::{Audience, NoticeStatus, Reach};
+use crate::domain::vn_time;
+use crate::message::Msg;
+use crate::store::notices::NewNotice;
+use crate::store::overview::{NoticeLine, QuestionLine};
+
+/// Notices on the list page.
+const LISTED: i64 = 100;
+
+#[derive(Template)]
+#[template(path = "dashboard/notices.html")]
+struct ListPage<'a> {
+    f: Frame<'a>,
+    notices: Vec<NoticeLine>,
+}
+
+pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let subtree = dash.engine.units().subtree(staff.scope());
+    let page = ListPage {
+        notices: dash.engine.store().notices_within(&subtree, LISTED).await?,
+        f: staff.frame(&dash, &token, "notices")?,
+    };
+    frame::page(token, &page)
+}
+
+/// The notice form as sent (and sent back into the page when it is shown again).
+#[derive(Deserialize, Default)]
+pub struct NoticeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    directive: String,
+    #[serde(default)]
+    unit: String,
+    /// Vietnam time, as a datetime-local input gives it; empty: at once.
+    #[serde(default)]
+    send_at: String,
+    #[serde(default)]
+    to_residents: Option<String>,
+    #[serde(default)]
+    to_cadres: Option<String>,
+    #[serde(default)]
+    to_admins: Option<String>,
+    /// Unset: hold for the night (quiet hours), as chat notices do.
+    #[serde(default)]
+    urgent: Option<String>,
+    /// "preview" or "send".
+    #[serde(default)]
+    action: String,
+}
+
+impl NoticeForm {
+    fn roles(&self) -> Vec<Audience> {
+        [
+            (&self.to_residents, Audience::Resident),
+            (&self.to_cadres, Audience::Cadre),
+            (&self.to_admins, Audience::Admin),
+        ]
+        .into_iter()
+        .filter(|(on, _)| on.is_some())
+        .map(|(_, role)| role)
+        .collect()
+    }
+}
+
+/// What residents will see: the text, then its buttons.
+pub struct Preview {
+    pub text: String,
+    pub buttons: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/compose.html")]
+struct ComposePage<'a> {
+    f: Frame<'a>,
+    form: NoticeForm,
+    units: Vec<UnitChoice>,
+    problems: Vec<String>,
+    preview: Option<Preview>,
+    recipients: Option<i64>,
+}
+
+pub async fn compose(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let units = dash.engine.units();
+    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let page = ComposePage {
+        units: unit_choices(&staff, &dash, own),
+        f: staff.frame(&dash, &token, "notices")?,
+        form: NoticeForm {
+            to_residents: Some("on".into()),
+            ..NoticeForm::default()
+        },
+        problems: vec![],
+        preview: None,
+        recipients: None,
+    };
+    frame::page(token, &page)
+}
+
+/// Previews the form, or sends the notice when it was checked and "send" pressed.
+pub async fn create(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Form(form): Form<NoticeForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let units = dash.engine.units();
+    let now = dash.engine.now();
+    let mut problems = Vec::new();
+    let send_at = match form.send_at.trim() {
+        "" => None,
+        text => match vn_time::parse(text) {
+            Some(at) if at > now => Some(at),
+            Some(_) => {
+                problems.push(Msg::new("web-notice-past"));
+                None
+            }
+            None => {
+                problems.push(Msg::new("web-notice-bad-time"));
+                None
+            }
+        },
+    };
+    let checked = compose::from_form(
+        &form.title,
+        &form.body,
+        &form.directive,
+        &form.unit,
+        send_at,
+        &units,
+        &staff.actor.grants,
+    );
+    let draft = match checked {
+        Ok(draft) if problems.is_empty() => Some(draft),
+        Ok(_) => None,
+        Err(found) => {
+            problems.extend(found);
+            None
+        }
+    };
+    if let Some(draft) = &draft
+        && form.action == "send"
+    {
+        let notice = NewNotice {
+            texts: compose::preview(draft).texts,
+            directive: draft.directive.clone(),
+            roles: form.roles(),
+            send_at: draft.send_at,
+            quiet_hours: form.urgent.is_none(),
+            urgent: form.urgent.is_some(),
+            ..NewNotice::to_units(
+                "",
+                "",
+                draft.unit(&units).map(|u| u.id).into_iter().collect(),
+            )
+        };
+        let mut tx = dash.engine.store().begin().await?;
+        let created = app::notices::create(&mut tx, &staff.actor, &notice, &units, now).await?;
+        tx.commit().await?;
+        return match created {
+            Ok((id, _)) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
+            Err(_) => Err(WebError::NotFound),
+        };
+    }
+    let f = staff.frame(&dash, &token, "notices")?;
+    let (preview, recipients) = match &draft {
+        Some(draft) => {
+            let mut tx = dash.engine.store().begin().await?;
+            let unit_ids: Vec<i64> = draft.unit(&units).map(|u| u.id).into_iter().collect();
+            let recipients = tx.count_recipients(&unit_ids).await?;
+            tx.commit().await?;
+            (Some(preview(&f, draft)), Some(recipients))
+        }
+        None => (None, None),
+    };
+    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let chosen = units.by_code(&form.unit).unwrap_or(own);
+    let page = ComposePage {
+        units: unit_choices(&staff, &dash, chosen),
+        problems: problems.iter().map(|p| f.t.msg(p)).collect(),
+        f,
+        form: NoticeForm {
+            csrf: String::new(),
+            ..form
+        },
+        preview,
+        recipients,
+    };
+    let status = match page.problems.is_empty() {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, frame::page(token, &page)?).into_response())
+}
+
+/// The notice exactly as a resident reading Vietnamese will receive it.
+fn preview(f: &Frame, draft: &Draft) -> Preview {
+    let reply = compose::preview(draft).reply(f.t.lang);
+    Preview {
+        text: f.t.msg(&reply.body),
+        buttons: reply
+            .buttons
+            .iter()
+            .flatten()
+            .map(|b| f.t.msg(&b.label))
+            .collect(),
+    }
+}
+
+/// One unit's line of the reach table.
+pub struct ReachRow {
+    pub name: String,
+    pub reach: Reach,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/notice.html")]
+struct StatusPage<'a> {
+    f: Frame<'a>,
+    id: i64,
+    title: String,
+    status: NoticeStatus,
+    rows: Vec<ReachRow>,
+    questions: Vec<(QuestionLine, String)>,
+    /// Still going out: the page reloads itself.
+    live: bool,
+    message: Option<String>,
+}
+
+pub async fn status(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Path(id): Path<i64>,
+) -> WebResult {
+    status_page(staff, dash, token, id, None, StatusCode::OK).await
+}
+
+async fn status_page(
+    staff: Staff,
+    dash: Dash,
+    token: CsrfToken,
+    id: i64,
+    message: Option<String>,
+    code: StatusCode,
+) -> WebResult {
+    let units = dash.engine.units();
+    let store = dash.engine.store();
+    let status = app::notices::status(store, id, Viewer::Person(&staff.actor), &units)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let title = store
+        .notice(id)
+        .await?
+        .map(|n| n.text(staff.lang).title.clone())
+        .unwrap_or_default();
+    let mut rows: Vec<ReachRow> = status
+        .units
+        .iter()
+        .map(|(unit, reach)| ReachRow {
+            name: unit
+                .and_then(|u| units.by_id(u))
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            reach: reach.clone(),
+        })
+        .collect();
+    collation::sort_by_name(&mut rows, |r| &r.name);
+    let questions = store
+        .notice_questions(id)
+        .await?
+        .into_iter()
+        .map(|q| {
+            let unit = q
+                .unit_id
+                .and_then(|u| units.by_id(u))
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            (q, unit)
+        })
+        .collect();
+    let live = matches!(status.status.as_str(), "scheduled" | "sending");
+    let page = StatusPage {
+        f: staff.frame(&dash, &token, "notices")?,
+        id,
+        title,
+        status,
+        rows,
+        questions,
+        live,
+        message,
+    };
+    Ok((code, frame::page(token, &page)?).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn cancel(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let units = dash.engine.units();
+    let store = dash.engine.store();
+    // Only a notice the login may follow may be stopped by it.
+    app::notices::status(store, id, Viewer::Person(&staff.actor), &units)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    store.cancel_notice(id).await?;
+    Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    csrf: String,
+    question: i64,
+    text: String,
+}
+
+pub async fn answer(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Path(id): Path<i64>,
+    Form(form): Form<AnswerForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let units = dash.engine.units();
+    let text = form.text.trim();
+    if text.is_empty() || text.chars().count() > crate::domain::notice::MAX_BODY_CHARS {
+        let f = staff.frame(&dash, &token, "notices")?;
+        let message = f.t.t("compose-required");
+        return status_page(
+            staff,
+            dash,
+            token,
+            id,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let mut tx = dash.engine.store().begin().await?;
+    let result =
+        app::notices::answer(&mut tx, &staff.actor, None, form.question, text, &units).await?;
+    tx.commit().await?;
+    if result.is_err() {
+        return Err(WebError::NotFound);
+    }
+    let f = staff.frame(&dash, &token, "notices")?;
+    let message = f.t.msg(&answered(result).body);
+    status_page(staff, dash, token, id, Some(message), StatusCode::OK).await
+}

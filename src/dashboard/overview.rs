@@ -1,0 +1,116 @@
+//! The overview: residents by unit and channel, the latest notices with their reach, open surveys
+//! with their response rates, and this quarter's models by sector.
+
+use std::collections::{BTreeSet, HashMap};
+
+use askama::Template;
+use axum::extract::State;
+use axum_csrf::CsrfToken;
+
+use super::auth::Staff;
+use super::frame::{self, Frame};
+use super::{Dash, WebResult};
+use crate::domain::collation;
+use crate::domain::report::Quarter;
+use crate::domain::unit_directory::UnitDirectory;
+use crate::domain::vn_time;
+use crate::store::overview::{NoticeLine, Residents, SurveyLine};
+
+/// Notices shown on the overview.
+const RECENT_NOTICES: i64 = 5;
+
+/// One row of the residents table: a unit directly below the scope (or the scope itself).
+pub struct UnitRow {
+    pub name: String,
+    pub by_channel: Vec<i64>,
+    pub total: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/overview.html")]
+struct OverviewPage<'a> {
+    f: Frame<'a>,
+    channels: Vec<String>,
+    rows: Vec<UnitRow>,
+    totals: Vec<i64>,
+    total: i64,
+    notices: Vec<NoticeLine>,
+    surveys: Vec<SurveyLine>,
+    quarter: String,
+    unit_code: String,
+}
+
+pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let units = dash.engine.units();
+    let store = dash.engine.store();
+    let subtree = units.subtree(staff.scope());
+    let residents = store.residents_by_channel(&subtree).await?;
+    let (channels, rows) = residents_table(&units, staff.scope(), &residents);
+    let totals = (0..channels.len())
+        .map(|i| rows.iter().map(|r| r.by_channel[i]).sum())
+        .collect();
+    let total = rows.iter().map(|r| r.total).sum();
+    let surveys = store
+        .surveys_within(&subtree)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == "open")
+        .collect();
+    let page = OverviewPage {
+        f: staff.frame(&dash, &token, "overview")?,
+        channels,
+        rows,
+        totals,
+        total,
+        notices: store.notices_within(&subtree, RECENT_NOTICES).await?,
+        surveys,
+        quarter: Quarter::of(vn_time::local_date(dash.engine.now())).code(),
+        unit_code: units
+            .by_id(staff.scope())
+            .map(|u| u.code.clone())
+            .unwrap_or_default(),
+    };
+    frame::page(token, &page)
+}
+
+/// Residents per unit directly below `scope` (people of the scope unit itself on a row of their
+/// own), by channel: the most residents first, ties in Vietnamese order.
+pub fn residents_table(
+    units: &UnitDirectory,
+    scope: i64,
+    residents: &[Residents],
+) -> (Vec<String>, Vec<UnitRow>) {
+    let channels: Vec<String> = residents
+        .iter()
+        .map(|r| r.channel.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut row_of: HashMap<i64, i64> = HashMap::from([(scope, scope)]);
+    for child in units.children(scope) {
+        for id in units.subtree(child.id) {
+            row_of.insert(id, child.id);
+        }
+    }
+    let mut counts: HashMap<i64, Vec<i64>> = HashMap::new();
+    for r in residents {
+        let Some(&row) = row_of.get(&r.unit_id) else {
+            continue;
+        };
+        let column = channels.iter().position(|c| *c == r.channel).unwrap_or(0);
+        counts.entry(row).or_insert_with(|| vec![0; channels.len()])[column] += r.people;
+    }
+    let mut rows: Vec<UnitRow> = counts
+        .into_iter()
+        .filter_map(|(id, by_channel)| {
+            Some(UnitRow {
+                name: units.by_id(id)?.name.clone(),
+                total: by_channel.iter().sum(),
+                by_channel,
+            })
+        })
+        .collect();
+    collation::sort_by_name(&mut rows, |r| &r.name);
+    rows.sort_by_key(|r| std::cmp::Reverse(r.total));
+    (channels, rows)
+}

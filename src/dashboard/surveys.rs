@@ -1,0 +1,279 @@
+//! Surveys: the list, a new one from the same TOML file as `danvan survey create` (uploaded),
+//! open / close / remind, results with a chart per question and a line per unit, the CSV.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum_csrf::CsrfToken;
+use serde::Deserialize;
+
+use super::auth::Staff;
+use super::frame::{self, Frame};
+use super::reports::{UnitChoice, download, png, unit_choices};
+use super::{Dash, WebError, WebResult};
+use crate::app;
+use crate::chart::Plot;
+use crate::domain::access::Action;
+use crate::domain::listing::Length;
+use crate::domain::report::scope_of;
+use crate::domain::survey::SurveyFile;
+use crate::domain::survey_chat::Survey;
+use crate::domain::survey_results::results_replies;
+use crate::domain::units::Unit;
+use crate::message::{Msg, Reply};
+use crate::store::overview::SurveyLine;
+
+/// Largest survey file taken (a survey of a hundred questions is far smaller).
+const MAX_FILE_BYTES: usize = 256 * 1024;
+
+#[derive(Template)]
+#[template(path = "dashboard/surveys.html")]
+struct ListPage<'a> {
+    f: Frame<'a>,
+    surveys: Vec<SurveyLine>,
+    problem: Option<String>,
+}
+
+pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    list_page(staff, dash, token, None).await
+}
+
+async fn list_page(
+    staff: Staff,
+    dash: Dash,
+    token: CsrfToken,
+    problem: Option<String>,
+) -> WebResult {
+    let subtree = dash.engine.units().subtree(staff.scope());
+    let code = match problem {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let page = ListPage {
+        surveys: dash.engine.store().surveys_within(&subtree).await?,
+        f: staff.frame(&dash, &token, "surveys")?,
+        problem,
+    };
+    Ok((code, frame::page(token, &page)?).into_response())
+}
+
+/// A survey file uploaded: created as a draft if it reads and targets only units in scope.
+pub async fn upload(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    mut form: Multipart,
+) -> WebResult {
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(|_| WebError::BadToken)? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let bytes = field.bytes().await.map_err(|_| WebError::BadToken)?;
+                file = Some(bytes);
+            }
+            _ => {}
+        }
+    }
+    frame::verify(&token, &csrf)?;
+    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
+    let text = match file {
+        Some(bytes) if bytes.len() <= MAX_FILE_BYTES => String::from_utf8(bytes.to_vec()).ok(),
+        _ => None,
+    };
+    let Some(text) = text else {
+        let problem = t.msg(&Msg::new("web-survey-file-unreadable"));
+        return list_page(staff, dash, token, Some(problem)).await;
+    };
+    let survey = match SurveyFile::parse(&text) {
+        Ok(survey) => survey,
+        Err(e) => {
+            let problem = t.msg(&Msg::new("web-survey-file-wrong").text("error", e.to_string()));
+            return list_page(staff, dash, token, Some(problem)).await;
+        }
+    };
+    let units = dash.engine.units();
+    let mut unit_ids = Vec::new();
+    for code in &survey.target.units {
+        let allowed = units
+            .by_code(code)
+            .filter(|u| staff.may(Action::Oversee { unit_id: u.id }, &units).is_ok());
+        match allowed {
+            Some(unit) => unit_ids.push(unit.id),
+            None => {
+                let problem = t.msg(&Msg::new("web-survey-unit-out-of-scope").text("code", code));
+                return list_page(staff, dash, token, Some(problem)).await;
+            }
+        }
+    }
+    let mut tx = dash.engine.store().begin().await?;
+    let id = tx.create_survey(&survey, &unit_ids, None).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
+}
+
+/// The survey, if the login may oversee every unit it goes to.
+async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError> {
+    let mut tx = dash.engine.store().begin().await?;
+    let survey = tx.survey(id).await?.ok_or(WebError::NotFound)?;
+    tx.commit().await?;
+    let units = dash.engine.units();
+    for &unit_id in &survey.unit_ids {
+        staff.may(Action::Oversee { unit_id }, &units)?;
+    }
+    Ok(survey)
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitQuery {
+    #[serde(default)]
+    unit: String,
+}
+
+/// The unit results are read for: asked for, or the login's own; it must be in scope.
+fn scope_unit(staff: &Staff, dash: &Dash, query: &UnitQuery) -> Result<Unit, WebError> {
+    let units = dash.engine.units();
+    let unit = match query.unit.as_str() {
+        "" => units.by_id(staff.scope()),
+        code => units.by_code(code),
+    }
+    .ok_or(WebError::NotFound)?
+    .clone();
+    staff.may(Action::Oversee { unit_id: unit.id }, &units)?;
+    Ok(unit)
+}
+
+async fn replies(
+    staff: &Staff,
+    dash: &Dash,
+    survey: &Survey,
+    unit: &Unit,
+) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>)> {
+    let mut tx = dash.engine.store().begin().await?;
+    let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
+    tx.commit().await?;
+    let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Full);
+    Ok((replies, results.units))
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/survey.html")]
+struct ResultsPage<'a> {
+    f: Frame<'a>,
+    id: i64,
+    title: String,
+    state: &'static str,
+    units: Vec<UnitChoice>,
+    unit_code: String,
+    summary: String,
+    charts: Vec<String>,
+    per_unit: Vec<(String, i64, i64)>,
+    message: Option<String>,
+}
+
+pub async fn results(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Path(id): Path<i64>,
+    Query(query): Query<UnitQuery>,
+) -> WebResult {
+    results_page(staff, dash, token, id, query, None).await
+}
+
+async fn results_page(
+    staff: Staff,
+    dash: Dash,
+    token: CsrfToken,
+    id: i64,
+    query: UnitQuery,
+    message: Option<String>,
+) -> WebResult {
+    let survey = visible(&staff, &dash, id).await?;
+    let unit = scope_unit(&staff, &dash, &query)?;
+    let (replies, mut per_unit) = replies(&staff, &dash, &survey, &unit).await?;
+    crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
+    let f = staff.frame(&dash, &token, "surveys")?;
+    let page = ResultsPage {
+        id,
+        title: survey.file.title(staff.lang).to_owned(),
+        state: survey.status.code(),
+        units: unit_choices(&staff, &dash, &unit),
+        unit_code: unit.code.clone(),
+        summary: f.t.msg(&replies[0].body),
+        charts: replies
+            .iter()
+            .filter_map(|r| r.chart.as_ref())
+            .map(|c| f.t.msg(&c.title))
+            .collect(),
+        per_unit,
+        message,
+        f,
+    };
+    frame::page(token, &page)
+}
+
+/// Question chart `n` (from 1), as PNG.
+pub async fn chart(
+    staff: Staff,
+    State(dash): State<Dash>,
+    Path((id, n)): Path<(i64, usize)>,
+    Query(query): Query<UnitQuery>,
+) -> WebResult {
+    let survey = visible(&staff, &dash, id).await?;
+    let unit = scope_unit(&staff, &dash, &query)?;
+    let (replies, _) = replies(&staff, &dash, &survey, &unit).await?;
+    let chart = replies
+        .iter()
+        .filter_map(|r| r.chart.as_ref())
+        .nth(n.checked_sub(1).ok_or(WebError::NotFound)?)
+        .ok_or(WebError::NotFound)?;
+    png(Plot::new(chart, dash.engine.localizer(), staff.lang).png()?)
+}
+
+pub async fn export(staff: Staff, State(dash): State<Dash>, Path(id): Path<i64>) -> WebResult {
+    let survey = visible(&staff, &dash, id).await?;
+    let mut tx = dash.engine.store().begin().await?;
+    let rows = tx.survey_export(id).await?;
+    tx.commit().await?;
+    let body = app::surveys::export_csv(&survey, &rows)?;
+    download(&format!("survey-{id}.csv"), body)
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    csrf: String,
+    /// "open", "close" or "remind".
+    action: String,
+}
+
+pub async fn act(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    visible(&staff, &dash, id).await?;
+    let now = dash.engine.now();
+    let mut tx = dash.engine.store().begin().await?;
+    let done = match form.action.as_str() {
+        "open" => match tx.open_survey(id, now).await? {
+            Ok(invited) => Msg::new("web-survey-opened").number("invited", invited as i64),
+            Err(why) => Msg::new("web-survey-not-opened").text("why", why.to_string()),
+        },
+        "close" => match tx.close_survey(id).await? {
+            true => Msg::new("web-survey-closed"),
+            false => Msg::new("web-survey-not-open"),
+        },
+        "remind" => Msg::new("web-survey-reminded")
+            .number("reminded", tx.remind_survey(id, now).await? as i64),
+        _ => return Err(WebError::NotFound),
+    };
+    tx.commit().await?;
+    let message = frame::Texts::new(dash.engine.localizer(), staff.lang).msg(&done);
+    results_page(staff, dash, token, id, UnitQuery::default(), Some(message)).await
+}

@@ -1,0 +1,198 @@
+//! Units as a tree to walk down, with how many residents each has (counts only), and invitations
+//! for cadres and admins of units in scope.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_csrf::CsrfToken;
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::auth::Staff;
+use super::frame::{self, Frame};
+use super::overview::{UnitRow, residents_table};
+use super::reports::{UnitChoice, unit_choices};
+use super::{Dash, WebError, WebResult};
+use crate::app;
+use crate::domain::access::{Action, Grant, Role};
+use crate::domain::collation;
+use crate::domain::unit_label::unit_label;
+use crate::domain::vn_time;
+use crate::message::Msg;
+
+#[derive(Deserialize, Default)]
+pub struct UnitQuery {
+    #[serde(default)]
+    unit: String,
+}
+
+/// A unit directly below the one shown.
+pub struct Child {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub below: usize,
+    pub residents: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/units.html")]
+struct TreePage<'a> {
+    f: Frame<'a>,
+    /// From the login's unit down to the one shown: (code, name).
+    path: Vec<(String, String)>,
+    children: Vec<Child>,
+    here: i64,
+}
+
+pub async fn tree(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Query(query): Query<UnitQuery>,
+) -> WebResult {
+    let units = dash.engine.units();
+    let shown = match query.unit.as_str() {
+        "" => units.by_id(staff.scope()),
+        code => units.by_code(code),
+    }
+    .ok_or(WebError::NotFound)?;
+    staff.may(Action::Oversee { unit_id: shown.id }, &units)?;
+    let residents = dash
+        .engine
+        .store()
+        .residents_by_channel(&units.subtree(shown.id))
+        .await?;
+    let (_, rows) = residents_table(&units, shown.id, &residents);
+    let count = |name: &str| {
+        rows.iter()
+            .find(|r: &&UnitRow| r.name == name)
+            .map_or(0, |r| r.total)
+    };
+    let mut children: Vec<Child> = units
+        .children(shown.id)
+        .into_iter()
+        .map(|u| Child {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.division_type.clone(),
+            below: units.children(u.id).len(),
+            residents: count(&u.name),
+        })
+        .collect();
+    collation::sort_by_name(&mut children, |c| &c.name);
+    let mut path = Vec::new();
+    let mut at = Some(shown);
+    while let Some(unit) = at {
+        path.push((unit.code.clone(), unit.name.clone()));
+        if unit.id == staff.scope() {
+            break;
+        }
+        at = unit.parent_id.and_then(|p| units.by_id(p));
+    }
+    path.reverse();
+    let page = TreePage {
+        f: staff.frame(&dash, &token, "units")?,
+        path,
+        here: count(&shown.name),
+        children,
+    };
+    frame::page(token, &page)
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/invites.html")]
+struct InvitePage<'a> {
+    f: Frame<'a>,
+    units: Vec<UnitChoice>,
+    code: Option<String>,
+    made_for: Option<String>,
+    problem: Option<String>,
+}
+
+pub async fn invites(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let units = dash.engine.units();
+    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let page = InvitePage {
+        units: unit_choices(&staff, &dash, own),
+        f: staff.frame(&dash, &token, "invites")?,
+        code: None,
+        made_for: None,
+        problem: None,
+    };
+    frame::page(token, &page)
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    csrf: String,
+    role: String,
+    unit: String,
+    uses: u32,
+    days: i64,
+}
+
+/// Longest an invitation may stay valid, and most uses, from the dashboard.
+const MAX_DAYS: i64 = 90;
+const MAX_USES: u32 = 500;
+
+pub async fn invite(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Form(form): Form<InviteForm>,
+) -> WebResult {
+    frame::verify(&token, &form.csrf)?;
+    let units = dash.engine.units();
+    let unit = units.by_code(&form.unit).ok_or(WebError::NotFound)?;
+    let role = Role::parse(&form.role).ok_or(WebError::NotFound)?;
+    staff.may(
+        Action::Invite {
+            role,
+            unit_id: unit.id,
+        },
+        &units,
+    )?;
+    let f = staff.frame(&dash, &token, "invites")?;
+    let valid = (1..=MAX_DAYS).contains(&form.days) && (1..=MAX_USES).contains(&form.uses);
+    let (code, made_for, problem) = if valid {
+        let grant = Grant {
+            role,
+            unit_id: unit.id,
+        };
+        let expires = dash.engine.now() + Duration::days(form.days);
+        let mut tx = dash.engine.store().begin().await?;
+        let issuer = app::invites::Issuer::Login(staff.login.id);
+        let code = app::invites::create(&mut tx, &grant, form.uses, expires, issuer).await?;
+        tx.commit().await?;
+        let made_for = f.t.msg(
+            &Msg::new("web-invite-made")
+                .text("role", role.as_str())
+                .msg("unit", unit_label(&units, unit))
+                .number("uses", form.uses as i64)
+                .date("until", vn_time::local_date(expires)),
+        );
+        (Some(code), Some(made_for), None)
+    } else {
+        let problem = f.t.msg(
+            &Msg::new("web-invite-limits")
+                .number("days", MAX_DAYS)
+                .number("uses", MAX_USES as i64),
+        );
+        (None, None, Some(problem))
+    };
+    let status = match problem {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let page = InvitePage {
+        units: unit_choices(&staff, &dash, unit),
+        f,
+        code,
+        made_for,
+        problem,
+    };
+    Ok((status, frame::page(token, &page)?).into_response())
+}

@@ -1,0 +1,123 @@
+//! Dashboard sign-ins: staff logins (a name, the unit they administer, a password hash) and the
+//! secrets the web front door keeps in the database.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::Store;
+
+/// A staff login as stored; the hash never leaves the application layer.
+#[derive(Debug, Clone, FromRow)]
+pub struct Login {
+    pub id: i64,
+    pub name: String,
+    pub unit_id: i64,
+    pub password_hash: String,
+    pub must_change: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("there is already a login named {0:?}")]
+    Taken(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl Store {
+    /// Adds a login whose password must be changed at first sign-in.
+    pub async fn create_login(
+        &self,
+        name: &str,
+        unit_id: i64,
+        password_hash: &str,
+    ) -> Result<i64, LoginError> {
+        sqlx::query_scalar(
+            "INSERT INTO staff_logins (name, unit_id, password_hash) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(unit_id)
+        .bind(password_hash)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                LoginError::Taken(name.to_owned())
+            } else {
+                LoginError::Database(e)
+            }
+        })
+    }
+
+    /// Gives an existing login a new one-time password (the demo prints a fresh one each run).
+    pub async fn reset_login(&self, name: &str, password_hash: &str) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE staff_logins SET password_hash = $2, must_change = true WHERE name = $1",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn login_named(&self, name: &str) -> anyhow::Result<Option<Login>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, unit_id, password_hash, must_change FROM staff_logins WHERE name = $1",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn login(&self, id: i64) -> anyhow::Result<Option<Login>> {
+        Ok(sqlx::query_as(
+            "SELECT id, name, unit_id, password_hash, must_change FROM staff_logins WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn record_sign_in(&self, id: i64, at: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query("UPDATE staff_logins SET signed_in_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets the login's own password (no longer one-time).
+    pub async fn set_password(&self, id: i64, password_hash: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE staff_logins SET password_hash = $2, must_change = false WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A random secret made once and kept in `settings` under `name`, the same for every process.
+    pub async fn kept_secret(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        let made: [u8; 64] = rand::random();
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(name)
+            .bind(&made[..])
+            .execute(&self.pool)
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// The pool, for the session store of the web front door (tower-sessions keeps its own SQL).
+    pub fn pool(&self) -> &sqlx::PgPool {
+        &self.pool
+    }
+}

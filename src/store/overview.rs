@@ -1,0 +1,118 @@
+//! What the dashboard lists within an admin's units: residents by unit and channel, notices and
+//! surveys addressed inside the scope, questions about a notice. Counts only, never who.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::Store;
+
+/// Residents living in one unit who use one channel (a person with two chats counts on both).
+#[derive(Debug, Clone, FromRow)]
+pub struct Residents {
+    pub unit_id: i64,
+    pub channel: String,
+    pub people: i64,
+}
+
+/// A notice as listed, with its reach so far.
+#[derive(Debug, Clone, FromRow)]
+pub struct NoticeLine {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub send_at: DateTime<Utc>,
+    pub targeted: i64,
+    pub sent: i64,
+    pub read: i64,
+}
+
+/// A survey as listed, with how many were invited and answered.
+#[derive(Debug, Clone, FromRow)]
+pub struct SurveyLine {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub invited: i64,
+    pub finished: i64,
+}
+
+/// A resident's question about a notice, and its answer once given (the asker is not named).
+#[derive(Debug, Clone, FromRow)]
+pub struct QuestionLine {
+    pub id: i64,
+    pub unit_id: Option<i64>,
+    pub text: String,
+    pub asked_at: DateTime<Utc>,
+    pub answer: Option<String>,
+}
+
+impl Store {
+    /// Residents of the units in `subtree`, by unit and channel.
+    pub async fn residents_by_channel(&self, subtree: &[i64]) -> anyhow::Result<Vec<Residents>> {
+        Ok(sqlx::query_as(
+            "SELECT p.unit_id, c.channel, count(DISTINCT p.id) AS people
+             FROM people p JOIN chats c ON c.person_id = p.id
+             WHERE p.unit_id = ANY($1)
+             GROUP BY p.unit_id, c.channel",
+        )
+        .bind(subtree)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The latest notices all of whose units are in `subtree`, newest first.
+    pub async fn notices_within(
+        &self,
+        subtree: &[i64],
+        limit: i64,
+    ) -> anyhow::Result<Vec<NoticeLine>> {
+        Ok(sqlx::query_as(
+            "SELECT n.id, n.texts->'vi'->>'title' AS title, n.status, n.send_at,
+                    coalesce(r.targeted, 0) AS targeted, coalesce(r.sent, 0) AS sent,
+                    coalesce(r.read, 0) AS read
+             FROM notices n
+             LEFT JOIN LATERAL (
+                 SELECT count(DISTINCT person_id) AS targeted,
+                        count(*) FILTER (WHERE status = 'sent') AS sent,
+                        count(*) FILTER (WHERE read_at IS NOT NULL) AS read
+                 FROM deliveries d WHERE d.notice_id = n.id
+             ) r ON true
+             WHERE n.unit_ids <@ $1
+             ORDER BY n.send_at DESC, n.id DESC
+             LIMIT $2",
+        )
+        .bind(subtree)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Surveys all of whose units are in `subtree`, the open ones first, then the newest.
+    pub async fn surveys_within(&self, subtree: &[i64]) -> anyhow::Result<Vec<SurveyLine>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.definition->>'title' AS title, s.status, s.opens_at, s.closes_at,
+                    (SELECT count(*) FROM survey_invitations i WHERE i.survey_id = s.id) AS invited,
+                    (SELECT count(*) FROM survey_invitations i
+                     WHERE i.survey_id = s.id AND i.finished) AS finished
+             FROM surveys s
+             WHERE s.unit_ids <@ $1
+             ORDER BY s.status = 'open' DESC, s.opens_at DESC, s.id DESC",
+        )
+        .bind(subtree)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Residents' questions about notice `id`, oldest first.
+    pub async fn notice_questions(&self, id: i64) -> anyhow::Result<Vec<QuestionLine>> {
+        Ok(sqlx::query_as(
+            "SELECT id, unit_id, text, asked_at, answer FROM notice_questions
+             WHERE notice_id = $1 ORDER BY asked_at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
