@@ -39,3 +39,70 @@ pub async fn demo_if_empty(store: &Store) -> anyhow::Result<usize> {
         .await?;
     Ok(report.plan.added.len())
 }
+
+/// Residents in the demo's history.
+const DEMO_RESIDENTS: i64 = 3_000;
+
+/// Notices in the demo's history: title, text, days ago, share read.
+const DEMO_NOTICES: [(&str, &str, i32, f64); 3] = [
+    (
+        "Triển khai Nghị quyết số 60-NQ/TW",
+        "Ban Dân vận Tỉnh ủy đề nghị các xã, phường tổ chức **học tập, quán triệt** Nghị quyết đến từng chi bộ, khu dân cư.\n- Hoàn thành trước ngày 20 hằng tháng\n- Báo cáo kết quả về Ban Dân vận",
+        21,
+        0.62,
+    ),
+    (
+        "Tiêm phòng dại cho chó, mèo đợt 2",
+        "Trạm thú y phối hợp với thôn tổ chức tiêm phòng dại miễn phí. Bà con đưa vật nuôi đến nhà văn hóa thôn từ 7 giờ sáng.",
+        9,
+        0.48,
+    ),
+    (
+        "Lịch tiếp công dân tháng này",
+        "Lãnh đạo UBND xã tiếp công dân vào sáng thứ Năm hằng tuần tại trụ sở. Bà con mang theo căn cước công dân.",
+        2,
+        0.27,
+    ),
+];
+
+/// Writes the demo's history once (a second `danvan demo` keeps what is there): residents of Hưng
+/// Yên on the chat platforms, notices they read, an open survey with answers, models and
+/// activities; all dated relative to `now`.
+pub async fn demo_history_if_new(
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<bool> {
+    if store.demo_seeded().await? {
+        return Ok(false);
+    }
+    demo_if_empty(store).await?;
+    store
+        .add_demo_residents(DEMO_PROVINCE, DEMO_RESIDENTS, now)
+        .await?;
+    let (_, units) = store.unit_directory().await?;
+    let province = units
+        .by_code(DEMO_PROVINCE)
+        .ok_or_else(|| anyhow::anyhow!("the demo province is not loaded"))?
+        .id;
+    let mut ids = Vec::new();
+    for (title, body, _, _) in DEMO_NOTICES {
+        let mut notice = crate::store::notices::NewNotice::to_units(title, body, vec![province]);
+        notice.quiet_hours = false;
+        let id = store.create_notice(&notice).await?;
+        store.schedule_notice(id, now).await?;
+        ids.push(id);
+    }
+    store.fan_out_due(now).await?;
+    for (id, (_, _, days_ago, read)) in ids.into_iter().zip(DEMO_NOTICES) {
+        store.age_demo_notice(id, now, days_ago, read).await?;
+    }
+    let survey = crate::domain::survey::SurveyFile::parse(include_str!("../examples/survey.toml"))?;
+    let mut tx = store.begin().await?;
+    let id = tx.create_survey(&survey, &[province], None).await?;
+    tx.open_survey(id, now).await??;
+    tx.commit().await?;
+    store.answer_demo_survey(id, now).await?;
+    store.add_demo_logs(DEMO_PROVINCE, now).await?;
+    store.mark_demo_seeded().await?;
+    Ok(true)
+}

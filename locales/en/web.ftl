@@ -137,3 +137,11 @@ web-invite-made = { $role ->
 }, valid until { $until }.
 web-invite-send = The invitee sends the bot:
 web-invite-limits = An invitation is valid for 1 to { $days } days and 1 to { $uses } uses.
+web-channel = { $channel ->
+    [telegram] Telegram
+    [zalo_oa] Zalo OA
+    [zalo_bot] Zalo Bot
+    [web] Web chat
+    [shell] Shell
+   *[other] { $channel }
+}

@@ -134,3 +134,11 @@ web-invite-made = Mã mời { $role ->
 } cho { $unit }, dùng được { $uses } lần, đến hết ngày { $until }.
 web-invite-send = Người được mời gửi cho bot:
 web-invite-limits = Một mã mời có hiệu lực từ 1 đến { $days } ngày và dùng được từ 1 đến { $uses } lần.
+web-channel = { $channel ->
+    [telegram] Telegram
+    [zalo_oa] Zalo OA
+    [zalo_bot] Zalo Bot
+    [web] Trò chuyện trên web
+    [shell] Shell
+   *[other] { $channel }
+}

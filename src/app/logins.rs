@@ -47,6 +47,18 @@ pub async fn create(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<S
     Ok(password)
 }
 
+/// The demo's login for an admin of `unit_id`, with a fresh password each run that need not be
+/// changed (whoever runs the demo reads it in their terminal).
+pub async fn demo(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<String> {
+    let password = one_time_password();
+    let id = match store.login_named(name).await? {
+        Some(login) => login.id,
+        None => store.create_login(name, unit_id, &hash(&password)?).await?,
+    };
+    store.set_password(id, &hash(&password)?).await?;
+    Ok(password)
+}
+
 /// The login `name` when `password` is its password. A missing name costs the same hashing as a
 /// wrong password, so timing tells nothing about which names exist.
 pub async fn check(store: &Store, name: &str, password: &str) -> anyhow::Result<Option<Login>> {

@@ -100,7 +100,7 @@ pub async fn results(engine: &Arc<Engine>, responses: i64) -> anyhow::Result<()>
     let store = engine.store();
     let (id, _) = create_and_open(engine, "01").await?;
     let setup = Instant::now();
-    store.add_bench_responses(id, "01", responses).await?;
+    store.add_example_responses(id, "01", responses).await?;
     println!(
         "results: {responses} responses over Hà Nội's communes (set up in {:.1} s)",
         setup.elapsed().as_secs_f64()

@@ -53,6 +53,12 @@ pub enum Command {
         #[arg(long = "as", default_value = "local")]
         address: String,
     },
+    /// The whole system in a browser: Hưng Yên with a history of residents, notices, a survey and
+    /// activities, the dashboard and the web chat on localhost, until Ctrl-C.
+    Demo {
+        #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// Run the chat channels (Telegram) and the HTTP endpoints until SIGTERM or Ctrl-C.
     Serve(Box<ServeArgs>),
     /// Create or update the database schema, then exit.
@@ -259,6 +265,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::serve::run_until_signal(engine, channels, args.workers, args.listen, pages)
                 .await?;
         }
+        Command::Demo { listen } => demo(&source, listen).await?,
         Command::Admin {
             command: AdminCommand::CreateLogin { name, unit },
         } => {
@@ -427,6 +434,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { command } => crate::bench::run(command, &source).await?,
     }
     Ok(())
+}
+
+/// The demo's login name.
+const DEMO_LOGIN: &str = "demo";
+
+async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    let store = Store::open(source, 16).await?;
+    crate::seed::demo_if_empty(&store).await?;
+    let engine = std::sync::Arc::new(Engine::new(store).await?);
+    let store = engine.store();
+    if crate::seed::demo_history_if_new(store, engine.now()).await? {
+        eprintln!(
+            "danvan: wrote the demo's history (Hưng Yên: residents, notices, a survey, activities)"
+        );
+    }
+    let province = engine
+        .units()
+        .by_code(crate::seed::DEMO_PROVINCE)
+        .context("the demo province is not loaded")?
+        .id;
+    let password = app::logins::demo(store, DEMO_LOGIN, province).await?;
+    let pages = crate::dashboard::routes(engine.clone(), &Default::default()).await?;
+    println!("danvan demo");
+    println!("  dashboard: http://{listen}/   sign in as {DEMO_LOGIN} / {password}");
+    println!("  web chat:  http://{listen}/chat");
+    crate::serve::run_until_signal(engine, vec![], 4, listen, pages).await
 }
 
 /// Unit ids for official codes, each of which must exist.

@@ -60,6 +60,11 @@ impl<'a> Texts<'a> {
         self.msg(&Msg::new("web-state").text("state", state))
     }
 
+    /// A channel's name as people know it ("Zalo OA", "Telegram").
+    pub fn channel(&self, channel: &str) -> String {
+        self.msg(&Msg::new("web-channel").text("channel", channel))
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }

@@ -1,0 +1,262 @@
+//! The demo's history, written set-based and dated relative to the clock's now: residents on the
+//! chat platforms, notices they received and read, answers to a survey, a quarter and a half of
+//! models and activities. What the demo does live goes through the real code instead.
+
+use chrono::{DateTime, Utc};
+
+use super::Store;
+
+/// Model names per sector, as committees name them.
+const MODELS: [(&str, &str); 8] = [
+    ("kt", "Tổ hợp tác trồng lúa chất lượng cao"),
+    ("kt", "Dân vận khéo trong dồn điền, đổi thửa"),
+    ("vhxh", "Câu lạc bộ dưỡng sinh người cao tuổi"),
+    ("vhxh", "Tủ sách pháp luật ở nhà văn hóa thôn"),
+    ("qpan", "Tổ tự quản an ninh trật tự khu dân cư"),
+    ("qpan", "Camera an ninh do nhân dân đóng góp"),
+    ("xdhtct", "Đối thoại định kỳ giữa chính quyền và nhân dân"),
+    ("xdhtct", "Chi bộ gắn với khu dân cư kiểu mẫu"),
+];
+const ACTIVITIES: [(&str, &str); 6] = [
+    ("kt", "Hướng dẫn bà con đăng ký mã số vùng trồng"),
+    ("vhxh", "Thăm hỏi, tặng quà gia đình chính sách"),
+    ("vhxh", "Ra quân vệ sinh môi trường, trồng cây xanh"),
+    ("qpan", "Tuyên truyền phòng, chống lừa đảo qua mạng"),
+    ("xdhtct", "Hội nghị lấy ý kiến nhân dân về dự thảo văn bản"),
+    ("kt", "Vận động hiến đất mở rộng đường giao thông nông thôn"),
+];
+
+impl Store {
+    /// Whether the demo history was written already (`danvan demo` run before keeps its data).
+    pub async fn demo_seeded(&self) -> anyhow::Result<bool> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM settings WHERE name = 'demo_seeded')")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn mark_demo_seeded(&self) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('demo_seeded', '') ON CONFLICT DO NOTHING",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// `count` consented residents over the communes of `province` (more in some than others), on
+    /// the Zalo OA, Telegram and the Zalo bot, signed up over the last 90 days.
+    pub async fn add_demo_residents(
+        &self,
+        province: &str,
+        count: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $1)),
+                  made AS (
+                      INSERT INTO people (language, unit_id, consent_version, consented_at, created_at)
+                      SELECT CASE WHEN g % 25 = 0 THEN 'en' ELSE 'vi' END,
+                             -- Squaring bunches residents into the first communes, as real uptake does.
+                             a[1 + floor(cardinality(a) * power((g * 7919 % 1000) / 1000.0, 2))::int],
+                             '2026-01', $3 - make_interval(days => (g % 90)::int), $3 - make_interval(days => (g % 90)::int)
+                      FROM communes, generate_series(1, $2) AS g
+                      RETURNING id, language, created_at)
+             INSERT INTO chats (channel, address, person_id, language, state, can_push, last_seen_at)
+             SELECT CASE WHEN id % 20 < 11 THEN 'zalo_oa' WHEN id % 20 < 17 THEN 'telegram' ELSE 'zalo_bot' END,
+                    'demo-' || id, id, language, '{\"step\":\"idle\"}', true, created_at
+             FROM made",
+        )
+        .bind(province)
+        .bind(count)
+        .bind(now)
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Notice `id`, already fanned out, as received `days_ago`: its deliveries sent then (a few
+    /// failed or not deliverable), `read_share` of them read, and two residents' questions.
+    pub async fn age_demo_notice(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        days_ago: i32,
+        read_share: f64,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        let at = now - chrono::Duration::days(days_ago as i64);
+        sqlx::query(
+            "UPDATE notices SET send_at = $2, created_at = $2, fanned_out_at = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&mut *tx.inner)
+        .await?;
+        sqlx::query(
+            "UPDATE deliveries SET
+                 status = CASE WHEN id % 97 = 0 THEN 'failed'
+                               WHEN id % 41 = 0 AND channel = 'zalo_oa' THEN 'undeliverable'
+                               WHEN id % 89 = 0 THEN 'blocked' ELSE 'sent' END,
+                 error = CASE WHEN id % 97 = 0 THEN 'network timeout'
+                              WHEN id % 41 = 0 AND channel = 'zalo_oa' THEN 'outside the 7-day window' END,
+                 sent_at = $2 + make_interval(secs => (id % 3600)::int),
+                 message_id = 'demo-' || id,
+                 attempts = 1,
+                 delivered_at = CASE WHEN channel = 'zalo_oa' THEN $2 + make_interval(secs => (id % 3600)::int + 5) END,
+                 read_at = CASE WHEN (id * 7919 % 1000) < $3 * 1000
+                                THEN $2 + make_interval(mins => (id % 2000)::int) END
+             WHERE notice_id = $1",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(read_share)
+        .execute(&mut *tx.inner)
+        .await?;
+        sqlx::query(
+            "INSERT INTO notice_questions (notice_id, person_id, unit_id, text, asked_at)
+             SELECT $1, d.person_id, d.unit_id, q.text, $2 + make_interval(hours => q.n)
+             FROM (VALUES (1, 'Cho hỏi thủ tục này làm ở đâu, có mất phí không ạ?'),
+                          (2, 'Người cao tuổi không đi lại được thì có cán bộ đến nhà không?')) AS q (n, text),
+                  LATERAL (SELECT person_id, unit_id FROM deliveries
+                           WHERE notice_id = $1 AND read_at IS NOT NULL ORDER BY id OFFSET q.n LIMIT 1) d",
+        )
+        .bind(id)
+        .bind(at)
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Survey `id`, open: its invitations sent, and four in five of those invited having answered
+    /// (anonymous answers following from the response's number), tallied.
+    pub async fn answer_demo_survey(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE deliveries SET status = 'sent', sent_at = $1, message_id = 'demo-' || id, attempts = 1
+             WHERE notice_id IS NULL AND status = 'pending' AND channel <> 'web'",
+        )
+        .bind(now)
+        .execute(&mut *tx.inner)
+        .await?;
+        let answered: i64 = sqlx::query_scalar(
+            "WITH done AS (UPDATE survey_invitations SET started = true, finished = true
+                           WHERE survey_id = $1 AND person_id % 5 <> 0 RETURNING 1)
+             SELECT count(*) FROM done",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        self.add_example_responses(id, "33", answered).await
+    }
+
+    /// Models started over the last two years and activities over the last 120 days in every
+    /// commune of `province` with residents, with the names committees give them.
+    pub async fn add_demo_logs(&self, province: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let today = crate::domain::vn_time::local_date(now);
+        let (model_sectors, model_names): (Vec<&str>, Vec<&str>) = MODELS.iter().copied().unzip();
+        let (activity_sectors, activity_titles): (Vec<&str>, Vec<&str>) =
+            ACTIVITIES.iter().copied().unzip();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $1))
+             INSERT INTO models (unit_id, sector, name, started_on, status)
+             SELECT a[1 + (g * 13) % cardinality(a)], ($2::text[])[1 + g % 8], ($3::text[])[1 + g % 8],
+                    $4::date - (g * 37 % 730), 'active'
+             FROM communes, generate_series(1, 3 * cardinality((SELECT a FROM communes))) AS g",
+        )
+        .bind(province)
+        .bind(&model_sectors)
+        .bind(&model_names)
+        .bind(today)
+        .execute(&mut *tx.inner)
+        .await?;
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $1))
+             INSERT INTO activities (unit_id, sector, title, held_on, participants)
+             SELECT a[1 + (g * 7) % cardinality(a)], ($2::text[])[1 + g % 6], ($3::text[])[1 + g % 6],
+                    $4::date - (g * 11 % 120), 15 + g * 17 % 120
+             FROM communes, generate_series(1, 8 * cardinality((SELECT a FROM communes))) AS g",
+        )
+        .bind(province)
+        .bind(&activity_sectors)
+        .bind(&activity_titles)
+        .bind(today)
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// `count` anonymous responses to the example survey (`examples/survey.toml`) spread over the
+    /// communes of `province` (for benchmarks and the demo's history),
+    /// set-based, with answers that follow from the response's number: agree unless it divides by
+    /// 3 (then the concern "cost", and "time" too when even), rating 1 + n % 5, age 18 + n % 60, a
+    /// comment for every tenth; then the tallies, and invitations counted as 5 for every 4 responses.
+    pub async fn add_example_responses(
+        &self,
+        survey: i64,
+        province: &str,
+        count: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $2))
+             INSERT INTO survey_responses (id, survey_id, pseudonym, unit_id, language, channel)
+             SELECT md5(g::text)::uuid, $1, int8send(g), a[1 + g % cardinality(a)], 'vi', 'telegram'
+             FROM communes, generate_series(1, $3::bigint) AS g",
+        )
+        .bind(survey)
+        .bind(province)
+        .bind(count)
+        .execute(&self.pool)
+        .await?;
+        // Without statistics the key checks of the answers below would scan the responses.
+        sqlx::query("ANALYZE survey_responses")
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
+             SELECT r.id, r.survey_id, r.unit_id, q.question, q.choice, q.number, q.text
+             FROM generate_series(1, $1::bigint) AS g
+                  JOIN survey_responses r ON r.id = md5(g::text)::uuid,
+                  LATERAL (VALUES
+                      ('agree', CASE WHEN g % 3 = 0 THEN 'no' ELSE 'yes' END, NULL::bigint, NULL, true),
+                      ('concerns', 'cost', NULL, NULL, g % 3 = 0),
+                      ('concerns', 'time', NULL, NULL, g % 6 = 0),
+                      ('rating', (1 + g % 5)::text, NULL, NULL, true),
+                      ('age', NULL, 18 + g % 60, NULL, true),
+                      ('comment', NULL, NULL, 'Ý kiến số ' || g, g % 10 = 0))
+                  AS q (question, choice, number, text, given)
+             WHERE q.given",
+        )
+        .bind(count)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("ANALYZE survey_answers")
+            .execute(&self.pool)
+            .await?;
+        self.retally_survey(survey).await?;
+        sqlx::query(
+            "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
+             SELECT survey_id, unit_id, '+', '', count * 5 / 4 FROM survey_tallies
+             WHERE survey_id = $1 AND question = '*'
+             ON CONFLICT (survey_id, unit_id, question, choice) DO UPDATE SET count = EXCLUDED.count",
+        )
+        .bind(survey)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
