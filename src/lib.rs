@@ -17,3 +17,4 @@ pub mod message;
 pub mod seed;
 pub mod serve;
 pub mod store;
+pub mod telemetry;

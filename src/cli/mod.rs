@@ -261,7 +261,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let engine = std::sync::Arc::new(Engine::new(store).await?);
-            let pages = crate::dashboard::routes(engine.clone(), &args.web()).await?;
+            let pages = crate::dashboard::routes(engine.clone(), &args.web())
+                .await?
+                .merge(crate::telemetry::routes(
+                    engine.clone(),
+                    args.metrics_token.clone(),
+                ));
             crate::serve::run_until_signal(engine, channels, args.workers, args.listen, pages)
                 .await?;
         }
@@ -455,7 +460,9 @@ async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::
         .context("the demo province is not loaded")?
         .id;
     let password = app::logins::demo(store, DEMO_LOGIN, province).await?;
-    let pages = crate::dashboard::routes(engine.clone(), &Default::default()).await?;
+    let pages = crate::dashboard::routes(engine.clone(), &Default::default())
+        .await?
+        .merge(crate::telemetry::routes(engine.clone(), None));
     println!("danvan demo");
     println!("  dashboard: http://{listen}/   sign in as {DEMO_LOGIN} / {password}");
     println!("  web chat:  http://{listen}/chat");
@@ -546,7 +553,9 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
     let mut out = format!(
         "notice {id}: {}, send at {}\n",
         status.status,
-        vn_time::format(status.send_at)
+        status
+            .send_at
+            .map_or("not scheduled".to_owned(), vn_time::format)
     );
     out.push_str(&format!(
         "{:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>9} {:>6} {:>9}\n",

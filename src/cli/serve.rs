@@ -21,6 +21,9 @@ pub struct ServeArgs {
     /// Public base URL of this server, where channels that take pictures by URL fetch charts.
     #[arg(long, env = "DANVAN_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+    /// Bearer token that lets others than loopback read /metrics.
+    #[arg(long, env = "DANVAN_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Updates handled at once, per channel.
     #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
     pub workers: usize,

@@ -55,6 +55,11 @@ impl<'a> Texts<'a> {
         vn_time::format_for_people(*at)
     }
 
+    /// A time that may not be set yet (a draft's): "–" then.
+    pub fn when(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.map_or("–".to_owned(), vn_time::format_for_people)
+    }
+
     /// A notice's or survey's state ("scheduled", "open"…) in words.
     pub fn state(&self, state: &str) -> String {
         self.msg(&Msg::new("web-state").text("state", state))

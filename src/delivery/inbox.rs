@@ -12,6 +12,7 @@ use crate::channels::{Buttons, Event, buttons};
 use crate::message::{Inbound, InboundKind};
 use crate::store::inbox::{Claimed, Pending};
 use crate::store::{Race, Tx};
+use crate::telemetry;
 
 /// Attempts at an event before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
@@ -44,11 +45,14 @@ pub async fn work(account: Arc<Account>, shutdown: CancellationToken) -> anyhow:
 pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     let store = account.engine.store();
     let channel = account.channel.name();
+    let started = std::time::Instant::now();
     let mut tx = store.begin().await?;
     let claimed = tx.claim_inbox(channel, BATCH).await?;
     if claimed.is_empty() {
         return Ok(false);
     }
+    let counted =
+        |outcome| telemetry::updates_handled(channel, outcome, claimed.len(), started.elapsed());
     let mut handled = Vec::new();
     for event in &claimed {
         match handle(account, &mut tx, event).await {
@@ -57,6 +61,7 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
             // fault, so the batch is simply claimed again.
             Err(e) if Race::of(&e).is_some() => {
                 drop(tx);
+                counted("retried");
                 tracing::debug!(event = event.event_id, error = %format!("{e:#}"), "batch retried");
                 return Ok(true);
             }
@@ -68,6 +73,7 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
                 let retryable = event.attempts + 1 < MAX_ATTEMPTS && !e.is::<Unreadable>();
                 let retry = retryable.then(|| backoff(event.attempts as u32));
                 store.inbox_attempt_failed(event.id, &error, retry).await?;
+                telemetry::updates_handled(channel, "failed", 1, started.elapsed());
                 return Ok(true);
             }
         }
@@ -82,6 +88,7 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
         .await?
         .into_iter();
     tx.commit().await?;
+    counted("done");
     let mut sent = Vec::new();
     for h in &handled {
         let replies: Vec<Pending> = queued.by_ref().take(h.replies.len()).collect();

@@ -207,8 +207,9 @@ impl Account {
         self.sent(self.channel.send(address, message).await)
     }
 
-    /// Notes a pause the platform asked for.
+    /// Counts the send, and notes a pause the platform asked for.
     fn sent(&self, sent: Sent) -> Sent {
+        crate::telemetry::sent(self.channel.name(), &sent);
         if let Sent::RetryAfter(wait) = &sent {
             tracing::warn!(
                 channel = self.channel.name(),

@@ -103,7 +103,8 @@ pub struct Question {
 pub struct NoticeStatus {
     /// draft, scheduled, sending, sent (nothing left to send) or cancelled.
     pub status: String,
-    pub send_at: DateTime<Utc>,
+    /// None for a draft: not scheduled yet.
+    pub send_at: Option<DateTime<Utc>>,
     pub totals: Reach,
     /// (unit id, reach) for each unit with recipients.
     pub units: Vec<(Option<i64>, Reach)>,

@@ -380,3 +380,28 @@ impl Tx {
         Ok(())
     }
 }
+
+/// Work waiting, per channel, for the metrics.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Depth {
+    pub queue: String,
+    pub channel: String,
+    pub waiting: i64,
+}
+
+impl Store {
+    /// Events not yet handled, replies not yet sent and deliveries not yet made, per channel.
+    pub async fn queue_depths(&self) -> anyhow::Result<Vec<Depth>> {
+        Ok(sqlx::query_as(
+            "SELECT 'inbox' AS queue, channel, count(*) AS waiting FROM inbox
+             WHERE status = 'pending' GROUP BY channel
+             UNION ALL
+             SELECT 'outbox', channel, count(*) FROM outbox WHERE status = 'pending' GROUP BY channel
+             UNION ALL
+             SELECT 'deliveries', channel, count(*) FROM deliveries
+             WHERE status IN ('pending', 'sending') GROUP BY channel",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -384,8 +384,8 @@ impl Store {
     }
 
     pub async fn notice_status(&self, id: i64) -> anyhow::Result<Option<NoticeStatus>> {
-        let head: Option<(String, DateTime<Utc>)> =
-            sqlx::query_as("SELECT status, send_at FROM notices WHERE id = $1")
+        let head: Option<(String, Option<DateTime<Utc>>)> =
+            sqlx::query_as("SELECT status, NULLIF(send_at, 'infinity') FROM notices WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;

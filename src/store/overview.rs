@@ -20,7 +20,8 @@ pub struct NoticeLine {
     pub id: i64,
     pub title: String,
     pub status: String,
-    pub send_at: DateTime<Utc>,
+    /// None for a draft.
+    pub send_at: Option<DateTime<Utc>>,
     pub targeted: i64,
     pub sent: i64,
     pub read: i64,
@@ -69,7 +70,7 @@ impl Store {
         limit: i64,
     ) -> anyhow::Result<Vec<NoticeLine>> {
         Ok(sqlx::query_as(
-            "SELECT n.id, n.texts->'vi'->>'title' AS title, n.status, n.send_at,
+            "SELECT n.id, n.texts->'vi'->>'title' AS title, n.status, NULLIF(n.send_at, 'infinity') AS send_at,
                     coalesce(r.targeted, 0) AS targeted, coalesce(r.sent, 0) AS sent,
                     coalesce(r.read, 0) AS read
              FROM notices n

@@ -266,7 +266,7 @@ mod tests {
         let totals = units.iter().map(|(_, r)| r).sum();
         let notice = NoticeStatus {
             status: "sent".into(),
-            send_at: chrono::DateTime::UNIX_EPOCH,
+            send_at: Some(chrono::DateTime::UNIX_EPOCH),
             totals,
             units,
             failures: vec![],

@@ -1,0 +1,8 @@
+//! The committee dashboard over HTTP: signing in, every page, and scope — an admin of one commune
+//! can neither read nor change another's notices, surveys or reports, by link or by form.
+//! `browser` drives the same pages (and the web chat) in headless Chromium.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod pages;
+mod site;

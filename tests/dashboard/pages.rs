@@ -1,0 +1,443 @@
+//! Every page and permission, through HTTP as a browser sends it.
+
+use danvan::domain::survey::SurveyFile;
+use danvan::store::notices::NewNotice;
+use reqwest::StatusCode;
+
+use crate::site::{Browser, Site};
+
+const PROVINCE: &str = "33";
+const TIEN_LU: &str = "12364";
+const AN_THI: &str = "12142";
+const SURVEY: &str = include_str!("../../examples/survey.toml");
+
+#[tokio::test]
+async fn a_new_login_chooses_its_own_password_before_anything_else() {
+    let site = Site::start().await;
+    let one_time =
+        danvan::app::logins::create(site.engine.store(), "xa-tien-lu", site.unit(TIEN_LU))
+            .await
+            .unwrap();
+    let mut browser = Browser::new(&site);
+    assert_eq!(browser.get("/").await.url().path(), "/login");
+    let signed_in = browser.sign_in("xa-tien-lu", &one_time).await;
+    assert_eq!(signed_in.url().path(), "/password");
+    assert_eq!(browser.get("/notices").await.url().path(), "/password");
+    let short = browser
+        .submit("/password", &[("password", "ngan"), ("repeated", "ngan")])
+        .await;
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text().await.unwrap().contains("ít nhất 10 ký tự"));
+    let same = browser
+        .submit(
+            "/password",
+            &[("password", &one_time), ("repeated", &one_time)],
+        )
+        .await;
+    assert_eq!(same.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let chosen = browser
+        .submit(
+            "/password",
+            &[
+                ("password", "mat-khau-rieng-1"),
+                ("repeated", "mat-khau-rieng-1"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.url().path(), "/");
+    let (status, overview) = browser.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(overview.contains("Xã Tiên Lữ, Tỉnh Hưng Yên"), "{overview}");
+    // Signed out, the pages are closed again; the one-time password no longer works.
+    let token = browser.token("/").await;
+    browser.post("/logout", &token, &[]).await;
+    assert_eq!(browser.get("/").await.url().path(), "/login");
+    let again = browser.sign_in("xa-tien-lu", &one_time).await;
+    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
+    assert!(again.text().await.unwrap().contains("không đúng"));
+}
+
+#[tokio::test]
+async fn guessing_passwords_is_slowed_down_even_for_the_right_one() {
+    let site = Site::start().await;
+    let password = danvan::app::logins::create(site.engine.store(), "tinh", site.unit(PROVINCE))
+        .await
+        .unwrap();
+    let mut browser = Browser::new(&site);
+    for _ in 0..5 {
+        let wrong = browser.sign_in("tinh", "doan-bua-di").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = browser.sign_in("tinh", &password).await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.text().await.unwrap().contains("đợi một phút"));
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_or_from_another_site_is_refused() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let forged = browser
+        .post(
+            "/invites",
+            "bịa-đặt",
+            &[
+                ("role", "admin"),
+                ("unit", PROVINCE),
+                ("uses", "1"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let token = browser.token("/invites").await;
+    let cross = reqwest::Client::new()
+        .post(site.url("/invites"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("csrf", token.as_str()),
+            ("role", "admin"),
+            ("unit", PROVINCE),
+            ("uses", "1"),
+            ("days", "7"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let invites: i64 = sqlx::query_scalar("SELECT count(*) FROM invites")
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(invites, 0);
+}
+
+/// A notice and a survey addressed to Tiên Lữ, and the links and forms that reach them.
+async fn tien_lu_notice_and_survey(site: &Site) -> (i64, i64) {
+    let store = site.engine.store();
+    let notice = store
+        .create_notice(&NewNotice::to_units(
+            "Lịch tiêm phòng xã Tiên Lữ",
+            "Sáng thứ Bảy tại trạm y tế.",
+            vec![site.unit(TIEN_LU)],
+        ))
+        .await
+        .unwrap();
+    let file =
+        SurveyFile::parse(&SURVEY.replace("units = [\"33\"]", &format!("units = [\"{TIEN_LU}\"]")))
+            .unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let survey = tx
+        .create_survey(&file, &[site.unit(TIEN_LU)], None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (notice, survey)
+}
+
+#[tokio::test]
+async fn an_admin_of_one_commune_cannot_reach_anothers_notices_surveys_or_reports() {
+    let site = Site::start().await;
+    let (notice, survey) = tien_lu_notice_and_survey(&site).await;
+    let tien_lu = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let an_thi = site.signed_in("xa-an-thi", AN_THI).await;
+    let province = site.signed_in("tinh", PROVINCE).await;
+    let links = [
+        format!("/notices/{notice}"),
+        format!("/surveys/{survey}"),
+        format!("/surveys/{survey}/export.csv"),
+        format!("/reports?unit={TIEN_LU}"),
+        format!("/reports/chart/1?unit={TIEN_LU}"),
+        format!("/reports/export/models.csv?unit={TIEN_LU}"),
+        format!("/reports/export/activities.csv?unit={TIEN_LU}"),
+        format!("/activities?unit={TIEN_LU}"),
+        format!("/units?unit={TIEN_LU}"),
+    ];
+    for link in &links {
+        assert_eq!(tien_lu.get(link).await.status(), StatusCode::OK, "{link}");
+        assert_eq!(province.get(link).await.status(), StatusCode::OK, "{link}");
+        assert_eq!(
+            an_thi.get(link).await.status(),
+            StatusCode::NOT_FOUND,
+            "{link}"
+        );
+    }
+    // Not listed either.
+    for list in ["/notices", "/surveys", "/"] {
+        let (_, html) = an_thi.page(list).await;
+        assert!(!html.contains("Tiên Lữ"), "{list}: {html}");
+        let (_, html) = tien_lu.page(list).await;
+        assert!(
+            html.contains("Lịch tiêm phòng xã Tiên Lữ") || list == "/surveys" || list == "/",
+            "{list}"
+        );
+    }
+    // Nor changed by a form.
+    let forms: [(String, Vec<(&str, &str)>); 4] = [
+        (format!("/notices/{notice}/cancel"), vec![]),
+        (
+            format!("/surveys/{survey}/action"),
+            vec![("action", "open")],
+        ),
+        (
+            "/invites".into(),
+            vec![
+                ("role", "admin"),
+                ("unit", TIEN_LU),
+                ("uses", "1"),
+                ("days", "7"),
+            ],
+        ),
+        (
+            "/notices".into(),
+            vec![
+                ("title", "Giả mạo"),
+                ("body", "Giả mạo"),
+                ("unit", TIEN_LU),
+                ("action", "send"),
+            ],
+        ),
+    ];
+    for (action, fields) in &forms {
+        let response = an_thi.submit_from("/invites", action, fields).await;
+        assert!(
+            matches!(
+                response.status(),
+                StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY
+            ),
+            "{action}: {}",
+            response.status()
+        );
+    }
+    let store = site.engine.store();
+    assert_eq!(
+        store.notice_status(notice).await.unwrap().unwrap().status,
+        "draft"
+    );
+    let mut tx = store.begin().await.unwrap();
+    let still = tx.survey(survey).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(still.status.code(), "draft");
+    let (notices, invites): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT count(*) FROM notices), (SELECT count(*) FROM invites)")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!((notices, invites), (1, 0));
+}
+
+#[tokio::test]
+async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let empty = browser
+        .submit_from(
+            "/notices/new",
+            "/notices",
+            &[
+                ("title", ""),
+                ("body", ""),
+                ("unit", PROVINCE),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().await.unwrap().contains("không được để trống"));
+    let long = "dài ".repeat(1000);
+    let too_long = browser
+        .submit_from(
+            "/notices/new",
+            "/notices",
+            &[
+                ("title", "Tiêu đề"),
+                ("body", &long),
+                ("unit", PROVINCE),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = [
+        ("title", "Lịch tiếp dân tháng này"),
+        ("body", "Thứ Năm hằng tuần, **tại trụ sở**."),
+        ("directive", "Quy chế số 12-QC/TU"),
+        ("unit", TIEN_LU),
+        ("to_residents", "on"),
+    ];
+    let mut preview_fields = fields.to_vec();
+    preview_fields.push(("action", "preview"));
+    let preview = browser
+        .submit_from("/notices/new", "/notices", &preview_fields)
+        .await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let html = preview.text().await.unwrap();
+    assert!(html.contains("id=\"notice-preview\""), "{html}");
+    assert!(
+        html.contains("Lịch tiếp dân tháng này") && html.contains("Đã đọc"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"send\""));
+    let mut send_fields = fields.to_vec();
+    send_fields.push(("action", "send"));
+    let sent = browser
+        .submit_from("/notices/new", "/notices", &send_fields)
+        .await;
+    let path = sent.url().path().to_owned();
+    let id: i64 = path.strip_prefix("/notices/").unwrap().parse().unwrap();
+    let status = site
+        .engine
+        .store()
+        .notice_status(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.status, "scheduled");
+    let notice = site.engine.store().notice(id).await.unwrap().unwrap();
+    assert_eq!(notice.directive, "Quy chế số 12-QC/TU");
+    let (_, page) = browser.page(&path).await;
+    assert!(
+        page.contains("Đã hẹn giờ") && page.contains("id=\"reach\""),
+        "{page}"
+    );
+    // A time gone by is refused, with the form kept.
+    let mut past = fields.to_vec();
+    past.extend([("send_at", "2020-01-01T08:00"), ("action", "send")]);
+    let refused = browser.submit_from("/notices/new", "/notices", &past).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Lịch tiếp dân tháng này")
+    );
+}
+
+#[tokio::test]
+async fn a_survey_file_is_uploaded_opened_and_its_results_read_and_downloaded() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let token = browser.token("/surveys").await;
+    let upload = |text: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::text(text).file_name("survey.toml"),
+            );
+        (site.url("/surveys"), form)
+    };
+    let client = &browser;
+    let (url, form) = upload("title = \"Thiếu câu hỏi\"");
+    let wrong = client_post_multipart(client, &url, form).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().await.unwrap().contains("Tệp khảo sát có lỗi"));
+    let (url, form) = upload(SURVEY);
+    let created = client_post_multipart(client, &url, form).await;
+    let path = created.url().path().to_owned();
+    assert!(path.starts_with("/surveys/"), "{path}");
+    let opened = browser
+        .submit_from(&path, &format!("{path}/action"), &[("action", "open")])
+        .await;
+    assert!(opened.text().await.unwrap().contains("Khảo sát đã mở"));
+    let (status, results) = browser.page(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(results.contains("Đang mở"), "{results}");
+    let chart = browser.get(&format!("{path}/chart/1")).await;
+    assert_eq!(chart.headers()["content-type"], "image/png");
+    let csv = browser.get(&format!("{path}/export.csv")).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.text()
+            .await
+            .unwrap()
+            .starts_with("\u{feff}response,unit_code")
+    );
+}
+
+async fn client_post_multipart(
+    browser: &Browser,
+    url: &str,
+    form: reqwest::multipart::Form,
+) -> reqwest::Response {
+    browser.multipart(url, form).await
+}
+
+#[tokio::test]
+async fn every_page_opens_in_vietnamese_and_in_english() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let pages = [
+        "/",
+        "/notices",
+        "/notices/new",
+        "/surveys",
+        "/reports",
+        "/activities",
+        "/units",
+        "/invites",
+    ];
+    for page in pages {
+        let (status, html) = browser.page(page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            html.contains("<html lang=\"vi\">") && html.contains("Đăng xuất"),
+            "{page}"
+        );
+    }
+    browser
+        .submit_from("/", "/lang", &[("lang", "en"), ("back", "/units")])
+        .await;
+    for page in pages {
+        let (status, html) = browser.page(page).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            html.contains("<html lang=\"en\">") && html.contains("Sign out"),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_is_made_for_a_unit_in_scope() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let made = browser
+        .submit(
+            "/invites",
+            &[
+                ("role", "cadre"),
+                ("unit", TIEN_LU),
+                ("uses", "3"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    let html = made.text().await.unwrap();
+    assert!(html.contains("id=\"invite-code\">/join "), "{html}");
+    assert!(html.contains("Xã Tiên Lữ"), "{html}");
+    let too_long = browser
+        .submit(
+            "/invites",
+            &[
+                ("role", "cadre"),
+                ("unit", TIEN_LU),
+                ("uses", "3"),
+                ("days", "365"),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn metrics_are_served_to_loopback_with_queue_depths() {
+    let site = Site::start().await;
+    let metrics = reqwest::get(site.url("/metrics")).await.unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let text = metrics.text().await.unwrap();
+    assert!(text.contains("# TYPE danvan_queue_depth gauge"), "{text}");
+    let health = reqwest::get(site.url("/health")).await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+}

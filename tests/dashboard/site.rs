@@ -1,0 +1,155 @@
+//! A running dashboard on a fresh database, and a browser-like client (cookies, forms with their
+//! CSRF token) signed in as some login.
+
+use std::sync::Arc;
+
+use danvan::engine::Engine;
+use danvan::serve::{self, Running};
+use reqwest::StatusCode;
+
+pub struct Site {
+    // Kept for the life of the site: dropping it would drop the database under it.
+    pub _db: crate::common::TestDb,
+    pub engine: Arc<Engine>,
+    pub running: Running,
+}
+
+impl Site {
+    /// The demo province, the dashboard and /metrics, on a port of its own.
+    pub async fn start() -> Site {
+        let (db, engine) = crate::common::demo_engine().await;
+        let engine = Arc::new(engine);
+        let pages = danvan::dashboard::routes(engine.clone(), &Default::default())
+            .await
+            .unwrap()
+            .merge(danvan::telemetry::routes(engine.clone(), None));
+        let running = serve::start_with(
+            engine.clone(),
+            vec![],
+            1,
+            "127.0.0.1:0".parse().unwrap(),
+            pages,
+        )
+        .await
+        .unwrap();
+        Site {
+            _db: db,
+            engine,
+            running,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.running.addr)
+    }
+
+    pub fn unit(&self, code: &str) -> i64 {
+        self.engine.units().by_code(code).unwrap().id
+    }
+
+    /// A login for an admin of `unit`, its own password already chosen; a client signed in as it.
+    pub async fn signed_in(&self, name: &str, unit: &str) -> Browser {
+        let one_time = danvan::app::logins::create(self.engine.store(), name, self.unit(unit))
+            .await
+            .unwrap();
+        let mut browser = Browser::new(self);
+        let response = browser.sign_in(name, &one_time).await;
+        assert_eq!(response.url().path(), "/password");
+        let response = browser
+            .submit(
+                "/password",
+                &[
+                    ("password", "mat-khau-rieng-1"),
+                    ("repeated", "mat-khau-rieng-1"),
+                ],
+            )
+            .await;
+        assert_eq!(response.url().path(), "/");
+        browser
+    }
+}
+
+/// A client keeping cookies, as a browser would.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Browser {
+    pub fn new(site: &Site) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: site.url(""),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// The CSRF token of the forms on `path`.
+    pub async fn token(&self, path: &str) -> String {
+        let (_, html) = self.page(path).await;
+        let start = html
+            .find("name=\"csrf\" value=\"")
+            .expect("a form with a token")
+            + 19;
+        html[start..start + html[start..].find('"').unwrap()].to_owned()
+    }
+
+    /// Posts a form as the page at `path` would (with the token it carries).
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.token(path).await;
+        self.post(path, &token, fields).await
+    }
+
+    /// Posts to `action` with the token from the page at `from`.
+    pub async fn submit_from(
+        &self,
+        from: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.token(from).await;
+        self.post(action, &token, fields).await
+    }
+
+    pub async fn post(
+        &self,
+        action: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", token)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{action}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&mut self, name: &str, password: &str) -> reqwest::Response {
+        self.submit("/login", &[("name", name), ("password", password)])
+            .await
+    }
+}
+
+impl Browser {
+    pub async fn multipart(&self, url: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        self.client.post(url).multipart(form).send().await.unwrap()
+    }
+}
