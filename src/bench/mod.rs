@@ -8,12 +8,15 @@
 //! `bench broadcast` — a notice to a million residents, against plain copies and bare sends;
 //! `bench report` — a province's quarterly report over a million activities, against a plain count;
 //! `bench survey` — residents answering a survey at once, against `pgbench -N`, and results over a
-//! million responses, against counting the answers from scratch.
+//! million responses, against counting the answers from scratch;
+//! `bench web` — the dashboard's pages over a million rows, 50 sessions from a second process,
+//! against the same store calls in this process.
 
 mod broadcast;
 mod report;
 mod survey;
 mod units;
+mod web;
 mod zalo;
 
 use std::collections::VecDeque;
@@ -89,6 +92,20 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         pgbench_seconds: u32,
     },
+    /// The dashboard's pages over a million residents, deliveries, responses and activities, from
+    /// signed-in sessions in a second process.
+    Web {
+        #[arg(long, default_value_t = 1_000_000)]
+        residents: i64,
+        #[arg(long, default_value_t = 50)]
+        sessions: usize,
+        /// Requests per page.
+        #[arg(long, default_value_t = 1_000)]
+        requests: usize,
+    },
+    /// The load generator of `bench web` (run by it).
+    #[command(hide = true)]
+    WebLoad(web::Load),
     /// Place lookups over all 3,321 communes and their former names, and points in Hưng Yên.
     Units {
         #[arg(long, default_value_t = 20_000)]
@@ -113,6 +130,15 @@ const SCRIPT: [&str; 8] = [
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
     match command {
         BenchCommand::Units { queries, points } => units::run(queries, points)?,
+        BenchCommand::Web {
+            residents,
+            sessions,
+            requests,
+        } => {
+            let (_, engine) = setup(source, sessions + 4).await?;
+            web::run(engine, residents, sessions, requests).await?;
+        }
+        BenchCommand::WebLoad(load) => web::load(load).await?,
         BenchCommand::Report { models, activities } => {
             let (_, engine) = setup(source, 4).await?;
             report::run(engine, models, activities).await?;

@@ -1,0 +1,267 @@
+//! `bench web`: the dashboard's overview, notice status, survey results and report pages over a
+//! million residents, deliveries and activities, requested by 50 signed-in sessions at once from
+//! a load generator in a second process on loopback; each page's p50/p95 next to the time the
+//! same store and application calls take in this process with the same concurrency.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::app;
+use crate::domain::listing::Length;
+use crate::domain::report::Quarter;
+use crate::domain::survey::SurveyFile;
+use crate::domain::vn_time;
+use crate::engine::Engine;
+use crate::message::Lang;
+use crate::store::notices::NewNotice;
+
+const PROVINCE: &str = "33";
+
+/// The load generator's orders (`danvan bench web-load`, run by `bench web`).
+#[derive(Args, Debug)]
+pub struct Load {
+    #[arg(long)]
+    pub url: String,
+    /// Cookie headers, one per session, separated by newlines.
+    #[arg(long)]
+    pub cookies: String,
+    #[arg(long)]
+    pub requests: usize,
+}
+
+/// Fires `requests` GETs at `url`, one session per concurrent client; prints the p50 and p95
+/// latency in milliseconds.
+pub async fn load(load: Load) -> anyhow::Result<()> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let sessions: Vec<String> = load.cookies.lines().map(str::to_owned).collect();
+    let per_session = load.requests.div_ceil(sessions.len());
+    let tasks = sessions.into_iter().map(|cookie| {
+        let (client, url) = (client.clone(), load.url.clone());
+        tokio::spawn(async move {
+            let mut times = Vec::new();
+            for _ in 0..per_session {
+                let started = Instant::now();
+                let response = client.get(&url).header("cookie", &cookie).send().await?;
+                anyhow::ensure!(response.status() == 200, "{url}: {}", response.status());
+                response.bytes().await?;
+                times.push(started.elapsed());
+            }
+            anyhow::Ok(times)
+        })
+    });
+    let mut times = Vec::new();
+    for task in futures::future::join_all(tasks).await {
+        times.extend(task??);
+    }
+    let (p50, p95) = percentiles(&mut times);
+    println!("{p50:.2} {p95:.2}");
+    Ok(())
+}
+
+fn percentiles(times: &mut [Duration]) -> (f64, f64) {
+    times.sort();
+    let at = |p: f64| times[((times.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
+    (at(0.50), at(0.95))
+}
+
+/// The bench itself.
+pub async fn run(
+    engine: Arc<Engine>,
+    residents: i64,
+    sessions: usize,
+    requests: usize,
+) -> anyhow::Result<()> {
+    let store = engine.store();
+    let setup = Instant::now();
+    let now = engine.now();
+    store
+        .add_bench_residents(PROVINCE, residents, 10_000_000)
+        .await?;
+    let units = engine.units();
+    let province = units
+        .by_code(PROVINCE)
+        .context("the national unit list")?
+        .clone();
+    let mut notice = NewNotice::to_units("Lịch tiếp dân", "Thứ Năm hằng tuần.", vec![province.id]);
+    notice.quiet_hours = false;
+    let notice = store.create_notice(&notice).await?;
+    store.schedule_notice(notice, now).await?;
+    store.fan_out_due(now).await?;
+    store.age_demo_notice(notice, now, 1, 0.4).await?;
+    let file = SurveyFile::parse(include_str!("../../examples/survey.toml"))?;
+    let mut tx = store.begin().await?;
+    let survey = tx.create_survey(&file, &[province.id], None).await?;
+    tx.open_survey(survey, now).await??;
+    tx.commit().await?;
+    store
+        .add_example_responses(survey, PROVINCE, residents)
+        .await?;
+    store.add_bench_logs(residents / 10, residents).await?;
+    let quarter = Quarter::of(vn_time::local_date(now));
+    println!(
+        "web: {residents} residents of {}, one notice to all of them, {residents} survey responses, {residents} activities over the country (set up in {:.0} s)",
+        province.name,
+        setup.elapsed().as_secs_f64()
+    );
+
+    let pages = crate::dashboard::routes(engine.clone(), &Default::default()).await?;
+    let running =
+        crate::serve::start_with(engine.clone(), vec![], 1, "127.0.0.1:0".parse()?, pages).await?;
+    let base = format!("http://{}", running.addr);
+    let password = app::logins::demo(store, "bench", province.id).await?;
+    let mut cookies = Vec::new();
+    for _ in 0..sessions {
+        cookies.push(sign_in(&base, "bench", &password).await?);
+    }
+    let paths = [
+        ("overview", "/".to_owned()),
+        ("notice status", format!("/notices/{notice}")),
+        ("survey results", format!("/surveys/{survey}")),
+        (
+            "report",
+            format!("/reports?unit={PROVINCE}&quarter={}", quarter.code()),
+        ),
+    ];
+    println!(
+        "  {sessions} sessions, {requests} requests per page, load from a second process; ms:"
+    );
+    println!(
+        "  {:<16} {:>8} {:>8}   {:>8} {:>8}   {:>10}",
+        "page", "p50", "p95", "db p50", "db p95", "p95 ÷ db"
+    );
+    for (name, path) in &paths {
+        let output = tokio::process::Command::new(std::env::current_exe()?)
+            .args([
+                "bench",
+                "web-load",
+                "--url",
+                &format!("{base}{path}"),
+                "--requests",
+                &requests.to_string(),
+                "--cookies",
+                &cookies.join("\n"),
+            ])
+            .env("RUST_LOG", "error")
+            .output()
+            .await?;
+        anyhow::ensure!(
+            output.status.success(),
+            "the load generator failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let printed = String::from_utf8(output.stdout)?;
+        let mut figures = printed.split_whitespace().map(str::parse::<f64>);
+        let (p50, p95) = (
+            figures.next().context("p50")??,
+            figures.next().context("p95")??,
+        );
+        let (db50, db95) =
+            database_time(&engine, name, notice, survey, quarter, sessions, requests).await?;
+        println!(
+            "  {name:<16} {p50:>8.1} {p95:>8.1}   {db50:>8.1} {db95:>8.1}   {:>10.2}",
+            p95 / db95
+        );
+    }
+    println!("  (target: p95 ≤ 2 × the database's p95 for the same queries)");
+    running.stop().await
+}
+
+/// A session signed in through the sign-in form: its cookie header.
+async fn sign_in(base: &str, name: &str, password: &str) -> anyhow::Result<String> {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .build()?;
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let start = page
+        .find("name=\"csrf\" value=\"")
+        .context("the sign-in form")?
+        + 19;
+    let token = &page[start..start + page[start..].find('"').context("the token")?];
+    let signed = client
+        .post(format!("{base}/login"))
+        .form(&[("csrf", token), ("name", name), ("password", password)])
+        .send()
+        .await?;
+    anyhow::ensure!(signed.status().is_success(), "sign-in: {}", signed.status());
+    use reqwest::cookie::CookieStore;
+    let cookies = jar.cookies(&base.parse()?).context("no session cookie")?;
+    Ok(cookies.to_str()?.to_owned())
+}
+
+/// The store and application calls of page `name`, `requests` times, `sessions` at once.
+async fn database_time(
+    engine: &Arc<Engine>,
+    name: &str,
+    notice: i64,
+    survey: i64,
+    quarter: Quarter,
+    sessions: usize,
+    requests: usize,
+) -> anyhow::Result<(f64, f64)> {
+    let per_task = requests.div_ceil(sessions);
+    let tasks = (0..sessions).map(|_| {
+        let (engine, name) = (engine.clone(), name.to_owned());
+        tokio::spawn(async move {
+            let mut times = Vec::new();
+            for _ in 0..per_task {
+                let started = Instant::now();
+                page_queries(&engine, &name, notice, survey, quarter).await?;
+                times.push(started.elapsed());
+            }
+            anyhow::Ok(times)
+        })
+    });
+    let mut times = Vec::new();
+    for task in futures::future::join_all(tasks).await {
+        times.extend(task??);
+    }
+    Ok(percentiles(&mut times))
+}
+
+async fn page_queries(
+    engine: &Engine,
+    name: &str,
+    notice: i64,
+    survey: i64,
+    quarter: Quarter,
+) -> anyhow::Result<()> {
+    let store = engine.store();
+    let units = engine.units();
+    let province = units.by_code(PROVINCE).context("the province")?;
+    let subtree = units.subtree(province.id);
+    match name {
+        "overview" => {
+            store.residents_by_channel(&subtree).await?;
+            store.surveys_within(&subtree).await?;
+            store.notices_within(&subtree, 5).await?;
+        }
+        "notice status" => {
+            app::notices::status(store, notice, app::notices::Viewer::Operator, &units).await?;
+            store.notice(notice).await?;
+            store.notice_questions(notice).await?;
+        }
+        "survey results" => {
+            let mut tx = store.begin().await?;
+            let survey = tx.survey(survey).await?.context("the survey")?;
+            app::surveys::results(&mut tx, &survey, province.id, &units).await?;
+            tx.commit().await?;
+        }
+        _ => {
+            let mut tx = store.begin().await?;
+            app::reports::quarterly(&mut tx, province, quarter, Lang::Vi, Length::Full).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! The dashboard and the web chat in a real headless Chromium (Debian's `chromium` and
+//! `chromium-driver`), driven through WebDriver: a committee admin signs in, writes and sends a
+//! notice, a resident sees it arrive in the web chat and marks it read, the dashboard's read figure
+//! changes, and the quarterly report opens with its chart. A screenshot of each step goes to the
+//! folder the test prints. Without a browser the test says how to install one and passes, unless
+//! `DANVAN_BROWSER_TESTS=required` (set by `.ci/run`), where a missing browser fails it.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use danvan::channels::web::{WebChat, WebChatConfig};
+use danvan::serve;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "chromedriver";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// chromedriver, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts chromedriver, or says why there is none (None: skip).
+fn driver() -> Option<Driver> {
+    let required = std::env::var("DANVAN_BROWSER_TESTS").is_ok_and(|v| v == "required");
+    let missing = |why: String| {
+        let help = "install Debian's `chromium` and `chromium-driver` (apt-get install chromium chromium-driver) to run the browser test";
+        assert!(!required, "{why}; {help} (DANVAN_BROWSER_TESTS=required)");
+        eprintln!("skipping the browser test: {why}; {help}");
+        None
+    };
+    if !std::path::Path::new(CHROMIUM).exists() {
+        return missing(format!("no {CHROMIUM}"));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    match Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => Some(Driver { child, port }),
+        Err(e) => missing(format!("cannot start {CHROMEDRIVER}: {e}")),
+    }
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            // Root in a container has no sandbox to drop into.
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"]
+        }),
+    );
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        match ClientBuilder::rustls()
+            .expect("a TLS config")
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if tokio::time::Instant::now() < deadline => {
+                tracing::debug!(error = %e, "chromedriver not ready");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot reach chromedriver: {e}"),
+        }
+    }
+}
+
+/// Screenshots of the story, numbered in order.
+struct Album {
+    folder: PathBuf,
+    taken: usize,
+}
+
+impl Album {
+    fn new() -> Album {
+        let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        eprintln!("browser test screenshots: {}", folder.display());
+        Album { folder, taken: 0 }
+    }
+
+    async fn take(&mut self, client: &Client, name: &str) {
+        self.taken += 1;
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(self.folder.join(format!("{:02}-{name}.png", self.taken)), png).unwrap();
+    }
+}
+
+/// Waits until the page holds `text`, and returns it.
+async fn until_text(client: &Client, text: &str) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let html = client.source().await.unwrap();
+        if html.contains(text) {
+            return html;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{text:?} never appeared in {}: {html}",
+            client.current_url().await.unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Presses the web chat's latest button labelled `label`.
+async fn press(client: &Client, label: &str) {
+    until_text(client, label).await;
+    let buttons = client
+        .find_all(Locator::XPath(&format!(
+            "//main[@id='log']//button[normalize-space()='{label}']"
+        )))
+        .await
+        .unwrap();
+    buttons.last().expect("the button").click().await.unwrap();
+}
+
+/// Types `text` into the web chat and sends it.
+async fn say(client: &Client, text: &str) {
+    fill(client, "#text", text).await;
+    click(client, "#compose button[type=submit]").await;
+}
+
+#[tokio::test]
+async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted() {
+    let Some(driver) = driver() else {
+        return;
+    };
+    let (db, engine) = crate::common::demo_engine().await;
+    let engine = Arc::new(engine);
+    let web = WebChat::new(WebChatConfig::default(), engine.store().clone());
+    let pages = danvan::dashboard::routes(engine.clone(), &Default::default())
+        .await
+        .unwrap();
+    let running = serve::start_with(engine.clone(), vec![web], 2, "127.0.0.1:0".parse().unwrap(), pages)
+        .await
+        .unwrap();
+    let site = format!("http://{}", running.addr);
+    let province = engine.units().by_code("33").unwrap().id;
+    let password = danvan::app::logins::create(engine.store(), "tinh", province)
+        .await
+        .unwrap();
+    let client = connect(&driver).await;
+    let mut album = Album::new();
+
+    // A resident signs up in the web chat, typing the commune without diacritics.
+    client.goto(&format!("{site}/chat")).await.unwrap();
+    say(&client, "/start").await;
+    press(&client, "Tiếng Việt").await;
+    press(&client, "Tôi đồng ý").await;
+    until_text(&client, "xã").await;
+    say(&client, "tien lu").await;
+    press(&client, "Đúng").await;
+    until_text(&client, "Bạn đã đăng ký tại").await;
+    album.take(&client, "resident-signed-up").await;
+
+    // The admin signs in, chooses a password, and writes a notice.
+    client.goto(&format!("{site}/login")).await.unwrap();
+    fill(&client, "input[name=name]", "tinh").await;
+    fill(&client, "input[name=password]", &password).await;
+    album.take(&client, "sign-in").await;
+    click(&client, "#sign-in").await;
+    until_text(&client, "id=\"set-password\"").await;
+    fill(&client, "input[name=password]", "mat-khau-rieng-1").await;
+    fill(&client, "input[name=repeated]", "mat-khau-rieng-1").await;
+    click(&client, "#set-password").await;
+    until_text(&client, "id=\"residents\"").await;
+    album.take(&client, "overview").await;
+    client.goto(&format!("{site}/notices/new")).await.unwrap();
+    fill(&client, "input[name=title]", "Lịch tiếp dân tháng này").await;
+    fill(&client, "textarea[name=body]", "Thứ Năm hằng tuần tại trụ sở **UBND xã**.").await;
+    click(&client, "#preview").await;
+    until_text(&client, "id=\"notice-preview\"").await;
+    album.take(&client, "notice-preview").await;
+    click(&client, "#send").await;
+    until_text(&client, "id=\"read-total\"").await;
+    album.take(&client, "notice-sent").await;
+    let status_page = client.current_url().await.unwrap();
+
+    // The resident sees it arrive and marks it read.
+    client.goto(&format!("{site}/chat")).await.unwrap();
+    until_text(&client, "Lịch tiếp dân tháng này").await;
+    press(&client, "✅ Đã đọc").await;
+    until_text(&client, "Cảm ơn bạn đã đọc").await;
+    album.take(&client, "resident-read-it").await;
+
+    // Back on the dashboard, the read figure has changed.
+    client.goto(status_page.as_str()).await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let read = client
+            .find(Locator::Id("read-total"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if read == "1" {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "read stays {read}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        client.refresh().await.unwrap();
+    }
+    album.take(&client, "read-counted").await;
+
+    // The quarterly report opens with its chart drawn.
+    client.goto(&format!("{site}/reports")).await.unwrap();
+    until_text(&client, "id=\"report-paragraph\"").await;
+    let drawn: bool = client
+        .execute(
+            "const img = document.querySelector('img.chart'); return img.complete && img.naturalWidth > 0;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(drawn, "the report's chart is not drawn");
+    album.take(&client, "quarterly-report").await;
+
+    client.close().await.unwrap();
+    running.stop().await.unwrap();
+    drop(db);
+}
