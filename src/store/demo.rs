@@ -5,6 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use super::Store;
+use crate::domain::access::Role;
+use crate::domain::dialogue::signup::CONSENT_VERSION;
 
 /// Model names per sector, as committees name them.
 const MODELS: [(&str, &str); 8] = [
@@ -77,6 +79,42 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A person signed up on `channel`/`address` in `unit_id`, holding `role` there if any (the
+    /// demo's personas, one browser playing each in turn).
+    pub async fn add_demo_persona(
+        &self,
+        channel: &str,
+        address: &str,
+        unit_id: i64,
+        role: Option<Role>,
+    ) -> anyhow::Result<i64> {
+        let mut tx = self.begin().await?;
+        let person: i64 = sqlx::query_scalar(
+            "WITH person AS (
+                 INSERT INTO people (language, unit_id, consent_version, consented_at)
+                 VALUES ('vi', $3, $4, now()) RETURNING id)
+             INSERT INTO chats (channel, address, person_id, language, state, can_push, last_seen_at)
+             SELECT $1, $2, id, 'vi', '{\"step\":\"idle\"}', true, now() FROM person
+             RETURNING person_id",
+        )
+        .bind(channel)
+        .bind(address)
+        .bind(unit_id)
+        .bind(CONSENT_VERSION)
+        .fetch_one(&mut *tx.inner)
+        .await?;
+        if let Some(role) = role {
+            sqlx::query("INSERT INTO role_grants (person_id, role, unit_id) VALUES ($1, $2, $3)")
+                .bind(person)
+                .bind(role.as_str())
+                .bind(unit_id)
+                .execute(&mut *tx.inner)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(person)
     }
 
     /// Notice `id`, already fanned out, as received `days_ago`: its deliveries sent then (a few
