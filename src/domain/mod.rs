@@ -7,6 +7,7 @@ pub mod collation;
 pub mod compose;
 pub mod dialogue;
 pub mod former;
+pub mod input_method;
 pub mod invite;
 pub mod link;
 pub mod listing;
