@@ -4,21 +4,36 @@
 mod common;
 
 use common::{Person, button_labels, demo_engine, ids, national_engine, render};
-use danvan::domain::unit_directory::{Found, UnitDirectory};
+use danvan::domain::unit_directory::{Found, Hit, UnitDirectory};
 use danvan::message::InboundKind;
 use unicode_normalization::UnicodeNormalization;
 
-/// (codes offered, former name they were found through) for what a resident typed.
-fn offered(units: &UnitDirectory, query: &str) -> (Vec<String>, Option<String>) {
-    let hits = match units.find(query) {
+/// The places found, in the order offered.
+fn hits(found: Found<'_>) -> Vec<Hit<'_>> {
+    match found {
         Found::One(hit) => vec![hit],
         Found::Several(hits) | Found::Suggestions(hits) => hits,
-        Found::Nothing => vec![],
-    };
+        Found::Widespread(_) | Found::Nothing => vec![],
+    }
+}
+
+/// (codes offered, former name they were found through) for what a resident typed.
+fn offered(units: &UnitDirectory, query: &str) -> (Vec<String>, Option<String>) {
+    let hits = hits(units.find(query));
     let mut codes: Vec<String> = hits.iter().map(|h| h.unit.code.clone()).collect();
     codes.sort();
     let former = hits.first().and_then(|h| h.former).map(|f| f.name.clone());
     (codes, former)
+}
+
+/// The codes offered in order once the places `passed` were turned down, or how many places
+/// bear the name when the resident is asked where it is.
+fn offered_after(units: &UnitDirectory, query: &str, passed: &[&str]) -> Vec<String> {
+    let passed: Vec<String> = passed.iter().map(|c| c.to_string()).collect();
+    match units.find_except(query, &passed) {
+        Found::Widespread(count) => vec![format!("{count} places: where?")],
+        found => hits(found).iter().map(|h| h.unit.code.clone()).collect(),
+    }
 }
 
 #[tokio::test]
@@ -32,8 +47,8 @@ async fn former_names_lead_to_the_communes_they_became_part_of() {
         ("dong kinh hung yen", &["12745"], Some("Xã Đông Kinh")),
         (&nfd, &["12745"], Some("Xã Đông Kinh")),
         ("dong kihn, hung yen", &["12745"], Some("Xã Đông Kinh")),
-        // Current names win over former ones that match as well.
-        ("dong kinh", &["05977", "18586"], None),
+        // Current namesakes, and the former one, when they fit in one message.
+        ("dong kinh", &["05977", "12745", "18586"], None),
         // Split: part of Phường Cửa Đông went to Ba Đình, the rest to Hoàn Kiếm.
         ("cua dong", &["00004", "00070"], Some("Phường Cửa Đông")),
         // Namesakes in two provinces, told apart by the province.
@@ -55,6 +70,132 @@ async fn former_names_lead_to_the_communes_they_became_part_of() {
             "{query:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn old_names_typed_plainly_qualified_or_in_telex_reach_their_commune_within_one_retry() {
+    let (_db, engine) = national_engine().await;
+    let units = engine.units();
+    #[rustfmt::skip]
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        // The former Xã Minh Khai of Hưng Hà (now in Xã Hưng Hà) shares its name with a commune of
+        // Cao Bằng today, asked about first; after a "no", every former Xã Minh Khai.
+        ("xa minh khai", &[], &["01795"]),
+        ("xa minh khai", &["01795"], &["09856", "12586", "13192", "06079"]),
+        // Qualified as people speak: by the new commune, the province or the former district.
+        ("minh khai, hung ha", &[], &["12586"]),
+        ("minh khai, hưng hà", &[], &["12586"]),
+        ("Minh Khai, Vũ Thư", &[], &["13192"]),
+        ("xa minh khai hung yen", &[], &["12586", "13192"]),
+        ("minh khai hung yen", &[], &["11953", "12586", "13192"]),
+        ("minh khai, quan hai ba trung", &[], &["00292", "00322"]),
+        ("tan thanh, dong thap", &[], &["29938", "30157", "28747", "30226", "28693", "30130", "28426"]),
+        // More places were a Tân Thành than fit in one message: where is it?
+        ("tan thanh", &[], &["57 places: where?"]),
+        // Telex and VNI from phones without a Vietnamese keyboard.
+        ("tieen luwx", &[], &["12364", "08842"]),
+        ("tie6n lu74", &[], &["12364", "08842"]),
+        ("tien lu", &[], &["12364", "08842"]),
+        ("tieen luwx, hung yen", &[], &["12364"]),
+        ("dduwowngf hao", &[], &["12133"]),
+        // Names ending in what would be a Telex tone key stay names.
+        ("ea kar", &[], &["24373"]),
+        ("cu mgar", &[], &["24280"]),
+        ("Cư M'gar", &[], &["24280"]),
+    ];
+    for (query, passed, expected) in cases {
+        assert_eq!(
+            offered_after(&units, query, passed),
+            *expected,
+            "{query:?} after {passed:?}"
+        );
+    }
+    let (found, query) = units
+        .find_within("tan thanh", &[], "Đồng Tháp")
+        .expect("a province");
+    assert_eq!(hits(found).len(), 7);
+    assert_eq!(query, "tan thanh, Đồng Tháp");
+}
+
+#[tokio::test]
+async fn a_resident_of_the_former_minh_khai_turns_down_cao_bang_and_finds_hung_ha() {
+    let (_db, engine) = national_engine().await;
+    let mut p = Person::new(&engine, "minh-khai");
+    p.consent().await;
+    let first = p.send("xa minh khai").await;
+    assert_eq!(
+        render(&engine, &first),
+        "Xã Minh Khai, Tỉnh Cao Bằng — đúng không? [Đúng] [Không, tìm lại]"
+    );
+    let others = p.tap("Không, tìm lại").await;
+    assert!(render(&engine, &others).starts_with("Những nơi khác tên “xa minh khai”"));
+    assert_eq!(
+        button_labels(&engine, &others),
+        [
+            "Xã Dương Hoà, Thành phố Hà Nội (Xã Minh Khai (cũ))",
+            "Xã Hưng Hà, Tỉnh Hưng Yên (Xã Minh Khai (cũ))",
+            "Xã Vũ Thư, Tỉnh Hưng Yên (Xã Minh Khai (cũ))",
+            "Xã Hồng Phong, Tỉnh Lạng Sơn (Xã Minh Khai (cũ))",
+            "Gõ lại tên khác"
+        ]
+    );
+    // Typing the name again goes on to its namesakes of another type, never back to Cao Bằng.
+    let again = p.send("xa minh khai").await;
+    assert!(render(&engine, &again).starts_with("Có 9 nơi tên “xa minh khai”"));
+    let there = p.send("hung yen").await;
+    assert!(render(&engine, &there).starts_with("Phường Minh Khai (cũ) nay thuộc Phường Phố Hiến"));
+    // Or the name with the new commune, at once.
+    let chosen = p.send("minh khai, hung ha").await;
+    assert_eq!(
+        render(&engine, &chosen),
+        "Xã Minh Khai (cũ) nay thuộc Xã Hưng Hà, Tỉnh Hưng Yên — đúng không? [Đúng] [Không, tìm lại]"
+    );
+    assert_eq!(ids(&p.tap("Đúng").await), ["signup-done"]);
+}
+
+#[tokio::test]
+async fn more_namesakes_than_buttons_ask_for_the_province_then_offer_its_own() {
+    let (_db, engine) = national_engine().await;
+    let mut p = Person::new(&engine, "tan-thanh");
+    p.consent().await;
+    let asked = p.send("tan thanh").await;
+    assert!(
+        render(&engine, &asked).starts_with("Có 57 nơi tên “tan thanh”"),
+        "{}",
+        render(&engine, &asked)
+    );
+    let there = p.send("dong thap").await;
+    assert_eq!(ids(&there), ["unit-several"]);
+    assert_eq!(
+        button_labels(&engine, &there)[2],
+        "Xã Gò Công Đông, Tỉnh Đồng Tháp (Xã Tân Thành (cũ, huyện Gò Công Đông))"
+    );
+    assert_eq!(
+        ids(&p
+            .tap("Xã Gò Công Đông, Tỉnh Đồng Tháp (Xã Tân Thành (cũ, huyện Gò Công Đông))")
+            .await),
+        ["signup-done"]
+    );
+}
+
+#[tokio::test]
+async fn a_deployment_for_hung_yen_offers_its_own_namesakes_first() {
+    let (_db, engine) = national_engine().await;
+    let engine = engine.with_home_unit(Some("33".into())).unwrap();
+    let mut p = Person::new(&engine, "home");
+    p.consent().await;
+    let found = p.send("xa minh khai").await;
+    assert_eq!(ids(&found), ["unit-several"]);
+    assert_eq!(
+        button_labels(&engine, &found)[..3],
+        [
+            "Xã Hưng Hà, Tỉnh Hưng Yên (Xã Minh Khai (cũ))",
+            "Xã Vũ Thư, Tỉnh Hưng Yên (Xã Minh Khai (cũ))",
+            "Xã Minh Khai, Tỉnh Cao Bằng"
+        ]
+    );
+    // Without a namesake, the home unit changes nothing.
+    assert_eq!(offered(&engine.units(), "ea kar").0, ["24373"]);
 }
 
 #[tokio::test]

@@ -68,6 +68,53 @@ fn without_server_binaries_or_a_database_url_it_says_how_to_fix_it_in_one_line()
     );
 }
 
+#[tokio::test]
+async fn serve_stops_at_once_when_no_unit_has_the_home_unit_code() {
+    let db = common::test_db().await;
+    let out = danvan()
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("DANVAN_LISTEN", "127.0.0.1:0")
+        .env("DANVAN_HOME_UNIT", "99999")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("danvan: DANVAN_HOME_UNIT: no unit has the code 99999"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_setting_read_from_the_environment_is_in_the_readme_configuration_table() {
+    use clap::CommandFactory;
+    fn settings(command: &clap::Command, into: &mut std::collections::BTreeSet<String>) {
+        into.extend(
+            command
+                .get_arguments()
+                .filter_map(|a| a.get_env())
+                .map(|env| env.to_string_lossy().into_owned()),
+        );
+        command.get_subcommands().for_each(|c| settings(c, into));
+    }
+    let readme = include_str!("../README.md");
+    let table = readme
+        .split("\n## Configuration\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a configuration section");
+    let mut all = std::collections::BTreeSet::new();
+    settings(&danvan::cli::Cli::command(), &mut all);
+    assert!(all.contains("DANVAN_HOME_UNIT"), "{all:?}");
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|s| !table.contains(&format!("`{s}`")))
+        .collect();
+    assert!(missing.is_empty(), "not in the README: {missing:?}");
+}
+
 #[test]
 fn units_import_prints_what_changed() {
     let runtime = tokio::runtime::Runtime::new().unwrap();

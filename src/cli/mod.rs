@@ -172,7 +172,12 @@ pub enum UnitsCommand {
     /// Load unit boundaries (GeoJSON FeatureCollection, each feature with a `code` property).
     ImportGeo { file: PathBuf },
     /// What a resident typing TEXT would be offered, with scores.
-    Lookup { text: String },
+    Lookup {
+        text: String,
+        /// Unit code whose places come first among namesakes, as in `serve`.
+        #[arg(long, env = "DANVAN_HOME_UNIT")]
+        home_unit: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -260,7 +265,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "danvan: no units yet, loaded the demo province (Hưng Yên); `danvan units import` loads the real list"
                 );
             }
-            let engine = std::sync::Arc::new(Engine::new(store).await?);
+            let engine = Engine::new(store)
+                .await?
+                .with_home_unit(args.home_unit.clone())
+                .context("DANVAN_HOME_UNIT")?;
+            let engine = std::sync::Arc::new(engine);
             let pages = crate::dashboard::routes(engine.clone(), &args.web())
                 .await?
                 .merge(crate::telemetry::routes(
@@ -627,8 +636,11 @@ async fn units(command: UnitsCommand, source: &DatabaseSource) -> anyhow::Result
                 println!("  {code}: no such unit here, skipped");
             }
         }
-        UnitsCommand::Lookup { text } => {
-            let (_, units) = store.unit_directory().await?;
+        UnitsCommand::Lookup { text, home_unit } => {
+            let (_, mut units) = store.unit_directory().await?;
+            if let Some(code) = &home_unit {
+                units.set_home(code).context("DANVAN_HOME_UNIT")?;
+            }
             print!("{}", describe_lookup(&units, &text));
         }
     }
@@ -657,10 +669,11 @@ fn describe_lookup(units: &UnitDirectory, text: &str) -> String {
         )
     };
     let (verdict, offered) = match units.find(text) {
-        Found::One(hit) => ("confirm", vec![hit]),
-        Found::Several(hits) => ("choose", hits),
-        Found::Suggestions(hits) => ("suggest", hits),
-        Found::Nothing => ("nothing found", vec![]),
+        Found::One(hit) => ("confirm".to_owned(), vec![hit]),
+        Found::Several(hits) => ("choose".to_owned(), hits),
+        Found::Suggestions(hits) => ("suggest".to_owned(), hits),
+        Found::Widespread(count) => (format!("ask the province ({count} places)"), vec![]),
+        Found::Nothing => ("nothing found".to_owned(), vec![]),
     };
     let mut out = format!("{verdict}:\n");
     offered.iter().for_each(|h| out.push_str(&line(h)));

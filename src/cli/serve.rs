@@ -27,6 +27,9 @@ pub struct ServeArgs {
     /// Updates handled at once, per channel.
     #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
     pub workers: usize,
+    /// Unit code (e.g. 33 for Hưng Yên) whose places come first when a typed name is ambiguous.
+    #[arg(long, env = "DANVAN_HOME_UNIT")]
+    pub home_unit: Option<String>,
 
     /// Telegram bot token; without it, no Telegram channel.
     #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]

@@ -72,11 +72,29 @@ pub fn tone_key(s: &str) -> String {
 /// The first `n` words of `s` as typed (in NFC), split where [`fold`] splits them.
 pub fn first_words(s: &str, n: usize) -> String {
     let nfc: String = s.nfc().collect();
-    nfc.split(|c: char| !(c.is_alphanumeric() || is_combining(c) || APOSTROPHES.contains(&c)))
-        .filter(|w| !w.is_empty())
+    words(&nfc)
         .take(n)
+        .map(|(_, w)| w)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The words of `s` where [`fold`] splits them, each with its byte offset.
+pub fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let in_word = |c: char| c.is_alphanumeric() || is_combining(c) || APOSTROPHES.contains(&c);
+    let mut rest = s.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = rest.find(|&(_, c)| in_word(c))?;
+        let mut end = s.len();
+        while let Some(&(i, c)) = rest.peek() {
+            if !in_word(c) {
+                end = i;
+                break;
+            }
+            rest.next();
+        }
+        Some((start, &s[start..end]))
+    })
 }
 
 /// Whether the text carries any Vietnamese diacritic (then it is worth comparing with [`tone_key`]).

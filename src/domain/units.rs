@@ -48,14 +48,20 @@ pub fn csv_columns<'a, const N: usize>(
 
 #[cfg(test)]
 impl Unit {
-    /// A unit for tests: a name and place in the tree, nothing else.
+    /// A unit for tests: a name and place in the tree, and below a province the division type
+    /// its name begins with ("Xã Tiên Lữ" is a xã), as in the official list.
     pub fn sample(id: i64, code: &str, name: &str, parent_id: Option<i64>) -> Unit {
+        let division_type = ["Xã", "Phường", "Thị trấn"]
+            .into_iter()
+            .find(|t| parent_id.is_some() && name.starts_with(&format!("{t} ")))
+            .map(str::to_lowercase)
+            .unwrap_or_default();
         Unit {
             id,
             code: code.into(),
             name: name.into(),
             name_en: String::new(),
-            division_type: String::new(),
+            division_type,
             parent_id,
             retired: false,
         }

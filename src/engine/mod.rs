@@ -90,6 +90,8 @@ pub struct Engine {
     survey_key: Vec<u8>,
     /// The time every decision reads (schedules, expiry, what is open, today's date).
     clock: Clock,
+    /// The unit whose places come first when a typed place name is ambiguous.
+    home_unit: Option<String>,
 }
 
 impl Engine {
@@ -111,7 +113,21 @@ impl Engine {
             localizer: Localizer::new(),
             survey_key,
             clock,
+            home_unit: None,
         })
+    }
+
+    /// Ranks places inside the unit with this code first when a typed place name is ambiguous;
+    /// a code no unit has is an error.
+    pub fn with_home_unit(mut self, code: Option<String>) -> anyhow::Result<Engine> {
+        if let Some(code) = &code {
+            let (_, units) = self.units.get_mut().expect("unit lock poisoned");
+            Arc::get_mut(units)
+                .expect("no one holds the units before the engine runs")
+                .set_home(code)?;
+        }
+        self.home_unit = code;
+        Ok(self)
     }
 
     /// Now, by the engine's clock.
@@ -388,7 +404,12 @@ impl Engine {
                 return Ok(current.1.clone());
             }
         }
-        let (revision, directory) = self.store.unit_directory().await?;
+        let (revision, mut directory) = self.store.unit_directory().await?;
+        if let Some(code) = &self.home_unit
+            && let Err(error) = directory.set_home(code)
+        {
+            tracing::warn!("home unit no longer ranks first: {error}");
+        }
         let directory = Arc::new(directory);
         let mut current = self.units.write().expect("unit lock poisoned");
         if current.0 < revision {

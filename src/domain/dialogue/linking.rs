@@ -152,11 +152,11 @@ mod tests {
             (State::Consent, None, text("480213"), State::Consent, vec![], vec![code()]),
             (State::Idle, Some(&me), text("480-213"), State::Idle, vec![], vec![code()]),
             // With /link, anywhere; what was under way ends.
-            (State::AskUnit, Some(&me), link("480 213"), State::Idle, vec![], vec![code()]),
+            (State::AskUnit { search: None }, Some(&me), link("480 213"), State::Idle, vec![], vec![code()]),
             (State::New, None, link("480213"), State::New, vec![], vec![code()]),
             (State::Idle, Some(&me), link("48"), State::Idle, vec!["link-usage"], vec![]),
             // A place's name, not a code, while one is asked for.
-            (State::AskUnit, Some(&me), text("480213"), State::AskUnit, vec!["unit-none"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text("480213"), State::AskUnit { search: None }, vec!["unit-none"], vec![]),
         ];
         check(cases);
     }

@@ -37,15 +37,27 @@ pub enum State {
     New,
     ChooseLanguage,
     Consent,
-    AskUnit,
+    AskUnit {
+        /// The name typed before, when the places found for it were turned down.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        search: Option<Search>,
+    },
     /// Places offered as buttons, by code.
     PickUnit {
         codes: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        search: Option<Search>,
     },
     ConfirmUnit {
         code: String,
         #[serde(default, skip_serializing_if = "Via::is_name")]
         via: Via,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        search: Option<Search>,
+    },
+    /// More places bear the name than fit in one message: which province (or commune) is it in?
+    AskWhere {
+        search: Search,
     },
     ConfirmForget,
     /// Waiting for a question or comment about a notice.
@@ -74,6 +86,40 @@ pub enum State {
         survey: i64,
     },
     Idle,
+}
+
+/// A place name being looked for: as typed, and the places already offered for it and turned down,
+/// so that a "no" or the same name typed again moves on to the others instead of going round.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Search {
+    pub query: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed: Vec<String>,
+}
+
+impl Search {
+    pub fn new(query: &str) -> Search {
+        Search {
+            query: query.to_owned(),
+            passed: Vec::new(),
+        }
+    }
+
+    /// The same search, with these places turned down too.
+    fn passing(&self, codes: &[String]) -> Search {
+        let mut passed = self.passed.clone();
+        passed.extend(
+            codes
+                .iter()
+                .filter(|c| !passed.contains(c))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        Search {
+            query: self.query.clone(),
+            passed,
+        }
+    }
 }
 
 /// How a place offered for confirmation was found, so the question can say so.
@@ -272,9 +318,10 @@ impl Turn<'_> {
             State::New
             | State::ChooseLanguage
             | State::Consent
-            | State::AskUnit
+            | State::AskUnit { .. }
             | State::PickUnit { .. }
             | State::ConfirmUnit { .. }
+            | State::AskWhere { .. }
             | State::ConfirmForget => signup::step(self, &state, input, pressed),
             State::AskAboutNotice { notice } => notices::step(self, *notice, input, pressed),
             State::AnswerQuestion { question } => staff::step(self, *question, input, pressed),
@@ -359,9 +406,10 @@ impl Turn<'_> {
             State::New => self.say(Msg::new("start-hint")),
             State::ChooseLanguage => self.ask_language(),
             State::Consent => self.ask_consent(),
-            State::AskUnit => self.ask_place(),
-            State::PickUnit { codes } => self.offer_again(codes),
-            State::ConfirmUnit { code, via } => self.confirm_place(code, via),
+            State::AskUnit { .. } => self.ask_place(),
+            State::PickUnit { codes, search } => self.offer_again(codes, search.as_ref()),
+            State::ConfirmUnit { code, via, .. } => self.confirm_place(code, via),
+            State::AskWhere { search } => self.ask_where(search),
             State::ConfirmForget => self.confirm_forget(),
             State::AskAboutNotice { .. } => self.ask_about_notice(),
             State::AnswerQuestion { .. } => self.ask_for_answer(),
@@ -509,6 +557,16 @@ mod testing {
 
     /// One step from `state`, on a fixed day, with no models or survey in view.
     pub fn run(state: State, person: Option<&Person>, input: &InboundKind) -> Outcome {
+        run_in(&units(), state, person, input)
+    }
+
+    /// [`run`] over other units.
+    pub fn run_in(
+        units: &UnitDirectory,
+        state: State,
+        person: Option<&Person>,
+        input: &InboundKind,
+    ) -> Outcome {
         let chat = Chat {
             state,
             lang: Lang::Vi,
@@ -517,7 +575,7 @@ mod testing {
             models: &[],
             survey: None,
         };
-        step(&chat, input, &units(), &[])
+        step(&chat, input, units, &[])
     }
 
     /// The message ids of the replies, in order.
@@ -538,8 +596,13 @@ mod testing {
 
     /// Runs every row of a flow's table.
     pub fn check(cases: Vec<Case<'_>>) {
+        check_in(&units(), cases)
+    }
+
+    /// [`check`] over other units.
+    pub fn check_in(units: &UnitDirectory, cases: Vec<Case<'_>>) {
         for (state, person, input, then, replies, effects) in cases {
-            let out = run(state.clone(), person, &input);
+            let out = run_in(units, state.clone(), person, &input);
             assert_eq!(
                 (&out.state, said(&out), &out.effects),
                 (&then, replies, &effects),

@@ -112,7 +112,7 @@ mod tests {
             (State::Idle, Some(&me), press("ask:4"), asking.clone(), vec!["notice-ask-prompt"], vec![]),
             (State::Idle, None, press("ack:4"), State::Idle, vec!["need-signup", "menu"], vec![]),
             // A notice's buttons work in the middle of something else, which goes on.
-            (State::AskUnit, Some(&me), press("ack:4"), State::AskUnit, vec![], vec![Effect::Acknowledge(4)]),
+            (State::AskUnit { search: None }, Some(&me), press("ack:4"), State::AskUnit { search: None }, vec![], vec![Effect::Acknowledge(4)]),
             (asking.clone(), Some(&me), text("  Mấy giờ họp?  "), State::Idle, vec![], vec![Effect::AskAboutNotice { notice: 4, text: "Mấy giờ họp?".into() }]),
             (asking.clone(), Some(&me), text(&"x".repeat(1001)), asking.clone(), vec!["text-too-long", "notice-ask-prompt"], vec![]),
             (asking.clone(), Some(&me), press("question:cancel"), State::Idle, vec!["notice-question-cancelled"], vec![]),

@@ -2,7 +2,7 @@
 //! former name or a shared location) and confirming it, and `/start`, `/unit`, `/lang`,
 //! `/mydata`, `/forget`, `/stop`.
 
-use super::{Effect, State, Turn, Via, role_name};
+use super::{Effect, Search, State, Turn, Via, role_name};
 use crate::domain::access::Grant;
 use crate::domain::former::FormerName;
 use crate::domain::payload::{Command, Confirm, Payload};
@@ -38,28 +38,38 @@ pub(super) fn step(turn: &mut Turn, state: &State, input: &InboundKind, pressed:
             }
             None => turn.unexpected(input),
         },
-        (State::ConfirmUnit { code, .. }, _)
+        (State::ConfirmUnit { code, search, .. }, _)
             if yes_or_no(input, pressed, Confirm::Unit).is_some() =>
         {
-            if yes_or_no(input, pressed, Confirm::Unit) == Some(true) {
-                turn.unit_chosen(code)
-            } else {
-                turn.ask_unit()
+            match (yes_or_no(input, pressed, Confirm::Unit), search) {
+                (Some(true), _) => turn.unit_chosen(code),
+                // "No" to a place found by name: the other places of that name.
+                (_, Some(search)) => turn.look_up(search.passing(std::slice::from_ref(code))),
+                (_, None) => turn.ask_unit(),
             }
         }
+        (State::AskWhere { search }, InboundKind::Text(text)) => turn.search_where(search, text),
         (
-            State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
+            State::AskUnit { .. } | State::PickUnit { .. } | State::ConfirmUnit { .. },
             InboundKind::Text(text),
-        ) => turn.search_unit(text),
+        ) => turn.search_unit(text, earlier_search(state)),
         (
-            State::AskUnit | State::PickUnit { .. } | State::ConfirmUnit { .. },
+            State::AskUnit { .. }
+            | State::PickUnit { .. }
+            | State::ConfirmUnit { .. }
+            | State::AskWhere { .. },
             InboundKind::Location {
                 latitude,
                 longitude,
             },
         ) => turn.locate_unit(*latitude, *longitude),
-        (State::PickUnit { codes }, InboundKind::Button(_)) => match pressed {
-            Some(Payload::UnitRetry) => turn.ask_unit(),
+        (State::PickUnit { codes, search }, InboundKind::Button(_)) => match pressed {
+            Some(Payload::UnitRetry) => {
+                turn.out.state = State::AskUnit {
+                    search: search.as_ref().map(|s| s.passing(codes)),
+                };
+                turn.prompt();
+            }
             Some(Payload::Unit(code)) if codes.iter().any(|c| c == code) => turn.unit_chosen(code),
             _ => turn.unexpected(input),
         },
@@ -121,41 +131,111 @@ impl Turn<'_> {
     }
 
     fn ask_unit(&mut self) {
-        self.out.state = State::AskUnit;
+        self.out.state = State::AskUnit { search: None };
         self.prompt();
     }
 
-    fn search_unit(&mut self, text: &str) {
+    /// A place name typed; the same name typed again (however written) moves on past the places
+    /// already offered for it.
+    fn search_unit(&mut self, text: &str, earlier: Option<Search>) {
         if text.chars().count() > MAX_PLACE_QUERY_CHARS {
             self.say(Msg::new("unit-query-too-long"));
             return self.ask_unit();
         }
         let query = text.trim();
-        match self.units.find(text) {
+        let passed = earlier
+            .filter(|s| self.units.same_name(&s.query, query))
+            .map(|s| s.passed)
+            .unwrap_or_default();
+        self.look_up(Search {
+            query: query.to_owned(),
+            passed,
+        });
+    }
+
+    /// Where the name asked about is ("hưng yên", or the new commune): the places of that name
+    /// there. What names no such place, or none with that name but is one itself, is a new name
+    /// to look for.
+    fn search_where(&mut self, search: &Search, text: &str) {
+        let units = self.units;
+        let found = (text.chars().count() <= MAX_PLACE_QUERY_CHARS)
+            .then(|| units.find_within(&search.query, &search.passed, text))
+            .flatten();
+        match found {
+            Some((Found::Nothing, _))
+                if !matches!(units.find(text), Found::One(_) | Found::Several(_)) =>
+            {
+                self.say(
+                    Msg::new("unit-none-where")
+                        .text("query", &search.query)
+                        .text("place", text.trim()),
+                );
+                self.prompt();
+            }
+            Some((found, query)) if found != Found::Nothing => self.present(
+                found,
+                Search {
+                    query,
+                    passed: search.passed.clone(),
+                },
+            ),
+            _ => self.search_unit(text, Some(search.clone())),
+        }
+    }
+
+    fn look_up(&mut self, search: Search) {
+        let units = self.units;
+        self.present(units.find_except(&search.query, &search.passed), search);
+    }
+
+    /// What a name found: one place to confirm, several to pick from, or a question about where
+    /// it is. After a place was turned down, these are the other places of that name.
+    fn present(&mut self, found: Found, search: Search) {
+        let again = !search.passed.is_empty();
+        let query = search.query.clone();
+        match found {
             Found::One(hit) => {
                 self.out.state = State::ConfirmUnit {
                     code: hit.unit.code.clone(),
                     via: Via::of(&hit),
+                    search: Some(search),
                 };
                 self.prompt();
             }
-            Found::Several(hits) => match split_former(self.units, &hits) {
+            Found::Several(hits) => match split_former(self.units, &hits).filter(|_| !again) {
                 Some(former) => {
                     let body = Msg::new("unit-former-split").msg("former", former_label(former));
                     let options = hits.iter().map(|h| h.unit).collect::<Vec<_>>();
-                    self.offer(body, self.unit_options(&options));
+                    self.offer(body, self.unit_options(&options), Some(search));
                 }
                 None => self.offer(
-                    Msg::new("unit-several").text("query", query),
+                    Msg::new(if again { "unit-others" } else { "unit-several" })
+                        .text("query", query),
                     self.hit_options(&hits),
+                    Some(search),
                 ),
             },
             Found::Suggestions(hits) => self.offer(
                 Msg::new("unit-suggestions").text("query", query),
                 self.hit_options(&hits),
+                Some(search),
             ),
+            Found::Widespread(count) => {
+                self.out.state = State::AskWhere { search };
+                self.say(
+                    Msg::new("unit-widespread")
+                        .number("count", count as i64)
+                        .text("query", query),
+                );
+            }
+            Found::Nothing if again => {
+                self.out.state = State::AskUnit {
+                    search: Some(search),
+                };
+                self.say(Msg::new("unit-no-others").text("query", query));
+            }
             Found::Nothing => {
-                self.out.state = State::AskUnit;
+                self.out.state = State::AskUnit { search: None };
                 self.say(Msg::new("unit-none").text("query", query));
             }
         }
@@ -165,24 +245,31 @@ impl Turn<'_> {
     fn locate_unit(&mut self, latitude: f64, longitude: f64) {
         match self.units.locate(latitude, longitude).as_slice() {
             [] => {
-                self.out.state = State::AskUnit;
+                self.out.state = State::AskUnit { search: None };
                 self.say(Msg::new("unit-location-unknown"));
             }
             [unit] => {
                 self.out.state = State::ConfirmUnit {
                     code: unit.code.clone(),
                     via: Via::Location,
+                    search: None,
                 };
                 self.prompt();
             }
-            several => self.offer(Msg::new("unit-location-border"), self.unit_options(several)),
+            several => self.offer(
+                Msg::new("unit-location-border"),
+                self.unit_options(several),
+                None,
+            ),
         }
     }
 
-    /// Offers places as buttons, with one to search again; the state remembers which were offered.
-    fn offer(&mut self, body: Msg, options: Vec<(String, Msg)>) {
+    /// Offers places as buttons, with one to search again; the state remembers which were offered,
+    /// and for which search.
+    fn offer(&mut self, body: Msg, options: Vec<(String, Msg)>, search: Option<Search>) {
         self.out.state = State::PickUnit {
             codes: options.iter().map(|(code, _)| code.clone()).collect(),
+            search,
         };
         let buttons = options
             .into_iter()
@@ -273,9 +360,18 @@ impl Turn<'_> {
     }
 
     /// The places offered before, still in the directory.
-    pub(super) fn offer_again(&mut self, codes: &[String]) {
+    pub(super) fn offer_again(&mut self, codes: &[String], search: Option<&Search>) {
         let found: Vec<&Unit> = codes.iter().filter_map(|c| self.units.by_code(c)).collect();
-        self.offer(Msg::new("unit-pick"), self.unit_options(&found));
+        self.offer(
+            Msg::new("unit-pick"),
+            self.unit_options(&found),
+            search.cloned(),
+        );
+    }
+
+    /// Asks again where the name looked for is.
+    pub(super) fn ask_where(&mut self, search: &Search) {
+        self.say(Msg::new("unit-ask-where").text("query", &search.query));
     }
 
     pub(super) fn confirm_place(&mut self, code: &str, via: &Via) {
@@ -314,6 +410,20 @@ impl Turn<'_> {
             ),
         ]);
         self.out.replies.push(reply);
+    }
+}
+
+/// The search a place name typed now continues: the places offered or asked about so far count
+/// as turned down.
+fn earlier_search(state: &State) -> Option<Search> {
+    match state {
+        State::AskUnit { search } => search.clone(),
+        State::PickUnit { codes, search } => search.as_ref().map(|s| s.passing(codes)),
+        State::ConfirmUnit { code, search, .. } => search
+            .as_ref()
+            .map(|s| s.passing(std::slice::from_ref(code))),
+        State::AskWhere { search } => Some(search.clone()),
+        _ => None,
     }
 }
 
@@ -461,17 +571,27 @@ pub(super) fn language_name(lang: Lang) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{check, press, resident, run, said};
+    use super::super::testing::{check, check_in, press, resident, run, said};
     use super::*;
     use crate::domain::payload::Payload;
+    use crate::domain::unit_directory::fixtures::namesakes;
 
     #[test]
     fn each_answer_while_signing_up_leads_to_its_next_question() {
         let me = resident();
-        let via = Via::Name;
         let confirm = |code: &str| State::ConfirmUnit {
             code: code.into(),
-            via: via.clone(),
+            via: Via::Name,
+            search: None,
+        };
+        let found = |code: &str, query: &str| State::ConfirmUnit {
+            code: code.into(),
+            via: Via::Name,
+            search: Some(Search::new(query)),
+        };
+        let picking = |codes: &[&str]| State::PickUnit {
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            search: None,
         };
         let text = |t: &str| InboundKind::Text(t.into());
         #[rustfmt::skip]
@@ -480,24 +600,79 @@ mod tests {
             (State::ChooseLanguage, None, press("lang:en"), State::Consent, vec!["consent"], vec![]),
             (State::ChooseLanguage, None, text("tiếng việt"), State::Consent, vec!["consent"], vec![]),
             (State::ChooseLanguage, None, press("lang:fr"), State::ChooseLanguage, vec!["button-expired", "greeting"], vec![]),
-            (State::Consent, None, press("consent:yes"), State::AskUnit, vec!["consent-thanks", "unit-ask"], vec![Effect::Register]),
+            (State::Consent, None, press("consent:yes"), State::AskUnit { search: None }, vec!["consent-thanks", "unit-ask"], vec![Effect::Register]),
             (State::Consent, None, text("không"), State::New, vec!["consent-declined"], vec![Effect::Decline]),
-            (State::AskUnit, Some(&me), text("tien lu"), confirm("12364"), vec!["unit-confirm"], vec![]),
-            (State::AskUnit, Some(&me), text("tien"), State::PickUnit { codes: vec!["12700".into(), "12364".into()] }, vec!["unit-several"], vec![]),
-            (State::AskUnit, Some(&me), text("qwxz"), State::AskUnit, vec!["unit-none"], vec![]),
-            (State::AskUnit, Some(&me), text(&"x".repeat(101)), State::AskUnit, vec!["unit-query-too-long", "unit-ask"], vec![]),
-            (State::PickUnit { codes: vec!["12364".into()] }, Some(&me), press("unit:12364"), State::Idle, vec!["unit-changed"], vec![Effect::SetUnit(11)]),
-            (State::PickUnit { codes: vec!["12364".into()] }, Some(&me), press("unit:12745"), State::PickUnit { codes: vec!["12364".into()] }, vec!["button-expired", "unit-pick"], vec![]),
-            (State::PickUnit { codes: vec!["12364".into()] }, Some(&me), press("unit:retry"), State::AskUnit, vec!["unit-ask"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text("tien lu"), found("12364", "tien lu"), vec!["unit-confirm"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text("tien"), State::PickUnit { codes: vec!["12700".into(), "12364".into()], search: Some(Search::new("tien")) }, vec!["unit-several"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text("qwxz"), State::AskUnit { search: None }, vec!["unit-none"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text(&"x".repeat(101)), State::AskUnit { search: None }, vec!["unit-query-too-long", "unit-ask"], vec![]),
+            (picking(&["12364"]), Some(&me), press("unit:12364"), State::Idle, vec!["unit-changed"], vec![Effect::SetUnit(11)]),
+            (picking(&["12364"]), Some(&me), press("unit:12745"), picking(&["12364"]), vec!["button-expired", "unit-pick"], vec![]),
+            (picking(&["12364"]), Some(&me), press("unit:retry"), State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
             (confirm("12745"), None, press("unit:yes"), State::Idle, vec!["signup-done"], vec![Effect::SetUnit(10)]),
-            (confirm("12745"), None, press("unit:no"), State::AskUnit, vec!["unit-ask"], vec![]),
+            (confirm("12745"), None, press("unit:no"), State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
             // A province is no place to live in.
-            (confirm("33"), None, press("unit:yes"), State::AskUnit, vec!["button-expired", "unit-ask"], vec![]),
+            (confirm("33"), None, press("unit:yes"), State::AskUnit { search: None }, vec!["button-expired", "unit-ask"], vec![]),
             (State::ConfirmForget, Some(&me), press("forget:yes"), State::New, vec!["forget-done"], vec![Effect::Erase]),
             (State::ConfirmForget, Some(&me), press("forget:no"), State::Idle, vec!["forget-cancelled"], vec![]),
             (State::ConfirmForget, Some(&me), InboundKind::Other, State::ConfirmForget, vec!["attachment-not-expected", "forget-confirm"], vec![]),
         ];
         check(cases);
+    }
+
+    #[test]
+    fn a_place_turned_down_leads_to_the_others_of_its_name_never_back_to_it() {
+        let units = namesakes();
+        let text = |t: &str| InboundKind::Text(t.into());
+        let search = |query: &str, passed: &[&str]| Search {
+            query: query.into(),
+            passed: passed.iter().map(|c| c.to_string()).collect(),
+        };
+        let asked = |code: &str, search: Search| State::ConfirmUnit {
+            code: code.into(),
+            via: Via::Name,
+            search: Some(search),
+        };
+        let offered = |codes: &[&str], search: Search| State::PickUnit {
+            codes: codes.iter().map(|c| c.to_string()).collect(),
+            search: Some(search),
+        };
+        let asking = |search: Search| State::AskUnit {
+            search: Some(search),
+        };
+        let minh_khai = |passed: &[&str]| search("xa minh khai", passed);
+        let former_minh_khai = ["09856", "12586"];
+        let all = ["01795", "09856", "12586"];
+        let tan_thanh = || State::AskWhere {
+            search: search("tan thanh", &[]),
+        };
+        #[rustfmt::skip]
+        let cases = vec![
+            // Cao Bằng's current Xã Minh Khai first; "no" offers the former ones, where they are now.
+            (State::AskUnit { search: None }, None, text("xa minh khai"), asked("01795", minh_khai(&[])), vec!["unit-confirm"], vec![]),
+            (asked("01795", minh_khai(&[])), None, press("unit:no"), offered(&former_minh_khai, minh_khai(&["01795"])), vec!["unit-others"], vec![]),
+            (asked("01795", minh_khai(&[])), None, text("không"), offered(&former_minh_khai, minh_khai(&["01795"])), vec!["unit-others"], vec![]),
+            // Typing the name again, however written, is a "no" too.
+            (asked("01795", minh_khai(&[])), None, text("Xã Minh Khai"), offered(&former_minh_khai, search("Xã Minh Khai", &["01795"])), vec!["unit-others"], vec![]),
+            // The last one left, a ward, is asked about.
+            (offered(&former_minh_khai, minh_khai(&["01795"])), None, text("xa minh khai"), State::ConfirmUnit { code: "00292".into(), via: Via::Former { name: "Phường Minh Khai".into(), district: Some("quận Hai Bà Trưng".into()) }, search: Some(minh_khai(&all)) }, vec!["unit-confirm-former"], vec![]),
+            (offered(&former_minh_khai, minh_khai(&["01795"])), None, press("unit:retry"), asking(minh_khai(&all)), vec!["unit-ask"], vec![]),
+            (asking(minh_khai(&["01795", "09856", "12586", "00292"])), None, text("xa minh khai"), asking(minh_khai(&["01795", "09856", "12586", "00292"])), vec!["unit-no-others"], vec![]),
+            // Another name starts afresh.
+            (asking(minh_khai(&all)), None, text("tien lu"), State::AskUnit { search: None }, vec!["unit-none"], vec![]),
+            (offered(&former_minh_khai, minh_khai(&["01795"])), None, press("unit:12586"), State::Idle, vec!["signup-done"], vec![Effect::SetUnit(17)]),
+            // Nine places were a Xã Tân Thành: where is yours?
+            (State::AskUnit { search: None }, None, text("tan thanh"), tan_thanh(), vec!["unit-widespread"], vec![]),
+            (tan_thanh(), None, text("hưng yên"), offered(&["T0", "T3", "T6"], search("tan thanh, hưng yên", &[])), vec!["unit-several"], vec![]),
+            (tan_thanh(), None, text("dien son"), State::ConfirmUnit { code: "T3".into(), via: Via::Former { name: "Xã Tân Thành".into(), district: None }, search: Some(search("tan thanh, dien son", &[])) }, vec!["unit-confirm-former"], vec![]),
+            (tan_thanh(), None, text("cao bang"), tan_thanh(), vec!["unit-none-where", "unit-ask-where"], vec![]),
+            // What names no place is a new name to look for.
+            (tan_thanh(), None, text("xa minh khai"), asked("01795", minh_khai(&[])), vec!["unit-confirm"], vec![]),
+            (tan_thanh(), None, InboundKind::Other, tan_thanh(), vec!["attachment-not-expected", "unit-ask-where"], vec![]),
+            // A location turned down asks for the name.
+            (State::ConfirmUnit { code: "12586".into(), via: Via::Location, search: None }, None, press("unit:no"), State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
+        ];
+        check_in(&units, cases);
     }
 
     #[test]
@@ -512,7 +687,7 @@ mod tests {
             (None, "start", State::ChooseLanguage, vec!["greeting"], vec![]),
             (Some(&me), "start", State::Idle, vec!["welcome-back"], vec![Effect::SetSubscribed(true)]),
             (Some(&me), "lang", State::ChooseLanguage, vec!["language-ask"], vec![]),
-            (Some(&me), "unit", State::AskUnit, vec!["unit-ask"], vec![]),
+            (Some(&me), "unit", State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
             (Some(&me), "mydata", State::Idle, vec![], vec![Effect::ShowMyData]),
             (Some(&me), "forget", State::ConfirmForget, vec!["forget-confirm"], vec![]),
             (Some(&me), "stop", State::Idle, vec!["stopped"], vec![Effect::SetSubscribed(false)]),
@@ -532,6 +707,6 @@ mod tests {
             Some(&me),
             &press(&Payload::Command(Command::Unit).to_string()),
         );
-        assert_eq!(pressed.state, State::AskUnit);
+        assert_eq!(pressed.state, State::AskUnit { search: None });
     }
 }
