@@ -148,8 +148,8 @@ impl Turn<'_> {
             .map(|s| s.passed)
             .unwrap_or_default();
         self.look_up(Search {
-            query: query.to_owned(),
             passed,
+            ..Search::new(query)
         });
     }
 
@@ -673,6 +673,32 @@ mod tests {
             (State::ConfirmUnit { code: "12586".into(), via: Via::Location, search: None }, None, press("unit:no"), State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
         ];
         check_in(&units, cases);
+    }
+
+    #[test]
+    fn chats_saved_before_searches_were_remembered_read_and_save_as_they_were() {
+        let saved = [
+            (r#"{"step":"ask_unit"}"#, State::AskUnit { search: None }),
+            (
+                r#"{"step":"pick_unit","codes":["12364"]}"#,
+                State::PickUnit {
+                    codes: vec!["12364".into()],
+                    search: None,
+                },
+            ),
+            (
+                r#"{"step":"confirm_unit","code":"12364"}"#,
+                State::ConfirmUnit {
+                    code: "12364".into(),
+                    via: Via::Name,
+                    search: None,
+                },
+            ),
+        ];
+        for (json, state) in saved {
+            assert_eq!(serde_json::from_str::<State>(json).unwrap(), state);
+            assert_eq!(serde_json::to_string(&state).unwrap(), json);
+        }
     }
 
     #[test]
