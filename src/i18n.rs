@@ -14,7 +14,7 @@ const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Every Fluent file, per locale, built into the binary so it runs from anywhere.
-pub const SOURCES: [(Lang, &str, &str); 8] = [
+pub const SOURCES: [(Lang, &str, &str); 10] = [
     (Lang::Vi, "core.ftl", include_str!("../locales/vi/core.ftl")),
     (
         Lang::Vi,
@@ -27,6 +27,11 @@ pub const SOURCES: [(Lang, &str, &str); 8] = [
         include_str!("../locales/vi/channels.ftl"),
     ),
     (Lang::Vi, "web.ftl", include_str!("../locales/vi/web.ftl")),
+    (
+        Lang::Vi,
+        "webchat.ftl",
+        include_str!("../locales/vi/webchat.ftl"),
+    ),
     (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
     (
         Lang::En,
@@ -39,6 +44,11 @@ pub const SOURCES: [(Lang, &str, &str); 8] = [
         include_str!("../locales/en/channels.ftl"),
     ),
     (Lang::En, "web.ftl", include_str!("../locales/en/web.ftl")),
+    (
+        Lang::En,
+        "webchat.ftl",
+        include_str!("../locales/en/webchat.ftl"),
+    ),
 ];
 
 pub struct Localizer {

@@ -72,7 +72,7 @@ pub async fn start_with(
             .await
             .with_context(|| format!("registering the {} channel", channel.name()))?;
         let account = Account::new(engine.clone(), channel.clone(), workers);
-        if let Some(routes) = channel.routes(account.arrivals()) {
+        if let Some(routes) = channel.routes(account.arrivals(), shutdown.clone()) {
             app = app.merge(routes);
         }
         accounts.push(account);
@@ -83,7 +83,7 @@ pub async fn start_with(
     let task = {
         let (shutdown, accounts) = (shutdown.clone(), accounts.clone());
         tokio::spawn(async move {
-            // Handlers that limit per address (sign-in attempts) read the peer's.
+            // Handlers that limit per address (sign-in attempts, the web chat) read the peer's.
             let http = axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),

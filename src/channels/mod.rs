@@ -4,11 +4,13 @@
 //! broadcasts, rate limits) the same way for every channel.
 
 pub mod buttons;
+pub mod html;
 pub mod plain;
 pub mod public_images;
 pub mod shell;
 pub mod telegram;
 pub mod text;
+pub mod web;
 pub mod webhook;
 pub mod zalo_bot;
 pub mod zalo_oa;
@@ -183,9 +185,13 @@ pub trait Channel: Send + Sync + 'static {
         None
     }
 
-    /// HTTP routes (webhooks), mounted on serve's one server; they commit to `arrivals` before
-    /// answering.
-    fn routes(self: Arc<Self>, _arrivals: Arrivals) -> Option<Router> {
+    /// HTTP routes (webhooks, the web chat), mounted on serve's one server; they commit to
+    /// `arrivals` before answering, and end requests that wait (long polls) on `shutdown`.
+    fn routes(
+        self: Arc<Self>,
+        _arrivals: Arrivals,
+        _shutdown: CancellationToken,
+    ) -> Option<Router> {
         None
     }
 }

@@ -8,6 +8,7 @@ use clap::ValueEnum;
 
 use crate::channels::public_images::PublicImages;
 use crate::channels::telegram::{Telegram, TelegramConfig};
+use crate::channels::web::{WebChat, WebChatConfig};
 use crate::channels::zalo_bot::{self, ZaloBot, ZaloBotConfig};
 use crate::channels::zalo_oa::{self, ZaloOa, ZaloOaConfig};
 use crate::channels::{Channel, Intake};
@@ -83,6 +84,16 @@ pub struct ServeArgs {
     pub zalo_oa_api_url: url::Url,
     #[arg(long, env = "ZALO_OAUTH_URL", default_value = zalo_oa::DEFAULT_OAUTH_URL)]
     pub zalo_oauth_url: url::Url,
+
+    /// The web chat at /chat (and /chat/embed.js for other sites): on unless off.
+    #[arg(long, env = "DANVAN_WEB_CHAT", value_enum, default_value = "on")]
+    pub web_chat: OnOff,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,8 +105,8 @@ pub enum IntakeArg {
 
 /// Which settings turn on which channel, for a `serve` that has none.
 const CHANNEL_SETTINGS: &str = "no chat channel is configured, so only the HTTP endpoints run; \
-set TELOXIDE_TOKEN for Telegram, ZALO_BOT_TOKEN for a Zalo bot, or ZALO_OA_APP_ID (with its keys) \
-for a Zalo Official Account (see the README's configuration table)";
+set TELOXIDE_TOKEN for Telegram, ZALO_BOT_TOKEN for a Zalo bot, ZALO_OA_APP_ID (with its keys) \
+for a Zalo Official Account, or leave DANVAN_WEB_CHAT on (see the README's configuration table)";
 
 impl ServeArgs {
     /// How the dashboard is reached.
@@ -116,6 +127,9 @@ impl ServeArgs {
         }
         if let Some(app_id) = &self.zalo_oa_app_id {
             channels.push(ZaloOa::new(self.zalo_oa(app_id)?, store.clone()));
+        }
+        if self.web_chat == OnOff::On {
+            channels.push(WebChat::new(WebChatConfig::default(), store.clone()));
         }
         if channels.is_empty() {
             eprintln!("danvan: {CHANNEL_SETTINGS}");

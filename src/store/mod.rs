@@ -18,6 +18,7 @@ pub mod provision;
 pub mod surveys;
 pub mod tokens;
 pub mod units;
+pub mod web_chat;
 
 use std::path::PathBuf;
 

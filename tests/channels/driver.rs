@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use danvan::channels::shell::Shell;
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
+use danvan::channels::web::{WebChat, WebChatConfig, visitor};
 use danvan::channels::zalo_bot::{ZaloBot, ZaloBotConfig};
 use danvan::channels::zalo_oa::webhook::WEBHOOK_PATH;
 use danvan::channels::zalo_oa::{ZaloOa, ZaloOaConfig};
@@ -15,6 +16,8 @@ use danvan::serve::{self, Running};
 use danvan_fake_telegram::FakeTelegram;
 use danvan_fake_zalo::{FakeZaloBot, FakeZaloOa, OaKeys};
 use serde_json::json;
+
+use crate::browser::{Browser, plain};
 
 pub const WAIT: Duration = Duration::from_secs(20);
 /// A reply is complete when nothing more has come for this long.
@@ -28,6 +31,7 @@ pub enum Kind {
     Telegram,
     ZaloBot,
     ZaloOa,
+    Web,
 }
 
 /// A fake platform, and the chat on it.
@@ -36,6 +40,8 @@ pub enum Platform {
     Telegram(FakeTelegram, i64),
     ZaloBot(FakeZaloBot, String),
     ZaloOa(FakeZaloOa, String),
+    /// The web chat's page: the browser is the platform.
+    Web(Browser),
 }
 
 /// What a message offers: press a button (its data, as the platform sends it back), or type.
@@ -106,6 +112,7 @@ impl Chat {
                 FakeZaloOa::start(OaKeys::example()).await,
                 danvan_fake_zalo::oa::events::user_id(1),
             ),
+            Kind::Web => Platform::Web(Browser::new()),
         };
         let mut chat = Chat {
             kind,
@@ -146,6 +153,7 @@ impl Chat {
                 store,
             ),
             Platform::ZaloOa(fake, _) => ZaloOa::new(oa_config(fake), store),
+            Platform::Web(_) => WebChat::new(WebChatConfig::default(), store),
         })
     }
 
@@ -157,6 +165,11 @@ impl Chat {
         if let Some(channel) = self.build_channel() {
             let listen = "127.0.0.1:0".parse().unwrap();
             self.running = Some(serve::start(self.engine.clone(), vec![channel], 2, listen).await?);
+        }
+        if let Some(running) = &self.running
+            && let Platform::Web(browser) = &mut self.platform
+        {
+            browser.load(&format!("http://{}", running.addr)).await;
         }
         Ok(())
     }
@@ -172,6 +185,7 @@ impl Chat {
             Kind::Telegram => "telegram",
             Kind::ZaloBot => "zalo_bot",
             Kind::ZaloOa => "zalo_oa",
+            Kind::Web => "web",
         }
     }
 
@@ -180,6 +194,7 @@ impl Chat {
             Platform::Shell(_) => "shell-1".into(),
             Platform::Telegram(_, chat) => chat.to_string(),
             Platform::ZaloBot(_, user) | Platform::ZaloOa(_, user) => user.clone(),
+            Platform::Web(browser) => visitor::address_for(&browser.token),
         }
     }
 
@@ -243,6 +258,14 @@ impl Chat {
                 let body = fake.events().user_send_text(user, text);
                 self.post_oa(&body).await;
             }
+            (Platform::Web(browser), act) => {
+                let act = match act {
+                    Act::Type(text) => json!({ "text": text }),
+                    Act::Press(payload) => json!({ "button": payload }),
+                };
+                let (status, answer) = browser.post(act).await;
+                assert_eq!(status, 200, "the web chat refused an event: {answer}");
+            }
         }
         self.replies().await
     }
@@ -305,6 +328,25 @@ impl Chat {
                     numbered(m["text"].as_str().unwrap_or_default(), &buttons)
                 })
                 .collect(),
+            Platform::Web(browser) => browser
+                .shown()
+                .iter()
+                .map(|m| Seen {
+                    text: plain(m["html"].as_str().unwrap_or_default()),
+                    choices: m["buttons"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+                        .filter_map(|b| {
+                            Some((
+                                b[0].as_str()?.to_owned(),
+                                Act::Press(b[1].as_str()?.to_owned()),
+                            ))
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 
@@ -343,6 +385,7 @@ impl Chat {
             Platform::Telegram(fake, _) => fake.rejections(),
             Platform::ZaloBot(fake, _) => fake.rejections(),
             Platform::ZaloOa(fake, _) => fake.rejections(),
+            Platform::Web(browser) => browser.refused(),
         }
     }
 

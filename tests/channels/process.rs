@@ -1,5 +1,6 @@
 //! `danvan serve` as a real process with every channel configured from the environment, as the
-//! README says: Telegram, the Zalo bot and the Zalo OA side by side.
+//! README says: Telegram, the Zalo bot and the Zalo OA side by side, and the web chat, which runs
+//! unless turned off.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -8,10 +9,11 @@ use danvan_fake_telegram::FakeTelegram;
 use danvan_fake_zalo::{FakeZaloBot, FakeZaloOa, OaKeys};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+use crate::browser::Browser;
 use crate::driver::{BOT_TOKEN, WAIT};
 
 #[tokio::test]
-async fn one_serve_runs_telegram_the_zalo_bot_and_the_zalo_oa_from_their_settings() {
+async fn one_serve_runs_telegram_the_zalo_bot_the_zalo_oa_and_the_web_chat_from_their_settings() {
     let (db, _engine) = crate::common::demo_engine().await;
     let telegram = FakeTelegram::start().await;
     let bot = FakeZaloBot::start(BOT_TOKEN).await;
@@ -66,6 +68,17 @@ async fn one_serve_runs_telegram_the_zalo_bot_and_the_zalo_oa_from_their_setting
             .await
     );
     assert!(oa.wait_until(WAIT, |f| !f.texts_to(&user).is_empty()).await);
+    let mut page = Browser::new();
+    page.load(&format!("http://{addr}")).await;
+    let (status, _) = page.post(serde_json::json!({"text": "/start"})).await;
+    assert_eq!(status, 200);
+    let greeted = tokio::time::timeout(WAIT, async {
+        while page.shown().is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(greeted.is_ok(), "the web chat answers");
     for greeting in [
         &telegram.texts_to(4242)[0],
         &bot.texts_to("5550000000000000001")[0],
@@ -74,7 +87,7 @@ async fn one_serve_runs_telegram_the_zalo_bot_and_the_zalo_oa_from_their_setting
         assert!(greeting.contains("Xin chào"), "{greeting}");
     }
 
-    // SIGTERM: intake stops, work in hand finishes, exit 0.
+    // SIGTERM: intake stops, the page's long poll is answered, work in hand finishes, exit 0.
     let pid = serve.id().unwrap() as i32;
     unsafe { libc::kill(pid, libc::SIGTERM) };
     let status = tokio::time::timeout(Duration::from_secs(30), serve.wait())

@@ -4,11 +4,10 @@
 use serde::{Deserialize, Serialize};
 use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
 
-use crate::channels::Event;
 use crate::channels::buttons::payload_data;
-use crate::channels::text::{split, utf16_len};
+use crate::channels::text::utf16_len;
+use crate::channels::{Event, html};
 use crate::chart::Plot;
-use crate::domain::richtext;
 use crate::i18n::Localizer;
 use crate::message::{Attachment, ChatTraits, Inbound, InboundKind, Outbound};
 
@@ -137,20 +136,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
             .location
             .as_ref()
             .map(|label| localizer.render(label, outbound.lang));
-        // Markup survives when the text fits in one message; a longer one is split as plain text,
-        // since a cut could fall inside a tag.
-        let chunks = if utf16_len(&text) <= MAX_TEXT {
-            vec![
-                localizer.render_marked(&reply.body, outbound.lang, escape_html, |s| {
-                    richtext::to_html(s, escape_html)
-                }),
-            ]
-        } else {
-            split(&text, MAX_TEXT)
-                .iter()
-                .map(|c| escape_html(c))
-                .collect()
-        };
+        let chunks = html::pieces(localizer, &reply.body, outbound.lang, MAX_TEXT);
         // A caption holds 1,024 characters: a longer text follows the attachment on its own.
         let chart = reply
             .chart
@@ -190,20 +176,6 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
         }
     }
     messages
-}
-
-/// Escapes text for Telegram's HTML parse mode.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -252,13 +224,5 @@ mod tests {
             long[0].attachment.is_some() && long[0].text.is_empty() && long[0].keyboard.is_empty()
         );
         assert!(long[1].attachment.is_none() && long[1].keyboard.len() == 1);
-    }
-
-    #[test]
-    fn markup_characters_are_escaped() {
-        assert_eq!(
-            escape_html("<b>Tiên & Lữ</b>"),
-            "&lt;b&gt;Tiên &amp; Lữ&lt;/b&gt;"
-        );
     }
 }

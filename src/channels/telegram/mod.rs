@@ -132,7 +132,7 @@ impl Channel for Telegram {
             .then(|| Box::pin(intake::poll(self.bot.clone(), arrivals, shutdown)) as _)
     }
 
-    fn routes(self: Arc<Self>, arrivals: Arrivals) -> Option<Router> {
+    fn routes(self: Arc<Self>, arrivals: Arrivals, _: CancellationToken) -> Option<Router> {
         match &self.config.intake {
             Intake::Webhook { secret, .. } => Some(intake::router(secret.clone(), arrivals)),
             _ => None,

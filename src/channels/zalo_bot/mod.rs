@@ -229,7 +229,7 @@ impl Channel for ZaloBot {
         })
     }
 
-    fn routes(self: Arc<Self>, arrivals: Arrivals) -> Option<Router> {
+    fn routes(self: Arc<Self>, arrivals: Arrivals, _: CancellationToken) -> Option<Router> {
         match &self.config.intake {
             Intake::Webhook { secret, .. } => Some(intake::router(secret.clone(), arrivals)),
             _ => None,

@@ -16,6 +16,7 @@ use axum::Router;
 use chrono::{DateTime, NaiveTime, Utc};
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
 use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
 use crate::clock::Clock;
@@ -294,7 +295,7 @@ impl Channel for ZaloOa {
         })
     }
 
-    fn routes(self: Arc<Self>, arrivals: Arrivals) -> Option<Router> {
+    fn routes(self: Arc<Self>, arrivals: Arrivals, _: CancellationToken) -> Option<Router> {
         let keys = webhook::Keys {
             app_id: self.config.app_id.clone(),
             secret_key: self.config.secret_key.clone(),

@@ -1,0 +1,292 @@
+//! The web chat's HTTP side: the page, the embed script, and the API the page calls. Every answer
+//! of the API is JSON; a refusal carries a code and a message in the page's language
+//! (`Accept-Language`, which the page sets), which the page shows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::adapt::{Malformed, Posted, Stored};
+use super::limits::{Client, Limits, TooMany};
+use super::{WebChat, page, visitor};
+use crate::delivery::Arrivals;
+use crate::message::{Lang, MAX_TEXT_CHARS, Msg};
+
+pub const PAGE_PATH: &str = "/chat";
+/// Largest event body: the longest text the engine reads, in Vietnamese (up to three bytes a
+/// letter) and JSON-escaped, fits with room to spare.
+const MAX_BODY: usize = 16 * 1024;
+/// How long a fetch waits for a message before answering with none (the page asks again).
+const LONG_POLL: Duration = Duration::from_secs(20);
+
+struct Api {
+    chat: Arc<WebChat>,
+    arrivals: Arrivals,
+    limits: Limits,
+    shutdown: CancellationToken,
+}
+
+pub fn router(chat: Arc<WebChat>, arrivals: Arrivals, shutdown: CancellationToken) -> Router {
+    Router::new()
+        .route(PAGE_PATH, get(chat_page))
+        .route("/chat/embed.js", get(embed_script))
+        .route("/chat/api/visitor", post(new_visitor))
+        .route("/chat/api/events", post(take_event))
+        .route("/chat/api/messages", get(messages))
+        .with_state(Arc::new(Api {
+            chat,
+            arrivals,
+            limits: Limits::new(),
+            shutdown,
+        }))
+}
+
+/// Why a request is refused, as the page hears it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Refusal {
+    Malformed,
+    TooLong,
+    UnknownVisitor,
+    TooMany(Duration),
+    Unavailable,
+}
+
+impl Refusal {
+    fn status(self) -> StatusCode {
+        match self {
+            Refusal::Malformed => StatusCode::BAD_REQUEST,
+            Refusal::TooLong => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::UnknownVisitor => StatusCode::UNAUTHORIZED,
+            Refusal::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The code the page reads, and the message it shows.
+    fn said(self) -> (&'static str, Msg) {
+        match self {
+            Refusal::Malformed => ("malformed", Msg::new("web-chat-error-malformed")),
+            Refusal::TooLong => (
+                "too-long",
+                Msg::new("web-chat-error-too-long").number("max", MAX_TEXT_CHARS as i64),
+            ),
+            Refusal::UnknownVisitor => (
+                "unknown-visitor",
+                Msg::new("web-chat-error-unknown-visitor"),
+            ),
+            Refusal::TooMany(_) => ("too-many", Msg::new("web-chat-error-too-many")),
+            Refusal::Unavailable => ("unavailable", Msg::new("web-chat-error-unavailable")),
+        }
+    }
+}
+
+impl From<TooMany> for Refusal {
+    fn from(TooMany(wait): TooMany) -> Refusal {
+        Refusal::TooMany(wait)
+    }
+}
+
+impl From<Malformed> for Refusal {
+    fn from(malformed: Malformed) -> Refusal {
+        match malformed {
+            Malformed::Unreadable => Refusal::Malformed,
+            Malformed::TooLong => Refusal::TooLong,
+        }
+    }
+}
+
+impl Api {
+    fn refuse(&self, refusal: Refusal, headers: &HeaderMap) -> Response {
+        let (code, msg) = refusal.said();
+        let message = self.chat.localizer.render(&msg, lang(headers));
+        let mut response = (
+            refusal.status(),
+            Json(json!({"error": code, "message": message})),
+        )
+            .into_response();
+        if let Refusal::TooMany(wait) = refusal {
+            let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+
+    /// The visitor a request comes from, within the limit of its network address.
+    async fn visitor(&self, Client(from): Client, headers: &HeaderMap) -> Result<String, Refusal> {
+        self.limits.address(from)?;
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let address = visitor::address(&self.chat.store, token.trim())
+            .await
+            .map_err(|e| unavailable(&e))?
+            .ok_or(Refusal::UnknownVisitor)?;
+        Ok(address)
+    }
+}
+
+/// The page's language for its messages: English when it asks for it, else Vietnamese.
+fn lang(headers: &HeaderMap) -> Lang {
+    let asked = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if asked.trim_start().to_ascii_lowercase().starts_with("en") {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+fn unavailable(error: &anyhow::Error) -> Refusal {
+    tracing::error!(error = %format!("{error:#}"), "web chat cannot reach the database");
+    Refusal::Unavailable
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    lang: Option<String>,
+}
+
+fn page_lang(query: &PageQuery) -> Lang {
+    query
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_default()
+}
+
+async fn chat_page(State(api): State<Arc<Api>>, Query(query): Query<PageQuery>) -> Response {
+    let nonce = crate::channels::hex(&rand::random::<[u8; 16]>());
+    let html = page::page(
+        &api.chat.localizer,
+        page_lang(&query),
+        &api.chat.config.personas,
+        &nonce,
+    );
+    let policy = format!(
+        "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; \
+         img-src 'self' https:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, policy),
+            // A demo's page carries its personas' tokens.
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::REFERRER_POLICY, "no-referrer".to_owned()),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+async fn embed_script(State(api): State<Arc<Api>>, Query(query): Query<PageQuery>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        page::embed(&api.chat.localizer, page_lang(&query)),
+    )
+        .into_response()
+}
+
+async fn new_visitor(State(api): State<Arc<Api>>, client: Client, headers: HeaderMap) -> Response {
+    if let Err(too_many) = api.limits.new_visitor(client.0) {
+        return api.refuse(too_many.into(), &headers);
+    }
+    match visitor::create(&api.chat.store).await {
+        Ok(visitor) => (
+            StatusCode::CREATED,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(json!({"token": visitor.token})),
+        )
+            .into_response(),
+        Err(e) => api.refuse(unavailable(&e), &headers),
+    }
+}
+
+/// Commits what the visitor did, and only then answers 200.
+async fn take_event(
+    State(api): State<Arc<Api>>,
+    client: Client,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let taken = async {
+        let address = api.visitor(client, &headers).await?;
+        api.limits.visitor(&address)?;
+        let body = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| Refusal::TooLong)?;
+        let stored = Stored {
+            visitor: address,
+            posted: Posted::read(&body)?,
+        };
+        let event = serde_json::to_value(&stored).expect("an event serializes");
+        api.arrivals
+            .commit_one(stored.event_id(), stored.visitor, event)
+            .await
+            .map_err(|e| unavailable(&e))
+    };
+    match taken.await {
+        Ok(()) => Json(json!({"ok": true})).into_response(),
+        Err(refusal) => api.refuse(refusal, &headers),
+    }
+}
+
+#[derive(Deserialize)]
+struct After {
+    #[serde(default)]
+    after: i64,
+}
+
+/// The visitor's messages after `after`, waiting for one when there is none yet.
+async fn messages(
+    State(api): State<Arc<Api>>,
+    client: Client,
+    headers: HeaderMap,
+    query: Result<Query<After>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let fetched = async {
+        let Query(After { after }) = query.map_err(|_| Refusal::Malformed)?;
+        let address = api.visitor(client, &headers).await?;
+        api.chat
+            .mailbox
+            .fetch(&address, after, LONG_POLL, &api.shutdown)
+            .await
+            .map_err(|e| unavailable(&e))
+    };
+    match fetched.await {
+        Ok(messages) => {
+            let messages: Vec<Value> = messages
+                .into_iter()
+                .map(|(id, mut message)| {
+                    message["id"] = json!(id);
+                    message
+                })
+                .collect();
+            (
+                [(header::CACHE_CONTROL, "no-store")],
+                Json(json!({"messages": messages})),
+            )
+                .into_response()
+        }
+        Err(refusal) => api.refuse(refusal, &headers),
+    }
+}

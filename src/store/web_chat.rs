@@ -1,0 +1,59 @@
+//! The web chat's visitors, known by the SHA-256 of their token, and the messages sent to them,
+//! kept as the page shows them.
+
+use serde_json::Value;
+
+use super::Store;
+
+impl Store {
+    /// Records a visitor; false when the digest or the address is taken already.
+    pub async fn add_web_visitor(&self, token_hash: &[u8], address: &str) -> anyhow::Result<bool> {
+        let added = sqlx::query(
+            "INSERT INTO web_visitors (token_hash, address) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(token_hash)
+        .bind(address)
+        .execute(&self.pool)
+        .await?;
+        Ok(added.rows_affected() == 1)
+    }
+
+    /// The address of the visitor whose token has this digest.
+    pub async fn web_visitor(&self, token_hash: &[u8]) -> anyhow::Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT address FROM web_visitors WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Keeps a message for the visitor at `address`; its id.
+    pub async fn keep_web_message(&self, address: &str, message: &Value) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO web_chat_messages (address, message) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(address)
+        .bind(sqlx::types::Json(message))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Up to `limit` messages to the visitor at `address` with ids above `after`, oldest first.
+    pub async fn web_messages(
+        &self,
+        address: &str,
+        after: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<(i64, Value)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, message FROM web_chat_messages WHERE address = $1 AND id > $2
+             ORDER BY id LIMIT $3",
+        )
+        .bind(address)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

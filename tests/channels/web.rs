@@ -1,0 +1,301 @@
+//! What only the web chat does: events the page posts again are handled once, a reload shows the
+//! history, tokens the server did not make are refused, bad bodies get a clear answer the page can
+//! show, floods get a polite 429, and the page itself is served in Vietnamese or English.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::browser::{Browser, plain, uuid};
+use crate::driver::{Chat, Kind, Platform, WAIT, text};
+
+fn browser(chat: &Chat) -> &Browser {
+    match &chat.platform {
+        Platform::Web(browser) => browser,
+        _ => unreachable!("a web chat"),
+    }
+}
+
+async fn inbox_rows(chat: &Chat) -> i64 {
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    sqlx::query_scalar("SELECT count(*) FROM inbox WHERE channel = 'web'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_same_event_posted_twice_is_handled_once() {
+    let mut chat = Chat::start(Kind::Web).await;
+    let hello = json!({"id": uuid(), "text": "Xin chào"});
+    let (status, answer) = browser(&chat).post_event(&hello).await;
+    assert_eq!((status, answer), (StatusCode::OK, json!({"ok": true})));
+    let greeting = chat.replies().await;
+    assert!(text(&greeting).contains("Xin chào"), "{greeting:?}");
+    // The page lost the answer and posts the same event again.
+    assert_eq!(browser(&chat).post_event(&hello).await.0, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(chat.messages().len(), greeting.len(), "one greeting");
+    // The receipt for the greeting is the only other event.
+    assert_eq!(inbox_rows(&chat).await, 2);
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn a_reload_shows_the_history() {
+    let mut chat = Chat::start(Kind::Web).await;
+    chat.sign_up().await;
+    let page = browser(&chat);
+    let (status, reloaded) = page.fetch(&page.token, 0).await;
+    assert_eq!(status, StatusCode::OK);
+    let history = reloaded["messages"].as_array().unwrap();
+    assert_eq!(history, &page.shown());
+    assert!(
+        plain(history.last().unwrap()["html"].as_str().unwrap()).contains("Bạn đã đăng ký tại")
+    );
+    // From the middle on, as a page that had shown the first messages.
+    let second = history[1]["id"].as_i64().unwrap();
+    let (_, rest) = page.fetch(&page.token, second).await;
+    assert_eq!(rest["messages"].as_array().unwrap()[..], history[2..]);
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn a_token_the_server_did_not_make_is_refused() {
+    let chat = Chat::start(Kind::Web).await;
+    let page = browser(&chat);
+    let forged = "0123456789abcdef".repeat(4);
+    let hello = json!({"id": uuid(), "text": "Xin chào"}).to_string();
+    for token in [forged.as_str(), "", "not-a-token", &page.token[..63]] {
+        let (status, answer) = page.post_body(token, hello.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token}: {answer}");
+        assert_eq!(answer["error"], "unknown-visitor");
+        assert!(
+            answer["message"]
+                .as_str()
+                .unwrap()
+                .contains("Phiên trò chuyện")
+        );
+        assert_eq!(page.fetch(token, 0).await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(inbox_rows(&chat).await, 0, "nothing forged was kept");
+    chat.stop_after_refusals().await;
+}
+
+#[tokio::test]
+async fn an_oversized_or_malformed_body_gets_a_clear_error_and_loses_nothing() {
+    let mut chat = Chat::start(Kind::Web).await;
+    chat.begin().await;
+    let page = browser(&chat);
+    let token = page.token.clone();
+    let huge = json!({"id": uuid(), "text": "đ".repeat(20_000)}).to_string();
+    let (status, answer) = page.post_body(&token, huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert_eq!(answer["error"], "too-long");
+    assert!(
+        answer["message"].as_str().unwrap().contains("4.096 ký tự"),
+        "{answer}"
+    );
+    for body in ["{not json", r#"{"id": "x1"}"#, r#"{"id": "x2", "text": 5}"#] {
+        let (status, answer) = page.post_body(&token, body.into()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+        assert_eq!(answer["error"], "malformed");
+        assert!(
+            answer["message"]
+                .as_str()
+                .unwrap()
+                .contains("không đọc được")
+        );
+    }
+    // In English when the page is.
+    let english = reqwest::Client::new()
+        .post(page.url("/chat/api/events"))
+        .bearer_auth(&token)
+        .header("accept-language", "en")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    let answer: serde_json::Value = english.json().await.unwrap();
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read")
+    );
+    // What came before is all there, and the chat goes on.
+    let before = page.fetch(&token, 0).await.1["messages"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(before >= 1);
+    let lang = text(&chat.choose("Tiếng Việt").await);
+    assert!(lang.contains("đồng ý"), "{lang}");
+    chat.stop_after_refusals().await;
+}
+
+#[tokio::test]
+async fn a_flood_gets_429_with_a_polite_text() {
+    let chat = Chat::start(Kind::Web).await;
+    let page = browser(&chat);
+    let http = reqwest::Client::new();
+    let mut refused = None;
+    for n in 0..60 {
+        let response = http
+            .post(page.url("/chat/api/events"))
+            .bearer_auth(&page.token)
+            .json(&json!({"id": uuid(), "text": format!("tin {n}")}))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(response);
+            break;
+        }
+    }
+    let refused = refused.expect("a flood is stopped");
+    assert!(refused.headers().contains_key("retry-after"));
+    let answer: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(answer["error"], "too-many");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("Xin chờ một chút")
+    );
+    // New visitors from one address are limited too.
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        statuses.push(page.new_visitor().await.0);
+    }
+    assert!(statuses.contains(&StatusCode::CREATED));
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // Another visitor, from another address behind the same proxy, still gets through.
+    let other = http
+        .post(page.url("/chat/api/visitor"))
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::CREATED);
+    chat.stop_after_refusals().await;
+}
+
+#[tokio::test]
+async fn a_stale_button_gets_the_engines_usual_answer() {
+    let mut chat = Chat::start(Kind::Web).await;
+    chat.sign_up().await;
+    // The consent buttons of a message from before sign-up, pressed again.
+    let stale = text(&chat.choose("Tôi đồng ý").await);
+    assert!(stale.contains("Nút này đã hết hạn"), "{stale}");
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn forget_leaves_only_the_goodbye_in_the_history() {
+    let mut chat = Chat::start(Kind::Web).await;
+    chat.sign_up().await;
+    chat.say("/forget").await;
+    let gone = chat.choose("Xoá dữ liệu").await;
+    let page = browser(&chat);
+    let (_, history) = page.fetch(&page.token, 0).await;
+    let history: Vec<String> = history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| plain(m["html"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        history,
+        gone.iter().map(|s| s.text.clone()).collect::<Vec<_>>()
+    );
+    assert!(history.concat().contains("Đã xoá dữ liệu của bạn"));
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn the_page_and_the_embed_script_speak_vietnamese_unless_asked_for_english() {
+    let chat = Chat::start(Kind::Web).await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(chat.url(path)).send();
+    let page = get("/chat").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("script-src 'nonce-") && policy.contains("connect-src 'self'"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"vi\">") && html.contains("Nhập tin nhắn…"));
+    assert!(!html.contains("src=\"http"), "nothing from elsewhere");
+    let english = get("/chat?lang=en").await.unwrap().text().await.unwrap();
+    assert!(english.contains("Type a message…"));
+    let embed = get("/chat/embed.js").await.unwrap();
+    assert!(
+        embed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    let script = embed.text().await.unwrap();
+    assert!(script.contains("\"open\":\"Hỏi đáp\"") && script.contains("iframe"));
+    chat.stop().await;
+}
+
+#[tokio::test]
+async fn a_demo_page_switches_between_its_personas() {
+    let (db, engine) = crate::common::demo_engine().await;
+    let store = engine.store().clone();
+    let resident = danvan::channels::web::new_visitor(&store).await.unwrap();
+    let cadre = danvan::channels::web::new_visitor(&store).await.unwrap();
+    assert_ne!(resident.address, cadre.address);
+    let personas = vec![
+        danvan::channels::web::Persona {
+            label: "Người dân".into(),
+            token: resident.token.clone(),
+        },
+        danvan::channels::web::Persona {
+            label: "Cán bộ".into(),
+            token: cadre.token.clone(),
+        },
+    ];
+    let channel = danvan::channels::web::WebChat::new(
+        danvan::channels::web::WebChatConfig { personas },
+        store,
+    );
+    let engine = std::sync::Arc::new(engine);
+    let running = danvan::serve::start(engine, vec![channel], 2, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let html = reqwest::get(format!("http://{}/chat", running.addr))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<option>Người dân</option><option>Cán bộ</option>"));
+    assert!(
+        html.contains(&cadre.token),
+        "the switch swaps in the persona's token"
+    );
+    // Each persona's token is a visitor of its own.
+    let mut page = Browser::new();
+    page.token = cadre.token.clone();
+    page.load(&format!("http://{}", running.addr)).await;
+    let (status, answer) = page.post(json!({"text": "Xin chào"})).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let greeted = tokio::time::timeout(WAIT, async {
+        while page.shown().is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert!(greeted.is_ok(), "the cadre persona is greeted");
+    drop(page);
+    running.stop().await.unwrap();
+    drop(db);
+}
