@@ -162,7 +162,7 @@
   function shareLocation(label) {
     if (!navigator.geolocation) { say(strings.locationRefused); return; }
     navigator.geolocation.getCurrentPosition(function (position) {
-      var item = mine('📍 ' + label);
+      var item = mine(label);
       post({ location: { latitude: position.coords.latitude, longitude: position.coords.longitude } })
         .then(function (ok) { if (!ok) { item.className = 'me failed'; } });
     }, function () {

@@ -39,6 +39,30 @@ pub fn long_payloads(outbound: &Outbound, max: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A reply's buttons as rows of (label, data) for platforms with inline buttons: the data is the
+/// payload, or its token when longer than `max` bytes.
+pub fn inline(
+    localizer: &Localizer,
+    reply: &Reply,
+    lang: Lang,
+    max: usize,
+) -> Vec<Vec<(String, String)>> {
+    reply
+        .buttons
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|b| {
+                    (
+                        localizer.render(&b.label, lang),
+                        payload_data(&b.payload, max),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// A reply's buttons as numbered lines ("[1] Tiếng Việt   [2] English", one line per row),
 /// numbered on from `first`; and their payloads in that order.
 pub fn numbered(

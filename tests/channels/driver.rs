@@ -15,7 +15,7 @@ use danvan::engine::Engine;
 use danvan::serve::{self, Running};
 use danvan_fake_telegram::FakeTelegram;
 use danvan_fake_zalo::{FakeZaloBot, FakeZaloOa, OaKeys};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::browser::{Browser, plain};
 
@@ -291,18 +291,9 @@ impl Chat {
                 })
                 .map(|c| Seen {
                     text: c.params["text"].as_str().unwrap_or_default().to_owned(),
-                    choices: c.params["reply_markup"]["inline_keyboard"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
-                        .filter_map(|b| {
-                            Some((
-                                b["text"].as_str()?.to_owned(),
-                                Act::Press(b["callback_data"].as_str()?.to_owned()),
-                            ))
-                        })
-                        .collect(),
+                    choices: pressable(&c.params["reply_markup"]["inline_keyboard"], |b| {
+                        Some((b["text"].as_str()?, b["callback_data"].as_str()?))
+                    }),
                 })
                 .collect(),
             Platform::ZaloBot(fake, user) => fake
@@ -333,18 +324,7 @@ impl Chat {
                 .iter()
                 .map(|m| Seen {
                     text: plain(m["html"].as_str().unwrap_or_default()),
-                    choices: m["buttons"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
-                        .filter_map(|b| {
-                            Some((
-                                b[0].as_str()?.to_owned(),
-                                Act::Press(b[1].as_str()?.to_owned()),
-                            ))
-                        })
-                        .collect(),
+                    choices: pressable(&m["buttons"], |b| Some((b[0].as_str()?, b[1].as_str()?))),
                 })
                 .collect(),
         }
@@ -470,6 +450,19 @@ fn numbered(text: &str, buttons: &[(String, String)]) -> Seen {
         text: text.to_owned(),
         choices,
     }
+}
+
+/// Rows of buttons as choices, each button read by `read` as (label, data).
+fn pressable(rows: &Value, read: impl Fn(&Value) -> Option<(&str, &str)>) -> Vec<(String, Act)> {
+    rows.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(|b| {
+            read(b).map(|(label, data)| (label.to_owned(), Act::Press(data.to_owned())))
+        })
+        .collect()
 }
 
 pub fn text(seen: &[Seen]) -> String {

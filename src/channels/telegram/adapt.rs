@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use teloxide::types::{ChatMemberKind, MediaKind, MessageKind, Update, UpdateKind};
 
-use crate::channels::buttons::payload_data;
+use crate::channels::buttons;
 use crate::channels::text::utf16_len;
 use crate::channels::{Event, html};
 use crate::chart::Plot;
@@ -118,20 +118,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
     let mut messages = Vec::new();
     for reply in &outbound.replies {
         let text = localizer.render(&reply.body, outbound.lang);
-        let keyboard: Vec<Vec<(String, String)>> = reply
-            .buttons
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|b| {
-                        (
-                            localizer.render(&b.label, outbound.lang),
-                            payload_data(&b.payload, MAX_CALLBACK_DATA),
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
+        let keyboard = buttons::inline(localizer, reply, outbound.lang, MAX_CALLBACK_DATA);
         let location_button = reply
             .location
             .as_ref()

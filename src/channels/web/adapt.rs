@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::channels::buttons::payload_data;
+use crate::channels::buttons;
 use crate::channels::{Event, html};
 use crate::chart::Plot;
 use crate::i18n::Localizer;
@@ -175,7 +175,7 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
             messages.push(Rendered {
                 html,
                 buttons: if end {
-                    buttons(localizer, outbound, reply)
+                    buttons::inline(localizer, reply, lang, MAX_PAYLOAD)
                 } else {
                     Vec::new()
                 },
@@ -194,27 +194,6 @@ pub fn render(localizer: &Localizer, outbound: &Outbound) -> Vec<Rendered> {
         }
     }
     messages
-}
-
-fn buttons(
-    localizer: &Localizer,
-    outbound: &Outbound,
-    reply: &crate::message::Reply,
-) -> Vec<Vec<(String, String)>> {
-    reply
-        .buttons
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|b| {
-                    (
-                        localizer.render(&b.label, outbound.lang),
-                        payload_data(&b.payload, MAX_PAYLOAD),
-                    )
-                })
-                .collect()
-        })
-        .collect()
 }
 
 fn is_web(source: &str) -> bool {
