@@ -475,7 +475,8 @@ async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::
     println!("danvan demo");
     println!("  dashboard: http://{listen}/   sign in as {DEMO_LOGIN} / {password}");
     println!("  web chat:  http://{listen}/chat");
-    crate::serve::run_until_signal(engine, vec![], 4, listen, pages).await
+    let web_chat = crate::channels::web::WebChat::new(Default::default(), store.clone());
+    crate::serve::run_until_signal(engine, vec![web_chat], 4, listen, pages).await
 }
 
 /// Unit ids for official codes, each of which must exist.
