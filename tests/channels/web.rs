@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use danvan::channels::web;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -250,23 +251,20 @@ async fn the_page_and_the_embed_script_speak_vietnamese_unless_asked_for_english
 async fn a_demo_page_switches_between_its_personas() {
     let (db, engine) = crate::common::demo_engine().await;
     let store = engine.store().clone();
-    let resident = danvan::channels::web::new_visitor(&store).await.unwrap();
-    let cadre = danvan::channels::web::new_visitor(&store).await.unwrap();
+    let resident = web::new_visitor(&store).await.unwrap();
+    let cadre = web::new_visitor(&store).await.unwrap();
     assert_ne!(resident.address, cadre.address);
     let personas = vec![
-        danvan::channels::web::Persona {
+        web::Persona {
             label: "Người dân".into(),
-            token: resident.token.clone(),
+            visitor: resident.clone(),
         },
-        danvan::channels::web::Persona {
+        web::Persona {
             label: "Cán bộ".into(),
-            token: cadre.token.clone(),
+            visitor: cadre.clone(),
         },
     ];
-    let channel = danvan::channels::web::WebChat::new(
-        danvan::channels::web::WebChatConfig { personas },
-        store,
-    );
+    let channel = web::WebChat::new(web::WebChatConfig { personas }, store);
     let engine = std::sync::Arc::new(engine);
     let running = danvan::serve::start(engine, vec![channel], 2, "127.0.0.1:0".parse().unwrap())
         .await

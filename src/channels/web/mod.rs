@@ -38,20 +38,12 @@ pub struct WebChatConfig {
     pub personas: Vec<Persona>,
 }
 
-/// A visitor the page can switch to, by the label it shows.
-#[derive(Clone, PartialEq, Eq)]
+/// A visitor the page can switch to, by the label it shows (the visitor's token stays out of
+/// `Debug`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Persona {
     pub label: String,
-    pub token: String,
-}
-
-impl std::fmt::Debug for Persona {
-    // The token is a password, even in a demo.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Persona")
-            .field("label", &self.label)
-            .finish_non_exhaustive()
-    }
+    pub visitor: Visitor,
 }
 
 /// Makes a new visitor: the token a page (or a persona) uses, and the address of their chat.

@@ -26,7 +26,7 @@ pub fn page(localizer: &Localizer, lang: Lang, personas: &[Persona], nonce: &str
         },
         "personas": personas
             .iter()
-            .map(|p| json!({"label": p.label, "token": p.token}))
+            .map(|p| json!({"label": p.label, "token": p.visitor.token}))
             .collect::<Vec<_>>(),
     });
     let personas = if personas.is_empty() {
@@ -115,7 +115,10 @@ mod tests {
     fn personas_are_offered_and_cannot_break_out_of_the_page() {
         let personas = [Persona {
             label: "Cán bộ </script><b>".into(),
-            token: "t".into(),
+            visitor: crate::channels::web::Visitor {
+                token: "t".into(),
+                address: "a".into(),
+            },
         }];
         let html = page(&Localizer::new(), Lang::Vi, &personas, "n");
         assert!(html.contains("<option>Cán bộ &lt;/script&gt;&lt;b&gt;</option>"));
