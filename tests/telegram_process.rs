@@ -198,13 +198,15 @@ async fn a_broadcast_killed_mid_way_reaches_everyone_after_restart() {
 }
 
 #[tokio::test]
-async fn serve_without_any_channel_settings_says_which_enable_them_and_still_answers_health() {
+async fn serve_with_no_channel_says_which_settings_enable_one_and_still_answers_health() {
     use std::io::{BufRead, BufReader};
     let db = common::test_db().await;
     let mut process = Command::new(env!("CARGO_BIN_EXE_danvan"))
         .arg("serve")
         .env("DATABASE_URL", &db.url)
         .env_remove("TELOXIDE_TOKEN")
+        // The web chat runs unless turned off.
+        .env("DANVAN_WEB_CHAT", "off")
         .env("DANVAN_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -229,7 +231,9 @@ async fn serve_without_any_channel_settings_says_which_enable_them_and_still_ans
     }
     let said = said.join("\n");
     assert!(
-        said.contains("no chat channel is configured") && said.contains("TELOXIDE_TOKEN"),
+        said.contains("no chat channel is configured")
+            && said.contains("TELOXIDE_TOKEN")
+            && said.contains("DANVAN_WEB_CHAT"),
         "{said}"
     );
     let addr = addr.expect("serve says where it listens");
