@@ -106,3 +106,64 @@ pub async fn demo_history_if_new(
     store.mark_demo_seeded().await?;
     Ok(true)
 }
+
+/// The commune the demo's resident and cadre live in.
+const DEMO_COMMUNE: &str = "Xã Tiên Lữ";
+
+/// The demo's web chat personas — a resident and a cadre of Tiên Lữ, an admin of the province —
+/// made at the first run and the same at every run after, each a signed-up web chat.
+pub async fn demo_personas(
+    store: &Store,
+    units: &crate::domain::unit_directory::UnitDirectory,
+    localizer: &crate::i18n::Localizer,
+) -> anyhow::Result<Vec<crate::channels::web::Persona>> {
+    use crate::channels::web::{self, Persona, Visitor};
+    use crate::domain::access::Role;
+    use crate::message::{Lang, Msg};
+    let province = units
+        .by_code(DEMO_PROVINCE)
+        .ok_or_else(|| anyhow::anyhow!("the demo province is not loaded"))?;
+    let commune = units
+        .children(province.id)
+        .into_iter()
+        .find(|u| u.name == DEMO_COMMUNE)
+        .unwrap_or(province);
+    let kinds: [(&str, Option<Role>, &crate::domain::units::Unit); 3] = [
+        ("resident", None, commune),
+        ("cadre", Some(Role::Cadre), commune),
+        ("admin", Some(Role::Admin), province),
+    ];
+    let kept = match store.demo_personas().await? {
+        Some(lines) => lines,
+        None => {
+            let mut lines = Vec::new();
+            for (kind, role, unit) in &kinds {
+                let visitor = web::new_visitor(store).await?;
+                store
+                    .add_demo_persona(web::adapt::CHANNEL, &visitor.address, unit.id, *role)
+                    .await?;
+                lines.push(format!("{kind}:{}", visitor.token));
+            }
+            let lines = lines.join("\n");
+            store.keep_demo_personas(&lines).await?;
+            lines
+        }
+    };
+    Ok(kept
+        .lines()
+        .filter_map(|line| {
+            let (kind, token) = line.split_once(':')?;
+            let (_, _, unit) = kinds.iter().find(|(k, _, _)| *k == kind)?;
+            let label = Msg::new("demo-persona")
+                .text("role", kind)
+                .text("unit", &unit.name);
+            Some(Persona {
+                label: localizer.render(&label, Lang::Vi),
+                visitor: Visitor {
+                    address: web::visitor::address_for(token),
+                    token: token.to_owned(),
+                },
+            })
+        })
+        .collect())
+}

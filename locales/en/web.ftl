@@ -145,3 +145,8 @@ web-channel = { $channel ->
     [shell] Shell
    *[other] { $channel }
 }
+demo-persona = { $role ->
+    [admin] Admin
+    [cadre] Cadre
+   *[other] Resident
+} · { $unit }

@@ -142,3 +142,8 @@ web-channel = { $channel ->
     [shell] Shell
    *[other] { $channel }
 }
+demo-persona = { $role ->
+    [admin] Quản trị viên
+    [cadre] Cán bộ
+   *[other] Người dân
+} · { $unit }

@@ -475,7 +475,11 @@ async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::
     println!("danvan demo");
     println!("  dashboard: http://{listen}/   sign in as {DEMO_LOGIN} / {password}");
     println!("  web chat:  http://{listen}/chat");
-    let web_chat = crate::channels::web::WebChat::new(Default::default(), store.clone());
+    let personas = crate::seed::demo_personas(store, &engine.units(), engine.localizer()).await?;
+    let web_chat = crate::channels::web::WebChat::new(
+        crate::channels::web::WebChatConfig { personas },
+        store.clone(),
+    );
     crate::serve::run_until_signal(engine, vec![web_chat], 4, listen, pages).await
 }
 

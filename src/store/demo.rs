@@ -47,6 +47,26 @@ impl Store {
         Ok(())
     }
 
+    /// The demo personas' tokens as kept by the first run (`kind:token` lines), for the next runs.
+    pub async fn demo_personas(&self) -> anyhow::Result<Option<String>> {
+        let kept: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'demo_personas'")
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(kept.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    pub async fn keep_demo_personas(&self, lines: &str) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('demo_personas', $1)
+             ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+        )
+        .bind(lines.as_bytes())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// `count` consented residents over the communes of `province` (more in some than others), on
     /// the Zalo OA, Telegram and the Zalo bot, signed up over the last 90 days.
     pub async fn add_demo_residents(

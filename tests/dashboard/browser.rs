@@ -13,6 +13,7 @@ use std::time::Duration;
 use danvan::channels::web::{WebChat, WebChatConfig};
 use danvan::serve;
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -72,8 +73,7 @@ async fn connect(driver: &Driver) -> Client {
     let url = format!("http://127.0.0.1:{}", driver.port);
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        match ClientBuilder::rustls()
-            .expect("a TLS config")
+        match ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&url)
             .await
@@ -106,7 +106,11 @@ impl Album {
     async fn take(&mut self, client: &Client, name: &str) {
         self.taken += 1;
         let png = client.screenshot().await.unwrap();
-        std::fs::write(self.folder.join(format!("{:02}-{name}.png", self.taken)), png).unwrap();
+        std::fs::write(
+            self.folder.join(format!("{:02}-{name}.png", self.taken)),
+            png,
+        )
+        .unwrap();
     }
 }
 
@@ -134,7 +138,13 @@ async fn fill(client: &Client, css: &str, text: &str) {
 }
 
 async fn click(client: &Client, css: &str) {
-    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 }
 
 /// Presses the web chat's latest button labelled `label`.
@@ -166,9 +176,15 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     let pages = danvan::dashboard::routes(engine.clone(), &Default::default())
         .await
         .unwrap();
-    let running = serve::start_with(engine.clone(), vec![web], 2, "127.0.0.1:0".parse().unwrap(), pages)
-        .await
-        .unwrap();
+    let running = serve::start_with(
+        engine.clone(),
+        vec![web],
+        2,
+        "127.0.0.1:0".parse().unwrap(),
+        pages,
+    )
+    .await
+    .unwrap();
     let site = format!("http://{}", running.addr);
     let province = engine.units().by_code("33").unwrap().id;
     let password = danvan::app::logins::create(engine.store(), "tinh", province)
@@ -202,7 +218,14 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     album.take(&client, "overview").await;
     client.goto(&format!("{site}/notices/new")).await.unwrap();
     fill(&client, "input[name=title]", "Lịch tiếp dân tháng này").await;
-    fill(&client, "textarea[name=body]", "Thứ Năm hằng tuần tại trụ sở **UBND xã**.").await;
+    fill(
+        &client,
+        "textarea[name=body]",
+        "Thứ Năm hằng tuần tại trụ sở **UBND xã**.",
+    )
+    .await;
+    // Urgent: sent at once whatever the hour (otherwise a notice written at night waits for 7 am).
+    click(&client, "input[name=urgent]").await;
     click(&client, "#preview").await;
     until_text(&client, "id=\"notice-preview\"").await;
     album.take(&client, "notice-preview").await;
@@ -241,16 +264,24 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     // The quarterly report opens with its chart drawn.
     client.goto(&format!("{site}/reports")).await.unwrap();
     until_text(&client, "id=\"report-paragraph\"").await;
-    let drawn: bool = client
-        .execute(
-            "const img = document.querySelector('img.chart'); return img.complete && img.naturalWidth > 0;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_bool()
-        .unwrap();
-    assert!(drawn, "the report's chart is not drawn");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let drawn = client
+            .execute(
+                "const img = document.querySelector('img.chart'); return img.complete && img.naturalWidth > 0;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if drawn.as_bool() == Some(true) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the report's chart is not drawn"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     album.take(&client, "quarterly-report").await;
 
     client.close().await.unwrap();

@@ -2,6 +2,7 @@
 //! can neither read nor change another's notices, surveys or reports, by link or by form.
 //! `browser` drives the same pages (and the web chat) in headless Chromium.
 
+mod browser;
 #[path = "../common/mod.rs"]
 mod common;
 mod pages;
