@@ -113,10 +113,14 @@ pub async fn run(
     let running =
         crate::serve::start_with(engine.clone(), vec![], 1, "127.0.0.1:0".parse()?, pages).await?;
     let base = format!("http://{}", running.addr);
-    let password = app::logins::demo(store, "bench", province.id).await?;
+    // One login per session, signing in from loopback addresses of their own: the sign-in limits
+    // (per name, per address) stay as they are.
     let mut cookies = Vec::new();
-    for _ in 0..sessions {
-        cookies.push(sign_in(&base, "bench", &password).await?);
+    for i in 0..sessions {
+        let name = format!("bench-{i}");
+        let password = app::logins::demo(store, &name, province.id).await?;
+        let from = std::net::Ipv4Addr::new(127, 0, 1 + (i / 16) as u8, 1);
+        cookies.push(sign_in(&base, &name, &password, from.into()).await?);
     }
     let paths = [
         ("overview", "/".to_owned()),
@@ -171,11 +175,17 @@ pub async fn run(
     running.stop().await
 }
 
-/// A session signed in through the sign-in form: its cookie header.
-async fn sign_in(base: &str, name: &str, password: &str) -> anyhow::Result<String> {
+/// A session signed in through the sign-in form from address `from`: its cookie header.
+async fn sign_in(
+    base: &str,
+    name: &str,
+    password: &str,
+    from: std::net::IpAddr,
+) -> anyhow::Result<String> {
     let jar = Arc::new(reqwest::cookie::Jar::default());
     let client = reqwest::Client::builder()
         .cookie_provider(jar.clone())
+        .local_address(from)
         .build()?;
     let page = client
         .get(format!("{base}/login"))
