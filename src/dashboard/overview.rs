@@ -21,6 +21,7 @@ const RECENT_NOTICES: i64 = 5;
 
 /// One row of the residents table: a unit directly below the scope (or the scope itself).
 pub struct UnitRow {
+    pub id: i64,
     pub name: String,
     pub by_channel: Vec<i64>,
     pub total: i64,
@@ -104,6 +105,7 @@ pub fn residents_table(
         .into_iter()
         .filter_map(|(id, by_channel)| {
             Some(UnitRow {
+                id,
                 name: units.by_id(id)?.name.clone(),
                 total: by_channel.iter().sum(),
                 by_channel,

@@ -66,9 +66,10 @@ pub async fn tree(
         .residents_by_channel(&units.subtree(shown.id))
         .await?;
     let (_, rows) = residents_table(&units, shown.id, &residents);
-    let count = |name: &str| {
+    // By id: two units may share a name.
+    let count = |id: i64| {
         rows.iter()
-            .find(|r: &&UnitRow| r.name == name)
+            .find(|r: &&UnitRow| r.id == id)
             .map_or(0, |r| r.total)
     };
     let mut children: Vec<Child> = units
@@ -79,7 +80,7 @@ pub async fn tree(
             name: u.name.clone(),
             kind: u.division_type.clone(),
             below: units.children(u.id).len(),
-            residents: count(&u.name),
+            residents: count(u.id),
         })
         .collect();
     collation::sort_by_name(&mut children, |c| &c.name);
@@ -96,7 +97,7 @@ pub async fn tree(
     let page = TreePage {
         f: staff.frame(&dash, &token, "units")?,
         path,
-        here: count(&shown.name),
+        here: count(shown.id),
         children,
     };
     frame::page(token, &page)
