@@ -101,7 +101,7 @@ pub async fn demo_history_if_new(
     let id = tx.create_survey(&survey, &[province], None).await?;
     tx.open_survey(id, now).await??;
     tx.commit().await?;
-    store.answer_demo_survey(id, now).await?;
+    store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
     store.add_demo_logs(DEMO_PROVINCE, now).await?;
     store.mark_demo_seeded().await?;
     Ok(true)

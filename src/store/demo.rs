@@ -193,7 +193,12 @@ impl Store {
 
     /// Survey `id`, open: its invitations sent, and four in five of those invited having answered
     /// (anonymous answers following from the response's number), tallied.
-    pub async fn answer_demo_survey(&self, id: i64, now: DateTime<Utc>) -> anyhow::Result<()> {
+    pub async fn answer_demo_survey(
+        &self,
+        id: i64,
+        province: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE deliveries SET status = 'sent', sent_at = $1, message_id = 'demo-' || id, attempts = 1
@@ -211,7 +216,7 @@ impl Store {
         .fetch_one(&mut *tx.inner)
         .await?;
         tx.commit().await?;
-        self.add_example_responses(id, "33", answered).await
+        self.add_example_responses(id, province, answered).await
     }
 
     /// Models started over the last two years and activities over the last 120 days in every
