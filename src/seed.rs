@@ -22,7 +22,11 @@ pub async fn demo_if_empty(store: &Store) -> anyhow::Result<usize> {
         .filter(|u| u.code == DEMO_PROVINCE || u.parent_code.as_deref() == Some(DEMO_PROVINCE))
         .collect();
     let report = store
-        .import_units(&province, "demo seed (Hưng Yên, 2026-07)", false)
+        .import_units(
+            &province,
+            "demo seed (Hưng Yên, 2026-07)",
+            &Default::default(),
+        )
         .await?;
     let map: Vec<_> = parse_merger_map(MERGER_MAP_2025)?
         .into_iter()
@@ -102,9 +106,33 @@ pub async fn demo_history_if_new(
     tx.open_survey(id, now).await??;
     tx.commit().await?;
     store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
-    store.add_demo_logs(DEMO_PROVINCE, now).await?;
+    let photos = demo_photos(store).await?;
+    store.add_demo_logs(DEMO_PROVINCE, now, &photos).await?;
     store.mark_demo_seeded().await?;
     Ok(true)
+}
+
+/// The demo's activity photos, one per demo activity title in order: illustrations drawn by
+/// `assets/demo/photos/draw.py`, kept as photos sent in the web chat (the channel the demo runs).
+const DEMO_PHOTOS: [&[u8]; 6] = [
+    include_bytes!("../assets/demo/photos/1-field.jpg"),
+    include_bytes!("../assets/demo/photos/2-gift.jpg"),
+    include_bytes!("../assets/demo/photos/3-trees.jpg"),
+    include_bytes!("../assets/demo/photos/4-talk.jpg"),
+    include_bytes!("../assets/demo/photos/5-meeting.jpg"),
+    include_bytes!("../assets/demo/photos/6-road.jpg"),
+];
+
+/// Keeps the demo's photos as the demo's own web chat sent them; their keys.
+async fn demo_photos(store: &Store) -> anyhow::Result<[String; 6]> {
+    let mut keys: [String; 6] = Default::default();
+    for (key, bytes) in keys.iter_mut().zip(DEMO_PHOTOS) {
+        let picture = crate::channels::Picture::read(bytes.to_vec())
+            .ok_or_else(|| anyhow::anyhow!("a demo photo is no image"))?;
+        *key = crate::channels::web::photo_key(&picture);
+        store.keep_web_photo(key, "demo", &picture).await?;
+    }
+    Ok(keys)
 }
 
 /// The commune the demo's resident and cadre live in.

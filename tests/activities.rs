@@ -365,12 +365,12 @@ async fn the_cli_prints_the_report_and_exports_csv_for_spreadsheets() {
     let mut lines = activities.lines();
     assert_eq!(
         lines.next(),
-        Some("\u{feff}id,unit_code,unit,sector,title,held_on,participants")
+        Some("\u{feff}id,unit_code,unit,sector,title,held_on,participants,photos")
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 100);
     assert!(
-        rows[0].ends_with(",12364,Xã Tiên Lữ,Văn hóa – xã hội,Hoạt động,2025-03-31,10"),
+        rows[0].ends_with(",12364,Xã Tiên Lữ,Văn hóa – xã hội,Hoạt động,2025-03-31,10,0"),
         "{}",
         rows[0]
     );

@@ -14,7 +14,11 @@ async fn the_official_list_loads_as_a_tree_of_34_provinces_and_3321_communes() {
     let db = test_db().await;
     let report = db
         .store
-        .import_units(&parse_unit_list(LIST_2026).unwrap(), "2026", false)
+        .import_units(
+            &parse_unit_list(LIST_2026).unwrap(),
+            "2026",
+            &Default::default(),
+        )
         .await
         .unwrap();
     assert_eq!(report.plan.added.len(), 3355);
@@ -27,7 +31,11 @@ async fn the_official_list_loads_as_a_tree_of_34_provinces_and_3321_communes() {
 async fn reimporting_a_newer_list_renames_by_code_and_keeps_people_attached() {
     let db = test_db().await;
     db.store
-        .import_units(&parse_unit_list(LIST_2025).unwrap(), "2025", false)
+        .import_units(
+            &parse_unit_list(LIST_2025).unwrap(),
+            "2025",
+            &Default::default(),
+        )
         .await
         .unwrap();
     let engine = Engine::new(db.store.clone()).await.unwrap();
@@ -41,7 +49,11 @@ async fn reimporting_a_newer_list_renames_by_code_and_keeps_people_attached() {
 
     let report = db
         .store
-        .import_units(&parse_unit_list(LIST_2026).unwrap(), "2026", false)
+        .import_units(
+            &parse_unit_list(LIST_2026).unwrap(),
+            "2026",
+            &Default::default(),
+        )
         .await
         .unwrap();
     assert!(report.plan.added.is_empty());
@@ -89,7 +101,11 @@ async fn reimporting_a_newer_list_renames_by_code_and_keeps_people_attached() {
 
     let again = db
         .store
-        .import_units(&parse_unit_list(LIST_2026).unwrap(), "2026 again", false)
+        .import_units(
+            &parse_unit_list(LIST_2026).unwrap(),
+            "2026 again",
+            &Default::default(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -103,12 +119,15 @@ async fn reimporting_a_newer_list_renames_by_code_and_keeps_people_attached() {
 async fn units_missing_from_a_file_are_kept_unless_retirement_is_asked_for() {
     let db = test_db().await;
     let full = parse_unit_list(LIST_2026).unwrap();
-    db.store.import_units(&full, "2026", false).await.unwrap();
+    db.store
+        .import_units(&full, "2026", &Default::default())
+        .await
+        .unwrap();
     let without_tien_lu: Vec<_> = full.iter().filter(|u| u.code != "12364").cloned().collect();
 
     let kept = db
         .store
-        .import_units(&without_tien_lu, "partial", false)
+        .import_units(&without_tien_lu, "partial", &Default::default())
         .await
         .unwrap();
     assert_eq!(kept.plan.missing, ["12364"]);
@@ -120,7 +139,14 @@ async fn units_missing_from_a_file_are_kept_unless_retirement_is_asked_for() {
     );
 
     db.store
-        .import_units(&without_tien_lu, "partial", true)
+        .import_units(
+            &without_tien_lu,
+            "partial",
+            &danvan::store::units::ImportOptions {
+                retire_missing: true,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let mut p = Person::new(&engine, "p");

@@ -10,6 +10,7 @@
   var statusLine = document.getElementById('status');
   var form = document.getElementById('compose');
   var input = document.getElementById('text');
+  var photo = document.getElementById('photo');
   var personas = document.getElementById('persona');
   var token = null;
   // The id of the last message shown; the next poll asks for what came after it.
@@ -42,12 +43,16 @@
     return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
-  // Relative paths: the page is at <server>/chat, wherever the server is mounted.
+  // Relative paths: the page is at <server>/chat, wherever the server is mounted. A Blob body
+  // (a photo) goes as it is; anything else as JSON.
   function api(method, path, body) {
     var headers = { 'Accept-Language': config.lang };
     if (token) { headers.Authorization = 'Bearer ' + token; }
     var init = { method: method, headers: headers, cache: 'no-store' };
-    if (body !== undefined) {
+    if (body instanceof Blob) {
+      headers['Content-Type'] = body.type || 'application/octet-stream';
+      init.body = body;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -128,8 +133,9 @@
     return attempt(event, tries || 0);
   }
 
-  function attempt(event, tries) {
-    return api('POST', 'events', event).then(function (r) {
+  // `path` and `body` default to an event posted as JSON; a photo posts its file under its id.
+  function attempt(event, tries, path, body) {
+    return api('POST', path || 'events', body || event).then(function (r) {
       if (r.status === 200) { say(''); return true; }
       if (r.status === 401) { restart(); return false; }
       say(r.json.message || strings.unavailable);
@@ -137,7 +143,7 @@
     }, function () {
       if (tries >= 5) { say(strings.offline); return false; }
       say(strings.offline);
-      return delay(1000 * (tries + 1)).then(function () { return attempt(event, tries + 1); });
+      return delay(1000 * (tries + 1)).then(function () { return attempt(event, tries + 1, path, body); });
     });
   }
 
@@ -158,6 +164,26 @@
       if (!ok) { item.className = 'me failed'; }
     });
   }
+
+  function sendPhoto(file) {
+    var item = document.createElement('div');
+    item.className = 'me';
+    var img = document.createElement('img');
+    img.alt = '';
+    img.src = URL.createObjectURL(file);
+    item.appendChild(img);
+    log.appendChild(item);
+    scrollDown();
+    var id = uuid();
+    attempt({ id: id }, 0, 'photos?id=' + encodeURIComponent(id), file).then(function (ok) {
+      if (!ok) { item.className = 'me failed'; }
+    });
+  }
+
+  photo.addEventListener('change', function () {
+    Array.prototype.forEach.call(photo.files, sendPhoto);
+    photo.value = '';
+  });
 
   function shareLocation(label) {
     if (!navigator.geolocation) { say(strings.locationRefused); return; }

@@ -3,6 +3,7 @@
 web-chat-title = Dân vận questions and answers
 web-chat-placeholder = Type a message…
 web-chat-send = Send
+web-chat-photo = Send a photo
 web-chat-open = Ask us
 web-chat-close = Close
 # Shown while the page cannot reach the server; it keeps trying.
@@ -15,6 +16,7 @@ web-chat-persona = You are
 # Errors the API answers with, which the page shows.
 web-chat-error-malformed = This message could not be read. Please reload the page and send it again.
 web-chat-error-too-long = This message is too long. Please keep it under { $max } characters.
+web-chat-error-not-a-photo = This photo could not be sent. Please send a JPEG or PNG photo of at most { $max } MB.
 web-chat-error-unknown-visitor = This chat session no longer exists. The page will start a new one.
 web-chat-error-too-many = You are sending very fast. Please wait a moment before sending more.
 web-chat-error-unavailable = The service is busy and did not receive your message. Please try again in a few minutes.

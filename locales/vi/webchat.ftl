@@ -3,6 +3,8 @@
 web-chat-title = Hỏi đáp Dân vận
 web-chat-placeholder = Nhập tin nhắn…
 web-chat-send = Gửi
+# The button that picks a photo to send (a cadre logging an activity).
+web-chat-photo = Gửi ảnh
 web-chat-open = Hỏi đáp
 web-chat-close = Đóng
 # Shown while the page cannot reach the server; it keeps trying.
@@ -15,6 +17,7 @@ web-chat-persona = Bạn là
 # Errors the API answers with, which the page shows.
 web-chat-error-malformed = Tin nhắn không đọc được. Bạn hãy tải lại trang rồi gửi lại nhé.
 web-chat-error-too-long = Tin nhắn dài quá. Bạn hãy viết ngắn hơn, tối đa { $max } ký tự.
+web-chat-error-not-a-photo = Không gửi được ảnh này. Bạn hãy gửi ảnh JPEG hoặc PNG, tối đa { $max } MB.
 web-chat-error-unknown-visitor = Phiên trò chuyện này không còn. Trang sẽ mở phiên mới.
 web-chat-error-too-many = Bạn gửi nhanh quá. Xin chờ một chút rồi gửi tiếp nhé.
 web-chat-error-unavailable = Hệ thống đang bận nên chưa nhận được tin nhắn. Bạn hãy thử lại sau ít phút.

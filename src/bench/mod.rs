@@ -247,7 +247,7 @@ async fn setup(
         .import_units(
             &parse_unit_list(crate::seed::UNIT_LIST_2026)?,
             "bench",
-            false,
+            &Default::default(),
         )
         .await?;
     Ok((server_url, Arc::new(Engine::new(store).await?)))

@@ -109,7 +109,7 @@ pub async fn run(
         setup.elapsed().as_secs_f64()
     );
 
-    let pages = crate::dashboard::routes(engine.clone(), &Default::default()).await?;
+    let pages = crate::dashboard::routes(engine.clone(), &Default::default(), &[]).await?;
     let running =
         crate::serve::start_with(engine.clone(), vec![], 1, "127.0.0.1:0".parse()?, pages).await?;
     let base = format!("http://{}", running.addr);

@@ -5,6 +5,7 @@
 
 pub mod buttons;
 pub mod html;
+pub mod pictures;
 pub mod plain;
 pub mod public_images;
 pub mod shell;
@@ -28,6 +29,7 @@ use tokio_util::sync::CancellationToken;
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::{Inbound, Outbound};
+pub use pictures::Picture;
 
 /// What a channel can do, for the code that renders and delivers through it.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +170,12 @@ pub trait Channel: Send + Sync + 'static {
     /// the button had expired.
     fn acknowledge<'a>(&'a self, _ack: &'a str, _text: Option<String>) -> BoxFuture<'a, ()> {
         Box::pin(async {})
+    }
+
+    /// A photo a person sent, by the id its event carried (`InboundKind::Photo::file_id`), fetched
+    /// from the platform now; Ok(None) when the platform no longer has it or keeps no photos.
+    fn photo<'a>(&'a self, _file_id: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Picture>>> {
+        Box::pin(async { Ok(None) })
     }
 
     /// Tells the platform where events go (sets or deletes a webhook); once, when serve starts.

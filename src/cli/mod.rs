@@ -270,7 +270,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_home_unit(args.home_unit.clone())
                 .context("DANVAN_HOME_UNIT")?;
             let engine = std::sync::Arc::new(engine);
-            let pages = crate::dashboard::routes(engine.clone(), &args.web())
+            let pages = crate::dashboard::routes(engine.clone(), &args.web(), &channels)
                 .await?
                 .merge(crate::telemetry::routes(
                     engine.clone(),
@@ -469,18 +469,19 @@ async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::
         .context("the demo province is not loaded")?
         .id;
     let password = app::logins::demo(store, DEMO_LOGIN, province).await?;
-    let pages = crate::dashboard::routes(engine.clone(), &Default::default())
+    let personas = crate::seed::demo_personas(store, &engine.units(), engine.localizer()).await?;
+    let channels: Vec<std::sync::Arc<dyn crate::channels::Channel>> =
+        vec![crate::channels::web::WebChat::new(
+            crate::channels::web::WebChatConfig { personas },
+            store.clone(),
+        )];
+    let pages = crate::dashboard::routes(engine.clone(), &Default::default(), &channels)
         .await?
         .merge(crate::telemetry::routes(engine.clone(), None));
     println!("danvan demo");
     println!("  dashboard: http://{listen}/   sign in as {DEMO_LOGIN} / {password}");
     println!("  web chat:  http://{listen}/chat");
-    let personas = crate::seed::demo_personas(store, &engine.units(), engine.localizer()).await?;
-    let web_chat = crate::channels::web::WebChat::new(
-        crate::channels::web::WebChatConfig { personas },
-        store.clone(),
-    );
-    crate::serve::run_until_signal(engine, vec![web_chat], 4, listen, pages).await
+    crate::serve::run_until_signal(engine, channels, 4, listen, pages).await
 }
 
 /// Unit ids for official codes, each of which must exist.
@@ -626,7 +627,11 @@ async fn units(command: UnitsCommand, source: &DatabaseSource) -> anyhow::Result
                 }
             } else {
                 let records = parse_unit_list(&text).with_context(|| format!("reading {name}"))?;
-                let report = store.import_units(&records, &name, retire_missing).await?;
+                let options = crate::store::units::ImportOptions {
+                    retire_missing,
+                    ..Default::default()
+                };
+                let report = store.import_units(&records, &name, &options).await?;
                 print!("{}", describe_import(&report));
             }
         }

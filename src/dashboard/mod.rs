@@ -10,6 +10,7 @@ mod notices;
 mod overview;
 mod reports;
 mod surveys;
+mod unit_import;
 mod units;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
+use crate::channels::Channel;
 use crate::engine::Engine;
 
 pub use auth::SignInLimits;
@@ -42,6 +44,8 @@ pub struct WebSettings {
 #[derive(Clone)]
 pub struct Dash {
     pub engine: Arc<Engine>,
+    /// The channels served beside the pages, which activity photos are fetched from.
+    channels: Arc<[Arc<dyn Channel>]>,
     csrf: CsrfConfig,
     limits: Arc<SignInLimits>,
     origin: Option<String>,
@@ -56,8 +60,13 @@ impl FromRef<Dash> for CsrfConfig {
 /// A signed-in session lasts this long without a request.
 const IDLE_HOURS: i64 = 8;
 
-/// The dashboard's routes, with their session, CSRF and origin layers.
-pub async fn routes(engine: Arc<Engine>, settings: &WebSettings) -> anyhow::Result<Router> {
+/// The dashboard's routes, with their session, CSRF and origin layers; activity photos are
+/// fetched from `channels`.
+pub async fn routes(
+    engine: Arc<Engine>,
+    settings: &WebSettings,
+    channels: &[Arc<dyn Channel>],
+) -> anyhow::Result<Router> {
     let store = engine.store().clone();
     let secure = settings
         .public_url
@@ -76,6 +85,7 @@ pub async fn routes(engine: Arc<Engine>, settings: &WebSettings) -> anyhow::Resu
         .with_cookie_same_site(SameSite::Strict);
     let dash = Dash {
         engine,
+        channels: channels.into(),
         csrf,
         limits: Arc::new(SignInLimits::new()),
         origin: settings
@@ -117,7 +127,13 @@ pub async fn routes(engine: Arc<Engine>, settings: &WebSettings) -> anyhow::Resu
         .route("/reports/chart/{n}", get(reports::chart))
         .route("/reports/export/{kind}", get(reports::export))
         .route("/activities", get(reports::activities))
+        .route("/activities/{id}/photos/{n}", get(reports::photo))
         .route("/units", get(units::tree))
+        .route(
+            "/units/import",
+            get(unit_import::form).post(unit_import::preview),
+        )
+        .route("/units/import/apply", post(unit_import::apply))
         .route("/invites", get(units::invites).post(units::invite))
         .route("/assets/dashboard.css", get(stylesheet))
         .layer(middleware::from_fn_with_state(dash.clone(), same_origin))

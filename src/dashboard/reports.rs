@@ -212,7 +212,24 @@ struct ActivitiesPage<'a> {
     unit_code: String,
     quarter: String,
     models: Vec<Vec<String>>,
-    activities: Vec<Vec<String>>,
+    activities: Vec<ActivityRow>,
+}
+
+/// An activity as the page lists it: the export's cells, and where its photos are shown from.
+struct ActivityRow {
+    cells: Vec<String>,
+    photos: Vec<String>,
+}
+
+impl ActivityRow {
+    /// An export row (its id first, its photo count last).
+    fn of(cells: Vec<String>) -> ActivityRow {
+        let count: usize = cells.last().and_then(|n| n.parse().ok()).unwrap_or(0);
+        let photos = (0..count)
+            .map(|n| format!("/activities/{}/photos/{n}", cells[0]))
+            .collect();
+        ActivityRow { cells, photos }
+    }
 }
 
 /// Models and activities of a unit (and below) in a quarter, filtered by sector.
@@ -259,8 +276,46 @@ pub async fn activities(
         unit_code: unit.code.clone(),
         quarter: quarter.code(),
         models,
-        activities,
+        activities: activities.into_iter().map(ActivityRow::of).collect(),
         f,
     };
     frame::page(token, &page)
+}
+
+/// Photo `n` of an activity, fetched now from the platform it was sent through (danvan keeps
+/// only its id there), for a login that may see the activity's unit.
+pub async fn photo(
+    staff: Staff,
+    State(dash): State<Dash>,
+    Path((id, n)): Path<(i64, usize)>,
+) -> WebResult {
+    let mut tx = dash.engine.store().begin().await?;
+    let found = tx.activity_photo(id, n).await?;
+    tx.commit().await?;
+    let found = found.ok_or(WebError::NotFound)?;
+    staff.may(
+        Action::Oversee {
+            unit_id: found.unit_id,
+        },
+        &dash.engine.units(),
+    )?;
+    let channel = dash
+        .channels
+        .iter()
+        .find(|c| c.name() == found.channel)
+        .ok_or(WebError::NotFound)?;
+    let picture = channel
+        .photo(&found.file_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, picture.content_type),
+            // A photo never changes; it is the admin's to see, not a shared cache's.
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        picture.bytes,
+    )
+        .into_response())
 }

@@ -45,6 +45,8 @@ struct TreePage<'a> {
     path: Vec<(String, String)>,
     children: Vec<Child>,
     here: i64,
+    /// Whether the login may import the unit list (a province's admin).
+    can_import: bool,
 }
 
 pub async fn tree(
@@ -94,11 +96,20 @@ pub async fn tree(
         at = unit.parent_id.and_then(|p| units.by_id(p));
     }
     path.reverse();
+    let can_import = staff
+        .may(
+            Action::ImportUnits {
+                unit_id: staff.scope(),
+            },
+            &units,
+        )
+        .is_ok();
     let page = TreePage {
         f: staff.frame(&dash, &token, "units")?,
         path,
         here: count(shown.id),
         children,
+        can_import,
     };
     frame::page(token, &page)
 }

@@ -65,6 +65,9 @@ pub enum Action {
     /// Read this unit's reports, survey results and figures, and run its surveys (the dashboard):
     /// admins of the unit or above.
     Oversee { unit_id: i64 },
+    /// Import the official unit list for this unit and below: admins of a province (a unit at the
+    /// top of the tree) it is in, since the list is the state's, not a commune's to rewrite.
+    ImportUnits { unit_id: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +101,18 @@ pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result
             .grants
             .iter()
             .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
+            .then_some(())
+            .ok_or(Denied::OutOfScope),
+        Action::ImportUnits { unit_id } => actor
+            .grants
+            .iter()
+            .any(|g| {
+                g.role == Role::Admin
+                    && units
+                        .by_id(g.unit_id)
+                        .is_some_and(|u| u.parent_id.is_none())
+                    && units.is_within(unit_id, g.unit_id)
+            })
             .then_some(())
             .ok_or(Denied::OutOfScope),
         Action::Staff => (!actor.grants.is_empty())
@@ -163,6 +178,7 @@ mod tests {
         };
         let answer = |unit_id| Action::Answer { unit_id };
         let notify = |unit_id| Action::Notify { unit_id };
+        let import = |unit_id| Action::ImportUnits { unit_id };
         use Denied::*;
         let table: Vec<(&Actor, Action, Result<(), Denied>)> = vec![
             (&stranger, Action::ManageSelf, Err(NotRegistered)),
@@ -208,6 +224,11 @@ mod tests {
             (&cadre, Action::Staff, Ok(())),
             (&cadre, Action::Log { unit_id: 3 }, Ok(())),
             (&commune_admin, Action::Log { unit_id: 3 }, Err(OutOfScope)),
+            (&province_admin, import(1), Ok(())),
+            (&province_admin, import(2), Ok(())),
+            (&province_admin, import(9), Err(OutOfScope)),
+            (&commune_admin, import(2), Err(OutOfScope)),
+            (&cadre, import(1), Err(OutOfScope)),
         ];
         for (who, action, expected) in table {
             assert_eq!(

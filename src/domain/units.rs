@@ -147,6 +147,8 @@ pub struct ImportPlan {
     pub changed: Vec<UnitChange>,
     /// In the database but not in the file.
     pub missing: Vec<String>,
+    /// In the file but outside the unit the import is limited to: left as they are.
+    pub outside: Vec<String>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -194,6 +196,52 @@ pub fn plan_import(current: &HashMap<String, UnitRecord>, incoming: &[UnitRecord
         .collect();
     plan.missing.sort();
     plan
+}
+
+/// [`plan_import`] limited to the unit with code `scope` and those below it, for the admin of a
+/// province who imports the national list: the file's units that are in the scope (by the file's
+/// own tree, or the stored one for parents the file lacks) against the stored units in the scope.
+/// A stored unit the file moves elsewhere is not missing: it is outside, for the other scope.
+pub fn plan_import_within(
+    current: &HashMap<String, UnitRecord>,
+    incoming: &[UnitRecord],
+    scope: &str,
+) -> ImportPlan {
+    let file: HashMap<&str, &UnitRecord> = incoming.iter().map(|r| (r.code.as_str(), r)).collect();
+    let in_file_tree = |code: &str| {
+        reaches(code, scope, |c| match file.get(c) {
+            Some(r) => r.parent_code.as_deref(),
+            None => current.get(c).and_then(|r| r.parent_code.as_deref()),
+        })
+    };
+    let (inside, outside): (Vec<UnitRecord>, Vec<UnitRecord>) = incoming
+        .iter()
+        .cloned()
+        .partition(|r| in_file_tree(&r.code));
+    let stored: HashMap<String, UnitRecord> = current
+        .iter()
+        .filter(|(code, _)| reaches(code, scope, |c| current.get(c)?.parent_code.as_deref()))
+        .map(|(code, r)| (code.clone(), r.clone()))
+        .collect();
+    let mut plan = plan_import(&stored, &inside);
+    plan.missing
+        .retain(|code| !file.contains_key(code.as_str()));
+    plan.outside = outside.into_iter().map(|r| r.code).collect();
+    plan
+}
+
+/// Whether `code` is `scope` or below it, following `parent` (a cycle in a bad file ends the
+/// walk: no tree is that deep).
+fn reaches<'a>(code: &'a str, scope: &str, parent: impl Fn(&str) -> Option<&'a str>) -> bool {
+    let mut at = Some(code);
+    for _ in 0..32 {
+        match at {
+            Some(c) if c == scope => return true,
+            Some(c) => at = parent(c),
+            None => return false,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -261,5 +309,55 @@ mod tests {
         let plan = plan_import(&current, &shrunk);
         assert_eq!(plan.added.len(), 1);
         assert_eq!(plan.missing, vec!["12745".to_string()]);
+    }
+
+    #[test]
+    fn a_province_import_touches_only_the_province_and_what_moves_away_is_not_missing() {
+        let list = "code,name,name_en,division_type,parent_code\n\
+            33,Tỉnh Hưng Yên,Hung Yen,tỉnh,\n\
+            01,Thành phố Hà Nội,Ha Noi,thành phố,\n\
+            12745,Xã Bắc Đông Quan,Bac Dong Quan,xã,33\n\
+            12746,Xã Đông Quan,Dong Quan,xã,33\n\
+            00004,Phường Ba Đình,Ba Dinh,phường,01\n";
+        let current: HashMap<_, _> = parse_unit_list(list)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.code.clone(), r))
+            .collect();
+        // The national list of next year: Hà Nội renames a ward, Hưng Yên renames a commune,
+        // moves another to Hà Nội, and gains one.
+        let next = "code,name,name_en,division_type,parent_code\n\
+            33,Tỉnh Hưng Yên,Hung Yen,tỉnh,\n\
+            01,Thành phố Hà Nội,Ha Noi,thành phố,\n\
+            12745,Xã Bắc Đông Quan Mới,Bac Dong Quan,xã,33\n\
+            12746,Xã Đông Quan,Dong Quan,xã,01\n\
+            12747,Xã Tây Quan,Tay Quan,xã,33\n\
+            00004,Phường Ba Đình Mới,Ba Dinh,phường,01\n";
+        let plan = plan_import_within(&current, &parse_unit_list(next).unwrap(), "33");
+        assert_eq!(
+            plan.added
+                .iter()
+                .map(|r| r.code.as_str())
+                .collect::<Vec<_>>(),
+            ["12747"]
+        );
+        assert_eq!(
+            plan.changed
+                .iter()
+                .map(|c| (c.code.as_str(), c.field))
+                .collect::<Vec<_>>(),
+            [("12745", "name")]
+        );
+        assert!(plan.missing.is_empty(), "{:?}", plan.missing);
+        let mut outside = plan.outside.clone();
+        outside.sort();
+        assert_eq!(outside, ["00004", "01", "12746"]);
+
+        // Without Hưng Yên's communes in the file, they are missing; Hà Nội's are not ours.
+        let only_province =
+            "code,name,name_en,division_type,parent_code\n33,Tỉnh Hưng Yên,Hung Yen,tỉnh,\n";
+        let plan = plan_import_within(&current, &parse_unit_list(only_province).unwrap(), "33");
+        assert_eq!(plan.missing, ["12745", "12746"]);
+        assert!(plan.outside.is_empty());
     }
 }

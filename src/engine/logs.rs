@@ -35,7 +35,7 @@ impl Engine {
         if log.model {
             tx.register_model(me.id, unit, &log.entry).await?;
         } else {
-            tx.log_activity(me.id, unit, log).await?;
+            tx.log_activity(me.id, unit, log, at.channel).await?;
         }
         let sector = self
             .sectors

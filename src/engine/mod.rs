@@ -396,6 +396,14 @@ impl Engine {
         Ok(false)
     }
 
+    /// The unit tree as stored now: after an import the dashboard made, before any event.
+    pub async fn fresh_units(&self) -> anyhow::Result<Arc<UnitDirectory>> {
+        let mut tx = self.store.begin().await?;
+        let revision = tx.unit_revision().await?;
+        tx.commit().await?;
+        self.units_at(revision).await
+    }
+
     /// The unit directory at `revision`, reloaded when an import has changed the units.
     async fn units_at(&self, revision: i64) -> anyhow::Result<Arc<UnitDirectory>> {
         {

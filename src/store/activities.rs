@@ -27,19 +27,22 @@ impl Tx {
             .collect())
     }
 
-    /// Stores an activity in `unit` and audits its creation; returns its id.
+    /// Stores an activity in `unit`, logged through `channel` (where its photos are fetched from),
+    /// and audits its creation; returns its id.
     pub async fn log_activity(
         &mut self,
         person: i64,
         unit: i64,
         log: &NewLog,
+        channel: &str,
     ) -> anyhow::Result<i64> {
         let entry = &log.entry;
         Ok(sqlx::query_scalar(&audited_insert(
             "activity",
             "INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
-                                     latitude, longitude, created_by, model_id, note, beneficiaries)
-             VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1, $10, $11, $12)",
+                                     latitude, longitude, created_by, model_id, note, beneficiaries,
+                                     photos_channel)
+             VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1, $10, $11, $12, $13)",
         ))
         .bind(person)
         .bind(unit)
@@ -53,8 +56,32 @@ impl Tx {
         .bind(log.model_id)
         .bind(&entry.details.note)
         .bind(entry.details.beneficiaries)
+        .bind((!log.photos.is_empty()).then_some(channel))
         .fetch_one(&mut *self.inner)
         .await?)
+    }
+
+    /// The channel and platform id of photo `n` (from 0) of an activity, with the activity's unit.
+    pub async fn activity_photo(
+        &mut self,
+        activity: i64,
+        n: usize,
+    ) -> anyhow::Result<Option<ActivityPhoto>> {
+        let row: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT unit_id, photos_channel, photos[$2] FROM activities
+             WHERE id = $1 AND deleted_at IS NULL",
+        )
+        .bind(activity)
+        .bind(n as i32 + 1)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.and_then(|(unit_id, channel, file_id)| {
+            Some(ActivityPhoto {
+                unit_id,
+                channel: channel?,
+                file_id: file_id?,
+            })
+        }))
     }
 
     /// The person's latest activities, not deleted, newest first.
@@ -329,7 +356,7 @@ impl Tx {
         let rows = sqlx::query(&format!(
             "{SUBTREE}
              SELECT a.id::text, u.code, u.name, s.name, a.title, a.held_on::text,
-                    COALESCE(a.participants::text, '')
+                    COALESCE(a.participants::text, ''), cardinality(a.photos)::text
              FROM activities a JOIN units u ON u.id = a.unit_id JOIN sectors s ON s.code = a.sector
              WHERE a.deleted_at IS NULL AND a.unit_id IN (SELECT id FROM scope)
                AND a.held_on BETWEEN $2 AND $3 ORDER BY a.held_on, a.id",
@@ -347,9 +374,18 @@ impl Tx {
             "title",
             "held_on",
             "participants",
+            "photos",
         ];
         Ok((header, text_rows(&rows)?))
     }
+}
+
+/// Where one photo of an activity is: the channel it came through and the platform's id for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityPhoto {
+    pub unit_id: i64,
+    pub channel: String,
+    pub file_id: String,
 }
 
 /// `insert` (whose $1 is the person) with its new row written to the audit trail; yields the id.

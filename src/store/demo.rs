@@ -220,8 +220,14 @@ impl Store {
     }
 
     /// Models started over the last two years and activities over the last 120 days in every
-    /// commune of `province` with residents, with the names committees give them.
-    pub async fn add_demo_logs(&self, province: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    /// commune of `province` with residents, with the names committees give them; every other
+    /// activity has the web chat photo of `photos` (by key, one per activity title) for its title.
+    pub async fn add_demo_logs(
+        &self,
+        province: &str,
+        now: DateTime<Utc>,
+        photos: &[String; ACTIVITIES.len()],
+    ) -> anyhow::Result<()> {
         let today = crate::domain::vn_time::local_date(now);
         let (model_sectors, model_names): (Vec<&str>, Vec<&str>) = MODELS.iter().copied().unzip();
         let (activity_sectors, activity_titles): (Vec<&str>, Vec<&str>) =
@@ -244,15 +250,19 @@ impl Store {
         sqlx::query(
             "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $1))
-             INSERT INTO activities (unit_id, sector, title, held_on, participants)
+             INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
+                                     photos_channel)
              SELECT a[1 + (g * 7) % cardinality(a)], ($2::text[])[1 + g % 6], ($3::text[])[1 + g % 6],
-                    $4::date - (g * 11 % 120), 15 + g * 17 % 120
+                    $4::date - (g * 11 % 120), 15 + g * 17 % 120,
+                    CASE WHEN g % 2 = 0 THEN ARRAY[($5::text[])[1 + g % 6]] ELSE '{}' END,
+                    CASE WHEN g % 2 = 0 THEN 'web' END
              FROM communes, generate_series(1, 8 * cardinality((SELECT a FROM communes))) AS g",
         )
         .bind(province)
         .bind(&activity_sectors)
         .bind(&activity_titles)
         .bind(today)
+        .bind(photos.as_slice())
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@ use super::{Store, Tx};
 use crate::domain::boundaries::{Boundaries, area};
 use crate::domain::former::{FormedFrom, FormerName, FormerPlan, plan_former};
 use crate::domain::unit_directory::UnitDirectory;
-use crate::domain::units::{ImportPlan, Unit, UnitRecord, plan_import};
+use crate::domain::units::{ImportPlan, Unit, UnitRecord, plan_import, plan_import_within};
 
 type UnitRow = (i64, String, String, String, String, Option<i64>, bool);
 
@@ -22,12 +22,25 @@ fn unit_from_row((id, code, name, name_en, division_type, parent_id, retired): U
     }
 }
 
-/// What an import did.
+/// How to import a list.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Retire units that are stored (within `scope`) but not in the list.
+    pub retire_missing: bool,
+    /// Only this unit (by code) and those below it: a province's admin importing the national list.
+    pub scope: Option<String>,
+    /// Only work out what would change, and change nothing.
+    pub dry_run: bool,
+}
+
+/// What an import did (or, in a dry run, would do).
 #[derive(Debug)]
 pub struct ImportReport {
     pub plan: ImportPlan,
     /// Whether units missing from the file were retired (otherwise they are only reported).
     pub retired_missing: bool,
+    /// Whether anything was written (not a dry run).
+    pub applied: bool,
 }
 
 /// What importing boundaries did.
@@ -179,7 +192,7 @@ impl Store {
         &self,
         records: &[UnitRecord],
         source: &str,
-        retire_missing: bool,
+        options: &ImportOptions,
     ) -> anyhow::Result<ImportReport> {
         let mut tx = self.begin().await?;
         sqlx::query("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
@@ -206,7 +219,21 @@ impl Store {
                 )
             })
             .collect();
-        let plan = plan_import(&current, records);
+        let plan = match &options.scope {
+            Some(scope) => plan_import_within(&current, records, scope),
+            None => plan_import(&current, records),
+        };
+        if options.dry_run {
+            // Dropped, the transaction rolls back (and its lock goes).
+            drop(tx);
+            return Ok(ImportReport {
+                plan,
+                retired_missing: false,
+                applied: false,
+            });
+        }
+        let outside: std::collections::HashSet<&str> =
+            plan.outside.iter().map(String::as_str).collect();
         let import_id = tx
             .record_import(
                 source,
@@ -216,7 +243,10 @@ impl Store {
             )
             .await?;
         // `records` lists parents first, so each parent exists by the time its children arrive.
-        for r in records {
+        for r in records
+            .iter()
+            .filter(|r| !outside.contains(r.code.as_str()))
+        {
             sqlx::query(
                 "INSERT INTO units (code, name, name_en, division_type, parent_id)
                  VALUES ($1, $2, $3, $4, (SELECT id FROM units WHERE code = $5))
@@ -248,7 +278,7 @@ impl Store {
             .execute(&mut *tx.inner)
             .await?;
         }
-        if retire_missing {
+        if options.retire_missing {
             sqlx::query(
                 "UPDATE units SET retired_at = now() WHERE code = ANY($1) AND retired_at IS NULL",
             )
@@ -259,7 +289,8 @@ impl Store {
         tx.commit().await?;
         Ok(ImportReport {
             plan,
-            retired_missing: retire_missing,
+            retired_missing: options.retire_missing,
+            applied: true,
         })
     }
 }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::Store;
+use crate::channels::Picture;
 
 impl Store {
     /// Records a visitor; false when the digest or the address is taken already.
@@ -55,5 +56,36 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
+    }
+}
+
+impl Store {
+    /// Keeps a photo the visitor at `address` sent, under `key` (the same photo twice is kept once).
+    pub async fn keep_web_photo(
+        &self,
+        key: &str,
+        address: &str,
+        picture: &Picture,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO web_photos (key, address, bytes) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(address)
+        .bind(&picture.bytes)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A photo sent in the web chat, by its key.
+    pub async fn web_photo(&self, key: &str) -> anyhow::Result<Option<Picture>> {
+        let bytes: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT bytes FROM web_photos WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(bytes.and_then(Picture::read))
     }
 }

@@ -97,6 +97,20 @@ impl Browser {
         (status, answer)
     }
 
+    /// Sends a photo (the file's bytes) under the page's id for it, as the page's photo button does.
+    pub async fn post_photo(&self, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+        answer(
+            self.http
+                .post(self.url(&format!("/chat/api/photos?id={id}")))
+                .bearer_auth(&self.token)
+                .header("content-type", "image/jpeg")
+                .body(bytes)
+                .send()
+                .await,
+        )
+        .await
+    }
+
     /// The messages after `after`, as a page that reloads asks for them (after=0: all).
     pub async fn fetch(&self, token: &str, after: i64) -> (StatusCode, Value) {
         answer(

@@ -219,6 +219,55 @@ async fn forget_leaves_only_the_goodbye_in_the_history() {
 }
 
 #[tokio::test]
+async fn a_photo_sent_twice_is_kept_once_and_what_is_no_photo_is_refused() {
+    use danvan::channels::{Channel, Picture};
+
+    let mut chat = Chat::start(Kind::Web).await;
+    chat.sign_up().await;
+    let page = browser(&chat);
+    let jpeg = std::fs::read("assets/demo/photos/3-trees.jpg").unwrap();
+    let id = uuid();
+    for _ in 0..2 {
+        let (status, answer) = page.post_photo(&id, jpeg.clone()).await;
+        assert_eq!((status, answer), (StatusCode::OK, json!({"ok": true})));
+    }
+    let page_as_photo = b"<html><script>alert(1)</script></html>".to_vec();
+    let too_big = [&b"\xFF\xD8\xFF"[..], &vec![0; 11 * 1024 * 1024]].concat();
+    for bytes in [page_as_photo, too_big] {
+        let (status, refused) = page.post_photo(&uuid(), bytes).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{refused}");
+        assert_eq!(refused["error"], "not-a-photo");
+        assert!(
+            refused["message"].as_str().unwrap().contains("JPEG"),
+            "{refused}"
+        );
+    }
+    let (status, _) = page.post_photo("not an id!", jpeg.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A photo cannot be named by an event posted as JSON.
+    let (status, _) = page.post(json!({"photo": "0123abcd"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let photo_events: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM inbox WHERE channel = 'web' AND event_id LIKE $1")
+            .bind(format!("%:{id}"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(photo_events, 1);
+
+    let key = web::photo_key(&Picture::read(jpeg.clone()).unwrap());
+    let kept = web::WebChat::new(Default::default(), chat.engine.store().clone());
+    assert_eq!(kept.photo(&key).await.unwrap().unwrap().bytes, jpeg);
+    assert_eq!(kept.photo("0123abcd").await.unwrap(), None);
+    // Forgotten, the visitor takes their photos along (no activity keeps this one).
+    chat.say("/forget").await;
+    chat.choose("Xoá dữ liệu").await;
+    assert_eq!(kept.photo(&key).await.unwrap(), None);
+    chat.stop_after_refusals().await;
+}
+
+#[tokio::test]
 async fn the_page_and_the_embed_script_speak_vietnamese_unless_asked_for_english() {
     let chat = Chat::start(Kind::Web).await;
     let http = reqwest::Client::new();

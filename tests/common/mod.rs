@@ -114,7 +114,7 @@ pub async fn national_engine() -> (TestDb, Engine) {
     let db = test_db().await;
     let units = danvan::domain::units::parse_unit_list(danvan::seed::UNIT_LIST_2026).unwrap();
     db.store
-        .import_units(&units, "2026-07", false)
+        .import_units(&units, "2026-07", &Default::default())
         .await
         .unwrap();
     let map = danvan::domain::former::parse_merger_map(danvan::seed::MERGER_MAP_2025).unwrap();

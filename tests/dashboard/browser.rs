@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use danvan::channels::Channel;
 use danvan::channels::web::{WebChat, WebChatConfig};
 use danvan::serve;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -172,10 +173,14 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     };
     let (db, engine) = crate::common::demo_engine().await;
     let engine = Arc::new(engine);
-    let web = WebChat::new(WebChatConfig::default(), engine.store().clone());
-    let pages = danvan::dashboard::routes(engine.clone(), &Default::default())
-        .await
-        .unwrap();
+    let web: Arc<dyn Channel> = WebChat::new(WebChatConfig::default(), engine.store().clone());
+    let pages = danvan::dashboard::routes(
+        engine.clone(),
+        &Default::default(),
+        std::slice::from_ref(&web),
+    )
+    .await
+    .unwrap();
     let running = serve::start_with(
         engine.clone(),
         vec![web],
@@ -283,6 +288,84 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     album.take(&client, "quarterly-report").await;
+
+    // The admin invites the resident to be a cadre of Tiên Lữ; as a cadre, they log an activity
+    // from the web chat with a photo, which the dashboard then shows.
+    client.goto(&format!("{site}/invites")).await.unwrap();
+    until_text(&client, "id=\"make-invite\"").await;
+    client
+        .find(Locator::Css("select[name=unit]"))
+        .await
+        .unwrap()
+        .select_by_value("12364")
+        .await
+        .unwrap();
+    click(&client, "#make-invite").await;
+    until_text(&client, "id=\"invite-code\"").await;
+    let join = client
+        .find(Locator::Id("invite-code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    client.goto(&format!("{site}/chat")).await.unwrap();
+    until_text(&client, "Cảm ơn bạn đã đọc").await;
+    say(&client, &join).await;
+    until_text(&client, "Bạn đã nhận vai trò").await;
+    say(&client, "/log").await;
+    press(&client, "Văn hóa – xã hội").await;
+    press(&client, "Không thuộc mô hình nào").await;
+    until_text(&client, "(3/7)").await;
+    say(&client, "Thăm hỏi gia đình chính sách").await;
+    press(&client, "Hôm nay").await;
+    until_text(&client, "(5/7)").await;
+    say(&client, "30").await;
+    until_text(&client, "(6/7)").await;
+    let photo = std::fs::canonicalize("assets/demo/photos/2-gift.jpg").unwrap();
+    client
+        .find(Locator::Id("photo"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    until_text(&client, "Đã nhận 1 ảnh").await;
+    album.take(&client, "cadre-sent-a-photo").await;
+    press(&client, "Xong").await;
+    press(&client, "Bỏ qua").await;
+    press(&client, "Lưu").await;
+    until_text(&client, "Đã ghi hoạt động").await;
+    let quarter = danvan::domain::report::Quarter::of(danvan::domain::vn_time::local_date(
+        engine.now(),
+    ));
+    client
+        .goto(&format!(
+            "{site}/activities?unit=12364&quarter={}",
+            quarter.code()
+        ))
+        .await
+        .unwrap();
+    until_text(&client, "Thăm hỏi gia đình chính sách").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let shown = client
+            .execute(
+                "const img = document.querySelector('td.photos img'); return !!img && img.complete && img.naturalWidth > 0;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if shown.as_bool() == Some(true) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the activity's photo is not shown"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    album.take(&client, "activity-photo").await;
 
     client.close().await.unwrap();
     running.stop().await.unwrap();

@@ -441,3 +441,263 @@ async fn metrics_are_served_to_loopback_with_queue_depths() {
     let health = reqwest::get(site.url("/health")).await.unwrap();
     assert_eq!(health.text().await.unwrap(), "ok");
 }
+
+#[tokio::test]
+async fn activity_photos_are_fetched_from_their_platform_for_admins_in_scope_only() {
+    use danvan::channels::telegram::{Telegram, TelegramConfig};
+    use danvan::channels::{Channel, Intake};
+    use danvan::domain::access::Role;
+    use danvan::message::InboundKind;
+    use danvan_fake_telegram::FakeTelegram;
+
+    let telegram = FakeTelegram::start().await;
+    let jpeg = std::fs::read("assets/demo/photos/2-gift.jpg").unwrap();
+    telegram.add_file("AgADgift", jpeg.clone());
+    // A "photo" that is a web page must never be served as one.
+    telegram.add_file("AgADpage", b"<html><script>alert(1)</script>".to_vec());
+    let api_url = telegram.api_url();
+    let site = Site::start_with(|_| {
+        vec![Telegram::new(TelegramConfig {
+            token: "123:TEST".into(),
+            api_url: Some(api_url),
+            intake: Intake::None,
+            rate: None,
+        }) as std::sync::Arc<dyn Channel>]
+    })
+    .await;
+
+    // A cadre of Tiên Lữ logs an activity on Telegram with three photos.
+    let mut cadre = crate::common::Person::on(&site.engine, "telegram", "5001");
+    cadre.sign_up("tien lu").await;
+    cadre.take_role(Role::Cadre, TIEN_LU).await;
+    cadre.send("/log").await;
+    cadre.send("van hoa").await;
+    cadre.tap("Không thuộc mô hình nào").await;
+    cadre.send("Thăm hỏi gia đình chính sách").await;
+    cadre.tap("Hôm qua").await;
+    cadre.send("30").await;
+    for file in ["AgADgift", "AgADpage", "AgADgone"] {
+        cadre
+            .event(InboundKind::Photo {
+                file_id: file.into(),
+                caption: None,
+            })
+            .await;
+    }
+    cadre.tap("Xong").await;
+    cadre
+        .event(InboundKind::Location {
+            latitude: 20.65,
+            longitude: 106.05,
+        })
+        .await;
+    assert_eq!(crate::common::ids(&cadre.tap("Lưu").await), ["log-saved"]);
+    let (id, quarter): (i64, String) = sqlx::query_as(
+        "SELECT id, to_char(held_on, 'YYYY-\"Q\"Q') FROM activities WHERE title = $1",
+    )
+    .bind("Thăm hỏi gia đình chính sách")
+    .fetch_one(site.engine.store().pool())
+    .await
+    .unwrap();
+
+    let tien_lu = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let (status, page) = tien_lu
+        .page(&format!("/activities?unit={TIEN_LU}&quarter={quarter}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for n in 0..3 {
+        assert!(
+            page.contains(&format!("<img src=\"/activities/{id}/photos/{n}\"")),
+            "{page}"
+        );
+    }
+    let photo = tien_lu.get(&format!("/activities/{id}/photos/0")).await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert_eq!(photo.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(photo.bytes().await.unwrap(), jpeg);
+    // Not an image, gone from the platform, or no such photo: nothing is served.
+    for n in 1..4 {
+        let link = format!("/activities/{id}/photos/{n}");
+        assert_eq!(
+            tien_lu.get(&link).await.status(),
+            StatusCode::NOT_FOUND,
+            "{link}"
+        );
+    }
+    assert_eq!(telegram.calls("getFile").len(), 3);
+
+    // An admin of another commune gets the same answer as for no photo at all, and Telegram is
+    // not even asked.
+    let an_thi = site.signed_in("xa-an-thi", AN_THI).await;
+    let link = format!("/activities/{id}/photos/0");
+    assert_eq!(an_thi.get(&link).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(telegram.calls("getFile").len(), 3);
+    let province = site.signed_in("tinh", PROVINCE).await;
+    assert_eq!(province.get(&link).await.status(), StatusCode::OK);
+}
+
+/// The value of the hidden input `name` in a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in {page}"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_province_imports_the_national_list_after_seeing_its_changes_and_only_its_own() {
+    let site = Site::start().await;
+    let province = site.signed_in("tinh", PROVINCE).await;
+    let commune = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let (_, tree) = province.page("/units").await;
+    assert!(tree.contains("href=\"/units/import\""), "{tree}");
+    let (_, tree) = commune.page("/units").await;
+    assert!(!tree.contains("href=\"/units/import\""));
+    assert_eq!(
+        commune.get("/units/import").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Next year's national list: Tiên Lữ renamed, a new commune in Hưng Yên, a ward of Hà Nội
+    // (not ours) renamed.
+    let list = danvan::seed::UNIT_LIST_2026
+        .replace("12364,Xã Tiên Lữ,", "12364,Xã Tiên Lữ Mới,")
+        .replace(
+            "01,Thành phố Hà Nội,Hanoi City,thành phố,\n",
+            "01,Thành phố Hà Nội,Hanoi City,thành phố,\n99001,Xã Thử Nghiệm,Thu Nghiem Commune,xã,33\n",
+        );
+    let token = province.token("/units/import").await;
+    let upload = |text: String, token: &str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", token.to_owned())
+            .part(
+                "file",
+                reqwest::multipart::Part::text(text).file_name("units.csv"),
+            )
+    };
+    let bad = province
+        .multipart(
+            &site.url("/units/import"),
+            upload("code,name\n1,A\n".into(), &token),
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("Không đọc được tệp danh sách")
+    );
+    let shown = province
+        .multipart(&site.url("/units/import"), upload(list.clone(), &token))
+        .await;
+    assert_eq!(shown.status(), StatusCode::OK);
+    let shown = shown.text().await.unwrap();
+    assert!(
+        shown.contains("Tệp sẽ thêm 1 đơn vị, sửa 1 thông tin"),
+        "{shown}"
+    );
+    assert!(shown.contains("Xã Thử Nghiệm"), "{shown}");
+    assert!(
+        shown.contains("name: Xã Tiên Lữ → Xã Tiên Lữ Mới"),
+        "{shown}"
+    );
+    // Nothing has changed yet.
+    assert_eq!(
+        site.engine.units().by_code(TIEN_LU).unwrap().name,
+        "Xã Tiên Lữ"
+    );
+    let digest = hidden(&shown, "digest");
+    let csrf = hidden(&shown, "csrf");
+
+    // A commune's admin cannot apply it, even with the form.
+    let refused = commune
+        .post(
+            "/units/import/apply",
+            &commune.token("/units").await,
+            &[("list", &list), ("digest", &digest)],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    // A digest of other changes (another import in between) shows the list again.
+    let stale = province
+        .post(
+            "/units/import/apply",
+            &csrf,
+            &[("list", &list), ("digest", "0")],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let applied = province
+        .post(
+            "/units/import/apply",
+            &csrf,
+            &[("list", &list), ("digest", &digest)],
+        )
+        .await;
+    assert_eq!(applied.status(), StatusCode::OK);
+    assert!(
+        applied
+            .text()
+            .await
+            .unwrap()
+            .contains("Đã nạp: thêm 1 đơn vị")
+    );
+    let units = site.engine.units();
+    assert_eq!(units.by_code(TIEN_LU).unwrap().name, "Xã Tiên Lữ Mới");
+    assert_eq!(
+        units
+            .by_id(units.by_code("99001").unwrap().parent_id.unwrap())
+            .unwrap()
+            .code,
+        PROVINCE
+    );
+    // Only Hưng Yên was imported: Hà Nội is not in this database and still is not.
+    assert!(units.by_code("01").is_none());
+    // The same list again changes nothing, and offers nothing to apply.
+    let again = province
+        .multipart(&site.url("/units/import"), upload(list, &csrf))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        again.contains("Tệp sẽ thêm 0 đơn vị, sửa 0 thông tin"),
+        "{again}"
+    );
+    assert!(!again.contains("id=\"apply-import\""));
+}
+
+#[tokio::test]
+async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
+    use danvan::channels::Channel;
+    use danvan::channels::web::{WebChat, WebChatConfig};
+
+    let site = Site::start_with(|store| {
+        vec![WebChat::new(WebChatConfig::default(), store.clone()) as std::sync::Arc<dyn Channel>]
+    })
+    .await;
+    let store = site.engine.store();
+    assert!(
+        danvan::seed::demo_history_if_new(store, site.engine.now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !danvan::seed::demo_history_if_new(store, site.engine.now())
+            .await
+            .unwrap(),
+        "written once"
+    );
+    let province = site.signed_in("tinh", PROVINCE).await;
+    let (status, page) = province.page(&format!("/activities?unit={PROVINCE}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let start = page.find("<img src=\"/activities/").expect("a photo") + "<img src=\"".len();
+    let link = page[start..].split('"').next().unwrap().to_owned();
+    let photo = province.get(&link).await;
+    assert_eq!(photo.status(), StatusCode::OK, "{link}");
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+}

@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
+use danvan::channels::Channel;
 use danvan::engine::Engine;
 use danvan::serve::{self, Running};
+use danvan::store::Store;
 use reqwest::StatusCode;
 
 pub struct Site {
@@ -17,15 +19,21 @@ pub struct Site {
 impl Site {
     /// The demo province, the dashboard and /metrics, on a port of its own.
     pub async fn start() -> Site {
+        Site::start_with(|_| vec![]).await
+    }
+
+    /// [`Site::start`], with channels (made from the site's store) served beside it.
+    pub async fn start_with(channels: impl FnOnce(&Store) -> Vec<Arc<dyn Channel>>) -> Site {
         let (db, engine) = crate::common::demo_engine().await;
         let engine = Arc::new(engine);
-        let pages = danvan::dashboard::routes(engine.clone(), &Default::default())
+        let channels = channels(engine.store());
+        let pages = danvan::dashboard::routes(engine.clone(), &Default::default(), &channels)
             .await
             .unwrap()
             .merge(danvan::telemetry::routes(engine.clone(), None));
         let running = serve::start_with(
             engine.clone(),
-            vec![],
+            channels,
             1,
             "127.0.0.1:0".parse().unwrap(),
             pages,

@@ -88,6 +88,8 @@ struct Fake {
     count_only: bool,
     feeder: Option<Box<dyn FnMut(usize) -> Vec<Value> + Send>>,
     on_send: Option<Box<dyn FnMut(i64) + Send>>,
+    /// Files people sent, by file id: (the path getFile gives, the bytes).
+    files: HashMap<String, (String, Vec<u8>)>,
 }
 
 #[derive(Clone)]
@@ -117,9 +119,17 @@ impl FakeTelegram {
         };
         let app = Router::new()
             .route("/{bot}/{method}", axum::routing::post(handle).get(handle))
+            .route("/file/{bot}/{*path}", axum::routing::get(download))
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         fake
+    }
+
+    /// Keeps a file a person sent, for getFile and its download.
+    pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
+        let mut s = self.lock();
+        let path = format!("photos/file_{}.jpg", s.files.len());
+        s.files.insert(file_id.to_owned(), (path, bytes));
     }
 
     /// The base URL to give teloxide (`Bot::set_api_url`).
@@ -291,6 +301,20 @@ fn answer(fake: &FakeTelegram, method: &str, params: Value) -> Response {
             s.webhook = None;
             ok(json!(true))
         }
+        "getFile" => {
+            let id = params["file_id"].as_str().unwrap_or_default();
+            match s.files.get(id) {
+                Some((path, bytes)) => ok(json!({
+                    "file_id": id, "file_unique_id": format!("u{id}"),
+                    "file_size": bytes.len(), "file_path": path
+                })),
+                None => reply_error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: invalid file_id",
+                    None,
+                ),
+            }
+        }
         "sendMessage" | "sendPhoto" | "sendDocument" => {
             let chat = params["chat_id"]
                 .as_i64()
@@ -332,6 +356,18 @@ fn answer(fake: &FakeTelegram, method: &str, params: Value) -> Response {
             ok(message)
         }
         _ => ok(json!(true)),
+    }
+}
+
+/// `/file/bot<token>/<file_path>`, as getFile's path names it.
+async fn download(
+    State(fake): State<FakeTelegram>,
+    Path((bot, path)): Path<(String, String)>,
+) -> Response {
+    let s = fake.lock();
+    match s.files.values().find(|(p, _)| *p == path) {
+        Some((_, bytes)) if bot.starts_with("bot") => bytes.clone().into_response(),
+        _ => reply_error(StatusCode::NOT_FOUND, "Not Found", None),
     }
 }
 

@@ -3,6 +3,7 @@
 //! inline keyboards, charts uploaded as photos.
 
 pub mod adapt;
+mod files;
 pub mod intake;
 pub mod send;
 
@@ -17,7 +18,7 @@ use teloxide::types::AllowedUpdate;
 use tokio_util::sync::CancellationToken;
 
 pub use super::Intake;
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Picture, Sent};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
@@ -117,6 +118,10 @@ impl Channel for Telegram {
 
     fn acknowledge<'a>(&'a self, ack: &'a str, text: Option<String>) -> BoxFuture<'a, ()> {
         Box::pin(send::answer_callback(&self.bot, ack, text))
+    }
+
+    fn photo<'a>(&'a self, file_id: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Picture>>> {
+        Box::pin(files::photo(&self.bot, file_id))
     }
 
     fn register(&self) -> BoxFuture<'_, anyhow::Result<()>> {

@@ -40,6 +40,9 @@ pub enum Act {
     Location { latitude: f64, longitude: f64 },
     /// Messages (by id) the page has shown.
     Read(Vec<i64>),
+    /// A photo the visitor sent, by the key it is kept under; only `/chat/api/photos` makes one,
+    /// after keeping the photo, so an event posted as JSON cannot name a photo.
+    Photo(String),
 }
 
 /// Why a posted event is refused.
@@ -52,14 +55,22 @@ pub enum Malformed {
 }
 
 impl Posted {
+    /// A photo the page posted with its event id, once kept under `key`.
+    pub fn photo(id: &str, key: String) -> Result<Posted, Malformed> {
+        if event_id_ok(id) {
+            Ok(Posted {
+                id: id.to_owned(),
+                act: Act::Photo(key),
+            })
+        } else {
+            Err(Malformed::Unreadable)
+        }
+    }
+
     /// Reads and checks a posted body.
     pub fn read(body: &[u8]) -> Result<Posted, Malformed> {
         let posted: Posted = serde_json::from_slice(body).map_err(|_| Malformed::Unreadable)?;
-        let id_ok = (1..=MAX_EVENT_ID).contains(&posted.id.len())
-            && posted
-                .id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let id_ok = event_id_ok(&posted.id);
         let act_ok = match &posted.act {
             Act::Text(text) if text.chars().count() > MAX_TEXT_CHARS => {
                 return Err(Malformed::TooLong);
@@ -71,6 +82,7 @@ impl Posted {
                 longitude,
             } => (-90.0..=90.0).contains(latitude) && (-180.0..=180.0).contains(longitude),
             Act::Read(ids) => !ids.is_empty() && ids.len() <= MAX_RECEIPT_IDS,
+            Act::Photo(_) => false,
         };
         if id_ok && act_ok {
             Ok(posted)
@@ -78,6 +90,11 @@ impl Posted {
             Err(Malformed::Unreadable)
         }
     }
+}
+
+fn event_id_ok(id: &str) -> bool {
+    (1..=MAX_EVENT_ID).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// A posted event as the inbox keeps it: the visitor's chat, never their token.
@@ -101,6 +118,10 @@ pub fn event(stored: &Stored) -> Event {
     let kind = match &stored.posted.act {
         Act::Text(text) => InboundKind::typed(text),
         Act::Button(payload) => InboundKind::Button(payload.clone()),
+        Act::Photo(key) => InboundKind::Photo {
+            file_id: key.clone(),
+            caption: None,
+        },
         Act::Location {
             latitude,
             longitude,

@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use super::adapt::{Malformed, Posted, Stored};
 use super::limits::{Client, Limits, TooMany};
 use super::{WebChat, page, visitor};
+use crate::channels::{Picture, pictures};
 use crate::delivery::Arrivals;
 use crate::message::{Lang, MAX_TEXT_CHARS, Msg};
 
@@ -42,6 +43,7 @@ pub fn router(chat: Arc<WebChat>, arrivals: Arrivals, shutdown: CancellationToke
         .route("/chat/embed.js", get(embed_script))
         .route("/chat/api/visitor", post(new_visitor))
         .route("/chat/api/events", post(take_event))
+        .route("/chat/api/photos", post(take_photo))
         .route("/chat/api/messages", get(messages))
         .with_state(Arc::new(Api {
             chat,
@@ -56,6 +58,8 @@ pub fn router(chat: Arc<WebChat>, arrivals: Arrivals, shutdown: CancellationToke
 enum Refusal {
     Malformed,
     TooLong,
+    /// A photo that is no JPEG, PNG, WebP or GIF, or larger than a platform would take.
+    NotAPhoto,
     UnknownVisitor,
     TooMany(Duration),
     Unavailable,
@@ -66,6 +70,7 @@ impl Refusal {
         match self {
             Refusal::Malformed => StatusCode::BAD_REQUEST,
             Refusal::TooLong => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::NotAPhoto => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::UnknownVisitor => StatusCode::UNAUTHORIZED,
             Refusal::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -79,6 +84,11 @@ impl Refusal {
             Refusal::TooLong => (
                 "too-long",
                 Msg::new("web-chat-error-too-long").number("max", MAX_TEXT_CHARS as i64),
+            ),
+            Refusal::NotAPhoto => (
+                "not-a-photo",
+                Msg::new("web-chat-error-not-a-photo")
+                    .number("max", (pictures::MAX_BYTES / (1024 * 1024)) as i64),
             ),
             Refusal::UnknownVisitor => (
                 "unknown-visitor",
@@ -180,7 +190,7 @@ async fn chat_page(State(api): State<Arc<Api>>, Query(query): Query<PageQuery>) 
     );
     let policy = format!(
         "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; \
-         img-src 'self' https:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+         img-src 'self' https: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'"
     );
     (
         [
@@ -237,6 +247,51 @@ async fn take_event(
         let stored = Stored {
             visitor: address,
             posted: Posted::read(&body)?,
+        };
+        let event = serde_json::to_value(&stored).expect("an event serializes");
+        api.arrivals
+            .commit_one(stored.event_id(), stored.visitor, event)
+            .await
+            .map_err(|e| unavailable(&e))
+    };
+    match taken.await {
+        Ok(()) => Json(json!({"ok": true})).into_response(),
+        Err(refusal) => api.refuse(refusal, &headers),
+    }
+}
+
+#[derive(Deserialize)]
+struct PhotoEvent {
+    id: String,
+}
+
+/// Keeps a photo the visitor sent (the body, as the file's bytes), then commits it as an event
+/// with the page's id for it, as `take_event` does: sent twice, it is one photo.
+async fn take_photo(
+    State(api): State<Arc<Api>>,
+    client: Client,
+    headers: HeaderMap,
+    query: Result<Query<PhotoEvent>, axum::extract::rejection::QueryRejection>,
+    body: Body,
+) -> Response {
+    let taken = async {
+        let Query(PhotoEvent { id }) = query.map_err(|_| Refusal::Malformed)?;
+        let address = api.visitor(client, &headers).await?;
+        api.limits.visitor(&address)?;
+        let bytes = axum::body::to_bytes(body, pictures::MAX_BYTES)
+            .await
+            .map_err(|_| Refusal::NotAPhoto)?;
+        let picture = Picture::read(bytes.to_vec()).ok_or(Refusal::NotAPhoto)?;
+        let key = super::photo_key(&picture);
+        let posted = Posted::photo(&id, key.clone())?;
+        api.chat
+            .store
+            .keep_web_photo(&key, &address, &picture)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let stored = Stored {
+            visitor: address,
+            posted,
         };
         let event = serde_json::to_value(&stored).expect("an event serializes");
         api.arrivals

@@ -19,9 +19,10 @@ use axum::Router;
 use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent, public_images};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Picture, Sent, public_images};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
@@ -49,6 +50,11 @@ pub struct Persona {
 /// Makes a new visitor: the token a page (or a persona) uses, and the address of their chat.
 pub async fn new_visitor(store: &Store) -> anyhow::Result<Visitor> {
     visitor::create(store).await
+}
+
+/// The key a photo sent in the web chat is kept under: its id in an activity's photos.
+pub fn photo_key(picture: &Picture) -> String {
+    super::hex(&Sha256::digest(&picture.bytes)[..16])
 }
 
 /// The web chat as a [`Channel`].
@@ -128,6 +134,11 @@ impl Channel for WebChat {
                 Err(refused) => refused,
             }
         })
+    }
+
+    // The web chat is the platform of its photos: it keeps them (see `api::take_photo`).
+    fn photo<'a>(&'a self, file_id: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Picture>>> {
+        Box::pin(self.store.web_photo(file_id))
     }
 
     fn routes(self: Arc<Self>, arrivals: Arrivals, shutdown: CancellationToken) -> Option<Router> {

@@ -48,6 +48,7 @@ pub fn page(localizer: &Localizer, lang: Lang, personas: &[Persona], nonce: &str
             ("title", escape(&word("web-chat-title"))),
             ("placeholder", escape(&word("web-chat-placeholder"))),
             ("send", escape(&word("web-chat-send"))),
+            ("photo", escape(&word("web-chat-photo"))),
             ("max", MAX_TEXT_CHARS.to_string()),
             ("personas", personas),
             ("nonce", nonce.to_owned()),

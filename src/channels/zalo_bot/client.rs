@@ -41,6 +41,11 @@ impl Client {
         }
     }
 
+    /// The HTTP client, for fetching what the platform links to (photos people sent).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Calls `method`; `wait` bounds the whole request.
     pub async fn call(
         &self,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::public_images::PublicImages;
-use super::{Buttons, Capabilities, Channel, Event, Intake, Markup, Photos, Sent};
+use super::{Buttons, Capabilities, Channel, Event, Intake, Markup, Photos, Picture, Sent};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
@@ -166,6 +166,11 @@ impl Channel for ZaloBot {
 
     fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
         super::stored(adapt::render(localizer, outbound, self.capabilities.photos))
+    }
+
+    // A photo's id is the URL its event carried.
+    fn photo<'a>(&'a self, file_id: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Picture>>> {
+        Box::pin(super::pictures::fetch(self.client.http(), file_id))
     }
 
     fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent> {

@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Picture, Sent};
 use crate::clock::Clock;
 use crate::delivery::Arrivals;
 use crate::domain::vn_time;
@@ -267,6 +267,11 @@ impl Channel for ZaloOa {
 
     fn render(&self, localizer: &Localizer, outbound: &Outbound) -> Vec<Value> {
         super::stored(adapt::render(localizer, outbound))
+    }
+
+    // A photo's id is the URL in its event's attachment.
+    fn photo<'a>(&'a self, file_id: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Picture>>> {
+        Box::pin(super::pictures::fetch(&self.http, file_id))
     }
 
     fn send<'a>(&'a self, address: &'a str, message: &'a Value) -> BoxFuture<'a, Sent> {
