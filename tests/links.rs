@@ -471,3 +471,58 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
     .map(|(t, c)| (t.to_owned(), c.to_owned()));
     assert_eq!(columns, handled);
 }
+
+/// The kept residents-by-unit-and-channel figures differ from a count made now, if at all.
+async fn kept_counts_drift(db: &TestDb) -> Vec<(i64, String, i64, i64)> {
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    sqlx::query_as(
+        "WITH counted AS (
+             SELECT p.unit_id, c.channel, count(DISTINCT p.id) AS people
+             FROM people p JOIN chats c ON c.person_id = p.id
+             WHERE p.unit_id IS NOT NULL GROUP BY 1, 2),
+         kept AS (SELECT unit_id, channel, people FROM resident_counts WHERE people > 0)
+         SELECT coalesce(k.unit_id, c.unit_id), coalesce(k.channel, c.channel),
+                coalesce(k.people, 0), coalesce(c.people, 0)
+         FROM kept k FULL JOIN counted c USING (unit_id, channel)
+         WHERE k.people IS DISTINCT FROM c.people",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn residents_by_unit_and_channel_are_kept_through_sign_up_link_move_and_forget() {
+    let (db, engine, _clock) = world().await;
+    let mut telegram = Person::on(&engine, "telegram", "7101");
+    telegram.sign_up("tien lu").await;
+    let mut neighbour = Person::on(&engine, "telegram", "7102");
+    neighbour.sign_up("tien lu").await;
+    assert_eq!(kept_counts_drift(&db).await, vec![]);
+    // A second chat on Zalo: the person now counts on both channels, once each.
+    let code = code_in(&telegram.send("/link").await);
+    let mut zalo = Person::on(&engine, "zalo_bot", "z-7101");
+    assert_eq!(ids(&zalo.send(&code).await), ["link-joined"]);
+    assert_eq!(kept_counts_drift(&db).await, vec![]);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT sum(people)::bigint FROM resident_counts WHERE channel = 'telegram'"
+        )
+        .await,
+        2
+    );
+    // Moving to another commune moves both channels.
+    telegram.send("/unit").await;
+    telegram.send("bac dong quan").await;
+    telegram.tap("Đúng").await;
+    assert_eq!(kept_counts_drift(&db).await, vec![]);
+    // Erased: nothing of them is counted.
+    zalo.send("/forget").await;
+    zalo.tap("Xoá dữ liệu").await;
+    assert_eq!(kept_counts_drift(&db).await, vec![]);
+    assert_eq!(
+        count(&db, "SELECT sum(people)::bigint FROM resident_counts").await,
+        1
+    );
+}

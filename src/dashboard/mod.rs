@@ -5,6 +5,7 @@
 //! requests from another origin are refused.
 
 mod auth;
+mod figures;
 mod frame;
 mod notices;
 mod overview;
@@ -46,6 +47,8 @@ pub struct Dash {
     pub engine: Arc<Engine>,
     /// The channels served beside the pages, which activity photos are fetched from.
     channels: Arc<[Arc<dyn Channel>]>,
+    /// Counts many staff watch at once, read once per few seconds.
+    figures: figures::Figures,
     csrf: CsrfConfig,
     limits: Arc<SignInLimits>,
     origin: Option<String>,
@@ -86,6 +89,7 @@ pub async fn routes(
     let dash = Dash {
         engine,
         channels: channels.into(),
+        figures: figures::Figures::new(),
         csrf,
         limits: Arc::new(SignInLimits::new()),
         origin: settings

@@ -35,9 +35,17 @@ struct ListPage<'a> {
 }
 
 pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
-    let subtree = dash.engine.units().subtree(staff.scope());
+    let notices = dash
+        .figures
+        .notices(
+            dash.engine.store(),
+            staff.scope(),
+            &dash.engine.units(),
+            LISTED,
+        )
+        .await?;
     let page = ListPage {
-        notices: dash.engine.store().notices_within(&subtree, LISTED).await?,
+        notices: notices.to_vec(),
         f: staff.frame(&dash, &token, "notices")?,
     };
     frame::page(token, &page)
@@ -183,7 +191,10 @@ pub async fn create(
         let created = app::notices::create(&mut tx, &staff.actor, &notice, &units, now).await?;
         tx.commit().await?;
         return match created {
-            Ok((id, _)) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
+            Ok((id, _)) => {
+                dash.figures.changed();
+                Ok(Redirect::to(&format!("/notices/{id}")).into_response())
+            }
             Err(_) => Err(WebError::NotFound),
         };
     }
@@ -271,9 +282,17 @@ async fn status_page(
 ) -> WebResult {
     let units = dash.engine.units();
     let store = dash.engine.store();
-    let status = app::notices::status(store, id, Viewer::Person(&staff.actor), &units)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let reach = dash
+        .figures
+        .reach(
+            store,
+            id,
+            staff.scope(),
+            Viewer::Person(&staff.actor),
+            &units,
+        )
+        .await?;
+    let status = reach.as_ref().clone().ok_or(WebError::NotFound)?;
     let title = store
         .notice(id)
         .await?
@@ -338,6 +357,7 @@ pub async fn cancel(
         .await?
         .ok_or(WebError::NotFound)?;
     store.cancel_notice(id).await?;
+    dash.figures.changed();
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }
 
@@ -378,6 +398,7 @@ pub async fn answer(
     if result.is_err() {
         return Err(WebError::NotFound);
     }
+    dash.figures.changed();
     let f = staff.frame(&dash, &token, "notices")?;
     let message = f.t.msg(&answered(result).body);
     status_page(staff, dash, token, id, Some(message), StatusCode::OK).await

@@ -51,19 +51,25 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         .map(|i| rows.iter().map(|r| r.by_channel[i]).sum())
         .collect();
     let total = rows.iter().map(|r| r.total).sum();
-    let surveys = store
-        .surveys_within(&subtree)
+    let surveys = dash
+        .figures
+        .surveys(store, staff.scope(), &units)
         .await?
-        .into_iter()
+        .iter()
         .filter(|s| s.status == "open")
+        .cloned()
         .collect();
+    let notices = dash
+        .figures
+        .notices(store, staff.scope(), &units, RECENT_NOTICES)
+        .await?;
     let page = OverviewPage {
         f: staff.frame(&dash, &token, "overview")?,
         channels,
         rows,
         totals,
         total,
-        notices: store.notices_within(&subtree, RECENT_NOTICES).await?,
+        notices: notices.to_vec(),
         surveys,
         quarter: Quarter::of(vn_time::local_date(dash.engine.now())).code(),
         unit_code: units

@@ -46,13 +46,16 @@ async fn list_page(
     token: CsrfToken,
     problem: Option<String>,
 ) -> WebResult {
-    let subtree = dash.engine.units().subtree(staff.scope());
+    let surveys = dash
+        .figures
+        .surveys(dash.engine.store(), staff.scope(), &dash.engine.units())
+        .await?;
     let code = match problem {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
     let page = ListPage {
-        surveys: dash.engine.store().surveys_within(&subtree).await?,
+        surveys: surveys.to_vec(),
         f: staff.frame(&dash, &token, "surveys")?,
         problem,
     };
@@ -111,6 +114,7 @@ pub async fn upload(
     let mut tx = dash.engine.store().begin().await?;
     let id = tx.create_survey(&survey, &unit_ids, None).await?;
     tx.commit().await?;
+    dash.figures.changed();
     Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
 }
 
@@ -274,6 +278,7 @@ pub async fn act(
         _ => return Err(WebError::NotFound),
     };
     tx.commit().await?;
+    dash.figures.changed();
     let message = frame::Texts::new(dash.engine.localizer(), staff.lang).msg(&done);
     results_page(staff, dash, token, id, UnitQuery::default(), Some(message)).await
 }

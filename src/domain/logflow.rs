@@ -192,6 +192,11 @@ pub fn prompt(draft: &LogDraft, sectors: &[Sector], models: &[ModelChoice]) -> R
     }
 }
 
+/// "Bỏ qua" (or "Skip") typed, with or without its marks.
+fn is_skip(text: &str) -> bool {
+    matches!(fold(text).as_str(), "bo qua" | "skip")
+}
+
 /// Takes the answer to the current step (typed or sent in `input`, or the button `pressed`): the
 /// next draft, or what was wrong with it.
 pub fn answer(
@@ -275,6 +280,8 @@ pub fn answer(
             }
         }
         (LogStep::Location, Some(LogButton::Skip), _) => {}
+        // The skip key of a keyboard that also shares the location (Telegram) sends its label.
+        (LogStep::Location, _, Some(t)) if is_skip(t) => {}
         _ => return Err(Msg::new("use-buttons")),
     }
     next.step = match draft.step {

@@ -50,13 +50,12 @@ pub struct QuestionLine {
 }
 
 impl Store {
-    /// Residents of the units in `subtree`, by unit and channel.
+    /// Residents of the units in `subtree`, by unit and channel, as kept by the triggers of
+    /// `resident_counts` (migration 0009).
     pub async fn residents_by_channel(&self, subtree: &[i64]) -> anyhow::Result<Vec<Residents>> {
         Ok(sqlx::query_as(
-            "SELECT p.unit_id, c.channel, count(DISTINCT p.id) AS people
-             FROM people p JOIN chats c ON c.person_id = p.id
-             WHERE p.unit_id = ANY($1)
-             GROUP BY p.unit_id, c.channel",
+            "SELECT unit_id, channel, people FROM resident_counts
+             WHERE unit_id = ANY($1) AND people > 0",
         )
         .bind(subtree)
         .fetch_all(&self.pool)

@@ -14,7 +14,7 @@ use danvan::channels::{Channel, Event};
 use danvan::engine::Engine;
 use danvan::serve::{self, Running};
 use danvan_fake_telegram::FakeTelegram;
-use danvan_fake_zalo::{FakeZaloBot, FakeZaloOa, OaKeys};
+use danvan_fake_zalo::{FakeCdn, FakeZaloBot, FakeZaloOa, OaKeys};
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, plain};
@@ -212,6 +212,32 @@ impl Chat {
         self.act(&Act::Type(text.into())).await
     }
 
+    /// Sends a photo (a JPEG's bytes) the way the platform brings one: a Telegram file id, a URL on
+    /// Zalo's CDN, a photo posted by the web chat's page. The shell takes no photos.
+    pub async fn send_photo(&mut self, bytes: Vec<u8>) -> Vec<Seen> {
+        self.events += 1;
+        match &self.platform {
+            Platform::Shell(_) => panic!("the shell takes no photos"),
+            Platform::Telegram(fake, chat) => {
+                fake.photo(*chat, &format!("AgADphoto{}", self.events), bytes);
+            }
+            Platform::ZaloBot(fake, user) => {
+                let url = FakeCdn::start().await.host(bytes);
+                fake.image(user, &url, None);
+            }
+            Platform::ZaloOa(fake, user) => {
+                let url = FakeCdn::start().await.host(bytes);
+                let body = fake.events().user_send_image(user, &url);
+                self.post_oa(&body).await;
+            }
+            Platform::Web(browser) => {
+                let (status, answer) = browser.post_photo(&crate::browser::uuid(), bytes).await;
+                assert_eq!(status, 200, "the web chat refused a photo: {answer}");
+            }
+        }
+        self.replies().await
+    }
+
     /// Chooses the choice labelled `label` in the latest message that has it.
     pub async fn choose(&mut self, label: &str) -> Vec<Seen> {
         let act = self
@@ -291,9 +317,7 @@ impl Chat {
                 })
                 .map(|c| Seen {
                     text: c.params["text"].as_str().unwrap_or_default().to_owned(),
-                    choices: pressable(&c.params["reply_markup"]["inline_keyboard"], |b| {
-                        Some((b["text"].as_str()?, b["callback_data"].as_str()?))
-                    }),
+                    choices: telegram_choices(&c.params["reply_markup"]),
                 })
                 .collect(),
             Platform::ZaloBot(fake, user) => fake
@@ -453,6 +477,23 @@ fn numbered(text: &str, buttons: &[(String, String)]) -> Seen {
 }
 
 /// Rows of buttons as choices, each button read by `read` as (label, data).
+/// Inline buttons, pressed; and the keys of a reply keyboard other than "share my location",
+/// which send their label as text.
+fn telegram_choices(markup: &Value) -> Vec<(String, Act)> {
+    let mut choices = pressable(&markup["inline_keyboard"], |b| {
+        Some((b["text"].as_str()?, b["callback_data"].as_str()?))
+    });
+    let keys = pressable(&markup["keyboard"], |b| {
+        let label = b["text"].as_str()?;
+        (b["request_location"] != true).then_some((label, label))
+    });
+    choices.extend(
+        keys.into_iter()
+            .map(|(label, _)| (label.clone(), Act::Type(label))),
+    );
+    choices
+}
+
 fn pressable(rows: &Value, read: impl Fn(&Value) -> Option<(&str, &str)>) -> Vec<(String, Act)> {
     rows.as_array()
         .into_iter()

@@ -336,9 +336,8 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     press(&client, "Bỏ qua").await;
     press(&client, "Lưu").await;
     until_text(&client, "Đã ghi hoạt động").await;
-    let quarter = danvan::domain::report::Quarter::of(danvan::domain::vn_time::local_date(
-        engine.now(),
-    ));
+    let quarter =
+        danvan::domain::report::Quarter::of(danvan::domain::vn_time::local_date(engine.now()));
     client
         .goto(&format!(
             "{site}/activities?unit=12364&quarter={}",

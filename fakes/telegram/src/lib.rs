@@ -156,6 +156,16 @@ impl FakeTelegram {
         self.push(updates::text(self.next_update_id(), chat, text))
     }
 
+    /// Queues a photo from `chat` whose file (`bytes`) getFile then finds under `file_id`.
+    pub fn photo(&self, chat: i64, file_id: &str, bytes: Vec<u8>) -> i64 {
+        self.add_file(file_id, bytes);
+        self.push(updates::photo(
+            self.next_update_id(),
+            chat,
+            &[(&format!("{file_id}-small"), 90), (file_id, 1280)],
+        ))
+    }
+
     /// Queues a press on a button carrying `data` in `chat`.
     pub fn press(&self, chat: i64, data: &str) -> i64 {
         self.push(updates::button(self.next_update_id(), chat, data))

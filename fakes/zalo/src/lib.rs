@@ -6,6 +6,8 @@
 //!   tokens, image upload), and [`FakeZaloOa::send_event`] to deliver signed webhook events built by
 //!   [`oa::events`].
 //!
+//! - [`FakeCdn`]: where the photos people send are, by URL.
+//!
 //! Both speak the real paths and JSON shapes, refuse what Zalo would refuse (recorded in
 //! `rejections()`), record every call, and can be scripted to fail the next send.
 
@@ -17,9 +19,11 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 
 pub mod bot;
+pub mod cdn;
 pub mod oa;
 
 pub use bot::{Failure, FakeZaloBot};
+pub use cdn::FakeCdn;
 pub use oa::{FakeZaloOa, OaFailure, OaKeys};
 
 /// One request a client made to a fake.

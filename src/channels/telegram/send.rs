@@ -93,15 +93,25 @@ pub async fn answer_callback(bot: &Bot, id: &str, text: Option<String>) {
     }
 }
 
-/// Inline buttons, or the one-time keyboard with a share-location button (a message has one or the
-/// other: the engine never asks for a location and offers buttons in the same reply).
+/// Inline buttons, or the one-time keyboard with a share-location button. A message carries one
+/// markup only, so a location request's other buttons ("Skip") become keys of the same keyboard,
+/// which send their label as text (the engine reads those labels typed).
 fn markup(message: &Rendered) -> Option<ReplyMarkup> {
     if let Some(label) = &message.location_button {
-        let button = KeyboardButton::new(label).request(ButtonRequest::Location);
+        let share = vec![KeyboardButton::new(label).request(ButtonRequest::Location)];
+        let others = message.keyboard.iter().map(|row| {
+            row.iter()
+                .map(|(label, _)| KeyboardButton::new(label))
+                .collect()
+        });
         return Some(ReplyMarkup::Keyboard(
-            KeyboardMarkup::new([[button]])
-                .one_time_keyboard()
-                .resize_keyboard(),
+            KeyboardMarkup::new(
+                std::iter::once(share)
+                    .chain(others)
+                    .collect::<Vec<Vec<_>>>(),
+            )
+            .one_time_keyboard()
+            .resize_keyboard(),
         ));
     }
     (!message.keyboard.is_empty()).then(|| {
