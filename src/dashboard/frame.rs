@@ -18,7 +18,7 @@ const LANG_KEY: &str = "lang";
 
 /// The page's texts, in one language.
 pub struct Texts<'a> {
-    localizer: &'a Localizer,
+    pub localizer: &'a Localizer,
     pub lang: Lang,
 }
 

@@ -25,6 +25,7 @@ use axum::routing::{get, post};
 use axum_csrf::{CsrfConfig, Key};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
@@ -97,17 +98,22 @@ pub async fn routes(
             .as_ref()
             .map(|u| u.origin().ascii_serialization()),
     };
-    let sessions = SessionManagerLayer::new(
-        PostgresStore::new(store.pool().clone())
-            .with_schema_name("public")
-            .and_then(|s| s.with_table_name("web_sessions"))
-            .map_err(|e| anyhow::anyhow!(e))?,
-    )
-    .with_name("dv_session")
-    .with_secure(secure)
-    .with_http_only(true)
-    .with_same_site(SameSite::Lax)
-    .with_expiry(Expiry::OnInactivity(CookieDuration::hours(IDLE_HOURS)));
+    let kept_sessions = PostgresStore::new(store.pool().clone())
+        .with_schema_name("public")
+        .and_then(|s| s.with_table_name("web_sessions"))
+        .map_err(|e| anyhow::anyhow!(e))?;
+    // A request reads only its own session: expired ones are swept hourly, or they would pile up.
+    tokio::spawn(
+        kept_sessions
+            .clone()
+            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+    );
+    let sessions = SessionManagerLayer::new(kept_sessions)
+        .with_name("dv_session")
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(CookieDuration::hours(IDLE_HOURS)));
     Ok(Router::new()
         .route("/", get(overview::page))
         .route("/login", get(auth::sign_in_page).post(auth::sign_in))

@@ -95,8 +95,11 @@ impl NoticeForm {
     }
 }
 
-/// What residents will see: the text, then its buttons.
+/// What residents will see: the text as channels that render markup show it (Telegram, the web
+/// chat: HTML, everything escaped but the light markup's tags), as Zalo shows it (plain text),
+/// then its buttons.
 pub struct Preview {
+    pub html: String,
     pub text: String,
     pub buttons: Vec<String>,
 }
@@ -233,6 +236,8 @@ pub async fn create(
 fn preview(f: &Frame, draft: &Draft) -> Preview {
     let reply = compose::preview(draft).reply(f.t.lang);
     Preview {
+        html: crate::channels::html::pieces(f.t.localizer, &reply.body, f.t.lang, usize::MAX)
+            .concat(),
         text: f.t.msg(&reply.body),
         buttons: reply
             .buttons

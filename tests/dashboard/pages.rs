@@ -278,6 +278,13 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
         "{html}"
     );
     assert!(html.contains("id=\"send\""));
+    // Bold on Telegram and the web chat, plain on Zalo; what the admin typed is escaped.
+    assert!(
+        html.contains("Thứ Năm hằng tuần, <b>tại trụ sở</b>."),
+        "{html}"
+    );
+    let plain = &html[html.find("id=\"notice-preview-plain\"").unwrap()..];
+    assert!(plain.contains("Thứ Năm hằng tuần, tại trụ sở."), "{plain}");
     let mut send_fields = fields.to_vec();
     send_fields.push(("action", "send"));
     let sent = browser
