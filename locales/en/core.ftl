@@ -172,6 +172,7 @@ compose-skip-button = Skip
 compose-unit = (4/5) Where does it go? Choose a unit, or type the name of a commune or ward within your scope.
 compose-unit-unknown = No unit called “{ $query }”.
 compose-unit-out-of-scope = { $unit } is outside your scope.
+compose-unit-required = Choose at least one unit to send it to.
 compose-send-at = (5/5) When? Tap “Send now”, or type a date and time, e.g. 15/12/2026 08:00. Nothing is sent between 21:00 and 07:00.
 compose-now-button = Send now
 compose-send-at-invalid = That time is not clear. Type it like: 15/12/2026 08:00

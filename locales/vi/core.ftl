@@ -169,6 +169,7 @@ compose-skip-button = Bỏ qua
 compose-unit = (4/5) Gửi tới đâu? Chọn đơn vị, hoặc gõ tên xã/phường trong phạm vi bạn quản lý.
 compose-unit-unknown = Không tìm thấy đơn vị “{ $query }”.
 compose-unit-out-of-scope = { $unit } nằm ngoài phạm vi bạn quản lý.
+compose-unit-required = Hãy chọn ít nhất một đơn vị nhận.
 compose-send-at = (5/5) Gửi lúc nào? Bấm “Gửi ngay”, hoặc gõ ngày giờ, ví dụ: 15/12/2026 08:00. Không gửi trong khoảng 21:00–07:00.
 compose-now-button = Gửi ngay
 compose-send-at-invalid = Chưa hiểu thời gian này. Hãy gõ như: 15/12/2026 08:00

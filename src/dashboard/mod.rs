@@ -10,6 +10,7 @@ mod frame;
 mod notices;
 mod overview;
 mod reports;
+mod survey_form;
 mod surveys;
 mod unit_import;
 mod units;
@@ -129,6 +130,10 @@ pub async fn routes(
         .route("/notices/{id}/cancel", post(notices::cancel))
         .route("/notices/{id}/answer", post(notices::answer))
         .route("/surveys", get(surveys::list).post(surveys::upload))
+        .route(
+            "/surveys/new",
+            get(survey_form::form).post(survey_form::create),
+        )
         .route("/surveys/{id}", get(surveys::results))
         .route("/surveys/{id}/action", post(surveys::act))
         .route("/surveys/{id}/chart/{question}", get(surveys::chart))

@@ -62,8 +62,9 @@ pub struct NoticeForm {
     body: String,
     #[serde(default)]
     directive: String,
+    /// Codes of the units it goes to (each with everything below it).
     #[serde(default)]
-    unit: String,
+    unit: Vec<String>,
     /// Vietnam time, as a datetime-local input gives it; empty: at once.
     #[serde(default)]
     send_at: String,
@@ -137,7 +138,8 @@ pub async fn create(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
-    Form(form): Form<NoticeForm>,
+    // Several units: repeated fields, which axum's Form cannot read into a list.
+    axum_extra::extract::Form(form): axum_extra::extract::Form<NoticeForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
     let units = dash.engine.units();
@@ -166,12 +168,19 @@ pub async fn create(
         &units,
         &staff.actor.grants,
     );
-    let draft = match checked {
-        Ok(draft) if problems.is_empty() => Some(draft),
-        Ok(_) => None,
+    let (draft, unit_ids) = match checked {
+        Ok((draft, codes)) if problems.is_empty() => {
+            let ids: Vec<i64> = codes
+                .iter()
+                .filter_map(|c| units.by_code(c))
+                .map(|u| u.id)
+                .collect();
+            (Some(draft), ids)
+        }
+        Ok(_) => (None, vec![]),
         Err(found) => {
             problems.extend(found);
-            None
+            (None, vec![])
         }
     };
     if let Some(draft) = &draft
@@ -184,11 +193,7 @@ pub async fn create(
             send_at: draft.send_at,
             quiet_hours: form.urgent.is_none(),
             urgent: form.urgent.is_some(),
-            ..NewNotice::to_units(
-                "",
-                "",
-                draft.unit(&units).map(|u| u.id).into_iter().collect(),
-            )
+            ..NewNotice::to_units("", "", unit_ids.clone())
         };
         let mut tx = dash.engine.store().begin().await?;
         let created = app::notices::create(&mut tx, &staff.actor, &notice, &units, now).await?;
@@ -205,7 +210,6 @@ pub async fn create(
     let (preview, recipients) = match &draft {
         Some(draft) => {
             let mut tx = dash.engine.store().begin().await?;
-            let unit_ids: Vec<i64> = draft.unit(&units).map(|u| u.id).into_iter().collect();
             let recipients = tx.count_recipients(&unit_ids).await?;
             tx.commit().await?;
             (Some(preview(&f, draft)), Some(recipients))
@@ -213,9 +217,12 @@ pub async fn create(
         None => (None, None),
     };
     let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
-    let chosen = units.by_code(&form.unit).unwrap_or(own);
+    let mut choices = unit_choices(&staff, &dash, own);
+    for choice in &mut choices {
+        choice.selected = form.unit.contains(&choice.code);
+    }
     let page = ComposePage {
-        units: unit_choices(&staff, &dash, chosen),
+        units: choices,
         problems: problems.iter().map(|p| f.t.msg(p)).collect(),
         f,
         form: NoticeForm {

@@ -1,4 +1,5 @@
-//! Surveys: the list, a new one from the same TOML file as `danvan survey create` (uploaded),
+//! Surveys: the list, a new one from the same TOML file as `danvan survey create` (uploaded) or
+//! from a form (`survey_form`),
 //! open / close / remind, results with a chart per question and a line per unit, the CSV.
 
 use askama::Template;
@@ -97,6 +98,20 @@ pub async fn upload(
             return list_page(staff, dash, token, Some(problem)).await;
         }
     };
+    match create_draft(&staff, &dash, &survey).await? {
+        Ok(created) => Ok(created),
+        Err(problem) => list_page(staff, dash, token, Some(problem)).await,
+    }
+}
+
+/// Creates `survey` as a draft if every unit it goes to is in the login's scope, and goes to it;
+/// otherwise the problem, in the login's language. Uploads and the form both end here.
+pub async fn create_draft(
+    staff: &Staff,
+    dash: &Dash,
+    survey: &SurveyFile,
+) -> Result<Result<axum::response::Response, String>, WebError> {
+    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
     let units = dash.engine.units();
     let mut unit_ids = Vec::new();
     for code in &survey.target.units {
@@ -106,16 +121,17 @@ pub async fn upload(
         match allowed {
             Some(unit) => unit_ids.push(unit.id),
             None => {
-                let problem = t.msg(&Msg::new("web-survey-unit-out-of-scope").text("code", code));
-                return list_page(staff, dash, token, Some(problem)).await;
+                return Ok(Err(t.msg(
+                    &Msg::new("web-survey-unit-out-of-scope").text("code", code),
+                )));
             }
         }
     }
     let mut tx = dash.engine.store().begin().await?;
-    let id = tx.create_survey(&survey, &unit_ids, None).await?;
+    let id = tx.create_survey(survey, &unit_ids, None).await?;
     tx.commit().await?;
     dash.figures.changed();
-    Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
+    Ok(Ok(Redirect::to(&format!("/surveys/{id}")).into_response()))
 }
 
 /// The survey, if the login may oversee every unit it goes to.

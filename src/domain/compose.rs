@@ -169,16 +169,17 @@ pub fn preview(draft: &Draft) -> Notice {
 }
 
 /// A draft written at once on a form (the dashboard), each field checked as chat checks the answer
-/// to its question; every field's problem at once, or the draft ready to confirm.
+/// to its question; every field's problem at once, or the draft ready to confirm with the codes of
+/// every unit it goes to (a form may choose several; the draft names the first).
 pub fn from_form(
     title: &str,
     body: &str,
     directive: &str,
-    unit_code: &str,
+    unit_codes: &[String],
     send_at: Option<DateTime<Utc>>,
     units: &UnitDirectory,
     grants: &[Grant],
-) -> Result<Draft, Vec<Msg>> {
+) -> Result<(Draft, Vec<String>), Vec<Msg>> {
     let mut problems = Vec::new();
     let mut field = |text: &str, max: usize, required: bool| {
         let text = text.trim();
@@ -197,9 +198,18 @@ pub fn from_form(
     let title = field(title, MAX_TITLE_CHARS, true);
     let body = field(body, MAX_BODY_CHARS, true);
     let directive = field(directive, MAX_TITLE_CHARS, false);
-    let unit = in_scope(units, grants, unit_code)
-        .map_err(|problem| problems.push(problem))
-        .ok();
+    let mut codes: Vec<String> = Vec::new();
+    for code in unit_codes {
+        match in_scope(units, grants, code) {
+            Ok(code) if !codes.contains(&code) => codes.push(code),
+            Ok(_) => {}
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if unit_codes.is_empty() {
+        problems.push(Msg::new("compose-unit-required"));
+    }
+    let unit = codes.first().cloned();
     let draft = Draft {
         step: Step::Confirm,
         title,
@@ -209,7 +219,7 @@ pub fn from_form(
         send_at,
     };
     if problems.is_empty() {
-        Ok(draft)
+        Ok((draft, codes))
     } else {
         Err(problems)
     }

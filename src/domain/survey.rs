@@ -147,7 +147,67 @@ pub enum SurveyError {
     TargetLanguages,
 }
 
+/// A question as the dashboard's form asks for it: its options are labels, one per line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormQuestion {
+    pub text: String,
+    pub kind: Kind,
+    pub options: Vec<String>,
+    pub optional: bool,
+}
+
 impl SurveyFile {
+    /// A survey written on a form rather than in a file: ids from positions (q1, q2…; o1, o2…),
+    /// texts trimmed, blank option lines left out, then checked exactly as a file is.
+    pub fn from_form(
+        title: &str,
+        intro: &str,
+        (anonymous, sensitive): (bool, bool),
+        open_days: u32,
+        target: TargetFile,
+        questions: &[FormQuestion],
+    ) -> Result<SurveyFile, SurveyError> {
+        let questions = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| Question {
+                id: format!("q{}", i + 1),
+                kind: q.kind,
+                text: q.text.trim().to_owned(),
+                options: q
+                    .options
+                    .iter()
+                    .map(|label| label.trim())
+                    .filter(|label| !label.is_empty())
+                    .enumerate()
+                    .map(|(j, label)| Choice {
+                        id: format!("o{}", j + 1),
+                        label: label.to_owned(),
+                    })
+                    .collect(),
+                optional: q.optional,
+                min: None,
+                max: None,
+                max_length: None,
+                show_if: None,
+            })
+            .collect();
+        let file = SurveyFile {
+            title: title.trim().to_owned(),
+            intro: intro.trim().to_owned(),
+            anonymous,
+            sensitive,
+            opens_at: None,
+            closes_at: None,
+            open_days: Some(open_days),
+            target,
+            questions,
+            translations: BTreeMap::new(),
+        };
+        file.check()?;
+        Ok(file)
+    }
+
     pub fn parse(text: &str) -> Result<SurveyFile, SurveyError> {
         let file: SurveyFile =
             toml::from_str(text).map_err(|e| SurveyError::Toml(e.to_string()))?;
@@ -608,6 +668,58 @@ mod tests {
 
     fn answer(survey: &SurveyFile, draft: &Draft, input: Input) -> Draft {
         take(survey, draft, &input).unwrap()
+    }
+
+    #[test]
+    fn a_survey_from_the_form_gets_ids_and_the_files_checks() {
+        let target = TargetFile {
+            units: vec!["33".into()],
+            roles: vec![],
+            languages: vec![],
+        };
+        let question = |text: &str, kind, options: &[&str]| FormQuestion {
+            text: text.into(),
+            kind,
+            options: options.iter().map(|o| o.to_string()).collect(),
+            optional: false,
+        };
+        let file = SurveyFile::from_form(
+            " Đường làng ",
+            "Hai câu hỏi.",
+            (true, false),
+            14,
+            target.clone(),
+            &[
+                question("Có nên đổ bê tông?", Kind::YesNo, &[]),
+                question("Làm lúc nào?", Kind::Single, &["Mùa khô", " ", "Sau Tết"]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(file.title, "Đường làng");
+        assert_eq!(file.questions[1].id, "q2");
+        assert_eq!(
+            file.questions[1].options,
+            [
+                Choice {
+                    id: "o1".into(),
+                    label: "Mùa khô".into()
+                },
+                Choice {
+                    id: "o2".into(),
+                    label: "Sau Tết".into()
+                },
+            ]
+        );
+        // A choice question without options is refused as in a file.
+        let refused = SurveyFile::from_form(
+            "Đường làng",
+            "Một câu hỏi.",
+            (true, false),
+            14,
+            target,
+            &[question("Làm lúc nào?", Kind::Single, &[])],
+        );
+        assert!(matches!(refused, Err(SurveyError::Question(id, _)) if id == "q1"));
     }
 
     #[test]

@@ -380,9 +380,11 @@ async fn every_page_opens_in_vietnamese_and_in_english() {
         "/notices",
         "/notices/new",
         "/surveys",
+        "/surveys/new",
         "/reports",
         "/activities",
         "/units",
+        "/units/import",
         "/invites",
     ];
     for page in pages {
@@ -707,4 +709,111 @@ async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
     let photo = province.get(&link).await;
     assert_eq!(photo.status(), StatusCode::OK, "{link}");
     assert_eq!(photo.headers()["content-type"], "image/jpeg");
+}
+
+#[tokio::test]
+async fn a_notice_goes_to_several_units_each_in_scope() {
+    let site = Site::start().await;
+    let province = site.signed_in("tinh", PROVINCE).await;
+    let fields = [
+        ("title", "Họp dân hai xã"),
+        ("body", "Tối thứ Sáu."),
+        ("unit", TIEN_LU),
+        ("unit", AN_THI),
+        ("to_residents", "on"),
+    ];
+    let mut send = fields.to_vec();
+    send.push(("action", "send"));
+    let sent = province
+        .submit_from("/notices/new", "/notices", &send)
+        .await;
+    let id: i64 = sent
+        .url()
+        .path()
+        .strip_prefix("/notices/")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut units = site.engine.store().notice_units(id).await.unwrap().unwrap();
+    units.sort();
+    let mut expected = vec![site.unit(TIEN_LU), site.unit(AN_THI)];
+    expected.sort();
+    assert_eq!(units, expected);
+
+    // A commune's admin may not add a neighbour, and no unit at all is no notice.
+    let commune = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let refused = commune.submit_from("/notices/new", "/notices", &send).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("nằm ngoài phạm vi"));
+    let none = commune
+        .submit_from(
+            "/notices/new",
+            "/notices",
+            &[("title", "A"), ("body", "B"), ("action", "send")],
+        )
+        .await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.text().await.unwrap().contains("ít nhất một đơn vị"));
+}
+
+#[tokio::test]
+async fn a_survey_is_written_on_the_form_checked_as_a_file_and_created_as_a_draft() {
+    let site = Site::start().await;
+    let browser = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let (status, form) = browser.page("/surveys/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"q8_text\""), "{form}");
+    let fields = [
+        ("title", "Làm đường thôn Đông"),
+        ("intro", "Ba câu hỏi ngắn."),
+        ("unit", TIEN_LU),
+        ("to_residents", "on"),
+        ("anonymous", "on"),
+        ("open_days", "14"),
+        ("q1_text", "Bà con có đồng ý góp công làm đường?"),
+        ("q1_kind", "yes_no"),
+        ("q2_text", "Làm vào lúc nào?"),
+        ("q2_kind", "single"),
+        ("q2_options", "Sau vụ gặt\r\nTrước Tết\r\n"),
+        ("q4_text", "Ý kiến khác"),
+        ("q4_kind", "text"),
+        ("q4_optional", "on"),
+    ];
+    // A choice question without options is refused with the file's reason, and the form kept.
+    let mut wrong = fields.to_vec();
+    wrong.retain(|(k, _)| *k != "q2_options");
+    let refused = browser
+        .submit_from("/surveys/new", "/surveys/new", &wrong)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Tệp khảo sát có lỗi"), "{page}");
+    assert!(page.contains("value=\"Làm vào lúc nào?\""), "{page}");
+    // Another commune is out of this login's scope.
+    let mut elsewhere = fields.to_vec();
+    elsewhere.push(("unit", AN_THI));
+    let refused = browser
+        .submit_from("/surveys/new", "/surveys/new", &elsewhere)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let created = browser
+        .submit_from("/surveys/new", "/surveys/new", &fields)
+        .await;
+    let path = created.url().path().to_owned();
+    let id: i64 = path.strip_prefix("/surveys/").unwrap().parse().unwrap();
+    let mut tx = site.engine.store().begin().await.unwrap();
+    let survey = tx.survey(id).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    let file = &survey.file;
+    assert_eq!(file.title, "Làm đường thôn Đông");
+    assert_eq!(
+        file.questions
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect::<Vec<_>>(),
+        ["q1", "q2", "q3"]
+    );
+    assert_eq!(file.questions[1].options[1].label, "Trước Tết");
+    assert!(file.questions[2].optional && file.anonymous);
 }
