@@ -93,15 +93,24 @@ pub fn residents_table(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut row_of: HashMap<i64, i64> = HashMap::from([(scope, scope)]);
-    for child in units.children(scope) {
-        for id in units.subtree(child.id) {
-            row_of.insert(id, child.id);
+    // A unit's row: the unit directly below `scope` it lies in, found by walking up from it (a
+    // walk per count, not a subtree per row: a province has a hundred communes).
+    let row_of = |unit_id: i64| -> Option<i64> {
+        let mut at = unit_id;
+        loop {
+            if at == scope {
+                return Some(scope);
+            }
+            let parent = units.by_id(at)?.parent_id?;
+            if parent == scope {
+                return Some(at);
+            }
+            at = parent;
         }
-    }
+    };
     let mut counts: HashMap<i64, Vec<i64>> = HashMap::new();
     for r in residents {
-        let Some(&row) = row_of.get(&r.unit_id) else {
+        let Some(row) = row_of(r.unit_id) else {
             continue;
         };
         let column = channels.iter().position(|c| *c == r.channel).unwrap_or(0);

@@ -702,6 +702,20 @@ async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
         "written once"
     );
     let province = site.signed_in("tinh", PROVINCE).await;
+    // The overview's residents, from the kept counts, add up to the residents signed up.
+    let signed_up: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT p.id) FROM people p JOIN chats c ON c.person_id = p.id",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert!(signed_up >= 3_000, "{signed_up}");
+    let (_, overview) = province.page("/").await;
+    let total = format!("{},{:03}", signed_up / 1000, signed_up % 1000).replace(',', ".");
+    assert!(
+        overview.contains(&format!(">{total}</th></tr>")),
+        "{total}: {overview}"
+    );
     let (status, page) = province.page(&format!("/activities?unit={PROVINCE}")).await;
     assert_eq!(status, StatusCode::OK);
     let start = page.find("<img src=\"/activities/").expect("a photo") + "<img src=\"".len();
