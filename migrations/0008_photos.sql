@@ -10,7 +10,11 @@ CREATE TABLE web_photos (
     bytes        bytea NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX web_photos_address ON web_photos (address);
+CREATE INDEX web_photos_address ON web_photos (address, created_at);
+CREATE INDEX web_photos_age ON web_photos (created_at);
+-- Whether an activity keeps a web chat photo, asked when a visitor is forgotten and when unused
+-- photos are swept.
+CREATE INDEX activities_web_photos ON activities USING gin (photos) WHERE photos_channel = 'web';
 
 -- A visitor who is forgotten takes their photos along, except those an activity keeps as its
 -- record (as a Telegram or Zalo photo stays on the platform).
@@ -19,6 +23,6 @@ BEGIN
     DELETE FROM web_chat_messages WHERE address = OLD.address;
     DELETE FROM web_photos p WHERE p.address = OLD.address
         AND NOT EXISTS (SELECT 1 FROM activities a
-                        WHERE a.photos_channel = 'web' AND p.key = ANY (a.photos));
+                        WHERE a.photos_channel = 'web' AND a.photos @> ARRAY[p.key]);
     RETURN NULL;
 END $$;

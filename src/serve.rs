@@ -77,7 +77,7 @@ pub async fn start_with(
         }
         accounts.push(account);
     }
-    let upkeep = survey_upkeep(engine.clone(), shutdown.clone());
+    let upkeep = upkeep(engine.clone(), shutdown.clone());
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     let task = {
@@ -126,20 +126,26 @@ const SURVEY_BATCH: i64 = 20;
 /// …or once the oldest has waited this long.
 const SURVEY_PATIENCE: Duration = Duration::from_secs(600);
 const SURVEY_CHECK: Duration = Duration::from_secs(30);
+/// Web chat photos no activity kept are forgotten after this long (a log left unsaved that long
+/// is not coming back).
+const UNUSED_PHOTOS_KEPT: chrono::Duration = chrono::Duration::days(30);
 
-/// Now and then, until shutdown: closes surveys past their closing time and stores waiting
-/// anonymous responses.
-async fn survey_upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
+/// Now and then, until shutdown: closes surveys past their closing time, stores waiting anonymous
+/// responses, and forgets web chat photos no activity kept.
+async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
     loop {
         let store = engine.store();
         let done = async {
             store.close_expired_surveys(engine.now()).await?;
             store
                 .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
+                .await?;
+            store
+                .forget_unused_web_photos(engine.now() - UNUSED_PHOTOS_KEPT)
                 .await
         };
         if let Err(e) = done.await {
-            tracing::warn!(error = %format!("{e:#}"), "survey upkeep failed");
+            tracing::warn!(error = %format!("{e:#}"), "upkeep failed");
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -220,8 +220,9 @@ impl Store {
     }
 
     /// Models started over the last two years and activities over the last 120 days in every
-    /// commune of `province` with residents, with the names committees give them; every other
-    /// activity has the web chat photo of `photos` (by key, one per activity title) for its title.
+    /// commune of `province` with residents, with the names committees give them; half the
+    /// activities (six in turn, so every title) have the web chat photo of `photos` (by key, one
+    /// per activity title) for their title.
     pub async fn add_demo_logs(
         &self,
         province: &str,
@@ -254,8 +255,8 @@ impl Store {
                                      photos_channel)
              SELECT a[1 + (g * 7) % cardinality(a)], ($2::text[])[1 + g % 6], ($3::text[])[1 + g % 6],
                     $4::date - (g * 11 % 120), 15 + g * 17 % 120,
-                    CASE WHEN g % 2 = 0 THEN ARRAY[($5::text[])[1 + g % 6]] ELSE '{}' END,
-                    CASE WHEN g % 2 = 0 THEN 'web' END
+                    CASE WHEN (g / 6) % 2 = 0 THEN ARRAY[($5::text[])[1 + g % 6]] ELSE '{}' END,
+                    CASE WHEN (g / 6) % 2 = 0 THEN 'web' END
              FROM communes, generate_series(1, 8 * cardinality((SELECT a FROM communes))) AS g",
         )
         .bind(province)

@@ -79,6 +79,38 @@ impl Store {
         Ok(())
     }
 
+    /// Photos the visitor at `address` sent since `since`.
+    pub async fn web_photos_since(
+        &self,
+        address: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM web_photos WHERE address = $1 AND created_at >= $2",
+        )
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Forgets photos sent before `before` that no activity kept (sent outside a log, or in one
+    /// never saved); how many.
+    pub async fn forget_unused_web_photos(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<u64> {
+        Ok(sqlx::query(
+            "DELETE FROM web_photos p WHERE p.created_at < $1
+             AND NOT EXISTS (SELECT 1 FROM activities a
+                             WHERE a.photos_channel = 'web' AND a.photos @> ARRAY[p.key])",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     /// A photo sent in the web chat, by its key.
     pub async fn web_photo(&self, key: &str) -> anyhow::Result<Option<Picture>> {
         let bytes: Option<Vec<u8>> =

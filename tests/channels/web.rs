@@ -260,10 +260,36 @@ async fn a_photo_sent_twice_is_kept_once_and_what_is_no_photo_is_refused() {
     let kept = web::WebChat::new(Default::default(), chat.engine.store().clone());
     assert_eq!(kept.photo(&key).await.unwrap().unwrap().bytes, jpeg);
     assert_eq!(kept.photo("0123abcd").await.unwrap(), None);
+    // Photos no activity keeps are swept once old enough.
+    let store = chat.engine.store();
+    let soon = chrono::Utc::now() + chrono::Duration::days(1);
+    assert_eq!(
+        store
+            .forget_unused_web_photos(chrono::Utc::now() - chrono::Duration::days(1))
+            .await
+            .unwrap(),
+        0
+    );
+    let other = std::fs::read("assets/demo/photos/4-talk.jpg").unwrap();
+    assert_eq!(
+        page.post_photo(&uuid(), other.clone()).await.0,
+        StatusCode::OK
+    );
+    let other_key = web::photo_key(&Picture::read(other).unwrap());
+    assert!(kept.photo(&other_key).await.unwrap().is_some());
+    assert_eq!(store.forget_unused_web_photos(soon).await.unwrap(), 2);
+    assert_eq!(kept.photo(&other_key).await.unwrap(), None);
     // Forgotten, the visitor takes their photos along (no activity keeps this one).
+    let last = std::fs::read("assets/demo/photos/5-meeting.jpg").unwrap();
+    assert_eq!(
+        page.post_photo(&uuid(), last.clone()).await.0,
+        StatusCode::OK
+    );
+    let last_key = web::photo_key(&Picture::read(last).unwrap());
+    assert!(kept.photo(&last_key).await.unwrap().is_some());
     chat.say("/forget").await;
     chat.choose("Xoá dữ liệu").await;
-    assert_eq!(kept.photo(&key).await.unwrap(), None);
+    assert_eq!(kept.photo(&last_key).await.unwrap(), None);
     chat.stop_after_refusals().await;
 }
 

@@ -723,6 +723,9 @@ async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
     let photo = province.get(&link).await;
     assert_eq!(photo.status(), StatusCode::OK, "{link}");
     assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    // Every bundled photo is some activity's: sweeping unused photos keeps them all.
+    let in_a_month = site.engine.now() + chrono::Duration::days(31);
+    assert_eq!(store.forget_unused_web_photos(in_a_month).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -27,6 +27,8 @@ pub const PAGE_PATH: &str = "/chat";
 /// Largest event body: the longest text the engine reads, in Vietnamese (up to three bytes a
 /// letter) and JSON-escaped, fits with room to spare.
 const MAX_BODY: usize = 16 * 1024;
+/// Photos one visitor may send in 24 hours (a cadre logs a few activities a day, a few photos each).
+const MAX_PHOTOS_A_DAY: i64 = 50;
 /// How long a fetch waits for a message before answering with none (the page asks again).
 const LONG_POLL: Duration = Duration::from_secs(20);
 
@@ -282,6 +284,17 @@ async fn take_photo(
             .await
             .map_err(|_| Refusal::NotAPhoto)?;
         let picture = Picture::read(bytes.to_vec()).ok_or(Refusal::NotAPhoto)?;
+        // Each photo is kept: a day's allowance per visitor bounds what one can make us store.
+        let day = chrono::Duration::hours(24);
+        let sent_today = api
+            .chat
+            .store
+            .web_photos_since(&address, chrono::Utc::now() - day)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        if sent_today >= MAX_PHOTOS_A_DAY {
+            return Err(Refusal::TooMany(Duration::from_secs(3600)));
+        }
         let key = super::photo_key(&picture);
         let posted = Posted::photo(&id, key.clone())?;
         api.chat
