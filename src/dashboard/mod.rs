@@ -50,7 +50,7 @@ pub struct Dash {
     /// The channels served beside the pages, which activity photos are fetched from.
     channels: Arc<[Arc<dyn Channel>]>,
     /// Counts many staff watch at once, read once per few seconds.
-    figures: figures::Figures,
+    figures: Arc<figures::Figures>,
     csrf: CsrfConfig,
     limits: Arc<SignInLimits>,
     origin: Option<String>,
@@ -91,7 +91,7 @@ pub async fn routes(
     let dash = Dash {
         engine,
         channels: channels.into(),
-        figures: figures::Figures::new(),
+        figures: Arc::new(figures::Figures::new()),
         csrf,
         limits: Arc::new(SignInLimits::new()),
         origin: settings

@@ -40,7 +40,7 @@ pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         .notices(
             dash.engine.store(),
             staff.scope(),
-            &dash.engine.units(),
+            dash.engine.units(),
             LISTED,
         )
         .await?;
@@ -296,13 +296,7 @@ async fn status_page(
     let store = dash.engine.store();
     let reach = dash
         .figures
-        .reach(
-            store,
-            id,
-            staff.scope(),
-            Viewer::Person(&staff.actor),
-            &units,
-        )
+        .reach(store, id, staff.scope(), &staff.actor, units.clone())
         .await?;
     let status = reach.as_ref().clone().ok_or(WebError::NotFound)?;
     let title = store

@@ -53,7 +53,7 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
     let total = rows.iter().map(|r| r.total).sum();
     let surveys = dash
         .figures
-        .surveys(store, staff.scope(), &units)
+        .surveys(store, staff.scope(), units.clone())
         .await?
         .iter()
         .filter(|s| s.status == "open")
@@ -61,7 +61,7 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         .collect();
     let notices = dash
         .figures
-        .notices(store, staff.scope(), &units, RECENT_NOTICES)
+        .notices(store, staff.scope(), units.clone(), RECENT_NOTICES)
         .await?;
     let page = OverviewPage {
         f: staff.frame(&dash, &token, "overview")?,

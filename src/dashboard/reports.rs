@@ -11,11 +11,9 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::frame::{self, Frame};
 use super::{Dash, WebError, WebResult};
-use crate::app;
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::collation;
-use crate::domain::listing::Length;
 use crate::domain::report::{self, Quarter};
 use crate::domain::units::Unit;
 use crate::domain::vn_time;
@@ -96,16 +94,17 @@ struct ReportPage<'a> {
     charts: Vec<String>,
 }
 
+/// The report and its charts, as `figures` keeps them: fifty staff opening it at once cost one
+/// reading of the quarter's activities.
 async fn replies(
     dash: &Dash,
     unit: &Unit,
     quarter: Quarter,
     staff: &Staff,
-) -> anyhow::Result<Vec<Reply>> {
-    let mut tx = dash.engine.store().begin().await?;
-    let replies = app::reports::quarterly(&mut tx, unit, quarter, staff.lang, Length::Full).await?;
-    tx.commit().await?;
-    Ok(replies)
+) -> anyhow::Result<std::sync::Arc<Vec<Reply>>> {
+    dash.figures
+        .report(dash.engine.store(), unit, quarter, staff.lang)
+        .await
 }
 
 pub async fn page(

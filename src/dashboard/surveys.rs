@@ -49,7 +49,7 @@ async fn list_page(
 ) -> WebResult {
     let surveys = dash
         .figures
-        .surveys(dash.engine.store(), staff.scope(), &dash.engine.units())
+        .surveys(dash.engine.store(), staff.scope(), dash.engine.units())
         .await?;
     let code = match problem {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
