@@ -160,6 +160,23 @@ async fn press(client: &Client, label: &str) {
     buttons.last().expect("the button").click().await.unwrap();
 }
 
+/// Waits until the first image matching `css` has loaded and has a size (a picture, not a broken
+/// link).
+async fn until_drawn(client: &Client, css: &str) {
+    let script = format!(
+        "const img = document.querySelector({css:?}); return !!img && img.complete && img.naturalWidth > 0;"
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let drawn = client.execute(&script, vec![]).await.unwrap();
+        if drawn.as_bool() == Some(true) {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{css} is not drawn");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Types `text` into the web chat and sends it.
 async fn say(client: &Client, text: &str) {
     fill(client, "#text", text).await;
@@ -269,24 +286,7 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     // The quarterly report opens with its chart drawn.
     client.goto(&format!("{site}/reports")).await.unwrap();
     until_text(&client, "id=\"report-paragraph\"").await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let drawn = client
-            .execute(
-                "const img = document.querySelector('img.chart'); return img.complete && img.naturalWidth > 0;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if drawn.as_bool() == Some(true) {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the report's chart is not drawn"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    until_drawn(&client, "img.chart").await;
     album.take(&client, "quarterly-report").await;
 
     // The admin invites the resident to be a cadre of Tiên Lữ; as a cadre, they log an activity
@@ -346,24 +346,7 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
         .await
         .unwrap();
     until_text(&client, "Thăm hỏi gia đình chính sách").await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let shown = client
-            .execute(
-                "const img = document.querySelector('td.photos img'); return !!img && img.complete && img.naturalWidth > 0;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if shown.as_bool() == Some(true) {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the activity's photo is not shown"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    until_drawn(&client, "td.photos img").await;
     album.take(&client, "activity-photo").await;
 
     client.close().await.unwrap();

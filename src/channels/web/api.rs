@@ -135,6 +135,23 @@ impl Api {
         response
     }
 
+    /// Commits what the visitor did to the inbox; only then is the page answered.
+    async fn commit(&self, stored: Stored) -> Result<(), Refusal> {
+        let event = serde_json::to_value(&stored).expect("an event serializes");
+        self.arrivals
+            .commit_one(stored.event_id(), stored.visitor, event)
+            .await
+            .map_err(|e| unavailable(&e))
+    }
+
+    /// The page's answer to something it posted.
+    fn answer(&self, taken: Result<(), Refusal>, headers: &HeaderMap) -> Response {
+        match taken {
+            Ok(()) => Json(json!({"ok": true})).into_response(),
+            Err(refusal) => self.refuse(refusal, headers),
+        }
+    }
+
     /// The visitor a request comes from, within the limit of its network address.
     async fn visitor(&self, Client(from): Client, headers: &HeaderMap) -> Result<String, Refusal> {
         self.limits.address(from)?;
@@ -246,20 +263,13 @@ async fn take_event(
         let body = axum::body::to_bytes(body, MAX_BODY)
             .await
             .map_err(|_| Refusal::TooLong)?;
-        let stored = Stored {
+        api.commit(Stored {
             visitor: address,
             posted: Posted::read(&body)?,
-        };
-        let event = serde_json::to_value(&stored).expect("an event serializes");
-        api.arrivals
-            .commit_one(stored.event_id(), stored.visitor, event)
-            .await
-            .map_err(|e| unavailable(&e))
+        })
+        .await
     };
-    match taken.await {
-        Ok(()) => Json(json!({"ok": true})).into_response(),
-        Err(refusal) => api.refuse(refusal, &headers),
-    }
+    api.answer(taken.await, &headers)
 }
 
 #[derive(Deserialize)]
@@ -302,20 +312,13 @@ async fn take_photo(
             .keep_web_photo(&key, &address, &picture)
             .await
             .map_err(|e| unavailable(&e))?;
-        let stored = Stored {
+        api.commit(Stored {
             visitor: address,
             posted,
-        };
-        let event = serde_json::to_value(&stored).expect("an event serializes");
-        api.arrivals
-            .commit_one(stored.event_id(), stored.visitor, event)
-            .await
-            .map_err(|e| unavailable(&e))
+        })
+        .await
     };
-    match taken.await {
-        Ok(()) => Json(json!({"ok": true})).into_response(),
-        Err(refusal) => api.refuse(refusal, &headers),
-    }
+    api.answer(taken.await, &headers)
 }
 
 #[derive(Deserialize)]
