@@ -15,14 +15,16 @@ CREATE INDEX web_photos_age ON web_photos (created_at);
 -- Whether an activity keeps a web chat photo, asked when a visitor is forgotten and when unused
 -- photos are swept.
 CREATE INDEX activities_web_photos ON activities USING gin (photos) WHERE photos_channel = 'web';
+CREATE FUNCTION web_photo_kept(photo text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM activities
+                   WHERE photos_channel = 'web' AND photos @> ARRAY[photo])
+$$;
 
 -- A visitor who is forgotten takes their photos along, except those an activity keeps as its
 -- record (as a Telegram or Zalo photo stays on the platform).
 CREATE OR REPLACE FUNCTION web_chat_forget() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM web_chat_messages WHERE address = OLD.address;
-    DELETE FROM web_photos p WHERE p.address = OLD.address
-        AND NOT EXISTS (SELECT 1 FROM activities a
-                        WHERE a.photos_channel = 'web' AND a.photos @> ARRAY[p.key]);
+    DELETE FROM web_photos WHERE address = OLD.address AND NOT web_photo_kept(key);
     RETURN NULL;
 END $$;

@@ -128,7 +128,7 @@ const SURVEY_PATIENCE: Duration = Duration::from_secs(600);
 const SURVEY_CHECK: Duration = Duration::from_secs(30);
 /// Web chat photos no activity kept are forgotten after this long (a log left unsaved that long
 /// is not coming back).
-const UNUSED_PHOTOS_KEPT: chrono::Duration = chrono::Duration::days(30);
+const UNUSED_PHOTOS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Now and then, until shutdown: closes surveys past their closing time, stores waiting anonymous
 /// responses, and forgets web chat photos no activity kept.
@@ -140,9 +140,7 @@ async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
             store
                 .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
                 .await?;
-            store
-                .forget_unused_web_photos(engine.now() - UNUSED_PHOTOS_KEPT)
-                .await
+            store.forget_unused_web_photos(UNUSED_PHOTOS_KEPT).await
         };
         if let Err(e) = done.await {
             tracing::warn!(error = %format!("{e:#}"), "upkeep failed");

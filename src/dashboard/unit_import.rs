@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_csrf::CsrfToken;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
@@ -103,8 +102,8 @@ pub async fn preview(
             return refused(token, empty(f, Some(problem)));
         }
     };
-    let report = run(&dash, &staff, &code, &records, retire, true).await?;
-    let digest = digest(&report);
+    let report = run(&dash, &staff, &code, &records, retire, None).await?;
+    let digest = report.plan.digest();
     let pending = Pending {
         list: text.to_owned(),
         retire,
@@ -125,19 +124,18 @@ pub async fn apply(
     let records = parse_unit_list(&form.list).map_err(|_| WebError::NotFound)?;
     let retire = form.retire.is_some();
     let f = staff.frame(&dash, &token, "units")?;
-    let now = run(&dash, &staff, &code, &records, retire, true).await?;
-    if digest(&now) != form.digest {
+    let report = run(&dash, &staff, &code, &records, retire, Some(form.digest)).await?;
+    if !report.applied {
         // Someone imported in between: what would change is no longer what was shown.
         let problem = f.t.msg(&Msg::new("web-import-stale"));
         let pending = Pending {
             list: form.list.clone(),
             retire,
-            digest: digest(&now),
+            digest: report.plan.digest(),
         };
-        let page = shown(&dash, f, &now, Some(pending), Some(problem));
+        let page = shown(&dash, f, &report, Some(pending), Some(problem));
         return Ok((StatusCode::CONFLICT, frame::page(token, &page)?).into_response());
     }
-    let report = run(&dash, &staff, &code, &records, retire, false).await?;
     dash.engine.fresh_units().await?;
     frame::page(token, &shown(&dash, f, &report, None, None))
 }
@@ -164,12 +162,14 @@ async fn run(
     scope: &str,
     records: &[UnitRecord],
     retire_missing: bool,
-    dry_run: bool,
+    only_if: Option<String>,
 ) -> Result<ImportReport, WebError> {
+    // Without a digest to apply, it is the preview: nothing is written.
     let options = ImportOptions {
         retire_missing,
         scope: Some(scope.to_owned()),
-        dry_run,
+        dry_run: only_if.is_none(),
+        only_if,
     };
     let source = format!("dashboard ({})", staff.login.name);
     Ok(dash
@@ -177,11 +177,6 @@ async fn run(
         .store()
         .import_units(records, &source, &options)
         .await?)
-}
-
-/// What the admin saw, to tell at the apply step whether it still holds.
-fn digest(report: &ImportReport) -> String {
-    crate::channels::hex(&Sha256::digest(format!("{:?}", report.plan).as_bytes()))
 }
 
 fn empty<'a>(f: Frame<'a>, problem: Option<String>) -> ImportPage<'a> {

@@ -151,6 +151,15 @@ pub struct ImportPlan {
     pub outside: Vec<String>,
 }
 
+impl ImportPlan {
+    /// A short fingerprint of the plan: what an admin saw, to apply only if it still holds.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{self:?}").as_bytes());
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
 #[derive(Debug, PartialEq)]
 pub struct UnitChange {
     pub code: String,

@@ -31,6 +31,9 @@ pub struct ImportOptions {
     pub scope: Option<String>,
     /// Only work out what would change, and change nothing.
     pub dry_run: bool,
+    /// Apply only if the plan's digest is this one (the changes an admin saw); otherwise change
+    /// nothing. Checked under the import's lock, so no other import slips in between.
+    pub only_if: Option<String>,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -223,7 +226,11 @@ impl Store {
             Some(scope) => plan_import_within(&current, records, scope),
             None => plan_import(&current, records),
         };
-        if options.dry_run {
+        let unexpected = options
+            .only_if
+            .as_ref()
+            .is_some_and(|d| *d != plan.digest());
+        if options.dry_run || unexpected {
             // Dropped, the transaction rolls back (and its lock goes).
             drop(tx);
             return Ok(ImportReport {

@@ -1,6 +1,8 @@
 //! The web chat's visitors, known by the SHA-256 of their token, and the messages sent to them,
 //! kept as the page shows them.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use super::Store;
@@ -57,9 +59,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
-}
 
-impl Store {
     /// Keeps a photo the visitor at `address` sent, under `key` (the same photo twice is kept once).
     pub async fn keep_web_photo(
         &self,
@@ -79,33 +79,26 @@ impl Store {
         Ok(())
     }
 
-    /// Photos the visitor at `address` sent since `since`.
-    pub async fn web_photos_since(
-        &self,
-        address: &str,
-        since: chrono::DateTime<chrono::Utc>,
-    ) -> anyhow::Result<i64> {
+    /// Photos the visitor at `address` sent in the last 24 hours. By the database's clock, which
+    /// stamped them.
+    pub async fn web_photos_today(&self, address: &str) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT count(*) FROM web_photos WHERE address = $1 AND created_at >= $2",
+            "SELECT count(*) FROM web_photos
+             WHERE address = $1 AND created_at >= now() - interval '24 hours'",
         )
         .bind(address)
-        .bind(since)
         .fetch_one(&self.pool)
         .await?)
     }
 
-    /// Forgets photos sent before `before` that no activity kept (sent outside a log, or in one
-    /// never saved); how many.
-    pub async fn forget_unused_web_photos(
-        &self,
-        before: chrono::DateTime<chrono::Utc>,
-    ) -> anyhow::Result<u64> {
+    /// Forgets photos sent more than `older_than` ago (by the database's clock, which stamped
+    /// them) that no activity kept: sent outside a log, or in one never saved; how many.
+    pub async fn forget_unused_web_photos(&self, older_than: Duration) -> anyhow::Result<u64> {
         Ok(sqlx::query(
-            "DELETE FROM web_photos p WHERE p.created_at < $1
-             AND NOT EXISTS (SELECT 1 FROM activities a
-                             WHERE a.photos_channel = 'web' AND a.photos @> ARRAY[p.key])",
+            "DELETE FROM web_photos
+             WHERE created_at < now() - make_interval(secs => $1) AND NOT web_photo_kept(key)",
         )
-        .bind(before)
+        .bind(older_than.as_secs_f64())
         .execute(&self.pool)
         .await?
         .rows_affected())

@@ -295,11 +295,10 @@ async fn take_photo(
             .map_err(|_| Refusal::NotAPhoto)?;
         let picture = Picture::read(bytes.to_vec()).ok_or(Refusal::NotAPhoto)?;
         // Each photo is kept: a day's allowance per visitor bounds what one can make us store.
-        let day = chrono::Duration::hours(24);
         let sent_today = api
             .chat
             .store
-            .web_photos_since(&address, chrono::Utc::now() - day)
+            .web_photos_today(&address)
             .await
             .map_err(|e| unavailable(&e))?;
         if sent_today >= MAX_PHOTOS_A_DAY {
