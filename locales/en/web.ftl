@@ -167,6 +167,14 @@ web-import-changed = Changed fields
 web-import-missing = Not in the file
 web-import-parent = Under
 web-import-change = Change
+# A changed field of a unit: name, name_en (English name), division_type, parent_code.
+web-import-field = { $field ->
+    [name] Name
+    [name_en] English name
+    [division_type] Kind
+    [parent_code] Code of the unit above
+   *[other] { $field }
+}: { $old } → { $new }
 web-import-retired = retired (their data kept)
 web-import-kept = kept
 web-invite-role = Role

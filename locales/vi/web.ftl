@@ -167,6 +167,14 @@ web-import-changed = Thông tin thay đổi
 web-import-missing = Không có trong tệp
 web-import-parent = Trực thuộc
 web-import-change = Thay đổi
+# A changed field of a unit: name, name_en (English name), division_type, parent_code.
+web-import-field = { $field ->
+    [name] Tên
+    [name_en] Tên tiếng Anh
+    [division_type] Loại đơn vị
+    [parent_code] Mã đơn vị cấp trên
+   *[other] { $field }
+}: { $old } → { $new }
 web-import-retired = cho thôi (dữ liệu vẫn giữ)
 web-import-kept = giữ nguyên
 web-invite-role = Vai trò

@@ -237,7 +237,12 @@ fn shown<'a>(
         .map(|c| Line {
             code: c.code.clone(),
             name: name(&c.code),
-            what: format!("{}: {} → {}", c.field, c.old, c.new),
+            what: f.t.msg(
+                &Msg::new("web-import-field")
+                    .text("field", c.field)
+                    .text("old", &c.old)
+                    .text("new", &c.new),
+            ),
         })
         .collect();
     let retired = report.retired_missing || pending.as_ref().is_some_and(|p| p.retire);

@@ -611,7 +611,7 @@ async fn a_province_imports_the_national_list_after_seeing_its_changes_and_only_
     );
     assert!(shown.contains("Xã Thử Nghiệm"), "{shown}");
     assert!(
-        shown.contains("name: Xã Tiên Lữ → Xã Tiên Lữ Mới"),
+        shown.contains("Tên: Xã Tiên Lữ → Xã Tiên Lữ Mới"),
         "{shown}"
     );
     // Nothing has changed yet.
