@@ -53,6 +53,8 @@ struct FormPage<'a> {
     sensitive: bool,
     open_days: String,
     to_residents: bool,
+    to_cadres: bool,
+    to_admins: bool,
 }
 
 pub async fn form(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
@@ -190,6 +192,8 @@ fn page<'a>(
         sensitive: fields.contains_key("sensitive"),
         open_days: field("open_days"),
         to_residents: fields.contains_key("to_residents"),
+        to_cadres: fields.contains_key("to_cadres"),
+        to_admins: fields.contains_key("to_admins"),
         f,
     })
 }
