@@ -63,6 +63,7 @@ help = Commands:
     /lang — change language
     /notices — read recent notices again
     /surveys — open surveys
+    /phananh — the questions and reports you sent (just type what you want to tell the commune)
     /mydata — see what we store about you
     /stop — stop notices, /start — receive them again
     /forget — erase your data
@@ -327,3 +328,98 @@ logflow-cancelled = Cancelled; nothing saved.
 
 shell-intro = danvan shell — chat with the bot in the terminal. Send /start to begin; type a number to press a button; Ctrl-D to quit.
 shell-location = Share a location: type @latitude,longitude, e.g. @20.6464,106.0511
+
+## Residents' questions, reports and suggestions (tickets)
+menu-write = ✍️ Write to the commune
+menu-tickets = 📋 My reports
+thanks-reply = You're welcome! Write to us whenever you need.
+ticket-ask-text = Type what you want to tell your commune: a question, a report of a local problem or a suggestion. You may add photos and a location.
+ticket-ask-kind = You want to send your commune:
+    “{ $text }”
+    This is:
+ticket-kind-question = ❓ A question
+ticket-kind-report = ⚠️ A report
+ticket-kind-suggestion = 💡 A suggestion
+ticket-ask-category = What is the report about?
+ticket-category = { $name }
+ticket-confirm = Check before sending:
+    • Kind: { $kind }{ $category }
+    • Text: { $text }
+    • Photos: { $photos }
+    • Location: { $located ->
+        [yes] yes
+       *[no] no
+    }
+    You may add photos (up to 5), a location or more words before you press Send.
+ticket-send-button = Send
+ticket-send-anonymous-button = Send without my name
+ticket-skip-button = Skip
+ticket-cancelled = Cancelled, nothing sent.
+ticket-photos-full = A report keeps at most { $max } photos.
+ticket-created = ✅ Sent to { $unit }, code { $code }. The commune will answer you by { $due }. Send /phananh to follow it.
+ticket-code-unknown = “{ $code }” is not a report code (for example PA-0123).
+ticket-item = { $code } · { $status } · { $text }
+tickets-none = You have not sent any reports yet. Just type what you want to tell your commune.
+tickets-mine = Your reports (tap to see one):
+tickets-open = Reports waiting: { $count } (overdue: { $overdue }).
+ticket-status-received = Received
+ticket-status-accepted = In progress
+ticket-status-needs_info = More information needed
+ticket-status-answered = Answered
+ticket-status-closed = Closed
+ticket-status-rejected = Not accepted
+ticket-details = { $lines }
+ticket-head = { $code } · { $kind } · { $status }
+ticket-unit-line = Handled by: { $unit }
+ticket-text-line = Text: { $text }
+ticket-due-line = Answer due: { $due }
+ticket-answer-line = Answer: { $answer }
+ticket-category-suffix = {" "}({ $name })
+ticket-overdue-line = ⏰ OVERDUE
+    { $ticket }
+ticket-info-button = Add information
+ticket-good-button = 👍 Satisfied
+ticket-bad-button = 👎 Not satisfied
+ticket-reopen-button = Not solved, reopen
+ticket-open-button = Open and handle
+ticket-move-accept = Accept
+ticket-move-ask_more = Ask for more
+ticket-move-answer = Answer
+ticket-move-transfer = Transfer
+ticket-move-reject = Reject
+ticket-move-close = Close
+ticket-move-reopen = Reopen
+ticket-ask-info = Type the information to add.
+ticket-ask-comment = Anything to add about the answer? (optional)
+ticket-ask-reopen = Why is it not solved? The commune will look at it again.
+ticket-ask-what-missing = What should the resident add?
+ticket-ask-reject-reason = Why is it not accepted? The resident will get this reason.
+ticket-note-cancelled = Cancelled.
+ticket-rated = Thank you for rating! Anything to add? (optional)
+ticket-rating-thanks = Thank you!
+ticket-info-added = Added to { $code }. Thank you!
+ticket-reopened = { $code } is open again. The commune will answer you.
+ticket-moved = { $code }: { $move } done.
+ticket-announced = 📥 New report { $code } ({ $unit })
+    { $kind }{ $category }
+    “{ $text }”
+    To be accepted by { $due }.
+ticket-info-for-staff = ➕ The resident added to { $code }: “{ $text }”
+ticket-reopened-for-staff = 🔁 The resident reopened { $code }: “{ $text }”
+ticket-update-accept = { $code }: { $unit } accepted it and will answer you by { $due }.
+ticket-update-ask_more = { $code }: { $unit } needs more from you: “{ $text }”
+ticket-update-answer = 💬 { $code }: { $unit } answers you:
+    “{ $text }”
+    Are you satisfied with the answer?
+ticket-update-transfer = { $code } was transferred to { $unit }: “{ $text }”
+ticket-update-reject = { $code }: { $unit } did not accept it, because: “{ $text }”
+ticket-update-close = { $code } is closed.
+ticket-update-reopen = { $code } is open again: “{ $text }”
+ticket-too-many = You have sent many reports today that are still waiting. Please wait for the commune's answers before sending more; what you just wrote is kept.
+ticket-no-unit = Choose your commune first (/unit) so we know where to send it.
+ticket-outside-province = The location you sent is outside your province. Send another location, or press Send to send without one.
+ticket-not-found = No such report (or it is not within your units).
+ticket-not-now = This report is no longer at that step.
+ticket-needs-text = This needs some words.
+ticket-too-long = That is too long (at most 2,000 characters).
+ticket-bad-unit = It cannot go to that unit (choose another unit of the same province).

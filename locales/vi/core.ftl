@@ -63,6 +63,7 @@ help = Các lệnh:
     /lang — đổi ngôn ngữ
     /notices — xem lại thông báo gần đây
     /surveys — khảo sát đang mở
+    /phananh — phản ánh, kiến nghị, câu hỏi bạn đã gửi (cứ gõ điều bạn muốn gửi cho xã)
     /mydata — xem dữ liệu chúng tôi lưu về bạn
     /stop — ngừng nhận thông báo, /start — nhận lại
     /forget — xoá dữ liệu của bạn
@@ -314,3 +315,98 @@ logflow-cancelled = Đã huỷ, không lưu gì.
 
 shell-intro = danvan shell — trò chuyện với bot ngay trong terminal. Gửi /start để bắt đầu; gõ số để bấm nút; Ctrl-D để thoát.
 shell-location = Gửi vị trí: gõ @vĩ độ,kinh độ, ví dụ @20.6464,106.0511
+
+## Residents' questions, reports and suggestions (tickets)
+menu-write = ✍️ Gửi ý kiến cho xã
+menu-tickets = 📋 Phản ánh của tôi
+thanks-reply = Không có gì ạ! Bạn cần gì cứ nhắn cho chúng tôi.
+ticket-ask-text = Hãy gõ điều bạn muốn gửi cho xã/phường: câu hỏi, phản ánh việc ở địa phương hay kiến nghị. Bạn có thể gửi kèm ảnh và vị trí.
+ticket-ask-kind = Bạn muốn gửi cho xã/phường:
+    “{ $text }”
+    Đây là:
+ticket-kind-question = ❓ Câu hỏi
+ticket-kind-report = ⚠️ Phản ánh
+ticket-kind-suggestion = 💡 Kiến nghị
+ticket-ask-category = Phản ánh về việc gì?
+ticket-category = { $name }
+ticket-confirm = Kiểm tra lại trước khi gửi:
+    • Loại: { $kind }{ $category }
+    • Nội dung: { $text }
+    • Ảnh: { $photos }
+    • Vị trí: { $located ->
+        [yes] có
+       *[no] không
+    }
+    Bạn có thể gửi thêm ảnh (tối đa 5), vị trí, hoặc gõ thêm nội dung trước khi bấm Gửi.
+ticket-send-button = Gửi
+ticket-send-anonymous-button = Gửi, không hiện tên
+ticket-skip-button = Bỏ qua
+ticket-cancelled = Đã huỷ, không gửi gì.
+ticket-photos-full = Mỗi phản ánh kèm tối đa { $max } ảnh.
+ticket-created = ✅ Đã gửi tới { $unit }, mã { $code }. Xã/phường sẽ trả lời bạn trước { $due }. Gửi /phananh để theo dõi.
+ticket-code-unknown = “{ $code }” không phải là mã phản ánh (ví dụ: PA-0123).
+ticket-item = { $code } · { $status } · { $text }
+tickets-none = Bạn chưa gửi phản ánh, kiến nghị nào. Cứ gõ điều bạn muốn gửi cho xã/phường.
+tickets-mine = Phản ánh, kiến nghị của bạn (bấm để xem):
+tickets-open = Phản ánh, kiến nghị chờ xử lý: { $count } (quá hạn: { $overdue }).
+ticket-status-received = Đã nhận
+ticket-status-accepted = Đang xử lý
+ticket-status-needs_info = Cần bổ sung
+ticket-status-answered = Đã trả lời
+ticket-status-closed = Đã đóng
+ticket-status-rejected = Không tiếp nhận
+ticket-details = { $lines }
+ticket-head = { $code } · { $kind } · { $status }
+ticket-unit-line = Nơi xử lý: { $unit }
+ticket-text-line = Nội dung: { $text }
+ticket-due-line = Hạn trả lời: { $due }
+ticket-answer-line = Trả lời: { $answer }
+ticket-category-suffix = {" "}({ $name })
+ticket-overdue-line = ⏰ QUÁ HẠN
+    { $ticket }
+ticket-info-button = Bổ sung thông tin
+ticket-good-button = 👍 Hài lòng
+ticket-bad-button = 👎 Chưa hài lòng
+ticket-reopen-button = Chưa được giải quyết, mở lại
+ticket-open-button = Xem và xử lý
+ticket-move-accept = Tiếp nhận
+ticket-move-ask_more = Yêu cầu bổ sung
+ticket-move-answer = Trả lời
+ticket-move-transfer = Chuyển đơn vị khác
+ticket-move-reject = Không tiếp nhận
+ticket-move-close = Đóng
+ticket-move-reopen = Mở lại
+ticket-ask-info = Hãy gõ thông tin bổ sung.
+ticket-ask-comment = Bạn có muốn nói thêm điều gì về câu trả lời? (không bắt buộc)
+ticket-ask-reopen = Vì sao việc này chưa được giải quyết? Xã/phường sẽ xem xét lại.
+ticket-ask-what-missing = Cần người dân bổ sung thông tin gì?
+ticket-ask-reject-reason = Vì sao không tiếp nhận? Người dân sẽ nhận được lý do này.
+ticket-note-cancelled = Đã huỷ.
+ticket-rated = Cảm ơn bạn đã đánh giá! Bạn có muốn nói thêm điều gì không? (không bắt buộc)
+ticket-rating-thanks = Cảm ơn bạn!
+ticket-info-added = Đã bổ sung vào { $code }. Cảm ơn bạn!
+ticket-reopened = Đã mở lại { $code }. Xã/phường sẽ trả lời bạn.
+ticket-moved = { $code }: đã { $move }.
+ticket-announced = 📥 Phản ánh mới { $code } ({ $unit })
+    { $kind }{ $category }
+    “{ $text }”
+    Cần tiếp nhận trước { $due }.
+ticket-info-for-staff = ➕ Người dân bổ sung cho { $code }: “{ $text }”
+ticket-reopened-for-staff = 🔁 Người dân mở lại { $code }: “{ $text }”
+ticket-update-accept = { $code }: { $unit } đã tiếp nhận và sẽ trả lời bạn trước { $due }.
+ticket-update-ask_more = { $code }: { $unit } cần bạn bổ sung: “{ $text }”
+ticket-update-answer = 💬 { $code }: { $unit } trả lời bạn:
+    “{ $text }”
+    Bạn có hài lòng với câu trả lời?
+ticket-update-transfer = { $code } đã được chuyển tới { $unit }: “{ $text }”
+ticket-update-reject = { $code }: { $unit } không tiếp nhận, vì: “{ $text }”
+ticket-update-close = { $code } đã đóng.
+ticket-update-reopen = { $code } đã được mở lại: “{ $text }”
+ticket-too-many = Hôm nay bạn đã gửi nhiều phản ánh đang chờ xử lý. Xin chờ xã/phường trả lời rồi gửi tiếp; nội dung bạn vừa viết vẫn được giữ.
+ticket-no-unit = Hãy chọn xã/phường của bạn trước (/unit) để biết gửi tới đâu.
+ticket-outside-province = Vị trí bạn gửi nằm ngoài tỉnh của bạn. Hãy gửi lại vị trí, hoặc bấm Gửi để gửi không kèm vị trí.
+ticket-not-found = Không tìm thấy phản ánh này (hoặc nó không thuộc phạm vi của bạn).
+ticket-not-now = Phản ánh này không còn ở bước đó nữa.
+ticket-needs-text = Cần ghi nội dung cho việc này.
+ticket-too-long = Nội dung quá dài (tối đa 2.000 ký tự).
+ticket-bad-unit = Không chuyển được tới đơn vị này (cần một đơn vị khác trong cùng tỉnh).

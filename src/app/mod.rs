@@ -8,3 +8,4 @@ pub mod notices;
 pub mod people;
 pub mod reports;
 pub mod surveys;
+pub mod tickets;

@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::activity::ModelStatus;
 use super::survey::Input;
+use super::ticket::{Kind, Move};
 use crate::message::Lang;
 
 /// A `/command` and its arguments. A menu button (`cmd:NAME`) carries the name only.
@@ -39,6 +40,8 @@ pub enum Command<'a> {
     Link(&'a str),
     /// `/invite ROLE [UNIT CODE]`, read by the staff flow, which knows the units.
     Invite(&'a str),
+    /// `/phananh`: one's tickets (and for staff, their units' open ones); with a code, that one.
+    Tickets(&'a str),
     Unknown(&'a str),
 }
 
@@ -69,6 +72,7 @@ impl<'a> Command<'a> {
             "join" => Command::Join(args),
             "link" => Command::Link(args),
             "invite" => Command::Invite(args),
+            "phananh" | "tickets" => Command::Tickets(args),
             other => Command::Unknown(other),
         }
     }
@@ -96,6 +100,7 @@ impl<'a> Command<'a> {
             Command::Join(_) => "join",
             Command::Link(_) => "link",
             Command::Invite(_) => "invite",
+            Command::Tickets(_) => "phananh",
             Command::Unknown(name) => name,
         }
     }
@@ -136,6 +141,35 @@ pub enum Payload<'a> {
     ModelStatus(i64, ModelStatus),
     /// `sv:ID:ACTION`
     Survey(i64, SurveyAction<'a>),
+    /// `tkd:…`: a ticket being written.
+    TicketDraft(TicketButton<'a>),
+    /// `tk:ID` (show it), `tk:ID:ACTION`: a ticket sent.
+    Ticket(i64, TicketAction),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketButton<'a> {
+    Kind(Kind),
+    Category(&'a str),
+    Send,
+    /// Send without the sender's identity shown to staff.
+    SendAnonymously,
+    Cancel,
+    Skip,
+    /// Start writing one (the menu's button).
+    New,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketAction {
+    Show,
+    /// The resident adds information.
+    Info,
+    /// The resident rates the answer: satisfied or not.
+    Rate(bool),
+    Reopen,
+    /// Staff take a step (accept, answer, ask for more, reject).
+    Staff(Move),
 }
 
 /// What a yes/no button answers.
@@ -221,6 +255,13 @@ impl<'a> Payload<'a> {
                 let (id, action) = rest.split_once(':')?;
                 Payload::Survey(id.parse().ok()?, SurveyAction::parse(action)?)
             }
+            ("tkd", button) => Payload::TicketDraft(TicketButton::parse(button)?),
+            ("tk", _) => match rest.split_once(':') {
+                None => Payload::Ticket(id()?, TicketAction::Show),
+                Some((id, action)) => {
+                    Payload::Ticket(id.parse().ok()?, TicketAction::parse(action)?)
+                }
+            },
             _ => return None,
         })
     }
@@ -253,6 +294,35 @@ impl<'a> LogButton<'a> {
                 ("model", id) => LogButton::Model(id.parse().ok()?),
                 _ => return None,
             },
+        })
+    }
+}
+
+impl<'a> TicketButton<'a> {
+    fn parse(button: &'a str) -> Option<TicketButton<'a>> {
+        Some(match button {
+            "send" => TicketButton::Send,
+            "anon" => TicketButton::SendAnonymously,
+            "cancel" => TicketButton::Cancel,
+            "skip" => TicketButton::Skip,
+            "new" => TicketButton::New,
+            _ => match button.split_once(':')? {
+                ("kind", kind) => TicketButton::Kind(Kind::parse(kind)?),
+                ("cat", code) => TicketButton::Category(code),
+                _ => return None,
+            },
+        })
+    }
+}
+
+impl TicketAction {
+    fn parse(action: &str) -> Option<TicketAction> {
+        Some(match action {
+            "info" => TicketAction::Info,
+            "good" => TicketAction::Rate(true),
+            "bad" => TicketAction::Rate(false),
+            "reopen" => TicketAction::Reopen,
+            other => TicketAction::Staff(Move::parse(other)?),
         })
     }
 }
@@ -341,6 +411,26 @@ impl fmt::Display for Payload<'_> {
                     },
                 }
             }
+            Payload::TicketDraft(button) => {
+                f.write_str("tkd:")?;
+                match button {
+                    TicketButton::Kind(kind) => write!(f, "kind:{}", kind.code()),
+                    TicketButton::Category(code) => write!(f, "cat:{code}"),
+                    TicketButton::Send => f.write_str("send"),
+                    TicketButton::SendAnonymously => f.write_str("anon"),
+                    TicketButton::Cancel => f.write_str("cancel"),
+                    TicketButton::Skip => f.write_str("skip"),
+                    TicketButton::New => f.write_str("new"),
+                }
+            }
+            Payload::Ticket(id, action) => match action {
+                TicketAction::Show => write!(f, "tk:{id}"),
+                TicketAction::Info => write!(f, "tk:{id}:info"),
+                TicketAction::Rate(true) => write!(f, "tk:{id}:good"),
+                TicketAction::Rate(false) => write!(f, "tk:{id}:bad"),
+                TicketAction::Reopen => write!(f, "tk:{id}:reopen"),
+                TicketAction::Staff(m) => write!(f, "tk:{id}:{}", m.code()),
+            },
         }
     }
 }
@@ -400,6 +490,21 @@ mod tests {
             "sv:9:t:concerns:cost",
             "sv:9:d:concerns",
             "sv:9:s:comment",
+            "tkd:kind:report",
+            "tkd:cat:moi_truong",
+            "tkd:send",
+            "tkd:anon",
+            "tkd:cancel",
+            "tkd:skip",
+            "tkd:new",
+            "tk:12",
+            "tk:12:info",
+            "tk:12:good",
+            "tk:12:bad",
+            "tk:12:reopen",
+            "tk:12:accept",
+            "tk:12:answer",
+            "tk:12:ask_more",
         ] {
             let parsed = Payload::parse(wire).unwrap_or_else(|| panic!("{wire:?} unread"));
             assert_eq!(parsed.to_string(), wire, "{parsed:?}");

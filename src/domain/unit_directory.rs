@@ -352,6 +352,11 @@ impl UnitDirectory {
         self.by_code.get(code).map(|&i| &self.units[i])
     }
 
+    /// Every unit, retired ones too.
+    pub fn all(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter()
+    }
+
     pub fn by_id(&self, id: i64) -> Option<&Unit> {
         self.by_id.get(&id).map(|&i| &self.units[i])
     }

@@ -9,6 +9,7 @@ mod notices;
 mod person;
 mod staff;
 mod surveys;
+mod tickets;
 
 use std::sync::{Arc, RwLock};
 
@@ -23,6 +24,7 @@ use crate::domain::activity::{self, Sector};
 use crate::domain::dialogue::{self, Chat, Effect, Person, State};
 use crate::domain::payload::Payload;
 use crate::domain::survey_chat::{self, SurveyContext};
+use crate::domain::ticket::Category;
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::vn_time::local_date;
 use crate::i18n::Localizer;
@@ -84,6 +86,8 @@ pub struct Engine {
     store: Store,
     /// Sectors of models and activities: data, changed only by migrations.
     sectors: Vec<Sector>,
+    /// What residents' reports may be about: data, changed only by migrations.
+    categories: Vec<Category>,
     units: RwLock<(i64, Arc<UnitDirectory>)>,
     localizer: Localizer,
     /// Key of the survey response pseudonyms.
@@ -104,11 +108,13 @@ impl Engine {
         let (revision, units) = store.unit_directory().await?;
         let mut tx = store.begin().await?;
         let sectors = tx.sectors().await?;
+        let categories = tx.ticket_categories().await?;
         tx.commit().await?;
         let survey_key = store.survey_key().await?;
         Ok(Engine {
             store,
             sectors,
+            categories,
             units: RwLock::new((revision, Arc::new(units))),
             localizer: Localizer::new(),
             survey_key,
@@ -220,6 +226,7 @@ impl Engine {
             today,
             models: &models,
             survey: survey.as_ref(),
+            categories: &self.categories,
         };
         let mut outcome = dialogue::step(&chat, &inbound.kind, &units, &self.sectors);
         let mut scene = Scene {
@@ -392,6 +399,7 @@ impl Engine {
             Effect::AnswerQuestion { question, text } => {
                 self.answer_question(tx, at, *question, text).await?
             }
+            Effect::Tickets(effect) => self.ticket_effect(tx, at, effect).await?,
         }
         Ok(false)
     }

@@ -211,6 +211,7 @@ impl Tx {
     pub async fn erase(&mut self, person_id: i64) -> anyhow::Result<()> {
         // Named survey responses go with the person; their counts go first.
         self.untally_person(person_id).await?;
+        self.erase_tickets(person_id).await?;
         // Handled events are already scrubbed; parked ones still hold what the person wrote.
         sqlx::query(
             "DELETE FROM inbox WHERE status = 'failed'
@@ -240,8 +241,12 @@ impl Tx {
                     -- A notice that went to one chat and then another is one notice.
                     (SELECT count(DISTINCT notice_id) FROM deliveries WHERE person_id = p.id)
                         AS notices_received,
-                    COALESCE((SELECT json_agg(text ORDER BY asked_at) FROM notice_questions
-                              WHERE person_id = p.id), '[]') AS questions,
+                    -- Questions about notices, then tickets with their codes.
+                    COALESCE((SELECT json_agg(text ORDER BY at) FROM (
+                                  SELECT text, asked_at AS at FROM notice_questions WHERE person_id = p.id
+                                  UNION ALL
+                                  SELECT 'PA-' || lpad(number::text, 4, '0') || ': ' || text, created_at
+                                  FROM tickets WHERE person_id = p.id) q), '[]') AS questions,
                     json_build_array(
                         (SELECT count(*) FROM survey_responses WHERE person_id = p.id),
                         (SELECT count(*) FROM survey_consents WHERE person_id = p.id),

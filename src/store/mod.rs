@@ -16,6 +16,7 @@ pub mod notices;
 pub mod overview;
 pub mod provision;
 pub mod surveys;
+pub mod tickets;
 pub mod tokens;
 pub mod units;
 pub mod web_chat;

@@ -13,6 +13,7 @@ pub mod notices;
 pub mod signup;
 pub mod staff;
 pub mod surveys;
+pub mod tickets;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ use super::compose::Draft;
 use super::logflow::LogDraft;
 use super::payload::{Command, Payload};
 use super::survey_chat::{SurveyContext, SurveyEffect};
+use super::ticket::{Category, TicketDraft};
 use super::unit_directory::{Hit, UnitDirectory};
 use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
 
@@ -84,6 +86,15 @@ pub enum State {
     /// coming back resumes.
     AnswerSurvey {
         survey: i64,
+    },
+    /// A resident writing to the commune: a question, a report or a suggestion.
+    WriteTicket {
+        draft: TicketDraft,
+    },
+    /// Words about a ticket already sent.
+    TicketNote {
+        ticket: i64,
+        note: tickets::Note,
     },
     Idle,
 }
@@ -170,6 +181,8 @@ pub struct Chat<'a> {
     pub models: &'a [ModelChoice],
     /// The survey a button or the chat's state is about, as the engine found it.
     pub survey: Option<&'a SurveyContext>,
+    /// What a report may be about, in order.
+    pub categories: &'a [Category],
 }
 
 /// A change to the domain that the engine carries out with the new state.
@@ -244,6 +257,7 @@ pub enum Effect {
         question: i64,
         text: String,
     },
+    Tickets(tickets::TicketEffect),
 }
 
 #[derive(Debug, PartialEq)]
@@ -308,6 +322,7 @@ impl Turn<'_> {
                 || staff::pressed(self, pressed)
                 || logging::pressed(self, pressed)
                 || surveys::pressed(self, pressed)
+                || tickets::pressed(self, pressed)
             {
                 return;
             }
@@ -330,6 +345,11 @@ impl Turn<'_> {
                 logging::step(self, &state, input, pressed)
             }
             State::AnswerSurvey { survey } => surveys::step(self, *survey, input),
+            State::WriteTicket { draft } => tickets::step(self, draft, input, pressed),
+            State::TicketNote { ticket, note } => {
+                tickets::note_step(self, *ticket, *note, input, pressed)
+            }
+            State::Idle if pressed.is_none() && tickets::idle(self, input) => {}
             State::Idle => match input {
                 InboundKind::Text(_) => self.menu(Msg::new("unknown-text")),
                 _ => self.unexpected(input),
@@ -360,7 +380,8 @@ impl Turn<'_> {
             | Command::Stop
             | Command::Menu
             | Command::Notices
-            | Command::Surveys => Action::ManageSelf,
+            | Command::Surveys
+            | Command::Tickets(_) => Action::ManageSelf,
             Command::Notice => Action::Compose,
             Command::Log(_)
             | Command::Model(_)
@@ -393,6 +414,7 @@ impl Turn<'_> {
             || composing::command(self, command)
             || logging::command(self, command)
             || surveys::command(self, command)
+            || tickets::command(self, command)
             || staff::command(self, command, action);
         if !taken {
             self.menu(Msg::new("menu"));
@@ -417,6 +439,8 @@ impl Turn<'_> {
             State::LogActivity { draft } => self.ask_for_log(draft),
             State::EditLog { .. } => self.ask_for_edit(),
             State::AnswerSurvey { survey } => self.ask_survey_question(*survey),
+            State::WriteTicket { draft } => self.ask_for_ticket(draft),
+            State::TicketNote { note, .. } => self.ask_for_note(*note),
             State::Idle => self.menu(Msg::new("menu")),
         }
     }
@@ -488,7 +512,17 @@ impl Turn<'_> {
                 .row(vec![Button::new(
                     Msg::new("menu-link"),
                     Payload::Command(Command::Link("")),
-                )]),
+                )])
+                .row(vec![
+                    Button::new(
+                        Msg::new("menu-write"),
+                        Payload::TicketDraft(super::payload::TicketButton::New),
+                    ),
+                    Button::new(
+                        Msg::new("menu-tickets"),
+                        Payload::Command(Command::Tickets("")),
+                    ),
+                ]),
         );
     }
 
@@ -574,8 +608,23 @@ mod testing {
             today: chrono::NaiveDate::from_ymd_opt(2026, 3, 16).expect("a real day"),
             models: &[],
             survey: None,
+            categories: &categories(),
         };
         step(&chat, input, units, &[])
+    }
+
+    /// What a report may be about.
+    pub fn categories() -> Vec<Category> {
+        ["moi_truong", "ha_tang", "khac"]
+            .into_iter()
+            .map(|code| Category {
+                code: code.into(),
+                name: code.into(),
+                name_en: code.into(),
+                answer_days: 3,
+                urgent: false,
+            })
+            .collect()
     }
 
     /// The message ids of the replies, in order.

@@ -1,0 +1,599 @@
+//! Residents' tickets: stored with their deadlines and codes, moved by staff, rated by residents,
+//! each change kept in `ticket_events`; the categories and holidays they are timed by.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use sqlx::types::Json;
+
+use super::{LAST_USED_FIRST, Tx};
+use crate::domain::ticket::{self, Category, Kind, Status, Ticket};
+use crate::domain::work_time::Calendar;
+use crate::message::Reply;
+
+/// A ticket to store: who, where, what, and its deadlines, already decided.
+pub struct NewTicket<'a> {
+    pub person_id: i64,
+    pub province_id: i64,
+    pub unit_id: i64,
+    pub anonymous: bool,
+    pub kind: Kind,
+    pub category: Option<&'a str>,
+    pub notice_id: Option<i64>,
+    pub text: &'a str,
+    pub photos: &'a [String],
+    pub photos_channel: Option<&'a str>,
+    pub location: Option<(f64, f64)>,
+    pub urgent: bool,
+    pub at: DateTime<Utc>,
+    pub accept_due: DateTime<Utc>,
+    pub answer_due: DateTime<Utc>,
+}
+
+/// A change staff or the resident made, as written to the ticket and its history.
+pub struct Change<'a> {
+    pub ticket: i64,
+    pub status: Status,
+    pub at: DateTime<Utc>,
+    /// The event's name: a staff move's code, or "info", "rated", "reopened_by_resident"…
+    pub action: &'a str,
+    pub actor: &'a str,
+    pub text: Option<&'a str>,
+    /// A transfer's new unit, with its new deadlines.
+    pub transfer: Option<(i64, DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// One line of a ticket's history.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub actor: String,
+    pub text: Option<String>,
+    pub unit_id: Option<i64>,
+}
+
+/// Which tickets a queue shows.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Units whose tickets are shown (a staff member's scope, or one unit of it).
+    pub unit_ids: Vec<i64>,
+    pub which: Which,
+    pub category: Option<String>,
+    /// Words in the text, or a code.
+    pub search: Option<String>,
+}
+
+/// Which statuses a queue shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Which {
+    /// Those still waiting for an answer.
+    #[default]
+    Open,
+    All,
+    Only(Status),
+}
+
+impl Which {
+    /// As the filter's `$2`: NULL for open ones, 'all', or a status.
+    fn param(self) -> Option<&'static str> {
+        match self {
+            Which::Open => None,
+            Which::All => Some("all"),
+            Which::Only(s) => Some(s.code()),
+        }
+    }
+}
+
+/// Tickets per unit and period, for the overview and the quarterly report.
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct Figures {
+    pub received: i64,
+    pub accepted_on_time: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    pub overdue: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TicketRow {
+    id: i64,
+    number: i32,
+    unit_id: i64,
+    person_id: Option<i64>,
+    anonymous: bool,
+    kind: String,
+    category: Option<String>,
+    notice_id: Option<i64>,
+    text: String,
+    photos: Vec<String>,
+    photos_channel: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    status: String,
+    urgent: bool,
+    created_at: DateTime<Utc>,
+    accept_due: DateTime<Utc>,
+    answer_due: DateTime<Utc>,
+    accepted_at: Option<DateTime<Utc>>,
+    answered_at: Option<DateTime<Utc>>,
+    answer: Option<String>,
+    satisfied: Option<bool>,
+    reopened: i32,
+}
+
+const COLUMNS: &str = "id, number, unit_id, person_id, anonymous, kind, category, notice_id, text,
+    photos, photos_channel, latitude, longitude, status, urgent, created_at, accept_due, answer_due,
+    accepted_at, answered_at, answer, satisfied, reopened";
+
+impl TryFrom<TicketRow> for Ticket {
+    type Error = anyhow::Error;
+
+    fn try_from(r: TicketRow) -> anyhow::Result<Ticket> {
+        Ok(Ticket {
+            id: r.id,
+            code: ticket::code(r.number),
+            unit_id: r.unit_id,
+            person_id: r.person_id,
+            anonymous: r.anonymous,
+            kind: Kind::parse(&r.kind)
+                .ok_or_else(|| anyhow::anyhow!("ticket {}: kind {:?}", r.id, r.kind))?,
+            category: r.category,
+            notice_id: r.notice_id,
+            text: r.text,
+            photos: r.photos,
+            photos_channel: r.photos_channel,
+            location: r.latitude.zip(r.longitude),
+            status: Status::parse(&r.status)
+                .ok_or_else(|| anyhow::anyhow!("ticket {}: status {:?}", r.id, r.status))?,
+            urgent: r.urgent,
+            created_at: r.created_at,
+            accept_due: r.accept_due,
+            answer_due: r.answer_due,
+            accepted_at: r.accepted_at,
+            answered_at: r.answered_at,
+            answer: r.answer,
+            satisfied: r.satisfied,
+            reopened: r.reopened,
+        })
+    }
+}
+
+fn tickets(rows: Vec<TicketRow>) -> anyhow::Result<Vec<Ticket>> {
+    rows.into_iter().map(Ticket::try_from).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    code: String,
+    name: String,
+    name_en: String,
+    answer_days: i32,
+    urgent: bool,
+}
+
+impl Tx {
+    pub async fn ticket_categories(&mut self) -> anyhow::Result<Vec<Category>> {
+        let rows: Vec<CategoryRow> = sqlx::query_as(
+            "SELECT code, name, name_en, answer_days, urgent FROM ticket_categories ORDER BY position",
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Category {
+                code: r.code,
+                name: r.name,
+                name_en: r.name_en,
+                answer_days: r.answer_days.into(),
+                urgent: r.urgent,
+            })
+            .collect())
+    }
+
+    /// The holidays deadlines skip.
+    pub async fn work_calendar(&mut self) -> anyhow::Result<Calendar> {
+        let yearly: Vec<(i16, i16)> = sqlx::query_as("SELECT month, day FROM yearly_holidays")
+            .fetch_all(&mut *self.inner)
+            .await?;
+        let dates: Vec<NaiveDate> = sqlx::query_scalar("SELECT day FROM holidays")
+            .fetch_all(&mut *self.inner)
+            .await?;
+        Ok(Calendar {
+            yearly: yearly
+                .into_iter()
+                .map(|(m, d)| (m as u32, d as u32))
+                .collect(),
+            dates: dates.into_iter().collect(),
+        })
+    }
+
+    /// Adds a day off (a lunar holiday, a swapped day); false when it was there already.
+    pub async fn add_holiday(&mut self, day: NaiveDate, name: &str) -> anyhow::Result<bool> {
+        Ok(
+            sqlx::query("INSERT INTO holidays (day, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(day)
+                .bind(name)
+                .execute(&mut *self.inner)
+                .await?
+                .rows_affected()
+                == 1,
+        )
+    }
+
+    /// Tickets the person sent since `since` that are still open.
+    pub async fn open_tickets_since(
+        &mut self,
+        person: i64,
+        since: DateTime<Utc>,
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM tickets WHERE person_id = $1 AND created_at > $2
+               AND status IN ('received', 'accepted', 'needs_info')",
+        )
+        .bind(person)
+        .bind(since)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Stores the ticket with the next code of its province, and its first event.
+    pub async fn insert_ticket(&mut self, t: &NewTicket<'_>) -> anyhow::Result<Ticket> {
+        let row: TicketRow = sqlx::query_as(&format!(
+            "WITH n AS (INSERT INTO ticket_counters (province_id, last) VALUES ($1, 1)
+                        ON CONFLICT (province_id) DO UPDATE SET last = ticket_counters.last + 1
+                        RETURNING last),
+                  t AS (INSERT INTO tickets (province_id, number, unit_id, person_id, anonymous, kind,
+                                             category, notice_id, text, photos, photos_channel,
+                                             latitude, longitude, urgent, created_at, accept_due,
+                                             answer_due)
+                        SELECT $1, n.last, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                               $15, $16 FROM n
+                        RETURNING *),
+                  e AS (INSERT INTO ticket_events (ticket_id, at, action, actor, unit_id)
+                        SELECT id, created_at, 'received', 'resident', unit_id FROM t)
+             SELECT {COLUMNS} FROM t"
+        ))
+        .bind(t.province_id)
+        .bind(t.unit_id)
+        .bind(t.person_id)
+        .bind(t.anonymous)
+        .bind(t.kind.code())
+        .bind(t.category)
+        .bind(t.notice_id)
+        .bind(t.text)
+        .bind(t.photos)
+        .bind(t.photos_channel)
+        .bind(t.location.map(|l| l.0))
+        .bind(t.location.map(|l| l.1))
+        .bind(t.urgent)
+        .bind(t.at)
+        .bind(t.accept_due)
+        .bind(t.answer_due)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        row.try_into()
+    }
+
+    /// The ticket, locked for a change when `lock`.
+    pub async fn ticket(&mut self, id: i64, lock: bool) -> anyhow::Result<Option<Ticket>> {
+        let lock = if lock { " FOR UPDATE" } else { "" };
+        let row: Option<TicketRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM tickets WHERE id = $1{lock}"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(Ticket::try_from).transpose()
+    }
+
+    /// The ticket with this code among the person's own.
+    pub async fn person_ticket_by_number(
+        &mut self,
+        person: i64,
+        number: i32,
+    ) -> anyhow::Result<Option<Ticket>> {
+        let row: Option<TicketRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM tickets WHERE person_id = $1 AND number = $2
+             ORDER BY created_at DESC LIMIT 1"
+        ))
+        .bind(person)
+        .bind(number)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(Ticket::try_from).transpose()
+    }
+
+    /// The ticket with this code among those of these units.
+    pub async fn unit_ticket_by_number(
+        &mut self,
+        unit_ids: &[i64],
+        number: i32,
+    ) -> anyhow::Result<Option<Ticket>> {
+        let row: Option<TicketRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM tickets WHERE unit_id = ANY($1) AND number = $2 LIMIT 1"
+        ))
+        .bind(unit_ids)
+        .bind(number)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        row.map(Ticket::try_from).transpose()
+    }
+
+    /// The person's latest tickets.
+    pub async fn person_tickets(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Ticket>> {
+        let rows: Vec<TicketRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM tickets WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2"
+        ))
+        .bind(person)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        tickets(rows)
+    }
+
+    /// A page of the queue: open tickets by due date (the overdue first), others newest first.
+    pub async fn ticket_queue(
+        &mut self,
+        filter: &Filter,
+        limit: i64,
+        offset: i64,
+    ) -> anyhow::Result<Vec<Ticket>> {
+        // Open tickets are read through the partial index on (unit, answer due).
+        let order = match filter.which {
+            Which::Open => "answer_due, id",
+            Which::Only(s) if s.is_open() => "answer_due, id",
+            _ => "created_at DESC, id DESC",
+        };
+        let rows: Vec<TicketRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM tickets WHERE {WHERE} ORDER BY {order} LIMIT $5 OFFSET $6"
+        ))
+        .bind(&filter.unit_ids)
+        .bind(filter.which.param())
+        .bind(filter.category.as_deref())
+        .bind(filter.search.as_deref().map(search_pattern))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        tickets(rows)
+    }
+
+    /// How many tickets the queue holds, and how many of them are overdue at `now`.
+    pub async fn ticket_queue_count(
+        &mut self,
+        filter: &Filter,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(i64, i64)> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets WHERE {WHERE}",
+            overdue("$5")
+        ))
+        .bind(&filter.unit_ids)
+        .bind(filter.which.param())
+        .bind(filter.category.as_deref())
+        .bind(filter.search.as_deref().map(search_pattern))
+        .bind(now)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Writes a change to the ticket and its history.
+    pub async fn change_ticket(&mut self, c: &Change<'_>) -> anyhow::Result<()> {
+        let (unit, accept_due, answer_due) = c.transfer.unzip3();
+        sqlx::query(
+            "WITH t AS (
+                 UPDATE tickets SET status = $2,
+                        accepted_at = CASE WHEN $2 = 'accepted' THEN COALESCE(accepted_at, $3)
+                                           WHEN $2 = 'received' THEN NULL ELSE accepted_at END,
+                        answered_at = CASE WHEN $2 = 'answered' THEN $3
+                                           WHEN $2 IN ('received', 'accepted', 'needs_info') THEN NULL
+                                           ELSE answered_at END,
+                        answer = CASE WHEN $2 = 'answered' THEN $6
+                                      WHEN $2 IN ('received', 'accepted', 'needs_info') THEN NULL
+                                      ELSE answer END,
+                        closed_at = CASE WHEN $2 IN ('closed', 'rejected') THEN $3 ELSE NULL END,
+                        satisfied = CASE WHEN $2 IN ('received', 'accepted', 'needs_info') THEN NULL
+                                         ELSE satisfied END,
+                        reopened = reopened + CASE WHEN $4 = 'reopened_by_resident' THEN 1 ELSE 0 END,
+                        unit_id = COALESCE($7, unit_id),
+                        accept_due = COALESCE($8, accept_due),
+                        answer_due = COALESCE($9, answer_due)
+                 WHERE id = $1 RETURNING unit_id)
+             INSERT INTO ticket_events (ticket_id, at, action, actor, text, unit_id)
+             SELECT $1, $3, $4, $5, $6, unit_id FROM t",
+        )
+        .bind(c.ticket)
+        .bind(c.status.code())
+        .bind(c.at)
+        .bind(c.action)
+        .bind(c.actor)
+        .bind(c.text)
+        .bind(unit)
+        .bind(accept_due)
+        .bind(answer_due)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Something the resident said about their ticket that changes no status.
+    pub async fn note_ticket(
+        &mut self,
+        ticket: i64,
+        at: DateTime<Utc>,
+        action: &str,
+        text: &str,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO ticket_events (ticket_id, at, action, actor, text, unit_id)
+             SELECT id, $2, $3, 'resident', $4, unit_id FROM tickets WHERE id = $1",
+        )
+        .bind(ticket)
+        .bind(at)
+        .bind(action)
+        .bind(text)
+        .execute(&mut *self.inner)
+        .await?;
+        if action == "comment" {
+            sqlx::query("UPDATE tickets SET rating_comment = $2 WHERE id = $1")
+                .bind(ticket)
+                .bind(text)
+                .execute(&mut *self.inner)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The resident's rating of the answer, which closes the ticket.
+    pub async fn rate_ticket(
+        &mut self,
+        ticket: i64,
+        satisfied: bool,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH t AS (UPDATE tickets SET satisfied = $2, rated_at = $3, status = 'closed',
+                                           closed_at = $3
+                        WHERE id = $1 RETURNING unit_id)
+             INSERT INTO ticket_events (ticket_id, at, action, actor, text, unit_id)
+             SELECT $1, $3, CASE WHEN $2 THEN 'rated_satisfied' ELSE 'rated_unsatisfied' END,
+                    'resident', NULL, unit_id FROM t",
+        )
+        .bind(ticket)
+        .bind(satisfied)
+        .bind(at)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn ticket_events(&mut self, ticket: i64) -> anyhow::Result<Vec<Event>> {
+        Ok(sqlx::query_as(
+            "SELECT at, action, actor, text, unit_id FROM ticket_events WHERE ticket_id = $1
+             ORDER BY id",
+        )
+        .bind(ticket)
+        .fetch_all(&mut *self.inner)
+        .await?)
+    }
+
+    /// Tickets received in `[from, to)` by these units: how they were handled, as of `now`.
+    pub async fn ticket_figures(
+        &mut self,
+        unit_ids: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Figures> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT count(*) AS received,
+                    count(*) FILTER (WHERE accepted_at <= accept_due
+                                        OR (accepted_at IS NULL AND answered_at <= accept_due))
+                        AS accepted_on_time,
+                    count(*) FILTER (WHERE answered_at IS NOT NULL) AS answered,
+                    count(*) FILTER (WHERE answered_at <= answer_due) AS answered_on_time,
+                    count(*) FILTER (WHERE {}) AS overdue,
+                    count(satisfied) AS rated,
+                    count(*) FILTER (WHERE satisfied) AS satisfied
+             FROM tickets
+             WHERE unit_id = ANY($1) AND created_at >= $2 AND created_at < $3",
+            overdue("$4")
+        ))
+        .bind(unit_ids)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Queues `reply` for the staff nearest to `unit`: its own cadres and admins, or if it has
+    /// none, those of the first unit above it that has some (not the whole province's staff).
+    pub async fn message_unit_staff(&mut self, unit: i64, reply: &Reply) -> anyhow::Result<u64> {
+        Ok(sqlx::query(&format!(
+            "WITH RECURSIVE up AS (
+                 SELECT id, parent_id, 0 AS depth FROM units WHERE id = $1
+                 UNION SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id),
+             staff AS (
+                 SELECT g.person_id, up.depth FROM role_grants g JOIN up ON up.id = g.unit_id),
+             nearest AS (
+                 SELECT DISTINCT person_id FROM staff WHERE depth = (SELECT min(depth) FROM staff))
+             INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
+             SELECT DISTINCT ON (c.person_id) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
+             FROM nearest n JOIN chats c ON c.person_id = n.person_id
+             WHERE c.can_push AND c.unreachable_at IS NULL
+             ORDER BY c.person_id, {LAST_USED_FIRST}"
+        ))
+        .bind(unit)
+        .bind(Json(reply))
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected())
+    }
+
+    /// Moves a person's tickets to the person they are now one with (`/link`).
+    pub async fn move_tickets(&mut self, from: i64, to: i64) -> anyhow::Result<()> {
+        sqlx::query("UPDATE tickets SET person_id = $2 WHERE person_id = $1")
+            .bind(from)
+            .bind(to)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Law 91: what the person wrote goes with them; the ticket stays, as counts and staff's
+    /// answer, with no one behind it.
+    pub async fn erase_tickets(&mut self, person: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH t AS (UPDATE tickets SET person_id = NULL, text = '', photos = '{}',
+                                           latitude = NULL, longitude = NULL, rating_comment = NULL
+                        WHERE person_id = $1 RETURNING id)
+             UPDATE ticket_events SET text = NULL
+             WHERE actor = 'resident' AND ticket_id IN (SELECT id FROM t)",
+        )
+        .bind(person)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+}
+
+/// The queue's filter: the units, a status (or all open ones), a category, words or a code.
+const WHERE: &str = "unit_id = ANY($1)
+    AND (CASE WHEN $2::text IS NULL THEN status IN ('received', 'accepted', 'needs_info')
+              WHEN $2 = 'all' THEN true ELSE status = $2 END)
+    AND ($3::text IS NULL OR category = $3)
+    AND ($4::text IS NULL OR text ILIKE $4 OR 'PA-' || lpad(number::text, 4, '0') ILIKE $4)";
+
+/// Open past a deadline at `now` (a parameter).
+fn overdue(now: &str) -> String {
+    format!(
+        "(status = 'received' AND accept_due < {now})
+         OR (status IN ('received', 'accepted', 'needs_info') AND answer_due < {now})"
+    )
+}
+
+/// Words to look for, as an ILIKE pattern (its own wildcards taken literally).
+fn search_pattern(words: &str) -> String {
+    let escaped = words
+        .trim()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+trait Unzip3<A, B, C> {
+    fn unzip3(self) -> (Option<A>, Option<B>, Option<C>);
+}
+
+impl<A, B, C> Unzip3<A, B, C> for Option<(A, B, C)> {
+    fn unzip3(self) -> (Option<A>, Option<B>, Option<C>) {
+        match self {
+            Some((a, b, c)) => (Some(a), Some(b), Some(c)),
+            None => (None, None, None),
+        }
+    }
+}
