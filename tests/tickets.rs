@@ -325,3 +325,62 @@ async fn staff_ask_for_more_the_resident_adds_it_and_forget_erases_the_words() {
     .unwrap();
     assert_eq!(words, None);
 }
+
+#[tokio::test]
+async fn the_command_line_lists_answers_transfers_and_shows_a_ticket() {
+    let w = World::new().await;
+    let mut resident = Person::on(&w.engine, "telegram", "508");
+    resident.sign_up("tien lu").await;
+    resident.send("Cống thoát nước thôn 1 bị tắc").await;
+    resident.press("tkd:kind:report").await;
+    resident.press("tkd:cat:ha_tang").await;
+    resident.press("tkd:send").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM tickets")
+        .fetch_one(&w.pool().await)
+        .await
+        .unwrap();
+    let run = |args: &[&str]| common::danvan_ok(args, &w.db.url);
+
+    let listed = run(&["tickets", "list", "--unit", "12364"]);
+    // The command line reads the system's clock; how overdue it is depends on the day.
+    assert!(listed.starts_with("1 tickets, "), "{listed}");
+    assert!(
+        listed.contains("PA-0001") && listed.contains("report/ha_tang"),
+        "{listed}"
+    );
+    let moved = run(&[
+        "tickets",
+        "transfer",
+        &id.to_string(),
+        "--to",
+        "12361",
+        "Cống thuộc địa bàn Tiên Hoa",
+    ]);
+    assert_eq!(moved.trim(), "PA-0001: transfer → received");
+    assert!(run(&["tickets", "list", "--unit", "12364"]).starts_with("0 tickets"));
+    let answered = run(&["tickets", "answer", &id.to_string(), "Đã nạo vét xong."]);
+    assert_eq!(answered.trim(), "PA-0001: answer → answered");
+    let shown = run(&["tickets", "show", "PA-0001", "--unit", "12364"]);
+    for line in [
+        "received",
+        "transfer",
+        "Cống thuộc địa bàn Tiên Hoa",
+        "answer",
+        "Đã nạo vét xong.",
+    ] {
+        assert!(shown.contains(line), "{line} in {shown}");
+    }
+    assert_eq!(
+        w.queued_for("508").await,
+        ["ticket-update-transfer", "ticket-update-answer"]
+    );
+    // A move the status does not allow is refused with a clear line and changes nothing.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_danvan"))
+        .args(["tickets", "act", &id.to_string(), "accept"])
+        .env("DATABASE_URL", &w.db.url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NotNow"));
+    assert!(run(&["tickets", "holiday", "2026-02-17", "Tết"]).contains("day off"));
+}

@@ -2,6 +2,7 @@
 
 mod serve;
 mod survey;
+mod tickets;
 
 pub use serve::ServeArgs;
 
@@ -97,6 +98,11 @@ pub enum Command {
     Survey {
         #[command(subcommand)]
         command: survey::SurveyCommand,
+    },
+    /// Residents' questions, reports and suggestions: the queue, answers, transfers.
+    Tickets {
+        #[command(subcommand)]
+        command: tickets::TicketsCommand,
     },
     /// The quarterly report of models and activities for a unit and everything below it.
     Report {
@@ -395,6 +401,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Notice { command } => notice(command, &source).await?,
         Command::Survey { command } => survey::run(command, &source).await?,
+        Command::Tickets { command } => tickets::run(command, &source).await?,
         Command::Report {
             quarter,
             unit,

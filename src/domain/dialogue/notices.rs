@@ -19,7 +19,10 @@ pub(super) fn pressed(turn: &mut Turn, pressed: &Payload) -> bool {
         Payload::Ack(_) | Payload::Ask(_) | Payload::Notice(_) if !turn.signed_up() => {}
         Payload::Ack(notice) => turn.out.effects.push(Effect::Acknowledge(notice)),
         Payload::Notice(notice) => turn.out.effects.push(Effect::ShowNotice(notice)),
-        Payload::Ask(notice) => super::tickets::about_notice(turn, notice),
+        Payload::Ask(notice) => {
+            turn.out.state = State::AskAboutNotice { notice };
+            turn.prompt();
+        }
         _ => return false,
     }
     true
@@ -106,6 +109,7 @@ mod tests {
         let cases = vec![
             (State::Idle, Some(&me), press("ack:4"), State::Idle, vec![], vec![Effect::Acknowledge(4)]),
             (State::Idle, Some(&me), press("notice:4"), State::Idle, vec![], vec![Effect::ShowNotice(4)]),
+            (State::Idle, Some(&me), press("ask:4"), asking.clone(), vec!["notice-ask-prompt"], vec![]),
             (State::Idle, None, press("ack:4"), State::Idle, vec!["need-signup", "menu"], vec![]),
             // A notice's buttons work in the middle of something else, which goes on.
             (State::AskUnit { search: None }, Some(&me), press("ack:4"), State::AskUnit { search: None }, vec![], vec![Effect::Acknowledge(4)]),

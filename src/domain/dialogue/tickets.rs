@@ -97,18 +97,6 @@ pub(super) fn idle(turn: &mut Turn, input: &InboundKind) -> bool {
     true
 }
 
-/// The question button under a notice: the same ticket, a question about that notice.
-pub(super) fn about_notice(turn: &mut Turn, notice: i64) {
-    turn.out.state = State::WriteTicket {
-        draft: TicketDraft {
-            notice: Some(notice),
-            kind: Some(Kind::Question),
-            ..TicketDraft::default()
-        },
-    };
-    turn.prompt();
-}
-
 /// The next input for a ticket being written.
 pub(super) fn step(
     turn: &mut Turn,
@@ -607,8 +595,6 @@ mod tests {
             (writing(filed.clone()), Some(&me), InboundKind::Other, writing(filed.clone()), vec!["attachment-not-expected", "ticket-confirm"], vec![]),
             // Before sign-up, words are not a ticket.
             (State::Idle, None, text("đường ngập"), State::Idle, vec!["unknown-text"], vec![]),
-            // The question button under a notice: the same flow, a question about it.
-            (State::Idle, Some(&me), press("ask:4"), writing(TicketDraft { notice: Some(4), kind: Some(Kind::Question), ..TicketDraft::default() }), vec!["notice-ask-prompt"], vec![]),
         ];
         check(cases);
     }
