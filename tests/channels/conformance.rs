@@ -246,6 +246,73 @@ async fn mydata_shows_what_is_kept_and_forget_erases_it(kind: Kind) {
     chat.stop().await;
 }
 
+async fn a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let greeted = text(&chat.say("xin chao").await);
+    assert!(greeted.contains("Xin chào!"), "{kind:?}: {greeted}");
+    let asked = text(&chat.say("Khi nao xa tiem phong dai cho cho?").await);
+    assert!(asked.contains("Đây là:"), "{kind:?}: {asked}");
+    let confirm = text(&chat.choose("❓ Câu hỏi").await);
+    assert!(
+        confirm.contains("Kiểm tra lại trước khi gửi"),
+        "{kind:?}: {confirm}"
+    );
+    let sent = text(&chat.choose("Gửi").await);
+    assert!(sent.contains("mã PA-0001"), "{kind:?}: {sent}");
+
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let units = chat.engine.units();
+    let mut tx = chat.engine.store().begin().await.unwrap();
+    let answered = danvan::app::tickets::act(
+        &mut tx,
+        danvan::app::tickets::By::Operator,
+        id,
+        danvan::domain::ticket::Move::Answer,
+        "Ngày 10 tháng này, tại <nhà văn hoá> thôn.",
+        None,
+        &units,
+        chat.engine.now(),
+    )
+    .await
+    .unwrap();
+    assert!(answered.is_ok());
+    tx.commit().await.unwrap();
+    if !matches!(kind, Kind::Shell) {
+        // Pushed to the chat, the markup escaped for the channel.
+        let pushed = text(&chat.replies().await);
+        assert!(pushed.contains("nhà văn hoá"), "{kind:?}: {pushed}");
+    }
+    chat.say("/phananh").await;
+    let shown = text(
+        &chat
+            .choose("PA-0001 · Đã trả lời · Khi nao xa tiem phong dai cho cho?")
+            .await,
+    );
+    assert!(shown.contains("Trả lời: Ngày 10"), "{kind:?}: {shown}");
+    let rated = text(&chat.choose("👍 Hài lòng").await);
+    assert!(
+        rated.contains("Cảm ơn bạn đã đánh giá"),
+        "{kind:?}: {rated}"
+    );
+    let (status, satisfied): (String, Option<bool>) =
+        sqlx::query_as("SELECT status, satisfied FROM tickets WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), satisfied),
+        ("closed", Some(true)),
+        "{kind:?}"
+    );
+    chat.stop().await;
+}
+
 macro_rules! on_every_channel {
     ($($story:ident),* $(,)?) => {
         mod shell { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Shell).await } )* }
@@ -263,6 +330,7 @@ on_every_channel!(
     a_cadre_logs_an_activity_in_one_message,
     a_photo_logged_with_an_activity_is_fetched_back_from_the_platform,
     mydata_shows_what_is_kept_and_forget_erases_it,
+    a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates,
 );
 
 /// `/link` through two real channels: one sign-up, notices once to the chat used last, `/forget`

@@ -137,6 +137,16 @@ pub(super) fn step(
             | TicketButton::Skip
             | TicketButton::New => {}
         },
+        // The keys of Telegram's share-location keyboard come back as their labels.
+        (InboundKind::Text(text), None)
+            if draft.step() == DraftStep::Confirm && typed_send(text).is_some() =>
+        {
+            let anonymous = typed_send(text) == Some(true);
+            return turn.done(Effect::Tickets(TicketEffect::Submit {
+                draft: next,
+                anonymous,
+            }));
+        }
         (InboundKind::Text(text), _) => {
             if !next.add_text(text) {
                 turn.say(Msg::new("text-too-long").number("max", MAX_TEXT_CHARS as i64));
@@ -163,6 +173,20 @@ pub(super) fn step(
     }
     turn.out.state = State::WriteTicket { draft: next };
     turn.prompt();
+}
+
+/// "Gửi" typed (false) or "Gửi, không hiện tên" (true), as the send keys read, with or without
+/// diacritics, in either language.
+fn typed_send(text: &str) -> Option<bool> {
+    let words: String = crate::domain::text::fold(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    match words.as_str() {
+        "gui" | "send" => Some(false),
+        "guikhonghienten" | "sendwithoutmyname" => Some(true),
+        _ => None,
+    }
 }
 
 /// Words about a ticket sent (information, a comment, why it is reopened, a staff answer).
@@ -591,6 +615,9 @@ mod tests {
             (writing(TicketDraft { photos: vec!["p1".into()], ..filed.clone() }), Some(&me), InboundKind::Location { latitude: 20.6, longitude: 106.05 }, writing(located.clone()), vec!["ticket-confirm"], vec![]),
             (writing(located.clone()), Some(&me), press("tkd:anon"), State::Idle, vec![], vec![Effect::Tickets(TicketEffect::Submit { draft: located.clone(), anonymous: true })]),
             (writing(filed.clone()), Some(&me), press("tkd:cancel"), State::Idle, vec!["ticket-cancelled"], vec![]),
+            // Telegram's location keyboard sends its keys' labels.
+            (writing(filed.clone()), Some(&me), text("Gửi, không hiện tên"), State::Idle, vec![], vec![Effect::Tickets(TicketEffect::Submit { draft: filed.clone(), anonymous: true })]),
+            (writing(filed.clone()), Some(&me), text("gui"), State::Idle, vec![], vec![Effect::Tickets(TicketEffect::Submit { draft: filed.clone(), anonymous: false })]),
             (writing(filed.clone()), Some(&me), text(&"x".repeat(MAX_TEXT_CHARS)), writing(filed.clone()), vec!["text-too-long", "ticket-confirm"], vec![]),
             (writing(filed.clone()), Some(&me), InboundKind::Other, writing(filed.clone()), vec!["attachment-not-expected", "ticket-confirm"], vec![]),
             // Before sign-up, words are not a ticket.
