@@ -324,7 +324,7 @@ async fn unit_and_lang_change_settings_after_sign_up() {
     let moved = p.tap("Đúng").await;
     assert_eq!(
         render(&engine, &moved).lines().next().unwrap(),
-        "Đã chuyển sang Xã Bắc Đông Quan, Tỉnh Hưng Yên. [Dữ liệu của tôi] [Đổi xã/phường] [Ngôn ngữ] [Hướng dẫn] [🔗 Liên kết Zalo/Telegram]"
+        "Đã chuyển sang Xã Bắc Đông Quan, Tỉnh Hưng Yên. [Dữ liệu của tôi] [Đổi xã/phường] [Ngôn ngữ] [Hướng dẫn] [🔗 Liên kết Zalo/Telegram] [✍️ Gửi ý kiến cho xã] [📋 Phản ánh của tôi]"
     );
 
     let ask = p.send("/lang").await;
@@ -377,7 +377,7 @@ async fn anything_unexpected_gets_a_short_localized_answer() {
     // After sign-up: free text, old buttons, oversized text.
     p.send("tien lu").await;
     p.send("co").await;
-    assert_eq!(ids(&p.send("xin chào").await), ["unknown-text"]);
+    assert_eq!(ids(&p.send("xin chào").await), ["greeting"]);
     assert_eq!(
         ids(&p.press("consent:yes").await),
         ["button-expired", "menu"]

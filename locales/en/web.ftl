@@ -7,6 +7,7 @@ web-nav-activities = Models & activities
 web-nav-reports = Quarterly report
 web-nav-units = Units
 web-nav-invites = Invitations
+web-nav-tickets = Residents' tickets
 web-sign-out = Sign out
 web-sign-in-title = Sign in
 web-sign-in-name = Login name
@@ -198,6 +199,80 @@ web-channel = { $channel ->
     [shell] Shell
    *[other] { $channel }
 }
+# Residents' tickets (phản ánh, kiến nghị). Status, kind and move names are the chat's ticket-* ids.
+web-tickets-title = Residents' questions, reports and suggestions
+web-tickets-count = { $total } tickets; { $overdue } overdue.
+web-tickets-back = Back to the tickets
+web-ticket-open = Not yet answered
+web-ticket-status = Status
+web-ticket-category = Category
+web-ticket-kind = Kind
+web-ticket-code = Code
+web-ticket-text = Text
+web-ticket-search = Search (words, or a code such as PA-0012)
+web-ticket-none = No tickets.
+web-ticket-urgent = Urgent
+web-ticket-overdue = Overdue
+web-ticket-received = Received
+web-ticket-accept-due = To be accepted by
+web-ticket-accepted-at = accepted
+web-ticket-answer-due = To be answered by
+web-ticket-answered-at = answered
+web-ticket-from = From
+web-ticket-sender = { $who ->
+    [anonymous] Anonymous
+    [erased] The sender erased their data
+   *[other] Resident #{ $who }
+}
+web-ticket-location = Location
+web-ticket-map = See on the map (OpenStreetMap)
+web-ticket-photo-of = Photo sent with
+web-ticket-answer = Answer
+web-ticket-rating-label = Resident's rating
+web-ticket-rating = { $rating ->
+    [satisfied] Satisfied
+    [unsatisfied] Not satisfied
+   *[other] Not rated
+}
+web-ticket-actions = Handle it
+# The words a move needs: its code is a ticket-move-* id's ending.
+web-ticket-move-text = { $move ->
+    [answer] Answer to the resident
+    [ask_more] What the resident should add
+    [transfer] Why it is transferred
+    [reject] Why it is rejected
+    [reopen] Why it is reopened
+   *[other] Note
+}
+web-ticket-transfer-unit = Transfer to unit (unit code)
+web-ticket-done = Done: { $move }.
+web-ticket-history = History
+web-ticket-when = When
+web-ticket-event-label = What
+web-ticket-who = Who
+web-ticket-words = Words
+# What the resident (or the system) did; staff moves are named by their ticket-move-* ids.
+web-ticket-event = { $action ->
+    [received] Sent by the resident
+    [info] The resident added information
+    [comment] The resident commented
+    [rated_satisfied] The resident is satisfied with the answer
+    [rated_unsatisfied] The resident is not satisfied with the answer
+    [reopened_by_resident] Reopened by the resident
+   *[other] { $action }
+}
+# Who acted: the resident, a staff member in chat (person id), a dashboard login, the command line.
+web-ticket-actor = { $kind ->
+    [resident] Resident
+    [person] Staff in chat #{ $who }
+    [login] { $who } (dashboard)
+    [cli] Command line
+   *[other] { $kind }{ $who }
+}
+web-page = Page { $page } of { $pages }
+web-page-previous = Previous page
+web-page-next = Next page
+
 demo-persona = { $role ->
     [admin] Admin
     [cadre] Cadre

@@ -7,6 +7,7 @@ web-nav-activities = Mô hình & hoạt động
 web-nav-reports = Báo cáo quý
 web-nav-units = Đơn vị
 web-nav-invites = Lời mời
+web-nav-tickets = Phản ánh, kiến nghị
 web-sign-out = Đăng xuất
 web-sign-in-title = Đăng nhập
 web-sign-in-name = Tên đăng nhập
@@ -195,6 +196,80 @@ web-channel = { $channel ->
     [shell] Shell
    *[other] { $channel }
 }
+# Residents' tickets (phản ánh, kiến nghị). Status, kind and move names are the chat's ticket-* ids.
+web-tickets-title = Phản ánh, kiến nghị của người dân
+web-tickets-count = { $total } phản ánh, kiến nghị; { $overdue } quá hạn.
+web-tickets-back = Về danh sách phản ánh, kiến nghị
+web-ticket-open = Chưa trả lời xong
+web-ticket-status = Trạng thái
+web-ticket-category = Lĩnh vực
+web-ticket-kind = Loại
+web-ticket-code = Mã
+web-ticket-text = Nội dung
+web-ticket-search = Tìm (từ ngữ, hoặc mã như PA-0012)
+web-ticket-none = Không có phản ánh, kiến nghị nào.
+web-ticket-urgent = Khẩn cấp
+web-ticket-overdue = Quá hạn
+web-ticket-received = Nhận lúc
+web-ticket-accept-due = Hạn tiếp nhận
+web-ticket-accepted-at = tiếp nhận lúc
+web-ticket-answer-due = Hạn trả lời
+web-ticket-answered-at = trả lời lúc
+web-ticket-from = Người gửi
+web-ticket-sender = { $who ->
+    [anonymous] Ẩn danh
+    [erased] Người gửi đã xóa dữ liệu của mình
+   *[other] Người dân #{ $who }
+}
+web-ticket-location = Vị trí
+web-ticket-map = Xem trên bản đồ (OpenStreetMap)
+web-ticket-photo-of = Ảnh kèm phản ánh
+web-ticket-answer = Câu trả lời
+web-ticket-rating-label = Đánh giá của người dân
+web-ticket-rating = { $rating ->
+    [satisfied] Hài lòng
+    [unsatisfied] Chưa hài lòng
+   *[other] Chưa đánh giá
+}
+web-ticket-actions = Xử lý
+# The words a move needs: its code is a ticket-move-* id's ending.
+web-ticket-move-text = { $move ->
+    [answer] Câu trả lời gửi người dân
+    [ask_more] Người dân cần bổ sung gì
+    [transfer] Lý do chuyển
+    [reject] Lý do từ chối
+    [reopen] Lý do mở lại
+   *[other] Ghi chú
+}
+web-ticket-transfer-unit = Chuyển đến đơn vị (mã đơn vị)
+web-ticket-done = Đã cập nhật: { $move }.
+web-ticket-history = Diễn biến
+web-ticket-when = Thời gian
+web-ticket-event-label = Việc
+web-ticket-who = Người thực hiện
+web-ticket-words = Nội dung
+# What the resident (or the system) did; staff moves are named by their ticket-move-* ids.
+web-ticket-event = { $action ->
+    [received] Người dân gửi
+    [info] Người dân bổ sung thông tin
+    [comment] Người dân nhận xét
+    [rated_satisfied] Người dân hài lòng với câu trả lời
+    [rated_unsatisfied] Người dân chưa hài lòng với câu trả lời
+    [reopened_by_resident] Người dân mở lại
+   *[other] { $action }
+}
+# Who acted: the resident, a staff member in chat (person id), a dashboard login, the command line.
+web-ticket-actor = { $kind ->
+    [resident] Người dân
+    [person] Cán bộ (qua chat) #{ $who }
+    [login] { $who } (trang quản trị)
+    [cli] Dòng lệnh
+   *[other] { $kind }{ $who }
+}
+web-page = Trang { $page }/{ $pages }
+web-page-previous = Trang trước
+web-page-next = Trang sau
+
 demo-persona = { $role ->
     [admin] Quản trị viên
     [cadre] Cán bộ

@@ -12,6 +12,7 @@ mod overview;
 mod reports;
 mod survey_form;
 mod surveys;
+mod tickets;
 mod unit_import;
 mod units;
 
@@ -143,6 +144,10 @@ pub async fn routes(
         .route("/reports/export/{kind}", get(reports::export))
         .route("/activities", get(reports::activities))
         .route("/activities/{id}/photos/{n}", get(reports::photo))
+        .route("/tickets", get(tickets::queue))
+        .route("/tickets/{id}", get(tickets::show))
+        .route("/tickets/{id}/photos/{n}", get(tickets::photo))
+        .route("/tickets/{id}/{move}", post(tickets::act))
         .route("/units", get(units::tree))
         .route(
             "/units/import",

@@ -298,15 +298,18 @@ pub async fn photo(
         },
         &dash.engine.units(),
     )?;
+    platform_photo(&dash, &found.channel, &found.file_id).await
+}
+
+/// A photo a person sent, fetched now from the channel it came through; not found when that
+/// channel is not served here, the platform has lost it, or it is no image.
+pub async fn platform_photo(dash: &Dash, channel: &str, file_id: &str) -> WebResult {
     let channel = dash
         .channels
         .iter()
-        .find(|c| c.name() == found.channel)
+        .find(|c| c.name() == channel)
         .ok_or(WebError::NotFound)?;
-    let picture = channel
-        .photo(&found.file_id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let picture = channel.photo(file_id).await?.ok_or(WebError::NotFound)?;
     Ok((
         [
             (header::CONTENT_TYPE, picture.content_type),

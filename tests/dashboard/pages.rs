@@ -386,6 +386,7 @@ async fn every_page_opens_in_vietnamese_and_in_english() {
         "/units",
         "/units/import",
         "/invites",
+        "/tickets",
     ];
     for page in pages {
         let (status, html) = browser.page(page).await;
@@ -833,4 +834,200 @@ async fn a_survey_is_written_on_the_form_checked_as_a_file_and_created_as_a_draf
     );
     assert_eq!(file.questions[1].options[1].label, "Trước Tết");
     assert!(file.questions[2].optional && file.anonymous);
+}
+
+#[tokio::test]
+async fn a_residents_question_is_answered_on_its_page_and_another_commune_never_sees_it() {
+    let site = Site::start().await;
+    let mut resident = crate::common::Person::on(&site.engine, "telegram", "7001");
+    resident.sign_up("tien lu").await;
+    resident
+        .send("Cho tôi hỏi khi nào xã tiêm phòng dại cho chó ạ?")
+        .await;
+    resident.press("tkd:kind:question").await;
+    resident.press("tkd:send").await;
+    let (id, number): (i64, i32) = sqlx::query_as("SELECT id, number FROM tickets")
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    let code = danvan::domain::ticket::code(number);
+    let page = format!("/tickets/{id}");
+
+    // Tiên Lữ's admin finds it in the queue, by its code as typed too, and opens it.
+    let tien_lu = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let queues = [
+        "/tickets".to_owned(),
+        format!("/tickets?q=pa+{number}"),
+        format!("/tickets?q=%23{number}"),
+        "/tickets?q=ti%C3%AAm+ph%C3%B2ng".to_owned(),
+    ];
+    for queue in &queues {
+        let (status, html) = tien_lu.page(queue).await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        assert!(
+            html.contains(&format!("<a href=\"{page}\">{code}</a>")),
+            "{queue}: {html}"
+        );
+        assert!(
+            html.contains("1 phản ánh, kiến nghị; 0 quá hạn."),
+            "{queue}: {html}"
+        );
+    }
+    let (_, html) = tien_lu.page("/tickets?q=PA-9999").await;
+    assert!(!html.contains(&code), "{html}");
+    let (status, html) = tien_lu.page(&page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("tiêm phòng dại cho chó"), "{html}");
+    assert!(html.contains("data-status=\"received\""), "{html}");
+    assert!(html.contains("Người dân #"), "not sent anonymously: {html}");
+    for form in [
+        "accept", "ask_more", "answer", "transfer", "reject", "close",
+    ] {
+        assert!(
+            html.contains(&format!("action=\"{page}/{form}\"")),
+            "{form}"
+        );
+    }
+    assert!(!html.contains(&format!("action=\"{page}/reopen\"")));
+
+    // An answer of nothing is refused in words, not with an error.
+    let empty = tien_lu
+        .submit_from(&page, &format!("{page}/answer"), &[("text", "  ")])
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains("Cần ghi nội dung cho việc này."),
+        "the refusal in Vietnamese"
+    );
+    let answer = "Thứ Bảy tuần này, 7 giờ sáng tại nhà văn hóa thôn.";
+    let answered = tien_lu
+        .submit_from(&page, &format!("{page}/answer"), &[("text", answer)])
+        .await;
+    assert_eq!(answered.status(), StatusCode::OK);
+    assert_eq!(answered.url().path(), page);
+    assert_eq!(answered.url().query(), Some("done=answer"));
+    let html = answered.text().await.unwrap();
+    assert!(html.contains("data-status=\"answered\""), "{html}");
+    assert!(html.contains(answer), "{html}");
+    assert!(html.contains(&format!("action=\"{page}/reopen\"")));
+    assert!(html.contains("Đã cập nhật: Trả lời."), "{html}");
+    assert!(html.contains("xa-tien-lu (trang quản trị)"), "{html}");
+    // The resident is told in their chat.
+    let told: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM deliveries WHERE address = '7001' AND strpos(message::text, $1) > 0",
+    )
+    .bind(answer)
+    .fetch_one(site.engine.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "answered");
+    // Answered: out of the open queue, in the answered one.
+    let (_, open) = tien_lu.page("/tickets").await;
+    assert!(!open.contains(&code), "{open}");
+    let (_, done) = tien_lu.page("/tickets?status=answered").await;
+    assert!(done.contains(&code), "{done}");
+    // Answering twice is refused too.
+    let again = tien_lu
+        .submit_from(&page, &format!("{page}/answer"), &[("text", answer)])
+        .await;
+    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An Thi's admin gets nothing: not the page, not in the queue, not by a form.
+    let an_thi = site.signed_in("xa-an-thi", AN_THI).await;
+    assert_eq!(an_thi.get(&page).await.status(), StatusCode::NOT_FOUND);
+    let queues = [
+        "/tickets".to_owned(),
+        "/tickets?status=all".to_owned(),
+        format!("/tickets?status=all&q=pa+{number}"),
+    ];
+    for queue in &queues {
+        let (status, html) = an_thi.page(queue).await;
+        assert_eq!(status, StatusCode::OK, "{queue}");
+        assert!(!html.contains(&code), "{queue}: {html}");
+    }
+    assert_eq!(
+        an_thi
+            .get(&format!("/tickets?unit={TIEN_LU}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let closed = an_thi
+        .submit_from("/tickets", &format!("{page}/close"), &[])
+        .await;
+    assert_eq!(closed.status(), StatusCode::NOT_FOUND);
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "answered");
+}
+
+#[tokio::test]
+async fn a_tickets_photos_come_from_its_platform_and_an_anonymous_sender_stays_unnamed() {
+    use danvan::channels::telegram::{Telegram, TelegramConfig};
+    use danvan::channels::{Channel, Intake};
+    use danvan::message::InboundKind;
+    use danvan_fake_telegram::FakeTelegram;
+
+    let telegram = FakeTelegram::start().await;
+    let jpeg = std::fs::read("assets/demo/photos/2-gift.jpg").unwrap();
+    telegram.add_file("AgADdog", jpeg.clone());
+    let api_url = telegram.api_url();
+    let site = Site::start_with(|_| {
+        vec![Telegram::new(TelegramConfig {
+            token: "123:TEST".into(),
+            api_url: Some(api_url),
+            intake: Intake::None,
+            rate: None,
+        }) as std::sync::Arc<dyn Channel>]
+    })
+    .await;
+    let mut resident = crate::common::Person::on(&site.engine, "telegram", "7002");
+    resident.sign_up("tien lu").await;
+    resident
+        .event(InboundKind::Photo {
+            file_id: "AgADdog".into(),
+            caption: Some("Chó thả rông cắn người ở đầu thôn".into()),
+        })
+        .await;
+    resident.press("tkd:kind:report").await;
+    resident.press("tkd:cat:trat_tu").await;
+    resident.press("tkd:anon").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM tickets")
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+
+    let tien_lu = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let (status, html) = tien_lu.page(&format!("/tickets/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Ẩn danh"), "{html}");
+    assert!(!html.contains("Người dân #"), "{html}");
+    assert!(html.contains("An ninh, trật tự"), "{html}");
+    let link = format!("/tickets/{id}/photos/0");
+    assert!(html.contains(&format!("<img src=\"{link}\"")), "{html}");
+    let photo = tien_lu.get(&link).await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert_eq!(photo.bytes().await.unwrap(), jpeg);
+    let missing = format!("/tickets/{id}/photos/1");
+    assert_eq!(tien_lu.get(&missing).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(telegram.calls("getFile").len(), 1);
+
+    // Another commune's admin gets no photo, and Telegram is not even asked.
+    let an_thi = site.signed_in("xa-an-thi", AN_THI).await;
+    assert_eq!(an_thi.get(&link).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(telegram.calls("getFile").len(), 1);
 }

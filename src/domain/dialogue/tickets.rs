@@ -72,7 +72,8 @@ pub(super) fn idle(turn: &mut Turn, input: &InboundKind) -> bool {
                 turn.menu(Msg::new("thanks-reply"));
                 return true;
             }
-            None if text.trim().is_empty() => return false,
+            // A number or a sign alone is a mistaken answer, not a message to the commune.
+            None if !text.chars().any(char::is_alphabetic) => return false,
             None => {
                 if !draft.add_text(text) {
                     turn.say(Msg::new("text-too-long").number("max", MAX_TEXT_CHARS as i64));
