@@ -1,8 +1,10 @@
 //! The demo seed: Hưng Yên province and its communes, from the official 2026 list built into the
 //! binary, with their former names and boundaries, loaded when the database has no units yet.
 
+use crate::app::{self, tickets::By};
 use crate::domain::boundaries::parse_feature_collection;
 use crate::domain::former::parse_merger_map;
+use crate::domain::ticket::{Kind, Move, TicketDraft};
 use crate::domain::units::parse_unit_list;
 use crate::store::Store;
 
@@ -108,8 +110,160 @@ pub async fn demo_history_if_new(
     store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
     let photos = demo_photos(store).await?;
     store.add_demo_logs(DEMO_PROVINCE, now, &photos).await?;
+    demo_tickets(store, now).await?;
     store.mark_demo_seeded().await?;
     Ok(true)
+}
+
+/// The demo's tickets, one in every state: (text, kind, category, hours ago, staff moves an hour
+/// apart, the resident's rating).
+type DemoTicket = (
+    &'static str,
+    Kind,
+    Option<&'static str>,
+    i64,
+    &'static [(Move, &'static str)],
+    Option<bool>,
+);
+const DEMO_TICKETS: [DemoTicket; 8] = [
+    (
+        "Cho tôi hỏi khi nào xã tiêm phòng dại cho chó ạ?",
+        Kind::Question,
+        None,
+        2,
+        &[],
+        None,
+    ),
+    (
+        "Cống thoát nước thôn Nam bị tắc sau trận mưa, nước tràn vào ngõ.",
+        Kind::Report,
+        Some("ha_tang"),
+        170,
+        &[],
+        None,
+    ),
+    (
+        "Đèn đường ở ngõ 4 thôn Đông hỏng hơn một tuần nay.",
+        Kind::Report,
+        Some("ha_tang"),
+        30,
+        &[(Move::Accept, "")],
+        None,
+    ),
+    (
+        "Bãi rác tự phát cạnh kênh thôn Tây bốc mùi.",
+        Kind::Report,
+        Some("moi_truong"),
+        80,
+        &[
+            (Move::Accept, ""),
+            (
+                Move::AskMore,
+                "Xin cho biết vị trí cụ thể (gần nhà ai, số nhà)?",
+            ),
+        ],
+        None,
+    ),
+    (
+        "Đề nghị xã lắp thêm camera an ninh ở ngã ba chợ.",
+        Kind::Suggestion,
+        None,
+        120,
+        &[
+            (Move::Accept, ""),
+            (
+                Move::Answer,
+                "UBND xã đã đưa vào kế hoạch quý tới và sẽ thông báo khi lắp đặt.",
+            ),
+        ],
+        None,
+    ),
+    (
+        "Thủ tục xin trợ cấp cho người cao tuổi cần giấy tờ gì?",
+        Kind::Question,
+        None,
+        200,
+        &[(
+            Move::Answer,
+            "Bác mang căn cước đến bộ phận một cửa của xã; cán bộ sẽ hướng dẫn làm hồ sơ.",
+        )],
+        Some(true),
+    ),
+    (
+        "Nhà văn hoá thôn Bắc xuống cấp, mái dột khi mưa.",
+        Kind::Report,
+        Some("ha_tang"),
+        300,
+        &[
+            (Move::Accept, ""),
+            (
+                Move::Answer,
+                "Xã đã cử cán bộ kiểm tra; sẽ sửa mái trong tháng tới.",
+            ),
+        ],
+        Some(false),
+    ),
+    (
+        "Nhờ xã đăng giúp tin bán đất.",
+        Kind::Question,
+        None,
+        50,
+        &[(Move::Reject, "Nội dung không thuộc việc xã tiếp nhận.")],
+        None,
+    ),
+];
+
+/// Sends the demo's tickets from residents of the province's communes, moves them as staff would,
+/// and rates the answered ones: the queue has one in every state.
+async fn demo_tickets(store: &Store, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    let (_, units) = store.unit_directory().await?;
+    let senders = store
+        .demo_senders(DEMO_PROVINCE, DEMO_TICKETS.len() as i64)
+        .await?;
+    for ((text, kind, category, hours, moves, rating), (person, unit)) in
+        DEMO_TICKETS.iter().zip(senders)
+    {
+        let mut at = now - chrono::Duration::hours(*hours);
+        let draft = TicketDraft {
+            text: (*text).to_owned(),
+            kind: Some(*kind),
+            category: category.map(str::to_owned),
+            ..TicketDraft::default()
+        };
+        let sender = app::tickets::Sender {
+            person_id: person,
+            unit_id: Some(unit),
+            channel: "zalo_oa",
+        };
+        let mut tx = store.begin().await?;
+        let ticket = app::tickets::submit(&mut tx, &sender, &draft, false, &units, at)
+            .await?
+            .map_err(|refused| anyhow::anyhow!("demo ticket refused: {refused:?}"))?;
+        for (done, words) in moves.iter() {
+            at += chrono::Duration::hours(1);
+            app::tickets::act(
+                &mut tx,
+                By::Operator,
+                ticket.id,
+                *done,
+                words,
+                None,
+                &units,
+                at,
+            )
+            .await?
+            .map_err(|refused| anyhow::anyhow!("demo move refused: {refused:?}"))?;
+        }
+        if let Some(satisfied) = rating {
+            at += chrono::Duration::hours(1);
+            app::tickets::rate(&mut tx, person, ticket.id, *satisfied, at)
+                .await?
+                .map_err(|refused| anyhow::anyhow!("demo rating refused: {refused:?}"))?;
+        }
+        tx.commit().await?;
+    }
+    // The demo's residents are no one's chats: what the tickets told them goes nowhere.
+    store.drop_demo_messages().await
 }
 
 /// The demo's activity photos, one per demo activity title in order: illustrations drawn by

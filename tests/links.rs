@@ -467,6 +467,7 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
         ("survey_invitations", "person_id"),
         ("survey_progress", "person_id"),
         ("survey_responses", "person_id"),
+        ("tickets", "person_id"),
     ]
     .map(|(t, c)| (t.to_owned(), c.to_owned()));
     assert_eq!(columns, handled);

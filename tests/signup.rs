@@ -58,7 +58,7 @@ async fn a_resident_signs_up_in_vietnamese_by_typing_without_diacritics() {
     );
     assert_eq!(
         button_labels(&engine, &done).len(),
-        5,
+        7,
         "a short menu follows"
     );
 

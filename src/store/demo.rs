@@ -101,6 +101,36 @@ impl Store {
         Ok(())
     }
 
+    /// Residents of the demo province's communes who may send the demo's tickets: (person, unit).
+    pub async fn demo_senders(
+        &self,
+        province: &str,
+        count: i64,
+    ) -> anyhow::Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.unit_id FROM people p
+             JOIN chats c ON c.person_id = p.id AND c.address LIKE 'demo-%'
+             WHERE p.unit_id IN (SELECT id FROM units
+                                 WHERE parent_id = (SELECT id FROM units WHERE code = $1))
+             ORDER BY p.id LIMIT $2",
+        )
+        .bind(province)
+        .bind(count)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Drops the messages queued for the demo's made-up residents, whose chats no channel serves.
+    pub async fn drop_demo_messages(&self) -> anyhow::Result<()> {
+        sqlx::query(
+            "DELETE FROM deliveries WHERE notice_id IS NULL AND address LIKE 'demo-%'
+               AND status = 'pending'",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// A person signed up on `channel`/`address` in `unit_id`, holding `role` there if any (the
     /// demo's personas, one browser playing each in turn).
     pub async fn add_demo_persona(

@@ -703,6 +703,28 @@ async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
         "written once"
     );
     let province = site.signed_in("tinh", PROVINCE).await;
+    // Residents' tickets in every state, in the province's queue.
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM tickets ORDER BY status")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        statuses,
+        [
+            "accepted",
+            "answered",
+            "closed",
+            "needs_info",
+            "received",
+            "rejected"
+        ]
+    );
+    let (_, queue) = province.page("/tickets?status=all").await;
+    assert!(
+        queue.contains("PA-0001") && queue.contains("PA-0008"),
+        "{queue}"
+    );
     // The overview's residents, from the kept counts, add up to the residents signed up.
     let signed_up: i64 = sqlx::query_scalar(
         "SELECT count(DISTINCT p.id) FROM people p JOIN chats c ON c.person_id = p.id",
