@@ -330,12 +330,12 @@ mod tests {
     #[test]
     fn a_stored_reply_reads_back_the_same() {
         let reply = Reply::new(
-            Msg::new("question-for-staff")
+            Msg::new("ticket-announced")
                 .text("text", "Khi nào họp?")
                 .number("n", 3)
                 .msg("unit", Msg::new("unit-name").text("name", "Xã Tiên Lữ")),
         )
-        .row(vec![Button::new(Msg::new("answer-button"), "answer:7")]);
+        .row(vec![Button::new(Msg::new("ticket-open-button"), "tk:7")]);
         let stored = serde_json::to_value(&reply).unwrap();
         assert_eq!(serde_json::from_value::<Reply>(stored).unwrap(), reply);
     }

@@ -99,6 +99,7 @@ pub async fn demo_history_if_new(
         ids.push(id);
     }
     store.fan_out_due(now).await?;
+    let first_notice = ids[0];
     for (id, (_, _, days_ago, read)) in ids.into_iter().zip(DEMO_NOTICES) {
         store.age_demo_notice(id, now, days_ago, read).await?;
     }
@@ -110,7 +111,7 @@ pub async fn demo_history_if_new(
     store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
     let photos = demo_photos(store).await?;
     store.add_demo_logs(DEMO_PROVINCE, now, &photos).await?;
-    demo_tickets(store, now).await?;
+    demo_tickets(store, now, first_notice).await?;
     store.mark_demo_seeded().await?;
     Ok(true)
 }
@@ -215,19 +216,49 @@ const DEMO_TICKETS: [DemoTicket; 8] = [
 
 /// Sends the demo's tickets from residents of the province's communes, moves them as staff would,
 /// and rates the answered ones: the queue has one in every state.
-async fn demo_tickets(store: &Store, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+/// Residents' questions about the demo's first notice (tickets that name it), hours ago.
+const DEMO_NOTICE_QUESTIONS: [(&str, i64); 2] = [
+    ("Cho hỏi thủ tục này làm ở đâu, có mất phí không ạ?", 5),
+    (
+        "Người cao tuổi không đi lại được thì có cán bộ đến nhà không?",
+        3,
+    ),
+];
+
+async fn demo_tickets(
+    store: &Store,
+    now: chrono::DateTime<chrono::Utc>,
+    notice: i64,
+) -> anyhow::Result<()> {
     let (_, units) = store.unit_directory().await?;
-    let senders = store
-        .demo_senders(DEMO_PROVINCE, DEMO_TICKETS.len() as i64)
-        .await?;
-    for ((text, kind, category, hours, moves, rating), (person, unit)) in
-        DEMO_TICKETS.iter().zip(senders)
+    let count = DEMO_TICKETS.len() + DEMO_NOTICE_QUESTIONS.len();
+    let senders = store.demo_senders(DEMO_PROVINCE, count as i64).await?;
+    let about_notice = DEMO_NOTICE_QUESTIONS.iter().map(|&(text, hours)| {
+        (
+            text,
+            Kind::Question,
+            None,
+            hours,
+            &[][..],
+            None,
+            Some(notice),
+        )
+    });
+    let tickets = DEMO_TICKETS
+        .iter()
+        .map(|&(text, kind, category, hours, moves, rating)| {
+            (text, kind, category, hours, moves, rating, None)
+        })
+        .chain(about_notice);
+    for ((text, kind, category, hours, moves, rating, notice), (person, unit)) in
+        tickets.zip(senders)
     {
-        let mut at = now - chrono::Duration::hours(*hours);
+        let mut at = now - chrono::Duration::hours(hours);
         let draft = TicketDraft {
-            text: (*text).to_owned(),
-            kind: Some(*kind),
+            text: text.to_owned(),
+            kind: Some(kind),
             category: category.map(str::to_owned),
+            notice,
             ..TicketDraft::default()
         };
         let sender = app::tickets::Sender {
@@ -256,7 +287,7 @@ async fn demo_tickets(store: &Store, now: chrono::DateTime<chrono::Utc>) -> anyh
         }
         if let Some(satisfied) = rating {
             at += chrono::Duration::hours(1);
-            app::tickets::rate(&mut tx, person, ticket.id, *satisfied, at)
+            app::tickets::rate(&mut tx, person, ticket.id, satisfied, at)
                 .await?
                 .map_err(|refused| anyhow::anyhow!("demo rating refused: {refused:?}"))?;
         }

@@ -457,8 +457,6 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
         ("link_codes", "person_id"),
         ("log_audit", "person_id"),
         ("models", "created_by"),
-        ("notice_questions", "answered_by"),
-        ("notice_questions", "person_id"),
         ("notices", "created_by"),
         ("person_aliases", "former_id"),
         ("person_aliases", "person_id"),

@@ -276,13 +276,17 @@ async fn residents_mark_notices_read_ask_about_them_and_list_them() {
         common::ids(&p.press(&format!("ask:{id}")).await),
         ["notice-ask-prompt"]
     );
+    // The question is a ticket about the notice: typed, then sent as it stands.
     assert_eq!(
         common::ids(&p.send("Khi nào họp thôn?").await),
-        ["notice-question-received"]
+        ["ticket-confirm"]
     );
+    assert_eq!(common::ids(&p.press("tkd:send").await), ["ticket-created"]);
     let mine = common::render(&w.engine, &p.send("/mydata").await);
     assert!(
-        mine.contains("• Thông báo đã nhận: 1\n• Câu hỏi, góp ý đã gửi: “Khi nào họp thôn?”"),
+        mine.contains(
+            "• Thông báo đã nhận: 1\n• Câu hỏi, góp ý đã gửi: “PA-0001: Khi nào họp thôn?”"
+        ),
         "{mine}"
     );
     let listed = p.send("/notices").await;
@@ -300,7 +304,8 @@ async fn residents_mark_notices_read_ask_about_them_and_list_them() {
         ["button-expired"]
     );
     q.press(&format!("ask:{id}")).await;
-    assert_eq!(common::ids(&q.send("?").await), ["button-expired"]);
+    q.send("Họp ở đâu?").await;
+    assert_eq!(common::ids(&q.press("tkd:send").await), ["button-expired"]);
     assert_eq!(
         common::ids(&q.press(&format!("notice:{id}")).await),
         ["button-expired"]
@@ -422,7 +427,7 @@ async fn the_cli_creates_sends_and_reports_a_notice_from_the_documented_example(
 }
 
 #[tokio::test]
-async fn questions_reach_the_cadres_of_the_unit_and_answers_come_back() {
+async fn questions_about_a_notice_are_tickets_the_commune_answers() {
     let w = World::new().await;
     let resident = w.resident(701, "tien lu", "vi").await;
     let cadre = w.resident(702, "tien lu", "vi").await;
@@ -442,10 +447,18 @@ async fn questions_reach_the_cadres_of_the_unit_and_answers_come_back() {
     let mut asker = Person::on(&w.engine, "telegram", &resident.to_string());
     asker.press(&format!("ask:{notice}")).await;
     asker.send("Họp ở đâu <hội trường>?").await;
+    asker.press("tkd:send").await;
     w.deliver(&telegram).await;
-    let expected = "❓ Người dân ở Xã Tiên Lữ, Tỉnh Hưng Yên hỏi về thông báo “Lấy ý kiến”:\nHọp ở đâu &lt;hội trường&gt;?";
-    assert_eq!(w.fake.texts_to(cadre), [expected]);
-    assert_eq!(w.fake.texts_to(admin), [expected]);
+    // The commune's own staff hear of it, with the notice it is about; the province's admin
+    // (above them) and another commune do not.
+    let told = w.fake.texts_to(cadre);
+    assert!(
+        told.len() == 1
+            && told[0].contains("về thông báo “Lấy ý kiến”")
+            && told[0].contains("Họp ở đâu &lt;hội trường&gt;?"),
+        "{told:?}"
+    );
+    assert!(w.fake.texts_to(admin).is_empty());
     assert!(w.fake.texts_to(elsewhere).is_empty());
     let call = w
         .fake
@@ -453,38 +466,46 @@ async fn questions_reach_the_cadres_of_the_unit_and_answers_come_back() {
         .into_iter()
         .find(|c| c.params["chat_id"] == cadre)
         .unwrap();
-    let answer = call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    let open = call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         .as_str()
         .unwrap()
         .to_owned();
+    let answer = format!("{open}:answer");
 
-    // A cadre of another commune cannot answer it.
+    // A cadre of another commune finds no such ticket.
     let mut other = Person::on(&w.engine, "telegram", &elsewhere.to_string());
     other.press(&answer).await;
     assert_eq!(
         common::ids(&other.send("Không biết").await),
-        ["not-allowed"]
+        ["ticket-not-found"]
     );
 
     let mut staff = Person::on(&w.engine, "telegram", &cadre.to_string());
     assert_eq!(common::ids(&staff.press(&answer).await), ["answer-prompt"]);
-    assert_eq!(
-        common::ids(&staff.send("Hội trường xã, <b>8 giờ</b> & 14 giờ").await),
-        ["answer-sent"]
-    );
+    staff.send("Hội trường xã, <b>8 giờ</b> & 14 giờ").await;
+    // The province's admin may answer too, but not twice.
     let mut late = Person::on(&w.engine, "telegram", &admin.to_string());
     late.press(&answer).await;
     assert_eq!(
         common::ids(&late.send("Trả lời muộn").await),
-        ["question-already-answered"]
+        ["ticket-not-now"]
     );
 
     w.deliver(&telegram).await;
     let got = w.fake.texts_to(resident);
-    assert_eq!(
-        got.last().unwrap(),
-        "💬 Trả lời câu hỏi của bạn về thông báo “Lấy ý kiến”:\nHội trường xã, &lt;b&gt;8 giờ&lt;/b&gt; &amp; 14 giờ\n(Câu hỏi của bạn: Họp ở đâu &lt;hội trường&gt;?)"
+    let last = got.last().unwrap();
+    assert!(
+        last.contains("Hội trường xã, &lt;b&gt;8 giờ&lt;/b&gt; &amp; 14 giờ"),
+        "{last}"
     );
+    let status = w
+        .engine
+        .store()
+        .notice_status(notice)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status.totals.questions, 1);
     w.no_rejections();
 }
 
@@ -622,4 +643,87 @@ async fn a_notice_with_a_photo_or_file_sends_it_with_the_text_as_caption_where_i
     let status = w.engine.store().notice_status(long).await.unwrap().unwrap();
     assert_eq!(status.totals.sent, 1);
     w.no_rejections();
+}
+
+#[tokio::test]
+async fn questions_kept_before_they_were_tickets_become_tickets_numbered_on() {
+    let url = common::empty_db().await;
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    // The schema as it stood before questions were tickets (migrations up to 0010), with a
+    // question answered, one not, a chat left asking, and tickets already numbered.
+    let before = std::env::temp_dir().join(format!("danvan-migrations-{}", std::process::id()));
+    std::fs::create_dir_all(&before).unwrap();
+    for entry in std::fs::read_dir("migrations").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.as_str() <= "0010_tickets.sql" {
+            std::fs::copy(&path, before.join(&name)).unwrap();
+        }
+    }
+    let old = sqlx::migrate::Migrator::new(before.as_path())
+        .await
+        .unwrap();
+    old.run(&pool).await.unwrap();
+    std::fs::remove_dir_all(&before).unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO units (id, code, name, division_type, parent_id) VALUES
+             (1, '33', 'Tỉnh Hưng Yên', 'tỉnh', NULL), (2, '12364', 'Xã Tiên Lữ', 'xã', 1);
+         INSERT INTO people (id, language, unit_id, consent_version, consented_at)
+             VALUES (10, 'vi', 2, '1', now()), (11, 'vi', 2, '1', now());
+         INSERT INTO chats (channel, address, language, state, person_id)
+             VALUES ('telegram', '10', 'vi', '{\"step\": \"ask_about_notice\", \"notice\": 5}', 10);
+         INSERT INTO notices (id, texts, unit_ids, send_at)
+             VALUES (5, '{\"vi\": {\"title\": \"Lịch họp\", \"body\": \"…\"}}', '{1}', now());
+         INSERT INTO ticket_counters (province_id, last) VALUES (1, 7);
+         INSERT INTO notice_questions (notice_id, person_id, unit_id, text, asked_at, answer, answered_by, answered_at)
+             VALUES (5, 10, 2, 'Họp ở đâu?', now() - interval '2 days', 'Hội trường xã', 11, now() - interval '1 day'),
+                    (5, 10, 2, 'Mấy giờ?', now() - interval '1 hour', NULL, NULL, NULL);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    danvan::store::MIGRATOR.run(&pool).await.unwrap();
+
+    let tickets: Vec<String> = sqlx::query_scalar(
+        "SELECT concat_ws(' | ', number, status, text, answer, 'notice ' || notice_id)
+         FROM tickets ORDER BY number",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        tickets,
+        [
+            "8 | answered | Họp ở đâu? | Hội trường xã | notice 5",
+            "9 | received | Mấy giờ? | notice 5",
+        ]
+    );
+    let events: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, actor FROM ticket_events ORDER BY at")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        events,
+        [
+            ("received".into(), "resident".into()),
+            ("answer".into(), "person:11".into()),
+            ("received".into(), "resident".into()),
+        ]
+    );
+    let last: i32 = sqlx::query_scalar("SELECT last FROM ticket_counters WHERE province_id = 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(last, 9);
+    let gone: Option<String> = sqlx::query_scalar("SELECT to_regclass('notice_questions')::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(gone, None);
+    let state: serde_json::Value = sqlx::query_scalar("SELECT state FROM chats")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, serde_json::json!({"step": "idle"}));
 }

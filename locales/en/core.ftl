@@ -149,22 +149,11 @@ notice-read-button = ✅ Read
 notice-ask-button = ❓ Ask / comment
 notice-read-thanks = Thank you for reading the notice.
 notice-ask-prompt = Type your question or comment about this notice. The cadre in charge will answer you.
-notice-question-received = We have your question/comment. Thank you!
-notice-question-cancelled = Cancelled.
 notices-list = Recent notices (tap one to read it again):
 notices-none = No notice has been sent to you yet.
 notice-item = { $title }
 
-question-for-staff = ❓ A resident of { $unit } asks about the notice “{ $title }”:
-    { $text }
-answer-button = Answer
 answer-prompt = Type your answer. The person who asked gets it in their chat app.
-answer-sent = Your answer has been sent to the person who asked.
-question-already-answered = Someone has answered this question already.
-answer-for-resident = 💬 An answer to your question about the notice “{ $title }”:
-    { $answer }
-    (Your question: { $question })
-
 compose-required = This cannot be left empty.
 compose-title = New notice (1/5). What is the title?
 compose-body = (2/5) What does it say? You can use **bold**, *italic*, [links](https://…), and lines starting with “- ” for lists.
@@ -223,9 +212,19 @@ mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.
-    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.
+    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.{ $listening }
     { $sector_changes }
     { $children }
+report-listening = {" "}Received { $received } questions and reports from residents; answered { $answered } ({ $answered_share }%){ $answered ->
+        [0] {""}
+       *[other] , { $on_time }% on time
+    }{ $overdue ->
+        [0] {""}
+       *[other] ; { $overdue } overdue
+    }{ $rated ->
+        [0] {""}
+       *[other] ; { $satisfied }% of residents who rated were satisfied
+    }.
 report-quarter = Q{ $number }/{ $year }
 report-sector-models = { $count } in { $sector }
 report-change = { $now } ({ $direction ->
@@ -375,6 +374,7 @@ ticket-text-line = Text: { $text }
 ticket-due-line = Answer due: { $due }
 ticket-answer-line = Answer: { $answer }
 ticket-category-suffix = {" "}({ $name })
+ticket-notice-suffix = {" "}about the notice “{ $title }”
 ticket-overdue-line = ⏰ OVERDUE
     { $ticket }
 ticket-info-button = Add information
@@ -401,7 +401,7 @@ ticket-info-added = Added to { $code }. Thank you!
 ticket-reopened = { $code } is open again. The commune will answer you.
 ticket-moved = { $code }: { $move } done.
 ticket-announced = 📥 New report { $code } ({ $unit })
-    { $kind }{ $category }
+    { $kind }{ $category }{ $notice }
     “{ $text }”
     To be accepted by { $due }.
 ticket-info-for-staff = ➕ The resident added to { $code }: “{ $text }”

@@ -76,9 +76,7 @@ web-notice-live = updating
 web-notice-reasons = Why some were not sent
 web-notice-cancel = Stop sending this notice
 web-notice-questions = Residents' questions
-web-notice-answered = Answered
-web-notice-answer = Answer
-web-notice-answer-send = Send the answer
+web-notice-questions-all = See them all in the ticket queue
 web-reach-targeted = Recipients
 web-reach-sent = Sent
 web-reach-pending = Waiting
@@ -278,3 +276,11 @@ demo-persona = { $role ->
     [cadre] Cadre
    *[other] Resident
 } · { $unit }
+web-overview-tickets = Residents' questions and reports
+web-tickets-received = Received
+web-tickets-accepted-on-time = Accepted on time
+web-tickets-answered = Answered
+web-tickets-answered-on-time = Answered on time
+web-tickets-overdue = Overdue
+web-tickets-satisfied = Satisfied
+web-ticket-open-queue = Open the ticket queue

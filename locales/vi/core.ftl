@@ -146,22 +146,11 @@ notice-read-button = ✅ Đã đọc
 notice-ask-button = ❓ Hỏi / góp ý
 notice-read-thanks = Cảm ơn bạn đã đọc thông báo.
 notice-ask-prompt = Hãy gõ câu hỏi hoặc góp ý của bạn về thông báo này. Cán bộ phụ trách sẽ trả lời bạn.
-notice-question-received = Đã nhận câu hỏi/góp ý của bạn. Cảm ơn bạn!
-notice-question-cancelled = Đã huỷ.
 notices-list = Thông báo gần đây (bấm để xem lại):
 notices-none = Chưa có thông báo nào gửi tới bạn.
 notice-item = { $title }
 
-question-for-staff = ❓ Người dân ở { $unit } hỏi về thông báo “{ $title }”:
-    { $text }
-answer-button = Trả lời
 answer-prompt = Hãy gõ câu trả lời. Người hỏi sẽ nhận được ngay trong ứng dụng chat.
-answer-sent = Đã gửi câu trả lời tới người hỏi.
-question-already-answered = Câu hỏi này đã có người trả lời.
-answer-for-resident = 💬 Trả lời câu hỏi của bạn về thông báo “{ $title }”:
-    { $answer }
-    (Câu hỏi của bạn: { $question })
-
 compose-required = Phần này không được để trống.
 compose-title = Soạn thông báo mới (1/5). Tiêu đề là gì?
 compose-body = (2/5) Nội dung thông báo? Có thể dùng **chữ đậm**, *chữ nghiêng*, [liên kết](https://…), và dòng bắt đầu bằng “- ” để liệt kê.
@@ -217,9 +206,19 @@ mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.
-    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.
+    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.{ $listening }
     { $sector_changes }
     { $children }
+report-listening = {" "}Tiếp nhận { $received } phản ánh, kiến nghị của người dân; đã trả lời { $answered } ({ $answered_share }%){ $answered ->
+        [0] {""}
+       *[other] , đúng hạn { $on_time }%
+    }{ $overdue ->
+        [0] {""}
+       *[other] ; { $overdue } quá hạn
+    }{ $rated ->
+        [0] {""}
+       *[other] ; { $satisfied }% người dân đánh giá hài lòng
+    }.
 report-quarter = quý { $number ->
         [1] I
         [2] II
@@ -362,6 +361,7 @@ ticket-text-line = Nội dung: { $text }
 ticket-due-line = Hạn trả lời: { $due }
 ticket-answer-line = Trả lời: { $answer }
 ticket-category-suffix = {" "}({ $name })
+ticket-notice-suffix = {" "}về thông báo “{ $title }”
 ticket-overdue-line = ⏰ QUÁ HẠN
     { $ticket }
 ticket-info-button = Bổ sung thông tin
@@ -388,7 +388,7 @@ ticket-info-added = Đã bổ sung vào { $code }. Cảm ơn bạn!
 ticket-reopened = Đã mở lại { $code }. Xã/phường sẽ trả lời bạn.
 ticket-moved = { $code }: đã { $move }.
 ticket-announced = 📥 Phản ánh mới { $code } ({ $unit })
-    { $kind }{ $category }
+    { $kind }{ $category }{ $notice }
     “{ $text }”
     Cần tiếp nhận trước { $due }.
 ticket-info-for-staff = ➕ Người dân bổ sung cho { $code }: “{ $text }”

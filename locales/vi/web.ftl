@@ -76,9 +76,7 @@ web-notice-live = đang cập nhật
 web-notice-reasons = Lý do chưa gửi được
 web-notice-cancel = Dừng gửi thông báo này
 web-notice-questions = Câu hỏi của người dân
-web-notice-answered = Đã trả lời
-web-notice-answer = Trả lời
-web-notice-answer-send = Gửi câu trả lời
+web-notice-questions-all = Xem tất cả trong danh sách phản ánh
 web-reach-targeted = Người nhận
 web-reach-sent = Đã gửi
 web-reach-pending = Đang chờ
@@ -275,3 +273,11 @@ demo-persona = { $role ->
     [cadre] Cán bộ
    *[other] Người dân
 } · { $unit }
+web-overview-tickets = Phản ánh, kiến nghị của người dân
+web-tickets-received = Tiếp nhận
+web-tickets-accepted-on-time = Tiếp nhận đúng hạn
+web-tickets-answered = Đã trả lời
+web-tickets-answered-on-time = Trả lời đúng hạn
+web-tickets-overdue = Quá hạn
+web-tickets-satisfied = Hài lòng
+web-ticket-open-queue = Mở danh sách phản ánh

@@ -4,10 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::access::{Action, Actor, Denied, authorize};
-use crate::domain::dialogue::notices::answer_for_resident;
 use crate::domain::notice::NoticeStatus;
 use crate::domain::unit_directory::UnitDirectory;
-use crate::message::Lang;
 use crate::store::notices::NewNotice;
 use crate::store::{Store, Tx};
 
@@ -59,32 +57,4 @@ pub async fn create(
     let id = tx.create_notice(notice).await?;
     let at = tx.schedule_notice(id, now).await?.unwrap_or(now);
     Ok(Ok((id, at)))
-}
-
-/// Records `text` as the answer to question `question` and sends it to whoever asked, if `actor`
-/// may answer for the unit it was asked from: true when this answer counts (nobody answered first).
-pub async fn answer(
-    tx: &mut Tx,
-    actor: &Actor,
-    answerer: Option<i64>,
-    question: i64,
-    text: &str,
-    units: &UnitDirectory,
-) -> anyhow::Result<Result<bool, Denied>> {
-    let Some(q) = tx.question(question).await? else {
-        return Ok(Err(Denied::OutOfScope));
-    };
-    let unit_id = q.unit_id.unwrap_or_default();
-    if let Err(denied) = authorize(actor, Action::Answer { unit_id }, units) {
-        return Ok(Err(denied));
-    }
-    if q.answered {
-        return Ok(Ok(false));
-    }
-    let first = tx.answer_question(q.id, answerer, text).await?;
-    if first && let Some(asker) = q.person_id {
-        tx.message_person(asker, &answer_for_resident(&q, text, Lang::Vi))
-            .await?;
-    }
-    Ok(Ok(first))
 }

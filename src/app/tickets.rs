@@ -79,6 +79,8 @@ pub enum Refused {
     TooLong,
     /// A transfer to no unit, the same one, or one in another province.
     BadUnit,
+    /// A question about a notice that was not sent to the person (a forged or foreign button).
+    NoticeNotSent,
 }
 
 impl Refused {
@@ -92,6 +94,7 @@ impl Refused {
             Refused::NeedsText => "ticket-needs-text",
             Refused::TooLong => "ticket-too-long",
             Refused::BadUnit => "ticket-bad-unit",
+            Refused::NoticeNotSent => "button-expired",
         }
     }
 }
@@ -131,6 +134,11 @@ pub async fn submit(
             None => return Ok(Err(Refused::OutsideProvince)),
         },
     };
+    if let Some(notice) = draft.notice
+        && tx.notice_for(sender.person_id, notice).await?.is_none()
+    {
+        return Ok(Err(Refused::NoticeNotSent));
+    }
     if tx
         .open_tickets_since(sender.person_id, now - Duration::hours(24))
         .await?

@@ -10,11 +10,14 @@
 //! `bench survey` — residents answering a survey at once, against `pgbench -N`, and results over a
 //! million responses, against counting the answers from scratch;
 //! `bench web` — the dashboard's pages over a million rows, 50 sessions from a second process,
-//! against the same store calls in this process.
+//! against the same store calls in this process;
+//! `bench tickets` — 50 staff reading their queue and a ticket over a million tickets, through the
+//! use cases against the same store reads, and a queue page against a primary-key read.
 
 mod broadcast;
 mod report;
 mod survey;
+mod tickets;
 mod units;
 mod web;
 mod zalo;
@@ -103,6 +106,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000)]
         requests: usize,
     },
+    /// Staff reading their ticket queue and a ticket over a million residents' tickets.
+    Tickets {
+        #[arg(long, default_value_t = 1_000_000)]
+        tickets: i64,
+        #[arg(long, default_value_t = 50)]
+        staff: usize,
+        /// Reads of each kind in all.
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+    },
     /// The load generator of `bench web` (run by it).
     #[command(hide = true)]
     WebLoad(web::Load),
@@ -139,6 +152,14 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
             web::run(engine, residents, sessions, requests).await?;
         }
         BenchCommand::WebLoad(load) => web::load(load).await?,
+        BenchCommand::Tickets {
+            tickets,
+            staff,
+            requests,
+        } => {
+            let (_, engine) = setup(source, staff + 4).await?;
+            tickets::run(engine, tickets, staff, requests).await?;
+        }
         BenchCommand::Report { models, activities } => {
             let (_, engine) = setup(source, 4).await?;
             report::run(engine, models, activities).await?;

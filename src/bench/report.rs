@@ -36,7 +36,7 @@ pub async fn run(engine: Arc<Engine>, models: i64, activities: i64) -> anyhow::R
     for _ in 0..5 {
         let started = Instant::now();
         let mut tx = store.begin().await?;
-        let report = tx.report(province, quarter).await?;
+        let report = tx.report(province, quarter, chrono::Utc::now()).await?;
         let sectors = tx.sectors().await?;
         tx.commit().await?;
         text = localizer.render(

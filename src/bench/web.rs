@@ -17,6 +17,7 @@ use crate::domain::vn_time;
 use crate::engine::Engine;
 use crate::message::Lang;
 use crate::store::notices::NewNotice;
+use crate::store::tickets::{Filter, Which};
 
 const PROVINCE: &str = "33";
 
@@ -259,7 +260,15 @@ async fn page_queries(
         "notice status" => {
             app::notices::status(store, notice, app::notices::Viewer::Operator, &units).await?;
             store.notice(notice).await?;
-            store.notice_questions(notice).await?;
+            let about = Filter {
+                unit_ids: subtree.clone(),
+                which: Which::All,
+                notice: Some(notice),
+                ..Filter::default()
+            };
+            let mut tx = store.begin().await?;
+            tx.ticket_queue(&about, 20, 0).await?;
+            tx.commit().await?;
         }
         "survey results" => {
             let mut tx = store.begin().await?;
@@ -269,7 +278,15 @@ async fn page_queries(
         }
         _ => {
             let mut tx = store.begin().await?;
-            app::reports::quarterly(&mut tx, province, quarter, Lang::Vi, Length::Full).await?;
+            app::reports::quarterly(
+                &mut tx,
+                province,
+                quarter,
+                Lang::Vi,
+                Length::Full,
+                chrono::Utc::now(),
+            )
+            .await?;
             tx.commit().await?;
         }
     }

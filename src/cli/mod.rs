@@ -433,6 +433,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         quarter,
                         lang,
                         crate::domain::listing::Length::Full,
+                        Utc::now(),
                     )
                     .await?;
                     let localizer = Localizer::new();

@@ -12,6 +12,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use moka::future::Cache;
 // Tokio's clock, so that a test can let time pass.
 use tokio::time::Instant;
@@ -21,6 +22,7 @@ use crate::domain::access::Actor;
 use crate::domain::listing::Length;
 use crate::domain::notice::NoticeStatus;
 use crate::domain::report::Quarter;
+use crate::domain::ticket::Figures as TicketFigures;
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::units::Unit;
 use crate::message::{Lang, Reply};
@@ -114,6 +116,9 @@ where
     }
 }
 
+/// Ticket figures by unit id.
+pub type TicketsByUnit = Arc<Vec<(i64, TicketFigures)>>;
+
 pub struct Figures {
     /// A notice's reach as the admins of a unit may see it (None: not theirs), by (notice, unit):
     /// every login of a unit has the same grants.
@@ -124,6 +129,8 @@ pub struct Figures {
     surveys: Live<i64, Arc<Vec<SurveyLine>>>,
     /// A unit's quarterly report (paragraph, then charts), by (unit, quarter, language).
     reports: Live<(i64, String, Lang), Arc<Vec<Reply>>>,
+    /// Residents' tickets of a quarter for a unit and each unit below it, by (unit, quarter).
+    tickets: Live<(i64, String), TicketsByUnit>,
 }
 
 impl Figures {
@@ -133,6 +140,7 @@ impl Figures {
             notices: Live::new(),
             surveys: Live::new(),
             reports: Live::new(),
+            tickets: Live::new(),
         }
     }
 
@@ -196,27 +204,56 @@ impl Figures {
         unit: &Unit,
         quarter: Quarter,
         lang: Lang,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<Arc<Vec<Reply>>> {
         let (store, unit) = (store.clone(), unit.clone());
         self.reports
             .get((unit.id, quarter.code(), lang), move || async move {
                 let mut tx = store.begin().await?;
-                let replies =
-                    crate::app::reports::quarterly(&mut tx, &unit, quarter, lang, Length::Full)
-                        .await?;
+                let replies = crate::app::reports::quarterly(
+                    &mut tx,
+                    &unit,
+                    quarter,
+                    lang,
+                    Length::Full,
+                    now,
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(Arc::new(replies))
             })
             .await
     }
 
+    /// Residents' tickets received in `quarter` in `scope` itself and in each unit below it, as
+    /// handled by `now`.
+    pub async fn tickets(
+        &self,
+        store: &Store,
+        scope: i64,
+        quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<TicketsByUnit> {
+        let store = store.clone();
+        self.tickets
+            .get((scope, quarter.code()), move || async move {
+                let (from, to) = quarter.bounds();
+                let mut tx = store.begin().await?;
+                let rows = tx.ticket_figures_by_unit(scope, from, to, now).await?;
+                tx.commit().await?;
+                Ok(Arc::new(rows))
+            })
+            .await
+    }
+
     /// Forgets every figure, after a change made here (a notice sent, cancelled or answered; a
-    /// survey created, opened or closed): the next page reads them afresh.
+    /// survey created, opened or closed; a ticket moved): the next page reads them afresh.
     pub fn changed(&self) {
         self.reach.forget();
         self.notices.forget();
         self.surveys.forget();
         self.reports.forget();
+        self.tickets.forget();
     }
 }
 

@@ -129,7 +129,6 @@ pub async fn routes(
         .route("/notices/new", get(notices::compose))
         .route("/notices/{id}", get(notices::status))
         .route("/notices/{id}/cancel", post(notices::cancel))
-        .route("/notices/{id}/answer", post(notices::answer))
         .route("/surveys", get(surveys::list).post(surveys::upload))
         .route(
             "/surveys/new",

@@ -1,5 +1,5 @@
 //! Notices: the list, composing one (checked as chat checks it, previewed as residents will see
-//! it), its reach while it goes out and after, residents' questions with answers, cancelling.
+//! it), its reach while it goes out and after, residents' questions about it (tickets), cancelling.
 
 use askama::Template;
 use axum::Form;
@@ -12,20 +12,23 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::frame::{self, Frame};
 use super::reports::{UnitChoice, unit_choices};
+use super::tickets::{self, Row};
 use super::{Dash, WebError, WebResult};
 use crate::app;
 use crate::app::notices::Viewer;
 use crate::domain::collation;
 use crate::domain::compose::{self, Draft};
-use crate::domain::dialogue::staff::answered;
 use crate::domain::notice::{Audience, NoticeStatus, Reach};
 use crate::domain::vn_time;
 use crate::message::Msg;
 use crate::store::notices::NewNotice;
-use crate::store::overview::{NoticeLine, QuestionLine};
+use crate::store::overview::NoticeLine;
+use crate::store::tickets::{Filter, Which};
 
 /// Notices on the list page.
 const LISTED: i64 = 100;
+/// Questions about a notice shown on its page; the queue, filtered to it, has them all.
+const QUESTIONS_SHOWN: i64 = 20;
 
 #[derive(Template)]
 #[template(path = "dashboard/notices.html")]
@@ -269,10 +272,10 @@ struct StatusPage<'a> {
     title: String,
     status: NoticeStatus,
     rows: Vec<ReachRow>,
-    questions: Vec<(QuestionLine, String)>,
+    /// Residents' questions about it, in the login's units: tickets, answered from the queue.
+    questions: Vec<Row>,
     /// Still going out: the page reloads itself.
     live: bool,
-    message: Option<String>,
 }
 
 pub async fn status(
@@ -280,17 +283,6 @@ pub async fn status(
     State(dash): State<Dash>,
     token: CsrfToken,
     Path(id): Path<i64>,
-) -> WebResult {
-    status_page(staff, dash, token, id, None, StatusCode::OK).await
-}
-
-async fn status_page(
-    staff: Staff,
-    dash: Dash,
-    token: CsrfToken,
-    id: i64,
-    message: Option<String>,
-    code: StatusCode,
 ) -> WebResult {
     let units = dash.engine.units();
     let store = dash.engine.store();
@@ -316,31 +308,37 @@ async fn status_page(
         })
         .collect();
     collation::sort_by_name(&mut rows, |r| &r.name);
-    let questions = store
-        .notice_questions(id)
-        .await?
-        .into_iter()
-        .map(|q| {
-            let unit = q
-                .unit_id
-                .and_then(|u| units.by_id(u))
-                .map(|u| u.name.clone())
-                .unwrap_or_default();
-            (q, unit)
-        })
-        .collect();
+    let now = dash.engine.now();
+    let filter = Filter {
+        which: Which::All,
+        notice: Some(id),
+        ..Filter::default()
+    };
+    let mut tx = store.begin().await?;
+    let categories = tx.ticket_categories().await?;
+    let (tickets, _, _) = app::tickets::queue(
+        &mut tx,
+        tickets::by(&staff),
+        filter,
+        &units,
+        (QUESTIONS_SHOWN, 0),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let f = staff.frame(&dash, &token, "notices")?;
+    let questions = tickets::rows(&f.t, &tickets, &units, &categories, now);
     let live = matches!(status.status.as_str(), "scheduled" | "sending");
     let page = StatusPage {
-        f: staff.frame(&dash, &token, "notices")?,
+        f,
         id,
         title,
         status,
         rows,
         questions,
         live,
-        message,
     };
-    Ok((code, frame::page(token, &page)?).into_response())
+    Ok(frame::page(token, &page)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -365,47 +363,4 @@ pub async fn cancel(
     store.cancel_notice(id).await?;
     dash.figures.changed();
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct AnswerForm {
-    csrf: String,
-    question: i64,
-    text: String,
-}
-
-pub async fn answer(
-    staff: Staff,
-    State(dash): State<Dash>,
-    token: CsrfToken,
-    Path(id): Path<i64>,
-    Form(form): Form<AnswerForm>,
-) -> WebResult {
-    frame::verify(&token, &form.csrf)?;
-    let units = dash.engine.units();
-    let text = form.text.trim();
-    if text.is_empty() || text.chars().count() > crate::domain::notice::MAX_BODY_CHARS {
-        let f = staff.frame(&dash, &token, "notices")?;
-        let message = f.t.t("compose-required");
-        return status_page(
-            staff,
-            dash,
-            token,
-            id,
-            Some(message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let mut tx = dash.engine.store().begin().await?;
-    let result =
-        app::notices::answer(&mut tx, &staff.actor, None, form.question, text, &units).await?;
-    tx.commit().await?;
-    if result.is_err() {
-        return Err(WebError::NotFound);
-    }
-    dash.figures.changed();
-    let f = staff.frame(&dash, &token, "notices")?;
-    let message = f.t.msg(&answered(result).body);
-    status_page(staff, dash, token, id, Some(message), StatusCode::OK).await
 }

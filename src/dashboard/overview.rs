@@ -1,5 +1,5 @@
 //! The overview: residents by unit and channel, the latest notices with their reach, open surveys
-//! with their response rates, and this quarter's models by sector.
+//! with their response rates, this quarter's models by sector and residents' tickets per unit.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,6 +12,7 @@ use super::frame::{self, Frame};
 use super::{Dash, WebResult};
 use crate::domain::collation;
 use crate::domain::report::Quarter;
+use crate::domain::ticket::Figures as TicketFigures;
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::vn_time;
 use crate::store::overview::{NoticeLine, Residents, SurveyLine};
@@ -39,6 +40,10 @@ struct OverviewPage<'a> {
     surveys: Vec<SurveyLine>,
     quarter: String,
     unit_code: String,
+    /// Residents' tickets of the quarter: a row per unit that received some, then the total.
+    tickets: Vec<(String, TicketFigures)>,
+    /// All of them (None when there are none).
+    tickets_total: Option<TicketFigures>,
 }
 
 pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
@@ -63,6 +68,20 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         .figures
         .notices(store, staff.scope(), units.clone(), RECENT_NOTICES)
         .await?;
+    let now = dash.engine.now();
+    let quarter = Quarter::of(vn_time::local_date(now));
+    let by_unit = dash
+        .figures
+        .tickets(store, staff.scope(), quarter, now)
+        .await?;
+    let mut tickets: Vec<(String, TicketFigures)> = by_unit
+        .iter()
+        .filter_map(|(id, figures)| Some((units.by_id(*id)?.name.clone(), figures.clone())))
+        .collect();
+    collation::sort_by_name(&mut tickets, |(name, _)| name);
+    tickets.sort_by_key(|(_, figures)| std::cmp::Reverse(figures.received));
+    let tickets_total =
+        (!by_unit.is_empty()).then(|| by_unit.iter().map(|(_, figures)| figures.clone()).sum());
     let page = OverviewPage {
         f: staff.frame(&dash, &token, "overview")?,
         channels,
@@ -71,11 +90,13 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         total,
         notices: notices.to_vec(),
         surveys,
-        quarter: Quarter::of(vn_time::local_date(dash.engine.now())).code(),
+        quarter: quarter.code(),
         unit_code: units
             .by_id(staff.scope())
             .map(|u| u.code.clone())
             .unwrap_or_default(),
+        tickets,
+        tickets_total,
     };
     frame::page(token, &page)
 }

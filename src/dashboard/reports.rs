@@ -103,7 +103,13 @@ async fn replies(
     staff: &Staff,
 ) -> anyhow::Result<std::sync::Arc<Vec<Reply>>> {
     dash.figures
-        .report(dash.engine.store(), unit, quarter, staff.lang)
+        .report(
+            dash.engine.store(),
+            unit,
+            quarter,
+            staff.lang,
+            dash.engine.now(),
+        )
         .await
 }
 

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Staff;
@@ -27,7 +28,7 @@ const PER_PAGE: i64 = 50;
 const EXCERPT_CHARS: usize = 120;
 
 /// The login acting on tickets, as their history names it.
-fn by(staff: &Staff) -> By<'_> {
+pub(super) fn by(staff: &Staff) -> By<'_> {
     By::Login {
         actor: &staff.actor,
         name: &staff.login.name,
@@ -50,20 +51,23 @@ pub struct QueueQuery {
     /// From 1.
     #[serde(default)]
     page: String,
+    /// A notice's id: only the questions about it.
+    #[serde(default)]
+    notice: String,
 }
 
-/// A ticket's line in the queue.
-struct Row {
-    id: i64,
-    code: String,
-    unit: String,
-    kind: String,
-    category: String,
-    status: String,
-    due: String,
-    overdue: bool,
-    urgent: bool,
-    excerpt: String,
+/// A ticket's line in the queue (and under a notice, for the questions about it).
+pub(super) struct Row {
+    pub(super) id: i64,
+    pub(super) code: String,
+    pub(super) unit: String,
+    pub(super) kind: String,
+    pub(super) category: String,
+    pub(super) status: String,
+    pub(super) due: String,
+    pub(super) overdue: bool,
+    pub(super) urgent: bool,
+    pub(super) excerpt: String,
 }
 
 #[derive(Template)]
@@ -78,6 +82,8 @@ struct QueuePage<'a> {
     categories: Vec<(String, String, bool)>,
     units: Vec<UnitChoice>,
     q: String,
+    /// The notice whose questions alone are shown, or empty.
+    notice: String,
     /// "page 2 of 3", when there is more than one.
     pages: Option<String>,
     previous: Option<String>,
@@ -120,11 +126,13 @@ pub async fn queue(
         .iter()
         .find(|c| c.code == query.category)
         .map(|c| c.code.clone());
+    let filter_notice: Option<i64> = query.notice.trim().parse().ok();
     let filter = Filter {
         unit_ids: vec![chosen.id],
         which,
         category: category.clone(),
         search: search(&query.q),
+        notice: filter_notice,
     };
     let (tickets, total, overdue) = tickets::queue(
         &mut tx,
@@ -138,21 +146,7 @@ pub async fn queue(
     tx.commit().await?;
 
     let f = staff.frame(&dash, &token, "tickets")?;
-    let rows = tickets
-        .iter()
-        .map(|t| Row {
-            id: t.id,
-            code: t.code.clone(),
-            unit: unit_name(&units, t.unit_id),
-            kind: f.t.t(t.kind.msg_id()),
-            category: category_name(&f.t, &categories, t),
-            status: f.t.t(t.status.msg_id()),
-            due: f.t.time(&t.answer_due),
-            overdue: t.overdue(now),
-            urgent: t.urgent,
-            excerpt: excerpt(&t.text),
-        })
-        .collect();
+    let rows = rows(&f.t, &tickets, &units, &categories, now);
     let status_code = match which {
         Which::Open => "",
         Which::All => "all",
@@ -196,6 +190,7 @@ pub async fn queue(
         true => "",
         false => chosen.code.as_str(),
     };
+    let notice = filter_notice.map(|id| id.to_string()).unwrap_or_default();
     let link = |page: i64| {
         let mut params = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in [
@@ -203,6 +198,7 @@ pub async fn queue(
             ("category", category.as_deref().unwrap_or("")),
             ("unit", unit_code),
             ("q", query.q.trim()),
+            ("notice", notice.as_str()),
         ] {
             if !value.is_empty() {
                 params.append_pair(name, value);
@@ -236,6 +232,7 @@ pub async fn queue(
         categories,
         units: choices,
         q: query.q.trim().to_owned(),
+        notice: notice.clone(),
         pages,
         previous: (page > 1).then(|| link(page.min(last + 1) - 1)),
         next: (page < last).then(|| link(page + 1)),
@@ -243,6 +240,31 @@ pub async fn queue(
         f,
     };
     frame::page(token, &queue)
+}
+
+/// The queue's lines for `tickets`.
+pub(super) fn rows(
+    t: &Texts,
+    tickets: &[Ticket],
+    units: &UnitDirectory,
+    categories: &[Category],
+    now: DateTime<Utc>,
+) -> Vec<Row> {
+    tickets
+        .iter()
+        .map(|ticket| Row {
+            id: ticket.id,
+            code: ticket.code.clone(),
+            unit: unit_name(units, ticket.unit_id),
+            kind: t.t(ticket.kind.msg_id()),
+            category: category_name(t, categories, ticket),
+            status: t.t(ticket.status.msg_id()),
+            due: t.time(&ticket.answer_due),
+            overdue: ticket.overdue(now),
+            urgent: ticket.urgent,
+            excerpt: excerpt(&ticket.text),
+        })
+        .collect()
 }
 
 /// What the search box holds, as the queue looks for it: a code as printed ("pa 12" is
@@ -527,7 +549,10 @@ pub async fn act(
     .await?;
     tx.commit().await?;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/tickets/{id}?done={}", done.code())).into_response()),
+        Ok(_) => {
+            dash.figures.changed();
+            Ok(Redirect::to(&format!("/tickets/{id}?done={}", done.code())).into_response())
+        }
         Err(Refused::NotFound) => Err(WebError::NotFound),
         Err(why) => {
             let outcome = Outcome::Refused(done, why, fields);

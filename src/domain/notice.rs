@@ -86,18 +86,6 @@ impl Notice {
     }
 }
 
-/// A resident's question about a notice, as cadres see it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Question {
-    pub id: i64,
-    /// None once the person has erased their data.
-    pub person_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub text: String,
-    pub answered: bool,
-    pub notice: Notice,
-}
-
 /// Reach of a notice, overall and per unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoticeStatus {

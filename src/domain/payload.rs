@@ -125,10 +125,6 @@ pub enum Payload<'a> {
     Ask(i64),
     /// `notice:ID`: show a notice again.
     Notice(i64),
-    /// `answer:ID`: a cadre answers question ID.
-    Answer(i64),
-    /// `question:cancel`
-    QuestionCancel,
     /// `draft:…`: writing a notice.
     Draft(DraftButton<'a>),
     /// `logflow:…`: the guided log.
@@ -241,8 +237,6 @@ impl<'a> Payload<'a> {
             ("ack", _) => Payload::Ack(id()?),
             ("ask", _) => Payload::Ask(id()?),
             ("notice", _) => Payload::Notice(id()?),
-            ("answer", _) => Payload::Answer(id()?),
-            ("question", "cancel") => Payload::QuestionCancel,
             ("draft", button) => Payload::Draft(DraftButton::parse(button)?),
             ("logflow", button) => Payload::Log(LogButton::parse(button)?),
             ("logedit", _) => Payload::LogEdit(id()?),
@@ -364,8 +358,6 @@ impl fmt::Display for Payload<'_> {
             Payload::Ack(id) => write!(f, "ack:{id}"),
             Payload::Ask(id) => write!(f, "ask:{id}"),
             Payload::Notice(id) => write!(f, "notice:{id}"),
-            Payload::Answer(id) => write!(f, "answer:{id}"),
-            Payload::QuestionCancel => f.write_str("question:cancel"),
             Payload::Draft(button) => {
                 f.write_str("draft:")?;
                 match button {
@@ -462,8 +454,6 @@ mod tests {
             "ack:7",
             "ask:7",
             "notice:7",
-            "answer:3",
-            "question:cancel",
             "draft:cancel",
             "draft:send",
             "draft:skip",

@@ -2,13 +2,14 @@
 //! "Tính đến hết quý I/2025, toàn tỉnh đã xây dựng và duy trì 3.162 mô hình “Dân vận khéo”, trong đó:
 //! 761 mô hình lĩnh vực kinh tế; …".
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 
 use super::access::Grant;
 use super::activity::Sector;
 use super::collation;
 use super::listing::{self, Length};
 use super::text::fold;
+use super::ticket;
 use super::unit_directory::UnitDirectory;
 use super::units::Unit;
 use crate::message::{Bar, Chart, Lang, Msg, Reply};
@@ -61,6 +62,18 @@ impl Quarter {
             .first_day()
             .pred_opt()
             .expect("a quarter ends on a real day")
+    }
+
+    /// Its first and last instants as Vietnam counts them: `[from, to)`.
+    pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let midnight = |day: NaiveDate| {
+            super::vn_time::from_local(day.and_time(NaiveTime::MIN))
+                .expect("Vietnam has no daylight saving: every midnight exists")
+        };
+        (
+            midnight(self.first_day()),
+            midnight(self.next().first_day()),
+        )
     }
 
     pub fn previous(self) -> Quarter {
@@ -127,6 +140,8 @@ pub struct Report {
     pub previous: Figures,
     /// (child unit name, models at the end of the quarter, activities in it).
     pub children: Vec<(String, i64, i64)>,
+    /// Residents' questions and reports received in the quarter, and how they were answered.
+    pub listening: ticket::Figures,
 }
 
 /// How a report names where it covers: "toàn tỉnh" for a province, else the unit.
@@ -258,9 +273,37 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Len
                 ),
             )
             .number("participants", report.current.participants)
+            .lines("listening", listening(&report.listening))
             .msg("sector_changes", sector_changes)
             .lines("children", children),
     )
+}
+
+/// "Tiếp nhận 12 phản ánh, kiến nghị …": nothing in a quarter none came.
+fn listening(figures: &ticket::Figures) -> Vec<Msg> {
+    let percent = |part: i64, whole: i64| match whole {
+        0 => 0,
+        _ => (part * 100 + whole / 2) / whole,
+    };
+    (figures.received > 0)
+        .then(|| {
+            Msg::new("report-listening")
+                .number("received", figures.received)
+                .number("answered", figures.answered)
+                .number(
+                    "answered_share",
+                    percent(figures.answered, figures.received),
+                )
+                .number(
+                    "on_time",
+                    percent(figures.answered_on_time, figures.answered),
+                )
+                .number("overdue", figures.overdue)
+                .number("rated", figures.rated)
+                .number("satisfied", percent(figures.satisfied, figures.rated))
+        })
+        .into_iter()
+        .collect()
 }
 
 /// Most child units a chart shows: those with the most models (units without any are left out).
@@ -383,6 +426,7 @@ mod tests {
                     (format!("Xã Số {i}"), some, some)
                 })
                 .collect(),
+            listening: ticket::Figures::default(),
         }
     }
 
@@ -532,6 +576,43 @@ mod tests {
         assert_eq!(
             Quarter::of(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()).number,
             2
+        );
+        // Vietnam's midnights, UTC+7.
+        let (from, to) = q1.bounds();
+        assert_eq!(from.to_rfc3339(), "2024-12-31T17:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2025-03-31T17:00:00+00:00");
+    }
+
+    #[test]
+    fn what_residents_sent_is_one_sentence_and_none_is_no_sentence() {
+        let mut report = province(0);
+        let text = render(&report, Lang::Vi, Length::Full);
+        assert!(!text.contains("Tiếp nhận"), "{text}");
+        report.listening = ticket::Figures {
+            received: 1204,
+            accepted_on_time: 1100,
+            answered: 1187,
+            answered_on_time: 1142,
+            overdue: 9,
+            rated: 800,
+            satisfied: 728,
+        };
+        let text = render(&report, Lang::Vi, Length::Full);
+        assert!(
+            text.contains(
+                "lượt người tham gia. Tiếp nhận 1.204 phản ánh, kiến nghị của người dân; \
+                 đã trả lời 1.187 (99%), đúng hạn 96%; 9 quá hạn; 91% người dân đánh giá hài lòng."
+            ),
+            "{text}"
+        );
+        report.listening = ticket::Figures {
+            received: 3,
+            ..ticket::Figures::default()
+        };
+        let text = render(&report, Lang::En, Length::Full);
+        assert!(
+            text.contains("Received 3 questions and reports from residents; answered 0 (0%)."),
+            "{text}"
         );
     }
 }

@@ -226,6 +226,33 @@ impl Move {
     }
 }
 
+/// Tickets a unit received in a period and how they were handled: for the quarterly report and
+/// the dashboard's overview.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub received: i64,
+    pub accepted_on_time: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    pub overdue: i64,
+    pub rated: i64,
+    pub satisfied: i64,
+}
+
+impl std::iter::Sum for Figures {
+    fn sum<I: Iterator<Item = Figures>>(all: I) -> Figures {
+        all.fold(Figures::default(), |a, b| Figures {
+            received: a.received + b.received,
+            accepted_on_time: a.accepted_on_time + b.accepted_on_time,
+            answered: a.answered + b.answered,
+            answered_on_time: a.answered_on_time + b.answered_on_time,
+            overdue: a.overdue + b.overdue,
+            rated: a.rated + b.rated,
+            satisfied: a.satisfied + b.satisfied,
+        })
+    }
+}
+
 /// A ticket as staff and the resident see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ticket {
@@ -239,6 +266,8 @@ pub struct Ticket {
     pub kind: Kind,
     pub category: Option<String>,
     pub notice_id: Option<i64>,
+    /// The notice's Vietnamese title, for staff to read the question in its context.
+    pub notice_title: Option<String>,
     pub text: String,
     pub photos: Vec<String>,
     pub photos_channel: Option<String>,

@@ -70,7 +70,8 @@ impl Engine {
             (_, None) => at.replies.push(dialogue::not_allowed()),
             (Some(quarter), Some(unit)) => {
                 let report =
-                    app::reports::quarterly(tx, unit, quarter, at.lang, Length::Chat).await?;
+                    app::reports::quarterly(tx, unit, quarter, at.lang, Length::Chat, at.now)
+                        .await?;
                 at.replies.extend(report);
             }
         }

@@ -372,9 +372,6 @@ impl Engine {
             Effect::Acknowledge(notice) => self.acknowledge(tx, at, *notice).await?,
             Effect::ShowNotice(notice) => self.show_notice(tx, at, *notice).await?,
             Effect::ListNotices => self.list_notices(tx, at).await?,
-            Effect::AskAboutNotice { notice, text } => {
-                self.ask_about_notice(tx, at, *notice, text).await?
-            }
             Effect::PreviewNotice(draft) => self.preview_notice(tx, at, draft).await?,
             Effect::CreateNotice(draft) => self.create_notice(tx, at, draft).await?,
             Effect::Log(log) => self.save_log(tx, at, log).await?,
@@ -395,9 +392,6 @@ impl Engine {
             Effect::Link(code) => self.link(tx, at, address, code).await?,
             Effect::CreateInvite { role, unit_id } => {
                 self.create_invite(tx, at, *role, *unit_id).await?
-            }
-            Effect::AnswerQuestion { question, text } => {
-                self.answer_question(tx, at, *question, text).await?
             }
             Effect::Tickets(effect) => self.ticket_effect(tx, at, effect).await?,
         }

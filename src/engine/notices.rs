@@ -1,10 +1,9 @@
-//! Effects about notices: read, shown again, listed, asked about, previewed and created.
+//! Effects about notices: read, shown again, listed, previewed and created.
 
 use super::{Engine, Scene};
 use crate::app;
 use crate::domain::compose::{self, Draft};
-use crate::domain::dialogue::{self, composing, notices, staff};
-use crate::message::Lang;
+use crate::domain::dialogue::{self, composing, notices};
 use crate::store::Tx;
 use crate::store::notices::NewNotice;
 
@@ -61,28 +60,6 @@ impl Engine {
             .recent_notices(at.person_id()?, notices::RECENT_NOTICES)
             .await?;
         at.replies.push(notices::notice_list(&notices, at.lang));
-        Ok(())
-    }
-
-    /// Keeps the question and passes it to the staff of the person's unit.
-    pub(super) async fn ask_about_notice(
-        &self,
-        tx: &mut Tx,
-        at: &mut Scene<'_>,
-        notice: i64,
-        text: &str,
-    ) -> anyhow::Result<()> {
-        let question = tx.ask_about_notice(at.person_id()?, notice, text).await?;
-        if let Some(q) = &question
-            && let Some(unit) = q.unit_id
-        {
-            let reply = staff::question_for_staff(at.units, q, Lang::Vi);
-            tx.message_staff(unit, &reply).await?;
-        }
-        at.replies.push(dialogue::done_or_expired(
-            question.is_some(),
-            "notice-question-received",
-        ));
         Ok(())
     }
 

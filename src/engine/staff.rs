@@ -1,4 +1,4 @@
-//! Effects for staff: a notice's reach, answers to residents' questions, invitations.
+//! Effects for staff: a notice's reach, invitations.
 
 use super::{CHAT_INVITE_DAYS, Engine, Scene};
 use crate::app;
@@ -16,27 +16,6 @@ impl Engine {
             Some(status) => staff::status(at.units, id, &status),
             None => dialogue::not_allowed(),
         });
-        Ok(())
-    }
-
-    /// Sends the answer back to whoever asked, if the person may answer for that unit.
-    pub(super) async fn answer_question(
-        &self,
-        tx: &mut Tx,
-        at: &mut Scene<'_>,
-        question: i64,
-        text: &str,
-    ) -> anyhow::Result<()> {
-        let result = app::notices::answer(
-            tx,
-            &at.actor,
-            Some(at.person_id()?),
-            question,
-            text,
-            at.units,
-        )
-        .await?;
-        at.replies.push(staff::answered(result));
         Ok(())
     }
 

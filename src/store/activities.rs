@@ -1,6 +1,6 @@
 //! Activity logs: sectors, entries with their audit trail.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
 use super::Tx;
@@ -244,14 +244,27 @@ impl Tx {
         Ok(changed.is_some())
     }
 
-    /// The quarterly report for `unit` and everything below it.
-    pub async fn report(&mut self, unit: &Unit, quarter: Quarter) -> anyhow::Result<Report> {
+    /// The quarterly report for `unit` and everything below it, with residents' tickets as
+    /// handled by `now`.
+    pub async fn report(
+        &mut self,
+        unit: &Unit,
+        quarter: Quarter,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Report> {
+        let (from, to) = quarter.bounds();
         Ok(Report {
             quarter,
             scope: scope_of(unit),
             current: self.figures(unit.id, quarter).await?,
             previous: self.figures(unit.id, quarter.previous()).await?,
             children: self.figures_by_child(unit.id, quarter).await?,
+            listening: self
+                .ticket_figures_by_unit(unit.id, from, to, now)
+                .await?
+                .into_iter()
+                .map(|(_, figures)| figures)
+                .sum(),
         })
     }
 

@@ -241,12 +241,10 @@ impl Tx {
                     -- A notice that went to one chat and then another is one notice.
                     (SELECT count(DISTINCT notice_id) FROM deliveries WHERE person_id = p.id)
                         AS notices_received,
-                    -- Questions about notices, then tickets with their codes.
-                    COALESCE((SELECT json_agg(text ORDER BY at) FROM (
-                                  SELECT text, asked_at AS at FROM notice_questions WHERE person_id = p.id
-                                  UNION ALL
-                                  SELECT 'PA-' || lpad(number::text, 4, '0') || ': ' || text, created_at
-                                  FROM tickets WHERE person_id = p.id) q), '[]') AS questions,
+                    -- What they wrote to the commune (questions about notices among it), with codes.
+                    COALESCE((SELECT json_agg('PA-' || lpad(number::text, 4, '0') || ': ' || text
+                                              ORDER BY created_at)
+                              FROM tickets WHERE person_id = p.id), '[]') AS questions,
                     json_build_array(
                         (SELECT count(*) FROM survey_responses WHERE person_id = p.id),
                         (SELECT count(*) FROM survey_consents WHERE person_id = p.id),

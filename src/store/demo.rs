@@ -205,18 +205,6 @@ impl Store {
         .bind(read_share)
         .execute(&mut *tx.inner)
         .await?;
-        sqlx::query(
-            "INSERT INTO notice_questions (notice_id, person_id, unit_id, text, asked_at)
-             SELECT $1, d.person_id, d.unit_id, q.text, $2 + make_interval(hours => q.n)
-             FROM (VALUES (1, 'Cho hỏi thủ tục này làm ở đâu, có mất phí không ạ?'),
-                          (2, 'Người cao tuổi không đi lại được thì có cán bộ đến nhà không?')) AS q (n, text),
-                  LATERAL (SELECT person_id, unit_id FROM deliveries
-                           WHERE notice_id = $1 AND read_at IS NOT NULL ORDER BY id OFFSET q.n LIMIT 1) d",
-        )
-        .bind(id)
-        .bind(at)
-        .execute(&mut *tx.inner)
-        .await?;
         tx.commit().await?;
         Ok(())
     }

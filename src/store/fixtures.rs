@@ -108,3 +108,62 @@ impl Store {
         Ok(started.elapsed())
     }
 }
+
+impl Store {
+    /// `count` tickets over the communes of province `province`, received in the 90 days before
+    /// `now`, one in four still open (some past due), the rest answered or closed, each with the
+    /// event that received it.
+    pub async fn add_bench_tickets(
+        &self,
+        province: &str,
+        count: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "WITH province AS (SELECT id FROM units WHERE code = $1),
+                  communes AS (SELECT array_agg(u.id ORDER BY u.id) AS a FROM units u, province p
+                               WHERE u.parent_id = p.id),
+                  made AS (SELECT g, $3 - make_interval(mins => (g * 7919 % 129600)::int) AS at
+                           FROM generate_series(1, $2) AS g)
+             INSERT INTO tickets (province_id, number, unit_id, kind, category, text, status,
+                                  created_at, accept_due, answer_due, accepted_at, answered_at,
+                                  closed_at, answer, satisfied)
+             SELECT p.id, g, a[1 + g % cardinality(a)],
+                    (ARRAY['question', 'report', 'suggestion'])[1 + g % 3],
+                    CASE WHEN g % 3 = 1
+                         THEN (ARRAY['moi_truong', 'trat_tu', 'ha_tang', 'an_sinh', 'khac'])[1 + g / 3 % 5] END,
+                    'Phản ánh số ' || g || ': đường liên thôn xuống cấp, đề nghị xã kiểm tra, sửa chữa.',
+                    s.status, at, at + interval '1 day', at + interval '3 days',
+                    CASE WHEN s.status <> 'received' THEN at + interval '2 hours' END,
+                    CASE WHEN s.status IN ('answered', 'closed') THEN at + interval '1 day' END,
+                    CASE WHEN s.status = 'closed' THEN at + interval '2 days' END,
+                    CASE WHEN s.status IN ('answered', 'closed') THEN 'Xã đã tiếp nhận và xử lý.' END,
+                    CASE WHEN s.status = 'closed' THEN g % 5 <> 0 END
+             FROM made, province p, communes,
+                  LATERAL (SELECT CASE g % 8 WHEN 0 THEN 'received' WHEN 1 THEN 'accepted'
+                                             WHEN 2 THEN 'answered' ELSE 'closed' END AS status) s",
+        )
+        .bind(province)
+        .bind(count)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO ticket_events (ticket_id, at, action, actor, unit_id)
+             SELECT id, created_at, 'received', 'resident', unit_id FROM tickets",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO ticket_counters (province_id, last)
+             SELECT province_id, max(number) FROM tickets GROUP BY province_id
+             ON CONFLICT (province_id) DO UPDATE SET last = EXCLUDED.last",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -221,11 +221,6 @@ impl Tx {
                                           (SELECT notice_id FROM deliveries k WHERE k.person_id = $1)
                                       THEN 'cancelled' ELSE d.status END
                  WHERE d.person_id = $2),
-             questions AS (
-                 UPDATE notice_questions SET
-                        person_id = CASE WHEN person_id = $2 THEN $1 ELSE person_id END,
-                        answered_by = CASE WHEN answered_by = $2 THEN $1 ELSE answered_by END
-                 WHERE person_id = $2 OR answered_by = $2),
              written AS (UPDATE notices SET created_by = $1 WHERE created_by = $2),
              logged AS (UPDATE activities SET created_by = $1 WHERE created_by = $2),
              models AS (UPDATE models SET created_by = $1 WHERE created_by = $2),

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::{LAST_USED_FIRST, Store, Tx, in_audience};
-use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Question, Reach};
+use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Reach};
 use crate::message::{Attachment, Reply};
 
 /// How long a sender owns a claimed delivery before another may take it over.
@@ -403,8 +403,8 @@ impl Store {
                     count(*) FILTER (WHERE d.delivered_at IS NOT NULL OR d.read_at IS NOT NULL)
                         AS delivered,
                     count(*) FILTER (WHERE d.read_at IS NOT NULL) AS read,
-                    (SELECT count(*) FROM notice_questions q WHERE q.notice_id = $1
-                        AND q.unit_id IS NOT DISTINCT FROM d.unit_id) AS questions
+                    (SELECT count(*) FROM tickets t WHERE t.notice_id = $1
+                        AND t.unit_id IS NOT DISTINCT FROM d.unit_id) AS questions
              FROM deliveries d WHERE d.notice_id = $1
              GROUP BY d.unit_id ORDER BY d.unit_id",
         )
@@ -445,7 +445,6 @@ type NoticeRow = (
     String,
     Option<Json<Attachment>>,
 );
-type QuestionRow = (i64, Option<i64>, Option<i64>, String, bool, i64);
 type DeliveryRow = (
     i64,
     Option<i64>,
@@ -648,97 +647,6 @@ impl Tx {
         .fetch_all(&mut *self.inner)
         .await?;
         Ok(rows.into_iter().map(notice_from_row).collect())
-    }
-
-    /// Keeps a question or comment about a notice sent to the person; None if it was not.
-    pub async fn ask_about_notice(
-        &mut self,
-        person: i64,
-        notice: i64,
-        text: &str,
-    ) -> anyhow::Result<Option<Question>> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO notice_questions (notice_id, person_id, unit_id, text)
-             SELECT $2, $1, p.unit_id, $3 FROM people p
-             WHERE p.id = $1 AND EXISTS (SELECT 1 FROM deliveries d WHERE d.notice_id = $2 AND d.person_id = $1)
-             RETURNING id",
-        )
-        .bind(person)
-        .bind(notice)
-        .bind(text)
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        match id {
-            Some(id) => self.question(id).await,
-            None => Ok(None),
-        }
-    }
-
-    pub async fn question(&mut self, id: i64) -> anyhow::Result<Option<Question>> {
-        let row: Option<QuestionRow> = sqlx::query_as(
-            "SELECT id, person_id, unit_id, text, answered_at IS NOT NULL, notice_id
-             FROM notice_questions WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        let Some((id, person_id, unit_id, text, answered, notice)) = row else {
-            return Ok(None);
-        };
-        let notice: NoticeRow = sqlx::query_as(&format!(
-            "SELECT {NOTICE_COLUMNS} FROM notices n WHERE n.id = $1"
-        ))
-        .bind(notice)
-        .fetch_one(&mut *self.inner)
-        .await?;
-        Ok(Some(Question {
-            id,
-            person_id,
-            unit_id,
-            text,
-            answered,
-            notice: notice_from_row(notice),
-        }))
-    }
-
-    /// Records the answer, unless someone answered first; true when this one counts.
-    pub async fn answer_question(
-        &mut self,
-        id: i64,
-        by: Option<i64>,
-        answer: &str,
-    ) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
-            "UPDATE notice_questions SET answer = $3, answered_by = $2, answered_at = now()
-             WHERE id = $1 AND answered_at IS NULL",
-        )
-        .bind(id)
-        .bind(by)
-        .bind(answer)
-        .execute(&mut *self.inner)
-        .await?
-        .rows_affected()
-            > 0)
-    }
-
-    /// Queues `reply` for the cadres and admins whose scope holds `unit`, each to the chat they
-    /// used last among those that may be messaged; returns how many.
-    pub async fn message_staff(&mut self, unit: i64, reply: &Reply) -> anyhow::Result<u64> {
-        Ok(sqlx::query(&format!(
-            "WITH RECURSIVE up AS (
-                 SELECT id, parent_id FROM units WHERE id = $1
-                 UNION SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)
-             INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
-             SELECT DISTINCT ON (c.person_id) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
-             FROM role_grants g JOIN chats c ON c.person_id = g.person_id
-             WHERE g.unit_id IN (SELECT id FROM up) AND c.can_push AND c.unreachable_at IS NULL
-             ORDER BY c.person_id, {LAST_USED_FIRST}"
-        ))
-        .bind(unit)
-        .bind(Json(reply))
-        .execute(&mut *self.inner)
-        .await?
-        .rows_affected())
     }
 
     /// Queues `reply` for the person, to the chat they used last among those that may be messaged.

@@ -39,16 +39,6 @@ pub struct SurveyLine {
     pub finished: i64,
 }
 
-/// A resident's question about a notice, and its answer once given (the asker is not named).
-#[derive(Debug, Clone, FromRow)]
-pub struct QuestionLine {
-    pub id: i64,
-    pub unit_id: Option<i64>,
-    pub text: String,
-    pub asked_at: DateTime<Utc>,
-    pub answer: Option<String>,
-}
-
 impl Store {
     /// Residents of the units in `subtree`, by unit and channel, as kept by the triggers of
     /// `resident_counts` (migration 0009).
@@ -101,17 +91,6 @@ impl Store {
              ORDER BY s.status = 'open' DESC, s.opens_at DESC, s.id DESC",
         )
         .bind(subtree)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// Residents' questions about notice `id`, oldest first.
-    pub async fn notice_questions(&self, id: i64) -> anyhow::Result<Vec<QuestionLine>> {
-        Ok(sqlx::query_as(
-            "SELECT id, unit_id, text, asked_at, answer FROM notice_questions
-             WHERE notice_id = $1 ORDER BY asked_at, id",
-        )
-        .bind(id)
         .fetch_all(&self.pool)
         .await?)
     }

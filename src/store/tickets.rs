@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
 use super::{LAST_USED_FIRST, Tx};
-use crate::domain::ticket::{self, Category, Kind, Status, Ticket};
+use crate::domain::ticket::{self, Category, Figures, Kind, Status, Ticket};
 use crate::domain::work_time::Calendar;
 use crate::message::Reply;
 
@@ -61,6 +61,8 @@ pub struct Filter {
     pub category: Option<String>,
     /// Words in the text, or a code.
     pub search: Option<String>,
+    /// Only questions about this notice.
+    pub notice: Option<i64>,
 }
 
 /// Which statuses a queue shows.
@@ -73,27 +75,16 @@ pub enum Which {
     Only(Status),
 }
 
-impl Which {
-    /// As the filter's `$2`: NULL for open ones, 'all', or a status.
-    fn param(self) -> Option<&'static str> {
-        match self {
-            Which::Open => None,
-            Which::All => Some("all"),
-            Which::Only(s) => Some(s.code()),
-        }
-    }
-}
-
-/// Tickets per unit and period, for the overview and the quarterly report.
-#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
-pub struct Figures {
-    pub received: i64,
-    pub accepted_on_time: i64,
-    pub answered: i64,
-    pub answered_on_time: i64,
-    pub overdue: i64,
-    pub rated: i64,
-    pub satisfied: i64,
+#[derive(sqlx::FromRow)]
+struct FiguresRow {
+    unit_id: i64,
+    received: i64,
+    accepted_on_time: i64,
+    answered: i64,
+    answered_on_time: i64,
+    overdue: i64,
+    rated: i64,
+    satisfied: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,6 +97,7 @@ struct TicketRow {
     kind: String,
     category: Option<String>,
     notice_id: Option<i64>,
+    notice_title: Option<String>,
     text: String,
     photos: Vec<String>,
     photos_channel: Option<String>,
@@ -125,7 +117,8 @@ struct TicketRow {
 
 const COLUMNS: &str = "id, number, unit_id, person_id, anonymous, kind, category, notice_id, text,
     photos, photos_channel, latitude, longitude, status, urgent, created_at, accept_due, answer_due,
-    accepted_at, answered_at, answer, satisfied, reopened";
+    accepted_at, answered_at, answer, satisfied, reopened,
+    (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id) AS notice_title";
 
 impl TryFrom<TicketRow> for Ticket {
     type Error = anyhow::Error;
@@ -141,6 +134,7 @@ impl TryFrom<TicketRow> for Ticket {
                 .ok_or_else(|| anyhow::anyhow!("ticket {}: kind {:?}", r.id, r.kind))?,
             category: r.category,
             notice_id: r.notice_id,
+            notice_title: r.notice_title,
             text: r.text,
             photos: r.photos,
             photos_channel: r.photos_channel,
@@ -340,24 +334,32 @@ impl Tx {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<Ticket>> {
-        // Open tickets are read through the partial index on (unit, answer due).
-        let order = match filter.which {
-            Which::Open => "answer_due, id",
-            Which::Only(s) if s.is_open() => "answer_due, id",
-            _ => "created_at DESC, id DESC",
-        };
-        let rows: Vec<TicketRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM tickets WHERE {WHERE} ORDER BY {order} LIMIT $5 OFFSET $6"
-        ))
-        .bind(&filter.unit_ids)
-        .bind(filter.which.param())
-        .bind(filter.category.as_deref())
-        .bind(filter.search.as_deref().map(search_pattern))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *self.inner)
-        .await?;
+        let rows: Vec<TicketRow> = sqlx::query_as(&queue_statement(filter))
+            .bind(&filter.unit_ids)
+            .bind(filter.category.as_deref())
+            .bind(filter.search.as_deref().map(search_pattern))
+            .bind(filter.notice)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&mut *self.inner)
+            .await?;
         tickets(rows)
+    }
+
+    /// How PostgreSQL reads the first page of the queue, as `EXPLAIN` prints it.
+    #[cfg(feature = "bench")]
+    pub async fn ticket_queue_plan(&mut self, filter: &Filter) -> anyhow::Result<String> {
+        let lines: Vec<String> =
+            sqlx::query_scalar(&format!("EXPLAIN (COSTS OFF) {}", queue_statement(filter)))
+                .bind(&filter.unit_ids)
+                .bind(filter.category.as_deref())
+                .bind(filter.search.as_deref().map(search_pattern))
+                .bind(filter.notice)
+                .bind(20_i64)
+                .bind(0_i64)
+                .fetch_all(&mut *self.inner)
+                .await?;
+        Ok(lines.join("\n"))
     }
 
     /// How many tickets the queue holds, and how many of them are overdue at `now`.
@@ -367,13 +369,14 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> anyhow::Result<(i64, i64)> {
         Ok(sqlx::query_as(&format!(
-            "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets WHERE {WHERE}",
-            overdue("$5")
+            "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets WHERE {}",
+            overdue("$5"),
+            conditions(filter.which)
         ))
         .bind(&filter.unit_ids)
-        .bind(filter.which.param())
         .bind(filter.category.as_deref())
         .bind(filter.search.as_deref().map(search_pattern))
+        .bind(filter.notice)
         .bind(now)
         .fetch_one(&mut *self.inner)
         .await?)
@@ -479,16 +482,22 @@ impl Tx {
         .await?)
     }
 
-    /// Tickets received in `[from, to)` by these units: how they were handled, as of `now`.
-    pub async fn ticket_figures(
+    /// Tickets received in `[from, to)` in `unit` and below it, for `unit` itself and for each
+    /// unit directly below it (the tickets of its subtree): how they were handled, as of `now`.
+    /// Units that received none are left out.
+    pub async fn ticket_figures_by_unit(
         &mut self,
-        unit_ids: &[i64],
+        unit: i64,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<Figures> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT count(*) AS received,
+    ) -> anyhow::Result<Vec<(i64, Figures)>> {
+        let rows: Vec<FiguresRow> = sqlx::query_as(&format!(
+            "WITH RECURSIVE tree AS (
+                 SELECT id, id AS row FROM units WHERE parent_id = $1
+                 UNION ALL SELECT u.id, t.row FROM units u JOIN tree t ON u.parent_id = t.id),
+             rows AS (SELECT id, row FROM tree UNION ALL SELECT $1, $1)
+             SELECT r.row AS unit_id, count(*) AS received,
                     count(*) FILTER (WHERE accepted_at <= accept_due
                                         OR (accepted_at IS NULL AND answered_at <= accept_due))
                         AS accepted_on_time,
@@ -497,16 +506,32 @@ impl Tx {
                     count(*) FILTER (WHERE {}) AS overdue,
                     count(satisfied) AS rated,
                     count(*) FILTER (WHERE satisfied) AS satisfied
-             FROM tickets
-             WHERE unit_id = ANY($1) AND created_at >= $2 AND created_at < $3",
+             FROM tickets t JOIN rows r ON r.id = t.unit_id
+             WHERE t.created_at >= $2 AND t.created_at < $3
+             GROUP BY r.row",
             overdue("$4")
         ))
-        .bind(unit_ids)
+        .bind(unit)
         .bind(from)
         .bind(to)
         .bind(now)
-        .fetch_one(&mut *self.inner)
-        .await?)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let figures = Figures {
+                    received: r.received,
+                    accepted_on_time: r.accepted_on_time,
+                    answered: r.answered,
+                    answered_on_time: r.answered_on_time,
+                    overdue: r.overdue,
+                    rated: r.rated,
+                    satisfied: r.satisfied,
+                };
+                (r.unit_id, figures)
+            })
+            .collect())
     }
 
     /// Queues `reply` for the staff nearest to `unit`: its own cadres and admins, or if it has
@@ -561,12 +586,36 @@ impl Tx {
 }
 
 /// The queue's filter: the units, a status (or all open ones), a category, words or a code.
-const WHERE: &str = "unit_id = ANY($1)
-    AND (CASE WHEN $2::text IS NULL THEN status IN ('received', 'accepted', 'needs_info')
-              WHEN $2 = 'all' THEN true ELSE status = $2 END)
-    AND ($3::text IS NULL OR category = $3)
-    AND ($4::text IS NULL OR text ILIKE $4 OR 'PA-' || lpad(number::text, 4, '0') ILIKE $4)";
+/// A page of the queue ($5 rows from $6 on).
+fn queue_statement(filter: &Filter) -> String {
+    // Open tickets are read through the partial index on (unit, answer due).
+    let order = match filter.which {
+        Which::Open => "answer_due, id",
+        Which::Only(s) if s.is_open() => "answer_due, id",
+        _ => "created_at DESC, id DESC",
+    };
+    format!(
+        "SELECT {COLUMNS} FROM tickets WHERE {} ORDER BY {order} LIMIT $5 OFFSET $6",
+        conditions(filter.which)
+    )
+}
 
+/// The queue's conditions. The statuses are written into the statement, not passed, so that the
+/// planner sees an open queue lies within the partial index `tickets_queue` in whatever plan it
+/// keeps for the statement.
+fn conditions(which: Which) -> String {
+    let status = match which {
+        Which::Open => "status IN ('received', 'accepted', 'needs_info')".to_owned(),
+        Which::All => "true".to_owned(),
+        Which::Only(s) => format!("status = '{}'", s.code()),
+    };
+    format!(
+        "unit_id = ANY($1) AND {status}
+         AND ($2::text IS NULL OR category = $2)
+         AND ($3::text IS NULL OR text ILIKE $3 OR 'PA-' || lpad(number::text, 4, '0') ILIKE $3)
+         AND ($4::bigint IS NULL OR notice_id = $4)"
+    )
+}
 /// Open past a deadline at `now` (a parameter).
 fn overdue(now: &str) -> String {
     format!(

@@ -74,6 +74,21 @@ pub async fn test_db() -> TestDb {
     TestDb { store, url }
 }
 
+/// A fresh, empty database (no migrations run): its URL.
+pub async fn empty_db() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let server = server_url();
+    let name = format!(
+        "danvan_test_{}_empty_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    provision::ensure_database(server, &name)
+        .await
+        .expect("creating the test database");
+    provision::with_database(server, &name).unwrap()
+}
+
 /// A fresh database with the demo units (Hưng Yên) and an engine on it.
 pub async fn demo_engine() -> (TestDb, Engine) {
     demo_engine_at(danvan::clock::system()).await

@@ -283,6 +283,38 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     }
     album.take(&client, "read-counted").await;
 
+    // The resident asks about the notice; the question is a ticket the dashboard lists under the
+    // notice, and the answer written there reaches the chat, where the resident rates it.
+    client.goto(&format!("{site}/chat")).await.unwrap();
+    until_text(&client, "Cảm ơn bạn đã đọc").await;
+    press(&client, "❓ Hỏi / góp ý").await;
+    until_text(&client, "về thông báo này").await;
+    say(&client, "Co can mang giay to gi khong a?").await;
+    until_text(&client, "Co can mang giay to gi khong a?").await;
+    press(&client, "Gửi").await;
+    until_text(&client, "PA-0001").await;
+    album.take(&client, "resident-asked").await;
+    client.goto(status_page.as_str()).await.unwrap();
+    until_text(&client, "Co can mang giay to gi khong a?").await;
+    click(&client, "#tickets a").await;
+    until_text(&client, "id=\"move-answer\"").await;
+    fill(
+        &client,
+        "#move-answer textarea[name=text]",
+        "Mang theo căn cước công dân là đủ.",
+    )
+    .await;
+    album.take(&client, "ticket-answer").await;
+    click(&client, "#move-answer button").await;
+    until_text(&client, "id=\"ticket-done\"").await;
+    client.goto(&format!("{site}/chat")).await.unwrap();
+    until_text(&client, "Mang theo căn cước công dân là đủ.").await;
+    press(&client, "👍 Hài lòng").await;
+    until_text(&client, "Cảm ơn bạn đã đánh giá").await;
+    album.take(&client, "resident-rated").await;
+    press(&client, "Bỏ qua").await;
+    until_text(&client, "Cảm ơn bạn!").await;
+
     // The quarterly report opens with its chart drawn.
     client.goto(&format!("{site}/reports")).await.unwrap();
     until_text(&client, "id=\"report-paragraph\"").await;
@@ -310,7 +342,7 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
         .await
         .unwrap();
     client.goto(&format!("{site}/chat")).await.unwrap();
-    until_text(&client, "Cảm ơn bạn đã đọc").await;
+    until_text(&client, "Cảm ơn bạn!").await;
     say(&client, &join).await;
     until_text(&client, "Bạn đã nhận vai trò").await;
     say(&client, "/log").await;

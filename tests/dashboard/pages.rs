@@ -958,14 +958,35 @@ async fn a_residents_question_is_answered_on_its_page_and_another_commune_never_
     assert!(!open.contains(&code), "{open}");
     let (_, done) = tien_lu.page("/tickets?status=answered").await;
     assert!(done.contains(&code), "{done}");
+    // The overview counts it for Tiên Lữ this quarter, answered on time.
+    let (_, overview) = tien_lu.page("/").await;
+    let figures = overview
+        .split("id=\"ticket-figures\"")
+        .nth(1)
+        .expect("the ticket figures");
+    let row = &figures[figures.find("<td>Xã Tiên Lữ</td>").expect("Tiên Lữ's row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert_eq!(
+        row.matches("<td class=\"num\">").count(),
+        6,
+        "received, accepted on time, answered, on time, overdue, satisfied: {row}"
+    );
+    assert!(
+        row.contains("<td class=\"num\">1</td>")
+            && row.contains("(100%)")
+            && row.contains("<td class=\"num\">0</td>"),
+        "{row}"
+    );
     // Answering twice is refused too.
     let again = tien_lu
         .submit_from(&page, &format!("{page}/answer"), &[("text", answer)])
         .await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-    // An Thi's admin gets nothing: not the page, not in the queue, not by a form.
+    // An Thi's admin gets nothing: not the page, not in the queue, not by a form, not a count.
     let an_thi = site.signed_in("xa-an-thi", AN_THI).await;
+    let (_, overview) = an_thi.page("/").await;
+    assert!(!overview.contains("id=\"ticket-figures\""), "{overview}");
     assert_eq!(an_thi.get(&page).await.status(), StatusCode::NOT_FOUND);
     let queues = [
         "/tickets".to_owned(),

@@ -27,9 +27,6 @@ use super::ticket::{Category, TicketDraft};
 use super::unit_directory::{Hit, UnitDirectory};
 use crate::message::{Button, InboundKind, Lang, MAX_TEXT_CHARS, Msg, Reply};
 
-/// Longest question or comment about a notice, and longest answer to one.
-pub const MAX_QUESTION_CHARS: usize = 1000;
-
 /// Where a chat stands. Stored as JSON with the chat, so any process can take the next message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
@@ -62,14 +59,6 @@ pub enum State {
         search: Search,
     },
     ConfirmForget,
-    /// Waiting for a question or comment about a notice.
-    AskAboutNotice {
-        notice: i64,
-    },
-    /// A cadre's answer to a resident's question.
-    AnswerQuestion {
-        question: i64,
-    },
     /// An admin writing a notice.
     ComposeNotice {
         draft: Draft,
@@ -214,12 +203,6 @@ pub enum Effect {
     ShowNotice(i64),
     /// List the latest notices sent to the person, through [`notices::notice_list`].
     ListNotices,
-    /// Keep a question about a notice and pass it to the cadres of the person's unit; the reply
-    /// comes from [`done_or_expired`].
-    AskAboutNotice {
-        notice: i64,
-        text: String,
-    },
     /// Show the draft as residents will see it, with how many it would reach, and ask to confirm.
     PreviewNotice(Draft),
     /// Create and schedule the notice, if the person may send to its unit.
@@ -251,11 +234,6 @@ pub enum Effect {
     EditLog {
         activity: i64,
         entry: QuickEntry,
-    },
-    /// Send an answer back to whoever asked, if the person may answer for that unit.
-    AnswerQuestion {
-        question: i64,
-        text: String,
     },
     Tickets(tickets::TicketEffect),
 }
@@ -319,7 +297,6 @@ impl Turn<'_> {
                 return self.command(*command);
             }
             if notices::pressed(self, pressed)
-                || staff::pressed(self, pressed)
                 || logging::pressed(self, pressed)
                 || surveys::pressed(self, pressed)
                 || tickets::pressed(self, pressed)
@@ -338,8 +315,6 @@ impl Turn<'_> {
             | State::ConfirmUnit { .. }
             | State::AskWhere { .. }
             | State::ConfirmForget => signup::step(self, &state, input, pressed),
-            State::AskAboutNotice { notice } => notices::step(self, *notice, input, pressed),
-            State::AnswerQuestion { question } => staff::step(self, *question, input, pressed),
             State::ComposeNotice { draft } => composing::step(self, draft, input, pressed),
             State::LogActivity { .. } | State::EditLog { .. } => {
                 logging::step(self, &state, input, pressed)
@@ -433,8 +408,6 @@ impl Turn<'_> {
             State::ConfirmUnit { code, via, .. } => self.confirm_place(code, via),
             State::AskWhere { search } => self.ask_where(search),
             State::ConfirmForget => self.confirm_forget(),
-            State::AskAboutNotice { .. } => self.ask_about_notice(),
-            State::AnswerQuestion { .. } => self.ask_for_answer(),
             State::ComposeNotice { draft } => self.ask_for_draft(draft),
             State::LogActivity { draft } => self.ask_for_log(draft),
             State::EditLog { .. } => self.ask_for_edit(),
@@ -465,16 +438,6 @@ impl Turn<'_> {
     fn done(&mut self, effect: Effect) {
         self.out.effects.push(effect);
         self.out.state = State::Idle;
-    }
-
-    /// A question or answer someone wrote: carried out as `effect`, or asked again when too long.
-    fn written(&mut self, text: &str, effect: impl FnOnce(String) -> Effect) {
-        let text = text.trim();
-        if text.chars().count() > MAX_QUESTION_CHARS {
-            self.say(Msg::new("text-too-long").number("max", MAX_QUESTION_CHARS as i64));
-            return self.prompt();
-        }
-        self.done(effect(text.to_owned()));
     }
 
     /// The next step of a draft being filled in, or what was wrong; then its question.

@@ -1,10 +1,11 @@
-//! Notices and questions about them, for the people they were sent to: "read", a question or
-//! comment, `/notices` to see the latest again, and the answer a cadre sends back.
+//! Notices, for the people they were sent to: "read", a question about one (a ticket that names
+//! the notice), and `/notices` to see the latest again.
 
 use super::{Effect, State, Turn};
-use crate::domain::notice::{Notice, Question};
+use crate::domain::notice::Notice;
 use crate::domain::payload::{Command, Payload};
-use crate::message::{Button, InboundKind, Lang, Msg, Reply};
+use crate::domain::ticket::{Kind, TicketDraft};
+use crate::message::{Button, Lang, Msg, Reply};
 
 /// Notices listed by `/notices`.
 pub const RECENT_NOTICES: i64 = 5;
@@ -12,31 +13,25 @@ pub const RECENT_NOTICES: i64 = 5;
 pub const MISSED_SHOWN: i64 = 5;
 
 /// "ack:ID" (read), "ask:ID" (a question about it), "notice:ID" (show it again): for people the
-/// notice was sent to, which the engine checks when it carries the effect out. False for other
-/// buttons.
+/// notice was sent to, which the engine checks when it carries the effect out (for a question,
+/// when the ticket is sent). False for other buttons.
 pub(super) fn pressed(turn: &mut Turn, pressed: &Payload) -> bool {
     match *pressed {
         Payload::Ack(_) | Payload::Ask(_) | Payload::Notice(_) if !turn.signed_up() => {}
         Payload::Ack(notice) => turn.out.effects.push(Effect::Acknowledge(notice)),
         Payload::Notice(notice) => turn.out.effects.push(Effect::ShowNotice(notice)),
         Payload::Ask(notice) => {
-            turn.out.state = State::AskAboutNotice { notice };
+            let draft = TicketDraft {
+                notice: Some(notice),
+                kind: Some(Kind::Question),
+                ..TicketDraft::default()
+            };
+            turn.out.state = State::WriteTicket { draft };
             turn.prompt();
         }
         _ => return false,
     }
     true
-}
-
-/// The question or comment about `notice`.
-pub(super) fn step(turn: &mut Turn, notice: i64, input: &InboundKind, pressed: Option<&Payload>) {
-    match (input, pressed) {
-        (InboundKind::Text(text), _) => {
-            turn.written(text, |text| Effect::AskAboutNotice { notice, text })
-        }
-        (_, Some(Payload::QuestionCancel)) => turn.cancel_question(),
-        _ => turn.unexpected(input),
-    }
 }
 
 /// `/notices`; false for any other command.
@@ -46,22 +41,6 @@ pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
     }
     turn.done(Effect::ListNotices);
     true
-}
-
-impl Turn<'_> {
-    pub(super) fn ask_about_notice(&mut self) {
-        let reply = Reply::new(Msg::new("notice-ask-prompt")).row(vec![Button::new(
-            Msg::new("cancel-button"),
-            Payload::QuestionCancel,
-        )]);
-        self.out.replies.push(reply);
-    }
-
-    /// No question, or no answer, after all.
-    pub(super) fn cancel_question(&mut self) {
-        self.out.state = State::Idle;
-        self.menu(Msg::new("notice-question-cancelled"));
-    }
 }
 
 /// `/notices`: the latest notices as buttons that show each again.
@@ -85,25 +64,22 @@ pub fn missed_notices(notices: &[Notice], lang: Lang) -> Vec<Reply> {
         .collect()
 }
 
-/// The answer, for whoever asked.
-pub fn answer_for_resident(question: &Question, answer: &str, lang: Lang) -> Reply {
-    Reply::new(
-        Msg::new("answer-for-resident")
-            .text("title", &question.notice.text(lang).title)
-            .text("question", &question.text)
-            .text("answer", answer),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{check, press, resident};
     use super::*;
+    use crate::message::InboundKind;
 
     #[test]
     fn notice_buttons_and_questions_lead_where_they_say() {
         let me = resident();
-        let asking = State::AskAboutNotice { notice: 4 };
+        let draft = |text: &str| TicketDraft {
+            text: text.into(),
+            notice: Some(4),
+            kind: Some(Kind::Question),
+            ..TicketDraft::default()
+        };
+        let asking = State::WriteTicket { draft: draft("") };
         let text = |t: &str| InboundKind::Text(t.into());
         #[rustfmt::skip]
         let cases = vec![
@@ -113,10 +89,12 @@ mod tests {
             (State::Idle, None, press("ack:4"), State::Idle, vec!["need-signup", "menu"], vec![]),
             // A notice's buttons work in the middle of something else, which goes on.
             (State::AskUnit { search: None }, Some(&me), press("ack:4"), State::AskUnit { search: None }, vec![], vec![Effect::Acknowledge(4)]),
-            (asking.clone(), Some(&me), text("  Mấy giờ họp?  "), State::Idle, vec![], vec![Effect::AskAboutNotice { notice: 4, text: "Mấy giờ họp?".into() }]),
-            (asking.clone(), Some(&me), text(&"x".repeat(1001)), asking.clone(), vec!["text-too-long", "notice-ask-prompt"], vec![]),
-            (asking.clone(), Some(&me), press("question:cancel"), State::Idle, vec!["notice-question-cancelled"], vec![]),
-            (asking.clone(), Some(&me), InboundKind::Other, asking.clone(), vec!["attachment-not-expected", "notice-ask-prompt"], vec![]),
+            // The question is a ticket about the notice: no need to say what kind it is.
+            (asking.clone(), Some(&me), text("  Mấy giờ họp?  "), State::WriteTicket { draft: draft("Mấy giờ họp?") }, vec!["ticket-confirm"], vec![]),
+            (asking.clone(), Some(&me), text(&"x".repeat(2001)), asking.clone(), vec!["text-too-long", "notice-ask-prompt"], vec![]),
+            (asking.clone(), Some(&me), press("tkd:cancel"), State::Idle, vec!["ticket-cancelled"], vec![]),
+            // An old question's buttons, from before questions were tickets, have expired.
+            (State::Idle, Some(&me), press("answer:8"), State::Idle, vec!["button-expired", "menu"], vec![]),
             (State::Idle, Some(&me), InboundKind::Command { name: "notices".into(), args: String::new() }, State::Idle, vec![], vec![Effect::ListNotices]),
         ];
         check(cases);

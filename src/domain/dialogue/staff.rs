@@ -1,15 +1,15 @@
 //! What cadres and admins do beyond logging: `/invite` and `/join`, `/status` of a notice,
-//! `/results` of a survey, and answering residents' questions.
+//! `/results` of a survey.
 
-use super::{Effect, State, Turn, role_name};
-use crate::domain::access::{Action, Denied, Grant, Role};
+use super::{Effect, Turn, role_name};
+use crate::domain::access::{Action, Grant, Role};
 use crate::domain::collation;
 use crate::domain::listing::{self, Length};
-use crate::domain::notice::{NoticeStatus, Question, Reach};
-use crate::domain::payload::{Command, Payload};
+use crate::domain::notice::{NoticeStatus, Reach};
+use crate::domain::payload::Command;
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::unit_label::unit_label_by_id;
-use crate::message::{Button, InboundKind, Lang, Msg, Reply};
+use crate::message::{Msg, Reply};
 
 /// `/status`, `/results`, `/join`, `/invite` (with the grant `action` was authorized for);
 /// false for any other command.
@@ -26,30 +26,6 @@ pub(super) fn command(turn: &mut Turn, command: Command, action: Action) -> bool
         _ => return false,
     }
     true
-}
-
-/// "answer:ID" for a cadre answering question ID; false for other buttons.
-pub(super) fn pressed(turn: &mut Turn, pressed: &Payload) -> bool {
-    let Payload::Answer(question) = *pressed else {
-        return false;
-    };
-    // Whether they may answer is checked with the question's unit when the answer comes.
-    if turn.signed_up() {
-        turn.out.state = State::AnswerQuestion { question };
-        turn.prompt();
-    }
-    true
-}
-
-/// The answer to `question`.
-pub(super) fn step(turn: &mut Turn, question: i64, input: &InboundKind, pressed: Option<&Payload>) {
-    match (input, pressed) {
-        (InboundKind::Text(text), _) => {
-            turn.written(text, |text| Effect::AnswerQuestion { question, text })
-        }
-        (_, Some(Payload::QuestionCancel)) => turn.cancel_question(),
-        _ => turn.unexpected(input),
-    }
 }
 
 impl Turn<'_> {
@@ -80,40 +56,6 @@ impl Turn<'_> {
         };
         Some((role, unit_id))
     }
-
-    pub(super) fn ask_for_answer(&mut self) {
-        let reply = Reply::new(Msg::new("answer-prompt")).row(vec![Button::new(
-            Msg::new("cancel-button"),
-            Payload::QuestionCancel,
-        )]);
-        self.out.replies.push(reply);
-    }
-}
-
-/// A resident's question, for the cadres and admins of their unit, with a button to answer.
-pub fn question_for_staff(units: &UnitDirectory, question: &Question, lang: Lang) -> Reply {
-    let unit = question
-        .unit_id
-        .map_or(Msg::new("mydata-no-unit"), |id| unit_label_by_id(units, id));
-    Reply::new(
-        Msg::new("question-for-staff")
-            .msg("unit", unit)
-            .text("title", &question.notice.text(lang).title)
-            .text("text", &question.text),
-    )
-    .row(vec![Button::new(
-        Msg::new("answer-button"),
-        Payload::Answer(question.id),
-    )])
-}
-
-/// How answering went, for the cadre who answered.
-pub fn answered(result: Result<bool, Denied>) -> Reply {
-    Reply::new(Msg::new(match result {
-        Ok(true) => "answer-sent",
-        Ok(false) => "question-already-answered",
-        Err(_) => "not-allowed",
-    }))
 }
 
 /// `/status ID`: reach in all and for each unit (the largest first, a screenful, then the rest in
@@ -198,8 +140,10 @@ pub fn invite_created(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{press, resident, run, said, staff};
+    use super::super::State;
+    use super::super::testing::{resident, run, said, staff};
     use super::*;
+    use crate::message::{InboundKind, Lang};
 
     #[test]
     fn staff_commands_read_their_arguments_once_and_check_the_role() {
@@ -227,27 +171,6 @@ mod tests {
         for (person, input, replies, effects) in cases {
             let out = run(State::Idle, Some(person), &input);
             assert_eq!((said(&out), &out.effects), (replies, &effects), "{input:?}");
-        }
-    }
-
-    #[test]
-    fn a_cadre_answers_a_question_or_thinks_better_of_it() {
-        let cadre = staff(Role::Cadre);
-        let answering = State::AnswerQuestion { question: 8 };
-        #[rustfmt::skip]
-        let cases = vec![
-            (State::Idle, press("answer:8"), answering.clone(), vec!["answer-prompt"], vec![]),
-            (answering.clone(), InboundKind::Text(" 19 giờ ".into()), State::Idle, vec![], vec![Effect::AnswerQuestion { question: 8, text: "19 giờ".into() }]),
-            (answering.clone(), press("question:cancel"), State::Idle, vec!["notice-question-cancelled"], vec![]),
-            (answering.clone(), press("draft:send"), answering.clone(), vec!["button-expired", "answer-prompt"], vec![]),
-        ];
-        for (state, input, then, replies, effects) in cases {
-            let out = run(state.clone(), Some(&cadre), &input);
-            assert_eq!(
-                (&out.state, said(&out), &out.effects),
-                (&then, replies, &effects),
-                "{state:?} {input:?}"
-            );
         }
     }
 

@@ -498,6 +498,14 @@ fn category_suffix(category: Option<&Category>, lang: Lang) -> Vec<Msg> {
         .collect()
 }
 
+/// " about the notice “…”", for a question asked under a notice.
+fn notice_suffix(t: &Ticket) -> Vec<Msg> {
+    t.notice_title
+        .iter()
+        .map(|title| Msg::new("ticket-notice-suffix").text("title", title))
+        .collect()
+}
+
 /// A new ticket, for the staff of its unit, with a button to open it.
 pub fn announced(t: &Ticket, units: &UnitDirectory, category: Option<&Category>) -> Reply {
     Reply::new(
@@ -506,6 +514,7 @@ pub fn announced(t: &Ticket, units: &UnitDirectory, category: Option<&Category>)
             .msg("unit", unit_label_by_id(units, t.unit_id))
             .msg("kind", Msg::new(t.kind.msg_id()))
             .lines("category", category_suffix(category, Lang::Vi))
+            .lines("notice", notice_suffix(t))
             .text("text", &t.text)
             .text("due", vn_time::format_for_people(t.accept_due)),
     )
