@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use crate::channels::{Channel, public_images};
 use crate::delivery::Account;
 use crate::engine::Engine;
+use crate::http_server;
 
 /// A running service.
 pub struct Running {
@@ -84,11 +85,7 @@ pub async fn start_with(
         let (shutdown, accounts) = (shutdown.clone(), accounts.clone());
         tokio::spawn(async move {
             // Handlers that limit per address (sign-in attempts, the web chat) read the peer's.
-            let http = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned());
+            let http = http_server::serve(listener, app, shutdown.clone());
             let channels = futures::future::try_join_all(
                 accounts.into_iter().map(|a| a.run(shutdown.clone())),
             );
@@ -180,10 +177,14 @@ pub async fn run_until_signal(
     running.finished().await
 }
 
+/// How long `/health` waits for the database: a balancer probing it must hear "unavailable" in
+/// time, not wait out the pool's connection timeout.
+const HEALTH_WAIT: Duration = Duration::from_millis(1500);
+
 async fn health(State(engine): State<Arc<Engine>>) -> (StatusCode, &'static str) {
-    match engine.store().unit_count().await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    match tokio::time::timeout(HEALTH_WAIT, engine.store().unit_count()).await {
+        Ok(Ok(_)) => (StatusCode::OK, "ok"),
+        Ok(Err(_)) | Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }
 

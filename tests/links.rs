@@ -23,7 +23,7 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
 }
 
-/// The code a `/link` reply shows ("480 213").
+/// The code a `/link` reply shows ("480 213 795").
 fn code_in(out: &Outbound) -> String {
     assert_eq!(ids(out), ["link-code"]);
     out.replies[0]
@@ -39,10 +39,10 @@ fn code_in(out: &Outbound) -> String {
 
 /// A code that is not `code`.
 fn other_than(code: &str) -> &'static str {
-    if code == "100 000" {
-        "100 001"
+    if code == "100 000 000" {
+        "100 000 001"
     } else {
-        "100 000"
+        "100 000 000"
     }
 }
 
@@ -124,6 +124,31 @@ async fn codes_expire_after_ten_minutes_and_five_an_hour_is_the_most() {
     let fresh = code_in(&telegram.send("/link").await);
     assert_eq!(ids(&zalo.send(&codes[0]).await), ["link-expired"]);
     assert_eq!(ids(&zalo.send(&fresh).await), ["link-joined"]);
+}
+
+#[tokio::test]
+async fn guessing_from_many_fresh_chats_pauses_every_code_until_the_guesses_age() {
+    let (_db, engine, clock) = world().await;
+    let mut admin = Person::on(&engine, "telegram", "7301");
+    admin.sign_up("tien lu").await;
+    let code = code_in(&admin.send("/link").await);
+    // A hundred visitors of the web chat, each new (as a fresh browser is), four wrong codes
+    // apiece: under each chat's own limit.
+    for visitor in 0..25 {
+        let mut guesser = Person::on(&engine, "web", &format!("visitor-{visitor}"));
+        for _ in 0..4 {
+            assert_eq!(ids(&guesser.send(other_than(&code)).await), ["link-wrong"]);
+        }
+    }
+    // Now no code is looked up for anyone, the right one included.
+    let mut lucky = Person::on(&engine, "web", "visitor-lucky");
+    assert_eq!(ids(&lucky.send(&code).await), ["link-guessing"]);
+    let mut owner = Person::on(&engine, "zalo_bot", "z-7301");
+    assert_eq!(ids(&owner.send(&code).await), ["link-guessing"]);
+    // Once a code's lifetime has passed since the guesses, a fresh code works.
+    clock.set("2025-12-01 09:11");
+    let code = code_in(&admin.send("/link").await);
+    assert_eq!(ids(&owner.send(&code).await), ["link-joined"]);
 }
 
 #[tokio::test]

@@ -230,18 +230,24 @@ async fn the_webhook_takes_only_signed_updates_and_each_once() {
     };
     let signed = update.to_string();
     let almost = &SECRET[..SECRET.len() - 1];
-    let cases: [(Option<&str>, &str, u16); 7] = [
+    // A megabyte is no update, however signed: refused unread.
+    let huge = format!(
+        "{{\"update_id\": 1, \"padding\": \"{}\"}}",
+        "x".repeat(1 << 20)
+    );
+    let cases: [(Option<&str>, &str, u16); 8] = [
         (None, &signed, 401),
         (Some("wrong"), &signed, 401),
         (Some(almost), &signed, 401),
         (Some(SECRET), "{not json", 400),
         (Some(SECRET), "{\"hello\": 1}", 400),
+        (Some(SECRET), &huge, 413),
         (Some(SECRET), &signed, 200),
         (Some(SECRET), &signed, 200),
     ];
     for (secret, body, status) in cases {
         let got = post(secret, body.to_owned()).await.unwrap().status();
-        assert_eq!(got, status, "secret {secret:?}, body {body}");
+        assert_eq!(got, status, "secret {secret:?}, body {body:.60}");
     }
 
     replies(&fake, 503, 1).await;
@@ -255,7 +261,10 @@ async fn the_webhook_takes_only_signed_updates_and_each_once() {
         .fetch_one(&pool(&db).await)
         .await
         .unwrap();
-    assert_eq!(inbox, 1, "unsigned and malformed bodies stored nothing");
+    assert_eq!(
+        inbox, 1,
+        "unsigned, malformed and oversized bodies stored nothing"
+    );
     no_rejections(&fake);
     running.stop().await.unwrap();
 }

@@ -126,12 +126,13 @@ link-code = Your link code: { $code }
     Open our channel in your other chat app (Zalo, Telegram…) and send this code there before { $until } (it works for { $minutes } minutes, once). Both chats will then share one sign-up.
 link-too-many = You have asked for { $max } link codes in the past hour. Please try again later.
 link-how = To share your sign-up with another chat app: send /link in the chat where you signed up, then send the code you get here.
-link-usage = A link code has 6 digits, for example: /link 480 213
+link-usage = A link code has 9 digits, for example: /link 480 213 795
 link-wrong = That link code is not right. Please check it, or send /link in your other chat for a new one.
 link-expired = That link code has expired or has been used. Send /link in your other chat for a new one.
 link-same-chat = Send this code from your other chat app, not here.
 link-already = These two chats are linked already.
 link-tries = Too many wrong codes. Please try again in an hour.
+link-guessing = Many wrong link codes have been sent lately, so linking is paused to keep accounts safe. Please try again in 10 minutes.
 link-joined = Linked! This chat now shares your sign-up in { $unit }: notices, surveys and /mydata are one for both chats.
 link-merged = Linked! Your two sign-ups are now one. We kept { $unit } and { $language } from the newer one; the roles, questions and survey answers of both are together.
 missed-notices = { $count ->

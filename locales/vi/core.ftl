@@ -126,12 +126,13 @@ link-code = Mã liên kết của bạn: { $code }
     Hãy mở kênh của chúng tôi trong ứng dụng chat kia (Zalo, Telegram…) và gửi mã này, trước { $until } (mã dùng được { $minutes } phút, một lần). Hai kênh sẽ dùng chung một lần đăng ký.
 link-too-many = Bạn đã lấy { $max } mã liên kết trong một giờ qua. Xin thử lại sau.
 link-how = Để dùng chung lần đăng ký ở ứng dụng chat khác: gửi /link ở kênh bạn đã đăng ký, rồi gửi mã nhận được vào đây.
-link-usage = Mã liên kết gồm 6 chữ số, ví dụ: /link 480 213
+link-usage = Mã liên kết gồm 9 chữ số, ví dụ: /link 480 213 795
 link-wrong = Mã liên kết không đúng. Hãy kiểm tra lại, hoặc gửi /link ở kênh kia để lấy mã mới.
 link-expired = Mã liên kết đã hết hạn hoặc đã được dùng. Gửi /link ở kênh kia để lấy mã mới.
 link-same-chat = Mã này cần gửi từ ứng dụng chat kia, không phải ở đây.
 link-already = Hai kênh này đã được liên kết rồi.
 link-tries = Bạn đã gửi sai mã nhiều lần. Xin thử lại sau một giờ.
+link-guessing = Hiện có nhiều mã liên kết sai được gửi tới, nên việc liên kết tạm dừng để giữ an toàn cho tài khoản. Xin thử lại sau 10 phút.
 link-joined = Đã liên kết! Kênh này dùng chung lần đăng ký của bạn tại { $unit }: thông báo, khảo sát và /mydata là một cho cả hai kênh.
 link-merged = Đã liên kết! Hai lần đăng ký của bạn nay là một. Giữ xã/phường { $unit } và ngôn ngữ { $language } của lần đăng ký mới hơn; vai trò, câu hỏi và câu trả lời khảo sát của cả hai được gộp lại.
 missed-notices = Bạn có { $count } thông báo mới:

@@ -40,8 +40,17 @@ fn matches(password: &str, stored: &str) -> bool {
     })
 }
 
+/// Longest name a login may have.
+const MAX_NAME_CHARS: usize = 100;
+
 /// Creates a login for an admin of `unit_id`; returns its one-time password.
 pub async fn create(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        !name.trim().is_empty()
+            && name.chars().count() <= MAX_NAME_CHARS
+            && !name.chars().any(char::is_control),
+        "a login's name is 1 to {MAX_NAME_CHARS} characters, none of them control characters"
+    );
     let password = one_time_password();
     store.create_login(name, unit_id, &hash(&password)?).await?;
     Ok(password)
@@ -62,7 +71,14 @@ pub async fn demo(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<Str
 /// The login `name` when `password` is its password. A missing name costs the same hashing as a
 /// wrong password, so timing tells nothing about which names exist.
 pub async fn check(store: &Store, name: &str, password: &str) -> anyhow::Result<Option<Login>> {
-    let login = store.login_named(name.trim()).await?;
+    let name = name.trim();
+    // A name no login has (PostgreSQL's text holds no NUL; no name is that long) is not looked
+    // up, but the password is still checked, against nothing: it is just a wrong name.
+    let possible = !name.contains('\0') && name.chars().count() <= MAX_NAME_CHARS;
+    let login = match possible {
+        true => store.login_named(name).await?,
+        false => None,
+    };
     let stored = login
         .as_ref()
         .map_or(DUMMY_HASH, |l| l.password_hash.as_str());

@@ -33,6 +33,10 @@ pub async fn link(
     if tx.link_tries_used_up(channel, address, now).await? {
         return Ok(Err(LinkRefused::TooManyTries));
     }
+    // While someone guesses, no code is even looked up: the right one would tell them so.
+    if tx.link_guessing(now).await? {
+        return Ok(Err(LinkRefused::Guessing));
+    }
     let Some(found) = tx.link_code(code, now).await? else {
         tx.count_wrong_link_code(channel, address, now).await?;
         return Ok(Err(LinkRefused::Wrong));

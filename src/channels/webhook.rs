@@ -5,12 +5,17 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use crate::delivery::Arrivals;
+
+/// Largest webhook body read: a platform's update is a few kilobytes (a 4,096-character text with
+/// its entities, a photo's sizes); anything much larger is not one, and is refused (413) unread
+/// rather than held in memory.
+pub const MAX_BODY: usize = 256 * 1024;
 
 /// Reads a webhook body: (event id, chat, the event as stored), or why it is not an event.
 pub type Reader = fn(&[u8]) -> Result<(String, String, Value), String>;
@@ -27,6 +32,7 @@ pub fn with_secret(
 ) -> Router {
     Router::new()
         .route(path, axum::routing::post(take))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(Arc::new(SecretHook {
             header,
             secret,

@@ -25,13 +25,14 @@ use crate::store::logins::Login;
 
 const LOGIN_KEY: &str = "login";
 
-/// Sign-in attempts allowed per name and per address: a person who mistypes a few times is not
-/// stopped, a script guessing passwords gets five tries a minute per name.
+/// Sign-in attempts allowed per name from one address, and per address: a person who mistypes a
+/// few times is not stopped, a script guessing passwords gets five tries a minute per name per
+/// address. Not per name alone: then anyone could keep a named person out by typing their name.
 const PER_NAME_PER_MINUTE: u32 = 5;
 const PER_ADDRESS_PER_MINUTE: u32 = 20;
 
 pub struct SignInLimits {
-    by_name: DefaultKeyedRateLimiter<String>,
+    by_name: DefaultKeyedRateLimiter<(String, IpAddr)>,
     by_address: DefaultKeyedRateLimiter<IpAddr>,
 }
 
@@ -52,7 +53,7 @@ impl SignInLimits {
         self.by_address.check_key(&address).is_ok()
             && self
                 .by_name
-                .check_key(&crate::domain::text::fold(name))
+                .check_key(&(crate::domain::text::fold(name), address))
                 .is_ok()
     }
 }

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 
 use super::Tx;
 use crate::domain::invite::code_hash;
-use crate::domain::link::{self, CODE_LIFETIME, CODES_PER_HOUR, WRONG_CODES};
+use crate::domain::link::{self, CODE_LIFETIME, CODES_PER_HOUR, WRONG_CODES, WRONG_CODES_OVERALL};
 use crate::message::Lang;
 
-/// New codes tried before giving up, should every one be live already (a million to choose from).
+/// New codes tried before giving up, should every one be live already (900 million to choose from).
 const CODE_ATTEMPTS: usize = 20;
 
 /// A link code as found, locked for its use.
@@ -143,7 +143,21 @@ impl Tx {
         .unwrap_or(false))
     }
 
-    /// Counts a wrong code sent from the chat.
+    /// Whether every chat together has sent [`WRONG_CODES_OVERALL`] wrong codes within a code's
+    /// lifetime: then no code is checked until the oldest of them is older than that.
+    pub async fn link_guessing(&mut self, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM link_guesses WHERE at > $1 LIMIT $2) g",
+        )
+        .bind(now - CODE_LIFETIME)
+        .bind(WRONG_CODES_OVERALL)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        Ok(recent >= WRONG_CODES_OVERALL)
+    }
+
+    /// Counts a wrong code sent from the chat, and among all wrong codes (those older than an
+    /// hour are dropped on the way).
     pub async fn count_wrong_link_code(
         &mut self,
         channel: &str,
@@ -158,6 +172,13 @@ impl Tx {
         )
         .bind(channel)
         .bind(address)
+        .bind(now)
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query(
+            "WITH old AS (DELETE FROM link_guesses WHERE at < $1 - interval '1 hour')
+             INSERT INTO link_guesses (at) VALUES ($1)",
+        )
         .bind(now)
         .execute(&mut *self.inner)
         .await?;

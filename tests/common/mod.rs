@@ -6,6 +6,8 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub mod outage;
+
 use danvan::engine::Engine;
 use danvan::message::{Inbound, InboundKind, Outbound, Reply};
 use danvan::store::{ClusterOptions, PrivateCluster, Store, provision};

@@ -71,6 +71,22 @@ async fn guessing_passwords_is_slowed_down_even_for_the_right_one() {
     let limited = browser.sign_in("tinh", &password).await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.text().await.unwrap().contains("đợi một phút"));
+    // The person named, at their own desk, is not kept out by whoever typed their name.
+    let mut own_desk = Browser::from(&site, std::net::Ipv4Addr::new(127, 0, 0, 2));
+    let signed_in = own_desk.sign_in("tinh", &password).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    assert_eq!(signed_in.url().path(), "/password");
+}
+
+#[tokio::test]
+async fn a_name_postgresql_cannot_hold_is_just_a_wrong_name() {
+    let site = Site::start().await;
+    let mut browser = Browser::new(&site);
+    for name in ["tinh\0", &"x".repeat(10_000)] {
+        let refused = browser.sign_in(name, "mat-khau-bat-ky").await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{name:.20}");
+        assert!(refused.text().await.unwrap().contains("không đúng"));
+    }
 }
 
 #[tokio::test]

@@ -85,9 +85,15 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(site: &Site) -> Browser {
+        Browser::from(site, std::net::Ipv4Addr::LOCALHOST)
+    }
+
+    /// A browser on another machine: its requests come from `address` (any of 127.0.0.0/8).
+    pub fn from(site: &Site, address: std::net::Ipv4Addr) -> Browser {
         Browser {
             client: reqwest::Client::builder()
                 .cookie_store(true)
+                .local_address(std::net::IpAddr::V4(address))
                 .build()
                 .unwrap(),
             base: site.url(""),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 
 use super::adapt::key;
@@ -24,6 +24,7 @@ pub struct Keys {
 pub fn router(keys: Keys, clock: Clock, arrivals: Arrivals) -> Router {
     Router::new()
         .route(WEBHOOK_PATH, axum::routing::post(webhook))
+        .layer(DefaultBodyLimit::max(crate::channels::webhook::MAX_BODY))
         .with_state(Arc::new(Webhook {
             keys,
             clock,

@@ -37,6 +37,8 @@ pub enum LinkRefused {
     Already,
     /// Too many wrong codes from this chat lately.
     TooManyTries,
+    /// Too many wrong codes from all chats together lately: someone is guessing.
+    Guessing,
 }
 
 /// `/link CODE`, which anyone may send (the code names the person), and `/link` from a chat that
@@ -112,6 +114,7 @@ pub fn linked(units: &UnitDirectory, result: &Result<Linked, LinkRefused>) -> Re
                 LinkRefused::SameChat => "link-same-chat",
                 LinkRefused::Already => "link-already",
                 LinkRefused::TooManyTries => "link-tries",
+                LinkRefused::Guessing => "link-guessing",
             }));
         }
     };
