@@ -1,13 +1,198 @@
-//! Faults from outside the process: PostgreSQL going away under a running `serve`.
+//! Faults from outside the process: PostgreSQL going away under a running `serve` or in the
+//! middle of a broadcast, a platform's pause, slow clients.
 
 mod common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{Person, TestClock};
+use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
+use danvan::delivery::Account;
 use danvan::engine::Engine;
 use danvan::serve;
 use danvan::store::Store;
+use danvan::store::notices::NewNotice;
+use danvan_fake_telegram::{Failure, FakeTelegram};
+use tokio_util::sync::CancellationToken;
+
+/// Signs up Telegram chats `first..first + count` in Tiên Lữ.
+async fn residents(engine: &Engine, first: i64, count: i64) -> Vec<i64> {
+    let chats: Vec<i64> = (first..first + count).collect();
+    futures::future::join_all(chats.iter().map(|chat| async move {
+        Person::on(engine, "telegram", &chat.to_string())
+            .sign_up("tien lu")
+            .await
+    }))
+    .await;
+    chats
+}
+
+/// A notice to Tiên Lữ, due now; its id.
+async fn notice(engine: &Engine, clock: &TestClock) -> i64 {
+    let unit = engine.units().by_code("12364").unwrap().id;
+    let mut notice = NewNotice::to_units("Lịch tiêm phòng", "Thứ Bảy, 7 giờ.", vec![unit]);
+    notice.quiet_hours = false;
+    let store = engine.store();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, clock.now()).await.unwrap();
+    id
+}
+
+/// The Telegram bot on `engine`, sending at `rate` a second, as `serve` runs it.
+fn telegram(engine: &Arc<Engine>, fake: &FakeTelegram, rate: f64) -> Arc<Account> {
+    let channel = Telegram::new(TelegramConfig {
+        token: "123:TEST".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::None,
+        rate: Some(rate),
+    });
+    Account::new(engine.clone(), channel, 1)
+}
+
+/// Waits until every delivery of `notice` is settled (sent or failed); their statuses by count.
+async fn settled(pool: &sqlx::PgPool, notice: i64, within: Duration) -> Vec<(String, i64)> {
+    let deadline = Instant::now() + within;
+    loop {
+        let statuses: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, count(*) FROM deliveries WHERE notice_id = $1 GROUP BY 1 ORDER BY 1",
+        )
+        .bind(notice)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        if statuses
+            .iter()
+            .all(|(s, _)| s != "pending" && s != "sending")
+            || Instant::now() > deadline
+        {
+            return statuses;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Notices each chat received.
+fn notices_to(fake: &FakeTelegram, chat: i64) -> usize {
+    fake.texts_to(chat)
+        .iter()
+        .filter(|t| t.starts_with("📢"))
+        .count()
+}
+
+#[tokio::test]
+async fn postgresql_away_40_seconds_mid_broadcast_loses_and_doubles_nothing() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, direct) = common::demo_engine_at(clock.shared()).await;
+    let chats = residents(&direct, 8000, 120).await;
+    let id = notice(&direct, &clock).await;
+    // The sender reaches PostgreSQL through a proxy that goes down; a second sender (another
+    // process) reaches it directly all along.
+    let (proxy, url) = common::outage::Proxy::start(&db.url).await;
+    let cut_off = Arc::new(
+        Engine::with_clock(Store::connect(&url, 4).await.unwrap(), clock.shared())
+            .await
+            .unwrap(),
+    );
+    let direct = Arc::new(direct);
+    let fake = FakeTelegram::start().await;
+    let stop = CancellationToken::new();
+    let first = tokio::spawn(danvan::delivery::broadcast::run(
+        telegram(&cut_off, &fake, 30.0),
+        stop.clone(),
+    ));
+    // Mid-broadcast: some sent, most not.
+    assert!(
+        fake.wait_until(Duration::from_secs(10), |f| f.calls("sendMessage").len()
+            >= 10)
+            .await
+    );
+    proxy.cut();
+    let second = tokio::spawn(danvan::delivery::broadcast::run(
+        telegram(&direct, &fake, 30.0),
+        stop.clone(),
+    ));
+    tokio::time::sleep(Duration::from_secs(40)).await;
+    proxy.restore().await;
+
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let statuses = settled(&pool, id, Duration::from_secs(60)).await;
+    assert_eq!(statuses, [("sent".to_owned(), chats.len() as i64)]);
+    let doubled: Vec<i64> = chats
+        .iter()
+        .copied()
+        .filter(|&chat| notices_to(&fake, chat) != 1)
+        .collect();
+    assert_eq!(
+        doubled,
+        Vec::<i64>::new(),
+        "chats that got it twice or never"
+    );
+    stop.cancel();
+    first.await.unwrap().unwrap();
+    second.await.unwrap().unwrap();
+    assert_eq!(fake.rejections(), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn nothing_is_sent_inside_a_pause_the_platform_asked_for() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = common::demo_engine_at(clock.shared()).await;
+    let engine = Arc::new(engine);
+    let chats = residents(&engine, 8500, 90).await;
+    let fake = FakeTelegram::start().await;
+    let id = notice(&engine, &clock).await;
+    let stop = CancellationToken::new();
+    let sender = tokio::spawn(danvan::delivery::broadcast::run(
+        telegram(&engine, &fake, 30.0),
+        stop.clone(),
+    ));
+    // A few sends in, Telegram asks for 3 seconds' rest.
+    assert!(
+        fake.wait_until(Duration::from_secs(10), |f| f.calls("sendMessage").len()
+            >= 5)
+            .await
+    );
+    fake.fail_next(Failure::too_many_requests(3));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let statuses = settled(&pool, id, Duration::from_secs(60)).await;
+    assert_eq!(statuses, [("sent".to_owned(), chats.len() as i64)]);
+    stop.cancel();
+    sender.await.unwrap().unwrap();
+
+    let calls = fake.calls("sendMessage");
+    let refused = calls
+        .iter()
+        .find(|c| !c.succeeded)
+        .expect("the 429 was answered")
+        .at;
+    // A send already on its way when the 429 was answered arrives within a few milliseconds;
+    // none may start after it until the pause is over.
+    let in_flight = Duration::from_millis(30);
+    let inside: Vec<Duration> = calls
+        .iter()
+        .filter(|c| c.succeeded && c.at > refused)
+        .map(|c| c.at - refused)
+        .filter(|after| *after > in_flight && *after < Duration::from_secs(3))
+        .collect();
+    assert_eq!(inside, Vec::<Duration>::new(), "sends inside the pause");
+    // Nor does any second at the platform hold more than its 30.
+    let mut times: Vec<std::time::Instant> = calls.iter().map(|c| c.at).collect();
+    times.sort();
+    let busiest = (0..times.len())
+        .map(|i| {
+            times[i..]
+                .iter()
+                .take_while(|t| **t < times[i] + Duration::from_secs(1))
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert!(busiest <= 30, "{busiest} sends in one second");
+    for chat in &chats {
+        assert_eq!(notices_to(&fake, *chat), 1, "chat {chat}");
+    }
+}
 
 #[tokio::test]
 async fn health_says_unavailable_within_two_seconds_when_postgresql_goes_down() {
@@ -107,4 +292,42 @@ async fn slow_clients_cannot_keep_health_or_shutdown_waiting() {
         "stopped after {:?}",
         stopping.elapsed()
     );
+}
+
+#[tokio::test]
+async fn replies_sent_one_after_another_to_a_slow_platform_go_once() {
+    let (_db, engine) = common::demo_engine().await;
+    let engine = Arc::new(engine);
+    let chats = residents(&engine, 9000, 8).await;
+    let fake = FakeTelegram::start().await;
+    // 2.5 s a call: a batch of eight chats' replies (two messages each) sent one after another
+    // takes 40 s, longer than a reply's lease and the grace after it.
+    fake.set_latency(Duration::from_millis(2500));
+    let channel = Telegram::new(TelegramConfig {
+        token: "123:TEST".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::LongPolling,
+        rate: None,
+    });
+    // All waiting when the bot starts: one worker takes them in one batch.
+    for chat in &chats {
+        fake.text(*chat, "/help");
+    }
+    let running = serve::start(engine, vec![channel], 1, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let all = fake
+        .wait_until(Duration::from_secs(60), |f| {
+            chats.iter().all(|c| f.texts_to(*c).len() >= 2)
+        })
+        .await;
+    assert!(all, "every chat got its answer");
+    // Long enough for a sweeper to have sent a lapsed reply again.
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    for chat in &chats {
+        // The help, then the menu: once each.
+        let texts = fake.texts_to(*chat);
+        assert_eq!(texts.len(), 2, "chat {chat}: {texts:#?}");
+    }
+    running.stop().await.unwrap();
 }

@@ -330,9 +330,16 @@ async fn deliveries(db: &TestDb, notice: i64, address: &str) -> Vec<(String, Str
 async fn send_all(engine: &Engine, channel: &str, outcome: Outcome) -> usize {
     let store = engine.store();
     let claimed = store.claim_deliveries(channel, 100, false).await.unwrap();
-    let outcomes: Vec<_> = claimed.iter().map(|d| (d.id, outcome.clone())).collect();
-    store.record_deliveries(&outcomes).await.unwrap();
-    claimed.len()
+    let outcomes: Vec<_> = claimed
+        .deliveries
+        .iter()
+        .map(|d| (d.id, outcome.clone()))
+        .collect();
+    store
+        .record_deliveries(claimed.token, &outcomes)
+        .await
+        .unwrap();
+    claimed.deliveries.len()
 }
 
 /// A resident on Telegram and Zalo (Zalo linked to Telegram's sign-up), and one on Telegram only.

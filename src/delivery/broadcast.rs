@@ -11,11 +11,12 @@ use serde_json::Value;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::lease::{Lease, until_written};
 use super::{Account, backoff};
 use crate::channels::{Buttons, Sent, buttons};
 use crate::domain::notice::{Notice, is_quiet};
 use crate::message::{Lang, Outbound, Reply};
-use crate::store::notices::{Delivery, Outcome};
+use crate::store::notices::{Claimed, DELIVERY_LEASE, Delivery, Outcome};
 
 /// Deliveries claimed at once without a rate limit; with one, a second's worth, so a cancel stops
 /// the rest within about a second.
@@ -60,7 +61,11 @@ pub async fn run(account: Arc<Account>, shutdown: CancellationToken) -> anyhow::
     while !shutdown.is_cancelled() {
         if stranded_at.elapsed() >= STRANDED_EVERY {
             stranded_at = Instant::now();
-            if let Err(e) = account.engine.store().release_stranded_deliveries().await {
+            let store = account.engine.store();
+            if let Err(e) = store
+                .release_stranded_deliveries(account.channel.name())
+                .await
+            {
                 tracing::error!(error = %format!("{e:#}"), "releasing stranded deliveries");
             }
         }
@@ -87,12 +92,23 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
     let batch = account
         .rate()
         .map_or(MAX_BATCH, |r| (r.ceil() as i64).clamp(1, MAX_BATCH));
-    let claimed = store
+    let Claimed {
+        token,
+        deliveries: claimed,
+    } = store
         .claim_deliveries(account.channel.name(), batch, is_quiet(now))
         .await?;
     if claimed.is_empty() {
         return Ok(false);
     }
+    // Held while this batch is sent, recorded, or waits for the database to record it.
+    let lease = {
+        let store = store.clone();
+        Lease::keep(DELIVERY_LEASE, move || {
+            let store = store.clone();
+            async move { store.renew_deliveries(token).await }
+        })
+    };
     let mut notices: HashMap<i64, Option<Notice>> = HashMap::new();
     let mut long = Vec::new();
     for d in &claimed {
@@ -141,12 +157,13 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             .recent
             .insert(d.address.clone(), Instant::now())
             .is_none();
+        let lease = &lease;
         async move {
             let outcome = match &rendered {
                 _ if !free => Outcome::Requeue {
                     parts_sent: d.parts_sent,
                 },
-                Some(rendered) => send(account, &rendered.messages, &d).await,
+                Some(rendered) => send(account, &rendered.messages, &d, lease).await,
                 None => Outcome::Failed("the notice is gone".into()),
             };
             // Its choices are now the chat's latest, as typed numbers see them.
@@ -179,7 +196,7 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
                     Ok(next) => next,
                     // Due: write what waits, then wait for more.
                     Err(_) => {
-                        record(account, &mut batch, now).await?;
+                        record(account, token, &mut batch, now).await;
                         continue;
                     }
                 }
@@ -190,29 +207,29 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             }
             batch.push(outcome);
             if batch.len() >= FLUSH_COUNT {
-                record(account, &mut batch, now).await?;
+                record(account, token, &mut batch, now).await;
             }
         }
         if !batch.is_empty() {
-            record(account, &mut batch, now).await?;
+            record(account, token, &mut batch, now).await;
         }
-        anyhow::Ok(())
     };
-    let ((), recorded) = tokio::join!(sending, recording);
-    recorded?;
+    tokio::join!(sending, recording);
+    drop(lease);
     Ok(true)
 }
 
 /// A delivery's outcome, and the numbering of what it sent where typed numbers choose.
 type Sending = (i64, Outcome, Option<(String, Vec<String>)>);
 
-/// Writes the waiting outcomes (and the numbering of what went out, unless the person has written
-/// since `sent_from`), emptying `batch`.
+/// Writes the waiting outcomes as claim `token` (and the numbering of what went out, unless the
+/// person has written since `sent_from`), emptying `batch`; waits for the database if need be.
 async fn record(
     account: &Account,
+    token: i64,
     batch: &mut Vec<Sending>,
     sent_from: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
+) {
     let store = account.engine.store();
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut numbered = Vec::new();
@@ -220,10 +237,11 @@ async fn record(
         outcomes.push((id, outcome));
         numbered.extend(numbering);
     }
-    store.record_deliveries(&outcomes).await?;
-    store
-        .number_pushed(account.channel.name(), &numbered, sent_from)
-        .await
+    until_written("deliveries", || store.record_deliveries(token, &outcomes)).await;
+    until_written("numbered choices", || {
+        store.number_pushed(account.channel.name(), &numbered, sent_from)
+    })
+    .await;
 }
 
 fn render(account: &Account, reply: Reply, lang: Lang) -> Rendered {
@@ -245,27 +263,41 @@ fn render(account: &Account, reply: Reply, lang: Lang) -> Rendered {
 }
 
 /// Sends a delivery's messages in order, each once, in its turn, from the first an earlier try did
-/// not send; the outcome of the last tried.
-async fn send(account: &Account, messages: &[Value], delivery: &Delivery) -> Outcome {
+/// not send, while `lease` holds; the outcome of the last tried.
+async fn send(
+    account: &Account,
+    messages: &[Value],
+    delivery: &Delivery,
+    lease: &Lease,
+) -> Outcome {
     let mut outcome = Outcome::Failed("nothing to send".into());
     let first = delivery.parts_sent;
     for (parts_sent, message) in (first..).zip(messages.iter().skip(first as usize)) {
-        outcome = match account.send_in_turn(&delivery.address, message).await {
-            Sent::Ok { message_id } => Outcome::Sent { message_id },
-            Sent::RetryAfter(_) => Outcome::Requeue { parts_sent },
-            Sent::NotBefore(after) => Outcome::Retry {
-                error: "the platform holds this message back for now".into(),
-                after,
-                parts_sent,
-            },
-            Sent::Unreachable => Outcome::Blocked,
-            Sent::NotDeliverableNow(reason) => Outcome::Undeliverable(reason),
-            Sent::Rejected(reason) => Outcome::Failed(reason),
-            Sent::Transient(error) if delivery.attempts >= MAX_ATTEMPTS => Outcome::Failed(error),
-            Sent::Transient(error) => Outcome::Retry {
-                error,
-                after: backoff(delivery.attempts as u32),
-                parts_sent,
+        outcome = match account
+            .send_in_turn(&delivery.address, message, lease)
+            .await
+        {
+            // The claim may have lapsed while waiting its turn: not sent, back in line.
+            None => Outcome::Requeue { parts_sent },
+            Some(sent) => match sent {
+                Sent::Ok { message_id } => Outcome::Sent { message_id },
+                Sent::RetryAfter(_) => Outcome::Requeue { parts_sent },
+                Sent::NotBefore(after) => Outcome::Retry {
+                    error: "the platform holds this message back for now".into(),
+                    after,
+                    parts_sent,
+                },
+                Sent::Unreachable => Outcome::Blocked,
+                Sent::NotDeliverableNow(reason) => Outcome::Undeliverable(reason),
+                Sent::Rejected(reason) => Outcome::Failed(reason),
+                Sent::Transient(error) if delivery.attempts >= MAX_ATTEMPTS => {
+                    Outcome::Failed(error)
+                }
+                Sent::Transient(error) => Outcome::Retry {
+                    error,
+                    after: backoff(delivery.attempts as u32),
+                    parts_sent,
+                },
             },
         };
         if !matches!(outcome, Outcome::Sent { .. }) {

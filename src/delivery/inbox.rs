@@ -83,21 +83,21 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
         .iter()
         .flat_map(|h| h.replies.iter().map(|p| (h.address.as_str(), p)))
         .collect();
-    let mut queued = tx
-        .finish_events(channel, &events, &outgoing)
-        .await?
-        .into_iter();
+    let queued = tx.finish_events(channel, &events, &outgoing).await?;
     tx.commit().await?;
     counted("done");
+    // Every chat's replies stay this worker's while it sends them one chat after another.
+    let _lease = outbox::lease(account, queued.iter().map(|p| p.id).collect());
+    let mut queued = queued.into_iter();
     let mut sent = Vec::new();
     for h in &handled {
         let replies: Vec<Pending> = queued.by_ref().take(h.replies.len()).collect();
         if let Some((ack, notice)) = &h.ack {
             account.channel.acknowledge(ack, notice.clone()).await;
         }
-        sent.extend(outbox::deliver_all(account, &replies).await?);
+        sent.extend(outbox::deliver_all(account, &replies).await);
     }
-    store.replies_sent(&sent).await?;
+    outbox::delivered(account, &sent).await;
     Ok(true)
 }
 

@@ -1,30 +1,30 @@
-//! Keeps a channel account under its platform's message rate, by construction: a send starts only
-//! while fewer than N sends started in the trailing window (N per second, the window a little
-//! over a second so jitter on the way cannot squeeze one too many into a second at the platform).
-//! The start times are the record, not a schedule, so a task that wakes late cannot crowd the next
-//! second. Replies to people in conversation go before waiting bulk sends.
+//! Keeps a channel account under its platform's message rate, by construction: sends start
+//! evenly spaced, one every 1/rate seconds (a little more, so jitter on the way cannot squeeze
+//! one too many into a second at the platform). Not N at once then a wait: a burst's tail and
+//! the next burst's head would meet in one platform second, and every send of a burst would be in
+//! flight when the platform answers one of them with a pause. Replies to people in conversation
+//! go before waiting bulk sends.
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-/// The window is this much longer than a second (or than N/rate, for rates under one a second).
+/// The spacing is this much longer than 1/rate.
 const SLACK: f64 = 1.03;
 /// Shortest nap while waiting for a slot, so waiters do not spin.
 const MIN_NAP: Duration = Duration::from_millis(1);
 
 pub struct RateLimiter {
-    /// At most `.0` sends start within any `.1`; None: no limit.
-    limit: Option<(usize, Duration)>,
-    state: Mutex<Window>,
+    /// Time between two starts; None: no limit.
+    spacing: Option<Duration>,
+    state: Mutex<Schedule>,
 }
 
 #[derive(Default)]
-struct Window {
-    /// When the sends of the trailing window started, oldest first.
-    starts: VecDeque<Instant>,
+struct Schedule {
+    /// When the next send may start.
+    next: Option<Instant>,
     /// Replies waiting for a slot: bulk sends leave the slots to them.
     replies_waiting: usize,
 }
@@ -32,14 +32,11 @@ struct Window {
 impl RateLimiter {
     /// `per_second`: None (or not positive) for no limit (local fakes, benchmarks).
     pub fn new(per_second: Option<f64>) -> RateLimiter {
-        let limit = per_second.filter(|r| *r > 0.0).map(|rate| {
-            let n = (rate.floor() as usize).max(1);
-            let window = (n as f64 / rate).max(1.0) * SLACK;
-            (n, Duration::from_secs_f64(window))
-        });
         RateLimiter {
-            limit,
-            state: Mutex::new(Window::default()),
+            spacing: per_second
+                .filter(|r| *r > 0.0)
+                .map(|rate| Duration::from_secs_f64(SLACK / rate)),
+            state: Mutex::new(Schedule::default()),
         }
     }
 
@@ -54,38 +51,32 @@ impl RateLimiter {
     }
 
     async fn wait(&self, reply: bool) {
-        let Some((n, window)) = self.limit else {
+        let Some(spacing) = self.spacing else {
             return;
         };
         let mut counted = false;
         loop {
             let nap = {
-                let mut w = self.state.lock().expect("limiter lock poisoned");
+                let mut s = self.state.lock().expect("limiter lock poisoned");
                 let now = Instant::now();
-                while w
-                    .starts
-                    .front()
-                    .is_some_and(|&t| now.duration_since(t) >= window)
-                {
-                    w.starts.pop_front();
-                }
-                let turn = reply || w.replies_waiting == 0;
-                if w.starts.len() < n && turn {
-                    w.starts.push_back(now);
+                let free = s.next.is_none_or(|next| next <= now);
+                let turn = reply || s.replies_waiting == 0;
+                if free && turn {
+                    // From when the slot was free, or now if nobody took it then: an idle spell
+                    // saves up no burst.
+                    let start = s.next.map_or(now, |next| next.max(now));
+                    s.next = Some(start + spacing);
                     if counted {
-                        w.replies_waiting -= 1;
+                        s.replies_waiting -= 1;
                     }
                     return;
                 }
                 if reply && !counted {
-                    w.replies_waiting += 1;
+                    s.replies_waiting += 1;
                     counted = true;
                 }
-                match w.starts.len().checked_sub(n) {
-                    // The slot frees when the send n places back leaves the window.
-                    Some(i) => (w.starts[i] + window).saturating_duration_since(now),
-                    None => MIN_NAP,
-                }
+                s.next
+                    .map_or(MIN_NAP, |next| next.saturating_duration_since(now))
             };
             tokio::time::sleep(nap.max(MIN_NAP)).await;
         }
@@ -93,8 +84,7 @@ impl RateLimiter {
 
     /// Sends this limiter lets through per second, if it limits.
     pub fn rate(&self) -> Option<f64> {
-        self.limit
-            .map(|(n, window)| n as f64 / window.as_secs_f64())
+        self.spacing.map(|spacing| 1.0 / spacing.as_secs_f64())
     }
 }
 
@@ -145,10 +135,16 @@ mod tests {
         for task in tasks {
             times.push(task.await.unwrap());
         }
-        assert_eq!(busiest_second(&times), 30);
+        // Close to the rate: tokio's timer wakes on whole milliseconds, so a slot may start up to
+        // one late.
+        assert!((29..=30).contains(&busiest_second(&times)));
+        // Evenly: no two starts closer than the spacing.
+        times.sort();
+        let spacing = Duration::from_secs_f64(SLACK / 30.0);
+        assert!(times.windows(2).all(|w| w[1] - w[0] >= spacing));
         let last = times.iter().max().unwrap();
         assert!(
-            *last < Duration::from_secs_f64(9.0 * SLACK + 0.1),
+            *last < Duration::from_secs_f64(299.0 * (SLACK / 30.0 + 0.001) + 0.1),
             "{last:?}"
         );
     }
@@ -179,7 +175,7 @@ mod tests {
     #[test]
     fn slow_rates_allow_one_send_per_their_interval() {
         let limiter = RateLimiter::new(Some(0.5));
-        assert_eq!(limiter.limit.map(|l| l.0), Some(1));
+        assert_eq!(limiter.spacing, Some(Duration::from_secs_f64(2.0 * SLACK)));
         assert!((limiter.rate().unwrap() - 0.5 / SLACK).abs() < 1e-9);
         assert_eq!(RateLimiter::new(None).rate(), None);
     }

@@ -5,6 +5,7 @@
 
 pub mod broadcast;
 pub mod inbox;
+pub mod lease;
 pub mod limiter;
 pub mod outbox;
 
@@ -193,18 +194,39 @@ impl Account {
         self.limiter.rate()
     }
 
-    /// Sends one message of a conversation in the next free slot, ahead of waiting bulk sends.
-    /// The caller waits out any pause first.
+    /// Sends one message of a conversation in the next free slot, ahead of waiting bulk sends,
+    /// outside any pause (one that began while it waited for the slot included).
     async fn send_now(&self, address: &str, message: &serde_json::Value) -> Sent {
-        self.limiter.acquire_reply().await;
+        loop {
+            self.wait_for_pause().await;
+            self.limiter.acquire_reply().await;
+            if !self.paused() {
+                break;
+            }
+        }
         self.sent(self.channel.send(address, message).await)
     }
 
-    /// Sends one message of a broadcast in its turn under the rate limit.
-    async fn send_in_turn(&self, address: &str, message: &serde_json::Value) -> Sent {
-        self.wait_for_pause().await;
-        self.limiter.acquire().await;
-        self.sent(self.channel.send(address, message).await)
+    /// Sends one message of a broadcast in its turn under the rate limit, if `lease` still holds
+    /// when the turn comes. A pause the platform asked for while it waited for its slot is waited
+    /// out after the slot, and a new slot taken: no send goes inside a pause.
+    async fn send_in_turn(
+        &self,
+        address: &str,
+        message: &serde_json::Value,
+        lease: &lease::Lease,
+    ) -> Option<Sent> {
+        loop {
+            self.wait_for_pause().await;
+            self.limiter.acquire().await;
+            if !self.paused() {
+                break;
+            }
+        }
+        if !lease.held() {
+            return None;
+        }
+        Some(self.sent(self.channel.send(address, message).await))
     }
 
     /// Counts the send, and notes a pause the platform asked for.
@@ -225,15 +247,22 @@ impl Account {
         sent
     }
 
-    /// Waits out a pause; true when there was one to wait for.
-    async fn wait_for_pause(&self) -> bool {
-        let until = *self.paused_until.lock().expect("pause lock poisoned");
-        match until {
-            Some(until) if until > Instant::now() => {
-                tokio::time::sleep_until(until).await;
-                true
+    /// Whether the platform's pause holds now.
+    fn paused(&self) -> bool {
+        self.paused_until
+            .lock()
+            .expect("pause lock poisoned")
+            .is_some_and(|until| until > Instant::now())
+    }
+
+    /// Waits out a pause, reading it again after each wait: it may have been extended meanwhile.
+    async fn wait_for_pause(&self) {
+        loop {
+            let until = *self.paused_until.lock().expect("pause lock poisoned");
+            match until {
+                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
+                _ => return,
             }
-            _ => false,
         }
     }
 }

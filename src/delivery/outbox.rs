@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use super::lease::{Lease, until_written};
 use super::{Account, backoff};
 use crate::channels::Sent;
-use crate::store::inbox::Pending;
+use crate::store::inbox::{Pending, REPLY_LEASE};
 
 /// Tries at one message in a row before leaving it to the sweeper.
 const IN_PLACE_TRIES: u32 = 3;
@@ -29,49 +30,70 @@ enum Delivery {
     Held(String, Duration),
 }
 
-/// Delivers a chat's replies in order; stops at the first that cannot go now, so order holds.
-/// Returns the ids of those sent, for the caller to drop from the outbox.
-pub async fn deliver_all(account: &Account, replies: &[Pending]) -> anyhow::Result<Vec<i64>> {
+/// Holds the lease of `ids` (replies about to be sent) until dropped.
+pub fn lease(account: &Account, ids: Vec<i64>) -> Lease {
+    let store = account.engine.store().clone();
+    Lease::keep(REPLY_LEASE, move || {
+        let (store, ids) = (store.clone(), ids.clone());
+        async move { store.renew_replies(&ids).await }
+    })
+}
+
+/// Drops replies that went out from the outbox, waiting for the database if need be: kept, they
+/// would go out again.
+pub async fn delivered(account: &Account, ids: &[i64]) {
     let store = account.engine.store();
+    until_written("replies sent", || store.replies_sent(ids)).await;
+}
+
+/// Delivers a chat's replies in order, under a lease the caller holds; stops at the first that
+/// cannot go now, so order holds. Returns the ids of those sent, for [`delivered`].
+pub async fn deliver_all(account: &Account, replies: &[Pending]) -> Vec<i64> {
+    let store = account.engine.store();
+    let channel = account.channel.name();
     let mut sent = Vec::new();
     for reply in replies {
         match deliver(account, reply).await {
             Delivery::Sent => sent.push(reply.id),
             Delivery::Unreachable => {
-                store
-                    .set_reachable(account.channel.name(), &reply.address, false)
-                    .await?;
+                until_written("an unreachable chat", || {
+                    store.set_reachable(channel, &reply.address, false)
+                })
+                .await;
                 break;
             }
             Delivery::Rejected(reason) => {
                 tracing::warn!(reply = reply.id, %reason, "the platform refused a reply");
-                store.reply_failed(reply.id, &reason, None).await?;
+                until_written("a refused reply", || {
+                    store.reply_failed(reply.id, &reason, None)
+                })
+                .await;
             }
             Delivery::Held(reason, wait) => {
-                store.reply_failed(reply.id, &reason, Some(wait)).await?;
+                until_written("a held reply", || {
+                    store.reply_failed(reply.id, &reason, Some(wait))
+                })
+                .await;
                 break;
             }
             Delivery::Deferred(reason) => {
                 let retry =
                     (reply.attempts + 1 < MAX_ATTEMPTS).then(|| backoff(reply.attempts as u32));
-                store.reply_failed(reply.id, &reason, retry).await?;
+                until_written("a deferred reply", || {
+                    store.reply_failed(reply.id, &reason, retry)
+                })
+                .await;
                 break;
             }
         }
     }
-    Ok(sent)
+    sent
 }
 
-/// Sends one reply, retrying in place; renews its lease after any wait.
+/// Sends one reply, retrying in place.
 async fn deliver(account: &Account, reply: &Pending) -> Delivery {
-    let store = account.engine.store();
     let mut tries = 0;
     loop {
-        if account.wait_for_pause().await
-            && let Err(e) = store.renew_lease(reply.id).await
-        {
-            return Delivery::Deferred(format!("cannot renew the lease: {e}"));
-        }
         let error = match account.send_now(&reply.address, &reply.payload).await {
             Sent::Ok { .. } => return Delivery::Sent,
             // Not the message's fault: it does not count as a try.
@@ -90,9 +112,6 @@ async fn deliver(account: &Account, reply: &Pending) -> Delivery {
             return Delivery::Deferred(error);
         }
         tokio::time::sleep(backoff(tries)).await;
-        if let Err(e) = store.renew_lease(reply.id).await {
-            return Delivery::Deferred(format!("cannot renew the lease: {e}"));
-        }
     }
 }
 
@@ -118,10 +137,11 @@ async fn sweep_once(account: &Account) -> anyhow::Result<bool> {
     let replies = store
         .lease_stranded_replies(account.channel.name(), 50)
         .await?;
+    let _lease = lease(account, replies.iter().map(|r| r.id).collect());
     let mut sent = Vec::new();
     for reply in &replies {
-        sent.extend(deliver_all(account, std::slice::from_ref(reply)).await?);
+        sent.extend(deliver_all(account, std::slice::from_ref(reply)).await);
     }
-    store.replies_sent(&sent).await?;
+    delivered(account, &sent).await;
     Ok(!replies.is_empty())
 }

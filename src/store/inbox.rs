@@ -7,9 +7,13 @@ use serde_json::Value;
 
 use super::{Store, Tx};
 
-/// How long a sender owns a reply before anyone may send it instead: the delay before replies of a
-/// crashed process go out. Senders renew it while they wait.
-const LEASE_SECONDS: f64 = 10.0;
+/// How long a sender owns a reply unless renewed; senders renew it while they send and wait.
+pub const REPLY_LEASE: std::time::Duration = std::time::Duration::from_secs(10);
+const LEASE_SECONDS: f64 = REPLY_LEASE.as_secs_f64();
+/// How long after its lease lapsed a reply is taken from its sender: time for the sender, cut
+/// off from the database, to record what it sent once the database is back. With the lease,
+/// the delay before a crashed process's replies go out.
+const STRANDED_GRACE_SECONDS: f64 = 20.0;
 
 /// Rows taken in between two refreshes of the inbox's planner statistics.
 const ANALYZE_EVERY: u64 = 1000;
@@ -200,7 +204,8 @@ impl Store {
             "UPDATE outbox SET lease_until = now() + make_interval(secs => $3)
              WHERE id IN (
                  SELECT o.id FROM outbox o
-                 WHERE o.channel = $1 AND o.status = 'pending' AND o.lease_until < now()
+                 WHERE o.channel = $1 AND o.status = 'pending'
+                   AND o.lease_until < now() - make_interval(secs => $4)
                    AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.channel = o.channel
                                    AND p.address = o.address AND p.id < o.id)
                  ORDER BY o.id LIMIT $2 FOR UPDATE SKIP LOCKED)
@@ -209,16 +214,18 @@ impl Store {
         .bind(channel)
         .bind(limit)
         .bind(LEASE_SECONDS)
+        .bind(STRANDED_GRACE_SECONDS)
         .fetch_all(&self.pool)
         .await?)
     }
 
-    /// Keeps a reply leased to its sender (after waiting out a 429, say).
-    pub async fn renew_lease(&self, id: i64) -> anyhow::Result<()> {
+    /// Keeps replies leased to their sender while it sends them (those sent are gone already).
+    pub async fn renew_replies(&self, ids: &[i64]) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE outbox SET lease_until = now() + make_interval(secs => $2) WHERE id = $1",
+            "UPDATE outbox SET lease_until = now() + make_interval(secs => $2)
+             WHERE id = ANY($1) AND status = 'pending'",
         )
-        .bind(id)
+        .bind(ids)
         .bind(LEASE_SECONDS)
         .execute(&self.pool)
         .await?;

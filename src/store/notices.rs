@@ -10,8 +10,17 @@ use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Reach};
 use crate::message::{Attachment, Reply};
 
-/// How long a sender owns a claimed delivery before another may take it over.
-const LEASE_SECONDS: f64 = 30.0;
+/// How long a claim on deliveries lasts unless renewed (its sender renews it while it sends).
+pub const DELIVERY_LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long after its lease lapsed a claim is taken from its sender: long enough for sends in
+/// flight to finish and their outcomes to be written once the database is back.
+const STRANDED_GRACE_SECONDS: f64 = 60.0;
+
+/// Deliveries claimed for sending, and the claim's token, which renews it and writes outcomes.
+pub struct Claimed {
+    pub token: i64,
+    pub deliveries: Vec<Delivery>,
+}
 
 /// A notice to create.
 pub struct NewNotice {
@@ -221,10 +230,11 @@ impl Store {
         channel: &str,
         limit: i64,
         quiet: bool,
-    ) -> anyhow::Result<Vec<Delivery>> {
+    ) -> anyhow::Result<Claimed> {
+        let token: i64 = rand::random();
         let rows: Vec<DeliveryRow> = sqlx::query_as(
             "UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
-                    lease_until = now() + make_interval(secs => $4)
+                    lease_until = now() + make_interval(secs => $4), claim = $5
              FROM (SELECT d2.id FROM deliveries d2 LEFT JOIN notices n ON n.id = d2.notice_id
                    WHERE d2.channel = $1 AND d2.status = 'pending' AND d2.next_attempt_at <= now()
                      AND (d2.notice_id IS NULL OR n.status = 'sending') AND NOT (d2.may_wait AND $3)
@@ -236,10 +246,11 @@ impl Store {
         .bind(channel)
         .bind(limit)
         .bind(quiet)
-        .bind(LEASE_SECONDS)
+        .bind(DELIVERY_LEASE.as_secs_f64())
+        .bind(token)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
+        let deliveries = rows
             .into_iter()
             .map(
                 |(id, notice_id, message, address, language, attempts, parts_sent)| Delivery {
@@ -252,16 +263,34 @@ impl Store {
                     parts_sent,
                 },
             )
-            .collect())
+            .collect();
+        Ok(Claimed { token, deliveries })
     }
 
-    /// Puts deliveries whose sender crashed back in line. Those may have gone out just before the
-    /// crash: the only sends that can repeat.
-    pub async fn release_stranded_deliveries(&self) -> anyhow::Result<u64> {
+    /// Keeps the claim's deliveries still being sent leased to it.
+    pub async fn renew_deliveries(&self, claim: i64) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE deliveries SET lease_until = now() + make_interval(secs => $2)
+             WHERE claim = $1 AND status = 'sending'",
+        )
+        .bind(claim)
+        .bind(DELIVERY_LEASE.as_secs_f64())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Puts the deliveries of `channel` whose sender crashed back in line. Those may have gone
+    /// out just before the crash: the only sends that can repeat. The claim stays on them, so a
+    /// sender that was only cut off from the database still records what it sent.
+    pub async fn release_stranded_deliveries(&self, channel: &str) -> anyhow::Result<u64> {
         Ok(sqlx::query(
             "UPDATE deliveries SET status = 'pending', lease_until = NULL
-             WHERE status = 'sending' AND lease_until < now()",
+             WHERE channel = $1 AND status = 'sending'
+               AND lease_until < now() - make_interval(secs => $2)",
         )
+        .bind(channel)
+        .bind(STRANDED_GRACE_SECONDS)
         .execute(&self.pool)
         .await?
         .rows_affected())
@@ -271,7 +300,12 @@ impl Store {
     /// their other waiting deliveries stop. A notice that could not reach a chat (blocked, or the
     /// platform's rules forbid it now) is queued for the person's next chat that may be pushed to
     /// and has not been tried for it, the one they used last first.
-    pub async fn record_deliveries(&self, outcomes: &[(i64, Outcome)]) -> anyhow::Result<()> {
+    /// Only the claim `claim` writes: a delivery claimed anew since is its new holder's.
+    pub async fn record_deliveries(
+        &self,
+        claim: i64,
+        outcomes: &[(i64, Outcome)],
+    ) -> anyhow::Result<()> {
         let mut ids = Vec::new();
         let mut statuses = Vec::new();
         let mut message_ids: Vec<Option<String>> = Vec::new();
@@ -325,9 +359,9 @@ impl Store {
                      sent_at = CASE o.status WHEN 'sent' THEN now() ELSE d.sent_at END,
                      next_attempt_at = CASE o.status WHEN 'requeue' THEN now() + interval '1 second'
                                        ELSE COALESCE(now() + make_interval(secs => o.retry_in), d.next_attempt_at) END,
-                     lease_until = NULL,
+                     lease_until = NULL, claim = NULL,
                      parts_sent = COALESCE(o.parts, d.parts_sent)
-                 FROM o WHERE d.id = o.id AND d.status = 'sending'
+                 FROM o WHERE d.id = o.id AND d.claim = $7 AND d.status IN ('sending', 'pending')
                  RETURNING d.notice_id, d.person_id, d.unit_id, d.may_wait, d.channel, d.address, o.status),
              blocked AS (
                  UPDATE chats c SET unreachable_at = now()
@@ -358,6 +392,7 @@ impl Store {
         .bind(&errors)
         .bind(&retry_in)
         .bind(&parts)
+        .bind(claim)
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -9,7 +9,8 @@ use tokio::task::JoinHandle;
 
 pub struct Proxy {
     pub addr: SocketAddr,
-    task: JoinHandle<()>,
+    target: Target,
+    task: std::sync::Mutex<JoinHandle<()>>,
 }
 
 /// Where the server listens: TCP, or the Unix socket of a private cluster.
@@ -35,26 +36,7 @@ impl Proxy {
         };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            let mut links = tokio::task::JoinSet::new();
-            while let Ok((inbound, _)) = listener.accept().await {
-                let target = target.clone();
-                links.spawn(async move {
-                    match target {
-                        Target::Tcp(a) => {
-                            if let Ok(outbound) = TcpStream::connect(a).await {
-                                link(inbound, outbound).await;
-                            }
-                        }
-                        Target::Unix(path) => {
-                            if let Ok(outbound) = UnixStream::connect(path).await {
-                                link(inbound, outbound).await;
-                            }
-                        }
-                    }
-                });
-            }
-        });
+        let task = forward(listener, target.clone());
         let kept: Vec<(String, String)> = parsed
             .query_pairs()
             .filter(|(k, _)| k != "host")
@@ -66,14 +48,45 @@ impl Proxy {
         }
         parsed.set_host(Some("127.0.0.1")).unwrap();
         parsed.set_port(Some(addr.port())).unwrap();
-        (Proxy { addr, task }, parsed.to_string())
+        let task = std::sync::Mutex::new(task);
+        (Proxy { addr, target, task }, parsed.to_string())
     }
 
     /// The outage: open connections drop (their tasks go with the accept loop's), new ones are
     /// refused.
     pub fn cut(&self) {
-        self.task.abort();
+        self.task.lock().unwrap().abort();
     }
+
+    /// The server is back, at the same address.
+    pub async fn restore(&self) {
+        let listener = TcpListener::bind(self.addr).await.unwrap();
+        *self.task.lock().unwrap() = forward(listener, self.target.clone());
+    }
+}
+
+/// Accepts connections and links each to the target until aborted (which ends the links too).
+fn forward(listener: TcpListener, target: Target) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut links = tokio::task::JoinSet::new();
+        while let Ok((inbound, _)) = listener.accept().await {
+            let target = target.clone();
+            links.spawn(async move {
+                match target {
+                    Target::Tcp(a) => {
+                        if let Ok(outbound) = TcpStream::connect(a).await {
+                            link(inbound, outbound).await;
+                        }
+                    }
+                    Target::Unix(path) => {
+                        if let Ok(outbound) = UnixStream::connect(path).await {
+                            link(inbound, outbound).await;
+                        }
+                    }
+                }
+            });
+        }
+    })
 }
 
 async fn link(

@@ -88,6 +88,8 @@ struct Fake {
     count_only: bool,
     feeder: Option<Box<dyn FnMut(usize) -> Vec<Value> + Send>>,
     on_send: Option<Box<dyn FnMut(i64) + Send>>,
+    /// How long each send takes to be answered (a slow platform).
+    latency: Duration,
     /// Files people sent, by file id: (the path getFile gives, the bytes).
     files: HashMap<String, (String, Vec<u8>)>,
 }
@@ -190,6 +192,11 @@ impl FakeTelegram {
         s.next_update_id
     }
 
+    /// Answers every send only after `latency`, as a slow platform does.
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
+    }
+
     pub fn fail_next(&self, failure: Failure) {
         self.lock().failures.push_back(failure);
     }
@@ -274,6 +281,10 @@ async fn handle(
             );
         }
     };
+    let latency = fake.lock().latency;
+    if method.starts_with("send") && !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let response = if method == "getUpdates" {
         get_updates(&fake, &params).await
     } else {

@@ -144,22 +144,22 @@ mod tests {
             name: "link".into(),
             args: args.into(),
         };
-        let code = || Effect::Link("480213".into());
+        let code = || Effect::Link("480213795".into());
         #[rustfmt::skip]
         let cases = vec![
             (State::Idle, Some(&me), link(""), State::Idle, vec![], vec![Effect::NewLinkCode]),
             (State::Idle, Some(&me), press("cmd:link"), State::Idle, vec![], vec![Effect::NewLinkCode]),
             (State::New, None, link(""), State::New, vec!["link-how", "start-hint"], vec![]),
             // A code typed alone, where nothing else is awaited.
-            (State::New, None, text("480 213"), State::New, vec![], vec![code()]),
-            (State::Consent, None, text("480213"), State::Consent, vec![], vec![code()]),
-            (State::Idle, Some(&me), text("480-213"), State::Idle, vec![], vec![code()]),
+            (State::New, None, text("480 213 795"), State::New, vec![], vec![code()]),
+            (State::Consent, None, text("480213795"), State::Consent, vec![], vec![code()]),
+            (State::Idle, Some(&me), text("480-213-795"), State::Idle, vec![], vec![code()]),
             // With /link, anywhere; what was under way ends.
-            (State::AskUnit { search: None }, Some(&me), link("480 213"), State::Idle, vec![], vec![code()]),
-            (State::New, None, link("480213"), State::New, vec![], vec![code()]),
+            (State::AskUnit { search: None }, Some(&me), link("480 213 795"), State::Idle, vec![], vec![code()]),
+            (State::New, None, link("480213795"), State::New, vec![], vec![code()]),
             (State::Idle, Some(&me), link("48"), State::Idle, vec!["link-usage"], vec![]),
             // A place's name, not a code, while one is asked for.
-            (State::AskUnit { search: None }, Some(&me), text("480213"), State::AskUnit { search: None }, vec!["unit-none"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text("480213795"), State::AskUnit { search: None }, vec!["unit-none"], vec![]),
         ];
         check(cases);
     }
