@@ -313,6 +313,58 @@ async fn a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates(
     chat.stop().await;
 }
 
+async fn a_report_with_a_photo_and_a_location_lands_where_the_location_is(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let units = chat.engine.units();
+    // A point in another commune of the province than the resident's own.
+    let (latitude, longitude) = (20.6464, 106.0511);
+    let holder = units.locate(latitude, longitude)[0].id;
+    let home = units.by_code("12364").unwrap().id;
+    assert_ne!(holder, home);
+    // The shell takes no photos; the Zalo Bot API brings no locations.
+    let photos = !matches!(kind, Kind::Shell);
+    let located = !matches!(kind, Kind::ZaloBot);
+    if photos {
+        let photo = std::fs::read("assets/demo/photos/6-road.jpg").unwrap();
+        let asked = text(&chat.send_photo(photo).await);
+        assert!(
+            asked.contains("Hãy gõ điều bạn muốn gửi"),
+            "{kind:?}: {asked}"
+        );
+    }
+    chat.say("O ga lon truoc cong cho, xe may nga lien tuc")
+        .await;
+    chat.choose("⚠️ Phản ánh").await;
+    let confirm = text(&chat.choose("Hạ tầng – giao thông").await);
+    assert!(
+        confirm.contains("Kiểm tra lại trước khi gửi"),
+        "{kind:?}: {confirm}"
+    );
+    if located {
+        chat.send_location(latitude, longitude).await;
+    }
+    let sent = text(&chat.choose("Gửi").await);
+    assert!(sent.contains("mã PA-0001"), "{kind:?}: {sent}");
+
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let (unit, kept, category): (i64, i32, Option<String>) =
+        sqlx::query_as("SELECT unit_id, cardinality(photos), category FROM tickets")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (unit, kept, category.as_deref()),
+        (
+            if located { holder } else { home },
+            i32::from(photos),
+            Some("ha_tang")
+        ),
+        "{kind:?}"
+    );
+    chat.stop().await;
+}
+
 macro_rules! on_every_channel {
     ($($story:ident),* $(,)?) => {
         mod shell { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Shell).await } )* }
@@ -331,6 +383,7 @@ on_every_channel!(
     a_photo_logged_with_an_activity_is_fetched_back_from_the_platform,
     mydata_shows_what_is_kept_and_forget_erases_it,
     a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates,
+    a_report_with_a_photo_and_a_location_lands_where_the_location_is,
 );
 
 /// `/link` through two real channels: one sign-up, notices once to the chat used last, `/forget`

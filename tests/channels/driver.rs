@@ -238,6 +238,35 @@ impl Chat {
         self.replies().await
     }
 
+    /// Shares a location the way the platform brings one: Telegram's location message, the OA's
+    /// `user_send_location`, the web chat's geolocation, "@lat,lon" typed in the shell. The Zalo
+    /// Bot API brings no locations.
+    pub async fn send_location(&mut self, latitude: f64, longitude: f64) -> Vec<Seen> {
+        self.events += 1;
+        match &self.platform {
+            Platform::Shell(_) => return self.say(&format!("@{latitude},{longitude}")).await,
+            Platform::Telegram(fake, chat) => {
+                fake.push(danvan_fake_telegram::updates::location(
+                    fake.next_update_id(),
+                    *chat,
+                    latitude,
+                    longitude,
+                ));
+            }
+            Platform::ZaloBot(..) => panic!("the Zalo Bot API brings no locations"),
+            Platform::ZaloOa(fake, user) => {
+                let body = fake.events().user_send_location(user, latitude, longitude);
+                self.post_oa(&body).await;
+            }
+            Platform::Web(browser) => {
+                let location = json!({"location": {"latitude": latitude, "longitude": longitude}});
+                let (status, answer) = browser.post(location).await;
+                assert_eq!(status, 200, "the web chat refused a location: {answer}");
+            }
+        }
+        self.replies().await
+    }
+
     /// Chooses the choice labelled `label` in the latest message that has it.
     pub async fn choose(&mut self, label: &str) -> Vec<Seen> {
         let act = self
