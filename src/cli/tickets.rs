@@ -9,6 +9,8 @@ use crate::app::tickets::{self, By};
 use crate::domain::ticket::{self, Move, Status, Ticket};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::vn_time;
+use crate::i18n::Localizer;
+use crate::message::{Lang, Msg};
 use crate::store::tickets::{Filter, Which};
 use crate::store::{DatabaseSource, Store, Tx};
 
@@ -187,7 +189,11 @@ async fn act(
             println!("{}: {} → {}", t.code, done.code(), t.status.code());
             Ok(())
         }
-        Err(refused) => bail!("ticket {id}: {refused:?}"),
+        // The operator reads English, as the rest of the command line speaks it.
+        Err(refused) => {
+            let why = Localizer::new().render(&Msg::new(refused.msg_id()), Lang::En);
+            bail!("ticket {id}: {why}")
+        }
     }
 }
 
