@@ -99,15 +99,26 @@ pub enum PasswordRefused {
     Mismatch,
     /// The same as the one-time password.
     Unchanged,
+    /// The current password, asked for any change but the first, was not given right.
+    WrongCurrent,
 }
 
 /// Sets `login`'s own password after checking the choice.
+/// `current` is asked for unless the login still has its one-time password (it was just typed to
+/// sign in): a session left open on a shared computer must not be enough to take the login.
 pub async fn change_password(
     store: &Store,
     login: &Login,
+    current: &str,
     new: &str,
     repeated: &str,
 ) -> anyhow::Result<Result<(), PasswordRefused>> {
+    if !login.must_change {
+        let (current, stored) = (current.to_owned(), login.password_hash.clone());
+        if !tokio::task::spawn_blocking(move || matches(&current, &stored)).await? {
+            return Ok(Err(PasswordRefused::WrongCurrent));
+        }
+    }
     if new.chars().count() < MIN_PASSWORD_CHARS {
         return Ok(Err(PasswordRefused::TooShort));
     }
@@ -119,6 +130,14 @@ pub async fn change_password(
     }
     store.set_password(login.id, &hash(new)?).await?;
     Ok(Ok(()))
+}
+
+/// What a session keeps of the password it was opened with: once the password changes, sessions
+/// opened before no longer match and end. (The hash's last characters: part of its output, new
+/// with every password and salt, and nothing to guess a password from.)
+pub fn password_mark(login: &Login) -> String {
+    let hash = &login.password_hash;
+    hash[hash.len().saturating_sub(16)..].to_owned()
 }
 
 /// What a login may do: what an admin of its unit may, checked by the same `authorize`.

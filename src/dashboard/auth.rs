@@ -24,6 +24,8 @@ use crate::message::{Lang, Msg};
 use crate::store::logins::Login;
 
 const LOGIN_KEY: &str = "login";
+/// [`logins::password_mark`] of the password the session was opened with.
+const PASSWORD_KEY: &str = "password";
 
 /// Sign-in attempts allowed per name from one address, and per address: a person who mistypes a
 /// few times is not stopped, a script guessing passwords gets five tries a minute per name per
@@ -93,9 +95,21 @@ impl FromRequestParts<Dash> for Staff {
                 .map_err(|e| WebError::from(e).into_response())?,
             None => None,
         };
+        let opened_with = session
+            .get::<String>(PASSWORD_KEY)
+            .await
+            .map_err(|e| WebError::from(e).into_response())?;
         let Some(login) = login else {
             return Err(Redirect::to("/login").into_response());
         };
+        // The password changed since this session was opened (elsewhere): it ends here.
+        if opened_with.as_deref() != Some(logins::password_mark(&login).as_str()) {
+            session
+                .flush()
+                .await
+                .map_err(|e| WebError::from(e).into_response())?;
+            return Err(Redirect::to("/login").into_response());
+        }
         if login.must_change && parts.uri.path() != "/password" {
             return Err(Redirect::to("/password").into_response());
         }
@@ -196,6 +210,9 @@ pub async fn sign_in(
     // A new session id at sign-in: one planted before it is worth nothing after.
     session.cycle_id().await?;
     session.insert(LOGIN_KEY, login.id).await?;
+    session
+        .insert(PASSWORD_KEY, logins::password_mark(&login))
+        .await?;
     dash.engine
         .store()
         .record_sign_in(login.id, dash.engine.now())
@@ -237,6 +254,9 @@ pub async fn password_page(staff: Staff, State(dash): State<Dash>, token: CsrfTo
 #[derive(Deserialize)]
 pub struct PasswordForm {
     csrf: String,
+    /// Absent on the first change, from the one-time password.
+    #[serde(default)]
+    current: String,
     password: String,
     repeated: String,
 }
@@ -245,18 +265,33 @@ pub async fn change_password(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Form(form): Form<PasswordForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
     let refused = logins::change_password(
         dash.engine.store(),
         &staff.login,
+        &form.current,
         &form.password,
         &form.repeated,
     )
     .await?;
     match refused {
-        Ok(()) => Ok(Redirect::to("/").into_response()),
+        Ok(()) => {
+            // This session goes on with the new password; every other one ends.
+            let changed = dash
+                .engine
+                .store()
+                .login(staff.login.id)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            session.cycle_id().await?;
+            session
+                .insert(PASSWORD_KEY, logins::password_mark(&changed))
+                .await?;
+            Ok(Redirect::to("/").into_response())
+        }
         Err(why) => {
             let f = staff.frame(&dash, &token, "password")?;
             let error = f.t.msg(&match why {
@@ -264,6 +299,7 @@ pub async fn change_password(
                     .number("min", logins::MIN_PASSWORD_CHARS as i64),
                 PasswordRefused::Mismatch => Msg::new("web-password-mismatch"),
                 PasswordRefused::Unchanged => Msg::new("web-password-unchanged"),
+                PasswordRefused::WrongCurrent => Msg::new("web-password-wrong-current"),
             });
             let page = PasswordPage {
                 f,

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{FromRef, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -105,11 +105,17 @@ pub async fn routes(
         .and_then(|s| s.with_table_name("web_sessions"))
         .map_err(|e| anyhow::anyhow!(e))?;
     // A request reads only its own session: expired ones are swept hourly, or they would pile up.
-    tokio::spawn(
-        kept_sessions
-            .clone()
-            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
-    );
+    // The sweep ends at a database error; it starts again a minute later.
+    let swept = kept_sessions.clone();
+    tokio::spawn(async move {
+        loop {
+            let period = std::time::Duration::from_secs(3600);
+            if let Err(e) = swept.clone().continuously_delete_expired(period).await {
+                tracing::warn!(error = %e, "sweeping expired sessions failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+    });
     let sessions = SessionManagerLayer::new(kept_sessions)
         .with_name("dv_session")
         .with_secure(secure)
@@ -157,7 +163,32 @@ pub async fn routes(
         .route("/assets/dashboard.css", get(stylesheet))
         .layer(middleware::from_fn_with_state(dash.clone(), same_origin))
         .layer(sessions)
+        .layer(middleware::map_response(guarded))
         .with_state(dash))
+}
+
+/// Every answer of the dashboard: never shown inside another site's frame (a click on a hidden
+/// "send" button), never kept by a shared cache or the browser's history (pages and CSV files
+/// name people), unless it says otherwise (the stylesheet); read as the type it says.
+async fn guarded(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    response
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -79,6 +79,80 @@ async fn guessing_passwords_is_slowed_down_even_for_the_right_one() {
 }
 
 #[tokio::test]
+async fn a_password_change_asks_the_current_one_and_ends_every_other_session() {
+    let site = Site::start().await;
+    let desk = site.signed_in("tinh", PROVINCE).await;
+    let mut laptop = Browser::new(&site);
+    let signed_in = laptop.sign_in("tinh", "mat-khau-rieng-1").await;
+    assert_eq!(signed_in.url().path(), "/");
+
+    // A session left open is not enough to take the login.
+    let wrong = desk
+        .submit(
+            "/password",
+            &[
+                ("current", "doan-bua-di"),
+                ("password", "mat-khau-moi-2"),
+                ("repeated", "mat-khau-moi-2"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Mật khẩu hiện tại không đúng")
+    );
+    let changed = desk
+        .submit(
+            "/password",
+            &[
+                ("current", "mat-khau-rieng-1"),
+                ("password", "mat-khau-moi-2"),
+                ("repeated", "mat-khau-moi-2"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.url().path(), "/");
+    // The desk goes on; the laptop's session has ended.
+    assert_eq!(desk.page("/tickets").await.0, StatusCode::OK);
+    assert_eq!(laptop.get("/tickets").await.url().path(), "/login");
+    let again = laptop.sign_in("tinh", "mat-khau-moi-2").await;
+    assert_eq!(again.url().path(), "/");
+}
+
+#[tokio::test]
+async fn pages_and_exports_are_not_framed_by_other_sites_or_kept_in_caches() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    for path in ["/login", "/", "/tickets", "/reports/export/models"] {
+        let answer = browser.get(path).await;
+        let header = |name: &str| {
+            answer
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert_eq!(
+            header("content-security-policy").as_deref(),
+            Some("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    // The stylesheet names no one: it may be kept.
+    let css = browser.get("/assets/dashboard.css").await;
+    assert_eq!(css.headers()["cache-control"], "public, max-age=3600");
+}
+
+#[tokio::test]
 async fn a_name_postgresql_cannot_hold_is_just_a_wrong_name() {
     let site = Site::start().await;
     let mut browser = Browser::new(&site);
