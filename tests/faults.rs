@@ -331,3 +331,100 @@ async fn replies_sent_one_after_another_to_a_slow_platform_go_once() {
     }
     running.stop().await.unwrap();
 }
+
+/// The shell, but every line comes from the chat its event names, and "boom" panics the decoder:
+/// a bug that one event trips.
+struct Panicky(danvan::channels::shell::Shell);
+
+impl danvan::channels::Channel for Panicky {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn capabilities(&self) -> &danvan::channels::Capabilities {
+        self.0.capabilities()
+    }
+
+    fn decode(&self, payload: &serde_json::Value) -> anyhow::Result<danvan::channels::Event> {
+        let line = payload["line"].as_str().unwrap_or_default();
+        assert_ne!(line, "boom", "a bug this event trips");
+        let mut event = self.0.decode(payload)?;
+        if let danvan::channels::Event::Chat { inbound, .. } = &mut event {
+            inbound.address = payload["chat"].as_str().unwrap_or_default().to_owned();
+        }
+        Ok(event)
+    }
+
+    fn render(
+        &self,
+        localizer: &danvan::i18n::Localizer,
+        outbound: &danvan::message::Outbound,
+    ) -> Vec<serde_json::Value> {
+        self.0.render(localizer, outbound)
+    }
+
+    fn send<'a>(
+        &'a self,
+        address: &'a str,
+        message: &'a serde_json::Value,
+    ) -> futures::future::BoxFuture<'a, danvan::channels::Sent> {
+        self.0.send(address, message)
+    }
+}
+
+#[tokio::test]
+async fn an_event_that_panics_is_counted_as_its_failure_and_the_rest_go_on() {
+    let (db, engine) = common::demo_engine().await;
+    let channel: Arc<dyn danvan::channels::Channel> =
+        Arc::new(Panicky(danvan::channels::shell::Shell::new("shell")));
+    let account = Account::new(Arc::new(engine), channel, 1);
+    let boom = serde_json::json!({"id": "e1", "chat": "a", "line": "boom"});
+    let fine = serde_json::json!({"id": "e2", "chat": "b", "line": "/start"});
+    account
+        .arrivals()
+        .commit(&[
+            danvan::store::inbox::Arrival {
+                event_id: "e1".into(),
+                chat: "a".into(),
+                payload: &boom,
+            },
+            danvan::store::inbox::Arrival {
+                event_id: "e2".into(),
+                chat: "b".into(),
+                payload: &fine,
+            },
+        ])
+        .await
+        .unwrap();
+    let stop = CancellationToken::new();
+    let running = tokio::spawn(account.clone().run(stop.clone()));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (boomed, started) = loop {
+        let rows: Vec<(String, String, i32, Option<String>)> = sqlx::query_as(
+            "SELECT event_id, status, attempts, last_error FROM inbox ORDER BY event_id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let boomed = rows[0].2 >= 1;
+        let started = rows[1].1 == "done";
+        if (boomed && started) || Instant::now() > deadline {
+            break (rows[0].clone(), rows[1].clone());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        boomed.2 >= 1
+            && boomed
+                .3
+                .as_deref()
+                .is_some_and(|e| e.contains("panicked") && e.contains("a bug this event trips")),
+        "{boomed:?}"
+    );
+    assert_eq!(started.1, "done", "{started:?}");
+    // The channel still runs.
+    assert!(!running.is_finished());
+    stop.cancel();
+    running.await.unwrap().unwrap();
+}

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use tokio_util::sync::CancellationToken;
 
 use super::{Account, backoff, outbox};
@@ -55,7 +57,13 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
         |outcome| telemetry::updates_handled(channel, outcome, claimed.len(), started.elapsed());
     let mut handled = Vec::new();
     for event in &claimed {
-        match handle(account, &mut tx, event).await {
+        // A panic handling one event is that event's failure, counted like any other: left
+        // uncaught it would stop every channel, and the same event would panic again on restart.
+        let result = AssertUnwindSafe(handle(account, &mut tx, event))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(anyhow::Error::new(Panicked::from(panic))));
+        match result {
             Ok(outcome) => handled.push(outcome),
             // Lost a race with another batch (a deadlock over shared counts, say): nobody's
             // fault, so the batch is simply claimed again.
@@ -99,6 +107,22 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     }
     outbox::delivered(account, &sent).await;
     Ok(true)
+}
+
+/// Handling an event panicked, with what the panic said.
+#[derive(Debug, thiserror::Error)]
+#[error("handling the event panicked: {0}")]
+struct Panicked(String);
+
+impl From<Box<dyn std::any::Any + Send>> for Panicked {
+    fn from(panic: Box<dyn std::any::Any + Send>) -> Panicked {
+        let said = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_owned());
+        Panicked(said)
+    }
 }
 
 /// A stored event its channel cannot read.
