@@ -281,10 +281,17 @@ struct Stats {
     latencies: Vec<Duration>,
     /// Messages the bot sends back for each step of the script.
     replies_per_step: Vec<usize>,
+    /// Round trips to the database in transactions during the run (`Store::round_trips`).
+    round_trips: u64,
 }
 
 impl Stats {
-    fn new(mut latencies: Vec<Duration>, elapsed: Duration, replies_per_step: Vec<usize>) -> Stats {
+    fn new(
+        mut latencies: Vec<Duration>,
+        elapsed: Duration,
+        replies_per_step: Vec<usize>,
+        round_trips: u64,
+    ) -> Stats {
         latencies.sort();
         Stats {
             count: latencies.len(),
@@ -292,6 +299,7 @@ impl Stats {
             rate: latencies.len() as f64 / elapsed.as_secs_f64(),
             latencies,
             replies_per_step,
+            round_trips,
         }
     }
 
@@ -314,6 +322,10 @@ impl Stats {
             "  latency:       p50 {:.2} ms, p99 {:.2} ms",
             self.percentile(0.5),
             self.percentile(0.99)
+        );
+        println!(
+            "  round trips:   {:.2} per message (BEGIN, statements, COMMIT)",
+            self.round_trips as f64 / self.count as f64
         );
     }
 }
@@ -368,6 +380,7 @@ async fn rounds(
     concurrency: usize,
 ) -> anyhow::Result<Stats> {
     let started = Instant::now();
+    let trips = engine.store().round_trips();
     let mut latencies = Vec::with_capacity(addresses.len() * script.len());
     let mut replies_per_step = Vec::new();
     let addresses = Arc::new(addresses.to_vec());
@@ -410,7 +423,9 @@ async fn rounds(
         }
         replies_per_step.push(replies);
     }
-    Ok(Stats::new(latencies, started.elapsed(), replies_per_step))
+    let elapsed = started.elapsed();
+    let trips = engine.store().round_trips() - trips;
+    Ok(Stats::new(latencies, elapsed, replies_per_step, trips))
 }
 
 /// Per chat: when its current step was handed to the bot, and how many replies have come back.
@@ -517,6 +532,8 @@ async fn through_telegram(
         intake: Intake::LongPolling,
         rate: None,
     });
+    let store = engine.store().clone();
+    let trips = store.round_trips();
     let started = Instant::now();
     let running =
         crate::serve::start(engine, vec![telegram], workers, "127.0.0.1:0".parse()?).await?;
@@ -533,7 +550,13 @@ async fn through_telegram(
         fake.rejections()
     );
     let latencies = std::mem::take(&mut progress.lock().expect("progress lock").latencies);
-    Ok(Stats::new(latencies, elapsed, replies_per_step.to_vec()))
+    let trips = store.round_trips() - trips;
+    Ok(Stats::new(
+        latencies,
+        elapsed,
+        replies_per_step.to_vec(),
+        trips,
+    ))
 }
 
 /// VmHWM: the most resident memory this process has used.

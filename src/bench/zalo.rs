@@ -58,8 +58,10 @@ pub async fn through_oa(
         },
         engine.store().clone(),
     );
+    let store = engine.store().clone();
     let running = crate::serve::start(engine, vec![oa], workers, "127.0.0.1:0".parse()?).await?;
     let webhook = format!("http://{}{WEBHOOK_PATH}", running.addr);
+    let trips = store.round_trips();
     let started = Instant::now();
     // As many people writing at once as there are workers to answer them, and as many again.
     let mut posters = tokio::task::JoinSet::<anyhow::Result<()>>::new();
@@ -115,5 +117,11 @@ pub async fn through_oa(
         fake.rejections()
     );
     let latencies = std::mem::take(&mut progress.lock().expect("progress lock").latencies);
-    Ok(Stats::new(latencies, elapsed, replies_per_step.to_vec()))
+    let trips = store.round_trips() - trips;
+    Ok(Stats::new(
+        latencies,
+        elapsed,
+        replies_per_step.to_vec(),
+        trips,
+    ))
 }

@@ -252,7 +252,7 @@ impl Engine {
         for effect in &outcome.effects {
             chat_gone |= self.carry_out(tx, &mut scene, address, effect).await?;
         }
-        if !chat_gone {
+        if !chat_gone && row.may_have_missed {
             self.missed_notices(tx, &mut scene, address).await?;
         }
         let state = scene.settled.take().unwrap_or(outcome.state);

@@ -20,6 +20,9 @@ pub struct ChatRow {
     pub person: Option<Person>,
     /// On channels without buttons, the payloads of the latest message's choices, by number.
     pub numbered: Vec<String>,
+    /// Whether a notice no chat of the person's could take may be waiting for them: only then
+    /// does the engine spend a statement on `take_missed_notices`, which decides which.
+    pub may_have_missed: bool,
 }
 
 /// Everything kept about a person, as `/mydata` reads it in one query.
@@ -48,6 +51,7 @@ struct ChatQueryRow {
     unit_id: Option<i64>,
     subscribed: Option<bool>,
     grants: Json<Vec<Grant>>,
+    may_have_missed: bool,
 }
 
 impl Tx {
@@ -77,7 +81,10 @@ impl Tx {
         let row: Option<ChatQueryRow> = sqlx::query_as(
             "SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
                     COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
-                              FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants
+                              FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants,
+                    EXISTS (SELECT 1 FROM deliveries d
+                            WHERE d.person_id = c.person_id AND d.status = 'undeliverable')
+                        AS may_have_missed
              FROM chats c LEFT JOIN people p ON p.id = c.person_id
              WHERE c.channel = $1 AND c.address = $2
              FOR UPDATE OF c",
@@ -90,6 +97,7 @@ impl Tx {
             lang: Lang::from_code(&r.language).unwrap_or_default(),
             state: r.state.0,
             numbered: r.numbered.0,
+            may_have_missed: r.may_have_missed,
             person: r.person_id.map(|id| Person {
                 id,
                 unit_id: r.unit_id,

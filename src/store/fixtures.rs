@@ -38,10 +38,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO resident_counts (unit_id, channel, people)
-             SELECT p.unit_id, 'telegram', count(*) FROM people p
+            "INSERT INTO resident_count_parts (unit_id, channel, part, people)
+             SELECT p.unit_id, 'telegram', 0, count(*) FROM people p
              WHERE p.unit_id IS NOT NULL GROUP BY p.unit_id
-             ON CONFLICT (unit_id, channel) DO UPDATE SET people = EXCLUDED.people",
+             ON CONFLICT (unit_id, channel, part) DO UPDATE SET people = EXCLUDED.people",
         )
         .execute(&mut *tx)
         .await?;

@@ -21,11 +21,14 @@ pub mod tokens;
 pub mod units;
 pub mod web_chat;
 
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgConnection, PgPool};
 
 pub use chats::ChatRow;
 pub use cluster::{ClusterOptions, PrivateCluster};
@@ -81,12 +84,37 @@ impl DatabaseSource {
 pub struct Store {
     pool: PgPool,
     /// Inbox rows added since its statistics were last refreshed.
-    inbox_growth: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    inbox_growth: Arc<AtomicU64>,
+    /// Round trips made in transactions: see [`Store::round_trips`].
+    round_trips: Arc<AtomicU64>,
 }
 
 /// One transaction; every write that belongs together goes through one of these.
 pub struct Tx {
-    inner: sqlx::Transaction<'static, sqlx::Postgres>,
+    inner: Counted,
+}
+
+/// A transaction's connection that counts the statements sent on it: every query of the store
+/// reaches the connection as `&mut *tx.inner`, once per statement, so the count needs no
+/// bookkeeping at the call sites.
+struct Counted {
+    tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    round_trips: Arc<AtomicU64>,
+}
+
+impl Deref for Counted {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Counted {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -156,13 +184,27 @@ impl Store {
         Ok(Store {
             pool,
             inbox_growth: Default::default(),
+            round_trips: Default::default(),
         })
     }
 
     pub async fn begin(&self) -> anyhow::Result<Tx> {
+        let tx = self.pool.begin().await?;
+        // BEGIN is one.
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
         Ok(Tx {
-            inner: self.pool.begin().await?,
+            inner: Counted {
+                tx,
+                round_trips: self.round_trips.clone(),
+            },
         })
+    }
+
+    /// Round trips to the database made in transactions so far: each BEGIN, statement and COMMIT
+    /// (a statement sqlx has not prepared on that connection yet costs one more, not counted).
+    /// Queries outside a transaction are not counted; the engine handles an event in one.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
     }
 
     pub async fn close(&self) {
@@ -184,7 +226,8 @@ impl Store {
 
 impl Tx {
     pub async fn commit(self) -> anyhow::Result<()> {
-        Ok(self.inner.commit().await?)
+        self.inner.round_trips.fetch_add(1, Ordering::Relaxed);
+        Ok(self.inner.tx.commit().await?)
     }
 }
 
