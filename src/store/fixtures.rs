@@ -141,8 +141,10 @@ impl Store {
                     CASE WHEN s.status IN ('answered', 'closed') THEN 'Xã đã tiếp nhận và xử lý.' END,
                     CASE WHEN s.status = 'closed' THEN g % 5 <> 0 END
              FROM made, province p, communes,
-                  LATERAL (SELECT CASE g % 8 WHEN 0 THEN 'received' WHEN 1 THEN 'accepted'
-                                             WHEN 2 THEN 'answered' ELSE 'closed' END AS status) s",
+                  -- Every commune has tickets in every state (g / communes runs through them).
+                  LATERAL (SELECT CASE g / cardinality(a) % 8 WHEN 0 THEN 'received'
+                                       WHEN 1 THEN 'accepted' WHEN 2 THEN 'answered'
+                                       ELSE 'closed' END AS status) s",
         )
         .bind(province)
         .bind(count)

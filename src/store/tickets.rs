@@ -369,7 +369,8 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> anyhow::Result<(i64, i64)> {
         Ok(sqlx::query_as(&format!(
-            "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets WHERE {}",
+            "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets
+             WHERE unit_id = ANY($1) AND {}",
             overdue("$5"),
             conditions(filter.which)
         ))
@@ -588,21 +589,31 @@ impl Tx {
 /// The queue's filter: the units, a status (or all open ones), a category, words or a code.
 /// A page of the queue ($5 rows from $6 on).
 fn queue_statement(filter: &Filter) -> String {
-    // Open tickets are read through the partial index on (unit, answer due).
+    // Open tickets in due order through the partial index on (unit, answer due); others newest
+    // first through the one on (unit, created).
     let order = match filter.which {
         Which::Open => "answer_due, id",
         Which::Only(s) if s.is_open() => "answer_due, id",
         _ => "created_at DESC, id DESC",
     };
+    // Each unit's first rows in order, read from its index, then merged: a province's queue
+    // reads a page's worth per commune, not every open ticket of the province to sort, and a
+    // commune with none costs nothing. The page is chosen before what each row shows (a notice's
+    // title) is looked up.
     format!(
-        "SELECT {COLUMNS} FROM tickets WHERE {} ORDER BY {order} LIMIT $5 OFFSET $6",
+        "SELECT {COLUMNS} FROM (
+             SELECT t.* FROM (SELECT DISTINCT unnest($1::bigint[]) AS id) u,
+                  LATERAL (SELECT * FROM tickets WHERE unit_id = u.id AND {}
+                           ORDER BY {order} LIMIT $5 + $6) t
+             ORDER BY {order} LIMIT $5 OFFSET $6) t
+         ORDER BY {order}",
         conditions(filter.which)
     )
 }
 
-/// The queue's conditions. The statuses are written into the statement, not passed, so that the
-/// planner sees an open queue lies within the partial index `tickets_queue` in whatever plan it
-/// keeps for the statement.
+/// The queue's conditions but the units ($1). The statuses are written into the statement, not
+/// passed, so that the planner sees an open queue lies within the partial index `tickets_queue`
+/// in whatever plan it keeps for the statement.
 fn conditions(which: Which) -> String {
     let status = match which {
         Which::Open => "status IN ('received', 'accepted', 'needs_info')".to_owned(),
@@ -610,12 +621,13 @@ fn conditions(which: Which) -> String {
         Which::Only(s) => format!("status = '{}'", s.code()),
     };
     format!(
-        "unit_id = ANY($1) AND {status}
+        "{status}
          AND ($2::text IS NULL OR category = $2)
          AND ($3::text IS NULL OR text ILIKE $3 OR 'PA-' || lpad(number::text, 4, '0') ILIKE $3)
          AND ($4::bigint IS NULL OR notice_id = $4)"
     )
 }
+
 /// Open past a deadline at `now` (a parameter).
 fn overdue(now: &str) -> String {
     format!(
