@@ -194,35 +194,37 @@ impl Account {
         self.limiter.rate()
     }
 
-    /// Sends one message of a conversation in the next free slot, ahead of waiting bulk sends,
-    /// outside any pause (one that began while it waited for the slot included).
-    async fn send_now(&self, address: &str, message: &serde_json::Value) -> Sent {
+    /// Waits for a rate slot outside any pause: a pause the platform asked for while it waited
+    /// for the slot is waited out after it, and a new slot taken. No send goes inside a pause.
+    async fn slot(&self, reply: bool) {
         loop {
             self.wait_for_pause().await;
-            self.limiter.acquire_reply().await;
+            if reply {
+                self.limiter.acquire_reply().await;
+            } else {
+                self.limiter.acquire().await;
+            }
             if !self.paused() {
-                break;
+                return;
             }
         }
+    }
+
+    /// Sends one message of a conversation in the next free slot, ahead of waiting bulk sends.
+    async fn send_now(&self, address: &str, message: &serde_json::Value) -> Sent {
+        self.slot(true).await;
         self.sent(self.channel.send(address, message).await)
     }
 
     /// Sends one message of a broadcast in its turn under the rate limit, if `lease` still holds
-    /// when the turn comes. A pause the platform asked for while it waited for its slot is waited
-    /// out after the slot, and a new slot taken: no send goes inside a pause.
+    /// when the turn comes.
     async fn send_in_turn(
         &self,
         address: &str,
         message: &serde_json::Value,
         lease: &lease::Lease,
     ) -> Option<Sent> {
-        loop {
-            self.wait_for_pause().await;
-            self.limiter.acquire().await;
-            if !self.paused() {
-                break;
-            }
-        }
+        self.slot(false).await;
         if !lease.held() {
             return None;
         }
