@@ -14,7 +14,7 @@ const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Every Fluent file, per locale, built into the binary so it runs from anywhere.
-pub const SOURCES: [(Lang, &str, &str); 10] = [
+pub const SOURCES: [(Lang, &str, &str); 12] = [
     (Lang::Vi, "core.ftl", include_str!("../locales/vi/core.ftl")),
     (
         Lang::Vi,
@@ -27,6 +27,11 @@ pub const SOURCES: [(Lang, &str, &str); 10] = [
         include_str!("../locales/vi/channels.ftl"),
     ),
     (Lang::Vi, "web.ftl", include_str!("../locales/vi/web.ftl")),
+    (
+        Lang::Vi,
+        "consultations.ftl",
+        include_str!("../locales/vi/consultations.ftl"),
+    ),
     (
         Lang::Vi,
         "webchat.ftl",
@@ -44,6 +49,11 @@ pub const SOURCES: [(Lang, &str, &str); 10] = [
         include_str!("../locales/en/channels.ftl"),
     ),
     (Lang::En, "web.ftl", include_str!("../locales/en/web.ftl")),
+    (
+        Lang::En,
+        "consultations.ftl",
+        include_str!("../locales/en/consultations.ftl"),
+    ),
     (
         Lang::En,
         "webchat.ftl",

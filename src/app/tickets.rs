@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::access::{Action, Actor, authorize};
 use crate::domain::dialogue::tickets::{self as replies, Note};
 use crate::domain::ticket::{
     self, Category, DAILY_LIMIT, MAX_TEXT_CHARS, Move, Status, Ticket, TicketDraft,
@@ -14,52 +13,7 @@ use crate::domain::unit_directory::UnitDirectory;
 use crate::store::Tx;
 use crate::store::tickets::{Change, Event, Filter, NewTicket};
 
-/// Who acts on a ticket as staff.
-#[derive(Debug, Clone, Copy)]
-pub enum By<'a> {
-    /// The command line: whoever runs it holds the database already.
-    Operator,
-    /// A cadre or admin in chat.
-    Person { actor: &'a Actor, id: i64 },
-    /// Someone signed in to the dashboard.
-    Login { actor: &'a Actor, name: &'a str },
-}
-
-impl By<'_> {
-    /// How the ticket's history names them.
-    fn label(&self) -> String {
-        match self {
-            By::Operator => "cli".to_owned(),
-            By::Person { id, .. } => format!("person:{id}"),
-            By::Login { name, .. } => format!("login:{name}"),
-        }
-    }
-
-    /// Whether they may handle the tickets of `unit_id`: cadres and admins of it or above.
-    pub fn may(&self, unit_id: i64, units: &UnitDirectory) -> bool {
-        match self {
-            By::Operator => true,
-            By::Person { actor, .. } | By::Login { actor, .. } => {
-                authorize(actor, Action::Answer { unit_id }, units).is_ok()
-            }
-        }
-    }
-
-    /// The units whose tickets they handle.
-    pub fn scope(&self, units: &UnitDirectory) -> Vec<i64> {
-        let grants = match self {
-            By::Operator => return units.all().map(|u| u.id).collect(),
-            By::Person { actor, .. } | By::Login { actor, .. } => &actor.grants,
-        };
-        let mut ids: Vec<i64> = grants
-            .iter()
-            .flat_map(|g| units.subtree(g.unit_id))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-}
+pub use super::By;
 
 /// Why a ticket was not sent or moved; each front door says it with a Fluent id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -530,6 +530,7 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
                     urgent: notice.urgent,
                     created_by: None,
                     attachment: notice.attachment(),
+                    consultation: None,
                 })
                 .await?;
             println!("{id}");

@@ -165,6 +165,7 @@ pub fn preview(draft: &Draft) -> Notice {
         issuer: String::new(),
         link: String::new(),
         attachment: None,
+        consultation: None,
     }
 }
 

@@ -5,6 +5,8 @@ pub mod activity;
 pub mod boundaries;
 pub mod collation;
 pub mod compose;
+pub mod consultation;
+pub mod consultation_chat;
 pub mod dialogue;
 pub mod former;
 pub mod input_method;

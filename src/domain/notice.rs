@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::access::{Grant, Role};
 use super::payload::Payload;
+use super::unit_directory::UnitDirectory;
 use super::vn_time;
 use crate::message::{Attachment, AttachmentKind, Button, Lang, Msg, Reply};
 
@@ -43,6 +45,27 @@ impl Audience {
     }
 }
 
+/// Whether someone living in `unit` with these roles is among those that a survey or a
+/// consultation for `unit_ids` (each with everything below it) and `roles` (empty: everyone) asks.
+pub fn targets(
+    unit_ids: &[i64],
+    roles: &[Audience],
+    unit: Option<i64>,
+    grants: &[Grant],
+    units: &UnitDirectory,
+) -> bool {
+    let lives_in = unit.is_some_and(|u| unit_ids.iter().any(|&t| units.is_within(u, t)));
+    let role_fits = roles.is_empty()
+        || (grants.is_empty() && roles.contains(&Audience::Resident))
+        || grants.iter().any(|g| {
+            roles.contains(&match g.role {
+                Role::Cadre => Audience::Cadre,
+                Role::Admin => Audience::Admin,
+            })
+        });
+    lives_in && role_fits
+}
+
 /// What residents receive: the texts by language code, and the directive it announces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
@@ -52,6 +75,8 @@ pub struct Notice {
     pub issuer: String,
     pub link: String,
     pub attachment: Option<Attachment>,
+    /// The consultation it invites residents to answer: its button comes first.
+    pub consultation: Option<i64>,
 }
 
 impl Notice {
@@ -63,7 +88,8 @@ impl Notice {
             .expect("a notice always has Vietnamese text")
     }
 
-    /// The message a resident receives, with "Đã đọc" and "Hỏi / góp ý".
+    /// The message a resident receives, with "Đã đọc" and "Hỏi / góp ý" (and the consultation's
+    /// button when it invites to one).
     pub fn reply(&self, lang: Lang) -> Reply {
         let text = self.text(lang);
         let details = [
@@ -79,7 +105,12 @@ impl Notice {
             .rich("title", format!("**{}**", text.title))
             .rich("body", &text.body)
             .lines("details", details);
-        Reply::new(body).attach(self.attachment.clone()).row(vec![
+        let reply = Reply::new(body).attach(self.attachment.clone());
+        let reply = match self.consultation {
+            Some(id) => reply.row(vec![super::consultation_chat::invite_button(id)]),
+            None => reply,
+        };
+        reply.row(vec![
             Button::new(Msg::new("notice-read-button"), Payload::Ack(self.id)),
             Button::new(Msg::new("notice-ask-button"), Payload::Ask(self.id)),
         ])

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use super::activity::ModelStatus;
+use super::consultation::Opinion;
 use super::survey::Input;
 use super::ticket::{Kind, Move};
 use crate::message::Lang;
@@ -141,6 +142,34 @@ pub enum Payload<'a> {
     TicketDraft(TicketButton<'a>),
     /// `tk:ID` (show it), `tk:ID:ACTION`: a ticket sent.
     Ticket(i64, TicketAction),
+    /// `gy:ID:ACTION`: a consultation on a draft.
+    Consult(i64, ConsultAction<'a>),
+}
+
+/// What a consultation's button asks for; typed text is read as one too
+/// ([`crate::domain::consultation_chat::typed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsultAction<'a> {
+    /// The intro.
+    Start,
+    /// Show part N (past the last: the end).
+    Read(i16),
+    Opine(i16, Opinion),
+    /// Typed only.
+    Comment(i16, &'a str),
+    /// "Tán thành" with every part not answered yet.
+    AgreeRest,
+    /// One's answers so far.
+    Mine,
+    Profile(ProfileStep<'a>),
+}
+
+/// The optional age group and occupation, under their own consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileStep<'a> {
+    Consent(bool),
+    Age(&'a str),
+    Job(&'a str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,6 +279,10 @@ impl<'a> Payload<'a> {
                 Payload::Survey(id.parse().ok()?, SurveyAction::parse(action)?)
             }
             ("tkd", button) => Payload::TicketDraft(TicketButton::parse(button)?),
+            ("gy", _) => {
+                let (id, action) = rest.split_once(':')?;
+                Payload::Consult(id.parse().ok()?, ConsultAction::parse(action)?)
+            }
             ("tk", _) => match rest.split_once(':') {
                 None => Payload::Ticket(id()?, TicketAction::Show),
                 Some((id, action)) => {
@@ -305,6 +338,27 @@ impl<'a> TicketButton<'a> {
                 ("cat", code) => TicketButton::Category(code),
                 _ => return None,
             },
+        })
+    }
+}
+
+impl<'a> ConsultAction<'a> {
+    /// Reads "start", "all", "mine", "p:3", "3:a", "profile:yes", "age:u30", "job:farmer".
+    fn parse(text: &'a str) -> Option<ConsultAction<'a>> {
+        let part = |n: &str| n.parse::<i16>().ok().filter(|n| *n > 0);
+        Some(match text.split_once(':') {
+            None => match text {
+                "start" => ConsultAction::Start,
+                "all" => ConsultAction::AgreeRest,
+                "mine" => ConsultAction::Mine,
+                _ => return None,
+            },
+            Some(("p", n)) => ConsultAction::Read(part(n)?),
+            Some(("profile", "yes")) => ConsultAction::Profile(ProfileStep::Consent(true)),
+            Some(("profile", "no")) => ConsultAction::Profile(ProfileStep::Consent(false)),
+            Some(("age", code)) => ConsultAction::Profile(ProfileStep::Age(code)),
+            Some(("job", code)) => ConsultAction::Profile(ProfileStep::Job(code)),
+            Some((n, letter)) => ConsultAction::Opine(part(n)?, Opinion::from_letter(letter)?),
         })
     }
 }
@@ -423,6 +477,23 @@ impl fmt::Display for Payload<'_> {
                 TicketAction::Reopen => write!(f, "tk:{id}:reopen"),
                 TicketAction::Staff(m) => write!(f, "tk:{id}:{}", m.code()),
             },
+            Payload::Consult(id, action) => {
+                write!(f, "gy:{id}:")?;
+                match action {
+                    ConsultAction::Start => f.write_str("start"),
+                    ConsultAction::AgreeRest => f.write_str("all"),
+                    ConsultAction::Mine => f.write_str("mine"),
+                    ConsultAction::Read(n) => write!(f, "p:{n}"),
+                    ConsultAction::Opine(n, o) => write!(f, "{n}:{}", o.letter()),
+                    ConsultAction::Profile(ProfileStep::Consent(yes)) => {
+                        f.write_str(if *yes { "profile:yes" } else { "profile:no" })
+                    }
+                    ConsultAction::Profile(ProfileStep::Age(code)) => write!(f, "age:{code}"),
+                    ConsultAction::Profile(ProfileStep::Job(code)) => write!(f, "job:{code}"),
+                    // A comment is typed, never a button.
+                    ConsultAction::Comment(..) => Err(fmt::Error),
+                }
+            }
         }
     }
 }
@@ -495,6 +566,17 @@ mod tests {
             "tk:12:accept",
             "tk:12:answer",
             "tk:12:ask_more",
+            "gy:3:start",
+            "gy:3:all",
+            "gy:3:mine",
+            "gy:3:p:2",
+            "gy:3:2:a",
+            "gy:3:2:d",
+            "gy:3:2:o",
+            "gy:3:profile:yes",
+            "gy:3:profile:no",
+            "gy:3:age:u30",
+            "gy:3:job:farmer",
         ] {
             let parsed = Payload::parse(wire).unwrap_or_else(|| panic!("{wire:?} unread"));
             assert_eq!(parsed.to_string(), wire, "{parsed:?}");
@@ -513,6 +595,9 @@ mod tests {
             "logflow:model:x",
             "draft:later",
             "modelstatus:4:gone",
+            "gy:3:p:0",
+            "gy:3:2:x",
+            "gy:x:start",
             "nothing:1",
         ] {
             assert_eq!(Payload::parse(wire), None, "{wire:?}");

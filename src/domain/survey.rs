@@ -302,25 +302,14 @@ impl SurveyFile {
         &self,
         opened: DateTime<Utc>,
     ) -> Result<(DateTime<Utc>, DateTime<Utc>), SurveyError> {
-        let at = |text: &str| vn_time::parse(text).ok_or(SurveyError::Times);
-        let opens = self
-            .opens_at
-            .as_deref()
-            .map(at)
-            .transpose()?
-            .unwrap_or(opened);
-        let closes = match (&self.closes_at, self.open_days) {
-            (Some(_), Some(_)) => return Err(SurveyError::Times),
-            (Some(text), None) => at(text)?,
-            (None, days) => {
-                let days = days.unwrap_or(DEFAULT_OPEN_DAYS);
-                if !(1..=366).contains(&days) {
-                    return Err(SurveyError::Times);
-                }
-                opens + chrono::Duration::days(days.into())
-            }
-        };
-        Ok((opens, closes))
+        vn_time::period(
+            self.opens_at.as_deref(),
+            self.closes_at.as_deref(),
+            self.open_days,
+            DEFAULT_OPEN_DAYS,
+            opened,
+        )
+        .ok_or(SurveyError::Times)
     }
 
     pub fn title(&self, lang: Lang) -> &str {

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::access::{Grant, Role};
-use super::notice::Audience;
+use super::access::Grant;
+use super::notice::targets;
 use super::payload::{Payload, SurveyAction};
 use super::survey::{self, Answer, Draft, Input, Kind, Problem, Question, SurveyFile};
 use super::unit_directory::UnitDirectory;
@@ -58,17 +58,7 @@ impl Survey {
 
     /// Whether the survey is for someone living in `unit` with these roles.
     pub fn targets(&self, unit: Option<i64>, grants: &[Grant], units: &UnitDirectory) -> bool {
-        let lives_in = unit.is_some_and(|u| self.unit_ids.iter().any(|&t| units.is_within(u, t)));
-        let roles = &self.file.target.roles;
-        let role_fits = roles.is_empty()
-            || (grants.is_empty() && roles.contains(&Audience::Resident))
-            || grants.iter().any(|g| {
-                roles.contains(&match g.role {
-                    Role::Cadre => Audience::Cadre,
-                    Role::Admin => Audience::Admin,
-                })
-            });
-        lives_in && role_fits
+        targets(&self.unit_ids, &self.file.target.roles, unit, grants, units)
     }
 }
 

@@ -32,6 +32,34 @@ pub fn parse(text: &str) -> Option<DateTime<Utc>> {
     from_local(naive)
 }
 
+/// When something opened at `opened` opens and closes: at `opens_at` (or `opened`), until
+/// `closes_at` or `open_days` later (not both; `default_days` when neither), 1 to 366 days.
+/// None when a time cannot be read or the days are out of range.
+pub fn period(
+    opens_at: Option<&str>,
+    closes_at: Option<&str>,
+    open_days: Option<u32>,
+    default_days: u32,
+    opened: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let opens = match opens_at {
+        Some(text) => parse(text)?,
+        None => opened,
+    };
+    let closes = match (closes_at, open_days) {
+        (Some(_), Some(_)) => return None,
+        (Some(text), None) => parse(text)?,
+        (None, days) => {
+            let days = days.unwrap_or(default_days);
+            if !(1..=366).contains(&days) {
+                return None;
+            }
+            opens + chrono::Duration::days(days.into())
+        }
+    };
+    Some((opens, closes))
+}
+
 /// "YYYY-MM-DD HH:MM", as the command line prints times (and [`parse`] reads them back).
 pub fn format(at: DateTime<Utc>) -> String {
     local(at).format("%Y-%m-%d %H:%M").to_string()

@@ -4,6 +4,7 @@
 //! (`person`), notices (`notices`), activities and models (`logs`), surveys (`surveys`) and staff
 //! work (`staff`). No SQL here: the handlers call [`Tx`] and [`crate::app`].
 
+mod consultations;
 mod logs;
 mod notices;
 mod person;
@@ -21,6 +22,7 @@ use crate::clock::Clock;
 
 use crate::domain::access::Actor;
 use crate::domain::activity::{self, Sector};
+use crate::domain::consultation_chat::ConsultContext;
 use crate::domain::dialogue::{self, Chat, Effect, Person, State};
 use crate::domain::payload::Payload;
 use crate::domain::survey_chat::{self, SurveyContext};
@@ -69,6 +71,8 @@ struct Scene<'a> {
     settled: Option<State>,
     /// The survey the step saw, if any.
     survey: Option<&'a SurveyContext>,
+    /// The consultation the step saw, if any.
+    consultation: Option<&'a ConsultContext>,
     replies: Vec<Reply>,
 }
 
@@ -219,6 +223,9 @@ impl Engine {
         let survey = self
             .survey_context(tx, &row.state, &inbound.kind, row.person.as_ref(), &units)
             .await?;
+        let consultation = self
+            .consultation_context(tx, &row.state, &inbound.kind, row.person.as_ref(), &units)
+            .await?;
         let chat = Chat {
             state: row.state,
             lang: row.lang,
@@ -227,6 +234,7 @@ impl Engine {
             models: &models,
             survey: survey.as_ref(),
             categories: &self.categories,
+            consultation: consultation.as_ref(),
         };
         let mut outcome = dialogue::step(&chat, &inbound.kind, &units, &self.sectors);
         let mut scene = Scene {
@@ -246,6 +254,7 @@ impl Engine {
             lang: outcome.lang,
             settled: None,
             survey: survey.as_ref(),
+            consultation: consultation.as_ref(),
             replies: std::mem::take(&mut outcome.replies),
         };
         let mut chat_gone = false;
@@ -394,6 +403,7 @@ impl Engine {
                 self.create_invite(tx, at, *role, *unit_id).await?
             }
             Effect::Tickets(effect) => self.ticket_effect(tx, at, effect).await?,
+            Effect::Consult(effect) => self.consultation_effect(tx, at, effect).await?,
         }
         Ok(false)
     }

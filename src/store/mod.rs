@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod chats;
 pub mod cluster;
+pub mod consultations;
 pub mod demo;
 #[cfg(feature = "bench")]
 pub mod fixtures;

@@ -37,6 +37,8 @@ pub struct NewNotice {
     pub urgent: bool,
     pub created_by: Option<i64>,
     pub attachment: Option<Attachment>,
+    /// The consultation the notice invites residents to answer.
+    pub consultation: Option<i64>,
 }
 
 impl NewNotice {
@@ -63,6 +65,7 @@ impl NewNotice {
             urgent: false,
             created_by: None,
             attachment: None,
+            consultation: None,
         }
     }
 }
@@ -471,7 +474,8 @@ impl Store {
 }
 
 /// Columns of `notices n` that make a [`Notice`], in [`NoticeRow`] order.
-const NOTICE_COLUMNS: &str = "n.id, n.texts, n.directive, n.issuer, n.link, n.attachment";
+const NOTICE_COLUMNS: &str =
+    "n.id, n.texts, n.directive, n.issuer, n.link, n.attachment, n.consultation_id";
 type NoticeRow = (
     i64,
     Json<BTreeMap<String, NoticeText>>,
@@ -479,6 +483,7 @@ type NoticeRow = (
     String,
     String,
     Option<Json<Attachment>>,
+    Option<i64>,
 );
 type DeliveryRow = (
     i64,
@@ -490,7 +495,9 @@ type DeliveryRow = (
     i32,
 );
 
-fn notice_from_row((id, Json(texts), directive, issuer, link, attachment): NoticeRow) -> Notice {
+fn notice_from_row(
+    (id, Json(texts), directive, issuer, link, attachment, consultation): NoticeRow,
+) -> Notice {
     Notice {
         id,
         texts,
@@ -498,6 +505,7 @@ fn notice_from_row((id, Json(texts), directive, issuer, link, attachment): Notic
         issuer,
         link,
         attachment: attachment.map(|a| a.0),
+        consultation,
     }
 }
 
@@ -505,8 +513,9 @@ impl Tx {
     pub async fn create_notice(&mut self, notice: &NewNotice) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO notices (texts, directive, issuer, link, unit_ids, roles, languages, send_at,
-                                  quiet_hours, urgent, created_by, attachment)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11, $12) RETURNING id",
+                                  quiet_hours, urgent, created_by, attachment, consultation_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11, $12, $13)
+             RETURNING id",
         )
         .bind(Json(&notice.texts))
         .bind(&notice.directive)
@@ -520,6 +529,7 @@ impl Tx {
         .bind(notice.urgent)
         .bind(notice.created_by)
         .bind(notice.attachment.as_ref().map(Json))
+        .bind(notice.consultation)
         .fetch_one(&mut *self.inner)
         .await?)
     }

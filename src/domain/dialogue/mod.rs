@@ -7,6 +7,7 @@
 //! [`composing`], [`logging`], [`surveys`] and [`staff`].
 
 pub mod composing;
+pub mod consulting;
 pub mod linking;
 pub mod logging;
 pub mod notices;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::access::{Action, Actor, Denied, Grant, Role, authorize};
 use super::activity::{ModelChoice, ModelStatus, NewLog, QuickEntry, Sector};
 use super::compose::Draft;
+use super::consultation_chat::{At, ConsultContext, ConsultEffect};
 use super::logflow::LogDraft;
 use super::payload::{Command, Payload};
 use super::survey_chat::{SurveyContext, SurveyEffect};
@@ -84,6 +86,14 @@ pub enum State {
     TicketNote {
         ticket: i64,
         note: tickets::Note,
+    },
+    /// At a part of a consultation: typed words are an opinion or a comment on it.
+    Consult {
+        consultation: i64,
+        part: i16,
+        /// Waiting for a comment (after "không tán thành" or "ý kiến khác").
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        comment: bool,
     },
     Idle,
 }
@@ -172,6 +182,8 @@ pub struct Chat<'a> {
     pub survey: Option<&'a SurveyContext>,
     /// What a report may be about, in order.
     pub categories: &'a [Category],
+    /// The consultation a button or the chat's state is about, as the engine found it.
+    pub consultation: Option<&'a ConsultContext>,
 }
 
 /// A change to the domain that the engine carries out with the new state.
@@ -236,6 +248,7 @@ pub enum Effect {
         entry: QuickEntry,
     },
     Tickets(tickets::TicketEffect),
+    Consult(ConsultEffect),
 }
 
 #[derive(Debug, PartialEq)]
@@ -300,6 +313,7 @@ impl Turn<'_> {
                 || logging::pressed(self, pressed)
                 || surveys::pressed(self, pressed)
                 || tickets::pressed(self, pressed)
+                || consulting::pressed(self, pressed)
             {
                 return;
             }
@@ -323,6 +337,17 @@ impl Turn<'_> {
             State::WriteTicket { draft } => tickets::step(self, draft, input, pressed),
             State::TicketNote { ticket, note } => {
                 tickets::note_step(self, *ticket, *note, input, pressed)
+            }
+            State::Consult {
+                consultation,
+                part,
+                comment,
+            } => {
+                let at = At {
+                    part: *part,
+                    comment: *comment,
+                };
+                consulting::step(self, *consultation, at, input)
             }
             State::Idle if pressed.is_none() && tickets::idle(self, input) => {}
             State::Idle => match input {
@@ -414,6 +439,9 @@ impl Turn<'_> {
             State::AnswerSurvey { survey } => self.ask_survey_question(*survey),
             State::WriteTicket { draft } => self.ask_for_ticket(draft),
             State::TicketNote { note, .. } => self.ask_for_note(*note),
+            State::Consult {
+                consultation, part, ..
+            } => self.ask_consultation_part(*consultation, *part),
             State::Idle => self.menu(Msg::new("menu")),
         }
     }
@@ -572,6 +600,7 @@ mod testing {
             models: &[],
             survey: None,
             categories: &categories(),
+            consultation: None,
         };
         step(&chat, input, units, &[])
     }

@@ -1,0 +1,334 @@
+//! Consultations on a draft, each use case once for the command line and the dashboard: create
+//! one from its file, open it (a notice with its button goes to its units), close it, enter a
+//! meeting's opinions, and read the results per part and per unit, with the meetings beside them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::By;
+use crate::domain::access::Action;
+use crate::domain::consultation::{
+    Consultation, ConsultationFile, MAX_PART_CHARS, Status, Tally, summary_sentence,
+};
+use crate::domain::notice::{MAX_BODY_CHARS, NoticeText};
+use crate::domain::unit_directory::UnitDirectory;
+use crate::message::Msg;
+use crate::store::consultations::{Counts, Meeting};
+use crate::store::notices::NewNotice;
+use crate::store::{Store, Tx};
+
+/// Why a use case was refused; each a Fluent message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refused {
+    /// No such consultation, or not one they may see (the same answer).
+    NotFound,
+    UnknownUnit(String),
+    NotAllowed,
+    NotDraft,
+    NotOpen,
+    ClosingTimePassed,
+    Times,
+    /// A meeting's part that the draft does not have, or more opinions than people present.
+    BadMeeting,
+}
+
+impl Refused {
+    pub fn msg(&self) -> Msg {
+        match self {
+            Refused::NotFound => Msg::new("consult-not-found"),
+            Refused::UnknownUnit(code) => Msg::new("consult-unknown-unit").text("code", code),
+            Refused::NotAllowed => Msg::new("not-allowed"),
+            Refused::NotDraft => Msg::new("consult-not-draft"),
+            Refused::NotOpen => Msg::new("consult-not-open"),
+            Refused::ClosingTimePassed => Msg::new("consult-closing-passed"),
+            Refused::Times => Msg::new("consult-file-times"),
+            Refused::BadMeeting => Msg::new("consult-bad-meeting"),
+        }
+    }
+}
+
+/// Creates a draft consultation from a checked file, if `by` may send notices to all its units.
+pub async fn create(
+    tx: &mut Tx,
+    by: By<'_>,
+    file: &ConsultationFile,
+    units: &UnitDirectory,
+) -> anyhow::Result<Result<i64, Refused>> {
+    let mut unit_ids = Vec::new();
+    for code in &file.target.units {
+        let Some(unit) = units.by_code(code) else {
+            return Ok(Err(Refused::UnknownUnit(code.clone())));
+        };
+        if !by.allows(Action::Notify { unit_id: unit.id }, units) {
+            return Ok(Err(Refused::NotAllowed));
+        }
+        unit_ids.push(unit.id);
+    }
+    Ok(Ok(tx
+        .create_consultation(file, &unit_ids, &by.label())
+        .await?))
+}
+
+/// The consultation, if `by` may run it (send notices to all its units).
+async fn runnable(
+    tx: &mut Tx,
+    by: By<'_>,
+    id: i64,
+    units: &UnitDirectory,
+) -> anyhow::Result<Result<(Consultation, String), Refused>> {
+    Ok(match tx.consultation(id).await? {
+        Some(found)
+            if found
+                .0
+                .unit_ids
+                .iter()
+                .all(|&unit_id| by.allows(Action::Notify { unit_id }, units)) =>
+        {
+            Ok(found)
+        }
+        _ => Err(Refused::NotFound),
+    })
+}
+
+/// Opens a draft: from its opening time (or now) until it closes, with a notice inviting its
+/// units, whose button starts it. `page`: the public address of danvan's page of the whole
+/// draft, if danvan has one; the file's own link wins. Returns the notice and when it goes out.
+pub async fn open(
+    tx: &mut Tx,
+    by: By<'_>,
+    id: i64,
+    page: Option<&str>,
+    units: &UnitDirectory,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(i64, DateTime<Utc>), Refused>> {
+    let (c, _) = match runnable(tx, by, id, units).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if c.status != Status::Draft {
+        return Ok(Err(Refused::NotDraft));
+    }
+    let Ok((opens, closes)) = c.file.times(now) else {
+        return Ok(Err(Refused::Times));
+    };
+    if closes <= now {
+        return Ok(Err(Refused::ClosingTimePassed));
+    }
+    let link = page.unwrap_or_default();
+    tx.open_consultation(id, opens, closes, link).await?;
+    let body: String = c.file.summary.chars().take(MAX_BODY_CHARS).collect();
+    let notice = NewNotice {
+        texts: [(
+            "vi".to_owned(),
+            NoticeText {
+                title: c.file.title.clone(),
+                body,
+            },
+        )]
+        .into(),
+        issuer: c.file.issuer.clone(),
+        link: link.to_owned(),
+        roles: c.file.target.roles.clone(),
+        languages: c.file.target.languages.clone(),
+        send_at: Some(opens),
+        consultation: Some(id),
+        ..NewNotice::to_units("", "", c.unit_ids.clone())
+    };
+    let notice = tx.create_notice(&notice).await?;
+    let at = tx.schedule_notice(notice, now).await?.unwrap_or(now);
+    Ok(Ok((notice, at)))
+}
+
+pub async fn close(
+    tx: &mut Tx,
+    by: By<'_>,
+    id: i64,
+    units: &UnitDirectory,
+) -> anyhow::Result<Result<(), Refused>> {
+    if let Err(refused) = runnable(tx, by, id, units).await? {
+        return Ok(Err(refused));
+    }
+    Ok(match tx.close_consultation(id).await? {
+        true => Ok(()),
+        false => Err(Refused::NotOpen),
+    })
+}
+
+/// Opinions gathered at a meeting in `meeting.unit_id`, kept beside the chat's: by someone who may
+/// send notices there, on parts the draft has, no part with more opinions than people present.
+pub async fn add_meeting(
+    tx: &mut Tx,
+    by: By<'_>,
+    id: i64,
+    meeting: &Meeting,
+    units: &UnitDirectory,
+) -> anyhow::Result<Result<i64, Refused>> {
+    let c = match tx.consultation(id).await? {
+        Some((c, _))
+            if by.allows(
+                Action::Notify {
+                    unit_id: meeting.unit_id,
+                },
+                units,
+            ) =>
+        {
+            c
+        }
+        _ => return Ok(Err(Refused::NotFound)),
+    };
+    let reaches = c
+        .unit_ids
+        .iter()
+        .any(|&t| units.is_within(meeting.unit_id, t));
+    let sound = meeting.parts.iter().all(|(part, tally, summary)| {
+        c.part(*part).is_some()
+            && tally.opinions() <= i64::from(meeting.attendance)
+            && summary.chars().count() <= MAX_PART_CHARS
+    });
+    if !reaches || !sound || meeting.parts.is_empty() {
+        return Ok(Err(Refused::BadMeeting));
+    }
+    Ok(Ok(tx.add_meeting(id, meeting, &by.label()).await?))
+}
+
+/// A consultation's results within a scope: per part, per unit directly below the scope, in all,
+/// and the meetings' figures apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    pub consultation: Consultation,
+    /// The page of the whole draft ('' when none).
+    pub link: String,
+    pub scope: i64,
+    /// Tally of each part (index 0 is part 1) in the scope.
+    pub parts: Vec<Tally>,
+    /// (unit, people who answered, tally over all parts), for each unit directly below the scope
+    /// that has any.
+    pub units: Vec<(i64, i64, Tally)>,
+    pub total: Tally,
+    pub people: i64,
+    /// Meetings in the scope: their parts' tallies summed, and how many people took part.
+    pub meeting_parts: Vec<Tally>,
+    pub meetings: Vec<Meeting>,
+}
+
+impl Results {
+    /// "Tổng hợp được N ý kiến của M người, trong đó X% tán thành…"
+    pub fn sentence(&self) -> Msg {
+        summary_sentence(&self.total, self.people)
+    }
+
+    pub fn attendance(&self) -> i64 {
+        self.meetings.iter().map(|m| i64::from(m.attendance)).sum()
+    }
+}
+
+/// The results of `id` within `scope` (a unit, with everything below it), if `by` may oversee it
+/// and the consultation reaches it.
+pub async fn results(
+    store: &Store,
+    by: By<'_>,
+    id: i64,
+    scope: i64,
+    units: &UnitDirectory,
+) -> anyhow::Result<Option<Results>> {
+    let Some((consultation, link)) = store.consultation(id).await? else {
+        return Ok(None);
+    };
+    let reaches = consultation
+        .unit_ids
+        .iter()
+        .any(|&t| units.is_within(t, scope) || units.is_within(scope, t));
+    if !reaches || !by.allows(Action::Oversee { unit_id: scope }, units) {
+        return Ok(None);
+    }
+    let counts = store.consultation_counts(id).await?;
+    let meetings: Vec<Meeting> = store
+        .meetings(id)
+        .await?
+        .into_iter()
+        .filter(|m| units.is_within(m.unit_id, scope))
+        .collect();
+    Ok(Some(tally(
+        consultation,
+        link,
+        scope,
+        &counts,
+        meetings,
+        units,
+    )))
+}
+
+/// The kept counts gathered into the scope's parts and units.
+fn tally(
+    consultation: Consultation,
+    link: String,
+    scope: i64,
+    counts: &Counts,
+    meetings: Vec<Meeting>,
+    units: &UnitDirectory,
+) -> Results {
+    let n = consultation.file.parts.len();
+    let children = units.children(scope);
+    // The unit directly below the scope that holds `unit` (the scope itself when it is a leaf).
+    let under = |unit: i64| {
+        children
+            .iter()
+            .find(|c| units.is_within(unit, c.id))
+            .map_or(scope, |c| c.id)
+    };
+    let mut parts = vec![Tally::default(); n];
+    let mut by_unit: BTreeMap<i64, (i64, Tally)> = BTreeMap::new();
+    let mut total = Tally::default();
+    let mut people = 0;
+    for (&(part, unit), tally) in &counts.parts {
+        if !units.is_within(unit, scope) {
+            continue;
+        }
+        if let Some(p) = usize::try_from(part)
+            .ok()
+            .and_then(|p| parts.get_mut(p - 1))
+        {
+            *p += *tally;
+        }
+        by_unit.entry(under(unit)).or_default().1 += *tally;
+        total += *tally;
+    }
+    for (&unit, &count) in &counts.people {
+        if units.is_within(unit, scope) {
+            by_unit.entry(under(unit)).or_default().0 += count;
+            people += count;
+        }
+    }
+    let mut by_unit: Vec<(i64, i64, Tally)> = by_unit
+        .into_iter()
+        .map(|(unit, (people, tally))| (unit, people, tally))
+        .collect();
+    let name = |unit: i64| units.by_id(unit).map_or(String::new(), |u| u.name.clone());
+    let mut named: Vec<(String, (i64, i64, Tally))> =
+        by_unit.drain(..).map(|row| (name(row.0), row)).collect();
+    crate::domain::collation::sort_by_name(&mut named, |(name, _)| name);
+    let by_unit = named.into_iter().map(|(_, row)| row).collect();
+    let mut meeting_parts = vec![Tally::default(); n];
+    for m in &meetings {
+        for (part, t, _) in &m.parts {
+            if let Some(p) = usize::try_from(*part)
+                .ok()
+                .and_then(|p| meeting_parts.get_mut(p - 1))
+            {
+                *p += *t;
+            }
+        }
+    }
+    Results {
+        consultation,
+        link,
+        scope,
+        parts,
+        units: by_unit,
+        total,
+        people,
+        meeting_parts,
+        meetings,
+    }
+}

@@ -1,0 +1,102 @@
+//! Effects about consultations: the context a step reads, and the opinions, comments and
+//! profile it asks to write.
+
+use anyhow::Context;
+
+use super::{Engine, Scene};
+use crate::domain::consultation::Opinion;
+use crate::domain::consultation_chat::{ConsultContext, ConsultEffect};
+use crate::domain::dialogue::{Person, State};
+use crate::domain::notice::targets;
+use crate::domain::payload::Payload;
+use crate::domain::unit_directory::UnitDirectory;
+use crate::message::InboundKind;
+use crate::store::Tx;
+use crate::store::consultations::Opining;
+
+impl Engine {
+    /// The consultation a `gy:` button or the chat's state is about, with the person's answers;
+    /// None when there is none or it is not for them (they live outside its units, or their roles
+    /// are not its audience).
+    pub(super) async fn consultation_context(
+        &self,
+        tx: &mut Tx,
+        state: &State,
+        input: &InboundKind,
+        person: Option<&Person>,
+        units: &UnitDirectory,
+    ) -> anyhow::Result<Option<ConsultContext>> {
+        let from_button = match input {
+            InboundKind::Button(p) => match Payload::parse(p) {
+                Some(Payload::Consult(id, _)) => Some(id),
+                _ => None,
+            },
+            _ => None,
+        };
+        let id = match (from_button, state) {
+            (Some(id), _) => id,
+            (None, State::Consult { consultation, .. }) => *consultation,
+            _ => return Ok(None),
+        };
+        let (Some(me), Some((consultation, link))) = (person, tx.consultation(id).await?) else {
+            return Ok(None);
+        };
+        let roles = &consultation.file.target.roles;
+        if !targets(&consultation.unit_ids, roles, me.unit_id, &me.grants, units) {
+            return Ok(None);
+        }
+        let (mine, profile_consent) = tx.my_opinions(id, me.id).await?;
+        Ok(Some(ConsultContext {
+            open: consultation.is_open(self.now()),
+            link: Some(link).filter(|l| !l.is_empty()),
+            consultation,
+            mine,
+            profile_consent,
+        }))
+    }
+
+    /// Writes what a consultation step asked, for the consultation it saw.
+    pub(super) async fn consultation_effect(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        effect: &ConsultEffect,
+    ) -> anyhow::Result<()> {
+        let ctx = at
+            .consultation
+            .context("a consultation effect without its consultation")?;
+        let me = at.me()?;
+        let id = ctx.consultation.id;
+        let who = Opining {
+            consultation: id,
+            person: me.id,
+            unit: me.unit_id,
+            channel: at.channel,
+            now: at.now,
+        };
+        match effect {
+            ConsultEffect::Opine {
+                part,
+                opinion,
+                comment,
+            } => {
+                tx.opine(&who, &[*part], Some(*opinion), comment.as_deref(), false)
+                    .await?
+            }
+            ConsultEffect::Comment { part, comment } => {
+                tx.opine(&who, &[*part], None, Some(comment), false).await?
+            }
+            ConsultEffect::AgreeRest => {
+                let parts: Vec<i16> = (1..=ctx.consultation.part_count()).collect();
+                tx.opine(&who, &parts, Some(Opinion::Agree), None, true)
+                    .await?
+            }
+            ConsultEffect::ProfileConsent(yes) => {
+                tx.set_profile_consent(id, me.id, *yes, at.now).await?
+            }
+            ConsultEffect::Age(code) => tx.set_profile(id, me.id, Some(code), None).await?,
+            ConsultEffect::Occupation(code) => tx.set_profile(id, me.id, None, Some(code)).await?,
+        }
+        Ok(())
+    }
+}

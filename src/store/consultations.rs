@@ -1,0 +1,549 @@
+//! Consultations on a draft: definitions, opinions written as residents give them, counts kept by
+//! triggers as rows of +1/−1 and squashed now and then, profiles under their own consent, and
+//! opinions from meetings kept apart.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::types::Json;
+
+use super::{Store, Tx};
+use crate::domain::consultation::{Consultation, ConsultationFile, Opinion, Status, Tally};
+use crate::domain::consultation_chat::Answer;
+
+const COLUMNS: &str = "id, definition, unit_ids, status, opens_at, closes_at, link";
+type Row = (
+    i64,
+    Json<ConsultationFile>,
+    Vec<i64>,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    String,
+);
+
+/// A stored consultation and the page with its whole text ('' when there is none).
+fn from_row(
+    (id, Json(file), unit_ids, status, opens_at, closes_at, link): Row,
+) -> (Consultation, String) {
+    let status = Status::from_code(&status).unwrap_or(Status::Closed);
+    (
+        Consultation {
+            id,
+            file,
+            unit_ids,
+            status,
+            opens_at,
+            closes_at,
+        },
+        link,
+    )
+}
+
+/// One opinion written: who, where they live, on which part, through which channel.
+pub struct Opining<'a> {
+    pub consultation: i64,
+    pub person: i64,
+    pub unit: Option<i64>,
+    pub channel: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// What the kept counts say, per part and unit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// (part, unit id or 0) → tally.
+    pub parts: BTreeMap<(i16, i64), Tally>,
+    /// unit id or 0 → people who answered anything.
+    pub people: BTreeMap<i64, i64>,
+}
+
+/// Opinions gathered at one meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub unit_id: i64,
+    pub held_on: NaiveDate,
+    pub place: String,
+    pub attendance: i32,
+    /// (part, tally, summary of what was said).
+    pub parts: Vec<(i16, Tally, String)>,
+}
+
+/// A comment to read, with where and when it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub part: i16,
+    pub unit_id: Option<i64>,
+    pub opinion: Opinion,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Tx {
+    pub async fn create_consultation(
+        &mut self,
+        file: &ConsultationFile,
+        unit_ids: &[i64],
+        created_by: &str,
+    ) -> anyhow::Result<i64> {
+        let roles: Vec<&str> = file.target.roles.iter().map(|r| r.as_str()).collect();
+        Ok(sqlx::query_scalar(
+            "INSERT INTO consultations (definition, unit_ids, roles, created_by)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(Json(file))
+        .bind(unit_ids)
+        .bind(roles)
+        .bind(created_by)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    pub async fn consultation(
+        &mut self,
+        id: i64,
+    ) -> anyhow::Result<Option<(Consultation, String)>> {
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM consultations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(from_row))
+    }
+
+    /// Opens a draft consultation from `opens` to `closes`, with the page of its whole text; false
+    /// when it is no draft.
+    pub async fn open_consultation(
+        &mut self,
+        id: i64,
+        opens: DateTime<Utc>,
+        closes: DateTime<Utc>,
+        link: &str,
+    ) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE consultations SET status = 'open', opens_at = $2, closes_at = $3, link = $4
+             WHERE id = $1 AND status = 'draft'",
+        )
+        .bind(id)
+        .bind(opens)
+        .bind(closes)
+        .bind(link)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    pub async fn close_consultation(&mut self, id: i64) -> anyhow::Result<bool> {
+        Ok(sqlx::query(
+            "UPDATE consultations SET status = 'closed', closes_at = least(closes_at, now())
+             WHERE id = $1 AND status = 'open'",
+        )
+        .bind(id)
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// The person's answers by part, and whether they consented to give their profile.
+    pub async fn my_opinions(
+        &mut self,
+        consultation: i64,
+        person: i64,
+    ) -> anyhow::Result<(BTreeMap<i16, Answer>, bool)> {
+        let rows: Vec<(i16, String, bool, bool)> = sqlx::query_as(
+            "SELECT o.part, o.opinion, o.comment IS NOT NULL, false FROM consultation_opinions o
+             WHERE o.consultation_id = $1 AND o.person_id = $2
+             UNION ALL
+             SELECT 0, '', false, true FROM consultation_profiles
+             WHERE consultation_id = $1 AND person_id = $2",
+        )
+        .bind(consultation)
+        .bind(person)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        let consented = rows.iter().any(|r| r.3);
+        let mine = rows
+            .into_iter()
+            .filter(|r| !r.3)
+            .filter_map(|(part, opinion, commented, _)| {
+                Some((
+                    part,
+                    Answer {
+                        opinion: Opinion::from_code(&opinion)?,
+                        commented,
+                    },
+                ))
+            })
+            .collect();
+        Ok((mine, consented))
+    }
+
+    /// Writes opinions on `parts` in one statement (the person counted once, the counts by the
+    /// table's trigger). A comment given replaces the kept one; None keeps it. `only_new`: leave
+    /// parts already answered as they are.
+    pub async fn opine(
+        &mut self,
+        who: &Opining<'_>,
+        parts: &[i16],
+        opinion: Option<Opinion>,
+        comment: Option<&str>,
+        only_new: bool,
+    ) -> anyhow::Result<()> {
+        // A comment without an opinion keeps the opinion there is, or is "ý kiến khác".
+        sqlx::query(
+            "WITH person AS (
+                 INSERT INTO consultation_people (consultation_id, person_id, unit_id)
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING)
+             INSERT INTO consultation_opinions AS o
+                 (consultation_id, person_id, part, unit_id, opinion, comment, channel, updated_at)
+             SELECT $1, $2, p, $3, COALESCE($5, 'other'), $6, $7, $8 FROM unnest($4::smallint[]) AS p
+             ON CONFLICT (consultation_id, person_id, part) DO UPDATE
+             SET opinion = COALESCE($5, o.opinion), comment = COALESCE($6, o.comment),
+                 channel = $7, updated_at = $8
+             WHERE NOT $9
+               AND (o.opinion, o.comment) IS DISTINCT FROM (COALESCE($5, o.opinion), COALESCE($6, o.comment))",
+        )
+        .bind(who.consultation)
+        .bind(who.person)
+        .bind(who.unit)
+        .bind(parts)
+        .bind(opinion.map(Opinion::code))
+        .bind(comment)
+        .bind(who.channel)
+        .bind(who.now)
+        .bind(only_new)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// The separate consent to give age group and occupation; taking it back forgets them.
+    pub async fn set_profile_consent(
+        &mut self,
+        consultation: i64,
+        person: i64,
+        consent: bool,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let statement = if consent {
+            "INSERT INTO consultation_profiles (consultation_id, person_id, consented_at)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM consultation_profiles
+             WHERE consultation_id = $1 AND person_id = $2 AND $3::timestamptz IS NOT NULL"
+        };
+        sqlx::query(statement)
+            .bind(consultation)
+            .bind(person)
+            .bind(now)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// Age group or occupation, kept only where the consent is.
+    pub async fn set_profile(
+        &mut self,
+        consultation: i64,
+        person: i64,
+        age_group: Option<&str>,
+        occupation: Option<&str>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE consultation_profiles
+             SET age_group = COALESCE($3, age_group), occupation = COALESCE($4, occupation)
+             WHERE consultation_id = $1 AND person_id = $2",
+        )
+        .bind(consultation)
+        .bind(person)
+        .bind(age_group)
+        .bind(occupation)
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(())
+    }
+
+    /// Two people become one: the kept person's answers stand; the other's move where the kept
+    /// person gave none, and the rest are dropped (their counts with them, by the trigger).
+    pub(super) async fn merge_consultation_records(
+        &mut self,
+        kept: i64,
+        gone: i64,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "WITH dropped AS (
+                 DELETE FROM consultation_opinions g
+                 WHERE g.person_id = $2 AND EXISTS (
+                     SELECT 1 FROM consultation_opinions k
+                     WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id AND k.part = g.part)),
+             people AS (
+                 DELETE FROM consultation_people g
+                 WHERE g.person_id = $2 AND EXISTS (
+                     SELECT 1 FROM consultation_people k
+                     WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id)),
+             profiles AS (
+                 DELETE FROM consultation_profiles g
+                 WHERE g.person_id = $2 AND EXISTS (
+                     SELECT 1 FROM consultation_profiles k
+                     WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id))
+             SELECT 1",
+        )
+        .bind(kept)
+        .bind(gone)
+        .execute(&mut *self.inner)
+        .await?;
+        for table in [
+            "consultation_opinions",
+            "consultation_people",
+            "consultation_profiles",
+        ] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET person_id = $1 WHERE person_id = $2"
+            ))
+            .bind(kept)
+            .bind(gone)
+            .execute(&mut *self.inner)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn add_meeting(
+        &mut self,
+        consultation: i64,
+        meeting: &Meeting,
+        entered_by: &str,
+    ) -> anyhow::Result<i64> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO consultation_meetings (consultation_id, unit_id, held_on, place, attendance, entered_by)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(consultation)
+        .bind(meeting.unit_id)
+        .bind(meeting.held_on)
+        .bind(&meeting.place)
+        .bind(meeting.attendance)
+        .bind(entered_by)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        let column = |f: fn(&Tally) -> i64| -> Vec<i64> {
+            meeting.parts.iter().map(|(_, t, _)| f(t)).collect()
+        };
+        sqlx::query(
+            "INSERT INTO consultation_meeting_parts (meeting_id, part, agree, disagree, other, summary)
+             SELECT $1, * FROM unnest($2::smallint[], $3::int[], $4::int[], $5::int[], $6::text[])",
+        )
+        .bind(id)
+        .bind(meeting.parts.iter().map(|p| p.0).collect::<Vec<_>>())
+        .bind(column(|t| t.agree))
+        .bind(column(|t| t.disagree))
+        .bind(column(|t| t.other))
+        .bind(meeting.parts.iter().map(|p| p.2.clone()).collect::<Vec<_>>())
+        .execute(&mut *self.inner)
+        .await?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    pub async fn consultation(&self, id: i64) -> anyhow::Result<Option<(Consultation, String)>> {
+        let mut tx = self.begin().await?;
+        let found = tx.consultation(id).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// Every consultation, newest first.
+    pub async fn consultations(&self) -> anyhow::Result<Vec<Consultation>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM consultations ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| from_row(r).0).collect())
+    }
+
+    /// The kept counts of a consultation: their rows summed per key.
+    pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
+        let rows: Vec<(i16, i64, String, i64)> = sqlx::query_as(
+            "SELECT part, unit_id, kind, sum(n)::bigint FROM consultation_counts
+             WHERE consultation_id = $1 GROUP BY 1, 2, 3 HAVING sum(n) <> 0",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(counts_of(rows))
+    }
+
+    /// The same figures counted from the opinions themselves: what the kept counts must equal.
+    pub async fn recount_consultation(&self, id: i64) -> anyhow::Result<Counts> {
+        let rows: Vec<(i16, i64, String, i64)> = sqlx::query_as(
+            "SELECT part, COALESCE(unit_id, 0), opinion, count(*) FROM consultation_opinions
+             WHERE consultation_id = $1 GROUP BY 1, 2, 3
+             UNION ALL
+             SELECT part, COALESCE(unit_id, 0), 'comment', count(*) FROM consultation_opinions
+             WHERE consultation_id = $1 AND comment IS NOT NULL GROUP BY 1, 2
+             UNION ALL
+             SELECT 0, COALESCE(unit_id, 0), 'people', count(*) FROM consultation_people
+             WHERE consultation_id = $1 GROUP BY 2",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(counts_of(rows))
+    }
+
+    /// Folds each key's count rows into one, so reads stay short however many changes came in.
+    /// Rows written while it runs are left for the next squash.
+    pub async fn squash_consultation_counts(&self) -> anyhow::Result<u64> {
+        let mut tx = self.begin().await?;
+        let folded = sqlx::query(
+            "WITH gone AS (DELETE FROM consultation_counts RETURNING *)
+             INSERT INTO consultation_counts (consultation_id, part, unit_id, kind, n)
+             SELECT consultation_id, part, unit_id, kind, sum(n) FROM gone
+             GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0",
+        )
+        .execute(&mut *tx.inner)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(folded)
+    }
+
+    /// Comments on a consultation (on one part, or all), newest first, `limit` from `offset`, in
+    /// these units (None: all).
+    pub async fn consultation_comments(
+        &self,
+        id: i64,
+        part: Option<i16>,
+        unit_ids: Option<&[i64]>,
+        limit: i64,
+        offset: i64,
+    ) -> anyhow::Result<Vec<Comment>> {
+        let rows: Vec<(i16, Option<i64>, String, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT part, unit_id, opinion, comment, updated_at FROM consultation_opinions
+             WHERE consultation_id = $1 AND comment IS NOT NULL
+               AND ($2::smallint IS NULL OR part = $2)
+               AND ($3::bigint[] IS NULL OR unit_id = ANY($3))
+             ORDER BY updated_at DESC, person_id LIMIT $4 OFFSET $5",
+        )
+        .bind(id)
+        .bind(part)
+        .bind(unit_ids)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(part, unit_id, opinion, text, at)| Comment {
+                part,
+                unit_id,
+                opinion: Opinion::from_code(&opinion).unwrap_or(Opinion::Other),
+                text,
+                at,
+            })
+            .collect())
+    }
+
+    /// Opinions per part by age group or occupation (`by`), from those who consented to give them:
+    /// (part, group, tally).
+    pub async fn consultation_breakdown(
+        &self,
+        id: i64,
+        by: Breakdown,
+    ) -> anyhow::Result<Vec<(i16, String, Tally)>> {
+        let column = match by {
+            Breakdown::Age => "p.age_group",
+            Breakdown::Occupation => "p.occupation",
+        };
+        let rows: Vec<(i16, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT o.part, {column}, o.opinion, count(*) FROM consultation_opinions o
+             JOIN consultation_profiles p USING (consultation_id, person_id)
+             WHERE o.consultation_id = $1 AND {column} IS NOT NULL
+             GROUP BY 1, 2, 3 ORDER BY 1, 2"
+        ))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(i16, String, Tally)> = Vec::new();
+        for (part, group, opinion, n) in rows {
+            if out.last().is_none_or(|(p, g, _)| (*p, g) != (part, &group)) {
+                out.push((part, group, Tally::default()));
+            }
+            if let (Some(o), Some(last)) = (Opinion::from_code(&opinion), out.last_mut()) {
+                last.2.add(o, n);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The meetings of a consultation, oldest first.
+    pub async fn meetings(&self, id: i64) -> anyhow::Result<Vec<Meeting>> {
+        let rows: Vec<(i64, i64, NaiveDate, String, i32, Json<Vec<(i16, i64, i64, i64, String)>>)> =
+            sqlx::query_as(
+                "SELECT m.id, m.unit_id, m.held_on, m.place, m.attendance,
+                        COALESCE((SELECT json_agg(json_build_array(p.part, p.agree, p.disagree, p.other, p.summary)
+                                             ORDER BY p.part)
+                                  FROM consultation_meeting_parts p WHERE p.meeting_id = m.id), '[]')
+                 FROM consultation_meetings m WHERE m.consultation_id = $1
+                 ORDER BY m.held_on, m.id",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(_, unit_id, held_on, place, attendance, Json(parts))| Meeting {
+                    unit_id,
+                    held_on,
+                    place,
+                    attendance,
+                    parts: parts
+                        .into_iter()
+                        .map(|(part, agree, disagree, other, summary)| {
+                            let tally = Tally {
+                                agree,
+                                disagree,
+                                other,
+                                comments: 0,
+                            };
+                            (part, tally, summary)
+                        })
+                        .collect(),
+                },
+            )
+            .collect())
+    }
+}
+
+/// What a breakdown groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Breakdown {
+    Age,
+    Occupation,
+}
+
+fn counts_of(rows: Vec<(i16, i64, String, i64)>) -> Counts {
+    let mut counts = Counts::default();
+    for (part, unit, kind, n) in rows {
+        match kind.as_str() {
+            "people" => *counts.people.entry(unit).or_default() += n,
+            "comment" => counts.parts.entry((part, unit)).or_default().comments += n,
+            other => {
+                if let Some(opinion) = Opinion::from_code(other) {
+                    counts
+                        .parts
+                        .entry((part, unit))
+                        .or_default()
+                        .add(opinion, n);
+                }
+            }
+        }
+    }
+    counts
+}
