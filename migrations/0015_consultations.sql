@@ -7,8 +7,9 @@ CREATE TABLE consultations (
     unit_ids bigint[] NOT NULL,
     roles text[] NOT NULL DEFAULT '{}',
     status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
-    opens_at timestamptz NOT NULL DEFAULT 'infinity',
-    closes_at timestamptz NOT NULL DEFAULT 'infinity',
+    -- Set when it opens.
+    opens_at timestamptz,
+    closes_at timestamptz,
     -- The page with the whole draft, when danvan has a public address or the file names one.
     link text NOT NULL DEFAULT '',
     created_by text NOT NULL,

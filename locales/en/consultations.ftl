@@ -67,3 +67,9 @@ consult-not-draft = This consultation was opened already.
 consult-not-open = This consultation is not open.
 consult-closing-passed = Its closing time has passed.
 consult-bad-meeting = The meeting's figures are not valid: every part must be in the draft, and no part may have more opinions than people present.
+
+consult-results-title = Results of “{ $title }” — { $scope }
+consult-results-part = { $label }: { $agree } agree ({ $agree_share }%), { $disagree } disagree ({ $disagree_share }%), { $other } other ({ $other_share }%); { $comments } written comments
+consult-results-unit = { $unit }: { $people } people, { $opinions } opinions, { $agree_share }% agree
+consult-results-meetings = Opinions at { $meetings } meetings ({ $attendance } attending), counted apart:
+consult-results-meeting-part = { $label }: { $agree } agree, { $disagree } disagree, { $other } other

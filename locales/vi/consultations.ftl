@@ -67,3 +67,9 @@ consult-not-draft = Đợt góp ý này đã được mở trước đó.
 consult-not-open = Đợt góp ý này không đang mở.
 consult-closing-passed = Thời hạn kết thúc đã qua.
 consult-bad-meeting = Số liệu hội nghị không hợp lệ: mỗi điều phải có trong dự thảo, và số ý kiến không vượt số người dự.
+
+consult-results-title = Kết quả góp ý “{ $title }” — { $scope }
+consult-results-part = { $label }: { $agree } tán thành ({ $agree_share }%), { $disagree } không tán thành ({ $disagree_share }%), { $other } ý kiến khác ({ $other_share }%); { $comments } ý kiến bằng lời
+consult-results-unit = { $unit }: { $people } người, { $opinions } ý kiến, { $agree_share }% tán thành
+consult-results-meetings = Ý kiến tại { $meetings } hội nghị ({ $attendance } lượt người dự), tổng hợp riêng:
+consult-results-meeting-part = { $label }: { $agree } tán thành, { $disagree } không tán thành, { $other } ý kiến khác

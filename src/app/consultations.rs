@@ -9,12 +9,12 @@ use chrono::{DateTime, Utc};
 use super::By;
 use crate::domain::access::Action;
 use crate::domain::consultation::{
-    Consultation, ConsultationFile, MAX_PART_CHARS, Status, Tally, summary_sentence,
+    Consultation, ConsultationFile, MAX_PART_CHARS, Meeting, Status, Tally, summary_sentence,
 };
 use crate::domain::notice::{MAX_BODY_CHARS, NoticeText};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::message::Msg;
-use crate::store::consultations::{Counts, Meeting};
+use crate::store::consultations::Counts;
 use crate::store::notices::NewNotice;
 use crate::store::{Store, Tx};
 
@@ -331,4 +331,117 @@ fn tally(
         meeting_parts,
         meetings,
     }
+}
+
+/// The results as lines to read: the summary sentence, each part, each unit, and the meetings
+/// apart.
+pub fn results_lines(r: &Results, units: &UnitDirectory) -> Vec<Msg> {
+    let share = |n: i64, of: i64| crate::domain::consultation::percent(n, of);
+    let scope = units.by_id(r.scope).map_or("", |u| u.name.as_str());
+    let mut lines = vec![
+        Msg::new("consult-results-title")
+            .text("title", &r.consultation.file.title)
+            .text("scope", scope),
+        r.sentence(),
+    ];
+    for (part, t) in r.consultation.file.parts.iter().zip(&r.parts) {
+        let of = t.opinions();
+        lines.push(
+            Msg::new("consult-results-part")
+                .text("label", &part.label)
+                .number("agree", t.agree)
+                .number("agree_share", share(t.agree, of))
+                .number("disagree", t.disagree)
+                .number("disagree_share", share(t.disagree, of))
+                .number("other", t.other)
+                .number("other_share", share(t.other, of))
+                .number("comments", t.comments),
+        );
+    }
+    for (unit, people, t) in &r.units {
+        lines.push(
+            Msg::new("consult-results-unit")
+                .text("unit", units.by_id(*unit).map_or("", |u| u.name.as_str()))
+                .number("people", *people)
+                .number("opinions", t.opinions())
+                .number("agree_share", share(t.agree, t.opinions())),
+        );
+    }
+    if !r.meetings.is_empty() {
+        lines.push(
+            Msg::new("consult-results-meetings")
+                .number("meetings", r.meetings.len() as i64)
+                .number("attendance", r.attendance()),
+        );
+        for (part, t) in r.consultation.file.parts.iter().zip(&r.meeting_parts) {
+            lines.push(
+                Msg::new("consult-results-meeting-part")
+                    .text("label", &part.label)
+                    .number("agree", t.agree)
+                    .number("disagree", t.disagree)
+                    .number("other", t.other),
+            );
+        }
+    }
+    lines
+}
+
+/// CSV (UTF-8 with BOM): one row per part and unit from chat, then one per part and meeting, the
+/// source named in each row so the two are never summed by mistake.
+pub fn results_csv(r: &Results, counts: &Counts, units: &UnitDirectory) -> anyhow::Result<String> {
+    let header = [
+        "source",
+        "part",
+        "unit_code",
+        "unit",
+        "date",
+        "place",
+        "attendance",
+        "agree",
+        "disagree",
+        "other",
+        "comments",
+        "summary",
+    ];
+    let label = |part: i16| r.consultation.part(part).map_or("", |p| p.label.as_str());
+    let mut rows = Vec::new();
+    for (&(part, unit), t) in &counts.parts {
+        let Some(u) = units.by_id(unit).filter(|u| units.is_within(u.id, r.scope)) else {
+            continue;
+        };
+        rows.push(vec![
+            "chat".to_owned(),
+            label(part).to_owned(),
+            u.code.clone(),
+            u.name.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            t.agree.to_string(),
+            t.disagree.to_string(),
+            t.other.to_string(),
+            t.comments.to_string(),
+            String::new(),
+        ]);
+    }
+    for m in &r.meetings {
+        let u = units.by_id(m.unit_id);
+        for (part, t, summary) in &m.parts {
+            rows.push(vec![
+                "meeting".to_owned(),
+                label(*part).to_owned(),
+                u.map_or(String::new(), |u| u.code.clone()),
+                u.map_or(String::new(), |u| u.name.clone()),
+                m.held_on.to_string(),
+                m.place.clone(),
+                m.attendance.to_string(),
+                t.agree.to_string(),
+                t.disagree.to_string(),
+                t.other.to_string(),
+                String::new(),
+                summary.clone(),
+            ]);
+        }
+    }
+    crate::domain::report::csv_with_bom(&header, &rows)
 }

@@ -1,5 +1,6 @@
 //! The command line: `danvan shell`, `danvan units import`, `danvan invite create`, `danvan bench`.
 
+mod consultation;
 mod serve;
 mod survey;
 mod tickets;
@@ -98,6 +99,11 @@ pub enum Command {
     Survey {
         #[command(subcommand)]
         command: survey::SurveyCommand,
+    },
+    /// Consultations on a draft, part by part, and the opinions of meetings beside them.
+    Consultation {
+        #[command(subcommand)]
+        command: consultation::ConsultationCommand,
     },
     /// Residents' questions, reports and suggestions: the queue, answers, transfers.
     Tickets {
@@ -401,6 +407,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Notice { command } => notice(command, &source).await?,
         Command::Survey { command } => survey::run(command, &source).await?,
+        Command::Consultation { command } => consultation::run(command, &source).await?,
         Command::Tickets { command } => tickets::run(command, &source).await?,
         Command::Report {
             quarter,

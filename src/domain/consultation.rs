@@ -2,7 +2,7 @@
 //! answered "tán thành", "không tán thành" or "ý kiến khác" with an optional comment. Written by a
 //! committee as TOML or as Markdown with a TOML front matter; checked here before it is stored.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::notice::TargetFile;
@@ -381,6 +381,73 @@ impl std::ops::AddAssign for Tally {
         self.disagree += other.disagree;
         self.other += other.other;
         self.comments += other.comments;
+    }
+}
+
+/// Opinions gathered at one meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meeting {
+    pub unit_id: i64,
+    pub held_on: NaiveDate,
+    pub place: String,
+    pub attendance: i32,
+    /// (part, tally, summary of what was said).
+    pub parts: Vec<(i16, Tally, String)>,
+}
+
+/// A meeting's opinions as staff write them down (`danvan consultation meeting ID FILE.toml`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingFile {
+    /// The unit's code where it was held.
+    pub unit: String,
+    /// "YYYY-MM-DD".
+    pub held_on: NaiveDate,
+    pub place: String,
+    pub attendance: i32,
+    pub parts: Vec<MeetingPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingPart {
+    pub part: i16,
+    #[serde(default)]
+    pub agree: i64,
+    #[serde(default)]
+    pub disagree: i64,
+    #[serde(default)]
+    pub other: i64,
+    #[serde(default)]
+    pub summary: String,
+}
+
+impl MeetingFile {
+    pub fn parse(text: &str) -> Result<MeetingFile, Problem> {
+        toml::from_str(text).map_err(|e| Problem::Unreadable(e.message().to_owned()))
+    }
+
+    /// The meeting, held in the unit with this id.
+    pub fn meeting(&self, unit_id: i64) -> Meeting {
+        Meeting {
+            unit_id,
+            held_on: self.held_on,
+            place: self.place.clone(),
+            attendance: self.attendance,
+            parts: self
+                .parts
+                .iter()
+                .map(|p| {
+                    let tally = Tally {
+                        agree: p.agree,
+                        disagree: p.disagree,
+                        other: p.other,
+                        comments: 0,
+                    };
+                    (p.part, tally, p.summary.clone())
+                })
+                .collect(),
+        }
     }
 }
 

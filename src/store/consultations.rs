@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
 use super::{Store, Tx};
-use crate::domain::consultation::{Consultation, ConsultationFile, Opinion, Status, Tally};
+use crate::domain::consultation::{
+    Consultation, ConsultationFile, Meeting, Opinion, Status, Tally,
+};
 use crate::domain::consultation_chat::Answer;
 
 const COLUMNS: &str = "id, definition, unit_ids, status, opens_at, closes_at, link";
@@ -17,8 +19,8 @@ type Row = (
     Json<ConsultationFile>,
     Vec<i64>,
     String,
-    DateTime<Utc>,
-    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
     String,
 );
 
@@ -33,8 +35,9 @@ fn from_row(
             file,
             unit_ids,
             status,
-            opens_at,
-            closes_at,
+            // A draft has no times yet: it opens and closes "never".
+            opens_at: opens_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
+            closes_at: closes_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
         },
         link,
     )
@@ -56,17 +59,6 @@ pub struct Counts {
     pub parts: BTreeMap<(i16, i64), Tally>,
     /// unit id or 0 → people who answered anything.
     pub people: BTreeMap<i64, i64>,
-}
-
-/// Opinions gathered at one meeting.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Meeting {
-    pub unit_id: i64,
-    pub held_on: NaiveDate,
-    pub place: String,
-    pub attendance: i32,
-    /// (part, tally, summary of what was said).
-    pub parts: Vec<(i16, Tally, String)>,
 }
 
 /// A comment to read, with where and when it was written.
@@ -157,7 +149,7 @@ impl Tx {
             "SELECT o.part, o.opinion, o.comment IS NOT NULL, false FROM consultation_opinions o
              WHERE o.consultation_id = $1 AND o.person_id = $2
              UNION ALL
-             SELECT 0, '', false, true FROM consultation_profiles
+             SELECT 0::smallint, '', false, true FROM consultation_profiles
              WHERE consultation_id = $1 AND person_id = $2",
         )
         .bind(consultation)
@@ -387,7 +379,7 @@ impl Store {
              SELECT part, COALESCE(unit_id, 0), 'comment', count(*) FROM consultation_opinions
              WHERE consultation_id = $1 AND comment IS NOT NULL GROUP BY 1, 2
              UNION ALL
-             SELECT 0, COALESCE(unit_id, 0), 'people', count(*) FROM consultation_people
+             SELECT 0::smallint, COALESCE(unit_id, 0), 'people', count(*) FROM consultation_people
              WHERE consultation_id = $1 GROUP BY 2",
         )
         .bind(id)

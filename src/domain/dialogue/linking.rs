@@ -67,9 +67,10 @@ pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
 /// under way; false for other text, or while the chat waits for something that could look like
 /// one (a place, a survey's number).
 pub(super) fn typed(turn: &mut Turn, text: &str) -> bool {
+    // A consultation's part takes typed words too, but nine digits are no opinion on a draft.
     let waiting = matches!(
         turn.chat.state,
-        State::New | State::ChooseLanguage | State::Consent | State::Idle
+        State::New | State::ChooseLanguage | State::Consent | State::Idle | State::Consult { .. }
     );
     match link::read_code(text).filter(|_| waiting) {
         Some(code) => {

@@ -1,0 +1,314 @@
+//! Consultations on a draft through the engine, against a real database: the invitation's button,
+//! part by part with comments and typed words, changing an answer with an old button, agreeing with
+//! the rest, one response per person across linked chats, meetings kept apart, erasure, and the
+//! kept counts against a recount after random changes.
+
+mod common;
+
+use common::{Person, TestClock, demo_engine_at, ids, render};
+use danvan::app::By;
+use danvan::app::consultations::{self, Refused};
+use danvan::domain::consultation::{ConsultationFile, MeetingFile, Tally};
+use danvan::engine::Engine;
+use danvan::message::Arg;
+
+const DRAFT: &str = include_str!("../examples/consultation.md");
+const MEETING: &str = include_str!("../examples/meeting.toml");
+
+/// Creates and opens the example draft for Tiên Lữ; its id and the invitation notice's.
+async fn open(engine: &Engine) -> (i64, i64) {
+    let file = ConsultationFile::parse(DRAFT).expect("the example reads");
+    let units = engine.units();
+    let mut tx = engine.store().begin().await.unwrap();
+    let id = consultations::create(&mut tx, By::Operator, &file, &units)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = "https://danvan.example/du-thao/1";
+    let (notice, _) =
+        consultations::open(&mut tx, By::Operator, id, Some(page), &units, engine.now())
+            .await
+            .unwrap()
+            .unwrap();
+    tx.commit().await.unwrap();
+    (id, notice)
+}
+
+async fn resident<'a>(engine: &'a Engine, chat: &str, place: &str) -> Person<'a> {
+    let mut p = Person::on(engine, "telegram", chat);
+    p.sign_up(place).await;
+    p
+}
+
+/// The kept counts equal a recount from the opinions, before and after a squash.
+async fn counts_hold(engine: &Engine, id: i64) {
+    let store = engine.store();
+    let recount = store.recount_consultation(id).await.unwrap();
+    assert_eq!(store.consultation_counts(id).await.unwrap(), recount);
+    store.squash_consultation_counts().await.unwrap();
+    assert_eq!(store.consultation_counts(id).await.unwrap(), recount);
+}
+
+async fn results(engine: &Engine, id: i64) -> consultations::Results {
+    let scope = engine.units().by_code("12364").unwrap().id;
+    consultations::results(engine.store(), By::Operator, id, scope, &engine.units())
+        .await
+        .unwrap()
+        .expect("the consultation reaches Tiên Lữ")
+}
+
+fn tally(agree: i64, disagree: i64, other: i64, comments: i64) -> Tally {
+    Tally {
+        agree,
+        disagree,
+        other,
+        comments,
+    }
+}
+
+#[tokio::test]
+async fn a_resident_answers_part_by_part_typing_without_diacritics_and_changes_one_answer() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, notice) = open(&engine).await;
+    let mut lan = resident(&engine, "801", "tien lu").await;
+
+    // The invitation is a notice with the consultation's button first.
+    let invitation = engine.store().notice(notice).await.unwrap().unwrap();
+    let first_button = &invitation.reply(danvan::message::Lang::Vi).buttons[0][0];
+    assert_eq!(first_button.payload, format!("gy:{id}:start"));
+    let intro = lan.press(&first_button.payload).await;
+    assert_eq!(ids(&intro), ["consult-intro"]);
+    let text = render(&engine, &intro);
+    assert!(
+        text.contains("5 điều") && text.contains("https://danvan.example/du-thao/1"),
+        "{text}"
+    );
+
+    let part1 = lan.tap("📖 Đọc và góp ý từng điều").await;
+    assert!(render(&engine, &part1).contains("Điều 1. Phạm vi áp dụng (1/5)"));
+    let part2 = lan.tap("✅ Tán thành").await;
+    assert_eq!(ids(&part2), ["consult-noted", "consult-part"]);
+    assert!(render(&engine, &part2).contains("Quy định hiện hành: Mỗi hộ quét dọn"));
+    let why = lan.tap("❌ Không tán thành").await;
+    assert_eq!(ids(&why), ["consult-noted"]);
+    // A comment typed without diacritics, then an opinion typed in words.
+    let part3 = lan.send("nen thu gom ca ngay chu nhat").await;
+    assert_eq!(ids(&part3), ["consult-comment-noted", "consult-part"]);
+    let part4 = lan.send("tan thanh").await;
+    assert_eq!(ids(&part4), ["consult-noted", "consult-part"]);
+    assert!(render(&engine, &part4).contains("(4/5)"));
+    // Words that are no opinion are a comment on the part, "ý kiến khác" until said otherwise.
+    let part5 = lan.send("muc dong gop nen cong khai").await;
+    assert_eq!(ids(&part5), ["consult-comment-noted", "consult-part"]);
+    let done = lan.tap("✅ Tán thành").await;
+    assert_eq!(ids(&done), ["consult-noted", "consult-finished"]);
+    let text = render(&engine, &done);
+    assert!(
+        text.contains("5/5 điều: 3 tán thành, 1 không tán thành, 1 ý kiến khác"),
+        "{text}"
+    );
+
+    // An old button changes that part's answer, once, however often it is tapped.
+    let change = format!("gy:{id}:2:a");
+    lan.press(&change).await;
+    lan.press(&change).await;
+    let mine = lan.press(&format!("gy:{id}:mine")).await;
+    let text = render(&engine, &mine);
+    assert!(
+        text.contains("Điều 2: ✅ Tán thành") && text.contains("Điều 4: 💬 Ý kiến khác"),
+        "{text}"
+    );
+
+    let r = results(&engine, id).await;
+    assert_eq!(r.people, 1);
+    assert_eq!(r.total, tally(4, 0, 1, 2));
+    assert_eq!(
+        r.parts[1],
+        tally(1, 0, 0, 1),
+        "the comment stays with the changed answer"
+    );
+    counts_hold(&engine, id).await;
+}
+
+#[tokio::test]
+async fn agreeing_with_the_rest_keeps_what_was_said_and_a_consultation_elsewhere_or_closed_takes_nothing()
+ {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = demo_engine_at(clock.shared()).await;
+    let (id, _) = open(&engine).await;
+    let mut lan = resident(&engine, "802", "tien lu").await;
+    lan.press(&format!("gy:{id}:1:d")).await;
+    let all = lan.press(&format!("gy:{id}:all")).await;
+    assert_eq!(ids(&all), ["consult-agreed-rest", "consult-finished"]);
+    assert!(render(&engine, &all).contains("tán thành 4 điều còn lại"));
+    assert_eq!(results(&engine, id).await.total, tally(4, 1, 0, 0));
+
+    // Someone in another commune sees nothing of it.
+    let mut far = resident(&engine, "803", "pho hien").await;
+    assert_eq!(
+        ids(&far.press(&format!("gy:{id}:start")).await),
+        ["button-expired"]
+    );
+    assert_eq!(
+        ids(&far.press(&format!("gy:{id}:1:a")).await),
+        ["button-expired"]
+    );
+
+    // After it closes, old buttons and typed words change nothing.
+    clock.set("2025-12-23 09:00");
+    let closed = lan.press(&format!("gy:{id}:2:d")).await;
+    assert_eq!(ids(&closed), ["consult-closed"]);
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let opinions: i64 = sqlx::query_scalar("SELECT count(*) FROM consultation_opinions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(opinions, 5);
+    assert_eq!(results(&engine, id).await.total, tally(4, 1, 0, 0));
+    counts_hold(&engine, id).await;
+}
+
+/// The code in a `/link` reply.
+fn code_in(out: &danvan::message::Outbound) -> String {
+    out.replies[0]
+        .body
+        .args
+        .iter()
+        .find_map(|(name, arg)| match (*name, arg) {
+            ("code", Arg::Text(code)) => Some(code.clone()),
+            _ => None,
+        })
+        .expect("the reply shows a code")
+}
+
+#[tokio::test]
+async fn one_response_per_person_across_linked_chats_and_erasing_takes_it_out_of_the_counts() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    let mut telegram = resident(&engine, "804", "tien lu").await;
+    telegram.press(&format!("gy:{id}:1:a")).await;
+    telegram.press(&format!("gy:{id}:2:a")).await;
+    // The same person on Zalo, who had signed up and answered there too.
+    let mut zalo = Person::on(&engine, "zalo_bot", "z-804");
+    zalo.sign_up("tien lu").await;
+    zalo.press(&format!("gy:{id}:2:d")).await;
+    zalo.press(&format!("gy:{id}:3:d")).await;
+    assert_eq!(results(&engine, id).await.people, 2);
+    let code = code_in(&telegram.send("/link").await);
+    assert_eq!(ids(&zalo.send(&code).await), ["link-merged"]);
+
+    // One person: the newer sign-up's answers stand, the other's fill what it left.
+    let r = results(&engine, id).await;
+    assert_eq!(r.people, 1);
+    assert_eq!(r.total, tally(1, 2, 0, 0));
+    counts_hold(&engine, id).await;
+    // Answering again from either chat changes the one answer.
+    telegram.press(&format!("gy:{id}:3:a")).await;
+    assert_eq!(results(&engine, id).await.total, tally(2, 1, 0, 0));
+
+    zalo.send("/forget").await;
+    zalo.press("forget:yes").await;
+    let r = results(&engine, id).await;
+    assert_eq!((r.people, r.total), (0, Tally::default()));
+    counts_hold(&engine, id).await;
+}
+
+#[tokio::test]
+async fn meetings_are_kept_beside_the_chat_and_checked() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    let mut lan = resident(&engine, "805", "tien lu").await;
+    lan.press(&format!("gy:{id}:2:a")).await;
+    let units = engine.units();
+    let meeting = MeetingFile::parse(MEETING).unwrap();
+    let tien_lu = units.by_code(&meeting.unit).unwrap().id;
+    let mut tx = engine.store().begin().await.unwrap();
+    consultations::add_meeting(&mut tx, By::Operator, id, &meeting.meeting(tien_lu), &units)
+        .await
+        .unwrap()
+        .unwrap();
+    // More opinions than people present, or a part the draft lacks: refused.
+    let mut crowded = meeting.meeting(tien_lu);
+    crowded.parts[0].1.agree = 1000;
+    let mut unknown = meeting.meeting(tien_lu);
+    unknown.parts[0].0 = 9;
+    for bad in [crowded, unknown] {
+        let refused = consultations::add_meeting(&mut tx, By::Operator, id, &bad, &units)
+            .await
+            .unwrap();
+        assert_eq!(refused, Err(Refused::BadMeeting));
+    }
+    tx.commit().await.unwrap();
+
+    let r = results(&engine, id).await;
+    assert_eq!(r.parts[1], tally(1, 0, 0, 0), "the chat's figures alone");
+    assert_eq!(r.meeting_parts[1], tally(70, 9, 7, 0));
+    assert_eq!(r.attendance(), 86);
+    let counts = engine.store().consultation_counts(id).await.unwrap();
+    let csv = consultations::results_csv(&r, &counts, &units).unwrap();
+    assert!(csv.contains("chat,Điều 2,12364"), "{csv}");
+    assert!(
+        csv.contains("meeting,Điều 2,12364,Xã Tiên Lữ,2026-05-20,Nhà văn hoá thôn Đông,86,70,9,7"),
+        "{csv}"
+    );
+    let lines: Vec<String> = consultations::results_lines(&r, &units)
+        .iter()
+        .map(|m| engine.localizer().render(m, danvan::message::Lang::Vi))
+        .collect();
+    assert!(
+        lines[1].starts_with("Tổng hợp được 1 ý kiến của 1 người, trong đó 100% tán thành"),
+        "{lines:?}"
+    );
+}
+
+/// Random answers, changes, comments, agreeing with the rest, links and erasures by a few people:
+/// the kept counts always equal a recount.
+#[tokio::test]
+async fn kept_counts_equal_a_recount_after_random_changes() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    let mut people = Vec::new();
+    for i in 0..6 {
+        people.push(resident(&engine, &format!("9{i}"), "tien lu").await);
+    }
+    // A small deterministic generator: the same run every time, many shapes of change.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for step in 0..120 {
+        let who = next(people.len() as u64) as usize;
+        let part = next(5) + 1;
+        let p = &mut people[who];
+        match next(6) {
+            0 => p.press(&format!("gy:{id}:{part}:a")).await,
+            1 => p.press(&format!("gy:{id}:{part}:d")).await,
+            2 => {
+                p.press(&format!("gy:{id}:{part}:o")).await;
+                p.send("y kien rieng").await
+            }
+            3 => p.press(&format!("gy:{id}:all")).await,
+            4 => {
+                p.press(&format!("gy:{id}:p:{part}")).await;
+                p.send("khong tan thanh").await
+            }
+            _ => p.press(&format!("gy:{id}:mine")).await,
+        };
+        if step % 40 == 39 {
+            // Someone leaves; someone new takes their chat.
+            let gone = &mut people[who];
+            gone.send("/forget").await;
+            gone.press("forget:yes").await;
+            gone.sign_up("tien lu").await;
+        }
+        if step % 30 == 29 {
+            counts_hold(&engine, id).await;
+        }
+    }
+    counts_hold(&engine, id).await;
+    let r = results(&engine, id).await;
+    assert!(r.total.opinions() > 0 && r.people <= 6, "{r:?}");
+}
