@@ -105,6 +105,7 @@ mydata = What we store about you:
     • Notices received: { $notices }
     • Questions and comments sent: { $questions }
     • Surveys: { $responses } named responses, { $consents } consents to sensitive questions, { $unfinished } surveys answered halfway (anonymous responses are not linked to you)
+    • Consultations on drafts: { $opinions } opinions ({ $comments } with a comment), { $profiles } times giving your age group and occupation
 mydata-no-unit = not chosen yet
 mydata-no-roles = resident
 mydata-no-questions = none

@@ -105,6 +105,7 @@ mydata = Dữ liệu chúng tôi lưu về bạn:
     • Thông báo đã nhận: { $notices }
     • Câu hỏi, góp ý đã gửi: { $questions }
     • Khảo sát: { $responses } câu trả lời có tên, { $consents } lần đồng ý trả lời câu hỏi nhạy cảm, { $unfinished } khảo sát đang trả lời dở (câu trả lời ẩn danh không gắn với bạn)
+    • Góp ý dự thảo: { $opinions } ý kiến ({ $comments } có ghi lời), { $profiles } lần cho biết độ tuổi, nghề nghiệp
 mydata-no-unit = chưa chọn
 mydata-no-roles = người dân
 mydata-no-questions = chưa có

@@ -39,6 +39,7 @@ struct PersonDataRow {
     notices_received: i64,
     questions: Json<Vec<String>>,
     surveys: Json<(i64, i64, i64)>,
+    consultations: Json<(i64, i64, i64)>,
 }
 
 /// A chat with its person and their grants, as `lock_chat` reads it.
@@ -256,7 +257,13 @@ impl Tx {
                     json_build_array(
                         (SELECT count(*) FROM survey_responses WHERE person_id = p.id),
                         (SELECT count(*) FROM survey_consents WHERE person_id = p.id),
-                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id)) AS surveys
+                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id)) AS surveys,
+                    json_build_array(
+                        (SELECT count(*) FROM consultation_opinions WHERE person_id = p.id),
+                        (SELECT count(*) FROM consultation_opinions
+                         WHERE person_id = p.id AND comment IS NOT NULL),
+                        (SELECT count(*) FROM consultation_profiles WHERE person_id = p.id))
+                        AS consultations
              FROM people p WHERE p.id = $1",
         )
         .bind(person_id)
@@ -274,6 +281,7 @@ impl Tx {
             notices_received: row.notices_received,
             questions: row.questions.0,
             surveys: row.surveys.0,
+            consultations: row.consultations.0,
         })
     }
 

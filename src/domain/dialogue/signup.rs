@@ -504,6 +504,8 @@ pub struct PersonData {
     pub questions: Vec<String>,
     /// Named survey responses, consents to sensitive surveys, surveys answered halfway.
     pub surveys: (i64, i64, i64),
+    /// Opinions on drafts, those with a comment, consents to give age group and occupation.
+    pub consultations: (i64, i64, i64),
 }
 
 pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
@@ -548,6 +550,9 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
             .number("responses", data.surveys.0)
             .number("consents", data.surveys.1)
             .number("unfinished", data.surveys.2)
+            .number("opinions", data.consultations.0)
+            .number("comments", data.consultations.1)
+            .number("profiles", data.consultations.2)
             .list(
                 "questions",
                 if data.questions.is_empty() {
