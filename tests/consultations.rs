@@ -206,7 +206,10 @@ async fn one_response_per_person_across_linked_chats_and_erasing_takes_it_out_of
     telegram.press(&format!("gy:{id}:3:a")).await;
     assert_eq!(results(&engine, id).await.total, tally(2, 1, 0, 0));
     let data = render(&engine, &zalo.send("/mydata").await);
-    assert!(data.contains("Góp ý dự thảo: 3 ý kiến (0 có ghi lời)"), "{data}");
+    assert!(
+        data.contains("Góp ý dự thảo: 3 ý kiến (0 có ghi lời)"),
+        "{data}"
+    );
 
     zalo.send("/forget").await;
     zalo.press("forget:yes").await;

@@ -73,3 +73,5 @@ consult-results-part = { $label }: { $agree } agree ({ $agree_share }%), { $disa
 consult-results-unit = { $unit }: { $people } people, { $opinions } opinions, { $agree_share }% agree
 consult-results-meetings = Opinions at { $meetings } meetings ({ $attendance } attending), counted apart:
 consult-results-meeting-part = { $label }: { $agree } agree, { $disagree } disagree, { $other } other
+consult-list = Drafts open for residents' comments (tap to read and answer):
+consult-none = No draft is open for comments where you live.

@@ -63,6 +63,7 @@ help = Commands:
     /lang — change language
     /notices — read recent notices again
     /surveys — open surveys
+    /gopy — drafts open for comment
     /phananh — the questions and reports you sent (just type what you want to tell the commune)
     /mydata — see what we store about you
     /stop — stop notices, /start — receive them again

@@ -73,3 +73,5 @@ consult-results-part = { $label }: { $agree } tán thành ({ $agree_share }%), {
 consult-results-unit = { $unit }: { $people } người, { $opinions } ý kiến, { $agree_share }% tán thành
 consult-results-meetings = Ý kiến tại { $meetings } hội nghị ({ $attendance } lượt người dự), tổng hợp riêng:
 consult-results-meeting-part = { $label }: { $agree } tán thành, { $disagree } không tán thành, { $other } ý kiến khác
+consult-list = Dự thảo đang lấy ý kiến người dân (bấm để xem và góp ý):
+consult-none = Hiện không có dự thảo nào đang lấy ý kiến ở nơi bạn sống.

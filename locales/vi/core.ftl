@@ -63,6 +63,7 @@ help = Các lệnh:
     /lang — đổi ngôn ngữ
     /notices — xem lại thông báo gần đây
     /surveys — khảo sát đang mở
+    /gopy — góp ý dự thảo đang lấy ý kiến
     /phananh — phản ánh, kiến nghị, câu hỏi bạn đã gửi (cứ gõ điều bạn muốn gửi cho xã)
     /mydata — xem dữ liệu chúng tôi lưu về bạn
     /stop — ngừng nhận thông báo, /start — nhận lại

@@ -32,6 +32,8 @@ pub enum Command<'a> {
     /// The quarter as typed; empty: this one.
     Report(&'a str),
     Surveys,
+    /// `/gopy`: drafts open for comment.
+    Consultations,
     /// `/results ID`; None when no number was given.
     Results(Option<i64>),
     /// `/status ID`; None when no number was given.
@@ -68,6 +70,7 @@ impl<'a> Command<'a> {
             "mylogs" => Command::MyLogs,
             "report" => Command::Report(args),
             "surveys" => Command::Surveys,
+            "gopy" | "consultations" => Command::Consultations,
             "results" => Command::Results(id()),
             "status" => Command::Status(id()),
             "join" => Command::Join(args),
@@ -96,6 +99,7 @@ impl<'a> Command<'a> {
             Command::MyLogs => "mylogs",
             Command::Report(_) => "report",
             Command::Surveys => "surveys",
+            Command::Consultations => "gopy",
             Command::Results(_) => "results",
             Command::Status(_) => "status",
             Command::Join(_) => "join",

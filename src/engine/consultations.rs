@@ -6,7 +6,7 @@ use anyhow::Context;
 use super::{Engine, Scene};
 use crate::domain::consultation::Opinion;
 use crate::domain::consultation_chat::{ConsultContext, ConsultEffect};
-use crate::domain::dialogue::{Person, State};
+use crate::domain::dialogue::{Person, State, consulting};
 use crate::domain::notice::targets;
 use crate::domain::payload::Payload;
 use crate::domain::unit_directory::UnitDirectory;
@@ -53,6 +53,31 @@ impl Engine {
             mine,
             profile_consent,
         }))
+    }
+
+    /// `/gopy`: the open consultations for the person.
+    pub(super) async fn list_consultations(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+    ) -> anyhow::Result<()> {
+        let me = at.me()?;
+        let open: Vec<_> = tx
+            .open_consultations(at.now)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                targets(
+                    &c.unit_ids,
+                    &c.file.target.roles,
+                    me.unit_id,
+                    &me.grants,
+                    at.units,
+                )
+            })
+            .collect();
+        at.replies.push(consulting::consultation_list(&open));
+        Ok(())
     }
 
     /// Writes what a consultation step asked, for the consultation it saw.

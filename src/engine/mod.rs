@@ -394,6 +394,7 @@ impl Engine {
             Effect::DeleteLog(id) => self.delete_log(tx, at, *id).await?,
             Effect::Survey(effect) => self.survey_effect(tx, at, effect).await?,
             Effect::ListSurveys => self.list_surveys(tx, at).await?,
+            Effect::ListConsultations => self.list_consultations(tx, at).await?,
             Effect::SurveyResults(id) => self.survey_results(tx, at, *id).await?,
             Effect::ShowStatus(id) => self.show_status(at, *id).await?,
             Effect::RedeemInvite(code) => self.redeem_invite(tx, at, code).await?,

@@ -104,6 +104,21 @@ impl Tx {
         Ok(row.map(from_row))
     }
 
+    /// Consultations open now, newest first.
+    pub async fn open_consultations(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<Consultation>> {
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM consultations
+             WHERE status = 'open' AND opens_at <= $1 AND closes_at > $1 ORDER BY id DESC"
+        ))
+        .bind(now)
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows.into_iter().map(|r| from_row(r).0).collect())
+    }
+
     /// Opens a draft consultation from `opens` to `closes`, with the page of its whole text; false
     /// when it is no draft.
     pub async fn open_consultation(

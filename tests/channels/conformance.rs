@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use danvan::app::consultations;
 use danvan::domain::access::{Grant, Role};
 use danvan::domain::survey::SurveyFile;
 use danvan::store::notices::NewNotice;
@@ -365,6 +366,99 @@ async fn a_report_with_a_photo_and_a_location_lands_where_the_location_is(kind: 
     chat.stop().await;
 }
 
+/// A resident answers a draft part by part (a button, a comment typed without diacritics, an
+/// opinion typed in words, a part skipped), then changes one answer from their list.
+async fn a_draft_is_answered_part_by_part_and_one_answer_changed(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let file = danvan::domain::consultation::ConsultationFile::parse(include_str!(
+        "../../examples/consultation.md"
+    ))
+    .unwrap();
+    let units = chat.engine.units();
+    let store = chat.engine.store().clone();
+    let mut tx = store.begin().await.unwrap();
+    let by = danvan::app::By::Operator;
+    let id = consultations::create(&mut tx, by, &file, &units)
+        .await
+        .unwrap()
+        .unwrap();
+    let (notice, _) = consultations::open(&mut tx, by, id, None, &units, chat.engine.now())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    // The invitation goes now, whatever the hour the test runs at.
+    sqlx::query("UPDATE notices SET quiet_hours = false WHERE id = $1")
+        .bind(notice)
+        .execute(&sqlx::PgPool::connect(&chat.db.url).await.unwrap())
+        .await
+        .unwrap();
+    if matches!(kind, Kind::Shell) {
+        // Nothing is pushed to the shell: the resident asks for the drafts open to them.
+        chat.say("/gopy").await;
+        chat.choose(&file.title).await;
+    } else {
+        let invitation = text(&chat.replies().await);
+        assert!(invitation.contains(&file.title), "{kind:?}: {invitation}");
+        let intro = text(&chat.choose("📝 Góp ý dự thảo").await);
+        assert!(intro.contains("Dự thảo có 5 điều"), "{kind:?}: {intro}");
+    }
+    let part = text(&chat.choose("📖 Đọc và góp ý từng điều").await);
+    // Telegram shows the heading in bold, as HTML.
+    assert!(
+        part.contains("Điều 1. Phạm vi áp dụng") && part.contains("(1/5)"),
+        "{kind:?}: {part}"
+    );
+    chat.choose("✅ Tán thành").await;
+    let ask = text(&chat.choose("❌ Không tán thành").await);
+    assert!(
+        ask.contains("Bạn muốn góp ý gì về Điều 2"),
+        "{kind:?}: {ask}"
+    );
+    let third = text(&chat.say("nen thu gom ca ngay chu nhat").await);
+    assert!(third.contains("(3/5)"), "{kind:?}: {third}");
+    chat.say("tan thanh").await;
+    chat.choose("⏭ Bỏ qua").await;
+    let done = text(&chat.choose("✅ Tán thành").await);
+    assert!(
+        done.contains("4/5 điều: 3 tán thành, 1 không tán thành"),
+        "{kind:?}: {done}"
+    );
+    chat.choose("📋 Ý kiến của tôi").await;
+    let second = text(&chat.choose("Sửa Điều 2").await);
+    assert!(
+        second.contains("Ý kiến hiện tại của bạn: ❌ Không tán thành"),
+        "{kind:?}: {second}"
+    );
+    chat.choose("✅ Tán thành").await;
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let opinions: Vec<(i16, String, bool)> = sqlx::query_as(
+        "SELECT part, opinion, comment IS NOT NULL FROM consultation_opinions
+         WHERE consultation_id = $1 ORDER BY part",
+    )
+    .bind(id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let agree = |part: i16, commented: bool| (part, "agree".to_owned(), commented);
+    assert_eq!(
+        opinions,
+        vec![
+            agree(1, false),
+            agree(2, true),
+            agree(3, false),
+            agree(5, false)
+        ],
+        "{kind:?}"
+    );
+    assert_eq!(
+        store.consultation_counts(id).await.unwrap(),
+        store.recount_consultation(id).await.unwrap()
+    );
+    chat.stop().await;
+}
+
 macro_rules! on_every_channel {
     ($($story:ident),* $(,)?) => {
         mod shell { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Shell).await } )* }
@@ -384,6 +478,7 @@ on_every_channel!(
     mydata_shows_what_is_kept_and_forget_erases_it,
     a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates,
     a_report_with_a_photo_and_a_location_lands_where_the_location_is,
+    a_draft_is_answered_part_by_part_and_one_answer_changed,
 );
 
 /// `/link` through two real channels: one sign-up, notices once to the chat used last, `/forget`

@@ -3,9 +3,10 @@
 //! follows along.
 
 use super::{Effect, State, Turn};
+use crate::domain::consultation::Consultation;
 use crate::domain::consultation_chat::{self, At};
-use crate::domain::payload::{ConsultAction, Payload};
-use crate::message::{InboundKind, Msg};
+use crate::domain::payload::{Command, ConsultAction, Payload};
+use crate::message::{Button, InboundKind, Msg, Reply};
 
 /// A consultation button (`gy:ID:ACTION`); false for other buttons.
 pub(super) fn pressed(turn: &mut Turn, pressed: &Payload) -> bool {
@@ -24,6 +25,28 @@ pub(super) fn step(turn: &mut Turn, id: i64, at: At, input: &InboundKind) {
         InboundKind::Text(text) => turn.consult(id, consultation_chat::typed(at, text)),
         _ => turn.unexpected(input),
     }
+}
+
+/// `/gopy`; false for any other command.
+pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
+    if command != Command::Consultations {
+        return false;
+    }
+    turn.done(Effect::ListConsultations);
+    true
+}
+
+/// `/gopy`: the drafts open for the person's comment, each a button to its intro.
+pub fn consultation_list(open: &[Consultation]) -> Reply {
+    if open.is_empty() {
+        return Reply::new(Msg::new("consult-none"));
+    }
+    Reply::new(Msg::new("consult-list")).rows(open.iter().map(|c| {
+        Button::new(
+            Msg::new("survey-option").text("label", &c.file.title),
+            Payload::Consult(c.id, ConsultAction::Start),
+        )
+    }))
 }
 
 impl Turn<'_> {

@@ -231,6 +231,8 @@ pub enum Effect {
     Survey(SurveyEffect),
     /// `/surveys`: the open surveys the person was invited to.
     ListSurveys,
+    /// `/gopy`: the open consultations for the person, through [`consulting::consultation_list`].
+    ListConsultations,
     /// `/results ID`: a survey's results within the admin's scope.
     SurveyResults(i64),
     /// The models of the unit the person logs in, with their status.
@@ -381,6 +383,7 @@ impl Turn<'_> {
             | Command::Menu
             | Command::Notices
             | Command::Surveys
+            | Command::Consultations
             | Command::Tickets(_) => Action::ManageSelf,
             Command::Notice => Action::Compose,
             Command::Log(_)
@@ -414,6 +417,7 @@ impl Turn<'_> {
             || composing::command(self, command)
             || logging::command(self, command)
             || surveys::command(self, command)
+            || consulting::command(self, command)
             || tickets::command(self, command)
             || staff::command(self, command, action);
         if !taken {
