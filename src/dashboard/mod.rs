@@ -5,6 +5,7 @@
 //! requests from another origin are refused.
 
 mod auth;
+mod consultations;
 mod figures;
 mod frame;
 mod notices;
@@ -55,6 +56,8 @@ pub struct Dash {
     csrf: CsrfConfig,
     limits: Arc<SignInLimits>,
     origin: Option<String>,
+    /// Where danvan is reached from outside: links to public pages (a draft's whole text).
+    public_url: Option<url::Url>,
 }
 
 impl FromRef<Dash> for CsrfConfig {
@@ -99,6 +102,7 @@ pub async fn routes(
             .public_url
             .as_ref()
             .map(|u| u.origin().ascii_serialization()),
+        public_url: settings.public_url.clone(),
     };
     let kept_sessions = PostgresStore::new(store.pool().clone())
         .with_schema_name("public")
@@ -144,6 +148,18 @@ pub async fn routes(
         .route("/surveys/{id}/action", post(surveys::act))
         .route("/surveys/{id}/chart/{question}", get(surveys::chart))
         .route("/surveys/{id}/export.csv", get(surveys::export))
+        .route(
+            "/consultations",
+            get(consultations::list).post(consultations::create),
+        )
+        .route("/consultations/{id}", get(consultations::results))
+        .route("/consultations/{id}/action", post(consultations::act))
+        .route(
+            "/consultations/{id}/meetings",
+            post(consultations::add_meeting),
+        )
+        .route("/consultations/{id}/export.csv", get(consultations::export))
+        .route("/du-thao/{id}", get(consultations::public_draft))
         .route("/reports", get(reports::page))
         .route("/reports/chart/{n}", get(reports::chart))
         .route("/reports/export/{kind}", get(reports::export))

@@ -1164,3 +1164,115 @@ async fn a_tickets_photos_come_from_its_platform_and_an_anonymous_sender_stays_u
     assert_eq!(an_thi.get(&link).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(telegram.calls("getFile").len(), 1);
 }
+
+/// A draft pasted on the form, opened, answered in chat, a meeting entered; the results page, its
+/// comments, the CSV and the public page agree, and another commune's admin sees none of it.
+#[tokio::test]
+async fn a_draft_is_pasted_opened_answered_and_its_results_read_with_meetings_apart() {
+    let site = Site::start().await;
+    let browser = site.signed_in("xa-tien-lu", TIEN_LU).await;
+    let draft = include_str!("../../examples/consultation.md");
+    let wrong = browser
+        .submit_from(
+            "/consultations",
+            "/consultations",
+            &[(
+                "text",
+                "+++\ntarget = { units = [\"12364\"] }\n+++\n# Chỉ có tên\nTóm tắt.",
+            )],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Dự thảo chưa có điều nào")
+    );
+    let created = browser
+        .submit_from("/consultations", "/consultations", &[("text", draft)])
+        .await;
+    let path = created.url().path().to_owned();
+    assert!(path.starts_with("/consultations/"), "{path}");
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let opened = browser
+        .submit_from(&path, &format!("{path}/action"), &[("action", "open")])
+        .await;
+    assert!(opened.text().await.unwrap().contains("Đã mở lấy ý kiến"));
+
+    let mut lan = crate::common::Person::on(&site.engine, "telegram", "7701");
+    lan.sign_up("tien lu").await;
+    lan.press(&format!("gy:{id}:3:d")).await;
+    lan.send("cỗ cưới nên ít hơn").await;
+    lan.press(&format!("gy:{id}:all")).await;
+    let meeting = browser
+        .submit_from(
+            &path,
+            &format!("{path}/meetings"),
+            &[
+                ("unit", TIEN_LU),
+                ("held_on", "2026-05-20"),
+                ("place", "Nhà văn hoá thôn Đông"),
+                ("attendance", "86"),
+                ("part", "3"),
+                ("agree", "78"),
+                ("disagree", "3"),
+                ("other", "5"),
+                ("summary", "Đề nghị ghi rõ mức xử lý."),
+            ],
+        )
+        .await;
+    let page = meeting.text().await.unwrap();
+    assert!(page.contains("Đã ghi ý kiến của hội nghị"), "{page}");
+    assert!(
+        page.contains(
+            "Tổng hợp được 5 ý kiến của 1 người, trong đó 80% tán thành, 20% không tán thành"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("cỗ cưới nên ít hơn") && page.contains("78 / 3 / 5"),
+        "{page}"
+    );
+    let crowded = browser
+        .submit_from(
+            &path,
+            &format!("{path}/meetings"),
+            &[
+                ("unit", TIEN_LU),
+                ("held_on", "2026-05-21"),
+                ("place", "Thôn Tây"),
+                ("attendance", "10"),
+                ("part", "3"),
+                ("agree", "11"),
+            ],
+        )
+        .await;
+    assert_eq!(crowded.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let csv = browser
+        .get(&format!("{path}/export.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.starts_with("\u{feff}source,part") && csv.contains("meeting,Điều 3"),
+        "{csv}"
+    );
+    // The page the invitation links to is public.
+    let public = reqwest::get(site.url(&format!("/du-thao/{id}")))
+        .await
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    let public = public.text().await.unwrap();
+    assert!(
+        public.contains("Quy định hiện hành: Không dùng loa sau 23 giờ."),
+        "{public}"
+    );
+
+    let other = site.signed_in("xa-an-thi", AN_THI).await;
+    assert_eq!(other.get(&path).await.status(), StatusCode::NOT_FOUND);
+    let (_, list) = other.page("/consultations").await;
+    assert!(!list.contains("Quy ước thôn Đông"), "{list}");
+}
