@@ -112,8 +112,48 @@ pub async fn demo_history_if_new(
     let photos = demo_photos(store).await?;
     store.add_demo_logs(DEMO_PROVINCE, now, &photos).await?;
     demo_tickets(store, now, first_notice).await?;
+    demo_consultation(store, &units, now).await?;
     store.mark_demo_seeded().await?;
     Ok(true)
+}
+
+/// The example draft (a village convention written for the demo) opened ten days ago in its
+/// commune, answered by most of its residents with opinions that differ by part, and a village
+/// meeting's opinions entered two days ago.
+async fn demo_consultation(
+    store: &Store,
+    units: &crate::domain::unit_directory::UnitDirectory,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    use crate::domain::consultation::{ConsultationFile, MeetingFile};
+    let file = ConsultationFile::parse(include_str!("../examples/consultation.md"))
+        .map_err(|p| anyhow::anyhow!("the example draft: {p:?}"))?;
+    let opened = now - chrono::Duration::days(10);
+    let mut tx = store.begin().await?;
+    let refused = |r: app::consultations::Refused| anyhow::anyhow!("the demo draft: {r:?}");
+    let id = app::consultations::create(&mut tx, By::Operator, &file, units)
+        .await?
+        .map_err(refused)?;
+    app::consultations::open(&mut tx, By::Operator, id, None, units, opened)
+        .await?
+        .map_err(refused)?;
+    tx.commit().await?;
+    store
+        .answer_demo_consultation(id, file.parts.len(), now)
+        .await?;
+    let meeting = MeetingFile::parse(include_str!("../examples/meeting.toml"))
+        .map_err(|p| anyhow::anyhow!("the example meeting: {p:?}"))?;
+    let unit = units
+        .by_code(&meeting.unit)
+        .ok_or_else(|| anyhow::anyhow!("the example meeting's unit"))?;
+    let mut meeting = meeting.meeting(unit.id);
+    meeting.held_on = crate::domain::vn_time::local_date(now - chrono::Duration::days(2));
+    let mut tx = store.begin().await?;
+    app::consultations::add_meeting(&mut tx, By::Operator, id, &meeting, units)
+        .await?
+        .map_err(refused)?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The demo's tickets, one in every state: (text, kind, category, hours ago, staff moves an hour

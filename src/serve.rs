@@ -128,7 +128,7 @@ const SURVEY_CHECK: Duration = Duration::from_secs(30);
 const UNUSED_PHOTOS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Now and then, until shutdown: closes surveys past their closing time, stores waiting anonymous
-/// responses, and forgets web chat photos no activity kept.
+/// responses, forgets web chat photos no activity kept, and squashes consultations' counts.
 async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
     loop {
         let store = engine.store();
@@ -137,7 +137,8 @@ async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
             store
                 .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
                 .await?;
-            store.forget_unused_web_photos(UNUSED_PHOTOS_KEPT).await
+            store.forget_unused_web_photos(UNUSED_PHOTOS_KEPT).await?;
+            store.squash_consultation_counts().await.map(|_| ())
         };
         if let Err(e) = done.await {
             tracing::warn!(error = %format!("{e:#}"), "upkeep failed");

@@ -237,6 +237,45 @@ impl Store {
         self.add_example_responses(id, province, answered).await
     }
 
+    /// Opinions on the consultation's `parts` parts from two in three of the residents it asks,
+    /// over the last days: most agree, less so with the later, stricter parts; some comment.
+    pub async fn answer_demo_consultation(
+        &self,
+        id: i64,
+        parts: usize,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "WITH RECURSIVE c AS (SELECT * FROM consultations WHERE id = $1),
+             scope AS (SELECT u.id FROM units u, c WHERE u.id = ANY(c.unit_ids)
+                       UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id),
+             who AS (SELECT p.id, p.unit_id FROM people p
+                     WHERE p.unit_id IN (SELECT id FROM scope) AND p.id % 3 <> 0),
+             counted AS (INSERT INTO consultation_people (consultation_id, person_id, unit_id)
+                         SELECT $1, id, unit_id FROM who)
+             INSERT INTO consultation_opinions
+                 (consultation_id, person_id, part, unit_id, opinion, comment, channel, updated_at)
+             SELECT $1, w.id, n, w.unit_id,
+                    CASE WHEN (w.id * 37 + n * 11) % 100 < 92 - n * 6 THEN 'agree'
+                         WHEN (w.id * 37 + n * 11) % 100 < 97 - n * 2 THEN 'disagree'
+                         ELSE 'other' END,
+                    CASE WHEN (w.id + n) % 7 = 0
+                         THEN (ARRAY['Nên phổ biến rộng hơn ở các xóm.',
+                                     'Đề nghị ghi rõ ai chịu trách nhiệm nhắc nhở.',
+                                     'Mức này phù hợp với thôn mình.'])[1 + (w.id % 3)] END,
+                    'telegram', $3 - make_interval(hours => (w.id * 7 % 200)::int)
+             FROM who w, generate_series(1, $2::int) n",
+        )
+        .bind(id)
+        .bind(parts as i32)
+        .bind(now)
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Models started over the last two years and activities over the last 120 days in every
     /// commune of `province` with residents, with the names committees give them; half the
     /// activities (six in turn, so every title) have the web chat photo of `photos` (by key, one

@@ -839,6 +839,35 @@ async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
     // Every bundled photo is some activity's: sweeping unused photos keeps them all.
     let any_age = std::time::Duration::ZERO;
     assert_eq!(store.forget_unused_web_photos(any_age).await.unwrap(), 0);
+    // A draft open for comment in Tiên Lữ, answered unevenly by part, with a meeting beside it.
+    let (_, list) = province.page("/consultations").await;
+    let start = list
+        .find("href=\"/consultations/")
+        .expect("the demo's draft")
+        + "href=\"".len();
+    let link = list[start..].split('"').next().unwrap().to_owned();
+    let (status, page) = province.page(&format!("{link}?unit={TIEN_LU}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Tổng hợp được") && page.contains("Nhà văn hoá thôn Đông"),
+        "{page}"
+    );
+    let id: i64 = link.rsplit('/').next().unwrap().parse().unwrap();
+    let counts = store.consultation_counts(id).await.unwrap();
+    assert_eq!(counts, store.recount_consultation(id).await.unwrap());
+    let agree = |part: i16| {
+        counts
+            .parts
+            .iter()
+            .filter(|((p, _), _)| *p == part)
+            .map(|(_, t)| (t.agree, t.opinions()))
+            .fold((0, 0), |(a, n), (x, y)| (a + x, n + y))
+    };
+    let (first, last) = (agree(1), agree(5));
+    assert!(
+        first.0 * last.1 > last.0 * first.1,
+        "the first part is agreed more than the last: {first:?} {last:?}"
+    );
 }
 
 #[tokio::test]
