@@ -4,6 +4,80 @@
 use super::Store;
 
 impl Store {
+    /// `people` residents of province `province` (added here), each with `parts` opinions on
+    /// consultation `id` (agreeing mostly, some comments), and the kept counts written once,
+    /// set-based, as a squash would leave them.
+    pub async fn add_bench_opinions(
+        &self,
+        id: i64,
+        province: &str,
+        people: i64,
+        parts: i16,
+    ) -> anyhow::Result<()> {
+        let first: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) FROM people")
+            .fetch_one(&self.pool)
+            .await?;
+        sqlx::query(
+            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $1))
+             INSERT INTO people (language, unit_id, consent_version, consented_at)
+             SELECT 'vi', a[1 + g % cardinality(a)], '2026-01', now()
+             FROM communes, generate_series(1, $2) AS g",
+        )
+        .bind(province)
+        .bind(people)
+        .execute(&self.pool)
+        .await?;
+        let mut tx = self.pool.begin().await?;
+        // Row triggers off for this transaction (the bench runs as superuser): the counts are
+        // written below in one statement, as a squash would leave them.
+        sqlx::query("SET LOCAL session_replication_role = replica")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO consultation_people (consultation_id, person_id, unit_id)
+             SELECT $1, id, unit_id FROM people WHERE id > $2",
+        )
+        .bind(id)
+        .bind(first)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO consultation_opinions
+                 (consultation_id, person_id, part, unit_id, opinion, comment, channel, updated_at)
+             SELECT $1, p.id, n, p.unit_id,
+                    CASE WHEN (p.id + n) % 10 < 7 THEN 'agree'
+                         WHEN (p.id + n) % 10 < 9 THEN 'disagree' ELSE 'other' END,
+                    CASE WHEN (p.id + n) % 50 = 0 THEN 'Góp ý cho bench' END,
+                    'telegram', now()
+             FROM people p, generate_series(1, $3::int) n WHERE p.id > $2",
+        )
+        .bind(id)
+        .bind(first)
+        .bind(i32::from(parts))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO consultation_counts (consultation_id, part, unit_id, kind, n)
+             SELECT $1, part, COALESCE(unit_id, 0), opinion, count(*) FROM consultation_opinions
+             WHERE consultation_id = $1 GROUP BY 2, 3, 4
+             UNION ALL
+             SELECT $1, part, COALESCE(unit_id, 0), 'comment', count(*) FROM consultation_opinions
+             WHERE consultation_id = $1 AND comment IS NOT NULL GROUP BY 2, 3
+             UNION ALL
+             SELECT $1, 0, COALESCE(unit_id, 0), 'people', count(*) FROM consultation_people
+             WHERE consultation_id = $1 GROUP BY 3",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        sqlx::query("ANALYZE consultation_opinions, consultation_counts")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// `count` consented residents spread over the communes of province `province`, each with a
     /// Telegram chat whose id is `first_chat` + their person id; one in ten reads English.
     pub async fn add_bench_residents(

@@ -1,0 +1,148 @@
+//! `bench consultation`: residents of Hưng Yên answering an eight-part draft at once through the
+//! engine (opinions per second against `pgbench -N` in the same run), then the results of a
+//! consultation with millions of opinions in Hà Nội read from the kept counts, against counting
+//! the opinions themselves.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::{FIRST_CHAT, Stats, rounds};
+use crate::app::By;
+use crate::app::consultations;
+use crate::domain::consultation::ConsultationFile;
+use crate::engine::Engine;
+
+/// Parts of the bench's draft.
+pub const PARTS: i16 = 8;
+
+/// A draft of eight parts for `unit_code`, written for the bench.
+fn draft(unit_code: &str) -> anyhow::Result<ConsultationFile> {
+    let mut text = format!(
+        "+++\ntarget = {{ units = [\"{unit_code}\"] }}\n+++\n# Dự thảo cho bench\nBản dự thảo viết cho phép đo.\n"
+    );
+    for n in 1..=PARTS {
+        text.push_str(&format!("## Điều {n}. Phần {n}\nNội dung điều {n}.\n"));
+    }
+    ConsultationFile::parse(&text).map_err(|p| anyhow::anyhow!("the bench draft: {p:?}"))
+}
+
+async fn create_and_open(engine: &Engine, unit_code: &str) -> anyhow::Result<i64> {
+    let units = engine.units();
+    let mut tx = engine.store().begin().await?;
+    let refused = |r: consultations::Refused| anyhow::anyhow!("{r:?}");
+    let id = consultations::create(&mut tx, By::Operator, &draft(unit_code)?, &units)
+        .await?
+        .map_err(refused)?;
+    consultations::open(&mut tx, By::Operator, id, None, &units, engine.now())
+        .await?
+        .map_err(refused)?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Every resident: the intro, then each part answered in turn (one disagreeing with a comment),
+/// each step taken by all before the next.
+pub async fn answering(
+    engine: &Arc<Engine>,
+    residents: i64,
+    concurrency: usize,
+) -> anyhow::Result<Stats> {
+    let store = engine.store();
+    store
+        .add_bench_residents("33", residents, FIRST_CHAT)
+        .await?;
+    let id = create_and_open(engine, "33").await?;
+    let mut script = vec![format!("#gy:{id}:start")];
+    for n in 1..=PARTS {
+        if n == 3 {
+            script.push(format!("#gy:{id}:{n}:d"));
+            script.push("Nen quy dinh ro hon".to_owned());
+        } else {
+            script.push(format!("#gy:{id}:{n}:a"));
+        }
+    }
+    let addresses: Vec<String> = (1..=residents)
+        .map(|id| (FIRST_CHAT + id).to_string())
+        .collect();
+    let stats = rounds(engine, "telegram", &addresses, &script, concurrency).await?;
+    let province = engine.units().by_code("33").context("Hưng Yên")?.id;
+    let results = consultations::results(store, By::Operator, id, province, &engine.units())
+        .await?
+        .context("the results")?;
+    anyhow::ensure!(
+        results.people == residents && results.total.opinions() == residents * i64::from(PARTS),
+        "{} people and {} opinions kept for {residents} residents",
+        results.people,
+        results.total.opinions()
+    );
+    let opinions = residents as f64 * f64::from(PARTS);
+    println!(
+        "answering: {residents} residents × {} messages ({PARTS} opinions, a comment), {concurrency} at a time: {:.1} s",
+        script.len(),
+        stats.elapsed.as_secs_f64()
+    );
+    println!(
+        "  opinions/s: {:.0}; messages/s: {:.0}; latency p50 {:.2} ms, p99 {:.2} ms",
+        opinions / stats.elapsed.as_secs_f64(),
+        stats.rate,
+        stats.percentile(0.5),
+        stats.percentile(0.99)
+    );
+    Ok(Stats {
+        rate: opinions / stats.elapsed.as_secs_f64(),
+        ..stats
+    })
+}
+
+/// Results per part and per commune of a consultation with `people` × eight opinions, five times
+/// from the kept counts, against counting the opinions (what results would cost without them).
+pub async fn results(engine: &Arc<Engine>, people: i64) -> anyhow::Result<()> {
+    let store = engine.store();
+    let id = create_and_open(engine, "01").await?;
+    let setup = Instant::now();
+    store.add_bench_opinions(id, "01", people, PARTS).await?;
+    println!(
+        "results: {} opinions of {people} people over Hà Nội's communes (set up in {:.1} s)",
+        people * i64::from(PARTS),
+        setup.elapsed().as_secs_f64()
+    );
+    let units = engine.units();
+    let city = units.by_code("01").context("Hà Nội")?.id;
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..5 {
+        let started = Instant::now();
+        last = consultations::results(store, By::Operator, id, city, &units).await?;
+        times.push(started.elapsed());
+    }
+    let results = last.context("five runs")?;
+    let mut recount = Vec::new();
+    let mut counted = None;
+    for _ in 0..3 {
+        let started = Instant::now();
+        counted = Some(store.recount_consultation(id).await?);
+        recount.push(started.elapsed());
+    }
+    anyhow::ensure!(
+        counted.as_ref() == Some(&store.consultation_counts(id).await?),
+        "the kept counts differ from a recount"
+    );
+    anyhow::ensure!(results.people == people, "people counted");
+    times.sort();
+    recount.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "  per part and per commune ({} units): median {:.1} ms, worst {:.1} ms of 5",
+        results.units.len(),
+        ms(times[2]),
+        ms(times[4])
+    );
+    println!(
+        "  counting every opinion instead: median {:.0} ms of 3 → results take ×{:.4} of it (target ≤ ×0.001)",
+        ms(recount[1]),
+        times[2].as_secs_f64() / recount[1].as_secs_f64()
+    );
+    Ok(())
+}
