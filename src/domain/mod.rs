@@ -9,6 +9,7 @@ pub mod consultation;
 pub mod consultation_chat;
 pub mod dialogue;
 pub mod former;
+pub mod household;
 pub mod input_method;
 pub mod invite;
 pub mod link;

@@ -34,6 +34,10 @@ pub enum Command<'a> {
     Surveys,
     /// `/gopy`: drafts open for comment.
     Consultations,
+    /// `/hogiadinh`: a cadre's households; `/hogiadinh them NAME` adds one.
+    Households(&'a str),
+    /// `/ho CODE`: join one's household.
+    JoinHousehold(&'a str),
     /// `/results ID`; None when no number was given.
     Results(Option<i64>),
     /// `/status ID`; None when no number was given.
@@ -71,6 +75,8 @@ impl<'a> Command<'a> {
             "report" => Command::Report(args),
             "surveys" => Command::Surveys,
             "gopy" | "consultations" => Command::Consultations,
+            "hogiadinh" | "households" => Command::Households(args),
+            "ho" | "household" => Command::JoinHousehold(args),
             "results" => Command::Results(id()),
             "status" => Command::Status(id()),
             "join" => Command::Join(args),
@@ -100,6 +106,8 @@ impl<'a> Command<'a> {
             Command::Report(_) => "report",
             Command::Surveys => "surveys",
             Command::Consultations => "gopy",
+            Command::Households(_) => "hogiadinh",
+            Command::JoinHousehold(_) => "ho",
             Command::Results(_) => "results",
             Command::Status(_) => "status",
             Command::Join(_) => "join",
@@ -148,6 +156,20 @@ pub enum Payload<'a> {
     Ticket(i64, TicketAction),
     /// `gy:ID:ACTION`: a consultation on a draft.
     Consult(i64, ConsultAction<'a>),
+    /// `hh:ID:ACTION`: a household of "1+10" (0 when the code names it).
+    Household(i64, HouseholdAction<'a>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdAction<'a> {
+    /// The cadre reminds the household of what some have not read or answered.
+    Remind,
+    /// The cadre logs a visit to it.
+    Visit,
+    /// A resident agrees to join the household with this code.
+    Join(&'a str),
+    /// A resident declines.
+    Decline,
 }
 
 /// What a consultation's button asks for; typed text is read as one too
@@ -283,6 +305,17 @@ impl<'a> Payload<'a> {
                 Payload::Survey(id.parse().ok()?, SurveyAction::parse(action)?)
             }
             ("tkd", button) => Payload::TicketDraft(TicketButton::parse(button)?),
+            ("hh", _) => {
+                let (id, action) = rest.split_once(':')?;
+                let action = match action.split_once(':') {
+                    None if action == "remind" => HouseholdAction::Remind,
+                    None if action == "visit" => HouseholdAction::Visit,
+                    None if action == "no" => HouseholdAction::Decline,
+                    Some(("join", code)) => HouseholdAction::Join(code),
+                    _ => return None,
+                };
+                Payload::Household(id.parse().ok()?, action)
+            }
             ("gy", _) => {
                 let (id, action) = rest.split_once(':')?;
                 Payload::Consult(id.parse().ok()?, ConsultAction::parse(action)?)
@@ -481,6 +514,12 @@ impl fmt::Display for Payload<'_> {
                 TicketAction::Reopen => write!(f, "tk:{id}:reopen"),
                 TicketAction::Staff(m) => write!(f, "tk:{id}:{}", m.code()),
             },
+            Payload::Household(id, action) => match action {
+                HouseholdAction::Remind => write!(f, "hh:{id}:remind"),
+                HouseholdAction::Visit => write!(f, "hh:{id}:visit"),
+                HouseholdAction::Join(code) => write!(f, "hh:{id}:join:{code}"),
+                HouseholdAction::Decline => write!(f, "hh:{id}:no"),
+            },
             Payload::Consult(id, action) => {
                 write!(f, "gy:{id}:")?;
                 match action {
@@ -581,6 +620,10 @@ mod tests {
             "gy:3:profile:no",
             "gy:3:age:u30",
             "gy:3:job:farmer",
+            "hh:4:remind",
+            "hh:4:visit",
+            "hh:0:join:12345678",
+            "hh:0:no",
         ] {
             let parsed = Payload::parse(wire).unwrap_or_else(|| panic!("{wire:?} unread"));
             assert_eq!(parsed.to_string(), wire, "{parsed:?}");

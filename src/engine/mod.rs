@@ -5,6 +5,7 @@
 //! work (`staff`). No SQL here: the handlers call [`Tx`] and [`crate::app`].
 
 mod consultations;
+mod households;
 mod logs;
 mod notices;
 mod person;
@@ -405,6 +406,7 @@ impl Engine {
             }
             Effect::Tickets(effect) => self.ticket_effect(tx, at, effect).await?,
             Effect::Consult(effect) => self.consultation_effect(tx, at, effect).await?,
+            Effect::Household(effect) => self.household_effect(tx, at, effect).await?,
         }
         Ok(false)
     }

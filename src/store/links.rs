@@ -228,6 +228,7 @@ impl Tx {
         kept.unit_id = kept.unit_id.or(gone.unit_id);
         self.merge_survey_records(kept.id, gone.id).await?;
         self.merge_consultation_records(kept.id, gone.id).await?;
+        self.merge_household_records(kept.id, gone.id).await?;
         self.move_tickets(gone.id, kept.id).await?;
         sqlx::query(
             "WITH unit AS (UPDATE people SET unit_id = $3 WHERE id = $1),

@@ -8,6 +8,7 @@ pub mod consultations;
 pub mod demo;
 #[cfg(feature = "bench")]
 pub mod fixtures;
+pub mod households;
 pub mod images;
 pub mod inbox;
 pub mod links;

@@ -8,6 +8,7 @@
 
 pub mod composing;
 pub mod consulting;
+pub mod households;
 pub mod linking;
 pub mod logging;
 pub mod notices;
@@ -251,6 +252,7 @@ pub enum Effect {
     },
     Tickets(tickets::TicketEffect),
     Consult(ConsultEffect),
+    Household(households::HouseholdEffect),
 }
 
 #[derive(Debug, PartialEq)]
@@ -316,6 +318,7 @@ impl Turn<'_> {
                 || surveys::pressed(self, pressed)
                 || tickets::pressed(self, pressed)
                 || consulting::pressed(self, pressed)
+                || households::pressed(self, pressed)
             {
                 return;
             }
@@ -384,13 +387,15 @@ impl Turn<'_> {
             | Command::Notices
             | Command::Surveys
             | Command::Consultations
+            | Command::JoinHousehold(_)
             | Command::Tickets(_) => Action::ManageSelf,
             Command::Notice => Action::Compose,
             Command::Log(_)
             | Command::Model(_)
             | Command::Models
             | Command::MyLogs
-            | Command::Report(_) => Action::Staff,
+            | Command::Report(_)
+            | Command::Households(_) => Action::Staff,
             Command::Results(None) => return self.say(Msg::new("results-usage")),
             Command::Status(None) => return self.say(Msg::new("status-usage")),
             Command::Results(Some(_)) | Command::Status(Some(_)) => Action::Compose,
@@ -418,6 +423,7 @@ impl Turn<'_> {
             || logging::command(self, command)
             || surveys::command(self, command)
             || consulting::command(self, command)
+            || households::command(self, command)
             || tickets::command(self, command)
             || staff::command(self, command, action);
         if !taken {

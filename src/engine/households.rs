@@ -1,0 +1,131 @@
+//! Effects about "1+10" households: the cadre's list, adding one, a resident joining with the
+//! code, a reminder, a visit logged as an activity.
+
+use super::{Engine, Scene};
+use crate::domain::access::{Action, authorize};
+use crate::domain::activity::{self, Details, NewLog, QuickEntry};
+use crate::domain::dialogue::{self, households::HouseholdEffect};
+use crate::domain::household::{self, HouseholdLine};
+use crate::message::{Lang, Msg, Reply};
+use crate::store::Tx;
+
+impl Engine {
+    pub(super) async fn household_effect(
+        &self,
+        tx: &mut Tx,
+        at: &mut Scene<'_>,
+        effect: &HouseholdEffect,
+    ) -> anyhow::Result<()> {
+        let me = at.me()?;
+        let reply = match effect {
+            HouseholdEffect::List => household::list(&tx.cadre_households(me.id, at.now).await?),
+            HouseholdEffect::Add(name) => {
+                let unit =
+                    activity::log_unit(me.unit_id, &me.grants, at.units).filter(|&unit_id| {
+                        authorize(&at.actor, Action::Log { unit_id }, at.units).is_ok()
+                    });
+                match unit {
+                    Some(unit) => {
+                        let (_, code) = tx.add_household(unit, me.id, name).await?;
+                        Reply::new(
+                            Msg::new("households-added")
+                                .text("name", name)
+                                .text("code", code),
+                        )
+                    }
+                    None => dialogue::not_allowed(),
+                }
+            }
+            HouseholdEffect::Ask(code) => match tx.household_by_code(code).await? {
+                Some((_, name)) => household::join_question(&name, code),
+                None => Reply::new(Msg::new("household-code-wrong")),
+            },
+            HouseholdEffect::Join(code) => match tx.household_by_code(code).await? {
+                Some((id, name)) => {
+                    tx.join_household(id, me.id, at.now).await?;
+                    Reply::new(Msg::new("household-joined").text("name", name))
+                }
+                None => Reply::new(Msg::new("button-expired")),
+            },
+            HouseholdEffect::Remind(id) => match self.own_household(tx, at, *id).await? {
+                None => Reply::new(Msg::new("button-expired")),
+                Some(h) => match h.reminder() {
+                    None => {
+                        Reply::new(Msg::new("households-nothing-to-remind").text("name", &h.name))
+                    }
+                    Some(item) => {
+                        let message = household::reminder(&item);
+                        match tx.remind_household(h.id, &item, at.today, &message).await? {
+                            Some(n) => Reply::new(
+                                Msg::new("households-reminded")
+                                    .text("name", &h.name)
+                                    .number("count", n as i64),
+                            ),
+                            None => Reply::new(
+                                Msg::new("households-reminded-today").text("name", &h.name),
+                            ),
+                        }
+                    }
+                },
+            },
+            HouseholdEffect::Visit(id) => match self.own_household(tx, at, *id).await? {
+                None => Reply::new(Msg::new("button-expired")),
+                Some(h) => self.log_visit(tx, at, &h).await?,
+            },
+        };
+        at.replies.push(reply);
+        Ok(())
+    }
+
+    /// The household, if the person accompanies it.
+    async fn own_household(
+        &self,
+        tx: &mut Tx,
+        at: &Scene<'_>,
+        id: i64,
+    ) -> anyhow::Result<Option<HouseholdLine>> {
+        let me = at.me()?;
+        Ok(tx
+            .cadre_households(me.id, at.now)
+            .await?
+            .into_iter()
+            .find(|h| h.id == id))
+    }
+
+    /// A visit counts as an activity of the model, in the unit the cadre logs in, today.
+    async fn log_visit(
+        &self,
+        tx: &mut Tx,
+        at: &Scene<'_>,
+        h: &HouseholdLine,
+    ) -> anyhow::Result<Reply> {
+        let me = at.me()?;
+        let unit = activity::log_unit(me.unit_id, &me.grants, at.units)
+            .filter(|&unit_id| authorize(&at.actor, Action::Log { unit_id }, at.units).is_ok());
+        let Some(unit) = unit else {
+            return Ok(dialogue::not_allowed());
+        };
+        // The activity's title is kept as data, in the committee's language.
+        let title = self.localizer.render(
+            &Msg::new("household-visit-title").text("name", &h.name),
+            Lang::Vi,
+        );
+        let log = NewLog {
+            entry: QuickEntry {
+                sector: "vhxh".to_owned(),
+                title,
+                held_on: at.today,
+                participants: None,
+                details: Details::default(),
+            },
+            model: false,
+            model_id: None,
+            photos: Vec::new(),
+            location: None,
+        };
+        tx.log_activity(me.id, unit, &log, at.channel).await?;
+        Ok(Reply::new(
+            Msg::new("households-visit-logged").text("name", &h.name),
+        ))
+    }
+}

@@ -1,0 +1,167 @@
+//! "1+10" through the engine against a real database: a cadre adds a household, residents join
+//! with its code and their consent, the cadre sees who read the latest notice and who answered the
+//! open consultation (never what), reminds once a day, and logs a visit as an activity.
+
+mod common;
+
+use common::{Person, TestClock, demo_engine_at, ids, render};
+use danvan::domain::access::Role;
+use danvan::message::Arg;
+use danvan::store::notices::NewNotice;
+
+/// The join code in the reply that added a household.
+fn code_in(out: &danvan::message::Outbound) -> String {
+    out.replies[0]
+        .body
+        .args
+        .iter()
+        .find_map(|(name, arg)| match (*name, arg) {
+            ("code", Arg::Text(code)) => Some(code.clone()),
+            _ => None,
+        })
+        .expect("the reply shows the code")
+}
+
+#[tokio::test]
+async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_once_a_day() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = demo_engine_at(clock.shared()).await;
+    let mut cadre = Person::on(&engine, "telegram", "6001");
+    cadre.sign_up("tien lu").await;
+    assert_eq!(ids(&cadre.send("/hogiadinh").await)[0], "not-allowed");
+    cadre.take_role(Role::Cadre, "12364").await;
+    assert_eq!(ids(&cadre.send("/hogiadinh").await), ["households-none"]);
+    let added = cadre.send("/hogiadinh them Hộ bà Lan, xóm 3").await;
+    assert_eq!(ids(&added), ["households-added"]);
+    let code = code_in(&added);
+
+    let mut lan = Person::on(&engine, "telegram", "6002");
+    lan.sign_up("tien lu").await;
+    let mut minh = Person::on(&engine, "zalo_bot", "z-6003");
+    minh.sign_up("tien lu").await;
+    assert_eq!(
+        ids(&lan.send("/ho 99999999x").await),
+        ["household-code-wrong"]
+    );
+    let asked = lan.send(&format!("/ho {code}")).await;
+    assert_eq!(ids(&asked), ["household-join-ask"]);
+    assert_eq!(ids(&lan.tap("Đồng ý tham gia").await), ["household-joined"]);
+    minh.send(&format!("/ho {code}")).await;
+    assert_eq!(ids(&minh.tap("Không").await), ["household-join-declined"]);
+    minh.send(&format!("/ho {code}")).await;
+    minh.tap("Đồng ý tham gia").await;
+
+    // A notice reaches both; Lan reads it.
+    let unit = engine.units().by_code("12364").unwrap().id;
+    let mut notice = NewNotice::to_units("Lịch tiêm phòng", "Sáng thứ Bảy.", vec![unit]);
+    notice.quiet_hours = false;
+    let store = engine.store();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, engine.now()).await.unwrap();
+    store.fan_out_due(engine.now()).await.unwrap();
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE deliveries SET status = 'sent', sent_at = now() WHERE notice_id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    lan.press(&format!("ack:{id}")).await;
+
+    let list = cadre.send("/hogiadinh").await;
+    let text = render(&engine, &list);
+    assert!(text.contains("Hộ bà Lan, xóm 3 — 2 người"), "{text}");
+    assert!(
+        text.contains("Thông báo “Lịch tiêm phòng”: 1/2 người đã đọc"),
+        "{text}"
+    );
+    let remind = list.replies[0].buttons[0][0].payload.clone();
+    let visit = list.replies[0].buttons[1][0].payload.clone();
+    assert_eq!(remind, "hh:1:remind");
+    let reminded = cadre.tap("🔔 Nhắc Hộ bà Lan, xóm 3").await;
+    assert!(
+        render(&engine, &reminded).contains("tới 1 người"),
+        "{}",
+        render(&engine, &reminded)
+    );
+    let waiting: Vec<String> = sqlx::query_scalar(
+        "SELECT address FROM deliveries WHERE notice_id IS NULL AND message->'body'->>'id' = 'household-reminder-notice'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(waiting, ["z-6003"], "only the one who has not read it");
+    // The old button again, the same day: once a day.
+    assert_eq!(
+        ids(&cadre.press(&remind).await),
+        ["households-reminded-today"]
+    );
+    clock.set("2025-12-02 09:00");
+    assert_eq!(ids(&cadre.press(&remind).await), ["households-reminded"]);
+
+    // Someone else's household is not theirs to remind or visit.
+    let mut other = Person::on(&engine, "telegram", "6004");
+    other.sign_up("tien lu").await;
+    other.take_role(Role::Cadre, "12364").await;
+    assert_eq!(ids(&other.press(&remind).await), ["button-expired"]);
+    assert_eq!(ids(&other.press(&visit).await), ["button-expired"]);
+
+    let visit = cadre.press(&visit).await;
+    assert_eq!(ids(&visit), ["households-visit-logged"]);
+    let logged: String =
+        sqlx::query_scalar("SELECT title FROM activities ORDER BY id DESC LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(logged, "Thăm hộ Hộ bà Lan, xóm 3 (Dân vận khéo 1+10)");
+    let coverage = store.household_coverage(&[unit]).await.unwrap();
+    assert_eq!(
+        (coverage.households, coverage.accompanied, coverage.cadres),
+        (1, 2, 1)
+    );
+
+    // Leaving: /forget takes the person out of the household.
+    minh.send("/forget").await;
+    minh.press("forget:yes").await;
+    let text = render(&engine, &cadre.send("/hogiadinh").await);
+    assert!(text.contains("— 1 người"), "{text}");
+}
+
+/// An anonymous survey shows nothing; a consultation shows how many answered, never what.
+#[tokio::test]
+async fn the_cadre_sees_that_someone_answered_a_draft_never_what() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let mut cadre = Person::on(&engine, "telegram", "6101");
+    cadre.sign_up("tien lu").await;
+    cadre.take_role(Role::Cadre, "12364").await;
+    let code = code_in(&cadre.send("/hogiadinh them Hộ ông Minh").await);
+    let mut minh = Person::on(&engine, "telegram", "6102");
+    minh.sign_up("tien lu").await;
+    minh.send(&format!("/ho {code}")).await;
+    minh.tap("Đồng ý tham gia").await;
+    let file = danvan::domain::consultation::ConsultationFile::parse(include_str!(
+        "../examples/consultation.md"
+    ))
+    .unwrap();
+    let units = engine.units();
+    let mut tx = engine.store().begin().await.unwrap();
+    let by = danvan::app::By::Operator;
+    let id = danvan::app::consultations::create(&mut tx, by, &file, &units)
+        .await
+        .unwrap()
+        .unwrap();
+    danvan::app::consultations::open(&mut tx, by, id, None, &units, engine.now())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let before = render(&engine, &cadre.send("/hogiadinh").await);
+    assert!(before.contains("0/1 người đã góp ý"), "{before}");
+    minh.press(&format!("gy:{id}:2:d")).await;
+    minh.send("rieng y kien cua toi").await;
+    let after = render(&engine, &cadre.send("/hogiadinh").await);
+    assert!(after.contains("1/1 người đã góp ý"), "{after}");
+    assert!(
+        !after.contains("Không tán thành") && !after.contains("rieng y kien"),
+        "{after}"
+    );
+}
