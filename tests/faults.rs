@@ -6,6 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::pacing::{busiest_second, inside_pause};
 use common::{Person, TestClock};
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
 use danvan::delivery::Account;
@@ -160,35 +161,69 @@ async fn nothing_is_sent_inside_a_pause_the_platform_asked_for() {
     stop.cancel();
     sender.await.unwrap().unwrap();
 
-    let calls = fake.calls("sendMessage");
-    let refused = calls
+    let calls: Vec<(Instant, bool)> = fake
+        .calls("sendMessage")
         .iter()
-        .find(|c| !c.succeeded)
-        .expect("the 429 was answered")
-        .at;
-    // A send already on its way when the 429 was answered arrives within a few milliseconds;
-    // none may start after it until the pause is over.
-    let in_flight = Duration::from_millis(30);
-    let inside: Vec<Duration> = calls
-        .iter()
-        .filter(|c| c.succeeded && c.at > refused)
-        .map(|c| c.at - refused)
-        .filter(|after| *after > in_flight && *after < Duration::from_secs(3))
+        .map(|c| (c.at, c.succeeded))
         .collect();
-    assert_eq!(inside, Vec::<Duration>::new(), "sends inside the pause");
-    // Nor does any second at the platform hold more than its 30.
-    let mut times: Vec<std::time::Instant> = calls.iter().map(|c| c.at).collect();
-    times.sort();
-    let busiest = (0..times.len())
-        .map(|i| {
-            times[i..]
-                .iter()
-                .take_while(|t| **t < times[i] + Duration::from_secs(1))
-                .count()
-        })
-        .max()
-        .unwrap();
+    assert_eq!(
+        inside_pause(&calls, Duration::from_secs(3)),
+        Vec::<Duration>::new()
+    );
+    let busiest = busiest_second(&calls);
     assert!(busiest <= 30, "{busiest} sends in one second");
+    for chat in &chats {
+        assert_eq!(notices_to(&fake, *chat), 1, "chat {chat}");
+    }
+}
+
+#[tokio::test]
+async fn two_processes_sending_for_one_bot_keep_its_rate_and_its_pause_together() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = common::demo_engine_at(clock.shared()).await;
+    let chats = residents(&engine, 7000, 150).await;
+    let fake = FakeTelegram::start().await;
+    let id = notice(&engine, &clock).await;
+    // Two senders for one bot, each with its own engine and pool: two `serve` processes.
+    let stop = CancellationToken::new();
+    let mut senders = Vec::new();
+    for _ in 0..2 {
+        let store = Store::connect(&db.url, 4).await.unwrap();
+        let engine = Arc::new(Engine::with_clock(store, clock.shared()).await.unwrap());
+        senders.push(tokio::spawn(danvan::delivery::broadcast::run(
+            telegram(&engine, &fake, 30.0),
+            stop.clone(),
+        )));
+    }
+    // Mid-broadcast, Telegram asks one of them for 3 seconds' rest.
+    assert!(
+        fake.wait_until(Duration::from_secs(20), |f| f.calls("sendMessage").len()
+            >= 40)
+            .await
+    );
+    fake.fail_next(Failure::too_many_requests(3));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let statuses = settled(&pool, id, Duration::from_secs(60)).await;
+    assert_eq!(statuses, [("sent".to_owned(), chats.len() as i64)]);
+    stop.cancel();
+    for sender in senders {
+        sender.await.unwrap().unwrap();
+    }
+
+    let calls: Vec<(Instant, bool)> = fake
+        .calls("sendMessage")
+        .iter()
+        .map(|c| (c.at, c.succeeded))
+        .collect();
+    let busiest = busiest_second(&calls);
+    let inside = inside_pause(&calls, Duration::from_secs(3));
+    eprintln!(
+        "two senders, {} residents at 30/s: busiest second {busiest}, {} sends inside the pause",
+        chats.len(),
+        inside.len()
+    );
+    assert!(busiest <= 30, "{busiest} sends in one second");
+    assert_eq!(inside, Vec::<Duration>::new(), "sends inside the pause");
     for chat in &chats {
         assert_eq!(notices_to(&fake, *chat), 1, "chat {chat}");
     }

@@ -14,6 +14,7 @@ pub mod locks;
 pub mod logins;
 pub mod notices;
 pub mod overview;
+pub mod pace;
 pub mod provision;
 pub mod surveys;
 pub mod tickets;
