@@ -89,6 +89,10 @@ struct Oa {
     failures: VecDeque<OaFailure>,
     /// Counts sends instead of recording them (benchmarks).
     on_send: Option<OnSend>,
+    /// How long each message send takes to be answered (a slow platform).
+    latency: Duration,
+    /// Until then every message send is answered by a gateway error with this HTTP status.
+    outage: Option<(Instant, u16)>,
 }
 
 /// Told the recipient of each accepted message.
@@ -125,6 +129,8 @@ impl FakeZaloOa {
             rejections: Vec::new(),
             failures: VecDeque::new(),
             on_send: None,
+            latency: Duration::ZERO,
+            outage: None,
         };
         let mut fake = FakeZaloOa {
             url: String::new(),
@@ -205,6 +211,17 @@ impl FakeZaloOa {
 
     pub fn fail_next(&self, failure: OaFailure) {
         self.lock().failures.push_back(failure);
+    }
+
+    /// Answers every message send only after `latency`, as a slow platform does.
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
+    }
+
+    /// For `window` from now, answers every message send with HTTP `status` (a 5xx) and a
+    /// gateway's HTML page instead of Zalo's JSON, as when the Open API is down behind its proxy.
+    pub fn outage(&self, status: u16, window: Duration) {
+        self.lock().outage = Some((Instant::now() + window, status));
     }
 
     /// Calls `on_send` with the recipient of every accepted message, and stops recording them and
@@ -369,6 +386,17 @@ impl Oa {
                     self.rejections.push(format!("{path}: {reason}"));
                 }
                 json!({"error": refusal.error, "message": refusal.message})
+            }
+        }
+    }
+
+    /// The HTTP status of the outage under way, if one is.
+    fn down(&mut self) -> Option<u16> {
+        match self.outage {
+            Some((until, status)) if Instant::now() < until => Some(status),
+            _ => {
+                self.outage = None;
+                None
             }
         }
     }
