@@ -463,3 +463,61 @@ async fn an_event_that_panics_is_counted_as_its_failure_and_the_rest_go_on() {
     stop.cancel();
     running.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn a_webhook_is_answered_within_two_seconds_when_every_connection_is_busy() {
+    use danvan::channels::Intake as ChannelIntake;
+    use danvan::channels::zalo_bot::{ZaloBot, ZaloBotConfig, intake::WEBHOOK_PATH};
+    use danvan_fake_zalo::FakeZaloBot;
+    let db = common::test_db().await;
+    // The pool `serve` opens for one channel of one worker.
+    let store = Store::connect_with(&db.url, serve::pool(1, 1))
+        .await
+        .unwrap();
+    let engine = Arc::new(Engine::new(store.clone()).await.unwrap());
+    let fake = FakeZaloBot::start("8123:hook").await;
+    let secret = "a-webhook-secret";
+    let channel = ZaloBot::new(
+        ZaloBotConfig {
+            token: "8123:hook".into(),
+            api_url: fake.api_url(),
+            intake: ChannelIntake::Webhook {
+                url: "https://danvan.example/zalo/bot/webhook".parse().unwrap(),
+                secret: secret.into(),
+            },
+            public_images: None,
+            rate: None,
+            poll_wait: Duration::from_secs(1),
+        },
+        store.clone(),
+    );
+    let running = serve::start(engine, vec![channel], 1, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("http://{}{WEBHOOK_PATH}", running.addr);
+    // Long transactions elsewhere in the process hold every connection the pool will give.
+    let mut held = Vec::new();
+    while let Ok(tx) = store.begin().await {
+        held.push(tx);
+    }
+    let update = danvan_fake_zalo::bot::updates::text("u1", "Xin chào");
+    let asked = Instant::now();
+    let busy = fake.post_webhook(&url, secret, &update, false).await;
+    let waited = asked.elapsed();
+    eprintln!(
+        "{} connections busy: the webhook answered {busy} after {waited:?}",
+        held.len()
+    );
+    assert!(waited < Duration::from_secs(2), "answered after {waited:?}");
+    assert!([200, 503].contains(&busy), "{busy}");
+    // Zalo sends it again once the connections are free: taken, once.
+    drop(held);
+    assert_eq!(fake.post_webhook(&url, secret, &update, false).await, 200);
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+    running.stop().await.unwrap();
+}
