@@ -14,6 +14,8 @@ use danvan::channels::zalo_bot::{self, ZaloBot, ZaloBotConfig};
 use danvan::channels::zalo_oa::{self, ZaloOa, ZaloOaConfig};
 use danvan::channels::{Channel, Intake};
 use danvan::delivery::Account;
+use danvan::engine::Engine;
+use danvan::message::{Lang, Msg, Outbound, Reply};
 use danvan::store::Store;
 use danvan::store::notices::NewNotice;
 use danvan_fake_zalo::{Failure, FakeZaloBot, FakeZaloOa, OaFailure, OaKeys};
@@ -325,4 +327,61 @@ async fn a_slow_zalo_bot_gets_each_notice_once_at_its_rate() {
 #[tokio::test]
 async fn a_slow_zalo_oa_gets_each_notice_once_at_its_rate() {
     a_slow_platform_gets_each_notice_once_at_the_rate(Platform::oa().await).await;
+}
+
+#[tokio::test]
+async fn new_oa_tokens_the_database_could_not_take_are_saved_once_it_is_back() {
+    let db = common::test_db().await;
+    let (proxy, url) = common::outage::Proxy::start(&db.url).await;
+    let store = Store::connect(&url, 2).await.unwrap();
+    let engine = Engine::new(store.clone()).await.unwrap();
+    let platform = Platform::oa().await;
+    let Platform::Oa(fake) = &platform else {
+        unreachable!()
+    };
+    let user = platform.user(1);
+    platform.reachable(&user);
+    let channel = platform.channel(&store);
+    channel.register().await.unwrap();
+    let first = fake.current_refresh_token();
+    // The access token expires; the refresh that follows spends the refresh token, and the
+    // database goes away before the new tokens are saved.
+    fake.expire_access_token();
+    fake.set_oauth_latency(Duration::from_secs(2));
+    let outbound = Outbound {
+        lang: Lang::Vi,
+        replies: vec![Reply::new(Msg::new("help"))],
+    };
+    let message = channel.render(engine.localizer(), &outbound).remove(0);
+    let sending = {
+        let (channel, user) = (channel.clone(), user.clone());
+        tokio::spawn(async move { channel.send(&user, &message).await })
+    };
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    proxy.cut();
+    // The new access token works meanwhile.
+    let sent = sending.await.unwrap();
+    assert!(
+        matches!(sent, danvan::channels::Sent::Ok { .. }),
+        "{sent:?}"
+    );
+    assert_ne!(fake.current_refresh_token(), first);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.restore().await;
+
+    // Once the database is back, it holds the refresh token that works: a restart can refresh.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let stored = loop {
+        let stored = db.store.tokens("zalo_oa").await.unwrap().unwrap();
+        if stored.refresh_token == fake.current_refresh_token() || Instant::now() > deadline {
+            break stored;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        stored.refresh_token,
+        fake.current_refresh_token(),
+        "the stored refresh token is the one that works"
+    );
+    assert_eq!(stored.access_token, fake.access_token());
 }

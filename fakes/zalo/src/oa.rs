@@ -91,6 +91,8 @@ struct Oa {
     on_send: Option<OnSend>,
     /// How long each message send takes to be answered (a slow platform).
     latency: Duration,
+    /// How long each token refresh takes to be answered.
+    oauth_latency: Duration,
     /// Until then every message send is answered by a gateway error with this HTTP status.
     outage: Option<(Instant, u16)>,
 }
@@ -130,6 +132,7 @@ impl FakeZaloOa {
             failures: VecDeque::new(),
             on_send: None,
             latency: Duration::ZERO,
+            oauth_latency: Duration::ZERO,
             outage: None,
         };
         let mut fake = FakeZaloOa {
@@ -216,6 +219,12 @@ impl FakeZaloOa {
     /// Answers every message send only after `latency`, as a slow platform does.
     pub fn set_latency(&self, latency: Duration) {
         self.lock().latency = latency;
+    }
+
+    /// Answers every token refresh only after `latency`: what the client does meanwhile (its
+    /// database going away) happens between spending the refresh token and learning the new one.
+    pub fn set_oauth_latency(&self, latency: Duration) {
+        self.lock().oauth_latency = latency;
     }
 
     /// For `window` from now, answers every message send with HTTP `status` (a 5xx) and a
