@@ -246,10 +246,14 @@ impl Drop for Pace {
     }
 }
 
-/// Notes every pause set for `channel`, for as long as the account lives.
+/// Notes every pause set for `channel`, for as long as the account lives and its store is open.
 async fn follow_pauses(store: Store, channel: &'static str, schedule: Arc<Mutex<Schedule>>) {
     loop {
-        if let Err(e) = listen_for_pauses(&store, channel, &schedule).await {
+        let listened = listen_for_pauses(&store, channel, &schedule).await;
+        if store.is_closed() {
+            return;
+        }
+        if let Err(e) = listened {
             tracing::warn!(channel, error = %format!("{e:#}"), "listening for pauses failed");
         }
         tokio::time::sleep(LISTEN_AGAIN).await;

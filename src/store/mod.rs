@@ -253,6 +253,11 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Whether [`Store::close`] was called: nothing more will be done with it.
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
+    }
+
     /// Rows in each table that holds personal data, for checks that erasure leaves nothing behind.
     pub async fn personal_data_counts(&self) -> anyhow::Result<Vec<(String, i64)>> {
         let mut counts = Vec::new();
