@@ -5,7 +5,8 @@
 //! tail and the next burst's head would meet in one platform second, and every send of a burst
 //! would be in flight when the platform answers one with a pause. A process reserves as many slots
 //! as it has sends waiting, at most a quarter of a second's worth, so the database is asked a few
-//! times a second at most. A pause one process is asked for is announced to every process at once
+//! times a second at most; only while the database has been away for a while does a process
+//! space its sends alone. A pause one process is asked for is announced to every process at once
 //! and read again with each reservation; no slot is used while a pause holds. Replies to people in
 //! conversation go before waiting bulk sends.
 
@@ -26,9 +27,14 @@ const SLACK: f64 = 1.03;
 const LATE: Duration = Duration::from_millis(20);
 /// Slots reserved at once at most, in seconds' worth.
 const RESERVED_AHEAD: f64 = 0.25;
-/// How long a reservation may take before this process spaces its sends alone (the database is
-/// away or overloaded; sends for others will wait on it anyway).
+/// How long one reservation may take before it counts as failed.
 const RESERVE_WAIT: Duration = Duration::from_secs(1);
+/// How long reservations keep failing before this process spaces its sends alone: a database
+/// slow for a moment (a busy machine) must not let two processes send in one slot, but one away
+/// for long must not stop replies.
+const ALONE_AFTER: Duration = Duration::from_secs(5);
+/// The wait before trying a failed reservation again.
+const RESERVE_AGAIN: Duration = Duration::from_millis(200);
 /// How long to wait before listening for pauses again after the database refused.
 const LISTEN_AGAIN: Duration = Duration::from_secs(1);
 
@@ -56,6 +62,43 @@ struct Schedule {
     replies_waiting: usize,
     /// Nobody sends before then.
     paused_until: Option<Instant>,
+    /// Since when reservations fail, if they do.
+    failing_since: Option<Instant>,
+    clocks: Clocks,
+}
+
+/// How the database's clock and this process's line up, so that every process starts the slots
+/// it reserved when the database meant them: an answer that waited on its way back (a busy
+/// machine) would otherwise push this process's slots into the next process's.
+#[derive(Default)]
+struct Clocks {
+    /// When the first reading was taken.
+    base: Option<Instant>,
+    /// The last readings of (this process's time since `base`) − (the database's time), in
+    /// seconds. Each is the true difference plus how long its answer took to be read; the
+    /// smallest took least.
+    readings: VecDeque<f64>,
+}
+
+/// Readings kept: a few seconds' worth for a busy account, so a change of the database's clock
+/// is soon followed.
+const READINGS: usize = 16;
+
+impl Clocks {
+    /// When, on this process's clock, the database read `database_now` (seconds since 1970) in
+    /// an answer read at `now` to a question asked at `asked`.
+    fn when(&mut self, database_now: f64, asked: Instant, now: Instant) -> Instant {
+        let base = *self.base.get_or_insert(now);
+        let reading = now.duration_since(base).as_secs_f64() - database_now;
+        if self.readings.len() == READINGS {
+            self.readings.pop_front();
+        }
+        self.readings.push_back(reading);
+        let least = self.readings.iter().copied().fold(f64::INFINITY, f64::min);
+        // The database read its clock after the question left.
+        let late = Duration::from_secs_f64(reading - least).min(now - asked);
+        now - late
+    }
 }
 
 /// What a send waiting for a slot does next.
@@ -200,29 +243,42 @@ impl Pace {
             let most = (RESERVED_AHEAD / spacing.as_secs_f64()).ceil().max(1.0) as usize;
             s.waiting.clamp(1, most) as u32
         };
+        let asked = Instant::now();
         let reserved = tokio::time::timeout(
             RESERVE_WAIT,
             self.store.reserve_slots(self.channel, count, spacing),
         )
         .await;
         let now = Instant::now();
-        let mut s = lock(&self.schedule);
-        match reserved {
+        let error = match reserved {
             Ok(Ok(reserved)) => {
-                s.add(now + reserved.first_in, count, spacing);
+                let mut s = lock(&self.schedule);
+                s.failing_since = None;
+                let read_at = s.clocks.when(reserved.now, asked, now);
+                s.add(read_at + reserved.first_in, count, spacing);
                 if let Some(paused) = reserved.paused_for {
                     s.pause(now + paused);
                 }
+                return;
             }
-            failed => {
-                let error = match failed {
-                    Ok(Err(e)) => format!("{e:#}"),
-                    _ => "the database took too long".to_owned(),
-                };
-                tracing::warn!(channel = self.channel, %error, "no send slot from the database; spacing this process's sends alone");
+            Ok(Err(e)) => format!("{e:#}"),
+            Err(_) => "the database took too long".to_owned(),
+        };
+        let alone = {
+            let mut s = lock(&self.schedule);
+            let since = *s.failing_since.get_or_insert(now);
+            let alone = now.duration_since(since) >= ALONE_AFTER;
+            if alone {
                 let first = s.last.map_or(now, |last| (last + spacing).max(now));
                 s.add(first, 1, spacing);
             }
+            alone
+        };
+        if alone {
+            tracing::warn!(channel = self.channel, %error, "no send slot from the database; spacing this process's sends alone");
+        } else {
+            tracing::debug!(channel = self.channel, %error, "no send slot from the database yet");
+            tokio::time::sleep(RESERVE_AGAIN).await;
         }
     }
 
@@ -332,5 +388,22 @@ mod tests {
         assert_eq!(s.turn(until, true, None), Turn::Go);
         // The slots that came during the pause are gone.
         assert_eq!(s.turn(until, true, Some(SPACING)), Turn::Reserve);
+    }
+
+    #[test]
+    fn an_answer_read_late_does_not_move_the_slots_it_brings() {
+        let start = Instant::now();
+        let mut clocks = Clocks::default();
+        let ms = Duration::from_millis;
+        let at = |after: Duration| start + after;
+        // The database's clock reads 1000.0 s when this process's reads `start`.
+        assert_eq!(clocks.when(1000.0, at(ms(0)), at(ms(0))), at(ms(0)));
+        // An answer read 40 ms after the database read its clock, at 1000.5 s.
+        assert_eq!(clocks.when(1000.5, at(ms(490)), at(ms(540))), at(ms(500)));
+        // At most back to when the question was asked.
+        assert_eq!(
+            clocks.when(1001.0, at(ms(1030)), at(ms(1041))),
+            at(ms(1030))
+        );
     }
 }

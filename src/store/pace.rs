@@ -16,8 +16,11 @@ const PAUSES: &str = "danvan_send_pauses";
 /// Send slots reserved for one process.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reserved {
-    /// When the first slot comes, from now; the others follow it at the spacing asked for.
+    /// When the first slot comes, from the database's now; the others follow it at the spacing
+    /// asked for.
     pub first_in: Duration,
+    /// The database's now, in seconds since 1970: how its clock and the caller's line up.
+    pub now: f64,
     /// The pause in force, if any: how long it still holds.
     pub paused_for: Option<Duration>,
 }
@@ -67,14 +70,15 @@ impl Store {
         spacing: Duration,
     ) -> anyhow::Result<Reserved> {
         let span = spacing.as_secs_f64() * f64::from(count);
-        let (first_in, paused_for): (f64, Option<f64>) = sqlx::query_as(
+        let (first_in, paused_for, now): (f64, Option<f64>, f64) = sqlx::query_as(
             "INSERT INTO send_pace (channel, next_slot_at)
              VALUES ($1, clock_timestamp() + $2 * interval '1 second')
              ON CONFLICT (channel) DO UPDATE SET next_slot_at =
                  greatest(send_pace.next_slot_at, clock_timestamp(), send_pace.paused_until)
                  + $2 * interval '1 second'
              RETURNING extract(epoch FROM next_slot_at - clock_timestamp())::float8 - $2,
-                       extract(epoch FROM paused_until - clock_timestamp())::float8",
+                       extract(epoch FROM paused_until - clock_timestamp())::float8,
+                       extract(epoch FROM clock_timestamp())::float8",
         )
         .bind(channel)
         .bind(span)
@@ -83,6 +87,7 @@ impl Store {
         .context("reserving send slots")?;
         Ok(Reserved {
             first_in: ahead(Some(first_in)).unwrap_or_default(),
+            now,
             paused_for: ahead(paused_for),
         })
     }
