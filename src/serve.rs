@@ -18,6 +18,30 @@ use crate::delivery::Account;
 use crate::engine::Engine;
 use crate::http_server;
 
+/// Connections one channel keeps busy at most besides its inbox workers' transactions: its
+/// broadcast sender, its outbox sweeper, its pause listener, and a webhook commit or a send-slot
+/// reservation.
+const CONNECTIONS_PER_CHANNEL: u32 = 4;
+/// Connections for the dashboard's pages, `/health`, upkeep and the session store.
+const CONNECTIONS_FOR_WEB: u32 = 8;
+/// The longest wait for a connection: a webhook waiting longer could not answer within the 2 s
+/// Zalo allows (its statement still has to run); it is answered 503 and Zalo sends it again.
+pub const ACQUIRE_WAIT: Duration = Duration::from_secs(1);
+/// PostgreSQL cancels a statement of `serve`'s running longer: a runaway query must not hold a
+/// connection for good. Well above the longest real one (fanning a notice out to a province).
+pub const STATEMENT_LIMIT: Duration = Duration::from_secs(60);
+
+/// `serve`'s pool for `channels` channels of `workers` inbox workers each and the web: each
+/// worker holds a connection while it handles a batch, and nothing should wait for one.
+pub fn pool(channels: usize, workers: usize) -> crate::store::Pool {
+    let per_channel = workers.max(1) as u32 + CONNECTIONS_PER_CHANNEL;
+    crate::store::Pool {
+        max_connections: channels as u32 * per_channel + CONNECTIONS_FOR_WEB,
+        acquire_timeout: ACQUIRE_WAIT,
+        statement_timeout: Some(STATEMENT_LIMIT),
+    }
+}
+
 /// A running service.
 pub struct Running {
     /// Where the HTTP endpoints listen (useful when asked for port 0).
@@ -212,5 +236,17 @@ async fn image(
             tracing::warn!(error = %format!("{error:#}"), "cannot read a kept chart");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pool_holds_every_worker_of_every_channel_and_the_web() {
+        let pool = super::pool(4, 8);
+        assert_eq!(pool.max_connections, 4 * (8 + 4) + 8);
+        assert!(pool.acquire_timeout < std::time::Duration::from_secs(2));
+        assert!(pool.statement_timeout.is_some());
+        assert_eq!(super::pool(0, 8).max_connections, 8);
     }
 }

@@ -6,6 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::pacing::{busiest_second, inside_pause};
 use common::{Person, TestClock};
 use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
 use danvan::delivery::Account;
@@ -160,35 +161,69 @@ async fn nothing_is_sent_inside_a_pause_the_platform_asked_for() {
     stop.cancel();
     sender.await.unwrap().unwrap();
 
-    let calls = fake.calls("sendMessage");
-    let refused = calls
+    let calls: Vec<(Instant, bool)> = fake
+        .calls("sendMessage")
         .iter()
-        .find(|c| !c.succeeded)
-        .expect("the 429 was answered")
-        .at;
-    // A send already on its way when the 429 was answered arrives within a few milliseconds;
-    // none may start after it until the pause is over.
-    let in_flight = Duration::from_millis(30);
-    let inside: Vec<Duration> = calls
-        .iter()
-        .filter(|c| c.succeeded && c.at > refused)
-        .map(|c| c.at - refused)
-        .filter(|after| *after > in_flight && *after < Duration::from_secs(3))
+        .map(|c| (c.at, c.succeeded))
         .collect();
-    assert_eq!(inside, Vec::<Duration>::new(), "sends inside the pause");
-    // Nor does any second at the platform hold more than its 30.
-    let mut times: Vec<std::time::Instant> = calls.iter().map(|c| c.at).collect();
-    times.sort();
-    let busiest = (0..times.len())
-        .map(|i| {
-            times[i..]
-                .iter()
-                .take_while(|t| **t < times[i] + Duration::from_secs(1))
-                .count()
-        })
-        .max()
-        .unwrap();
+    assert_eq!(
+        inside_pause(&calls, Duration::from_secs(3)),
+        Vec::<Duration>::new()
+    );
+    let busiest = busiest_second(&calls);
     assert!(busiest <= 30, "{busiest} sends in one second");
+    for chat in &chats {
+        assert_eq!(notices_to(&fake, *chat), 1, "chat {chat}");
+    }
+}
+
+#[tokio::test]
+async fn two_processes_sending_for_one_bot_keep_its_rate_and_its_pause_together() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = common::demo_engine_at(clock.shared()).await;
+    let chats = residents(&engine, 7000, 150).await;
+    let fake = FakeTelegram::start().await;
+    let id = notice(&engine, &clock).await;
+    // Two senders for one bot, each with its own engine and pool: two `serve` processes.
+    let stop = CancellationToken::new();
+    let mut senders = Vec::new();
+    for _ in 0..2 {
+        let store = Store::connect(&db.url, 4).await.unwrap();
+        let engine = Arc::new(Engine::with_clock(store, clock.shared()).await.unwrap());
+        senders.push(tokio::spawn(danvan::delivery::broadcast::run(
+            telegram(&engine, &fake, 30.0),
+            stop.clone(),
+        )));
+    }
+    // Mid-broadcast, Telegram asks one of them for 3 seconds' rest.
+    assert!(
+        fake.wait_until(Duration::from_secs(20), |f| f.calls("sendMessage").len()
+            >= 40)
+            .await
+    );
+    fake.fail_next(Failure::too_many_requests(3));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let statuses = settled(&pool, id, Duration::from_secs(60)).await;
+    assert_eq!(statuses, [("sent".to_owned(), chats.len() as i64)]);
+    stop.cancel();
+    for sender in senders {
+        sender.await.unwrap().unwrap();
+    }
+
+    let calls: Vec<(Instant, bool)> = fake
+        .calls("sendMessage")
+        .iter()
+        .map(|c| (c.at, c.succeeded))
+        .collect();
+    let busiest = busiest_second(&calls);
+    let inside = inside_pause(&calls, Duration::from_secs(3));
+    eprintln!(
+        "two senders, {} residents at 30/s: busiest second {busiest}, {} sends inside the pause",
+        chats.len(),
+        inside.len()
+    );
+    assert!(busiest <= 30, "{busiest} sends in one second");
+    assert_eq!(inside, Vec::<Duration>::new(), "sends inside the pause");
     for chat in &chats {
         assert_eq!(notices_to(&fake, *chat), 1, "chat {chat}");
     }
@@ -427,4 +462,62 @@ async fn an_event_that_panics_is_counted_as_its_failure_and_the_rest_go_on() {
     assert!(!running.is_finished());
     stop.cancel();
     running.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_webhook_is_answered_within_two_seconds_when_every_connection_is_busy() {
+    use danvan::channels::Intake as ChannelIntake;
+    use danvan::channels::zalo_bot::{ZaloBot, ZaloBotConfig, intake::WEBHOOK_PATH};
+    use danvan_fake_zalo::FakeZaloBot;
+    let db = common::test_db().await;
+    // The pool `serve` opens for one channel of one worker.
+    let store = Store::connect_with(&db.url, serve::pool(1, 1))
+        .await
+        .unwrap();
+    let engine = Arc::new(Engine::new(store.clone()).await.unwrap());
+    let fake = FakeZaloBot::start("8123:hook").await;
+    let secret = "a-webhook-secret";
+    let channel = ZaloBot::new(
+        ZaloBotConfig {
+            token: "8123:hook".into(),
+            api_url: fake.api_url(),
+            intake: ChannelIntake::Webhook {
+                url: "https://danvan.example/zalo/bot/webhook".parse().unwrap(),
+                secret: secret.into(),
+            },
+            public_images: None,
+            rate: None,
+            poll_wait: Duration::from_secs(1),
+        },
+        store.clone(),
+    );
+    let running = serve::start(engine, vec![channel], 1, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let url = format!("http://{}{WEBHOOK_PATH}", running.addr);
+    // Long transactions elsewhere in the process hold every connection the pool will give.
+    let mut held = Vec::new();
+    while let Ok(tx) = store.begin().await {
+        held.push(tx);
+    }
+    let update = danvan_fake_zalo::bot::updates::text("u1", "Xin chào");
+    let asked = Instant::now();
+    let busy = fake.post_webhook(&url, secret, &update, false).await;
+    let waited = asked.elapsed();
+    eprintln!(
+        "{} connections busy: the webhook answered {busy} after {waited:?}",
+        held.len()
+    );
+    assert!(waited < Duration::from_secs(2), "answered after {waited:?}");
+    assert!([200, 503].contains(&busy), "{busy}");
+    // Zalo sends it again once the connections are free: taken, once.
+    drop(held);
+    assert_eq!(fake.post_webhook(&url, secret, &update, false).await, 200);
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+    running.stop().await.unwrap();
 }

@@ -270,7 +270,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             engine.store().close().await;
         }
         Command::Serve(args) => {
-            let store = Store::open(&source, (args.workers as u32 + 4).max(8)).await?;
+            let pool = crate::serve::pool(args.channel_count(), args.workers);
+            let store = Store::open_with(&source, pool).await?;
             let channels = args.channels(&store)?;
             if crate::seed::demo_if_empty(&store).await? > 0 {
                 eprintln!(

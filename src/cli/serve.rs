@@ -103,6 +103,14 @@ pub enum IntakeArg {
     None,
 }
 
+/// A channel whose settings are present, with the one that names it.
+enum Configured<'a> {
+    Telegram(&'a str),
+    ZaloBot(&'a str),
+    ZaloOa(&'a str),
+    Web,
+}
+
 /// Which settings turn on which channel, for a `serve` that has none.
 const CHANNEL_SETTINGS: &str = "no chat channel is configured, so only the HTTP endpoints run; \
 set TELOXIDE_TOKEN for Telegram, ZALO_BOT_TOKEN for a Zalo bot, ZALO_OA_APP_ID (with its keys) \
@@ -116,25 +124,45 @@ impl ServeArgs {
         }
     }
 
+    /// How many channels have their settings present.
+    pub fn channel_count(&self) -> usize {
+        self.configured().len()
+    }
+
     /// The channels whose settings are present.
     pub fn channels(&self, store: &Store) -> anyhow::Result<Vec<Arc<dyn Channel>>> {
         let mut channels: Vec<Arc<dyn Channel>> = Vec::new();
-        if let Some(token) = &self.telegram_token {
-            channels.push(Telegram::new(self.telegram(token)?));
-        }
-        if let Some(token) = &self.zalo_bot_token {
-            channels.push(ZaloBot::new(self.zalo_bot(token, store)?, store.clone()));
-        }
-        if let Some(app_id) = &self.zalo_oa_app_id {
-            channels.push(ZaloOa::new(self.zalo_oa(app_id)?, store.clone()));
-        }
-        if self.web_chat == OnOff::On {
-            channels.push(WebChat::new(WebChatConfig::default(), store.clone()));
+        for configured in self.configured() {
+            channels.push(match configured {
+                Configured::Telegram(token) => Telegram::new(self.telegram(token)?),
+                Configured::ZaloBot(token) => {
+                    ZaloBot::new(self.zalo_bot(token, store)?, store.clone())
+                }
+                Configured::ZaloOa(app_id) => ZaloOa::new(self.zalo_oa(app_id)?, store.clone()),
+                Configured::Web => WebChat::new(WebChatConfig::default(), store.clone()),
+            });
         }
         if channels.is_empty() {
             eprintln!("danvan: {CHANNEL_SETTINGS}");
         }
         Ok(channels)
+    }
+
+    fn configured(&self) -> Vec<Configured<'_>> {
+        let mut configured = Vec::new();
+        if let Some(token) = &self.telegram_token {
+            configured.push(Configured::Telegram(token));
+        }
+        if let Some(token) = &self.zalo_bot_token {
+            configured.push(Configured::ZaloBot(token));
+        }
+        if let Some(app_id) = &self.zalo_oa_app_id {
+            configured.push(Configured::ZaloOa(app_id));
+        }
+        if self.web_chat == OnOff::On {
+            configured.push(Configured::Web);
+        }
+        configured
     }
 
     fn telegram(&self, token: &str) -> anyhow::Result<TelegramConfig> {

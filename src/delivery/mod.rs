@@ -1,37 +1,34 @@
 //! Delivery that knows no platform: the inbox worker (claim, converse, render, queue in one
 //! transaction), the outbox of replies and its sweeper, and the broadcast sender of notices and
-//! messages, for any [`Channel`]. Each channel account keeps its own rate and the pauses its
-//! platform asks for.
+//! messages, for any [`Channel`]. Each channel account keeps its rate and the pauses its platform
+//! asks for, together with every other process sending for it ([`pace`]).
 
 pub mod broadcast;
 pub mod inbox;
 pub mod lease;
-pub mod limiter;
 pub mod outbox;
+pub mod pace;
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::{Notify, mpsc, oneshot};
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::channels::{Channel, Sent};
 use crate::engine::Engine;
 use crate::store::Store;
 use crate::store::inbox::Arrival;
-use limiter::RateLimiter;
+use pace::Pace;
 
-/// One channel account as delivery runs it: the channel, its message rate, the pause its
-/// platform imposed, and the bell intake rings.
+/// One channel account as delivery runs it: the channel, its pace (message rate and the pause its
+/// platform imposed, shared with every process), and the bell intake rings.
 pub struct Account {
     pub engine: Arc<Engine>,
     pub channel: Arc<dyn Channel>,
     /// Updates handled at once.
     workers: usize,
-    limiter: RateLimiter,
-    /// Set when the platform asks us to slow down: nobody sends before then.
-    paused_until: Mutex<Option<Instant>>,
+    pace: Pace,
     /// Rung when intake commits something, so idle workers look at once.
     arrived: Arc<Notify>,
 }
@@ -147,11 +144,14 @@ async fn group_commits(committer: Committer, mut waiting: mpsc::UnboundedReceive
 impl Account {
     pub fn new(engine: Arc<Engine>, channel: Arc<dyn Channel>, workers: usize) -> Arc<Account> {
         Arc::new(Account {
-            limiter: RateLimiter::new(channel.capabilities().rate),
+            pace: Pace::new(
+                channel.name(),
+                engine.store().clone(),
+                channel.capabilities().rate,
+            ),
             engine,
             channel,
             workers: workers.max(1),
-            paused_until: Mutex::new(None),
             arrived: Arc::new(Notify::new()),
         })
     }
@@ -191,28 +191,12 @@ impl Account {
 
     /// Messages per second this account keeps to, if limited.
     pub fn rate(&self) -> Option<f64> {
-        self.limiter.rate()
-    }
-
-    /// Waits for a rate slot outside any pause: a pause the platform asked for while it waited
-    /// for the slot is waited out after it, and a new slot taken. No send goes inside a pause.
-    async fn slot(&self, reply: bool) {
-        loop {
-            self.wait_for_pause().await;
-            if reply {
-                self.limiter.acquire_reply().await;
-            } else {
-                self.limiter.acquire().await;
-            }
-            if !self.paused() {
-                return;
-            }
-        }
+        self.pace.rate()
     }
 
     /// Sends one message of a conversation in the next free slot, ahead of waiting bulk sends.
     async fn send_now(&self, address: &str, message: &serde_json::Value) -> Sent {
-        self.slot(true).await;
+        self.pace.slot(true).await;
         self.sent(self.channel.send(address, message).await)
     }
 
@@ -224,7 +208,7 @@ impl Account {
         message: &serde_json::Value,
         lease: &lease::Lease,
     ) -> Option<Sent> {
-        self.slot(false).await;
+        self.pace.slot(false).await;
         if !lease.held() {
             return None;
         }
@@ -240,32 +224,9 @@ impl Account {
                 seconds = wait.as_secs(),
                 "the platform asked us to slow down; pausing all sends"
             );
-            let until = Instant::now() + *wait;
-            let mut paused = self.paused_until.lock().expect("pause lock poisoned");
-            if paused.is_none_or(|p| p < until) {
-                *paused = Some(until);
-            }
+            self.pace.pause(*wait);
         }
         sent
-    }
-
-    /// Whether the platform's pause holds now.
-    fn paused(&self) -> bool {
-        self.paused_until
-            .lock()
-            .expect("pause lock poisoned")
-            .is_some_and(|until| until > Instant::now())
-    }
-
-    /// Waits out a pause, reading it again after each wait: it may have been extended meanwhile.
-    async fn wait_for_pause(&self) {
-        loop {
-            let until = *self.paused_until.lock().expect("pause lock poisoned");
-            match until {
-                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
-                _ => return,
-            }
-        }
     }
 }
 

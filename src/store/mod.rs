@@ -16,6 +16,7 @@ pub mod locks;
 pub mod logins;
 pub mod notices;
 pub mod overview;
+pub mod pace;
 pub mod provision;
 pub mod surveys;
 pub mod tickets;
@@ -27,10 +28,11 @@ use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool};
 
 pub use chats::ChatRow;
 pub use cluster::{ClusterOptions, PrivateCluster};
@@ -81,6 +83,29 @@ impl DatabaseSource {
     }
 }
 
+/// How many connections a pool holds and how long each may be waited for and busy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pool {
+    pub max_connections: u32,
+    /// The longest wait for a free connection before the work fails (and is retried, or answered
+    /// 503).
+    pub acquire_timeout: Duration,
+    /// The longest one statement may run before PostgreSQL cancels it; None: no limit.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Pool {
+    /// `max_connections` for a command line tool: it waits for its few connections as long as
+    /// need be, and its statements (an import, a migration) run as long as they take.
+    pub fn tool(max_connections: u32) -> Pool {
+        Pool {
+            max_connections,
+            acquire_timeout: Duration::from_secs(30),
+            statement_timeout: None,
+        }
+    }
+}
+
 /// Handle to the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -122,6 +147,11 @@ impl DerefMut for Counted {
 impl Store {
     /// Opens the database (starting the private cluster if that is the source) and migrates it.
     pub async fn open(source: &DatabaseSource, max_connections: u32) -> anyhow::Result<Store> {
+        Store::open_with(source, Pool::tool(max_connections)).await
+    }
+
+    /// [`Store::open`] with a pool of its own settings.
+    pub async fn open_with(source: &DatabaseSource, pool: Pool) -> anyhow::Result<Store> {
         let url = match source {
             DatabaseSource::Url(url) => url.clone(),
             DatabaseSource::Private(_) => {
@@ -130,12 +160,15 @@ impl Store {
                 provision::with_database(&server, "danvan")?
             }
         };
-        let store = Store::connect(&url, max_connections).await?;
+        let store = Store::connect_with(&url, pool).await?;
         store.refuse_pre_baseline_schema(source).await?;
+        // On a connection of their own, out of the pool: a migration runs as long as it takes.
+        let mut connection = PgConnection::connect_with(&connect_options(&url)?).await?;
         MIGRATOR
-            .run(&store.pool)
+            .run(&mut connection)
             .await
             .context("running migrations")?;
+        connection.close().await?;
         Ok(store)
     }
 
@@ -176,10 +209,19 @@ impl Store {
 
     /// Connects without migrating.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Store> {
-        let options: PgConnectOptions = url.parse().context("parsing the database URL")?;
+        Store::connect_with(url, Pool::tool(max_connections)).await
+    }
+
+    /// [`Store::connect`] with a pool of its own settings.
+    pub async fn connect_with(url: &str, pool: Pool) -> anyhow::Result<Store> {
+        let mut options = connect_options(url)?;
+        if let Some(limit) = pool.statement_timeout {
+            let ms = limit.as_millis().to_string();
+            options = options.options([("statement_timeout", ms.as_str())]);
+        }
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(std::time::Duration::from_secs(30))
+            .max_connections(pool.max_connections)
+            .acquire_timeout(pool.acquire_timeout)
             .connect_with(options)
             .await
             .with_context(|| format!("connecting to {:?}", DatabaseSource::Url(url.to_owned())))?;
@@ -213,6 +255,11 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Whether [`Store::close`] was called: nothing more will be done with it.
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
+    }
+
     /// Rows in each table that holds personal data, for checks that erasure leaves nothing behind.
     pub async fn personal_data_counts(&self) -> anyhow::Result<Vec<(String, i64)>> {
         let mut counts = Vec::new();
@@ -231,6 +278,10 @@ impl Tx {
         self.inner.round_trips.fetch_add(1, Ordering::Relaxed);
         Ok(self.inner.tx.commit().await?)
     }
+}
+
+fn connect_options(url: &str) -> anyhow::Result<PgConnectOptions> {
+    url.parse().context("parsing the database URL")
 }
 
 /// The order of a person's chats (`c`) for a message pushed to one of them: the chat they used

@@ -62,6 +62,14 @@ impl Store {
         Ok(())
     }
 
+    /// Stores tokens a refresh issued whose first save failed: nobody else can have newer ones,
+    /// since only these hold the refresh token that works.
+    pub async fn put_tokens(&self, channel: &str, tokens: &Tokens) -> anyhow::Result<()> {
+        let mut tx = self.begin().await?;
+        tx.save_tokens(channel, tokens).await?;
+        tx.commit().await
+    }
+
     pub async fn tokens(&self, channel: &str) -> anyhow::Result<Option<Tokens>> {
         let row: Option<TokensRow> = sqlx::query_as(
             "SELECT refresh_token, access_token, access_expires_at FROM channel_tokens

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod outage;
+pub mod pacing;
 
 use danvan::engine::Engine;
 use danvan::message::{Inbound, InboundKind, Outbound, Reply};

@@ -35,6 +35,10 @@ struct Bot {
     webhook_updated_at: i64,
     polls_waiting: usize,
     concurrent_polls: usize,
+    /// How long each send takes to be answered (a slow platform).
+    latency: Duration,
+    /// Until then every send is answered by a gateway error with this status, as in an outage.
+    outage: Option<(std::time::Instant, u16)>,
 }
 
 impl Bot {
@@ -135,6 +139,17 @@ impl FakeZaloBot {
 
     pub fn fail_next(&self, failure: Failure) {
         self.lock().failures.push_back(failure);
+    }
+
+    /// Answers every send only after `latency`, as a slow platform does.
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
+    }
+
+    /// For `window` from now, answers every send with `status` (a 5xx) and a gateway's HTML page,
+    /// not the Bot API's JSON, as when Zalo's servers are down behind their proxy.
+    pub fn outage(&self, status: u16, window: Duration) {
+        self.lock().outage = Some((std::time::Instant::now() + window, status));
     }
 
     pub fn calls(&self, method: &str) -> Vec<Call> {

@@ -89,6 +89,12 @@ struct Oa {
     failures: VecDeque<OaFailure>,
     /// Counts sends instead of recording them (benchmarks).
     on_send: Option<OnSend>,
+    /// How long each message send takes to be answered (a slow platform).
+    latency: Duration,
+    /// How long each token refresh takes to be answered.
+    oauth_latency: Duration,
+    /// Until then every message send is answered by a gateway error with this HTTP status.
+    outage: Option<(Instant, u16)>,
 }
 
 /// Told the recipient of each accepted message.
@@ -125,6 +131,9 @@ impl FakeZaloOa {
             rejections: Vec::new(),
             failures: VecDeque::new(),
             on_send: None,
+            latency: Duration::ZERO,
+            oauth_latency: Duration::ZERO,
+            outage: None,
         };
         let mut fake = FakeZaloOa {
             url: String::new(),
@@ -205,6 +214,23 @@ impl FakeZaloOa {
 
     pub fn fail_next(&self, failure: OaFailure) {
         self.lock().failures.push_back(failure);
+    }
+
+    /// Answers every message send only after `latency`, as a slow platform does.
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
+    }
+
+    /// Answers every token refresh only after `latency`: what the client does meanwhile (its
+    /// database going away) happens between spending the refresh token and learning the new one.
+    pub fn set_oauth_latency(&self, latency: Duration) {
+        self.lock().oauth_latency = latency;
+    }
+
+    /// For `window` from now, answers every message send with HTTP `status` (a 5xx) and a
+    /// gateway's HTML page instead of Zalo's JSON, as when the Open API is down behind its proxy.
+    pub fn outage(&self, status: u16, window: Duration) {
+        self.lock().outage = Some((Instant::now() + window, status));
     }
 
     /// Calls `on_send` with the recipient of every accepted message, and stops recording them and
@@ -369,6 +395,17 @@ impl Oa {
                     self.rejections.push(format!("{path}: {reason}"));
                 }
                 json!({"error": refusal.error, "message": refusal.message})
+            }
+        }
+    }
+
+    /// The HTTP status of the outage under way, if one is.
+    fn down(&mut self) -> Option<u16> {
+        match self.outage {
+            Some((until, status)) if Instant::now() < until => Some(status),
+            _ => {
+                self.outage = None;
+                None
             }
         }
     }

@@ -1,8 +1,11 @@
 //! The OA's access token, from OAuth v4 refreshes. A refresh token works once and a new access
 //! token invalidates the old one, so: one refresher at a time across all processes (the stored
 //! row's lock), the new tokens stored before the new access token is used, and another process's
-//! fresh token taken instead of refreshing again. No token is ever logged.
+//! fresh token taken instead of refreshing again. New tokens the database could not take are
+//! kept in memory, used for the next refresh, and saved again until it takes them: the refresh
+//! token they replace is spent, so they are the only ones that work. No token is ever logged.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -37,6 +40,8 @@ pub struct TokenKeeper {
     clock: Clock,
     /// This process's copy; the lock also makes one refresher per process.
     current: Mutex<Option<Access>>,
+    /// Tokens Zalo issued that are not stored yet, while they are being saved again.
+    unsaved: Arc<std::sync::Mutex<Option<Tokens>>>,
 }
 
 impl TokenKeeper {
@@ -57,6 +62,7 @@ impl TokenKeeper {
             app_secret,
             clock,
             current: Mutex::new(None),
+            unsaved: Arc::default(),
         }
     }
 
@@ -94,7 +100,10 @@ impl TokenKeeper {
                 return Ok(access.token);
             }
         }
-        let fresh = self.refresh(&stored.refresh_token, now).await?;
+        // Newer than the stored one if the database did not take the last refresh's yet.
+        let unsaved = self.unsaved.lock().expect("tokens lock poisoned").clone();
+        let refresh_token = unsaved.map_or(stored.refresh_token, |t| t.refresh_token);
+        let fresh = self.refresh(&refresh_token, now).await?;
         // Stored before use: the old refresh token is spent now, and a crash after this commit
         // leaves the next start with the new one.
         let stored = match tx.save_tokens(self.channel, &fresh).await {
@@ -105,18 +114,54 @@ impl TokenKeeper {
             token: fresh.access_token.clone().unwrap_or_default(),
             expires_at: fresh.access_expires_at.unwrap_or(now),
         };
-        if let Err(e) = stored {
-            // The old refresh token is spent either way: keep sending with the new access token
-            // while this process lives, and say what a restart will need.
-            tracing::error!(
-                error = %format!("{e:#}"),
-                "Zalo issued new OA tokens but they could not be stored; after a restart, run \
-                 `danvan zalo refresh-token TOKEN` with a new refresh token"
-            );
+        match stored {
+            Ok(()) => *self.unsaved.lock().expect("tokens lock poisoned") = None,
+            Err(e) => {
+                tracing::error!(
+                    error = %format!("{e:#}"),
+                    "Zalo issued new OA tokens but the database did not take them; saving them \
+                     again until it does"
+                );
+                self.save_later(fresh);
+            }
         }
         tracing::info!(channel = self.channel, expires_at = %access.expires_at, "Zalo OA access token refreshed");
         *current = Some(access.clone());
         Ok(access.token)
+    }
+
+    /// Saves `tokens` until the database takes them, keeping them for the next refresh meanwhile;
+    /// a refresh that comes first saves its own instead.
+    fn save_later(&self, tokens: Tokens) {
+        *self.unsaved.lock().expect("tokens lock poisoned") = Some(tokens.clone());
+        let (store, channel, unsaved) = (self.store.clone(), self.channel, self.unsaved.clone());
+        tokio::spawn(async move {
+            let still_unsaved = || {
+                unsaved
+                    .lock()
+                    .expect("tokens lock poisoned")
+                    .as_ref()
+                    .is_some_and(|t| t.refresh_token == tokens.refresh_token)
+            };
+            let mut wait = Duration::from_millis(100);
+            while still_unsaved() {
+                match store.put_tokens(channel, &tokens).await {
+                    Ok(()) => {
+                        let mut unsaved = unsaved.lock().expect("tokens lock poisoned");
+                        if unsaved.as_ref() == Some(&tokens) {
+                            *unsaved = None;
+                        }
+                        tracing::info!(channel, "the new Zalo OA tokens are stored");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(channel, error = %format!("{e:#}"), "saving the new Zalo OA tokens failed; trying again");
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(Duration::from_secs(5));
+                    }
+                }
+            }
+        });
     }
 
     /// One OAuth v4 refresh.

@@ -101,6 +101,16 @@ async fn handle(
         Err(reason) => return fake.refused(&name, Refusal::invalid(400, reason)),
     };
     let call = fake.record(&name, &params);
+    if method.sends() {
+        let latency = fake.lock().latency;
+        tokio::time::sleep(latency).await;
+        if let Some(status) = fake.down() {
+            fake.changed.notify_waiters();
+            let page = format!("<html><body><h1>{status}</h1>nginx</body></html>");
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            return (status, [("content-type", "text/html")], page).into_response();
+        }
+    }
     let outcome = answer(&fake, method, &params).await;
     fake.finish(call, &name, outcome)
 }
@@ -109,7 +119,25 @@ async fn not_found(State(fake): State<FakeZaloBot>, uri: Uri) -> Response {
     fake.refused(uri.path(), Refusal::invalid(404, "Not Found"))
 }
 
+impl Method {
+    fn sends(self) -> bool {
+        matches!(self, Method::SendMessage | Method::SendPhoto)
+    }
+}
+
 impl FakeZaloBot {
+    /// The status of the outage under way, if one is.
+    fn down(&self) -> Option<u16> {
+        let mut s = self.lock();
+        match s.outage {
+            Some((until, status)) if Instant::now() < until => Some(status),
+            _ => {
+                s.outage = None;
+                None
+            }
+        }
+    }
+
     /// Records a call as it arrives (so a waiting poll is visible) and returns its index.
     fn record(&self, method: &str, params: &Value) -> usize {
         let mut s = self.lock();

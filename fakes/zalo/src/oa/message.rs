@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use chrono::{TimeDelta, Utc};
 use serde_json::{Value, json};
 
@@ -24,11 +25,21 @@ pub(super) async fn send(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> Json<Value> {
+) -> Response {
     let path = uri.path();
     let request = serde_json::from_slice::<Value>(&body);
+    let latency = fake.lock().latency;
+    tokio::time::sleep(latency).await;
     let answer = {
         let mut s = fake.lock();
+        if let Some(status) = s.down() {
+            s.record(path, request.unwrap_or(Value::Null), false);
+            drop(s);
+            fake.changed.notify_waiters();
+            let page = format!("<html><body><h1>{status}</h1>nginx</body></html>");
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+            return (status, [("content-type", "text/html")], page).into_response();
+        }
         let outcome = match &request {
             Ok(request) => accept(&mut s, path, &headers, request),
             Err(e) => Err(Refusal::invalid_parameter(format!("body is not JSON: {e}"))),
@@ -38,7 +49,7 @@ pub(super) async fn send(
         s.reply(path, params, outcome)
     };
     fake.changed.notify_waiters();
-    Json(answer)
+    Json(answer).into_response()
 }
 
 fn accept(s: &mut Oa, path: &str, headers: &HeaderMap, request: &Value) -> Result<Value, Refusal> {

@@ -27,6 +27,8 @@ pub(super) async fn access_token(
     body: Bytes,
 ) -> Json<Value> {
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let latency = fake.lock().oauth_latency;
+    tokio::time::sleep(latency).await;
     let answer = {
         let mut s = fake.lock();
         let outcome = refresh(&mut s, &fake.keys, &headers, &form);
