@@ -270,12 +270,16 @@ fn tally(
 ) -> Results {
     let n = consultation.file.parts.len();
     let children = units.children(scope);
-    // The unit directly below the scope that holds `unit` (the scope itself when it is a leaf).
-    let under = |unit: i64| {
-        children
-            .iter()
-            .find(|c| units.is_within(unit, c.id))
-            .map_or(scope, |c| c.id)
+    // The unit directly below the scope that holds `unit` (the scope itself when it is a leaf),
+    // looked up once per unit: the counts hold a row per part and kind of each.
+    let mut seen: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    let mut under = |unit: i64| {
+        *seen.entry(unit).or_insert_with(|| {
+            children
+                .iter()
+                .find(|c| units.is_within(unit, c.id))
+                .map_or(scope, |c| c.id)
+        })
     };
     let mut parts = vec![Tally::default(); n];
     let mut by_unit: BTreeMap<i64, (i64, Tally)> = BTreeMap::new();
