@@ -43,6 +43,19 @@ fn from_row(
     )
 }
 
+/// A comment's part, unit, opinion, text and time.
+type CommentRow = (i16, Option<i64>, String, String, DateTime<Utc>);
+/// A meeting: id, unit, date, place, attendance, and its parts (part, agree, disagree, other,
+/// summary).
+type MeetingRow = (
+    i64,
+    i64,
+    NaiveDate,
+    String,
+    i32,
+    Json<Vec<(i16, i64, i64, i64, String)>>,
+);
+
 /// One opinion written: who, where they live, on which part, through which channel.
 pub struct Opining<'a> {
     pub consultation: i64,
@@ -436,7 +449,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<Comment>> {
-        let rows: Vec<(i16, Option<i64>, String, String, DateTime<Utc>)> = sqlx::query_as(
+        let rows: Vec<CommentRow> = sqlx::query_as(
             "SELECT part, unit_id, opinion, comment, updated_at FROM consultation_opinions
              WHERE consultation_id = $1 AND comment IS NOT NULL
                AND ($2::smallint IS NULL OR part = $2)
@@ -496,7 +509,7 @@ impl Store {
 
     /// The meetings of a consultation, oldest first.
     pub async fn meetings(&self, id: i64) -> anyhow::Result<Vec<Meeting>> {
-        let rows: Vec<(i64, i64, NaiveDate, String, i32, Json<Vec<(i16, i64, i64, i64, String)>>)> =
+        let rows: Vec<MeetingRow> =
             sqlx::query_as(
                 "SELECT m.id, m.unit_id, m.held_on, m.place, m.attendance,
                         COALESCE((SELECT json_agg(json_build_array(p.part, p.agree, p.disagree, p.other, p.summary)
