@@ -60,7 +60,7 @@ pub enum Command {
         #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
         /// Cookies without `Secure`, for a browser on another machine over plain http.
-        #[arg(long, env = "DANVAN_PLAIN_HTTP")]
+        #[arg(long, env = "DANVAN_PLAIN_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
         plain_http: bool,
     },
     /// Run the chat channels (Telegram) and the HTTP endpoints until SIGTERM or Ctrl-C.
@@ -309,8 +309,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = app::logins::create(&store, name, target.id, Utc::now()).await?;
             println!("{password}");
             eprintln!(
-                "login {name:?} for {} ({}) created; the password above works once: it must be changed at the first sign-in",
-                target.name, target.code
+                "login {name:?} for {} ({}) created; the password above works for {} days and must be changed at the first sign-in",
+                target.name,
+                target.code,
+                app::logins::ONE_TIME_DAYS
             );
         }
         Command::Admin {

@@ -27,7 +27,7 @@ pub struct ServeArgs {
     pub metrics_token: Option<String>,
     /// Cookies without `Secure`, for a browser reaching this machine over plain http by a network
     /// address (never in production; http://127.0.0.1 needs no such thing).
-    #[arg(long, env = "DANVAN_PLAIN_HTTP")]
+    #[arg(long, env = "DANVAN_PLAIN_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
     pub plain_http: bool,
     /// Updates handled at once, per channel.
     #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
