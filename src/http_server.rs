@@ -5,10 +5,9 @@
 //! `serve` sets none of these: a thousand clients sending a header byte every few seconds left
 //! `/health` unanswered and SIGTERM waiting.)
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -20,6 +19,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+
+use crate::holds::Holds;
 
 /// Time for a request's head (request line and headers) to arrive, and for a kept-alive
 /// connection to start its next request.
@@ -38,7 +39,7 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let slots = Arc::new(Semaphore::new(CONNECTIONS));
-    let per_address = Arc::new(Mutex::new(HashMap::<IpAddr, usize>::new()));
+    let per_address = Holds::<IpAddr>::new(PER_ADDRESS);
     let mut connections = tokio::task::JoinSet::new();
     let closing = CancellationToken::new();
     loop {
@@ -60,7 +61,7 @@ pub async fn serve(
         };
         // Finished connections' tasks go as new ones come.
         while connections.try_join_next().is_some() {}
-        let Some(held) = Held::take(&per_address, peer.ip()) else {
+        let Some(held) = per_address.take(peer.ip()) else {
             // Closed at once: this address holds its share already.
             drop(stream);
             continue;
@@ -107,37 +108,4 @@ pub async fn serve(
     }
     // Dropping the set ends whatever is left.
     Ok(())
-}
-
-/// One of an address's connections, given back when dropped.
-struct Held {
-    counts: Arc<Mutex<HashMap<IpAddr, usize>>>,
-    address: IpAddr,
-}
-
-impl Held {
-    fn take(counts: &Arc<Mutex<HashMap<IpAddr, usize>>>, address: IpAddr) -> Option<Held> {
-        let mut map = counts.lock().expect("connection counts poisoned");
-        let count = map.entry(address).or_default();
-        if *count >= PER_ADDRESS {
-            return None;
-        }
-        *count += 1;
-        Some(Held {
-            counts: counts.clone(),
-            address,
-        })
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        let mut map = self.counts.lock().expect("connection counts poisoned");
-        if let Some(count) = map.get_mut(&self.address) {
-            *count -= 1;
-            if *count == 0 {
-                map.remove(&self.address);
-            }
-        }
-    }
 }

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod delivery;
 pub mod domain;
 pub mod engine;
+pub mod holds;
 pub mod http_server;
 pub mod i18n;
 pub mod message;

@@ -148,11 +148,14 @@ const SURVEY_BATCH: i64 = 20;
 const SURVEY_PATIENCE: Duration = Duration::from_secs(600);
 const SURVEY_CHECK: Duration = Duration::from_secs(30);
 /// Web chat photos no activity kept are forgotten after this long (a log left unsaved that long
-/// is not coming back).
-const UNUSED_PHOTOS_KEPT: Duration = Duration::from_secs(30 * 24 * 3600);
+/// is not coming back). With the web chat's daily allowance in all, this bounds what it keeps.
+pub const UNUSED_PHOTOS_KEPT: Duration = Duration::from_secs(7 * 24 * 3600);
+/// A web chat visitor whose person was erased can read the goodbye this long.
+const ERASED_VISITORS_KEPT: Duration = Duration::from_secs(600);
 
 /// Now and then, until shutdown: closes surveys past their closing time, stores waiting anonymous
-/// responses, forgets web chat photos no activity kept, and squashes consultations' counts.
+/// responses, forgets web chat photos no activity kept and web chat visitors erased, and
+/// squashes consultations' counts.
 async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
     loop {
         let store = engine.store();
@@ -162,6 +165,9 @@ async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
                 .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
                 .await?;
             store.forget_unused_web_photos(UNUSED_PHOTOS_KEPT).await?;
+            store
+                .forget_erased_web_visitors(ERASED_VISITORS_KEPT)
+                .await?;
             store.squash_consultation_counts().await.map(|_| ())
         };
         if let Err(e) = done.await {

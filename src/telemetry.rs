@@ -1,21 +1,28 @@
 //! Prometheus metrics at `/metrics` (through the `metrics` facade and its Prometheus exporter):
 //! updates handled per channel and outcome with their handling time, sends per channel and
-//! outcome, and the depth of each queue read from the database when scraped. Answered to loopback
-//! only, unless `DANVAN_METRICS_TOKEN` is set: then to anyone sending it as a bearer token.
+//! outcome, and the depth of each queue read from the database at most once per
+//! [`DEPTHS_FRESH`]. Served only when `DANVAN_METRICS_TOKEN` is set, and only to requests bearing
+//! it: a proxy on the same machine makes every request look local, so the peer's address proves
+//! nothing.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use moka::future::Cache;
 use subtle::ConstantTimeEq;
 
 use crate::channels::Sent;
 use crate::engine::Engine;
+use crate::store::inbox::Depth;
+
+/// How long queue depths read once are served to every scrape: however many scrapers, the
+/// queues are counted at most this often.
+pub const DEPTHS_FRESH: Duration = Duration::from_secs(5);
 
 /// Handling time buckets, in seconds: a chat reply takes milliseconds, a slow database seconds.
 const SECONDS_BUCKETS: [f64; 12] = [
@@ -64,45 +71,52 @@ pub fn sent(channel: &'static str, sent: &Sent) {
         .increment(1);
 }
 
-/// Who may read the metrics.
+/// What a scrape reads: the token it must bear, and the queue depths last read.
 #[derive(Clone)]
 struct Access {
     engine: Arc<Engine>,
-    token: Option<String>,
+    token: String,
+    depths: Cache<(), Arc<Vec<Depth>>>,
 }
 
-/// The `/metrics` route.
+/// The `/metrics` route, for requests bearing `token`; none without a token.
 pub fn routes(engine: Arc<Engine>, token: Option<String>) -> Router {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Router::new();
+    };
     Router::new()
         .route("/metrics", axum::routing::get(scrape))
         .with_state(Access {
             engine,
-            token: token.filter(|t| !t.is_empty()),
+            token,
+            depths: Cache::builder()
+                .max_capacity(1)
+                .time_to_live(DEPTHS_FRESH)
+                .build(),
         })
 }
 
-async fn scrape(
-    State(access): State<Access>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Response {
-    let allowed = match &access.token {
-        Some(token) => headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| bool::from(given.as_bytes().ct_eq(token.as_bytes()))),
-        None => peer.ip().is_loopback(),
-    };
+async fn scrape(State(access): State<Access>, headers: HeaderMap) -> Response {
+    let allowed = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| bool::from(given.as_bytes().ct_eq(access.token.as_bytes())));
     if !allowed {
-        return StatusCode::FORBIDDEN.into_response();
+        return StatusCode::UNAUTHORIZED.into_response();
     }
     let mut body = handle().render();
-    match access.engine.store().queue_depths().await {
+    // Scrapes at once wait for one read.
+    let store = access.engine.store();
+    let depths = access
+        .depths
+        .try_get_with((), async { store.queue_depths().await.map(Arc::new) })
+        .await;
+    match depths {
         Ok(depths) => {
             body.push_str("# HELP danvan_queue_depth Work waiting, per queue and channel.\n");
             body.push_str("# TYPE danvan_queue_depth gauge\n");
-            for d in depths {
+            for d in depths.iter() {
                 body.push_str(&format!(
                     "danvan_queue_depth{{queue=\"{}\",channel=\"{}\"}} {}\n",
                     d.queue, d.channel, d.waiting

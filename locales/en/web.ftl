@@ -15,6 +15,7 @@ web-sign-in-password = Password
 web-sign-in-button = Sign in
 web-sign-in-wrong = Wrong login name or password.
 web-sign-in-slow-down = Too many attempts. Please wait a minute and try again.
+web-sign-in-one-time-lapsed = This one-time password has lapsed (it works for { $days } days). Ask your administrator for a new one.
 web-password-title = Change password
 web-password-first = This is your first sign-in: choose your own password to replace the one-time password.
 web-password-current = Current password

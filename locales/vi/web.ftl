@@ -15,6 +15,7 @@ web-sign-in-password = Mật khẩu
 web-sign-in-button = Đăng nhập
 web-sign-in-wrong = Tên đăng nhập hoặc mật khẩu không đúng.
 web-sign-in-slow-down = Bạn đã thử quá nhiều lần. Vui lòng đợi một phút rồi thử lại.
+web-sign-in-one-time-lapsed = Mật khẩu dùng một lần này đã hết hạn (chỉ dùng được trong { $days } ngày). Hãy đề nghị quản trị viên cấp mật khẩu mới.
 web-password-title = Đổi mật khẩu
 web-password-first = Đây là lần đăng nhập đầu tiên: hãy đặt mật khẩu của riêng bạn thay cho mật khẩu dùng một lần.
 web-password-current = Mật khẩu hiện tại

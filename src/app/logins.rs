@@ -4,6 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
 use rand::Rng;
 
 use crate::domain::access::{Actor, Grant, Role};
@@ -43,8 +44,13 @@ fn matches(password: &str, stored: &str) -> bool {
 /// Longest name a login may have.
 const MAX_NAME_CHARS: usize = 100;
 
-/// Creates a login for an admin of `unit_id`; returns its one-time password.
-pub async fn create(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<String> {
+/// Creates a login for an admin of `unit_id`; returns its one-time password, given `now`.
+pub async fn create(
+    store: &Store,
+    name: &str,
+    unit_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
     anyhow::ensure!(
         !name.trim().is_empty()
             && name.chars().count() <= MAX_NAME_CHARS
@@ -52,25 +58,64 @@ pub async fn create(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<S
         "a login's name is 1 to {MAX_NAME_CHARS} characters, none of them control characters"
     );
     let password = one_time_password();
-    store.create_login(name, unit_id, &hash(&password)?).await?;
+    store
+        .create_login(name, unit_id, &hash(&password)?, now)
+        .await?;
+    Ok(password)
+}
+
+/// A new one-time password for the login `name`, given `now`, enabled again if it was disabled.
+pub async fn reset(store: &Store, name: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let password = one_time_password();
+    anyhow::ensure!(
+        store.reset_login(name, &hash(&password)?, now).await?,
+        "no login named {name:?}"
+    );
     Ok(password)
 }
 
 /// The demo's login for an admin of `unit_id`, with a fresh password each run that need not be
 /// changed (whoever runs the demo reads it in their terminal).
-pub async fn demo(store: &Store, name: &str, unit_id: i64) -> anyhow::Result<String> {
+pub async fn demo(
+    store: &Store,
+    name: &str,
+    unit_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
     let password = one_time_password();
     let id = match store.login_named(name).await? {
         Some(login) => login.id,
-        None => store.create_login(name, unit_id, &hash(&password)?).await?,
+        None => {
+            store
+                .create_login(name, unit_id, &hash(&password)?, now)
+                .await?
+        }
     };
-    store.set_password(id, &hash(&password)?).await?;
+    store.set_password(id, &hash(&password)?, now).await?;
     Ok(password)
 }
 
-/// The login `name` when `password` is its password. A missing name costs the same hashing as a
-/// wrong password, so timing tells nothing about which names exist.
-pub async fn check(store: &Store, name: &str, password: &str) -> anyhow::Result<Option<Login>> {
+/// Days a one-time password works after it is given: time to hand it over, not a standing key.
+pub const ONE_TIME_DAYS: i64 = 7;
+
+/// Why a sign-in is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInRefused {
+    /// No enabled login of that name, or not its password.
+    Wrong,
+    /// The right one-time password, given more than [`ONE_TIME_DAYS`] ago.
+    OneTimeLapsed,
+}
+
+/// The login `name` when `password` is its password (a one-time password only within
+/// [`ONE_TIME_DAYS`] of `now`). A missing name costs the same hashing as a wrong password, so
+/// timing tells nothing about which names exist.
+pub async fn check(
+    store: &Store,
+    name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Login, SignInRefused>> {
     let name = name.trim();
     // A name no login has (PostgreSQL's text holds no NUL; no name is that long) is not looked
     // up, but the password is still checked, against nothing: it is just a wrong name.
@@ -86,7 +131,16 @@ pub async fn check(store: &Store, name: &str, password: &str) -> anyhow::Result<
         let (password, stored) = (password.to_owned(), stored.to_owned());
         tokio::task::spawn_blocking(move || matches(&password, &stored)).await?
     };
-    Ok(login.filter(|_| ok))
+    Ok(match login.filter(|_| ok) {
+        None => Err(SignInRefused::Wrong),
+        Some(login)
+            if login.must_change
+                && now - login.password_set_at > chrono::Duration::days(ONE_TIME_DAYS) =>
+        {
+            Err(SignInRefused::OneTimeLapsed)
+        }
+        Some(login) => Ok(login),
+    })
 }
 
 /// An Argon2id hash of nothing anyone types, checked against when the name is unknown.
@@ -112,6 +166,7 @@ pub async fn change_password(
     current: &str,
     new: &str,
     repeated: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<(), PasswordRefused>> {
     if !login.must_change {
         let (current, stored) = (current.to_owned(), login.password_hash.clone());
@@ -128,7 +183,7 @@ pub async fn change_password(
     if matches(new, &login.password_hash) {
         return Ok(Err(PasswordRefused::Unchanged));
     }
-    store.set_password(login.id, &hash(new)?).await?;
+    store.set_password(login.id, &hash(new)?, now).await?;
     Ok(Ok(()))
 }
 

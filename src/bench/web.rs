@@ -119,7 +119,7 @@ pub async fn run(
     let mut cookies = Vec::new();
     for i in 0..sessions {
         let name = format!("bench-{i}");
-        let password = app::logins::demo(store, &name, province.id).await?;
+        let password = app::logins::demo(store, &name, province.id, chrono::Utc::now()).await?;
         let from = std::net::Ipv4Addr::new(127, 0, 1 + (i / 16) as u8, 1);
         cookies.push(sign_in(&base, &name, &password, from.into()).await?);
     }

@@ -60,6 +60,9 @@ pub enum Command {
     Demo {
         #[arg(long, env = "DANVAN_LISTEN", default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Cookies without `Secure`, for a browser on another machine over plain http.
+        #[arg(long, env = "DANVAN_PLAIN_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
+        plain_http: bool,
     },
     /// Run the chat channels (Telegram) and the HTTP endpoints until SIGTERM or Ctrl-C.
     Serve(Box<ServeArgs>),
@@ -147,6 +150,10 @@ pub enum AdminCommand {
         #[arg(long)]
         unit: String,
     },
+    /// Disable a login: it can no longer sign in, and its open sessions end at their next request.
+    Disable { name: String },
+    /// Give a login a new one-time password (enabling it again if it was disabled); prints it.
+    Reset { name: String },
 }
 
 #[derive(Subcommand)]
@@ -292,7 +299,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::serve::run_until_signal(engine, channels, args.workers, args.listen, pages)
                 .await?;
         }
-        Command::Demo { listen } => demo(&source, listen).await?,
+        Command::Demo { listen, plain_http } => demo(&source, listen, plain_http).await?,
         Command::Admin {
             command: AdminCommand::CreateLogin { name, unit },
         } => {
@@ -306,11 +313,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let target = units
                 .by_code(&unit)
                 .with_context(|| format!("no unit with code {unit}"))?;
-            let password = app::logins::create(&store, name, target.id).await?;
+            let password = app::logins::create(&store, name, target.id, Utc::now()).await?;
             println!("{password}");
             eprintln!(
-                "login {name:?} for {} ({}) created; the password above works once: it must be changed at the first sign-in",
-                target.name, target.code
+                "login {name:?} for {} ({}) created; the password above works for {} days and must be changed at the first sign-in",
+                target.name,
+                target.code,
+                app::logins::ONE_TIME_DAYS
+            );
+        }
+        Command::Admin {
+            command: AdminCommand::Disable { name },
+        } => {
+            let store = Store::open(&source, 2).await?;
+            if !store.disable_login(&name).await? {
+                bail!("no login named {name:?}");
+            }
+            println!("login {name:?} disabled; its sessions end at their next request");
+        }
+        Command::Admin {
+            command: AdminCommand::Reset { name },
+        } => {
+            let store = Store::open(&source, 2).await?;
+            let password = app::logins::reset(&store, &name, Utc::now()).await?;
+            println!("{password}");
+            eprintln!(
+                "login {name:?} has the one-time password above; it works for {} days and must be changed at the first sign-in",
+                app::logins::ONE_TIME_DAYS
             );
         }
         Command::Zalo {
@@ -469,7 +498,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// The demo's login name.
 const DEMO_LOGIN: &str = "demo";
 
-async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::Result<()> {
+async fn demo(
+    source: &DatabaseSource,
+    listen: std::net::SocketAddr,
+    plain_http: bool,
+) -> anyhow::Result<()> {
     let store = Store::open(source, 16).await?;
     crate::seed::demo_if_empty(&store).await?;
     let engine = std::sync::Arc::new(Engine::new(store).await?);
@@ -484,16 +517,21 @@ async fn demo(source: &DatabaseSource, listen: std::net::SocketAddr) -> anyhow::
         .by_code(crate::seed::DEMO_PROVINCE)
         .context("the demo province is not loaded")?
         .id;
-    let password = app::logins::demo(store, DEMO_LOGIN, province).await?;
+    let password = app::logins::demo(store, DEMO_LOGIN, province, engine.now()).await?;
     let personas = crate::seed::demo_personas(store, &engine.units(), engine.localizer()).await?;
     let channels: Vec<std::sync::Arc<dyn crate::channels::Channel>> =
         vec![crate::channels::web::WebChat::new(
-            crate::channels::web::WebChatConfig { personas },
+            crate::channels::web::WebChatConfig {
+                personas,
+                ..Default::default()
+            },
             store.clone(),
         )];
-    let pages = crate::dashboard::routes(engine.clone(), &Default::default(), &channels)
-        .await?
-        .merge(crate::telemetry::routes(engine.clone(), None));
+    let web = crate::dashboard::WebSettings {
+        public_url: None,
+        plain_http,
+    };
+    let pages = crate::dashboard::routes(engine.clone(), &web, &channels).await?;
     println!("danvan demo");
     println!("  dashboard: http://{listen}/   sign in as {DEMO_LOGIN} / {password}");
     println!("  web chat:  http://{listen}/chat");

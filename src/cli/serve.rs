@@ -22,9 +22,13 @@ pub struct ServeArgs {
     /// Public base URL of this server, where channels that take pictures by URL fetch charts.
     #[arg(long, env = "DANVAN_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
-    /// Bearer token that lets others than loopback read /metrics.
+    /// Bearer token that /metrics asks for; without it, no /metrics.
     #[arg(long, env = "DANVAN_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Cookies without `Secure`, for a browser reaching this machine over plain http by a network
+    /// address (never in production; http://127.0.0.1 needs no such thing).
+    #[arg(long, env = "DANVAN_PLAIN_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
+    pub plain_http: bool,
     /// Updates handled at once, per channel.
     #[arg(long, env = "DANVAN_WORKERS", default_value_t = 8)]
     pub workers: usize,
@@ -121,6 +125,7 @@ impl ServeArgs {
     pub fn web(&self) -> crate::dashboard::WebSettings {
         crate::dashboard::WebSettings {
             public_url: self.public_url.clone(),
+            plain_http: self.plain_http,
         }
     }
 

@@ -7,8 +7,8 @@ use std::num::NonZeroU32;
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_csrf::CsrfToken;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -17,7 +17,7 @@ use tower_sessions::Session;
 
 use super::frame::{self, Frame, Texts};
 use super::{Dash, WebError, WebResult};
-use crate::app::logins::{self, PasswordRefused};
+use crate::app::logins::{self, PasswordRefused, SignInRefused};
 use crate::domain::access::Actor;
 use crate::domain::unit_label::unit_label;
 use crate::message::{Lang, Msg};
@@ -26,6 +26,11 @@ use crate::store::logins::Login;
 const LOGIN_KEY: &str = "login";
 /// [`logins::password_mark`] of the password the session was opened with.
 const PASSWORD_KEY: &str = "password";
+/// When the session was opened (seconds since 1970, by the engine's clock).
+const SIGNED_IN_KEY: &str = "signed_in_at";
+/// A session ends this long after its sign-in, however busy (besides ending after
+/// [`super::IDLE_HOURS`] without a request): a working day, then the password again.
+pub const SESSION_HOURS: i64 = 12;
 
 /// Sign-in attempts allowed per name from one address, and per address: a person who mistypes a
 /// few times is not stopped, a script guessing passwords gets five tries a minute per name per
@@ -81,35 +86,32 @@ impl FromRequestParts<Dash> for Staff {
         let session = Session::from_request_parts(parts, dash)
             .await
             .map_err(IntoResponse::into_response)?;
-        let lang = frame::language(&session).await;
-        let id = session
-            .get::<i64>(LOGIN_KEY)
-            .await
-            .map_err(|e| WebError::from(e).into_response())?;
-        let login = match id {
-            Some(id) => dash
-                .engine
-                .store()
-                .login(id)
-                .await
-                .map_err(|e| WebError::from(e).into_response())?,
-            None => None,
-        };
-        let opened_with = session
-            .get::<String>(PASSWORD_KEY)
-            .await
-            .map_err(|e| WebError::from(e).into_response())?;
-        let Some(login) = login else {
+        let lang = frame::language(&parts.headers);
+        let fail = |e: tower_sessions::session::Error| WebError::from(e).into_response();
+        let id = session.get::<i64>(LOGIN_KEY).await.map_err(fail)?;
+        let Some(id) = id else {
             return Err(Redirect::to("/login").into_response());
         };
-        // The password changed since this session was opened (elsewhere): it ends here.
-        if opened_with.as_deref() != Some(logins::password_mark(&login).as_str()) {
-            session
-                .flush()
-                .await
-                .map_err(|e| WebError::from(e).into_response())?;
+        let login = dash
+            .engine
+            .store()
+            .login(id)
+            .await
+            .map_err(|e| WebError::from(e).into_response())?;
+        let opened_with = session.get::<String>(PASSWORD_KEY).await.map_err(fail)?;
+        let signed_in_at = session.get::<i64>(SIGNED_IN_KEY).await.map_err(fail)?;
+        let now = dash.engine.now().timestamp();
+        let open = |login: &Login| {
+            // The password changed since this session was opened (elsewhere), or a working
+            // day has gone by since the sign-in, however busy the session was.
+            opened_with.as_deref() == Some(logins::password_mark(login).as_str())
+                && signed_in_at.is_some_and(|at| now - at < SESSION_HOURS * 3600)
+        };
+        // A disabled login is no longer found: its sessions end here too.
+        let Some(login) = login.filter(open) else {
+            session.flush().await.map_err(fail)?;
             return Err(Redirect::to("/login").into_response());
-        }
+        };
         if login.must_change && parts.uri.path() != "/password" {
             return Err(Redirect::to("/password").into_response());
         }
@@ -161,9 +163,9 @@ struct SignInPage<'a> {
 pub async fn sign_in_page(
     State(dash): State<Dash>,
     token: CsrfToken,
-    session: Session,
+    headers: HeaderMap,
 ) -> WebResult {
-    let t = Texts::new(dash.engine.localizer(), frame::language(&session).await);
+    let t = Texts::new(dash.engine.localizer(), frame::language(&headers));
     frame::page(
         token.clone(),
         &SignInPage {
@@ -187,31 +189,53 @@ pub async fn sign_in(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     token: CsrfToken,
     session: Session,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
-    let lang = frame::language(&session).await;
-    let refuse = |status: StatusCode, error: &'static str| -> WebResult {
+    let lang = frame::language(&headers);
+    let refuse = |status: StatusCode, error: Msg| -> WebResult {
         let t = Texts::new(dash.engine.localizer(), lang);
         let page = SignInPage {
             csrf: frame::form_token(&token)?,
-            error: Some(t.t(error)),
+            error: Some(t.msg(&error)),
             t,
             name: form.name.clone(),
         };
         Ok((status, frame::page(token.clone(), &page)?).into_response())
     };
     if !dash.limits.allow(&form.name, peer.ip()) {
-        return refuse(StatusCode::TOO_MANY_REQUESTS, "web-sign-in-slow-down");
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            Msg::new("web-sign-in-slow-down"),
+        );
     }
-    let Some(login) = logins::check(dash.engine.store(), &form.name, &form.password).await? else {
-        return refuse(StatusCode::UNAUTHORIZED, "web-sign-in-wrong");
+    let checked = logins::check(
+        dash.engine.store(),
+        &form.name,
+        &form.password,
+        dash.engine.now(),
+    )
+    .await?;
+    let login = match checked {
+        Ok(login) => login,
+        Err(SignInRefused::Wrong) => {
+            return refuse(StatusCode::UNAUTHORIZED, Msg::new("web-sign-in-wrong"));
+        }
+        Err(SignInRefused::OneTimeLapsed) => {
+            let lapsed =
+                Msg::new("web-sign-in-one-time-lapsed").number("days", logins::ONE_TIME_DAYS);
+            return refuse(StatusCode::UNAUTHORIZED, lapsed);
+        }
     };
     // A new session id at sign-in: one planted before it is worth nothing after.
     session.cycle_id().await?;
     session.insert(LOGIN_KEY, login.id).await?;
     session
         .insert(PASSWORD_KEY, logins::password_mark(&login))
+        .await?;
+    session
+        .insert(SIGNED_IN_KEY, dash.engine.now().timestamp())
         .await?;
     dash.engine
         .store()
@@ -227,10 +251,8 @@ pub struct CsrfOnly {
 
 pub async fn sign_out(token: CsrfToken, session: Session, Form(form): Form<CsrfOnly>) -> WebResult {
     frame::verify(&token, &form.csrf)?;
-    let lang = frame::language(&session).await;
+    // The row goes, and no new one is made: the language chosen is a cookie of its own.
     session.flush().await?;
-    // Keep the language chosen, in the fresh session.
-    session.insert("lang", lang.code()).await?;
     Ok(Redirect::to("/login").into_response())
 }
 
@@ -275,6 +297,7 @@ pub async fn change_password(
         &form.current,
         &form.password,
         &form.repeated,
+        dash.engine.now(),
     )
     .await?;
     match refused {

@@ -3,18 +3,23 @@
 
 use askama::Template;
 use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use tower_sessions::Session;
+use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::cookie::{Cookie, SameSite};
 
-use super::{WebError, WebResult};
+use super::{Dash, WebError, WebResult};
 use crate::domain::vn_time;
 use crate::i18n::{Localizer, format_number};
 use crate::message::{Lang, Msg};
 
-const LANG_KEY: &str = "lang";
+/// The language chosen is a cookie of its own, not part of the session: choosing it (or signing
+/// out) makes no session row for someone who never signed in.
+const LANG_COOKIE: &str = "dv_lang";
 
 /// The page's texts, in one language.
 pub struct Texts<'a> {
@@ -86,13 +91,15 @@ pub struct Frame<'a> {
 }
 
 /// The reader's language: chosen on a page before, else Vietnamese.
-pub async fn language(session: &Session) -> Lang {
-    session
-        .get::<String>(LANG_KEY)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|code| Lang::from_code(&code))
+pub fn language(headers: &HeaderMap) -> Lang {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == LANG_COOKIE)
+        .and_then(|c| Lang::from_code(c.value()))
         .unwrap_or(Lang::Vi)
 }
 
@@ -123,15 +130,22 @@ pub struct LanguageForm {
 
 /// Switches the dashboard's language and goes back to the page it was chosen on.
 pub async fn switch_language(
+    State(dash): State<Dash>,
     token: CsrfToken,
-    session: Session,
     Form(form): Form<LanguageForm>,
 ) -> WebResult {
     verify(&token, &form.csrf)?;
-    if let Some(lang) = Lang::from_code(&form.lang) {
-        session.insert(LANG_KEY, lang.code()).await?;
-    }
-    Ok(Redirect::to(local_path(&form.back)).into_response())
+    let back = Redirect::to(local_path(&form.back));
+    let Some(lang) = Lang::from_code(&form.lang) else {
+        return Ok(back.into_response());
+    };
+    let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+        .path("/")
+        .http_only(true)
+        .secure(dash.secure)
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(365));
+    Ok(([(header::SET_COOKIE, cookie.to_string())], back).into_response())
 }
 
 /// `back` if it is a path on this site, else the overview: never a redirect elsewhere.

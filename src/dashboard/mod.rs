@@ -40,9 +40,13 @@ pub use auth::SignInLimits;
 /// How the dashboard is reached.
 #[derive(Debug, Clone, Default)]
 pub struct WebSettings {
-    /// The public origin (`DANVAN_PUBLIC_URL`): cookies are secure under https, and forms are
-    /// only taken from this origin. Without it, from the address the browser used.
+    /// The public origin (`DANVAN_PUBLIC_URL`): forms are only taken from this origin. Without
+    /// it, from the address the browser used.
     pub public_url: Option<url::Url>,
+    /// Cookies without `Secure` (`DANVAN_PLAIN_HTTP`), for a browser reaching a development
+    /// machine over plain http by a network address. Browsers take secure cookies from
+    /// `http://127.0.0.1` and `http://localhost`, so the demo needs no such thing.
+    pub plain_http: bool,
 }
 
 /// What every handler reads.
@@ -58,6 +62,8 @@ pub struct Dash {
     origin: Option<String>,
     /// Where danvan is reached from outside: links to public pages (a draft's whole text).
     public_url: Option<url::Url>,
+    /// Whether cookies say `Secure`: always, unless plain http was asked for.
+    secure: bool,
 }
 
 impl FromRef<Dash> for CsrfConfig {
@@ -67,7 +73,7 @@ impl FromRef<Dash> for CsrfConfig {
 }
 
 /// A signed-in session lasts this long without a request.
-const IDLE_HOURS: i64 = 8;
+pub(crate) const IDLE_HOURS: i64 = 8;
 
 /// The dashboard's routes, with their session, CSRF and origin layers; activity photos are
 /// fetched from `channels`.
@@ -77,10 +83,8 @@ pub async fn routes(
     channels: &[Arc<dyn Channel>],
 ) -> anyhow::Result<Router> {
     let store = engine.store().clone();
-    let secure = settings
-        .public_url
-        .as_ref()
-        .is_some_and(|u| u.scheme() == "https");
+    // Secure by default: a session cookie must never cross a network in clear text.
+    let secure = !settings.plain_http;
     // Every process signs CSRF tokens with the same key, so a form served by one is taken by another.
     let key = store.kept_secret("csrf_key").await?;
     let salt = crate::channels::hex(&store.kept_secret("csrf_salt").await?);
@@ -103,6 +107,7 @@ pub async fn routes(
             .as_ref()
             .map(|u| u.origin().ascii_serialization()),
         public_url: settings.public_url.clone(),
+        secure,
     };
     let kept_sessions = PostgresStore::new(store.pool().clone())
         .with_schema_name("public")

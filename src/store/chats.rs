@@ -221,10 +221,22 @@ impl Tx {
         // Named survey responses go with the person; their counts go first.
         self.untally_person(person_id).await?;
         self.erase_tickets(person_id).await?;
-        // Handled events are already scrubbed; parked ones still hold what the person wrote.
+        // Parked events still hold what the person wrote; handled ones are scrubbed, but some
+        // ids name the person on the platform (a Zalo OA follow is `follow:<id>:<time>`, a web
+        // chat event `<visitor>:<id>`). Pending ones (the event erasing them among them) stay to
+        // be handled once. Replies that failed still say what was said to them.
         sqlx::query(
-            "DELETE FROM inbox WHERE status = 'failed'
-               AND (channel, chat) IN (SELECT channel, address FROM chats WHERE person_id = $1)",
+            "WITH mine AS (SELECT channel, address FROM chats WHERE person_id = $1),
+                  events AS (DELETE FROM inbox i USING mine m
+                             WHERE i.channel = m.channel AND i.status <> 'pending'
+                               AND (i.chat = m.address
+                                    OR strpos(':' || i.event_id || ':', ':' || m.address || ':') > 0)),
+                  replies AS (DELETE FROM outbox o USING mine m
+                              WHERE o.channel = m.channel AND o.address = m.address
+                                AND o.status = 'failed')
+             -- The web chat's visitor may read the goodbye, then goes (`forget_erased_web_visitors`).
+             UPDATE web_visitors SET forgotten_at = now()
+             WHERE address IN (SELECT address FROM mine WHERE channel = 'web')",
         )
         .bind(person_id)
         .execute(&mut *self.inner)

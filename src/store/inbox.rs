@@ -396,18 +396,26 @@ pub struct Depth {
     pub waiting: i64,
 }
 
+/// Rows counted at most per queue: a backlog deeper than this reads as this deep, and a scrape
+/// never walks a million rows.
+pub const DEPTH_COUNTED: i64 = 100_000;
+
 impl Store {
-    /// Events not yet handled, replies not yet sent and deliveries not yet made, per channel.
+    /// Events not yet handled, replies not yet sent and deliveries not yet made, per channel;
+    /// each queue counted up to [`DEPTH_COUNTED`] rows.
     pub async fn queue_depths(&self) -> anyhow::Result<Vec<Depth>> {
         Ok(sqlx::query_as(
-            "SELECT 'inbox' AS queue, channel, count(*) AS waiting FROM inbox
-             WHERE status = 'pending' GROUP BY channel
+            "SELECT 'inbox' AS queue, channel, count(*) AS waiting
+             FROM (SELECT channel FROM inbox WHERE status = 'pending' LIMIT $1) q GROUP BY channel
              UNION ALL
-             SELECT 'outbox', channel, count(*) FROM outbox WHERE status = 'pending' GROUP BY channel
+             SELECT 'outbox', channel, count(*)
+             FROM (SELECT channel FROM outbox WHERE status = 'pending' LIMIT $1) q GROUP BY channel
              UNION ALL
-             SELECT 'deliveries', channel, count(*) FROM deliveries
-             WHERE status IN ('pending', 'sending') GROUP BY channel",
+             SELECT 'deliveries', channel, count(*)
+             FROM (SELECT channel FROM deliveries WHERE status IN ('pending', 'sending') LIMIT $1) q
+             GROUP BY channel",
         )
+        .bind(DEPTH_COUNTED)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -14,6 +14,8 @@ pub struct Login {
     pub unit_id: i64,
     pub password_hash: String,
     pub must_change: bool,
+    /// When the password was set: a one-time password lapses some days after.
+    pub password_set_at: DateTime<Utc>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -31,17 +33,22 @@ impl Store {
         name: &str,
         unit_id: i64,
         password_hash: &str,
+        at: DateTime<Utc>,
     ) -> Result<i64, LoginError> {
         sqlx::query_scalar(
-            "INSERT INTO staff_logins (name, unit_id, password_hash) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO staff_logins (name, unit_id, password_hash, password_set_at)
+             VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(name)
         .bind(unit_id)
         .bind(password_hash)
+        .bind(at)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| {
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation())
+            {
                 LoginError::Taken(name.to_owned())
             } else {
                 LoginError::Database(e)
@@ -49,30 +56,55 @@ impl Store {
         })
     }
 
-    /// Gives an existing login a new one-time password (the demo prints a fresh one each run).
-    pub async fn reset_login(&self, name: &str, password_hash: &str) -> anyhow::Result<bool> {
+    /// Gives a login a new one-time password, enabled again if it was disabled; false if there is
+    /// no such login.
+    pub async fn reset_login(
+        &self,
+        name: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         let done = sqlx::query(
-            "UPDATE staff_logins SET password_hash = $2, must_change = true WHERE name = $1",
+            "UPDATE staff_logins
+             SET password_hash = $2, must_change = true, password_set_at = $3, disabled_at = NULL
+             WHERE name = $1",
         )
         .bind(name)
         .bind(password_hash)
+        .bind(at)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
+    /// Disables the login `name`: it is no longer found to sign in or to keep a session; false if
+    /// there is no such login.
+    pub async fn disable_login(&self, name: &str) -> anyhow::Result<bool> {
+        let done = sqlx::query(
+            "UPDATE staff_logins SET disabled_at = coalesce(disabled_at, now()) WHERE name = $1",
+        )
+        .bind(name)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The enabled login named `name`.
     pub async fn login_named(&self, name: &str) -> anyhow::Result<Option<Login>> {
         Ok(sqlx::query_as(
-            "SELECT id, name, unit_id, password_hash, must_change FROM staff_logins WHERE name = $1",
+            "SELECT id, name, unit_id, password_hash, must_change, password_set_at FROM staff_logins
+             WHERE name = $1 AND disabled_at IS NULL",
         )
         .bind(name)
         .fetch_optional(&self.pool)
         .await?)
     }
 
+    /// The enabled login `id`.
     pub async fn login(&self, id: i64) -> anyhow::Result<Option<Login>> {
         Ok(sqlx::query_as(
-            "SELECT id, name, unit_id, password_hash, must_change FROM staff_logins WHERE id = $1",
+            "SELECT id, name, unit_id, password_hash, must_change, password_set_at FROM staff_logins
+             WHERE id = $1 AND disabled_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -89,12 +121,19 @@ impl Store {
     }
 
     /// Sets the login's own password (no longer one-time).
-    pub async fn set_password(&self, id: i64, password_hash: &str) -> anyhow::Result<()> {
+    pub async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
         sqlx::query(
-            "UPDATE staff_logins SET password_hash = $2, must_change = false WHERE id = $1",
+            "UPDATE staff_logins SET password_hash = $2, must_change = false, password_set_at = $3
+             WHERE id = $1",
         )
         .bind(id)
         .bind(password_hash)
+        .bind(at)
         .execute(&self.pool)
         .await?;
         Ok(())

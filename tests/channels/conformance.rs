@@ -236,6 +236,21 @@ async fn mydata_shows_what_is_kept_and_forget_erases_it(kind: Kind) {
         mine.contains("Dữ liệu chúng tôi lưu về bạn") && mine.contains("Tiên Lữ"),
         "{kind:?}: {mine}"
     );
+    // A reply the platform refused for good stays parked, with what it said.
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (channel, address, payload, status) VALUES ($1, $2, '{}', 'failed')",
+    )
+    .bind(chat.channel())
+    .bind(chat.address())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let before = traces((chat.channel(), chat.address()), &pool).await;
+    assert!(before.1 == 1, "{kind:?}: {before:?}");
+    if matches!(kind, Kind::ZaloOa | Kind::Web) {
+        assert!(before.0 > 0, "{kind:?}: events name the chat: {before:?}");
+    }
     chat.say("/forget").await;
     let gone = text(&chat.choose("Xoá dữ liệu").await);
     assert!(gone.contains("Đã xoá dữ liệu của bạn"), "{kind:?}: {gone}");
@@ -244,7 +259,32 @@ async fn mydata_shows_what_is_kept_and_forget_erases_it(kind: Kind) {
         counts.iter().all(|(table, n)| *n == 0 || table == "chats"),
         "{counts:?}"
     );
+    let (store, named) = (
+        chat.engine.store().clone(),
+        (chat.channel(), chat.address()),
+    );
     chat.stop().await;
+    // The web chat's visitor goes, with `/forget`'s own event, once it had time to read the goodbye.
+    store
+        .forget_erased_web_visitors(Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(traces(named, &pool).await, (0, 0), "{kind:?}");
+}
+
+/// Handled or parked events naming the chat (by its chat or inside their id, as a Zalo OA
+/// `follow:<id>:<time>` or a web chat `<visitor>:<id>`), and failed replies to it.
+async fn traces((channel, address): (&str, String), pool: &sqlx::PgPool) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM inbox WHERE channel = $1 AND status <> 'pending'
+                   AND (chat = $2 OR strpos(':' || event_id || ':', ':' || $2 || ':') > 0)),
+                (SELECT count(*) FROM outbox WHERE channel = $1 AND address = $2 AND status = 'failed')",
+    )
+    .bind(channel)
+    .bind(address)
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 async fn a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates(kind: Kind) {

@@ -215,7 +215,28 @@ async fn forget_leaves_only_the_goodbye_in_the_history() {
         gone.iter().map(|s| s.text.clone()).collect::<Vec<_>>()
     );
     assert!(history.concat().contains("Đã xoá dữ liệu của bạn"));
-    chat.stop().await;
+    // The visitor reads the goodbye but posts nothing more (the page starts afresh)…
+    let (status, _) = page.post(json!({"text": "Xin chào"})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // …and goes with it once it had time to read it.
+    let store = chat.engine.store();
+    assert_eq!(
+        store
+            .forget_erased_web_visitors(Duration::ZERO)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(page.fetch(&page.token, 0).await.0, StatusCode::UNAUTHORIZED);
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM web_visitors) + (SELECT count(*) FROM web_chat_messages)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+    chat.stop_after_refusals().await;
 }
 
 #[tokio::test]
@@ -340,7 +361,13 @@ async fn a_demo_page_switches_between_its_personas() {
             visitor: cadre.clone(),
         },
     ];
-    let channel = web::WebChat::new(web::WebChatConfig { personas }, store);
+    let channel = web::WebChat::new(
+        web::WebChatConfig {
+            personas,
+            ..Default::default()
+        },
+        store,
+    );
     let engine = std::sync::Arc::new(engine);
     let running = danvan::serve::start(engine, vec![channel], 2, "127.0.0.1:0".parse().unwrap())
         .await
@@ -372,4 +399,163 @@ async fn a_demo_page_switches_between_its_personas() {
     drop(page);
     running.stop().await.unwrap();
     drop(db);
+}
+
+/// A web chat served with `config` on a demo database; its base URL.
+async fn serving(config: web::WebChatConfig) -> (crate::common::TestDb, danvan::serve::Running) {
+    let (db, engine) = crate::common::demo_engine().await;
+    let channel = web::WebChat::new(config, db.store.clone());
+    let running = danvan::serve::start(
+        std::sync::Arc::new(engine),
+        vec![channel],
+        1,
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    (db, running)
+}
+
+/// A client whose requests come from `host` (any of 127.0.0.0/8).
+fn from(host: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, host]))
+        .build()
+        .unwrap()
+}
+
+/// A JPEG of its own, `PHOTO_BYTES` long.
+fn photo() -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF];
+    bytes.extend((3..PHOTO_BYTES).map(|_| rand::random::<u8>()));
+    bytes
+}
+
+const PHOTO_BYTES: usize = 20_000;
+
+/// Sends one photo per (client, visitor's token) all at once; how many were taken.
+async fn photos_at_once(base: &str, senders: Vec<(reqwest::Client, String)>) -> usize {
+    let sent = senders.into_iter().map(|(http, token)| {
+        let url = format!("{base}/chat/api/photos?id={}", uuid());
+        async move {
+            let answer = http
+                .post(url)
+                .bearer_auth(token)
+                .body(photo())
+                .send()
+                .await
+                .unwrap();
+            match answer.status() {
+                StatusCode::OK => 1,
+                StatusCode::TOO_MANY_REQUESTS => 0,
+                other => panic!("{other}: {}", answer.text().await.unwrap()),
+            }
+        }
+    });
+    futures::future::join_all(sent).await.into_iter().sum()
+}
+
+async fn kept_photos(db: &crate::common::TestDb) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM web_photos")
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn photos_sent_at_once_pass_no_allowance_and_fresh_visitors_do_not_reset_it() {
+    let size = PHOTO_BYTES as i64;
+    let config = web::WebChatConfig {
+        photos: danvan::store::web_chat::PhotoAllowance {
+            per_visitor: 5,
+            bytes_per_sender: 12 * size,
+            bytes_in_all: 16 * size,
+        },
+        ..Default::default()
+    };
+    let (db, running) = serving(config).await;
+    let base = format!("http://{}", running.addr);
+    let visitor = || async { web::new_visitor(&db.store).await.unwrap().token };
+
+    // One visitor, twenty photos at once: five kept.
+    let one = visitor().await;
+    let senders = (0..20).map(|_| (from(1), one.clone())).collect();
+    assert_eq!(photos_at_once(&base, senders).await, 5);
+    // Fresh visitors from the same address, twenty photos at once: the address's bytes bound
+    // them (seven more), however many visitors it makes.
+    let mut senders = Vec::new();
+    for _ in 0..10 {
+        let token = visitor().await;
+        senders.extend([(from(1), token.clone()), (from(1), token)]);
+    }
+    assert_eq!(photos_at_once(&base, senders).await, 7);
+    // Eight other addresses at once: what is kept in all is bounded too (four more).
+    let mut senders = Vec::new();
+    for host in 2..10 {
+        senders.push((from(host), visitor().await));
+    }
+    assert_eq!(photos_at_once(&base, senders).await, 4);
+    assert_eq!(kept_photos(&db).await, 16);
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn long_polls_are_capped_per_visitor_and_per_address() {
+    let (db, running) = serving(Default::default()).await;
+    let base = format!("http://{}", running.addr);
+    let poll = |http: reqwest::Client, token: String| {
+        let url = format!("{base}/chat/api/messages?after=0");
+        async move {
+            http.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // A poll that waits: it is answered only when a message comes, after 20 s, or at shutdown.
+    async fn waiting(
+        answer: impl Future<Output = StatusCode> + Send + 'static,
+    ) -> tokio::task::JoinHandle<StatusCode> {
+        let answer = tokio::spawn(answer);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!answer.is_finished(), "the poll is answered at once");
+        answer
+    }
+    let mut held = Vec::new();
+    let mut visitors = Vec::new();
+    for _ in 0..11 {
+        visitors.push(web::new_visitor(&db.store).await.unwrap().token);
+    }
+    // Three tabs of one visitor wait; a fourth poll is told to come back.
+    for _ in 0..3 {
+        held.push(waiting(poll(from(1), visitors[0].clone())).await);
+    }
+    let started = std::time::Instant::now();
+    assert_eq!(
+        poll(from(1), visitors[0].clone()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // One address holds 32 polls at once, whichever visitors they are for.
+    for token in &visitors[1..11] {
+        for _ in 0..3 {
+            if held.len() < 32 {
+                held.push(waiting(poll(from(1), token.clone())).await);
+            }
+        }
+    }
+    assert_eq!(held.len(), 32);
+    let fresh = web::new_visitor(&db.store).await.unwrap().token;
+    assert_eq!(
+        poll(from(1), fresh.clone()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another address is not kept waiting by that one.
+    held.push(waiting(poll(from(2), fresh)).await);
+    running.stop().await.unwrap();
+    for answer in held {
+        assert_eq!(answer.await.unwrap(), StatusCode::OK);
+    }
 }

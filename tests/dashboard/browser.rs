@@ -209,9 +209,10 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     .unwrap();
     let site = format!("http://{}", running.addr);
     let province = engine.units().by_code("33").unwrap().id;
-    let password = danvan::app::logins::create(engine.store(), "tinh", province)
-        .await
-        .unwrap();
+    let password =
+        danvan::app::logins::create(engine.store(), "tinh", province, chrono::Utc::now())
+            .await
+            .unwrap();
     let client = connect(&driver).await;
     let mut album = Album::new();
 

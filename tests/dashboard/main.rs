@@ -7,3 +7,4 @@ mod browser;
 mod common;
 mod pages;
 mod site;
+mod trust;

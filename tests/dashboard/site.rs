@@ -9,6 +9,9 @@ use danvan::serve::{self, Running};
 use danvan::store::Store;
 use reqwest::StatusCode;
 
+/// The token /metrics asks for.
+pub const METRICS_TOKEN: &str = "scrape-9f3c";
+
 pub struct Site {
     // Kept for the life of the site: dropping it would drop the database under it.
     pub _db: crate::common::TestDb,
@@ -24,13 +27,26 @@ impl Site {
 
     /// [`Site::start`], with channels (made from the site's store) served beside it.
     pub async fn start_with(channels: impl FnOnce(&Store) -> Vec<Arc<dyn Channel>>) -> Site {
-        let (db, engine) = crate::common::demo_engine().await;
+        Site::start_as(danvan::clock::system(), &Default::default(), channels).await
+    }
+
+    /// The demo province and the dashboard reading the time from `clock`, reached as `web`
+    /// says, with /metrics.
+    pub async fn start_as(
+        clock: danvan::clock::Clock,
+        web: &danvan::dashboard::WebSettings,
+        channels: impl FnOnce(&Store) -> Vec<Arc<dyn Channel>>,
+    ) -> Site {
+        let (db, engine) = crate::common::demo_engine_at(clock).await;
         let engine = Arc::new(engine);
         let channels = channels(engine.store());
-        let pages = danvan::dashboard::routes(engine.clone(), &Default::default(), &channels)
+        let pages = danvan::dashboard::routes(engine.clone(), web, &channels)
             .await
             .unwrap()
-            .merge(danvan::telemetry::routes(engine.clone(), None));
+            .merge(danvan::telemetry::routes(
+                engine.clone(),
+                Some(METRICS_TOKEN.into()),
+            ));
         let running = serve::start_with(
             engine.clone(),
             channels,
@@ -57,9 +73,14 @@ impl Site {
 
     /// A login for an admin of `unit`, its own password already chosen; a client signed in as it.
     pub async fn signed_in(&self, name: &str, unit: &str) -> Browser {
-        let one_time = danvan::app::logins::create(self.engine.store(), name, self.unit(unit))
-            .await
-            .unwrap();
+        let one_time = danvan::app::logins::create(
+            self.engine.store(),
+            name,
+            self.unit(unit),
+            self.engine.now(),
+        )
+        .await
+        .unwrap();
         let mut browser = Browser::new(self);
         let response = browser.sign_in(name, &one_time).await;
         assert_eq!(response.url().path(), "/password");

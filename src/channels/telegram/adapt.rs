@@ -52,11 +52,12 @@ pub fn event(update: &Update) -> Event {
                 MessageKind::Common(common) => match &common.media_kind {
                     MediaKind::Text(text) => InboundKind::typed(&text.text),
                     MediaKind::Photo(photo) => InboundKind::Photo {
-                        // Telegram lists sizes smallest first; keep the largest.
+                        // Telegram lists sizes smallest first; keep the largest (by area in
+                        // u64: a forged size's width × height overflows a u32, found by fuzzing).
                         file_id: photo
                             .photo
                             .iter()
-                            .max_by_key(|p| p.width * p.height)
+                            .max_by_key(|p| u64::from(p.width) * u64::from(p.height))
                             .map(|p| p.file.id.to_string())
                             .unwrap_or_default(),
                         caption: photo.caption.clone(),

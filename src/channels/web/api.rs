@@ -2,6 +2,7 @@
 //! of the API is JSON; a refusal carries a code and a message in the page's language
 //! (`Accept-Language`, which the page sets), which the page shows.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,26 +17,34 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use super::adapt::{Malformed, Posted, Stored};
+use super::adapt::{Act, Malformed, Posted, Stored};
 use super::limits::{Client, Limits, TooMany};
 use super::{WebChat, page, visitor};
 use crate::channels::{Picture, pictures};
 use crate::delivery::Arrivals;
+use crate::holds::Holds;
 use crate::message::{Lang, MAX_TEXT_CHARS, Msg};
+use crate::store::web_chat::WebVisitor;
 
 pub const PAGE_PATH: &str = "/chat";
 /// Largest event body: the longest text the engine reads, in Vietnamese (up to three bytes a
 /// letter) and JSON-escaped, fits with room to spare.
 const MAX_BODY: usize = 16 * 1024;
-/// Photos one visitor may send in 24 hours (a cadre logs a few activities a day, a few photos each).
-const MAX_PHOTOS_A_DAY: i64 = 50;
 /// How long a fetch waits for a message before answering with none (the page asks again).
 const LONG_POLL: Duration = Duration::from_secs(20);
+/// Long polls one visitor may hold open at once: a page holds one, a few tabs a few.
+const POLLS_PER_VISITOR: usize = 3;
+/// Long polls one network address may hold open at once: half the connections it may open
+/// (`http_server::PER_ADDRESS`), so that the pages behind it can still post what people do.
+const POLLS_PER_ADDRESS: usize = crate::http_server::PER_ADDRESS / 2;
 
 struct Api {
     chat: Arc<WebChat>,
     arrivals: Arrivals,
     limits: Limits,
+    /// Long polls open, per visitor and per network address.
+    polls_per_visitor: Holds<String>,
+    polls_per_address: Holds<IpAddr>,
     shutdown: CancellationToken,
 }
 
@@ -51,6 +60,8 @@ pub fn router(chat: Arc<WebChat>, arrivals: Arrivals, shutdown: CancellationToke
             chat,
             arrivals,
             limits: Limits::new(),
+            polls_per_visitor: Holds::new(POLLS_PER_VISITOR),
+            polls_per_address: Holds::new(POLLS_PER_ADDRESS),
             shutdown,
         }))
 }
@@ -153,18 +164,28 @@ impl Api {
     }
 
     /// The visitor a request comes from, within the limit of its network address.
-    async fn visitor(&self, Client(from): Client, headers: &HeaderMap) -> Result<String, Refusal> {
+    async fn visitor(
+        &self,
+        Client(from): Client,
+        headers: &HeaderMap,
+    ) -> Result<WebVisitor, Refusal> {
         self.limits.address(from)?;
         let token = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or_default();
-        let address = visitor::address(&self.chat.store, token.trim())
+        visitor::find(&self.chat.store, token.trim())
             .await
             .map_err(|e| unavailable(&e))?
-            .ok_or(Refusal::UnknownVisitor)?;
-        Ok(address)
+            .ok_or(Refusal::UnknownVisitor)
+    }
+
+    /// The visitor posting, within their limit.
+    async fn poster(&self, client: Client, headers: &HeaderMap) -> Result<WebVisitor, Refusal> {
+        let visitor = self.visitor(client, headers).await?;
+        self.limits.visitor(&visitor.address)?;
+        Ok(visitor)
     }
 }
 
@@ -258,14 +279,22 @@ async fn take_event(
     body: Body,
 ) -> Response {
     let taken = async {
-        let address = api.visitor(client, &headers).await?;
-        api.limits.visitor(&address)?;
+        let visitor = api.poster(client, &headers).await?;
         let body = axum::body::to_bytes(body, MAX_BODY)
             .await
             .map_err(|_| Refusal::TooLong)?;
+        let posted = Posted::read(&body)?;
+        if visitor.forgotten {
+            // Erased: the page may say it showed the goodbye, and nothing of it is kept; anything
+            // else makes it start afresh as a new visitor.
+            return match posted.act {
+                Act::Read(_) => Ok(()),
+                _ => Err(Refusal::UnknownVisitor),
+            };
+        }
         api.commit(Stored {
-            visitor: address,
-            posted: Posted::read(&body)?,
+            visitor: visitor.address,
+            posted,
         })
         .await
     };
@@ -288,29 +317,24 @@ async fn take_photo(
 ) -> Response {
     let taken = async {
         let Query(PhotoEvent { id }) = query.map_err(|_| Refusal::Malformed)?;
-        let address = api.visitor(client, &headers).await?;
-        api.limits.visitor(&address)?;
+        let visitor = api.poster(client, &headers).await?;
+        if visitor.forgotten {
+            return Err(Refusal::UnknownVisitor);
+        }
+        let address = visitor.address;
         let bytes = axum::body::to_bytes(body, pictures::MAX_BYTES)
             .await
             .map_err(|_| Refusal::NotAPhoto)?;
         let picture = Picture::read(bytes.to_vec()).ok_or(Refusal::NotAPhoto)?;
-        // Each photo is kept: a day's allowance per visitor bounds what one can make us store.
-        let sent_today = api
-            .chat
-            .store
-            .web_photos_today(&address)
-            .await
-            .map_err(|e| unavailable(&e))?;
-        if sent_today >= MAX_PHOTOS_A_DAY {
-            return Err(Refusal::TooMany(Duration::from_secs(3600)));
-        }
         let key = super::photo_key(&picture);
         let posted = Posted::photo(&id, key.clone())?;
+        // Each photo is kept: the day's allowances bound what anyone can make us store.
         api.chat
             .store
-            .keep_web_photo(&key, &address, &picture)
+            .keep_web_photo(&key, &address, client.0, &picture, &api.chat.config.photos)
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(|e| unavailable(&e))?
+            .map_err(|_| Refusal::TooMany(Duration::from_secs(3600)))?;
         api.commit(Stored {
             visitor: address,
             posted,
@@ -335,7 +359,18 @@ async fn messages(
 ) -> Response {
     let fetched = async {
         let Query(After { after }) = query.map_err(|_| Refusal::Malformed)?;
-        let address = api.visitor(client, &headers).await?;
+        let Client(from) = client;
+        // An erased visitor's page may still read the goodbye.
+        let address = api.visitor(client, &headers).await?.address;
+        // Held until the answer: a script cannot keep hundreds of polls waiting.
+        let _held = (
+            api.polls_per_visitor
+                .take(address.clone())
+                .ok_or(Refusal::TooMany(Duration::from_secs(1)))?,
+            api.polls_per_address
+                .take(from)
+                .ok_or(Refusal::TooMany(Duration::from_secs(1)))?,
+        );
         api.chat
             .mailbox
             .fetch(&address, after, LONG_POLL, &api.shutdown)

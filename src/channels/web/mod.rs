@@ -27,16 +27,38 @@ use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
 use crate::store::Store;
+use crate::store::web_chat::PhotoAllowance;
 use adapt::Rendered;
 use mailbox::Mailbox;
 pub use visitor::Visitor;
 
 /// The web chat's settings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WebChatConfig {
     /// People a demo lets one browser be in turn (a resident, a cadre, an admin); empty outside
     /// `danvan demo`. When there are any, the page offers a switch between them.
     pub personas: Vec<Persona>,
+    /// What photos sent in 24 hours may take.
+    pub photos: PhotoAllowance,
+}
+
+/// Photos the web chat keeps in 24 hours: 50 a visitor (a cadre logs a few activities a day, a
+/// few photos each); 200 MB from one network address (a commune office behind one address, some
+/// 60 phone photos); 2 GB in all. Unused photos go after [`crate::serve::UNUSED_PHOTOS_KEPT`], so
+/// at most a week's 14 GB wait for an activity.
+pub const PHOTOS: PhotoAllowance = PhotoAllowance {
+    per_visitor: 50,
+    bytes_per_sender: 200 * 1024 * 1024,
+    bytes_in_all: 2 * 1024 * 1024 * 1024,
+};
+
+impl Default for WebChatConfig {
+    fn default() -> Self {
+        WebChatConfig {
+            personas: Vec::new(),
+            photos: PHOTOS,
+        }
+    }
 }
 
 /// A visitor the page can switch to, by the label it shows (the visitor's token stays out of

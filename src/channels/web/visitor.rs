@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::channels::hex;
 use crate::store::Store;
+use crate::store::web_chat::WebVisitor;
 
 /// Random bytes in a token: as many as a SHA-256, so guessing one is out of reach.
 const TOKEN_BYTES: usize = 32;
@@ -42,9 +43,9 @@ pub async fn create(store: &Store) -> anyhow::Result<Visitor> {
     }
 }
 
-/// The address of the visitor whose token this is, if the server made it. The token is compared
-/// only as its digest (in the database's index), never itself, so timing says nothing of it.
-pub async fn address(store: &Store, token: &str) -> anyhow::Result<Option<String>> {
+/// The visitor whose token this is, if the server made it. The token is compared only as its
+/// digest (in the database's index), never itself, so timing says nothing of it.
+pub async fn find(store: &Store, token: &str) -> anyhow::Result<Option<WebVisitor>> {
     // Tokens are hex of a fixed length: anything else is no token of ours, and costs no query.
     if token.len() != 2 * TOKEN_BYTES || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
