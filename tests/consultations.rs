@@ -5,12 +5,11 @@
 
 mod common;
 
-use common::{Person, TestClock, demo_engine_at, ids, render};
+use common::{Person, TestClock, demo_engine_at, ids, render, text_arg};
 use danvan::app::By;
 use danvan::app::consultations::{self, Refused};
 use danvan::domain::consultation::{ConsultationFile, MeetingFile, Tally};
 use danvan::engine::Engine;
-use danvan::message::Arg;
 
 const DRAFT: &str = include_str!("../examples/consultation.md");
 const MEETING: &str = include_str!("../examples/meeting.toml");
@@ -168,19 +167,6 @@ async fn agreeing_with_the_rest_keeps_what_was_said_and_a_consultation_elsewhere
     counts_hold(&engine, id).await;
 }
 
-/// The code in a `/link` reply.
-fn code_in(out: &danvan::message::Outbound) -> String {
-    out.replies[0]
-        .body
-        .args
-        .iter()
-        .find_map(|(name, arg)| match (*name, arg) {
-            ("code", Arg::Text(code)) => Some(code.clone()),
-            _ => None,
-        })
-        .expect("the reply shows a code")
-}
-
 #[tokio::test]
 async fn one_response_per_person_across_linked_chats_and_erasing_takes_it_out_of_the_counts() {
     let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
@@ -194,7 +180,7 @@ async fn one_response_per_person_across_linked_chats_and_erasing_takes_it_out_of
     zalo.press(&format!("gy:{id}:2:d")).await;
     zalo.press(&format!("gy:{id}:3:d")).await;
     assert_eq!(results(&engine, id).await.people, 2);
-    let code = code_in(&telegram.send("/link").await);
+    let code = text_arg(&telegram.send("/link").await, "code");
     assert_eq!(ids(&zalo.send(&code).await), ["link-merged"]);
 
     // One person: the newer sign-up's answers stand, the other's fill what it left.

@@ -4,23 +4,9 @@
 
 mod common;
 
-use common::{Person, TestClock, demo_engine_at, ids, render};
+use common::{Person, TestClock, demo_engine_at, ids, render, text_arg};
 use danvan::domain::access::Role;
-use danvan::message::Arg;
 use danvan::store::notices::NewNotice;
-
-/// The join code in the reply that added a household.
-fn code_in(out: &danvan::message::Outbound) -> String {
-    out.replies[0]
-        .body
-        .args
-        .iter()
-        .find_map(|(name, arg)| match (*name, arg) {
-            ("code", Arg::Text(code)) => Some(code.clone()),
-            _ => None,
-        })
-        .expect("the reply shows the code")
-}
 
 #[tokio::test]
 async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_once_a_day() {
@@ -33,7 +19,7 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
     assert_eq!(ids(&cadre.send("/hogiadinh").await), ["households-none"]);
     let added = cadre.send("/hogiadinh them Hộ bà Lan, xóm 3").await;
     assert_eq!(ids(&added), ["households-added"]);
-    let code = code_in(&added);
+    let code = text_arg(&added, "code");
 
     let mut lan = Person::on(&engine, "telegram", "6002");
     lan.sign_up("tien lu").await;
@@ -133,7 +119,7 @@ async fn the_cadre_sees_that_someone_answered_a_draft_never_what() {
     let mut cadre = Person::on(&engine, "telegram", "6101");
     cadre.sign_up("tien lu").await;
     cadre.take_role(Role::Cadre, "12364").await;
-    let code = code_in(&cadre.send("/hogiadinh them Hộ ông Minh").await);
+    let code = text_arg(&cadre.send("/hogiadinh them Hộ ông Minh").await, "code");
     let mut minh = Person::on(&engine, "telegram", "6102");
     minh.sign_up("tien lu").await;
     minh.send(&format!("/ho {code}")).await;

@@ -7,7 +7,7 @@ use common::{Person, TestClock, TestDb, button_labels, ids, render};
 use danvan::domain::access::Role;
 use danvan::domain::survey::SurveyFile;
 use danvan::engine::Engine;
-use danvan::message::{Arg, Outbound};
+use danvan::message::Outbound;
 use danvan::store::notices::{NewNotice, Outcome};
 use sqlx::PgPool;
 
@@ -26,15 +26,7 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 /// The code a `/link` reply shows ("480 213 795").
 fn code_in(out: &Outbound) -> String {
     assert_eq!(ids(out), ["link-code"]);
-    out.replies[0]
-        .body
-        .args
-        .iter()
-        .find_map(|(name, arg)| match (*name, arg) {
-            ("code", Arg::Text(code)) => Some(code.clone()),
-            _ => None,
-        })
-        .expect("the reply shows a code")
+    common::text_arg(out, "code")
 }
 
 /// A code that is not `code`.
@@ -475,7 +467,7 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
     let columns: Vec<(String, String)> = sqlx::query_as(
         "SELECT table_name::text, column_name::text FROM information_schema.columns
          WHERE table_schema = current_schema()
-           AND column_name IN ('person_id', 'created_by', 'answered_by', 'former_id')
+           AND column_name IN ('person_id', 'created_by', 'answered_by', 'former_id', 'cadre_id')
          ORDER BY 1, 2",
     )
     .fetch_all(&pool)
@@ -484,7 +476,13 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
     let handled = [
         ("activities", "created_by"),
         ("chats", "person_id"),
+        ("consultation_opinions", "person_id"),
+        ("consultation_people", "person_id"),
+        ("consultation_profiles", "person_id"),
+        ("consultations", "created_by"),
         ("deliveries", "person_id"),
+        ("household_members", "person_id"),
+        ("households", "cadre_id"),
         ("invites", "created_by"),
         ("link_codes", "person_id"),
         ("log_audit", "person_id"),

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::frame::{self, Frame};
 use super::reports::{UnitChoice, download, unit_choices};
+use super::surveys::scope_unit;
 use super::{Dash, WebError, WebResult};
 use crate::app::By;
 use crate::app::consultations::{self, Results};
@@ -177,19 +178,6 @@ struct ResultsPage<'a> {
     meeting_units: Vec<UnitChoice>,
 }
 
-/// The consultation's unit asked for, or the login's own; in scope.
-fn scope_unit(staff: &Staff, dash: &Dash, code: &str) -> Result<Unit, WebError> {
-    let units = dash.engine.units();
-    let unit = match code {
-        "" => units.by_id(staff.scope()),
-        code => units.by_code(code),
-    }
-    .ok_or(WebError::NotFound)?
-    .clone();
-    staff.may(Action::Oversee { unit_id: unit.id }, &units)?;
-    Ok(unit)
-}
-
 async fn results_of(staff: &Staff, dash: &Dash, id: i64, unit: &Unit) -> Result<Results, WebError> {
     consultations::results(
         dash.engine.store(),
@@ -237,14 +225,13 @@ pub async fn results(
         .await?;
     let more = comments.len() as i64 > COMMENTS_PER_PAGE;
     comments.truncate(COMMENTS_PER_PAGE as usize);
-    let message = match query.done.as_str() {
+    let done = match query.done.as_str() {
         "" => None,
-        done => Some(f.t.msg(&Msg::new(match done {
-            "opened" => "web-consult-opened",
-            "closed" => "web-consult-closed",
-            _ => "web-consult-meeting-added",
-        }))),
+        "opened" => Some("web-consult-opened"),
+        "closed" => Some("web-consult-closed"),
+        _ => Some("web-consult-meeting-added"),
     };
+    let message = done.map(|id| f.t.msg(&Msg::new(id)));
     let page = ResultsPage {
         id,
         title: c.file.title.clone(),

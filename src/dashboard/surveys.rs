@@ -152,10 +152,11 @@ pub struct UnitQuery {
     unit: String,
 }
 
-/// The unit results are read for: asked for, or the login's own; it must be in scope.
-fn scope_unit(staff: &Staff, dash: &Dash, query: &UnitQuery) -> Result<Unit, WebError> {
+/// The unit results are read for: the one whose code is asked for, or the login's own; it must be
+/// in scope.
+pub(super) fn scope_unit(staff: &Staff, dash: &Dash, code: &str) -> Result<Unit, WebError> {
     let units = dash.engine.units();
-    let unit = match query.unit.as_str() {
+    let unit = match code {
         "" => units.by_id(staff.scope()),
         code => units.by_code(code),
     }
@@ -212,7 +213,7 @@ async fn results_page(
     message: Option<String>,
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
-    let unit = scope_unit(&staff, &dash, &query)?;
+    let unit = scope_unit(&staff, &dash, &query.unit)?;
     let (replies, mut per_unit) = replies(&staff, &dash, &survey, &unit).await?;
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
@@ -243,7 +244,7 @@ pub async fn chart(
     Query(query): Query<UnitQuery>,
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
-    let unit = scope_unit(&staff, &dash, &query)?;
+    let unit = scope_unit(&staff, &dash, &query.unit)?;
     let (replies, _) = replies(&staff, &dash, &survey, &unit).await?;
     let chart = replies
         .iter()

@@ -26,17 +26,16 @@ impl Engine {
         person: Option<&Person>,
         units: &UnitDirectory,
     ) -> anyhow::Result<Option<ConsultContext>> {
-        let from_button = match input {
-            InboundKind::Button(p) => match Payload::parse(p) {
-                Some(Payload::Consult(id, _)) => Some(id),
-                _ => None,
-            },
+        let at = match state {
+            State::Consult { consultation, .. } => Some(*consultation),
             _ => None,
         };
-        let id = match (from_button, state) {
-            (Some(id), _) => id,
-            (None, State::Consult { consultation, .. }) => *consultation,
-            _ => return Ok(None),
+        let pressed = |p: Payload| match p {
+            Payload::Consult(id, _) => Some(id),
+            _ => None,
+        };
+        let Some(id) = super::about(input, pressed, at) else {
+            return Ok(None);
         };
         let (Some(me), Some((consultation, link))) = (person, tx.consultation(id).await?) else {
             return Ok(None);

@@ -329,17 +329,16 @@ impl Engine {
         person: Option<&Person>,
         units: &UnitDirectory,
     ) -> anyhow::Result<Option<SurveyContext>> {
-        let from_button = match input {
-            InboundKind::Button(p) => match Payload::parse(p) {
-                Some(Payload::Survey(id, _)) => Some(id),
-                _ => None,
-            },
+        let at = match state {
+            State::AnswerSurvey { survey } => Some(*survey),
             _ => None,
         };
-        let id = match (from_button, state) {
-            (Some(id), _) => id,
-            (None, State::AnswerSurvey { survey }) => *survey,
-            _ => return Ok(None),
+        let pressed = |p: Payload| match p {
+            Payload::Survey(id, _) => Some(id),
+            _ => None,
+        };
+        let Some(id) = about(input, pressed, at) else {
+            return Ok(None);
         };
         let (Some(me), Some(survey)) = (person, tx.survey(id).await?) else {
             return Ok(None);
@@ -440,6 +439,20 @@ impl Engine {
         }
         Ok(current.1.clone())
     }
+}
+
+/// What a step is about: the id a pressed button names (as `pressed` reads it), else the one the
+/// chat's state is at.
+fn about(
+    input: &InboundKind,
+    pressed: impl Fn(Payload) -> Option<i64>,
+    at: Option<i64>,
+) -> Option<i64> {
+    match input {
+        InboundKind::Button(p) => Payload::parse(p).and_then(pressed),
+        _ => None,
+    }
+    .or(at)
 }
 
 /// Runs a transaction again when it lost a race with another process (a serialization failure

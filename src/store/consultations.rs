@@ -315,6 +315,13 @@ impl Tx {
         .bind(gone)
         .execute(&mut *self.inner)
         .await?;
+        sqlx::query(
+            "UPDATE consultations SET created_by = 'person:' || $1 WHERE created_by = 'person:' || $2",
+        )
+        .bind(kept)
+        .bind(gone)
+        .execute(&mut *self.inner)
+        .await?;
         for table in [
             "consultation_opinions",
             "consultation_people",

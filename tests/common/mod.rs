@@ -264,6 +264,19 @@ impl<'a> Person<'a> {
     }
 }
 
+/// The text argument `name` of the first reply (a code it shows, say).
+pub fn text_arg(out: &Outbound, name: &str) -> String {
+    out.replies[0]
+        .body
+        .args
+        .iter()
+        .find_map(|(n, arg)| match (*n, arg) {
+            (n, danvan::message::Arg::Text(text)) if n == name => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the reply shows no {name}"))
+}
+
 /// The message ids of the replies, in order.
 pub fn ids(out: &Outbound) -> Vec<&'static str> {
     out.replies.iter().map(|r| r.body.id).collect()
