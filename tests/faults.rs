@@ -521,3 +521,119 @@ async fn a_webhook_is_answered_within_two_seconds_when_every_connection_is_busy(
     assert_eq!(events, 1);
     running.stop().await.unwrap();
 }
+
+/// Known to fail (issue #22): after twelve 502s, not every chat has its answer within 90 s. Kept,
+/// ignored, until the replies' retry after a server error is found and mended.
+#[tokio::test]
+#[ignore = "fails: replies through a Telegram 502 window are not all answered within 90 s (#22)"]
+async fn replies_through_a_telegram_5xx_window_go_once() {
+    let (_db, engine) = common::demo_engine().await;
+    let engine = Arc::new(engine);
+    let chats = residents(&engine, 9100, 6).await;
+    let fake = FakeTelegram::start().await;
+    // The next dozen sends are answered 502, as Telegram's front does for a few seconds at times.
+    for _ in 0..12 {
+        fake.fail_next(Failure {
+            chat: None,
+            status: 502,
+            description: "Bad Gateway".into(),
+            retry_after: None,
+        });
+    }
+    let channel = Telegram::new(TelegramConfig {
+        token: "123:TEST".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::LongPolling,
+        rate: None,
+    });
+    for chat in &chats {
+        fake.text(*chat, "/help");
+    }
+    let running = serve::start(engine, vec![channel], 2, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let all = fake
+        .wait_until(Duration::from_secs(90), |f| {
+            chats.iter().all(|c| f.texts_to(*c).len() >= 2)
+        })
+        .await;
+    assert!(all, "every chat got its answer");
+    let refused = fake
+        .calls("sendMessage")
+        .iter()
+        .filter(|c| !c.succeeded)
+        .count();
+    assert_eq!(refused, 12, "the window was tried through");
+    // Long enough for a sweeper to have sent a lapsed reply again.
+    tokio::time::sleep(Duration::from_secs(25)).await;
+    for chat in &chats {
+        let texts = fake.texts_to(*chat);
+        assert_eq!(
+            texts.len(),
+            2,
+            "chat {chat}: the help and the menu, once: {texts:#?}"
+        );
+    }
+    running.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn postgresql_away_40_seconds_mid_intake_loses_and_doubles_no_answer() {
+    let (db, direct) = common::demo_engine().await;
+    let chats = residents(&direct, 9200, 20).await;
+    let (proxy, url) = common::outage::Proxy::start(&db.url).await;
+    let engine = Arc::new(
+        Engine::new(Store::connect(&url, 8).await.unwrap())
+            .await
+            .unwrap(),
+    );
+    let fake = FakeTelegram::start().await;
+    let channel = Telegram::new(TelegramConfig {
+        token: "123:TEST".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::LongPolling,
+        rate: None,
+    });
+    let running = serve::start(engine, vec![channel], 2, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    // Half write before the database goes, half while it is away.
+    for chat in &chats[..10] {
+        fake.text(*chat, "/help");
+    }
+    assert!(
+        fake.wait_until(Duration::from_secs(20), |f| {
+            chats[..10].iter().all(|c| f.texts_to(*c).len() >= 2)
+        })
+        .await
+    );
+    proxy.cut();
+    for chat in &chats {
+        fake.text(*chat, "/mydata");
+    }
+    tokio::time::sleep(Duration::from_secs(40)).await;
+    proxy.restore().await;
+    let all = fake
+        .wait_until(Duration::from_secs(90), |f| {
+            chats.iter().all(|c| {
+                f.texts_to(*c)
+                    .iter()
+                    .any(|t| t.starts_with("Dữ liệu chúng tôi lưu về bạn"))
+            })
+        })
+        .await;
+    assert!(
+        all,
+        "every message written while the database was away is answered"
+    );
+    tokio::time::sleep(Duration::from_secs(25)).await;
+    for chat in &chats {
+        let answers = fake
+            .texts_to(*chat)
+            .iter()
+            .filter(|t| t.starts_with("Dữ liệu chúng tôi lưu về bạn"))
+            .count();
+        assert_eq!(answers, 1, "chat {chat}");
+    }
+    running.stop().await.unwrap();
+}
