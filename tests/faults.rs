@@ -51,6 +51,16 @@ fn telegram(engine: &Arc<Engine>, fake: &FakeTelegram, rate: f64) -> Arc<Account
     Account::new(engine.clone(), channel, 1)
 }
 
+/// The Telegram bot taking updates by long polling, with no rate of its own, as `serve` runs it.
+fn polling_bot(fake: &FakeTelegram) -> Arc<dyn danvan::channels::Channel> {
+    Telegram::new(TelegramConfig {
+        token: "123:TEST".into(),
+        api_url: Some(fake.api_url()),
+        intake: Intake::LongPolling,
+        rate: None,
+    })
+}
+
 /// Waits until every delivery of `notice` is settled (sent or failed); their statuses by count.
 async fn settled(pool: &sqlx::PgPool, notice: i64, within: Duration) -> Vec<(String, i64)> {
     let deadline = Instant::now() + within;
@@ -338,12 +348,7 @@ async fn replies_sent_one_after_another_to_a_slow_platform_go_once() {
     // 2.5 s a call: a batch of eight chats' replies (two messages each) sent one after another
     // takes 40 s, longer than a reply's lease and the grace after it.
     fake.set_latency(Duration::from_millis(2500));
-    let channel = Telegram::new(TelegramConfig {
-        token: "123:TEST".into(),
-        api_url: Some(fake.api_url()),
-        intake: Intake::LongPolling,
-        rate: None,
-    });
+    let channel = polling_bot(&fake);
     // All waiting when the bot starts: one worker takes them in one batch.
     for chat in &chats {
         fake.text(*chat, "/help");
@@ -540,12 +545,7 @@ async fn replies_through_a_telegram_5xx_window_go_once() {
             retry_after: None,
         });
     }
-    let channel = Telegram::new(TelegramConfig {
-        token: "123:TEST".into(),
-        api_url: Some(fake.api_url()),
-        intake: Intake::LongPolling,
-        rate: None,
-    });
+    let channel = polling_bot(&fake);
     for chat in &chats {
         fake.text(*chat, "/help");
     }
@@ -588,12 +588,7 @@ async fn postgresql_away_40_seconds_mid_intake_loses_and_doubles_no_answer() {
             .unwrap(),
     );
     let fake = FakeTelegram::start().await;
-    let channel = Telegram::new(TelegramConfig {
-        token: "123:TEST".into(),
-        api_url: Some(fake.api_url()),
-        intake: Intake::LongPolling,
-        rate: None,
-    });
+    let channel = polling_bot(&fake);
     let running = serve::start(engine, vec![channel], 2, "127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();

@@ -175,7 +175,6 @@ struct ResultsPage<'a> {
     page: i64,
     more: bool,
     message: Option<String>,
-    meeting_units: Vec<UnitChoice>,
 }
 
 async fn results_of(staff: &Staff, dash: &Dash, id: i64, unit: &Unit) -> Result<Results, WebError> {
@@ -285,7 +284,6 @@ pub async fn results(
         page,
         more,
         message,
-        meeting_units: unit_choices(&staff, &dash, &unit),
         f,
     };
     frame::page(token, &page)

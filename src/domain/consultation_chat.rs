@@ -52,11 +52,10 @@ pub struct ConsultContext {
 /// A change for the engine to write, to the consultation in the context.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConsultEffect {
-    /// This opinion on this part; a comment given replaces the one kept, None keeps it.
+    /// This opinion on this part; a comment kept on it stays.
     Opine {
         part: i16,
         opinion: Opinion,
-        comment: Option<String>,
     },
     /// A comment on a part; with no opinion yet, it counts as "ý kiến khác".
     Comment {
@@ -132,11 +131,7 @@ pub fn respond(context: Option<&ConsultContext>, id: i64, action: ConsultAction)
         ConsultAction::Opine(n, opinion) if (1..=last).contains(&n) => {
             let commented = mine.get(&n).is_some_and(|a| a.commented);
             mine.insert(n, Answer { opinion, commented });
-            turn.effects.push(ConsultEffect::Opine {
-                part: n,
-                opinion,
-                comment: None,
-            });
+            turn.effects.push(ConsultEffect::Opine { part: n, opinion });
             let label = &c.part(n).expect("in range").label;
             let noted = Msg::new("consult-noted")
                 .text("label", label)

@@ -99,12 +99,8 @@ impl Engine {
             now: at.now,
         };
         match effect {
-            ConsultEffect::Opine {
-                part,
-                opinion,
-                comment,
-            } => {
-                tx.opine(&who, &[*part], Some(*opinion), comment.as_deref(), false)
+            ConsultEffect::Opine { part, opinion } => {
+                tx.opine(&who, &[*part], Some(*opinion), None, false)
                     .await?
             }
             ConsultEffect::Comment { part, comment } => {

@@ -482,38 +482,6 @@ impl Store {
             .collect())
     }
 
-    /// Opinions per part by age group or occupation (`by`), from those who consented to give them:
-    /// (part, group, tally).
-    pub async fn consultation_breakdown(
-        &self,
-        id: i64,
-        by: Breakdown,
-    ) -> anyhow::Result<Vec<(i16, String, Tally)>> {
-        let column = match by {
-            Breakdown::Age => "p.age_group",
-            Breakdown::Occupation => "p.occupation",
-        };
-        let rows: Vec<(i16, String, String, i64)> = sqlx::query_as(&format!(
-            "SELECT o.part, {column}, o.opinion, count(*) FROM consultation_opinions o
-             JOIN consultation_profiles p USING (consultation_id, person_id)
-             WHERE o.consultation_id = $1 AND {column} IS NOT NULL
-             GROUP BY 1, 2, 3 ORDER BY 1, 2"
-        ))
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out: Vec<(i16, String, Tally)> = Vec::new();
-        for (part, group, opinion, n) in rows {
-            if out.last().is_none_or(|(p, g, _)| (*p, g) != (part, &group)) {
-                out.push((part, group, Tally::default()));
-            }
-            if let (Some(o), Some(last)) = (Opinion::from_code(&opinion), out.last_mut()) {
-                last.2.add(o, n);
-            }
-        }
-        Ok(out)
-    }
-
     /// The meetings of a consultation, oldest first.
     pub async fn meetings(&self, id: i64) -> anyhow::Result<Vec<Meeting>> {
         let rows: Vec<MeetingRow> =
@@ -552,13 +520,6 @@ impl Store {
             )
             .collect())
     }
-}
-
-/// What a breakdown groups by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Breakdown {
-    Age,
-    Occupation,
 }
 
 fn counts_of(rows: Vec<(i16, i64, String, i64)>) -> Counts {
