@@ -148,16 +148,24 @@ async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-/// Presses the web chat's latest button labelled `label`.
+/// Presses the web chat's latest button labelled `label`, once the chat shows it: the label's
+/// words may be on the page (in a message) a moment before its button is.
 async fn press(client: &Client, label: &str) {
     until_text(client, label).await;
-    let buttons = client
-        .find_all(Locator::XPath(&format!(
-            "//main[@id='log']//button[normalize-space()='{label}']"
-        )))
-        .await
-        .unwrap();
-    buttons.last().expect("the button").click().await.unwrap();
+    let xpath = format!("//main[@id='log']//button[normalize-space()='{label}']");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let buttons = client.find_all(Locator::XPath(&xpath)).await.unwrap();
+        if let Some(button) = buttons.last() {
+            button.click().await.unwrap();
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no button {label:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// Waits until the first image matching `css` has loaded and has a size (a picture, not a broken
