@@ -94,17 +94,24 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     let queued = tx.finish_events(channel, &events, &outgoing).await?;
     tx.commit().await?;
     counted("done");
-    // Every chat's replies stay this worker's while it sends them one chat after another.
+    // Every chat's replies stay this worker's while it sends them.
     let _lease = outbox::lease(account, queued.iter().map(|p| p.id).collect());
     let mut queued = queued.into_iter();
-    let mut sent = Vec::new();
-    for h in &handled {
-        let replies: Vec<Pending> = queued.by_ref().take(h.replies.len()).collect();
+    let chats: Vec<(&Handled, Vec<Pending>)> = handled
+        .iter()
+        .map(|h| (h, queued.by_ref().take(h.replies.len()).collect()))
+        .collect();
+    // The batch's chats go side by side, each its own replies in order: a platform call that
+    // fails or hangs for one chat (teloxide alone waits 10 s after a 5xx) must not hold up the
+    // answers of the other seven.
+    let sent = futures::future::join_all(chats.iter().map(|(h, replies)| async move {
         if let Some((ack, notice)) = &h.ack {
             account.channel.acknowledge(ack, notice.clone()).await;
         }
-        sent.extend(outbox::deliver_all(account, &replies).await);
-    }
+        outbox::deliver_all(account, replies).await
+    }))
+    .await
+    .concat();
     outbox::delivered(account, &sent).await;
     Ok(true)
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::lease::{Lease, until_written};
@@ -15,6 +16,8 @@ use crate::store::inbox::{Pending, REPLY_LEASE};
 const IN_PLACE_TRIES: u32 = 3;
 /// Attempts in all before a message fails for good.
 const MAX_ATTEMPTS: i32 = 8;
+/// Chats the sweeper sends to at once.
+const SWEEP_AT_ONCE: usize = 8;
 
 /// How one reply fared.
 #[derive(Debug, PartialEq)]
@@ -138,10 +141,15 @@ async fn sweep_once(account: &Account) -> anyhow::Result<bool> {
         .lease_stranded_replies(account.channel.name(), 50)
         .await?;
     let _lease = lease(account, replies.iter().map(|r| r.id).collect());
-    let mut sent = Vec::new();
-    for reply in &replies {
-        sent.extend(deliver_all(account, std::slice::from_ref(reply)).await);
-    }
-    delivered(account, &sent).await;
-    Ok(!replies.is_empty())
+    // One reply per chat, so they may go side by side: a chat whose sends fail slowly does not
+    // hold up the rest of the round.
+    let sends = replies
+        .into_iter()
+        .map(|reply| async move { deliver_all(account, &[reply]).await });
+    let sent: Vec<Vec<i64>> = futures::stream::iter(sends)
+        .buffer_unordered(SWEEP_AT_ONCE)
+        .collect()
+        .await;
+    delivered(account, &sent.concat()).await;
+    Ok(!sent.is_empty())
 }
