@@ -303,3 +303,30 @@ async fn kept_counts_equal_a_recount_after_random_changes() {
     let r = results(&engine, id).await;
     assert!(r.total.opinions() > 0 && r.people <= 6, "{r:?}");
 }
+
+/// An opinion given in chat: BEGIN, the event, the chat, the consultation with the person's
+/// answers (one read), the opinion, the chat saved, COMMIT. `bench consultation` pays this per
+/// opinion, so a statement added here shows before it shows there.
+const OPINION_ROUND_TRIPS: u64 = 7;
+
+#[tokio::test]
+async fn an_opinion_costs_a_fixed_number_of_round_trips() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    let mut lan = resident(&engine, "9001", "tien lu").await;
+    lan.press(&format!("gy:{id}:start")).await;
+    lan.press(&format!("gy:{id}:1:a")).await;
+    let before = engine.store().round_trips();
+    let answer = lan.press(&format!("gy:{id}:2:d")).await;
+    let used = engine.store().round_trips() - before;
+    assert!(!ids(&answer).is_empty());
+    assert!(
+        used <= OPINION_ROUND_TRIPS,
+        "an opinion took {used} round trips, more than the {OPINION_ROUND_TRIPS} written down"
+    );
+    assert_eq!(
+        results(&engine, id).await.total.opinions(),
+        2,
+        "both opinions kept"
+    );
+}

@@ -76,7 +76,7 @@ async fn a_code_from_telegram_makes_a_new_zalo_chat_the_same_person() {
     assert_eq!(count(&db, "SELECT count(*) FROM people").await, 1);
     let data = render(&engine, &zalo.send("/mydata").await);
     assert!(
-        data.contains("Kênh liên lạc: telegram: 7001, zalo_bot: z-7001"),
+        data.contains("Kênh liên lạc: Telegram (mã chat 7001), Zalo (mã người dùng z-7001)"),
         "{data}"
     );
 
@@ -192,7 +192,7 @@ async fn linking_two_sign_ups_keeps_the_newer_commune_and_language_and_says_so()
     for needle in [
         "Commune or ward: Phường Phố Hiến, Tỉnh Hưng Yên",
         "Roles: cadre — Xã Tiên Lữ, Tỉnh Hưng Yên",
-        "Reached through: telegram: 7301, zalo_bot: z-7301",
+        "Reached through: Telegram (chat id 7301), Zalo (user id z-7301)",
     ] {
         assert!(data.contains(needle), "missing {needle:?} in {data}");
     }

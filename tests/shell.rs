@@ -44,7 +44,10 @@ async fn the_shell_signs_up_a_resident_with_numbered_buttons() {
         stdout.contains("bot> Xong! Bạn đã đăng ký tại Xã Tiên Lữ, Tỉnh Hưng Yên."),
         "{stdout}"
     );
-    assert!(stdout.contains("Kênh liên lạc: shell: tester"), "{stdout}");
+    assert!(
+        stdout.contains("Kênh liên lạc: dòng lệnh (tester)"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -289,7 +289,7 @@ async fn mydata_shows_everything_stored_in_readable_vietnamese() {
         &format!("Đồng ý xử lý dữ liệu: ngày {today}"),
         "Nhận thông báo: có",
         "Vai trò: người dân",
-        "Kênh liên lạc: test: curious",
+        "Kênh liên lạc: test (curious)",
     ] {
         assert!(data.contains(needle), "missing {needle:?} in {data}");
     }

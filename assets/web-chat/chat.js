@@ -19,6 +19,13 @@
   var generation = 0;
   // Shown while the page was hidden: reported as read once it is seen.
   var unread = [];
+  // The visitor's own words, kept in this browser with the id of the bot's message they followed:
+  // the server keeps only the bot's messages, and a reload would show half the conversation.
+  var MINE_KEY = 'danvan-web-chat-mine:';
+  var MINE_KEPT = 200;
+  var said = [];
+  // How many of `said` are on the page.
+  var shownMine = 0;
 
   function kept() {
     try { return localStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
@@ -27,6 +34,35 @@
   function keep(value) {
     // Storage may be refused (private windows, strict settings): the chat then lasts as long as the page.
     try { localStorage.setItem(TOKEN_KEY, value); } catch (e) { /* kept in memory only */ }
+  }
+
+  function remembered(forToken) {
+    try { return JSON.parse(localStorage.getItem(MINE_KEY + forToken)) || []; } catch (e) { return []; }
+  }
+
+  function remember(text) {
+    said.push({ after: last, text: text });
+    shownMine = said.length;
+    said = said.slice(-MINE_KEPT);
+    shownMine = Math.min(shownMine, said.length);
+    try { localStorage.setItem(MINE_KEY + token, JSON.stringify(said)); } catch (e) { /* this page only */ }
+  }
+
+  // A visitor that is gone (erased, or a new one) leaves none of its words in this browser.
+  function forgetMine() {
+    try {
+      Object.keys(localStorage).forEach(function (k) {
+        if (k.indexOf(MINE_KEY) === 0) { localStorage.removeItem(k); }
+      });
+    } catch (e) { /* nothing kept */ }
+  }
+
+  // Shows the visitor's own words that came before the bot's message `before` (all, when null).
+  function showMine(before) {
+    while (shownMine < said.length && (before === null || said[shownMine].after < before)) {
+      mineItem(said[shownMine].text);
+      shownMine += 1;
+    }
   }
 
   function uuid() {
@@ -73,6 +109,11 @@
   }
 
   function mine(text) {
+    remember(text);
+    return mineItem(text);
+  }
+
+  function mineItem(text) {
     var item = document.createElement('div');
     item.className = 'me';
     item.textContent = text;
@@ -214,11 +255,13 @@
         say('');
         var ids = [];
         r.json.messages.forEach(function (m) {
+          showMine(m.id);
           show(m);
           last = Math.max(last, m.id);
           ids.push(m.id);
         });
         if (ids.length) { reportRead(ids); }
+        showMine(null);
         poll(gen, 0);
       } else if (r.status === 401) {
         restart();
@@ -233,23 +276,26 @@
     });
   }
 
-  function begin(newToken, fresh) {
+  // `first`: words to post at once, as a chat app's Start button would.
+  function begin(newToken, first) {
     token = newToken;
     generation += 1;
     last = 0;
     unread = [];
+    said = remembered(newToken);
+    shownMine = 0;
     log.textContent = '';
     var gen = generation;
-    // A new visitor is greeted at once, as a chat app's Start button would.
-    (fresh ? post({ text: '/start' }) : Promise.resolve()).then(function () { poll(gen, 0); });
+    (first ? post({ text: first }) : Promise.resolve()).then(function () { poll(gen, 0); });
   }
 
   function restart() {
     token = null;
+    forgetMine();
     api('POST', 'visitor').then(function (r) {
       if (r.status === 201 && r.json.token) {
         keep(r.json.token);
-        begin(r.json.token, true);
+        begin(r.json.token, '/start');
       } else {
         say(r.json.message || strings.unavailable);
         delay(1000 * r.retry).then(restart);
@@ -275,21 +321,26 @@
     }
   });
 
+  // A demo persona seen for the first time in this browser opens on the menu, not a blank page.
+  function asPersona(persona) {
+    var greeted = 'danvan-web-chat-greeted:' + persona;
+    var seen = false;
+    try { seen = localStorage.getItem(greeted) !== null; localStorage.setItem(greeted, '1'); } catch (e) { /* greeted again */ }
+    keep(persona);
+    begin(persona, seen ? null : '/menu');
+  }
+
   var stored = kept();
   if (personas) {
     // A demo: one browser is each of its people in turn.
     var known = config.personas.map(function (p) { return p.token; }).indexOf(stored);
     personas.selectedIndex = Math.max(known, 0);
     personas.addEventListener('change', function () {
-      var persona = config.personas[personas.selectedIndex].token;
-      keep(persona);
-      begin(persona, false);
+      asPersona(config.personas[personas.selectedIndex].token);
     });
-    var chosen = config.personas[personas.selectedIndex].token;
-    keep(chosen);
-    begin(chosen, false);
+    asPersona(config.personas[personas.selectedIndex].token);
   } else if (stored) {
-    begin(stored, false);
+    begin(stored, null);
   } else {
     restart();
   }

@@ -22,6 +22,8 @@ consent-no-button = I don't agree
 consent-thanks = Thank you for agreeing.
 consent-declined = You did not agree. We keep nothing about you except the fact that you declined. If you change your mind, send /start.
 
+unit-keep-button = ↩️ Keep my current commune
+unit-kept = Your commune stays as it was.
 unit-ask = Which commune or ward do you live in? Type its name (the name before the 2025 merger works too), e.g. Tiên Lữ
 unit-several = Several places are called “{ $query }”. Which is yours?
 unit-suggestions = No place called “{ $query }”. Did you mean:
@@ -70,8 +72,12 @@ help = Commands:
     /forget — erase your data
     /join CODE — take a cadre role with an invitation code
     /link — link your other chat app (Zalo, Telegram): one sign-up for both
-    Cadres: /log — log an activity, /model — register a model, /models — model status, /mylogs — your logs, /report — quarterly report, /results N — survey results (admins)
-    Admins: /notice — write a notice, /status NUMBER — its delivery, /invite — invite cadres
+    /ho CODE — join your household with the code a cadre gave you
+help-cadre = Cadre commands:
+    /log — log an activity, /model — register a model, /models — model status, /mylogs — your logs
+    /report — quarterly report, /hogiadinh — the households you accompany (1+10)
+help-admin = Admin commands:
+    /notice — write a notice, /status NUMBER — its delivery, /results NUMBER — survey results, /invite — invite cadres
 help-signup = You are signing up. Answer the question below, or send /start to begin again.
 welcome-back = Welcome back! You will receive notices again.
 language-changed = Switched to English.
@@ -107,6 +113,14 @@ mydata = What we store about you:
     • Questions and comments sent: { $questions }
     • Surveys: { $responses } named responses, { $consents } consents to sensitive questions, { $unfinished } surveys answered halfway (anonymous responses are not linked to you)
     • Consultations on drafts: { $opinions } opinions ({ $comments } with a comment), { $profiles } times giving your age group and occupation
+mydata-channel = { $channel ->
+        [telegram] Telegram (chat id { $address })
+        [zalo_bot] Zalo (user id { $address })
+        [zalo_oa] Zalo OA (follower id { $address })
+        [web] the web chat (this browser)
+        [shell] the command line ({ $address })
+       *[other] { $channel } ({ $address })
+    }
 mydata-no-unit = not chosen yet
 mydata-no-roles = resident
 mydata-no-questions = none

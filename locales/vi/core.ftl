@@ -22,6 +22,8 @@ consent-no-button = Không đồng ý
 consent-thanks = Cảm ơn bạn đã đồng ý.
 consent-declined = Bạn đã không đồng ý. Chúng tôi không lưu thông tin nào của bạn, chỉ ghi nhận lần từ chối này. Nếu đổi ý, hãy gửi /start.
 
+unit-keep-button = ↩️ Giữ xã/phường hiện tại
+unit-kept = Đã giữ nguyên xã/phường của bạn.
 unit-ask = Bạn sống ở xã hoặc phường nào? Hãy gõ tên (tên cũ trước khi sáp nhập cũng được), ví dụ: Tiên Lữ
 unit-several = Có nhiều nơi tên “{ $query }”. Bạn ở đâu?
 unit-suggestions = Không tìm thấy “{ $query }”. Có phải bạn muốn chọn:
@@ -70,8 +72,12 @@ help = Các lệnh:
     /forget — xoá dữ liệu của bạn
     /join MÃ — nhận vai trò cán bộ bằng mã mời
     /link — liên kết với ứng dụng chat khác của bạn (Zalo, Telegram): một lần đăng ký cho cả hai
-    Cán bộ: /log — ghi hoạt động, /model — đăng ký mô hình, /models — trạng thái mô hình, /mylogs — hoạt động đã ghi, /report — báo cáo quý, /results SỐ — kết quả khảo sát (quản trị)
-    Quản trị viên: /notice — soạn thông báo, /status SỐ — tình hình gửi, /invite — mời cán bộ
+    /ho MÃ — vào hộ gia đình theo mã cán bộ đưa
+help-cadre = Lệnh của cán bộ:
+    /log — ghi hoạt động, /model — đăng ký mô hình, /models — trạng thái mô hình, /mylogs — hoạt động đã ghi
+    /report — báo cáo quý, /hogiadinh — các hộ bạn đi cùng (1+10)
+help-admin = Lệnh của quản trị viên:
+    /notice — soạn thông báo, /status SỐ — tình hình gửi, /results SỐ — kết quả khảo sát, /invite — mời cán bộ
 help-signup = Bạn đang đăng ký. Hãy trả lời câu hỏi dưới đây, hoặc gửi /start để làm lại từ đầu.
 welcome-back = Chào mừng bạn trở lại! Bạn sẽ tiếp tục nhận thông báo.
 language-changed = Đã chuyển sang tiếng Việt.
@@ -107,6 +113,14 @@ mydata = Dữ liệu chúng tôi lưu về bạn:
     • Câu hỏi, góp ý đã gửi: { $questions }
     • Khảo sát: { $responses } câu trả lời có tên, { $consents } lần đồng ý trả lời câu hỏi nhạy cảm, { $unfinished } khảo sát đang trả lời dở (câu trả lời ẩn danh không gắn với bạn)
     • Góp ý dự thảo: { $opinions } ý kiến ({ $comments } có ghi lời), { $profiles } lần cho biết độ tuổi, nghề nghiệp
+mydata-channel = { $channel ->
+        [telegram] Telegram (mã chat { $address })
+        [zalo_bot] Zalo (mã người dùng { $address })
+        [zalo_oa] Zalo OA (mã người theo dõi { $address })
+        [web] trò chuyện trên trang web (trình duyệt này)
+        [shell] dòng lệnh ({ $address })
+       *[other] { $channel } ({ $address })
+    }
 mydata-no-unit = chưa chọn
 mydata-no-roles = người dân
 mydata-no-questions = chưa có

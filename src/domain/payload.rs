@@ -132,6 +132,8 @@ pub enum Payload<'a> {
     Unit(&'a str),
     /// `unit:retry`: search again.
     UnitRetry,
+    /// `unit:keep`: leave the commune as it is (changing it, not signing up).
+    UnitKeep,
     /// `ack:ID`: a notice read.
     Ack(i64),
     /// `ask:ID`: a question about a notice.
@@ -282,6 +284,7 @@ impl<'a> Payload<'a> {
             ("cmd", name) => Payload::Command(Command::parse(name, "")),
             ("lang", code) => Payload::Lang(Lang::from_code(code)?),
             ("unit", "retry") => Payload::UnitRetry,
+            ("unit", "keep") => Payload::UnitKeep,
             ("consent" | "unit" | "forget", "yes" | "no") => {
                 let about = [Confirm::Consent, Confirm::Unit, Confirm::Forget]
                     .into_iter()
@@ -446,6 +449,7 @@ impl fmt::Display for Payload<'_> {
             }
             Payload::Unit(code) => write!(f, "unit:{code}"),
             Payload::UnitRetry => f.write_str("unit:retry"),
+            Payload::UnitKeep => f.write_str("unit:keep"),
             Payload::Ack(id) => write!(f, "ack:{id}"),
             Payload::Ask(id) => write!(f, "ask:{id}"),
             Payload::Notice(id) => write!(f, "notice:{id}"),
@@ -564,6 +568,7 @@ mod tests {
             "unit:no",
             "forget:yes",
             "unit:retry",
+            "unit:keep",
             "unit:11953",
             "ack:7",
             "ask:7",

@@ -429,14 +429,15 @@ pub fn current<'a>(survey: &'a SurveyFile, draft: &Draft) -> Option<&'a Question
         .find(|q| draft.answer(&q.id).is_none() && shown(survey, q, draft) != Some(false))
 }
 
-/// ("Câu 2/5"): the current question's number and how many questions this person will see.
+/// ("Câu 3/5"): the current question's place in the survey and the survey's length. A question
+/// an earlier answer skipped is passed over rather than taken off the total, so the total never
+/// changes under the person ("1/5" then "2/4" reads as an error).
 pub fn progress(survey: &SurveyFile, draft: &Draft) -> (usize, usize) {
-    let total = survey
-        .questions
-        .iter()
-        .filter(|q| shown(survey, q, draft) != Some(false))
-        .count();
-    (draft.answers.len() + 1, total)
+    let total = survey.questions.len();
+    let number = current(survey, draft)
+        .and_then(|q| survey.questions.iter().position(|p| p.id == q.id))
+        .map_or(total, |i| i + 1);
+    (number, total)
 }
 
 /// What a person did on the current question.
@@ -783,7 +784,11 @@ mod tests {
             },
         );
         assert_eq!(current(&s, &d).unwrap().id, "rating");
-        assert_eq!(progress(&s, &d), (2, 4));
+        assert_eq!(
+            progress(&s, &d),
+            (3, 5),
+            "the skipped question is passed over"
+        );
         // Back only from the question being asked, and only once.
         assert_eq!(
             take(&s, &d, &Input::Back { question: "agree" }),
@@ -820,7 +825,11 @@ mod tests {
             },
         );
         assert_eq!(current(&s, &d).unwrap().id, "rating");
-        assert_eq!(progress(&s, &d), (2, 4));
+        assert_eq!(
+            progress(&s, &d),
+            (4, 6),
+            "both skipped questions are passed over"
+        );
     }
 
     #[test]

@@ -37,14 +37,18 @@ impl Engine {
         let Some(id) = super::about(input, pressed, at) else {
             return Ok(None);
         };
-        let (Some(me), Some((consultation, link))) = (person, tx.consultation(id).await?) else {
+        let Some(me) = person else {
+            return Ok(None);
+        };
+        let Some((consultation, link, mine, profile_consent)) =
+            tx.consultation_for(id, me.id).await?
+        else {
             return Ok(None);
         };
         let roles = &consultation.file.target.roles;
         if !targets(&consultation.unit_ids, roles, me.unit_id, &me.grants, units) {
             return Ok(None);
         }
-        let (mine, profile_consent) = tx.my_opinions(id, me.id).await?;
         Ok(Some(ConsultContext {
             open: consultation.is_open(self.now()),
             link: Some(link).filter(|l| !l.is_empty()),

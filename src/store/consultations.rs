@@ -74,6 +74,15 @@ pub struct Counts {
     pub people: BTreeMap<i64, i64>,
 }
 
+/// The kept counts within a scope, per part and per unit.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Totals {
+    pub parts: BTreeMap<i16, Tally>,
+    pub units: BTreeMap<i64, Tally>,
+    /// unit id → people who answered anything.
+    pub people: BTreeMap<i64, i64>,
+}
+
 /// A comment to read, with where and when it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
@@ -167,38 +176,41 @@ impl Tx {
             == 1)
     }
 
-    /// The person's answers by part, and whether they consented to give their profile.
-    pub async fn my_opinions(
+    /// A consultation with the person's answers by part and whether they consented to give their
+    /// profile, in one read: every step of a consultation in chat needs both.
+    pub async fn consultation_for(
         &mut self,
-        consultation: i64,
+        id: i64,
         person: i64,
-    ) -> anyhow::Result<(BTreeMap<i16, Answer>, bool)> {
-        let rows: Vec<(i16, String, bool, bool)> = sqlx::query_as(
-            "SELECT o.part, o.opinion, o.comment IS NOT NULL, false FROM consultation_opinions o
-             WHERE o.consultation_id = $1 AND o.person_id = $2
-             UNION ALL
-             SELECT 0::smallint, '', false, true FROM consultation_profiles
-             WHERE consultation_id = $1 AND person_id = $2",
-        )
-        .bind(consultation)
-        .bind(person)
-        .fetch_all(&mut *self.inner)
-        .await?;
-        let consented = rows.iter().any(|r| r.3);
-        let mine = rows
-            .into_iter()
-            .filter(|r| !r.3)
-            .filter_map(|(part, opinion, commented, _)| {
-                Some((
-                    part,
-                    Answer {
-                        opinion: Opinion::from_code(&opinion)?,
-                        commented,
-                    },
-                ))
-            })
-            .collect();
-        Ok((mine, consented))
+    ) -> anyhow::Result<Option<(Consultation, String, BTreeMap<i16, Answer>, bool)>> {
+        type Mine = Json<Vec<(i16, String, bool)>>;
+        let row: Option<(i64, Json<ConsultationFile>, Vec<i64>, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, Mine, bool)> =
+            sqlx::query_as(&format!(
+                "SELECT {COLUMNS},
+                    COALESCE((SELECT json_agg(json_build_array(o.part, o.opinion, o.comment IS NOT NULL))
+                              FROM consultation_opinions o
+                              WHERE o.consultation_id = c.id AND o.person_id = $2), '[]'),
+                    EXISTS (SELECT 1 FROM consultation_profiles p
+                            WHERE p.consultation_id = c.id AND p.person_id = $2)
+                 FROM consultations c WHERE c.id = $1"
+            ))
+            .bind(id)
+            .bind(person)
+            .fetch_optional(&mut *self.inner)
+            .await?;
+        Ok(row.map(
+            |(id, file, units, status, opens, closes, link, Json(mine), consented)| {
+                let (consultation, link) = from_row((id, file, units, status, opens, closes, link));
+                let mine = mine
+                    .into_iter()
+                    .filter_map(|(part, opinion, commented)| {
+                        let opinion = Opinion::from_code(&opinion)?;
+                        Some((part, Answer { opinion, commented }))
+                    })
+                    .collect();
+                (consultation, link, mine, consented)
+            },
+        ))
     }
 
     /// Writes opinions on `parts` in one statement (the person counted once, the counts by the
@@ -377,10 +389,13 @@ impl Tx {
 
 impl Store {
     pub async fn consultation(&self, id: i64) -> anyhow::Result<Option<(Consultation, String)>> {
-        let mut tx = self.begin().await?;
-        let found = tx.consultation(id).await?;
-        tx.commit().await?;
-        Ok(found)
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM consultations WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(from_row))
     }
 
     /// Every consultation, newest first.
@@ -403,6 +418,37 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(counts_of(rows))
+    }
+
+    /// The kept counts of a consultation within `units`, summed two ways in one read: per part
+    /// and per unit (a results page needs no more, and a province's part × commune rows are
+    /// thousands).
+    pub async fn consultation_totals(&self, id: i64, units: &[i64]) -> anyhow::Result<Totals> {
+        let rows: Vec<(Option<i16>, Option<i64>, String, i64)> = sqlx::query_as(
+            "SELECT part, unit_id, kind, sum(n)::bigint FROM consultation_counts
+             WHERE consultation_id = $1 AND unit_id = ANY($2)
+             GROUP BY GROUPING SETS ((part, kind), (unit_id, kind)) HAVING sum(n) <> 0",
+        )
+        .bind(id)
+        .bind(units)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut totals = Totals::default();
+        for (part, unit, kind, n) in rows {
+            match (part, unit, kind.as_str()) {
+                (None, Some(unit), "people") => {
+                    *totals.people.entry(unit).or_default() += n;
+                }
+                (None, Some(unit), kind) => {
+                    add_kind(totals.units.entry(unit).or_default(), kind, n)
+                }
+                (Some(part), None, kind) if kind != "people" => {
+                    add_kind(totals.parts.entry(part).or_default(), kind, n)
+                }
+                _ => {}
+            }
+        }
+        Ok(totals)
     }
 
     /// The same figures counted from the opinions themselves: what the kept counts must equal.
@@ -527,17 +573,20 @@ fn counts_of(rows: Vec<(i16, i64, String, i64)>) -> Counts {
     for (part, unit, kind, n) in rows {
         match kind.as_str() {
             "people" => *counts.people.entry(unit).or_default() += n,
-            "comment" => counts.parts.entry((part, unit)).or_default().comments += n,
-            other => {
-                if let Some(opinion) = Opinion::from_code(other) {
-                    counts
-                        .parts
-                        .entry((part, unit))
-                        .or_default()
-                        .add(opinion, n);
-                }
-            }
+            kind => add_kind(counts.parts.entry((part, unit)).or_default(), kind, n),
         }
     }
     counts
+}
+
+/// Adds a count row of `kind` (an opinion's code, or "comment") to a tally.
+fn add_kind(tally: &mut Tally, kind: &str, n: i64) {
+    match kind {
+        "comment" => tally.comments += n,
+        other => {
+            if let Some(opinion) = Opinion::from_code(other) {
+                tally.add(opinion, n);
+            }
+        }
+    }
 }

@@ -541,7 +541,7 @@ async fn one_person_on_telegram_and_zalo_is_linked_by_a_code() {
     assert!(joined.contains("Đã liên kết"), "{joined}");
     let mine = text(&zalo.say("/mydata").await);
     assert!(
-        mine.contains("telegram") && mine.contains("zalo_bot"),
+        mine.contains("Telegram (mã chat") && mine.contains("Zalo (mã người dùng"),
         "{mine}"
     );
     // The Zalo chat was used last: the notice goes there, once.

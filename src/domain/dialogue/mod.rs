@@ -374,6 +374,14 @@ impl Turn<'_> {
             Command::Start | Command::Lang => return self.greet(),
             Command::Help => {
                 self.say(Msg::new(if registered { "help" } else { "help-signup" }));
+                // Residents see only their own commands; staff also see those their roles allow.
+                let grants = self.grants();
+                if !grants.is_empty() {
+                    self.say(Msg::new("help-cadre"));
+                }
+                if grants.iter().any(|g| g.role == Role::Admin) {
+                    self.say(Msg::new("help-admin"));
+                }
                 return self.prompt();
             }
             Command::Menu if registered => return self.menu(Msg::new("menu")),

@@ -48,6 +48,17 @@ pub(super) fn step(turn: &mut Turn, state: &State, input: &InboundKind, pressed:
                 (_, None) => turn.ask_unit(),
             }
         }
+        // Changing one's commune can be given up at any step; signing up cannot skip it.
+        (
+            State::AskUnit { .. }
+            | State::PickUnit { .. }
+            | State::ConfirmUnit { .. }
+            | State::AskWhere { .. },
+            _,
+        ) if (pressed == Some(&Payload::UnitKeep) || typed_keep(input)) && turn.has_unit() => {
+            turn.out.state = State::Idle;
+            turn.menu(Msg::new("unit-kept"));
+        }
         (State::AskWhere { search }, InboundKind::Text(text)) => turn.search_where(search, text),
         (
             State::AskUnit { .. } | State::PickUnit { .. } | State::ConfirmUnit { .. },
@@ -87,6 +98,22 @@ pub(super) fn step(turn: &mut Turn, state: &State, input: &InboundKind, pressed:
         },
         _ => turn.unexpected(input),
     }
+}
+
+/// The keep button's words typed, as Telegram's share-location keyboard sends its keys, with or
+/// without diacritics, in either language.
+fn typed_keep(input: &InboundKind) -> bool {
+    let InboundKind::Text(text) = input else {
+        return false;
+    };
+    let words: String = crate::domain::text::fold(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    matches!(
+        words.as_str(),
+        "giuxaphuonghientai" | "keepmycurrentcommune"
+    )
 }
 
 /// `/start` (signed up), `/unit`, `/mydata`, `/forget`, `/stop`; false for any other command.
@@ -351,12 +378,26 @@ impl Turn<'_> {
     }
 
     pub(super) fn ask_place(&mut self) {
-        let reply = match self.units.has_boundaries() {
+        let mut reply = match self.units.has_boundaries() {
             true => Reply::new(Msg::new("unit-ask-or-share"))
                 .ask_location(Msg::new("unit-share-location-button")),
             false => Reply::new(Msg::new("unit-ask")),
         };
+        if self.has_unit() {
+            reply = reply.row(vec![Button::new(
+                Msg::new("unit-keep-button"),
+                Payload::UnitKeep,
+            )]);
+        }
         self.out.replies.push(reply);
+    }
+
+    /// Whether the person already has a commune (so asking for one is a change they may drop).
+    fn has_unit(&self) -> bool {
+        self.chat
+            .person
+            .as_ref()
+            .is_some_and(|p| p.unit_id.is_some())
     }
 
     /// The places offered before, still in the directory.
@@ -524,10 +565,16 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
             })
         })
         .collect();
-    let channels: Vec<String> = data
+    // The platform by its name and the chat's number there; a web chat's visitor id means
+    // nothing to its visitor, so it is not shown.
+    let channels: Vec<Msg> = data
         .channels
         .iter()
-        .map(|(c, a)| format!("{c}: {a}"))
+        .map(|(channel, address)| {
+            Msg::new("mydata-channel")
+                .text("channel", channel)
+                .text("address", address)
+        })
         .collect();
     Reply::new(
         Msg::new("mydata")
@@ -545,7 +592,7 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
                     roles
                 },
             )
-            .text("channels", channels.join(", "))
+            .list("channels", channels)
             .number("notices", data.notices_received)
             .number("responses", data.surveys.0)
             .number("consents", data.surveys.1)
@@ -614,6 +661,9 @@ mod tests {
             (picking(&["12364"]), Some(&me), press("unit:12364"), State::Idle, vec!["unit-changed"], vec![Effect::SetUnit(11)]),
             (picking(&["12364"]), Some(&me), press("unit:12745"), picking(&["12364"]), vec!["button-expired", "unit-pick"], vec![]),
             (picking(&["12364"]), Some(&me), press("unit:retry"), State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
+            (picking(&["12364"]), Some(&me), press("unit:keep"), State::Idle, vec!["unit-kept"], vec![]),
+            (State::AskUnit { search: None }, Some(&me), text("giu xa phuong hien tai"), State::Idle, vec!["unit-kept"], vec![]),
+            (State::AskUnit { search: None }, None, press("unit:keep"), State::AskUnit { search: None }, vec!["button-expired", "unit-ask"], vec![]),
             (confirm("12745"), None, press("unit:yes"), State::Idle, vec!["signup-done"], vec![Effect::SetUnit(10)]),
             (confirm("12745"), None, press("unit:no"), State::AskUnit { search: None }, vec!["unit-ask"], vec![]),
             // A province is no place to live in.
