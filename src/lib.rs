@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod dashboard;
+pub mod document;
 pub mod delivery;
 pub mod domain;
 pub mod engine;

@@ -316,3 +316,19 @@ web-consult-attendance = Attending
 web-consult-summary = Summary of what was said
 web-consult-add-meeting = Enter the meeting's opinions
 web-draft-how = Comment until { $closes } in the chat app where you receive notices (Zalo, Telegram…): tap “📝 Comment on the draft”, or send /gopy.
+
+# Documents a committee files (Word), laid out as Decree 30/2020 has it.
+doc-nation = SOCIALIST REPUBLIC OF VIET NAM
+doc-motto = Independence - Freedom - Happiness
+doc-place-date = { $place }, { $day }/{ $month }/{ $year }
+doc-report = REPORT
+doc-report-subject = “Skilled Mass Mobilization” models, { $quarter }
+doc-survey-subject = Results of the survey “{ $title }”
+web-download-report = Download the report (Word)
+web-download-survey = Download the results (Word)
+web-print = Print
+web-report-heading = Report for { $quarter } · { $unit }
+web-quarter-name = Q{ $number }/{ $year }
+web-chart-picture = Download the chart (PNG)
+web-notice-held = will be sent at { $time } (quiet hours at night)
+web-notice-cancel-confirm = Stop sending this notice? Those who have not received it will not.

@@ -313,3 +313,24 @@ web-consult-attendance = Số người dự
 web-consult-summary = Tóm tắt ý kiến
 web-consult-add-meeting = Ghi ý kiến hội nghị
 web-draft-how = Góp ý đến { $closes } trong ứng dụng chat bạn nhận thông báo (Zalo, Telegram…): bấm “📝 Góp ý dự thảo”, hoặc gửi /gopy.
+
+# Documents a committee files (Word), laid out as Decree 30/2020 has it.
+doc-nation = CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+doc-motto = Độc lập - Tự do - Hạnh phúc
+doc-place-date = { $place }, ngày { $day } tháng { $month } năm { $year }
+doc-report = BÁO CÁO
+doc-report-subject = Kết quả xây dựng mô hình “Dân vận khéo” { $quarter }
+doc-survey-subject = Kết quả khảo sát “{ $title }”
+web-download-report = Tải báo cáo (Word)
+web-download-survey = Tải kết quả (Word)
+web-print = In
+web-report-heading = Báo cáo { $quarter } · { $unit }
+web-quarter-name = Quý { $number ->
+        [1] I
+        [2] II
+        [3] III
+       *[4] IV
+    }/{ $year }
+web-chart-picture = Tải biểu đồ (ảnh PNG)
+web-notice-held = sẽ gửi lúc { $time } (giờ yên tĩnh ban đêm)
+web-notice-cancel-confirm = Dừng gửi thông báo này? Những người chưa nhận sẽ không nhận được nữa.

@@ -6,6 +6,7 @@
 
 mod auth;
 mod consultations;
+mod documents;
 mod figures;
 mod frame;
 mod notices;
@@ -143,6 +144,7 @@ pub async fn routes(
         .route("/notices", get(notices::list).post(notices::create))
         .route("/notices/new", get(notices::compose))
         .route("/notices/{id}", get(notices::status))
+        .route("/notices/{id}/live", get(notices::live))
         .route("/notices/{id}/cancel", post(notices::cancel))
         .route("/surveys", get(surveys::list).post(surveys::upload))
         .route(
@@ -153,6 +155,7 @@ pub async fn routes(
         .route("/surveys/{id}/action", post(surveys::act))
         .route("/surveys/{id}/chart/{question}", get(surveys::chart))
         .route("/surveys/{id}/export.csv", get(surveys::export))
+        .route("/surveys/{id}/results.docx", get(documents::survey))
         .route(
             "/consultations",
             get(consultations::list).post(consultations::create),
@@ -168,6 +171,7 @@ pub async fn routes(
         .route("/reports", get(reports::page))
         .route("/reports/chart/{n}", get(reports::chart))
         .route("/reports/export/{kind}", get(reports::export))
+        .route("/reports/report.docx", get(documents::report))
         .route("/activities", get(reports::activities))
         .route("/activities/{id}/photos/{n}", get(reports::photo))
         .route("/tickets", get(tickets::queue))
@@ -182,6 +186,7 @@ pub async fn routes(
         .route("/units/import/apply", post(unit_import::apply))
         .route("/invites", get(units::invites).post(units::invite))
         .route("/assets/dashboard.css", get(stylesheet))
+        .route("/assets/dashboard.js", get(script))
         .layer(middleware::from_fn_with_state(dash.clone(), same_origin))
         .layer(sessions)
         .layer(middleware::map_response(guarded))
@@ -219,6 +224,16 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../assets/dashboard/dashboard.css"),
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/dashboard/dashboard.js"),
     )
 }
 

@@ -9,7 +9,7 @@ use axum_csrf::CsrfToken;
 use serde::Deserialize;
 
 use super::auth::Staff;
-use super::frame::{self, Frame};
+use super::frame::{self, Bars, Frame, Texts};
 use super::{Dash, WebError, WebResult};
 use crate::chart::Plot;
 use crate::domain::access::Action;
@@ -40,7 +40,7 @@ pub struct UnitChoice {
 }
 
 /// The unit and quarter asked for, if the login may see that unit.
-fn resolve(staff: &Staff, dash: &Dash, scope: &Scope) -> Result<(Unit, Quarter), WebError> {
+pub(super) fn resolve(staff: &Staff, dash: &Dash, scope: &Scope) -> Result<(Unit, Quarter), WebError> {
     let units = dash.engine.units();
     let unit = match scope.unit.as_str() {
         "" => units.by_id(staff.scope()),
@@ -71,15 +71,24 @@ pub fn unit_choices(staff: &Staff, dash: &Dash, chosen: &Unit) -> Vec<UnitChoice
         .collect()
 }
 
-/// This quarter and the seven before it, newest first, as filter choices.
-fn quarter_choices(dash: &Dash, chosen: Quarter) -> Vec<(String, String, bool)> {
+/// This quarter and the seven before it, newest first, as filter choices ("Quý I/2025").
+fn quarter_choices(dash: &Dash, t: &Texts, chosen: Quarter) -> Vec<(String, String, bool)> {
     let mut q = Quarter::of(vn_time::local_date(dash.engine.now()));
     let mut out = Vec::new();
     for _ in 0..8 {
-        out.push((q.code(), format!("Q{}/{}", q.number, q.year), q == chosen));
+        out.push((q.code(), quarter_name(t, q), q == chosen));
         q = q.previous();
     }
     out
+}
+
+/// "Quý I/2025": the one way a page names a quarter on its own.
+pub fn quarter_name(t: &Texts, quarter: Quarter) -> String {
+    t.msg(
+        &Msg::new("web-quarter-name")
+            .number("number", quarter.number as i64)
+            .text("year", quarter.year.to_string()),
+    )
 }
 
 #[derive(Template)]
@@ -90,8 +99,10 @@ struct ReportPage<'a> {
     quarters: Vec<(String, String, bool)>,
     unit_code: String,
     quarter: String,
+    /// "Báo cáo quý I/2025 · Xã Tiên Lữ": the page's title, and the printed page's.
+    heading: String,
     paragraph: String,
-    charts: Vec<String>,
+    charts: Vec<Bars>,
 }
 
 /// The report and its charts, as `figures` keeps them: fifty staff opening it at once cost one
@@ -123,12 +134,24 @@ pub async fn page(
     let replies = replies(&dash, &unit, quarter, &staff).await?;
     let f = staff.frame(&dash, &token, "reports")?;
     let paragraph = f.t.msg(&replies[0].body);
-    let charts = replies[1..].iter().map(|r| f.t.msg(&r.body)).collect();
+    let query = format!("unit={}&quarter={}", unit.code, quarter.code());
+    let charts = replies[1..]
+        .iter()
+        .filter_map(|r| r.chart.as_ref())
+        .enumerate()
+        .map(|(n, c)| f.t.bars(c, format!("/reports/chart/{}?{query}", n + 1)))
+        .collect();
+    let heading = f.t.msg(
+        &Msg::new("web-report-heading")
+            .msg("quarter", super::documents::quarter_words(quarter))
+            .text("unit", &unit.name),
+    );
     let page = ReportPage {
         units: unit_choices(&staff, &dash, &unit),
-        quarters: quarter_choices(&dash, quarter),
+        quarters: quarter_choices(&dash, &f.t, quarter),
         unit_code: unit.code.clone(),
         quarter: quarter.code(),
+        heading,
         paragraph,
         charts,
         f,
@@ -276,7 +299,7 @@ pub async fn activities(
         .collect();
     let page = ActivitiesPage {
         units: unit_choices(&staff, &dash, &unit),
-        quarters: quarter_choices(&dash, quarter),
+        quarters: quarter_choices(&dash, &f.t, quarter),
         sectors,
         unit_code: unit.code.clone(),
         quarter: quarter.code(),

@@ -135,7 +135,7 @@ pub async fn create_draft(
 }
 
 /// The survey, if the login may oversee every unit it goes to.
-async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError> {
+pub(super) async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError> {
     let mut tx = dash.engine.store().begin().await?;
     let survey = tx.survey(id).await?.ok_or(WebError::NotFound)?;
     tx.commit().await?;
@@ -149,7 +149,7 @@ async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError
 #[derive(Deserialize, Default)]
 pub struct UnitQuery {
     #[serde(default)]
-    unit: String,
+    pub(super) unit: String,
 }
 
 /// The unit results are read for: the one whose code is asked for, or the login's own; it must be
