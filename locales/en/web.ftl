@@ -123,12 +123,7 @@ web-survey-file-wrong = The survey file has a mistake: { $error }
 web-survey-unit-out-of-scope = The survey goes to unit { $code }, outside the units you manage.
 web-survey-open = Open the survey
 web-survey-close = Close the survey
-web-survey-remind = Remind those who have not answered
-web-survey-opened = The survey is open: { $invited } people invited.
 web-survey-not-opened = Not opened: { $why }
-web-survey-closed = The survey is closed.
-web-survey-not-open = The survey is not open.
-web-survey-reminded = { $reminded } people reminded.
 web-survey-per-unit = By unit
 web-download-responses = Download the responses (CSV)
 web-report-title = Quarterly report
@@ -332,3 +327,14 @@ web-quarter-name = Q{ $number }/{ $year }
 web-chart-picture = Download the chart (PNG)
 web-notice-held = will be sent at { $time } (quiet hours at night)
 web-notice-cancel-confirm = Stop sending this notice? Those who have not received it will not.
+web-survey-remind-unfinished = Remind those who started and did not finish
+web-survey-remind-not-started = Remind those invited who never started
+web-survey-close-confirm = Close the survey? Residents will no longer be able to answer.
+web-survey-done = { $done ->
+    [opened] The survey is open: { $count } people invited.
+    [closed] The survey is closed.
+    [not_open] The survey is not open.
+    [unfinished] Reminded { $count } people who started and did not finish (each is reminded once).
+    [not_started] Reminded { $count } people invited who never started (each is reminded once).
+   *[other] { $done }
+}

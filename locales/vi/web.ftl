@@ -123,12 +123,7 @@ web-survey-file-wrong = Tệp khảo sát có lỗi: { $error }
 web-survey-unit-out-of-scope = Khảo sát gửi đến đơn vị { $code }, nằm ngoài phạm vi quản lý của bạn.
 web-survey-open = Mở khảo sát
 web-survey-close = Đóng khảo sát
-web-survey-remind = Nhắc người chưa trả lời
-web-survey-opened = Khảo sát đã mở: { $invited } người được mời.
 web-survey-not-opened = Chưa mở được: { $why }
-web-survey-closed = Khảo sát đã đóng.
-web-survey-not-open = Khảo sát không đang mở.
-web-survey-reminded = Đã nhắc { $reminded } người.
 web-survey-per-unit = Theo đơn vị
 web-download-responses = Tải các câu trả lời (CSV)
 web-report-title = Báo cáo quý
@@ -334,3 +329,14 @@ web-quarter-name = Quý { $number ->
 web-chart-picture = Tải biểu đồ (ảnh PNG)
 web-notice-held = sẽ gửi lúc { $time } (giờ yên tĩnh ban đêm)
 web-notice-cancel-confirm = Dừng gửi thông báo này? Những người chưa nhận sẽ không nhận được nữa.
+web-survey-remind-unfinished = Nhắc người đã bắt đầu mà chưa trả lời xong
+web-survey-remind-not-started = Nhắc người được mời mà chưa bắt đầu
+web-survey-close-confirm = Đóng khảo sát? Người dân sẽ không trả lời thêm được nữa.
+web-survey-done = { $done ->
+    [opened] Khảo sát đã mở: { $count } người được mời.
+    [closed] Khảo sát đã đóng.
+    [not_open] Khảo sát không đang mở.
+    [unfinished] Đã nhắc { $count } người đã bắt đầu mà chưa trả lời xong (mỗi người chỉ được nhắc một lần).
+    [not_started] Đã nhắc { $count } người được mời mà chưa bắt đầu (mỗi người chỉ được nhắc một lần).
+   *[other] { $done }
+}
