@@ -64,7 +64,7 @@ web-role-admins = Admins
 web-role-cadre = Cadre
 web-role-admin = Admin
 web-notice-send-at = Send at
-web-notice-send-at-hint = Vietnam time. Empty: now (at night, it waits until 7 am).
+web-notice-send-at-hint = Day/month/year hour:minute, Vietnam time, e.g. 15/4/2026 08:00. Empty: now (at night, it waits until 7 am).
 web-notice-urgent = Urgent: send at night too
 web-notice-preview = Preview
 web-notice-send = Send notice
@@ -338,3 +338,11 @@ web-survey-done = { $done ->
     [not_started] Reminded { $count } people invited who never started (each is reminded once).
    *[other] { $done }
 }
+web-notice-unit-search = Find a unit (diacritics optional)
+web-notice-goes-to = Goes to
+web-activities-search = Find (unit, title)
+web-sort = Sort
+web-sort-newest = Newest first
+web-sort-unit = By unit
+web-sort-participants = Most participants first
+web-product = “Skilled Mass Mobilization” dashboard

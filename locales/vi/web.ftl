@@ -64,7 +64,7 @@ web-role-admins = Quản trị viên
 web-role-cadre = Cán bộ
 web-role-admin = Quản trị viên
 web-notice-send-at = Thời gian gửi
-web-notice-send-at-hint = Giờ Việt Nam. Để trống: gửi ngay (ban đêm, thông báo chờ đến 7 giờ sáng).
+web-notice-send-at-hint = Ngày/tháng/năm giờ:phút, giờ Việt Nam, ví dụ 15/4/2026 08:00. Để trống: gửi ngay (ban đêm, thông báo chờ đến 7 giờ sáng).
 web-notice-urgent = Khẩn: gửi cả ban đêm
 web-notice-preview = Xem trước
 web-notice-send = Gửi thông báo
@@ -340,3 +340,11 @@ web-survey-done = { $done ->
     [not_started] Đã nhắc { $count } người được mời mà chưa bắt đầu (mỗi người chỉ được nhắc một lần).
    *[other] { $done }
 }
+web-notice-unit-search = Tìm đơn vị (gõ không dấu cũng được)
+web-notice-goes-to = Gửi đến
+web-activities-search = Tìm (tên đơn vị, tên hoạt động)
+web-sort = Sắp xếp
+web-sort-newest = Mới nhất trước
+web-sort-unit = Theo đơn vị
+web-sort-participants = Đông người tham gia nhất trước
+web-product = Trang quản trị “Dân vận khéo”

@@ -68,7 +68,7 @@ pub struct NoticeForm {
     /// Codes of the units it goes to (each with everything below it).
     #[serde(default)]
     unit: Vec<String>,
-    /// Vietnam time, as a datetime-local input gives it; empty: at once.
+    /// Vietnam time, "15/4/2026 08:00" (whatever the browser's language); empty: at once.
     #[serde(default)]
     send_at: String,
     #[serde(default)]
@@ -117,13 +117,20 @@ struct ComposePage<'a> {
     problems: Vec<String>,
     preview: Option<Preview>,
     recipients: Option<i64>,
+    /// The units ticked, by name: the preview says where it goes.
+    chosen: String,
 }
 
 pub async fn compose(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
     let units = dash.engine.units();
     let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let mut units = unit_choices(&staff, &dash, own);
+    // Nothing ticked in advance: a notice to the whole province is chosen, never left over.
+    for unit in &mut units {
+        unit.selected = false;
+    }
     let page = ComposePage {
-        units: unit_choices(&staff, &dash, own),
+        units,
         f: staff.frame(&dash, &token, "notices")?,
         form: NoticeForm {
             to_residents: Some("on".into()),
@@ -132,6 +139,7 @@ pub async fn compose(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -
         problems: vec![],
         preview: None,
         recipients: None,
+        chosen: String::new(),
     };
     frame::page(token, &page)
 }
@@ -150,7 +158,7 @@ pub async fn create(
     let mut problems = Vec::new();
     let send_at = match form.send_at.trim() {
         "" => None,
-        text => match vn_time::parse(text) {
+        text => match vn_time::parse_for_people(text) {
             Some(at) if at > now => Some(at),
             Some(_) => {
                 problems.push(Msg::new("web-notice-past"));
@@ -224,7 +232,14 @@ pub async fn create(
     for choice in &mut choices {
         choice.selected = form.unit.contains(&choice.code);
     }
+    let chosen = choices
+        .iter()
+        .filter(|c| c.selected)
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     let page = ComposePage {
+        chosen,
         units: choices,
         problems: problems.iter().map(|p| f.t.msg(p)).collect(),
         f,

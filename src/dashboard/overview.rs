@@ -39,6 +39,8 @@ struct OverviewPage<'a> {
     notices: Vec<NoticeLine>,
     surveys: Vec<SurveyLine>,
     quarter: String,
+    /// "Quý I/2025", as the page names it.
+    quarter_name: String,
     unit_code: String,
     /// Residents' tickets of the quarter: a row per unit that received some, then the total.
     tickets: Vec<(String, TicketFigures)>,
@@ -82,8 +84,10 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
     tickets.sort_by_key(|(_, figures)| std::cmp::Reverse(figures.received));
     let tickets_total =
         (!by_unit.is_empty()).then(|| by_unit.iter().map(|(_, figures)| figures.clone()).sum());
+    let f = staff.frame(&dash, &token, "overview")?;
     let page = OverviewPage {
-        f: staff.frame(&dash, &token, "overview")?,
+        quarter_name: super::reports::quarter_name(&f.t, quarter),
+        f,
         channels,
         rows,
         totals,

@@ -16,6 +16,7 @@ use crate::domain::access::Action;
 use crate::domain::collation;
 use crate::domain::report::{self, Quarter};
 use crate::domain::units::Unit;
+use crate::domain::text::fold;
 use crate::domain::vn_time;
 use crate::message::{Msg, Reply};
 
@@ -30,6 +31,51 @@ pub struct Scope {
     /// Activities page: a sector code, or all.
     #[serde(default)]
     sector: String,
+    /// Activities page: words a unit's name or a title holds (marks optional).
+    #[serde(default)]
+    q: String,
+    /// Activities page: "unit", "participants", else the newest first.
+    #[serde(default)]
+    sort: String,
+    /// Activities page: the page of activities, and of models, from 1.
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    models_page: Option<usize>,
+}
+
+/// Rows on a page of the activities page's tables.
+const PER_PAGE: usize = 50;
+
+/// One page of a long table: its rows, "Trang 2/16", and the links either side.
+struct Paged<T> {
+    rows: Vec<T>,
+    label: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Page `page` (from 1) of `rows`; `link(n)` is page n's address.
+fn paged<T>(rows: Vec<T>, page: usize, t: &Texts, link: impl Fn(usize) -> String) -> Paged<T> {
+    let pages = rows.len().div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let label = (pages > 1).then(|| {
+        t.msg(
+            &Msg::new("web-page")
+                .number("page", page as i64)
+                .number("pages", pages as i64),
+        )
+    });
+    Paged {
+        rows: rows
+            .into_iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .collect(),
+        label,
+        previous: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    }
 }
 
 /// A unit the login may oversee, as a choice in a page's unit filter.
@@ -239,8 +285,15 @@ struct ActivitiesPage<'a> {
     sectors: Vec<(String, String, bool)>,
     unit_code: String,
     quarter: String,
-    models: Vec<Vec<String>>,
-    activities: Vec<ActivityRow>,
+    q: String,
+    sort: String,
+    /// This page's address, for the language switch.
+    here: String,
+    /// How many of each the filters found, on every page.
+    models_found: usize,
+    activities_found: usize,
+    models: Paged<Vec<String>>,
+    activities: Paged<ActivityRow>,
 }
 
 /// An activity as the page lists it: the export's cells, and where its photos are shown from.
@@ -260,7 +313,16 @@ impl ActivityRow {
     }
 }
 
-/// Models and activities of a unit (and below) in a quarter, filtered by sector.
+/// An export row's date (column 5, "2025-04-12") as pages write dates ("12/4/2025").
+fn people_date(mut row: Vec<String>) -> Vec<String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(&row[5], "%Y-%m-%d") {
+        row[5] = vn_time::date_for_people(day);
+    }
+    row
+}
+
+/// Models and activities of a unit (and below) in a quarter, filtered by sector and words,
+/// sorted as asked, a page at a time.
 pub async fn activities(
     staff: Staff,
     State(dash): State<Dash>,
@@ -275,13 +337,21 @@ pub async fn activities(
     tx.commit().await?;
     let lang = staff.lang;
     let chosen = sectors.iter().find(|s| s.code == scope.sector);
-    if let Some(sector) = chosen {
-        // Export rows name the sector in Vietnamese (column 3).
-        models.retain(|r| r[3] == sector.name);
-        activities.retain(|r| r[3] == sector.name);
-    }
+    let wanted = fold(scope.q.trim());
+    // Export rows name the unit (column 2), the sector in Vietnamese (3) and the title (4).
+    let keep = |r: &Vec<String>| {
+        chosen.is_none_or(|sector| r[3] == sector.name)
+            && (wanted.is_empty() || fold(&format!("{} {}", r[2], r[4])).contains(&wanted))
+    };
+    models.retain(keep);
+    activities.retain(keep);
     sort_rows(&mut models);
-    sort_rows(&mut activities);
+    // Dates are ISO in the export: they sort as text.
+    match scope.sort.as_str() {
+        "unit" => sort_rows(&mut activities),
+        "participants" => activities.sort_by_key(|r| std::cmp::Reverse(r[6].parse::<i64>().unwrap_or(0))),
+        _ => activities.sort_by(|a, b| b[5].cmp(&a[5])),
+    }
     let f = staff.frame(&dash, &token, "activities")?;
     let sectors = sectors
         .iter()
@@ -297,14 +367,38 @@ pub async fn activities(
             )
         })
         .collect();
+    let address = |page: usize, models_page: usize| {
+        let mut url = url::form_urlencoded::Serializer::new(String::from("/activities?"));
+        url.append_pair("unit", &unit.code)
+            .append_pair("quarter", &quarter.code())
+            .append_pair("sector", &scope.sector)
+            .append_pair("q", &scope.q)
+            .append_pair("sort", &scope.sort)
+            .append_pair("page", &page.to_string())
+            .append_pair("models_page", &models_page.to_string());
+        url.finish()
+    };
+    let (page, models_page) = (scope.page.unwrap_or(1), scope.models_page.unwrap_or(1));
     let page = ActivitiesPage {
         units: unit_choices(&staff, &dash, &unit),
         quarters: quarter_choices(&dash, &f.t, quarter),
         sectors,
         unit_code: unit.code.clone(),
         quarter: quarter.code(),
-        models,
-        activities: activities.into_iter().map(ActivityRow::of).collect(),
+        here: address(page, models_page),
+        models_found: models.len(),
+        activities_found: activities.len(),
+        models: paged(models.into_iter().map(people_date).collect(), models_page, &f.t, |n| {
+            address(page, n)
+        }),
+        activities: paged(
+            activities.into_iter().map(people_date).map(ActivityRow::of).collect(),
+            page,
+            &f.t,
+            |n| address(n, models_page),
+        ),
+        q: scope.q.clone(),
+        sort: scope.sort.clone(),
         f,
     };
     frame::page(token, &page)
