@@ -5,8 +5,8 @@
 //! from the caller, already in the reader's language; this module only lays them out.
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
+    Table, TableCell, TableRow, WidthType,
 };
 
 /// A4 in twentieths of a point.
@@ -96,8 +96,8 @@ impl Official {
             let (width, height) = png_size(png)?;
             let emu_width = TEXT_WIDTH * EMU_PER_TWIP;
             let emu_height = (u64::from(emu_width) * u64::from(height) / u64::from(width)) as u32;
-            let picture = Pic::new_with_dimensions(png.clone(), width, height)
-                .size(emu_width, emu_height);
+            let picture =
+                Pic::new_with_dimensions(png.clone(), width, height).size(emu_width, emu_height);
             doc = doc.add_paragraph(centred(Run::new().add_image(picture)));
         }
         Ok(doc)
@@ -105,9 +105,8 @@ impl Official {
 
     /// The two-column heading without borders: the body on the left, the nation on the right.
     fn heading(&self) -> Table {
-        let line = |text: &str, run: fn(Run) -> Run| {
-            centred(run(Run::new().add_text(text).size(HEADING)))
-        };
+        let line =
+            |text: &str, run: fn(Run) -> Run| centred(run(Run::new().add_text(text).size(HEADING)));
         let left = TableCell::new()
             .width(TEXT_WIDTH as usize * 2 / 5, WidthType::Dxa)
             .add_paragraph(line(&self.issuer, |r| r.bold()))

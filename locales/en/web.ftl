@@ -346,3 +346,6 @@ web-sort-newest = Newest first
 web-sort-unit = By unit
 web-sort-participants = Most participants first
 web-product = “Skilled Mass Mobilization” dashboard
+web-not-found-title = Page not found (404)
+web-not-found = This page does not exist, was deleted, or is outside the units you oversee.
+web-not-found-back = Back to the overview

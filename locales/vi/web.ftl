@@ -348,3 +348,6 @@ web-sort-newest = Mới nhất trước
 web-sort-unit = Theo đơn vị
 web-sort-participants = Đông người tham gia nhất trước
 web-product = Trang quản trị “Dân vận khéo”
+web-not-found-title = Không tìm thấy trang (404)
+web-not-found = Trang này không có, đã bị xoá, hoặc nằm ngoài phạm vi quản lý của bạn.
+web-not-found-back = Về trang tổng quan

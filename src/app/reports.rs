@@ -46,7 +46,10 @@ pub async fn filed(
     let (data, sectors) = read(tx, unit, quarter, now).await?;
     Ok(Filed {
         text: report::report_reply(&data, &sectors, lang, Length::Apart),
-        units: report::ranked(&data.children).into_iter().cloned().collect(),
+        units: report::ranked(&data.children)
+            .into_iter()
+            .cloned()
+            .collect(),
         charts: report::report_charts(&data, &sectors, lang),
     })
 }

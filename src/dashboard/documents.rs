@@ -33,7 +33,9 @@ pub async fn report(
     tx.commit().await?;
     let t = Texts::new(dash.engine.localizer(), staff.lang);
     let table = (!filed.units.is_empty()).then(|| Grid {
-        header: ["web-unit", "web-models", "web-activities"].map(|id| t.t(id)).to_vec(),
+        header: ["web-unit", "web-models", "web-activities"]
+            .map(|id| t.t(id))
+            .to_vec(),
         rows: filed
             .units
             .iter()
@@ -42,7 +44,15 @@ pub async fn report(
         numbers_from: 1,
     });
     let subject = Msg::new("doc-report-subject").msg("quarter", quarter_words(quarter));
-    let document = official(&dash, &t, &unit, &subject, &filed.text, table, &filed.charts)?;
+    let document = official(
+        &dash,
+        &t,
+        &unit,
+        &subject,
+        &filed.text,
+        table,
+        &filed.charts,
+    )?;
     word(
         &format!("bao-cao-{}-{}.docx", unit.code, quarter.code()),
         document,
@@ -61,7 +71,13 @@ pub async fn survey(
     let mut tx = dash.engine.store().begin().await?;
     let results = app::surveys::results(&mut tx, &survey, unit.id, &dash.engine.units()).await?;
     tx.commit().await?;
-    let replies = results_replies(&survey, scope_of(&unit), &results, staff.lang, Length::Apart);
+    let replies = results_replies(
+        &survey,
+        scope_of(&unit),
+        &results,
+        staff.lang,
+        Length::Apart,
+    );
     let t = Texts::new(dash.engine.localizer(), staff.lang);
     let mut units = results.units.clone();
     crate::domain::collation::sort_by_name(&mut units, |u| &u.0);

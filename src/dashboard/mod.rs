@@ -187,6 +187,8 @@ pub async fn routes(
         .route("/invites", get(units::invites).post(units::invite))
         .route("/assets/dashboard.css", get(stylesheet))
         .route("/assets/dashboard.js", get(script))
+        .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn_with_state(dash.clone(), not_found_page))
         .layer(middleware::from_fn_with_state(dash.clone(), same_origin))
         .layer(sessions)
         .layer(middleware::map_response(guarded))
@@ -235,6 +237,29 @@ async fn script() -> impl IntoResponse {
         ],
         include_str!("../../assets/dashboard/dashboard.js"),
     )
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard/not_found.html")]
+struct NotFoundPage<'a> {
+    t: frame::Texts<'a>,
+}
+
+/// A page that is not there (or not the login's to see) says so in the reader's language, with
+/// the way back, rather than a bare "404".
+async fn not_found_page(State(dash): State<Dash>, request: Request, next: Next) -> Response {
+    let lang = frame::language(request.headers());
+    let response = next.run(request).await;
+    if response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    let page = NotFoundPage {
+        t: frame::Texts::new(dash.engine.localizer(), lang),
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => (StatusCode::NOT_FOUND, axum::response::Html(html)).into_response(),
+        Err(_) => response,
+    }
 }
 
 /// Refuses a form posted from another origin (a second line behind the CSRF token): the Origin

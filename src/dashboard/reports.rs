@@ -15,8 +15,8 @@ use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::collation;
 use crate::domain::report::{self, Quarter};
-use crate::domain::units::Unit;
 use crate::domain::text::fold;
+use crate::domain::units::Unit;
 use crate::domain::vn_time;
 use crate::message::{Msg, Reply};
 
@@ -86,7 +86,11 @@ pub struct UnitChoice {
 }
 
 /// The unit and quarter asked for, if the login may see that unit.
-pub(super) fn resolve(staff: &Staff, dash: &Dash, scope: &Scope) -> Result<(Unit, Quarter), WebError> {
+pub(super) fn resolve(
+    staff: &Staff,
+    dash: &Dash,
+    scope: &Scope,
+) -> Result<(Unit, Quarter), WebError> {
     let units = dash.engine.units();
     let unit = match scope.unit.as_str() {
         "" => units.by_id(staff.scope()),
@@ -349,7 +353,9 @@ pub async fn activities(
     // Dates are ISO in the export: they sort as text.
     match scope.sort.as_str() {
         "unit" => sort_rows(&mut activities),
-        "participants" => activities.sort_by_key(|r| std::cmp::Reverse(r[6].parse::<i64>().unwrap_or(0))),
+        "participants" => {
+            activities.sort_by_key(|r| std::cmp::Reverse(r[6].parse::<i64>().unwrap_or(0)))
+        }
         _ => activities.sort_by(|a, b| b[5].cmp(&a[5])),
     }
     let f = staff.frame(&dash, &token, "activities")?;
@@ -388,11 +394,18 @@ pub async fn activities(
         here: address(page, models_page),
         models_found: models.len(),
         activities_found: activities.len(),
-        models: paged(models.into_iter().map(people_date).collect(), models_page, &f.t, |n| {
-            address(page, n)
-        }),
+        models: paged(
+            models.into_iter().map(people_date).collect(),
+            models_page,
+            &f.t,
+            |n| address(page, n),
+        ),
         activities: paged(
-            activities.into_iter().map(people_date).map(ActivityRow::of).collect(),
+            activities
+                .into_iter()
+                .map(people_date)
+                .map(ActivityRow::of)
+                .collect(),
             page,
             &f.t,
             |n| address(n, models_page),

@@ -249,7 +249,9 @@ async fn results_page(
             .iter()
             .filter_map(|r| r.chart.as_ref())
             .enumerate()
-            .map(|(n, c)| f.t.bars(c, format!("/surveys/{id}/chart/{}?{query}", n + 1)))
+            .map(|(n, c)| {
+                f.t.bars(c, format!("/surveys/{id}/chart/{}?{query}", n + 1))
+            })
             .collect(),
         per_unit,
         done: done.map(|m| f.t.msg(&m)),

@@ -53,7 +53,9 @@ impl Unit {
         let kind = &self.division_type;
         let after = self.name.char_indices().nth(kind.chars().count());
         match after {
-            Some((i, _)) if !kind.is_empty() && self.name[..i].to_lowercase() == kind.to_lowercase() => {
+            Some((i, _))
+                if !kind.is_empty() && self.name[..i].to_lowercase() == kind.to_lowercase() =>
+            {
                 self.name[i..].trim()
             }
             _ => &self.name,
@@ -81,7 +83,6 @@ impl Unit {
             retired: false,
         }
     }
-
 }
 
 /// Parses the official list's CSV (`code,name,name_en,division_type,parent_code`).
@@ -280,7 +281,10 @@ mod tests {
             ..super::Unit::sample(1, "33", "Tỉnh Hưng Yên", None)
         };
         assert_eq!(province.place(), "Hưng Yên");
-        assert_eq!(super::Unit::sample(3, "9", "Hưng Yên", None).place(), "Hưng Yên");
+        assert_eq!(
+            super::Unit::sample(3, "9", "Hưng Yên", None).place(),
+            "Hưng Yên"
+        );
     }
 
     use super::*;
