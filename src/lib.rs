@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod dashboard;
 pub mod delivery;
+pub mod document;
 pub mod domain;
 pub mod engine;
 pub mod holds;

@@ -410,7 +410,8 @@ async fn results_add_up_per_question_and_unit_within_the_admins_scope() {
 }
 
 #[tokio::test]
-async fn a_reminder_goes_once_to_those_who_started_and_the_cli_runs_the_example() {
+async fn a_reminder_goes_once_to_those_who_started_another_to_those_who_did_not_and_the_cli_runs_the_example()
+ {
     let (db, engine) = demo_engine().await;
     let pool = PgPool::connect(&db.url).await.unwrap();
     let mut started = resident(&engine, "9201", "tien lu").await;
@@ -435,6 +436,23 @@ async fn a_reminder_goes_once_to_those_who_started_and_the_cli_runs_the_example(
         count(
             &pool,
             "SELECT count(*) FROM deliveries WHERE message->'body'->>'id' = 'survey-reminder'"
+        )
+        .await,
+        1
+    );
+    // Those who never started are reminded apart, once, with a button to start.
+    let not_started = |db_url: &str| {
+        common::danvan_ok(
+            &["survey", "remind", &id.to_string(), "--not-started"],
+            db_url,
+        )
+    };
+    assert!(not_started(&db.url).contains("1 people reminded"));
+    assert!(not_started(&db.url).contains("0 people reminded"));
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM deliveries WHERE message->'body'->>'id' = 'survey-reminder-new'"
         )
         .await,
         1

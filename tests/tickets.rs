@@ -86,7 +86,7 @@ async fn a_question_typed_in_chat_is_answered_by_the_commune_and_rated() {
     let text = render(&w.engine, &sent);
     // Monday 9:00 plus three office days: Thursday 9:00.
     assert!(
-        text.contains("mã PA-0001") && text.contains("trước 04/12/2025 09:00"),
+        text.contains("mã PA-0001") && text.contains("trước 4/12/2025 09:00"),
         "{text}"
     );
     assert!(text.contains("Xã Tiên Lữ"), "{text}");

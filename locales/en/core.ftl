@@ -232,6 +232,12 @@ report = By the end of { $quarter }, { $scope } had built and maintained { $mode
     Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.{ $listening }
     { $sector_changes }
     { $children }
+report-no-models = By the end of { $quarter }, { $scope } had no “Skilled Mass Mobilization” model yet. { $activities ->
+        [0] No activity was logged in the quarter.
+        [one] Activities in the quarter: 1, with { $participants } participants.
+       *[other] Activities in the quarter: { $activities }, with { $participants } participants.
+    }{ $listening }
+    { $children }
 report-listening = {" "}Received { $received } questions and reports from residents; answered { $answered } ({ $answered_share }%){ $answered ->
         [0] {""}
        *[other] , { $on_time }% on time

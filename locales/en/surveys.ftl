@@ -7,6 +7,7 @@ survey-join-button = Take part
 survey-later-button = Later
 survey-continue-button = Continue
 survey-reminder = You have not finished the survey “{ $title }”. It is open until { $time } on { $closes }; tap to continue where you stopped.
+survey-reminder-new = The survey “{ $title }” is waiting for your answers. It is open until { $time } on { $closes }; tap to start.
 survey-later = Fine. When you have time, type /surveys to answer.
 survey-intro = 📋 { $title }
     { $intro }

@@ -64,7 +64,7 @@ web-role-admins = Admins
 web-role-cadre = Cadre
 web-role-admin = Admin
 web-notice-send-at = Send at
-web-notice-send-at-hint = Vietnam time. Empty: now (at night, it waits until 7 am).
+web-notice-send-at-hint = Day/month/year hour:minute, Vietnam time, e.g. 15/4/2026 08:00. Empty: now (at night, it waits until 7 am).
 web-notice-urgent = Urgent: send at night too
 web-notice-preview = Preview
 web-notice-send = Send notice
@@ -123,12 +123,7 @@ web-survey-file-wrong = The survey file has a mistake: { $error }
 web-survey-unit-out-of-scope = The survey goes to unit { $code }, outside the units you manage.
 web-survey-open = Open the survey
 web-survey-close = Close the survey
-web-survey-remind = Remind those who have not answered
-web-survey-opened = The survey is open: { $invited } people invited.
 web-survey-not-opened = Not opened: { $why }
-web-survey-closed = The survey is closed.
-web-survey-not-open = The survey is not open.
-web-survey-reminded = { $reminded } people reminded.
 web-survey-per-unit = By unit
 web-download-responses = Download the responses (CSV)
 web-report-title = Quarterly report
@@ -316,3 +311,41 @@ web-consult-attendance = Attending
 web-consult-summary = Summary of what was said
 web-consult-add-meeting = Enter the meeting's opinions
 web-draft-how = Comment until { $closes } in the chat app where you receive notices (Zalo, Telegram…): tap “📝 Comment on the draft”, or send /gopy.
+
+# Documents a committee files (Word), laid out as Decree 30/2020 has it.
+doc-nation = SOCIALIST REPUBLIC OF VIET NAM
+doc-motto = Independence - Freedom - Happiness
+doc-place-date = { $place }, { $day }/{ $month }/{ $year }
+doc-report = REPORT
+doc-report-subject = “Skilled Mass Mobilization” models, { $quarter }
+doc-survey-subject = Results of the survey “{ $title }”
+web-download-report = Download the report (Word)
+web-download-survey = Download the results (Word)
+web-print = Print
+web-report-heading = Report for { $quarter } · { $unit }
+web-quarter-name = Q{ $number }/{ $year }
+web-chart-picture = Download the chart (PNG)
+web-notice-held = will be sent at { $time } (quiet hours at night)
+web-notice-cancel-confirm = Stop sending this notice? Those who have not received it will not.
+web-survey-remind-unfinished = Remind those who started and did not finish
+web-survey-remind-not-started = Remind those invited who never started
+web-survey-close-confirm = Close the survey? Residents will no longer be able to answer.
+web-survey-done = { $done ->
+    [opened] The survey is open: { $count } people invited.
+    [closed] The survey is closed.
+    [not_open] The survey is not open.
+    [unfinished] Reminded { $count } people who started and did not finish (each is reminded once).
+    [not_started] Reminded { $count } people invited who never started (each is reminded once).
+   *[other] { $done }
+}
+web-notice-unit-search = Find a unit (diacritics optional)
+web-notice-goes-to = Goes to
+web-activities-search = Find (unit, title)
+web-sort = Sort
+web-sort-newest = Newest first
+web-sort-unit = By unit
+web-sort-participants = Most participants first
+web-product = “Skilled Mass Mobilization” dashboard
+web-not-found-title = Page not found (404)
+web-not-found = This page does not exist, was deleted, or is outside the units you oversee.
+web-not-found-back = Back to the overview

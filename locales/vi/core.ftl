@@ -226,6 +226,11 @@ report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy tr
     Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.{ $listening }
     { $sector_changes }
     { $children }
+report-no-models = Tính đến hết { $quarter }, { $scope } chưa có mô hình “Dân vận khéo” nào. { $activities ->
+        [0] Trong quý chưa ghi nhận hoạt động nào.
+       *[other] Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.
+    }{ $listening }
+    { $children }
 report-listening = {" "}Tiếp nhận { $received } phản ánh, kiến nghị của người dân; đã trả lời { $answered } ({ $answered_share }%){ $answered ->
         [0] {""}
        *[other] , đúng hạn { $on_time }%

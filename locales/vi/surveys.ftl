@@ -7,6 +7,7 @@ survey-join-button = Tham gia
 survey-later-button = Để sau
 survey-continue-button = Trả lời tiếp
 survey-reminder = Bạn chưa trả lời xong khảo sát “{ $title }”. Khảo sát mở đến { $time } ngày { $closes }; bấm để trả lời tiếp từ câu đang dừng.
+survey-reminder-new = Khảo sát “{ $title }” đang chờ ý kiến của bạn. Khảo sát mở đến { $time } ngày { $closes }; bấm để bắt đầu trả lời.
 survey-later = Vâng. Khi nào rảnh, gõ /surveys để trả lời.
 survey-intro = 📋 { $title }
     { $intro }

@@ -64,7 +64,7 @@ web-role-admins = Quản trị viên
 web-role-cadre = Cán bộ
 web-role-admin = Quản trị viên
 web-notice-send-at = Thời gian gửi
-web-notice-send-at-hint = Giờ Việt Nam. Để trống: gửi ngay (ban đêm, thông báo chờ đến 7 giờ sáng).
+web-notice-send-at-hint = Ngày/tháng/năm giờ:phút, giờ Việt Nam, ví dụ 15/4/2026 08:00. Để trống: gửi ngay (ban đêm, thông báo chờ đến 7 giờ sáng).
 web-notice-urgent = Khẩn: gửi cả ban đêm
 web-notice-preview = Xem trước
 web-notice-send = Gửi thông báo
@@ -123,12 +123,7 @@ web-survey-file-wrong = Tệp khảo sát có lỗi: { $error }
 web-survey-unit-out-of-scope = Khảo sát gửi đến đơn vị { $code }, nằm ngoài phạm vi quản lý của bạn.
 web-survey-open = Mở khảo sát
 web-survey-close = Đóng khảo sát
-web-survey-remind = Nhắc người chưa trả lời
-web-survey-opened = Khảo sát đã mở: { $invited } người được mời.
 web-survey-not-opened = Chưa mở được: { $why }
-web-survey-closed = Khảo sát đã đóng.
-web-survey-not-open = Khảo sát không đang mở.
-web-survey-reminded = Đã nhắc { $reminded } người.
 web-survey-per-unit = Theo đơn vị
 web-download-responses = Tải các câu trả lời (CSV)
 web-report-title = Báo cáo quý
@@ -313,3 +308,46 @@ web-consult-attendance = Số người dự
 web-consult-summary = Tóm tắt ý kiến
 web-consult-add-meeting = Ghi ý kiến hội nghị
 web-draft-how = Góp ý đến { $closes } trong ứng dụng chat bạn nhận thông báo (Zalo, Telegram…): bấm “📝 Góp ý dự thảo”, hoặc gửi /gopy.
+
+# Documents a committee files (Word), laid out as Decree 30/2020 has it.
+doc-nation = CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+doc-motto = Độc lập - Tự do - Hạnh phúc
+doc-place-date = { $place }, ngày { $day } tháng { $month } năm { $year }
+doc-report = BÁO CÁO
+doc-report-subject = Kết quả xây dựng mô hình “Dân vận khéo” { $quarter }
+doc-survey-subject = Kết quả khảo sát “{ $title }”
+web-download-report = Tải báo cáo (Word)
+web-download-survey = Tải kết quả (Word)
+web-print = In
+web-report-heading = Báo cáo { $quarter } · { $unit }
+web-quarter-name = Quý { $number ->
+        [1] I
+        [2] II
+        [3] III
+       *[4] IV
+    }/{ $year }
+web-chart-picture = Tải biểu đồ (ảnh PNG)
+web-notice-held = sẽ gửi lúc { $time } (giờ yên tĩnh ban đêm)
+web-notice-cancel-confirm = Dừng gửi thông báo này? Những người chưa nhận sẽ không nhận được nữa.
+web-survey-remind-unfinished = Nhắc người đã bắt đầu mà chưa trả lời xong
+web-survey-remind-not-started = Nhắc người được mời mà chưa bắt đầu
+web-survey-close-confirm = Đóng khảo sát? Người dân sẽ không trả lời thêm được nữa.
+web-survey-done = { $done ->
+    [opened] Khảo sát đã mở: { $count } người được mời.
+    [closed] Khảo sát đã đóng.
+    [not_open] Khảo sát không đang mở.
+    [unfinished] Đã nhắc { $count } người đã bắt đầu mà chưa trả lời xong (mỗi người chỉ được nhắc một lần).
+    [not_started] Đã nhắc { $count } người được mời mà chưa bắt đầu (mỗi người chỉ được nhắc một lần).
+   *[other] { $done }
+}
+web-notice-unit-search = Tìm đơn vị (gõ không dấu cũng được)
+web-notice-goes-to = Gửi đến
+web-activities-search = Tìm (tên đơn vị, tên hoạt động)
+web-sort = Sắp xếp
+web-sort-newest = Mới nhất trước
+web-sort-unit = Theo đơn vị
+web-sort-participants = Đông người tham gia nhất trước
+web-product = Trang quản trị “Dân vận khéo”
+web-not-found-title = Không tìm thấy trang (404)
+web-not-found = Trang này không có, đã bị xoá, hoặc nằm ngoài phạm vi quản lý của bạn.
+web-not-found-back = Về trang tổng quan

@@ -11,7 +11,7 @@ use crate::chart::Plot;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
 use crate::domain::survey::SurveyFile;
-use crate::domain::survey_chat::Survey;
+use crate::domain::survey_chat::{Survey, Whom};
 use crate::domain::survey_results::results_replies;
 use crate::domain::vn_time;
 use crate::i18n::Localizer;
@@ -33,8 +33,13 @@ pub enum SurveyCommand {
     Open { id: i64 },
     /// Close it: answers in progress no longer count.
     Close { id: i64 },
-    /// Remind, once, those who started but did not finish.
-    Remind { id: i64 },
+    /// Remind, once, those who started but did not finish (or, with --not-started, those who
+    /// never started).
+    Remind {
+        id: i64,
+        #[arg(long)]
+        not_started: bool,
+    },
     /// Status, invited and responded.
     Status { id: i64 },
     /// Counts and percentages per question, response rate per unit, free-text answers.
@@ -85,8 +90,12 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
             true => println!("survey {id} is closed"),
             false => bail!("survey {id} is not open"),
         },
-        SurveyCommand::Remind { id } => {
-            let reminded = tx.remind_survey(id, Utc::now()).await?;
+        SurveyCommand::Remind { id, not_started } => {
+            let whom = match not_started {
+                true => Whom::NotStarted,
+                false => Whom::Unfinished,
+            };
+            let reminded = tx.remind_survey(id, whom, Utc::now()).await?;
             println!("{reminded} people reminded");
         }
         SurveyCommand::Status { id } => {

@@ -90,7 +90,7 @@ impl FromRequestParts<Dash> for Staff {
         let fail = |e: tower_sessions::session::Error| WebError::from(e).into_response();
         let id = session.get::<i64>(LOGIN_KEY).await.map_err(fail)?;
         let Some(id) = id else {
-            return Err(Redirect::to("/login").into_response());
+            return Err(to_sign_in(parts));
         };
         let login = dash
             .engine
@@ -110,7 +110,7 @@ impl FromRequestParts<Dash> for Staff {
         // A disabled login is no longer found: its sessions end here too.
         let Some(login) = login.filter(open) else {
             session.flush().await.map_err(fail)?;
-            return Err(Redirect::to("/login").into_response());
+            return Err(to_sign_in(parts));
         };
         if login.must_change && parts.uri.path() != "/password" {
             return Err(Redirect::to("/password").into_response());
@@ -151,19 +151,40 @@ impl Staff {
     }
 }
 
+/// The sign-in page, keeping the page that was asked for: a link followed before signing in
+/// opens after it. A page's data is not fetched this way (it would land on the sign-in form).
+fn to_sign_in(parts: &Parts) -> Response {
+    let asked = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    if parts.method != axum::http::Method::GET || asked == "/" {
+        return Redirect::to("/login").into_response();
+    }
+    let mut url = url::form_urlencoded::Serializer::new(String::from("/login?"));
+    url.append_pair("next", asked);
+    Redirect::to(&url.finish()).into_response()
+}
+
 #[derive(Template)]
 #[template(path = "dashboard/login.html")]
 struct SignInPage<'a> {
     t: Texts<'a>,
     csrf: String,
     name: String,
+    /// Where to go once signed in.
+    next: String,
     error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn sign_in_page(
     State(dash): State<Dash>,
     token: CsrfToken,
     headers: HeaderMap,
+    axum::extract::Query(next): axum::extract::Query<Next>,
 ) -> WebResult {
     let t = Texts::new(dash.engine.localizer(), frame::language(&headers));
     frame::page(
@@ -172,6 +193,7 @@ pub async fn sign_in_page(
             csrf: frame::form_token(&token)?,
             t,
             name: String::new(),
+            next: frame::local_path(&next.next).to_owned(),
             error: None,
         },
     )
@@ -182,6 +204,8 @@ pub struct SignInForm {
     csrf: String,
     name: String,
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn sign_in(
@@ -201,6 +225,7 @@ pub async fn sign_in(
             error: Some(t.msg(&error)),
             t,
             name: form.name.clone(),
+            next: frame::local_path(&form.next).to_owned(),
         };
         Ok((status, frame::page(token.clone(), &page)?).into_response())
     };
@@ -241,7 +266,8 @@ pub async fn sign_in(
         .store()
         .record_sign_in(login.id, dash.engine.now())
         .await?;
-    Ok(Redirect::to(if login.must_change { "/password" } else { "/" }).into_response())
+    let next = frame::local_path(&form.next);
+    Ok(Redirect::to(if login.must_change { "/password" } else { next }).into_response())
 }
 
 #[derive(Deserialize)]

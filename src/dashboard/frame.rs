@@ -15,7 +15,7 @@ use tower_sessions::cookie::{Cookie, SameSite};
 use super::{Dash, WebError, WebResult};
 use crate::domain::vn_time;
 use crate::i18n::{Localizer, format_number};
-use crate::message::{Lang, Msg};
+use crate::message::{Chart, Lang, Msg};
 
 /// The language chosen is a cookie of its own, not part of the session: choosing it (or signing
 /// out) makes no session row for someone who never signed in.
@@ -78,6 +78,40 @@ impl<'a> Texts<'a> {
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
+
+    /// A chart as the page draws it (bars in HTML, legible at any width), with where its picture
+    /// is downloaded from.
+    pub fn bars(&self, chart: &Chart, png: String) -> Bars {
+        let most = chart.bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+        Bars {
+            title: self.msg(&chart.title),
+            bars: chart
+                .bars
+                .iter()
+                .map(|b| Bar {
+                    label: self.msg(&b.label),
+                    value: self.n(&b.value),
+                    width: (b.value * 100 / most) as u8,
+                })
+                .collect(),
+            png,
+        }
+    }
+}
+
+/// A bar chart drawn by the page (`bars.html`).
+pub struct Bars {
+    pub title: String,
+    pub bars: Vec<Bar>,
+    /// The same chart as a picture, to paste elsewhere.
+    pub png: String,
+}
+
+pub struct Bar {
+    pub label: String,
+    pub value: String,
+    /// Percent of the longest bar.
+    pub width: u8,
 }
 
 /// The header and navigation of a signed-in page.

@@ -6,6 +6,7 @@
 
 mod auth;
 mod consultations;
+mod documents;
 mod figures;
 mod frame;
 mod notices;
@@ -143,6 +144,7 @@ pub async fn routes(
         .route("/notices", get(notices::list).post(notices::create))
         .route("/notices/new", get(notices::compose))
         .route("/notices/{id}", get(notices::status))
+        .route("/notices/{id}/live", get(notices::live))
         .route("/notices/{id}/cancel", post(notices::cancel))
         .route("/surveys", get(surveys::list).post(surveys::upload))
         .route(
@@ -153,6 +155,7 @@ pub async fn routes(
         .route("/surveys/{id}/action", post(surveys::act))
         .route("/surveys/{id}/chart/{question}", get(surveys::chart))
         .route("/surveys/{id}/export.csv", get(surveys::export))
+        .route("/surveys/{id}/results.docx", get(documents::survey))
         .route(
             "/consultations",
             get(consultations::list).post(consultations::create),
@@ -168,6 +171,7 @@ pub async fn routes(
         .route("/reports", get(reports::page))
         .route("/reports/chart/{n}", get(reports::chart))
         .route("/reports/export/{kind}", get(reports::export))
+        .route("/reports/report.docx", get(documents::report))
         .route("/activities", get(reports::activities))
         .route("/activities/{id}/photos/{n}", get(reports::photo))
         .route("/tickets", get(tickets::queue))
@@ -182,6 +186,9 @@ pub async fn routes(
         .route("/units/import/apply", post(unit_import::apply))
         .route("/invites", get(units::invites).post(units::invite))
         .route("/assets/dashboard.css", get(stylesheet))
+        .route("/assets/dashboard.js", get(script))
+        .fallback(|| async { WebError::NotFound })
+        .layer(middleware::from_fn_with_state(dash.clone(), not_found_page))
         .layer(middleware::from_fn_with_state(dash.clone(), same_origin))
         .layer(sessions)
         .layer(middleware::map_response(guarded))
@@ -220,6 +227,39 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         include_str!("../../assets/dashboard/dashboard.css"),
     )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/dashboard/dashboard.js"),
+    )
+}
+
+#[derive(askama::Template)]
+#[template(path = "dashboard/not_found.html")]
+struct NotFoundPage<'a> {
+    t: frame::Texts<'a>,
+}
+
+/// A page that is not there (or not the login's to see) says so in the reader's language, with
+/// the way back, rather than a bare "404".
+async fn not_found_page(State(dash): State<Dash>, request: Request, next: Next) -> Response {
+    let lang = frame::language(request.headers());
+    let response = next.run(request).await;
+    if response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    let page = NotFoundPage {
+        t: frame::Texts::new(dash.engine.localizer(), lang),
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => (StatusCode::NOT_FOUND, axum::response::Html(html)).into_response(),
+        Err(_) => response,
+    }
 }
 
 /// Refuses a form posted from another origin (a second line behind the CSRF token): the Origin

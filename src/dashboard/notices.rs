@@ -18,7 +18,7 @@ use crate::app;
 use crate::app::notices::Viewer;
 use crate::domain::collation;
 use crate::domain::compose::{self, Draft};
-use crate::domain::notice::{Audience, NoticeStatus, Reach};
+use crate::domain::notice::{Audience, NoticeStatus, Reach, quiet_until};
 use crate::domain::vn_time;
 use crate::message::Msg;
 use crate::store::notices::NewNotice;
@@ -68,7 +68,7 @@ pub struct NoticeForm {
     /// Codes of the units it goes to (each with everything below it).
     #[serde(default)]
     unit: Vec<String>,
-    /// Vietnam time, as a datetime-local input gives it; empty: at once.
+    /// Vietnam time, "15/4/2026 08:00" (whatever the browser's language); empty: at once.
     #[serde(default)]
     send_at: String,
     #[serde(default)]
@@ -117,13 +117,20 @@ struct ComposePage<'a> {
     problems: Vec<String>,
     preview: Option<Preview>,
     recipients: Option<i64>,
+    /// The units ticked, by name: the preview says where it goes.
+    chosen: String,
 }
 
 pub async fn compose(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
     let units = dash.engine.units();
     let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let mut units = unit_choices(&staff, &dash, own);
+    // Nothing ticked in advance: a notice to the whole province is chosen, never left over.
+    for unit in &mut units {
+        unit.selected = false;
+    }
     let page = ComposePage {
-        units: unit_choices(&staff, &dash, own),
+        units,
         f: staff.frame(&dash, &token, "notices")?,
         form: NoticeForm {
             to_residents: Some("on".into()),
@@ -132,6 +139,7 @@ pub async fn compose(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -
         problems: vec![],
         preview: None,
         recipients: None,
+        chosen: String::new(),
     };
     frame::page(token, &page)
 }
@@ -150,7 +158,7 @@ pub async fn create(
     let mut problems = Vec::new();
     let send_at = match form.send_at.trim() {
         "" => None,
-        text => match vn_time::parse(text) {
+        text => match vn_time::parse_for_people(text) {
             Some(at) if at > now => Some(at),
             Some(_) => {
                 problems.push(Msg::new("web-notice-past"));
@@ -224,7 +232,14 @@ pub async fn create(
     for choice in &mut choices {
         choice.selected = form.unit.contains(&choice.code);
     }
+    let chosen = choices
+        .iter()
+        .filter(|c| c.selected)
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     let page = ComposePage {
+        chosen,
         units: choices,
         problems: problems.iter().map(|p| f.t.msg(p)).collect(),
         f,
@@ -270,12 +285,27 @@ struct StatusPage<'a> {
     f: Frame<'a>,
     id: i64,
     title: String,
+    /// Still going out, or a draft: it may be stopped.
+    stoppable: bool,
+    /// Its figures and questions, as [`live`] renders them.
+    part: String,
+}
+
+/// The part of a notice's page that changes while it goes out: its state, its reach per unit,
+/// residents' questions about it. The page fetches it again every few seconds while `live`.
+#[derive(Template)]
+#[template(path = "dashboard/notice_live.html")]
+struct LivePart<'a> {
+    f: &'a Frame<'a>,
+    id: i64,
     status: NoticeStatus,
     rows: Vec<ReachRow>,
     /// Residents' questions about it, in the login's units: tickets, answered from the queue.
     questions: Vec<Row>,
-    /// Still going out: the page reloads itself.
+    /// Still going out: the page fetches this part again.
     live: bool,
+    /// Held for the night: "sẽ gửi lúc 07:00".
+    held_until: Option<String>,
 }
 
 pub async fn status(
@@ -284,6 +314,44 @@ pub async fn status(
     token: CsrfToken,
     Path(id): Path<i64>,
 ) -> WebResult {
+    let f = staff.frame(&dash, &token, "notices")?;
+    let (part, status) = live_part(&staff, &dash, &f, id).await?;
+    let title = dash
+        .engine
+        .store()
+        .notice(id)
+        .await?
+        .map(|n| n.text(staff.lang).title.clone())
+        .unwrap_or_default();
+    let page = StatusPage {
+        stoppable: matches!(status.as_str(), "draft" | "scheduled" | "sending"),
+        f,
+        id,
+        title,
+        part,
+    };
+    frame::page(token, &page)
+}
+
+/// The changing part of the notice's page alone, for the page to put in place of its own.
+pub async fn live(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    Path(id): Path<i64>,
+) -> WebResult {
+    let f = staff.frame(&dash, &token, "notices")?;
+    let (part, _) = live_part(&staff, &dash, &f, id).await?;
+    Ok(axum::response::Html(part).into_response())
+}
+
+/// The notice's changing part, rendered, and its state.
+async fn live_part(
+    staff: &Staff,
+    dash: &Dash,
+    f: &Frame<'_>,
+    id: i64,
+) -> Result<(String, String), WebError> {
     let units = dash.engine.units();
     let store = dash.engine.store();
     let reach = dash
@@ -291,11 +359,6 @@ pub async fn status(
         .reach(store, id, staff.scope(), &staff.actor, units.clone())
         .await?;
     let status = reach.as_ref().clone().ok_or(WebError::NotFound)?;
-    let title = store
-        .notice(id)
-        .await?
-        .map(|n| n.text(staff.lang).title.clone())
-        .unwrap_or_default();
     let mut rows: Vec<ReachRow> = status
         .units
         .iter()
@@ -318,7 +381,7 @@ pub async fn status(
     let categories = tx.ticket_categories().await?;
     let (tickets, _, _) = app::tickets::queue(
         &mut tx,
-        tickets::by(&staff),
+        tickets::by(staff),
         filter,
         &units,
         (QUESTIONS_SHOWN, 0),
@@ -326,19 +389,26 @@ pub async fn status(
     )
     .await?;
     tx.commit().await?;
-    let f = staff.frame(&dash, &token, "notices")?;
+    let held = store.notice_waits_for_quiet_hours(id).await?;
     let questions = tickets::rows(&f.t, &tickets, &units, &categories, now);
     let live = matches!(status.status.as_str(), "scheduled" | "sending");
-    let page = StatusPage {
+    let held_until = (live && held && status.totals.pending > 0)
+        .then(|| quiet_until(now))
+        .flatten()
+        .map(|at| {
+            f.t.msg(&Msg::new("web-notice-held").text("time", vn_time::clock_time(at)))
+        });
+    let state = status.status.clone();
+    let part = LivePart {
         f,
         id,
-        title,
         status,
         rows,
         questions,
         live,
+        held_until,
     };
-    Ok(frame::page(token, &page)?.into_response())
+    Ok((part.render()?, state))
 }
 
 #[derive(Deserialize)]

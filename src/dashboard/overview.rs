@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum_csrf::CsrfToken;
 
 use super::auth::Staff;
-use super::frame::{self, Frame};
-use super::{Dash, WebResult};
+use super::frame::{self, Bars, Frame};
+use super::{Dash, WebError, WebResult};
 use crate::domain::collation;
 use crate::domain::report::Quarter;
 use crate::domain::ticket::Figures as TicketFigures;
@@ -38,7 +38,11 @@ struct OverviewPage<'a> {
     total: i64,
     notices: Vec<NoticeLine>,
     surveys: Vec<SurveyLine>,
+    /// Models by sector this quarter, if the unit has any.
+    models: Option<Bars>,
     quarter: String,
+    /// "Quý I/2025", as the page names it.
+    quarter_name: String,
     unit_code: String,
     /// Residents' tickets of the quarter: a row per unit that received some, then the total.
     tickets: Vec<(String, TicketFigures)>,
@@ -82,8 +86,25 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
     tickets.sort_by_key(|(_, figures)| std::cmp::Reverse(figures.received));
     let tickets_total =
         (!by_unit.is_empty()).then(|| by_unit.iter().map(|(_, figures)| figures.clone()).sum());
+    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let report = dash
+        .figures
+        .report(store, own, quarter, staff.lang, now)
+        .await?;
+    let f = staff.frame(&dash, &token, "overview")?;
+    // The report's first chart is by sector; a unit without models has none.
+    let models = report.get(1).and_then(|r| r.chart.as_ref()).map(|c| {
+        let png = format!(
+            "/reports/chart/1?unit={}&quarter={}",
+            own.code,
+            quarter.code()
+        );
+        f.t.bars(c, png)
+    });
     let page = OverviewPage {
-        f: staff.frame(&dash, &token, "overview")?,
+        models,
+        quarter_name: super::reports::quarter_name(&f.t, quarter),
+        f,
         channels,
         rows,
         totals,

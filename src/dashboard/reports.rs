@@ -9,12 +9,13 @@ use axum_csrf::CsrfToken;
 use serde::Deserialize;
 
 use super::auth::Staff;
-use super::frame::{self, Frame};
+use super::frame::{self, Bars, Frame, Texts};
 use super::{Dash, WebError, WebResult};
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::collation;
 use crate::domain::report::{self, Quarter};
+use crate::domain::text::fold;
 use crate::domain::units::Unit;
 use crate::domain::vn_time;
 use crate::message::{Msg, Reply};
@@ -30,6 +31,51 @@ pub struct Scope {
     /// Activities page: a sector code, or all.
     #[serde(default)]
     sector: String,
+    /// Activities page: words a unit's name or a title holds (marks optional).
+    #[serde(default)]
+    q: String,
+    /// Activities page: "unit", "participants", else the newest first.
+    #[serde(default)]
+    sort: String,
+    /// Activities page: the page of activities, and of models, from 1.
+    #[serde(default)]
+    page: Option<usize>,
+    #[serde(default)]
+    models_page: Option<usize>,
+}
+
+/// Rows on a page of the activities page's tables.
+const PER_PAGE: usize = 50;
+
+/// One page of a long table: its rows, "Trang 2/16", and the links either side.
+struct Paged<T> {
+    rows: Vec<T>,
+    label: Option<String>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// Page `page` (from 1) of `rows`; `link(n)` is page n's address.
+fn paged<T>(rows: Vec<T>, page: usize, t: &Texts, link: impl Fn(usize) -> String) -> Paged<T> {
+    let pages = rows.len().div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let label = (pages > 1).then(|| {
+        t.msg(
+            &Msg::new("web-page")
+                .number("page", page as i64)
+                .number("pages", pages as i64),
+        )
+    });
+    Paged {
+        rows: rows
+            .into_iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .collect(),
+        label,
+        previous: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
+    }
 }
 
 /// A unit the login may oversee, as a choice in a page's unit filter.
@@ -40,7 +86,11 @@ pub struct UnitChoice {
 }
 
 /// The unit and quarter asked for, if the login may see that unit.
-fn resolve(staff: &Staff, dash: &Dash, scope: &Scope) -> Result<(Unit, Quarter), WebError> {
+pub(super) fn resolve(
+    staff: &Staff,
+    dash: &Dash,
+    scope: &Scope,
+) -> Result<(Unit, Quarter), WebError> {
     let units = dash.engine.units();
     let unit = match scope.unit.as_str() {
         "" => units.by_id(staff.scope()),
@@ -71,15 +121,24 @@ pub fn unit_choices(staff: &Staff, dash: &Dash, chosen: &Unit) -> Vec<UnitChoice
         .collect()
 }
 
-/// This quarter and the seven before it, newest first, as filter choices.
-fn quarter_choices(dash: &Dash, chosen: Quarter) -> Vec<(String, String, bool)> {
+/// This quarter and the seven before it, newest first, as filter choices ("Quý I/2025").
+fn quarter_choices(dash: &Dash, t: &Texts, chosen: Quarter) -> Vec<(String, String, bool)> {
     let mut q = Quarter::of(vn_time::local_date(dash.engine.now()));
     let mut out = Vec::new();
     for _ in 0..8 {
-        out.push((q.code(), format!("Q{}/{}", q.number, q.year), q == chosen));
+        out.push((q.code(), quarter_name(t, q), q == chosen));
         q = q.previous();
     }
     out
+}
+
+/// "Quý I/2025": the one way a page names a quarter on its own.
+pub fn quarter_name(t: &Texts, quarter: Quarter) -> String {
+    t.msg(
+        &Msg::new("web-quarter-name")
+            .number("number", quarter.number as i64)
+            .text("year", quarter.year.to_string()),
+    )
 }
 
 #[derive(Template)]
@@ -90,8 +149,10 @@ struct ReportPage<'a> {
     quarters: Vec<(String, String, bool)>,
     unit_code: String,
     quarter: String,
+    /// "Báo cáo quý I/2025 · Xã Tiên Lữ": the page's title, and the printed page's.
+    heading: String,
     paragraph: String,
-    charts: Vec<String>,
+    charts: Vec<Bars>,
 }
 
 /// The report and its charts, as `figures` keeps them: fifty staff opening it at once cost one
@@ -123,12 +184,24 @@ pub async fn page(
     let replies = replies(&dash, &unit, quarter, &staff).await?;
     let f = staff.frame(&dash, &token, "reports")?;
     let paragraph = f.t.msg(&replies[0].body);
-    let charts = replies[1..].iter().map(|r| f.t.msg(&r.body)).collect();
+    let query = format!("unit={}&quarter={}", unit.code, quarter.code());
+    let charts = replies[1..]
+        .iter()
+        .filter_map(|r| r.chart.as_ref())
+        .enumerate()
+        .map(|(n, c)| f.t.bars(c, format!("/reports/chart/{}?{query}", n + 1)))
+        .collect();
+    let heading = f.t.msg(
+        &Msg::new("web-report-heading")
+            .msg("quarter", super::documents::quarter_words(quarter))
+            .text("unit", &unit.name),
+    );
     let page = ReportPage {
         units: unit_choices(&staff, &dash, &unit),
-        quarters: quarter_choices(&dash, quarter),
+        quarters: quarter_choices(&dash, &f.t, quarter),
         unit_code: unit.code.clone(),
         quarter: quarter.code(),
+        heading,
         paragraph,
         charts,
         f,
@@ -216,8 +289,15 @@ struct ActivitiesPage<'a> {
     sectors: Vec<(String, String, bool)>,
     unit_code: String,
     quarter: String,
-    models: Vec<Vec<String>>,
-    activities: Vec<ActivityRow>,
+    q: String,
+    sort: String,
+    /// This page's address, for the language switch.
+    here: String,
+    /// How many of each the filters found, on every page.
+    models_found: usize,
+    activities_found: usize,
+    models: Paged<Vec<String>>,
+    activities: Paged<ActivityRow>,
 }
 
 /// An activity as the page lists it: the export's cells, and where its photos are shown from.
@@ -237,7 +317,16 @@ impl ActivityRow {
     }
 }
 
-/// Models and activities of a unit (and below) in a quarter, filtered by sector.
+/// An export row's date (column 5, "2025-04-12") as pages write dates ("12/4/2025").
+fn people_date(mut row: Vec<String>) -> Vec<String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(&row[5], "%Y-%m-%d") {
+        row[5] = vn_time::date_for_people(day);
+    }
+    row
+}
+
+/// Models and activities of a unit (and below) in a quarter, filtered by sector and words,
+/// sorted as asked, a page at a time.
 pub async fn activities(
     staff: Staff,
     State(dash): State<Dash>,
@@ -252,13 +341,23 @@ pub async fn activities(
     tx.commit().await?;
     let lang = staff.lang;
     let chosen = sectors.iter().find(|s| s.code == scope.sector);
-    if let Some(sector) = chosen {
-        // Export rows name the sector in Vietnamese (column 3).
-        models.retain(|r| r[3] == sector.name);
-        activities.retain(|r| r[3] == sector.name);
-    }
+    let wanted = fold(scope.q.trim());
+    // Export rows name the unit (column 2), the sector in Vietnamese (3) and the title (4).
+    let keep = |r: &Vec<String>| {
+        chosen.is_none_or(|sector| r[3] == sector.name)
+            && (wanted.is_empty() || fold(&format!("{} {}", r[2], r[4])).contains(&wanted))
+    };
+    models.retain(keep);
+    activities.retain(keep);
     sort_rows(&mut models);
-    sort_rows(&mut activities);
+    // Dates are ISO in the export: they sort as text.
+    match scope.sort.as_str() {
+        "unit" => sort_rows(&mut activities),
+        "participants" => {
+            activities.sort_by_key(|r| std::cmp::Reverse(r[6].parse::<i64>().unwrap_or(0)))
+        }
+        _ => activities.sort_by(|a, b| b[5].cmp(&a[5])),
+    }
     let f = staff.frame(&dash, &token, "activities")?;
     let sectors = sectors
         .iter()
@@ -274,14 +373,45 @@ pub async fn activities(
             )
         })
         .collect();
+    let address = |page: usize, models_page: usize| {
+        let mut url = url::form_urlencoded::Serializer::new(String::from("/activities?"));
+        url.append_pair("unit", &unit.code)
+            .append_pair("quarter", &quarter.code())
+            .append_pair("sector", &scope.sector)
+            .append_pair("q", &scope.q)
+            .append_pair("sort", &scope.sort)
+            .append_pair("page", &page.to_string())
+            .append_pair("models_page", &models_page.to_string());
+        url.finish()
+    };
+    let (page, models_page) = (scope.page.unwrap_or(1), scope.models_page.unwrap_or(1));
     let page = ActivitiesPage {
         units: unit_choices(&staff, &dash, &unit),
-        quarters: quarter_choices(&dash, quarter),
+        quarters: quarter_choices(&dash, &f.t, quarter),
         sectors,
         unit_code: unit.code.clone(),
         quarter: quarter.code(),
-        models,
-        activities: activities.into_iter().map(ActivityRow::of).collect(),
+        here: address(page, models_page),
+        models_found: models.len(),
+        activities_found: activities.len(),
+        models: paged(
+            models.into_iter().map(people_date).collect(),
+            models_page,
+            &f.t,
+            |n| address(page, n),
+        ),
+        activities: paged(
+            activities
+                .into_iter()
+                .map(people_date)
+                .map(ActivityRow::of)
+                .collect(),
+            page,
+            &f.t,
+            |n| address(n, models_page),
+        ),
+        q: scope.q.clone(),
+        sort: scope.sort.clone(),
         f,
     };
     frame::page(token, &page)

@@ -11,7 +11,7 @@ use axum_csrf::CsrfToken;
 use serde::Deserialize;
 
 use super::auth::Staff;
-use super::frame::{self, Frame};
+use super::frame::{self, Bars, Frame};
 use super::reports::{UnitChoice, download, png, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app;
@@ -20,7 +20,7 @@ use crate::domain::access::Action;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
 use crate::domain::survey::SurveyFile;
-use crate::domain::survey_chat::Survey;
+use crate::domain::survey_chat::{Survey, Whom};
 use crate::domain::survey_results::results_replies;
 use crate::domain::units::Unit;
 use crate::message::{Msg, Reply};
@@ -135,7 +135,7 @@ pub async fn create_draft(
 }
 
 /// The survey, if the login may oversee every unit it goes to.
-async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError> {
+pub(super) async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError> {
     let mut tx = dash.engine.store().begin().await?;
     let survey = tx.survey(id).await?.ok_or(WebError::NotFound)?;
     tx.commit().await?;
@@ -149,7 +149,12 @@ async fn visible(staff: &Staff, dash: &Dash, id: i64) -> Result<Survey, WebError
 #[derive(Deserialize, Default)]
 pub struct UnitQuery {
     #[serde(default)]
-    unit: String,
+    pub(super) unit: String,
+    /// What was just done (after a form: "opened", "closed", a `Whom`'s code…), with its count.
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    count: i64,
 }
 
 /// The unit results are read for: the one whose code is asked for, or the login's own; it must be
@@ -175,7 +180,8 @@ async fn replies(
     let mut tx = dash.engine.store().begin().await?;
     let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
     tx.commit().await?;
-    let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Full);
+    // The units are the page's table, not lines of its text.
+    let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Apart);
     Ok((replies, results.units))
 }
 
@@ -189,9 +195,12 @@ struct ResultsPage<'a> {
     units: Vec<UnitChoice>,
     unit_code: String,
     summary: String,
-    charts: Vec<String>,
+    charts: Vec<Bars>,
     per_unit: Vec<(String, i64, i64)>,
-    message: Option<String>,
+    /// What a form just did.
+    done: Option<String>,
+    /// Why a form did nothing.
+    problem: Option<String>,
 }
 
 pub async fn results(
@@ -201,7 +210,13 @@ pub async fn results(
     Path(id): Path<i64>,
     Query(query): Query<UnitQuery>,
 ) -> WebResult {
-    results_page(staff, dash, token, id, query, None).await
+    const DONE: [&str; 5] = ["opened", "closed", "not_open", "unfinished", "not_started"];
+    let done = DONE.contains(&query.done.as_str()).then(|| {
+        Msg::new("web-survey-done")
+            .text("done", &query.done)
+            .number("count", query.count)
+    });
+    results_page(staff, dash, token, id, &query.unit, done, None).await
 }
 
 async fn results_page(
@@ -209,14 +224,20 @@ async fn results_page(
     dash: Dash,
     token: CsrfToken,
     id: i64,
-    query: UnitQuery,
-    message: Option<String>,
+    unit: &str,
+    done: Option<Msg>,
+    problem: Option<Msg>,
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
-    let unit = scope_unit(&staff, &dash, &query.unit)?;
+    let unit = scope_unit(&staff, &dash, unit)?;
     let (replies, mut per_unit) = replies(&staff, &dash, &survey, &unit).await?;
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
+    let query = format!("unit={}", unit.code);
+    let status = match problem {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
     let page = ResultsPage {
         id,
         title: survey.file.title(staff.lang).to_owned(),
@@ -227,13 +248,17 @@ async fn results_page(
         charts: replies
             .iter()
             .filter_map(|r| r.chart.as_ref())
-            .map(|c| f.t.msg(&c.title))
+            .enumerate()
+            .map(|(n, c)| {
+                f.t.bars(c, format!("/surveys/{id}/chart/{}?{query}", n + 1))
+            })
             .collect(),
         per_unit,
-        message,
+        done: done.map(|m| f.t.msg(&m)),
+        problem: problem.map(|m| f.t.msg(&m)),
         f,
     };
-    frame::page(token, &page)
+    Ok((status, frame::page(token, &page)?).into_response())
 }
 
 /// Question chart `n` (from 1), as PNG.
@@ -266,10 +291,14 @@ pub async fn export(staff: Staff, State(dash): State<Dash>, Path(id): Path<i64>)
 #[derive(Deserialize)]
 pub struct ActionForm {
     csrf: String,
-    /// "open", "close" or "remind".
+    /// "open", "close", or "remind" with `whom`.
     action: String,
+    #[serde(default)]
+    whom: String,
 }
 
+/// Opens, closes or reminds, then goes back to the survey's page saying what was done (a reload
+/// shows the page again, never the form's address); a survey that would not open says why.
 pub async fn act(
     staff: Staff,
     State(dash): State<Dash>,
@@ -281,21 +310,26 @@ pub async fn act(
     visible(&staff, &dash, id).await?;
     let now = dash.engine.now();
     let mut tx = dash.engine.store().begin().await?;
-    let done = match form.action.as_str() {
+    let (done, count) = match form.action.as_str() {
         "open" => match tx.open_survey(id, now).await? {
-            Ok(invited) => Msg::new("web-survey-opened").number("invited", invited as i64),
-            Err(why) => Msg::new("web-survey-not-opened").text("why", why.to_string()),
+            Ok(invited) => ("opened", invited as i64),
+            Err(why) => {
+                tx.commit().await?;
+                let problem = Msg::new("web-survey-not-opened").text("why", why.to_string());
+                return results_page(staff, dash, token, id, "", None, Some(problem)).await;
+            }
         },
         "close" => match tx.close_survey(id).await? {
-            true => Msg::new("web-survey-closed"),
-            false => Msg::new("web-survey-not-open"),
+            true => ("closed", 0),
+            false => ("not_open", 0),
         },
-        "remind" => Msg::new("web-survey-reminded")
-            .number("reminded", tx.remind_survey(id, now).await? as i64),
+        "remind" => {
+            let whom = Whom::parse(&form.whom).ok_or(WebError::NotFound)?;
+            (whom.code(), tx.remind_survey(id, whom, now).await? as i64)
+        }
         _ => return Err(WebError::NotFound),
     };
     tx.commit().await?;
     dash.figures.changed();
-    let message = frame::Texts::new(dash.engine.localizer(), staff.lang).msg(&done);
-    results_page(staff, dash, token, id, UnitQuery::default(), Some(message)).await
+    Ok(Redirect::to(&format!("/surveys/{id}?done={done}&count={count}")).into_response())
 }

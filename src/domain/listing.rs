@@ -8,6 +8,9 @@ pub enum Length {
     Full,
     /// The first `CHAT_ROWS`; the caller adds up the rest in one line.
     Chat,
+    /// None in the text, nor a line for the rest: a page or a document shows every row as a
+    /// table beside it.
+    Apart,
 }
 
 /// Most rows a list shows in chat: with the line for the rest, a screenful that fits one message.
@@ -15,8 +18,9 @@ pub const CHAT_ROWS: usize = 10;
 
 /// The rows shown and the rows left over, of a list already ranked.
 pub fn split<T>(ranked: &[T], length: Length) -> (&[T], &[T]) {
-    ranked.split_at(match length {
-        Length::Full => ranked.len(),
-        Length::Chat => ranked.len().min(CHAT_ROWS),
-    })
+    match length {
+        Length::Full => (ranked, &[]),
+        Length::Chat => ranked.split_at(ranked.len().min(CHAT_ROWS)),
+        Length::Apart => (&[], &[]),
+    }
 }

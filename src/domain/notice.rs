@@ -325,6 +325,20 @@ pub fn is_quiet(now: DateTime<Utc>) -> bool {
     !(QUIET_UNTIL_HOUR..QUIET_FROM_HOUR).contains(&hour)
 }
 
+/// When a notice held for quiet hours at `now` goes out: the coming 7 am in Vietnam; None outside
+/// quiet hours.
+pub fn quiet_until(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if !is_quiet(now) {
+        return None;
+    }
+    let local = vn_time::local(now);
+    let day = match local.hour() < QUIET_UNTIL_HOUR {
+        true => local.date_naive(),
+        false => local.date_naive().succ_opt()?,
+    };
+    vn_time::from_local(day.and_hms_opt(QUIET_UNTIL_HOUR, 0, 0)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,5 +425,14 @@ body = "The **main points**."
         assert!(is_quiet(at("2025-12-01 06:59")));
         assert!(!is_quiet(at("2025-12-01 07:00")));
         assert!(!is_quiet(at("2025-12-01 20:59")));
+        assert_eq!(
+            quiet_until(at("2025-12-01 23:10")),
+            Some(at("2025-12-02 07:00"))
+        );
+        assert_eq!(
+            quiet_until(at("2025-12-02 05:00")),
+            Some(at("2025-12-02 07:00"))
+        );
+        assert_eq!(quiet_until(at("2025-12-02 07:00")), None);
     }
 }

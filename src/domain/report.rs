@@ -176,7 +176,7 @@ pub fn report_unit(grants: &[Grant], units: &UnitDirectory) -> Option<i64> {
 
 /// The child units ranked as people look for them: most models, then most activities, then in
 /// Vietnamese order.
-fn ranked(children: &[(String, i64, i64)]) -> Vec<&(String, i64, i64)> {
+pub fn ranked(children: &[(String, i64, i64)]) -> Vec<&(String, i64, i64)> {
     let mut ranked: Vec<_> = children.iter().collect();
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1)
@@ -250,6 +250,18 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Len
                 .number("units", others.len() as i64)
                 .number("models", others.iter().map(|c| c.1).sum())
                 .number("activities", others.iter().map(|c| c.2).sum()),
+        );
+    }
+    // A unit without a model, this quarter or the last, says so in a sentence, not in zeros.
+    if report.current.total_models() == 0 && report.previous.total_models() == 0 {
+        return Reply::new(
+            Msg::new("report-no-models")
+                .msg("quarter", quarter)
+                .msg("scope", report.scope.clone())
+                .number("activities", report.current.total_activities())
+                .number("participants", report.current.participants)
+                .lines("listening", listening(&report.listening))
+                .lines("children", children),
         );
     }
     Reply::new(
@@ -346,7 +358,11 @@ pub fn report_charts(report: &Report, sectors: &[Sector], lang: Lang) -> Vec<Rep
             value: report.current.models_in(&s.code),
         })
         .collect();
-    let mut charts = vec![titled("report-chart-sectors", by_sector)];
+    // No picture of nothing: a unit without models has its sentence and no chart.
+    let mut charts = Vec::new();
+    if report.current.total_models() > 0 {
+        charts.push(titled("report-chart-sectors", by_sector));
+    }
     let bars: Vec<Bar> = ranked(&report.children)
         .into_iter()
         .filter(|(_, models, _)| *models > 0)
@@ -614,5 +630,23 @@ mod tests {
             text.contains("Received 3 questions and reports from residents; answered 0 (0%)."),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_unit_without_models_says_so_in_a_sentence_and_draws_no_chart() {
+        let mut report = province(0);
+        report.current = figures(0, 0);
+        report.previous = figures(0, 0);
+        let text = render(&report, Lang::Vi, Length::Apart);
+        assert_eq!(
+            text.trim_end(),
+            "Tính đến hết quý I/2025, toàn tỉnh chưa có mô hình “Dân vận khéo” nào. \
+             Trong quý chưa ghi nhận hoạt động nào."
+        );
+        assert!(report_charts(&report, &sectors(), Lang::Vi).is_empty());
+        // In a page or a document the units are a table of their own, not lines of the text.
+        let report = province(30);
+        let text = render(&report, Lang::Vi, Length::Apart);
+        assert!(!text.contains("• "), "{text}");
     }
 }

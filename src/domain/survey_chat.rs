@@ -213,13 +213,44 @@ pub fn invitation(survey: &Survey, lang: Lang) -> Reply {
 }
 
 /// Sent once to those who started but did not finish.
-pub fn reminder(survey: &Survey, lang: Lang) -> Reply {
+/// Whom a survey's reminder goes to: each is reminded once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whom {
+    /// Started and did not finish.
+    Unfinished,
+    /// Invited and never started.
+    NotStarted,
+}
+
+impl Whom {
+    pub fn parse(code: &str) -> Option<Whom> {
+        match code {
+            "unfinished" => Some(Whom::Unfinished),
+            "not_started" => Some(Whom::NotStarted),
+            _ => None,
+        }
+    }
+
+    /// "unfinished", "not_started": as forms and the Fluent selectors name it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Whom::Unfinished => "unfinished",
+            Whom::NotStarted => "not_started",
+        }
+    }
+}
+
+pub fn reminder(survey: &Survey, whom: Whom, lang: Lang) -> Reply {
+    let (id, button) = match whom {
+        Whom::Unfinished => ("survey-reminder", "survey-continue-button"),
+        Whom::NotStarted => ("survey-reminder-new", "survey-join-button"),
+    };
     Reply::new(closing(
-        Msg::new("survey-reminder").text("title", survey.file.title(lang)),
+        Msg::new(id).text("title", survey.file.title(lang)),
         survey.closes_at,
     ))
     .row(vec![Button::new(
-        Msg::new("survey-continue-button"),
+        Msg::new(button),
         Payload::Survey(survey.id, SurveyAction::Start),
     )])
 }

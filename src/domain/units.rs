@@ -46,6 +46,23 @@ pub fn csv_columns<'a, const N: usize>(
     Ok((reader, positions))
 }
 
+impl Unit {
+    /// The place a document is dated at: the name without its division type ("Tiên Lữ" for
+    /// "Xã Tiên Lữ", "Hưng Yên" for "Tỉnh Hưng Yên").
+    pub fn place(&self) -> &str {
+        let kind = &self.division_type;
+        let after = self.name.char_indices().nth(kind.chars().count());
+        match after {
+            Some((i, _))
+                if !kind.is_empty() && self.name[..i].to_lowercase() == kind.to_lowercase() =>
+            {
+                self.name[i..].trim()
+            }
+            _ => &self.name,
+        }
+    }
+}
+
 #[cfg(test)]
 impl Unit {
     /// A unit for tests: a name and place in the tree, and below a province the division type
@@ -255,6 +272,21 @@ fn reaches<'a>(code: &'a str, scope: &str, parent: impl Fn(&str) -> Option<&'a s
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_document_is_dated_at_the_units_name_without_its_kind() {
+        let commune = super::Unit::sample(2, "12364", "Xã Tiên Lữ", Some(1));
+        assert_eq!(commune.place(), "Tiên Lữ");
+        let province = super::Unit {
+            division_type: "tỉnh".into(),
+            ..super::Unit::sample(1, "33", "Tỉnh Hưng Yên", None)
+        };
+        assert_eq!(province.place(), "Hưng Yên");
+        assert_eq!(
+            super::Unit::sample(3, "9", "Hưng Yên", None).place(),
+            "Hưng Yên"
+        );
+    }
+
     use super::*;
 
     const LIST: &str = "code,name,name_en,division_type,parent_code\n\

@@ -65,9 +65,23 @@ pub fn format(at: DateTime<Utc>) -> String {
     local(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// "15/12/2026 08:00", as people read a time in chat.
+/// "15/4/2026 08:00", as people read a time (the date as [`date_for_people`] writes it).
 pub fn format_for_people(at: DateTime<Utc>) -> String {
-    local(at).format("%d/%m/%Y %H:%M").to_string()
+    local(at).format("%-d/%-m/%Y %H:%M").to_string()
+}
+
+/// "15/4/2026": the one way a page writes a date.
+pub fn date_for_people(day: NaiveDate) -> String {
+    day.format("%-d/%-m/%Y").to_string()
+}
+
+/// "15/4/2026 08:00" as people type it (the way it is shown), or as [`parse`] reads it.
+pub fn parse_for_people(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    NaiveDateTime::parse_from_str(text, "%d/%m/%Y %H:%M")
+        .ok()
+        .and_then(from_local)
+        .or_else(|| parse(text))
 }
 
 /// "08:00".
@@ -84,7 +98,11 @@ mod tests {
         let at = parse("2025-04-12 08:00").unwrap();
         assert_eq!(at.to_rfc3339(), "2025-04-12T01:00:00+00:00");
         assert_eq!(format(at), "2025-04-12 08:00");
-        assert_eq!(format_for_people(at), "12/04/2025 08:00");
+        assert_eq!(format_for_people(at), "12/4/2025 08:00");
+        assert_eq!(parse_for_people("12/4/2025 08:00"), Some(at));
+        assert_eq!(parse_for_people("12/04/2025 08:00"), Some(at));
+        assert_eq!(parse_for_people("2025-04-12T08:00"), Some(at));
+        assert_eq!(date_for_people(local_date(at)), "12/4/2025");
         assert_eq!(clock_time(at), "08:00");
         assert_eq!(parse("2025-04-12T08:00:00"), Some(at));
         // Late evening in UTC is already the next day in Vietnam.

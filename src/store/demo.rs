@@ -209,8 +209,9 @@ impl Store {
         Ok(())
     }
 
-    /// Survey `id`, open: its invitations sent, and four in five of those invited having answered
-    /// (anonymous answers following from the response's number), tallied.
+    /// Survey `id`, open: its invitations sent, and between 45% and 94% of those invited having
+    /// answered, as each unit's rate has it (a few more started and stopped), with anonymous
+    /// answers following from the response's number, tallied.
     pub async fn answer_demo_survey(
         &self,
         id: i64,
@@ -226,9 +227,11 @@ impl Store {
         .execute(&mut *tx.inner)
         .await?;
         let answered: i64 = sqlx::query_scalar(
-            "WITH done AS (UPDATE survey_invitations SET started = true, finished = true
-                           WHERE survey_id = $1 AND person_id % 5 <> 0 RETURNING 1)
-             SELECT count(*) FROM done",
+            "WITH done AS (UPDATE survey_invitations
+                           SET started = (person_id * 7919) % 100 < 52 + (coalesce(unit_id, 0) * 37) % 50,
+                               finished = (person_id * 7919) % 100 < 45 + (coalesce(unit_id, 0) * 37) % 50
+                           WHERE survey_id = $1 RETURNING finished)
+             SELECT count(*) FILTER (WHERE finished) FROM done",
         )
         .bind(id)
         .fetch_one(&mut *tx.inner)
@@ -330,11 +333,12 @@ impl Store {
 }
 
 impl Store {
-    /// `count` anonymous responses to the example survey (`examples/survey.toml`) spread over the
-    /// communes of `province` (for benchmarks and the demo's history),
-    /// set-based, with answers that follow from the response's number: agree unless it divides by
-    /// 3 (then the concern "cost", and "time" too when even), rating 1 + n % 5, age 18 + n % 60, a
-    /// comment for every tenth; then the tallies, and invitations counted as 5 for every 4 responses.
+    /// `count` anonymous responses to the example survey (`examples/survey.toml`) over the
+    /// communes of `province` (for benchmarks and the demo's history), set-based and uneven as
+    /// real answers are: a few communes answer far more than most; each commune leans its own
+    /// way (agreeing 58% to 87%, rating a little higher or lower), ratings bunch at 4 and 5, ages
+    /// in the middle years, a comment from one in ten; then the tallies, and each commune's
+    /// invitations from its own response rate (45% to 94%).
     pub async fn add_example_responses(
         &self,
         survey: i64,
@@ -345,7 +349,10 @@ impl Store {
             "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $2))
              INSERT INTO survey_responses (id, survey_id, pseudonym, unit_id, language, channel)
-             SELECT md5(g::text)::uuid, $1, int8send(g), a[1 + g % cardinality(a)], 'vi', 'telegram'
+             SELECT md5(g::text)::uuid, $1, int8send(g),
+                    a[least(cardinality(a), 1 + floor(cardinality(a)
+                        * power(((g * 2654435761) % 1000003) / 1000003.0, 1.8))::int)],
+                    'vi', 'telegram'
              FROM communes, generate_series(1, $3::bigint) AS g",
         )
         .bind(survey)
@@ -360,15 +367,29 @@ impl Store {
         sqlx::query(
             "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
              SELECT r.id, r.survey_id, r.unit_id, q.question, q.choice, q.number, q.text
-             FROM generate_series(1, $1::bigint) AS g
-                  JOIN survey_responses r ON r.id = md5(g::text)::uuid,
+             FROM (SELECT g, r.*,
+                          (g * 7919) % 1000 < 580 + (r.unit_id * 13) % 300 AS agrees,
+                          (g * 104729) % 1000 + (r.unit_id * 17) % 120 - 60 AS mood
+                   FROM generate_series(1, $1::bigint) AS g
+                        JOIN survey_responses r ON r.id = md5(g::text)::uuid) AS r,
                   LATERAL (VALUES
-                      ('agree', CASE WHEN g % 3 = 0 THEN 'no' ELSE 'yes' END, NULL::bigint, NULL, true),
-                      ('concerns', 'cost', NULL, NULL, g % 3 = 0),
-                      ('concerns', 'time', NULL, NULL, g % 6 = 0),
-                      ('rating', (1 + g % 5)::text, NULL, NULL, true),
-                      ('age', NULL, 18 + g % 60, NULL, true),
-                      ('comment', NULL, NULL, 'Ý kiến số ' || g, g % 10 = 0))
+                      ('agree', CASE WHEN r.agrees THEN 'yes' ELSE 'no' END, NULL::bigint, NULL, true),
+                      ('concerns', 'cost', NULL, NULL, NOT r.agrees AND (r.g * 31) % 10 < 7),
+                      ('concerns', 'time', NULL, NULL, NOT r.agrees AND (r.g * 37) % 10 < 4),
+                      ('concerns', 'access', NULL, NULL, NOT r.agrees AND (r.g * 43) % 10 < 3),
+                      ('concerns', 'units', NULL, NULL, NOT r.agrees AND (r.g * 41) % 10 < 2),
+                      ('rating', CASE WHEN r.mood < 40 THEN '1' WHEN r.mood < 120 THEN '2'
+                                      WHEN r.mood < 300 THEN '3' WHEN r.mood < 680 THEN '4'
+                                      ELSE '5' END, NULL, NULL, true),
+                      ('age', NULL, 18 + (r.g * 13) % 26 + (r.g * 29) % 31, NULL, true),
+                      ('comment', NULL, NULL,
+                       (ARRAY['Cần giải thích rõ hơn cho bà con ở thôn xa.',
+                              'Đồng ý, mong sớm triển khai.',
+                              'Nên họp thôn để bà con góp ý trực tiếp.',
+                              'Lo thủ tục đổi giấy tờ sau khi sáp nhập.',
+                              'Đề nghị giữ tên gọi truyền thống của địa phương.',
+                              'Cần hỗ trợ người cao tuổi khi làm thủ tục.',
+                              'Thông tin rõ ràng, dễ hiểu.'])[1 + r.g % 7], r.g % 10 = 0))
                   AS q (question, choice, number, text, given)
              WHERE q.given",
         )
@@ -381,7 +402,8 @@ impl Store {
         self.retally_survey(survey).await?;
         sqlx::query(
             "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
-             SELECT survey_id, unit_id, '+', '', count * 5 / 4 FROM survey_tallies
+             SELECT survey_id, unit_id, '+', '', count * 100 / (45 + (unit_id * 37) % 50)
+             FROM survey_tallies
              WHERE survey_id = $1 AND question = '*'
              ON CONFLICT (survey_id, unit_id, question, choice) DO UPDATE SET count = EXCLUDED.count",
         )

@@ -94,4 +94,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    /// Whether a notice waits through quiet hours (not urgent): what its page says at night.
+    pub async fn notice_waits_for_quiet_hours(&self, id: i64) -> anyhow::Result<bool> {
+        let waits: Option<bool> =
+            sqlx::query_scalar("SELECT quiet_hours AND NOT urgent FROM notices WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(waits.unwrap_or(false))
+    }
 }

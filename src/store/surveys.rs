@@ -8,7 +8,7 @@ use sqlx::types::{Json, Uuid};
 
 use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::survey::{Answer, Draft, SurveyFile};
-use crate::domain::survey_chat::{self, Survey, SurveyStatus};
+use crate::domain::survey_chat::{self, Survey, SurveyStatus, Whom};
 use crate::domain::survey_results::Tally;
 use crate::message::{Lang, Reply};
 
@@ -285,14 +285,22 @@ impl Tx {
         Ok(closed)
     }
 
-    /// One reminder to those who started but did not finish and were not reminded yet, while the
-    /// survey is open; returns how many people.
-    pub async fn remind_survey(&mut self, id: i64, now: DateTime<Utc>) -> anyhow::Result<u64> {
+    /// One reminder to those `whom` names who were not reminded yet, while the survey is open;
+    /// returns how many people.
+    pub async fn remind_survey(
+        &mut self,
+        id: i64,
+        whom: Whom,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<u64> {
         let Some(survey) = self.survey(id).await?.filter(|s| s.is_open(now)) else {
             return Ok(0);
         };
-        let messages = per_language(|lang| survey_chat::reminder(&survey, lang));
-        let who = "i.started AND NOT i.finished AND i.reminded_at IS NULL";
+        let messages = per_language(|lang| survey_chat::reminder(&survey, whom, lang));
+        let who = match whom {
+            Whom::Unfinished => "i.started AND NOT i.finished AND i.reminded_at IS NULL",
+            Whom::NotStarted => "NOT i.started AND i.reminded_at IS NULL",
+        };
         self.deliver_to_invited(id, &messages, who, now).await?;
         Ok(sqlx::query(&format!(
             "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {who}"

@@ -7,4 +7,5 @@ mod browser;
 mod common;
 mod pages;
 mod site;
+mod staff;
 mod trust;

@@ -246,7 +246,7 @@ async fn an_admin_of_one_commune_cannot_reach_anothers_notices_surveys_or_report
         format!("/surveys/{survey}"),
         format!("/surveys/{survey}/export.csv"),
         format!("/reports?unit={TIEN_LU}"),
-        format!("/reports/chart/1?unit={TIEN_LU}"),
+        format!("/reports/report.docx?unit={TIEN_LU}"),
         format!("/reports/export/models.csv?unit={TIEN_LU}"),
         format!("/reports/export/activities.csv?unit={TIEN_LU}"),
         format!("/activities?unit={TIEN_LU}"),
