@@ -352,7 +352,6 @@ pub async fn act(
     tx.commit().await?;
     match outcome {
         Ok(()) => {
-            dash.figures.changed();
             Ok(Redirect::to(&format!("/consultations/{id}?done={done}")).into_response())
         }
         Err(consultations::Refused::NotFound) => Err(WebError::NotFound),

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Staff;
@@ -18,7 +19,7 @@ use crate::app;
 use crate::app::notices::Viewer;
 use crate::domain::collation;
 use crate::domain::compose::{self, Draft};
-use crate::domain::notice::{Audience, NoticeStatus, Reach};
+use crate::domain::notice::{Audience, NoticeStatus, Phase, Reach};
 use crate::domain::vn_time;
 use crate::message::Msg;
 use crate::store::notices::NewNotice;
@@ -35,20 +36,20 @@ const QUESTIONS_SHOWN: i64 = 20;
 struct ListPage<'a> {
     f: Frame<'a>,
     notices: Vec<NoticeLine>,
+    /// What each notice's phase is read at.
+    now: DateTime<Utc>,
 }
 
 pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let units = dash.engine.units();
     let notices = dash
-        .figures
-        .notices(
-            dash.engine.store(),
-            staff.scope(),
-            dash.engine.units(),
-            LISTED,
-        )
+        .engine
+        .store()
+        .notices_within(&units.subtree(staff.scope()), LISTED)
         .await?;
     let page = ListPage {
-        notices: notices.to_vec(),
+        notices,
+        now: dash.engine.now(),
         f: staff.frame(&dash, &token, "notices")?,
     };
     frame::page(token, &page)
@@ -203,7 +204,6 @@ pub async fn create(
         tx.commit().await?;
         return match created {
             Ok((id, _)) => {
-                dash.figures.changed();
                 Ok(Redirect::to(&format!("/notices/{id}")).into_response())
             }
             Err(_) => Err(WebError::NotFound),
@@ -213,7 +213,9 @@ pub async fn create(
     let (preview, recipients) = match &draft {
         Some(draft) => {
             let mut tx = dash.engine.store().begin().await?;
-            let recipients = tx.count_recipients(&unit_ids).await?;
+            let recipients = tx
+                .count_recipients(&unit_ids, &form.roles(), &[])
+                .await?;
             tx.commit().await?;
             (Some(preview(&f, draft)), Some(recipients))
         }
@@ -271,6 +273,7 @@ struct StatusPage<'a> {
     id: i64,
     title: String,
     status: NoticeStatus,
+    phase: Phase,
     rows: Vec<ReachRow>,
     /// Residents' questions about it, in the login's units: tickets, answered from the queue.
     questions: Vec<Row>,
@@ -286,11 +289,9 @@ pub async fn status(
 ) -> WebResult {
     let units = dash.engine.units();
     let store = dash.engine.store();
-    let reach = dash
-        .figures
-        .reach(store, id, staff.scope(), &staff.actor, units.clone())
-        .await?;
-    let status = reach.as_ref().clone().ok_or(WebError::NotFound)?;
+    let status = app::notices::status(store, id, Viewer::Person(&staff.actor), &units)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let title = store
         .notice(id)
         .await?
@@ -328,15 +329,16 @@ pub async fn status(
     tx.commit().await?;
     let f = staff.frame(&dash, &token, "notices")?;
     let questions = tickets::rows(&f.t, &tickets, &units, &categories, now);
-    let live = matches!(status.status.as_str(), "scheduled" | "sending");
+    let phase = status.phase(now);
     let page = StatusPage {
+        phase,
+        live: phase.live(),
         f,
         id,
         title,
         status,
         rows,
         questions,
-        live,
     };
     Ok(frame::page(token, &page)?.into_response())
 }
@@ -361,6 +363,5 @@ pub async fn cancel(
         .await?
         .ok_or(WebError::NotFound)?;
     store.cancel_notice(id).await?;
-    dash.figures.changed();
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }

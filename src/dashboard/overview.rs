@@ -56,24 +56,21 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         .map(|i| rows.iter().map(|r| r.by_channel[i]).sum())
         .collect();
     let total = rows.iter().map(|r| r.total).sum();
-    let surveys = dash
-        .figures
-        .surveys(store, staff.scope(), units.clone())
+    let surveys = store
+        .surveys_within(&subtree)
         .await?
-        .iter()
+        .into_iter()
         .filter(|s| s.status == "open")
-        .cloned()
         .collect();
-    let notices = dash
-        .figures
-        .notices(store, staff.scope(), units.clone(), RECENT_NOTICES)
-        .await?;
+    let notices = store.notices_within(&subtree, RECENT_NOTICES).await?;
     let now = dash.engine.now();
     let quarter = Quarter::of(vn_time::local_date(now));
-    let by_unit = dash
-        .figures
-        .tickets(store, staff.scope(), quarter, now)
+    let (from, to) = quarter.bounds();
+    let mut tx = store.begin().await?;
+    let by_unit = tx
+        .ticket_figures_by_unit(staff.scope(), from, to, now)
         .await?;
+    tx.commit().await?;
     let mut tickets: Vec<(String, TicketFigures)> = by_unit
         .iter()
         .filter_map(|(id, figures)| Some((units.by_id(*id)?.name.clone(), figures.clone())))
@@ -88,7 +85,7 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         rows,
         totals,
         total,
-        notices: notices.to_vec(),
+        notices,
         surveys,
         quarter: quarter.code(),
         unit_code: units

@@ -19,7 +19,7 @@ use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
-use crate::domain::survey::SurveyFile;
+use crate::domain::survey::{ANONYMOUS_BATCH, ANONYMOUS_PATIENCE, SurveyFile};
 use crate::domain::survey_chat::Survey;
 use crate::domain::survey_results::results_replies;
 use crate::domain::units::Unit;
@@ -47,16 +47,14 @@ async fn list_page(
     token: CsrfToken,
     problem: Option<String>,
 ) -> WebResult {
-    let surveys = dash
-        .figures
-        .surveys(dash.engine.store(), staff.scope(), dash.engine.units())
-        .await?;
+    let subtree = dash.engine.units().subtree(staff.scope());
+    let surveys = dash.engine.store().surveys_within(&subtree).await?;
     let code = match problem {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
     let page = ListPage {
-        surveys: surveys.to_vec(),
+        surveys,
         f: staff.frame(&dash, &token, "surveys")?,
         problem,
     };
@@ -130,7 +128,6 @@ pub async fn create_draft(
     let mut tx = dash.engine.store().begin().await?;
     let id = tx.create_survey(survey, &unit_ids, None).await?;
     tx.commit().await?;
-    dash.figures.changed();
     Ok(Ok(Redirect::to(&format!("/surveys/{id}")).into_response()))
 }
 
@@ -171,12 +168,13 @@ async fn replies(
     dash: &Dash,
     survey: &Survey,
     unit: &Unit,
-) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>)> {
+) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>, i64)> {
     let mut tx = dash.engine.store().begin().await?;
     let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
+    let waiting = tx.survey_waiting(survey.id).await?;
     tx.commit().await?;
     let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Full);
-    Ok((replies, results.units))
+    Ok((replies, results.units, waiting))
 }
 
 #[derive(Template)]
@@ -191,6 +189,8 @@ struct ResultsPage<'a> {
     summary: String,
     charts: Vec<String>,
     per_unit: Vec<(String, i64, i64)>,
+    /// Anonymous responses not counted yet, and why (None when there are none).
+    waiting: Option<String>,
     message: Option<String>,
 }
 
@@ -214,7 +214,7 @@ async fn results_page(
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
     let unit = scope_unit(&staff, &dash, &query.unit)?;
-    let (replies, mut per_unit) = replies(&staff, &dash, &survey, &unit).await?;
+    let (replies, mut per_unit, waiting) = replies(&staff, &dash, &survey, &unit).await?;
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
     let page = ResultsPage {
@@ -230,6 +230,14 @@ async fn results_page(
             .map(|c| f.t.msg(&c.title))
             .collect(),
         per_unit,
+        waiting: (waiting > 0).then(|| {
+            f.t.msg(
+                &Msg::new("web-survey-waiting")
+                    .number("count", waiting)
+                    .number("batch", ANONYMOUS_BATCH)
+                    .number("minutes", (ANONYMOUS_PATIENCE.as_secs() / 60) as i64),
+            )
+        }),
         message,
         f,
     };
@@ -245,7 +253,7 @@ pub async fn chart(
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
     let unit = scope_unit(&staff, &dash, &query.unit)?;
-    let (replies, _) = replies(&staff, &dash, &survey, &unit).await?;
+    let (replies, _, _) = replies(&staff, &dash, &survey, &unit).await?;
     let chart = replies
         .iter()
         .filter_map(|r| r.chart.as_ref())
@@ -295,7 +303,6 @@ pub async fn act(
         _ => return Err(WebError::NotFound),
     };
     tx.commit().await?;
-    dash.figures.changed();
     let message = frame::Texts::new(dash.engine.localizer(), staff.lang).msg(&done);
     results_page(staff, dash, token, id, UnitQuery::default(), Some(message)).await
 }

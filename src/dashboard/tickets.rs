@@ -550,7 +550,6 @@ pub async fn act(
     tx.commit().await?;
     match result {
         Ok(_) => {
-            dash.figures.changed();
             Ok(Redirect::to(&format!("/tickets/{id}?done={}", done.code())).into_response())
         }
         Err(Refused::NotFound) => Err(WebError::NotFound),

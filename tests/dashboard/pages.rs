@@ -1,5 +1,6 @@
 //! Every page and permission, through HTTP as a browser sends it.
 
+use danvan::domain::notice::Stage;
 use danvan::domain::survey::SurveyFile;
 use danvan::store::notices::NewNotice;
 use reqwest::StatusCode;
@@ -310,8 +311,8 @@ async fn an_admin_of_one_commune_cannot_reach_anothers_notices_surveys_or_report
     }
     let store = site.engine.store();
     assert_eq!(
-        store.notice_status(notice).await.unwrap().unwrap().status,
-        "draft"
+        store.notice_status(notice).await.unwrap().unwrap().stage,
+        Stage::Draft
     );
     let mut tx = store.begin().await.unwrap();
     let still = tx.survey(survey).await.unwrap().unwrap();
@@ -398,7 +399,7 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(status.status, "scheduled");
+    assert_eq!(status.stage, Stage::Scheduled);
     let notice = site.engine.store().notice(id).await.unwrap().unwrap();
     assert_eq!(notice.directive, "Quy chế số 12-QC/TU");
     let (_, page) = browser.page(&path).await;
