@@ -251,3 +251,62 @@ async fn resident_drift(pool: &PgPool) -> Vec<(i64, String, i64, i64)> {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn report_counts_equal_a_recount_after_logs_edits_deletions_and_models_stopped() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = demo_engine_at(clock.shared()).await;
+    let store = engine.store();
+    let photos: [String; 6] = std::array::from_fn(|i| format!("photo-{i}"));
+    store
+        .add_demo_logs("33", clock.now(), &photos)
+        .await
+        .unwrap();
+    let pool = PgPool::connect(&db.url).await.unwrap();
+    let mut rng = StdRng::seed_from_u64(7);
+    // Edits as the chat and the dashboard make them: a date, the participants, a deletion, a
+    // model stopped or deleted; each a statement of its own, some of several rows.
+    let edits = [
+        "UPDATE activities SET held_on = held_on - 40 WHERE id % 17 = $1",
+        "UPDATE activities SET participants = participants + 3 WHERE id % 11 = $1",
+        "UPDATE activities SET deleted_at = now() WHERE id % 23 = $1",
+        "DELETE FROM activities WHERE id % 29 = $1",
+        "UPDATE models SET stopped_on = started_on + 100, status = 'stopped' WHERE id % 7 = $1",
+        "UPDATE models SET deleted_at = now() WHERE id % 13 = $1",
+    ];
+    for step in 0..40 {
+        let edit = edits[rng.random_range(0..edits.len())];
+        sqlx::query(edit)
+            .bind(rng.random_range(0..7i64))
+            .execute(&pool)
+            .await
+            .unwrap();
+        if rng.random_bool(0.2) {
+            store.squash_counts().await.unwrap();
+        }
+        let kept: Vec<(i64, String, String, String, String, i64)> =
+            sqlx::query_as(
+                "SELECT unit_id, sector, kind, since::text, until::text, sum(n)::bigint FROM report_counts
+                 GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let recount: Vec<(i64, String, String, String, String, i64)> =
+            sqlx::query_as(
+                "SELECT unit_id, sector, kind, since::text, until::text, n FROM (
+                     SELECT a.unit_id, a.sector, k.kind, k.since, k.until, sum(k.n)::bigint AS n
+                     FROM activities a, activity_kinds(a.held_on, a.participants, a.deleted_at) k
+                     GROUP BY 1, 2, 3, 4, 5
+                     UNION ALL
+                     SELECT m.unit_id, m.sector, k.kind, k.since, k.until, sum(k.n)::bigint
+                     FROM models m, model_kinds(m.started_on, m.stopped_on, m.deleted_at) k
+                     GROUP BY 1, 2, 3, 4, 5) c
+                 WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(kept, recount, "step {step}: {edit}");
+    }
+}

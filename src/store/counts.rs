@@ -2,7 +2,7 @@
 //! ±n with every change, in its transaction (never an update, so writers never wait for each
 //! other), reads sum a key's rows, and [`Store::squash_counts`] folds them now and then. So a
 //! figure costs its units, not the rows it counts. Here: a notice's reach (migration 0040); the
-//! consultations' counts (0015) are read in `consultations`.
+//! consultations' counts (0015) are read in `consultations`, the report's (0042) in `activities`.
 
 use std::collections::BTreeMap;
 
@@ -12,12 +12,13 @@ use super::Store;
 use crate::domain::notice::{NoticeStatus, Reach, Stage};
 
 /// Each table of kept counts and its key.
-const KEPT: [(&str, &str); 2] = [
+const KEPT: [(&str, &str); 3] = [
     (
         "consultation_counts",
         "consultation_id, part, unit_id, kind",
     ),
     ("notice_counts", "notice_id, unit_id, kind"),
+    ("report_counts", "unit_id, sector, kind, since, until"),
 ];
 
 /// Failure reasons listed on a notice's page, the most frequent first.
