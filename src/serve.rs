@@ -13,9 +13,9 @@ use axum::response::IntoResponse;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::domain::survey;
 use crate::channels::{Channel, public_images};
 use crate::delivery::Account;
+use crate::domain::survey;
 use crate::engine::Engine;
 use crate::http_server;
 

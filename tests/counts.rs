@@ -57,10 +57,19 @@ async fn kept_counts_equal_a_recount_after_any_sends_receipts_erasures_and_links
                 _ => {}
             }
             for &id in &notices {
-                agree(&engine, id, &subtree, &format!("seed {seed}, step {step}, op {op}"))
-                    .await;
+                agree(
+                    &engine,
+                    id,
+                    &subtree,
+                    &format!("seed {seed}, step {step}, op {op}"),
+                )
+                .await;
             }
-            assert_eq!(resident_drift(&pool).await, vec![], "seed {seed}, step {step}, op {op}");
+            assert_eq!(
+                resident_drift(&pool).await,
+                vec![],
+                "seed {seed}, step {step}, op {op}"
+            );
         }
         store.squash_counts().await.unwrap();
         for &id in &notices {
@@ -77,16 +86,18 @@ async fn agree(engine: &Engine, id: i64, subtree: &[i64], when: &str) {
     let recount = store.recount_notice(id).await.unwrap();
     assert_eq!(kept, recount, "notice {id}, {when}");
     let status = store.notice_status(id).await.unwrap().unwrap();
-    for (unit, r) in std::iter::once((None, &status.totals))
-        .chain(status.units.iter().map(|(u, r)| (*u, r)))
+    for (unit, r) in
+        std::iter::once((None, &status.totals)).chain(status.units.iter().map(|(u, r)| (*u, r)))
     {
         assert!(
             r.targeted >= r.sent && r.sent >= r.delivered && r.delivered >= r.read,
             "notice {id}, unit {unit:?}, {when}: {r:?}"
         );
-        let outcomes =
-            r.pending + r.sent + r.failed + r.undeliverable + r.blocked + r.cancelled;
-        assert!(outcomes >= r.targeted, "every person has a row: {r:?}, {when}");
+        let outcomes = r.pending + r.sent + r.failed + r.undeliverable + r.blocked + r.cancelled;
+        assert!(
+            outcomes >= r.targeted,
+            "every person has a row: {r:?}, {when}"
+        );
     }
     let listed = store.notices_within(subtree, 10).await.unwrap();
     let line = listed.iter().find(|l| l.id == id).expect("listed");
@@ -247,7 +258,12 @@ async fn resident_drift(pool: &PgPool) -> Vec<(i64, String, i64, i64)> {
         .filter(|k| counted.get(*k) != kept.get(*k))
         .map(|k| {
             let (u, c) = k.clone();
-            (u, c, kept.get(k).copied().unwrap_or(0), counted.get(k).copied().unwrap_or(0))
+            (
+                u,
+                c,
+                kept.get(k).copied().unwrap_or(0),
+                counted.get(k).copied().unwrap_or(0),
+            )
         })
         .collect()
 }
@@ -292,9 +308,8 @@ async fn report_counts_equal_a_recount_after_logs_edits_deletions_and_models_sto
             .fetch_all(&pool)
             .await
             .unwrap();
-        let recount: Vec<(i64, String, String, String, String, i64)> =
-            sqlx::query_as(
-                "SELECT unit_id, sector, kind, since::text, until::text, n FROM (
+        let recount: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT unit_id, sector, kind, since::text, until::text, n FROM (
                      SELECT a.unit_id, a.sector, k.kind, k.since, k.until, sum(k.n)::bigint AS n
                      FROM activities a, activity_kinds(a.held_on, a.participants, a.deleted_at) k
                      GROUP BY 1, 2, 3, 4, 5
@@ -303,10 +318,10 @@ async fn report_counts_equal_a_recount_after_logs_edits_deletions_and_models_sto
                      FROM models m, model_kinds(m.started_on, m.stopped_on, m.deleted_at) k
                      GROUP BY 1, 2, 3, 4, 5) c
                  WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5",
-            )
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         assert_eq!(kept, recount, "step {step}: {edit}");
     }
 }

@@ -203,9 +203,7 @@ pub async fn create(
         let created = app::notices::create(&mut tx, &staff.actor, &notice, &units, now).await?;
         tx.commit().await?;
         return match created {
-            Ok((id, _)) => {
-                Ok(Redirect::to(&format!("/notices/{id}")).into_response())
-            }
+            Ok((id, _)) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
             Err(_) => Err(WebError::NotFound),
         };
     }
@@ -213,9 +211,7 @@ pub async fn create(
     let (preview, recipients) = match &draft {
         Some(draft) => {
             let mut tx = dash.engine.store().begin().await?;
-            let recipients = tx
-                .count_recipients(&unit_ids, &form.roles(), &[])
-                .await?;
+            let recipients = tx.count_recipients(&unit_ids, &form.roles(), &[]).await?;
             tx.commit().await?;
             (Some(preview(&f, draft)), Some(recipients))
         }
