@@ -171,8 +171,8 @@ async fn replies(
 ) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>, i64)> {
     let mut tx = dash.engine.store().begin().await?;
     let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
-    let waiting = tx.survey_waiting(survey.id).await?;
     tx.commit().await?;
+    let waiting = dash.engine.store().survey_waiting(survey.id).await?;
     let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Full);
     Ok((replies, results.units, waiting))
 }

@@ -407,6 +407,28 @@ pub fn is_quiet(now: DateTime<Utc>) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_notice_is_sent_once_nothing_is_left_and_held_only_at_night_when_it_may_wait() {
+        let day = vn_time::parse("2025-12-01 09:00").unwrap();
+        let night = vn_time::parse("2025-12-01 23:00").unwrap();
+        let cases = [
+            (Stage::Draft, 0, true, day, Phase::Draft),
+            (Stage::Scheduled, 0, true, night, Phase::Scheduled),
+            (Stage::Released, 3, true, day, Phase::Sending),
+            (Stage::Released, 3, true, night, Phase::Held),
+            (Stage::Released, 3, false, night, Phase::Sending),
+            (Stage::Released, 0, true, night, Phase::Sent),
+            (Stage::Cancelled, 3, true, day, Phase::Cancelled),
+        ];
+        for (stage, pending, may_wait, now, phase) in cases {
+            assert_eq!(
+                Phase::of(stage, pending, may_wait, now),
+                phase,
+                "{stage:?} {pending}"
+            );
+        }
+    }
+
     const FILE: &str = r#"
 title = "Triển khai Nghị quyết số 60-NQ/TW"
 body = "**Nội dung chính** của nghị quyết."

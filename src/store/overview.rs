@@ -99,6 +99,16 @@ impl Store {
             .collect()
     }
 
+    /// Anonymous responses to the survey waiting to be stored with a batch (not counted yet).
+    pub async fn survey_waiting(&self, survey: i64) -> anyhow::Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM survey_pending WHERE survey_id = $1")
+                .bind(survey)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Surveys all of whose units are in `subtree`, the open ones first, then the newest, with
     /// those invited and the responses stored in `subtree`, from the tallies the results read.
     pub async fn surveys_within(&self, subtree: &[i64]) -> anyhow::Result<Vec<SurveyLine>> {

@@ -729,16 +729,6 @@ impl Tx {
         Ok(())
     }
 
-    /// Anonymous responses to the survey waiting to be stored with a batch (not counted yet).
-    pub async fn survey_waiting(&mut self, survey: i64) -> anyhow::Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM survey_pending WHERE survey_id = $1")
-                .bind(survey)
-                .fetch_one(&mut *self.inner)
-                .await?,
-        )
-    }
-
     /// The survey's tallies in the units listed (a scope's subtree).
     pub async fn survey_tallies(
         &mut self,
