@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::channels::{Channel, public_images};
 use crate::delivery::Account;
+use crate::domain::survey;
 use crate::engine::Engine;
 use crate::http_server;
 
@@ -142,10 +143,6 @@ pub async fn start_with(
     })
 }
 
-/// Anonymous survey responses are stored in batches of at least this many…
-const SURVEY_BATCH: i64 = 20;
-/// …or once the oldest has waited this long.
-const SURVEY_PATIENCE: Duration = Duration::from_secs(600);
 const SURVEY_CHECK: Duration = Duration::from_secs(30);
 /// Web chat photos no activity kept are forgotten after this long (a log left unsaved that long
 /// is not coming back). With the web chat's daily allowance in all, this bounds what it keeps.
@@ -155,20 +152,20 @@ const ERASED_VISITORS_KEPT: Duration = Duration::from_secs(600);
 
 /// Now and then, until shutdown: closes surveys past their closing time, stores waiting anonymous
 /// responses, forgets web chat photos no activity kept and web chat visitors erased, and
-/// squashes consultations' counts.
+/// squashes the kept counts.
 async fn upkeep(engine: Arc<Engine>, shutdown: CancellationToken) {
     loop {
         let store = engine.store();
         let done = async {
             store.close_expired_surveys(engine.now()).await?;
             store
-                .store_waiting_responses(SURVEY_BATCH, SURVEY_PATIENCE)
+                .store_waiting_responses(survey::ANONYMOUS_BATCH, survey::ANONYMOUS_PATIENCE)
                 .await?;
             store.forget_unused_web_photos(UNUSED_PHOTOS_KEPT).await?;
             store
                 .forget_erased_web_visitors(ERASED_VISITORS_KEPT)
                 .await?;
-            store.squash_consultation_counts().await.map(|_| ())
+            store.squash_counts().await.map(|_| ())
         };
         if let Err(e) = done.await {
             tracing::warn!(error = %format!("{e:#}"), "upkeep failed");

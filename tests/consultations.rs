@@ -44,7 +44,7 @@ async fn counts_hold(engine: &Engine, id: i64) {
     let store = engine.store();
     let recount = store.recount_consultation(id).await.unwrap();
     assert_eq!(store.consultation_counts(id).await.unwrap(), recount);
-    store.squash_consultation_counts().await.unwrap();
+    store.squash_counts().await.unwrap();
     assert_eq!(store.consultation_counts(id).await.unwrap(), recount);
 }
 

@@ -10,7 +10,7 @@ use danvan::channels::telegram::{Intake, Telegram, TelegramConfig};
 use danvan::delivery::Account;
 use danvan::delivery::broadcast::{self, Broadcaster};
 use danvan::domain::access::Role;
-use danvan::domain::notice::{Audience, NoticeText};
+use danvan::domain::notice::{Audience, NoticeText, Stage};
 use danvan::domain::vn_time;
 use danvan::engine::Engine;
 use danvan::store::notices::NewNotice;
@@ -359,8 +359,8 @@ async fn cancel_stops_what_is_not_sent_yet() {
     assert_eq!(sent, 2);
     let status = w.engine.store().notice_status(id).await.unwrap().unwrap();
     assert_eq!(
-        (status.status.as_str(), status.totals.cancelled),
-        ("cancelled", 4)
+        (status.stage, status.totals.cancelled),
+        (Stage::Cancelled, 4)
     );
 }
 

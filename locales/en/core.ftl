@@ -196,6 +196,7 @@ notice-status = Notice { $id } ({ $state ->
         [draft] draft
         [scheduled] scheduled
         [sending] sending
+        [held] held until 07:00
         [sent] sent
        *[cancelled] cancelled
     }):

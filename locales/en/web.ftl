@@ -43,6 +43,7 @@ web-state = { $state ->
     [draft] Draft
     [scheduled] Scheduled
     [sending] Sending
+    [held] Held until 07:00 (quiet hours)
     [sent] Sent
     [cancelled] Cancelled
     [open] Open
@@ -92,6 +93,10 @@ web-reach-questions = Questions
 web-survey-title = Survey
 web-survey-responses = Responses
 web-survey-invited = Invited
+web-survey-waiting = { $count ->
+    [one] One anonymous response is
+   *[other] { $count } anonymous responses are
+} not counted yet: anonymous responses are stored in batches ({ $batch } at a time, or after { $minutes } minutes) so that nobody can tell who answered.
 web-survey-closes = Closes
 web-survey-new = New survey
 web-survey-new-hint = Upload a TOML file like the one for “danvan survey create”. The survey is created as a draft; press “Open the survey” to invite residents.

@@ -193,6 +193,7 @@ notice-status = Thông báo số { $id } ({ $state ->
         [draft] bản nháp
         [scheduled] chờ gửi
         [sending] đang gửi
+        [held] chờ đến 7:00
         [sent] đã gửi xong
        *[cancelled] đã huỷ
     }):

@@ -43,6 +43,7 @@ web-state = { $state ->
     [draft] Bản nháp
     [scheduled] Đã hẹn giờ
     [sending] Đang gửi
+    [held] Chờ đến 7:00 (giờ yên tĩnh)
     [sent] Đã gửi xong
     [cancelled] Đã hủy
     [open] Đang mở
@@ -92,6 +93,7 @@ web-reach-questions = Câu hỏi
 web-survey-title = Khảo sát
 web-survey-responses = Đã trả lời
 web-survey-invited = Được mời
+web-survey-waiting = Còn { $count } câu trả lời ẩn danh chưa được tính: câu trả lời ẩn danh được ghi theo từng đợt (đủ { $batch } câu, hoặc sau { $minutes } phút) để không ai đoán được ai đã trả lời.
 web-survey-closes = Đóng lúc
 web-survey-new = Tạo khảo sát mới
 web-survey-new-hint = Tải lên tệp TOML giống tệp dùng với lệnh “danvan survey create”. Khảo sát được tạo ở dạng nháp; bấm “Mở khảo sát” để mời người dân.

@@ -10,7 +10,7 @@ pub use serve::ServeArgs;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app;
@@ -598,13 +598,18 @@ async fn notice(command: NoticeCommand, source: &DatabaseSource) -> anyhow::Resu
             let status = app::notices::status(&store, id, app::notices::Viewer::Operator, &units)
                 .await?
                 .with_context(|| format!("no notice {id}"))?;
-            print!("{}", describe_status(id, &status, &units));
+            print!("{}", describe_status(id, &status, &units, Utc::now()));
         }
     }
     Ok(())
 }
 
-fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> String {
+fn describe_status(
+    id: i64,
+    status: &NoticeStatus,
+    units: &UnitDirectory,
+    now: DateTime<Utc>,
+) -> String {
     let line = |name: &str, r: &Reach| {
         format!(
             "{name:<40} {:>9} {:>9} {:>9} {:>7} {:>13} {:>8} {:>9} {:>9} {:>6} {:>9}\n",
@@ -622,7 +627,7 @@ fn describe_status(id: i64, status: &NoticeStatus, units: &UnitDirectory) -> Str
     };
     let mut out = format!(
         "notice {id}: {}, send at {}\n",
-        status.status,
+        status.phase(now).code(),
         status
             .send_at
             .map_or("not scheduled".to_owned(), vn_time::format)

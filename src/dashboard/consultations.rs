@@ -351,10 +351,7 @@ pub async fn act(
     };
     tx.commit().await?;
     match outcome {
-        Ok(()) => {
-            dash.figures.changed();
-            Ok(Redirect::to(&format!("/consultations/{id}?done={done}")).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/consultations/{id}?done={done}")).into_response()),
         Err(consultations::Refused::NotFound) => Err(WebError::NotFound),
         Err(refused) => {
             let t = frame::Texts::new(dash.engine.localizer(), staff.lang);

@@ -7,7 +7,6 @@
 mod auth;
 mod consultations;
 mod documents;
-mod figures;
 mod frame;
 mod notices;
 mod overview;
@@ -56,8 +55,6 @@ pub struct Dash {
     pub engine: Arc<Engine>,
     /// The channels served beside the pages, which activity photos are fetched from.
     channels: Arc<[Arc<dyn Channel>]>,
-    /// Counts many staff watch at once, read once per few seconds.
-    figures: Arc<figures::Figures>,
     csrf: CsrfConfig,
     limits: Arc<SignInLimits>,
     origin: Option<String>,
@@ -100,7 +97,6 @@ pub async fn routes(
     let dash = Dash {
         engine,
         channels: channels.into(),
-        figures: Arc::new(figures::Figures::new()),
         csrf,
         limits: Arc::new(SignInLimits::new()),
         origin: settings

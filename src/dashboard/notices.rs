@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Staff;
@@ -18,7 +19,7 @@ use crate::app;
 use crate::app::notices::Viewer;
 use crate::domain::collation;
 use crate::domain::compose::{self, Draft};
-use crate::domain::notice::{Audience, NoticeStatus, Reach, quiet_until};
+use crate::domain::notice::{Audience, NoticeStatus, Phase, Reach, quiet_until};
 use crate::domain::vn_time;
 use crate::message::Msg;
 use crate::store::notices::NewNotice;
@@ -35,20 +36,20 @@ const QUESTIONS_SHOWN: i64 = 20;
 struct ListPage<'a> {
     f: Frame<'a>,
     notices: Vec<NoticeLine>,
+    /// What each notice's phase is read at.
+    now: DateTime<Utc>,
 }
 
 pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+    let units = dash.engine.units();
     let notices = dash
-        .figures
-        .notices(
-            dash.engine.store(),
-            staff.scope(),
-            dash.engine.units(),
-            LISTED,
-        )
+        .engine
+        .store()
+        .notices_within(&units.subtree(staff.scope()), LISTED)
         .await?;
     let page = ListPage {
-        notices: notices.to_vec(),
+        notices,
+        now: dash.engine.now(),
         f: staff.frame(&dash, &token, "notices")?,
     };
     frame::page(token, &page)
@@ -210,10 +211,7 @@ pub async fn create(
         let created = app::notices::create(&mut tx, &staff.actor, &notice, &units, now).await?;
         tx.commit().await?;
         return match created {
-            Ok((id, _)) => {
-                dash.figures.changed();
-                Ok(Redirect::to(&format!("/notices/{id}")).into_response())
-            }
+            Ok((id, _)) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
             Err(_) => Err(WebError::NotFound),
         };
     }
@@ -221,7 +219,7 @@ pub async fn create(
     let (preview, recipients) = match &draft {
         Some(draft) => {
             let mut tx = dash.engine.store().begin().await?;
-            let recipients = tx.count_recipients(&unit_ids).await?;
+            let recipients = tx.count_recipients(&unit_ids, &form.roles(), &[]).await?;
             tx.commit().await?;
             (Some(preview(&f, draft)), Some(recipients))
         }
@@ -299,6 +297,7 @@ struct LivePart<'a> {
     f: &'a Frame<'a>,
     id: i64,
     status: NoticeStatus,
+    phase: Phase,
     rows: Vec<ReachRow>,
     /// Residents' questions about it, in the login's units: tickets, answered from the queue.
     questions: Vec<Row>,
@@ -324,7 +323,10 @@ pub async fn status(
         .map(|n| n.text(staff.lang).title.clone())
         .unwrap_or_default();
     let page = StatusPage {
-        stoppable: matches!(status.as_str(), "draft" | "scheduled" | "sending"),
+        stoppable: matches!(
+            status,
+            Phase::Draft | Phase::Scheduled | Phase::Sending | Phase::Held
+        ),
         f,
         id,
         title,
@@ -351,14 +353,12 @@ async fn live_part(
     dash: &Dash,
     f: &Frame<'_>,
     id: i64,
-) -> Result<(String, String), WebError> {
+) -> Result<(String, Phase), WebError> {
     let units = dash.engine.units();
     let store = dash.engine.store();
-    let reach = dash
-        .figures
-        .reach(store, id, staff.scope(), &staff.actor, units.clone())
-        .await?;
-    let status = reach.as_ref().clone().ok_or(WebError::NotFound)?;
+    let status = app::notices::status(store, id, Viewer::Person(&staff.actor), &units)
+        .await?
+        .ok_or(WebError::NotFound)?;
     let mut rows: Vec<ReachRow> = status
         .units
         .iter()
@@ -389,26 +389,25 @@ async fn live_part(
     )
     .await?;
     tx.commit().await?;
-    let held = store.notice_waits_for_quiet_hours(id).await?;
     let questions = tickets::rows(&f.t, &tickets, &units, &categories, now);
-    let live = matches!(status.status.as_str(), "scheduled" | "sending");
-    let held_until = (live && held && status.totals.pending > 0)
+    let phase = status.phase(now);
+    let held_until = (phase == Phase::Held)
         .then(|| quiet_until(now))
         .flatten()
         .map(|at| {
             f.t.msg(&Msg::new("web-notice-held").text("time", vn_time::clock_time(at)))
         });
-    let state = status.status.clone();
     let part = LivePart {
+        phase,
+        live: phase.live(),
         f,
         id,
         status,
         rows,
         questions,
-        live,
         held_until,
     };
-    Ok((part.render()?, state))
+    Ok((part.render()?, phase))
 }
 
 #[derive(Deserialize)]
@@ -431,6 +430,5 @@ pub async fn cancel(
         .await?
         .ok_or(WebError::NotFound)?;
     store.cancel_notice(id).await?;
-    dash.figures.changed();
     Ok(Redirect::to(&format!("/notices/{id}")).into_response())
 }

@@ -11,6 +11,7 @@ use super::auth::Staff;
 use super::frame::{self, Bars, Frame};
 use super::{Dash, WebError, WebResult};
 use crate::domain::collation;
+use crate::domain::listing::Length;
 use crate::domain::report::Quarter;
 use crate::domain::ticket::Figures as TicketFigures;
 use crate::domain::unit_directory::UnitDirectory;
@@ -60,24 +61,21 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         .map(|i| rows.iter().map(|r| r.by_channel[i]).sum())
         .collect();
     let total = rows.iter().map(|r| r.total).sum();
-    let surveys = dash
-        .figures
-        .surveys(store, staff.scope(), units.clone())
+    let surveys = store
+        .surveys_within(&subtree)
         .await?
-        .iter()
+        .into_iter()
         .filter(|s| s.status == "open")
-        .cloned()
         .collect();
-    let notices = dash
-        .figures
-        .notices(store, staff.scope(), units.clone(), RECENT_NOTICES)
-        .await?;
+    let notices = store.notices_within(&subtree, RECENT_NOTICES).await?;
     let now = dash.engine.now();
     let quarter = Quarter::of(vn_time::local_date(now));
-    let by_unit = dash
-        .figures
-        .tickets(store, staff.scope(), quarter, now)
+    let (from, to) = quarter.bounds();
+    let mut tx = store.begin().await?;
+    let by_unit = tx
+        .ticket_figures_by_unit(staff.scope(), from, to, now)
         .await?;
+    tx.commit().await?;
     let mut tickets: Vec<(String, TicketFigures)> = by_unit
         .iter()
         .filter_map(|(id, figures)| Some((units.by_id(*id)?.name.clone(), figures.clone())))
@@ -87,10 +85,11 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
     let tickets_total =
         (!by_unit.is_empty()).then(|| by_unit.iter().map(|(_, figures)| figures.clone()).sum());
     let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
-    let report = dash
-        .figures
-        .report(store, own, quarter, staff.lang, now)
-        .await?;
+    let mut tx = store.begin().await?;
+    let report =
+        crate::app::reports::quarterly(&mut tx, own, quarter, staff.lang, Length::Full, now)
+            .await?;
+    tx.commit().await?;
     let f = staff.frame(&dash, &token, "overview")?;
     // The report's first chart is by sector; a unit without models has none.
     let models = report.get(1).and_then(|r| r.chart.as_ref()).map(|c| {
@@ -109,7 +108,7 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         rows,
         totals,
         total,
-        notices: notices.to_vec(),
+        notices,
         surveys,
         quarter: quarter.code(),
         unit_code: units

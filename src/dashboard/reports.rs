@@ -14,6 +14,7 @@ use super::{Dash, WebError, WebResult};
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::collation;
+use crate::domain::listing::Length;
 use crate::domain::report::{self, Quarter};
 use crate::domain::text::fold;
 use crate::domain::units::Unit;
@@ -155,23 +156,25 @@ struct ReportPage<'a> {
     charts: Vec<Bars>,
 }
 
-/// The report and its charts, as `figures` keeps them: fifty staff opening it at once cost one
-/// reading of the quarter's activities.
+/// The report and its charts.
 async fn replies(
     dash: &Dash,
     unit: &Unit,
     quarter: Quarter,
     staff: &Staff,
-) -> anyhow::Result<std::sync::Arc<Vec<Reply>>> {
-    dash.figures
-        .report(
-            dash.engine.store(),
-            unit,
-            quarter,
-            staff.lang,
-            dash.engine.now(),
-        )
-        .await
+) -> anyhow::Result<Vec<Reply>> {
+    let mut tx = dash.engine.store().begin().await?;
+    let replies = crate::app::reports::quarterly(
+        &mut tx,
+        unit,
+        quarter,
+        staff.lang,
+        Length::Full,
+        dash.engine.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(replies)
 }
 
 pub async fn page(

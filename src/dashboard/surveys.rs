@@ -19,7 +19,7 @@ use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
-use crate::domain::survey::SurveyFile;
+use crate::domain::survey::{ANONYMOUS_BATCH, ANONYMOUS_PATIENCE, SurveyFile};
 use crate::domain::survey_chat::{Survey, Whom};
 use crate::domain::survey_results::results_replies;
 use crate::domain::units::Unit;
@@ -47,16 +47,14 @@ async fn list_page(
     token: CsrfToken,
     problem: Option<String>,
 ) -> WebResult {
-    let surveys = dash
-        .figures
-        .surveys(dash.engine.store(), staff.scope(), dash.engine.units())
-        .await?;
+    let subtree = dash.engine.units().subtree(staff.scope());
+    let surveys = dash.engine.store().surveys_within(&subtree).await?;
     let code = match problem {
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
         None => StatusCode::OK,
     };
     let page = ListPage {
-        surveys: surveys.to_vec(),
+        surveys,
         f: staff.frame(&dash, &token, "surveys")?,
         problem,
     };
@@ -130,7 +128,6 @@ pub async fn create_draft(
     let mut tx = dash.engine.store().begin().await?;
     let id = tx.create_survey(survey, &unit_ids, None).await?;
     tx.commit().await?;
-    dash.figures.changed();
     Ok(Ok(Redirect::to(&format!("/surveys/{id}")).into_response()))
 }
 
@@ -176,13 +173,14 @@ async fn replies(
     dash: &Dash,
     survey: &Survey,
     unit: &Unit,
-) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>)> {
+) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>, i64)> {
     let mut tx = dash.engine.store().begin().await?;
     let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
     tx.commit().await?;
+    let waiting = dash.engine.store().survey_waiting(survey.id).await?;
     // The units are the page's table, not lines of its text.
     let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Apart);
-    Ok((replies, results.units))
+    Ok((replies, results.units, waiting))
 }
 
 #[derive(Template)]
@@ -201,6 +199,8 @@ struct ResultsPage<'a> {
     done: Option<String>,
     /// Why a form did nothing.
     problem: Option<String>,
+    /// Anonymous responses not counted yet, and why (None when there are none).
+    waiting: Option<String>,
 }
 
 pub async fn results(
@@ -230,7 +230,7 @@ async fn results_page(
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
     let unit = scope_unit(&staff, &dash, unit)?;
-    let (replies, mut per_unit) = replies(&staff, &dash, &survey, &unit).await?;
+    let (replies, mut per_unit, waiting) = replies(&staff, &dash, &survey, &unit).await?;
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
     let query = format!("unit={}", unit.code);
@@ -256,6 +256,14 @@ async fn results_page(
         per_unit,
         done: done.map(|m| f.t.msg(&m)),
         problem: problem.map(|m| f.t.msg(&m)),
+        waiting: (waiting > 0).then(|| {
+            f.t.msg(
+                &Msg::new("web-survey-waiting")
+                    .number("count", waiting)
+                    .number("batch", ANONYMOUS_BATCH)
+                    .number("minutes", (ANONYMOUS_PATIENCE.as_secs() / 60) as i64),
+            )
+        }),
         f,
     };
     Ok((status, frame::page(token, &page)?).into_response())
@@ -270,7 +278,7 @@ pub async fn chart(
 ) -> WebResult {
     let survey = visible(&staff, &dash, id).await?;
     let unit = scope_unit(&staff, &dash, &query.unit)?;
-    let (replies, _) = replies(&staff, &dash, &survey, &unit).await?;
+    let (replies, _, _) = replies(&staff, &dash, &survey, &unit).await?;
     let chart = replies
         .iter()
         .filter_map(|r| r.chart.as_ref())
@@ -330,6 +338,5 @@ pub async fn act(
         _ => return Err(WebError::NotFound),
     };
     tx.commit().await?;
-    dash.figures.changed();
     Ok(Redirect::to(&format!("/surveys/{id}?done={done}&count={count}")).into_response())
 }

@@ -549,10 +549,7 @@ pub async fn act(
     .await?;
     tx.commit().await?;
     match result {
-        Ok(_) => {
-            dash.figures.changed();
-            Ok(Redirect::to(&format!("/tickets/{id}?done={}", done.code())).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&format!("/tickets/{id}?done={}", done.code())).into_response()),
         Err(Refused::NotFound) => Err(WebError::NotFound),
         Err(why) => {
             let outcome = Outcome::Refused(done, why, fields);

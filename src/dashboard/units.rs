@@ -107,7 +107,8 @@ pub async fn tree(
     let page = TreePage {
         f: staff.frame(&dash, &token, "units")?,
         path,
-        here: count(shown.id),
+        // The unit and everything below it, as the overview counts it.
+        here: rows.iter().map(|r| r.total).sum(),
         children,
         can_import,
     };

@@ -117,11 +117,80 @@ impl Notice {
     }
 }
 
+/// What was decided of a notice: written, scheduled, let go to its recipients, or stopped. Kept;
+/// whether it is still going out is read from its counts ([`Phase`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Draft,
+    Scheduled,
+    /// Fanned out: its deliveries are in line.
+    Released,
+    Cancelled,
+}
+
+impl Stage {
+    /// The stage as the notices table keeps it.
+    pub fn from_code(code: &str) -> Option<Stage> {
+        Some(match code {
+            "draft" => Stage::Draft,
+            "scheduled" => Stage::Scheduled,
+            "sending" => Stage::Released,
+            "cancelled" => Stage::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+/// What every page, chat reply and command says of a notice, derived from its stage and its
+/// counts at the moment asked, never kept: a notice is sent once nothing is left to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Draft,
+    Scheduled,
+    Sending,
+    /// Deliveries wait for the end of quiet hours (07:00).
+    Held,
+    Sent,
+    Cancelled,
+}
+
+impl Phase {
+    /// `pending`: deliveries left to send; `may_wait`: the notice holds for quiet hours.
+    pub fn of(stage: Stage, pending: i64, may_wait: bool, now: DateTime<Utc>) -> Phase {
+        match stage {
+            Stage::Draft => Phase::Draft,
+            Stage::Scheduled => Phase::Scheduled,
+            Stage::Cancelled => Phase::Cancelled,
+            Stage::Released if pending == 0 => Phase::Sent,
+            Stage::Released if may_wait && is_quiet(now) => Phase::Held,
+            Stage::Released => Phase::Sending,
+        }
+    }
+
+    /// The selector of the `web-state` and `notice-status` messages.
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Draft => "draft",
+            Phase::Scheduled => "scheduled",
+            Phase::Sending => "sending",
+            Phase::Held => "held",
+            Phase::Sent => "sent",
+            Phase::Cancelled => "cancelled",
+        }
+    }
+
+    /// Still changing: its page reloads itself.
+    pub fn live(self) -> bool {
+        matches!(self, Phase::Scheduled | Phase::Sending | Phase::Held)
+    }
+}
+
 /// Reach of a notice, overall and per unit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoticeStatus {
-    /// draft, scheduled, sending, sent (nothing left to send) or cancelled.
-    pub status: String,
+    pub stage: Stage,
+    /// Holds for quiet hours (not urgent).
+    pub may_wait: bool,
     /// None for a draft: not scheduled yet.
     pub send_at: Option<DateTime<Utc>>,
     pub totals: Reach,
@@ -131,6 +200,15 @@ pub struct NoticeStatus {
     pub failures: Vec<(String, i64)>,
 }
 
+impl NoticeStatus {
+    pub fn phase(&self, now: DateTime<Utc>) -> Phase {
+        Phase::of(self.stage, self.totals.pending, self.may_wait, now)
+    }
+}
+
+/// Reach, each figure as `delivery_kinds` (migration 0040) defines it: a delivery is pending
+/// (being sent included), sent, failed, undeliverable, blocked or cancelled; delivered and read
+/// count sent deliveries only, so sent ≥ delivered ≥ read; targeted counts each person once.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reach {
     pub targeted: i64,
@@ -342,6 +420,28 @@ pub fn quiet_until(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notice_is_sent_once_nothing_is_left_and_held_only_at_night_when_it_may_wait() {
+        let day = vn_time::parse("2025-12-01 09:00").unwrap();
+        let night = vn_time::parse("2025-12-01 23:00").unwrap();
+        let cases = [
+            (Stage::Draft, 0, true, day, Phase::Draft),
+            (Stage::Scheduled, 0, true, night, Phase::Scheduled),
+            (Stage::Released, 3, true, day, Phase::Sending),
+            (Stage::Released, 3, true, night, Phase::Held),
+            (Stage::Released, 3, false, night, Phase::Sending),
+            (Stage::Released, 0, true, night, Phase::Sent),
+            (Stage::Cancelled, 3, true, day, Phase::Cancelled),
+        ];
+        for (stage, pending, may_wait, now, phase) in cases {
+            assert_eq!(
+                Phase::of(stage, pending, may_wait, now),
+                phase,
+                "{stage:?} {pending}"
+            );
+        }
+    }
 
     const FILE: &str = r#"
 title = "Triển khai Nghị quyết số 60-NQ/TW"

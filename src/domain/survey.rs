@@ -11,6 +11,11 @@ use super::text::fold;
 use super::vn_time;
 use crate::message::Lang;
 
+/// Anonymous responses are stored in batches of at least this many, in random order, so that
+/// none can be told by when it came…
+pub const ANONYMOUS_BATCH: i64 = 20;
+/// …or once the oldest has waited this long.
+pub const ANONYMOUS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(600);
 pub const MAX_QUESTIONS: usize = 30;
 /// Days a survey stays open when its file gives no closing time.
 pub const DEFAULT_OPEN_DAYS: u32 = 30;

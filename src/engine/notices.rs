@@ -71,7 +71,11 @@ impl Engine {
     ) -> anyhow::Result<()> {
         let unit = draft.unit(at.units);
         let recipients = tx
-            .count_recipients(&unit.map(|u| u.id).into_iter().collect::<Vec<_>>())
+            .count_recipients(
+                &unit.map(|u| u.id).into_iter().collect::<Vec<_>>(),
+                &[],
+                &[],
+            )
             .await?;
         at.replies
             .extend(composing::preview(at.units, draft, recipients, at.lang));

@@ -13,7 +13,7 @@ impl Engine {
         let viewer = app::notices::Viewer::Person(&at.actor);
         let status = app::notices::status(&self.store, id, viewer, at.units).await?;
         at.replies.push(match status {
-            Some(status) => staff::status(at.units, id, &status),
+            Some(status) => staff::status(at.units, id, &status, at.now),
             None => dialogue::not_allowed(),
         });
         Ok(())

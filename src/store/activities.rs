@@ -269,31 +269,25 @@ impl Tx {
     }
 
     /// Models built and maintained at the end of `quarter`, and activities held in it, in `unit`
-    /// and everything below it.
+    /// and everything below it, from the counts kept with them (migration 0042).
     pub async fn figures(&mut self, unit: i64, quarter: Quarter) -> anyhow::Result<Figures> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(&format!(
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
             "{SUBTREE}
-             SELECT 'model', sector, count(*), 0::bigint FROM models
-             WHERE deleted_at IS NULL AND unit_id IN (SELECT id FROM scope)
-               AND started_on <= $3 AND (stopped_on IS NULL OR stopped_on > $3)
-             GROUP BY sector
-             UNION ALL
-             SELECT 'activity', sector, count(*), COALESCE(sum(participants), 0) FROM activities
-             WHERE deleted_at IS NULL AND unit_id IN (SELECT id FROM scope) AND held_on BETWEEN $2 AND $3
-             GROUP BY sector",
+             SELECT kind, sector, sum(n)::bigint FROM report_counts
+             WHERE unit_id IN (SELECT id FROM scope) AND {IN_QUARTER}
+             GROUP BY kind, sector HAVING sum(n) <> 0 ORDER BY kind, sector",
         ))
         .bind(unit)
         .bind(quarter.first_day())
-        .bind(quarter.last_day())
         .fetch_all(&mut *self.inner)
         .await?;
         let mut figures = Figures::default();
-        for (kind, sector, count, participants) in rows {
-            if kind == "model" {
-                figures.models.push((sector, count));
-            } else {
-                figures.activities.push((sector, count));
-                figures.participants += participants;
+        for (kind, sector, n) in rows {
+            match kind.as_str() {
+                "models" => figures.models.push((sector, n)),
+                "activities" => figures.activities.push((sector, n)),
+                "participants" => figures.participants += n,
+                _ => anyhow::bail!("a report count of kind {kind:?}"),
             }
         }
         Ok(figures)
@@ -306,26 +300,27 @@ impl Tx {
         unit: i64,
         quarter: Quarter,
     ) -> anyhow::Result<Vec<(String, i64, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(&format!(
             "WITH RECURSIVE tree AS (
                  SELECT id, id AS child FROM units WHERE parent_id = $1
                  UNION ALL SELECT u.id, t.child FROM units u JOIN tree t ON u.parent_id = t.id),
-             m AS (SELECT t.child, count(*) AS n FROM models m JOIN tree t ON t.id = m.unit_id
-                   WHERE m.deleted_at IS NULL AND m.started_on <= $3 AND (m.stopped_on IS NULL OR m.stopped_on > $3)
-                   GROUP BY t.child),
-             a AS (SELECT t.child, count(*) AS n FROM activities a JOIN tree t ON t.id = a.unit_id
-                   WHERE a.deleted_at IS NULL AND a.held_on BETWEEN $2 AND $3 GROUP BY t.child)
-             SELECT c.name, COALESCE(m.n, 0), COALESCE(a.n, 0)
-             FROM units c LEFT JOIN m ON m.child = c.id LEFT JOIN a ON a.child = c.id
-             WHERE c.parent_id = $1 AND c.retired_at IS NULL",
-        )
+             counted AS (SELECT t.child, kind, sum(n) AS n FROM report_counts r JOIN tree t ON t.id = r.unit_id
+                         WHERE {IN_QUARTER} AND kind IN ('models', 'activities') GROUP BY 1, 2)
+             SELECT c.name, COALESCE(sum(k.n) FILTER (WHERE k.kind = 'models'), 0)::bigint,
+                    COALESCE(sum(k.n) FILTER (WHERE k.kind = 'activities'), 0)::bigint
+             FROM units c LEFT JOIN counted k ON k.child = c.id
+             WHERE c.parent_id = $1 AND c.retired_at IS NULL
+             GROUP BY c.id, c.name",
+        ))
         .bind(unit)
         .bind(quarter.first_day())
-        .bind(quarter.last_day())
         .fetch_all(&mut *self.inner)
         .await?)
     }
 }
+
+/// The kept report counts (`report_counts`) that count in the quarter starting on $2.
+const IN_QUARTER: &str = "since <= $2 AND until > $2";
 
 /// Starts a query whose `scope` is unit $1 and everything below it.
 const SUBTREE: &str = "WITH RECURSIVE scope AS (

@@ -469,29 +469,6 @@ impl Store {
         Ok(counts_of(rows))
     }
 
-    /// Folds each key's count rows into one, so reads stay short however many changes came in;
-    /// keys with one row are left alone. Rows written while it runs are left for the next squash;
-    /// two processes squashing at once each fold the rows they took.
-    pub async fn squash_consultation_counts(&self) -> anyhow::Result<u64> {
-        let mut tx = self.begin().await?;
-        let folded = sqlx::query(
-            "WITH gone AS (
-                 DELETE FROM consultation_counts
-                 WHERE (consultation_id, part, unit_id, kind) IN (
-                     SELECT consultation_id, part, unit_id, kind FROM consultation_counts
-                     GROUP BY 1, 2, 3, 4 HAVING count(*) > 1)
-                 RETURNING *)
-             INSERT INTO consultation_counts (consultation_id, part, unit_id, kind, n)
-             SELECT consultation_id, part, unit_id, kind, sum(n) FROM gone
-             GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0",
-        )
-        .execute(&mut *tx.inner)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(folded)
-    }
-
     /// Comments on a consultation (on one part, or all), newest first, `limit` from `offset`, in
     /// these units (None: all).
     pub async fn consultation_comments(

@@ -168,7 +168,8 @@ impl Store {
     }
 
     /// Notice `id`, already fanned out, as received `days_ago`: its deliveries sent then (a few
-    /// failed or not deliverable), `read_share` of them read, and two residents' questions.
+    /// failed, blocked or not deliverable), those sent on the Zalo OA reported delivered, and
+    /// `read_share` of those sent read. Receipts come only for what was sent.
     pub async fn age_demo_notice(
         &self,
         id: i64,
@@ -186,19 +187,24 @@ impl Store {
         .execute(&mut *tx.inner)
         .await?;
         sqlx::query(
-            "UPDATE deliveries SET
-                 status = CASE WHEN id % 97 = 0 THEN 'failed'
-                               WHEN id % 41 = 0 AND channel = 'zalo_oa' THEN 'undeliverable'
-                               WHEN id % 89 = 0 THEN 'blocked' ELSE 'sent' END,
-                 error = CASE WHEN id % 97 = 0 THEN 'network timeout'
-                              WHEN id % 41 = 0 AND channel = 'zalo_oa' THEN 'outside the 7-day window' END,
-                 sent_at = $2 + make_interval(secs => (id % 3600)::int),
-                 message_id = 'demo-' || id,
+            "WITH outcome AS (
+                 SELECT id, CASE WHEN id % 97 = 0 THEN 'failed'
+                                 WHEN id % 41 = 0 AND channel = 'zalo_oa' THEN 'undeliverable'
+                                 WHEN id % 89 = 0 THEN 'blocked' ELSE 'sent' END AS status
+                 FROM deliveries WHERE notice_id = $1)
+             UPDATE deliveries d SET
+                 status = o.status,
+                 error = CASE o.status WHEN 'failed' THEN 'network timeout'
+                                       WHEN 'undeliverable' THEN 'outside the 7-day window'
+                                       WHEN 'blocked' THEN 'blocked by the person' END,
+                 sent_at = CASE WHEN o.status = 'sent' THEN $2 + make_interval(secs => (d.id % 3600)::int) END,
+                 message_id = CASE WHEN o.status = 'sent' THEN 'demo-' || d.id END,
                  attempts = 1,
-                 delivered_at = CASE WHEN channel = 'zalo_oa' THEN $2 + make_interval(secs => (id % 3600)::int + 5) END,
-                 read_at = CASE WHEN (id * 7919 % 1000) < $3 * 1000
-                                THEN $2 + make_interval(mins => (id % 2000)::int) END
-             WHERE notice_id = $1",
+                 delivered_at = CASE WHEN o.status = 'sent' AND d.channel = 'zalo_oa'
+                                     THEN $2 + make_interval(secs => (d.id % 3600)::int + 5) END,
+                 read_at = CASE WHEN o.status = 'sent' AND (d.id * 7919 % 1000) < $3 * 1000
+                                THEN $2 + make_interval(mins => (d.id % 2000)::int) END
+             FROM outcome o WHERE d.id = o.id",
         )
         .bind(id)
         .bind(at)
@@ -333,12 +339,12 @@ impl Store {
 }
 
 impl Store {
-    /// `count` anonymous responses to the example survey (`examples/survey.toml`) over the
-    /// communes of `province` (for benchmarks and the demo's history), set-based and uneven as
-    /// real answers are: a few communes answer far more than most; each commune leans its own
-    /// way (agreeing 58% to 87%, rating a little higher or lower), ratings bunch at 4 and 5, ages
-    /// in the middle years, a comment from one in ten; then the tallies, and each commune's
-    /// invitations from its own response rate (45% to 94%).
+    /// `count` anonymous responses to the example survey (`examples/survey.toml`), each in the unit
+    /// of an invitation (those finished first; over the communes of `province` when it has none),
+    /// for benchmarks and the demo's history, set-based and uneven as real answers are: each
+    /// commune leans its own way (agreeing 58% to 87%, rating a little higher or lower), ratings
+    /// bunch at 4 and 5, ages in the middle years, a comment from one in ten; then the tallies.
+    /// The invitations keep their own count, so no unit shows more responses than invitations.
     pub async fn add_example_responses(
         &self,
         survey: i64,
@@ -346,14 +352,14 @@ impl Store {
         count: i64,
     ) -> anyhow::Result<()> {
         sqlx::query(
-            "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
-                               WHERE parent_id = (SELECT id FROM units WHERE code = $2))
+            "WITH invited AS (SELECT array_agg(unit_id ORDER BY finished DESC, person_id) AS a
+                              FROM survey_invitations WHERE survey_id = $1 AND unit_id IS NOT NULL),
+                  communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
+                               WHERE parent_id = (SELECT id FROM units WHERE code = $2)),
+                  places AS (SELECT COALESCE(i.a, c.a) AS a FROM invited i, communes c)
              INSERT INTO survey_responses (id, survey_id, pseudonym, unit_id, language, channel)
-             SELECT md5(g::text)::uuid, $1, int8send(g),
-                    a[least(cardinality(a), 1 + floor(cardinality(a)
-                        * power(((g * 2654435761) % 1000003) / 1000003.0, 1.8))::int)],
-                    'vi', 'telegram'
-             FROM communes, generate_series(1, $3::bigint) AS g",
+             SELECT md5(g::text)::uuid, $1, int8send(g), a[1 + (g - 1) % cardinality(a)], 'vi', 'telegram'
+             FROM places, generate_series(1, $3::bigint) AS g",
         )
         .bind(survey)
         .bind(province)
@@ -399,17 +405,6 @@ impl Store {
         sqlx::query("ANALYZE survey_answers")
             .execute(&self.pool)
             .await?;
-        self.retally_survey(survey).await?;
-        sqlx::query(
-            "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
-             SELECT survey_id, unit_id, '+', '', count * 100 / (45 + (unit_id * 37) % 50)
-             FROM survey_tallies
-             WHERE survey_id = $1 AND question = '*'
-             ON CONFLICT (survey_id, unit_id, question, choice) DO UPDATE SET count = EXCLUDED.count",
-        )
-        .bind(survey)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.retally_survey(survey).await
     }
 }

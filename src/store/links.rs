@@ -231,8 +231,7 @@ impl Tx {
         self.merge_household_records(kept.id, gone.id).await?;
         self.move_tickets(gone.id, kept.id).await?;
         sqlx::query(
-            "WITH unit AS (UPDATE people SET unit_id = $3 WHERE id = $1),
-             aliases AS (INSERT INTO person_aliases (person_id, former_id)
+            "WITH aliases AS (INSERT INTO person_aliases (person_id, former_id)
                          SELECT $1, $2 UNION SELECT $1, former_id FROM person_aliases WHERE person_id = $2),
              grants AS (INSERT INTO role_grants (person_id, role, unit_id, invite_id, granted_at)
                         SELECT $1, role, unit_id, invite_id, granted_at FROM role_grants WHERE person_id = $2
@@ -250,14 +249,20 @@ impl Tx {
              audit AS (UPDATE log_audit SET person_id = $1 WHERE person_id = $2),
              issued AS (UPDATE invites SET created_by = 'person:' || $1
                         WHERE created_by = 'person:' || $2)
-             UPDATE chats SET person_id = $1, language = $4 WHERE person_id IN ($1, $2)",
+             UPDATE chats SET person_id = $1, language = $3 WHERE person_id IN ($1, $2)",
         )
         .bind(kept.id)
         .bind(gone.id)
-        .bind(kept.unit_id)
         .bind(&kept.language)
         .execute(&mut *self.inner)
         .await?;
+        // After the chats moved, in a statement of its own: the residents' counts move the kept
+        // person's channels, all of them now, to the unit (see migration 0041).
+        sqlx::query("UPDATE people SET unit_id = $2 WHERE id = $1 AND unit_id IS DISTINCT FROM $2")
+            .bind(kept.id)
+            .bind(kept.unit_id)
+            .execute(&mut *self.inner)
+            .await?;
         // What was not moved goes with the older person: roles and consents both had, link codes.
         sqlx::query("DELETE FROM people WHERE id = $1")
             .bind(gone.id)

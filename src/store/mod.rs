@@ -5,6 +5,7 @@ pub mod activities;
 pub mod chats;
 pub mod cluster;
 pub mod consultations;
+pub mod counts;
 pub mod demo;
 #[cfg(feature = "bench")]
 pub mod fixtures;

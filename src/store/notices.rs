@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::{LAST_USED_FIRST, Store, Tx, in_audience};
-use crate::domain::notice::{Audience, Notice, NoticeStatus, NoticeText, Reach};
+use crate::domain::notice::{Audience, Notice, NoticeText};
 use crate::message::{Attachment, Reply};
 
 /// How long a claim on deliveries lasts unless renewed (its sender renews it while it sends).
@@ -106,39 +106,6 @@ pub enum Outcome {
     Requeue {
         parts_sent: i32,
     },
-}
-
-/// A notice's reach in one unit, as the status query counts it.
-#[derive(sqlx::FromRow)]
-struct ReachRow {
-    unit_id: Option<i64>,
-    targeted: i64,
-    sent: i64,
-    pending: i64,
-    failed: i64,
-    undeliverable: i64,
-    blocked: i64,
-    cancelled: i64,
-    delivered: i64,
-    read: i64,
-    questions: i64,
-}
-
-impl From<&ReachRow> for Reach {
-    fn from(r: &ReachRow) -> Reach {
-        Reach {
-            targeted: r.targeted,
-            sent: r.sent,
-            pending: r.pending,
-            failed: r.failed,
-            undeliverable: r.undeliverable,
-            blocked: r.blocked,
-            cancelled: r.cancelled,
-            delivered: r.delivered,
-            read: r.read,
-            questions: r.questions,
-        }
-    }
 }
 
 /// Deliveries added at once beyond which their statistics are refreshed.
@@ -378,9 +345,11 @@ impl Store {
                  SELECT notice_id, person_id, unit_id, may_wait FROM updated
                  WHERE status IN ('blocked', 'undeliverable') AND notice_id IS NOT NULL
                  UNION SELECT notice_id, person_id, unit_id, may_wait FROM stopped WHERE notice_id IS NOT NULL)
-             INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language, may_wait)
+             INSERT INTO deliveries (notice_id, person_id, unit_id, channel, address, language, may_wait,
+                                     rerouted)
              SELECT DISTINCT ON (m.notice_id, m.person_id)
-                    m.notice_id, m.person_id, m.unit_id, c.channel, c.address, c.language, m.may_wait
+                    m.notice_id, m.person_id, m.unit_id, c.channel, c.address, c.language, m.may_wait,
+                    true
              FROM missed m JOIN chats c ON c.person_id = m.person_id
              WHERE c.can_push AND c.unreachable_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.channel = c.channel AND b.address = c.address)
@@ -420,57 +389,18 @@ impl Store {
                 .await?,
         )
     }
+}
 
-    pub async fn notice_status(&self, id: i64) -> anyhow::Result<Option<NoticeStatus>> {
-        let head: Option<(String, Option<DateTime<Utc>>)> =
-            sqlx::query_as("SELECT status, NULLIF(send_at, 'infinity') FROM notices WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some((status, send_at)) = head else {
-            return Ok(None);
-        };
-        let rows: Vec<ReachRow> = sqlx::query_as(
-            "SELECT d.unit_id, count(DISTINCT d.person_id) AS targeted,
-                    count(*) FILTER (WHERE d.status = 'sent') AS sent,
-                    count(*) FILTER (WHERE d.status IN ('pending', 'sending')) AS pending,
-                    count(*) FILTER (WHERE d.status = 'failed') AS failed,
-                    count(*) FILTER (WHERE d.status = 'undeliverable') AS undeliverable,
-                    count(*) FILTER (WHERE d.status = 'blocked') AS blocked,
-                    count(*) FILTER (WHERE d.status = 'cancelled') AS cancelled,
-                    count(*) FILTER (WHERE d.delivered_at IS NOT NULL OR d.read_at IS NOT NULL)
-                        AS delivered,
-                    count(*) FILTER (WHERE d.read_at IS NOT NULL) AS read,
-                    (SELECT count(*) FROM tickets t WHERE t.notice_id = $1
-                        AND t.unit_id IS NOT DISTINCT FROM d.unit_id) AS questions
-             FROM deliveries d WHERE d.notice_id = $1
-             GROUP BY d.unit_id ORDER BY d.unit_id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let failures: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT COALESCE(error, ''), count(*) FROM deliveries
-             WHERE notice_id = $1 AND status IN ('failed', 'undeliverable') GROUP BY 1 ORDER BY 2 DESC, 1",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        let units: Vec<(Option<i64>, Reach)> = rows.iter().map(|r| (r.unit_id, r.into())).collect();
-        let totals: Reach = units.iter().map(|(_, r)| r).sum();
-        // Nothing left to send: the notice has gone out.
-        let status = match status.as_str() {
-            "sending" if totals.pending == 0 => "sent".to_owned(),
-            _ => status,
-        };
-        Ok(Some(NoticeStatus {
-            status,
-            send_at,
-            totals,
-            units,
-            failures,
-        }))
-    }
+/// Whether person `p` on chat `c`, living in `scope`, receives a notice to `roles` and
+/// `languages` (each empty: all): the one rule of the fan-out and of its preview.
+fn recipient(roles: &str, languages: &str) -> String {
+    format!(
+        "p.unit_id IN (SELECT id FROM scope)
+         AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
+         AND (cardinality({languages}) = 0 OR c.language = ANY({languages}))
+         AND {}",
+        in_audience(roles)
+    )
 }
 
 /// Columns of `notices n` that make a [`Notice`], in [`NoticeRow`] order.
@@ -552,17 +482,25 @@ impl Tx {
         .await?)
     }
 
-    /// How many people a notice to these units (and below) would reach now.
-    pub async fn count_recipients(&mut self, unit_ids: &[i64]) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
+    /// How many people a notice to these units (and below), roles and languages (empty: all)
+    /// would reach now: those its fan-out would send to.
+    pub async fn count_recipients(
+        &mut self,
+        unit_ids: &[i64],
+        roles: &[Audience],
+        languages: &[String],
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(&format!(
             "WITH RECURSIVE scope AS (
                  SELECT id FROM units WHERE id = ANY($1)
                  UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
              SELECT count(DISTINCT p.id) FROM people p JOIN chats c ON c.person_id = p.id
-             WHERE p.unit_id IN (SELECT id FROM scope)
-               AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push",
-        )
+             WHERE {}",
+            recipient("$2::text[]", "$3::text[]")
+        ))
         .bind(unit_ids)
+        .bind(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())
+        .bind(languages)
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -580,12 +518,9 @@ impl Tx {
              SELECT DISTINCT ON (p.id)
                     $1, p.id, p.unit_id, c.channel, c.address, c.language, n.quiet_hours AND NOT n.urgent
              FROM n, people p JOIN chats c ON c.person_id = p.id
-             WHERE p.unit_id IN (SELECT id FROM scope)
-               AND p.subscribed AND c.unreachable_at IS NULL AND c.can_push
-               AND (cardinality(n.languages) = 0 OR c.language = ANY(n.languages))
-               AND {}
+             WHERE {}
              ORDER BY p.id, {LAST_USED_FIRST}",
-            in_audience("n.roles")
+            recipient("n.roles", "n.languages")
         ))
         .bind(notice)
         .execute(&mut *self.inner)

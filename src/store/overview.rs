@@ -5,6 +5,10 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::Store;
+use crate::domain::notice::{Phase, Reach, Stage};
+
+/// A notice's id, title, stage, whether it may wait and when it goes.
+type NoticeHead = (i64, String, String, bool, Option<DateTime<Utc>>);
 
 /// Residents living in one unit who use one channel (a person with two chats counts on both).
 #[derive(Debug, Clone, FromRow)]
@@ -15,19 +19,26 @@ pub struct Residents {
 }
 
 /// A notice as listed, with its reach so far.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct NoticeLine {
     pub id: i64,
     pub title: String,
-    pub status: String,
+    pub stage: Stage,
+    /// Holds for quiet hours (not urgent).
+    pub may_wait: bool,
     /// None for a draft.
     pub send_at: Option<DateTime<Utc>>,
-    pub targeted: i64,
-    pub sent: i64,
-    pub read: i64,
+    pub reach: Reach,
 }
 
-/// A survey as listed, with how many were invited and answered.
+impl NoticeLine {
+    pub fn phase(&self, now: DateTime<Utc>) -> Phase {
+        Phase::of(self.stage, self.reach.pending, self.may_wait, now)
+    }
+}
+
+/// A survey as listed, with how many were invited and how many responses are stored (anonymous
+/// ones wait for a batch first), as its results page counts them.
 #[derive(Debug, Clone, FromRow)]
 pub struct SurveyLine {
     pub id: i64,
@@ -36,7 +47,7 @@ pub struct SurveyLine {
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
     pub invited: i64,
-    pub finished: i64,
+    pub responded: i64,
 }
 
 impl Store {
@@ -52,56 +63,68 @@ impl Store {
         .await?)
     }
 
-    /// The latest notices all of whose units are in `subtree`, newest first.
+    /// The latest notices all of whose units are in `subtree`, newest first, each with its reach
+    /// from its kept counts.
     pub async fn notices_within(
         &self,
         subtree: &[i64],
         limit: i64,
     ) -> anyhow::Result<Vec<NoticeLine>> {
-        Ok(sqlx::query_as(
-            "SELECT n.id, n.texts->'vi'->>'title' AS title, n.status, NULLIF(n.send_at, 'infinity') AS send_at,
-                    coalesce(r.targeted, 0) AS targeted, coalesce(r.sent, 0) AS sent,
-                    coalesce(r.read, 0) AS read
-             FROM notices n
-             LEFT JOIN LATERAL (
-                 SELECT count(DISTINCT person_id) AS targeted,
-                        count(*) FILTER (WHERE status = 'sent') AS sent,
-                        count(*) FILTER (WHERE read_at IS NOT NULL) AS read
-                 FROM deliveries d WHERE d.notice_id = n.id
-             ) r ON true
-             WHERE n.unit_ids <@ $1
-             ORDER BY n.send_at DESC, n.id DESC
+        let heads: Vec<NoticeHead> = sqlx::query_as(
+            "SELECT id, texts->'vi'->>'title', status, quiet_hours AND NOT urgent,
+                    NULLIF(send_at, 'infinity')
+             FROM notices WHERE unit_ids <@ $1
+             ORDER BY send_at DESC, id DESC
              LIMIT $2",
         )
         .bind(subtree)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
+        let mut reach = self.reach_of(&ids).await?;
+        heads
+            .into_iter()
+            .map(|(id, title, stage, may_wait, send_at)| {
+                Ok(NoticeLine {
+                    id,
+                    title,
+                    stage: Stage::from_code(&stage)
+                        .ok_or_else(|| anyhow::anyhow!("notice {id} in stage {stage:?}"))?,
+                    may_wait,
+                    send_at,
+                    reach: reach.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
-    /// Surveys all of whose units are in `subtree`, the open ones first, then the newest.
+    /// Anonymous responses to the survey waiting to be stored with a batch (not counted yet).
+    pub async fn survey_waiting(&self, survey: i64) -> anyhow::Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM survey_pending WHERE survey_id = $1")
+                .bind(survey)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Surveys all of whose units are in `subtree`, the open ones first, then the newest, with
+    /// those invited and the responses stored in `subtree`, from the tallies the results read.
     pub async fn surveys_within(&self, subtree: &[i64]) -> anyhow::Result<Vec<SurveyLine>> {
         Ok(sqlx::query_as(
             "SELECT s.id, s.definition->>'title' AS title, s.status, s.opens_at, s.closes_at,
-                    (SELECT count(*) FROM survey_invitations i WHERE i.survey_id = s.id) AS invited,
-                    (SELECT count(*) FROM survey_invitations i
-                     WHERE i.survey_id = s.id AND i.finished) AS finished
+                    COALESCE(sum(t.count) FILTER (WHERE t.question = '+'), 0)::bigint AS invited,
+                    COALESCE(sum(t.count) FILTER (WHERE t.question = '*'), 0)::bigint AS responded
              FROM surveys s
+             LEFT JOIN survey_tallies t ON t.survey_id = s.id AND t.unit_id = ANY($1)
+                                       AND t.question IN ('+', '*') AND t.choice = ''
              WHERE s.unit_ids <@ $1
+             GROUP BY s.id
              ORDER BY s.status = 'open' DESC, s.opens_at DESC, s.id DESC",
         )
         .bind(subtree)
         .fetch_all(&self.pool)
         .await?)
-    }
-
-    /// Whether a notice waits through quiet hours (not urgent): what its page says at night.
-    pub async fn notice_waits_for_quiet_hours(&self, id: i64) -> anyhow::Result<bool> {
-        let waits: Option<bool> =
-            sqlx::query_scalar("SELECT quiet_hours AND NOT urgent FROM notices WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(waits.unwrap_or(false))
     }
 }

@@ -183,7 +183,7 @@ async fn unfollowing_makes_the_chat_unreachable_and_receipts_of_unknown_messages
     let reached = async {
         loop {
             let mut tx = store.begin().await.unwrap();
-            let n = tx.count_recipients(&[province]).await.unwrap();
+            let n = tx.count_recipients(&[province], &[], &[]).await.unwrap();
             tx.commit().await.unwrap();
             if n == 0 {
                 return;

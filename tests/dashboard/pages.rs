@@ -1,5 +1,6 @@
 //! Every page and permission, through HTTP as a browser sends it.
 
+use danvan::domain::notice::Stage;
 use danvan::domain::survey::SurveyFile;
 use danvan::store::notices::NewNotice;
 use reqwest::StatusCode;
@@ -310,8 +311,8 @@ async fn an_admin_of_one_commune_cannot_reach_anothers_notices_surveys_or_report
     }
     let store = site.engine.store();
     assert_eq!(
-        store.notice_status(notice).await.unwrap().unwrap().status,
-        "draft"
+        store.notice_status(notice).await.unwrap().unwrap().stage,
+        Stage::Draft
     );
     let mut tx = store.begin().await.unwrap();
     let still = tx.survey(survey).await.unwrap().unwrap();
@@ -398,7 +399,7 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(status.status, "scheduled");
+    assert_eq!(status.stage, Stage::Scheduled);
     let notice = site.engine.store().notice(id).await.unwrap().unwrap();
     assert_eq!(notice.directive, "Quy chế số 12-QC/TU");
     let (_, page) = browser.page(&path).await;
@@ -1302,4 +1303,107 @@ async fn a_draft_is_pasted_opened_answered_and_its_results_read_with_meetings_ap
     assert_eq!(other.get(&path).await.status(), StatusCode::NOT_FOUND);
     let (_, list) = other.page("/consultations").await;
     assert!(!list.contains("Quy ước thôn Đông"), "{list}");
+}
+
+/// The text of the element with `id` (up to its next tag).
+fn element(page: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("#{id} in {page}"))
+        + marker.len();
+    page[start..].split('<').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_units_page_the_preview_and_the_notice_list_say_what_the_other_pages_say() {
+    let site = Site::start().await;
+    let store = site.engine.store();
+    store
+        .add_demo_residents(PROVINCE, 40, site.engine.now())
+        .await
+        .unwrap();
+    let province = site.signed_in("tinh", PROVINCE).await;
+
+    // The province's residents are those of all its communes, as the overview counts them.
+    let (_, units) = store.unit_directory().await.unwrap();
+    let subtree = units.subtree(site.unit(PROVINCE));
+    let residents: i64 = store
+        .residents_by_channel(&subtree)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.people)
+        .sum();
+    assert!(residents >= 40);
+    let (_, tree) = province.page("/units").await;
+    assert!(
+        tree.contains(&format!("<strong>{residents}</strong>")),
+        "{residents} in {tree}"
+    );
+
+    // The preview counts the roles chosen: no one here is a cadre.
+    let to = |role: &'static str| {
+        [
+            ("title", "Họp tổ dân phố"),
+            ("body", "Tối thứ Bảy."),
+            ("unit", PROVINCE),
+            (role, "on"),
+            ("action", "preview"),
+        ]
+    };
+    let everyone = province
+        .submit_from("/notices/new", "/notices", &to("to_residents"))
+        .await;
+    let everyone = element(&everyone.text().await.unwrap(), "recipients");
+    let cadres = province
+        .submit_from("/notices/new", "/notices", &to("to_cadres"))
+        .await;
+    let cadres = element(&cadres.text().await.unwrap(), "recipients");
+    assert_eq!((everyone.as_str(), cadres.as_str()), ("40", "0"));
+
+    // A notice sent to all: the list says what its page says, and both follow its counts.
+    let sent = province
+        .submit_from(
+            "/notices/new",
+            "/notices",
+            &[
+                ("title", "Họp tổ dân phố"),
+                ("body", "Tối thứ Bảy."),
+                ("unit", PROVINCE),
+                ("to_residents", "on"),
+                ("urgent", "on"),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    let page = sent.url().path().to_owned();
+    store.fan_out_due(site.engine.now()).await.unwrap();
+    let state = |html: &str| element(html, "notice-state");
+    let (_, html) = province.page(&page).await;
+    assert_eq!(state(&html), "Đang gửi");
+    let (_, list) = province.page("/notices").await;
+    assert!(list.contains("Đang gửi"), "{list}");
+    for channel in ["zalo_oa", "telegram", "zalo_bot"] {
+        let claimed = store.claim_deliveries(channel, 100, false).await.unwrap();
+        let outcomes: Vec<_> = claimed
+            .deliveries
+            .iter()
+            .map(|d| {
+                let message_id = format!("m{}", d.id);
+                (d.id, danvan::store::notices::Outcome::Sent { message_id })
+            })
+            .collect();
+        store
+            .record_deliveries(claimed.token, &outcomes)
+            .await
+            .unwrap();
+    }
+    let (_, html) = province.page(&page).await;
+    assert_eq!(state(&html), "Đã gửi xong");
+    let (_, list) = province.page("/notices").await;
+    assert!(
+        list.contains("Đã gửi xong") && !list.contains("Đang gửi"),
+        "{list}"
+    );
 }

@@ -1,6 +1,8 @@
 //! What cadres and admins do beyond logging: `/invite` and `/join`, `/status` of a notice,
 //! `/results` of a survey.
 
+use chrono::{DateTime, Utc};
+
 use super::{Effect, Turn, role_name};
 use crate::domain::access::{Action, Grant, Role};
 use crate::domain::collation;
@@ -58,9 +60,9 @@ impl Turn<'_> {
     }
 }
 
-/// `/status ID`: reach in all and for each unit (the largest first, a screenful, then the rest in
-/// one line).
-pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
+/// `/status ID` at `now`: reach in all and for each unit (the largest first, a screenful, then the
+/// rest in one line).
+pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus, now: DateTime<Utc>) -> Reply {
     let line = |unit: Msg, r: &Reach| {
         Msg::new("status-line")
             .msg("unit", unit)
@@ -96,7 +98,7 @@ pub fn status(units: &UnitDirectory, id: i64, status: &NoticeStatus) -> Reply {
     Reply::new(
         Msg::new("notice-status")
             .number("id", id)
-            .text("state", &status.status)
+            .text("state", status.phase(now).code())
             .lines("lines", lines),
     )
 }
@@ -143,6 +145,7 @@ mod tests {
     use super::super::State;
     use super::super::testing::{resident, run, said, staff};
     use super::*;
+    use crate::domain::notice::Stage;
     use crate::message::{InboundKind, Lang};
 
     #[test]
@@ -188,13 +191,19 @@ mod tests {
             .collect();
         let totals = units.iter().map(|(_, r)| r).sum();
         let notice = NoticeStatus {
-            status: "sent".into(),
+            stage: Stage::Released,
+            may_wait: false,
             send_at: Some(chrono::DateTime::UNIX_EPOCH),
             totals,
             units,
             failures: vec![],
         };
-        let reply = status(&super::super::testing::units(), 5, &notice);
+        let reply = status(
+            &super::super::testing::units(),
+            5,
+            &notice,
+            chrono::DateTime::UNIX_EPOCH,
+        );
         let text = crate::i18n::Localizer::new().render(&reply.body, Lang::Vi);
         let lines: Vec<&str> = text.lines().skip(1).collect();
         assert_eq!(lines.len(), 1 + listing::CHAT_ROWS + 1, "{text}");
