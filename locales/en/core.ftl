@@ -215,7 +215,7 @@ mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.
-    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.{ $listening }
+    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.{ $listening }{ $households }
     { $sector_changes }
     { $children }
 report-listening = {" "}Received { $received } questions and reports from residents; answered { $answered } ({ $answered_share }%){ $answered ->
@@ -228,6 +228,22 @@ report-listening = {" "}Received { $received } questions and reports from reside
         [0] {""}
        *[other] ; { $satisfied }% of residents who rated were satisfied
     }.
+report-households = {" "}“Dân vận khéo 1+10”: { $cadres } { $cadres ->
+        [one] cadre accompanies
+       *[other] cadres accompany
+    } { $households } { $households ->
+        [one] household
+       *[other] households
+    }{ $over ->
+        [0] {""}
+       *[other] {" "}({ $over } with more than { $usual })
+    }, { $accompanied } { $accompanied ->
+        [one] resident has
+       *[other] residents have
+    } joined; { $visits } household { $visits ->
+        [one] visit
+       *[other] visits
+    } in the quarter.
 report-quarter = Q{ $number }/{ $year }
 report-sector-models = { $count } in { $sector }
 report-change = { $now } ({ $direction ->

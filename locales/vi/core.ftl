@@ -209,7 +209,7 @@ mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.
-    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.{ $listening }
+    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.{ $listening }{ $households }
     { $sector_changes }
     { $children }
 report-listening = {" "}Tiếp nhận { $received } phản ánh, kiến nghị của người dân; đã trả lời { $answered } ({ $answered_share }%){ $answered ->
@@ -222,6 +222,10 @@ report-listening = {" "}Tiếp nhận { $received } phản ánh, kiến nghị c
         [0] {""}
        *[other] ; { $satisfied }% người dân đánh giá hài lòng
     }.
+report-households = {" "}Mô hình “Dân vận khéo 1+10”: { $cadres } cán bộ theo dõi { $households } hộ{ $over ->
+        [0] {""}
+       *[other] {" "}({ $over } cán bộ theo dõi hơn { $usual } hộ)
+    }, { $accompanied } người dân đã tham gia; { $visits } lượt thăm hộ trong quý.
 report-quarter = quý { $number ->
         [1] I
         [2] II

@@ -265,6 +265,9 @@ impl Tx {
                 .into_iter()
                 .map(|(_, figures)| figures)
                 .sum(),
+            households: self
+                .household_coverage(unit.id, to, quarter.first_day())
+                .await?,
         })
     }
 
@@ -328,7 +331,7 @@ impl Tx {
 }
 
 /// Starts a query whose `scope` is unit $1 and everything below it.
-const SUBTREE: &str = "WITH RECURSIVE scope AS (
+pub(super) const SUBTREE: &str = "WITH RECURSIVE scope AS (
     SELECT id FROM units WHERE id = $1
     UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)";
 
