@@ -42,3 +42,32 @@ household-assigned = { $name } is now accompanied by cadre no. { $cadre }, who a
        *[no] {""}
     }.
 household-unassigned = { $name } has no cadre any more.
+
+## The dashboard's page.
+web-nav-households = 1+10 households
+web-households-title = “Dân vận khéo 1+10”: cadres accompanying households
+web-households-coverage = Coverage
+web-households-households = Households
+web-households-with-cadre = Households with a cadre
+web-households-accompanied = Residents with a cadre
+web-households-cadres = Cadres accompanying households
+web-households-cadres-over = Cadres with more than { $usual } households
+web-households-over = more than { $usual }
+web-households-unreached = Households no notice reached in 30 days
+web-households-visits = Household visits by month
+web-households-assign = Assign a household to a cadre
+web-households-assign-button = Assign
+web-households-add = Add a household
+web-households-add-button = Add
+web-households-add-invalid = A household needs a name (at most { $max } characters); give both the village group and the address, or neither.
+web-households-added = { $name } added. Its members send the bot: /ho { $code }
+web-households-code = Household code
+web-households-name = Name
+web-households-village = Village group
+web-households-address = Address
+web-households-place = Where
+web-households-members = Members
+web-households-cadre = Cadre
+web-households-cadre-number = Cadre no.
+web-households-no-cadre = none
+web-households-list = Households (those without a cadre first)

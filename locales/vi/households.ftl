@@ -39,3 +39,32 @@ household-assigned = Đã giao { $name } cho cán bộ số { $cadre }; cán b�
        *[no] {""}
     }.
 household-unassigned = { $name } không còn cán bộ phụ trách.
+
+## The dashboard's page.
+web-nav-households = Dân vận khéo 1+10
+web-households-title = “Dân vận khéo 1+10”: cán bộ theo dõi hộ gia đình
+web-households-coverage = Độ bao phủ
+web-households-households = Số hộ
+web-households-with-cadre = Hộ có cán bộ theo dõi
+web-households-accompanied = Người dân có cán bộ theo dõi
+web-households-cadres = Cán bộ theo dõi hộ
+web-households-cadres-over = Cán bộ theo dõi hơn { $usual } hộ
+web-households-over = hơn { $usual } hộ
+web-households-unreached = Hộ không nhận được thông báo nào trong 30 ngày
+web-households-visits = Lượt thăm hộ theo tháng
+web-households-assign = Giao hộ cho cán bộ
+web-households-assign-button = Giao hộ
+web-households-add = Thêm hộ
+web-households-add-button = Thêm hộ
+web-households-add-invalid = Cần tên hộ (tối đa { $max } ký tự); thôn/tổ và địa chỉ ghi cả hai hoặc bỏ trống cả hai.
+web-households-added = Đã thêm { $name }. Các thành viên gửi cho bot: /ho { $code }
+web-households-code = Mã hộ
+web-households-name = Tên hộ
+web-households-village = Thôn, xóm, tổ dân phố
+web-households-address = Địa chỉ
+web-households-place = Nơi ở
+web-households-members = Thành viên
+web-households-cadre = Cán bộ theo dõi
+web-households-cadre-number = Số cán bộ
+web-households-no-cadre = chưa có
+web-households-list = Các hộ (hộ chưa có cán bộ trước)

@@ -279,7 +279,10 @@ mod tests {
     #[test]
     fn a_place_is_a_village_group_and_an_address_however_typed() {
         let (village, address) = parse_place("Xóm 3, số 12 ngõ 4").unwrap();
-        assert_eq!((village.as_str(), address.as_str()), ("Xóm 3", "số 12 ngõ 4"));
+        assert_eq!(
+            (village.as_str(), address.as_str()),
+            ("Xóm 3", "số 12 ngõ 4")
+        );
         assert_eq!(
             place_key(&village, &address),
             place_key("xom  3", "So 12, ngo 4")

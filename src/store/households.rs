@@ -34,7 +34,12 @@ struct LineRow {
     consultation_answered: Option<i64>,
 }
 
-fn tally(id: Option<i64>, title: Option<String>, done: Option<i64>, of: Option<i64>) -> Option<Tally> {
+fn tally(
+    id: Option<i64>,
+    title: Option<String>,
+    done: Option<i64>,
+    of: Option<i64>,
+) -> Option<Tally> {
     Some(Tally {
         id: id?,
         title: title.unwrap_or_default(),
@@ -390,18 +395,18 @@ impl Tx {
     ) -> anyhow::Result<Coverage> {
         let mut coverage: Coverage = sqlx::query_as::<_, CoverageRow>(&format!(
             "{SUBTREE},
-             h AS (SELECT * FROM households WHERE unit_id IN (SELECT id FROM scope) AND created_at < $2),
+             h AS (SELECT * FROM households WHERE unit_id IN (SELECT id FROM scope) AND created_at <= $2),
              per AS (SELECT cadre_id, count(*) AS n FROM h WHERE cadre_id IS NOT NULL GROUP BY 1)
              SELECT (SELECT count(*) FROM h) AS households,
                     (SELECT count(*) FROM h WHERE cadre_id IS NOT NULL) AS with_cadre,
                     (SELECT count(*) FROM household_members m JOIN h ON h.id = m.household_id
-                     WHERE h.cadre_id IS NOT NULL AND m.consented_at < $2) AS accompanied,
+                     WHERE h.cadre_id IS NOT NULL AND m.consented_at <= $2) AS accompanied,
                     (SELECT count(*) FROM per) AS cadres,
                     (SELECT count(*) FROM per WHERE n > $3) AS cadres_over,
                     (SELECT count(*) FROM h WHERE NOT EXISTS (
                         SELECT 1 FROM household_members m JOIN deliveries d ON d.person_id = m.person_id
                         WHERE m.household_id = h.id AND d.notice_id IS NOT NULL AND d.status = 'sent'
-                          AND d.sent_at >= $2 - make_interval(days => $4) AND d.sent_at < $2))
+                          AND d.sent_at >= $2 - make_interval(days => $4) AND d.sent_at <= $2))
                         AS unreached"
         ))
         .bind(unit)
