@@ -116,6 +116,19 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
     assert_eq!(coverage.unreached, 0, "the notice reached them today");
     assert_eq!(coverage.total_visits(), 1);
 
+    // What is kept is told (Law 91/2025): the household joined and when, the households accompanied.
+    let mine = render(&engine, &minh.send("/mydata").await);
+    assert!(
+        mine.contains(
+            "Hộ gia đình (mô hình 1+10): Hộ bà Lan, xóm 3 (đồng ý tham gia ngày 1/12/2025)"
+        ),
+        "{mine}"
+    );
+    let theirs = render(&engine, &cadre.send("/mydata").await);
+    assert!(
+        theirs.contains("chưa tham gia; bạn theo dõi 1 hộ"),
+        "{theirs}"
+    );
     // Leaving: /forget takes the person out of the household.
     minh.send("/forget").await;
     minh.press("forget:yes").await;

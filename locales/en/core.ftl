@@ -107,7 +107,14 @@ mydata = What we store about you:
     • Questions and comments sent: { $questions }
     • Surveys: { $responses } named responses, { $consents } consents to sensitive questions, { $unfinished } surveys answered halfway (anonymous responses are not linked to you)
     • Consultations on drafts: { $opinions } opinions ({ $comments } with a comment), { $profiles } times giving your age group and occupation
+    • Household (1+10 model): { $household }{ $accompanies ->
+        [0] {""}
+        [one] ; you accompany { $accompanies } household
+       *[other] ; you accompany { $accompanies } households
+    }
 mydata-no-unit = not chosen yet
+mydata-household = { $name } (joined with your consent on { $joined })
+mydata-no-household = none
 mydata-no-roles = resident
 mydata-no-questions = none
 quoted = “{ $text }”

@@ -107,7 +107,13 @@ mydata = Dữ liệu chúng tôi lưu về bạn:
     • Câu hỏi, góp ý đã gửi: { $questions }
     • Khảo sát: { $responses } câu trả lời có tên, { $consents } lần đồng ý trả lời câu hỏi nhạy cảm, { $unfinished } khảo sát đang trả lời dở (câu trả lời ẩn danh không gắn với bạn)
     • Góp ý dự thảo: { $opinions } ý kiến ({ $comments } có ghi lời), { $profiles } lần cho biết độ tuổi, nghề nghiệp
+    • Hộ gia đình (mô hình 1+10): { $household }{ $accompanies ->
+        [0] {""}
+       *[other] ; bạn theo dõi { $accompanies } hộ
+    }
 mydata-no-unit = chưa chọn
+mydata-household = { $name } (đồng ý tham gia ngày { $joined })
+mydata-no-household = chưa tham gia
 mydata-no-roles = người dân
 mydata-no-questions = chưa có
 quoted = “{ $text }”
