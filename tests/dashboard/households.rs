@@ -158,3 +158,35 @@ async fn new_id(site: &Site, chat: &str) -> i64 {
         .await
         .unwrap()
 }
+
+/// The demo's history gives the province real-looking "1+10" numbers.
+#[tokio::test]
+async fn the_demo_shows_households_cadres_and_visits() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let site = Site::start_as(clock.shared(), &Default::default(), |_| vec![]).await;
+    danvan::seed::demo_history_if_new(site.engine.store(), site.engine.now())
+        .await
+        .unwrap();
+    let units = site.engine.units();
+    let mut tx = site.engine.store().begin().await.unwrap();
+    let view = danvan::app::households::overview(
+        &mut tx,
+        danvan::app::By::Operator,
+        site.unit("33"),
+        &units,
+        site.engine.now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    tx.commit().await.unwrap();
+    let c = view.coverage;
+    assert!(c.cadres > 50 && c.households >= 10 * c.cadres, "{c:?}");
+    assert!(c.cadres_over > 0 && c.cadres_over < c.cadres, "{c:?}");
+    assert!(c.accompanied > 500 && c.unreached > 0, "{c:?}");
+    assert_eq!(c.visits.len(), 6, "six months of visits: {c:?}");
+    let admin = site.signed_in("tinh", "33").await;
+    let (status, page) = admin.page("/households").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"visits\""), "{page}");
+}
