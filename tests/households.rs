@@ -253,3 +253,61 @@ async fn no_participation_is_shown_for_an_anonymous_survey() {
     );
     assert!(!after.contains("Ý kiến kín"), "{after}");
 }
+
+/// Staff at the command line: a household added at a place, assigned to a cadre, listed.
+#[tokio::test]
+async fn the_command_line_adds_a_household_and_assigns_it_a_cadre() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let mut cadre = Person::on(&engine, "telegram", "6301");
+    cadre.sign_up("tien lu").await;
+    cadre.take_role(Role::Cadre, "12364").await;
+    let added = common::danvan_ok(
+        &[
+            "household",
+            "add",
+            "--unit",
+            "12364",
+            "Hộ bà Hoa",
+            "--village",
+            "Xóm 3",
+            "--address",
+            "số 12",
+        ],
+        &db.url,
+    );
+    let code: String = added.split("/ho ").nth(1).unwrap().trim().to_owned();
+    let again = common::danvan_ok(
+        &[
+            "household",
+            "add",
+            "--unit",
+            "12364",
+            "Hộ Hoa",
+            "--village",
+            "xom 3",
+            "--address",
+            "So 12",
+        ],
+        &db.url,
+    );
+    assert!(
+        again.ends_with(&format!("/ho {code}\n")),
+        "one household a place: {again}"
+    );
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT person_id FROM role_grants")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let assigned = common::danvan_ok(
+        &["household", "assign", &code, "--cadre", &id.to_string()],
+        &db.url,
+    );
+    assert!(assigned.contains("accompanies 1 household"), "{assigned}");
+    let listed = common::danvan_ok(&["household", "list", "--unit", "12364"], &db.url);
+    assert!(
+        listed.starts_with("1 households, 1 with a cadre") && listed.contains("Xóm 3, số 12"),
+        "{listed}"
+    );
+    assert!(render(&engine, &cadre.send("/hogiadinh").await).contains("Hộ bà Hoa"));
+}
