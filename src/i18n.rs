@@ -14,7 +14,7 @@ const PLACEHOLDER_OPEN: char = '\u{E000}';
 const PLACEHOLDER_CLOSE: char = '\u{E001}';
 
 /// Every Fluent file, per locale, built into the binary so it runs from anywhere.
-pub const SOURCES: [(Lang, &str, &str); 12] = [
+pub const SOURCES: [(Lang, &str, &str); 14] = [
     (Lang::Vi, "core.ftl", include_str!("../locales/vi/core.ftl")),
     (
         Lang::Vi,
@@ -37,6 +37,11 @@ pub const SOURCES: [(Lang, &str, &str); 12] = [
         "webchat.ftl",
         include_str!("../locales/vi/webchat.ftl"),
     ),
+    (
+        Lang::Vi,
+        "households.ftl",
+        include_str!("../locales/vi/households.ftl"),
+    ),
     (Lang::En, "core.ftl", include_str!("../locales/en/core.ftl")),
     (
         Lang::En,
@@ -58,6 +63,11 @@ pub const SOURCES: [(Lang, &str, &str); 12] = [
         Lang::En,
         "webchat.ftl",
         include_str!("../locales/en/webchat.ftl"),
+    ),
+    (
+        Lang::En,
+        "households.ftl",
+        include_str!("../locales/en/households.ftl"),
     ),
 ];
 

@@ -73,7 +73,7 @@ const DEMO_NOTICES: [(&str, &str, i32, f64); 3] = [
 
 /// Writes the demo's history once (a second `danvan demo` keeps what is there): residents of Hưng
 /// Yên on the chat platforms, notices they read, an open survey with answers, models and
-/// activities; all dated relative to `now`.
+/// activities, "1+10" households with their cadres and visits; all dated relative to `now`.
 pub async fn demo_history_if_new(
     store: &Store,
     now: chrono::DateTime<chrono::Utc>,
@@ -111,6 +111,7 @@ pub async fn demo_history_if_new(
     store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
     let photos = demo_photos(store).await?;
     store.add_demo_logs(DEMO_PROVINCE, now, &photos).await?;
+    store.add_demo_households(DEMO_PROVINCE, now).await?;
     demo_tickets(store, now, first_notice).await?;
     demo_consultation(store, &units, now).await?;
     store.mark_demo_seeded().await?;

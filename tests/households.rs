@@ -5,6 +5,7 @@
 mod common;
 
 use common::{Person, TestClock, demo_engine_at, ids, render, text_arg};
+use danvan::app::By;
 use danvan::domain::access::Role;
 use danvan::store::notices::NewNotice;
 
@@ -46,8 +47,9 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
     store.schedule_notice(id, engine.now()).await.unwrap();
     store.fan_out_due(engine.now()).await.unwrap();
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    sqlx::query("UPDATE deliveries SET status = 'sent', sent_at = now() WHERE notice_id = $1")
+    sqlx::query("UPDATE deliveries SET status = 'sent', sent_at = $2 WHERE notice_id = $1")
         .bind(id)
+        .bind(engine.now())
         .execute(&pool)
         .await
         .unwrap();
@@ -99,12 +101,34 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
             .await
             .unwrap();
     assert_eq!(logged, "Thăm hộ Hộ bà Lan, xóm 3 (Dân vận khéo 1+10)");
-    let coverage = store.household_coverage(&[unit]).await.unwrap();
+    let units = engine.units();
+    let mut tx = store.begin().await.unwrap();
+    let view = danvan::app::households::overview(&mut tx, By::Operator, unit, &units, engine.now())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    let coverage = view.coverage;
     assert_eq!(
         (coverage.households, coverage.accompanied, coverage.cadres),
         (1, 2, 1)
     );
+    assert_eq!(coverage.unreached, 0, "the notice reached them today");
+    assert_eq!(coverage.total_visits(), 1);
 
+    // What is kept is told (Law 91/2025): the household joined and when, the households accompanied.
+    let mine = render(&engine, &minh.send("/mydata").await);
+    assert!(
+        mine.contains(
+            "Hộ gia đình (mô hình 1+10): Hộ bà Lan, xóm 3 (đồng ý tham gia ngày 1/12/2025)"
+        ),
+        "{mine}"
+    );
+    let theirs = render(&engine, &cadre.send("/mydata").await);
+    assert!(
+        theirs.contains("chưa tham gia; bạn theo dõi 1 hộ"),
+        "{theirs}"
+    );
     // Leaving: /forget takes the person out of the household.
     minh.send("/forget").await;
     minh.press("forget:yes").await;
@@ -150,4 +174,140 @@ async fn the_cadre_sees_that_someone_answered_a_draft_never_what() {
         !after.contains("Không tán thành") && !after.contains("rieng y kien"),
         "{after}"
     );
+}
+
+/// A survey in one question, to the whole province; `anonymous` as given.
+fn survey(title: &str, anonymous: bool) -> danvan::domain::survey::SurveyFile {
+    danvan::domain::survey::SurveyFile::parse(&format!(
+        r#"
+title = "{title}"
+intro = "Một câu hỏi."
+anonymous = {anonymous}
+sensitive = false
+open_days = 30
+
+[target]
+units = ["33"]
+
+[[questions]]
+id = "ok"
+kind = "yes_no"
+text = "Bà con có đồng ý không?"
+"#
+    ))
+    .unwrap()
+}
+
+/// Who answered an anonymous survey is shown to no one: the cadre sees nothing of it, not even
+/// that it exists; of a named survey, how many answered, never what.
+#[tokio::test]
+async fn no_participation_is_shown_for_an_anonymous_survey() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let mut cadre = Person::on(&engine, "telegram", "6201");
+    cadre.sign_up("tien lu").await;
+    cadre.take_role(Role::Cadre, "12364").await;
+    let code = text_arg(&cadre.send("/hogiadinh them Hộ ông Tư").await, "code");
+    let mut tu = Person::on(&engine, "telegram", "6202");
+    tu.sign_up("tien lu").await;
+    tu.send(&format!("/ho {code}")).await;
+    tu.tap("Đồng ý tham gia").await;
+
+    let open = |file: danvan::domain::survey::SurveyFile| {
+        let engine = &engine;
+        async move {
+            let province = engine.units().by_code("33").unwrap().id;
+            let mut tx = engine.store().begin().await.unwrap();
+            let id = tx.create_survey(&file, &[province], None).await.unwrap();
+            tx.open_survey(id, engine.now()).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
+            id
+        }
+    };
+    let secret = open(survey("Ý kiến kín", true)).await;
+    tu.press(&format!("sv:{secret}:start")).await;
+    tu.tap("Có").await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let invited: i64 = sqlx::query_scalar("SELECT count(*) FROM survey_invitations WHERE started")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(invited, 1, "the invitation knows they started");
+    let seen = render(&engine, &cadre.send("/hogiadinh").await);
+    assert!(
+        !seen.contains("Ý kiến kín") && !seen.contains("Khảo sát"),
+        "{seen}"
+    );
+
+    let named = open(survey("Đường làng", false)).await;
+    let before = render(&engine, &cadre.send("/hogiadinh").await);
+    assert!(
+        before.contains("Khảo sát “Đường làng”: 0/1 người đã trả lời"),
+        "{before}"
+    );
+    tu.press(&format!("sv:{named}:start")).await;
+    tu.tap("Không").await;
+    let after = render(&engine, &cadre.send("/hogiadinh").await);
+    assert!(
+        after.contains("Khảo sát “Đường làng”: 1/1 người đã trả lời") && !after.contains("Không"),
+        "{after}"
+    );
+    assert!(!after.contains("Ý kiến kín"), "{after}");
+}
+
+/// Staff at the command line: a household added at a place, assigned to a cadre, listed.
+#[tokio::test]
+async fn the_command_line_adds_a_household_and_assigns_it_a_cadre() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let mut cadre = Person::on(&engine, "telegram", "6301");
+    cadre.sign_up("tien lu").await;
+    cadre.take_role(Role::Cadre, "12364").await;
+    let added = common::danvan_ok(
+        &[
+            "household",
+            "add",
+            "--unit",
+            "12364",
+            "Hộ bà Hoa",
+            "--village",
+            "Xóm 3",
+            "--address",
+            "số 12",
+        ],
+        &db.url,
+    );
+    let code: String = added.split("/ho ").nth(1).unwrap().trim().to_owned();
+    let again = common::danvan_ok(
+        &[
+            "household",
+            "add",
+            "--unit",
+            "12364",
+            "Hộ Hoa",
+            "--village",
+            "xom 3",
+            "--address",
+            "So 12",
+        ],
+        &db.url,
+    );
+    assert!(
+        again.ends_with(&format!("/ho {code}\n")),
+        "one household a place: {again}"
+    );
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT person_id FROM role_grants")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let assigned = common::danvan_ok(
+        &["household", "assign", &code, "--cadre", &id.to_string()],
+        &db.url,
+    );
+    assert!(assigned.contains("accompanies 1 household"), "{assigned}");
+    let listed = common::danvan_ok(&["household", "list", "--unit", "12364"], &db.url);
+    assert!(
+        listed.starts_with("1 households, 1 with a cadre") && listed.contains("Xóm 3, số 12"),
+        "{listed}"
+    );
+    assert!(render(&engine, &cadre.send("/hogiadinh").await).contains("Hộ bà Hoa"));
 }

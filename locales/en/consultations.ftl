@@ -75,33 +75,3 @@ consult-results-meetings = Opinions at { $meetings } meetings ({ $attendance } a
 consult-results-meeting-part = { $label }: { $agree } agree, { $disagree } disagree, { $other } other
 consult-list = Drafts open for residents' comments (tap to read and answer):
 consult-none = No draft is open for comments where you live.
-
-households = 🏠 The households you accompany ({ $count }{ $over ->
-        [yes]  — more than the model’s { $usual }
-       *[no] {""}
-    }):
-    { $lines }
-households-line = • { $name } — { $members } people (join code: { $code })
-    { $status }
-households-notice = Notice “{ $title }”: { $read }/{ $got } have read it
-households-consultation = Draft “{ $title }”: { $answered }/{ $members } have answered
-households-none = You accompany no household yet. Send “/hogiadinh them Household name” to add one, then give its members the code.
-households-usage = Usage: /hogiadinh (your households), /hogiadinh them Household name (add one).
-households-added = { $name } added. Its members send /ho { $code } to join (with their consent).
-households-remind = 🔔 Remind { $name }
-households-visit = ✅ Log a visit to { $name }
-households-reminded = A reminder went to { $count } people of { $name }.
-households-reminded-today = { $name } was reminded of this today already; each item at most once a day.
-households-nothing-to-remind = Everyone in { $name } has read and answered; nothing to remind.
-households-visit-logged = The visit to { $name } is logged (model “Dân vận khéo 1+10”).
-household-visit-title = Visit to household { $name } (Dân vận khéo 1+10)
-household-reminder-notice = 👋 The cadre who accompanies your household reminds you: you have not read the notice “{ $title }”.
-household-reminder-consultation = 👋 The cadre who accompanies your household reminds you: the draft “{ $title }” is open for comments; your view is welcome.
-household-open-notice = 📢 Read the notice
-household-join-ask = Join { $name }? The cadre who accompanies it will see whether you have read notices and answered consultations (never what you answered), and may remind you. You can leave with /forget.
-household-join-yes = Yes, join
-household-join-no = No
-household-join-declined = You did not join this household.
-household-joined = You have joined { $name }.
-household-code-wrong = No household has this code. Please ask the cadre again.
-household-join-usage = Usage: /ho CODE (the code the cadre gave you).

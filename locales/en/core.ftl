@@ -113,6 +113,11 @@ mydata = What we store about you:
     • Questions and comments sent: { $questions }
     • Surveys: { $responses } named responses, { $consents } consents to sensitive questions, { $unfinished } surveys answered halfway (anonymous responses are not linked to you)
     • Consultations on drafts: { $opinions } opinions ({ $comments } with a comment), { $profiles } times giving your age group and occupation
+    • Household (1+10 model): { $household }{ $accompanies ->
+        [0] {""}
+        [one] ; you accompany { $accompanies } household
+       *[other] ; you accompany { $accompanies } households
+    }
 mydata-channel = { $channel ->
         [telegram] Telegram (chat id { $address })
         [zalo_bot] Zalo (user id { $address })
@@ -122,6 +127,8 @@ mydata-channel = { $channel ->
        *[other] { $channel } ({ $address })
     }
 mydata-no-unit = not chosen yet
+mydata-household = { $name } (joined with your consent on { $joined })
+mydata-no-household = none
 mydata-no-roles = resident
 mydata-no-questions = none
 quoted = “{ $text }”
@@ -230,7 +237,7 @@ mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Activity deleted (who deleted it, and when, is kept).
 
 report = By the end of { $quarter }, { $scope } had built and maintained { $models } “Skilled Mass Mobilization” models, of which: { $by_sector }.
-    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.{ $listening }
+    Models: { $models_change }. Activities in the quarter: { $activities }, with { $participants } participants.{ $listening }{ $households }
     { $sector_changes }
     { $children }
 report-no-models = By the end of { $quarter }, { $scope } had no “Skilled Mass Mobilization” model yet. { $activities ->
@@ -249,6 +256,22 @@ report-listening = {" "}Received { $received } questions and reports from reside
         [0] {""}
        *[other] ; { $satisfied }% of residents who rated were satisfied
     }.
+report-households = {" "}“Dân vận khéo 1+10”: { $cadres } { $cadres ->
+        [one] cadre accompanies
+       *[other] cadres accompany
+    } { $households } { $households ->
+        [one] household
+       *[other] households
+    }{ $over ->
+        [0] {""}
+       *[other] {" "}({ $over } with more than { $usual })
+    }, { $accompanied } { $accompanied ->
+        [one] resident has
+       *[other] residents have
+    } joined; { $visits } household { $visits ->
+        [one] visit
+       *[other] visits
+    } in the quarter.
 report-quarter = Q{ $number }/{ $year }
 report-sector-models = { $count } in { $sector }
 report-change = { $now } ({ $direction ->

@@ -75,33 +75,3 @@ consult-results-meetings = Ý kiến tại { $meetings } hội nghị ({ $attend
 consult-results-meeting-part = { $label }: { $agree } tán thành, { $disagree } không tán thành, { $other } ý kiến khác
 consult-list = Dự thảo đang lấy ý kiến người dân (bấm để xem và góp ý):
 consult-none = Hiện không có dự thảo nào đang lấy ý kiến ở nơi bạn sống.
-
-households = 🏠 Các hộ bạn phụ trách ({ $count }{ $over ->
-        [yes]  — nhiều hơn { $usual } hộ của mô hình 1+10
-       *[no] {""}
-    }):
-    { $lines }
-households-line = • { $name } — { $members } người (mã tham gia: { $code })
-    { $status }
-households-notice = Thông báo “{ $title }”: { $read }/{ $got } người đã đọc
-households-consultation = Góp ý “{ $title }”: { $answered }/{ $members } người đã góp ý
-households-none = Bạn chưa phụ trách hộ nào. Gửi “/hogiadinh them Tên hộ” để thêm một hộ, rồi đưa mã cho các thành viên.
-households-usage = Cách dùng: /hogiadinh (xem các hộ), /hogiadinh them Tên hộ (thêm một hộ).
-households-added = Đã thêm { $name }. Các thành viên trong hộ gửi: /ho { $code } để tham gia (cần họ đồng ý).
-households-remind = 🔔 Nhắc { $name }
-households-visit = ✅ Ghi thăm { $name }
-households-reminded = Đã gửi lời nhắc tới { $count } người của { $name }.
-households-reminded-today = Hôm nay { $name } đã được nhắc việc này rồi; mỗi việc nhắc tối đa một lần một ngày.
-households-nothing-to-remind = Mọi người của { $name } đã đọc và góp ý đủ, không cần nhắc.
-households-visit-logged = Đã ghi hoạt động thăm { $name } (mô hình “Dân vận khéo 1+10”).
-household-visit-title = Thăm hộ { $name } (Dân vận khéo 1+10)
-household-reminder-notice = 👋 Cán bộ phụ trách hộ nhắc bạn: thông báo “{ $title }” bạn chưa đọc.
-household-reminder-consultation = 👋 Cán bộ phụ trách hộ nhắc bạn: dự thảo “{ $title }” đang lấy ý kiến, rất mong bạn góp ý.
-household-open-notice = 📢 Xem thông báo
-household-join-ask = Tham gia { $name }? Cán bộ phụ trách hộ sẽ thấy bạn đã đọc thông báo và đã góp ý hay chưa (không thấy nội dung bạn trả lời), và có thể nhắc bạn. Bạn có thể rời bằng /forget.
-household-join-yes = Đồng ý tham gia
-household-join-no = Không
-household-join-declined = Bạn không tham gia hộ này.
-household-joined = Bạn đã tham gia { $name }.
-household-code-wrong = Không có hộ nào với mã này. Hãy hỏi lại cán bộ phụ trách.
-household-join-usage = Cách dùng: /ho MÃ (mã do cán bộ phụ trách hộ đưa).

@@ -113,6 +113,10 @@ mydata = Dữ liệu chúng tôi lưu về bạn:
     • Câu hỏi, góp ý đã gửi: { $questions }
     • Khảo sát: { $responses } câu trả lời có tên, { $consents } lần đồng ý trả lời câu hỏi nhạy cảm, { $unfinished } khảo sát đang trả lời dở (câu trả lời ẩn danh không gắn với bạn)
     • Góp ý dự thảo: { $opinions } ý kiến ({ $comments } có ghi lời), { $profiles } lần cho biết độ tuổi, nghề nghiệp
+    • Hộ gia đình (mô hình 1+10): { $household }{ $accompanies ->
+        [0] {""}
+       *[other] ; bạn theo dõi { $accompanies } hộ
+    }
 mydata-channel = { $channel ->
         [telegram] Telegram (mã chat { $address })
         [zalo_bot] Zalo (mã người dùng { $address })
@@ -122,6 +126,8 @@ mydata-channel = { $channel ->
        *[other] { $channel } ({ $address })
     }
 mydata-no-unit = chưa chọn
+mydata-household = { $name } (đồng ý tham gia ngày { $joined })
+mydata-no-household = chưa tham gia
 mydata-no-roles = người dân
 mydata-no-questions = chưa có
 quoted = “{ $text }”
@@ -224,7 +230,7 @@ mylogs-edit-button = ✏️ { $title } ({ $date })
 log-deleted = Đã xoá hoạt động (vẫn lưu vết ai xoá, khi nào).
 
 report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy trì { $models } mô hình “Dân vận khéo”, trong đó: { $by_sector }.
-    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.{ $listening }
+    Mô hình: { $models_change }. Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.{ $listening }{ $households }
     { $sector_changes }
     { $children }
 report-no-models = Tính đến hết { $quarter }, { $scope } chưa có mô hình “Dân vận khéo” nào. { $activities ->
@@ -242,6 +248,10 @@ report-listening = {" "}Tiếp nhận { $received } phản ánh, kiến nghị c
         [0] {""}
        *[other] ; { $satisfied }% người dân đánh giá hài lòng
     }.
+report-households = {" "}Mô hình “Dân vận khéo 1+10”: { $cadres } cán bộ theo dõi { $households } hộ{ $over ->
+        [0] {""}
+       *[other] {" "}({ $over } cán bộ theo dõi hơn { $usual } hộ)
+    }, { $accompanied } người dân đã tham gia; { $visits } lượt thăm hộ trong quý.
 report-quarter = quý { $number ->
         [1] I
         [2] II

@@ -3,6 +3,7 @@
 //! transaction it runs in; scope checks go through `domain::access::authorize`.
 
 pub mod consultations;
+pub mod households;
 pub mod invites;
 pub mod logins;
 pub mod notices;

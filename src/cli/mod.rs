@@ -1,6 +1,7 @@
 //! The command line: `danvan shell`, `danvan units import`, `danvan invite create`, `danvan bench`.
 
 mod consultation;
+mod household;
 mod serve;
 mod survey;
 mod tickets;
@@ -107,6 +108,11 @@ pub enum Command {
     Consultation {
         #[command(subcommand)]
         command: consultation::ConsultationCommand,
+    },
+    /// "Dân vận khéo 1+10": households, the cadres who accompany them, the unit's coverage.
+    Household {
+        #[command(subcommand)]
+        command: household::HouseholdCommand,
     },
     /// Residents' questions, reports and suggestions: the queue, answers, transfers.
     Tickets {
@@ -438,6 +444,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Notice { command } => notice(command, &source).await?,
         Command::Survey { command } => survey::run(command, &source).await?,
         Command::Consultation { command } => consultation::run(command, &source).await?,
+        Command::Household { command } => household::run(command, &source).await?,
         Command::Tickets { command } => tickets::run(command, &source).await?,
         Command::Report {
             quarter,

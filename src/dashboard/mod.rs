@@ -8,6 +8,7 @@ mod auth;
 mod consultations;
 mod documents;
 mod frame;
+mod households;
 mod notices;
 mod overview;
 mod reports;
@@ -170,6 +171,9 @@ pub async fn routes(
         .route("/reports/report.docx", get(documents::report))
         .route("/activities", get(reports::activities))
         .route("/activities/{id}/photos/{n}", get(reports::photo))
+        .route("/households", get(households::page))
+        .route("/households/assign", post(households::assign))
+        .route("/households/add", post(households::add))
         .route("/tickets", get(tickets::queue))
         .route("/tickets/{id}", get(tickets::show))
         .route("/tickets/{id}/photos/{n}", get(tickets::photo))

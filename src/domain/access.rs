@@ -65,6 +65,9 @@ pub enum Action {
     /// Read this unit's reports, survey results and figures, and run its surveys (the dashboard):
     /// admins of the unit or above.
     Oversee { unit_id: i64 },
+    /// Assign cadres to the "1+10" households of this unit, or add households there: admins of
+    /// the unit or above. (A cadre adds the households they accompany themselves as `Log`.)
+    AssignHouseholds { unit_id: i64 },
     /// Import the official unit list for this unit and below: admins of a province (a unit at the
     /// top of the tree) it is in, since the list is the state's, not a commune's to rewrite.
     ImportUnits { unit_id: i64 },
@@ -97,7 +100,9 @@ pub fn authorize(actor: &Actor, action: Action, units: &UnitDirectory) -> Result
             .any(|g| g.role == Role::Admin)
             .then_some(())
             .ok_or(Denied::OutOfScope),
-        Action::Notify { unit_id } | Action::Oversee { unit_id } => actor
+        Action::Notify { unit_id }
+        | Action::Oversee { unit_id }
+        | Action::AssignHouseholds { unit_id } => actor
             .grants
             .iter()
             .any(|g| g.role == Role::Admin && units.is_within(unit_id, g.unit_id))
@@ -179,6 +184,7 @@ mod tests {
         let answer = |unit_id| Action::Answer { unit_id };
         let notify = |unit_id| Action::Notify { unit_id };
         let import = |unit_id| Action::ImportUnits { unit_id };
+        let assign = |unit_id| Action::AssignHouseholds { unit_id };
         use Denied::*;
         let table: Vec<(&Actor, Action, Result<(), Denied>)> = vec![
             (&stranger, Action::ManageSelf, Err(NotRegistered)),
@@ -229,6 +235,11 @@ mod tests {
             (&province_admin, import(9), Err(OutOfScope)),
             (&commune_admin, import(2), Err(OutOfScope)),
             (&cadre, import(1), Err(OutOfScope)),
+            (&commune_admin, assign(2), Ok(())),
+            (&commune_admin, assign(3), Err(OutOfScope)),
+            (&province_admin, assign(3), Ok(())),
+            (&cadre, assign(1), Err(OutOfScope)),
+            (&stranger, assign(2), Err(NotRegistered)),
         ];
         for (who, action, expected) in table {
             assert_eq!(

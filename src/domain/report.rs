@@ -7,6 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use super::access::Grant;
 use super::activity::Sector;
 use super::collation;
+use super::household::Coverage;
 use super::listing::{self, Length};
 use super::text::fold;
 use super::ticket;
@@ -142,6 +143,8 @@ pub struct Report {
     pub children: Vec<(String, i64, i64)>,
     /// Residents' questions and reports received in the quarter, and how they were answered.
     pub listening: ticket::Figures,
+    /// "1+10" households at the end of the quarter, with the quarter's visits.
+    pub households: Coverage,
 }
 
 /// How a report names where it covers: "toàn tỉnh" for a province, else the unit.
@@ -286,6 +289,10 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Len
             )
             .number("participants", report.current.participants)
             .lines("listening", listening(&report.listening))
+            .lines(
+                "households",
+                report.households.report_sentence().into_iter().collect(),
+            )
             .msg("sector_changes", sector_changes)
             .lines("children", children),
     )
@@ -443,6 +450,7 @@ mod tests {
                 })
                 .collect(),
             listening: ticket::Figures::default(),
+            households: Coverage::default(),
         }
     }
 
@@ -648,5 +656,39 @@ mod tests {
         let report = province(30);
         let text = render(&report, Lang::Vi, Length::Apart);
         assert!(!text.contains("• "), "{text}");
+    }
+
+    #[test]
+    fn households_are_one_sentence_with_vietnamese_numbers() {
+        let mut report = province(0);
+        report.households = Coverage {
+            households: 3200,
+            with_cadre: 3120,
+            accompanied: 7415,
+            cadres: 312,
+            cadres_over: 27,
+            unreached: 0,
+            visits: vec![
+                (NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), 604),
+                (NaiveDate::from_ymd_opt(2025, 2, 1).unwrap(), 600),
+            ],
+        };
+        let text = render(&report, Lang::Vi, Length::Full);
+        assert!(
+            text.contains(
+                "lượt người tham gia. Mô hình “Dân vận khéo 1+10”: 312 cán bộ theo dõi 3.120 hộ \
+                 (27 cán bộ theo dõi hơn 10 hộ), 7.415 người dân đã tham gia; 1.204 lượt thăm hộ trong quý."
+            ),
+            "{text}"
+        );
+        report.households.cadres_over = 0;
+        let text = render(&report, Lang::En, Length::Full);
+        assert!(
+            text.contains(
+                "participants. “Dân vận khéo 1+10”: 312 cadres accompany 3,120 households, \
+                 7,415 residents have joined; 1,204 household visits in the quarter."
+            ),
+            "{text}"
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! code, a reminder, a visit logged as an activity.
 
 use super::{Engine, Scene};
+use crate::app::By;
+use crate::app::households::{self, NewHousehold};
 use crate::domain::access::{Action, authorize};
 use crate::domain::activity::{self, Details, NewLog, QuickEntry};
 use crate::domain::dialogue::{self, households::HouseholdEffect};
@@ -20,20 +22,28 @@ impl Engine {
         let reply = match effect {
             HouseholdEffect::List => household::list(&tx.cadre_households(me.id, at.now).await?),
             HouseholdEffect::Add(name) => {
-                let unit =
-                    activity::log_unit(me.unit_id, &me.grants, at.units).filter(|&unit_id| {
-                        authorize(&at.actor, Action::Log { unit_id }, at.units).is_ok()
-                    });
-                match unit {
-                    Some(unit) => {
-                        let (_, code) = tx.add_household(unit, me.id, name).await?;
-                        Reply::new(
-                            Msg::new("households-added")
-                                .text("name", name)
-                                .text("code", code),
-                        )
-                    }
+                match activity::log_unit(me.unit_id, &me.grants, at.units) {
                     None => dialogue::not_allowed(),
+                    Some(unit_id) => {
+                        let by = By::Person {
+                            actor: &at.actor,
+                            id: me.id,
+                        };
+                        let new = NewHousehold {
+                            unit_id,
+                            name,
+                            place: None,
+                            cadre: Some(me.id),
+                        };
+                        match households::add(tx, by, &new, at.units, at.now).await? {
+                            Ok((_, code)) => Reply::new(
+                                Msg::new("households-added")
+                                    .text("name", name)
+                                    .text("code", code),
+                            ),
+                            Err(refused) => Reply::new(refused.msg()),
+                        }
+                    }
                 }
             }
             HouseholdEffect::Ask(code) => match tx.household_by_code(code).await? {
@@ -123,7 +133,8 @@ impl Engine {
             photos: Vec::new(),
             location: None,
         };
-        tx.log_activity(me.id, unit, &log, at.channel).await?;
+        let activity = tx.log_activity(me.id, unit, &log, at.channel).await?;
+        tx.mark_visit(activity, h.id).await?;
         Ok(Reply::new(
             Msg::new("households-visit-logged").text("name", &h.name),
         ))

@@ -265,6 +265,9 @@ impl Tx {
                 .into_iter()
                 .map(|(_, figures)| figures)
                 .sum(),
+            households: self
+                .household_coverage(unit.id, to, quarter.first_day())
+                .await?,
         })
     }
 
@@ -323,7 +326,7 @@ impl Tx {
 const IN_QUARTER: &str = "since <= $2 AND until > $2";
 
 /// Starts a query whose `scope` is unit $1 and everything below it.
-const SUBTREE: &str = "WITH RECURSIVE scope AS (
+pub(super) const SUBTREE: &str = "WITH RECURSIVE scope AS (
     SELECT id FROM units WHERE id = $1
     UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)";
 

@@ -40,6 +40,9 @@ struct PersonDataRow {
     questions: Json<Vec<String>>,
     surveys: Json<(i64, i64, i64)>,
     consultations: Json<(i64, i64, i64)>,
+    household: Option<String>,
+    household_joined: Option<DateTime<Utc>>,
+    accompanies: i64,
 }
 
 /// A chat with its person and their grants, as `lock_chat` reads it.
@@ -275,8 +278,14 @@ impl Tx {
                         (SELECT count(*) FROM consultation_opinions
                          WHERE person_id = p.id AND comment IS NOT NULL),
                         (SELECT count(*) FROM consultation_profiles WHERE person_id = p.id))
-                        AS consultations
-             FROM people p WHERE p.id = $1",
+                        AS consultations,
+                    -- 1+10: the household they joined, and those they accompany as a cadre.
+                    h.name AS household, m.consented_at AS household_joined,
+                    (SELECT count(*) FROM households WHERE cadre_id = p.id) AS accompanies
+             FROM people p
+             LEFT JOIN household_members m ON m.person_id = p.id
+             LEFT JOIN households h ON h.id = m.household_id
+             WHERE p.id = $1",
         )
         .bind(person_id)
         .fetch_one(&mut *self.inner)
@@ -294,6 +303,8 @@ impl Tx {
             questions: row.questions.0,
             surveys: row.surveys.0,
             consultations: row.consultations.0,
+            household: row.household.zip(row.household_joined.map(local_date)),
+            accompanies: row.accompanies,
         })
     }
 

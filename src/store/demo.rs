@@ -285,6 +285,78 @@ impl Store {
         Ok(())
     }
 
+    /// "1+10" in every commune of `province` with the demo's residents: one resident in thirty
+    /// a cadre there, each accompanying ten households (every seventh twelve, over the model's
+    /// ten) in its village groups; two residents in five joined one of their commune's
+    /// households; visits logged over the last five months to three households in four.
+    pub async fn add_demo_households(
+        &self,
+        province: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let today = crate::domain::vn_time::local_date(now);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO role_grants (person_id, role, unit_id)
+             SELECT p.id, 'cadre', p.unit_id FROM people p
+             WHERE p.id % 30 = 0 AND EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id
+                                             AND c.address LIKE 'demo-%')
+               AND p.unit_id IN (SELECT id FROM units
+                                 WHERE parent_id = (SELECT id FROM units WHERE code = $1))
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(province)
+        .execute(&mut *tx.inner)
+        .await?;
+        // Codes from 90000001 up; one drawn later in chat that is taken is drawn again.
+        sqlx::query(
+            "WITH cadres AS (
+                 SELECT g.person_id, g.unit_id FROM role_grants g JOIN chats c
+                   ON c.person_id = g.person_id AND c.address LIKE 'demo-%' WHERE g.role = 'cadre'),
+             made AS (
+                 SELECT k.unit_id, k.person_id, n, 1 + k.person_id % 9 AS village,
+                        row_number() OVER (ORDER BY k.person_id, n) AS r
+                 FROM cadres k, generate_series(1, CASE WHEN k.person_id % 7 = 0 THEN 12 ELSE 10 END) n)
+             INSERT INTO households (unit_id, cadre_id, name, join_code, village, address, place_key, created_at)
+             SELECT unit_id, person_id,
+                    'Hộ ' || (ARRAY['bà Lan', 'ông Minh', 'bà Hoa', 'ông Tư', 'bà Mai', 'ông Hùng',
+                                    'bà Thu', 'ông Nam', 'bà Hạnh', 'ông Bình', 'bà Cúc', 'ông Sơn'])[n]
+                         || ', thôn ' || village,
+                    lpad((90000000 + r)::text, 8, '0'), 'Thôn ' || village, 'số ' || r,
+                    'thon ' || village || '|so ' || r, $2 - interval '150 days'
+             FROM made",
+        )
+        .bind(province)
+        .bind(now)
+        .execute(&mut *tx.inner)
+        .await?;
+        sqlx::query(
+            "WITH h AS (SELECT id, unit_id, row_number() OVER (PARTITION BY unit_id ORDER BY id) - 1 AS k,
+                               count(*) OVER (PARTITION BY unit_id) AS n FROM households),
+                  r AS (SELECT p.id, p.unit_id, row_number() OVER (PARTITION BY p.unit_id ORDER BY p.id) - 1 AS k
+                        FROM people p JOIN chats c ON c.person_id = p.id AND c.address LIKE 'demo-%'
+                        WHERE p.id % 5 < 2
+                          AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
+             INSERT INTO household_members (household_id, person_id, consented_at)
+             SELECT h.id, r.id, $1 - make_interval(days => (r.id % 90)::int)
+             FROM r JOIN h ON h.unit_id = r.unit_id AND h.k = r.k % h.n",
+        )
+        .bind(now)
+        .execute(&mut *tx.inner)
+        .await?;
+        sqlx::query(
+            "INSERT INTO activities (unit_id, sector, title, held_on, created_by, household_id)
+             SELECT h.unit_id, 'vhxh', 'Thăm hộ ' || h.name || ' (Dân vận khéo 1+10)',
+                    $1::date - ((h.id * 13 + v * 29) % 150)::int, h.cadre_id, h.id
+             FROM households h, generate_series(1, 1 + h.id % 3) v WHERE h.id % 4 <> 0",
+        )
+        .bind(today)
+        .execute(&mut *tx.inner)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Models started over the last two years and activities over the last 120 days in every
     /// commune of `province` with residents, with the names committees give them; half the
     /// activities (six in turn, so every title) have the web chat photo of `photos` (by key, one

@@ -4,49 +4,88 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{LAST_USED_FIRST, Store, Tx};
-use crate::domain::household::{HouseholdLine, Item};
+use super::activities::SUBTREE;
+use super::{LAST_USED_FIRST, Tx};
+use crate::domain::household::{
+    Coverage, HouseholdLine, Item, Tally, UNREACHED_DAYS, USUAL_HOUSEHOLDS, place_key,
+};
+use crate::domain::vn_time;
 use crate::message::Reply;
+use sqlx::FromRow;
 use sqlx::types::Json;
 
-type LineRow = (
-    i64,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-);
+/// A household as the cadre's list reads it; each item's columns are null when there is none.
+#[derive(FromRow)]
+struct LineRow {
+    id: i64,
+    name: String,
+    join_code: String,
+    members: i64,
+    notice_id: Option<i64>,
+    notice_title: Option<String>,
+    notice_read: Option<i64>,
+    notice_got: Option<i64>,
+    survey_id: Option<i64>,
+    survey_title: Option<String>,
+    survey_done: Option<i64>,
+    survey_invited: Option<i64>,
+    consultation_id: Option<i64>,
+    consultation_title: Option<String>,
+    consultation_answered: Option<i64>,
+}
+
+fn tally(
+    id: Option<i64>,
+    title: Option<String>,
+    done: Option<i64>,
+    of: Option<i64>,
+) -> Option<Tally> {
+    Some(Tally {
+        id: id?,
+        title: title.unwrap_or_default(),
+        done: done.unwrap_or(0),
+        of: of.unwrap_or(0),
+    })
+}
 
 impl Tx {
-    /// A household in `unit` accompanied by `cadre`; its id and the code its members send.
+    /// A household in `unit`, accompanied by `cadre` if given, found by `place` (village group,
+    /// address) if given; its id and the code its members send. At a place that has one already,
+    /// that one (its cadre unchanged).
     pub async fn add_household(
         &mut self,
         unit: i64,
-        cadre: i64,
+        cadre: Option<i64>,
         name: &str,
+        place: Option<(&str, &str)>,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<(i64, String)> {
+        let key = place.map(|(village, address)| place_key(village, address));
         loop {
             // Eight digits: a member types it once; guessing one joins a stranger's household,
             // which its cadre then sees, so it is not worth guessing.
             let code = format!("{:08}", rand::random::<u32>() % 100_000_000);
-            let made: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO households (unit_id, cadre_id, name, join_code) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (join_code) DO NOTHING RETURNING id",
+            let made: Option<(i64, String)> = sqlx::query_as(
+                "WITH new AS (
+                     INSERT INTO households (unit_id, cadre_id, name, join_code, village, address,
+                                             place_key, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id, join_code)
+                 SELECT id, join_code FROM new
+                 UNION ALL
+                 SELECT id, join_code FROM households WHERE unit_id = $1 AND place_key = $7",
             )
             .bind(unit)
             .bind(cadre)
             .bind(name)
             .bind(&code)
+            .bind(place.map(|p| p.0))
+            .bind(place.map(|p| p.1))
+            .bind(&key)
+            .bind(now)
             .fetch_optional(&mut *self.inner)
             .await?;
-            if let Some(id) = made {
-                return Ok((id, code));
+            if let Some(made) = made {
+                return Ok(made);
             }
         }
     }
@@ -89,38 +128,51 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<HouseholdLine>> {
         let rows: Vec<LineRow> = sqlx::query_as(
-            "SELECT h.id, h.name, h.join_code,
-                    (SELECT count(*) FROM household_members m WHERE m.household_id = h.id),
-                    n.id, n.texts->'vi'->>'title', n.read, n.got,
-                    c.id, c.definition->>'title', c.answered
-             FROM households h
+            "WITH mine AS (
+                 SELECT h.*, (SELECT array_agg(person_id) FROM household_members m
+                              WHERE m.household_id = h.id) AS people
+                 FROM households h WHERE h.cadre_id = $1)
+             SELECT h.id, h.name, h.join_code, COALESCE(cardinality(h.people), 0)::bigint AS members,
+                    n.id AS notice_id, n.texts->'vi'->>'title' AS notice_title,
+                    n.read AS notice_read, n.got AS notice_got,
+                    s.id AS survey_id, s.title AS survey_title, s.done AS survey_done,
+                    s.invited AS survey_invited,
+                    c.id AS consultation_id, c.definition->>'title' AS consultation_title,
+                    c.answered AS consultation_answered
+             FROM mine h
              LEFT JOIN LATERAL (
                  SELECT d.notice_id AS id, max(no.texts::text)::jsonb AS texts,
                         count(DISTINCT d.person_id) FILTER (WHERE d.read_at IS NOT NULL) AS read,
                         count(DISTINCT d.person_id) AS got
                  FROM deliveries d JOIN notices no ON no.id = d.notice_id
-                 WHERE d.person_id IN (SELECT person_id FROM household_members WHERE household_id = h.id)
-                   AND d.status = 'sent'
+                 WHERE d.person_id = ANY(h.people) AND d.status = 'sent'
                  GROUP BY d.notice_id ORDER BY d.notice_id DESC LIMIT 1) n ON true
+             LEFT JOIN LATERAL (
+                 SELECT sv.id, sv.definition->>'title' AS title,
+                        count(*) FILTER (WHERE i.finished) AS done, count(*) AS invited
+                 FROM survey_invitations i JOIN surveys sv ON sv.id = i.survey_id
+                 WHERE i.person_id = ANY(h.people)
+                   AND sv.status = 'open' AND sv.opens_at <= $2 AND sv.closes_at > $2
+                   -- Who answered an anonymous or a sensitive survey is for no one to see.
+                   AND NOT sv.anonymous AND NOT sv.sensitive
+                 GROUP BY sv.id ORDER BY sv.id DESC LIMIT 1) s ON true
              LEFT JOIN LATERAL (
                  SELECT c.id, c.definition,
                         (SELECT count(DISTINCT o.person_id) FROM consultation_opinions o
-                         WHERE o.consultation_id = c.id
-                           AND o.person_id IN (SELECT person_id FROM household_members
-                                               WHERE household_id = h.id)) AS answered
+                         WHERE o.consultation_id = c.id AND o.person_id = ANY(h.people)) AS answered
                  FROM consultations c
                  WHERE c.status = 'open' AND c.opens_at <= $2 AND c.closes_at > $2
                    -- A member lives in one of its units, at any depth below it.
                    AND EXISTS (
-                       SELECT 1 FROM household_members m JOIN people p ON p.id = m.person_id
-                       WHERE m.household_id = h.id AND EXISTS (
+                       SELECT 1 FROM people p
+                       WHERE p.id = ANY(h.people) AND EXISTS (
                            WITH RECURSIVE up (id, parent_id) AS (
                                SELECT id, parent_id FROM units WHERE id = p.unit_id
                                UNION ALL
                                SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)
                            SELECT 1 FROM up WHERE up.id = ANY(c.unit_ids)))
                  ORDER BY c.id DESC LIMIT 1) c ON true
-             WHERE h.cadre_id = $1 ORDER BY h.id",
+             ORDER BY h.id",
         )
         .bind(cadre)
         .bind(now)
@@ -128,26 +180,20 @@ impl Tx {
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, name, code, members, nid, ntitle, read, got, cid, ctitle, answered)| {
-                    HouseholdLine {
-                        id,
-                        name,
-                        code,
-                        members,
-                        notice: nid.map(|n| {
-                            (
-                                n,
-                                ntitle.unwrap_or_default(),
-                                read.unwrap_or(0),
-                                got.unwrap_or(0),
-                            )
-                        }),
-                        consultation: cid
-                            .map(|c| (c, ctitle.unwrap_or_default(), answered.unwrap_or(0))),
-                    }
-                },
-            )
+            .map(|r| HouseholdLine {
+                id: r.id,
+                name: r.name,
+                code: r.join_code,
+                members: r.members,
+                notice: tally(r.notice_id, r.notice_title, r.notice_read, r.notice_got),
+                survey: tally(r.survey_id, r.survey_title, r.survey_done, r.survey_invited),
+                consultation: tally(
+                    r.consultation_id,
+                    r.consultation_title,
+                    r.consultation_answered,
+                    Some(r.members),
+                ),
+            })
             .collect())
     }
 
@@ -173,9 +219,10 @@ impl Tx {
         if !first {
             return Ok(None);
         }
-        let (notice, consultation) = match item {
-            Item::Notice(id, _) => (Some(*id), None),
-            Item::Consultation(id, _) => (None, Some(*id)),
+        let (notice, survey, consultation) = match item {
+            Item::Notice(id, _) => (Some(*id), None, None),
+            Item::Survey(id, _) => (None, Some(*id), None),
+            Item::Consultation(id, _) => (None, None, Some(*id)),
         };
         Ok(Some(
             sqlx::query(&format!(
@@ -188,13 +235,18 @@ impl Tx {
                                    AND d.notice_id = $3 AND d.read_at IS NOT NULL)
                    AND NOT EXISTS (SELECT 1 FROM consultation_opinions o WHERE o.person_id = p.id
                                    AND o.consultation_id = $4)
-                   AND ($3::bigint IS NOT NULL OR $4::bigint IS NOT NULL)
+                   -- A survey: those invited who have not finished it.
+                   AND ($5::bigint IS NULL OR EXISTS (
+                       SELECT 1 FROM survey_invitations i WHERE i.person_id = p.id
+                       AND i.survey_id = $5 AND NOT i.finished))
+                   AND num_nonnulls($3::bigint, $4::bigint, $5::bigint) = 1
                  ORDER BY p.id, {LAST_USED_FIRST}"
             ))
             .bind(household)
             .bind(Json(reply))
             .bind(notice)
             .bind(consultation)
+            .bind(survey)
             .execute(&mut *self.inner)
             .await?
             .rows_affected(),
@@ -227,38 +279,179 @@ impl Tx {
     }
 }
 
-/// A commune's "1+10" coverage.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Coverage {
-    pub households: i64,
-    /// Residents in a household with a cadre.
-    pub accompanied: i64,
-    pub cadres: i64,
-    /// Cadres with more households than the model's ten.
-    pub cadres_over: i64,
+/// A household as staff list it.
+#[derive(Debug, Clone, FromRow)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub unit_id: i64,
+    pub name: String,
+    pub code: String,
+    pub village: Option<String>,
+    pub address: Option<String>,
+    pub cadre_id: Option<i64>,
+    pub members: i64,
 }
 
-impl Store {
-    /// Coverage in these units.
-    pub async fn household_coverage(&self, unit_ids: &[i64]) -> anyhow::Result<Coverage> {
-        let (households, accompanied, cadres, cadres_over): (i64, i64, i64, i64) = sqlx::query_as(
-            "WITH h AS (SELECT * FROM households WHERE unit_id = ANY($1)),
-                  per AS (SELECT cadre_id, count(*) AS n FROM h WHERE cadre_id IS NOT NULL GROUP BY 1)
-             SELECT (SELECT count(*) FROM h),
-                    (SELECT count(*) FROM household_members m JOIN h ON h.id = m.household_id
-                     WHERE h.cadre_id IS NOT NULL),
-                    (SELECT count(*) FROM per),
-                    (SELECT count(*) FROM per WHERE n > $2)",
+/// Someone with a role in the units listed, and how many households they accompany.
+#[derive(Debug, Clone, FromRow)]
+pub struct CadreRow {
+    pub id: i64,
+    /// Their role's unit (the broadest, if they hold several there).
+    pub unit_id: i64,
+    pub households: i64,
+}
+
+const HOUSEHOLD_ROW: &str = "SELECT h.id, h.unit_id, h.name, h.join_code AS code, h.village, h.address,
+        h.cadre_id, (SELECT count(*) FROM household_members m WHERE m.household_id = h.id) AS members
+    FROM households h";
+
+impl Tx {
+    /// The household with this join code, or this id.
+    pub async fn household(&mut self, code_or_id: &str) -> anyhow::Result<Option<HouseholdRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{HOUSEHOLD_ROW} WHERE h.join_code = $1 OR h.id::text = $1 ORDER BY h.join_code = $1 DESC LIMIT 1"
+        ))
+        .bind(code_or_id)
+        .fetch_optional(&mut *self.inner)
+        .await?)
+    }
+
+    /// Households in these units, those without a cadre first, then by name; at most `limit`.
+    pub async fn households_in(
+        &mut self,
+        units: &[i64],
+        limit: i64,
+    ) -> anyhow::Result<Vec<HouseholdRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{HOUSEHOLD_ROW} WHERE h.unit_id = ANY($1)
+             ORDER BY h.cadre_id IS NOT NULL, h.village NULLS LAST, h.name, h.id LIMIT $2"
+        ))
+        .bind(units)
+        .bind(limit)
+        .fetch_all(&mut *self.inner)
+        .await?)
+    }
+
+    /// People with a role in these units, those accompanying the most households first.
+    pub async fn cadres_in(&mut self, units: &[i64]) -> anyhow::Result<Vec<CadreRow>> {
+        Ok(sqlx::query_as(
+            "SELECT g.person_id AS id, min(g.unit_id) AS unit_id,
+                    (SELECT count(*) FROM households h WHERE h.cadre_id = g.person_id) AS households
+             FROM role_grants g WHERE g.unit_id = ANY($1)
+             GROUP BY g.person_id ORDER BY 3 DESC, 1",
         )
-        .bind(unit_ids)
-        .bind(crate::domain::household::USUAL_HOUSEHOLDS as i64)
-        .fetch_one(&self.pool)
+        .bind(units)
+        .fetch_all(&mut *self.inner)
+        .await?)
+    }
+
+    /// The units a person holds a role on (none for a resident).
+    pub async fn role_units(&mut self, person: i64) -> anyhow::Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT unit_id FROM role_grants WHERE person_id = $1")
+                .bind(person)
+                .fetch_all(&mut *self.inner)
+                .await?,
+        )
+    }
+
+    /// The household is accompanied by `cadre` from now on (by no one with None); how many
+    /// households that cadre accompanies then (0 for no one).
+    pub async fn assign_household(
+        &mut self,
+        household: i64,
+        cadre: Option<i64>,
+    ) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar(
+            "WITH moved AS (UPDATE households SET cadre_id = $2 WHERE id = $1)
+             -- The statement's snapshot does not see the update: count the others, and this one.
+             SELECT CASE WHEN $2::bigint IS NULL THEN 0 ELSE count(*) + 1 END
+             FROM households WHERE cadre_id = $2 AND id <> $1",
+        )
+        .bind(household)
+        .bind(cadre)
+        .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// The activity `activity` was a visit to `household`.
+    pub async fn mark_visit(&mut self, activity: i64, household: i64) -> anyhow::Result<()> {
+        sqlx::query("UPDATE activities SET household_id = $2 WHERE id = $1")
+            .bind(activity)
+            .bind(household)
+            .execute(&mut *self.inner)
+            .await?;
+        Ok(())
+    }
+
+    /// "1+10" in `unit` and below as it stood at `at`: households made by then, their cadres
+    /// (as assigned now: assignments keep no history) and members who had joined; households no
+    /// notice reached in the 30 days before; visits by month from `visits_from` up to `at`.
+    pub async fn household_coverage(
+        &mut self,
+        unit: i64,
+        at: DateTime<Utc>,
+        visits_from: NaiveDate,
+    ) -> anyhow::Result<Coverage> {
+        let mut coverage: Coverage = sqlx::query_as::<_, CoverageRow>(&format!(
+            "{SUBTREE},
+             h AS (SELECT * FROM households WHERE unit_id IN (SELECT id FROM scope) AND created_at <= $2),
+             per AS (SELECT cadre_id, count(*) AS n FROM h WHERE cadre_id IS NOT NULL GROUP BY 1)
+             SELECT (SELECT count(*) FROM h) AS households,
+                    (SELECT count(*) FROM h WHERE cadre_id IS NOT NULL) AS with_cadre,
+                    (SELECT count(*) FROM household_members m JOIN h ON h.id = m.household_id
+                     WHERE h.cadre_id IS NOT NULL AND m.consented_at <= $2) AS accompanied,
+                    (SELECT count(*) FROM per) AS cadres,
+                    (SELECT count(*) FROM per WHERE n > $3) AS cadres_over,
+                    (SELECT count(*) FROM h WHERE NOT EXISTS (
+                        SELECT 1 FROM household_members m JOIN deliveries d ON d.person_id = m.person_id
+                        WHERE m.household_id = h.id AND d.notice_id IS NOT NULL AND d.status = 'sent'
+                          AND d.sent_at >= $2 - make_interval(days => $4) AND d.sent_at <= $2))
+                        AS unreached"
+        ))
+        .bind(unit)
+        .bind(at)
+        .bind(USUAL_HOUSEHOLDS as i64)
+        .bind(UNREACHED_DAYS as i32)
+        .fetch_one(&mut *self.inner)
+        .await?
+        .into();
+        coverage.visits = sqlx::query_as(&format!(
+            "{SUBTREE}
+             SELECT date_trunc('month', held_on)::date, count(*) FROM activities
+             WHERE household_id IS NOT NULL AND deleted_at IS NULL
+               AND unit_id IN (SELECT id FROM scope) AND held_on >= $2 AND held_on <= $3
+             GROUP BY 1 ORDER BY 1"
+        ))
+        .bind(unit)
+        .bind(visits_from)
+        .bind(vn_time::local_date(at))
+        .fetch_all(&mut *self.inner)
         .await?;
-        Ok(Coverage {
-            households,
-            accompanied,
-            cadres,
-            cadres_over,
-        })
+        Ok(coverage)
+    }
+}
+
+#[derive(FromRow)]
+struct CoverageRow {
+    households: i64,
+    with_cadre: i64,
+    accompanied: i64,
+    cadres: i64,
+    cadres_over: i64,
+    unreached: i64,
+}
+
+impl From<CoverageRow> for Coverage {
+    fn from(r: CoverageRow) -> Coverage {
+        Coverage {
+            households: r.households,
+            with_cadre: r.with_cadre,
+            accompanied: r.accompanied,
+            cadres: r.cadres,
+            cadres_over: r.cadres_over,
+            unreached: r.unreached,
+            visits: Vec::new(),
+        }
     }
 }

@@ -1,14 +1,17 @@
 //! Sign-up with consent and a typed commune, a notice and its read receipt, a survey answered to
-//! the end, a quick log, and `/mydata` then `/forget`: on every channel (the shell, Telegram, the
-//! Zalo bot, the Zalo OA and the web chat).
+//! the end, a quick log, `/mydata` then `/forget`, a ticket, a draft answered part by part, and a
+//! cadre's "1+10" households: on every channel (the shell, Telegram, the Zalo bot, the Zalo OA
+//! and the web chat).
 
 use std::time::Duration;
 
 use danvan::app::consultations;
 use danvan::domain::access::{Grant, Role};
+use danvan::domain::notice::Audience;
 use danvan::domain::survey::SurveyFile;
 use danvan::store::notices::NewNotice;
 
+use crate::common::Person;
 use crate::driver::{Chat, Kind, PROVINCE, Platform, WAIT, text};
 
 async fn sign_up_with_consent_and_a_typed_commune(kind: Kind) {
@@ -499,6 +502,93 @@ async fn a_draft_is_answered_part_by_part_and_one_answer_changed(kind: Kind) {
     chat.stop().await;
 }
 
+/// A cadre adds a household, whose two members join it with its code (on a channel this serve
+/// does not send for, so what is queued for them stays to be seen); a notice reaches both and one
+/// reads it. The cadre's list says how many read it, never more, and "Nhắc" sends the other a
+/// polite reminder, once that day.
+async fn a_cadre_sees_who_in_their_households_read_a_notice_and_sends_a_reminder(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let invitation = cadre_invitation(&chat).await;
+    chat.say(&format!("/join {invitation}")).await;
+    let added = text(&chat.say("/hogiadinh them Ho ba Lan, xom 3").await);
+    let code: String = added
+        .split("/ho ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{kind:?}: no code in {added}"))
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let elsewhere = match kind {
+        Kind::Telegram => "zalo_bot",
+        _ => "telegram",
+    };
+    let engine = chat.engine.clone();
+    let mut members = Vec::new();
+    for address in ["9001", "9002"] {
+        let mut member = Person::on(&engine, elsewhere, address);
+        member.sign_up("tien lu").await;
+        member.send(&format!("/ho {code}")).await;
+        member.tap("Đồng ý tham gia").await;
+        members.push(member);
+    }
+    // To residents only: the cadre, who lives there too, is not sent it.
+    let mut notice = NewNotice::to_units(
+        "Lịch tiêm phòng cho chó mèo",
+        "Sáng thứ Bảy tại nhà văn hoá.",
+        vec![tien_lu(&chat).await],
+    );
+    notice.roles = vec![Audience::Resident];
+    notice.quiet_hours = false;
+    let store = engine.store().clone();
+    let id = store.create_notice(&notice).await.unwrap();
+    store.schedule_notice(id, engine.now()).await.unwrap();
+    store.fan_out_due(engine.now()).await.unwrap();
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    // Sent by the channel the members use, which this test does not run.
+    let sent =
+        sqlx::query("UPDATE deliveries SET status = 'sent', sent_at = $2 WHERE notice_id = $1")
+            .bind(id)
+            .bind(engine.now())
+            .execute(&pool)
+            .await
+            .unwrap();
+    assert_eq!(sent.rows_affected(), 2, "{kind:?}");
+    members[0].press(&format!("ack:{id}")).await;
+
+    let list = text(&chat.say("/hogiadinh").await);
+    assert!(
+        list.contains("Ho ba Lan, xom 3 — 2 người")
+            && list.contains("“Lịch tiêm phòng cho chó mèo”: 1/2 người đã đọc"),
+        "{kind:?}: {list}"
+    );
+    let reminded = text(&chat.choose("🔔 Nhắc Ho ba Lan, xom 3").await);
+    assert!(
+        reminded.contains("Đã gửi lời nhắc tới 1 người"),
+        "{kind:?}: {reminded}"
+    );
+    let waiting: Vec<String> = sqlx::query_scalar(
+        "SELECT address FROM deliveries
+         WHERE notice_id IS NULL AND message->'body'->>'id' = 'household-reminder-notice'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        waiting,
+        ["9002"],
+        "{kind:?}: only the one who has not read it"
+    );
+    // Asked again the same day, from a fresh list (typed numbers only pick from the latest).
+    chat.say("/hogiadinh").await;
+    let again = text(&chat.choose("🔔 Nhắc Ho ba Lan, xom 3").await);
+    assert!(
+        again.contains("đã được nhắc việc này rồi"),
+        "{kind:?}: {again}"
+    );
+    chat.stop().await;
+}
+
 macro_rules! on_every_channel {
     ($($story:ident),* $(,)?) => {
         mod shell { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Shell).await } )* }
@@ -519,6 +609,7 @@ on_every_channel!(
     a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates,
     a_report_with_a_photo_and_a_location_lands_where_the_location_is,
     a_draft_is_answered_part_by_part_and_one_answer_changed,
+    a_cadre_sees_who_in_their_households_read_a_notice_and_sends_a_reminder,
 );
 
 /// `/link` through two real channels: one sign-up, notices once to the chat used last, `/forget`

@@ -5,6 +5,7 @@
 mod browser;
 #[path = "../common/mod.rs"]
 mod common;
+mod households;
 mod pages;
 mod site;
 mod staff;

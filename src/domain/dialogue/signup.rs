@@ -547,6 +547,10 @@ pub struct PersonData {
     pub surveys: (i64, i64, i64),
     /// Opinions on drafts, those with a comment, consents to give age group and occupation.
     pub consultations: (i64, i64, i64),
+    /// The "1+10" household they joined, and when they consented.
+    pub household: Option<(String, chrono::NaiveDate)>,
+    /// Households they accompany as a cadre.
+    pub accompanies: i64,
 }
 
 pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
@@ -600,6 +604,16 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
             .number("opinions", data.consultations.0)
             .number("comments", data.consultations.1)
             .number("profiles", data.consultations.2)
+            .msg(
+                "household",
+                match &data.household {
+                    Some((name, joined)) => Msg::new("mydata-household")
+                        .text("name", name)
+                        .date("joined", *joined),
+                    None => Msg::new("mydata-no-household"),
+                },
+            )
+            .number("accompanies", data.accompanies)
             .list(
                 "questions",
                 if data.questions.is_empty() {
