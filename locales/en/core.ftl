@@ -244,7 +244,7 @@ report-no-models = By the end of { $quarter }, { $scope } had no “Skilled Mass
         [0] No activity was logged in the quarter.
         [one] Activities in the quarter: 1, with { $participants } participants.
        *[other] Activities in the quarter: { $activities }, with { $participants } participants.
-    }{ $listening }
+    }{ $listening }{ $households }
     { $children }
 report-listening = {" "}Received { $received } questions and reports from residents; answered { $answered } ({ $answered_share }%){ $answered ->
         [0] {""}

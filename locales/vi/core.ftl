@@ -236,7 +236,7 @@ report = Tính đến hết { $quarter }, { $scope } đã xây dựng và duy tr
 report-no-models = Tính đến hết { $quarter }, { $scope } chưa có mô hình “Dân vận khéo” nào. { $activities ->
         [0] Trong quý chưa ghi nhận hoạt động nào.
        *[other] Hoạt động trong quý: { $activities }, với { $participants } lượt người tham gia.
-    }{ $listening }
+    }{ $listening }{ $households }
     { $children }
 report-listening = {" "}Tiếp nhận { $received } phản ánh, kiến nghị của người dân; đã trả lời { $answered } ({ $answered_share }%){ $answered ->
         [0] {""}

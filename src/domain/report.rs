@@ -264,6 +264,10 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Len
                 .number("activities", report.current.total_activities())
                 .number("participants", report.current.participants)
                 .lines("listening", listening(&report.listening))
+                .lines(
+                    "households",
+                    report.households.report_sentence().into_iter().collect(),
+                )
                 .lines("children", children),
         );
     }

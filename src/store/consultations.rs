@@ -24,6 +24,20 @@ type Row = (
     String,
 );
 
+/// A consultation's row, then the person's answers (part, opinion, commented) and whether they
+/// consented to give their profile.
+type RowWithMine = (
+    i64,
+    Json<ConsultationFile>,
+    Vec<i64>,
+    String,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    String,
+    Json<Vec<(i16, String, bool)>>,
+    bool,
+);
+
 /// A stored consultation and the page with its whole text ('' when there is none).
 fn from_row(
     (id, Json(file), unit_ids, status, opens_at, closes_at, link): Row,
@@ -183,8 +197,7 @@ impl Tx {
         id: i64,
         person: i64,
     ) -> anyhow::Result<Option<(Consultation, String, BTreeMap<i16, Answer>, bool)>> {
-        type Mine = Json<Vec<(i16, String, bool)>>;
-        let row: Option<(i64, Json<ConsultationFile>, Vec<i64>, String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, Mine, bool)> =
+        let row: Option<RowWithMine> =
             sqlx::query_as(&format!(
                 "SELECT {COLUMNS},
                     COALESCE((SELECT json_agg(json_build_array(o.part, o.opinion, o.comment IS NOT NULL))
