@@ -330,3 +330,60 @@ async fn an_opinion_costs_a_fixed_number_of_round_trips() {
         "both opinions kept"
     );
 }
+
+/// Age groups and occupations are counted only for those who consented to give them, and only
+/// from what they answered; one who refused counts in no group.
+#[tokio::test]
+async fn profiles_given_under_their_own_consent_break_the_opinions_down() {
+    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    for (n, (age, agrees)) in [("u30", true), ("u30", true), ("u30", false), ("o60", true)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut p = resident(&engine, &format!("930{n}"), "tien lu").await;
+        p.press(&format!("gy:{id}:start")).await;
+        p.press(&format!("gy:{id}:1:{}", if agrees { "a" } else { "d" }))
+            .await;
+        p.press(&format!("gy:{id}:profile:yes")).await;
+        p.press(&format!("gy:{id}:age:{age}")).await;
+        p.press(&format!("gy:{id}:job:farmer")).await;
+    }
+    let mut refused = resident(&engine, "9309", "tien lu").await;
+    refused.press(&format!("gy:{id}:start")).await;
+    refused.press(&format!("gy:{id}:1:a")).await;
+    refused.press(&format!("gy:{id}:profile:no")).await;
+    refused.press(&format!("gy:{id}:age:u30")).await;
+
+    let units = engine.units();
+    let scope = units.subtree(units.by_code("12364").unwrap().id);
+    let groups = engine
+        .store()
+        .consultation_breakdown(id, &scope)
+        .await
+        .unwrap();
+    let line = |dim: &str, code: &str| {
+        groups
+            .iter()
+            .find(|g| g.0 == dim && g.1 == code)
+            .map(|g| (g.2, g.3.agree, g.3.disagree))
+    };
+    assert_eq!(line("age", "u30"), Some((3, 2, 1)), "{groups:?}");
+    assert_eq!(line("age", "o60"), Some((1, 1, 0)), "{groups:?}");
+    assert_eq!(line("job", "farmer"), Some((4, 3, 1)), "{groups:?}");
+    assert_eq!(
+        groups.len(),
+        3,
+        "no group for the one who refused: {groups:?}"
+    );
+    // Another commune's scope sees none of them.
+    let elsewhere = units.subtree(units.by_code("12142").unwrap().id);
+    assert!(
+        engine
+            .store()
+            .consultation_breakdown(id, &elsewhere)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -20,11 +20,15 @@ use crate::app::By;
 use crate::app::consultations::{self, Results};
 use crate::domain::access::Action;
 use crate::domain::consultation::{Consultation, ConsultationFile, Meeting, Part, Status, Tally};
+use crate::domain::consultation_chat::{AGE_GROUPS, OCCUPATIONS, group_words};
 use crate::domain::units::Unit;
 use crate::message::Msg;
 
 /// Comments shown on one page.
 const COMMENTS_PER_PAGE: i64 = 20;
+/// Age groups and occupations with fewer people are not shown: a handful of named neighbours'
+/// answers would be as good as named.
+const SMALLEST_GROUP: i64 = 5;
 
 fn by(staff: &Staff) -> By<'_> {
     By::Login {
@@ -146,6 +150,14 @@ struct CommentLine {
     at: chrono::DateTime<chrono::Utc>,
 }
 
+/// One age group's or occupation's line: its words, people, opinions, agreeing.
+struct GroupLine {
+    label: String,
+    people: i64,
+    opinions: i64,
+    agree: i64,
+}
+
 struct MeetingLine {
     unit: String,
     attendance: i64,
@@ -170,6 +182,8 @@ struct ResultsPage<'a> {
     per_unit: Vec<(String, i64, i64, i64)>,
     meetings: Vec<MeetingLine>,
     attendance: i64,
+    /// By age group, then by occupation, of those who chose to say.
+    groups: Vec<GroupLine>,
     comments: Vec<CommentLine>,
     part: i16,
     page: i64,
@@ -222,6 +236,27 @@ pub async fn results(
             (page - 1) * COMMENTS_PER_PAGE,
         )
         .await?;
+    let groups = dash
+        .engine
+        .store()
+        .consultation_breakdown(id, &scope)
+        .await?
+        .into_iter()
+        .filter(|(_, _, people, _)| *people >= SMALLEST_GROUP)
+        .filter_map(|(dimension, code, people, tally)| {
+            let table = if dimension == "age" {
+                &AGE_GROUPS[..]
+            } else {
+                &OCCUPATIONS[..]
+            };
+            Some(GroupLine {
+                label: f.t.msg(&group_words(table, &code)?),
+                people,
+                opinions: tally.opinions(),
+                agree: tally.agree,
+            })
+        })
+        .collect();
     let more = comments.len() as i64 > COMMENTS_PER_PAGE;
     comments.truncate(COMMENTS_PER_PAGE as usize);
     let done = match query.done.as_str() {
@@ -261,6 +296,7 @@ pub async fn results(
             .map(|(u, people, t)| (name(Some(*u)), *people, t.opinions(), t.agree))
             .collect(),
         attendance: r.attendance(),
+        groups,
         meetings: r
             .meetings
             .iter()

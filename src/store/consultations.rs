@@ -482,6 +482,44 @@ impl Store {
         Ok(counts_of(rows))
     }
 
+    /// Opinions in `units` by the age group and by the occupation their authors gave under the
+    /// profile consent: (dimension "age" or "job", the group's code, people, their opinions).
+    /// Counted when asked: only those who chose to say are read, never the rest.
+    pub async fn consultation_breakdown(
+        &self,
+        id: i64,
+        units: &[i64],
+    ) -> anyhow::Result<Vec<(String, String, i64, Tally)>> {
+        let rows: Vec<(String, String, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT d.dim, d.code, count(DISTINCT o.person_id),
+                    count(*) FILTER (WHERE o.opinion = 'agree'),
+                    count(*) FILTER (WHERE o.opinion = 'disagree'),
+                    count(*) FILTER (WHERE o.opinion = 'other')
+             FROM consultation_profiles p
+             CROSS JOIN LATERAL (VALUES ('age', p.age_group), ('job', p.occupation)) AS d (dim, code)
+             JOIN consultation_opinions o
+               ON o.consultation_id = p.consultation_id AND o.person_id = p.person_id
+             WHERE p.consultation_id = $1 AND d.code IS NOT NULL AND o.unit_id = ANY($2)
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .bind(id)
+        .bind(units)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(dim, code, people, agree, disagree, other)| {
+                let tally = Tally {
+                    agree,
+                    disagree,
+                    other,
+                    ..Tally::default()
+                };
+                (dim, code, people, tally)
+            })
+            .collect())
+    }
+
     /// Comments on a consultation (on one part, or all), newest first, `limit` from `offset`, in
     /// these units (None: all).
     pub async fn consultation_comments(
