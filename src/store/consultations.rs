@@ -38,6 +38,20 @@ type RowWithMine = (
     bool,
 );
 
+/// One consultation by id, in a transaction or on the pool.
+async fn find<'e>(
+    on: impl sqlx::PgExecutor<'e>,
+    id: i64,
+) -> anyhow::Result<Option<(Consultation, String)>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM consultations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(on)
+    .await?;
+    Ok(row.map(from_row))
+}
+
 /// A stored consultation and the page with its whole text ('' when there is none).
 fn from_row(
     (id, Json(file), unit_ids, status, opens_at, closes_at, link): Row,
@@ -131,13 +145,7 @@ impl Tx {
         &mut self,
         id: i64,
     ) -> anyhow::Result<Option<(Consultation, String)>> {
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM consultations WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        Ok(row.map(from_row))
+        find(&mut *self.inner, id).await
     }
 
     /// Consultations open now, newest first.
@@ -402,13 +410,7 @@ impl Tx {
 
 impl Store {
     pub async fn consultation(&self, id: i64) -> anyhow::Result<Option<(Consultation, String)>> {
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM consultations WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(from_row))
+        find(&self.pool, id).await
     }
 
     /// Every consultation, newest first.

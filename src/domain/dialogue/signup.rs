@@ -106,13 +106,9 @@ fn typed_keep(input: &InboundKind) -> bool {
     let InboundKind::Text(text) = input else {
         return false;
     };
-    let words: String = crate::domain::text::fold(text)
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect();
     matches!(
-        words.as_str(),
-        "giuxaphuonghientai" | "keepmycurrentcommune"
+        crate::domain::text::fold(text).as_str(),
+        "giu xa phuong hien tai" | "keep my current commune"
     )
 }
 
