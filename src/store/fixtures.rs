@@ -120,7 +120,12 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        // What was loaded, not every table: an empty table analyzed as empty (the opinions of a
+        // consultation not yet open) is planned as empty, a sequential scan, by every connection
+        // that keeps the plan until autovacuum analyzes it again; one never analyzed is not.
+        sqlx::query("ANALYZE people, chats, resident_count_parts")
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
