@@ -29,13 +29,17 @@ CREATE TRIGGER resident_counts_chat_moves BEFORE UPDATE OF person_id ON chats
     FOR EACH ROW WHEN (OLD.person_id IS DISTINCT FROM NEW.person_id)
     EXECUTE FUNCTION resident_counts_chat_moves();
 
--- The statement triggers left count inserts and deletes only.
+-- The statement triggers are left with inserts and deletes. A chat is created at a person's first
+-- message with no person yet: leave at once then, before a query that is planned anew each time
+-- (a transition table's queries are not kept planned) and cost 0.4 ms on every new chat.
 CREATE OR REPLACE FUNCTION resident_counts_chats() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM resident_counts_chats_changed(array_agg(person_id), array_agg(channel), array_agg(1))
-        FROM new_rows WHERE person_id IS NOT NULL;
-    ELSE
+        IF EXISTS (SELECT 1 FROM new_rows WHERE person_id IS NOT NULL) THEN
+            PERFORM resident_counts_chats_changed(array_agg(person_id), array_agg(channel), array_agg(1))
+            FROM new_rows WHERE person_id IS NOT NULL;
+        END IF;
+    ELSIF EXISTS (SELECT 1 FROM old_rows WHERE person_id IS NOT NULL) THEN
         PERFORM resident_counts_chats_changed(array_agg(person_id), array_agg(channel), array_agg(-1))
         FROM old_rows WHERE person_id IS NOT NULL;
     END IF;
