@@ -149,8 +149,9 @@ pub enum Sent {
     Transient(String),
 }
 
-/// A chat channel. Telegram and the shell implement it; a new channel adds a module under
-/// `channels/` with an implementation and is started by `serve` next to the others.
+/// A chat channel. The shell, Telegram, the Zalo bot, the Zalo OA and the web chat implement it;
+/// a new channel adds a module under `channels/` with an implementation and is started by `serve`
+/// next to the others.
 pub trait Channel: Send + Sync + 'static {
     /// The channel's name, stored with its chats and events: "telegram", "shell", …
     fn name(&self) -> &'static str;

@@ -65,7 +65,8 @@ pub enum Command {
         #[arg(long, env = "DANVAN_PLAIN_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
         plain_http: bool,
     },
-    /// Run the chat channels (Telegram) and the HTTP endpoints until SIGTERM or Ctrl-C.
+    /// Run the chat channels (Telegram, the Zalo bot and OA, the web chat) and the HTTP endpoints
+    /// until SIGTERM or Ctrl-C.
     Serve(Box<ServeArgs>),
     /// Create or update the database schema, then exit.
     Migrate,
