@@ -5,13 +5,14 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
 use serde::Deserialize;
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Bars, Frame};
+use super::kept::{self, Returned};
 use super::reports::{UnitChoice, download, png, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app;
@@ -37,35 +38,35 @@ struct ListPage<'a> {
     problem: Option<String>,
 }
 
-pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
-    list_page(staff, dash, token, None).await
-}
+/// The upload form's name for what it keeps ([`kept`]): why a file was not taken.
+const UPLOAD: &str = "survey_upload";
 
-async fn list_page(
+/// The surveys, and why a file just uploaded was not taken.
+pub async fn list(
     staff: Staff,
-    dash: Dash,
+    State(dash): State<Dash>,
     token: CsrfToken,
-    problem: Option<String>,
+    returned: Returned,
 ) -> WebResult {
+    let problem: Option<Msg> = returned.value(UPLOAD).await?;
     let subtree = dash.engine.units().subtree(staff.scope());
     let surveys = dash.engine.store().surveys_within(&subtree).await?;
-    let code = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
+    let f = staff.frame(&dash, &token, "surveys")?;
     let page = ListPage {
         surveys,
-        f: staff.frame(&dash, &token, "surveys")?,
-        problem,
+        problem: problem.map(|p| f.t.msg(&p)),
+        f,
     };
-    Ok((code, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
 }
 
-/// A survey file uploaded: created as a draft if it reads and targets only units in scope.
+/// A survey file uploaded: created as a draft if it reads and targets only units in scope;
+/// otherwise back to the list, which says why.
 pub async fn upload(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     mut form: Multipart,
 ) -> WebResult {
     let (mut csrf, mut file) = (String::new(), None);
@@ -80,36 +81,28 @@ pub async fn upload(
         }
     }
     frame::verify(&token, &csrf)?;
-    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
     let text = match file {
         Some(bytes) if bytes.len() <= MAX_FILE_BYTES => String::from_utf8(bytes.to_vec()).ok(),
         _ => None,
     };
-    let Some(text) = text else {
-        let problem = t.msg(&Msg::new("web-survey-file-unreadable"));
-        return list_page(staff, dash, token, Some(problem)).await;
+    let problem = match text.as_deref().map(SurveyFile::parse) {
+        None => Msg::new("web-survey-file-unreadable"),
+        Some(Err(e)) => Msg::new("web-survey-file-wrong").text("error", e.to_string()),
+        Some(Ok(survey)) => match create_draft(&staff, &dash, &survey).await? {
+            Ok(created) => return Ok(created),
+            Err(problem) => problem,
+        },
     };
-    let survey = match SurveyFile::parse(&text) {
-        Ok(survey) => survey,
-        Err(e) => {
-            let problem = t.msg(&Msg::new("web-survey-file-wrong").text("error", e.to_string()));
-            return list_page(staff, dash, token, Some(problem)).await;
-        }
-    };
-    match create_draft(&staff, &dash, &survey).await? {
-        Ok(created) => Ok(created),
-        Err(problem) => list_page(staff, dash, token, Some(problem)).await,
-    }
+    kept::redirect(&session, UPLOAD, "/surveys", &problem).await
 }
 
 /// Creates `survey` as a draft if every unit it goes to is in the login's scope, and goes to it;
-/// otherwise the problem, in the login's language. Uploads and the form both end here.
+/// otherwise the problem. Uploads and the form both end here.
 pub async fn create_draft(
     staff: &Staff,
     dash: &Dash,
     survey: &SurveyFile,
-) -> Result<Result<axum::response::Response, String>, WebError> {
-    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
+) -> Result<Result<axum::response::Response, Msg>, WebError> {
     let units = dash.engine.units();
     let mut unit_ids = Vec::new();
     for code in &survey.target.units {
@@ -119,9 +112,9 @@ pub async fn create_draft(
         match allowed {
             Some(unit) => unit_ids.push(unit.id),
             None => {
-                return Ok(Err(t.msg(
-                    &Msg::new("web-survey-unit-out-of-scope").text("code", code),
-                )));
+                return Ok(Err(
+                    Msg::new("web-survey-unit-out-of-scope").text("code", code)
+                ));
             }
         }
     }
@@ -203,12 +196,17 @@ struct ResultsPage<'a> {
     waiting: Option<String>,
 }
 
+/// The form opening, closing or reminding: its name for what it keeps ([`kept`]), after the
+/// survey's id: why it did not open.
+const ACTION: &str = "survey_action";
+
 pub async fn results(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
     Path(id): Path<i64>,
     Query(query): Query<UnitQuery>,
+    returned: Returned,
 ) -> WebResult {
     const DONE: [&str; 5] = ["opened", "closed", "not_open", "unfinished", "not_started"];
     let done = DONE.contains(&query.done.as_str()).then(|| {
@@ -216,28 +214,13 @@ pub async fn results(
             .text("done", &query.done)
             .number("count", query.count)
     });
-    results_page(staff, dash, token, id, &query.unit, done, None).await
-}
-
-async fn results_page(
-    staff: Staff,
-    dash: Dash,
-    token: CsrfToken,
-    id: i64,
-    unit: &str,
-    done: Option<Msg>,
-    problem: Option<Msg>,
-) -> WebResult {
+    let problem: Option<Msg> = returned.value(&format!("{ACTION}:{id}")).await?;
     let survey = visible(&staff, &dash, id).await?;
-    let unit = scope_unit(&staff, &dash, unit)?;
+    let unit = scope_unit(&staff, &dash, &query.unit)?;
     let (replies, mut per_unit, waiting) = replies(&staff, &dash, &survey, &unit).await?;
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
     let query = format!("unit={}", unit.code);
-    let status = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
     let page = ResultsPage {
         id,
         title: survey.file.title(staff.lang).to_owned(),
@@ -266,7 +249,7 @@ async fn results_page(
         }),
         f,
     };
-    Ok((status, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
 }
 
 /// Question chart `n` (from 1), as PNG.
@@ -305,12 +288,13 @@ pub struct ActionForm {
     whom: String,
 }
 
-/// Opens, closes or reminds, then goes back to the survey's page saying what was done (a reload
-/// shows the page again, never the form's address); a survey that would not open says why.
+/// Opens, closes or reminds, then goes back to the survey's page saying what was done, or why a
+/// survey would not open (a reload shows the page again, never the form's address).
 pub async fn act(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> WebResult {
@@ -324,7 +308,13 @@ pub async fn act(
             Err(why) => {
                 tx.commit().await?;
                 let problem = Msg::new("web-survey-not-opened").text("why", why.to_string());
-                return results_page(staff, dash, token, id, "", None, Some(problem)).await;
+                return kept::redirect(
+                    &session,
+                    &format!("{ACTION}:{id}"),
+                    &format!("/surveys/{id}"),
+                    &problem,
+                )
+                .await;
             }
         },
         "close" => match tx.close_survey(id).await? {
