@@ -49,17 +49,34 @@ pub struct Scope {
 const PER_PAGE: usize = 50;
 
 /// One page of a long table: its rows, "Trang 2/16", and the links either side.
-struct Paged<T> {
-    rows: Vec<T>,
-    label: Option<String>,
-    previous: Option<String>,
-    next: Option<String>,
+pub(super) struct Paged<T> {
+    pub rows: Vec<T>,
+    pub label: Option<String>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
 /// Page `page` (from 1) of `rows`; `link(n)` is page n's address.
 fn paged<T>(rows: Vec<T>, page: usize, t: &Texts, link: impl Fn(usize) -> String) -> Paged<T> {
     let pages = rows.len().div_ceil(PER_PAGE).max(1);
     let page = page.clamp(1, pages);
+    let rows = rows
+        .into_iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .collect();
+    page_of(rows, page, pages, t, link)
+}
+
+/// `rows`, read as page `page` of `pages` (from 1), with its label and the links either side;
+/// `link(n)` is page n's address.
+pub(super) fn page_of<T>(
+    rows: Vec<T>,
+    page: usize,
+    pages: usize,
+    t: &Texts,
+    link: impl Fn(usize) -> String,
+) -> Paged<T> {
     let label = (pages > 1).then(|| {
         t.msg(
             &Msg::new("web-page")
@@ -68,11 +85,7 @@ fn paged<T>(rows: Vec<T>, page: usize, t: &Texts, link: impl Fn(usize) -> String
         )
     });
     Paged {
-        rows: rows
-            .into_iter()
-            .skip((page - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .collect(),
+        rows,
         label,
         previous: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),

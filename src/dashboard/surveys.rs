@@ -1,6 +1,7 @@
 //! Surveys: the list, a new one from the same TOML file as `danvan survey create` (uploaded) or
 //! from a form (`survey_form`),
-//! open / close / remind, results with a chart per question and a line per unit, the CSV.
+//! open / close / remind, results with a chart per question, a line per unit and the written
+//! answers page by page, the CSV.
 
 use askama::Template;
 use axum::Form;
@@ -13,19 +14,22 @@ use tower_sessions::Session;
 use super::auth::Staff;
 use super::frame::{self, Bars, Frame};
 use super::kept::{self, Returned};
-use super::reports::{UnitChoice, download, png, unit_choices};
+use super::reports::{Paged, UnitChoice, download, page_of, png, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app;
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
-use crate::domain::survey::{ANONYMOUS_BATCH, ANONYMOUS_PATIENCE, SurveyFile};
+use crate::domain::survey::{ANONYMOUS_BATCH, ANONYMOUS_PATIENCE, Kind, SurveyFile};
 use crate::domain::survey_chat::{Survey, Whom};
-use crate::domain::survey_results::results_replies;
+use crate::domain::survey_results::{Results, results_replies};
 use crate::domain::units::Unit;
 use crate::message::{Msg, Reply};
 use crate::store::overview::SurveyLine;
+
+/// Free-text answers shown on a page of a question's.
+const COMMENTS_PER_PAGE: usize = 20;
 
 /// Largest survey file taken (a survey of a hundred questions is far smaller).
 const MAX_FILE_BYTES: usize = 256 * 1024;
@@ -145,6 +149,11 @@ pub struct UnitQuery {
     done: String,
     #[serde(default)]
     count: i64,
+    /// The free-text question whose answers are paged, and its page (from 1).
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    page: Option<usize>,
 }
 
 /// The unit results are read for: the one whose code is asked for, or the login's own; it must be
@@ -161,19 +170,90 @@ pub(super) fn scope_unit(staff: &Staff, dash: &Dash, code: &str) -> Result<Unit,
     Ok(unit)
 }
 
+/// The results as the page shows them: their sentences and charts (without the units, which
+/// are the page's table, or free-text answers, which it pages), the results, and how many
+/// anonymous responses wait for their batch.
 async fn replies(
     staff: &Staff,
     dash: &Dash,
     survey: &Survey,
     unit: &Unit,
-) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>, i64)> {
+) -> anyhow::Result<(Vec<Reply>, Results, i64)> {
     let mut tx = dash.engine.store().begin().await?;
-    let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
+    let mut results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
     tx.commit().await?;
     let waiting = dash.engine.store().survey_waiting(survey.id).await?;
-    // The units are the page's table, not lines of its text.
+    for question in &mut results.questions {
+        question.texts.clear();
+    }
     let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Apart);
-    Ok((replies, results.units, waiting))
+    Ok((replies, results, waiting))
+}
+
+/// A free-text question's answers in the unit, a page at a time.
+struct Comments {
+    /// The question's id, the anchor of its section.
+    question: String,
+    text: String,
+    /// "240 câu trả lời bằng lời".
+    count: String,
+    page: Paged<String>,
+}
+
+/// Each free-text question's answers in `unit`: page `page` of `asked`'s, the first of the
+/// others'.
+async fn comments(
+    dash: &Dash,
+    f: &Frame<'_>,
+    survey: &Survey,
+    results: &Results,
+    unit: &Unit,
+    (asked, page): (&str, usize),
+) -> anyhow::Result<Vec<Comments>> {
+    let subtree = dash.engine.units().subtree(unit.id);
+    let mut all = Vec::new();
+    let mut tx = dash.engine.store().begin().await?;
+    for (q, r) in survey.file.questions.iter().zip(&results.questions) {
+        if q.kind != Kind::Text {
+            continue;
+        }
+        let pages = (r.answered as usize).div_ceil(COMMENTS_PER_PAGE).max(1);
+        let page = if q.id == asked {
+            page.clamp(1, pages)
+        } else {
+            1
+        };
+        let offset = ((page - 1) * COMMENTS_PER_PAGE) as i64;
+        let texts = tx
+            .survey_texts(
+                survey.id,
+                &[q.id.as_str()],
+                &subtree,
+                COMMENTS_PER_PAGE as i64,
+                offset,
+            )
+            .await?
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
+        let link = |n: usize| {
+            let mut url = url::form_urlencoded::Serializer::new(format!("/surveys/{}?", survey.id));
+            url.append_pair("unit", &unit.code)
+                .append_pair("question", &q.id)
+                .append_pair("page", &n.to_string());
+            format!("{}#comments-{}", url.finish(), q.id)
+        };
+        all.push(Comments {
+            question: q.id.clone(),
+            text: survey.file.question_text(q, f.t.lang).to_owned(),
+            count: f
+                .t
+                .msg(&Msg::new("web-survey-comments").number("count", r.answered)),
+            page: page_of(texts, page, pages, &f.t, link),
+        });
+    }
+    tx.commit().await?;
+    Ok(all)
 }
 
 #[derive(Template)]
@@ -188,6 +268,8 @@ struct ResultsPage<'a> {
     summary: String,
     charts: Vec<Bars>,
     per_unit: Vec<(String, i64, i64)>,
+    /// Free-text answers, per question, paged.
+    comments: Vec<Comments>,
     /// What a form just did.
     done: Option<String>,
     /// Why a form did nothing.
@@ -217,9 +299,12 @@ pub async fn results(
     let problem: Option<Msg> = returned.value(&format!("{ACTION}:{id}")).await?;
     let survey = visible(&staff, &dash, id).await?;
     let unit = scope_unit(&staff, &dash, &query.unit)?;
-    let (replies, mut per_unit, waiting) = replies(&staff, &dash, &survey, &unit).await?;
+    let (replies, results, waiting) = replies(&staff, &dash, &survey, &unit).await?;
+    let mut per_unit = results.units.clone();
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
+    let asked = (query.question.as_str(), query.page.unwrap_or(1));
+    let comments = comments(&dash, &f, &survey, &results, &unit, asked).await?;
     let query = format!("unit={}", unit.code);
     let page = ResultsPage {
         id,
@@ -237,6 +322,7 @@ pub async fn results(
             })
             .collect(),
         per_unit,
+        comments,
         done: done.map(|m| f.t.msg(&m)),
         problem: problem.map(|m| f.t.msg(&m)),
         waiting: (waiting > 0).then(|| {

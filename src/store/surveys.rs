@@ -762,25 +762,30 @@ impl Tx {
             .collect())
     }
 
-    /// Free-text answers to `questions` given in the units listed, up to `limit` each.
+    /// Free-text answers to `questions` given in the units listed, up to `limit` each from the
+    /// `offset`th on: pages of them, in an order that stays put (by the response's random id,
+    /// which says nothing of who answered or when).
     pub async fn survey_texts(
         &mut self,
         survey: i64,
         questions: &[&str],
         units: &[i64],
         limit: i64,
+        offset: i64,
     ) -> anyhow::Result<Vec<(String, String)>> {
         Ok(sqlx::query_as(
             "SELECT q.question, t.text FROM unnest($2::text[]) AS q (question),
                  LATERAL (SELECT a.text FROM survey_answers a
                           WHERE a.survey_id = $1 AND a.question = q.question
                             AND a.text IS NOT NULL AND a.unit_id = ANY($3)
-                          LIMIT $4) t",
+                          ORDER BY a.response_id, a.text
+                          LIMIT $4 OFFSET $5) t",
         )
         .bind(survey)
         .bind(questions)
         .bind(units)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&mut *self.inner)
         .await?)
     }

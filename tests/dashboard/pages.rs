@@ -1568,3 +1568,45 @@ async fn every_form_answers_with_a_redirect_so_a_reload_never_sends_it_again() {
         .await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn every_written_answer_to_a_survey_is_read_page_by_page_below_the_csv() {
+    let site = Site::start().await;
+    danvan::seed::demo_history_if_new(site.engine.store(), site.engine.now())
+        .await
+        .unwrap();
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let (_, list) = browser.page("/surveys").await;
+    let at = list.find("href=\"/surveys/").expect("a survey") + "href=\"".len();
+    let mut next = Some(list[at..].split('"').next().unwrap().to_owned());
+    let (mut pages, mut read, mut said) = (0, 0, None);
+    while let Some(path) = next.take() {
+        let (_, page) = browser.page(&path.replace("&amp;", "&")).await;
+        let start = page
+            .find("id=\"comments-comment\"")
+            .unwrap_or_else(|| panic!("the written answers: {page}"));
+        if pages == 0 {
+            // The CSV of every answer is offered above them.
+            assert!(page.find("/export.csv").unwrap() < start);
+        }
+        let section = &page[start..start + page[start..].find("</section>").unwrap()];
+        let shown = section.matches("<li>").count();
+        assert!((1..=20).contains(&shown), "{shown} on a page: {section}");
+        read += shown;
+        pages += 1;
+        said.get_or_insert_with(|| {
+            let words = section.split(" câu trả lời bằng lời").next().unwrap();
+            let count = words.rsplit('>').next().unwrap().replace('.', "");
+            count.parse::<usize>().unwrap()
+        });
+        // The pager's link to the next page: <a href="…" rel="next">.
+        next = section.find("\" rel=\"next\"").map(|end| {
+            let start = section[..end].rfind("href=\"").unwrap() + "href=\"".len();
+            section[start..end].to_owned()
+        });
+    }
+    let said = said.unwrap();
+    assert!(said > 20, "the demo has more than a page: {said}");
+    assert_eq!(read, said, "every one read, over {pages} pages");
+    assert_eq!(pages, said.div_ceil(20));
+}
