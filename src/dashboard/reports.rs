@@ -11,15 +11,15 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::frame::{self, Bars, Frame, Texts};
 use super::{Dash, WebError, WebResult};
+use crate::app::reports::Filed;
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::collation;
-use crate::domain::listing::Length;
 use crate::domain::report::{self, Quarter};
 use crate::domain::text::fold;
 use crate::domain::units::Unit;
 use crate::domain::vn_time;
-use crate::message::{Msg, Reply};
+use crate::message::Msg;
 
 #[derive(Deserialize, Default)]
 pub struct Scope {
@@ -166,28 +166,19 @@ struct ReportPage<'a> {
     /// "Báo cáo quý I/2025 · Xã Tiên Lữ": the page's title, and the printed page's.
     heading: String,
     paragraph: String,
+    /// Each unit below: (name, models, activities), ranked as the Word document's table.
+    per_unit: Vec<(String, i64, i64)>,
     charts: Vec<Bars>,
 }
 
-/// The report and its charts.
-async fn replies(
-    dash: &Dash,
-    unit: &Unit,
-    quarter: Quarter,
-    staff: &Staff,
-) -> anyhow::Result<Vec<Reply>> {
+/// The report as filed: its sentences, a row per unit below, its charts (as the Word document
+/// has them).
+async fn filed(dash: &Dash, unit: &Unit, quarter: Quarter, staff: &Staff) -> anyhow::Result<Filed> {
     let mut tx = dash.engine.store().begin().await?;
-    let replies = crate::app::reports::quarterly(
-        &mut tx,
-        unit,
-        quarter,
-        staff.lang,
-        Length::Full,
-        dash.engine.now(),
-    )
-    .await?;
+    let filed =
+        crate::app::reports::filed(&mut tx, unit, quarter, staff.lang, dash.engine.now()).await?;
     tx.commit().await?;
-    Ok(replies)
+    Ok(filed)
 }
 
 pub async fn page(
@@ -197,11 +188,12 @@ pub async fn page(
     Query(scope): Query<Scope>,
 ) -> WebResult {
     let (unit, quarter) = resolve(&staff, &dash, &scope)?;
-    let replies = replies(&dash, &unit, quarter, &staff).await?;
+    let filed = filed(&dash, &unit, quarter, &staff).await?;
     let f = staff.frame(&dash, &token, "reports")?;
-    let paragraph = f.t.msg(&replies[0].body);
+    let paragraph = f.t.msg(&filed.text.body);
     let query = format!("unit={}&quarter={}", unit.code, quarter.code());
-    let charts = replies[1..]
+    let charts = filed
+        .charts
         .iter()
         .filter_map(|r| r.chart.as_ref())
         .enumerate()
@@ -219,6 +211,7 @@ pub async fn page(
         quarter: quarter.code(),
         heading,
         paragraph,
+        per_unit: filed.units,
         charts,
         f,
     };
@@ -233,10 +226,10 @@ pub async fn chart(
     Query(scope): Query<Scope>,
 ) -> WebResult {
     let (unit, quarter) = resolve(&staff, &dash, &scope)?;
-    let replies = replies(&dash, &unit, quarter, &staff).await?;
-    let chart = replies
-        .get(n)
-        .filter(|_| n > 0)
+    let filed = filed(&dash, &unit, quarter, &staff).await?;
+    let chart = n
+        .checked_sub(1)
+        .and_then(|n| filed.charts.get(n))
         .and_then(|r| r.chart.as_ref())
         .ok_or(WebError::NotFound)?;
     png(Plot::new(chart, dash.engine.localizer(), staff.lang).png()?)

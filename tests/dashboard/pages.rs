@@ -1610,3 +1610,50 @@ async fn every_written_answer_to_a_survey_is_read_page_by_page_below_the_csv() {
     assert_eq!(read, said, "every one read, over {pages} pages");
     assert_eq!(pages, said.div_ceil(20));
 }
+
+#[tokio::test]
+async fn the_report_page_shows_each_unit_as_a_row_of_the_word_documents_table() {
+    let clock = crate::common::TestClock::at("2025-12-01 09:00");
+    let site = Site::start_as(clock.shared(), &Default::default(), |_| vec![]).await;
+    let photos: [String; 6] = std::array::from_fn(|i| format!("photo-{i}"));
+    site.engine
+        .store()
+        .add_demo_logs(PROVINCE, clock.now(), &photos)
+        .await
+        .unwrap();
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let (_, page) = browser
+        .page(&format!("/reports?unit={PROVINCE}&quarter=2025-Q4"))
+        .await;
+    // The text says what the province did, in sentences; the units are rows of a table.
+    let paragraph = element(&page, "report-paragraph");
+    assert!(!paragraph.contains("Xã Tiên Lữ"), "{paragraph}");
+    let start = page.find("id=\"report-units\"").expect("the units' table");
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    let rows: Vec<&str> = table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|row| row.split('<').next().unwrap())
+        .collect();
+    // The same rows, in the same order, as the Word document's table.
+    let units = site.engine.units();
+    let province = units.by_code(PROVINCE).unwrap();
+    let mut tx = site.engine.store().begin().await.unwrap();
+    let filed = danvan::app::reports::filed(
+        &mut tx,
+        province,
+        danvan::domain::report::Quarter::parse("2025-Q4").unwrap(),
+        danvan::message::Lang::Vi,
+        clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let filed: Vec<&str> = filed
+        .units
+        .iter()
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    assert_eq!(rows, filed);
+    assert_eq!(rows.len(), units.children(province.id).len());
+}
