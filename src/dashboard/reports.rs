@@ -201,7 +201,7 @@ pub async fn page(
         .collect();
     let heading = f.t.msg(
         &Msg::new("web-report-heading")
-            .msg("quarter", super::documents::quarter_words(quarter))
+            .msg("quarter", report::quarter_words(quarter))
             .text("unit", &unit.name),
     );
     let page = ReportPage {

@@ -1657,3 +1657,50 @@ async fn the_report_page_shows_each_unit_as_a_row_of_the_word_documents_table() 
     assert_eq!(rows, filed);
     assert_eq!(rows.len(), units.children(province.id).len());
 }
+
+/// Reading the models chart: BEGIN, the sums of the kept counts, the sectors, COMMIT.
+const MODELS_CHART_ROUND_TRIPS: u64 = 4;
+
+#[tokio::test]
+async fn the_overview_draws_the_reports_models_chart_from_its_kept_counts_alone() {
+    let clock = crate::common::TestClock::at("2025-12-01 09:00");
+    let site = Site::start_as(clock.shared(), &Default::default(), |_| vec![]).await;
+    let store = site.engine.store();
+    let photos: [String; 6] = std::array::from_fn(|i| format!("photo-{i}"));
+    store
+        .add_demo_logs(PROVINCE, clock.now(), &photos)
+        .await
+        .unwrap();
+    let units = site.engine.units();
+    let quarter = danvan::domain::report::Quarter::parse("2025-Q4").unwrap();
+    let lang = danvan::message::Lang::Vi;
+    for code in [PROVINCE, TIEN_LU] {
+        let unit = units.by_code(code).unwrap();
+        let before = store.round_trips();
+        let mut tx = store.begin().await.unwrap();
+        let chart = danvan::app::reports::models_chart(&mut tx, unit, quarter, lang)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let used = store.round_trips() - before;
+        assert!(
+            used <= MODELS_CHART_ROUND_TRIPS,
+            "{code}: {used} round trips"
+        );
+        // The very chart the report draws first.
+        let mut tx = store.begin().await.unwrap();
+        let filed = danvan::app::reports::filed(&mut tx, unit, quarter, lang, clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let first = filed.charts.first().filter(|c| {
+            c.chart
+                .as_ref()
+                .is_some_and(|c| c.title.id == "report-chart-sectors")
+        });
+        assert_eq!(chart.as_ref(), first, "{code}");
+    }
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let (_, overview) = browser.page("/").await;
+    assert!(overview.contains("class=\"bars\""), "{overview}");
+}
