@@ -856,16 +856,26 @@ impl Store {
         tx.commit().await
     }
 
-    /// Counts every answer of the survey from scratch, as results would without tallies; returns
-    /// the number of tally rows it makes.
-    pub async fn recount_survey(&self, survey: i64) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM ({}) t",
+    /// Counts every answer of the survey from scratch, as results would without tallies: the
+    /// tallies as [`Store::retally_survey`] writes them (invitations, '+', aside), by unit,
+    /// question and choice, to hold the kept ones against.
+    pub async fn recount_survey(&self, survey: i64) -> anyhow::Result<Vec<Tally>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT unit_id, question, choice, n FROM ({}) t",
             tally_rows("r.survey_id = $1")
         ))
         .bind(survey)
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit_id, question, choice, count)| Tally {
+                unit_id,
+                question,
+                choice,
+                count,
+            })
+            .collect())
     }
 }
 
