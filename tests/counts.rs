@@ -1,7 +1,8 @@
 //! Counts kept as rows change agree with a recount, whatever happens in between: sends that go
 //! out, fail, are blocked or not deliverable now and move on to another chat, receipts, "Đã đọc",
-//! people erased (/forget) and made one (links), squashes at any moment. And every figure of a
-//! notice agrees with every other: its page, the list, sent ≥ delivered ≥ read.
+//! survey answers (named ones at once, anonymous ones in batches), people erased (/forget) and
+//! made one (links), squashes at any moment. And every figure of a notice agrees with every
+//! other: its page, the list, sent ≥ delivered ≥ read.
 
 mod common;
 
@@ -9,8 +10,12 @@ use std::collections::BTreeMap;
 
 use common::{TestClock, demo_engine_at};
 use danvan::domain::notice::Reach;
+use danvan::domain::survey::{Answer, Draft, SurveyFile};
+use danvan::domain::survey_results::Tally;
 use danvan::engine::Engine;
+use danvan::message::Lang;
 use danvan::store::notices::{NewNotice, Outcome};
+use danvan::store::surveys::Submission;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
@@ -19,9 +24,10 @@ const CHANNELS: [&str; 3] = ["zalo_oa", "telegram", "zalo_bot"];
 /// Random steps per seed, and seeds: a few thousand operations in all, in well under 30 s.
 const STEPS: usize = 250;
 const SEEDS: u64 = 6;
+const SURVEY: &str = include_str!("../examples/survey.toml");
 
 #[tokio::test]
-async fn kept_counts_equal_a_recount_after_any_sends_receipts_erasures_and_links() {
+async fn kept_counts_equal_a_recount_after_any_sends_receipts_answers_erasures_and_links() {
     let clock = TestClock::at("2025-12-01 09:00");
     let (db, engine) = demo_engine_at(clock.shared()).await;
     let store = engine.store();
@@ -30,6 +36,8 @@ async fn kept_counts_equal_a_recount_after_any_sends_receipts_erasures_and_links
     let (_, units) = store.unit_directory().await.unwrap();
     let province = units.by_code("33").unwrap().id;
     let subtree = units.subtree(province);
+    // Tallies of answers given where no unit is known are kept under 0.
+    let tallied: Vec<i64> = subtree.iter().copied().chain([0]).collect();
     let pool = PgPool::connect(&db.url).await.unwrap();
     for seed in 0..SEEDS {
         let mut rng = StdRng::seed_from_u64(seed);
@@ -42,19 +50,32 @@ async fn kept_counts_equal_a_recount_after_any_sends_receipts_erasures_and_links
             notices.push(id);
         }
         store.fan_out_due(now).await.unwrap();
+        let surveys = open_surveys(&engine, province, now).await;
         for step in 0..STEPS {
             let op = rng.random_range(0..100);
             match op {
-                0..40 => send_some(&engine, &mut rng).await,
-                40..60 => receipt(&engine, &pool, &mut rng).await,
-                60..72 => acknowledge(&engine, &pool, &notices, &mut rng).await,
-                72..78 => erase(&engine, &pool, &mut rng).await,
-                78..84 => merge(&engine, &pool, &mut rng).await,
-                84..90 => shown_missed(&engine, &pool, now, &mut rng).await,
-                90..94 => {
+                0..36 => send_some(&engine, &mut rng).await,
+                36..54 => receipt(&engine, &pool, &mut rng).await,
+                54..64 => acknowledge(&engine, &pool, &notices, &mut rng).await,
+                64..70 => erase(&engine, &pool, &mut rng).await,
+                70..76 => merge(&engine, &pool, &mut rng).await,
+                76..82 => shown_missed(&engine, &pool, now, &mut rng).await,
+                82..86 => {
                     store.squash_counts().await.unwrap();
                 }
-                _ => {}
+                86..96 => answer(&engine, &pool, &surveys, &mut rng).await,
+                _ => {
+                    // The anonymous answers waiting, stored once a batch of them waits.
+                    let batch = rng.random_range(1..6);
+                    store
+                        .store_waiting_responses(batch, std::time::Duration::from_secs(3600))
+                        .await
+                        .unwrap();
+                }
+            }
+            for &id in &surveys {
+                let when = format!("seed {seed}, step {step}, op {op}");
+                survey_agrees(&engine, id, &tallied, &when).await;
             }
             for &id in &notices {
                 agree(
@@ -74,6 +95,13 @@ async fn kept_counts_equal_a_recount_after_any_sends_receipts_erasures_and_links
         store.squash_counts().await.unwrap();
         for &id in &notices {
             agree(&engine, id, &subtree, &format!("seed {seed}, squashed")).await;
+        }
+        store
+            .store_waiting_responses(1, std::time::Duration::ZERO)
+            .await
+            .unwrap();
+        for &id in &surveys {
+            survey_agrees(&engine, id, &tallied, &format!("seed {seed}, all stored")).await;
         }
         assert_eq!(resident_drift(&pool).await, vec![], "seed {seed}");
     }
@@ -106,6 +134,93 @@ async fn agree(engine: &Engine, id: i64, subtree: &[i64], when: &str) {
         ..status.totals.clone()
     };
     assert_eq!(line.reach, without_questions, "list and page, {when}");
+}
+
+/// A named survey and an anonymous one, open to the province's residents.
+async fn open_surveys(
+    engine: &Engine,
+    province: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<i64> {
+    let mut opened = Vec::new();
+    for anonymous in [false, true] {
+        let text = SURVEY.replace("anonymous = true", &format!("anonymous = {anonymous}"));
+        let file = SurveyFile::parse(&text).unwrap();
+        let mut tx = engine.store().begin().await.unwrap();
+        let id = tx.create_survey(&file, &[province], None).await.unwrap();
+        tx.open_survey(id, now).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        opened.push(id);
+    }
+    opened
+}
+
+/// A person answers a survey, all of it (a comment now and then); a second answer of the same
+/// person is turned away.
+async fn answer(engine: &Engine, pool: &PgPool, surveys: &[i64], rng: &mut StdRng) {
+    let Some(person) = some_person(pool, rng).await else {
+        return;
+    };
+    let survey = surveys[rng.random_range(0..surveys.len())];
+    let agree = if rng.random_bool(0.7) { "yes" } else { "no" };
+    let mut answers = vec![("agree".to_owned(), Answer::Choice(agree.into()))];
+    if agree == "no" {
+        answers.push((
+            "concerns".into(),
+            Answer::Choices(vec!["units".into(), "cost".into()]),
+        ));
+    }
+    answers.extend([
+        (
+            "rating".into(),
+            Answer::Choice(rng.random_range(1..=5).to_string()),
+        ),
+        ("age".into(), Answer::Number(rng.random_range(16..=90))),
+        (
+            "comment".into(),
+            match rng.random_bool(0.3) {
+                true => Answer::Text("Cần làm rõ thời gian chuyển đổi.".into()),
+                false => Answer::Skipped,
+            },
+        ),
+    ]);
+    let draft = Draft {
+        consented: true,
+        answers,
+        ticked: vec![],
+    };
+    let key = engine.store().survey_key().await.unwrap();
+    let mut tx = engine.store().begin().await.unwrap();
+    tx.submit_survey(&Submission {
+        survey,
+        person,
+        lang: Lang::Vi,
+        channel: "telegram",
+        draft: &draft,
+        key: &key,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The survey's kept tallies (invitations aside) equal a count of its stored answers.
+async fn survey_agrees(engine: &Engine, survey: i64, units: &[i64], when: &str) {
+    let store = engine.store();
+    let mut tx = store.begin().await.unwrap();
+    let mut kept: Vec<Tally> = tx
+        .survey_tallies(survey, units)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.question != "+")
+        .collect();
+    tx.commit().await.unwrap();
+    let mut recount = store.recount_survey(survey).await.unwrap();
+    let order = |t: &Tally| (t.unit_id, t.question.clone(), t.choice.clone());
+    kept.sort_by_key(order);
+    recount.sort_by_key(order);
+    assert_eq!(kept, recount, "survey {survey}, {when}");
 }
 
 /// A sender claims a few deliveries on a channel and records what happened to each.

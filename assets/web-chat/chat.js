@@ -19,8 +19,9 @@
   var generation = 0;
   // Shown while the page was hidden: reported as read once it is seen.
   var unread = [];
-  // The visitor's own words, kept in this browser with the id of the bot's message they followed:
-  // the server keeps only the bot's messages, and a reload would show half the conversation.
+  // The visitor's own words, kept in this browser with the id of the bot's message they followed
+  // (and, for a button pressed, the message it was on): the server keeps only the bot's
+  // messages, and a reload would show half the conversation.
   var MINE_KEY = 'danvan-web-chat-mine:';
   var MINE_KEPT = 200;
   var said = [];
@@ -40,8 +41,8 @@
     try { return JSON.parse(localStorage.getItem(MINE_KEY + forToken)) || []; } catch (e) { return []; }
   }
 
-  function remember(text) {
-    said.push({ after: last, text: text });
+  function remember(text, on) {
+    said.push({ after: last, text: text, on: on });
     shownMine = said.length;
     said = said.slice(-MINE_KEPT);
     shownMine = Math.min(shownMine, said.length);
@@ -108,8 +109,8 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function mine(text) {
-    remember(text);
+  function mine(text, on) {
+    remember(text, on);
     return mineItem(text);
   }
 
@@ -122,7 +123,25 @@
     return item;
   }
 
+  // The buttons on the page so far: inert once a newer message brings its own. Pressing an old
+  // one would still be answered (the engine tells what has expired), but it must not look live.
+  function expireButtons() {
+    Array.prototype.forEach.call(log.querySelectorAll('.bot .buttons button'), function (b) {
+      b.disabled = true;
+      b.dataset.expired = 'yes';
+    });
+  }
+
+  // A button pressed: inert at once (no second press), and marked as the choice made; a press
+  // that could not be sent makes it live again, unless newer buttons came meanwhile.
+  function choose(b, chosen) {
+    b.disabled = chosen || b.dataset.expired === 'yes';
+    b.classList.toggle('chosen', chosen);
+    b.setAttribute('aria-pressed', chosen ? 'true' : 'false');
+  }
+
   function show(message) {
+    if ((message.buttons && message.buttons.length) || message.location) { expireButtons(); }
     var item = document.createElement('div');
     item.className = 'bot';
     if (message.photo) {
@@ -145,7 +164,10 @@
       var line = document.createElement('div');
       line.className = 'buttons';
       row.forEach(function (pair) {
-        line.appendChild(button(pair[0], function () { press(pair[0], pair[1]); }));
+        var b = button(pair[0], function () { press(pair[0], pair[1], b, message.id); });
+        var pressed = said.some(function (s) { return s.on === message.id && s.text === pair[0]; });
+        if (pressed) { choose(b, true); }
+        line.appendChild(b);
       });
       item.appendChild(line);
     });
@@ -199,10 +221,14 @@
     });
   }
 
-  function press(label, payload) {
-    var item = mine(label);
+  function press(label, payload, b, on) {
+    choose(b, true);
+    var item = mine(label, on);
     post({ button: payload }).then(function (ok) {
-      if (!ok) { item.className = 'me failed'; }
+      if (!ok) {
+        item.className = 'me failed';
+        choose(b, false);
+      }
     });
   }
 

@@ -130,6 +130,10 @@ web-survey-open = Open the survey
 web-survey-close = Close the survey
 web-survey-not-opened = Not opened: { $why }
 web-survey-per-unit = By unit
+web-survey-comments = { $count ->
+    [one] One written answer
+   *[other] { $count } written answers
+}
 web-download-responses = Download the responses (CSV)
 web-report-title = Quarterly report
 web-report-open = Open the quarterly report

@@ -127,6 +127,7 @@ web-survey-open = Mở khảo sát
 web-survey-close = Đóng khảo sát
 web-survey-not-opened = Chưa mở được: { $why }
 web-survey-per-unit = Theo đơn vị
+web-survey-comments = { $count } câu trả lời bằng lời
 web-download-responses = Tải các câu trả lời (CSV)
 web-report-title = Báo cáo quý
 web-report-open = Xem báo cáo quý

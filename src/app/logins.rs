@@ -42,7 +42,7 @@ fn matches(password: &str, stored: &str) -> bool {
 }
 
 /// Longest name a login may have.
-const MAX_NAME_CHARS: usize = 100;
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// Creates a login for an admin of `unit_id`; returns its one-time password, given `now`.
 pub async fn create(

@@ -54,6 +54,26 @@ pub async fn filed(
     })
 }
 
+/// Models by sector at the end of `quarter` in `unit` and below, drawn as the report's first
+/// chart is (None for a unit without models), from the kept counts alone: what the overview
+/// shows, without reading the rest of the report.
+pub async fn models_chart(
+    tx: &mut Tx,
+    unit: &Unit,
+    quarter: Quarter,
+    lang: Lang,
+) -> anyhow::Result<Option<Reply>> {
+    let figures = tx.figures(unit.id, quarter).await?;
+    let sectors = tx.sectors().await?;
+    Ok(report::sectors_chart(
+        quarter,
+        &report::scope_of(unit),
+        &figures,
+        &sectors,
+        lang,
+    ))
+}
+
 async fn read(
     tx: &mut Tx,
     unit: &Unit,

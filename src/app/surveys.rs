@@ -35,6 +35,7 @@ pub async fn results(
             &text_questions,
             &subtree,
             survey_results::TEXTS_LISTED,
+            0,
         )
         .await?;
     Ok(survey_results::compute(

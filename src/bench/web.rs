@@ -11,7 +11,6 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::app;
-use crate::domain::listing::Length;
 use crate::domain::report::Quarter;
 use crate::domain::survey::SurveyFile;
 use crate::domain::vn_time;
@@ -279,6 +278,7 @@ async fn page_queries(
             let mut tx = store.begin().await?;
             tx.ticket_figures_by_unit(province.id, from, to, chrono::Utc::now())
                 .await?;
+            app::reports::models_chart(&mut tx, province, quarter, Lang::Vi).await?;
             tx.commit().await?;
         }
         "notice status" => {
@@ -302,15 +302,7 @@ async fn page_queries(
         }
         _ => {
             let mut tx = store.begin().await?;
-            app::reports::quarterly(
-                &mut tx,
-                province,
-                quarter,
-                Lang::Vi,
-                Length::Full,
-                chrono::Utc::now(),
-            )
-            .await?;
+            app::reports::filed(&mut tx, province, quarter, Lang::Vi, chrono::Utc::now()).await?;
             tx.commit().await?;
         }
     }

@@ -7,8 +7,8 @@ use std::num::NonZeroU32;
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_csrf::CsrfToken;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -16,6 +16,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::frame::{self, Frame, Texts};
+use super::kept::{self, Returned};
 use super::{Dash, WebError, WebResult};
 use crate::app::logins::{self, PasswordRefused, SignInRefused};
 use crate::domain::access::Actor;
@@ -175,26 +176,64 @@ struct SignInPage<'a> {
 }
 
 #[derive(Deserialize, Default)]
-pub struct Next {
+pub struct SignInQuery {
     #[serde(default)]
     next: String,
+    /// Why the last sign-in was refused ([`Refusal`]'s code), with the name it was for: there is
+    /// no session to keep them in before signing in.
+    #[serde(default)]
+    refused: String,
+    #[serde(default)]
+    name: String,
 }
 
+/// Why a sign-in was refused, as its address says it.
+#[derive(Clone, Copy)]
+enum Refusal {
+    SlowDown,
+    Wrong,
+    OneTimeLapsed,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 3] = [Refusal::SlowDown, Refusal::Wrong, Refusal::OneTimeLapsed];
+
+    fn code(self) -> &'static str {
+        match self {
+            Refusal::SlowDown => "slow-down",
+            Refusal::Wrong => "wrong",
+            Refusal::OneTimeLapsed => "one-time-lapsed",
+        }
+    }
+
+    fn msg(self) -> Msg {
+        match self {
+            Refusal::SlowDown => Msg::new("web-sign-in-slow-down"),
+            Refusal::Wrong => Msg::new("web-sign-in-wrong"),
+            Refusal::OneTimeLapsed => {
+                Msg::new("web-sign-in-one-time-lapsed").number("days", logins::ONE_TIME_DAYS)
+            }
+        }
+    }
+}
+
+/// The sign-in form; after a refusal, why, with the name typed.
 pub async fn sign_in_page(
     State(dash): State<Dash>,
     token: CsrfToken,
     headers: HeaderMap,
-    axum::extract::Query(next): axum::extract::Query<Next>,
+    axum::extract::Query(query): axum::extract::Query<SignInQuery>,
 ) -> WebResult {
     let t = Texts::new(dash.engine.localizer(), frame::language(&headers));
+    let refused = Refusal::ALL.into_iter().find(|r| r.code() == query.refused);
     frame::page(
         token.clone(),
         &SignInPage {
             csrf: frame::form_token(&token)?,
+            error: refused.map(|r| t.msg(&r.msg())),
             t,
-            name: String::new(),
-            next: frame::local_path(&next.next).to_owned(),
-            error: None,
+            name: query.name,
+            next: frame::local_path(&query.next).to_owned(),
         },
     )
 }
@@ -208,32 +247,27 @@ pub struct SignInForm {
     next: String,
 }
 
+/// Signs in and goes to the page asked for; refused, back to the form, saying why.
 pub async fn sign_in(
     State(dash): State<Dash>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     token: CsrfToken,
     session: Session,
-    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
-    let lang = frame::language(&headers);
-    let refuse = |status: StatusCode, error: Msg| -> WebResult {
-        let t = Texts::new(dash.engine.localizer(), lang);
-        let page = SignInPage {
-            csrf: frame::form_token(&token)?,
-            error: Some(t.msg(&error)),
-            t,
-            name: form.name.clone(),
-            next: frame::local_path(&form.next).to_owned(),
-        };
-        Ok((status, frame::page(token.clone(), &page)?).into_response())
+    // Back to the form, saying why, with the name typed (if it can be a name at all).
+    let refuse = |why: Refusal| -> WebResult {
+        let mut url = url::form_urlencoded::Serializer::new(String::from("/login?"));
+        url.append_pair("refused", why.code());
+        if form.name.chars().count() <= logins::MAX_NAME_CHARS {
+            url.append_pair("name", &form.name);
+        }
+        url.append_pair("next", frame::local_path(&form.next));
+        Ok(Redirect::to(&url.finish()).into_response())
     };
     if !dash.limits.allow(&form.name, peer.ip()) {
-        return refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            Msg::new("web-sign-in-slow-down"),
-        );
+        return refuse(Refusal::SlowDown);
     }
     let checked = logins::check(
         dash.engine.store(),
@@ -244,14 +278,8 @@ pub async fn sign_in(
     .await?;
     let login = match checked {
         Ok(login) => login,
-        Err(SignInRefused::Wrong) => {
-            return refuse(StatusCode::UNAUTHORIZED, Msg::new("web-sign-in-wrong"));
-        }
-        Err(SignInRefused::OneTimeLapsed) => {
-            let lapsed =
-                Msg::new("web-sign-in-one-time-lapsed").number("days", logins::ONE_TIME_DAYS);
-            return refuse(StatusCode::UNAUTHORIZED, lapsed);
-        }
+        Err(SignInRefused::Wrong) => return refuse(Refusal::Wrong),
+        Err(SignInRefused::OneTimeLapsed) => return refuse(Refusal::OneTimeLapsed),
     };
     // A new session id at sign-in: one planted before it is worth nothing after.
     session.cycle_id().await?;
@@ -290,11 +318,21 @@ struct PasswordPage<'a> {
     error: Option<String>,
 }
 
-pub async fn password_page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+/// The password form's name for what it keeps ([`kept`]): why a password was refused.
+const PASSWORD_FORM: &str = "password";
+
+pub async fn password_page(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    returned: Returned,
+) -> WebResult {
+    let refused: Option<Msg> = returned.value(PASSWORD_FORM).await?;
+    let f = staff.frame(&dash, &token, "password")?;
     let page = PasswordPage {
-        f: staff.frame(&dash, &token, "password")?,
+        error: refused.map(|r| f.t.msg(&r)),
+        f,
         first: staff.login.must_change,
-        error: None,
     };
     frame::page(token, &page)
 }
@@ -342,20 +380,14 @@ pub async fn change_password(
             Ok(Redirect::to("/").into_response())
         }
         Err(why) => {
-            let f = staff.frame(&dash, &token, "password")?;
-            let error = f.t.msg(&match why {
+            let refused = match why {
                 PasswordRefused::TooShort => Msg::new("web-password-too-short")
                     .number("min", logins::MIN_PASSWORD_CHARS as i64),
                 PasswordRefused::Mismatch => Msg::new("web-password-mismatch"),
                 PasswordRefused::Unchanged => Msg::new("web-password-unchanged"),
                 PasswordRefused::WrongCurrent => Msg::new("web-password-wrong-current"),
-            });
-            let page = PasswordPage {
-                f,
-                first: staff.login.must_change,
-                error: Some(error),
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, frame::page(token, &page)?).into_response())
+            kept::redirect(&session, PASSWORD_FORM, "/password", &refused).await
         }
     }
 }

@@ -6,13 +6,14 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
+use super::kept::{self, Returned};
 use super::reports::{UnitChoice, download, unit_choices};
 use super::surveys::scope_unit;
 use super::{Dash, WebError, WebResult};
@@ -46,17 +47,25 @@ struct ListPage<'a> {
     problem: Option<String>,
 }
 
-pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
-    list_page(staff, dash, token, String::new(), None).await
+/// The new draft's form: its name for what it keeps ([`kept`]).
+const NEW: &str = "consultation_new";
+
+/// A draft's text that was not taken, and why.
+#[derive(Serialize, Deserialize)]
+struct Refused {
+    text: String,
+    problem: Msg,
 }
 
-async fn list_page(
+/// The consultations, and the new draft's form: empty, or with the text that was not taken and
+/// why.
+pub async fn list(
     staff: Staff,
-    dash: Dash,
+    State(dash): State<Dash>,
     token: CsrfToken,
-    text: String,
-    problem: Option<String>,
+    returned: Returned,
 ) -> WebResult {
+    let refused: Option<Refused> = returned.value(NEW).await?;
     let units = dash.engine.units();
     // Those the login may see: every unit they go to is in its scope.
     let consultations = dash
@@ -71,17 +80,18 @@ async fn list_page(
                 .all(|&unit_id| staff.may(Action::Oversee { unit_id }, &units).is_ok())
         })
         .collect();
-    let code = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
+    let f = staff.frame(&dash, &token, "consultations")?;
+    let (text, problem) = match refused {
+        Some(r) => (r.text, Some(f.t.msg(&r.problem))),
+        None => (String::new(), None),
     };
     let page = ListPage {
-        f: staff.frame(&dash, &token, "consultations")?,
+        f,
         consultations,
         text,
         problem,
     };
-    Ok((code, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
 }
 
 #[derive(Deserialize)]
@@ -90,32 +100,36 @@ pub struct NewForm {
     text: String,
 }
 
-/// A draft's text from the form: created if it reads and the login may send to its units.
+/// A draft's text from the form: created if it reads and the login may send to its units;
+/// otherwise back to the form, kept, saying why.
 pub async fn create(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Form(form): Form<NewForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
-    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
-    let file = match ConsultationFile::parse(&form.text) {
-        Ok(file) => file,
-        Err(problem) => {
-            let problem = t.msg(&problem.msg());
-            return list_page(staff, dash, token, form.text, Some(problem)).await;
+    let problem = match ConsultationFile::parse(&form.text) {
+        Ok(file) => {
+            let mut tx = dash.engine.store().begin().await?;
+            let created =
+                consultations::create(&mut tx, by(&staff), &file, &dash.engine.units()).await?;
+            tx.commit().await?;
+            match created {
+                Ok(id) => {
+                    return Ok(Redirect::to(&format!("/consultations/{id}")).into_response());
+                }
+                Err(refused) => refused.msg(),
+            }
         }
+        Err(problem) => problem.msg(),
     };
-    let mut tx = dash.engine.store().begin().await?;
-    let created = consultations::create(&mut tx, by(&staff), &file, &dash.engine.units()).await?;
-    tx.commit().await?;
-    match created {
-        Ok(id) => Ok(Redirect::to(&format!("/consultations/{id}")).into_response()),
-        Err(refused) => {
-            let problem = t.msg(&refused.msg());
-            list_page(staff, dash, token, form.text, Some(problem)).await
-        }
-    }
+    let refused = Refused {
+        text: form.text,
+        problem,
+    };
+    kept::redirect(&session, NEW, "/consultations", &refused).await
 }
 
 #[derive(Deserialize, Default)]
@@ -189,6 +203,8 @@ struct ResultsPage<'a> {
     page: i64,
     more: bool,
     message: Option<String>,
+    /// Why the last form on the page did nothing.
+    problem: Option<String>,
 }
 
 async fn results_of(staff: &Staff, dash: &Dash, id: i64, unit: &Unit) -> Result<Results, WebError> {
@@ -209,7 +225,9 @@ pub async fn results(
     token: CsrfToken,
     Path(id): Path<i64>,
     Query(query): Query<PageQuery>,
+    returned: Returned,
 ) -> WebResult {
+    let refused: Option<Msg> = returned.value(&format!("{ACTED}:{id}")).await?;
     let units = dash.engine.units();
     let unit = scope_unit(&staff, &dash, &query.unit)?;
     let r = results_of(&staff, &dash, id, &unit).await?;
@@ -320,6 +338,7 @@ pub async fn results(
         page,
         more,
         message,
+        problem: refused.map(|p| f.t.msg(&p)),
         f,
     };
     frame::page(token, &page)
@@ -338,6 +357,10 @@ pub async fn export(
     download(&format!("consultation-{id}.csv"), body)
 }
 
+/// The forms on a consultation's page (open, close, a meeting): their name for what they keep
+/// ([`kept`]), after the consultation's id: why one did nothing.
+const ACTED: &str = "consultation_acted";
+
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Act {
@@ -351,11 +374,13 @@ pub struct ActionForm {
     action: Act,
 }
 
-/// Open (its invitation goes to its units) or close; then back to the page, saying so.
+/// Open (its invitation goes to its units) or close; then back to the page, saying so, or why
+/// not.
 pub async fn act(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> WebResult {
@@ -390,8 +415,8 @@ pub async fn act(
         Ok(()) => Ok(Redirect::to(&format!("/consultations/{id}?done={done}")).into_response()),
         Err(consultations::Refused::NotFound) => Err(WebError::NotFound),
         Err(refused) => {
-            let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
-            Ok((StatusCode::CONFLICT, t.msg(&refused.msg())).into_response())
+            let page = format!("/consultations/{id}");
+            kept::redirect(&session, &format!("{ACTED}:{id}"), &page, &refused.msg()).await
         }
     }
 }
@@ -414,11 +439,13 @@ pub struct MeetingForm {
     summary: String,
 }
 
-/// A meeting's opinions on one part, from the form; kept beside the chat's.
+/// A meeting's opinions on one part, from the form; kept beside the chat's. Back to the page,
+/// saying so, or why not.
 pub async fn add_meeting(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Path(id): Path<i64>,
     Form(form): Form<MeetingForm>,
 ) -> WebResult {
@@ -448,8 +475,8 @@ pub async fn add_meeting(
         Ok(_) => Ok(Redirect::to(&format!("/consultations/{id}?done=meeting")).into_response()),
         Err(consultations::Refused::NotFound) => Err(WebError::NotFound),
         Err(refused) => {
-            let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, t.msg(&refused.msg())).into_response())
+            let page = format!("/consultations/{id}");
+            kept::redirect(&session, &format!("{ACTED}:{id}"), &page, &refused.msg()).await
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::app;
 use crate::chart::Plot;
 use crate::document::{Grid, Official};
 use crate::domain::listing::Length;
-use crate::domain::report::{Quarter, scope_of};
+use crate::domain::report::{quarter_words, scope_of};
 use crate::domain::survey_results::results_replies;
 use crate::domain::units::Unit;
 use crate::domain::vn_time;
@@ -105,13 +105,6 @@ pub async fn survey(
     let charts: Vec<Reply> = replies[1..].to_vec();
     let document = official(&dash, &t, &unit, &subject, &replies[0], table, &charts)?;
     word(&format!("khao-sat-{id}.docx"), document)
-}
-
-/// "quý I/2025", as the report's sentences name a quarter.
-pub fn quarter_words(quarter: Quarter) -> Msg {
-    Msg::new("report-quarter")
-        .number("number", quarter.number as i64)
-        .text("year", quarter.year.to_string())
 }
 
 /// A report of `unit`, dated today at its place, about `subject`: `text` a paragraph per line,

@@ -6,13 +6,13 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum_csrf::CsrfToken;
 use serde::Deserialize;
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
+use super::kept::{self, Returned};
 use super::reports::{UnitChoice, unit_choices};
 use super::tickets::by;
 use super::{Dash, WebError, WebResult};
@@ -67,34 +67,26 @@ fn chosen(staff: &Staff, dash: &Dash, code: &str) -> Result<Unit, WebError> {
     Ok(unit)
 }
 
+/// The forms on the page (add, assign): their name for what they keep ([`kept`]), what one did
+/// or why it did not.
+const FORM: &str = "households";
+
+/// The page of a unit, saying what the last form on it did, or why it did not.
 pub async fn page(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
     Query(query): Query<UnitQuery>,
+    returned: Returned,
 ) -> WebResult {
     let unit = chosen(&staff, &dash, &query.unit)?;
-    render(&staff, &dash, token, &unit, None, None).await
-}
-
-async fn render(
-    staff: &Staff,
-    dash: &Dash,
-    token: CsrfToken,
-    unit: &Unit,
-    done: Option<String>,
-    problem: Option<String>,
-) -> WebResult {
+    let outcome: Option<Result<Msg, Msg>> = returned.value(FORM).await?;
     let units = dash.engine.units();
     let mut tx = dash.engine.store().begin().await?;
-    let view = households::overview(&mut tx, by(staff), unit.id, &units, dash.engine.now())
+    let view = households::overview(&mut tx, by(&staff), unit.id, &units, dash.engine.now())
         .await?
         .map_err(|_| WebError::NotFound)?;
     tx.commit().await?;
-    let status = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
     let usual = USUAL_HOUSEHOLDS as i64;
     let cadres = view
         .cadres
@@ -109,8 +101,14 @@ async fn render(
         })
         .collect();
     let t = dash.engine.localizer();
+    let said = |m: &Msg| t.render(m, staff.lang);
+    let (done, problem) = match &outcome {
+        Some(Ok(done)) => (Some(said(done)), None),
+        Some(Err(problem)) => (None, Some(said(problem))),
+        None => (None, None),
+    };
     let page = HouseholdsPage {
-        f: staff.frame(dash, &token, "households")?,
+        f: staff.frame(&dash, &token, "households")?,
         cadres,
         cadres_over_label: t.render(
             &Msg::new("web-households-cadres-over").number("usual", usual),
@@ -120,7 +118,7 @@ async fn render(
             &Msg::new("web-households-over").number("usual", usual),
             staff.lang,
         ),
-        units: unit_choices(staff, dash, unit),
+        units: unit_choices(&staff, &dash, &unit),
         unit_code: unit.code.clone(),
         visits: view
             .coverage
@@ -132,7 +130,13 @@ async fn render(
         done,
         problem,
     };
-    Ok((status, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
+}
+
+/// Back to the unit's page, which says what a form did (Ok) or why it did not (Err).
+async fn back(session: &Session, unit: &Unit, outcome: Result<Msg, Msg>) -> WebResult {
+    let page = format!("/households?unit={}", unit.code);
+    kept::redirect(session, FORM, &page, &outcome).await
 }
 
 #[derive(Deserialize)]
@@ -150,6 +154,7 @@ pub async fn assign(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Form(form): Form<AssignForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
@@ -159,12 +164,10 @@ pub async fn assign(
     let mut tx = dash.engine.store().begin().await?;
     let done = households::assign(&mut tx, by(&staff), &form.household, cadre, &units).await?;
     tx.commit().await?;
-    let t = dash.engine.localizer();
-    let (done, problem) = match done {
-        Ok(assigned) => (Some(t.render(&assigned.msg(cadre), staff.lang)), None),
-        Err(refused) => (None, Some(t.render(&refused.msg(), staff.lang))),
-    };
-    render(&staff, &dash, token, &unit, done, problem).await
+    let outcome = done
+        .map(|assigned| assigned.msg(cadre))
+        .map_err(|refused| refused.msg());
+    back(&session, &unit, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -185,6 +188,7 @@ pub async fn add(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Form(form): Form<AddForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
@@ -194,15 +198,11 @@ pub async fn add(
         ("", "") => None,
         (village, address) => parse_place(&format!("{village},{address}")),
     };
-    let t = dash.engine.localizer();
     let given_place = !(form.village.trim().is_empty() && form.address.trim().is_empty());
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || (given_place && place.is_none())
     {
-        let problem = t.render(
-            &Msg::new("web-households-add-invalid").number("max", MAX_NAME_CHARS as i64),
-            staff.lang,
-        );
-        return render(&staff, &dash, token, &unit, None, Some(problem)).await;
+        let problem = Msg::new("web-households-add-invalid").number("max", MAX_NAME_CHARS as i64);
+        return back(&session, &unit, Err(problem)).await;
     }
     let new = NewHousehold {
         unit_id: unit.id,
@@ -214,14 +214,11 @@ pub async fn add(
     let mut tx = dash.engine.store().begin().await?;
     let added = households::add(&mut tx, by(&staff), &new, &units, dash.engine.now()).await?;
     tx.commit().await?;
-    let (done, problem) = match added {
-        Ok((_, code)) => {
-            let msg = Msg::new("web-households-added")
-                .text("name", name)
-                .text("code", code);
-            (Some(t.render(&msg, staff.lang)), None)
-        }
-        Err(refused) => (None, Some(t.render(&refused.msg(), staff.lang))),
+    let outcome = match added {
+        Ok((_, code)) => Ok(Msg::new("web-households-added")
+            .text("name", name)
+            .text("code", code)),
+        Err(refused) => Err(refused.msg()),
     };
-    render(&staff, &dash, token, &unit, done, problem).await
+    back(&session, &unit, outcome).await
 }

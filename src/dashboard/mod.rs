@@ -9,6 +9,7 @@ mod consultations;
 mod documents;
 mod frame;
 mod households;
+mod kept;
 mod notices;
 mod overview;
 mod reports;

@@ -4,14 +4,15 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
+use super::kept::{self, Returned};
 use super::reports::{UnitChoice, unit_choices};
 use super::tickets::{self, Row};
 use super::{Dash, WebError, WebResult};
@@ -55,10 +56,13 @@ pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
     frame::page(token, &page)
 }
 
-/// The notice form as sent (and sent back into the page when it is shown again).
-#[derive(Deserialize, Default)]
+/// The compose form's name for what it keeps ([`kept`]).
+const FORM: &str = "compose";
+
+/// The notice form as sent (and kept for the page shown again with it: a preview, or problems).
+#[derive(Serialize, Deserialize, Default)]
 pub struct NoticeForm {
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     csrf: String,
     #[serde(default)]
     title: String,
@@ -122,38 +126,100 @@ struct ComposePage<'a> {
     chosen: String,
 }
 
-pub async fn compose(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+/// The form, empty; or, after "preview" or a notice refused, as it was sent, with its preview or
+/// its problems.
+pub async fn compose(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    returned: Returned,
+) -> WebResult {
     let units = dash.engine.units();
-    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
-    let mut units = unit_choices(&staff, &dash, own);
-    // Nothing ticked in advance: a notice to the whole province is chosen, never left over.
-    for unit in &mut units {
-        unit.selected = false;
-    }
-    let page = ComposePage {
-        units,
-        f: staff.frame(&dash, &token, "notices")?,
-        form: NoticeForm {
-            to_residents: Some("on".into()),
-            ..NoticeForm::default()
+    let kept: Option<NoticeForm> = returned.value(FORM).await?;
+    let f = staff.frame(&dash, &token, "notices")?;
+    let (form, problems, preview, recipients) = match kept {
+        // Nothing ticked in advance: a notice to the whole province is chosen, never left over.
+        None => (
+            NoticeForm {
+                to_residents: Some("on".into()),
+                ..NoticeForm::default()
+            },
+            vec![],
+            None,
+            None,
+        ),
+        Some(form) => match checked(&form, &staff, &dash) {
+            Ok((draft, unit_ids)) => {
+                let mut tx = dash.engine.store().begin().await?;
+                let recipients = tx.count_recipients(&unit_ids, &form.roles(), &[]).await?;
+                tx.commit().await?;
+                (form, vec![], Some(preview(&f, &draft)), Some(recipients))
+            }
+            Err(problems) => (form, problems, None, None),
         },
-        problems: vec![],
-        preview: None,
-        recipients: None,
-        chosen: String::new(),
+    };
+    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let mut choices = unit_choices(&staff, &dash, own);
+    for choice in &mut choices {
+        choice.selected = form.unit.contains(&choice.code);
+    }
+    let chosen = choices
+        .iter()
+        .filter(|c| c.selected)
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let page = ComposePage {
+        chosen,
+        units: choices,
+        problems: problems.iter().map(|p| f.t.msg(p)).collect(),
+        f,
+        form,
+        preview,
+        recipients,
     };
     frame::page(token, &page)
 }
 
-/// Previews the form, or sends the notice when it was checked and "send" pressed.
+/// Sends the notice when "send" was pressed on a form that checks; otherwise goes back to the
+/// form, kept, to show its preview or its problems.
 pub async fn create(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     // Several units: repeated fields, which axum's Form cannot read into a list.
     axum_extra::extract::Form(form): axum_extra::extract::Form<NoticeForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
+    if form.action == "send"
+        && let Ok((draft, unit_ids)) = checked(&form, &staff, &dash)
+    {
+        let notice = NewNotice {
+            texts: compose::preview(&draft).texts,
+            directive: draft.directive.clone(),
+            roles: form.roles(),
+            send_at: draft.send_at,
+            quiet_hours: form.urgent.is_none(),
+            urgent: form.urgent.is_some(),
+            ..NewNotice::to_units("", "", unit_ids)
+        };
+        let units = dash.engine.units();
+        let mut tx = dash.engine.store().begin().await?;
+        let created =
+            app::notices::create(&mut tx, &staff.actor, &notice, &units, dash.engine.now()).await?;
+        tx.commit().await?;
+        return match created {
+            Ok((id, _)) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
+            Err(_) => Err(WebError::NotFound),
+        };
+    }
+    kept::redirect(&session, FORM, "/notices/new", &form).await
+}
+
+/// The form checked as the chat checks a notice (its time read as Vietnam time, in the future):
+/// the draft and the ids of its units, or what is wrong with it.
+fn checked(form: &NoticeForm, staff: &Staff, dash: &Dash) -> Result<(Draft, Vec<i64>), Vec<Msg>> {
     let units = dash.engine.units();
     let now = dash.engine.now();
     let mut problems = Vec::new();
@@ -180,79 +246,21 @@ pub async fn create(
         &units,
         &staff.actor.grants,
     );
-    let (draft, unit_ids) = match checked {
+    match checked {
         Ok((draft, codes)) if problems.is_empty() => {
-            let ids: Vec<i64> = codes
+            let ids = codes
                 .iter()
                 .filter_map(|c| units.by_code(c))
                 .map(|u| u.id)
                 .collect();
-            (Some(draft), ids)
+            Ok((draft, ids))
         }
-        Ok(_) => (None, vec![]),
+        Ok(_) => Err(problems),
         Err(found) => {
             problems.extend(found);
-            (None, vec![])
+            Err(problems)
         }
-    };
-    if let Some(draft) = &draft
-        && form.action == "send"
-    {
-        let notice = NewNotice {
-            texts: compose::preview(draft).texts,
-            directive: draft.directive.clone(),
-            roles: form.roles(),
-            send_at: draft.send_at,
-            quiet_hours: form.urgent.is_none(),
-            urgent: form.urgent.is_some(),
-            ..NewNotice::to_units("", "", unit_ids.clone())
-        };
-        let mut tx = dash.engine.store().begin().await?;
-        let created = app::notices::create(&mut tx, &staff.actor, &notice, &units, now).await?;
-        tx.commit().await?;
-        return match created {
-            Ok((id, _)) => Ok(Redirect::to(&format!("/notices/{id}")).into_response()),
-            Err(_) => Err(WebError::NotFound),
-        };
     }
-    let f = staff.frame(&dash, &token, "notices")?;
-    let (preview, recipients) = match &draft {
-        Some(draft) => {
-            let mut tx = dash.engine.store().begin().await?;
-            let recipients = tx.count_recipients(&unit_ids, &form.roles(), &[]).await?;
-            tx.commit().await?;
-            (Some(preview(&f, draft)), Some(recipients))
-        }
-        None => (None, None),
-    };
-    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
-    let mut choices = unit_choices(&staff, &dash, own);
-    for choice in &mut choices {
-        choice.selected = form.unit.contains(&choice.code);
-    }
-    let chosen = choices
-        .iter()
-        .filter(|c| c.selected)
-        .map(|c| c.name.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let page = ComposePage {
-        chosen,
-        units: choices,
-        problems: problems.iter().map(|p| f.t.msg(p)).collect(),
-        f,
-        form: NoticeForm {
-            csrf: String::new(),
-            ..form
-        },
-        preview,
-        recipients,
-    };
-    let status = match page.problems.is_empty() {
-        true => StatusCode::OK,
-        false => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    Ok((status, frame::page(token, &page)?).into_response())
 }
 
 /// The notice exactly as a resident reading Vietnamese will receive it.

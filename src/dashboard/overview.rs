@@ -11,7 +11,6 @@ use super::auth::Staff;
 use super::frame::{self, Bars, Frame};
 use super::{Dash, WebError, WebResult};
 use crate::domain::collation;
-use crate::domain::listing::Length;
 use crate::domain::report::Quarter;
 use crate::domain::ticket::Figures as TicketFigures;
 use crate::domain::unit_directory::UnitDirectory;
@@ -86,13 +85,11 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
         (!by_unit.is_empty()).then(|| by_unit.iter().map(|(_, figures)| figures.clone()).sum());
     let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
     let mut tx = store.begin().await?;
-    let report =
-        crate::app::reports::quarterly(&mut tx, own, quarter, staff.lang, Length::Full, now)
-            .await?;
+    let chart = crate::app::reports::models_chart(&mut tx, own, quarter, staff.lang).await?;
     tx.commit().await?;
     let f = staff.frame(&dash, &token, "overview")?;
-    // The report's first chart is by sector; a unit without models has none.
-    let models = report.get(1).and_then(|r| r.chart.as_ref()).map(|c| {
+    // The report's first chart, by sector; a unit without models has none.
+    let models = chart.as_ref().and_then(|r| r.chart.as_ref()).map(|c| {
         let png = format!(
             "/reports/chart/1?unit={}&quarter={}",
             own.code,

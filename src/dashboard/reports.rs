@@ -11,15 +11,15 @@ use serde::Deserialize;
 use super::auth::Staff;
 use super::frame::{self, Bars, Frame, Texts};
 use super::{Dash, WebError, WebResult};
+use crate::app::reports::Filed;
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::collation;
-use crate::domain::listing::Length;
 use crate::domain::report::{self, Quarter};
 use crate::domain::text::fold;
 use crate::domain::units::Unit;
 use crate::domain::vn_time;
-use crate::message::{Msg, Reply};
+use crate::message::Msg;
 
 #[derive(Deserialize, Default)]
 pub struct Scope {
@@ -49,17 +49,34 @@ pub struct Scope {
 const PER_PAGE: usize = 50;
 
 /// One page of a long table: its rows, "Trang 2/16", and the links either side.
-struct Paged<T> {
-    rows: Vec<T>,
-    label: Option<String>,
-    previous: Option<String>,
-    next: Option<String>,
+pub(super) struct Paged<T> {
+    pub rows: Vec<T>,
+    pub label: Option<String>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
 /// Page `page` (from 1) of `rows`; `link(n)` is page n's address.
 fn paged<T>(rows: Vec<T>, page: usize, t: &Texts, link: impl Fn(usize) -> String) -> Paged<T> {
     let pages = rows.len().div_ceil(PER_PAGE).max(1);
     let page = page.clamp(1, pages);
+    let rows = rows
+        .into_iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .collect();
+    page_of(rows, page, pages, t, link)
+}
+
+/// `rows`, read as page `page` of `pages` (from 1), with its label and the links either side;
+/// `link(n)` is page n's address.
+pub(super) fn page_of<T>(
+    rows: Vec<T>,
+    page: usize,
+    pages: usize,
+    t: &Texts,
+    link: impl Fn(usize) -> String,
+) -> Paged<T> {
     let label = (pages > 1).then(|| {
         t.msg(
             &Msg::new("web-page")
@@ -68,11 +85,7 @@ fn paged<T>(rows: Vec<T>, page: usize, t: &Texts, link: impl Fn(usize) -> String
         )
     });
     Paged {
-        rows: rows
-            .into_iter()
-            .skip((page - 1) * PER_PAGE)
-            .take(PER_PAGE)
-            .collect(),
+        rows,
         label,
         previous: (page > 1).then(|| link(page - 1)),
         next: (page < pages).then(|| link(page + 1)),
@@ -153,28 +166,19 @@ struct ReportPage<'a> {
     /// "Báo cáo quý I/2025 · Xã Tiên Lữ": the page's title, and the printed page's.
     heading: String,
     paragraph: String,
+    /// Each unit below: (name, models, activities), ranked as the Word document's table.
+    per_unit: Vec<(String, i64, i64)>,
     charts: Vec<Bars>,
 }
 
-/// The report and its charts.
-async fn replies(
-    dash: &Dash,
-    unit: &Unit,
-    quarter: Quarter,
-    staff: &Staff,
-) -> anyhow::Result<Vec<Reply>> {
+/// The report as filed: its sentences, a row per unit below, its charts (as the Word document
+/// has them).
+async fn filed(dash: &Dash, unit: &Unit, quarter: Quarter, staff: &Staff) -> anyhow::Result<Filed> {
     let mut tx = dash.engine.store().begin().await?;
-    let replies = crate::app::reports::quarterly(
-        &mut tx,
-        unit,
-        quarter,
-        staff.lang,
-        Length::Full,
-        dash.engine.now(),
-    )
-    .await?;
+    let filed =
+        crate::app::reports::filed(&mut tx, unit, quarter, staff.lang, dash.engine.now()).await?;
     tx.commit().await?;
-    Ok(replies)
+    Ok(filed)
 }
 
 pub async fn page(
@@ -184,11 +188,12 @@ pub async fn page(
     Query(scope): Query<Scope>,
 ) -> WebResult {
     let (unit, quarter) = resolve(&staff, &dash, &scope)?;
-    let replies = replies(&dash, &unit, quarter, &staff).await?;
+    let filed = filed(&dash, &unit, quarter, &staff).await?;
     let f = staff.frame(&dash, &token, "reports")?;
-    let paragraph = f.t.msg(&replies[0].body);
+    let paragraph = f.t.msg(&filed.text.body);
     let query = format!("unit={}&quarter={}", unit.code, quarter.code());
-    let charts = replies[1..]
+    let charts = filed
+        .charts
         .iter()
         .filter_map(|r| r.chart.as_ref())
         .enumerate()
@@ -196,7 +201,7 @@ pub async fn page(
         .collect();
     let heading = f.t.msg(
         &Msg::new("web-report-heading")
-            .msg("quarter", super::documents::quarter_words(quarter))
+            .msg("quarter", report::quarter_words(quarter))
             .text("unit", &unit.name),
     );
     let page = ReportPage {
@@ -206,6 +211,7 @@ pub async fn page(
         quarter: quarter.code(),
         heading,
         paragraph,
+        per_unit: filed.units,
         charts,
         f,
     };
@@ -220,10 +226,10 @@ pub async fn chart(
     Query(scope): Query<Scope>,
 ) -> WebResult {
     let (unit, quarter) = resolve(&staff, &dash, &scope)?;
-    let replies = replies(&dash, &unit, quarter, &staff).await?;
-    let chart = replies
-        .get(n)
-        .filter(|_| n > 0)
+    let filed = filed(&dash, &unit, quarter, &staff).await?;
+    let chart = n
+        .checked_sub(1)
+        .and_then(|n| filed.charts.get(n))
         .and_then(|r| r.chart.as_ref())
         .ok_or(WebError::NotFound)?;
     png(Plot::new(chart, dash.engine.localizer(), staff.lang).png()?)

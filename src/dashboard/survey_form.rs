@@ -6,12 +6,13 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum_csrf::CsrfToken;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
+use super::kept::{self, Returned};
 use super::reports::{UnitChoice, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::domain::notice::{Audience, TargetFile};
@@ -57,28 +58,60 @@ struct FormPage<'a> {
     to_admins: bool,
 }
 
-pub async fn form(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
-    let fields = HashMap::from([
-        ("anonymous".to_owned(), "on".to_owned()),
-        ("open_days".to_owned(), "30".to_owned()),
-        ("to_residents".to_owned(), "on".to_owned()),
-    ]);
-    let own = dash
-        .engine
-        .units()
-        .by_id(staff.scope())
-        .ok_or(WebError::NotFound)?
-        .code
-        .clone();
-    let page = page(&staff, &dash, &token, &fields, &[own], None)?;
+/// The form's name for what it keeps ([`kept`]).
+const FORM: &str = "survey_form";
+
+/// A form that did not check, kept to be shown again with what was typed.
+#[derive(Serialize, Deserialize)]
+struct Refused {
+    fields: HashMap<String, String>,
+    units: Vec<String>,
+    problem: Msg,
+}
+
+/// The form: empty (anonymous, open 30 days, to residents of the login's unit), or as it was sent
+/// with why it was not taken.
+pub async fn form(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    returned: Returned,
+) -> WebResult {
+    let page = match returned.value::<Refused>(FORM).await? {
+        Some(refused) => page(
+            &staff,
+            &dash,
+            &token,
+            &refused.fields,
+            &refused.units,
+            Some(refused.problem),
+        )?,
+        None => {
+            let fields = HashMap::from([
+                ("anonymous".to_owned(), "on".to_owned()),
+                ("open_days".to_owned(), "30".to_owned()),
+                ("to_residents".to_owned(), "on".to_owned()),
+            ]);
+            let own = dash
+                .engine
+                .units()
+                .by_id(staff.scope())
+                .ok_or(WebError::NotFound)?
+                .code
+                .clone();
+            page(&staff, &dash, &token, &fields, &[own], None)?
+        }
+    };
     frame::page(token, &page)
 }
 
-/// Reads the form; a survey that checks goes on as an uploaded one would.
+/// Reads the form; a survey that checks goes on as an uploaded one would, one that does not goes
+/// back to the form, kept.
 pub async fn create(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     axum_extra::extract::Form(pairs): axum_extra::extract::Form<Vec<(String, String)>>,
 ) -> WebResult {
     let units: Vec<String> = pairs
@@ -86,9 +119,11 @@ pub async fn create(
         .filter(|(k, _)| k == "unit")
         .map(|(_, v)| v.clone())
         .collect();
-    let fields: HashMap<String, String> = pairs.into_iter().filter(|(k, _)| k != "unit").collect();
+    let mut fields: HashMap<String, String> =
+        pairs.into_iter().filter(|(k, _)| k != "unit").collect();
+    let csrf = fields.remove("csrf").unwrap_or_default();
+    frame::verify(&token, &csrf)?;
     let field = |name: &str| fields.get(name).map(String::as_str).unwrap_or_default();
-    frame::verify(&token, field("csrf"))?;
     let on = |name: &str| fields.contains_key(name);
     let questions: Vec<FormQuestion> = (1..=BLOCKS)
         .filter(|n| !field(&format!("q{n}_text")).trim().is_empty())
@@ -118,7 +153,6 @@ pub async fn create(
         .collect(),
         languages: vec![],
     };
-    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
     let checked = match field("open_days").trim().parse::<u32>() {
         Ok(days) => SurveyFile::from_form(
             field("title"),
@@ -128,24 +162,22 @@ pub async fn create(
             target,
             &questions,
         )
-        .map_err(|e| t.msg(&Msg::new("web-survey-file-wrong").text("error", e.to_string()))),
-        Err(_) => Err(t.msg(&Msg::new("web-survey-days"))),
+        .map_err(|e| Msg::new("web-survey-file-wrong").text("error", e.to_string())),
+        Err(_) => Err(Msg::new("web-survey-days")),
     };
-    let refused = |problem: String| -> WebResult {
-        let page = page(&staff, &dash, &token, &fields, &units, Some(problem))?;
-        Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            frame::page(token.clone(), &page)?,
-        )
-            .into_response())
-    };
-    match checked {
+    let problem = match checked {
         Ok(survey) => match super::surveys::create_draft(&staff, &dash, &survey).await? {
-            Ok(response) => Ok(response),
-            Err(problem) => refused(problem),
+            Ok(created) => return Ok(created),
+            Err(problem) => problem,
         },
-        Err(problem) => refused(problem),
-    }
+        Err(problem) => problem,
+    };
+    let refused = Refused {
+        fields,
+        units,
+        problem,
+    };
+    kept::redirect(&session, FORM, "/surveys/new", &refused).await
 }
 
 fn page<'a>(
@@ -154,7 +186,7 @@ fn page<'a>(
     token: &CsrfToken,
     fields: &HashMap<String, String>,
     chosen: &[String],
-    problem: Option<String>,
+    problem: Option<Msg>,
 ) -> Result<FormPage<'a>, WebError> {
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let f = staff.frame(dash, token, "surveys")?;
@@ -182,7 +214,7 @@ fn page<'a>(
         })
         .collect();
     Ok(FormPage {
-        problem,
+        problem: problem.map(|p| f.t.msg(&p)),
         units,
         kinds,
         blocks,

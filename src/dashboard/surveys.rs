@@ -1,30 +1,35 @@
 //! Surveys: the list, a new one from the same TOML file as `danvan survey create` (uploaded) or
 //! from a form (`survey_form`),
-//! open / close / remind, results with a chart per question and a line per unit, the CSV.
+//! open / close / remind, results with a chart per question, a line per unit and the written
+//! answers page by page, the CSV.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
 use serde::Deserialize;
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Bars, Frame};
-use super::reports::{UnitChoice, download, png, unit_choices};
+use super::kept::{self, Returned};
+use super::reports::{Paged, UnitChoice, download, page_of, png, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app;
 use crate::chart::Plot;
 use crate::domain::access::Action;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
-use crate::domain::survey::{ANONYMOUS_BATCH, ANONYMOUS_PATIENCE, SurveyFile};
+use crate::domain::survey::{ANONYMOUS_BATCH, ANONYMOUS_PATIENCE, Kind, SurveyFile};
 use crate::domain::survey_chat::{Survey, Whom};
-use crate::domain::survey_results::results_replies;
+use crate::domain::survey_results::{Results, results_replies};
 use crate::domain::units::Unit;
 use crate::message::{Msg, Reply};
 use crate::store::overview::SurveyLine;
+
+/// Free-text answers shown on a page of a question's.
+const COMMENTS_PER_PAGE: usize = 20;
 
 /// Largest survey file taken (a survey of a hundred questions is far smaller).
 const MAX_FILE_BYTES: usize = 256 * 1024;
@@ -37,35 +42,35 @@ struct ListPage<'a> {
     problem: Option<String>,
 }
 
-pub async fn list(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
-    list_page(staff, dash, token, None).await
-}
+/// The upload form's name for what it keeps ([`kept`]): why a file was not taken.
+const UPLOAD: &str = "survey_upload";
 
-async fn list_page(
+/// The surveys, and why a file just uploaded was not taken.
+pub async fn list(
     staff: Staff,
-    dash: Dash,
+    State(dash): State<Dash>,
     token: CsrfToken,
-    problem: Option<String>,
+    returned: Returned,
 ) -> WebResult {
+    let problem: Option<Msg> = returned.value(UPLOAD).await?;
     let subtree = dash.engine.units().subtree(staff.scope());
     let surveys = dash.engine.store().surveys_within(&subtree).await?;
-    let code = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
+    let f = staff.frame(&dash, &token, "surveys")?;
     let page = ListPage {
         surveys,
-        f: staff.frame(&dash, &token, "surveys")?,
-        problem,
+        problem: problem.map(|p| f.t.msg(&p)),
+        f,
     };
-    Ok((code, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
 }
 
-/// A survey file uploaded: created as a draft if it reads and targets only units in scope.
+/// A survey file uploaded: created as a draft if it reads and targets only units in scope;
+/// otherwise back to the list, which says why.
 pub async fn upload(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     mut form: Multipart,
 ) -> WebResult {
     let (mut csrf, mut file) = (String::new(), None);
@@ -80,36 +85,28 @@ pub async fn upload(
         }
     }
     frame::verify(&token, &csrf)?;
-    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
     let text = match file {
         Some(bytes) if bytes.len() <= MAX_FILE_BYTES => String::from_utf8(bytes.to_vec()).ok(),
         _ => None,
     };
-    let Some(text) = text else {
-        let problem = t.msg(&Msg::new("web-survey-file-unreadable"));
-        return list_page(staff, dash, token, Some(problem)).await;
+    let problem = match text.as_deref().map(SurveyFile::parse) {
+        None => Msg::new("web-survey-file-unreadable"),
+        Some(Err(e)) => Msg::new("web-survey-file-wrong").text("error", e.to_string()),
+        Some(Ok(survey)) => match create_draft(&staff, &dash, &survey).await? {
+            Ok(created) => return Ok(created),
+            Err(problem) => problem,
+        },
     };
-    let survey = match SurveyFile::parse(&text) {
-        Ok(survey) => survey,
-        Err(e) => {
-            let problem = t.msg(&Msg::new("web-survey-file-wrong").text("error", e.to_string()));
-            return list_page(staff, dash, token, Some(problem)).await;
-        }
-    };
-    match create_draft(&staff, &dash, &survey).await? {
-        Ok(created) => Ok(created),
-        Err(problem) => list_page(staff, dash, token, Some(problem)).await,
-    }
+    kept::redirect(&session, UPLOAD, "/surveys", &problem).await
 }
 
 /// Creates `survey` as a draft if every unit it goes to is in the login's scope, and goes to it;
-/// otherwise the problem, in the login's language. Uploads and the form both end here.
+/// otherwise the problem. Uploads and the form both end here.
 pub async fn create_draft(
     staff: &Staff,
     dash: &Dash,
     survey: &SurveyFile,
-) -> Result<Result<axum::response::Response, String>, WebError> {
-    let t = frame::Texts::new(dash.engine.localizer(), staff.lang);
+) -> Result<Result<axum::response::Response, Msg>, WebError> {
     let units = dash.engine.units();
     let mut unit_ids = Vec::new();
     for code in &survey.target.units {
@@ -119,9 +116,9 @@ pub async fn create_draft(
         match allowed {
             Some(unit) => unit_ids.push(unit.id),
             None => {
-                return Ok(Err(t.msg(
-                    &Msg::new("web-survey-unit-out-of-scope").text("code", code),
-                )));
+                return Ok(Err(
+                    Msg::new("web-survey-unit-out-of-scope").text("code", code)
+                ));
             }
         }
     }
@@ -152,6 +149,11 @@ pub struct UnitQuery {
     done: String,
     #[serde(default)]
     count: i64,
+    /// The free-text question whose answers are paged, and its page (from 1).
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    page: Option<usize>,
 }
 
 /// The unit results are read for: the one whose code is asked for, or the login's own; it must be
@@ -168,19 +170,90 @@ pub(super) fn scope_unit(staff: &Staff, dash: &Dash, code: &str) -> Result<Unit,
     Ok(unit)
 }
 
+/// The results as the page shows them: their sentences and charts (without the units, which
+/// are the page's table, or free-text answers, which it pages), the results, and how many
+/// anonymous responses wait for their batch.
 async fn replies(
     staff: &Staff,
     dash: &Dash,
     survey: &Survey,
     unit: &Unit,
-) -> anyhow::Result<(Vec<Reply>, Vec<(String, i64, i64)>, i64)> {
+) -> anyhow::Result<(Vec<Reply>, Results, i64)> {
     let mut tx = dash.engine.store().begin().await?;
-    let results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
+    let mut results = app::surveys::results(&mut tx, survey, unit.id, &dash.engine.units()).await?;
     tx.commit().await?;
     let waiting = dash.engine.store().survey_waiting(survey.id).await?;
-    // The units are the page's table, not lines of its text.
+    for question in &mut results.questions {
+        question.texts.clear();
+    }
     let replies = results_replies(survey, scope_of(unit), &results, staff.lang, Length::Apart);
-    Ok((replies, results.units, waiting))
+    Ok((replies, results, waiting))
+}
+
+/// A free-text question's answers in the unit, a page at a time.
+struct Comments {
+    /// The question's id, the anchor of its section.
+    question: String,
+    text: String,
+    /// "240 câu trả lời bằng lời".
+    count: String,
+    page: Paged<String>,
+}
+
+/// Each free-text question's answers in `unit`: page `page` of `asked`'s, the first of the
+/// others'.
+async fn comments(
+    dash: &Dash,
+    f: &Frame<'_>,
+    survey: &Survey,
+    results: &Results,
+    unit: &Unit,
+    (asked, page): (&str, usize),
+) -> anyhow::Result<Vec<Comments>> {
+    let subtree = dash.engine.units().subtree(unit.id);
+    let mut all = Vec::new();
+    let mut tx = dash.engine.store().begin().await?;
+    for (q, r) in survey.file.questions.iter().zip(&results.questions) {
+        if q.kind != Kind::Text {
+            continue;
+        }
+        let pages = (r.answered as usize).div_ceil(COMMENTS_PER_PAGE).max(1);
+        let page = if q.id == asked {
+            page.clamp(1, pages)
+        } else {
+            1
+        };
+        let offset = ((page - 1) * COMMENTS_PER_PAGE) as i64;
+        let texts = tx
+            .survey_texts(
+                survey.id,
+                &[q.id.as_str()],
+                &subtree,
+                COMMENTS_PER_PAGE as i64,
+                offset,
+            )
+            .await?
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
+        let link = |n: usize| {
+            let mut url = url::form_urlencoded::Serializer::new(format!("/surveys/{}?", survey.id));
+            url.append_pair("unit", &unit.code)
+                .append_pair("question", &q.id)
+                .append_pair("page", &n.to_string());
+            format!("{}#comments-{}", url.finish(), q.id)
+        };
+        all.push(Comments {
+            question: q.id.clone(),
+            text: survey.file.question_text(q, f.t.lang).to_owned(),
+            count: f
+                .t
+                .msg(&Msg::new("web-survey-comments").number("count", r.answered)),
+            page: page_of(texts, page, pages, &f.t, link),
+        });
+    }
+    tx.commit().await?;
+    Ok(all)
 }
 
 #[derive(Template)]
@@ -195,6 +268,8 @@ struct ResultsPage<'a> {
     summary: String,
     charts: Vec<Bars>,
     per_unit: Vec<(String, i64, i64)>,
+    /// Free-text answers, per question, paged.
+    comments: Vec<Comments>,
     /// What a form just did.
     done: Option<String>,
     /// Why a form did nothing.
@@ -203,12 +278,17 @@ struct ResultsPage<'a> {
     waiting: Option<String>,
 }
 
+/// The form opening, closing or reminding: its name for what it keeps ([`kept`]), after the
+/// survey's id: why it did not open.
+const ACTION: &str = "survey_action";
+
 pub async fn results(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
     Path(id): Path<i64>,
     Query(query): Query<UnitQuery>,
+    returned: Returned,
 ) -> WebResult {
     const DONE: [&str; 5] = ["opened", "closed", "not_open", "unfinished", "not_started"];
     let done = DONE.contains(&query.done.as_str()).then(|| {
@@ -216,28 +296,16 @@ pub async fn results(
             .text("done", &query.done)
             .number("count", query.count)
     });
-    results_page(staff, dash, token, id, &query.unit, done, None).await
-}
-
-async fn results_page(
-    staff: Staff,
-    dash: Dash,
-    token: CsrfToken,
-    id: i64,
-    unit: &str,
-    done: Option<Msg>,
-    problem: Option<Msg>,
-) -> WebResult {
+    let problem: Option<Msg> = returned.value(&format!("{ACTION}:{id}")).await?;
     let survey = visible(&staff, &dash, id).await?;
-    let unit = scope_unit(&staff, &dash, unit)?;
-    let (replies, mut per_unit, waiting) = replies(&staff, &dash, &survey, &unit).await?;
+    let unit = scope_unit(&staff, &dash, &query.unit)?;
+    let (replies, results, waiting) = replies(&staff, &dash, &survey, &unit).await?;
+    let mut per_unit = results.units.clone();
     crate::domain::collation::sort_by_name(&mut per_unit, |u| &u.0);
     let f = staff.frame(&dash, &token, "surveys")?;
+    let asked = (query.question.as_str(), query.page.unwrap_or(1));
+    let comments = comments(&dash, &f, &survey, &results, &unit, asked).await?;
     let query = format!("unit={}", unit.code);
-    let status = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
-    };
     let page = ResultsPage {
         id,
         title: survey.file.title(staff.lang).to_owned(),
@@ -254,6 +322,7 @@ async fn results_page(
             })
             .collect(),
         per_unit,
+        comments,
         done: done.map(|m| f.t.msg(&m)),
         problem: problem.map(|m| f.t.msg(&m)),
         waiting: (waiting > 0).then(|| {
@@ -266,7 +335,7 @@ async fn results_page(
         }),
         f,
     };
-    Ok((status, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
 }
 
 /// Question chart `n` (from 1), as PNG.
@@ -305,12 +374,13 @@ pub struct ActionForm {
     whom: String,
 }
 
-/// Opens, closes or reminds, then goes back to the survey's page saying what was done (a reload
-/// shows the page again, never the form's address); a survey that would not open says why.
+/// Opens, closes or reminds, then goes back to the survey's page saying what was done, or why a
+/// survey would not open (a reload shows the page again, never the form's address).
 pub async fn act(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> WebResult {
@@ -324,7 +394,13 @@ pub async fn act(
             Err(why) => {
                 tx.commit().await?;
                 let problem = Msg::new("web-survey-not-opened").text("why", why.to_string());
-                return results_page(staff, dash, token, id, "", None, Some(problem)).await;
+                return kept::redirect(
+                    &session,
+                    &format!("{ACTION}:{id}"),
+                    &format!("/surveys/{id}"),
+                    &problem,
+                )
+                .await;
             }
         },
         "close" => match tx.close_survey(id).await? {

@@ -5,14 +5,15 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame, Texts};
+use super::kept::{self, Returned};
 use super::reports::{UnitChoice, platform_photo, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app::tickets::{self, By, Refused};
@@ -373,20 +374,27 @@ pub async fn show(
     token: CsrfToken,
     Path(id): Path<i64>,
     Query(query): Query<DoneQuery>,
+    returned: Returned,
 ) -> WebResult {
-    let outcome = match Move::parse(&query.done) {
-        Some(done) => Outcome::Done(done),
-        None => Outcome::None,
+    let refused: Option<(String, Msg, MoveFields)> =
+        returned.value(&format!("{MOVE}:{id}")).await?;
+    let outcome = match (refused, Move::parse(&query.done)) {
+        (Some((code, why, fields)), _) => match Move::parse(&code) {
+            Some(refused) => Outcome::Refused(refused, why, fields),
+            None => Outcome::None,
+        },
+        (None, Some(done)) => Outcome::Done(done),
+        (None, None) => Outcome::None,
     };
-    ticket_page(&staff, &dash, token, id, outcome, StatusCode::OK).await
+    ticket_page(&staff, &dash, token, id, outcome).await
 }
 
 /// What the page says about the last move.
 enum Outcome {
     None,
     Done(Move),
-    /// Refused, with what was written in its form.
-    Refused(Move, Refused, MoveFields),
+    /// Refused (why), with what was written in its form.
+    Refused(Move, Msg, MoveFields),
 }
 
 async fn ticket_page(
@@ -395,7 +403,6 @@ async fn ticket_page(
     token: CsrfToken,
     id: i64,
     outcome: Outcome,
-    code: StatusCode,
 ) -> WebResult {
     let units = dash.engine.units();
     let now = dash.engine.now();
@@ -454,7 +461,7 @@ async fn ticket_page(
             None,
             None,
         ),
-        Outcome::Refused(m, why, fields) => (None, Some(f.t.t(why.msg_id())), Some((m, fields))),
+        Outcome::Refused(m, why, fields) => (None, Some(f.t.msg(&why)), Some((m, fields))),
     };
     let moves = Move::ALL
         .into_iter()
@@ -481,7 +488,7 @@ async fn ticket_page(
         done,
         refused,
     };
-    Ok((code, frame::page(token, &page)?).into_response())
+    frame::page(token, &page)
 }
 
 /// Who did what, in words: staff moves by their names, the resident's steps by theirs.
@@ -507,10 +514,10 @@ fn history_line(t: &Texts, units: &UnitDirectory, e: &Event) -> EventRow {
     }
 }
 
-/// A move's form as sent.
-#[derive(Deserialize)]
+/// A move's form as sent (and kept, when the move was refused, for its page to show again).
+#[derive(Serialize, Deserialize)]
 pub struct MoveFields {
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     csrf: String,
     /// The answer, what is missing, the reason.
     #[serde(default)]
@@ -520,11 +527,17 @@ pub struct MoveFields {
     unit: String,
 }
 
-/// A move on the ticket: done, then back to its page saying so; refused, its page says why.
+/// A move's form: its name for what it keeps ([`kept`]), after the ticket's id: a refused move
+/// with its form.
+const MOVE: &str = "ticket_move";
+
+/// A move on the ticket: done, then back to its page saying so; refused, back to its page, which
+/// says why and keeps what was written.
 pub async fn act(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Path((id, code)): Path<(i64, String)>,
     Form(fields): Form<MoveFields>,
 ) -> WebResult {
@@ -552,14 +565,12 @@ pub async fn act(
         Ok(_) => Ok(Redirect::to(&format!("/tickets/{id}?done={}", done.code())).into_response()),
         Err(Refused::NotFound) => Err(WebError::NotFound),
         Err(why) => {
-            let outcome = Outcome::Refused(done, why, fields);
-            ticket_page(
-                &staff,
-                &dash,
-                token,
-                id,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
+            let refused = (done.code(), Msg::new(why.msg_id()), fields);
+            kept::redirect(
+                &session,
+                &format!("{MOVE}:{id}"),
+                &format!("/tickets/{id}"),
+                &refused,
             )
             .await
         }

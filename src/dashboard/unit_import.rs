@@ -6,13 +6,13 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum_csrf::CsrfToken;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
+use super::kept::{self, Returned};
 use super::{Dash, WebError, WebResult};
 use crate::domain::access::Action;
 use crate::domain::units::{UnitRecord, parse_unit_list};
@@ -21,6 +21,9 @@ use crate::store::units::{ImportOptions, ImportReport};
 
 /// Largest list taken: the national list of 2026 is about 250 KB.
 const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// The import forms' name for what they keep ([`kept`]).
+const FORM: &str = "unit_import";
 
 /// One line of the list of changes.
 pub struct Line {
@@ -45,10 +48,28 @@ struct ImportPage<'a> {
 }
 
 /// What the apply form sends back.
+#[derive(Serialize, Deserialize)]
 pub struct Pending {
     pub list: String,
     pub retire: bool,
     pub digest: String,
+}
+
+/// What a form read or did, kept for the page it goes back to: why a file was not read, or the
+/// changes a list makes (or made), with what the apply form needs.
+#[derive(Serialize, Deserialize, Default)]
+struct Listed {
+    problem: Option<Msg>,
+    summary: Option<Msg>,
+    /// (code, name, the parent's name).
+    added: Vec<(String, String, String)>,
+    /// (code, name, what changes).
+    changed: Vec<(String, String, Msg)>,
+    /// (code, name).
+    missing: Vec<(String, String)>,
+    /// Whether the missing units are (or were) retired.
+    retired: bool,
+    pending: Option<Pending>,
 }
 
 #[derive(Deserialize)]
@@ -60,18 +81,25 @@ pub struct ApplyForm {
     digest: String,
 }
 
-/// The upload form, alone.
-pub async fn form(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+/// The upload form, with what the last form read or did.
+pub async fn form(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    returned: Returned,
+) -> WebResult {
     allowed(&staff, &dash)?;
-    let page = empty(staff.frame(&dash, &token, "units")?, None);
+    let listed: Listed = returned.value(FORM).await?.unwrap_or_default();
+    let page = shown(staff.frame(&dash, &token, "units")?, listed);
     frame::page(token, &page)
 }
 
-/// Reads an uploaded list and shows what it would change.
+/// Reads an uploaded list, then goes back to the form, which lists what it would change.
 pub async fn preview(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     mut form: Multipart,
 ) -> WebResult {
     let (mut csrf, mut file, mut retire) = (String::new(), None, false);
@@ -88,56 +116,60 @@ pub async fn preview(
     let text = file
         .filter(|bytes| bytes.len() <= MAX_FILE_BYTES)
         .and_then(|bytes| String::from_utf8(bytes.to_vec()).ok());
-    let f = staff.frame(&dash, &token, "units")?;
-    let read = text.as_deref().map(|t| (t, parse_unit_list(t)));
-    let (text, records) = match read {
-        Some((text, Ok(records))) => (text, records),
-        Some((_, Err(e))) => {
-            let problem =
-                f.t.msg(&Msg::new("web-import-unreadable").text("reason", e.to_string()));
-            return refused(token, empty(f, Some(problem)));
+    let read = text.map(|t| {
+        let records = parse_unit_list(&t);
+        (t, records)
+    });
+    let listed = match read {
+        Some((text, Ok(records))) => {
+            let report = run(&dash, &staff, &code, &records, retire, None).await?;
+            let pending = Pending {
+                list: text,
+                retire,
+                digest: report.plan.digest(),
+            };
+            listed(&dash, &report, Some(pending), None)
         }
-        None => {
-            let problem = f.t.msg(&Msg::new("web-import-no-file"));
-            return refused(token, empty(f, Some(problem)));
-        }
+        Some((_, Err(e))) => Listed {
+            problem: Some(Msg::new("web-import-unreadable").text("reason", e.to_string())),
+            ..Listed::default()
+        },
+        None => Listed {
+            problem: Some(Msg::new("web-import-no-file")),
+            ..Listed::default()
+        },
     };
-    let report = run(&dash, &staff, &code, &records, retire, None).await?;
-    let digest = report.plan.digest();
-    let pending = Pending {
-        list: text.to_owned(),
-        retire,
-        digest,
-    };
-    frame::page(token, &shown(&dash, f, &report, Some(pending), None))
+    kept::redirect(&session, FORM, "/units/import", &listed).await
 }
 
-/// Applies a list the admin has seen the changes of, if they are still what would change.
+/// Applies a list the admin has seen the changes of, if they are still what would change; then
+/// back to the form, which says what was done, or lists the changes anew.
 pub async fn apply(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Form(form): Form<ApplyForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
     let code = allowed(&staff, &dash)?;
     let records = parse_unit_list(&form.list).map_err(|_| WebError::NotFound)?;
     let retire = form.retire.is_some();
-    let f = staff.frame(&dash, &token, "units")?;
     let report = run(&dash, &staff, &code, &records, retire, Some(form.digest)).await?;
-    if !report.applied {
+    let listed = if report.applied {
+        dash.engine.fresh_units().await?;
+        listed(&dash, &report, None, None)
+    } else {
         // Someone imported in between: what would change is no longer what was shown.
-        let problem = f.t.msg(&Msg::new("web-import-stale"));
         let pending = Pending {
-            list: form.list.clone(),
+            list: form.list,
             retire,
             digest: report.plan.digest(),
         };
-        let page = shown(&dash, f, &report, Some(pending), Some(problem));
-        return Ok((StatusCode::CONFLICT, frame::page(token, &page)?).into_response());
-    }
-    dash.engine.fresh_units().await?;
-    frame::page(token, &shown(&dash, f, &report, None, None))
+        let stale = Msg::new("web-import-stale");
+        listed(&dash, &report, Some(pending), Some(stale))
+    };
+    kept::redirect(&session, FORM, "/units/import", &listed).await
 }
 
 /// The code of the login's unit, if the login may import for it.
@@ -179,30 +211,13 @@ async fn run(
         .await?)
 }
 
-fn empty<'a>(f: Frame<'a>, problem: Option<String>) -> ImportPage<'a> {
-    ImportPage {
-        f,
-        problem,
-        summary: None,
-        added: vec![],
-        changed: vec![],
-        missing: vec![],
-        pending: None,
-    }
-}
-
-fn refused(token: CsrfToken, page: ImportPage<'_>) -> WebResult {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, frame::page(token, &page)?).into_response())
-}
-
 /// The list of changes of `report`, named as the units are (or will be) called.
-fn shown<'a>(
+fn listed(
     dash: &Dash,
-    f: Frame<'a>,
     report: &ImportReport,
     pending: Option<Pending>,
-    problem: Option<String>,
-) -> ImportPage<'a> {
+    problem: Option<Msg>,
+) -> Listed {
     let units = dash.engine.units();
     let plan = &report.plan;
     let name = |code: &str| {
@@ -211,64 +226,77 @@ fn shown<'a>(
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
-    let summary = f.t.msg(
-        &Msg::new(if report.applied {
-            "web-import-done"
-        } else {
-            "web-import-plan"
-        })
-        .number("added", plan.added.len() as i64)
-        .number("changed", plan.changed.len() as i64)
-        .number("missing", plan.missing.len() as i64)
-        .number("outside", plan.outside.len() as i64),
-    );
-    let added = plan
-        .added
-        .iter()
-        .map(|r| Line {
-            code: r.code.clone(),
-            name: r.name.clone(),
-            what: r.parent_code.as_deref().map(name).unwrap_or_default(),
-        })
-        .collect();
-    let changed = plan
-        .changed
-        .iter()
-        .map(|c| Line {
-            code: c.code.clone(),
-            name: name(&c.code),
-            what: f.t.msg(
-                &Msg::new("web-import-field")
+    let summary = Msg::new(if report.applied {
+        "web-import-done"
+    } else {
+        "web-import-plan"
+    })
+    .number("added", plan.added.len() as i64)
+    .number("changed", plan.changed.len() as i64)
+    .number("missing", plan.missing.len() as i64)
+    .number("outside", plan.outside.len() as i64);
+    let retired = report.retired_missing || pending.as_ref().is_some_and(|p| p.retire);
+    let nothing =
+        plan.added.is_empty() && plan.changed.is_empty() && (plan.missing.is_empty() || !retired);
+    Listed {
+        problem,
+        summary: Some(summary),
+        added: plan
+            .added
+            .iter()
+            .map(|r| {
+                let parent = r.parent_code.as_deref().map(name).unwrap_or_default();
+                (r.code.clone(), r.name.clone(), parent)
+            })
+            .collect(),
+        changed: plan
+            .changed
+            .iter()
+            .map(|c| {
+                let change = Msg::new("web-import-field")
                     .text("field", c.field)
                     .text("old", &c.old)
-                    .text("new", &c.new),
-            ),
-        })
-        .collect();
-    let retired = report.retired_missing || pending.as_ref().is_some_and(|p| p.retire);
-    let fate = f.t.t(if retired {
+                    .text("new", &c.new);
+                (c.code.clone(), name(&c.code), change)
+            })
+            .collect(),
+        missing: plan
+            .missing
+            .iter()
+            .map(|code| (code.clone(), name(code)))
+            .collect(),
+        retired,
+        pending: pending.filter(|_| !nothing),
+    }
+}
+
+/// The page showing `listed`, in the login's language.
+fn shown(f: Frame<'_>, listed: Listed) -> ImportPage<'_> {
+    let fate = f.t.t(if listed.retired {
         "web-import-retired"
     } else {
         "web-import-kept"
     });
-    let missing = plan
-        .missing
-        .iter()
-        .map(|code| Line {
-            code: code.clone(),
-            name: name(code),
-            what: fate.clone(),
-        })
-        .collect();
-    let nothing =
-        plan.added.is_empty() && plan.changed.is_empty() && (plan.missing.is_empty() || !retired);
+    let line = |code, name, what| Line { code, name, what };
     ImportPage {
+        problem: listed.problem.map(|p| f.t.msg(&p)),
+        summary: listed.summary.map(|s| f.t.msg(&s)),
+        added: listed
+            .added
+            .into_iter()
+            .map(|(code, name, parent)| line(code, name, parent))
+            .collect(),
+        changed: listed
+            .changed
+            .into_iter()
+            .map(|(code, name, change)| line(code, name, f.t.msg(&change)))
+            .collect(),
+        missing: listed
+            .missing
+            .into_iter()
+            .map(|(code, name)| line(code, name, fate.clone()))
+            .collect(),
+        pending: listed.pending,
         f,
-        problem,
-        summary: Some(summary),
-        added,
-        changed,
-        missing,
-        pending: pending.filter(|_| !nothing),
     }
 }

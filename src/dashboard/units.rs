@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use axum_csrf::CsrfToken;
 use chrono::Duration;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::auth::Staff;
 use super::frame::{self, Frame};
+use super::kept::{self, Returned};
 use super::overview::{UnitRow, residents_table};
 use super::reports::{UnitChoice, unit_choices};
 use super::{Dash, WebError, WebResult};
@@ -125,15 +125,43 @@ struct InvitePage<'a> {
     problem: Option<String>,
 }
 
-pub async fn invites(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
+/// The invitation form's name for what it keeps ([`kept`]).
+const FORM: &str = "invite";
+
+/// What the invitation form did: the code made and for whom, or why none was; and the unit it
+/// was for, chosen again.
+#[derive(Serialize, Deserialize)]
+struct Invited {
+    unit: String,
+    made: Result<(String, Msg), Msg>,
+}
+
+/// The form, with the invitation just made (a reload shows the same one, it makes no other).
+pub async fn invites(
+    staff: Staff,
+    State(dash): State<Dash>,
+    token: CsrfToken,
+    returned: Returned,
+) -> WebResult {
     let units = dash.engine.units();
-    let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
+    let invited: Option<Invited> = returned.value(FORM).await?;
+    let chosen = invited
+        .as_ref()
+        .and_then(|i| units.by_code(&i.unit))
+        .or_else(|| units.by_id(staff.scope()))
+        .ok_or(WebError::NotFound)?;
+    let f = staff.frame(&dash, &token, "invites")?;
+    let (code, made_for, problem) = match invited.map(|i| i.made) {
+        None => (None, None, None),
+        Some(Ok((code, made_for))) => (Some(code), Some(f.t.msg(&made_for)), None),
+        Some(Err(problem)) => (None, None, Some(f.t.msg(&problem))),
+    };
     let page = InvitePage {
-        units: unit_choices(&staff, &dash, own),
-        f: staff.frame(&dash, &token, "invites")?,
-        code: None,
-        made_for: None,
-        problem: None,
+        units: unit_choices(&staff, &dash, chosen),
+        f,
+        code,
+        made_for,
+        problem,
     };
     frame::page(token, &page)
 }
@@ -151,10 +179,12 @@ pub struct InviteForm {
 const MAX_DAYS: i64 = 90;
 const MAX_USES: u32 = 500;
 
+/// Makes an invitation within the limits, then goes back to the form, which shows its code.
 pub async fn invite(
     staff: Staff,
     State(dash): State<Dash>,
     token: CsrfToken,
+    session: Session,
     Form(form): Form<InviteForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
@@ -168,9 +198,8 @@ pub async fn invite(
         },
         &units,
     )?;
-    let f = staff.frame(&dash, &token, "invites")?;
     let valid = (1..=MAX_DAYS).contains(&form.days) && (1..=MAX_USES).contains(&form.uses);
-    let (code, made_for, problem) = if valid {
+    let made = if valid {
         let grant = Grant {
             role,
             unit_id: unit.id,
@@ -180,32 +209,20 @@ pub async fn invite(
         let issuer = app::invites::Issuer::Login(staff.login.id);
         let code = app::invites::create(&mut tx, &grant, form.uses, expires, issuer).await?;
         tx.commit().await?;
-        let made_for = f.t.msg(
-            &Msg::new("web-invite-made")
-                .text("role", role.as_str())
-                .msg("unit", unit_label(&units, unit))
-                .number("uses", form.uses as i64)
-                .date("until", vn_time::local_date(expires)),
-        );
-        (Some(code), Some(made_for), None)
+        let made_for = Msg::new("web-invite-made")
+            .text("role", role.as_str())
+            .msg("unit", unit_label(&units, unit))
+            .number("uses", form.uses as i64)
+            .date("until", vn_time::local_date(expires));
+        Ok((code, made_for))
     } else {
-        let problem = f.t.msg(
-            &Msg::new("web-invite-limits")
-                .number("days", MAX_DAYS)
-                .number("uses", MAX_USES as i64),
-        );
-        (None, None, Some(problem))
+        Err(Msg::new("web-invite-limits")
+            .number("days", MAX_DAYS)
+            .number("uses", MAX_USES as i64))
     };
-    let status = match problem {
-        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        None => StatusCode::OK,
+    let invited = Invited {
+        unit: unit.code.clone(),
+        made,
     };
-    let page = InvitePage {
-        units: unit_choices(&staff, &dash, unit),
-        f,
-        code,
-        made_for,
-        problem,
-    };
-    Ok((status, frame::page(token, &page)?).into_response())
+    kept::redirect(&session, FORM, "/invites", &invited).await
 }

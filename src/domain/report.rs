@@ -203,10 +203,7 @@ pub fn report_reply(report: &Report, sectors: &[Sector], lang: Lang, length: Len
                 .text("sector", sector_name(s))
         })
         .collect();
-    // The year is text: numbers get thousands separators.
-    let quarter = Msg::new("report-quarter")
-        .number("number", report.quarter.number as i64)
-        .text("year", report.quarter.year.to_string());
+    let quarter = quarter_words(report.quarter);
     let change = |now: i64, before: i64| {
         let direction = match now.cmp(&before) {
             std::cmp::Ordering::Greater => "up",
@@ -335,14 +332,29 @@ pub const CHART_UNITS: usize = 15;
 /// The report's pictures: models by sector, and (for a unit with children) the child units with
 /// the most models.
 pub fn report_charts(report: &Report, sectors: &[Sector], lang: Lang) -> Vec<Reply> {
-    let quarter = Msg::new("report-quarter")
-        .number("number", report.quarter.number as i64)
-        .text("year", report.quarter.year.to_string());
+    let mut charts: Vec<Reply> = sectors_chart(
+        report.quarter,
+        &report.scope,
+        &report.current,
+        sectors,
+        lang,
+    )
+    .into_iter()
+    .collect();
     // Units without models are left out; the title says when more had some than are shown.
     let with_models = report.children.iter().filter(|c| c.1 > 0).count();
-    let titled = |id: &'static str, bars: Vec<Bar>| {
-        let title = Msg::new(id)
-            .msg("quarter", quarter.clone())
+    let bars: Vec<Bar> = ranked(&report.children)
+        .into_iter()
+        .filter(|(_, models, _)| *models > 0)
+        .take(CHART_UNITS)
+        .map(|(name, models, _)| Bar {
+            label: Msg::new("report-chart-unit").text("unit", name),
+            value: *models,
+        })
+        .collect();
+    if !bars.is_empty() {
+        let title = Msg::new("report-chart-units")
+            .msg("quarter", quarter_words(report.quarter))
             .msg("scope", report.scope.clone())
             .number("shown", bars.len() as i64)
             .number("units", with_models as i64)
@@ -354,9 +366,25 @@ pub fn report_charts(report: &Report, sectors: &[Sector], lang: Lang) -> Vec<Rep
                     "yes"
                 },
             );
-        Reply::new(title.clone()).chart(Chart { title, bars })
-    };
-    let by_sector = sectors
+        charts.push(Reply::new(title.clone()).chart(Chart { title, bars }));
+    }
+    charts
+}
+
+/// The report's first picture: models by sector at the end of the quarter, in `scope` (whose
+/// figures are `figures`). None for a unit without models: no picture of nothing, its sentence
+/// says so.
+pub fn sectors_chart(
+    quarter: Quarter,
+    scope: &Msg,
+    figures: &Figures,
+    sectors: &[Sector],
+    lang: Lang,
+) -> Option<Reply> {
+    if figures.total_models() == 0 {
+        return None;
+    }
+    let bars = sectors
         .iter()
         .map(|s| Bar {
             label: Msg::new("sector-name").text(
@@ -366,27 +394,21 @@ pub fn report_charts(report: &Report, sectors: &[Sector], lang: Lang) -> Vec<Rep
                     Lang::En => &s.name_en,
                 },
             ),
-            value: report.current.models_in(&s.code),
+            value: figures.models_in(&s.code),
         })
         .collect();
-    // No picture of nothing: a unit without models has its sentence and no chart.
-    let mut charts = Vec::new();
-    if report.current.total_models() > 0 {
-        charts.push(titled("report-chart-sectors", by_sector));
-    }
-    let bars: Vec<Bar> = ranked(&report.children)
-        .into_iter()
-        .filter(|(_, models, _)| *models > 0)
-        .take(CHART_UNITS)
-        .map(|(name, models, _)| Bar {
-            label: Msg::new("report-chart-unit").text("unit", name),
-            value: *models,
-        })
-        .collect();
-    if !bars.is_empty() {
-        charts.push(titled("report-chart-units", bars));
-    }
-    charts
+    let title = Msg::new("report-chart-sectors")
+        .msg("quarter", quarter_words(quarter))
+        .msg("scope", scope.clone());
+    Some(Reply::new(title.clone()).chart(Chart { title, bars }))
+}
+
+/// "quý I/2025", as a report's sentences, charts and documents name the quarter. (The year is
+/// text: numbers get thousands separators.)
+pub fn quarter_words(quarter: Quarter) -> Msg {
+    Msg::new("report-quarter")
+        .number("number", quarter.number as i64)
+        .text("year", quarter.year.to_string())
 }
 
 /// A CSV table in UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly.

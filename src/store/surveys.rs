@@ -762,25 +762,30 @@ impl Tx {
             .collect())
     }
 
-    /// Free-text answers to `questions` given in the units listed, up to `limit` each.
+    /// Free-text answers to `questions` given in the units listed, up to `limit` each from the
+    /// `offset`th on: pages of them, in an order that stays put (by the response's random id,
+    /// which says nothing of who answered or when).
     pub async fn survey_texts(
         &mut self,
         survey: i64,
         questions: &[&str],
         units: &[i64],
         limit: i64,
+        offset: i64,
     ) -> anyhow::Result<Vec<(String, String)>> {
         Ok(sqlx::query_as(
             "SELECT q.question, t.text FROM unnest($2::text[]) AS q (question),
                  LATERAL (SELECT a.text FROM survey_answers a
                           WHERE a.survey_id = $1 AND a.question = q.question
                             AND a.text IS NOT NULL AND a.unit_id = ANY($3)
-                          LIMIT $4) t",
+                          ORDER BY a.response_id, a.text
+                          LIMIT $4 OFFSET $5) t",
         )
         .bind(survey)
         .bind(questions)
         .bind(units)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&mut *self.inner)
         .await?)
     }
@@ -851,16 +856,26 @@ impl Store {
         tx.commit().await
     }
 
-    /// Counts every answer of the survey from scratch, as results would without tallies; returns
-    /// the number of tally rows it makes.
-    pub async fn recount_survey(&self, survey: i64) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM ({}) t",
+    /// Counts every answer of the survey from scratch, as results would without tallies: the
+    /// tallies as [`Store::retally_survey`] writes them (invitations, '+', aside), by unit,
+    /// question and choice, to hold the kept ones against.
+    pub async fn recount_survey(&self, survey: i64) -> anyhow::Result<Vec<Tally>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT unit_id, question, choice, n FROM ({}) t",
             tally_rows("r.survey_id = $1")
         ))
         .bind(survey)
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit_id, question, choice, count)| Tally {
+                unit_id,
+                question,
+                choice,
+                count,
+            })
+            .collect())
     }
 }
 

@@ -149,11 +149,13 @@ pub(crate) async fn click(client: &Client, css: &str) {
         .unwrap();
 }
 
-/// Presses the web chat's latest button labelled `label`, once the chat shows it: the label's
-/// words may be on the page (in a message) a moment before its button is.
-async fn press(client: &Client, label: &str) {
+/// Presses the web chat's latest live button labelled `label`, once the chat shows it: the
+/// label's words may be on the page (in a message, or an earlier message's button, inert now) a
+/// moment before its button is.
+pub(crate) async fn press(client: &Client, label: &str) {
     until_text(client, label).await;
-    let xpath = format!("//main[@id='log']//button[normalize-space()='{label}']");
+    let xpath =
+        format!("//main[@id='log']//button[normalize-space()='{label}' and not(@disabled)]");
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let buttons = client.find_all(Locator::XPath(&xpath)).await.unwrap();
@@ -187,7 +189,7 @@ async fn until_drawn(client: &Client, css: &str) {
 }
 
 /// Types `text` into the web chat and sends it.
-async fn say(client: &Client, text: &str) {
+pub(crate) async fn say(client: &Client, text: &str) {
     fill(client, "#text", text).await;
     click(client, "#compose button[type=submit]").await;
 }

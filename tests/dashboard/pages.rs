@@ -5,7 +5,7 @@ use danvan::domain::survey::SurveyFile;
 use danvan::store::notices::NewNotice;
 use reqwest::StatusCode;
 
-use crate::site::{Browser, Site};
+use crate::site::{Browser, Site, back_to, sign_in_refused};
 
 const PROVINCE: &str = "33";
 const TIEN_LU: &str = "12364";
@@ -31,15 +31,18 @@ async fn a_new_login_chooses_its_own_password_before_anything_else() {
     let short = browser
         .submit("/password", &[("password", "ngan"), ("repeated", "ngan")])
         .await;
-    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(short.text().await.unwrap().contains("ít nhất 10 ký tự"));
+    assert!(
+        back_to(short, "/password")
+            .await
+            .contains("ít nhất 10 ký tự")
+    );
     let same = browser
         .submit(
             "/password",
             &[("password", &one_time), ("repeated", &one_time)],
         )
         .await;
-    assert_eq!(same.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    back_to(same, "/password").await;
     let chosen = browser
         .submit(
             "/password",
@@ -58,8 +61,7 @@ async fn a_new_login_chooses_its_own_password_before_anything_else() {
     browser.post("/logout", &token, &[]).await;
     assert_eq!(browser.get("/").await.url().path(), "/login");
     let again = browser.sign_in("xa-tien-lu", &one_time).await;
-    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
-    assert!(again.text().await.unwrap().contains("không đúng"));
+    assert!(sign_in_refused(again, "wrong").await.contains("không đúng"));
 }
 
 #[tokio::test]
@@ -76,11 +78,13 @@ async fn guessing_passwords_is_slowed_down_even_for_the_right_one() {
     let mut browser = Browser::new(&site);
     for _ in 0..5 {
         let wrong = browser.sign_in("tinh", "doan-bua-di").await;
-        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        sign_in_refused(wrong, "wrong").await;
     }
     let limited = browser.sign_in("tinh", &password).await;
-    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(limited.text().await.unwrap().contains("đợi một phút"));
+    let limited = sign_in_refused(limited, "slow-down").await;
+    assert!(limited.contains("đợi một phút"));
+    // The name typed is kept; the password never is.
+    assert!(limited.contains("value=\"tinh\""), "{limited}");
     // The person named, at their own desk, is not kept out by whoever typed their name.
     let mut own_desk = Browser::from(&site, std::net::Ipv4Addr::new(127, 0, 0, 2));
     let signed_in = own_desk.sign_in("tinh", &password).await;
@@ -107,12 +111,9 @@ async fn a_password_change_asks_the_current_one_and_ends_every_other_session() {
             ],
         )
         .await;
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        wrong
-            .text()
+        back_to(wrong, "/password")
             .await
-            .unwrap()
             .contains("Mật khẩu hiện tại không đúng")
     );
     let changed = desk
@@ -168,8 +169,12 @@ async fn a_name_postgresql_cannot_hold_is_just_a_wrong_name() {
     let mut browser = Browser::new(&site);
     for name in ["tinh\0", &"x".repeat(10_000)] {
         let refused = browser.sign_in(name, "mat-khau-bat-ky").await;
-        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{name:.20}");
-        assert!(refused.text().await.unwrap().contains("không đúng"));
+        assert!(
+            sign_in_refused(refused, "wrong")
+                .await
+                .contains("không đúng"),
+            "{name:.20}"
+        );
     }
 }
 
@@ -300,13 +305,13 @@ async fn an_admin_of_one_commune_cannot_reach_anothers_notices_surveys_or_report
     ];
     for (action, fields) in &forms {
         let response = an_thi.submit_from("/invites", action, fields).await;
+        // Not found, or back to the form saying why.
+        let refused = response.url().query().is_some_and(|q| q.contains("kept="));
         assert!(
-            matches!(
-                response.status(),
-                StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY
-            ),
-            "{action}: {}",
-            response.status()
+            response.status() == StatusCode::NOT_FOUND || refused,
+            "{action}: {} {}",
+            response.status(),
+            response.url()
         );
     }
     let store = site.engine.store();
@@ -342,8 +347,11 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
             ],
         )
         .await;
-    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(empty.text().await.unwrap().contains("không được để trống"));
+    assert!(
+        back_to(empty, "/notices/new")
+            .await
+            .contains("không được để trống")
+    );
     let long = "dài ".repeat(1000);
     let too_long = browser
         .submit_from(
@@ -357,7 +365,7 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
             ],
         )
         .await;
-    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(back_to(too_long, "/notices/new").await.contains("dài dài"));
     let fields = [
         ("title", "Lịch tiếp dân tháng này"),
         ("body", "Thứ Năm hằng tuần, **tại trụ sở**."),
@@ -370,9 +378,16 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
     let preview = browser
         .submit_from("/notices/new", "/notices", &preview_fields)
         .await;
-    assert_eq!(preview.status(), StatusCode::OK);
-    let html = preview.text().await.unwrap();
+    let shown_at = preview.url().clone();
+    let html = back_to(preview, "/notices/new").await;
     assert!(html.contains("id=\"notice-preview\""), "{html}");
+    // A reload shows the same preview again; the compose page opened afresh is empty.
+    let (_, again) = browser
+        .page(&format!("/notices/new?{}", shown_at.query().unwrap()))
+        .await;
+    assert!(again.contains("id=\"notice-preview\""), "{again}");
+    let (_, fresh) = browser.page("/notices/new").await;
+    assert!(!fresh.contains("Lịch tiếp dân tháng này"), "{fresh}");
     assert!(
         html.contains("Lịch tiếp dân tháng này") && html.contains("Đã đọc"),
         "{html}"
@@ -411,14 +426,16 @@ async fn a_notice_is_previewed_as_residents_see_it_then_sent_and_followed() {
     let mut past = fields.to_vec();
     past.extend([("send_at", "2020-01-01T08:00"), ("action", "send")]);
     let refused = browser.submit_from("/notices/new", "/notices", &past).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        refused
-            .text()
+        back_to(refused, "/notices/new")
             .await
-            .unwrap()
             .contains("Lịch tiếp dân tháng này")
     );
+    let notices: i64 = sqlx::query_scalar("SELECT count(*) FROM notices")
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(notices, 1, "sent once, whatever was reloaded");
 }
 
 #[tokio::test]
@@ -438,8 +455,24 @@ async fn a_survey_file_is_uploaded_opened_and_its_results_read_and_downloaded() 
     let client = &browser;
     let (url, form) = upload("title = \"Thiếu câu hỏi\"");
     let wrong = client_post_multipart(client, &url, form).await;
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.text().await.unwrap().contains("Tệp khảo sát có lỗi"));
+    let wrong_at = wrong.url().clone();
+    assert!(
+        back_to(wrong, "/surveys")
+            .await
+            .contains("Tệp khảo sát có lỗi")
+    );
+    // A reload says it again; the list opened afresh does not.
+    let (_, again) = browser
+        .page(&format!("/surveys?{}", wrong_at.query().unwrap()))
+        .await;
+    assert!(again.contains("Tệp khảo sát có lỗi"));
+    assert!(
+        !browser
+            .page("/surveys")
+            .await
+            .1
+            .contains("Tệp khảo sát có lỗi")
+    );
     let (url, form) = upload(SURVEY);
     let created = client_post_multipart(client, &url, form).await;
     let path = created.url().path().to_owned();
@@ -510,7 +543,7 @@ async fn every_page_opens_in_vietnamese_and_in_english() {
 }
 
 #[tokio::test]
-async fn an_invitation_is_made_for_a_unit_in_scope() {
+async fn an_invitation_is_made_for_a_unit_in_scope_and_a_reload_makes_no_other() {
     let site = Site::start().await;
     let browser = site.signed_in("tinh", PROVINCE).await;
     let made = browser
@@ -524,9 +557,24 @@ async fn an_invitation_is_made_for_a_unit_in_scope() {
             ],
         )
         .await;
-    let html = made.text().await.unwrap();
+    let made_at = made.url().clone();
+    let html = back_to(made, "/invites").await;
     assert!(html.contains("id=\"invite-code\">/join "), "{html}");
     assert!(html.contains("Xã Tiên Lữ"), "{html}");
+    let code = |html: &str| {
+        let at = html.find("id=\"invite-code\">").unwrap();
+        html[at..].split('<').next().unwrap().to_owned()
+    };
+    let (_, reloaded) = browser
+        .page(&format!("/invites?{}", made_at.query().unwrap()))
+        .await;
+    assert_eq!(code(&reloaded), code(&html), "the same invitation");
+    let invites: i64 = sqlx::query_scalar("SELECT count(*) FROM invites")
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(invites, 1);
+    assert!(!browser.page("/invites").await.1.contains("invite-code"));
     let too_long = browser
         .submit(
             "/invites",
@@ -538,7 +586,7 @@ async fn an_invitation_is_made_for_a_unit_in_scope() {
             ],
         )
         .await;
-    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(back_to(too_long, "/invites").await.contains("90"));
 }
 
 #[tokio::test]
@@ -683,18 +731,16 @@ async fn a_province_imports_the_national_list_after_seeing_its_changes_and_only_
             upload("code,name\n1,A\n".into(), &token),
         )
         .await;
-    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        bad.text()
+        back_to(bad, "/units/import")
             .await
-            .unwrap()
             .contains("Không đọc được tệp danh sách")
     );
     let shown = province
         .multipart(&site.url("/units/import"), upload(list.clone(), &token))
         .await;
-    assert_eq!(shown.status(), StatusCode::OK);
-    let shown = shown.text().await.unwrap();
+    let shown_at = shown.url().clone();
+    let shown = back_to(shown, "/units/import").await;
     assert!(
         shown.contains("Tệp sẽ thêm 1 đơn vị, sửa 1 thông tin"),
         "{shown}"
@@ -704,7 +750,11 @@ async fn a_province_imports_the_national_list_after_seeing_its_changes_and_only_
         shown.contains("Tên: Xã Tiên Lữ → Xã Tiên Lữ Mới"),
         "{shown}"
     );
-    // Nothing has changed yet.
+    // Nothing has changed yet, and a reload lists the same changes again.
+    let (_, reloaded) = province
+        .page(&format!("/units/import?{}", shown_at.query().unwrap()))
+        .await;
+    assert!(reloaded.contains("Tên: Xã Tiên Lữ → Xã Tiên Lữ Mới"));
     assert_eq!(
         site.engine.units().by_code(TIEN_LU).unwrap().name,
         "Xã Tiên Lữ"
@@ -729,7 +779,11 @@ async fn a_province_imports_the_national_list_after_seeing_its_changes_and_only_
             &[("list", &list), ("digest", "0")],
         )
         .await;
-    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(
+        back_to(stale, "/units/import")
+            .await
+            .contains("id=\"apply-import\"")
+    );
     let applied = province
         .post(
             "/units/import/apply",
@@ -737,12 +791,9 @@ async fn a_province_imports_the_national_list_after_seeing_its_changes_and_only_
             &[("list", &list), ("digest", &digest)],
         )
         .await;
-    assert_eq!(applied.status(), StatusCode::OK);
     assert!(
-        applied
-            .text()
+        back_to(applied, "/units/import")
             .await
-            .unwrap()
             .contains("Đã nạp: thêm 1 đơn vị")
     );
     let units = site.engine.units();
@@ -901,8 +952,11 @@ async fn a_notice_goes_to_several_units_each_in_scope() {
     // A commune's admin may not add a neighbour, and no unit at all is no notice.
     let commune = site.signed_in("xa-tien-lu", TIEN_LU).await;
     let refused = commune.submit_from("/notices/new", "/notices", &send).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text().await.unwrap().contains("nằm ngoài phạm vi"));
+    assert!(
+        back_to(refused, "/notices/new")
+            .await
+            .contains("nằm ngoài phạm vi")
+    );
     let none = commune
         .submit_from(
             "/notices/new",
@@ -910,8 +964,11 @@ async fn a_notice_goes_to_several_units_each_in_scope() {
             &[("title", "A"), ("body", "B"), ("action", "send")],
         )
         .await;
-    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(none.text().await.unwrap().contains("ít nhất một đơn vị"));
+    assert!(
+        back_to(none, "/notices/new")
+            .await
+            .contains("ít nhất một đơn vị")
+    );
 }
 
 #[tokio::test]
@@ -943,8 +1000,7 @@ async fn a_survey_is_written_on_the_form_checked_as_a_file_and_created_as_a_draf
     let refused = browser
         .submit_from("/surveys/new", "/surveys/new", &wrong)
         .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = refused.text().await.unwrap();
+    let page = back_to(refused, "/surveys/new").await;
     assert!(page.contains("Tệp khảo sát có lỗi"), "{page}");
     assert!(page.contains("value=\"Làm vào lúc nào?\""), "{page}");
     // Another commune is out of this login's scope.
@@ -953,7 +1009,7 @@ async fn a_survey_is_written_on_the_form_checked_as_a_file_and_created_as_a_draf
     let refused = browser
         .submit_from("/surveys/new", "/surveys/new", &elsewhere)
         .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    back_to(refused, "/surveys/new").await;
 
     let created = browser
         .submit_from("/surveys/new", "/surveys/new", &fields)
@@ -1034,12 +1090,9 @@ async fn a_residents_question_is_answered_on_its_page_and_another_commune_never_
     let empty = tien_lu
         .submit_from(&page, &format!("{page}/answer"), &[("text", "  ")])
         .await;
-    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        empty
-            .text()
+        back_to(empty, &page)
             .await
-            .unwrap()
             .contains("Cần ghi nội dung cho việc này."),
         "the refusal in Vietnamese"
     );
@@ -1099,7 +1152,7 @@ async fn a_residents_question_is_answered_on_its_page_and_another_commune_never_
     let again = tien_lu
         .submit_from(&page, &format!("{page}/answer"), &[("text", answer)])
         .await;
-    assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    back_to(again, &page).await;
 
     // An Thi's admin gets nothing: not the page, not in the queue, not by a form, not a count.
     let an_thi = site.signed_in("xa-an-thi", AN_THI).await;
@@ -1210,14 +1263,9 @@ async fn a_draft_is_pasted_opened_answered_and_its_results_read_with_meetings_ap
             )],
         )
         .await;
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        wrong
-            .text()
-            .await
-            .unwrap()
-            .contains("Dự thảo chưa có điều nào")
-    );
+    let wrong = back_to(wrong, "/consultations").await;
+    assert!(wrong.contains("Dự thảo chưa có điều nào"));
+    assert!(wrong.contains("# Chỉ có tên"), "the text kept: {wrong}");
     let created = browser
         .submit_from("/consultations", "/consultations", &[("text", draft)])
         .await;
@@ -1277,7 +1325,11 @@ async fn a_draft_is_pasted_opened_answered_and_its_results_read_with_meetings_ap
             ],
         )
         .await;
-    assert_eq!(crowded.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        back_to(crowded, &path)
+            .await
+            .contains("id=\"consult-problem\"")
+    );
     let csv = browser
         .get(&format!("{path}/export.csv"))
         .await
@@ -1406,4 +1458,249 @@ async fn the_units_page_the_preview_and_the_notice_list_say_what_the_other_pages
         list.contains("Đã gửi xong") && !list.contains("Đang gửi"),
         "{list}"
     );
+}
+
+#[tokio::test]
+async fn every_form_answers_with_a_redirect_so_a_reload_never_sends_it_again() {
+    let site = Site::start().await;
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let list = danvan::seed::UNIT_LIST_2026;
+    // Forms that are taken and forms that are refused: each answers with a redirect to a page.
+    let forms: [(&str, &str, Vec<(&str, &str)>); 12] = [
+        (
+            "/notices/new",
+            "/notices",
+            vec![("title", ""), ("body", ""), ("action", "preview")],
+        ),
+        (
+            "/notices/new",
+            "/notices",
+            vec![
+                ("title", "A"),
+                ("body", "B"),
+                ("unit", TIEN_LU),
+                ("action", "preview"),
+            ],
+        ),
+        (
+            "/notices/new",
+            "/notices",
+            vec![("title", "A"), ("body", "B"), ("action", "send")],
+        ),
+        (
+            "/invites",
+            "/invites",
+            vec![
+                ("role", "cadre"),
+                ("unit", TIEN_LU),
+                ("uses", "1"),
+                ("days", "7"),
+            ],
+        ),
+        (
+            "/invites",
+            "/invites",
+            vec![
+                ("role", "cadre"),
+                ("unit", TIEN_LU),
+                ("uses", "1"),
+                ("days", "365"),
+            ],
+        ),
+        ("/surveys/new", "/surveys/new", vec![("title", "")]),
+        (
+            "/consultations",
+            "/consultations",
+            vec![("text", "Không phải dự thảo")],
+        ),
+        (
+            "/households",
+            "/households/add",
+            vec![("unit", TIEN_LU), ("name", "")],
+        ),
+        (
+            "/households",
+            "/households/assign",
+            vec![("unit", TIEN_LU), ("household", "HD-0000"), ("cadre", "")],
+        ),
+        (
+            "/units/import",
+            "/units/import/apply",
+            vec![("list", list), ("digest", "0")],
+        ),
+        (
+            "/password",
+            "/password",
+            vec![
+                ("current", "sai"),
+                ("password", "ngan"),
+                ("repeated", "ngan"),
+            ],
+        ),
+        ("/", "/lang", vec![("lang", "en"), ("back", "/units")]),
+    ];
+    for (page, action, fields) in &forms {
+        let token = browser.token(page).await;
+        let answer = browser.answer(action, &token, fields).await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::SEE_OTHER,
+            "{action} {fields:?}"
+        );
+        let to = answer.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(browser.page(&to).await.0, StatusCode::OK, "{action} → {to}");
+    }
+    // The invitation made once, whatever was reloaded.
+    let invites: i64 = sqlx::query_scalar("SELECT count(*) FROM invites")
+        .fetch_one(site.engine.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(invites, 1);
+    // Signing in, refused, goes back to the form too, with no session made for it.
+    let stranger = Browser::new(&site);
+    let token = stranger.token("/login").await;
+    let answer = stranger
+        .answer(
+            "/login",
+            &token,
+            &[("name", "tinh"), ("password", "sai-roi")],
+        )
+        .await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn every_written_answer_to_a_survey_is_read_page_by_page_below_the_csv() {
+    let site = Site::start().await;
+    danvan::seed::demo_history_if_new(site.engine.store(), site.engine.now())
+        .await
+        .unwrap();
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let (_, list) = browser.page("/surveys").await;
+    let at = list.find("href=\"/surveys/").expect("a survey") + "href=\"".len();
+    let mut next = Some(list[at..].split('"').next().unwrap().to_owned());
+    let (mut pages, mut read, mut said) = (0, 0, None);
+    while let Some(path) = next.take() {
+        let (_, page) = browser.page(&path.replace("&amp;", "&")).await;
+        let start = page
+            .find("id=\"comments-comment\"")
+            .unwrap_or_else(|| panic!("the written answers: {page}"));
+        if pages == 0 {
+            // The CSV of every answer is offered above them.
+            assert!(page.find("/export.csv").unwrap() < start);
+        }
+        let section = &page[start..start + page[start..].find("</section>").unwrap()];
+        let shown = section.matches("<li>").count();
+        assert!((1..=20).contains(&shown), "{shown} on a page: {section}");
+        read += shown;
+        pages += 1;
+        said.get_or_insert_with(|| {
+            let words = section.split(" câu trả lời bằng lời").next().unwrap();
+            let count = words.rsplit('>').next().unwrap().replace('.', "");
+            count.parse::<usize>().unwrap()
+        });
+        // The pager's link to the next page: <a href="…" rel="next">.
+        next = section.find("\" rel=\"next\"").map(|end| {
+            let start = section[..end].rfind("href=\"").unwrap() + "href=\"".len();
+            section[start..end].to_owned()
+        });
+    }
+    let said = said.unwrap();
+    assert!(said > 20, "the demo has more than a page: {said}");
+    assert_eq!(read, said, "every one read, over {pages} pages");
+    assert_eq!(pages, said.div_ceil(20));
+}
+
+#[tokio::test]
+async fn the_report_page_shows_each_unit_as_a_row_of_the_word_documents_table() {
+    let clock = crate::common::TestClock::at("2025-12-01 09:00");
+    let site = Site::start_as(clock.shared(), &Default::default(), |_| vec![]).await;
+    let photos: [String; 6] = std::array::from_fn(|i| format!("photo-{i}"));
+    site.engine
+        .store()
+        .add_demo_logs(PROVINCE, clock.now(), &photos)
+        .await
+        .unwrap();
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let (_, page) = browser
+        .page(&format!("/reports?unit={PROVINCE}&quarter=2025-Q4"))
+        .await;
+    // The text says what the province did, in sentences; the units are rows of a table.
+    let paragraph = element(&page, "report-paragraph");
+    assert!(!paragraph.contains("Xã Tiên Lữ"), "{paragraph}");
+    let start = page.find("id=\"report-units\"").expect("the units' table");
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    let rows: Vec<&str> = table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|row| row.split('<').next().unwrap())
+        .collect();
+    // The same rows, in the same order, as the Word document's table.
+    let units = site.engine.units();
+    let province = units.by_code(PROVINCE).unwrap();
+    let mut tx = site.engine.store().begin().await.unwrap();
+    let filed = danvan::app::reports::filed(
+        &mut tx,
+        province,
+        danvan::domain::report::Quarter::parse("2025-Q4").unwrap(),
+        danvan::message::Lang::Vi,
+        clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let filed: Vec<&str> = filed
+        .units
+        .iter()
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    assert_eq!(rows, filed);
+    assert_eq!(rows.len(), units.children(province.id).len());
+}
+
+/// Reading the models chart: BEGIN, the sums of the kept counts, the sectors, COMMIT.
+const MODELS_CHART_ROUND_TRIPS: u64 = 4;
+
+#[tokio::test]
+async fn the_overview_draws_the_reports_models_chart_from_its_kept_counts_alone() {
+    let clock = crate::common::TestClock::at("2025-12-01 09:00");
+    let site = Site::start_as(clock.shared(), &Default::default(), |_| vec![]).await;
+    let store = site.engine.store();
+    let photos: [String; 6] = std::array::from_fn(|i| format!("photo-{i}"));
+    store
+        .add_demo_logs(PROVINCE, clock.now(), &photos)
+        .await
+        .unwrap();
+    let units = site.engine.units();
+    let quarter = danvan::domain::report::Quarter::parse("2025-Q4").unwrap();
+    let lang = danvan::message::Lang::Vi;
+    for code in [PROVINCE, TIEN_LU] {
+        let unit = units.by_code(code).unwrap();
+        let before = store.round_trips();
+        let mut tx = store.begin().await.unwrap();
+        let chart = danvan::app::reports::models_chart(&mut tx, unit, quarter, lang)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let used = store.round_trips() - before;
+        assert!(
+            used <= MODELS_CHART_ROUND_TRIPS,
+            "{code}: {used} round trips"
+        );
+        // The very chart the report draws first.
+        let mut tx = store.begin().await.unwrap();
+        let filed = danvan::app::reports::filed(&mut tx, unit, quarter, lang, clock.now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let first = filed.charts.first().filter(|c| {
+            c.chart
+                .as_ref()
+                .is_some_and(|c| c.title.id == "report-chart-sectors")
+        });
+        assert_eq!(chart.as_ref(), first, "{code}");
+    }
+    let browser = site.signed_in("tinh", PROVINCE).await;
+    let (_, overview) = browser.page("/").await;
+    assert!(overview.contains("class=\"bars\""), "{overview}");
 }

@@ -101,7 +101,34 @@ impl Site {
 /// A client keeping cookies, as a browser would.
 pub struct Browser {
     client: reqwest::Client,
+    /// The same browser (its cookies), following no redirect: what a form answers itself.
+    unfollowed: reqwest::Client,
     base: String,
+}
+
+/// The page a form went back to, once the form answered with a redirect (Post/Redirect/Get):
+/// `path` with what the form kept (`kept=N`). Its text.
+pub async fn back_to(response: reqwest::Response, path: &str) -> String {
+    let url = response.url().clone();
+    assert_eq!(url.path(), path, "{url}");
+    assert!(
+        url.query().is_some_and(|q| q.contains("kept=")),
+        "not a page a form went back to: {url}"
+    );
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    response.text().await.unwrap()
+}
+
+/// The sign-in page a refused sign-in went back to, saying `why` (its address carries it: there
+/// is no session before signing in). Its text.
+pub async fn sign_in_refused(response: reqwest::Response, why: &str) -> String {
+    let url = response.url().clone();
+    assert_eq!(url.path(), "/login", "{url}");
+    assert!(
+        url.query_pairs().any(|(k, v)| k == "refused" && v == why),
+        "not refused as {why}: {url}"
+    );
+    response.text().await.unwrap()
 }
 
 impl Browser {
@@ -111,10 +138,16 @@ impl Browser {
 
     /// A browser on another machine: its requests come from `address` (any of 127.0.0.0/8).
     pub fn from(site: &Site, address: std::net::Ipv4Addr) -> Browser {
-        Browser {
-            client: reqwest::Client::builder()
-                .cookie_store(true)
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = || {
+            reqwest::Client::builder()
+                .cookie_provider(jar.clone())
                 .local_address(std::net::IpAddr::V4(address))
+        };
+        Browser {
+            client: client().build().unwrap(),
+            unfollowed: client()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
             base: site.url(""),
@@ -167,9 +200,30 @@ impl Browser {
         token: &str,
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
+        self.post_with(&self.client, action, token, fields).await
+    }
+
+    /// What a form answers itself, its redirect not followed.
+    pub async fn answer(
+        &self,
+        action: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_with(&self.unfollowed, action, token, fields)
+            .await
+    }
+
+    async fn post_with(
+        &self,
+        client: &reqwest::Client,
+        action: &str,
+        token: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = vec![("csrf", token)];
         form.extend_from_slice(fields);
-        self.client
+        client
             .post(format!("{}{action}", self.base))
             .form(&form)
             .send()

@@ -1,8 +1,9 @@
 //! Staff at work (#23), in headless Chromium: a link followed before signing in opens after it; a
-//! notice is written to units found by typing, its page keeps what is on it while its figures
-//! change; a survey's forms come back to its page (a reload shows it again), closing asks first;
-//! the quarterly report prints without the menu and downloads as Word; a long list is paged; and
-//! every page, 390 px wide, has no horizontal scroll. Screenshots go to the folder printed.
+//! notice is written to units found by typing, previewed on a page a reload shows again, its
+//! page keeps what is on it while its figures change; a survey's forms come back to its page (a
+//! reload shows it again), closing asks first; the quarterly report prints without the menu and
+//! downloads as Word; a long list is paged; and every page, 390 px wide, has no horizontal
+//! scroll. Screenshots go to the folder printed.
 
 use std::time::Duration;
 
@@ -106,6 +107,15 @@ async fn staff_write_follow_and_file_without_losing_their_work() {
         "the preview names its units"
     );
     album.take(&client, "notice-preview").await;
+    // The preview is a page of its own: a reload shows it again, asks nothing and sends nothing.
+    assert!(
+        path(&client).await.starts_with("/notices/new?kept="),
+        "{}",
+        path(&client).await
+    );
+    client.refresh().await.unwrap();
+    let reloaded = until_text(&client, "id=\"preview-units\"").await;
+    assert!(reloaded.contains("Lịch tiếp dân tháng này"));
     click(&client, "#send").await;
     until_text(&client, "id=\"notice-live\"").await;
     let notice = path(&client).await;
