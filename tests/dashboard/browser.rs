@@ -228,8 +228,9 @@ async fn a_notice_written_on_the_dashboard_is_read_in_the_web_chat_and_counted()
     let mut album = Album::new("screenshots");
 
     // A resident signs up in the web chat, typing the commune without diacritics.
+    // A new visitor is greeted with the choice of language: no "/start", which would ask again.
     client.goto(&format!("{site}/chat")).await.unwrap();
-    say(&client, "/start").await;
+    until_text(&client, "Bạn muốn dùng ngôn ngữ nào?").await;
     press(&client, "Tiếng Việt").await;
     press(&client, "Tôi đồng ý").await;
     until_text(&client, "xã").await;

@@ -1578,37 +1578,56 @@ async fn every_written_answer_to_a_survey_is_read_page_by_page_below_the_csv() {
     let browser = site.signed_in("tinh", PROVINCE).await;
     let (_, list) = browser.page("/surveys").await;
     let at = list.find("href=\"/surveys/").expect("a survey") + "href=\"".len();
-    let mut next = Some(list[at..].split('"').next().unwrap().to_owned());
-    let (mut pages, mut read, mut said) = (0, 0, None);
-    while let Some(path) = next.take() {
-        let (_, page) = browser.page(&path.replace("&amp;", "&")).await;
+    let first = list[at..].split('"').next().unwrap().to_owned();
+    // The written answers' section of a page, and the pager's link to the next page
+    // (<a href="…" rel="next">) in it.
+    let section = |page: &str| {
         let start = page
             .find("id=\"comments-comment\"")
             .unwrap_or_else(|| panic!("the written answers: {page}"));
-        if pages == 0 {
-            // The CSV of every answer is offered above them.
-            assert!(page.find("/export.csv").unwrap() < start);
-        }
-        let section = &page[start..start + page[start..].find("</section>").unwrap()];
-        let shown = section.matches("<li>").count();
-        assert!((1..=20).contains(&shown), "{shown} on a page: {section}");
-        read += shown;
-        pages += 1;
-        said.get_or_insert_with(|| {
-            let words = section.split(" câu trả lời bằng lời").next().unwrap();
-            let count = words.rsplit('>').next().unwrap().replace('.', "");
-            count.parse::<usize>().unwrap()
-        });
-        // The pager's link to the next page: <a href="…" rel="next">.
-        next = section.find("\" rel=\"next\"").map(|end| {
+        page[start..start + page[start..].find("</section>").unwrap()].to_owned()
+    };
+    let next = |section: &str| {
+        section.find("\" rel=\"next\"").map(|end| {
             let start = section[..end].rfind("href=\"").unwrap() + "href=\"".len();
-            section[start..end].to_owned()
-        });
-    }
-    let said = said.unwrap();
-    assert!(said > 20, "the demo has more than a page: {said}");
-    assert_eq!(read, said, "every one read, over {pages} pages");
-    assert_eq!(pages, said.div_ceil(20));
+            section[start..end]
+                .replace("&#38;", "&")
+                .replace("&amp;", "&")
+        })
+    };
+    let (_, page) = browser.page(&first).await;
+    // The CSV of every answer is offered above them.
+    assert!(page.find("/export.csv").unwrap() < page.find("id=\"comments-comment\"").unwrap());
+    let one = section(&page);
+    assert_eq!(one.matches("<li>").count(), 20, "a full first page: {one}");
+    let said: usize = {
+        let words = one.split(" câu trả lời bằng lời").next().unwrap();
+        words
+            .rsplit('>')
+            .next()
+            .unwrap()
+            .replace('.', "")
+            .parse()
+            .unwrap()
+    };
+    assert!(said > 40, "the demo has more than two pages: {said}");
+    // The next page follows on from the first, and the last holds what is left, with no next.
+    let (_, page) = browser.page(&next(&one).expect("a second page")).await;
+    let two = section(&page);
+    assert_eq!(two.matches("<li>").count(), 20, "{two}");
+    assert_ne!(one, two);
+    let pages = said.div_ceil(20);
+    let last = next(&two)
+        .expect("a third page")
+        .replace("page=3", &format!("page={pages}"));
+    let (_, page) = browser.page(&last).await;
+    let end = section(&page);
+    assert_eq!(
+        end.matches("<li>").count(),
+        said - 20 * (pages - 1),
+        "{end}"
+    );
+    assert_eq!(next(&end), None, "the last page has no next");
 }
 
 #[tokio::test]
