@@ -1460,13 +1460,16 @@ async fn the_units_page_the_preview_and_the_notice_list_say_what_the_other_pages
     );
 }
 
+/// A form: its page, where it posts, and its fields.
+type FormPost<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>);
+
 #[tokio::test]
 async fn every_form_answers_with_a_redirect_so_a_reload_never_sends_it_again() {
     let site = Site::start().await;
     let browser = site.signed_in("tinh", PROVINCE).await;
     let list = danvan::seed::UNIT_LIST_2026;
     // Forms that are taken and forms that are refused: each answers with a redirect to a page.
-    let forms: [(&str, &str, Vec<(&str, &str)>); 12] = [
+    let forms: [FormPost; 12] = [
         (
             "/notices/new",
             "/notices",
