@@ -751,15 +751,7 @@ impl Tx {
         .bind(units)
         .fetch_all(&mut *self.inner)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(unit_id, question, choice, count)| Tally {
-                unit_id,
-                question,
-                choice,
-                count,
-            })
-            .collect())
+        Ok(tallies_of(rows))
     }
 
     /// Free-text answers to `questions` given in the units listed, up to `limit` each from the
@@ -867,16 +859,20 @@ impl Store {
         .bind(survey)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(unit_id, question, choice, count)| Tally {
-                unit_id,
-                question,
-                choice,
-                count,
-            })
-            .collect())
+        Ok(tallies_of(rows))
     }
+}
+
+/// Tally rows read as (unit, question, choice, count).
+fn tallies_of(rows: Vec<(i64, String, String, i64)>) -> Vec<Tally> {
+    rows.into_iter()
+        .map(|(unit_id, question, choice, count)| Tally {
+            unit_id,
+            question,
+            choice,
+            count,
+        })
+        .collect()
 }
 
 /// A response as stored: `person` only for named surveys.
