@@ -1,8 +1,9 @@
 //! `bench web`: the dashboard's overview, notice status, survey results and report pages over a
 //! million residents, deliveries and activities, requested by 50 signed-in sessions at once from
 //! a load generator in a second process on loopback; each page's p50/p95 next to the time the
-//! same store and application calls take in this process with the same concurrency, and that
-//! next to a primary-key read's: kept counts make every figure cost its units, not its rows.
+//! same store and application calls take in this process with the same concurrency (the session
+//! and its login included, as every page reads them), and that next to a primary-key read's:
+//! kept counts make every figure cost its units, not its rows.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -117,12 +118,21 @@ pub async fn run(
     // One login per session, signing in from loopback addresses of their own: the sign-in limits
     // (per name, per address) stay as they are.
     let mut cookies = Vec::new();
+    let mut signed = Vec::new();
     for i in 0..sessions {
         let name = format!("bench-{i}");
         let password = app::logins::demo(store, &name, province.id, chrono::Utc::now()).await?;
         let from = std::net::Ipv4Addr::new(127, 0, 1 + (i / 16) as u8, 1);
-        cookies.push(sign_in(&base, &name, &password, from.into()).await?);
+        let cookie = sign_in(&base, &name, &password, from.into()).await?;
+        let session = cookie
+            .split_once('=')
+            .and_then(|(_, id)| id.parse().ok())
+            .context("the session cookie")?;
+        let login = store.login_named(&name).await?.context("the login")?;
+        signed.push(Signed { session, login: login.id });
+        cookies.push(cookie);
     }
+    let signed = Arc::new(signed);
     let paths = [
         ("overview", "/".to_owned()),
         ("notice status", format!("/notices/{notice}")),
@@ -132,16 +142,13 @@ pub async fn run(
             format!("/reports?unit={PROVINCE}&quarter={}", quarter.code()),
         ),
     ];
-    let (_, key95) = database_time(
-        &engine,
-        "primary key",
+    let reads = Reads {
         notice,
         survey,
         quarter,
-        sessions,
-        requests,
-    )
-    .await?;
+        signed,
+    };
+    let (_, key95) = database_time(&engine, "primary key", &reads, sessions, requests).await?;
     println!(
         "  {sessions} sessions, {requests} requests per page, load from a second process; ms \
          (a primary-key read: p95 {key95:.2}):"
@@ -176,8 +183,7 @@ pub async fn run(
             figures.next().context("p50")??,
             figures.next().context("p95")??,
         );
-        let (db50, db95) =
-            database_time(&engine, name, notice, survey, quarter, sessions, requests).await?;
+        let (db50, db95) = database_time(&engine, name, &reads, sessions, requests).await?;
         println!(
             "  {name:<16} {p50:>8.1} {p95:>8.1}   {db50:>8.1} {db95:>8.1}   {:>10.2} {:>10.1}",
             p95 / db95,
@@ -225,24 +231,41 @@ async fn sign_in(
     Ok(cookies.to_str()?.to_owned())
 }
 
-/// The store and application calls of page `name`, `requests` times, `sessions` at once.
-async fn database_time(
-    engine: &Arc<Engine>,
-    name: &str,
+/// What the pages are read over, and the sessions signed in to read them.
+#[derive(Clone)]
+struct Reads {
     notice: i64,
     survey: i64,
     quarter: Quarter,
+    signed: Arc<Vec<Signed>>,
+}
+
+/// A session signed in through the form, and its login.
+struct Signed {
+    session: tower_sessions::session::Id,
+    login: i64,
+}
+
+/// The store and application calls of page `name`, `requests` times, `sessions` at once, each
+/// task as one of the signed-in sessions.
+async fn database_time(
+    engine: &Arc<Engine>,
+    name: &str,
+    reads: &Reads,
     sessions: usize,
     requests: usize,
 ) -> anyhow::Result<(f64, f64)> {
     let per_task = requests.div_ceil(sessions);
-    let tasks = (0..sessions).map(|_| {
-        let (engine, name) = (engine.clone(), name.to_owned());
+    let kept = crate::dashboard::session_store(engine.store())?;
+    let tasks = (0..sessions).map(|task| {
+        let (engine, name, reads, kept) =
+            (engine.clone(), name.to_owned(), reads.clone(), kept.clone());
         tokio::spawn(async move {
+            let signed = &reads.signed[task % reads.signed.len()];
             let mut times = Vec::new();
             for _ in 0..per_task {
                 let started = Instant::now();
-                page_queries(&engine, &name, notice, survey, quarter).await?;
+                page_queries(&engine, &name, &reads, &kept, signed).await?;
                 times.push(started.elapsed());
             }
             anyhow::Ok(times)
@@ -255,44 +278,63 @@ async fn database_time(
     Ok(percentiles(&mut times))
 }
 
+/// The reads of page `name` as its handler makes them, from the session and its login (what
+/// every page's `Staff` reads first) to the page's own.
 async fn page_queries(
     engine: &Engine,
     name: &str,
-    notice: i64,
-    survey: i64,
-    quarter: Quarter,
+    reads: &Reads,
+    kept: &tower_sessions_sqlx_store::PostgresStore,
+    signed: &Signed,
 ) -> anyhow::Result<()> {
+    use tower_sessions::SessionStore;
     let store = engine.store();
     let units = engine.units();
     let province = units.by_code(PROVINCE).context("the province")?;
     let subtree = units.subtree(province.id);
+    let (notice, survey, quarter) = (reads.notice, reads.survey, reads.quarter);
+    if name == "primary key" {
+        store.notice_units(notice).await?;
+        return Ok(());
+    }
+    kept.load(&signed.session)
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?
+        .context("the session")?;
+    let login = store.login(signed.login).await?.context("the login")?;
+    let actor = app::logins::actor(&login);
+    let now = chrono::Utc::now();
     match name {
-        "primary key" => {
-            store.notice_units(notice).await?;
-        }
         "overview" => {
             store.residents_by_channel(&subtree).await?;
             store.surveys_within(&subtree).await?;
             store.notices_within(&subtree, 5).await?;
             let (from, to) = quarter.bounds();
             let mut tx = store.begin().await?;
-            tx.ticket_figures_by_unit(province.id, from, to, chrono::Utc::now())
+            tx.ticket_figures_by_unit(province.id, from, to, now)
                 .await?;
+            tx.commit().await?;
+            let mut tx = store.begin().await?;
             app::reports::models_chart(&mut tx, province, quarter, Lang::Vi).await?;
             tx.commit().await?;
         }
         "notice status" => {
-            app::notices::status(store, notice, app::notices::Viewer::Operator, &units).await?;
-            store.notice(notice).await?;
+            let viewer = app::notices::Viewer::Person(&actor);
+            app::notices::status(store, notice, viewer, &units).await?;
             let about = Filter {
-                unit_ids: subtree.clone(),
                 which: Which::All,
                 notice: Some(notice),
                 ..Filter::default()
             };
+            let by = app::By::Login {
+                actor: &actor,
+                name: &login.name,
+            };
             let mut tx = store.begin().await?;
-            tx.ticket_queue(&about, 20, 0).await?;
+            tx.ticket_categories().await?;
+            app::tickets::queue(&mut tx, by, about, &units, (20, 0), now).await?;
             tx.commit().await?;
+            store.notice(notice).await?;
         }
         "survey results" => {
             let mut tx = store.begin().await?;
@@ -302,7 +344,7 @@ async fn page_queries(
         }
         _ => {
             let mut tx = store.begin().await?;
-            app::reports::filed(&mut tx, province, quarter, Lang::Vi, chrono::Utc::now()).await?;
+            app::reports::filed(&mut tx, province, quarter, Lang::Vi, now).await?;
             tx.commit().await?;
         }
     }

@@ -36,6 +36,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::channels::Channel;
 use crate::engine::Engine;
+use crate::store::Store;
 
 pub use auth::SignInLimits;
 
@@ -75,6 +76,14 @@ impl FromRef<Dash> for CsrfConfig {
 /// A signed-in session lasts this long without a request.
 pub(crate) const IDLE_HOURS: i64 = 8;
 
+/// Where the dashboard's sessions are kept (tower-sessions' PostgreSQL store).
+pub fn session_store(store: &Store) -> anyhow::Result<PostgresStore> {
+    PostgresStore::new(store.pool().clone())
+        .with_schema_name("public")
+        .and_then(|s| s.with_table_name("web_sessions"))
+        .map_err(|e| anyhow::anyhow!(e))
+}
+
 /// The dashboard's routes, with their session, CSRF and origin layers; activity photos are
 /// fetched from `channels`.
 pub async fn routes(
@@ -108,10 +117,7 @@ pub async fn routes(
         public_url: settings.public_url.clone(),
         secure,
     };
-    let kept_sessions = PostgresStore::new(store.pool().clone())
-        .with_schema_name("public")
-        .and_then(|s| s.with_table_name("web_sessions"))
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let kept_sessions = session_store(&store)?;
     // A request reads only its own session: expired ones are swept hourly, or they would pile up.
     // The sweep ends at a database error; it starts again a minute later.
     let swept = kept_sessions.clone();

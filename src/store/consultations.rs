@@ -423,11 +423,12 @@ impl Store {
         Ok(rows.into_iter().map(|r| from_row(r).0).collect())
     }
 
-    /// The kept counts of a consultation: their rows summed per key.
+    /// The kept counts of a consultation: their rows summed per part and unit.
     pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
-        let rows: Vec<(i16, i64, String, i64)> = sqlx::query_as(
-            "SELECT part, unit_id, kind, sum(n)::bigint FROM consultation_counts
-             WHERE consultation_id = $1 GROUP BY 1, 2, 3 HAVING sum(n) <> 0",
+        let rows: Vec<TallyRow> = sqlx::query_as(
+            "SELECT part, unit_id, sum(agree)::bigint, sum(disagree)::bigint, sum(other)::bigint,
+                    sum(comments)::bigint, sum(people)::bigint
+             FROM consultation_tallies WHERE consultation_id = $1 GROUP BY 1, 2",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -437,28 +438,39 @@ impl Store {
 
     /// The kept counts of a consultation within `units`, summed two ways in one read: per part
     /// and per unit (a results page needs no more, and a province's part × commune rows are
-    /// thousands).
+    /// a thousand).
     pub async fn consultation_totals(&self, id: i64, units: &[i64]) -> anyhow::Result<Totals> {
-        let rows: Vec<(Option<i16>, Option<i64>, String, i64)> = sqlx::query_as(
-            "SELECT part, unit_id, kind, sum(n)::bigint FROM consultation_counts
+        let rows: Vec<(Option<i16>, Option<i64>, i64, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT part, unit_id, sum(agree)::bigint, sum(disagree)::bigint, sum(other)::bigint,
+                    sum(comments)::bigint, sum(people)::bigint
+             FROM consultation_tallies
              WHERE consultation_id = $1 AND unit_id = ANY($2)
-             GROUP BY GROUPING SETS ((part, kind), (unit_id, kind)) HAVING sum(n) <> 0",
+             GROUP BY GROUPING SETS ((part), (unit_id))",
         )
         .bind(id)
         .bind(units)
         .fetch_all(&self.pool)
         .await?;
         let mut totals = Totals::default();
-        for (part, unit, kind, n) in rows {
-            match (part, unit, kind.as_str()) {
-                (None, Some(unit), "people") => {
-                    *totals.people.entry(unit).or_default() += n;
+        for (part, unit, agree, disagree, other, comments, people) in rows {
+            let tally = Tally {
+                agree,
+                disagree,
+                other,
+                comments,
+            };
+            match (part, unit) {
+                (None, Some(unit)) => {
+                    if people != 0 {
+                        totals.people.insert(unit, people);
+                    }
+                    if tally != Tally::default() {
+                        totals.units.insert(unit, tally);
+                    }
                 }
-                (None, Some(unit), kind) => {
-                    add_kind(totals.units.entry(unit).or_default(), kind, n)
-                }
-                (Some(part), None, kind) if kind != "people" => {
-                    add_kind(totals.parts.entry(part).or_default(), kind, n)
+                // Part 0 holds people only.
+                (Some(part), None) if part > 0 && tally != Tally::default() => {
+                    totals.parts.insert(part, tally);
                 }
                 _ => {}
             }
@@ -468,14 +480,14 @@ impl Store {
 
     /// The same figures counted from the opinions themselves: what the kept counts must equal.
     pub async fn recount_consultation(&self, id: i64) -> anyhow::Result<Counts> {
-        let rows: Vec<(i16, i64, String, i64)> = sqlx::query_as(
-            "SELECT part, COALESCE(unit_id, 0), opinion, count(*) FROM consultation_opinions
-             WHERE consultation_id = $1 GROUP BY 1, 2, 3
+        let rows: Vec<TallyRow> = sqlx::query_as(
+            "SELECT part, COALESCE(unit_id, 0), count(*) FILTER (WHERE opinion = 'agree'),
+                    count(*) FILTER (WHERE opinion = 'disagree'),
+                    count(*) FILTER (WHERE opinion = 'other'),
+                    count(comment), 0::bigint
+             FROM consultation_opinions WHERE consultation_id = $1 GROUP BY 1, 2
              UNION ALL
-             SELECT part, COALESCE(unit_id, 0), 'comment', count(*) FROM consultation_opinions
-             WHERE consultation_id = $1 AND comment IS NOT NULL GROUP BY 1, 2
-             UNION ALL
-             SELECT 0::smallint, COALESCE(unit_id, 0), 'people', count(*) FROM consultation_people
+             SELECT 0::smallint, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
              WHERE consultation_id = $1 GROUP BY 2",
         )
         .bind(id)
@@ -598,25 +610,25 @@ impl Store {
     }
 }
 
-fn counts_of(rows: Vec<(i16, i64, String, i64)>) -> Counts {
+/// Kept counts of one part (0: people only) and unit: (part, unit, agree, disagree, other,
+/// comments, people).
+type TallyRow = (i16, i64, i64, i64, i64, i64, i64);
+
+fn counts_of(rows: Vec<TallyRow>) -> Counts {
     let mut counts = Counts::default();
-    for (part, unit, kind, n) in rows {
-        match kind.as_str() {
-            "people" => *counts.people.entry(unit).or_default() += n,
-            kind => add_kind(counts.parts.entry((part, unit)).or_default(), kind, n),
+    for (part, unit, agree, disagree, other, comments, people) in rows {
+        let tally = Tally {
+            agree,
+            disagree,
+            other,
+            comments,
+        };
+        if tally != Tally::default() {
+            *counts.parts.entry((part, unit)).or_default() += tally;
+        }
+        if people != 0 {
+            *counts.people.entry(unit).or_default() += people;
         }
     }
     counts
-}
-
-/// Adds a count row of `kind` (an opinion's code, or "comment") to a tally.
-fn add_kind(tally: &mut Tally, kind: &str, n: i64) {
-    match kind {
-        "comment" => tally.comments += n,
-        other => {
-            if let Some(opinion) = Opinion::from_code(other) {
-                tally.add(opinion, n);
-            }
-        }
-    }
 }

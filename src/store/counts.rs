@@ -2,7 +2,7 @@
 //! ±n with every change, in its transaction (never an update, so writers never wait for each
 //! other), reads sum a key's rows, and [`Store::squash_counts`] folds them now and then. So a
 //! figure costs its units, not the rows it counts. Here: a notice's reach (migration 0040); the
-//! consultations' counts (0015) are read in `consultations`, the report's (0042) in `activities`.
+//! consultations' counts (0047) are read in `consultations`, the report's (0042) in `activities`.
 
 use std::collections::BTreeMap;
 
@@ -11,14 +11,15 @@ use chrono::{DateTime, Utc};
 use super::Store;
 use crate::domain::notice::{NoticeStatus, Reach, Stage};
 
-/// Each table of kept counts and its key.
-const KEPT: [(&str, &str); 3] = [
+/// Each table of kept counts, its key and its counted columns.
+const KEPT: [(&str, &str, &[&str]); 3] = [
     (
-        "consultation_counts",
-        "consultation_id, part, unit_id, kind",
+        "consultation_tallies",
+        "consultation_id, part, unit_id",
+        &["agree", "disagree", "other", "comments", "people"],
     ),
-    ("notice_counts", "notice_id, unit_id, kind"),
-    ("report_counts", "unit_id, sector, kind, since, until"),
+    ("notice_counts", "notice_id, unit_id, kind", &["n"]),
+    ("report_counts", "unit_id, sector, kind, since, until", &["n"]),
 ];
 
 /// Failure reasons listed on a notice's page, the most frequent first.
@@ -34,15 +35,20 @@ impl Store {
     /// Returns the rows written.
     pub async fn squash_counts(&self) -> anyhow::Result<u64> {
         let mut folded = 0;
-        for (table, key) in KEPT {
+        for (table, key, counted) in KEPT {
+            let columns = counted.join(", ");
+            let sums: Vec<String> = counted.iter().map(|c| format!("sum({c})")).collect();
+            let any: Vec<String> = counted.iter().map(|c| format!("sum({c}) <> 0")).collect();
+            let (sums, any) = (sums.join(", "), any.join(" OR "));
             let mut tx = self.begin().await?;
+            // Built at run time: one squash for every table's key and columns.
             folded += sqlx::query(&format!(
                 "WITH gone AS (
                      DELETE FROM {table} WHERE ({key}) IN (
                          SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1)
                      RETURNING *)
-                 INSERT INTO {table} ({key}, n)
-                 SELECT {key}, sum(n) FROM gone GROUP BY {key} HAVING sum(n) <> 0"
+                 INSERT INTO {table} ({key}, {columns})
+                 SELECT {key}, {sums} FROM gone GROUP BY {key} HAVING {any}"
             ))
             .execute(&mut *tx.inner)
             .await?

@@ -58,21 +58,21 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO consultation_counts (consultation_id, part, unit_id, kind, n)
-             SELECT $1, part, COALESCE(unit_id, 0), opinion, count(*) FROM consultation_opinions
-             WHERE consultation_id = $1 GROUP BY 2, 3, 4
+            "INSERT INTO consultation_tallies
+                 (consultation_id, part, unit_id, agree, disagree, other, comments, people)
+             SELECT $1, part, COALESCE(unit_id, 0), count(*) FILTER (WHERE opinion = 'agree'),
+                    count(*) FILTER (WHERE opinion = 'disagree'),
+                    count(*) FILTER (WHERE opinion = 'other'), count(comment), 0
+             FROM consultation_opinions WHERE consultation_id = $1 GROUP BY 2, 3
              UNION ALL
-             SELECT $1, part, COALESCE(unit_id, 0), 'comment', count(*) FROM consultation_opinions
-             WHERE consultation_id = $1 AND comment IS NOT NULL GROUP BY 2, 3
-             UNION ALL
-             SELECT $1, 0, COALESCE(unit_id, 0), 'people', count(*) FROM consultation_people
+             SELECT $1, 0, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
              WHERE consultation_id = $1 GROUP BY 3",
         )
         .bind(id)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        sqlx::query("ANALYZE consultation_opinions, consultation_counts")
+        sqlx::query("ANALYZE consultation_opinions, consultation_tallies")
             .execute(&self.pool)
             .await?;
         Ok(())
