@@ -274,17 +274,17 @@ fn tally(
     units: &UnitDirectory,
 ) -> Results {
     let n = consultation.file.parts.len();
-    let children = units.children(scope);
     // The unit directly below the scope that holds `unit` (the scope itself when it is a leaf),
-    // looked up once per unit: the counts hold a row per part and kind of each.
-    let mut seen: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-    let mut under = |unit: i64| {
-        *seen.entry(unit).or_insert_with(|| {
-            children
-                .iter()
-                .find(|c| units.is_within(unit, c.id))
-                .map_or(scope, |c| c.id)
-        })
+    // found by walking up from the unit: the counts hold a row per part of each unit.
+    let under = |unit: i64| {
+        let mut current = unit;
+        while let Some(parent) = units.by_id(current).and_then(|u| u.parent_id) {
+            if parent == scope {
+                return current;
+            }
+            current = parent;
+        }
+        scope
     };
     let mut parts = vec![Tally::default(); n];
     let mut by_unit: BTreeMap<i64, (i64, Tally)> = BTreeMap::new();

@@ -125,8 +125,9 @@ pub async fn run(
         let from = std::net::Ipv4Addr::new(127, 0, 1 + (i / 16) as u8, 1);
         let cookie = sign_in(&base, &name, &password, from.into()).await?;
         let session = cookie
-            .split_once('=')
-            .and_then(|(_, id)| id.parse().ok())
+            .split("; ")
+            .find_map(|c| c.strip_prefix("dv_session="))
+            .and_then(|id| id.parse().ok())
             .context("the session cookie")?;
         let login = store.login_named(&name).await?.context("the login")?;
         signed.push(Signed { session, login: login.id });
