@@ -175,6 +175,7 @@ pub async fn routes(
         .route("/households", get(households::page))
         .route("/households/assign", post(households::assign))
         .route("/households/add", post(households::add))
+        .route("/households/{code}", get(households::household))
         .route("/tickets", get(tickets::queue))
         .route("/tickets/{id}", get(tickets::show))
         .route("/tickets/{id}/photos/{n}", get(tickets::photo))
