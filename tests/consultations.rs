@@ -250,6 +250,37 @@ async fn meetings_are_kept_beside_the_chat_and_checked() {
         lines[1].starts_with("Tổng hợp được 1 ý kiến của 1 người, trong đó 100% tán thành"),
         "{lines:?}"
     );
+
+    // The Word report says the same, with the meetings' counts beside the chat's in its table.
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    let vi = danvan::message::Lang::Vi;
+    let document = consultations::results_document(&r, &units, engine.localizer(), vi, day);
+    assert_eq!(document.issuer, "XÃ TIÊN LỮ");
+    assert_eq!(document.place_and_date, "Tiên Lữ, ngày 1 tháng 12 năm 2025");
+    assert!(
+        document.subject.starts_with("Kết quả góp ý “"),
+        "{}",
+        document.subject
+    );
+    assert_eq!(document.paragraphs, lines[1..]);
+    let table = document.table.as_ref().unwrap();
+    assert_eq!(
+        table.header,
+        [
+            "Điều",
+            "Tán thành",
+            "Không tán thành",
+            "Ý kiến khác",
+            "Tán thành (hội nghị)",
+            "Không tán thành (hội nghị)",
+            "Ý kiến khác (hội nghị)"
+        ]
+    );
+    assert_eq!(
+        table.rows[1],
+        ["Điều 2", "1 (100%)", "0 (0%)", "0 (0%)", "70", "9", "7"]
+    );
+    assert_eq!(&document.docx().unwrap()[..2], b"PK");
 }
 
 /// Random answers, changes, comments, agreeing with the rest, links and erasures by a few people:

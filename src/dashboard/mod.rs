@@ -165,6 +165,10 @@ pub async fn routes(
             post(consultations::add_meeting),
         )
         .route("/consultations/{id}/export.csv", get(consultations::export))
+        .route(
+            "/consultations/{id}/results.docx",
+            get(documents::consultation),
+        )
         .route("/du-thao/{id}", get(consultations::public_draft))
         .route("/reports", get(reports::page))
         .route("/reports/chart/{n}", get(reports::chart))
