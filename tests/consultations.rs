@@ -206,7 +206,7 @@ async fn one_response_per_person_across_linked_chats_and_erasing_takes_it_out_of
 
 #[tokio::test]
 async fn meetings_are_kept_beside_the_chat_and_checked() {
-    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
     let (id, _) = open(&engine).await;
     let mut lan = resident(&engine, "805", "tien lu").await;
     lan.press(&format!("gy:{id}:2:a")).await;
@@ -281,6 +281,22 @@ async fn meetings_are_kept_beside_the_chat_and_checked() {
         ["Điều 2", "1 (100%)", "0 (0%)", "0 (0%)", "70", "9", "7"]
     );
     assert_eq!(&document.docx().unwrap()[..2], b"PK");
+    // The same report from the command line.
+    let file =
+        std::env::temp_dir().join(format!("danvan-consultation-{}.docx", std::process::id()));
+    let printed = common::danvan_ok(
+        &[
+            "consultation",
+            "results",
+            &id.to_string(),
+            "--docx",
+            file.to_str().unwrap(),
+        ],
+        &db.url,
+    );
+    assert!(printed.contains("Tổng hợp được 1 ý kiến"), "{printed}");
+    assert_eq!(&std::fs::read(&file).unwrap()[..2], b"PK");
+    std::fs::remove_file(&file).unwrap();
 }
 
 /// Random answers, changes, comments, agreeing with the rest, links and erasures by a few people:

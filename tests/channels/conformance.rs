@@ -620,12 +620,11 @@ async fn a_resident_joins_their_household_by_its_place(kind: Kind) {
         "{kind:?}"
     );
     let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
-    let members: Vec<i64> = sqlx::query_scalar(
-        "SELECT count(*) FROM household_members GROUP BY household_id",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let members: Vec<i64> =
+        sqlx::query_scalar("SELECT count(*) FROM household_members GROUP BY household_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     assert_eq!(members, [2], "{kind:?}: one place, one household");
     chat.stop().await;
 }
