@@ -54,6 +54,13 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
         .await
         .unwrap();
     lan.press(&format!("ack:{id}")).await;
+    // The household's history: given to the cadre by the cadre, in chat.
+    let given: Vec<(String, bool)> =
+        sqlx::query_as("SELECT by_kind, by_person_id = cadre_id FROM household_assignments")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(given, [("person".to_owned(), true)]);
 
     let list = cadre.send("/hogiadinh").await;
     let text = render(&engine, &list);
@@ -304,6 +311,12 @@ async fn the_command_line_adds_a_household_and_assigns_it_a_cadre() {
         &db.url,
     );
     assert!(assigned.contains("accompanies 1 household"), "{assigned}");
+    let given: Vec<(String, bool, Option<i64>)> =
+        sqlx::query_as("SELECT by_kind, assigned, cadre_id FROM household_assignments")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(given, [("cli".to_owned(), true, Some(id))]);
     let listed = common::danvan_ok(&["household", "list", "--unit", "12364"], &db.url);
     assert!(
         listed.starts_with("1 households, 1 with a cadre") && listed.contains("Xóm 3, số 12"),
