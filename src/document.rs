@@ -2,12 +2,18 @@
 //! 14 pt, the heading laid out as Decree 30/2020 has it (the issuing body on the left, the nation's
 //! name and motto on the right with the place and date under them), the kind of document and its
 //! subject centred, then its text as justified paragraphs, a table and its charts. The words come
-//! from the caller, already in the reader's language; this module only lays them out.
+//! from the caller, already in the reader's language ([`Official::report`] fills in the heading
+//! every report of a unit shares); this module only lays them out.
 
+use chrono::{Datelike, NaiveDate};
 use docx_rs::{
     AlignmentType, Docx, LineSpacing, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType,
     Table, TableCell, TableRow, WidthType,
 };
+
+use crate::domain::units::Unit;
+use crate::i18n::Localizer;
+use crate::message::{Lang, Msg};
 
 /// A4 in twentieths of a point.
 const PAGE: (u32, u32) = (11906, 16838);
@@ -49,6 +55,35 @@ pub struct Grid {
 }
 
 impl Official {
+    /// A report of `unit`, dated `today` at its place, about `subject`, in `lang`: its heading
+    /// and paragraphs, with no table or chart yet.
+    pub fn report(
+        localizer: &Localizer,
+        lang: Lang,
+        unit: &Unit,
+        today: NaiveDate,
+        subject: &Msg,
+        paragraphs: Vec<String>,
+    ) -> Official {
+        let t = |msg: &Msg| localizer.render(msg, lang);
+        Official {
+            issuer: unit.name.to_uppercase(),
+            nation: t(&Msg::new("doc-nation")),
+            motto: t(&Msg::new("doc-motto")),
+            // The year and day are words, not numbers: no thousands separator in "2025".
+            place_and_date: t(&Msg::new("doc-place-date")
+                .text("place", unit.place())
+                .text("day", today.day().to_string())
+                .text("month", today.month().to_string())
+                .text("year", today.year().to_string())),
+            kind: t(&Msg::new("doc-report")),
+            subject: t(subject),
+            paragraphs,
+            table: None,
+            charts: Vec::new(),
+        }
+    }
+
     /// The document as a .docx file.
     pub fn docx(&self) -> anyhow::Result<Vec<u8>> {
         let mut file = std::io::Cursor::new(Vec::new());

@@ -206,7 +206,7 @@ async fn one_response_per_person_across_linked_chats_and_erasing_takes_it_out_of
 
 #[tokio::test]
 async fn meetings_are_kept_beside_the_chat_and_checked() {
-    let (_db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
     let (id, _) = open(&engine).await;
     let mut lan = resident(&engine, "805", "tien lu").await;
     lan.press(&format!("gy:{id}:2:a")).await;
@@ -250,6 +250,53 @@ async fn meetings_are_kept_beside_the_chat_and_checked() {
         lines[1].starts_with("Tổng hợp được 1 ý kiến của 1 người, trong đó 100% tán thành"),
         "{lines:?}"
     );
+
+    // The Word report says the same, with the meetings' counts beside the chat's in its table.
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    let vi = danvan::message::Lang::Vi;
+    let document = consultations::results_document(&r, &units, engine.localizer(), vi, day);
+    assert_eq!(document.issuer, "XÃ TIÊN LỮ");
+    assert_eq!(document.place_and_date, "Tiên Lữ, ngày 1 tháng 12 năm 2025");
+    assert!(
+        document.subject.starts_with("Kết quả góp ý “"),
+        "{}",
+        document.subject
+    );
+    assert_eq!(document.paragraphs, lines[1..]);
+    let table = document.table.as_ref().unwrap();
+    assert_eq!(
+        table.header,
+        [
+            "Điều",
+            "Tán thành",
+            "Không tán thành",
+            "Ý kiến khác",
+            "Tán thành (hội nghị)",
+            "Không tán thành (hội nghị)",
+            "Ý kiến khác (hội nghị)"
+        ]
+    );
+    assert_eq!(
+        table.rows[1],
+        ["Điều 2", "1 (100%)", "0 (0%)", "0 (0%)", "70", "9", "7"]
+    );
+    assert_eq!(&document.docx().unwrap()[..2], b"PK");
+    // The same report from the command line.
+    let file =
+        std::env::temp_dir().join(format!("danvan-consultation-{}.docx", std::process::id()));
+    let printed = common::danvan_ok(
+        &[
+            "consultation",
+            "results",
+            &id.to_string(),
+            "--docx",
+            file.to_str().unwrap(),
+        ],
+        &db.url,
+    );
+    assert!(printed.contains("Tổng hợp được 1 ý kiến"), "{printed}");
+    assert_eq!(&std::fs::read(&file).unwrap()[..2], b"PK");
+    std::fs::remove_file(&file).unwrap();
 }
 
 /// Random answers, changes, comments, agreeing with the rest, links and erasures by a few people:

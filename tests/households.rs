@@ -54,6 +54,13 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
         .await
         .unwrap();
     lan.press(&format!("ack:{id}")).await;
+    // The household's history: given to the cadre by the cadre, in chat.
+    let given: Vec<(String, bool)> =
+        sqlx::query_as("SELECT by_kind, by_person_id = cadre_id FROM household_assignments")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(given, [("person".to_owned(), true)]);
 
     let list = cadre.send("/hogiadinh").await;
     let text = render(&engine, &list);
@@ -304,10 +311,92 @@ async fn the_command_line_adds_a_household_and_assigns_it_a_cadre() {
         &db.url,
     );
     assert!(assigned.contains("accompanies 1 household"), "{assigned}");
+    let given: Vec<(String, bool, Option<i64>)> =
+        sqlx::query_as("SELECT by_kind, assigned, cadre_id FROM household_assignments")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(given, [("cli".to_owned(), true, Some(id))]);
     let listed = common::danvan_ok(&["household", "list", "--unit", "12364"], &db.url);
     assert!(
         listed.starts_with("1 households, 1 with a cadre") && listed.contains("Xóm 3, số 12"),
         "{listed}"
     );
     assert!(render(&engine, &cadre.send("/hogiadinh").await).contains("Hộ bà Hoa"));
+}
+
+/// A resident without a code names their household by its village group and address, typed as
+/// they like: one place is one household, staff's or made by the first who names it.
+#[tokio::test]
+async fn residents_join_their_household_by_its_place_however_they_type_it() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let mut hoa = Person::on(&engine, "telegram", "6401");
+    hoa.sign_up("tien lu").await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let unit: i64 = sqlx::query_scalar("SELECT unit_id FROM people")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let units = engine.units();
+    let mut tx = engine.store().begin().await.unwrap();
+    let staffs = danvan::app::households::NewHousehold {
+        unit_id: unit,
+        name: "Hộ bà Hoa",
+        place: Some(("Xóm 3", "số 12 ngõ 4")),
+        cadre: None,
+    };
+    danvan::app::households::add(&mut tx, By::Operator, &staffs, &units, engine.now())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    // A mistyped code is a wrong code, never a place; a place needs both its parts.
+    assert_eq!(
+        ids(&hoa.send("/ho 99999999x").await),
+        ["household-code-wrong"]
+    );
+    assert_eq!(ids(&hoa.send("/ho xom 3,").await), ["household-join-usage"]);
+
+    // Without diacritics, other spacing and case: the staff's household, after saying yes.
+    let asked = hoa.send("/ho xom  3, So 12 ngo 4").await;
+    assert_eq!(ids(&asked), ["household-place-ask"]);
+    let joined = hoa.tap("Đồng ý tham gia").await;
+    assert_eq!(ids(&joined), ["household-joined"]);
+    assert_eq!(text_arg(&joined, "name"), "Hộ bà Hoa");
+
+    // A place no one has named yet: saying no keeps nothing; saying yes makes it.
+    let mut nam = Person::on(&engine, "zalo_bot", "z-6402");
+    nam.sign_up("tien lu").await;
+    nam.send("/ho Thôn Đông, số 5").await;
+    assert_eq!(ids(&nam.send("khong").await), ["household-join-declined"]);
+    let households = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM households")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(households().await, 1);
+    nam.send("/ho Thôn Đông, số 5").await;
+    let joined = nam.send("đồng ý").await;
+    assert_eq!(ids(&joined), ["household-joined"]);
+    assert_eq!(text_arg(&joined, "name"), "Hộ ở số 5, Thôn Đông");
+    let mut lan = Person::on(&engine, "telegram", "6403");
+    lan.sign_up("tien lu").await;
+    lan.send("/ho thon dong, so 5").await;
+    lan.tap("Đồng ý tham gia").await;
+    let members: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT h.name, count(m.person_id) FROM households h
+         LEFT JOIN household_members m ON m.household_id = h.id GROUP BY h.id ORDER BY h.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        members,
+        [
+            ("Hộ bà Hoa".to_owned(), 1),
+            ("Hộ ở số 5, Thôn Đông".to_owned(), 2)
+        ]
+    );
 }

@@ -467,7 +467,8 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
     let columns: Vec<(String, String)> = sqlx::query_as(
         "SELECT table_name::text, column_name::text FROM information_schema.columns
          WHERE table_schema = current_schema()
-           AND column_name IN ('person_id', 'created_by', 'answered_by', 'former_id', 'cadre_id')
+           AND column_name IN ('person_id', 'created_by', 'answered_by', 'former_id', 'cadre_id',
+                               'by_person_id')
          ORDER BY 1, 2",
     )
     .fetch_all(&pool)
@@ -481,6 +482,8 @@ async fn every_column_that_names_a_person_has_its_place_in_a_merge() {
         ("consultation_profiles", "person_id"),
         ("consultations", "created_by"),
         ("deliveries", "person_id"),
+        ("household_assignments", "by_person_id"),
+        ("household_assignments", "cadre_id"),
         ("household_members", "person_id"),
         ("households", "cadre_id"),
         ("invites", "created_by"),

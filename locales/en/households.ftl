@@ -31,7 +31,9 @@ household-join-no = No
 household-join-declined = You did not join this household.
 household-joined = You have joined { $name }.
 household-code-wrong = No household has this code. Please ask the cadre again.
-household-join-usage = Usage: /ho CODE (the code the cadre gave you).
+household-join-usage = Usage: /ho CODE (the code the cadre gave you), or /ho village group, address (for example: /ho Xóm 3, số 12 ngõ 4).
+household-place-ask = Join the household at { $address }, { $village }? The cadre who accompanies it will see whether you have read notices and answered consultations (never what you answered), and may remind you. You can leave with /forget.
+household-place-name = Household at { $address }, { $village }
 household-not-found = No household with this code in the units you manage.
 household-not-staff = This person is not a cadre of a unit you manage.
 household-assigned = { $name } is now accompanied by cadre no. { $cadre }, who accompanies { $count } { $count ->
@@ -71,3 +73,22 @@ web-households-cadre = Cadre
 web-households-cadre-number = Cadre no.
 web-households-no-cadre = none
 web-households-list = Households (those without a cadre first)
+web-households-role = Role
+web-households-chat = Reached through
+web-households-choice = { $role } · { $unit } · { $chat } (accompanies { $households } { $households ->
+    [one] household
+   *[other] households
+})
+web-masked-chat = { $channel } …{ $tail }
+web-households-history = Assignment history
+web-households-when = When
+web-households-change = Change
+web-households-by = By
+web-households-given = Given to cadre no. { $cadre }
+web-households-given-erased = Given to a cadre (erased since)
+web-households-taken = Left without a cadre
+web-households-by-login = Login { $login }
+web-households-by-person = Cadre no. { $person } (in chat)
+web-households-by-erased = Someone erased since
+web-households-by-cli = Command line
+web-households-open = See the households and assign them to cadres

@@ -330,9 +330,17 @@ doc-motto = Independence - Freedom - Happiness
 doc-place-date = { $place }, { $day }/{ $month }/{ $year }
 doc-report = REPORT
 doc-report-subject = “Skilled Mass Mobilization” models, { $quarter }
+doc-consult-choice = { $choice ->
+    [agree] Agree
+    [disagree] Disagree
+   *[other] Other opinion
+}
+doc-consult-share = { $count } ({ $share }%)
+doc-consult-at-meetings = { $choice } (meetings)
 doc-survey-subject = Results of the survey “{ $title }”
 web-download-report = Download the report (Word)
 web-download-survey = Download the results (Word)
+web-download-consultation = Download the results report (Word)
 web-print = Print
 web-report-heading = Report for { $quarter } · { $unit }
 web-quarter-name = Q{ $number }/{ $year }

@@ -321,9 +321,17 @@ doc-motto = Độc lập - Tự do - Hạnh phúc
 doc-place-date = { $place }, ngày { $day } tháng { $month } năm { $year }
 doc-report = BÁO CÁO
 doc-report-subject = Kết quả xây dựng mô hình “Dân vận khéo” { $quarter }
+doc-consult-choice = { $choice ->
+    [agree] Tán thành
+    [disagree] Không tán thành
+   *[other] Ý kiến khác
+}
+doc-consult-share = { $count } ({ $share }%)
+doc-consult-at-meetings = { $choice } (hội nghị)
 doc-survey-subject = Kết quả khảo sát “{ $title }”
 web-download-report = Tải báo cáo (Word)
 web-download-survey = Tải kết quả (Word)
+web-download-consultation = Tải báo cáo kết quả (Word)
 web-print = In
 web-report-heading = Báo cáo { $quarter } · { $unit }
 web-quarter-name = Quý { $number ->

@@ -4,16 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::By;
+use crate::document::{Grid, Official};
 use crate::domain::access::Action;
 use crate::domain::consultation::{
-    Consultation, ConsultationFile, MAX_PART_CHARS, Meeting, Status, Tally, summary_sentence,
+    Consultation, ConsultationFile, MAX_PART_CHARS, Meeting, Status, Tally, percent,
+    summary_sentence,
 };
 use crate::domain::notice::{MAX_BODY_CHARS, NoticeText};
 use crate::domain::unit_directory::UnitDirectory;
-use crate::message::Msg;
+use crate::i18n::{Localizer, format_number};
+use crate::message::{Lang, Msg};
 use crate::store::consultations::{Counts, Totals};
 use crate::store::notices::NewNotice;
 use crate::store::{Store, Tx};
@@ -390,6 +393,64 @@ pub fn results_lines(r: &Results, units: &UnitDirectory) -> Vec<Msg> {
         }
     }
     lines
+}
+
+/// The results as an official report of the scope's unit dated `today`, in `lang`: the lines of
+/// [`results_lines`], then a table of the parts, each choice's count and share from chat, and
+/// beside them (never added in) the meetings' counts.
+pub fn results_document(
+    r: &Results,
+    units: &UnitDirectory,
+    localizer: &Localizer,
+    lang: Lang,
+    today: NaiveDate,
+) -> Official {
+    let t = |msg: &Msg| localizer.render(msg, lang);
+    let mut lines = results_lines(r, units).into_iter();
+    let title = lines.next().expect("results begin with their title");
+    let paragraphs = lines.map(|line| t(&line)).collect();
+    let choices =
+        ["agree", "disagree", "other"].map(|c| Msg::new("doc-consult-choice").text("choice", c));
+    let mut header = vec![t(&Msg::new("web-consult-part"))];
+    header.extend(choices.iter().map(t));
+    let met = !r.meetings.is_empty();
+    if met {
+        header.extend(
+            choices.map(|choice| t(&Msg::new("doc-consult-at-meetings").msg("choice", choice))),
+        );
+    }
+    let rows = r
+        .consultation
+        .file
+        .parts
+        .iter()
+        .zip(r.parts.iter().zip(&r.meeting_parts))
+        .map(|(part, (chat, meeting))| {
+            let of = chat.opinions();
+            let mut row = vec![part.label.clone()];
+            row.extend([chat.agree, chat.disagree, chat.other].map(|count| {
+                t(&Msg::new("doc-consult-share")
+                    .number("count", count)
+                    .number("share", percent(count, of)))
+            }));
+            if met {
+                row.extend(
+                    [meeting.agree, meeting.disagree, meeting.other]
+                        .map(|count| format_number(count as f64, lang)),
+                );
+            }
+            row
+        })
+        .collect();
+    let scope = units.by_id(r.scope).expect("the results' scope is a unit");
+    Official {
+        table: Some(Grid {
+            header,
+            rows,
+            numbers_from: 1,
+        }),
+        ..Official::report(localizer, lang, scope, today, &title, paragraphs)
+    }
 }
 
 /// CSV (UTF-8 with BOM): one row per part and unit from chat, then one per part and meeting, the

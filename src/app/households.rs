@@ -11,7 +11,7 @@ use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::vn_time;
 use crate::message::Msg;
 use crate::store::Tx;
-use crate::store::households::{CadreRow, HouseholdRow};
+use crate::store::households::{Added, Assigner, AssignmentRow, CadreRow, HouseholdRow};
 
 /// Why a use case was refused; each a Fluent message.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,14 +44,14 @@ pub struct NewHousehold<'a> {
 }
 
 /// Adds a household (or finds the one at its place): staff who may assign in its unit, or a
-/// cadre adding one they accompany themselves in a unit they log in. Its id and join code.
+/// cadre adding one they accompany themselves in a unit they log in.
 pub async fn add(
     tx: &mut Tx,
     by: By<'_>,
     new: &NewHousehold<'_>,
     units: &UnitDirectory,
     now: DateTime<Utc>,
-) -> anyhow::Result<Result<(i64, String), Refused>> {
+) -> anyhow::Result<Result<Added, Refused>> {
     let unit_id = new.unit_id;
     let own = matches!(by, By::Person { id, .. } if new.cadre == Some(id))
         && by.allows(Action::Log { unit_id }, units);
@@ -65,8 +65,23 @@ pub async fn add(
         return Ok(Err(Refused::NotStaff));
     }
     Ok(Ok(tx
-        .add_household(unit_id, new.cadre, new.name, new.place, now)
+        .add_household(
+            unit_id,
+            new.cadre.map(|cadre| (cadre, assigner(by))),
+            new.name,
+            new.place,
+            now,
+        )
         .await?))
+}
+
+/// How a household's history names who assigned it.
+fn assigner<'a>(by: By<'a>) -> Assigner<'a> {
+    match by {
+        By::Operator => Assigner::Operator,
+        By::Login { name, .. } => Assigner::Login(name),
+        By::Person { id, .. } => Assigner::Person(id),
+    }
 }
 
 /// What an assignment did.
@@ -97,13 +112,15 @@ impl Assigned {
     }
 }
 
-/// The household (by join code or id) is accompanied by `cadre` from now on, or by no one.
+/// The household (by join code or id) is accompanied by `cadre` from now on, or by no one; its
+/// history keeps who did it and when.
 pub async fn assign(
     tx: &mut Tx,
     by: By<'_>,
     household: &str,
     cadre: Option<i64>,
     units: &UnitDirectory,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Assigned, Refused>> {
     let Some(found) = tx.household(household.trim()).await? else {
         return Ok(Err(Refused::NotFound));
@@ -121,7 +138,9 @@ pub async fn assign(
     {
         return Ok(Err(Refused::NotStaff));
     }
-    let cadre_households = tx.assign_household(found.id, cadre).await?;
+    let cadre_households = tx
+        .assign_household(found.id, cadre, assigner(by), now)
+        .await?;
     Ok(Ok(Assigned {
         household: HouseholdRow {
             cadre_id: cadre,
@@ -159,6 +178,8 @@ pub struct StaffView {
     pub households: Vec<HouseholdRow>,
     /// Everyone with a role there, those with the most households first.
     pub cadres: Vec<CadreRow>,
+    /// Those of them `by` may assign households to: the forms' choices.
+    pub assignable: Vec<CadreRow>,
 }
 
 /// Coverage in `unit` and below as of `now` (visits over the last six months), with its
@@ -170,6 +191,34 @@ pub async fn overview(
     units: &UnitDirectory,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<StaffView, Refused>> {
+    let coverage = match coverage(tx, by, unit_id, units, now).await? {
+        Ok(coverage) => coverage,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let subtree = units.subtree(unit_id);
+    let cadres = tx.cadres_in(&subtree).await?;
+    let assignable = cadres
+        .iter()
+        .filter(|k| by.allows(Action::AssignHouseholds { unit_id: k.unit_id }, units))
+        .cloned()
+        .collect();
+    Ok(Ok(StaffView {
+        coverage,
+        households: tx.households_in(&subtree, LISTED).await?,
+        cadres,
+        assignable,
+    }))
+}
+
+/// Coverage alone in `unit` and below as of `now`, with the visits of this month and the five
+/// before, for staff who oversee it: one read over the unit's subtree (the overview's figures).
+pub async fn coverage(
+    tx: &mut Tx,
+    by: By<'_>,
+    unit_id: i64,
+    units: &UnitDirectory,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<Coverage, Refused>> {
     if !by.allows(Action::Oversee { unit_id }, units) {
         return Ok(Err(Refused::NotAllowed));
     }
@@ -178,10 +227,38 @@ pub async fn overview(
         .with_day(1)
         .and_then(|first| first.checked_sub_months(Months::new(VISIT_MONTHS - 1)))
         .expect("a month five months back has a first day");
-    let subtree = units.subtree(unit_id);
-    Ok(Ok(StaffView {
-        coverage: tx.household_coverage(unit_id, now, from).await?,
-        households: tx.households_in(&subtree, LISTED).await?,
-        cadres: tx.cadres_in(&subtree).await?,
+    Ok(Ok(tx.household_coverage(unit_id, now, from).await?))
+}
+
+/// A household as its page shows it: what it is and who gave it to which cadre when.
+#[derive(Debug, Clone)]
+pub struct HouseholdHistory {
+    pub household: HouseholdRow,
+    /// Newest first.
+    pub assignments: Vec<AssignmentRow>,
+}
+
+/// The household (by join code or id) with its assignments, for staff who oversee its unit.
+pub async fn history(
+    tx: &mut Tx,
+    by: By<'_>,
+    household: &str,
+    units: &UnitDirectory,
+) -> anyhow::Result<Result<HouseholdHistory, Refused>> {
+    let Some(household) = tx.household(household.trim()).await? else {
+        return Ok(Err(Refused::NotFound));
+    };
+    if !by.allows(
+        Action::Oversee {
+            unit_id: household.unit_id,
+        },
+        units,
+    ) {
+        return Ok(Err(Refused::NotFound));
+    }
+    let assignments = tx.household_assignments(household.id).await?;
+    Ok(Ok(HouseholdHistory {
+        household,
+        assignments,
     }))
 }

@@ -39,8 +39,11 @@ pub enum ConsultationCommand {
         #[arg(long, value_enum, default_value = "vi")]
         lang: LangArg,
         /// CSV (UTF-8 with BOM) instead of text.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "docx")]
         csv: bool,
+        /// Also write the results as a Word report (the dashboard's) to this file.
+        #[arg(long)]
+        docx: Option<PathBuf>,
     },
 }
 
@@ -107,6 +110,7 @@ pub async fn run(command: ConsultationCommand, source: &DatabaseSource) -> anyho
             unit,
             lang,
             csv,
+            docx,
         } => {
             let Some((c, _)) = tx.consultation(id).await? else {
                 bail!(words(Refused::NotFound.msg()));
@@ -123,11 +127,18 @@ pub async fn run(command: ConsultationCommand, source: &DatabaseSource) -> anyho
             let results = consultations::results(&store, By::Operator, id, scope.id, &units)
                 .await?
                 .context("the consultation does not reach that unit")?;
+            let lang = Lang::from(lang);
+            if let Some(file) = docx {
+                let today = crate::domain::vn_time::local_date(Utc::now());
+                let document =
+                    consultations::results_document(&results, &units, &localizer, lang, today);
+                std::fs::write(&file, document.docx()?)
+                    .with_context(|| format!("writing {}", file.display()))?;
+            }
             if csv {
                 let counts = store.consultation_counts(id).await?;
                 print!("{}", consultations::results_csv(&results, &counts, &units)?);
             } else {
-                let lang = Lang::from(lang);
                 for line in consultations::results_lines(&results, &units) {
                     println!("{}", localizer.render(&line, lang));
                 }

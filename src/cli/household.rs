@@ -73,9 +73,14 @@ pub async fn run(command: HouseholdCommand, source: &DatabaseSource) -> anyhow::
             for cadre in &view.cadres {
                 let over = cadre.households > USUAL_HOUSEHOLDS as i64;
                 println!(
-                    "cadre {:<6} {:<28} {:>3} households{}",
+                    "cadre {:<6} {:<6} {:<28} {:<14} {:>3} households{}",
                     cadre.id,
+                    cadre.role.0.as_str(),
                     unit_name(&units, cadre.unit_id),
+                    match (&cadre.channel, &cadre.address_tail) {
+                        (Some(channel), Some(tail)) => format!("{channel} …{tail}"),
+                        _ => "–".to_owned(),
+                    },
                     cadre.households,
                     if over { "  MORE THAN 10" } else { "" }
                 );
@@ -108,17 +113,17 @@ pub async fn run(command: HouseholdCommand, source: &DatabaseSource) -> anyhow::
                 place: village.as_deref().zip(address.as_deref()),
                 cadre,
             };
-            let (_, code) = households::add(&mut tx, By::Operator, &new, &units, now)
+            let added = households::add(&mut tx, By::Operator, &new, &units, now)
                 .await?
                 .map_err(refusal)?;
-            println!("{name}: members send /ho {code}");
+            println!("{}: members send /ho {}", added.name, added.code);
         }
         HouseholdCommand::Assign {
             household,
             cadre,
             none: _,
         } => {
-            let done = households::assign(&mut tx, By::Operator, &household, cadre, &units)
+            let done = households::assign(&mut tx, By::Operator, &household, cadre, &units, now)
                 .await?
                 .map_err(refusal)?;
             println!("{}", Localizer::new().render(&done.msg(cadre), Lang::En));

@@ -207,7 +207,12 @@ struct ResultsPage<'a> {
     problem: Option<String>,
 }
 
-async fn results_of(staff: &Staff, dash: &Dash, id: i64, unit: &Unit) -> Result<Results, WebError> {
+pub(super) async fn results_of(
+    staff: &Staff,
+    dash: &Dash,
+    id: i64,
+    unit: &Unit,
+) -> Result<Results, WebError> {
     consultations::results(
         dash.engine.store(),
         by(staff),

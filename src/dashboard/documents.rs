@@ -1,10 +1,9 @@
-//! The quarterly report and a survey's results as Word documents in the official layout
+//! The quarterly report, a survey's and a consultation's results as Word documents in the official layout
 //! (`document::Official`): what a committee files and edits, beside the page it prints.
 
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use chrono::Datelike;
 
 use super::auth::Staff;
 use super::frame::Texts;
@@ -119,30 +118,38 @@ fn official(
     charts: &[Reply],
 ) -> anyhow::Result<Vec<u8>> {
     let today = vn_time::local_date(dash.engine.now());
-    let charts = charts
-        .iter()
-        .filter_map(|r| r.chart.as_ref())
-        .map(|c| Plot::new(c, t.localizer, t.lang).png())
-        .collect::<anyhow::Result<_>>()?;
+    let paragraphs = t.msg(&text.body).lines().map(str::to_owned).collect();
     Official {
-        issuer: unit.name.to_uppercase(),
-        nation: t.t("doc-nation"),
-        motto: t.t("doc-motto"),
-        // The year and day are words, not numbers: no thousands separator in "2025".
-        place_and_date: t.msg(
-            &Msg::new("doc-place-date")
-                .text("place", unit.place())
-                .text("day", today.day().to_string())
-                .text("month", today.month().to_string())
-                .text("year", today.year().to_string()),
-        ),
-        kind: t.t("doc-report"),
-        subject: t.msg(subject),
-        paragraphs: t.msg(&text.body).lines().map(str::to_owned).collect(),
         table,
-        charts,
+        charts: charts
+            .iter()
+            .filter_map(|r| r.chart.as_ref())
+            .map(|c| Plot::new(c, t.localizer, t.lang).png())
+            .collect::<anyhow::Result<_>>()?,
+        ..Official::report(t.localizer, t.lang, unit, today, subject, paragraphs)
     }
     .docx()
+}
+
+/// A consultation's results in a unit: the official sentence, each part and unit, and a table of
+/// the parts with the meetings' counts beside the chat's.
+pub async fn consultation(
+    staff: Staff,
+    State(dash): State<Dash>,
+    Path(id): Path<i64>,
+    Query(query): Query<UnitQuery>,
+) -> WebResult {
+    let unit = scope_unit(&staff, &dash, &query.unit)?;
+    let r = super::consultations::results_of(&staff, &dash, id, &unit).await?;
+    let today = vn_time::local_date(dash.engine.now());
+    let document = app::consultations::results_document(
+        &r,
+        &dash.engine.units(),
+        dash.engine.localizer(),
+        staff.lang,
+        today,
+    );
+    word(&format!("gop-y-du-thao-{id}.docx"), document.docx()?)
 }
 
 fn word(file_name: &str, bytes: Vec<u8>) -> WebResult {

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum_csrf::CsrfToken;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::cookie::{Cookie, SameSite};
@@ -58,6 +58,11 @@ impl<'a> Texts<'a> {
     /// "15/12/2026 08:00", Vietnam time, as people read a time.
     pub fn time(&self, at: &DateTime<Utc>) -> String {
         vn_time::format_for_people(*at)
+    }
+
+    /// "15/4/2025": a day, as every page writes one.
+    pub fn date(&self, day: &NaiveDate) -> String {
+        vn_time::date_for_people(*day)
     }
 
     /// A time that may not be set yet (a draft's): "–" then.

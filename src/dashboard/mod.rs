@@ -171,6 +171,10 @@ pub async fn routes(
             post(consultations::add_meeting),
         )
         .route("/consultations/{id}/export.csv", get(consultations::export))
+        .route(
+            "/consultations/{id}/results.docx",
+            get(documents::consultation),
+        )
         .route("/du-thao/{id}", get(consultations::public_draft))
         .route("/reports", get(reports::page))
         .route("/reports/chart/{n}", get(reports::chart))
@@ -181,6 +185,7 @@ pub async fn routes(
         .route("/households", get(households::page))
         .route("/households/assign", post(households::assign))
         .route("/households/add", post(households::add))
+        .route("/households/{code}", get(households::household))
         .route("/tickets", get(tickets::queue))
         .route("/tickets/{id}", get(tickets::show))
         .route("/tickets/{id}/photos/{n}", get(tickets::photo))

@@ -1,5 +1,6 @@
 //! The overview: residents by unit and channel, the latest notices with their reach, open surveys
-//! with their response rates, this quarter's models by sector and residents' tickets per unit.
+//! with their response rates, this quarter's models by sector, residents' tickets per unit and
+//! the "1+10" coverage.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -9,8 +10,11 @@ use axum_csrf::CsrfToken;
 
 use super::auth::Staff;
 use super::frame::{self, Bars, Frame};
+use super::tickets::by;
 use super::{Dash, WebError, WebResult};
+use crate::app;
 use crate::domain::collation;
+use crate::domain::household::Coverage;
 use crate::domain::report::Quarter;
 use crate::domain::ticket::Figures as TicketFigures;
 use crate::domain::unit_directory::UnitDirectory;
@@ -48,6 +52,9 @@ struct OverviewPage<'a> {
     tickets: Vec<(String, TicketFigures)>,
     /// All of them (None when there are none).
     tickets_total: Option<TicketFigures>,
+    /// "1+10" in the login's units, when it may oversee them.
+    households: Option<Coverage>,
+    cadres_over_label: String,
 }
 
 pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> WebResult {
@@ -86,6 +93,9 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
     let own = units.by_id(staff.scope()).ok_or(WebError::NotFound)?;
     let mut tx = store.begin().await?;
     let chart = crate::app::reports::models_chart(&mut tx, own, quarter, staff.lang).await?;
+    let households = app::households::coverage(&mut tx, by(&staff), own.id, &units, now)
+        .await?
+        .ok();
     tx.commit().await?;
     let f = staff.frame(&dash, &token, "overview")?;
     // The report's first chart, by sector; a unit without models has none.
@@ -114,6 +124,8 @@ pub async fn page(staff: Staff, State(dash): State<Dash>, token: CsrfToken) -> W
             .unwrap_or_default(),
         tickets,
         tickets_total,
+        households,
+        cadres_over_label: super::households::cadres_over_label(&dash, staff.lang),
     };
     frame::page(token, &page)
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::payload::{HouseholdAction, Payload, SurveyAction};
+use super::payload::{Confirm, HouseholdAction, Payload, SurveyAction};
 use super::text::fold;
 use crate::message::{Button, Msg, Reply};
 
@@ -170,6 +170,25 @@ pub fn join_question(name: &str, code: &str) -> Reply {
         Button::new(
             Msg::new("household-join-no"),
             Payload::Household(0, HouseholdAction::Decline),
+        ),
+    ])
+}
+
+/// What a resident who named their household by its place is asked before joining it.
+pub fn place_question(village: &str, address: &str) -> Reply {
+    Reply::new(
+        Msg::new("household-place-ask")
+            .text("village", village)
+            .text("address", address),
+    )
+    .row(vec![
+        Button::new(
+            Msg::new("household-join-yes"),
+            Payload::Confirm(Confirm::Place, true),
+        ),
+        Button::new(
+            Msg::new("household-join-no"),
+            Payload::Confirm(Confirm::Place, false),
         ),
     ])
 }

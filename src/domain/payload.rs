@@ -231,6 +231,8 @@ pub enum Confirm {
     Consent,
     Unit,
     Forget,
+    /// Joining the household at the place the resident wrote.
+    Place,
 }
 
 impl Confirm {
@@ -239,6 +241,7 @@ impl Confirm {
             Confirm::Consent => "consent",
             Confirm::Unit => "unit",
             Confirm::Forget => "forget",
+            Confirm::Place => "place",
         }
     }
 }
@@ -285,10 +288,15 @@ impl<'a> Payload<'a> {
             ("lang", code) => Payload::Lang(Lang::from_code(code)?),
             ("unit", "retry") => Payload::UnitRetry,
             ("unit", "keep") => Payload::UnitKeep,
-            ("consent" | "unit" | "forget", "yes" | "no") => {
-                let about = [Confirm::Consent, Confirm::Unit, Confirm::Forget]
-                    .into_iter()
-                    .find(|c| c.code() == kind)?;
+            ("consent" | "unit" | "forget" | "place", "yes" | "no") => {
+                let about = [
+                    Confirm::Consent,
+                    Confirm::Unit,
+                    Confirm::Forget,
+                    Confirm::Place,
+                ]
+                .into_iter()
+                .find(|c| c.code() == kind)?;
                 Payload::Confirm(about, rest == "yes")
             }
             ("unit", code) => Payload::Unit(code),
@@ -567,6 +575,7 @@ mod tests {
             "unit:yes",
             "unit:no",
             "forget:yes",
+            "place:no",
             "unit:retry",
             "unit:keep",
             "unit:11953",

@@ -36,10 +36,10 @@ impl Engine {
                             cadre: Some(me.id),
                         };
                         match households::add(tx, by, &new, at.units, at.now).await? {
-                            Ok((_, code)) => Reply::new(
+                            Ok(added) => Reply::new(
                                 Msg::new("households-added")
-                                    .text("name", name)
-                                    .text("code", code),
+                                    .text("name", added.name)
+                                    .text("code", added.code),
                             ),
                             Err(refused) => Reply::new(refused.msg()),
                         }
@@ -56,6 +56,23 @@ impl Engine {
                     Reply::new(Msg::new("household-joined").text("name", name))
                 }
                 None => Reply::new(Msg::new("button-expired")),
+            },
+            HouseholdEffect::JoinPlace { village, address } => match me.unit_id {
+                None => dialogue::not_allowed(),
+                Some(unit) => {
+                    // A household made here is named for its place, as data, in the committee's
+                    // language; the one already at the place keeps its name.
+                    let name = self.localizer.render(
+                        &Msg::new("household-place-name")
+                            .text("village", village)
+                            .text("address", address),
+                        Lang::Vi,
+                    );
+                    let place = Some((village.as_str(), address.as_str()));
+                    let household = tx.add_household(unit, None, &name, place, at.now).await?;
+                    tx.join_household(household.id, me.id, at.now).await?;
+                    Reply::new(Msg::new("household-joined").text("name", household.name))
+                }
             },
             HouseholdEffect::Remind(id) => match self.own_household(tx, at, *id).await? {
                 None => Reply::new(Msg::new("button-expired")),

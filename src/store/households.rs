@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::activities::SUBTREE;
 use super::{LAST_USED_FIRST, Tx};
+use crate::domain::access::Role;
 use crate::domain::household::{
     Coverage, HouseholdLine, Item, Tally, UNREACHED_DAYS, USUAL_HOUSEHOLDS, place_key,
 };
@@ -49,39 +50,48 @@ fn tally(
 }
 
 impl Tx {
-    /// A household in `unit`, accompanied by `cadre` if given, found by `place` (village group,
-    /// address) if given; its id and the code its members send. At a place that has one already,
-    /// that one (its cadre unchanged).
+    /// A household in `unit`, accompanied by `cadre` if given (its history says who gave it),
+    /// found by `place` (village group, address) if given. At a place that has one already, that one (its name and cadre
+    /// unchanged).
     pub async fn add_household(
         &mut self,
         unit: i64,
-        cadre: Option<i64>,
+        cadre: Option<(i64, Assigner<'_>)>,
         name: &str,
         place: Option<(&str, &str)>,
         now: DateTime<Utc>,
-    ) -> anyhow::Result<(i64, String)> {
+    ) -> anyhow::Result<Added> {
+        let by = cadre.map(|(_, by)| by);
         let key = place.map(|(village, address)| place_key(village, address));
         loop {
             // Eight digits: a member types it once; guessing one joins a stranger's household,
             // which its cadre then sees, so it is not worth guessing.
             let code = format!("{:08}", rand::random::<u32>() % 100_000_000);
-            let made: Option<(i64, String)> = sqlx::query_as(
+            let made: Option<Added> = sqlx::query_as(
                 "WITH new AS (
                      INSERT INTO households (unit_id, cadre_id, name, join_code, village, address,
                                              place_key, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id, join_code)
-                 SELECT id, join_code FROM new
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+                     RETURNING id, join_code, name),
+                 given AS (
+                     INSERT INTO household_assignments (household_id, assigned, cadre_id, by_kind,
+                                                        by_login, by_person_id, at)
+                     SELECT id, true, $2, $9, $10, $11, $8 FROM new WHERE $2::bigint IS NOT NULL)
+                 SELECT id, join_code AS code, name FROM new
                  UNION ALL
-                 SELECT id, join_code FROM households WHERE unit_id = $1 AND place_key = $7",
+                 SELECT id, join_code, name FROM households WHERE unit_id = $1 AND place_key = $7",
             )
             .bind(unit)
-            .bind(cadre)
+            .bind(cadre.map(|(id, _)| id))
             .bind(name)
             .bind(&code)
             .bind(place.map(|p| p.0))
             .bind(place.map(|p| p.1))
             .bind(&key)
             .bind(now)
+            .bind(by.map(|by| by.kind()))
+            .bind(by.and_then(|by| by.login()))
+            .bind(by.and_then(|by| by.person()))
             .fetch_optional(&mut *self.inner)
             .await?;
             if let Some(made) = made {
@@ -253,8 +263,8 @@ impl Tx {
         ))
     }
 
-    /// Two people become one: households the other accompanied are the kept person's; the kept
-    /// person's own household stands, else the other's moves over.
+    /// Two people become one: households the other accompanied (and their history) are the kept
+    /// person's; the kept person's own household stands, else the other's moves over.
     pub(super) async fn merge_household_records(
         &mut self,
         kept: i64,
@@ -262,6 +272,12 @@ impl Tx {
     ) -> anyhow::Result<()> {
         sqlx::query(
             "WITH cadre AS (UPDATE households SET cadre_id = $1 WHERE cadre_id = $2),
+                  -- One statement for both columns: a cadre may have assigned to themselves.
+                  history AS (
+                      UPDATE household_assignments
+                      SET cadre_id = CASE WHEN cadre_id = $2 THEN $1 ELSE cadre_id END,
+                          by_person_id = CASE WHEN by_person_id = $2 THEN $1 ELSE by_person_id END
+                      WHERE $2 IN (cadre_id, by_person_id)),
                   dropped AS (DELETE FROM household_members WHERE person_id = $2
                               AND EXISTS (SELECT 1 FROM household_members WHERE person_id = $1))
              SELECT 1",
@@ -279,6 +295,64 @@ impl Tx {
     }
 }
 
+/// Who assigns a household, as its history keeps it.
+#[derive(Debug, Clone, Copy)]
+pub enum Assigner<'a> {
+    /// The command line.
+    Operator,
+    /// A dashboard login, by its name.
+    Login(&'a str),
+    /// A cadre or admin in chat.
+    Person(i64),
+}
+
+impl<'a> Assigner<'a> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Assigner::Operator => "cli",
+            Assigner::Login(_) => "login",
+            Assigner::Person(_) => "person",
+        }
+    }
+
+    fn login(&self) -> Option<&'a str> {
+        match self {
+            Assigner::Login(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    fn person(&self) -> Option<i64> {
+        match self {
+            Assigner::Person(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// One change of a household's cadre.
+#[derive(Debug, Clone, FromRow)]
+pub struct AssignmentRow {
+    pub at: DateTime<Utc>,
+    /// Given to `cadre_id`; false: left without a cadre.
+    pub assigned: bool,
+    /// None once the cadre was erased (or when left without one).
+    pub cadre_id: Option<i64>,
+    /// 'cli', 'login' (`by_login` names it) or 'person' (`by_person_id`, None once erased).
+    pub by_kind: String,
+    pub by_login: Option<String>,
+    pub by_person_id: Option<i64>,
+}
+
+/// A household added, or the one found at its place.
+#[derive(Debug, Clone, FromRow)]
+pub struct Added {
+    pub id: i64,
+    /// What its members send to join.
+    pub code: String,
+    pub name: String,
+}
+
 /// A household as staff list it.
 #[derive(Debug, Clone, FromRow)]
 pub struct HouseholdRow {
@@ -292,13 +366,33 @@ pub struct HouseholdRow {
     pub members: i64,
 }
 
-/// Someone with a role in the units listed, and how many households they accompany.
+/// Someone with a role in the units listed, and how many households they accompany. People
+/// have no names: staff know them by role, unit and the chat they use, masked.
 #[derive(Debug, Clone, FromRow)]
 pub struct CadreRow {
     pub id: i64,
-    /// Their role's unit (the broadest, if they hold several there).
+    /// Their role there (the highest, if they hold several) and its unit (the broadest).
+    #[sqlx(try_from = "String")]
+    pub role: RoleName,
     pub unit_id: i64,
     pub households: i64,
+    /// The channel of the chat they used last, and the last four characters of its address:
+    /// enough to tell two cadres apart, too little to reach one.
+    pub channel: Option<String>,
+    pub address_tail: Option<String>,
+}
+
+/// A role as `role_grants` keeps it; a bad row is an error, never a default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleName(pub Role);
+
+impl TryFrom<String> for RoleName {
+    type Error = String;
+    fn try_from(role: String) -> Result<RoleName, String> {
+        Role::parse(&role)
+            .map(RoleName)
+            .ok_or_else(|| format!("unknown role {role:?}"))
+    }
 }
 
 const HOUSEHOLD_ROW: &str = "SELECT h.id, h.unit_id, h.name, h.join_code AS code, h.village, h.address,
@@ -334,12 +428,20 @@ impl Tx {
 
     /// People with a role in these units, those accompanying the most households first.
     pub async fn cadres_in(&mut self, units: &[i64]) -> anyhow::Result<Vec<CadreRow>> {
-        Ok(sqlx::query_as(
-            "SELECT g.person_id AS id, min(g.unit_id) AS unit_id,
-                    (SELECT count(*) FROM households h WHERE h.cadre_id = g.person_id) AS households
-             FROM role_grants g WHERE g.unit_id = ANY($1)
-             GROUP BY g.person_id ORDER BY 3 DESC, 1",
-        )
+        Ok(sqlx::query_as(&format!(
+            "WITH g AS (
+                 SELECT DISTINCT ON (person_id) person_id, role, unit_id FROM role_grants
+                 WHERE unit_id = ANY($1)
+                 -- 'admin' before 'cadre', then the broadest unit (the smallest id).
+                 ORDER BY person_id, role, unit_id)
+             SELECT g.person_id AS id, g.role, g.unit_id,
+                    (SELECT count(*) FROM households h WHERE h.cadre_id = g.person_id) AS households,
+                    c.channel, right(c.address, 4) AS address_tail
+             FROM g LEFT JOIN LATERAL (
+                 SELECT c.channel, c.address FROM chats c WHERE c.person_id = g.person_id
+                 ORDER BY {LAST_USED_FIRST} LIMIT 1) c ON true
+             ORDER BY 4 DESC, 1"
+        ))
         .bind(units)
         .fetch_all(&mut *self.inner)
         .await?)
@@ -355,22 +457,48 @@ impl Tx {
         )
     }
 
-    /// The household is accompanied by `cadre` from now on (by no one with None); how many
-    /// households that cadre accompanies then (0 for no one).
+    /// The household is accompanied by `cadre` from now on (by no one with None), which its
+    /// history keeps with who did it and when; how many households that cadre accompanies then
+    /// (0 for no one).
     pub async fn assign_household(
         &mut self,
         household: i64,
         cadre: Option<i64>,
+        by: Assigner<'_>,
+        now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
         Ok(sqlx::query_scalar(
-            "WITH moved AS (UPDATE households SET cadre_id = $2 WHERE id = $1)
+            "WITH moved AS (UPDATE households SET cadre_id = $2 WHERE id = $1),
+                  kept AS (
+                      INSERT INTO household_assignments (household_id, assigned, cadre_id, by_kind,
+                                                         by_login, by_person_id, at)
+                      VALUES ($1, $2::bigint IS NOT NULL, $2, $3, $4, $5, $6))
              -- The statement's snapshot does not see the update: count the others, and this one.
              SELECT CASE WHEN $2::bigint IS NULL THEN 0 ELSE count(*) + 1 END
              FROM households WHERE cadre_id = $2 AND id <> $1",
         )
         .bind(household)
         .bind(cadre)
+        .bind(by.kind())
+        .bind(by.login())
+        .bind(by.person())
+        .bind(now)
         .fetch_one(&mut *self.inner)
+        .await?)
+    }
+
+    /// Who gave the household to which cadre and when, and when it was left without one;
+    /// newest first.
+    pub async fn household_assignments(
+        &mut self,
+        household: i64,
+    ) -> anyhow::Result<Vec<AssignmentRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, assigned, cadre_id, by_kind, by_login, by_person_id
+             FROM household_assignments WHERE household_id = $1 ORDER BY at DESC, id DESC",
+        )
+        .bind(household)
+        .fetch_all(&mut *self.inner)
         .await?)
     }
 
@@ -385,8 +513,9 @@ impl Tx {
     }
 
     /// "1+10" in `unit` and below as it stood at `at`: households made by then, their cadres
-    /// (as assigned now: assignments keep no history) and members who had joined; households no
-    /// notice reached in the 30 days before; visits by month from `visits_from` up to `at`.
+    /// (as assigned now: `household_assignments` has the changes only from migration 0046 on)
+    /// and members who had joined; households no notice reached in the 30 days before; visits
+    /// by month from `visits_from` up to `at`.
     pub async fn household_coverage(
         &mut self,
         unit: i64,

@@ -589,6 +589,46 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_sends_a_reminder
     chat.stop().await;
 }
 
+/// A resident without a code names their household by its village group and address, typed
+/// without diacritics, and says yes; a neighbour typing the same place with them joins the same
+/// household. A mistyped code is a wrong code, never a place.
+async fn a_resident_joins_their_household_by_its_place(kind: Kind) {
+    let mut chat = Chat::start(kind).await;
+    chat.sign_up().await;
+    let wrong = text(&chat.say("/ho 99999999x").await);
+    assert!(
+        wrong.contains("Không có hộ nào với mã này"),
+        "{kind:?}: {wrong}"
+    );
+    let asked = text(&chat.say("/ho xom 3, so 12 ngo 4").await);
+    assert!(
+        asked.contains("Tham gia hộ ở so 12 ngo 4, xom 3?"),
+        "{kind:?}: {asked}"
+    );
+    let joined = text(&chat.choose("Đồng ý tham gia").await);
+    assert!(
+        joined.contains("Bạn đã tham gia Hộ ở so 12 ngo 4, xom 3."),
+        "{kind:?}: {joined}"
+    );
+    let mut neighbour = Person::on(&chat.engine, "telegram", "9101");
+    neighbour.sign_up("tien lu").await;
+    neighbour.send("/ho Xóm 3, số 12 ngõ 4").await;
+    let joined = neighbour.tap("Đồng ý tham gia").await;
+    assert_eq!(
+        crate::common::text_arg(&joined, "name"),
+        "Hộ ở so 12 ngo 4, xom 3",
+        "{kind:?}"
+    );
+    let pool = sqlx::PgPool::connect(&chat.db.url).await.unwrap();
+    let members: Vec<i64> =
+        sqlx::query_scalar("SELECT count(*) FROM household_members GROUP BY household_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(members, [2], "{kind:?}: one place, one household");
+    chat.stop().await;
+}
+
 macro_rules! on_every_channel {
     ($($story:ident),* $(,)?) => {
         mod shell { $(#[tokio::test] async fn $story() { super::$story(crate::driver::Kind::Shell).await } )* }
@@ -610,6 +650,7 @@ on_every_channel!(
     a_report_with_a_photo_and_a_location_lands_where_the_location_is,
     a_draft_is_answered_part_by_part_and_one_answer_changed,
     a_cadre_sees_who_in_their_households_read_a_notice_and_sends_a_reminder,
+    a_resident_joins_their_household_by_its_place,
 );
 
 /// `/link` through two real channels: one sign-up, notices once to the chat used last, `/forget`

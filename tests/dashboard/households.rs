@@ -54,6 +54,28 @@ async fn the_commune_sees_its_coverage_and_assigns_households_to_cadres() {
         "{page}"
     );
     assert!(page.contains("11 — hơn 10 hộ"), "{page}");
+    // The overview shows the same coverage.
+    let (_, overview) = admin.page("/").await;
+    let coverage = |page: &str| {
+        page[page.find("<table id=\"coverage\">").expect("coverage")..]
+            .split("</table>")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(coverage(&overview), coverage(&page));
+    // People have no names: the forms offer cadres by role, unit and a masked chat.
+    let new_cadre = new_id(&site, "7103").await;
+    let offered = page
+        .split(&format!("<option value=\"{new_cadre}\">"))
+        .nth(1)
+        .and_then(|rest| rest.split("</option>").next())
+        .unwrap_or_else(|| panic!("no choice of cadre {new_cadre}: {page}"));
+    assert!(
+        offered.starts_with("Cán bộ · ")
+            && offered.ends_with(" · Telegram …7103 (đang theo dõi 0 hộ)"),
+        "{offered}"
+    );
 
     // A household at an address, added from the page without a cadre, then assigned to the new one.
     let added = admin
@@ -118,6 +140,40 @@ async fn the_commune_sees_its_coverage_and_assigns_households_to_cadres() {
     // The cadre's phone lists it now.
     let listed = crate::common::render(&site.engine, &busy.send("/hogiadinh").await);
     assert!(listed.contains("Hộ bà Hoa"), "{listed}");
+
+    // The household's page keeps who gave it to whom and when; erasing a cadre (Law 91) leaves
+    // the change there, without them.
+    let history = |page: &str| -> Vec<String> {
+        let table = &page[page.find("<table id=\"assignments\">").expect("history")..];
+        let table = &table[..table.find("</table>").unwrap()];
+        table
+            .split("<tr>")
+            .skip(2)
+            .map(|row| {
+                row.replace("</td><td>", " | ")
+                    .replace("<td>", "")
+                    .replace("</td></tr>", "")
+                    .trim()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let (status, page) = admin.page(&format!("/households/{code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        history(&page),
+        [
+            format!("1/12/2025 09:00 | Giao cho cán bộ số {busy_id} | Tài khoản xa-tien-lu"),
+            format!("1/12/2025 09:00 | Giao cho cán bộ số {new_cadre} | Tài khoản xa-tien-lu"),
+        ]
+    );
+    new.send("/forget").await;
+    new.press("forget:yes").await;
+    let (_, page) = admin.page(&format!("/households/{code}")).await;
+    assert_eq!(
+        history(&page)[1],
+        "1/12/2025 09:00 | Giao cho một cán bộ (đã xoá dữ liệu) | Tài khoản xa-tien-lu"
+    );
 
     // The quarterly report says it in one sentence.
     let (_, report) = admin.page("/reports?unit=12364&quarter=2025-Q4").await;

@@ -1311,6 +1311,12 @@ async fn a_draft_is_pasted_opened_answered_and_its_results_read_with_meetings_ap
         page.contains("cỗ cưới nên ít hơn") && page.contains("78 / 3 / 5"),
         "{page}"
     );
+    // The meeting's day as every page writes a date; its Word report linked from the page.
+    assert!(page.contains("<td>20/5/2026</td>"), "{page}");
+    assert!(page.contains("id=\"consult-docx\""), "{page}");
+    let word = browser.get(&format!("{path}/results.docx")).await;
+    assert_eq!(word.status(), StatusCode::OK);
+    assert_eq!(&word.bytes().await.unwrap()[..2], b"PK", "a .docx is a zip");
     let crowded = browser
         .submit_from(
             &path,
@@ -1353,6 +1359,10 @@ async fn a_draft_is_pasted_opened_answered_and_its_results_read_with_meetings_ap
 
     let other = site.signed_in("xa-an-thi", AN_THI).await;
     assert_eq!(other.get(&path).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.get(&format!("{path}/results.docx")).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let (_, list) = other.page("/consultations").await;
     assert!(!list.contains("Quy ước thôn Đông"), "{list}");
 }

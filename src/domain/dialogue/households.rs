@@ -1,12 +1,13 @@
 //! "1+10" in chat: `/hogiadinh` (a cadre's households; `/hogiadinh them NAME` adds one), `/ho CODE`
-//! (a resident joins theirs, after saying yes), and the remind and visit buttons. The engine
-//! checks that the household is the cadre's own.
+//! or `/ho VILLAGE, ADDRESS` (a resident joins theirs, after saying yes), and the remind and visit
+//! buttons. The engine checks that the household is the cadre's own.
 
-use super::{Effect, Turn};
-use crate::domain::household::MAX_NAME_CHARS;
-use crate::domain::payload::{Command, HouseholdAction, Payload};
+use super::signup::yes_or_no;
+use super::{Effect, State, Turn};
+use crate::domain::household::{MAX_NAME_CHARS, parse_place};
+use crate::domain::payload::{Command, Confirm, HouseholdAction, Payload};
 use crate::domain::text::fold;
-use crate::message::Msg;
+use crate::message::{InboundKind, Msg};
 
 /// What a household effect asks.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +17,11 @@ pub enum HouseholdEffect {
     /// A code typed: ask whether to join.
     Ask(String),
     Join(String),
+    /// The resident said yes to the household at this place in their unit (made if none is).
+    JoinPlace {
+        village: String,
+        address: String,
+    },
     Remind(i64),
     Visit(i64),
 }
@@ -42,6 +48,19 @@ pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
                 }
             }
         }
+        // A place is a village group and an address with a comma between, and words in it;
+        // anything else is a code, so a mistyped code ("99999999x") is told it is wrong rather
+        // than taken for a place.
+        Command::JoinHousehold(args) if args.contains(',') => {
+            match parse_place(args).filter(|_| args.chars().any(char::is_alphabetic)) {
+                Some((village, address)) => {
+                    turn.out.state = State::JoinPlace { village, address };
+                    turn.prompt();
+                }
+                None => turn.say(Msg::new("household-join-usage")),
+            }
+            return true;
+        }
         Command::JoinHousehold(code) => {
             let code: String = code.chars().filter(char::is_ascii_digit).collect();
             if code.is_empty() {
@@ -54,6 +73,27 @@ pub(super) fn command(turn: &mut Turn, command: Command) -> bool {
     };
     turn.done(Effect::Household(effect));
     true
+}
+
+/// The answer to "join the household at this place?": yes or no, typed or pressed.
+pub(super) fn place_step(
+    turn: &mut Turn,
+    village: &str,
+    address: &str,
+    input: &InboundKind,
+    pressed: Option<&Payload>,
+) {
+    match yes_or_no(input, pressed, Confirm::Place) {
+        Some(true) => turn.done(Effect::Household(HouseholdEffect::JoinPlace {
+            village: village.to_owned(),
+            address: address.to_owned(),
+        })),
+        Some(false) => {
+            turn.out.state = State::Idle;
+            turn.say(Msg::new("household-join-declined"));
+        }
+        None => turn.unexpected(input),
+    }
 }
 
 /// A household button; false for other buttons.

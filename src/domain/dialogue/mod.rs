@@ -23,6 +23,7 @@ use super::access::{Action, Actor, Denied, Grant, Role, authorize};
 use super::activity::{ModelChoice, ModelStatus, NewLog, QuickEntry, Sector};
 use super::compose::Draft;
 use super::consultation_chat::{At, ConsultContext, ConsultEffect};
+use super::household;
 use super::logflow::LogDraft;
 use super::payload::{Command, Payload};
 use super::survey_chat::{SurveyContext, SurveyEffect};
@@ -62,6 +63,11 @@ pub enum State {
         search: Search,
     },
     ConfirmForget,
+    /// A resident named their household by its place (`/ho Xóm 3, số 12`): join it?
+    JoinPlace {
+        village: String,
+        address: String,
+    },
     /// An admin writing a notice.
     ComposeNotice {
         draft: Draft,
@@ -339,6 +345,9 @@ impl Turn<'_> {
                 logging::step(self, &state, input, pressed)
             }
             State::AnswerSurvey { survey } => surveys::step(self, *survey, input),
+            State::JoinPlace { village, address } => {
+                households::place_step(self, village, address, input, pressed)
+            }
             State::WriteTicket { draft } => tickets::step(self, draft, input, pressed),
             State::TicketNote { ticket, note } => {
                 tickets::note_step(self, *ticket, *note, input, pressed)
@@ -455,6 +464,10 @@ impl Turn<'_> {
             State::LogActivity { draft } => self.ask_for_log(draft),
             State::EditLog { .. } => self.ask_for_edit(),
             State::AnswerSurvey { survey } => self.ask_survey_question(*survey),
+            State::JoinPlace { village, address } => self
+                .out
+                .replies
+                .push(household::place_question(village, address)),
             State::WriteTicket { draft } => self.ask_for_ticket(draft),
             State::TicketNote { note, .. } => self.ask_for_note(*note),
             State::Consult {

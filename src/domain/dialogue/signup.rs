@@ -509,7 +509,11 @@ fn language_choice(input: &InboundKind, pressed: Option<&Payload>) -> Option<Lan
 }
 
 /// A yes/no answer to `asked`: its buttons, or the same typed in either language.
-fn yes_or_no(input: &InboundKind, pressed: Option<&Payload>, asked: Confirm) -> Option<bool> {
+pub(super) fn yes_or_no(
+    input: &InboundKind,
+    pressed: Option<&Payload>,
+    asked: Confirm,
+) -> Option<bool> {
     match input {
         InboundKind::Button(_) => match pressed {
             Some(Payload::Confirm(about, yes)) if *about == asked => Some(*yes),
