@@ -130,7 +130,10 @@ pub async fn run(
             .and_then(|id| id.parse().ok())
             .context("the session cookie")?;
         let login = store.login_named(&name).await?.context("the login")?;
-        signed.push(Signed { session, login: login.id });
+        signed.push(Signed {
+            session,
+            login: login.id,
+        });
         cookies.push(cookie);
     }
     let signed = Arc::new(signed);
@@ -315,8 +318,15 @@ async fn page_queries(
             tx.ticket_figures_by_unit(province.id, from, to, now)
                 .await?;
             tx.commit().await?;
+            let by = app::By::Login {
+                actor: &actor,
+                name: &login.name,
+            };
             let mut tx = store.begin().await?;
             app::reports::models_chart(&mut tx, province, quarter, Lang::Vi).await?;
+            app::households::coverage(&mut tx, by, province.id, &units, now)
+                .await?
+                .map_err(|refused| anyhow::anyhow!("coverage: {refused:?}"))?;
             tx.commit().await?;
         }
         "notice status" => {

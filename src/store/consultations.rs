@@ -425,11 +425,10 @@ impl Store {
 
     /// The kept counts of a consultation: their rows summed per part and unit.
     pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
-        let rows: Vec<TallyRow> = sqlx::query_as(
-            "SELECT part, unit_id, sum(agree)::bigint, sum(disagree)::bigint, sum(other)::bigint,
-                    sum(comments)::bigint, sum(people)::bigint
-             FROM consultation_tallies WHERE consultation_id = $1 GROUP BY 1, 2",
-        )
+        let rows: Vec<TallyRow> = sqlx::query_as(&format!(
+            "SELECT part, unit_id, {SUMS} FROM consultation_tallies
+             WHERE consultation_id = $1 GROUP BY 1, 2"
+        ))
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
@@ -440,29 +439,22 @@ impl Store {
     /// and per unit (a results page needs no more, and a province's part × commune rows are
     /// a thousand).
     pub async fn consultation_totals(&self, id: i64, units: &[i64]) -> anyhow::Result<Totals> {
-        let rows: Vec<(Option<i16>, Option<i64>, i64, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT part, unit_id, sum(agree)::bigint, sum(disagree)::bigint, sum(other)::bigint,
-                    sum(comments)::bigint, sum(people)::bigint
-             FROM consultation_tallies
+        let rows: Vec<TallyRow> = sqlx::query_as(&format!(
+            "SELECT part, unit_id, {SUMS} FROM consultation_tallies
              WHERE consultation_id = $1 AND unit_id = ANY($2)
-             GROUP BY GROUPING SETS ((part), (unit_id))",
-        )
+             GROUP BY GROUPING SETS ((part), (unit_id))"
+        ))
         .bind(id)
         .bind(units)
         .fetch_all(&self.pool)
         .await?;
         let mut totals = Totals::default();
-        for (part, unit, agree, disagree, other, comments, people) in rows {
-            let tally = Tally {
-                agree,
-                disagree,
-                other,
-                comments,
-            };
-            match (part, unit) {
+        for row in rows {
+            let tally = row.tally();
+            match (row.part, row.unit_id) {
                 (None, Some(unit)) => {
-                    if people != 0 {
-                        totals.people.insert(unit, people);
+                    if row.people != 0 {
+                        totals.people.insert(unit, row.people);
                     }
                     if tally != Tally::default() {
                         totals.units.insert(unit, tally);
@@ -481,10 +473,11 @@ impl Store {
     /// The same figures counted from the opinions themselves: what the kept counts must equal.
     pub async fn recount_consultation(&self, id: i64) -> anyhow::Result<Counts> {
         let rows: Vec<TallyRow> = sqlx::query_as(
-            "SELECT part, COALESCE(unit_id, 0), count(*) FILTER (WHERE opinion = 'agree'),
-                    count(*) FILTER (WHERE opinion = 'disagree'),
-                    count(*) FILTER (WHERE opinion = 'other'),
-                    count(comment), 0::bigint
+            "SELECT part, COALESCE(unit_id, 0) AS unit_id,
+                    count(*) FILTER (WHERE opinion = 'agree') AS agree,
+                    count(*) FILTER (WHERE opinion = 'disagree') AS disagree,
+                    count(*) FILTER (WHERE opinion = 'other') AS other,
+                    count(comment) AS comments, 0::bigint AS people
              FROM consultation_opinions WHERE consultation_id = $1 GROUP BY 1, 2
              UNION ALL
              SELECT 0::smallint, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
@@ -610,24 +603,44 @@ impl Store {
     }
 }
 
-/// Kept counts of one part (0: people only) and unit: (part, unit, agree, disagree, other,
-/// comments, people).
-type TallyRow = (i16, i64, i64, i64, i64, i64, i64);
+/// The kept counts' columns summed under their own names.
+const SUMS: &str = "sum(agree)::bigint AS agree, sum(disagree)::bigint AS disagree,
+                    sum(other)::bigint AS other, sum(comments)::bigint AS comments,
+                    sum(people)::bigint AS people";
+
+/// Kept counts of one part (0: people only) and unit, or of either alone (a grouping set).
+#[derive(sqlx::FromRow)]
+struct TallyRow {
+    part: Option<i16>,
+    unit_id: Option<i64>,
+    agree: i64,
+    disagree: i64,
+    other: i64,
+    comments: i64,
+    people: i64,
+}
+
+impl TallyRow {
+    fn tally(&self) -> Tally {
+        Tally {
+            agree: self.agree,
+            disagree: self.disagree,
+            other: self.other,
+            comments: self.comments,
+        }
+    }
+}
 
 fn counts_of(rows: Vec<TallyRow>) -> Counts {
     let mut counts = Counts::default();
-    for (part, unit, agree, disagree, other, comments, people) in rows {
-        let tally = Tally {
-            agree,
-            disagree,
-            other,
-            comments,
-        };
+    for row in rows {
+        let (part, unit) = (row.part.unwrap_or(0), row.unit_id.unwrap_or(0));
+        let tally = row.tally();
         if tally != Tally::default() {
             *counts.parts.entry((part, unit)).or_default() += tally;
         }
-        if people != 0 {
-            *counts.people.entry(unit).or_default() += people;
+        if row.people != 0 {
+            *counts.people.entry(unit).or_default() += row.people;
         }
     }
     counts

@@ -19,7 +19,11 @@ const KEPT: [(&str, &str, &[&str]); 3] = [
         &["agree", "disagree", "other", "comments", "people"],
     ),
     ("notice_counts", "notice_id, unit_id, kind", &["n"]),
-    ("report_counts", "unit_id, sector, kind, since, until", &["n"]),
+    (
+        "report_counts",
+        "unit_id, sector, kind, since, until",
+        &["n"],
+    ),
 ];
 
 /// Failure reasons listed on a notice's page, the most frequent first.
