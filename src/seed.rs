@@ -105,8 +105,8 @@ pub async fn demo_history_if_new(
     }
     let survey = crate::domain::survey::SurveyFile::parse(include_str!("../examples/survey.toml"))?;
     let mut tx = store.begin().await?;
-    let id = tx.create_survey(&survey, &[province], None).await?;
-    tx.open_survey(id, now).await??;
+    let id = crate::app::surveys::create(&mut tx, &survey, &[province], None, now).await?;
+    crate::app::surveys::open(&mut tx, id, now).await??;
     tx.commit().await?;
     store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
     let photos = demo_photos(store).await?;

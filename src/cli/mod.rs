@@ -44,6 +44,9 @@ pub struct Cli {
     /// run as root from a directory the postgres user cannot reach, one under /var/lib/danvan].
     #[arg(long, env = "DANVAN_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Key of the survey response pseudonyms [default: one made once and kept in the database].
+    #[arg(long, env = "DANVAN_SURVEY_KEY", global = true, hide_env_values = true)]
+    pub survey_key: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -278,7 +281,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Shell { address } => {
             let store = Store::open(&source, 4).await?;
             crate::seed::demo_if_empty(&store).await?;
-            let engine = Engine::new(store).await?;
+            let engine = Engine::new(store).await?.with_survey_key(cli.survey_key);
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             crate::channels::shell::run(&engine, &address, stdin, tokio::io::stdout()).await?;
             engine.store().close().await;
@@ -294,6 +297,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let engine = Engine::new(store)
                 .await?
+                .with_survey_key(cli.survey_key)
                 .with_home_unit(args.home_unit.clone())
                 .context("DANVAN_HOME_UNIT")?;
             let engine = std::sync::Arc::new(engine);
@@ -306,7 +310,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::serve::run_until_signal(engine, channels, args.workers, args.listen, pages)
                 .await?;
         }
-        Command::Demo { listen, plain_http } => demo(&source, listen, plain_http).await?,
+        Command::Demo { listen, plain_http } => {
+            demo(&source, listen, plain_http, cli.survey_key).await?
+        }
         Command::Admin {
             command: AdminCommand::CreateLogin { name, unit },
         } => {
@@ -510,10 +516,12 @@ async fn demo(
     source: &DatabaseSource,
     listen: std::net::SocketAddr,
     plain_http: bool,
+    survey_key: Option<String>,
 ) -> anyhow::Result<()> {
     let store = Store::open(source, 16).await?;
     crate::seed::demo_if_empty(&store).await?;
-    let engine = std::sync::Arc::new(Engine::new(store).await?);
+    let engine = Engine::new(store).await?.with_survey_key(survey_key);
+    let engine = std::sync::Arc::new(engine);
     let store = engine.store();
     if crate::seed::demo_history_if_new(store, engine.now()).await? {
         eprintln!(

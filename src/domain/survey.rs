@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::notice::TargetFile;
 use super::text::fold;
 use super::vn_time;
-use crate::message::Lang;
+use crate::message::{Lang, Msg};
 
 /// Anonymous responses are stored in batches of at least this many, in random order, so that
 /// none can be told by when it came…
@@ -123,10 +123,13 @@ pub struct QuestionTranslation {
     pub options: BTreeMap<String, String>,
 }
 
+/// What is wrong with a survey file (or form). The `Display` is for the command line; people
+/// read [`SurveyError::msg`].
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum SurveyError {
-    #[error("not a survey file: {0}")]
-    Toml(String),
+    /// Not TOML, or not the fields of a survey: the line (0 when unknown) and the parser's words.
+    #[error("not a survey file: {detail}")]
+    Toml { line: usize, detail: String },
     #[error("`{0}` must not be empty")]
     Empty(String),
     #[error("`{0}` is too long")]
@@ -134,7 +137,7 @@ pub enum SurveyError {
     #[error("question ids are short letters, digits or _ and unique; {0:?} is not")]
     Id(String),
     #[error("question {0:?}: {1}")]
-    Question(String, &'static str),
+    Question(String, QuestionFault),
     #[error("question {0:?}: show_if must name an earlier choice question and its options")]
     ShowIf(String),
     #[error(
@@ -150,6 +153,62 @@ pub enum SurveyError {
         "a survey goes to people in every language (its texts fall back to Vietnamese): leave out target.languages"
     )]
     TargetLanguages,
+}
+
+/// What is wrong with one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionFault {
+    #[error("single and multiple questions have options, the others none")]
+    Options,
+    #[error("at most {MAX_OPTIONS} options")]
+    TooManyOptions,
+    #[error("only number questions have min and max")]
+    MinMaxKind,
+    #[error("min is above max")]
+    MinAboveMax,
+    #[error("only text questions have max_length")]
+    MaxLengthKind,
+    #[error("max_length is between 1 and {MAX_TEXT_ANSWER}")]
+    MaxLengthRange,
+}
+
+impl QuestionFault {
+    fn code(self) -> &'static str {
+        match self {
+            QuestionFault::Options => "options",
+            QuestionFault::TooManyOptions => "too-many-options",
+            QuestionFault::MinMaxKind => "min-max-kind",
+            QuestionFault::MinAboveMax => "min-above-max",
+            QuestionFault::MaxLengthKind => "max-length-kind",
+            QuestionFault::MaxLengthRange => "max-length-range",
+        }
+    }
+}
+
+impl SurveyError {
+    /// What a person is told, in their language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            SurveyError::Toml { line, .. } => {
+                Msg::new("survey-file-toml").number("line", *line as i64)
+            }
+            SurveyError::Empty(field) => Msg::new("survey-file-empty").text("field", field),
+            SurveyError::TooLong(field) => Msg::new("survey-file-too-long").text("field", field),
+            SurveyError::Id(id) => Msg::new("survey-file-id").text("id", id),
+            SurveyError::Question(id, fault) => Msg::new("survey-file-question")
+                .text("question", id)
+                .text("fault", fault.code())
+                .number("options", MAX_OPTIONS as i64)
+                .number("length", MAX_TEXT_ANSWER as i64),
+            SurveyError::ShowIf(id) => Msg::new("survey-file-show-if").text("question", id),
+            SurveyError::Times => Msg::new("survey-file-times"),
+            SurveyError::Language(code) => Msg::new("survey-file-language").text("code", code),
+            SurveyError::Questions => {
+                Msg::new("survey-file-questions").number("max", MAX_QUESTIONS as i64)
+            }
+            SurveyError::TargetLanguages => Msg::new("survey-file-target-languages"),
+        }
+    }
 }
 
 /// A question as the dashboard's form asks for it: its options are labels, one per line.
@@ -214,8 +273,12 @@ impl SurveyFile {
     }
 
     pub fn parse(text: &str) -> Result<SurveyFile, SurveyError> {
-        let file: SurveyFile =
-            toml::from_str(text).map_err(|e| SurveyError::Toml(e.to_string()))?;
+        let file: SurveyFile = toml::from_str(text).map_err(|e| SurveyError::Toml {
+            line: e
+                .span()
+                .map_or(0, |s| text[..s.start].lines().count().max(1)),
+            detail: e.to_string(),
+        })?;
         file.check()?;
         Ok(file)
     }
@@ -264,10 +327,10 @@ impl SurveyFile {
             let bad = |why| Err(SurveyError::Question(q.id.clone(), why));
             let has_options = matches!(q.kind, Kind::Single | Kind::Multiple);
             if has_options == q.options.is_empty() {
-                return bad("single and multiple questions have options, the others none");
+                return bad(QuestionFault::Options);
             }
             if q.options.len() > MAX_OPTIONS {
-                return bad("at most 10 options");
+                return bad(QuestionFault::TooManyOptions);
             }
             for (j, o) in q.options.iter().enumerate() {
                 if !id_ok(&o.id) || q.options[..j].iter().any(|p| p.id == o.id) {
@@ -276,16 +339,16 @@ impl SurveyFile {
                 required(&format!("{}.{}", q.id, o.id), &o.label, MAX_LABEL_CHARS)?;
             }
             if (q.min.is_some() || q.max.is_some()) && q.kind != Kind::Number {
-                return bad("only number questions have min and max");
+                return bad(QuestionFault::MinMaxKind);
             }
             if q.min.zip(q.max).is_some_and(|(a, b)| a > b) {
-                return bad("min is above max");
+                return bad(QuestionFault::MinAboveMax);
             }
             if q.max_length.is_some() && q.kind != Kind::Text {
-                return bad("only text questions have max_length");
+                return bad(QuestionFault::MaxLengthKind);
             }
             if q.max_length.is_some_and(|n| n == 0 || n > MAX_TEXT_ANSWER) {
-                return bad("max_length is between 1 and 1000");
+                return bad(QuestionFault::MaxLengthRange);
             }
             if let Some(show_if) = &q.show_if {
                 let earlier = self.questions[..i]

@@ -33,13 +33,15 @@ impl Engine {
             SurveyEffect::Drop => tx.drop_survey_progress(survey.id, person).await?,
             SurveyEffect::Refuse => tx.refuse_survey(survey.id, person).await?,
             SurveyEffect::Submit(draft) => {
+                let pseudonyms =
+                    app::surveys::pseudonyms(tx, &self.survey_key, survey.id, person).await?;
                 let submission = Submission {
                     survey: survey.id,
                     person,
                     lang,
                     channel: at.channel,
                     draft,
-                    key: &self.survey_key,
+                    pseudonyms: &pseudonyms,
                 };
                 let reply = if tx.submit_survey(&submission).await? {
                     survey_chat::thanks(&survey.file, &draft.answers, lang)
@@ -47,7 +49,7 @@ impl Engine {
                     survey_chat::closed_midway(&survey.file, lang)
                 } else {
                     // Someone closed it meanwhile, or another chat of theirs answered first.
-                    match tx.response(survey, person, &self.survey_key).await? {
+                    match tx.response(survey, &pseudonyms).await? {
                         Some(answers) => {
                             survey_chat::already_answered(&survey.file, &answers, lang)
                         }
@@ -66,7 +68,7 @@ impl Engine {
         let mut open = Vec::new();
         for survey in tx.open_surveys(at.now).await? {
             if survey.targets(me.unit_id, &me.grants, at.units) {
-                let answered = tx.response(&survey, me.id, &self.survey_key).await?;
+                let answered = app::surveys::response(tx, &self.survey_key, &survey, me.id).await?;
                 open.push((survey, answered.is_some()));
             }
         }

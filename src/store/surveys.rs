@@ -2,13 +2,13 @@
 //! the tallies kept with them.
 
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use sqlx::types::{Json, Uuid};
+
+use anyhow::Context;
 
 use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::survey::{Answer, Draft, SurveyFile};
-use crate::domain::survey_chat::{self, Survey, SurveyStatus, Whom};
+use crate::domain::survey_chat::{Survey, SurveyStatus, Whom};
 use crate::domain::survey_results::Tally;
 use crate::message::{Lang, Reply};
 
@@ -67,49 +67,14 @@ fn survey_from_row((id, Json(file), unit_ids, status, opens_at, closes_at): Surv
     }
 }
 
-/// Why a survey could not change.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum SurveyChange {
-    #[error("no survey {0}")]
-    Missing(i64),
-    #[error(
-        "survey {0} has been opened: its questions cannot change; create a new version with `danvan survey create FILE --replaces {0}`"
-    )]
-    NotDraft(i64),
-}
-
-/// Why a survey could not open.
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum NotOpened {
-    #[error("no survey {0}")]
-    Missing(i64),
-    #[error("survey {0} is {1}, not a draft: only a draft opens")]
-    NotDraft(i64, &'static str),
-    #[error(
-        "survey {0} closes at {1} (Vietnam time), which has passed: change closes_at, or use open_days, with `danvan survey update`"
-    )]
-    ClosingTimePassed(i64, String),
-}
-
-impl Store {
-    /// The key of the response pseudonyms: `DANVAN_SURVEY_KEY` when set, else one made once and
-    /// kept in the database.
-    pub async fn survey_key(&self) -> anyhow::Result<Vec<u8>> {
-        if let Ok(key) = std::env::var("DANVAN_SURVEY_KEY")
-            && !key.is_empty()
-        {
-            return Ok(key.into_bytes());
-        }
-        self.kept_secret("survey_key").await
-    }
-}
-
 impl Tx {
-    pub async fn create_survey(
+    /// A draft survey of `file`, its times `times` until it opens.
+    pub async fn insert_survey(
         &mut self,
         file: &SurveyFile,
         unit_ids: &[i64],
         replaces: Option<i64>,
+        times: (DateTime<Utc>, DateTime<Utc>),
     ) -> anyhow::Result<i64> {
         // Placeholders, replaced at once by the definition's values.
         let id = sqlx::query_scalar(
@@ -119,39 +84,29 @@ impl Tx {
         .bind(replaces)
         .fetch_one(&mut *self.inner)
         .await?;
-        self.set_definition(id, file, unit_ids).await?;
+        self.set_survey_definition(id, file, unit_ids, times)
+            .await?;
         Ok(id)
     }
 
-    /// Replaces a draft survey's definition; an opened one cannot change.
-    pub async fn update_survey(
-        &mut self,
-        id: i64,
-        file: &SurveyFile,
-        unit_ids: &[i64],
-    ) -> anyhow::Result<Result<(), SurveyChange>> {
+    /// The survey's status, its row locked until the transaction ends.
+    pub async fn lock_survey(&mut self, id: i64) -> anyhow::Result<Option<SurveyStatus>> {
         let status: Option<String> =
             sqlx::query_scalar("SELECT status FROM surveys WHERE id = $1 FOR UPDATE")
                 .bind(id)
                 .fetch_optional(&mut *self.inner)
                 .await?;
-        match status.as_deref() {
-            None => return Ok(Err(SurveyChange::Missing(id))),
-            Some("draft") => {}
-            Some(_) => return Ok(Err(SurveyChange::NotDraft(id))),
-        }
-        self.set_definition(id, file, unit_ids).await?;
-        Ok(Ok(()))
+        Ok(status.map(|s| SurveyStatus::from_code(&s).unwrap_or(SurveyStatus::Closed)))
     }
 
-    async fn set_definition(
+    /// Writes a survey's definition, and its times (provisional until it opens).
+    pub async fn set_survey_definition(
         &mut self,
         id: i64,
         file: &SurveyFile,
         unit_ids: &[i64],
+        (opens, closes): (DateTime<Utc>, DateTime<Utc>),
     ) -> anyhow::Result<()> {
-        // Provisional until it opens, when a file without fixed times gets them.
-        let (opens, closes) = file.times(Utc::now())?;
         sqlx::query(
             "UPDATE surveys SET definition = $2, unit_ids = $3, roles = $4, anonymous = $5,
                     sensitive = $6, opens_at = $7, closes_at = $8 WHERE id = $1",
@@ -179,38 +134,25 @@ impl Tx {
         Ok(row.map(survey_from_row))
     }
 
-    /// Opens a draft survey at `now`: one invitation per targeted person, delivered to the
-    /// reachable chat they used last that may be messaged, in its language. Returns the people
-    /// invited. A new version closes the one it replaces. A file without fixed times opens now and
-    /// closes `open_days` later.
-    pub async fn open_survey(
+    /// Marks the survey open from `opens` to `closes`; returns the survey it replaces, if any.
+    pub async fn mark_survey_open(
         &mut self,
         id: i64,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Result<u64, NotOpened>> {
-        let Some(mut survey) = self.survey(id).await? else {
-            return Ok(Err(NotOpened::Missing(id)));
-        };
-        if survey.status != SurveyStatus::Draft {
-            return Ok(Err(NotOpened::NotDraft(id, survey.status.code())));
-        }
-        (survey.opens_at, survey.closes_at) = survey.file.times(now)?;
-        if survey.closes_at <= now {
-            let closes = crate::domain::vn_time::format(survey.closes_at);
-            return Ok(Err(NotOpened::ClosingTimePassed(id, closes)));
-        }
-        let replaced: Option<i64> = sqlx::query_scalar(
+        (opens, closes): (DateTime<Utc>, DateTime<Utc>),
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
             "UPDATE surveys SET status = 'open', opened_at = now(), opens_at = $2, closes_at = $3
              WHERE id = $1 RETURNING replaces",
         )
         .bind(id)
-        .bind(survey.opens_at)
-        .bind(survey.closes_at)
+        .bind(opens)
+        .bind(closes)
         .fetch_one(&mut *self.inner)
-        .await?;
-        if let Some(old) = replaced {
-            self.close_survey(old).await?;
-        }
+        .await?)
+    }
+
+    /// One invitation per person the survey targets, counted per unit; returns how many.
+    pub async fn invite_targeted(&mut self, id: i64) -> anyhow::Result<u64> {
         let invited = sqlx::query(&format!(
             "{}
              INSERT INTO survey_invitations (survey_id, person_id, unit_id)
@@ -229,21 +171,24 @@ impl Tx {
         .bind(id)
         .execute(&mut *self.inner)
         .await?;
-        let messages = per_language(|lang| survey_chat::invitation(&survey, lang));
-        self.deliver_to_invited(id, &messages, "TRUE", survey.opens_at)
-            .await?;
-        Ok(Ok(invited))
+        Ok(invited)
     }
 
-    /// Queues `messages` (by language) to the survey's invited people matching `who`, each to the
-    /// chat they used last among those that may be messaged, to go out from `not_before`.
-    async fn deliver_to_invited(
+    /// Queues the message in each language (Vietnamese, the fallback, first) to the survey's
+    /// invited people (all, or those `whom` names who were not reminded yet), each to the chat
+    /// they used last among those that may be messaged, to go out from `not_before`.
+    pub async fn deliver_to_invited(
         &mut self,
         id: i64,
-        messages: &(Vec<String>, Vec<Json<Reply>>),
-        who: &str,
+        messages: &[(Lang, Reply)],
+        whom: Option<Whom>,
         not_before: DateTime<Utc>,
     ) -> anyhow::Result<u64> {
+        let who = not_reminded(whom);
+        let (codes, messages): (Vec<&str>, Vec<Json<&Reply>>) = messages
+            .iter()
+            .map(|(lang, reply)| (lang.code(), Json(reply)))
+            .unzip();
         Ok(sqlx::query(&format!(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait,
                                      next_attempt_at)
@@ -260,8 +205,8 @@ impl Tx {
              ORDER BY i.person_id, {LAST_USED_FIRST}"
         ))
         .bind(id)
-        .bind(&messages.0)
-        .bind(&messages.1)
+        .bind(&codes)
+        .bind(&messages)
         .bind(not_before)
         .execute(&mut *self.inner)
         .await?
@@ -285,25 +230,11 @@ impl Tx {
         Ok(closed)
     }
 
-    /// One reminder to those `whom` names who were not reminded yet, while the survey is open;
-    /// returns how many people.
-    pub async fn remind_survey(
-        &mut self,
-        id: i64,
-        whom: Whom,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<u64> {
-        let Some(survey) = self.survey(id).await?.filter(|s| s.is_open(now)) else {
-            return Ok(0);
-        };
-        let messages = per_language(|lang| survey_chat::reminder(&survey, whom, lang));
-        let who = match whom {
-            Whom::Unfinished => "i.started AND NOT i.finished AND i.reminded_at IS NULL",
-            Whom::NotStarted => "NOT i.started AND i.reminded_at IS NULL",
-        };
-        self.deliver_to_invited(id, &messages, who, now).await?;
+    /// Notes that those `whom` names were reminded; returns how many people.
+    pub async fn mark_reminded(&mut self, id: i64, whom: Whom) -> anyhow::Result<u64> {
         Ok(sqlx::query(&format!(
-            "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {who}"
+            "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {}",
+            not_reminded(Some(whom))
         ))
         .bind(id)
         .execute(&mut *self.inner)
@@ -429,14 +360,12 @@ impl Tx {
         Ok(())
     }
 
-    /// The person's complete response to the survey, found by their pseudonym.
+    /// The complete response to the survey under the first of `pseudonyms` that answered.
     pub async fn response(
         &mut self,
         survey: &Survey,
-        person: i64,
-        key: &[u8],
+        pseudonyms: &[Vec<u8>],
     ) -> anyhow::Result<Option<Vec<(String, Answer)>>> {
-        let pseudonyms = self.pseudonyms(key, survey.id, person).await?;
         // Two people made one may both have answered: their own answers first.
         let rows: Vec<AnswerRow> = sqlx::query_as(
             "SELECT a.question, a.choice, a.number, a.text
@@ -446,7 +375,7 @@ impl Tx {
                            ORDER BY array_position($2, pseudonym) LIMIT 1)",
         )
         .bind(survey.id)
-        .bind(&pseudonyms)
+        .bind(pseudonyms)
         .fetch_all(&mut *self.inner)
         .await?;
         if rows.is_empty() {
@@ -455,7 +384,7 @@ impl Tx {
                  ORDER BY array_position($2, pseudonym) LIMIT 1",
             )
             .bind(survey.id)
-            .bind(&pseudonyms)
+            .bind(pseudonyms)
             .fetch_optional(&mut *self.inner)
             .await?;
             return Ok(waiting.map(|w| {
@@ -501,7 +430,10 @@ impl Tx {
                 .bind(s.survey)
                 .fetch_optional(&mut *self.inner)
                 .await?;
-        let pseudonym = pseudonym(s.key, s.survey, s.person);
+        let pseudonym = s
+            .pseudonyms
+            .first()
+            .context("a submission without its pseudonym")?;
         let unit: Option<i64> = sqlx::query_scalar(
             "SELECT COALESCE((SELECT unit_id FROM survey_invitations
                               WHERE survey_id = $1 AND person_id = $2), p.unit_id)
@@ -516,7 +448,7 @@ impl Tx {
                  OR EXISTS (SELECT 1 FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2))",
         )
         .bind(s.survey)
-        .bind(self.pseudonyms(s.key, s.survey, s.person).await?)
+        .bind(s.pseudonyms)
         .fetch_one(&mut *self.inner)
         .await?;
         let taken = match anonymous {
@@ -527,7 +459,7 @@ impl Tx {
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
             )
             .bind(s.survey)
-            .bind(&pseudonym)
+            .bind(pseudonym)
             .bind(unit)
             .bind(s.lang.code())
             .bind(s.channel)
@@ -539,7 +471,7 @@ impl Tx {
             Some(false) => {
                 let response = Response {
                     survey: s.survey,
-                    pseudonym: &pseudonym,
+                    pseudonym,
                     person: Some(s.person),
                     unit,
                     language: s.lang.code(),
@@ -638,23 +570,15 @@ impl Tx {
         Ok(())
     }
 
-    /// The pseudonyms the person answers the survey under: their own, then those of the people
-    /// merged into them ([`Tx::merge_people`]), whose anonymous responses stay as they were.
-    async fn pseudonyms(
-        &mut self,
-        key: &[u8],
-        survey: i64,
-        person: i64,
-    ) -> anyhow::Result<Vec<Vec<u8>>> {
+    /// The person and those merged into them ([`Tx::merge_people`]), whose anonymous responses
+    /// stay under their own pseudonyms: the person first.
+    pub async fn person_and_formers(&mut self, person: i64) -> anyhow::Result<Vec<i64>> {
         let formers: Vec<i64> =
             sqlx::query_scalar("SELECT former_id FROM person_aliases WHERE person_id = $1")
                 .bind(person)
                 .fetch_all(&mut *self.inner)
                 .await?;
-        Ok(std::iter::once(person)
-            .chain(formers)
-            .map(|id| pseudonym(key, survey, id))
-            .collect())
+        Ok(std::iter::once(person).chain(formers).collect())
     }
 
     /// Moves the survey records of `gone` to `kept` as two people become one
@@ -970,25 +894,19 @@ pub struct Submission<'a> {
     pub lang: Lang,
     pub channel: &'a str,
     pub draft: &'a Draft,
-    pub key: &'a [u8],
-}
-
-/// HMAC-SHA256 of the survey and person under the key: stable, so one response each, and without
-/// the key nobody can tell whose it is.
-fn pseudonym(key: &[u8], survey: i64, person: i64) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(format!("survey:{survey}:person:{person}").as_bytes());
-    mac.finalize().into_bytes().to_vec()
+    /// The person's pseudonyms, their own first (`app::surveys::pseudonyms`).
+    pub pseudonyms: &'a [Vec<u8>],
 }
 
 fn roles(file: &SurveyFile) -> Vec<&'static str> {
     file.target.roles.iter().map(|r| r.as_str()).collect()
 }
 
-/// The message in each language, Vietnamese first (the fallback).
-fn per_language(message: impl Fn(Lang) -> Reply) -> (Vec<String>, Vec<Json<Reply>>) {
-    Lang::ALL
-        .iter()
-        .map(|&lang| (lang.code().to_owned(), Json(message(lang))))
-        .unzip()
+/// The invitations `whom` names that were not reminded yet; all of them for `None`.
+fn not_reminded(whom: Option<Whom>) -> &'static str {
+    match whom {
+        None => "TRUE",
+        Some(Whom::Unfinished) => "i.started AND NOT i.finished AND i.reminded_at IS NULL",
+        Some(Whom::NotStarted) => "NOT i.started AND i.reminded_at IS NULL",
+    }
 }
