@@ -368,10 +368,19 @@ pub async fn export(staff: Staff, State(dash): State<Dash>, Path(id): Path<i64>)
 #[derive(Deserialize)]
 pub struct ActionForm {
     csrf: String,
-    /// "open", "close", or "remind" with `whom`.
-    action: String,
+    action: SurveyAction,
+    /// Whom a reminder goes to: a `Whom`'s code.
     #[serde(default)]
     whom: String,
+}
+
+/// What the survey's page asks for.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyAction {
+    Open,
+    Close,
+    Remind,
 }
 
 /// Opens, closes or reminds, then goes back to the survey's page saying what was done, or why a
@@ -388,20 +397,19 @@ pub async fn act(
     visible(&staff, &dash, id).await?;
     let now = dash.engine.now();
     let mut tx = dash.engine.store().begin().await?;
-    let done = match form.action.as_str() {
-        "open" => app::surveys::open(&mut tx, id, now)
+    let done = match form.action {
+        SurveyAction::Open => app::surveys::open(&mut tx, id, now)
             .await?
             .map(|invited| ("opened", invited as i64)),
-        "close" => app::surveys::close(&mut tx, id)
+        SurveyAction::Close => app::surveys::close(&mut tx, id)
             .await?
             .map(|()| ("closed", 0)),
-        "remind" => {
+        SurveyAction::Remind => {
             let whom = Whom::parse(&form.whom).ok_or(WebError::NotFound)?;
             app::surveys::remind(&mut tx, id, whom, now)
                 .await?
                 .map(|reminded| (whom.code(), reminded as i64))
         }
-        _ => return Err(WebError::NotFound),
     };
     tx.commit().await?;
     match done {
