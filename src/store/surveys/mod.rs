@@ -1,6 +1,7 @@
 //! Surveys: definitions, invitations through the delivery queue, progress, consents, responses and
 //! the tallies kept with them.
 
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
@@ -39,15 +40,22 @@ type SurveyRow = (
 
 const SURVEY_COLUMNS: &str = "id, definition, unit_ids, status, opens_at, closes_at";
 
-fn survey_from_row((id, Json(file), unit_ids, status, opens_at, closes_at): SurveyRow) -> Survey {
-    Survey {
+/// A survey's stored status: an unknown one is an error, never taken for another.
+fn survey_status(code: &str) -> anyhow::Result<SurveyStatus> {
+    SurveyStatus::from_code(code).with_context(|| format!("unknown survey status {code:?}"))
+}
+
+fn survey_from_row(
+    (id, Json(file), unit_ids, status, opens_at, closes_at): SurveyRow,
+) -> anyhow::Result<Survey> {
+    Ok(Survey {
         id,
         file,
         unit_ids,
-        status: SurveyStatus::from_code(&status).unwrap_or(SurveyStatus::Closed),
+        status: survey_status(&status)?,
         opens_at,
         closes_at,
-    }
+    })
 }
 
 impl Tx {
@@ -79,7 +87,7 @@ impl Tx {
                 .bind(id)
                 .fetch_optional(&mut *self.inner)
                 .await?;
-        Ok(status.map(|s| SurveyStatus::from_code(&s).unwrap_or(SurveyStatus::Closed)))
+        status.as_deref().map(survey_status).transpose()
     }
 
     /// Writes a survey's definition, and its times (provisional until it opens).
@@ -114,7 +122,7 @@ impl Tx {
         .bind(id)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(survey_from_row))
+        row.map(survey_from_row).transpose()
     }
 
     /// Marks the survey open from `opens` to `closes`; returns the survey it replaces, if any.
@@ -234,7 +242,7 @@ impl Tx {
         .bind(now)
         .fetch_all(&mut *self.inner)
         .await?;
-        Ok(open.into_iter().map(survey_from_row).collect())
+        open.into_iter().map(survey_from_row).collect()
     }
 
     pub async fn survey_progress(
