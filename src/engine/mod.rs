@@ -362,7 +362,12 @@ impl Engine {
         }
         Ok(Some(SurveyContext {
             open: survey.is_open(self.now()),
-            draft: tx.survey_progress(id, me.id).await?,
+            draft: tx
+                .survey_progress(crate::store::surveys::Taker {
+                    survey: id,
+                    person: me.id,
+                })
+                .await?,
             response: app::surveys::response(tx, &self.survey_key, &survey, me.id).await?,
             survey,
         }))

@@ -11,7 +11,7 @@ use crate::domain::report;
 use crate::domain::survey_chat::{self, SurveyEffect};
 use crate::domain::survey_results;
 use crate::store::Tx;
-use crate::store::surveys::Submission;
+use crate::store::surveys::{Submission, Taker};
 
 impl Engine {
     /// Carries out a survey effect on the survey the dialogue saw; a submit is replied to.
@@ -24,14 +24,18 @@ impl Engine {
         let survey = at.survey.map(|c| &c.survey);
         let survey = survey.context("a survey effect without its survey")?;
         let (person, lang) = (at.person_id()?, at.lang);
+        let taker = Taker {
+            survey: survey.id,
+            person,
+        };
         match effect {
-            SurveyEffect::Save(draft) => tx.save_survey_progress(survey.id, person, draft).await?,
+            SurveyEffect::Save(draft) => tx.save_survey_progress(taker, draft).await?,
             SurveyEffect::Consent(draft) => {
-                tx.record_survey_consent(survey.id, person).await?;
-                tx.save_survey_progress(survey.id, person, draft).await?;
+                tx.record_survey_consent(taker).await?;
+                tx.save_survey_progress(taker, draft).await?;
             }
-            SurveyEffect::Drop => tx.drop_survey_progress(survey.id, person).await?,
-            SurveyEffect::Refuse => tx.refuse_survey(survey.id, person).await?,
+            SurveyEffect::Drop => tx.drop_survey_progress(taker).await?,
+            SurveyEffect::Refuse => tx.refuse_survey(taker).await?,
             SurveyEffect::Submit(draft) => {
                 let pseudonyms =
                     app::surveys::pseudonyms(tx, &self.survey_key, survey.id, person).await?;

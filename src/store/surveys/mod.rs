@@ -16,6 +16,14 @@ mod tallies;
 pub use responses::Submission;
 pub use tallies::ExportRow;
 
+/// A survey and a person taking it, the pair its progress, consents and invitations are kept by:
+/// named, so that the two ids cannot be passed the wrong way round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Taker {
+    pub survey: i64,
+    pub person: i64,
+}
+
 /// People a survey targets: living in its units (or below), of its roles.
 fn targeted() -> String {
     format!(
@@ -247,8 +255,7 @@ impl Tx {
 
     pub async fn survey_progress(
         &mut self,
-        survey: i64,
-        person: i64,
+        Taker { survey, person }: Taker,
     ) -> anyhow::Result<Option<Draft>> {
         let draft: Option<Json<Draft>> = sqlx::query_scalar(
             "SELECT draft FROM survey_progress WHERE survey_id = $1 AND person_id = $2",
@@ -264,8 +271,7 @@ impl Tx {
     /// person counts as invited (someone who signed up after the survey opened) and as started.
     pub async fn save_survey_progress(
         &mut self,
-        survey: i64,
-        person: i64,
+        Taker { survey, person }: Taker,
         draft: &Draft,
     ) -> anyhow::Result<()> {
         let first: Option<bool> = sqlx::query_scalar(
@@ -280,7 +286,7 @@ impl Tx {
         .fetch_optional(&mut *self.inner)
         .await?;
         match first {
-            Some(true) => self.mark_invitation(survey, person, false).await,
+            Some(true) => self.mark_invitation(Taker { survey, person }, false).await,
             _ => Ok(()),
         }
     }
@@ -289,8 +295,7 @@ impl Tx {
     /// invited, if they came without one (someone who signed up after the survey opened).
     pub(super) async fn mark_invitation(
         &mut self,
-        survey: i64,
-        person: i64,
+        Taker { survey, person }: Taker,
         finished: bool,
     ) -> anyhow::Result<()> {
         let created: Option<Option<i64>> = sqlx::query_scalar(
@@ -320,7 +325,10 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn drop_survey_progress(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
+    pub async fn drop_survey_progress(
+        &mut self,
+        Taker { survey, person }: Taker,
+    ) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM survey_progress WHERE survey_id = $1 AND person_id = $2")
             .bind(survey)
             .bind(person)
@@ -330,8 +338,8 @@ impl Tx {
     }
 
     /// Consent refused or withdrawn: the answers so far and the consent go.
-    pub async fn refuse_survey(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
-        self.drop_survey_progress(survey, person).await?;
+    pub async fn refuse_survey(&mut self, Taker { survey, person }: Taker) -> anyhow::Result<()> {
+        self.drop_survey_progress(Taker { survey, person }).await?;
         sqlx::query("DELETE FROM survey_consents WHERE survey_id = $1 AND person_id = $2")
             .bind(survey)
             .bind(person)
@@ -340,7 +348,10 @@ impl Tx {
         Ok(())
     }
 
-    pub async fn record_survey_consent(&mut self, survey: i64, person: i64) -> anyhow::Result<()> {
+    pub async fn record_survey_consent(
+        &mut self,
+        Taker { survey, person }: Taker,
+    ) -> anyhow::Result<()> {
         sqlx::query(
             "INSERT INTO survey_consents (survey_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )

@@ -4,6 +4,7 @@
 use anyhow::Context;
 use sqlx::types::{Json, Uuid};
 
+use super::Taker;
 use super::tallies::tally_rows;
 use crate::domain::survey::{Answer, Draft};
 use crate::domain::survey_chat::Survey;
@@ -76,6 +77,10 @@ impl Tx {
     /// invited in (they may have moved since).
     pub async fn submit_survey(&mut self, submission: &Submission<'_>) -> anyhow::Result<bool> {
         let s = submission;
+        let taker = Taker {
+            survey: s.survey,
+            person: s.person,
+        };
         let anonymous: Option<bool> =
             sqlx::query_scalar("SELECT anonymous FROM surveys WHERE id = $1 AND status = 'open'")
                 .bind(s.survey)
@@ -134,9 +139,9 @@ impl Tx {
                 !stored.is_empty()
             }
         };
-        self.drop_survey_progress(s.survey, s.person).await?;
+        self.drop_survey_progress(taker).await?;
         if taken {
-            self.mark_invitation(s.survey, s.person, true).await?;
+            self.mark_invitation(taker, true).await?;
         }
         Ok(taken)
     }
