@@ -105,8 +105,8 @@ pub async fn demo_history_if_new(
     }
     let survey = crate::domain::survey::SurveyFile::parse(include_str!("../examples/survey.toml"))?;
     let mut tx = store.begin().await?;
-    let id = tx.create_survey(&survey, &[province], None).await?;
-    tx.open_survey(id, now).await??;
+    let id = crate::app::surveys::create(&mut tx, &survey, &[province], None, now).await?;
+    crate::app::surveys::open(&mut tx, id, now).await??;
     tx.commit().await?;
     store.answer_demo_survey(id, DEMO_PROVINCE, now).await?;
     let photos = demo_photos(store).await?;
@@ -353,7 +353,7 @@ const DEMO_PHOTOS: [&[u8]; 6] = [
 async fn demo_photos(store: &Store) -> anyhow::Result<[String; 6]> {
     let mut keys: [String; 6] = Default::default();
     for (key, bytes) in keys.iter_mut().zip(DEMO_PHOTOS) {
-        let picture = crate::channels::Picture::read(bytes.to_vec())
+        let picture = crate::message::Picture::read(bytes.to_vec())
             .ok_or_else(|| anyhow::anyhow!("a demo photo is no image"))?;
         *key = crate::channels::web::photo_key(&picture);
         // As if sent from this machine, within the web chat's usual allowance.

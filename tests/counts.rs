@@ -147,8 +147,13 @@ async fn open_surveys(
         let text = SURVEY.replace("anonymous = true", &format!("anonymous = {anonymous}"));
         let file = SurveyFile::parse(&text).unwrap();
         let mut tx = engine.store().begin().await.unwrap();
-        let id = tx.create_survey(&file, &[province], None).await.unwrap();
-        tx.open_survey(id, now).await.unwrap().unwrap();
+        let id = danvan::app::surveys::create(&mut tx, &file, &[province], None, now)
+            .await
+            .unwrap();
+        danvan::app::surveys::open(&mut tx, id, now)
+            .await
+            .unwrap()
+            .unwrap();
         tx.commit().await.unwrap();
         opened.push(id);
     }
@@ -189,15 +194,17 @@ async fn answer(engine: &Engine, pool: &PgPool, surveys: &[i64], rng: &mut StdRn
         answers,
         ticked: vec![],
     };
-    let key = engine.store().survey_key().await.unwrap();
     let mut tx = engine.store().begin().await.unwrap();
+    let pseudonyms = danvan::app::surveys::pseudonyms(&mut tx, engine.survey_key(), survey, person)
+        .await
+        .unwrap();
     tx.submit_survey(&Submission {
         survey,
         person,
         lang: Lang::Vi,
         channel: "telegram",
         draft: &draft,
-        key: &key,
+        pseudonyms: &pseudonyms,
     })
     .await
     .unwrap();

@@ -224,8 +224,13 @@ async fn no_participation_is_shown_for_an_anonymous_survey() {
         async move {
             let province = engine.units().by_code("33").unwrap().id;
             let mut tx = engine.store().begin().await.unwrap();
-            let id = tx.create_survey(&file, &[province], None).await.unwrap();
-            tx.open_survey(id, engine.now()).await.unwrap().unwrap();
+            let id = danvan::app::surveys::create(&mut tx, &file, &[province], None, engine.now())
+                .await
+                .unwrap();
+            danvan::app::surveys::open(&mut tx, id, engine.now())
+                .await
+                .unwrap()
+                .unwrap();
             tx.commit().await.unwrap();
             id
         }

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use danvan::i18n::SOURCES;
-use danvan::message::Lang;
+use danvan::i18n::{Localizer, SOURCES};
+use danvan::message::{Lang, Msg};
 use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
 use fluent_syntax::parser;
 
@@ -136,4 +136,193 @@ fn every_message_id_in_the_code_exists() {
             "the code uses {id:?}, which locales/vi lacks"
         );
     }
+}
+
+/// Every refusal a person can see, one of each variant; `variant` matches without a wildcard, so a
+/// new variant does not compile until it is listed here too.
+fn refusals() -> Vec<(String, Msg)> {
+    use danvan::app::surveys::Refusal;
+    use danvan::domain::survey::{QuestionFault, SurveyError};
+    use danvan::domain::units::UnitListError;
+    let at = chrono::DateTime::from_timestamp(1_776_000_000, 0).unwrap();
+    let refusals = [
+        Refusal::Missing(7),
+        Refusal::Opened(7),
+        Refusal::NotDraft(7, danvan::domain::survey_chat::SurveyStatus::Open),
+        Refusal::NotDraft(7, danvan::domain::survey_chat::SurveyStatus::Closed),
+        Refusal::ClosingTimePassed(7, at),
+        Refusal::NotOpen(7),
+    ];
+    let variant = |r: &Refusal| match r {
+        Refusal::Missing(_) => 0,
+        Refusal::Opened(_) => 1,
+        Refusal::NotDraft(..) => 2,
+        Refusal::ClosingTimePassed(..) => 3,
+        Refusal::NotOpen(_) => 4,
+    };
+    assert_eq!(covered(refusals.iter().map(variant)), 5);
+    let faults = [
+        QuestionFault::Options,
+        QuestionFault::TooManyOptions,
+        QuestionFault::MinMaxKind,
+        QuestionFault::MinAboveMax,
+        QuestionFault::MaxLengthKind,
+        QuestionFault::MaxLengthRange,
+    ];
+    let fault = |f: &QuestionFault| match f {
+        QuestionFault::Options => 0,
+        QuestionFault::TooManyOptions => 1,
+        QuestionFault::MinMaxKind => 2,
+        QuestionFault::MinAboveMax => 3,
+        QuestionFault::MaxLengthKind => 4,
+        QuestionFault::MaxLengthRange => 5,
+    };
+    assert_eq!(covered(faults.iter().map(fault)), 6);
+    let mut files = vec![
+        SurveyError::Toml {
+            line: 0,
+            detail: "expected `=`".into(),
+        },
+        SurveyError::Toml {
+            line: 3,
+            detail: "expected `=`".into(),
+        },
+        SurveyError::Empty("title".into()),
+        SurveyError::TooLong("intro".into()),
+        SurveyError::Id("Q 1".into()),
+        SurveyError::ShowIf("q3".into()),
+        SurveyError::Times,
+        SurveyError::Language("fr".into()),
+        SurveyError::Questions,
+        SurveyError::TargetLanguages,
+    ];
+    files.extend(faults.map(|f| SurveyError::Question("q2".into(), f)));
+    let file = |e: &SurveyError| match e {
+        SurveyError::Toml { .. } => 0,
+        SurveyError::Empty(_) => 1,
+        SurveyError::TooLong(_) => 2,
+        SurveyError::Id(_) => 3,
+        SurveyError::Question(..) => 4,
+        SurveyError::ShowIf(_) => 5,
+        SurveyError::Times => 6,
+        SurveyError::Language(_) => 7,
+        SurveyError::Questions => 8,
+        SurveyError::TargetLanguages => 9,
+    };
+    assert_eq!(covered(files.iter().map(file)), 10);
+    let lists = [
+        UnitListError::Csv {
+            line: 0,
+            detail: "found record with 2 fields".into(),
+        },
+        UnitListError::Csv {
+            line: 4,
+            detail: "found record with 2 fields".into(),
+        },
+        UnitListError::MissingColumn("parent_code".into()),
+        UnitListError::EmptyField { line: 5 },
+        UnitListError::DuplicateCode("01".into()),
+        UnitListError::UnknownParent {
+            code: "00004".into(),
+            parent: "99".into(),
+        },
+    ];
+    let list = |e: &UnitListError| match e {
+        UnitListError::Csv { .. } => 0,
+        UnitListError::MissingColumn(_) => 1,
+        UnitListError::EmptyField { .. } => 2,
+        UnitListError::DuplicateCode(_) => 3,
+        UnitListError::UnknownParent { .. } => 4,
+    };
+    assert_eq!(covered(lists.iter().map(list)), 5);
+    let mut all: Vec<(String, Msg)> = refusals.iter().map(|r| (r.to_string(), r.msg())).collect();
+    all.extend(files.iter().map(|e| (e.to_string(), e.msg())));
+    all.extend(lists.iter().map(|e| (e.to_string(), e.msg())));
+    all
+}
+
+fn covered(variants: impl Iterator<Item = usize>) -> usize {
+    variants.collect::<BTreeSet<_>>().len()
+}
+
+/// A refusal's `Display` is English with hints for the command line (`danvan survey update`):
+/// pages and chats must show its Fluent message instead. Each refusal renders in Vietnamese and in
+/// English, from the locale itself (not the id, not the other language as a fallback), with every
+/// variable filled, and the Vietnamese text holds nothing of the `Display`.
+#[test]
+fn every_refusal_a_person_sees_is_a_message_in_each_language() {
+    let localizer = Localizer::new();
+    for (display, msg) in refusals() {
+        let vi = localizer.render(&msg, Lang::Vi);
+        let en = localizer.render(&msg, Lang::En);
+        for text in [&vi, &en] {
+            assert!(
+                !text.trim().is_empty() && *text != msg.id,
+                "{display}: {text:?}"
+            );
+            assert!(
+                !text.contains('{'),
+                "{display}: a variable left out: {text}"
+            );
+        }
+        assert_ne!(vi, en, "{display}: English falls back to Vietnamese");
+        assert!(
+            !vi.contains(&display),
+            "{display}: shown as its Display: {vi}"
+        );
+        assert!(
+            !vi.contains("danvan "),
+            "{display}: a command-line hint: {vi}"
+        );
+    }
+}
+
+/// The other half: a front door must not turn an error into text itself. Scans the code that
+/// builds what people read (all but the command line, the fakes and the benchmarks) for a
+/// message argument made from an error's `Display`, as `.text("why", why.to_string())` was; such
+/// an argument would bypass the test above. An error's message goes in as `.msg(.., e.msg())`.
+#[test]
+fn no_message_argument_is_an_errors_display() {
+    const ERRORS: [&str; 7] = ["e", "err", "error", "why", "refusal", "refused", "problem"];
+    let src = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let mut stack = vec![src.clone()];
+    let mut found = Vec::new();
+    while let Some(path) = stack.pop() {
+        let skipped = ["cli", "fakes", "bench"].map(|d| src.join(d));
+        if skipped.contains(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let code = std::fs::read_to_string(&path).unwrap();
+        for (start, _) in code.match_indices(".text(") {
+            let rest = &code[start + ".text(".len()..];
+            let mut depth = 1;
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let argument = &rest[..end];
+            let names_an_error = argument
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| ERRORS.contains(&word));
+            let displayed = argument.contains("to_string()") || argument.contains("format!");
+            if names_an_error && displayed {
+                found.push(format!("{}: .text({argument})", path.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "an error's Display in a message: {found:#?}"
+    );
 }

@@ -39,8 +39,13 @@ async fn open(engine: &Engine, file: &SurveyFile, unit_codes: &[&str]) -> i64 {
         .map(|c| engine.units().by_code(c).unwrap().id)
         .collect();
     let mut tx = engine.store().begin().await.unwrap();
-    let id = tx.create_survey(file, &units, None).await.unwrap();
-    tx.open_survey(id, engine.now()).await.unwrap().unwrap();
+    let id = danvan::app::surveys::create(&mut tx, file, &units, None, engine.now())
+        .await
+        .unwrap();
+    danvan::app::surveys::open(&mut tx, id, engine.now())
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
     id
 }
@@ -229,7 +234,10 @@ async fn refusing_the_sensitive_consent_keeps_nothing_and_a_closed_survey_ends_p
     r.tap("Có").await;
 
     let mut tx = engine.store().begin().await.unwrap();
-    assert!(tx.close_survey(id).await.unwrap());
+    danvan::app::surveys::close(&mut tx, id)
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
     // Closing forgets answers in progress at once, whether or not their people come back.
     assert_eq!(

@@ -621,8 +621,13 @@ async fn a_survey_invitation_goes_out_and_is_answered_with_its_buttons() {
     let survey = danvan::domain::survey::SurveyFile::parse(&text).unwrap();
     let mut tx = engine.store().begin().await.unwrap();
     let province = engine.units().by_code("33").unwrap().id;
-    let id = tx.create_survey(&survey, &[province], None).await.unwrap();
-    tx.open_survey(id, engine.now()).await.unwrap().unwrap();
+    let id = danvan::app::surveys::create(&mut tx, &survey, &[province], None, engine.now())
+        .await
+        .unwrap();
+    danvan::app::surveys::open(&mut tx, id, engine.now())
+        .await
+        .unwrap()
+        .unwrap();
     tx.commit().await.unwrap();
 
     let running = start(&engine, &fake, Intake::LongPolling).await;

@@ -470,3 +470,11 @@ ticket-not-now = This report is no longer at that step.
 ticket-needs-text = This needs some words.
 ticket-too-long = That is too long (at most 2,000 characters).
 ticket-bad-unit = It cannot go to that unit (choose another unit of the same province).
+unit-list-csv = { $line ->
+        [0] the file is not a CSV list.
+       *[other] line { $line } cannot be read as CSV.
+    }
+unit-list-missing-column = the list has no “{ $column }” column.
+unit-list-empty-field = line { $line }: code and name must not be empty.
+unit-list-duplicate-code = code { $code } appears twice.
+unit-list-unknown-parent = unit { $code } names parent { $parent }, which is not in the list.

@@ -78,3 +78,31 @@ results-units-rest = • { $units ->
        *[other] { $units } other units
     }: { $responded }/{ $invited } ({ $percent }%)
 results-chart = { $question } ({ $answered } answered)
+survey-refused-missing = There is no such survey.
+survey-refused-opened = The survey has been opened, so its questions cannot change; create a new version to replace it.
+survey-refused-not-draft = Only a draft survey can be opened; this one is { $state ->
+        [open] open
+       *[closed] closed
+    }.
+survey-refused-closing-passed = The survey closes at { $closes }, which has passed: change its closing time, then open it again.
+survey-refused-not-open = The survey is not open.
+survey-file-toml = { $line ->
+        [0] the file is not written as a survey (TOML), or a field is missing or unknown.
+       *[other] line { $line } is not written as a survey (TOML), or a field is missing or unknown.
+    }
+survey-file-empty = “{ $field }” must not be empty.
+survey-file-too-long = “{ $field }” is too long.
+survey-file-id = the id “{ $id }” cannot be used: question and option ids are lowercase letters, digits or _, at most 16, all different.
+survey-file-question = question “{ $question }”: { $fault ->
+        [options] single and multiple choice questions have options, the others none.
+        [too-many-options] at most { $options } options.
+        [min-max-kind] only number questions have a minimum and maximum.
+        [min-above-max] the minimum is above the maximum.
+        [max-length-kind] only free-text questions have a maximum length.
+       *[max-length-range] the maximum length is 1 to { $length } characters.
+    }
+survey-file-show-if = question “{ $question }”: the condition for showing it must name an earlier choice question and its options.
+survey-file-times = times are written “YYYY-MM-DD HH:MM” (Vietnam time), a survey closes after it opens, and the days it stays open (1 to 366) are given only when no closing time is.
+survey-file-language = there is no language “{ $code }” (only vi, en).
+survey-file-questions = a survey has 1 to { $max } questions.
+survey-file-target-languages = a survey goes to people in every language (its texts fall back to Vietnamese): leave out target.languages.

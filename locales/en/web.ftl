@@ -128,7 +128,6 @@ web-survey-file-wrong = The survey file has a mistake: { $error }
 web-survey-unit-out-of-scope = The survey goes to unit { $code }, outside the units you manage.
 web-survey-open = Open the survey
 web-survey-close = Close the survey
-web-survey-not-opened = Not opened: { $why }
 web-survey-per-unit = By unit
 web-survey-comments = { $count ->
     [one] One written answer
@@ -353,7 +352,6 @@ web-survey-close-confirm = Close the survey? Residents will no longer be able to
 web-survey-done = { $done ->
     [opened] The survey is open: { $count } people invited.
     [closed] The survey is closed.
-    [not_open] The survey is not open.
     [unfinished] Reminded { $count } people who started and did not finish (each is reminded once).
     [not_started] Reminded { $count } people invited who never started (each is reminded once).
    *[other] { $done }

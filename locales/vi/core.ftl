@@ -443,3 +443,11 @@ ticket-not-now = Phản ánh này không còn ở bước đó nữa.
 ticket-needs-text = Cần ghi nội dung cho việc này.
 ticket-too-long = Nội dung quá dài (tối đa 2.000 ký tự).
 ticket-bad-unit = Không chuyển được tới đơn vị này (cần một đơn vị khác trong cùng tỉnh).
+unit-list-csv = { $line ->
+        [0] tệp không phải danh sách CSV.
+       *[other] dòng { $line } không đọc được như CSV.
+    }
+unit-list-missing-column = danh sách thiếu cột “{ $column }”.
+unit-list-empty-field = dòng { $line }: mã và tên không được để trống.
+unit-list-duplicate-code = mã { $code } xuất hiện hai lần.
+unit-list-unknown-parent = đơn vị { $code } ghi đơn vị cấp trên { $parent }, không có trong danh sách.

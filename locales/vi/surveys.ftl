@@ -75,3 +75,31 @@ results-text = • “{ $text }”
 results-unit = • { $unit }: { $responded }/{ $invited } ({ $percent }%)
 results-units-rest = • { $units } đơn vị khác: { $responded }/{ $invited } ({ $percent }%)
 results-chart = { $question } ({ $answered } người trả lời)
+survey-refused-missing = Không có khảo sát này.
+survey-refused-opened = Khảo sát đã mở nên không sửa được câu hỏi; hãy tạo một phiên bản mới thay cho nó.
+survey-refused-not-draft = Chỉ mở được khảo sát nháp; khảo sát này { $state ->
+        [open] đang mở
+       *[closed] đã đóng
+    }.
+survey-refused-closing-passed = Khảo sát đóng lúc { $closes }, đã qua rồi: hãy đổi thời hạn của khảo sát rồi mở lại.
+survey-refused-not-open = Khảo sát không đang mở.
+survey-file-toml = { $line ->
+        [0] tệp không viết theo mẫu khảo sát (TOML), hoặc thiếu hay thừa một mục.
+       *[other] dòng { $line } không viết theo mẫu khảo sát (TOML), hoặc thiếu hay thừa một mục.
+    }
+survey-file-empty = mục “{ $field }” không được để trống.
+survey-file-too-long = mục “{ $field }” quá dài.
+survey-file-id = mã “{ $id }” không dùng được: mã câu hỏi và lựa chọn gồm chữ thường không dấu, chữ số hoặc _, tối đa 16 ký tự, không trùng nhau.
+survey-file-question = câu hỏi “{ $question }”: { $fault ->
+        [options] câu chọn một hoặc chọn nhiều phải có các lựa chọn, các loại câu khác thì không.
+        [too-many-options] tối đa { $options } lựa chọn.
+        [min-max-kind] chỉ câu hỏi số mới có giá trị nhỏ nhất, lớn nhất.
+        [min-above-max] giá trị nhỏ nhất lớn hơn giá trị lớn nhất.
+        [max-length-kind] chỉ câu trả lời tự do mới có độ dài tối đa.
+       *[max-length-range] độ dài tối đa từ 1 đến { $length } ký tự.
+    }
+survey-file-show-if = câu hỏi “{ $question }”: điều kiện hiện câu hỏi phải nêu một câu hỏi lựa chọn đứng trước và các lựa chọn của câu đó.
+survey-file-times = thời gian viết dạng “YYYY-MM-DD HH:MM” (giờ Việt Nam), khảo sát đóng sau khi mở, và số ngày mở (1 đến 366) chỉ dùng khi không ghi giờ đóng.
+survey-file-language = không có ngôn ngữ “{ $code }” (chỉ có vi, en).
+survey-file-questions = khảo sát có từ 1 đến { $max } câu hỏi.
+survey-file-target-languages = khảo sát gửi đến mọi người ở mọi ngôn ngữ (lời lẽ tự dùng tiếng Việt khi thiếu bản dịch): hãy bỏ mục target.languages.

@@ -125,7 +125,6 @@ web-survey-file-wrong = Tệp khảo sát có lỗi: { $error }
 web-survey-unit-out-of-scope = Khảo sát gửi đến đơn vị { $code }, nằm ngoài phạm vi quản lý của bạn.
 web-survey-open = Mở khảo sát
 web-survey-close = Đóng khảo sát
-web-survey-not-opened = Chưa mở được: { $why }
 web-survey-per-unit = Theo đơn vị
 web-survey-comments = { $count } câu trả lời bằng lời
 web-download-responses = Tải các câu trả lời (CSV)
@@ -349,7 +348,6 @@ web-survey-close-confirm = Đóng khảo sát? Người dân sẽ không trả l
 web-survey-done = { $done ->
     [opened] Khảo sát đã mở: { $count } người được mời.
     [closed] Khảo sát đã đóng.
-    [not_open] Khảo sát không đang mở.
     [unfinished] Đã nhắc { $count } người đã bắt đầu mà chưa trả lời xong (mỗi người chỉ được nhắc một lần).
     [not_started] Đã nhắc { $count } người được mời mà chưa bắt đầu (mỗi người chỉ được nhắc một lần).
    *[other] { $done }

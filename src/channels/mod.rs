@@ -28,8 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
-use crate::message::{Inbound, Outbound};
-pub use pictures::Picture;
+use crate::message::{Inbound, Outbound, Picture};
 
 /// What a channel can do, for the code that renders and delivers through it.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,8 @@ use crate::channels::web::{WebChat, WebChatConfig};
 use crate::channels::zalo_bot::{self, ZaloBot, ZaloBotConfig};
 use crate::channels::zalo_oa::{self, ZaloOa, ZaloOaConfig};
 use crate::channels::{Channel, Intake};
-use crate::store::Store;
+use crate::engine::Engine;
+use crate::store::{DatabaseSource, Store};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -263,4 +264,33 @@ fn intake(
                 .with_context(|| format!("webhook intake needs {prefix}_WEBHOOK_SECRET"))?,
         },
     })
+}
+
+/// `danvan serve`: the channels, the dashboard and the metrics until a signal.
+pub async fn run(
+    args: ServeArgs,
+    source: &DatabaseSource,
+    survey_key: Option<String>,
+) -> anyhow::Result<()> {
+    let pool = crate::serve::pool(args.channel_count(), args.workers);
+    let store = Store::open_with(source, pool).await?;
+    let channels = args.channels(&store)?;
+    if crate::seed::demo_if_empty(&store).await? > 0 {
+        eprintln!(
+            "danvan: no units yet, loaded the demo province (Hưng Yên); `danvan units import` loads the real list"
+        );
+    }
+    let engine = Engine::new(store)
+        .await?
+        .with_survey_key(survey_key)
+        .with_home_unit(args.home_unit.clone())
+        .context("DANVAN_HOME_UNIT")?;
+    let engine = Arc::new(engine);
+    let pages = crate::dashboard::routes(engine.clone(), &args.web(), &channels)
+        .await?
+        .merge(crate::telemetry::routes(
+            engine.clone(),
+            args.metrics_token.clone(),
+        ));
+    crate::serve::run_until_signal(engine, channels, args.workers, args.listen, pages).await
 }

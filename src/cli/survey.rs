@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::Utc;
 use clap::Subcommand;
 
 use super::{LangArg, unit_ids};
+use crate::app::surveys;
 use crate::chart::Plot;
 use crate::domain::listing::Length;
 use crate::domain::report::scope_of;
@@ -70,32 +71,31 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
     match command {
         SurveyCommand::Create { file, replaces } => {
             let survey = read(&file)?;
-            let id = tx
-                .create_survey(&survey, &unit_ids(&survey.target.units, &units)?, replaces)
-                .await?;
+            let targets = unit_ids(&survey.target.units, &units)?;
+            let id = surveys::create(&mut tx, &survey, &targets, replaces, Utc::now()).await?;
             println!("{id}");
             eprintln!("draft survey {id} created; `danvan survey open {id}` invites its residents");
         }
         SurveyCommand::Update { id, file } => {
             let survey = read(&file)?;
-            tx.update_survey(id, &survey, &unit_ids(&survey.target.units, &units)?)
-                .await??;
+            let targets = unit_ids(&survey.target.units, &units)?;
+            surveys::update(&mut tx, id, &survey, &targets, Utc::now()).await??;
             eprintln!("survey {id} updated");
         }
         SurveyCommand::Open { id } => {
-            let invited = tx.open_survey(id, Utc::now()).await??;
+            let invited = surveys::open(&mut tx, id, Utc::now()).await??;
             println!("survey {id} is open: {invited} people invited through `danvan serve`")
         }
-        SurveyCommand::Close { id } => match tx.close_survey(id).await? {
-            true => println!("survey {id} is closed"),
-            false => bail!("survey {id} is not open"),
-        },
+        SurveyCommand::Close { id } => {
+            surveys::close(&mut tx, id).await??;
+            println!("survey {id} is closed");
+        }
         SurveyCommand::Remind { id, not_started } => {
             let whom = match not_started {
                 true => Whom::NotStarted,
                 false => Whom::Unfinished,
             };
-            let reminded = tx.remind_survey(id, whom, Utc::now()).await?;
+            let reminded = surveys::remind(&mut tx, id, whom, Utc::now()).await??;
             println!("{reminded} people reminded");
         }
         SurveyCommand::Status { id } => {
@@ -139,7 +139,7 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
                     units.by_id(first).context("the target unit is gone")?
                 }
             };
-            let results = crate::app::surveys::results(&mut tx, &survey, scope.id, &units).await?;
+            let results = surveys::results(&mut tx, &survey, scope.id, &units).await?;
             let lang = Lang::from(lang);
             let localizer = Localizer::new();
             let replies = results_replies(&survey, scope_of(scope), &results, lang, Length::Full);
@@ -159,7 +159,7 @@ pub async fn run(command: SurveyCommand, source: &DatabaseSource) -> anyhow::Res
             let survey = known(tx.survey(id).await?, id)?;
             print!(
                 "{}",
-                crate::app::surveys::export_csv(&survey, &tx.survey_export(id).await?)?
+                surveys::export_csv(&survey, &tx.survey_export(id).await?)?
             );
         }
     }

@@ -85,9 +85,17 @@ pub struct NoticeForm {
     /// Unset: hold for the night (quiet hours), as chat notices do.
     #[serde(default)]
     urgent: Option<String>,
-    /// "preview" or "send".
     #[serde(default)]
-    action: String,
+    action: NoticeAction,
+}
+
+/// Which of the form's buttons was pressed; Enter in a field previews.
+#[derive(Serialize, Deserialize, Default, Clone, Copy, PartialEq)]
+#[serde(rename_all = "snake_case")]
+enum NoticeAction {
+    #[default]
+    Preview,
+    Send,
 }
 
 impl NoticeForm {
@@ -192,7 +200,7 @@ pub async fn create(
     axum_extra::extract::Form(form): axum_extra::extract::Form<NoticeForm>,
 ) -> WebResult {
     frame::verify(&token, &form.csrf)?;
-    if form.action == "send"
+    if form.action == NoticeAction::Send
         && let Ok((draft, unit_ids)) = checked(&form, &staff, &dash)
     {
         let notice = NewNotice {

@@ -162,7 +162,7 @@ pub async fn create(
             target,
             &questions,
         )
-        .map_err(|e| Msg::new("web-survey-file-wrong").text("error", e.to_string())),
+        .map_err(|e| Msg::new("web-survey-file-wrong").msg("error", e.msg())),
         Err(_) => Err(Msg::new("web-survey-days")),
     };
     let problem = match checked {

@@ -91,7 +91,7 @@ pub async fn upload(
     };
     let problem = match text.as_deref().map(SurveyFile::parse) {
         None => Msg::new("web-survey-file-unreadable"),
-        Some(Err(e)) => Msg::new("web-survey-file-wrong").text("error", e.to_string()),
+        Some(Err(e)) => Msg::new("web-survey-file-wrong").msg("error", e.msg()),
         Some(Ok(survey)) => match create_draft(&staff, &dash, &survey).await? {
             Ok(created) => return Ok(created),
             Err(problem) => problem,
@@ -123,7 +123,7 @@ pub async fn create_draft(
         }
     }
     let mut tx = dash.engine.store().begin().await?;
-    let id = tx.create_survey(survey, &unit_ids, None).await?;
+    let id = app::surveys::create(&mut tx, survey, &unit_ids, None, dash.engine.now()).await?;
     tx.commit().await?;
     Ok(Ok(Redirect::to(&format!("/surveys/{id}")).into_response()))
 }
@@ -290,7 +290,7 @@ pub async fn results(
     Query(query): Query<UnitQuery>,
     returned: Returned,
 ) -> WebResult {
-    const DONE: [&str; 5] = ["opened", "closed", "not_open", "unfinished", "not_started"];
+    const DONE: [&str; 4] = ["opened", "closed", "unfinished", "not_started"];
     let done = DONE.contains(&query.done.as_str()).then(|| {
         Msg::new("web-survey-done")
             .text("done", &query.done)
@@ -368,10 +368,19 @@ pub async fn export(staff: Staff, State(dash): State<Dash>, Path(id): Path<i64>)
 #[derive(Deserialize)]
 pub struct ActionForm {
     csrf: String,
-    /// "open", "close", or "remind" with `whom`.
-    action: String,
+    action: SurveyAction,
+    /// Whom a reminder goes to: a `Whom`'s code.
     #[serde(default)]
     whom: String,
+}
+
+/// What the survey's page asks for.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyAction {
+    Open,
+    Close,
+    Remind,
 }
 
 /// Opens, closes or reminds, then goes back to the survey's page saying what was done, or why a
@@ -388,31 +397,28 @@ pub async fn act(
     visible(&staff, &dash, id).await?;
     let now = dash.engine.now();
     let mut tx = dash.engine.store().begin().await?;
-    let (done, count) = match form.action.as_str() {
-        "open" => match tx.open_survey(id, now).await? {
-            Ok(invited) => ("opened", invited as i64),
-            Err(why) => {
-                tx.commit().await?;
-                let problem = Msg::new("web-survey-not-opened").text("why", why.to_string());
-                return kept::redirect(
-                    &session,
-                    &format!("{ACTION}:{id}"),
-                    &format!("/surveys/{id}"),
-                    &problem,
-                )
-                .await;
-            }
-        },
-        "close" => match tx.close_survey(id).await? {
-            true => ("closed", 0),
-            false => ("not_open", 0),
-        },
-        "remind" => {
+    let done = match form.action {
+        SurveyAction::Open => app::surveys::open(&mut tx, id, now)
+            .await?
+            .map(|invited| ("opened", invited as i64)),
+        SurveyAction::Close => app::surveys::close(&mut tx, id)
+            .await?
+            .map(|()| ("closed", 0)),
+        SurveyAction::Remind => {
             let whom = Whom::parse(&form.whom).ok_or(WebError::NotFound)?;
-            (whom.code(), tx.remind_survey(id, whom, now).await? as i64)
+            app::surveys::remind(&mut tx, id, whom, now)
+                .await?
+                .map(|reminded| (whom.code(), reminded as i64))
         }
-        _ => return Err(WebError::NotFound),
     };
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/surveys/{id}?done={done}&count={count}")).into_response())
+    match done {
+        Ok((done, count)) => {
+            Ok(Redirect::to(&format!("/surveys/{id}?done={done}&count={count}")).into_response())
+        }
+        Err(refusal) => {
+            let page = format!("/surveys/{id}");
+            kept::redirect(&session, &format!("{ACTION}:{id}"), &page, &refusal.msg()).await
+        }
+    }
 }

@@ -131,7 +131,7 @@ pub async fn preview(
             listed(&dash, &report, Some(pending), None)
         }
         Some((_, Err(e))) => Listed {
-            problem: Some(Msg::new("web-import-unreadable").text("reason", e.to_string())),
+            problem: Some(Msg::new("web-import-unreadable").msg("reason", e.msg())),
             ..Listed::default()
         },
         None => Listed {

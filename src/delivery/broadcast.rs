@@ -84,34 +84,70 @@ pub async fn run(account: Arc<Account>, shutdown: CancellationToken) -> anyhow::
 
 /// Fans out due notices and sends one batch; false when there was nothing to send.
 pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result<bool> {
-    let store = account.engine.store();
     let now = account.engine.now();
-    for (notice, recipients) in store.fan_out_due(now).await? {
-        tracing::info!(notice, recipients, "notice fanned out");
-    }
-    let batch = account
-        .rate()
-        .map_or(MAX_BATCH, |r| (r.ceil() as i64).clamp(1, MAX_BATCH));
+    fan_out(account, now).await?;
     let Claimed {
         token,
         deliveries: claimed,
-    } = store
-        .claim_deliveries(account.channel.name(), batch, is_quiet(now))
-        .await?;
+    } = claim(account, now).await?;
     if claimed.is_empty() {
         return Ok(false);
     }
     // Held while this batch is sent, recorded, or waits for the database to record it.
     let lease = {
-        let store = store.clone();
+        let store = account.engine.store().clone();
         Lease::keep(DELIVERY_LEASE, move || {
             let store = store.clone();
             async move { store.renew_deliveries(token).await }
         })
     };
+    let messages = render_claimed(account, state, &claimed).await?;
+    let sends = sends(account, state, claimed, messages, &lease);
+    // Outcomes are written while the next sends go on: a send never waits for the database.
+    let (done, outcomes) = tokio::sync::mpsc::unbounded_channel();
+    let sending = async move {
+        let mut results = futures::stream::iter(sends).buffer_unordered(IN_FLIGHT);
+        while let Some(result) = results.next().await {
+            let _ = done.send(result);
+        }
+    };
+    tokio::join!(sending, record_as_they_come(account, token, outcomes, now));
+    drop(lease);
+    Ok(true)
+}
+
+/// Turns the notices that are due into deliveries, one per recipient.
+async fn fan_out(account: &Account, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    for (notice, recipients) in account.engine.store().fan_out_due(now).await? {
+        tracing::info!(notice, recipients, "notice fanned out");
+    }
+    Ok(())
+}
+
+/// Claims the next batch of this account's deliveries: a second's worth at its rate.
+async fn claim(account: &Account, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Claimed> {
+    let batch = account
+        .rate()
+        .map_or(MAX_BATCH, |r| (r.ceil() as i64).clamp(1, MAX_BATCH));
+    account
+        .engine
+        .store()
+        .claim_deliveries(account.channel.name(), batch, is_quiet(now))
+        .await
+}
+
+/// Renders what the claimed deliveries carry: each notice once per language (kept in `state`),
+/// each message of its own; the long button payloads remembered before anything is sent. The
+/// messages of their own, by delivery (None for a notice's).
+async fn render_claimed(
+    account: &Account,
+    state: &mut Broadcaster,
+    claimed: &[Delivery],
+) -> anyhow::Result<Vec<Option<Arc<Rendered>>>> {
+    let store = account.engine.store();
     let mut notices: HashMap<i64, Option<Notice>> = HashMap::new();
     let mut long = Vec::new();
-    for d in &claimed {
+    for d in claimed {
         let Some(id) = d.notice_id else { continue };
         let lang = Lang::from_code(&d.language).unwrap_or_default();
         if state.rendered.contains_key(&(id, lang)) {
@@ -141,11 +177,23 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
         tx.remember_buttons(&long).await?;
         tx.commit().await?;
     }
+    Ok(messages)
+}
+
+/// One send per claimed delivery, taken lazily as sends free up: a chat sent a notice less than a
+/// second ago waits its turn (requeued), and what went out is numbered where typed numbers choose.
+fn sends<'a>(
+    account: &'a Account,
+    state: &'a mut Broadcaster,
+    claimed: Vec<Delivery>,
+    messages: Vec<Option<Arc<Rendered>>>,
+    lease: &'a Lease,
+) -> impl Iterator<Item = impl std::future::Future<Output = Sending> + 'a> + 'a {
     state
         .recent
         .retain(|_, at| at.elapsed() < Duration::from_secs(1));
     let typed_numbers = account.channel.capabilities().typed_numbers;
-    let sends = claimed.into_iter().zip(messages).map(|(d, message)| {
+    claimed.into_iter().zip(messages).map(move |(d, message)| {
         let lang = Lang::from_code(&d.language).unwrap_or_default();
         let rendered = match (message, d.notice_id) {
             (Some(message), _) => Some(message),
@@ -157,7 +205,6 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             .recent
             .insert(d.address.clone(), Instant::now())
             .is_none();
-        let lease = &lease;
         async move {
             let outcome = match &rendered {
                 _ if !free => Outcome::Requeue {
@@ -175,48 +222,45 @@ pub async fn round(account: &Account, state: &mut Broadcaster) -> anyhow::Result
             };
             (d.id, outcome, numbered)
         }
-    });
-    // Outcomes are written while the next sends go on: a send never waits for the database.
-    let (done, mut outcomes) = tokio::sync::mpsc::unbounded_channel();
-    let sending = async move {
-        let mut results = futures::stream::iter(sends).buffer_unordered(IN_FLIGHT);
-        while let Some(result) = results.next().await {
-            let _ = done.send(result);
-        }
-    };
-    let recording = async {
-        let mut batch = Vec::new();
-        let mut first = Instant::now();
-        loop {
-            let next = if batch.is_empty() {
-                outcomes.recv().await
-            } else {
-                let deadline = first + FLUSH_AFTER;
-                match tokio::time::timeout_at(deadline, outcomes.recv()).await {
-                    Ok(next) => next,
-                    // Due: write what waits, then wait for more.
-                    Err(_) => {
-                        record(account, token, &mut batch, now).await;
-                        continue;
-                    }
+    })
+}
+
+/// Writes outcomes as claim `token` as they come: when [`FLUSH_COUNT`] wait, or [`FLUSH_AFTER`]
+/// after the first of them; the rest once the sends are over.
+async fn record_as_they_come(
+    account: &Account,
+    token: i64,
+    mut outcomes: tokio::sync::mpsc::UnboundedReceiver<Sending>,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let mut batch = Vec::new();
+    let mut first = Instant::now();
+    loop {
+        let next = if batch.is_empty() {
+            outcomes.recv().await
+        } else {
+            let deadline = first + FLUSH_AFTER;
+            match tokio::time::timeout_at(deadline, outcomes.recv()).await {
+                Ok(next) => next,
+                // Due: write what waits, then wait for more.
+                Err(_) => {
+                    record(account, token, &mut batch, now).await;
+                    continue;
                 }
-            };
-            let Some(outcome) = next else { break };
-            if batch.is_empty() {
-                first = Instant::now();
             }
-            batch.push(outcome);
-            if batch.len() >= FLUSH_COUNT {
-                record(account, token, &mut batch, now).await;
-            }
+        };
+        let Some(outcome) = next else { break };
+        if batch.is_empty() {
+            first = Instant::now();
         }
-        if !batch.is_empty() {
+        batch.push(outcome);
+        if batch.len() >= FLUSH_COUNT {
             record(account, token, &mut batch, now).await;
         }
-    };
-    tokio::join!(sending, recording);
-    drop(lease);
-    Ok(true)
+    }
+    if !batch.is_empty() {
+        record(account, token, &mut batch, now).await;
+    }
 }
 
 /// A delivery's outcome, and the numbering of what it sent where typed numbers choose.

@@ -85,7 +85,7 @@ pub fn parse_merger_map(csv_text: &str) -> Result<Vec<FormedFrom>, UnitListError
         csv_columns(csv_text, ["code", "province_code", "formed_from"])?;
     let mut rows = Vec::new();
     for (line, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| UnitListError::Csv(e.to_string()))?;
+        let row = row.map_err(super::units::csv_fault)?;
         let field = |i: usize| row.get(i).unwrap_or("").trim().to_owned();
         if field(code).is_empty() {
             return Err(UnitListError::EmptyField { line: line + 2 });

@@ -62,6 +62,16 @@ impl Survey {
     }
 }
 
+/// HMAC-SHA256 of the survey and person under the key: stable, so one response each, and without
+/// the key nobody can tell whose it is.
+pub fn pseudonym(key: &[u8], survey: i64, person: i64) -> Vec<u8> {
+    use hmac::{Hmac, Mac};
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(format!("survey:{survey}:person:{person}").as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
 /// What the engine knows about one survey and the person in front of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyContext {

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::message::Msg;
+
 /// One row of the official list, as imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitRecord {
@@ -32,10 +34,7 @@ pub fn csv_columns<'a, const N: usize>(
 ) -> Result<(csv::Reader<&'a [u8]>, [usize; N]), UnitListError> {
     let mut reader =
         csv::ReaderBuilder::new().from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| UnitListError::Csv(e.to_string()))?
-        .clone();
+    let headers = reader.headers().map_err(csv_fault)?.clone();
     let mut positions = [0; N];
     for (position, name) in positions.iter_mut().zip(names) {
         *position = headers
@@ -94,7 +93,7 @@ pub fn parse_unit_list(csv_text: &str) -> Result<Vec<UnitRecord>, UnitListError>
     let mut records = Vec::new();
     let mut seen = HashSet::new();
     for (line, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| UnitListError::Csv(e.to_string()))?;
+        let row = row.map_err(csv_fault)?;
         let field = |i: usize| row.get(i).unwrap_or("").trim().to_owned();
         let record = UnitRecord {
             code: field(code),
@@ -143,10 +142,13 @@ fn parents_first(records: Vec<UnitRecord>) -> Vec<UnitRecord> {
     ordered
 }
 
+/// What is wrong with a unit list (or merger map). The `Display` is for the command line; people
+/// read [`UnitListError::msg`].
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum UnitListError {
-    #[error("not a unit list: {0}")]
-    Csv(String),
+    /// Not CSV: the line (0 when unknown) and the reader's words.
+    #[error("not a unit list: {detail}")]
+    Csv { line: u64, detail: String },
     #[error("the unit list has no `{0}` column")]
     MissingColumn(String),
     #[error("line {line}: code and name must not be empty")]
@@ -155,6 +157,37 @@ pub enum UnitListError {
     DuplicateCode(String),
     #[error("unit {code} names parent {parent}, which is not in the list")]
     UnknownParent { code: String, parent: String },
+}
+
+impl UnitListError {
+    /// What a person is told, in their language.
+    pub fn msg(&self) -> Msg {
+        match self {
+            UnitListError::Csv { line, .. } => {
+                Msg::new("unit-list-csv").number("line", *line as i64)
+            }
+            UnitListError::MissingColumn(column) => {
+                Msg::new("unit-list-missing-column").text("column", column)
+            }
+            UnitListError::EmptyField { line } => {
+                Msg::new("unit-list-empty-field").number("line", *line as i64)
+            }
+            UnitListError::DuplicateCode(code) => {
+                Msg::new("unit-list-duplicate-code").text("code", code)
+            }
+            UnitListError::UnknownParent { code, parent } => Msg::new("unit-list-unknown-parent")
+                .text("code", code)
+                .text("parent", parent),
+        }
+    }
+}
+
+/// A CSV reader's error, with its line when it has one.
+pub fn csv_fault(e: csv::Error) -> UnitListError {
+    UnitListError::Csv {
+        line: e.position().map_or(0, |p| p.line()),
+        detail: e.to_string(),
+    }
 }
 
 /// What a re-import changes, by code.

@@ -115,7 +115,7 @@ impl Engine {
         let sectors = tx.sectors().await?;
         let categories = tx.ticket_categories().await?;
         tx.commit().await?;
-        let survey_key = store.survey_key().await?;
+        let survey_key = store.kept_secret("survey_key").await?;
         Ok(Engine {
             store,
             sectors,
@@ -126,6 +126,20 @@ impl Engine {
             clock,
             home_unit: None,
         })
+    }
+
+    /// Keeps survey responses under pseudonyms made with `key` when one is configured, rather
+    /// than the one made once and kept in the database.
+    pub fn with_survey_key(mut self, key: Option<String>) -> Engine {
+        if let Some(key) = key.filter(|k| !k.is_empty()) {
+            self.survey_key = key.into_bytes();
+        }
+        self
+    }
+
+    /// The key of the survey response pseudonyms.
+    pub fn survey_key(&self) -> &[u8] {
+        &self.survey_key
     }
 
     /// Ranks places inside the unit with this code first when a typed place name is ambiguous;
@@ -348,8 +362,13 @@ impl Engine {
         }
         Ok(Some(SurveyContext {
             open: survey.is_open(self.now()),
-            draft: tx.survey_progress(id, me.id).await?,
-            response: tx.response(&survey, me.id, &self.survey_key).await?,
+            draft: tx
+                .survey_progress(crate::store::surveys::Taker {
+                    survey: id,
+                    person: me.id,
+                })
+                .await?,
+            response: app::surveys::response(tx, &self.survey_key, &survey, me.id).await?,
             survey,
         }))
     }

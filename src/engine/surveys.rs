@@ -11,7 +11,7 @@ use crate::domain::report;
 use crate::domain::survey_chat::{self, SurveyEffect};
 use crate::domain::survey_results;
 use crate::store::Tx;
-use crate::store::surveys::Submission;
+use crate::store::surveys::{Submission, Taker};
 
 impl Engine {
     /// Carries out a survey effect on the survey the dialogue saw; a submit is replied to.
@@ -24,22 +24,28 @@ impl Engine {
         let survey = at.survey.map(|c| &c.survey);
         let survey = survey.context("a survey effect without its survey")?;
         let (person, lang) = (at.person_id()?, at.lang);
+        let taker = Taker {
+            survey: survey.id,
+            person,
+        };
         match effect {
-            SurveyEffect::Save(draft) => tx.save_survey_progress(survey.id, person, draft).await?,
+            SurveyEffect::Save(draft) => tx.save_survey_progress(taker, draft).await?,
             SurveyEffect::Consent(draft) => {
-                tx.record_survey_consent(survey.id, person).await?;
-                tx.save_survey_progress(survey.id, person, draft).await?;
+                tx.record_survey_consent(taker).await?;
+                tx.save_survey_progress(taker, draft).await?;
             }
-            SurveyEffect::Drop => tx.drop_survey_progress(survey.id, person).await?,
-            SurveyEffect::Refuse => tx.refuse_survey(survey.id, person).await?,
+            SurveyEffect::Drop => tx.drop_survey_progress(taker).await?,
+            SurveyEffect::Refuse => tx.refuse_survey(taker).await?,
             SurveyEffect::Submit(draft) => {
+                let pseudonyms =
+                    app::surveys::pseudonyms(tx, &self.survey_key, survey.id, person).await?;
                 let submission = Submission {
                     survey: survey.id,
                     person,
                     lang,
                     channel: at.channel,
                     draft,
-                    key: &self.survey_key,
+                    pseudonyms: &pseudonyms,
                 };
                 let reply = if tx.submit_survey(&submission).await? {
                     survey_chat::thanks(&survey.file, &draft.answers, lang)
@@ -47,7 +53,7 @@ impl Engine {
                     survey_chat::closed_midway(&survey.file, lang)
                 } else {
                     // Someone closed it meanwhile, or another chat of theirs answered first.
-                    match tx.response(survey, person, &self.survey_key).await? {
+                    match tx.response(survey, &pseudonyms).await? {
                         Some(answers) => {
                             survey_chat::already_answered(&survey.file, &answers, lang)
                         }
@@ -66,7 +72,7 @@ impl Engine {
         let mut open = Vec::new();
         for survey in tx.open_surveys(at.now).await? {
             if survey.targets(me.unit_id, &me.grants, at.units) {
-                let answered = tx.response(&survey, me.id, &self.survey_key).await?;
+                let answered = app::surveys::response(tx, &self.survey_key, &survey, me.id).await?;
                 open.push((survey, answered.is_some()));
             }
         }

@@ -1,5 +1,6 @@
 //! Activity logs: sectors, entries with their audit trail.
 
+use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
@@ -195,16 +196,19 @@ impl Tx {
         .bind(limit)
         .fetch_all(&mut *self.inner)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, unit_id, sector, name, status)| ModelChoice {
-                id,
-                unit_id,
-                sector,
-                name,
-                status: ModelStatus::from_code(&status).unwrap_or(ModelStatus::Active),
+        rows.into_iter()
+            .map(|(id, unit_id, sector, name, status)| {
+                Ok(ModelChoice {
+                    id,
+                    unit_id,
+                    sector,
+                    name,
+                    // An unknown status is an error, never taken for another.
+                    status: ModelStatus::from_code(&status)
+                        .with_context(|| format!("model {id}: unknown status {status:?}"))?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The unit of a model that is not deleted.

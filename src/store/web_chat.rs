@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::Store;
-use crate::channels::Picture;
+use crate::message::Picture;
 
 /// A visitor the server made, known by their token's digest.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -121,8 +121,10 @@ async fn a_survey_is_answered_to_the_end(kind: Kind) {
     let file = SurveyFile::parse(SURVEY).unwrap();
     let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
     let mut tx = chat.engine.store().begin().await.unwrap();
-    let id = tx.create_survey(&file, &[province], None).await.unwrap();
-    tx.open_survey(id, chat.engine.now())
+    let id = danvan::app::surveys::create(&mut tx, &file, &[province], None, chat.engine.now())
+        .await
+        .unwrap();
+    danvan::app::surveys::open(&mut tx, id, chat.engine.now())
         .await
         .unwrap()
         .unwrap();

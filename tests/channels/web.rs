@@ -241,7 +241,8 @@ async fn forget_leaves_only_the_goodbye_in_the_history() {
 
 #[tokio::test]
 async fn a_photo_sent_twice_is_kept_once_and_what_is_no_photo_is_refused() {
-    use danvan::channels::{Channel, Picture};
+    use danvan::channels::Channel;
+    use danvan::message::Picture;
 
     let mut chat = Chat::start(Kind::Web).await;
     chat.sign_up().await;

@@ -232,8 +232,8 @@ async fn tien_lu_notice_and_survey(site: &Site) -> (i64, i64) {
         SurveyFile::parse(&SURVEY.replace("units = [\"33\"]", &format!("units = [\"{TIEN_LU}\"]")))
             .unwrap();
     let mut tx = store.begin().await.unwrap();
-    let survey = tx
-        .create_survey(&file, &[site.unit(TIEN_LU)], None)
+    let units = [site.unit(TIEN_LU)];
+    let survey = danvan::app::surveys::create(&mut tx, &file, &units, None, site.engine.now())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -456,11 +456,11 @@ async fn a_survey_file_is_uploaded_opened_and_its_results_read_and_downloaded() 
     let (url, form) = upload("title = \"Thiếu câu hỏi\"");
     let wrong = client_post_multipart(client, &url, form).await;
     let wrong_at = wrong.url().clone();
-    assert!(
-        back_to(wrong, "/surveys")
-            .await
-            .contains("Tệp khảo sát có lỗi")
-    );
+    let wrong = back_to(wrong, "/surveys").await;
+    assert!(wrong.contains("Tệp khảo sát có lỗi"), "{wrong}");
+    // The file's fault in Vietnamese, not the parser's English.
+    assert!(wrong.contains("không viết theo mẫu khảo sát"), "{wrong}");
+    assert!(!wrong.contains("not a survey file"), "{wrong}");
     // A reload says it again; the list opened afresh does not.
     let (_, again) = browser
         .page(&format!("/surveys?{}", wrong_at.query().unwrap()))
@@ -481,6 +481,13 @@ async fn a_survey_file_is_uploaded_opened_and_its_results_read_and_downloaded() 
         .submit_from(&path, &format!("{path}/action"), &[("action", "open")])
         .await;
     assert!(opened.text().await.unwrap().contains("Khảo sát đã mở"));
+    // Opening it again is refused in Vietnamese, without the command line's English.
+    let again = browser
+        .submit_from(&path, &format!("{path}/action"), &[("action", "open")])
+        .await;
+    let again = back_to(again, &path).await;
+    assert!(again.contains("Chỉ mở được khảo sát nháp"), "{again}");
+    assert!(!again.contains("not a draft"), "{again}");
     let (status, results) = browser.page(&path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(results.contains("Đang mở"), "{results}");

@@ -6,7 +6,8 @@ use teloxide::prelude::*;
 use teloxide::types::FileId;
 use teloxide::{ApiError, RequestError};
 
-use crate::channels::pictures::{self, Picture};
+use crate::channels::pictures;
+use crate::message::Picture;
 
 /// The photo with `file_id`; Ok(None) when Telegram no longer has it, it is too big for a bot to
 /// download, or it is not an image.

@@ -18,10 +18,11 @@ use teloxide::types::AllowedUpdate;
 use tokio_util::sync::CancellationToken;
 
 pub use super::Intake;
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Picture, Sent};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
+use crate::message::Picture;
 
 /// The updates we ask Telegram for, always said explicitly: omitting them keeps an old setting.
 pub fn allowed_updates() -> Vec<AllowedUpdate> {

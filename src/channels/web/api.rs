@@ -20,9 +20,10 @@ use tokio_util::sync::CancellationToken;
 use super::adapt::{Act, Malformed, Posted, Stored};
 use super::limits::{Client, Limits, TooMany};
 use super::{WebChat, page, visitor};
-use crate::channels::{Picture, pictures};
+use crate::channels::pictures;
 use crate::delivery::Arrivals;
 use crate::holds::Holds;
+use crate::message::Picture;
 use crate::message::{Lang, MAX_TEXT_CHARS, Msg};
 use crate::store::web_chat::WebVisitor;
 

@@ -22,10 +22,11 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Picture, Sent, public_images};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent, public_images};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
+use crate::message::Picture;
 use crate::store::Store;
 use crate::store::web_chat::PhotoAllowance;
 use adapt::Rendered;

@@ -16,10 +16,11 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use super::public_images::PublicImages;
-use super::{Buttons, Capabilities, Channel, Event, Intake, Markup, Photos, Picture, Sent};
+use super::{Buttons, Capabilities, Channel, Event, Intake, Markup, Photos, Sent};
 use crate::delivery::Arrivals;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
+use crate::message::Picture;
 use crate::store::Store;
 use adapt::Rendered;
 use client::{CallError, Client};

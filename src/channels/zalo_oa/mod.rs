@@ -18,12 +18,13 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
-use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Picture, Sent};
+use super::{Buttons, Capabilities, Channel, Event, Markup, Photos, Sent};
 use crate::clock::Clock;
 use crate::delivery::Arrivals;
 use crate::domain::vn_time;
 use crate::i18n::Localizer;
 use crate::message::Outbound;
+use crate::message::Picture;
 use crate::store::Store;
 use adapt::Rendered;
 use tokens::TokenKeeper;
