@@ -260,25 +260,3 @@ pub fn export_csv(survey: &Survey, rows: &[ExportRow]) -> anyhow::Result<String>
         .collect();
     csv_with_bom(&header, &table)
 }
-
-/// The names `src/bench/` still calls surveys by, until it calls [`create`] and [`open`]: a
-/// benchmark's draft times are provisional, so the system clock does for them.
-#[cfg(feature = "bench")]
-impl Tx {
-    pub async fn create_survey(
-        &mut self,
-        file: &SurveyFile,
-        unit_ids: &[i64],
-        replaces: Option<i64>,
-    ) -> anyhow::Result<i64> {
-        create(self, file, unit_ids, replaces, (crate::clock::system())()).await
-    }
-
-    pub async fn open_survey(
-        &mut self,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Result<u64, Refusal>> {
-        open(self, id, now).await
-    }
-}

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::{FIRST_CHAT, Stats, rounds};
+use crate::app;
 use crate::domain::survey::SurveyFile;
 use crate::engine::Engine;
 
@@ -23,8 +24,8 @@ fn survey_file() -> anyhow::Result<SurveyFile> {
 async fn create_and_open(engine: &Engine, unit_code: &str) -> anyhow::Result<(i64, u64)> {
     let unit = engine.units().by_code(unit_code).context("unit list")?.id;
     let mut tx = engine.store().begin().await?;
-    let id = tx.create_survey(&survey_file()?, &[unit], None).await?;
-    let invited = tx.open_survey(id, engine.now()).await??;
+    let id = app::surveys::create(&mut tx, &survey_file()?, &[unit], None, engine.now()).await?;
+    let invited = app::surveys::open(&mut tx, id, engine.now()).await??;
     tx.commit().await?;
     Ok((id, invited))
 }

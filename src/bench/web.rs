@@ -97,8 +97,8 @@ pub async fn run(
     store.age_demo_notice(notice, now, 1, 0.4).await?;
     let file = SurveyFile::parse(include_str!("../../examples/survey.toml"))?;
     let mut tx = store.begin().await?;
-    let survey = tx.create_survey(&file, &[province.id], None).await?;
-    tx.open_survey(survey, now).await??;
+    let survey = app::surveys::create(&mut tx, &file, &[province.id], None, now).await?;
+    app::surveys::open(&mut tx, survey, now).await??;
     tx.commit().await?;
     store
         .add_example_responses(survey, PROVINCE, residents)
