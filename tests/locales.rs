@@ -99,32 +99,9 @@ fn every_locale_has_every_vietnamese_message_with_the_same_variables() {
 fn every_message_id_in_the_code_exists() {
     let reference = catalog(Lang::Vi);
     let mut used = BTreeSet::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src"
-    ))];
-    while let Some(path) = stack.pop() {
-        if path.is_dir() {
-            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        let code = std::fs::read_to_string(&path).unwrap();
-        for (start, _) in code.match_indices("Msg::new(") {
-            let rest = &code[start + "Msg::new(".len()..];
-            let mut depth = 1;
-            let end = rest
-                .char_indices()
-                .find(|&(_, c)| {
-                    depth += match c {
-                        '(' => 1,
-                        ')' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map(|(i, _)| i)
-                .unwrap();
-            for literal in rest[..end].split('"').skip(1).step_by(2) {
+    for (_, code) in source_files(&[]) {
+        for argument in call_arguments(&code, "Msg::new(") {
+            for literal in argument.split('"').skip(1).step_by(2) {
                 used.insert(literal.to_owned());
             }
         }
@@ -284,34 +261,9 @@ fn every_refusal_a_person_sees_is_a_message_in_each_language() {
 #[test]
 fn no_message_argument_is_an_errors_display() {
     const ERRORS: [&str; 7] = ["e", "err", "error", "why", "refusal", "refused", "problem"];
-    let src = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
-    let mut stack = vec![src.clone()];
     let mut found = Vec::new();
-    while let Some(path) = stack.pop() {
-        let skipped = ["cli", "fakes", "bench"].map(|d| src.join(d));
-        if skipped.contains(&path) {
-            continue;
-        }
-        if path.is_dir() {
-            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        let code = std::fs::read_to_string(&path).unwrap();
-        for (start, _) in code.match_indices(".text(") {
-            let rest = &code[start + ".text(".len()..];
-            let mut depth = 1;
-            let end = rest
-                .char_indices()
-                .find(|&(_, c)| {
-                    depth += match c {
-                        '(' => 1,
-                        ')' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map_or(rest.len(), |(i, _)| i);
-            let argument = &rest[..end];
+    for (path, code) in source_files(&["cli", "fakes", "bench"]) {
+        for argument in call_arguments(&code, ".text(") {
             let names_an_error = argument
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .any(|word| ERRORS.contains(&word));
@@ -325,4 +277,45 @@ fn no_message_argument_is_an_errors_display() {
         found.is_empty(),
         "an error's Display in a message: {found:#?}"
     );
+}
+
+/// Every file under `src/` but the folders `skipped`, with its text.
+fn source_files(skipped: &[&str]) -> Vec<(std::path::PathBuf, String)> {
+    let src = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let skipped: Vec<_> = skipped.iter().map(|d| src.join(d)).collect();
+    let mut stack = vec![src];
+    let mut files = Vec::new();
+    while let Some(path) = stack.pop() {
+        if skipped.contains(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let code = std::fs::read_to_string(&path).unwrap();
+        files.push((path, code));
+    }
+    files
+}
+
+/// What stands between `opener` (a call's name and its opening parenthesis) and the matching
+/// closing one, at each place the code calls it.
+fn call_arguments<'a>(code: &'a str, opener: &'a str) -> impl Iterator<Item = &'a str> {
+    code.match_indices(opener).map(move |(start, _)| {
+        let rest = &code[start + opener.len()..];
+        let mut depth = 1;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        &rest[..end]
+    })
 }
