@@ -223,16 +223,7 @@ async fn no_participation_is_shown_for_an_anonymous_survey() {
         let engine = &engine;
         async move {
             let province = engine.units().by_code("33").unwrap().id;
-            let mut tx = engine.store().begin().await.unwrap();
-            let id = danvan::app::surveys::create(&mut tx, &file, &[province], None, engine.now())
-                .await
-                .unwrap();
-            danvan::app::surveys::open(&mut tx, id, engine.now())
-                .await
-                .unwrap()
-                .unwrap();
-            tx.commit().await.unwrap();
-            id
+            common::open_survey(engine, &file, &[province]).await
         }
     };
     let secret = open(survey("Ý kiến kín", true)).await;

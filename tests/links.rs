@@ -213,16 +213,7 @@ text = "Có nên làm đường thôn không?""#
     ))
     .unwrap();
     let unit = engine.units().by_code("33").unwrap().id;
-    let mut tx = engine.store().begin().await.unwrap();
-    let id = danvan::app::surveys::create(&mut tx, &file, &[unit], None, engine.now())
-        .await
-        .unwrap();
-    danvan::app::surveys::open(&mut tx, id, engine.now())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    common::open_survey(engine, &file, &[unit]).await
 }
 
 async fn answer(p: &mut Person<'_>, survey: i64) {

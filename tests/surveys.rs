@@ -38,16 +38,7 @@ async fn open(engine: &Engine, file: &SurveyFile, unit_codes: &[&str]) -> i64 {
         .iter()
         .map(|c| engine.units().by_code(c).unwrap().id)
         .collect();
-    let mut tx = engine.store().begin().await.unwrap();
-    let id = danvan::app::surveys::create(&mut tx, file, &units, None, engine.now())
-        .await
-        .unwrap();
-    danvan::app::surveys::open(&mut tx, id, engine.now())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
+    common::open_survey(engine, file, &units).await
 }
 
 async fn resident<'a>(engine: &'a Engine, chat: &str, place: &str) -> Person<'a> {

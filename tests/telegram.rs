@@ -619,16 +619,8 @@ async fn a_survey_invitation_goes_out_and_is_answered_with_its_buttons() {
     let text =
         include_str!("../examples/survey.toml").replace("sensitive = true", "sensitive = false");
     let survey = danvan::domain::survey::SurveyFile::parse(&text).unwrap();
-    let mut tx = engine.store().begin().await.unwrap();
     let province = engine.units().by_code("33").unwrap().id;
-    let id = danvan::app::surveys::create(&mut tx, &survey, &[province], None, engine.now())
-        .await
-        .unwrap();
-    danvan::app::surveys::open(&mut tx, id, engine.now())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
+    let id = common::open_survey(&engine, &survey, &[province]).await;
 
     let running = start(&engine, &fake, Intake::LongPolling).await;
     let invitation = replies(&fake, chat, 1).await;

@@ -120,15 +120,7 @@ async fn a_survey_is_answered_to_the_end(kind: Kind) {
     // Open before the person signs up, so no invitation arrives in the middle of the story.
     let file = SurveyFile::parse(SURVEY).unwrap();
     let province = chat.engine.units().by_code(PROVINCE).unwrap().id;
-    let mut tx = chat.engine.store().begin().await.unwrap();
-    let id = danvan::app::surveys::create(&mut tx, &file, &[province], None, chat.engine.now())
-        .await
-        .unwrap();
-    danvan::app::surveys::open(&mut tx, id, chat.engine.now())
-        .await
-        .unwrap()
-        .unwrap();
-    tx.commit().await.unwrap();
+    let id = crate::common::open_survey(&chat.engine, &file, &[province]).await;
     chat.sign_up().await;
     chat.say("/surveys").await;
     chat.choose("Ý kiến về đường làng").await;

@@ -127,6 +127,24 @@ impl TestClock {
     }
 }
 
+/// Creates survey `file` for the units with these ids and opens it, as staff would; its id.
+pub async fn open_survey(
+    engine: &Engine,
+    file: &danvan::domain::survey::SurveyFile,
+    units: &[i64],
+) -> i64 {
+    let mut tx = engine.store().begin().await.unwrap();
+    let id = danvan::app::surveys::create(&mut tx, file, units, None, engine.now())
+        .await
+        .unwrap();
+    danvan::app::surveys::open(&mut tx, id, engine.now())
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
 /// A fresh database with all 3,321 communes of the 2026 list and their former names (no boundaries).
 pub async fn national_engine() -> (TestDb, Engine) {
     let db = test_db().await;
