@@ -197,10 +197,15 @@ impl Engine {
         tx: &mut Tx,
         inbound: &Inbound,
     ) -> anyhow::Result<Option<Outbound>> {
-        let Some(revision) = tx.claim_event(&inbound.channel, &inbound.event_id).await? else {
+        let claimed = tx
+            .claim_event(&inbound.channel, &inbound.event_id, &inbound.address)
+            .await?;
+        let Some((revision, chat)) = claimed else {
             return Ok(None);
         };
-        self.converse(tx, inbound, revision).await.map(Some)
+        self.converse_in(tx, inbound, revision, chat)
+            .await
+            .map(Some)
     }
 
     /// Runs one event that the caller already makes sure is handled only once (an inbox row it
@@ -211,9 +216,21 @@ impl Engine {
         inbound: &Inbound,
         revision: i64,
     ) -> anyhow::Result<Outbound> {
+        let chat = tx.lock_chat(&inbound.channel, &inbound.address).await?;
+        self.converse_in(tx, inbound, revision, chat).await
+    }
+
+    /// Runs one event in the chat it is in, as locked by the caller (`None`: a new chat).
+    async fn converse_in(
+        &self,
+        tx: &mut Tx,
+        inbound: &Inbound,
+        revision: i64,
+        chat: Option<ChatRow>,
+    ) -> anyhow::Result<Outbound> {
         let (channel, address) = (inbound.channel.as_str(), inbound.address.as_str());
         let units = self.units_at(revision).await?;
-        let row = match tx.lock_chat(channel, address).await? {
+        let row = match chat {
             Some(row) => row,
             None => {
                 tx.open_chat(channel, address, inbound.traits.can_push)

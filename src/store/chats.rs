@@ -1,7 +1,9 @@
 //! Chats, people, roles and invitations: what the engine reads and writes while handling one event.
 
 use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
 use sqlx::types::Json;
+use sqlx::Row;
 
 use super::{Store, Tx};
 use crate::domain::access::{Grant, Role};
@@ -58,46 +60,36 @@ struct ChatQueryRow {
     may_have_missed: bool,
 }
 
-impl Tx {
-    /// Records that this event is being handled. Returns the unit revision when the event is new,
-    /// `None` when it was handled before (the revision rides along to save a round trip).
-    pub async fn claim_event(
-        &mut self,
-        channel: &str,
-        event_id: &str,
-    ) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO processed_events (channel, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
-             RETURNING (SELECT revision FROM unit_revision)",
-        )
-        .bind(channel)
-        .bind(event_id)
-        .fetch_optional(&mut *self.inner)
-        .await?)
-    }
+/// The chat at channel $1 and address $2 with its person and their grants, locked: what
+/// [`ChatQueryRow`] reads.
+const CHAT: &str = "SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
+        COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
+                  FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants,
+        EXISTS (SELECT 1 FROM deliveries d
+                WHERE d.person_id = c.person_id AND d.status = 'undeliverable') AS may_have_missed
+    FROM chats c LEFT JOIN people p ON p.id = c.person_id
+    WHERE c.channel = $1 AND c.address = $2
+    FOR UPDATE OF c";
 
-    /// Locks the chat's row for this transaction, so events of one chat are handled one at a time.
-    pub async fn lock_chat(
-        &mut self,
-        channel: &str,
-        address: &str,
-    ) -> anyhow::Result<Option<ChatRow>> {
-        let row: Option<ChatQueryRow> = sqlx::query_as(
-            "SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
-                    COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
-                              FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants,
-                    EXISTS (SELECT 1 FROM deliveries d
-                            WHERE d.person_id = c.person_id AND d.status = 'undeliverable')
-                        AS may_have_missed
-             FROM chats c LEFT JOIN people p ON p.id = c.person_id
-             WHERE c.channel = $1 AND c.address = $2
-             FOR UPDATE OF c",
-        )
-        .bind(channel)
-        .bind(address)
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        Ok(row.map(|r| ChatRow {
+/// An event claimed with its chat (absent when the chat is new: every column of it is null).
+struct ClaimRow {
+    revision: i64,
+    chat: Option<ChatQueryRow>,
+}
+
+impl<'r> sqlx::FromRow<'r, PgRow> for ClaimRow {
+    fn from_row(row: &'r PgRow) -> sqlx::Result<ClaimRow> {
+        let found: Option<String> = row.try_get("language")?;
+        Ok(ClaimRow {
+            revision: row.try_get("revision")?,
+            chat: found.map(|_| ChatQueryRow::from_row(row)).transpose()?,
+        })
+    }
+}
+
+impl From<ChatQueryRow> for ChatRow {
+    fn from(r: ChatQueryRow) -> ChatRow {
+        ChatRow {
             lang: Lang::from_code(&r.language).unwrap_or_default(),
             state: r.state.0,
             numbered: r.numbered.0,
@@ -108,7 +100,46 @@ impl Tx {
                 subscribed: r.subscribed.unwrap_or(true),
                 grants: r.grants.0,
             }),
-        }))
+        }
+    }
+}
+
+impl Tx {
+    /// Records that this event is being handled and locks its chat, in one round trip: `None`
+    /// when the event was handled before (nothing is locked then); else the unit revision and the
+    /// chat, `None` when it has never written.
+    pub async fn claim_event(
+        &mut self,
+        channel: &str,
+        event_id: &str,
+        address: &str,
+    ) -> anyhow::Result<Option<(i64, Option<ChatRow>)>> {
+        let row: Option<ClaimRow> = sqlx::query_as(&format!(
+            "WITH claimed AS (
+                 INSERT INTO processed_events (channel, event_id) VALUES ($1, $3)
+                 ON CONFLICT DO NOTHING RETURNING (SELECT revision FROM unit_revision) AS revision)
+             SELECT claimed.revision, chat.* FROM claimed LEFT JOIN LATERAL ({CHAT}) chat ON true"
+        ))
+        .bind(channel)
+        .bind(address)
+        .bind(event_id)
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(|r| (r.revision, r.chat.map(ChatRow::from))))
+    }
+
+    /// Locks the chat's row for this transaction, so events of one chat are handled one at a time.
+    pub async fn lock_chat(
+        &mut self,
+        channel: &str,
+        address: &str,
+    ) -> anyhow::Result<Option<ChatRow>> {
+        let row: Option<ChatQueryRow> = sqlx::query_as(CHAT)
+            .bind(channel)
+            .bind(address)
+            .fetch_optional(&mut *self.inner)
+            .await?;
+        Ok(row.map(ChatRow::from))
     }
 
     /// Inserts a chat seen for the first time (or finds it, when another process just did);
