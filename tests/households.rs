@@ -136,6 +136,16 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
         theirs.contains("chưa tham gia; bạn theo dõi 1 hộ"),
         "{theirs}"
     );
+    // The household was given to the cadre once, by the cadre's own message; the resident
+    // neither received nor made an assignment.
+    assert!(
+        theirs.contains("Lịch sử giao hộ (1+10): 1 lần giao hộ cho bạn theo dõi, 1 lần do bạn giao"),
+        "{theirs}"
+    );
+    assert!(
+        mine.contains("Lịch sử giao hộ (1+10): 0 lần giao hộ cho bạn theo dõi, 0 lần do bạn giao"),
+        "{mine}"
+    );
     // Leaving: /forget takes the person out of the household.
     minh.send("/forget").await;
     minh.press("forget:yes").await;

@@ -118,6 +118,7 @@ mydata = What we store about you:
         [one] ; you accompany { $accompanies } household
        *[other] ; you accompany { $accompanies } households
     }
+    • Household assignments (1+10): { $assigned_to } of households to you, { $assigned_by } made by you
 mydata-channel = { $channel ->
         [telegram] Telegram (chat id { $address })
         [zalo_bot] Zalo (user id { $address })

@@ -117,6 +117,7 @@ mydata = Dữ liệu chúng tôi lưu về bạn:
         [0] {""}
        *[other] ; bạn theo dõi { $accompanies } hộ
     }
+    • Lịch sử giao hộ (1+10): { $assigned_to } lần giao hộ cho bạn theo dõi, { $assigned_by } lần do bạn giao
 mydata-channel = { $channel ->
         [telegram] Telegram (mã chat { $address })
         [zalo_bot] Zalo (mã người dùng { $address })

@@ -45,6 +45,7 @@ struct PersonDataRow {
     household: Option<String>,
     household_joined: Option<DateTime<Utc>>,
     accompanies: i64,
+    assignments: Json<(i64, i64)>,
 }
 
 /// A chat with its person and their grants, as `lock_chat` reads it.
@@ -312,7 +313,11 @@ impl Tx {
                         AS consultations,
                     -- 1+10: the household they joined, and those they accompany as a cadre.
                     h.name AS household, m.consented_at AS household_joined,
-                    (SELECT count(*) FROM households WHERE cadre_id = p.id) AS accompanies
+                    (SELECT count(*) FROM households WHERE cadre_id = p.id) AS accompanies,
+                    json_build_array(
+                        (SELECT count(*) FROM household_assignments WHERE cadre_id = p.id),
+                        (SELECT count(*) FROM household_assignments WHERE by_person_id = p.id))
+                        AS assignments
              FROM people p
              LEFT JOIN household_members m ON m.person_id = p.id
              LEFT JOIN households h ON h.id = m.household_id
@@ -336,6 +341,7 @@ impl Tx {
             consultations: row.consultations.0,
             household: row.household.zip(row.household_joined.map(local_date)),
             accompanies: row.accompanies,
+            assignments: row.assignments.0,
         })
     }
 

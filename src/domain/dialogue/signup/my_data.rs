@@ -25,6 +25,9 @@ pub struct PersonData {
     pub household: Option<(String, chrono::NaiveDate)>,
     /// Households they accompany as a cadre.
     pub accompanies: i64,
+    /// Records of households given to them as a cadre, and of assignments they made in chat
+    /// (the history a household's page shows).
+    pub assignments: (i64, i64),
 }
 
 pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
@@ -88,6 +91,8 @@ pub fn my_data(units: &UnitDirectory, data: &PersonData) -> Reply {
                 },
             )
             .number("accompanies", data.accompanies)
+            .number("assigned_to", data.assignments.0)
+            .number("assigned_by", data.assignments.1)
             .list(
                 "questions",
                 if data.questions.is_empty() {
