@@ -17,7 +17,7 @@ use crate::domain::notice::{MAX_BODY_CHARS, NoticeText};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::i18n::{Localizer, format_number};
 use crate::message::{Lang, Msg};
-use crate::store::consultations::{Counts, Totals};
+use crate::store::consultations::Counts;
 use crate::store::notices::NewNotice;
 use crate::store::{Store, Tx};
 
@@ -238,9 +238,9 @@ pub async fn results(
     // The three reads go side by side, before the access check: one round trip's wait instead of
     // three, and nothing read is shown unless the check passes.
     let within = units.subtree(scope);
-    let (found, totals, meetings) = tokio::try_join!(
+    let (found, counts, meetings) = tokio::try_join!(
         store.consultation(id),
-        store.consultation_totals(id, &within),
+        store.consultation_counts(id, Some(&within)),
         store.meetings(id)
     )?;
     let Some((consultation, link)) = found else {
@@ -261,7 +261,7 @@ pub async fn results(
         consultation,
         link,
         scope,
-        &totals,
+        &counts,
         meetings,
         units,
     )))
@@ -272,7 +272,7 @@ fn tally(
     consultation: Consultation,
     link: String,
     scope: i64,
-    totals: &Totals,
+    counts: &Counts,
     meetings: Vec<Meeting>,
     units: &UnitDirectory,
 ) -> Results {
@@ -293,7 +293,7 @@ fn tally(
     let mut by_unit: BTreeMap<i64, (i64, Tally)> = BTreeMap::new();
     let mut total = Tally::default();
     let mut people = 0;
-    for (&part, tally) in &totals.parts {
+    for (&(part, unit), tally) in &counts.parts {
         if let Some(p) = usize::try_from(part)
             .ok()
             .and_then(|p| parts.get_mut(p.checked_sub(1)?))
@@ -301,11 +301,9 @@ fn tally(
             *p += *tally;
         }
         total += *tally;
-    }
-    for (&unit, tally) in &totals.units {
         by_unit.entry(under(unit)).or_default().1 += *tally;
     }
-    for (&unit, &count) in &totals.people {
+    for (&unit, &count) in &counts.people {
         by_unit.entry(under(unit)).or_default().0 += count;
         people += count;
     }

@@ -101,6 +101,8 @@ impl Engine {
             unit: me.unit_id,
             channel: at.channel,
             now: at.now,
+            // Answers are only ever written with the count of their person.
+            counted: !ctx.mine.is_empty(),
         };
         match effect {
             ConsultEffect::Opine { part, opinion } => {

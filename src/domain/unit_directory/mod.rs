@@ -67,6 +67,9 @@ pub struct UnitDirectory {
     units: Vec<Unit>,
     by_id: HashMap<i64, usize>,
     by_code: HashMap<String, usize>,
+    /// Each unit's children (retired ones too), so a subtree costs its own units, not the
+    /// country's 3,400.
+    children: HashMap<i64, Vec<usize>>,
     /// Places a resident can live in: units without children, not retired.
     places: HashSet<usize>,
     /// Names a resident may type: each place's own, then former names of places.
@@ -208,7 +211,13 @@ impl UnitDirectory {
             .enumerate()
             .map(|(i, u)| (u.code.clone(), i))
             .collect();
-        let parents: HashSet<i64> = units.iter().filter_map(|u| u.parent_id).collect();
+        let mut children: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, unit) in units.iter().enumerate() {
+            if let Some(parent) = unit.parent_id {
+                children.entry(parent).or_default().push(i);
+            }
+        }
+        let parents: HashSet<i64> = children.keys().copied().collect();
         let places = (0..units.len())
             .filter(|&i| !units[i].retired && !parents.contains(&units[i].id))
             .filter(|&i| units[i].parent_id.is_some())
@@ -217,6 +226,7 @@ impl UnitDirectory {
             units,
             by_id,
             by_code,
+            children,
             places,
             names: Vec::new(),
             sorted: Vec::new(),
@@ -371,21 +381,27 @@ impl UnitDirectory {
     /// The unit's current children, in Vietnamese order of their names.
     pub fn children(&self, id: i64) -> Vec<&Unit> {
         let mut children: Vec<&Unit> = self
-            .units
-            .iter()
-            .filter(|u| u.parent_id == Some(id) && !u.retired)
+            .children
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.units[i])
+            .filter(|u| !u.retired)
             .collect();
         collation::sort_by_name(&mut children, |u| &u.name);
         children
     }
 
-    /// The unit and every unit below it (retired ones too: old records still point at them).
+    /// The unit and every unit below it (retired ones too: old records still point at them);
+    /// empty when there is no such unit.
     pub fn subtree(&self, id: i64) -> Vec<i64> {
-        self.units
-            .iter()
-            .filter(|u| self.is_within(u.id, id))
-            .map(|u| u.id)
-            .collect()
+        let mut within = Vec::new();
+        let mut next: Vec<i64> = self.by_id.contains_key(&id).then_some(id).into_iter().collect();
+        while let Some(unit) = next.pop() {
+            within.push(unit);
+            next.extend(self.children.get(&unit).into_iter().flatten().map(|&i| self.units[i].id));
+        }
+        within
     }
 
     /// Whether `unit` is `scope` or lies anywhere below it.
