@@ -43,9 +43,9 @@ async fn resident<'a>(engine: &'a Engine, chat: &str, place: &str) -> Person<'a>
 async fn counts_hold(engine: &Engine, id: i64) {
     let store = engine.store();
     let recount = store.recount_consultation(id).await.unwrap();
-    assert_eq!(store.consultation_counts(id, None).await.unwrap(), recount);
+    assert_eq!(store.consultation_counts(id).await.unwrap(), recount);
     store.squash_counts().await.unwrap();
-    assert_eq!(store.consultation_counts(id, None).await.unwrap(), recount);
+    assert_eq!(store.consultation_counts(id).await.unwrap(), recount);
 }
 
 async fn results(engine: &Engine, id: i64) -> consultations::Results {
@@ -235,7 +235,7 @@ async fn meetings_are_kept_beside_the_chat_and_checked() {
     assert_eq!(r.parts[1], tally(1, 0, 0, 0), "the chat's figures alone");
     assert_eq!(r.meeting_parts[1], tally(70, 9, 7, 0));
     assert_eq!(r.attendance(), 86);
-    let counts = engine.store().consultation_counts(id, None).await.unwrap();
+    let counts = engine.store().consultation_counts(id).await.unwrap();
     let csv = consultations::results_csv(&r, &counts, &units).unwrap();
     assert!(csv.contains("chat,Điều 2,12364"), "{csv}");
     assert!(

@@ -237,10 +237,10 @@ pub async fn results(
 ) -> anyhow::Result<Option<Results>> {
     // The three reads go side by side, before the access check: one round trip's wait instead of
     // three, and nothing read is shown unless the check passes.
-    let within = units.subtree(scope);
+    let below = units.below(scope);
     let (found, counts, meetings) = tokio::try_join!(
         store.consultation(id),
-        store.consultation_counts(id, Some(&within)),
+        store.consultation_scope_counts(id, scope, &below),
         store.meetings(id)
     )?;
     let Some((consultation, link)) = found else {
@@ -277,35 +277,36 @@ fn tally(
     units: &UnitDirectory,
 ) -> Results {
     let n = consultation.file.parts.len();
-    // The unit directly below the scope that holds `unit` (the scope itself when it is a leaf),
-    // found by walking up from the unit: the counts hold a row per part of each unit.
-    let under = |unit: i64| {
-        let mut current = unit;
-        while let Some(parent) = units.by_id(current).and_then(|u| u.parent_id) {
-            if parent == scope {
-                return current;
-            }
-            current = parent;
-        }
-        scope
-    };
+    // The scope's rows hold everything within it, part by part and in all (part 0); part 0 of
+    // each unit below it holds that unit's.
     let mut parts = vec![Tally::default(); n];
     let mut by_unit: BTreeMap<i64, (i64, Tally)> = BTreeMap::new();
     let mut total = Tally::default();
-    let mut people = 0;
     for (&(part, unit), tally) in &counts.parts {
-        if let Some(p) = usize::try_from(part)
+        if unit != scope {
+            if part == 0 {
+                by_unit.entry(unit).or_default().1 += *tally;
+            }
+        } else if part == 0 {
+            total += *tally;
+        } else if let Some(p) = usize::try_from(part)
             .ok()
             .and_then(|p| parts.get_mut(p.checked_sub(1)?))
         {
             *p += *tally;
         }
-        total += *tally;
-        by_unit.entry(under(unit)).or_default().1 += *tally;
     }
+    let mut people = 0;
     for (&unit, &count) in &counts.people {
-        by_unit.entry(under(unit)).or_default().0 += count;
-        people += count;
+        if unit == scope {
+            people += count;
+        } else {
+            by_unit.entry(unit).or_default().0 += count;
+        }
+    }
+    // A commune's results list the commune itself.
+    if units.below(scope).is_empty() && (people != 0 || total != Tally::default()) {
+        by_unit.insert(scope, (people, total));
     }
     let mut by_unit: Vec<(i64, i64, Tally)> = by_unit
         .into_iter()
@@ -470,7 +471,8 @@ pub fn results_csv(r: &Results, counts: &Counts, units: &UnitDirectory) -> anyho
     ];
     let label = |part: i16| r.consultation.part(part).map_or("", |p| p.label.as_str());
     let mut rows = Vec::new();
-    for (&(part, unit), t) in &counts.parts {
+    // Part 0 is every part's total, which the rows of parts already say.
+    for (&(part, unit), t) in counts.parts.iter().filter(|((part, _), _)| *part > 0) {
         let Some(u) = units.by_id(unit).filter(|u| units.is_within(u.id, r.scope)) else {
             continue;
         };

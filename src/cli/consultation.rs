@@ -136,7 +136,7 @@ pub async fn run(command: ConsultationCommand, source: &DatabaseSource) -> anyho
                     .with_context(|| format!("writing {}", file.display()))?;
             }
             if csv {
-                let counts = store.consultation_counts(id, None).await?;
+                let counts = store.consultation_counts(id).await?;
                 print!("{}", consultations::results_csv(&results, &counts, &units)?);
             } else {
                 for line in consultations::results_lines(&results, &units) {

@@ -357,7 +357,7 @@ pub async fn export(
 ) -> WebResult {
     let unit = scope_unit(&staff, &dash, &query.unit)?;
     let r = results_of(&staff, &dash, id, &unit).await?;
-    let counts = dash.engine.store().consultation_counts(id, None).await?;
+    let counts = dash.engine.store().consultation_counts(id).await?;
     let body = consultations::results_csv(&r, &counts, &dash.engine.units())?;
     download(&format!("consultation-{id}.csv"), body)
 }

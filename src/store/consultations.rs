@@ -418,50 +418,45 @@ impl Store {
         Ok(rows.into_iter().map(|r| from_row(r).0).collect())
     }
 
-    /// The kept counts of a consultation per part and unit, of the units `within` only when
-    /// given. Read as one row of arrays and summed here: a province's results hold about a
-    /// thousand part × commune rows, which come over as columns several times faster than as
-    /// rows, and grouping them in PostgreSQL took longer than reading them.
-    pub async fn consultation_counts(
+    /// The kept counts of a consultation per part and unit: each unit's own (part 0 holds its
+    /// totals over all parts, and the people), as a recount from the opinions finds them.
+    pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
+        let rows: Vec<TallyRow> = sqlx::query_as(
+            "SELECT part, unit_id, sum(agree)::bigint AS agree, sum(disagree)::bigint AS disagree,
+                    sum(other)::bigint AS other, sum(comments)::bigint AS comments,
+                    sum(people)::bigint AS people
+             FROM consultation_tallies WHERE consultation_id = $1 AND own GROUP BY 1, 2",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(counts_of(rows))
+    }
+
+    /// What a unit's results show of the kept counts: every part within `scope` (its own rows
+    /// and those counted from below), and part 0 of each unit in `below`, all as [`Counts`]
+    /// keyed by (part, unit). About 140 rows for a province, however many communes answered
+    /// which parts.
+    pub async fn consultation_scope_counts(
         &self,
         id: i64,
-        within: Option<&[i64]>,
+        scope: i64,
+        below: &[i64],
     ) -> anyhow::Result<Counts> {
-        let (parts, units, agree, disagree, other, comments, people): TallyColumns =
-            sqlx::query_as(
-                "SELECT COALESCE(array_agg(part), '{}'), COALESCE(array_agg(unit_id), '{}'),
-                        COALESCE(array_agg(agree), '{}'), COALESCE(array_agg(disagree), '{}'),
-                        COALESCE(array_agg(other), '{}'), COALESCE(array_agg(comments), '{}'),
-                        COALESCE(array_agg(people), '{}')
-                 FROM consultation_tallies
-                 WHERE consultation_id = $1 AND ($2::bigint[] IS NULL OR unit_id = ANY($2))",
-            )
-            .bind(id)
-            .bind(within)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows = parts.len();
-        anyhow::ensure!(
-            [&units, &agree, &disagree, &other, &comments, &people]
-                .iter()
-                .all(|column| column.len() == rows),
-            "kept counts in columns of different lengths"
-        );
-        let mut counts = Counts::default();
-        for (i, &part) in parts.iter().enumerate() {
-            let tally = Tally {
-                agree: agree[i],
-                disagree: disagree[i],
-                other: other[i],
-                comments: comments[i],
-            };
-            *counts.parts.entry((part, units[i])).or_default() += tally;
-            *counts.people.entry(units[i]).or_default() += people[i];
-        }
-        // A key's rows of changes may cancel out: what sums to nothing is not there.
-        counts.parts.retain(|_, t| *t != Tally::default());
-        counts.people.retain(|_, n| *n != 0);
-        Ok(counts)
+        let rows: Vec<TallyRow> = sqlx::query_as(
+            "SELECT part, unit_id, sum(agree)::bigint AS agree, sum(disagree)::bigint AS disagree,
+                    sum(other)::bigint AS other, sum(comments)::bigint AS comments,
+                    sum(people)::bigint AS people
+             FROM consultation_tallies
+             WHERE consultation_id = $1 AND (unit_id = $2 OR (part = 0 AND unit_id = ANY($3)))
+             GROUP BY 1, 2",
+        )
+        .bind(id)
+        .bind(scope)
+        .bind(below)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(counts_of(rows))
     }
 
     /// The same figures counted from the opinions themselves: what the kept counts must equal.
@@ -480,7 +475,17 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(counts_of(rows))
+        let mut counts = counts_of(rows);
+        // Part 0's totals over all parts, as the kept counts carry them.
+        let totals: Vec<(i64, Tally)> = counts
+            .parts
+            .iter()
+            .map(|(&(_, unit), &tally)| (unit, tally))
+            .collect();
+        for (unit, tally) in totals {
+            *counts.parts.entry((0, unit)).or_default() += tally;
+        }
+        Ok(counts)
     }
 
     /// Opinions in `units` by the age group and by the occupation their authors gave under the
@@ -597,19 +602,7 @@ impl Store {
     }
 }
 
-/// Kept counts' columns, a row in each element: part, unit, agree, disagree, other, comments,
-/// people.
-type TallyColumns = (
-    Vec<i16>,
-    Vec<i64>,
-    Vec<i64>,
-    Vec<i64>,
-    Vec<i64>,
-    Vec<i64>,
-    Vec<i64>,
-);
-
-/// Counts of one part (0: people only) and unit.
+/// Counts of one part (0: all parts, and the people) and unit.
 #[derive(sqlx::FromRow)]
 struct TallyRow {
     part: i16,

@@ -15,7 +15,7 @@ use crate::domain::notice::{NoticeStatus, Reach, Stage};
 const KEPT: [(&str, &str, &[&str]); 3] = [
     (
         "consultation_tallies",
-        "consultation_id, part, unit_id",
+        "consultation_id, part, unit_id, own",
         &["agree", "disagree", "other", "comments", "people"],
     ),
     ("notice_counts", "notice_id, unit_id, kind", &["n"]),

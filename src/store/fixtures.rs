@@ -60,10 +60,12 @@ impl Store {
         sqlx::query(
             "INSERT INTO consultation_tallies
                  (consultation_id, part, unit_id, agree, disagree, other, comments, people)
-             SELECT $1, part, COALESCE(unit_id, 0), count(*) FILTER (WHERE opinion = 'agree'),
+             SELECT $1, COALESCE(part, 0), COALESCE(unit_id, 0),
+                    count(*) FILTER (WHERE opinion = 'agree'),
                     count(*) FILTER (WHERE opinion = 'disagree'),
                     count(*) FILTER (WHERE opinion = 'other'), count(comment), 0
-             FROM consultation_opinions WHERE consultation_id = $1 GROUP BY 2, 3
+             FROM consultation_opinions WHERE consultation_id = $1
+             GROUP BY GROUPING SETS ((part, COALESCE(unit_id, 0)), (COALESCE(unit_id, 0)))
              UNION ALL
              SELECT $1, 0, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
              WHERE consultation_id = $1 GROUP BY 3",
@@ -71,6 +73,9 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("SELECT consultation_rollups_rebuild()")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         sqlx::query("ANALYZE consultation_opinions, consultation_tallies")
             .execute(&self.pool)

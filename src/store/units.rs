@@ -293,6 +293,10 @@ impl Store {
             .execute(&mut *tx.inner)
             .await?;
         }
+        // Units that moved take their consultations' counts with them.
+        sqlx::query("SELECT units_moved()")
+            .execute(&mut *tx.inner)
+            .await?;
         tx.commit().await?;
         Ok(ImportReport {
             plan,

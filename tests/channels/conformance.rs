@@ -490,7 +490,7 @@ async fn a_draft_is_answered_part_by_part_and_one_answer_changed(kind: Kind) {
         "{kind:?}"
     );
     assert_eq!(
-        store.consultation_counts(id, None).await.unwrap(),
+        store.consultation_counts(id).await.unwrap(),
         store.recount_consultation(id).await.unwrap()
     );
     chat.stop().await;

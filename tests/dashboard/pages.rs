@@ -910,7 +910,7 @@ async fn the_demo_history_shows_its_bundled_photos_through_the_web_chat() {
         "{page}"
     );
     let id: i64 = link.rsplit('/').next().unwrap().parse().unwrap();
-    let counts = store.consultation_counts(id, None).await.unwrap();
+    let counts = store.consultation_counts(id).await.unwrap();
     assert_eq!(counts, store.recount_consultation(id).await.unwrap());
     let agree = |part: i16| {
         counts

@@ -392,6 +392,12 @@ impl UnitDirectory {
         children
     }
 
+    /// The units directly below the unit, retired ones too (old records still count there).
+    pub fn below(&self, id: i64) -> Vec<i64> {
+        let below = self.children.get(&id).into_iter().flatten();
+        below.map(|&i| self.units[i].id).collect()
+    }
+
     /// The unit and every unit below it (retired ones too: old records still point at them);
     /// empty when there is no such unit.
     pub fn subtree(&self, id: i64) -> Vec<i64> {
