@@ -379,6 +379,7 @@ pub async fn demo_personas(
     use crate::channels::web::{self, Persona, Visitor};
     use crate::domain::access::Role;
     use crate::message::{Lang, Msg};
+    use secrecy::ExposeSecret;
     let province = units
         .by_code(DEMO_PROVINCE)
         .ok_or_else(|| anyhow::anyhow!("the demo province is not loaded"))?;
@@ -401,7 +402,7 @@ pub async fn demo_personas(
                 store
                     .add_demo_persona(web::adapt::CHANNEL, &visitor.address, unit.id, *role)
                     .await?;
-                lines.push(format!("{kind}:{}", visitor.token));
+                lines.push(format!("{kind}:{}", visitor.token.expose_secret()));
             }
             let lines = lines.join("\n");
             store.keep_demo_personas(&lines).await?;
@@ -420,7 +421,7 @@ pub async fn demo_personas(
                 label: localizer.render(&label, Lang::Vi),
                 visitor: Visitor {
                     address: web::visitor::address_for(token),
-                    token: token.to_owned(),
+                    token: token.into(),
                 },
             })
         })

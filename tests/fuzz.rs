@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use danvan::channels::web::adapt::{Posted, Stored};
 use danvan::channels::{telegram, web, zalo_bot, zalo_oa};
 use danvan::domain::{input_method, notice::NoticeFile, payload::Payload, survey::SurveyFile};
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 /// A small, seeded generator: the same seed gives the same inputs.
@@ -436,7 +437,8 @@ async fn fuzzed_http_requests_leave_rss_within_50_mb() {
         .await
         .unwrap();
     let base = format!("http://{}", running.addr);
-    let token = web::new_visitor(engine.store()).await.unwrap().token;
+    let visitor = web::new_visitor(engine.store()).await.unwrap();
+    let token = visitor.token.expose_secret();
     let corpora = [corpus("telegram_update"), corpus("web_chat_event")];
     let http = reqwest::Client::new();
     let mut rng = Rng::seeded("http");
@@ -450,7 +452,7 @@ async fn fuzzed_http_requests_leave_rss_within_50_mb() {
             let mut answers = futures::stream::iter(from..from + count)
                 .map(|n| {
                     let request =
-                        fuzzed_request(&http, &base, &token, &mut rng, &corpora, &large, n);
+                        fuzzed_request(&http, &base, token, &mut rng, &corpora, &large, n);
                     async move { request.send().await.map(|r| r.status().as_u16()) }
                 })
                 .buffer_unordered(16);

@@ -19,6 +19,7 @@ use danvan::message::{Lang, Msg, Outbound, Reply};
 use danvan::store::Store;
 use danvan::store::notices::NewNotice;
 use danvan_fake_zalo::{Failure, FakeZaloBot, FakeZaloOa, OaFailure, OaKeys};
+use secrecy::ExposeSecret;
 use tokio_util::sync::CancellationToken;
 
 const TITLE: &str = "Lịch tiêm phòng";
@@ -111,9 +112,9 @@ impl Platform {
                 ZaloOa::new(
                     ZaloOaConfig {
                         app_id: keys.app_id.clone(),
-                        secret_key: keys.oa_secret_key.clone(),
-                        app_secret: keys.app_secret.clone(),
-                        refresh_token: Some(keys.refresh_token.clone()),
+                        secret_key: keys.oa_secret_key.as_str().into(),
+                        app_secret: keys.app_secret.as_str().into(),
+                        refresh_token: Some(keys.refresh_token.as_str().into()),
                         api_url: url.clone(),
                         oauth_url: url,
                         rate: Some(self.rate()),
@@ -373,15 +374,20 @@ async fn new_oa_tokens_the_database_could_not_take_are_saved_once_it_is_back() {
     let deadline = Instant::now() + Duration::from_secs(20);
     let stored = loop {
         let stored = db.store.tokens("zalo_oa").await.unwrap().unwrap();
-        if stored.refresh_token == fake.current_refresh_token() || Instant::now() > deadline {
+        if stored.refresh_token.expose_secret() == fake.current_refresh_token()
+            || Instant::now() > deadline
+        {
             break stored;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(
-        stored.refresh_token,
+        stored.refresh_token.expose_secret(),
         fake.current_refresh_token(),
         "the stored refresh token is the one that works"
     );
-    assert_eq!(stored.access_token, fake.access_token());
+    assert_eq!(
+        stored.access_token.as_ref().map(|t| t.expose_secret()),
+        fake.access_token().as_deref()
+    );
 }

@@ -48,9 +48,9 @@ pub async fn through_oa(
     let oa = ZaloOa::new(
         ZaloOaConfig {
             app_id: keys.app_id.clone(),
-            secret_key: keys.oa_secret_key.clone(),
-            app_secret: keys.app_secret.clone(),
-            refresh_token: Some(keys.refresh_token.clone()),
+            secret_key: keys.oa_secret_key.as_str().into(),
+            app_secret: keys.app_secret.as_str().into(),
+            refresh_token: Some(keys.refresh_token.as_str().into()),
             api_url: fake.url.parse()?,
             oauth_url: fake.url.parse()?,
             rate: None,

@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use axum::Router;
 use futures::future::BoxFuture;
+use secrecy::SecretString;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -81,30 +82,16 @@ pub enum Photos {
 }
 
 /// How a channel's events reach us.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub enum Intake {
     LongPolling,
     /// The platform posts to `url` (this server's webhook path), with `secret` in a header.
     Webhook {
         url: url::Url,
-        secret: String,
+        secret: SecretString,
     },
     /// No intake here: only handle what other processes took in.
     None,
-}
-
-impl std::fmt::Debug for Intake {
-    // The webhook secret is a password.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Intake::LongPolling => f.write_str("LongPolling"),
-            Intake::Webhook { url, .. } => f
-                .debug_struct("Webhook")
-                .field("url", url)
-                .finish_non_exhaustive(),
-            Intake::None => f.write_str("None"),
-        }
-    }
 }
 
 /// What a stored platform event asks of us.
@@ -240,4 +227,72 @@ pub fn stored<T: Serialize>(messages: Vec<T>) -> Vec<Value> {
 pub fn restored<T: DeserializeOwned>(message: &Value, channel: &str) -> Result<T, Sent> {
     T::deserialize(message)
         .map_err(|e| Sent::Rejected(format!("not a rendered {channel} message: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Intake;
+    use super::telegram::TelegramConfig;
+    use super::web::Visitor;
+    use super::zalo_bot::ZaloBotConfig;
+    use super::zalo_oa::ZaloOaConfig;
+
+    #[test]
+    fn settings_printed_for_debugging_show_no_token_key_or_secret() {
+        let url = |s: &str| url::Url::parse(s).unwrap();
+        let webhook = || Intake::Webhook {
+            url: url("https://danvan.example/hook"),
+            secret: "webhook-secret-words".into(),
+        };
+        let printed = [
+            format!("{:?}", webhook()),
+            format!(
+                "{:?}",
+                TelegramConfig {
+                    token: "123:telegram-token-words".into(),
+                    api_url: None,
+                    intake: webhook(),
+                    rate: None,
+                }
+            ),
+            format!(
+                "{:?}",
+                ZaloBotConfig {
+                    token: "8123:zalo-bot-token-words".into(),
+                    api_url: url("https://bot.example"),
+                    intake: webhook(),
+                    public_images: None,
+                    rate: None,
+                    poll_wait: Duration::from_secs(1),
+                }
+            ),
+            format!(
+                "{:?}",
+                ZaloOaConfig {
+                    app_id: "app-id-shown".into(),
+                    secret_key: "oa-secret-key-words".into(),
+                    app_secret: "app-secret-words".into(),
+                    refresh_token: Some("refresh-token-words".into()),
+                    api_url: url("https://oa.example"),
+                    oauth_url: url("https://oauth.example"),
+                    rate: None,
+                    clock: crate::clock::system(),
+                }
+            ),
+            format!(
+                "{:?}",
+                Visitor {
+                    token: "visitor-token-words".into(),
+                    address: "address-shown".into(),
+                }
+            ),
+        ];
+        for printed in &printed {
+            assert!(!printed.contains("-words"), "{printed}");
+            assert!(printed.contains("REDACTED"), "{printed}");
+        }
+        assert!(printed[3].contains("app-id-shown") && printed[4].contains("address-shown"));
+    }
 }

@@ -17,6 +17,15 @@ pub struct PublicImages {
     base: url::Url,
 }
 
+impl std::fmt::Debug for PublicImages {
+    // By hand because the store has no `Debug`; the base URL is the setting.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicImages")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
 impl PublicImages {
     pub fn new(store: Store, base: url::Url) -> PublicImages {
         PublicImages { store, base }

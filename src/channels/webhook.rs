@@ -7,6 +7,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
@@ -25,7 +26,7 @@ pub type Reader = fn(&[u8]) -> Result<(String, String, Value), String>;
 pub fn with_secret(
     path: &str,
     header: &'static str,
-    secret: String,
+    secret: SecretString,
     read: Reader,
     channel: &'static str,
     arrivals: Arrivals,
@@ -44,14 +45,14 @@ pub fn with_secret(
 
 struct SecretHook {
     header: &'static str,
-    secret: String,
+    secret: SecretString,
     read: Reader,
     channel: &'static str,
     arrivals: Arrivals,
 }
 
 async fn take(State(hook): State<Arc<SecretHook>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    if !carries_secret(&headers, hook.header, &hook.secret) {
+    if !carries_secret(&headers, hook.header, hook.secret.expose_secret()) {
         tracing::warn!(
             channel = hook.channel,
             "webhook call without the right secret"

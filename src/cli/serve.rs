@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::channels::public_images::PublicImages;
 use crate::channels::telegram::{Telegram, TelegramConfig};
@@ -179,6 +180,7 @@ impl ServeArgs {
             &self.telegram_webhook_secret,
         )?;
         if let Intake::Webhook { secret, .. } = &intake {
+            let secret = secret.expose_secret();
             let valid = (1..=256).contains(&secret.len())
                 && secret
                     .chars()
@@ -188,7 +190,7 @@ impl ServeArgs {
             }
         }
         Ok(TelegramConfig {
-            token: token.to_owned(),
+            token: token.into(),
             api_url: self.telegram_api_url.clone(),
             intake,
             rate: rate(self.telegram_rate),
@@ -203,12 +205,12 @@ impl ServeArgs {
             &self.zalo_bot_webhook_secret,
         )?;
         if let Intake::Webhook { secret, .. } = &intake
-            && !(8..=256).contains(&secret.chars().count())
+            && !(8..=256).contains(&secret.expose_secret().chars().count())
         {
             bail!("ZALO_BOT_WEBHOOK_SECRET must be 8–256 characters");
         }
         Ok(ZaloBotConfig {
-            token: token.to_owned(),
+            token: token.into(),
             api_url: self.zalo_bot_api_url.clone(),
             intake,
             public_images: self
@@ -230,9 +232,9 @@ impl ServeArgs {
             .context("the Zalo OA needs ZALO_OA_APP_SECRET (the app secret, for OAuth)")?;
         Ok(ZaloOaConfig {
             app_id: app_id.to_owned(),
-            secret_key,
-            app_secret,
-            refresh_token: self.zalo_oa_refresh_token.clone(),
+            secret_key: secret_key.into(),
+            app_secret: app_secret.into(),
+            refresh_token: self.zalo_oa_refresh_token.clone().map(SecretString::from),
             api_url: self.zalo_oa_api_url.clone(),
             oauth_url: self.zalo_oauth_url.clone(),
             rate: Some(zalo_oa::RATE),
@@ -261,6 +263,7 @@ fn intake(
                 .with_context(|| format!("webhook intake needs {prefix}_WEBHOOK_URL"))?,
             secret: secret
                 .clone()
+                .map(SecretString::from)
                 .with_context(|| format!("webhook intake needs {prefix}_WEBHOOK_SECRET"))?,
         },
     })

@@ -50,7 +50,8 @@ pub enum DatabaseSource {
 }
 
 impl std::fmt::Debug for DatabaseSource {
-    // The URL may carry a password.
+    // By hand, not a `SecretString`: the password is a part of the URL, and the database and host
+    // beside it are worth showing.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DatabaseSource::Url(url) => match url.parse::<PgConnectOptions>() {
@@ -352,5 +353,31 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseSource;
+    use super::tokens::Tokens;
+
+    #[test]
+    fn a_database_url_and_tokens_printed_for_debugging_show_no_password() {
+        let source =
+            DatabaseSource::Url("postgres://danvan:password-words@db.example/danvan".into());
+        let tokens = Tokens {
+            refresh_token: "refresh-token-words".into(),
+            access_token: Some("access-token-words".into()),
+            access_expires_at: None,
+        };
+        assert_eq!(
+            format!("{source:?}"),
+            r#"postgres database "danvan" on db.example"#
+        );
+        let tokens = format!("{tokens:?}");
+        assert!(
+            !tokens.contains("-words") && tokens.contains("REDACTED"),
+            "{tokens}"
+        );
     }
 }

@@ -2,32 +2,24 @@
 //! work once) and so that processes refresh one at a time.
 
 use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::{Store, Tx};
 
 /// The tokens as stored.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Tokens {
-    pub refresh_token: String,
-    pub access_token: Option<String>,
+    pub refresh_token: SecretString,
+    pub access_token: Option<SecretString>,
     pub access_expires_at: Option<DateTime<Utc>>,
-}
-
-impl std::fmt::Debug for Tokens {
-    // Tokens are passwords.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tokens")
-            .field("access_expires_at", &self.access_expires_at)
-            .finish_non_exhaustive()
-    }
 }
 
 type TokensRow = (String, Option<String>, Option<DateTime<Utc>>);
 
 fn tokens((refresh_token, access_token, access_expires_at): TokensRow) -> Tokens {
     Tokens {
-        refresh_token,
-        access_token,
+        refresh_token: refresh_token.into(),
+        access_token: access_token.map(SecretString::from),
         access_expires_at,
     }
 }
@@ -102,8 +94,8 @@ impl Tx {
              WHERE channel = $1",
         )
         .bind(channel)
-        .bind(&tokens.refresh_token)
-        .bind(&tokens.access_token)
+        .bind(tokens.refresh_token.expose_secret())
+        .bind(tokens.access_token.as_ref().map(|t| t.expose_secret()))
         .bind(tokens.access_expires_at)
         .execute(&mut *self.inner)
         .await?;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use danvan::channels::web;
 use reqwest::StatusCode;
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::browser::{Browser, plain, uuid};
@@ -381,12 +382,12 @@ async fn a_demo_page_switches_between_its_personas() {
         .unwrap();
     assert!(html.contains("<option>Người dân</option><option>Cán bộ</option>"));
     assert!(
-        html.contains(&cadre.token),
+        html.contains(cadre.token.expose_secret()),
         "the switch swaps in the persona's token"
     );
     // Each persona's token is a visitor of its own.
     let mut page = Browser::new();
-    page.token = cadre.token.clone();
+    page.token = cadre.token.expose_secret().to_owned();
     page.load(&format!("http://{}", running.addr)).await;
     let (status, answer) = page.post(json!({"text": "Xin chào"})).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
@@ -415,6 +416,11 @@ async fn serving(config: web::WebChatConfig) -> (crate::common::TestDb, danvan::
     .await
     .unwrap();
     (db, running)
+}
+
+/// A visitor's token, as their page sends it.
+fn token(visitor: web::Visitor) -> String {
+    visitor.token.expose_secret().to_owned()
 }
 
 /// A client whose requests come from `host` (any of 127.0.0.0/8).
@@ -476,7 +482,7 @@ async fn photos_sent_at_once_pass_no_allowance_and_fresh_visitors_do_not_reset_i
     };
     let (db, running) = serving(config).await;
     let base = format!("http://{}", running.addr);
-    let visitor = || async { web::new_visitor(&db.store).await.unwrap().token };
+    let visitor = || async { token(web::new_visitor(&db.store).await.unwrap()) };
 
     // One visitor, twenty photos at once: five kept.
     let one = visitor().await;
@@ -527,7 +533,7 @@ async fn long_polls_are_capped_per_visitor_and_per_address() {
     let mut held = Vec::new();
     let mut visitors = Vec::new();
     for _ in 0..11 {
-        visitors.push(web::new_visitor(&db.store).await.unwrap().token);
+        visitors.push(token(web::new_visitor(&db.store).await.unwrap()));
     }
     // Three tabs of one visitor wait; a fourth poll is told to come back.
     for _ in 0..3 {
@@ -548,7 +554,7 @@ async fn long_polls_are_capped_per_visitor_and_per_address() {
         }
     }
     assert_eq!(held.len(), 32);
-    let fresh = web::new_visitor(&db.store).await.unwrap().token;
+    let fresh = token(web::new_visitor(&db.store).await.unwrap());
     assert_eq!(
         poll(from(1), fresh.clone()).await,
         StatusCode::TOO_MANY_REQUESTS

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use teloxide::payloads::{GetUpdatesSetters, SetWebhookSetters};
 use teloxide::requests::{Request, Requester};
@@ -27,7 +28,7 @@ pub async fn register(bot: &Bot, intake: &Intake) -> anyhow::Result<()> {
     match intake {
         Intake::Webhook { url, secret } => {
             bot.set_webhook(url.clone())
-                .secret_token(secret.clone())
+                .secret_token(secret.expose_secret())
                 .allowed_updates(allowed_updates())
                 .await?;
         }
@@ -97,7 +98,7 @@ pub async fn poll(bot: Bot, arrivals: Arrivals, shutdown: CancellationToken) -> 
 }
 
 /// The webhook endpoint, when the channel takes updates that way.
-pub fn router(secret: String, arrivals: Arrivals) -> Router {
+pub fn router(secret: SecretString, arrivals: Arrivals) -> Router {
     webhook::with_secret(
         WEBHOOK_PATH,
         SECRET_HEADER,

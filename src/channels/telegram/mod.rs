@@ -12,6 +12,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use futures::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use teloxide::Bot;
 use teloxide::types::AllowedUpdate;
@@ -33,9 +34,9 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
     ]
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct TelegramConfig {
-    pub token: String,
+    pub token: SecretString,
     pub api_url: Option<url::Url>,
     pub intake: Intake,
     /// Messages per second for the whole bot (Telegram allows about 30; paid broadcasts up to
@@ -46,17 +47,6 @@ pub struct TelegramConfig {
 /// Telegram's default broadcast rate: about 30 messages per second.
 pub const DEFAULT_RATE: f64 = 30.0;
 
-impl std::fmt::Debug for TelegramConfig {
-    // The token is a password.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TelegramConfig")
-            .field("api_url", &self.api_url)
-            .field("intake", &self.intake)
-            .field("rate", &self.rate)
-            .finish_non_exhaustive()
-    }
-}
-
 /// A Telegram bot as a [`Channel`].
 pub struct Telegram {
     config: TelegramConfig,
@@ -66,7 +56,7 @@ pub struct Telegram {
 
 impl Telegram {
     pub fn new(config: TelegramConfig) -> Arc<Telegram> {
-        let mut bot = Bot::new(&config.token);
+        let mut bot = Bot::new(config.token.expose_secret());
         if let Some(url) = &config.api_url {
             bot = bot.set_api_url(url.clone());
         }

@@ -13,6 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
@@ -265,7 +266,7 @@ async fn new_visitor(State(api): State<Arc<Api>>, client: Client, headers: Heade
         Ok(visitor) => (
             StatusCode::CREATED,
             [(header::CACHE_CONTROL, "no-store")],
-            Json(json!({"token": visitor.token})),
+            Json(json!({"token": visitor.token.expose_secret()})),
         )
             .into_response(),
         Err(e) => api.refuse(unavailable(&e), &headers),

@@ -64,7 +64,7 @@ impl Default for WebChatConfig {
 
 /// A visitor the page can switch to, by the label it shows (the visitor's token stays out of
 /// `Debug`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Persona {
     pub label: String,
     pub visitor: Visitor,

@@ -2,6 +2,7 @@
 //! self-contained page (its CSS and script inline, nothing from elsewhere), its fixed words from
 //! Fluent in the page's language (Vietnamese unless `?lang=en`).
 
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 use super::Persona;
@@ -26,7 +27,7 @@ pub fn page(localizer: &Localizer, lang: Lang, personas: &[Persona], nonce: &str
         },
         "personas": personas
             .iter()
-            .map(|p| json!({"label": p.label, "token": p.visitor.token}))
+            .map(|p| json!({"label": p.label, "token": p.visitor.token.expose_secret()}))
             .collect::<Vec<_>>(),
     });
     let personas = if personas.is_empty() {

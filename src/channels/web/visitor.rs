@@ -2,6 +2,7 @@
 //! request. Only its SHA-256 is stored, and the chat's address is a prefix of that digest in hex,
 //! so neither a stored row nor an address gives the token back.
 
+use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
 use crate::channels::hex;
@@ -15,19 +16,10 @@ const ADDRESS_BYTES: usize = 16;
 
 /// A new visitor's token (for the page) and the address of their chat (for a seed that opens
 /// the chat for a person).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Visitor {
-    pub token: String,
+    pub token: SecretString,
     pub address: String,
-}
-
-impl std::fmt::Debug for Visitor {
-    // The token is a password.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Visitor")
-            .field("address", &self.address)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Makes a visitor and records them.
@@ -38,7 +30,10 @@ pub async fn create(store: &Store) -> anyhow::Result<Visitor> {
         let address = hex(&digest[..ADDRESS_BYTES]);
         // A collision of 128 random bits does not happen; if it did, another token would do.
         if store.add_web_visitor(&digest, &address).await? {
-            return Ok(Visitor { token, address });
+            return Ok(Visitor {
+                token: token.into(),
+                address,
+            });
         }
     }
 }

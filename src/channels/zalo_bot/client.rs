@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 /// How a call failed.
@@ -29,11 +30,11 @@ impl CallError {
 pub struct Client {
     http: reqwest::Client,
     base: url::Url,
-    token: String,
+    token: SecretString,
 }
 
 impl Client {
-    pub fn new(base: url::Url, token: String) -> Client {
+    pub fn new(base: url::Url, token: SecretString) -> Client {
         Client {
             http: crate::channels::http_client(),
             base,
@@ -56,7 +57,7 @@ impl Client {
         let url = format!(
             "{}/bot{}/{method}",
             self.base.as_str().trim_end_matches('/'),
-            self.token
+            self.token.expose_secret()
         );
         let response = self
             .http

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use axum::Router;
+use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -110,7 +111,7 @@ async fn poll_holding(
 }
 
 /// The webhook endpoint.
-pub fn router(secret: String, arrivals: Arrivals) -> Router {
+pub fn router(secret: SecretString, arrivals: Arrivals) -> Router {
     let channel = super::adapt::CHANNEL;
     webhook::with_secret(WEBHOOK_PATH, SECRET_HEADER, secret, read, channel, arrivals)
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::bail;
 use axum::Router;
 use futures::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -33,9 +34,9 @@ const SEND_WAIT: Duration = Duration::from_secs(15);
 /// How long to hold all sends after a 429, which says nothing of when to return.
 const QUOTA_PAUSE: Duration = Duration::from_secs(30);
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ZaloBotConfig {
-    pub token: String,
+    pub token: SecretString,
     pub api_url: url::Url,
     pub intake: Intake,
     /// Where charts are published for Zalo to fetch; without it, charts go as text.
@@ -48,17 +49,6 @@ pub struct ZaloBotConfig {
 
 /// A long poll's wait in production.
 pub const POLL_WAIT: Duration = Duration::from_secs(10);
-
-impl std::fmt::Debug for ZaloBotConfig {
-    // The token is a password.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ZaloBotConfig")
-            .field("api_url", &self.api_url)
-            .field("intake", &self.intake)
-            .field("rate", &self.rate)
-            .finish_non_exhaustive()
-    }
-}
 
 /// A Zalo bot as a [`Channel`].
 pub struct ZaloBot {
@@ -204,7 +194,8 @@ impl Channel for ZaloBot {
             }
             match &self.config.intake {
                 Intake::Webhook { url, secret } => {
-                    let params = json!({ "url": url.as_str(), "secret_token": secret });
+                    let params =
+                        json!({ "url": url.as_str(), "secret_token": secret.expose_secret() });
                     self.client.call("setWebhook", &params, SEND_WAIT).await?;
                 }
                 // Polling and a webhook exclude each other.

@@ -15,6 +15,7 @@ use std::time::Duration;
 use axum::Router;
 use chrono::{DateTime, NaiveTime, Utc};
 use futures::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -39,11 +40,11 @@ const SEND_WAIT: Duration = Duration::from_secs(15);
 pub struct ZaloOaConfig {
     pub app_id: String,
     /// Signs webhook events.
-    pub secret_key: String,
+    pub secret_key: SecretString,
     /// Authenticates token refreshes.
-    pub app_secret: String,
+    pub app_secret: SecretString,
     /// The first refresh token; once one is stored, the stored one is used.
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<SecretString>,
     pub api_url: url::Url,
     pub oauth_url: url::Url,
     /// Messages per second (None: no limit, for fakes and benchmarks).
@@ -53,10 +54,13 @@ pub struct ZaloOaConfig {
 }
 
 impl std::fmt::Debug for ZaloOaConfig {
-    // Keys and tokens are passwords.
+    // By hand only because the clock, a closure, has no `Debug`; the secrets redact themselves.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ZaloOaConfig")
             .field("app_id", &self.app_id)
+            .field("secret_key", &self.secret_key)
+            .field("app_secret", &self.app_secret)
+            .field("refresh_token", &self.refresh_token)
             .field("api_url", &self.api_url)
             .field("oauth_url", &self.oauth_url)
             .field("rate", &self.rate)
@@ -291,7 +295,7 @@ impl Channel for ZaloOa {
             if let Some(refresh) = &self.config.refresh_token
                 && self
                     .store
-                    .seed_refresh_token(adapt::CHANNEL, refresh)
+                    .seed_refresh_token(adapt::CHANNEL, refresh.expose_secret())
                     .await?
             {
                 tracing::info!("stored the Zalo OA refresh token from the environment");

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, TimeDelta, Utc};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -36,7 +37,7 @@ pub struct TokenKeeper {
     http: reqwest::Client,
     oauth_url: url::Url,
     app_id: String,
-    app_secret: String,
+    app_secret: SecretString,
     clock: Clock,
     /// This process's copy; the lock also makes one refresher per process.
     current: Mutex<Option<Access>>,
@@ -50,7 +51,7 @@ impl TokenKeeper {
         store: Store,
         oauth_url: url::Url,
         app_id: String,
-        app_secret: String,
+        app_secret: SecretString,
         clock: Clock,
     ) -> TokenKeeper {
         TokenKeeper {
@@ -91,7 +92,7 @@ impl TokenKeeper {
         // Another process may have refreshed while this one waited for the row.
         if let (Some(token), Some(expires_at)) = (&stored.access_token, stored.access_expires_at) {
             let access = Access {
-                token: token.clone(),
+                token: token.expose_secret().to_owned(),
                 expires_at,
             };
             if usable(&access) {
@@ -103,7 +104,7 @@ impl TokenKeeper {
         // Newer than the stored one if the database did not take the last refresh's yet.
         let unsaved = self.unsaved.lock().expect("tokens lock poisoned").clone();
         let refresh_token = unsaved.map_or(stored.refresh_token, |t| t.refresh_token);
-        let fresh = self.refresh(&refresh_token, now).await?;
+        let fresh = self.refresh(refresh_token.expose_secret(), now).await?;
         // Stored before use: the old refresh token is spent now, and a crash after this commit
         // leaves the next start with the new one.
         let stored = match tx.save_tokens(self.channel, &fresh).await {
@@ -111,7 +112,11 @@ impl TokenKeeper {
             Err(e) => Err(e),
         };
         let access = Access {
-            token: fresh.access_token.clone().unwrap_or_default(),
+            token: fresh
+                .access_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_owned())
+                .unwrap_or_default(),
             expires_at: fresh.access_expires_at.unwrap_or(now),
         };
         match stored {
@@ -136,19 +141,23 @@ impl TokenKeeper {
         *self.unsaved.lock().expect("tokens lock poisoned") = Some(tokens.clone());
         let (store, channel, unsaved) = (self.store.clone(), self.channel, self.unsaved.clone());
         tokio::spawn(async move {
+            // A refresh token works once, so it tells one refresh's tokens from another's.
+            let these = |t: &Tokens| {
+                t.refresh_token.expose_secret() == tokens.refresh_token.expose_secret()
+            };
             let still_unsaved = || {
                 unsaved
                     .lock()
                     .expect("tokens lock poisoned")
                     .as_ref()
-                    .is_some_and(|t| t.refresh_token == tokens.refresh_token)
+                    .is_some_and(these)
             };
             let mut wait = Duration::from_millis(100);
             while still_unsaved() {
                 match store.put_tokens(channel, &tokens).await {
                     Ok(()) => {
                         let mut unsaved = unsaved.lock().expect("tokens lock poisoned");
-                        if unsaved.as_ref() == Some(&tokens) {
+                        if unsaved.as_ref().is_some_and(these) {
                             *unsaved = None;
                         }
                         tracing::info!(channel, "the new Zalo OA tokens are stored");
@@ -170,7 +179,7 @@ impl TokenKeeper {
         let response = self
             .http
             .post(url)
-            .header("secret_key", &self.app_secret)
+            .header("secret_key", self.app_secret.expose_secret())
             .form(&[
                 ("refresh_token", refresh_token),
                 ("app_id", self.app_id.as_str()),
@@ -202,8 +211,8 @@ impl TokenKeeper {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(90_000);
         Ok(Tokens {
-            refresh_token: refresh.to_owned(),
-            access_token: Some(access.to_owned()),
+            refresh_token: refresh.into(),
+            access_token: Some(access.into()),
             access_expires_at: Some(now + TimeDelta::seconds(seconds)),
         })
     }

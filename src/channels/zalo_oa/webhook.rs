@@ -7,6 +7,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::adapt::key;
 use super::signature::{self, Refusal};
@@ -18,7 +19,7 @@ pub const WEBHOOK_PATH: &str = "/zalo/oa/webhook";
 pub struct Keys {
     pub app_id: String,
     /// The OA secret key that signs events (not the app secret).
-    pub secret_key: String,
+    pub secret_key: SecretString,
 }
 
 pub fn router(keys: Keys, clock: Clock, arrivals: Arrivals) -> Router {
@@ -44,7 +45,7 @@ async fn webhook(State(hook): State<Arc<Webhook>>, headers: HeaderMap, body: Byt
         header,
         &body,
         &hook.keys.app_id,
-        &hook.keys.secret_key,
+        hook.keys.secret_key.expose_secret(),
         (hook.clock)(),
     );
     let event = match verified {
