@@ -60,15 +60,19 @@ impl Store {
         sqlx::query(
             "INSERT INTO consultation_tallies
                  (consultation_id, part, unit_id, agree, disagree, other, comments, people)
-             SELECT $1, COALESCE(part, 0), COALESCE(unit_id, 0),
-                    count(*) FILTER (WHERE opinion = 'agree'),
-                    count(*) FILTER (WHERE opinion = 'disagree'),
-                    count(*) FILTER (WHERE opinion = 'other'), count(comment), 0
-             FROM consultation_opinions WHERE consultation_id = $1
-             GROUP BY GROUPING SETS ((part, COALESCE(unit_id, 0)), (COALESCE(unit_id, 0)))
-             UNION ALL
-             SELECT $1, 0, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
-             WHERE consultation_id = $1 GROUP BY 3",
+             SELECT $1, part, unit_id, sum(agree), sum(disagree), sum(other), sum(comments),
+                    sum(people)
+             FROM (SELECT COALESCE(part, 0) AS part, COALESCE(unit_id, 0) AS unit_id,
+                          count(*) FILTER (WHERE opinion = 'agree') AS agree,
+                          count(*) FILTER (WHERE opinion = 'disagree') AS disagree,
+                          count(*) FILTER (WHERE opinion = 'other') AS other,
+                          count(comment) AS comments, 0 AS people
+                   FROM consultation_opinions WHERE consultation_id = $1
+                   GROUP BY GROUPING SETS ((part, COALESCE(unit_id, 0)), (COALESCE(unit_id, 0)))
+                   UNION ALL
+                   SELECT 0, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
+                   WHERE consultation_id = $1 GROUP BY 2) AS counted
+             GROUP BY part, unit_id",
         )
         .bind(id)
         .execute(&mut *tx)
