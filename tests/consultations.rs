@@ -351,10 +351,10 @@ async fn kept_counts_equal_a_recount_after_random_changes() {
     assert!(r.total.opinions() > 0 && r.people <= 6, "{r:?}");
 }
 
-/// An opinion given in chat: BEGIN, the event, the chat, the consultation with the person's
-/// answers (one read), the opinion, the chat saved, COMMIT. `bench consultation` pays this per
+/// An opinion given in chat: BEGIN, the event claimed with its chat locked, the consultation with
+/// the person's answers (one read), the opinion, the chat saved, COMMIT. `bench consultation` pays this per
 /// opinion, so a statement added here shows before it shows there.
-const OPINION_ROUND_TRIPS: u64 = 7;
+const OPINION_ROUND_TRIPS: u64 = 6;
 
 #[tokio::test]
 async fn an_opinion_costs_a_fixed_number_of_round_trips() {
@@ -433,4 +433,76 @@ async fn profiles_given_under_their_own_consent_break_the_opinions_down() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// A units import that moves a commune into another province takes the commune's opinions with
+/// it: the counts kept for the units above are rebuilt, and later answers count under the new tree.
+#[tokio::test]
+async fn a_commune_moved_by_a_units_import_takes_its_counts_along() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    let mut lan = resident(&engine, "9101", "tien lu").await;
+    lan.press(&format!("gy:{id}:start")).await;
+    lan.press(&format!("gy:{id}:1:a")).await;
+    lan.press(&format!("gy:{id}:2:d")).await;
+    let store = engine.store();
+    let scope_total = |code: &'static str| {
+        let engine = &engine;
+        async move {
+            let units = engine.units();
+            let scope = units.by_code(code).unwrap().id;
+            consultations::results(engine.store(), By::Operator, id, scope, &units)
+                .await
+                .unwrap()
+                .map(|r| (r.people, r.total.opinions(), r.units.len()))
+        }
+    };
+    assert_eq!(scope_total("33").await, Some((1, 2, 1)), "Hưng Yên, before");
+
+    // The same list, but Tiên Lữ under a province new to it (written for this test).
+    let (_, all) = store.units().await.unwrap();
+    let code_of: std::collections::HashMap<i64, String> =
+        all.iter().map(|u| (u.id, u.code.clone())).collect();
+    let mut records: Vec<danvan::domain::units::UnitRecord> = all
+        .iter()
+        .filter(|u| !u.retired)
+        .map(|u| danvan::domain::units::UnitRecord {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            name_en: u.name_en.clone(),
+            division_type: u.division_type.clone(),
+            parent_code: if u.code == "12364" {
+                Some("99".to_owned())
+            } else {
+                u.parent_id.map(|p| code_of[&p].clone())
+            },
+        })
+        .collect();
+    records.push(danvan::domain::units::UnitRecord {
+        code: "99".to_owned(),
+        name: "Tỉnh Thử Nghiệm".to_owned(),
+        name_en: "Test Province".to_owned(),
+        division_type: "tỉnh".to_owned(),
+        parent_code: None,
+    });
+    // Parents first, as a list gives them.
+    records.sort_by_key(|r| r.parent_code.is_some());
+    store
+        .import_units(&records, "moved", &Default::default())
+        .await
+        .unwrap();
+
+    // Another answer, handled with the new tree.
+    lan.press(&format!("gy:{id}:3:a")).await;
+    assert_eq!(scope_total("99").await, Some((1, 3, 1)), "the new province, after");
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(sum(agree + disagree + other + people), 0)::bigint
+         FROM consultation_tallies t JOIN units u ON u.id = t.unit_id WHERE u.code = '33'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "nothing is counted under Hưng Yên any more");
+    counts_hold(&engine, id).await;
 }
