@@ -494,7 +494,11 @@ async fn a_commune_moved_by_a_units_import_takes_its_counts_along() {
 
     // Another answer, handled with the new tree.
     lan.press(&format!("gy:{id}:3:a")).await;
-    assert_eq!(scope_total("99").await, Some((1, 3, 1)), "the new province, after");
+    assert_eq!(
+        scope_total("99").await,
+        Some((1, 3, 1)),
+        "the new province, after"
+    );
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
     let left: i64 = sqlx::query_scalar(
         "SELECT COALESCE(sum(agree + disagree + other + people), 0)::bigint

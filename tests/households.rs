@@ -139,7 +139,8 @@ async fn a_cadre_sees_who_in_their_households_read_a_notice_and_reminds_them_onc
     // The household was given to the cadre once, by the cadre's own message; the resident
     // neither received nor made an assignment.
     assert!(
-        theirs.contains("Lịch sử giao hộ (1+10): 1 lần giao hộ cho bạn theo dõi, 1 lần do bạn giao"),
+        theirs
+            .contains("Lịch sử giao hộ (1+10): 1 lần giao hộ cho bạn theo dõi, 1 lần do bạn giao"),
         "{theirs}"
     );
     assert!(

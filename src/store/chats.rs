@@ -1,9 +1,9 @@
 //! Chats, people, roles and invitations: what the engine reads and writes while handling one event.
 
 use chrono::{DateTime, Utc};
+use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
-use sqlx::Row;
 
 use super::{Store, Tx};
 use crate::domain::access::{Grant, Role};

@@ -402,10 +402,21 @@ impl UnitDirectory {
     /// empty when there is no such unit.
     pub fn subtree(&self, id: i64) -> Vec<i64> {
         let mut within = Vec::new();
-        let mut next: Vec<i64> = self.by_id.contains_key(&id).then_some(id).into_iter().collect();
+        let mut next: Vec<i64> = self
+            .by_id
+            .contains_key(&id)
+            .then_some(id)
+            .into_iter()
+            .collect();
         while let Some(unit) = next.pop() {
             within.push(unit);
-            next.extend(self.children.get(&unit).into_iter().flatten().map(|&i| self.units[i].id));
+            next.extend(
+                self.children
+                    .get(&unit)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| self.units[i].id),
+            );
         }
         within
     }
