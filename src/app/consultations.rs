@@ -312,11 +312,8 @@ fn tally(
         .into_iter()
         .map(|(unit, (people, tally))| (unit, people, tally))
         .collect();
-    let name = |unit: i64| units.by_id(unit).map_or(String::new(), |u| u.name.clone());
-    let mut named: Vec<(String, (i64, i64, Tally))> =
-        by_unit.drain(..).map(|row| (name(row.0), row)).collect();
-    crate::domain::collation::sort_by_name(&mut named, |(name, _)| name);
-    let by_unit = named.into_iter().map(|(_, row)| row).collect();
+    units.sort_by_name(&mut by_unit, |row| row.0);
+
     let mut meeting_parts = vec![Tally::default(); n];
     for m in &meetings {
         for (part, t, _) in &m.parts {

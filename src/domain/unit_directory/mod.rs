@@ -70,6 +70,8 @@ pub struct UnitDirectory {
     /// Each unit's children (retired ones too), so a subtree costs its own units, not the
     /// country's 3,400.
     children: HashMap<i64, Vec<usize>>,
+    /// Each unit's place in Vietnamese order of names, so lists of units sort without collating.
+    rank: Vec<u32>,
     /// Places a resident can live in: units without children, not retired.
     places: HashSet<usize>,
     /// Names a resident may type: each place's own, then former names of places.
@@ -218,6 +220,12 @@ impl UnitDirectory {
             }
         }
         let parents: HashSet<i64> = children.keys().copied().collect();
+        let mut by_name: Vec<usize> = (0..units.len()).collect();
+        by_name.sort_by(|&a, &b| collation::compare(&units[a].name, &units[b].name));
+        let mut rank = vec![0; units.len()];
+        for (place, &i) in by_name.iter().enumerate() {
+            rank[i] = place as u32;
+        }
         let places = (0..units.len())
             .filter(|&i| !units[i].retired && !parents.contains(&units[i].id))
             .filter(|&i| units[i].parent_id.is_some())
@@ -227,6 +235,7 @@ impl UnitDirectory {
             by_id,
             by_code,
             children,
+            rank,
             places,
             names: Vec::new(),
             sorted: Vec::new(),
@@ -388,8 +397,17 @@ impl UnitDirectory {
             .map(|&i| &self.units[i])
             .filter(|u| !u.retired)
             .collect();
-        collation::sort_by_name(&mut children, |u| &u.name);
+        self.sort_by_name(&mut children, |u| u.id);
         children
+    }
+
+    /// Sorts `items` in Vietnamese order of the names of their units (`unit` gives an item's unit
+    /// id); items of unknown units go last.
+    pub fn sort_by_name<T>(&self, items: &mut [T], unit: impl Fn(&T) -> i64) {
+        items.sort_by_key(|item| {
+            let id = unit(item);
+            self.by_id.get(&id).map_or(u32::MAX, |&i| self.rank[i])
+        });
     }
 
     /// The units directly below the unit, retired ones too (old records still count there).
