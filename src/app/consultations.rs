@@ -313,7 +313,6 @@ fn tally(
         .map(|(unit, (people, tally))| (unit, people, tally))
         .collect();
     units.sort_by_name(&mut by_unit, |row| row.0);
-
     let mut meeting_parts = vec![Tally::default(); n];
     for m in &meetings {
         for (part, t, _) in &m.parts {

@@ -121,8 +121,8 @@ pub(super) fn resolve(
 /// The login's unit and those directly below it, in Vietnamese order, `chosen` selected.
 pub fn unit_choices(staff: &Staff, dash: &Dash, chosen: &Unit) -> Vec<UnitChoice> {
     let units = dash.engine.units();
-    let mut below: Vec<&Unit> = units.children(staff.scope());
-    collation::sort_by_name(&mut below, |u| &u.name);
+    // In Vietnamese order already.
+    let below: Vec<&Unit> = units.children(staff.scope());
     units
         .by_id(staff.scope())
         .into_iter()

@@ -17,7 +17,6 @@ use super::reports::{UnitChoice, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app;
 use crate::domain::access::{Action, Grant, Role};
-use crate::domain::collation;
 use crate::domain::unit_label::unit_label;
 use crate::domain::vn_time;
 use crate::message::Msg;
@@ -74,7 +73,7 @@ pub async fn tree(
             .find(|r: &&UnitRow| r.id == id)
             .map_or(0, |r| r.total)
     };
-    let mut children: Vec<Child> = units
+    let children: Vec<Child> = units
         .children(shown.id)
         .into_iter()
         .map(|u| Child {
@@ -85,7 +84,6 @@ pub async fn tree(
             residents: count(u.id),
         })
         .collect();
-    collation::sort_by_name(&mut children, |c| &c.name);
     let mut path = Vec::new();
     let mut at = Some(shown);
     while let Some(unit) = at {

@@ -72,6 +72,16 @@ const CHAT: &str = "SELECT c.language, c.state, c.numbered, c.person_id, p.unit_
     WHERE c.channel = $1 AND c.address = $2
     FOR UPDATE OF c";
 
+/// The event $1/$3 claimed with the chat $1/$2 locked ([`CHAT`]), built once: every message runs it.
+static CLAIM: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH claimed AS (
+             INSERT INTO processed_events (channel, event_id) VALUES ($1, $3)
+             ON CONFLICT DO NOTHING RETURNING (SELECT revision FROM unit_revision) AS revision)
+         SELECT claimed.revision, chat.* FROM claimed LEFT JOIN LATERAL ({CHAT}) chat ON true"
+    )
+});
+
 /// An event claimed with its chat (absent when the chat is new: every column of it is null).
 struct ClaimRow {
     revision: i64,
@@ -115,17 +125,12 @@ impl Tx {
         event_id: &str,
         address: &str,
     ) -> anyhow::Result<Option<(i64, Option<ChatRow>)>> {
-        let row: Option<ClaimRow> = sqlx::query_as(&format!(
-            "WITH claimed AS (
-                 INSERT INTO processed_events (channel, event_id) VALUES ($1, $3)
-                 ON CONFLICT DO NOTHING RETURNING (SELECT revision FROM unit_revision) AS revision)
-             SELECT claimed.revision, chat.* FROM claimed LEFT JOIN LATERAL ({CHAT}) chat ON true"
-        ))
-        .bind(channel)
-        .bind(address)
-        .bind(event_id)
-        .fetch_optional(&mut *self.inner)
-        .await?;
+        let row: Option<ClaimRow> = sqlx::query_as(CLAIM.as_str())
+            .bind(channel)
+            .bind(address)
+            .bind(event_id)
+            .fetch_optional(&mut *self.inner)
+            .await?;
         Ok(row.map(|r| (r.revision, r.chat.map(ChatRow::from))))
     }
 
