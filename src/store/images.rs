@@ -5,11 +5,11 @@ use super::Store;
 
 impl Store {
     pub async fn publish_image(&self, key: &str, png: &[u8]) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO public_images (key, png) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            key,
+            png
         )
-        .bind(key)
-        .bind(png)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -17,8 +17,7 @@ impl Store {
 
     pub async fn public_image(&self, key: &str) -> anyhow::Result<Option<Vec<u8>>> {
         Ok(
-            sqlx::query_scalar("SELECT png FROM public_images WHERE key = $1")
-                .bind(key)
+            sqlx::query_scalar!("SELECT png FROM public_images WHERE key = $1", key)
                 .fetch_optional(&self.pool)
                 .await?,
         )

@@ -25,11 +25,12 @@ impl Store {
         // A connection of its own, out of the pool: a session lock must not stay with a pooled
         // connection that someone else gets next.
         let mut connection = self.pool.acquire().await?.detach();
-        let taken: bool =
-            sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 0))")
-                .bind(name)
-                .fetch_one(&mut connection)
-                .await?;
+        let taken = sqlx::query_scalar!(
+            r#"SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS "taken!""#,
+            name
+        )
+        .fetch_one(&mut connection)
+        .await?;
         if taken {
             Ok(Some(Held { connection }))
         } else {

@@ -70,32 +70,33 @@ impl Store {
         spacing: Duration,
     ) -> anyhow::Result<Reserved> {
         let span = spacing.as_secs_f64() * f64::from(count);
-        let (first_in, paused_for, now): (f64, Option<f64>, f64) = sqlx::query_as(
-            "INSERT INTO send_pace (channel, next_slot_at)
+        let row = sqlx::query!(
+            r#"INSERT INTO send_pace (channel, next_slot_at)
              VALUES ($1, clock_timestamp() + $2 * interval '1 second')
              ON CONFLICT (channel) DO UPDATE SET next_slot_at =
                  greatest(send_pace.next_slot_at, clock_timestamp(), send_pace.paused_until)
                  + $2 * interval '1 second'
-             RETURNING extract(epoch FROM next_slot_at - clock_timestamp())::float8 - $2,
-                       extract(epoch FROM paused_until - clock_timestamp())::float8,
-                       extract(epoch FROM clock_timestamp())::float8",
+             RETURNING
+                 extract(epoch FROM next_slot_at - clock_timestamp())::float8 - $2 AS "first_in!",
+                 extract(epoch FROM paused_until - clock_timestamp())::float8 AS paused_for,
+                 extract(epoch FROM clock_timestamp())::float8 AS "now!""#,
+            channel,
+            span
         )
-        .bind(channel)
-        .bind(span)
         .fetch_one(&self.pool)
         .await
         .context("reserving send slots")?;
         Ok(Reserved {
-            first_in: ahead(Some(first_in)).unwrap_or_default(),
-            now,
-            paused_for: ahead(paused_for),
+            first_in: ahead(Some(row.first_in)).unwrap_or_default(),
+            now: row.now,
+            paused_for: ahead(row.paused_for),
         })
     }
 
     /// Pauses every send of `channel` for `wait` (unless a longer pause holds), and tells every
     /// process listening.
     pub async fn pause_sends(&self, channel: &str, wait: Duration) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH paused AS (
                  INSERT INTO send_pace (channel, paused_until)
                  VALUES ($1, clock_timestamp() + $2 * interval '1 second')
@@ -105,10 +106,10 @@ impl Store {
              SELECT pg_notify($3, json_build_object('channel', channel, 'seconds',
                         extract(epoch FROM paused_until - clock_timestamp())::float8)::text)
              FROM paused",
+            channel,
+            wait.as_secs_f64(),
+            PAUSES
         )
-        .bind(channel)
-        .bind(wait.as_secs_f64())
-        .bind(PAUSES)
         .execute(&self.pool)
         .await
         .context("pausing sends")?;
@@ -117,11 +118,11 @@ impl Store {
 
     /// How long `channel`'s pause still holds, if one does.
     pub async fn send_pause(&self, channel: &str) -> anyhow::Result<Option<Duration>> {
-        let seconds: Option<f64> = sqlx::query_scalar(
+        let seconds = sqlx::query_scalar!(
             "SELECT extract(epoch FROM paused_until - clock_timestamp())::float8
              FROM send_pace WHERE channel = $1",
+            channel
         )
-        .bind(channel)
         .fetch_optional(&self.pool)
         .await
         .context("reading the send pause")?
