@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use moka::future::Cache;
+use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
 use crate::channels::Sent;
@@ -75,13 +76,13 @@ pub fn sent(channel: &'static str, sent: &Sent) {
 #[derive(Clone)]
 struct Access {
     engine: Arc<Engine>,
-    token: String,
+    token: SecretString,
     depths: Cache<(), Arc<Vec<Depth>>>,
 }
 
 /// The `/metrics` route, for requests bearing `token`; none without a token.
-pub fn routes(engine: Arc<Engine>, token: Option<String>) -> Router {
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
+pub fn routes(engine: Arc<Engine>, token: Option<SecretString>) -> Router {
+    let Some(token) = token.filter(|t| !t.expose_secret().is_empty()) else {
         return Router::new();
     };
     Router::new()
@@ -101,7 +102,13 @@ async fn scrape(State(access): State<Access>, headers: HeaderMap) -> Response {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| bool::from(given.as_bytes().ct_eq(access.token.as_bytes())));
+        .is_some_and(|given| {
+            bool::from(
+                given
+                    .as_bytes()
+                    .ct_eq(access.token.expose_secret().as_bytes()),
+            )
+        });
     if !allowed {
         return StatusCode::UNAUTHORIZED.into_response();
     }

@@ -1,6 +1,7 @@
 //! `danvan demo`: Hưng Yên with a history, the dashboard and the web chat on localhost.
 
 use anyhow::Context;
+use secrecy::SecretString;
 
 use crate::app;
 use crate::engine::Engine;
@@ -13,7 +14,7 @@ pub async fn run(
     source: &DatabaseSource,
     listen: std::net::SocketAddr,
     plain_http: bool,
-    survey_key: Option<String>,
+    survey_key: Option<SecretString>,
 ) -> anyhow::Result<()> {
     let store = Store::open(source, 16).await?;
     crate::seed::demo_if_empty(&store).await?;

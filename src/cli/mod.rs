@@ -20,6 +20,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
 
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::units::Unit;
@@ -42,8 +43,8 @@ pub struct Cli {
     #[arg(long, env = "DANVAN_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Key of the survey response pseudonyms [default: one made once and kept in the database].
-    #[arg(long, env = "DANVAN_SURVEY_KEY", global = true, hide_env_values = true)]
-    pub survey_key: Option<String>,
+    #[arg(long, env = "DANVAN_SURVEY_KEY", global = true, hide_env_values = true, value_parser = secret)]
+    pub survey_key: Option<SecretString>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -188,7 +189,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn shell(
     source: &DatabaseSource,
     address: &str,
-    survey_key: Option<String>,
+    survey_key: Option<SecretString>,
 ) -> anyhow::Result<()> {
     let store = Store::open(source, 4).await?;
     crate::seed::demo_if_empty(&store).await?;
@@ -200,6 +201,11 @@ async fn shell(
 }
 
 /// The unit with an official code, which must exist.
+/// A key or token given on the command line or in the environment, kept out of `Debug`.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(value.into())
+}
+
 fn unit_by_code<'a>(units: &'a UnitDirectory, code: &str) -> anyhow::Result<&'a Unit> {
     units
         .by_code(code)

@@ -25,8 +25,8 @@ pub struct ServeArgs {
     #[arg(long, env = "DANVAN_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
     /// Bearer token that /metrics asks for; without it, no /metrics.
-    #[arg(long, env = "DANVAN_METRICS_TOKEN", hide_env_values = true)]
-    pub metrics_token: Option<String>,
+    #[arg(long, env = "DANVAN_METRICS_TOKEN", hide_env_values = true, value_parser = super::secret)]
+    pub metrics_token: Option<SecretString>,
     /// Cookies without `Secure`, for a browser reaching this machine over plain http by a network
     /// address (never in production; http://127.0.0.1 needs no such thing).
     #[arg(long, env = "DANVAN_PLAIN_HTTP", value_parser = clap::builder::FalseyValueParser::new())]
@@ -273,7 +273,7 @@ fn intake(
 pub async fn run(
     args: ServeArgs,
     source: &DatabaseSource,
-    survey_key: Option<String>,
+    survey_key: Option<SecretString>,
 ) -> anyhow::Result<()> {
     let pool = crate::serve::pool(args.channel_count(), args.workers);
     let store = Store::open_with(source, pool).await?;

@@ -17,6 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 use crate::app;
 use crate::clock::Clock;
@@ -96,7 +97,7 @@ pub struct Engine {
     units: RwLock<(i64, Arc<UnitDirectory>)>,
     localizer: Localizer,
     /// Key of the survey response pseudonyms.
-    survey_key: Vec<u8>,
+    survey_key: SecretSlice<u8>,
     /// The time every decision reads (schedules, expiry, what is open, today's date).
     clock: Clock,
     /// The unit whose places come first when a typed place name is ambiguous.
@@ -122,7 +123,7 @@ impl Engine {
             categories,
             units: RwLock::new((revision, Arc::new(units))),
             localizer: Localizer::new(),
-            survey_key,
+            survey_key: survey_key.into(),
             clock,
             home_unit: None,
         })
@@ -130,16 +131,16 @@ impl Engine {
 
     /// Keeps survey responses under pseudonyms made with `key` when one is configured, rather
     /// than the one made once and kept in the database.
-    pub fn with_survey_key(mut self, key: Option<String>) -> Engine {
-        if let Some(key) = key.filter(|k| !k.is_empty()) {
-            self.survey_key = key.into_bytes();
+    pub fn with_survey_key(mut self, key: Option<SecretString>) -> Engine {
+        if let Some(key) = key.filter(|k| !k.expose_secret().is_empty()) {
+            self.survey_key = key.expose_secret().as_bytes().to_vec().into();
         }
         self
     }
 
     /// The key of the survey response pseudonyms.
     pub fn survey_key(&self) -> &[u8] {
-        &self.survey_key
+        self.survey_key.expose_secret()
     }
 
     /// Ranks places inside the unit with this code first when a typed place name is ambiguous;
@@ -385,7 +386,7 @@ impl Engine {
                     person: me.id,
                 })
                 .await?,
-            response: app::surveys::response(tx, &self.survey_key, &survey, me.id).await?,
+            response: app::surveys::response(tx, self.survey_key(), &survey, me.id).await?,
             survey,
         }))
     }

@@ -38,7 +38,7 @@ impl Engine {
             SurveyEffect::Refuse => tx.refuse_survey(taker).await?,
             SurveyEffect::Submit(draft) => {
                 let pseudonyms =
-                    app::surveys::pseudonyms(tx, &self.survey_key, survey.id, person).await?;
+                    app::surveys::pseudonyms(tx, self.survey_key(), survey.id, person).await?;
                 let submission = Submission {
                     survey: survey.id,
                     person,
@@ -72,7 +72,8 @@ impl Engine {
         let mut open = Vec::new();
         for survey in tx.open_surveys(at.now).await? {
             if survey.targets(me.unit_id, &me.grants, at.units) {
-                let answered = app::surveys::response(tx, &self.survey_key, &survey, me.id).await?;
+                let answered =
+                    app::surveys::response(tx, self.survey_key(), &survey, me.id).await?;
                 open.push((survey, answered.is_some()));
             }
         }
