@@ -510,3 +510,25 @@ async fn a_commune_moved_by_a_units_import_takes_its_counts_along() {
     assert_eq!(left, 0, "nothing is counted under Hưng Yên any more");
     counts_hold(&engine, id).await;
 }
+
+#[tokio::test]
+async fn an_unreadable_stored_status_is_an_error_not_a_closed_consultation() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    // Only a row written past the constraint can hold a status no code knows.
+    sqlx::query("ALTER TABLE consultations DROP CONSTRAINT consultations_status_check")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE consultations SET status = 'paused' WHERE id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let store = engine.store();
+    assert!(store.consultation(id).await.is_err());
+    assert!(store.consultations().await.is_err());
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.consultation(id).await.is_err());
+}

@@ -56,8 +56,11 @@ pub struct Part {
 }
 
 /// What a resident says of one part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type,
+)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Opinion {
     Agree,
     Disagree,
@@ -73,10 +76,6 @@ impl Opinion {
             Opinion::Disagree => "disagree",
             Opinion::Other => "other",
         }
-    }
-
-    pub fn from_code(code: &str) -> Option<Opinion> {
-        Opinion::ALL.into_iter().find(|o| o.code() == code)
     }
 
     /// The one letter a button carries.
@@ -110,8 +109,9 @@ impl Opinion {
     }
 }
 
-/// Whether a consultation can be answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a consultation can be answered, as `consultations.status` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Status {
     Draft,
     Open,
@@ -125,12 +125,6 @@ impl Status {
             Status::Open => "open",
             Status::Closed => "closed",
         }
-    }
-
-    pub fn from_code(code: &str) -> Option<Status> {
-        [Status::Draft, Status::Open, Status::Closed]
-            .into_iter()
-            .find(|s| s.code() == code)
     }
 }
 
@@ -551,7 +545,6 @@ Mỗi hộ giữ vệ sinh đoạn đường trước nhà.
         assert_eq!(Opinion::typed("nen sua lai dieu nay"), None);
         for o in Opinion::ALL {
             assert_eq!(Opinion::from_letter(o.letter()), Some(o));
-            assert_eq!(Opinion::from_code(o.code()), Some(o));
         }
     }
 

@@ -12,7 +12,9 @@ use super::unit_directory::UnitDirectory;
 use super::vn_time;
 use crate::message::{Button, Lang, Msg, Reply};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a survey stands, as `surveys.status` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum SurveyStatus {
     Draft,
     Open,
@@ -26,16 +28,6 @@ impl SurveyStatus {
             SurveyStatus::Open => "open",
             SurveyStatus::Closed => "closed",
         }
-    }
-
-    pub fn from_code(code: &str) -> Option<SurveyStatus> {
-        [
-            SurveyStatus::Draft,
-            SurveyStatus::Open,
-            SurveyStatus::Closed,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
     }
 }
 

@@ -13,76 +13,50 @@ use crate::domain::consultation::{
 };
 use crate::domain::consultation_chat::Answer;
 
-const COLUMNS: &str = "id, definition, unit_ids, status, opens_at, closes_at, link";
-type Row = (
-    i64,
-    Json<ConsultationFile>,
-    Vec<i64>,
-    String,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    String,
-);
-
-/// A consultation's row, then the person's answers (part, opinion, commented) and whether they
-/// consented to give their profile.
-type RowWithMine = (
-    i64,
-    Json<ConsultationFile>,
-    Vec<i64>,
-    String,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    String,
-    Json<Vec<(i16, String, bool)>>,
-    bool,
-);
+/// A consultation as stored.
+struct Row {
+    id: i64,
+    definition: Json<ConsultationFile>,
+    unit_ids: Vec<i64>,
+    status: Status,
+    opens_at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+    link: String,
+}
 
 /// One consultation by id, in a transaction or on the pool.
 async fn find<'e>(
     on: impl sqlx::PgExecutor<'e>,
     id: i64,
 ) -> anyhow::Result<Option<(Consultation, String)>> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM consultations WHERE id = $1"
-    ))
-    .bind(id)
+    let row = sqlx::query_as!(
+        Row,
+        r#"SELECT id, definition AS "definition: Json<ConsultationFile>", unit_ids,
+                  status AS "status: Status", opens_at AS "opens_at: DateTime<Utc>",
+                      closes_at AS "closes_at: DateTime<Utc>", link
+           FROM consultations WHERE id = $1"#,
+        id
+    )
     .fetch_optional(on)
     .await?;
     Ok(row.map(from_row))
 }
 
 /// A stored consultation and the page with its whole text ('' when there is none).
-fn from_row(
-    (id, Json(file), unit_ids, status, opens_at, closes_at, link): Row,
-) -> (Consultation, String) {
-    let status = Status::from_code(&status).unwrap_or(Status::Closed);
+fn from_row(row: Row) -> (Consultation, String) {
     (
         Consultation {
-            id,
-            file,
-            unit_ids,
-            status,
+            id: row.id,
+            file: row.definition.0,
+            unit_ids: row.unit_ids,
+            status: row.status,
             // A draft has no times yet: it opens and closes "never".
-            opens_at: opens_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
-            closes_at: closes_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
+            opens_at: row.opens_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
+            closes_at: row.closes_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
         },
-        link,
+        row.link,
     )
 }
-
-/// A comment's part, unit, opinion, text and time.
-type CommentRow = (i16, Option<i64>, String, String, DateTime<Utc>);
-/// A meeting: id, unit, date, place, attendance, and its parts (part, agree, disagree, other,
-/// summary).
-type MeetingRow = (
-    i64,
-    i64,
-    NaiveDate,
-    String,
-    i32,
-    Json<Vec<(i16, i64, i64, i64, String)>>,
-);
 
 /// One opinion written: who, where they live, on which part, through which channel.
 pub struct Opining<'a> {
@@ -123,14 +97,14 @@ impl Tx {
         created_by: &str,
     ) -> anyhow::Result<i64> {
         let roles: Vec<&str> = file.target.roles.iter().map(|r| r.as_str()).collect();
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "INSERT INTO consultations (definition, unit_ids, roles, created_by)
              VALUES ($1, $2, $3, $4) RETURNING id",
+            Json(file) as _,
+            unit_ids,
+            &roles as &[&str],
+            created_by
         )
-        .bind(Json(file))
-        .bind(unit_ids)
-        .bind(roles)
-        .bind(created_by)
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -147,11 +121,15 @@ impl Tx {
         &mut self,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<Consultation>> {
-        let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM consultations
-             WHERE status = 'open' AND opens_at <= $1 AND closes_at > $1 ORDER BY id DESC"
-        ))
-        .bind(now)
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id, definition AS "definition: Json<ConsultationFile>", unit_ids,
+                      status AS "status: Status", opens_at AS "opens_at: DateTime<Utc>",
+                      closes_at AS "closes_at: DateTime<Utc>", link
+               FROM consultations
+               WHERE status = 'open' AND opens_at <= $1 AND closes_at > $1 ORDER BY id DESC"#,
+            now as DateTime<Utc>
+        )
         .fetch_all(&mut *self.inner)
         .await?;
         Ok(rows.into_iter().map(|r| from_row(r).0).collect())
@@ -166,14 +144,14 @@ impl Tx {
         closes: DateTime<Utc>,
         link: &str,
     ) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
+        Ok(sqlx::query!(
             "UPDATE consultations SET status = 'open', opens_at = $2, closes_at = $3, link = $4
              WHERE id = $1 AND status = 'draft'",
+            id,
+            opens as DateTime<Utc>,
+            closes as DateTime<Utc>,
+            link
         )
-        .bind(id)
-        .bind(opens)
-        .bind(closes)
-        .bind(link)
         .execute(&mut *self.inner)
         .await?
         .rows_affected()
@@ -181,11 +159,11 @@ impl Tx {
     }
 
     pub async fn close_consultation(&mut self, id: i64) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
+        Ok(sqlx::query!(
             "UPDATE consultations SET status = 'closed', closes_at = least(closes_at, now())
              WHERE id = $1 AND status = 'open'",
+            id
         )
-        .bind(id)
         .execute(&mut *self.inner)
         .await?
         .rows_affected()
@@ -199,33 +177,41 @@ impl Tx {
         id: i64,
         person: i64,
     ) -> anyhow::Result<Option<(Consultation, String, BTreeMap<i16, Answer>, bool)>> {
-        let row: Option<RowWithMine> =
-            sqlx::query_as(&format!(
-                "SELECT {COLUMNS},
-                    COALESCE((SELECT json_agg(json_build_array(o.part, o.opinion, o.comment IS NOT NULL))
-                              FROM consultation_opinions o
-                              WHERE o.consultation_id = c.id AND o.person_id = $2), '[]'),
-                    EXISTS (SELECT 1 FROM consultation_profiles p
-                            WHERE p.consultation_id = c.id AND p.person_id = $2)
-                 FROM consultations c WHERE c.id = $1"
-            ))
-            .bind(id)
-            .bind(person)
-            .fetch_optional(&mut *self.inner)
-            .await?;
-        Ok(row.map(
-            |(id, file, units, status, opens, closes, link, Json(mine), consented)| {
-                let (consultation, link) = from_row((id, file, units, status, opens, closes, link));
-                let mine = mine
-                    .into_iter()
-                    .filter_map(|(part, opinion, commented)| {
-                        let opinion = Opinion::from_code(&opinion)?;
-                        Some((part, Answer { opinion, commented }))
-                    })
-                    .collect();
-                (consultation, link, mine, consented)
-            },
-        ))
+        // The person's answers as (part, opinion, commented).
+        let row = sqlx::query!(
+            r#"SELECT id, definition AS "definition: Json<ConsultationFile>", unit_ids,
+                      status AS "status: Status", opens_at AS "opens_at: DateTime<Utc>",
+                      closes_at AS "closes_at: DateTime<Utc>", link,
+                      COALESCE((SELECT json_agg(json_build_array(o.part, o.opinion, o.comment IS NOT NULL))
+                                FROM consultation_opinions o
+                                WHERE o.consultation_id = c.id AND o.person_id = $2), '[]')
+                          AS "mine!: Json<Vec<(i16, Opinion, bool)>>",
+                      EXISTS (SELECT 1 FROM consultation_profiles p
+                              WHERE p.consultation_id = c.id AND p.person_id = $2) AS "consented!"
+               FROM consultations c WHERE c.id = $1"#,
+            id,
+            person
+        )
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        Ok(row.map(|r| {
+            let (consultation, link) = from_row(Row {
+                id: r.id,
+                definition: r.definition,
+                unit_ids: r.unit_ids,
+                status: r.status,
+                opens_at: r.opens_at,
+                closes_at: r.closes_at,
+                link: r.link,
+            });
+            let mine = r
+                .mine
+                .0
+                .into_iter()
+                .map(|(part, opinion, commented)| (part, Answer { opinion, commented }))
+                .collect();
+            (consultation, link, mine, r.consented)
+        }))
     }
 
     /// Writes opinions on `parts` in one statement (the person counted once, the counts by the
@@ -240,7 +226,7 @@ impl Tx {
         only_new: bool,
     ) -> anyhow::Result<()> {
         // A comment without an opinion keeps the opinion there is, or is "ý kiến khác".
-        sqlx::query(
+        sqlx::query!(
             "WITH person AS (
                  INSERT INTO consultation_people (consultation_id, person_id, unit_id)
                  SELECT $1, $2, $3 WHERE NOT $10 ON CONFLICT DO NOTHING)
@@ -252,17 +238,17 @@ impl Tx {
                  channel = $7, updated_at = $8
              WHERE NOT $9
                AND (o.opinion, o.comment) IS DISTINCT FROM (COALESCE($5, o.opinion), COALESCE($6, o.comment))",
+            who.consultation,
+            who.person,
+            who.unit,
+            parts,
+            opinion as Option<Opinion>,
+            comment,
+            who.channel,
+            who.now as DateTime<Utc>,
+            only_new,
+            who.counted
         )
-        .bind(who.consultation)
-        .bind(who.person)
-        .bind(who.unit)
-        .bind(parts)
-        .bind(opinion.map(Opinion::code))
-        .bind(comment)
-        .bind(who.channel)
-        .bind(who.now)
-        .bind(only_new)
-        .bind(who.counted)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -276,19 +262,25 @@ impl Tx {
         consent: bool,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        let statement = if consent {
-            "INSERT INTO consultation_profiles (consultation_id, person_id, consented_at)
-             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
-        } else {
-            "DELETE FROM consultation_profiles
-             WHERE consultation_id = $1 AND person_id = $2 AND $3::timestamptz IS NOT NULL"
-        };
-        sqlx::query(statement)
-            .bind(consultation)
-            .bind(person)
-            .bind(now)
+        if consent {
+            sqlx::query!(
+                "INSERT INTO consultation_profiles (consultation_id, person_id, consented_at)
+                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                consultation,
+                person,
+                now as DateTime<Utc>
+            )
             .execute(&mut *self.inner)
             .await?;
+        } else {
+            sqlx::query!(
+                "DELETE FROM consultation_profiles WHERE consultation_id = $1 AND person_id = $2",
+                consultation,
+                person
+            )
+            .execute(&mut *self.inner)
+            .await?;
+        }
         Ok(())
     }
 
@@ -300,15 +292,15 @@ impl Tx {
         age_group: Option<&str>,
         occupation: Option<&str>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE consultation_profiles
              SET age_group = COALESCE($3, age_group), occupation = COALESCE($4, occupation)
              WHERE consultation_id = $1 AND person_id = $2",
+            consultation,
+            person,
+            age_group,
+            occupation
         )
-        .bind(consultation)
-        .bind(person)
-        .bind(age_group)
-        .bind(occupation)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -321,7 +313,7 @@ impl Tx {
         kept: i64,
         gone: i64,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH dropped AS (
                  DELETE FROM consultation_opinions g
                  WHERE g.person_id = $2 AND EXISTS (
@@ -337,32 +329,40 @@ impl Tx {
                  WHERE g.person_id = $2 AND EXISTS (
                      SELECT 1 FROM consultation_profiles k
                      WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id))
-             SELECT 1",
+             SELECT 1 AS done",
+            kept,
+            gone
         )
-        .bind(kept)
-        .bind(gone)
-        .execute(&mut *self.inner)
+        .fetch_one(&mut *self.inner)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE consultations SET created_by = 'person:' || $1 WHERE created_by = 'person:' || $2",
+            kept.to_string(),
+            gone.to_string()
         )
-        .bind(kept)
-        .bind(gone)
         .execute(&mut *self.inner)
         .await?;
-        for table in [
-            "consultation_opinions",
-            "consultation_people",
-            "consultation_profiles",
-        ] {
-            sqlx::query(&format!(
-                "UPDATE {table} SET person_id = $1 WHERE person_id = $2"
-            ))
-            .bind(kept)
-            .bind(gone)
-            .execute(&mut *self.inner)
-            .await?;
-        }
+        sqlx::query!(
+            "UPDATE consultation_opinions SET person_id = $1 WHERE person_id = $2",
+            kept,
+            gone
+        )
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query!(
+            "UPDATE consultation_people SET person_id = $1 WHERE person_id = $2",
+            kept,
+            gone
+        )
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query!(
+            "UPDATE consultation_profiles SET person_id = $1 WHERE person_id = $2",
+            kept,
+            gone
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
@@ -372,31 +372,31 @@ impl Tx {
         meeting: &Meeting,
         entered_by: &str,
     ) -> anyhow::Result<i64> {
-        let id: i64 = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "INSERT INTO consultation_meetings (consultation_id, unit_id, held_on, place, attendance, entered_by)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            consultation,
+            meeting.unit_id,
+            meeting.held_on as NaiveDate,
+            &meeting.place,
+            meeting.attendance,
+            entered_by
         )
-        .bind(consultation)
-        .bind(meeting.unit_id)
-        .bind(meeting.held_on)
-        .bind(&meeting.place)
-        .bind(meeting.attendance)
-        .bind(entered_by)
         .fetch_one(&mut *self.inner)
         .await?;
         let column = |f: fn(&Tally) -> i64| -> Vec<i64> {
             meeting.parts.iter().map(|(_, t, _)| f(t)).collect()
         };
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO consultation_meeting_parts (meeting_id, part, agree, disagree, other, summary)
-             SELECT $1, * FROM unnest($2::smallint[], $3::int[], $4::int[], $5::int[], $6::text[])",
+             SELECT $1, * FROM unnest($2::smallint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])",
+            id,
+            &meeting.parts.iter().map(|p| p.0).collect::<Vec<_>>(),
+            &column(|t| t.agree),
+            &column(|t| t.disagree),
+            &column(|t| t.other),
+            &meeting.parts.iter().map(|p| p.2.clone()).collect::<Vec<_>>()
         )
-        .bind(id)
-        .bind(meeting.parts.iter().map(|p| p.0).collect::<Vec<_>>())
-        .bind(column(|t| t.agree))
-        .bind(column(|t| t.disagree))
-        .bind(column(|t| t.other))
-        .bind(meeting.parts.iter().map(|p| p.2.clone()).collect::<Vec<_>>())
         .execute(&mut *self.inner)
         .await?;
         Ok(id)
@@ -410,9 +410,13 @@ impl Store {
 
     /// Every consultation, newest first.
     pub async fn consultations(&self) -> anyhow::Result<Vec<Consultation>> {
-        let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM consultations ORDER BY id DESC"
-        ))
+        let rows = sqlx::query_as!(
+            Row,
+            r#"SELECT id, definition AS "definition: Json<ConsultationFile>", unit_ids,
+                      status AS "status: Status", opens_at AS "opens_at: DateTime<Utc>",
+                      closes_at AS "closes_at: DateTime<Utc>", link
+               FROM consultations ORDER BY id DESC"#
+        )
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|r| from_row(r).0).collect())
@@ -421,13 +425,14 @@ impl Store {
     /// The kept counts of a consultation per part and unit: each unit's own (part 0 holds its
     /// totals over all parts, and the people), as a recount from the opinions finds them.
     pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
-        let rows: Vec<TallyRow> = sqlx::query_as(
-            "SELECT part, unit_id, sum(agree)::bigint AS agree, sum(disagree)::bigint AS disagree,
-                    sum(other)::bigint AS other, sum(comments)::bigint AS comments,
-                    sum(people)::bigint AS people
-             FROM consultation_tallies WHERE consultation_id = $1 AND own GROUP BY 1, 2",
+        let rows = sqlx::query_as!(
+            TallyRow,
+            r#"SELECT part, unit_id, sum(agree)::bigint AS "agree!", sum(disagree)::bigint AS "disagree!",
+                      sum(other)::bigint AS "other!", sum(comments)::bigint AS "comments!",
+                      sum(people)::bigint AS "people!"
+               FROM consultation_tallies WHERE consultation_id = $1 AND own GROUP BY 1, 2"#,
+            id
         )
-        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         Ok(counts_of(rows))
@@ -443,14 +448,15 @@ impl Store {
         scope: i64,
         below: &[i64],
     ) -> anyhow::Result<Counts> {
-        let rows: Vec<TallyRow> = sqlx::query_as(
+        let rows = sqlx::query_as!(
+            TallyRow,
             "SELECT part, unit_id, agree, disagree, other, comments, people
              FROM consultation_tallies
              WHERE consultation_id = $1 AND (unit_id = $2 OR (part = 0 AND unit_id = ANY($3)))",
+            id,
+            scope,
+            below
         )
-        .bind(id)
-        .bind(scope)
-        .bind(below)
         .fetch_all(&self.pool)
         .await?;
         Ok(counts_of(rows))
@@ -458,18 +464,19 @@ impl Store {
 
     /// The same figures counted from the opinions themselves: what the kept counts must equal.
     pub async fn recount_consultation(&self, id: i64) -> anyhow::Result<Counts> {
-        let rows: Vec<TallyRow> = sqlx::query_as(
-            "SELECT part, COALESCE(unit_id, 0) AS unit_id,
-                    count(*) FILTER (WHERE opinion = 'agree') AS agree,
-                    count(*) FILTER (WHERE opinion = 'disagree') AS disagree,
-                    count(*) FILTER (WHERE opinion = 'other') AS other,
-                    count(comment) AS comments, 0::bigint AS people
-             FROM consultation_opinions WHERE consultation_id = $1 GROUP BY 1, 2
-             UNION ALL
-             SELECT 0::smallint, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
-             WHERE consultation_id = $1 GROUP BY 2",
+        let rows = sqlx::query_as!(
+            TallyRow,
+            r#"SELECT part AS "part!", COALESCE(unit_id, 0) AS "unit_id!",
+                      count(*) FILTER (WHERE opinion = 'agree') AS "agree!",
+                      count(*) FILTER (WHERE opinion = 'disagree') AS "disagree!",
+                      count(*) FILTER (WHERE opinion = 'other') AS "other!",
+                      count(comment) AS "comments!", 0::bigint AS "people!"
+               FROM consultation_opinions WHERE consultation_id = $1 GROUP BY 1, 2
+               UNION ALL
+               SELECT 0::smallint, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
+               WHERE consultation_id = $1 GROUP BY 2"#,
+            id
         )
-        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         let mut counts = counts_of(rows);
@@ -493,32 +500,32 @@ impl Store {
         id: i64,
         units: &[i64],
     ) -> anyhow::Result<Vec<(String, String, i64, Tally)>> {
-        let rows: Vec<(String, String, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT d.dim, d.code, count(DISTINCT o.person_id),
-                    count(*) FILTER (WHERE o.opinion = 'agree'),
-                    count(*) FILTER (WHERE o.opinion = 'disagree'),
-                    count(*) FILTER (WHERE o.opinion = 'other')
+        let rows = sqlx::query!(
+            r#"SELECT d.dim AS "dim!", d.code AS "code!", count(DISTINCT o.person_id) AS "people!",
+                      count(*) FILTER (WHERE o.opinion = 'agree') AS "agree!",
+                      count(*) FILTER (WHERE o.opinion = 'disagree') AS "disagree!",
+                      count(*) FILTER (WHERE o.opinion = 'other') AS "other!"
              FROM consultation_profiles p
              CROSS JOIN LATERAL (VALUES ('age', p.age_group), ('job', p.occupation)) AS d (dim, code)
              JOIN consultation_opinions o
                ON o.consultation_id = p.consultation_id AND o.person_id = p.person_id
              WHERE p.consultation_id = $1 AND d.code IS NOT NULL AND o.unit_id = ANY($2)
-             GROUP BY 1, 2 ORDER BY 1, 2",
+             GROUP BY 1, 2 ORDER BY 1, 2"#,
+            id,
+            units
         )
-        .bind(id)
-        .bind(units)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(dim, code, people, agree, disagree, other)| {
+            .map(|r| {
                 let tally = Tally {
-                    agree,
-                    disagree,
-                    other,
+                    agree: r.agree,
+                    disagree: r.disagree,
+                    other: r.other,
                     ..Tally::default()
                 };
-                (dim, code, people, tally)
+                (r.dim, r.code, r.people, tally)
             })
             .collect())
     }
@@ -533,74 +540,67 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<Comment>> {
-        let rows: Vec<CommentRow> = sqlx::query_as(
-            "SELECT part, unit_id, opinion, comment, updated_at FROM consultation_opinions
-             WHERE consultation_id = $1 AND comment IS NOT NULL
-               AND ($2::smallint IS NULL OR part = $2)
-               AND ($3::bigint[] IS NULL OR unit_id = ANY($3))
-             ORDER BY updated_at DESC, person_id LIMIT $4 OFFSET $5",
+        Ok(sqlx::query_as!(
+            Comment,
+            r#"SELECT part, unit_id, opinion AS "opinion: Opinion", comment AS "text!",
+                      updated_at AS "at: DateTime<Utc>"
+               FROM consultation_opinions
+               WHERE consultation_id = $1 AND comment IS NOT NULL
+                 AND ($2::smallint IS NULL OR part = $2)
+                 AND ($3::bigint[] IS NULL OR unit_id = ANY($3))
+               ORDER BY updated_at DESC, person_id LIMIT $4 OFFSET $5"#,
+            id,
+            part,
+            unit_ids,
+            limit,
+            offset
         )
-        .bind(id)
-        .bind(part)
-        .bind(unit_ids)
-        .bind(limit)
-        .bind(offset)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(part, unit_id, opinion, text, at)| Comment {
-                part,
-                unit_id,
-                opinion: Opinion::from_code(&opinion).unwrap_or(Opinion::Other),
-                text,
-                at,
-            })
-            .collect())
+        .await?)
     }
 
     /// The meetings of a consultation, oldest first.
     pub async fn meetings(&self, id: i64) -> anyhow::Result<Vec<Meeting>> {
-        let rows: Vec<MeetingRow> =
-            sqlx::query_as(
-                "SELECT m.id, m.unit_id, m.held_on, m.place, m.attendance,
-                        COALESCE((SELECT json_agg(json_build_array(p.part, p.agree, p.disagree, p.other, p.summary)
-                                             ORDER BY p.part)
-                                  FROM consultation_meeting_parts p WHERE p.meeting_id = m.id), '[]')
-                 FROM consultation_meetings m WHERE m.consultation_id = $1
-                 ORDER BY m.held_on, m.id",
-            )
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+        // Each meeting's parts as (part, agree, disagree, other, summary).
+        let rows = sqlx::query!(
+            r#"SELECT m.id, m.unit_id, m.held_on AS "held_on: NaiveDate", m.place, m.attendance,
+                      COALESCE((SELECT json_agg(json_build_array(p.part, p.agree, p.disagree, p.other, p.summary)
+                                           ORDER BY p.part)
+                                FROM consultation_meeting_parts p WHERE p.meeting_id = m.id), '[]')
+                          AS "parts!: Json<Vec<(i16, i64, i64, i64, String)>>"
+               FROM consultation_meetings m WHERE m.consultation_id = $1
+               ORDER BY m.held_on, m.id"#,
+            id
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(_, unit_id, held_on, place, attendance, Json(parts))| Meeting {
-                    unit_id,
-                    held_on,
-                    place,
-                    attendance,
-                    parts: parts
-                        .into_iter()
-                        .map(|(part, agree, disagree, other, summary)| {
-                            let tally = Tally {
-                                agree,
-                                disagree,
-                                other,
-                                comments: 0,
-                            };
-                            (part, tally, summary)
-                        })
-                        .collect(),
-                },
-            )
+            .map(|r| Meeting {
+                unit_id: r.unit_id,
+                held_on: r.held_on,
+                place: r.place,
+                attendance: r.attendance,
+                parts: r
+                    .parts
+                    .0
+                    .into_iter()
+                    .map(|(part, agree, disagree, other, summary)| {
+                        let tally = Tally {
+                            agree,
+                            disagree,
+                            other,
+                            comments: 0,
+                        };
+                        (part, tally, summary)
+                    })
+                    .collect(),
+            })
             .collect())
     }
 }
 
 /// Counts of one part (0: all parts, and the people) and unit.
-#[derive(sqlx::FromRow)]
 struct TallyRow {
     part: i16,
     unit_id: i64,

@@ -4,19 +4,18 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::activities::SUBTREE;
-use super::{LAST_USED_FIRST, Tx};
+use super::Tx;
 use crate::domain::access::Role;
 use crate::domain::household::{
     Coverage, HouseholdLine, Item, Tally, UNREACHED_DAYS, USUAL_HOUSEHOLDS, place_key,
 };
 use crate::domain::vn_time;
 use crate::message::Reply;
-use sqlx::FromRow;
+use sqlx::postgres::{PgTypeInfo, PgValueRef};
 use sqlx::types::Json;
+use sqlx::{Decode, Postgres};
 
 /// A household as the cadre's list reads it; each item's columns are null when there is none.
-#[derive(FromRow)]
 struct LineRow {
     id: i64,
     name: String,
@@ -67,8 +66,9 @@ impl Tx {
             // Eight digits: a member types it once; guessing one joins a stranger's household,
             // which its cadre then sees, so it is not worth guessing.
             let code = format!("{:08}", rand::random::<u32>() % 100_000_000);
-            let made: Option<Added> = sqlx::query_as(
-                "WITH new AS (
+            let made = sqlx::query_as!(
+                Added,
+                r#"WITH new AS (
                      INSERT INTO households (unit_id, cadre_id, name, join_code, village, address,
                                              place_key, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
@@ -77,21 +77,21 @@ impl Tx {
                      INSERT INTO household_assignments (household_id, assigned, cadre_id, by_kind,
                                                         by_login, by_person_id, at)
                      SELECT id, true, $2, $9, $10, $11, $8 FROM new WHERE $2::bigint IS NOT NULL)
-                 SELECT id, join_code AS code, name FROM new
+                 SELECT id AS "id!", join_code AS "code!", name AS "name!" FROM new
                  UNION ALL
-                 SELECT id, join_code, name FROM households WHERE unit_id = $1 AND place_key = $7",
+                 SELECT id, join_code, name FROM households WHERE unit_id = $1 AND place_key = $7"#,
+                unit,
+                cadre.map(|(id, _)| id),
+                name,
+                &code,
+                place.map(|p| p.0),
+                place.map(|p| p.1),
+                key.as_deref(),
+                now as DateTime<Utc>,
+                by.map(|by| by.kind()),
+                by.and_then(|by| by.login()),
+                by.and_then(|by| by.person())
             )
-            .bind(unit)
-            .bind(cadre.map(|(id, _)| id))
-            .bind(name)
-            .bind(&code)
-            .bind(place.map(|p| p.0))
-            .bind(place.map(|p| p.1))
-            .bind(&key)
-            .bind(now)
-            .bind(by.map(|by| by.kind()))
-            .bind(by.and_then(|by| by.login()))
-            .bind(by.and_then(|by| by.person()))
             .fetch_optional(&mut *self.inner)
             .await?;
             if let Some(made) = made {
@@ -102,12 +102,10 @@ impl Tx {
 
     /// The household with this code: its id and name.
     pub async fn household_by_code(&mut self, code: &str) -> anyhow::Result<Option<(i64, String)>> {
-        Ok(
-            sqlx::query_as("SELECT id, name FROM households WHERE join_code = $1")
-                .bind(code)
-                .fetch_optional(&mut *self.inner)
-                .await?,
-        )
+        let row = sqlx::query!("SELECT id, name FROM households WHERE join_code = $1", code)
+            .fetch_optional(&mut *self.inner)
+            .await?;
+        Ok(row.map(|r| (r.id, r.name)))
     }
 
     /// The person joins the household (leaving any other), with their consent now.
@@ -117,13 +115,13 @@ impl Tx {
         person: i64,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO household_members (household_id, person_id, consented_at) VALUES ($1, $2, $3)
              ON CONFLICT (person_id) DO UPDATE SET household_id = $1, consented_at = $3",
+            household,
+            person,
+            now as DateTime<Utc>
         )
-        .bind(household)
-        .bind(person)
-        .bind(now)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -137,18 +135,20 @@ impl Tx {
         cadre: i64,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<HouseholdLine>> {
-        let rows: Vec<LineRow> = sqlx::query_as(
-            "WITH mine AS (
+        let rows = sqlx::query_as!(
+            LineRow,
+            r#"WITH mine AS (
                  SELECT h.*, (SELECT array_agg(person_id) FROM household_members m
                               WHERE m.household_id = h.id) AS people
                  FROM households h WHERE h.cadre_id = $1)
-             SELECT h.id, h.name, h.join_code, COALESCE(cardinality(h.people), 0)::bigint AS members,
-                    n.id AS notice_id, n.texts->'vi'->>'title' AS notice_title,
-                    n.read AS notice_read, n.got AS notice_got,
-                    s.id AS survey_id, s.title AS survey_title, s.done AS survey_done,
-                    s.invited AS survey_invited,
-                    c.id AS consultation_id, c.definition->>'title' AS consultation_title,
-                    c.answered AS consultation_answered
+             SELECT h.id AS "id!", h.name AS "name!", h.join_code AS "join_code!",
+                    COALESCE(cardinality(h.people), 0)::bigint AS "members!",
+                    n.id AS "notice_id?", n.texts->'vi'->>'title' AS "notice_title?",
+                    n.read AS "notice_read?", n.got AS "notice_got?",
+                    s.id AS "survey_id?", s.title AS "survey_title?", s.done AS "survey_done?",
+                    s.invited AS "survey_invited?",
+                    c.id AS "consultation_id?", c.definition->>'title' AS "consultation_title?",
+                    c.answered AS "consultation_answered?"
              FROM mine h
              LEFT JOIN LATERAL (
                  SELECT d.notice_id AS id, max(no.texts::text)::jsonb AS texts,
@@ -182,10 +182,10 @@ impl Tx {
                                SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)
                            SELECT 1 FROM up WHERE up.id = ANY(c.unit_ids)))
                  ORDER BY c.id DESC LIMIT 1) c ON true
-             ORDER BY h.id",
+             ORDER BY h.id"#,
+            cadre,
+            now as DateTime<Utc>
         )
-        .bind(cadre)
-        .bind(now)
         .fetch_all(&mut *self.inner)
         .await?;
         Ok(rows
@@ -216,14 +216,14 @@ impl Tx {
         day: NaiveDate,
         reply: &Reply,
     ) -> anyhow::Result<Option<u64>> {
-        let first: bool = sqlx::query_scalar(
-            "WITH new AS (INSERT INTO household_reminders (household_id, item, day) VALUES ($1, $2, $3)
-                          ON CONFLICT DO NOTHING RETURNING 1)
-             SELECT EXISTS (SELECT 1 FROM new)",
+        let first = sqlx::query_scalar!(
+            r#"WITH new AS (INSERT INTO household_reminders (household_id, item, day) VALUES ($1, $2, $3)
+                            ON CONFLICT DO NOTHING RETURNING 1)
+               SELECT EXISTS (SELECT 1 FROM new) AS "first!""#,
+            household,
+            item.key(),
+            day as NaiveDate
         )
-        .bind(household)
-        .bind(item.key())
-        .bind(day)
         .fetch_one(&mut *self.inner)
         .await?;
         if !first {
@@ -235,7 +235,8 @@ impl Tx {
             Item::Consultation(id, _) => (None, None, Some(*id)),
         };
         Ok(Some(
-            sqlx::query(&format!(
+            // The chats in the order LAST_USED_FIRST names, written out for the check.
+            sqlx::query!(
                 "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
                  SELECT DISTINCT ON (p.id) $2::jsonb, p.id, p.unit_id, c.channel, c.address, c.language, false
                  FROM household_members m JOIN people p ON p.id = m.person_id
@@ -250,13 +251,13 @@ impl Tx {
                        SELECT 1 FROM survey_invitations i WHERE i.person_id = p.id
                        AND i.survey_id = $5 AND NOT i.finished))
                    AND num_nonnulls($3::bigint, $4::bigint, $5::bigint) = 1
-                 ORDER BY p.id, {LAST_USED_FIRST}"
-            ))
-            .bind(household)
-            .bind(Json(reply))
-            .bind(notice)
-            .bind(consultation)
-            .bind(survey)
+                 ORDER BY p.id, c.last_seen_at DESC NULLS LAST, c.channel, c.address",
+                household,
+                Json(reply) as _,
+                notice,
+                consultation,
+                survey
+            )
             .execute(&mut *self.inner)
             .await?
             .rows_affected(),
@@ -270,7 +271,7 @@ impl Tx {
         kept: i64,
         gone: i64,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH cadre AS (UPDATE households SET cadre_id = $1 WHERE cadre_id = $2),
                   -- One statement for both columns: a cadre may have assigned to themselves.
                   history AS (
@@ -280,17 +281,19 @@ impl Tx {
                       WHERE $2 IN (cadre_id, by_person_id)),
                   dropped AS (DELETE FROM household_members WHERE person_id = $2
                               AND EXISTS (SELECT 1 FROM household_members WHERE person_id = $1))
-             SELECT 1",
+             SELECT 1 AS done",
+            kept,
+            gone
         )
-        .bind(kept)
-        .bind(gone)
+        .fetch_one(&mut *self.inner)
+        .await?;
+        sqlx::query!(
+            "UPDATE household_members SET person_id = $1 WHERE person_id = $2",
+            kept,
+            gone
+        )
         .execute(&mut *self.inner)
         .await?;
-        sqlx::query("UPDATE household_members SET person_id = $1 WHERE person_id = $2")
-            .bind(kept)
-            .bind(gone)
-            .execute(&mut *self.inner)
-            .await?;
         Ok(())
     }
 }
@@ -331,7 +334,7 @@ impl<'a> Assigner<'a> {
 }
 
 /// One change of a household's cadre.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct AssignmentRow {
     pub at: DateTime<Utc>,
     /// Given to `cadre_id`; false: left without a cadre.
@@ -345,7 +348,7 @@ pub struct AssignmentRow {
 }
 
 /// A household added, or the one found at its place.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct Added {
     pub id: i64,
     /// What its members send to join.
@@ -354,7 +357,7 @@ pub struct Added {
 }
 
 /// A household as staff list it.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct HouseholdRow {
     pub id: i64,
     pub unit_id: i64,
@@ -368,11 +371,10 @@ pub struct HouseholdRow {
 
 /// Someone with a role in the units listed, and how many households they accompany. People
 /// have no names: staff know them by role, unit and the chat they use, masked.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct CadreRow {
     pub id: i64,
     /// Their role there (the highest, if they hold several) and its unit (the broadest).
-    #[sqlx(try_from = "String")]
     pub role: RoleName,
     pub unit_id: i64,
     pub households: i64,
@@ -386,26 +388,36 @@ pub struct CadreRow {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RoleName(pub Role);
 
-impl TryFrom<String> for RoleName {
-    type Error = String;
-    fn try_from(role: String) -> Result<RoleName, String> {
-        Role::parse(&role)
-            .map(RoleName)
-            .ok_or_else(|| format!("unknown role {role:?}"))
+impl sqlx::Type<Postgres> for RoleName {
+    fn type_info() -> PgTypeInfo {
+        <String as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <String as sqlx::Type<Postgres>>::compatible(ty)
     }
 }
 
-const HOUSEHOLD_ROW: &str = "SELECT h.id, h.unit_id, h.name, h.join_code AS code, h.village, h.address,
-        h.cadre_id, (SELECT count(*) FROM household_members m WHERE m.household_id = h.id) AS members
-    FROM households h";
+impl<'r> Decode<'r, Postgres> for RoleName {
+    fn decode(value: PgValueRef<'r>) -> Result<RoleName, sqlx::error::BoxDynError> {
+        let role = <&str as Decode<Postgres>>::decode(value)?;
+        Ok(Role::parse(role)
+            .map(RoleName)
+            .ok_or_else(|| format!("unknown role {role:?}"))?)
+    }
+}
 
 impl Tx {
     /// The household with this join code, or this id.
     pub async fn household(&mut self, code_or_id: &str) -> anyhow::Result<Option<HouseholdRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{HOUSEHOLD_ROW} WHERE h.join_code = $1 OR h.id::text = $1 ORDER BY h.join_code = $1 DESC LIMIT 1"
-        ))
-        .bind(code_or_id)
+        Ok(sqlx::query_as!(
+            HouseholdRow,
+            r#"SELECT h.id, h.unit_id, h.name, h.join_code AS code, h.village, h.address, h.cadre_id,
+                      (SELECT count(*) FROM household_members m WHERE m.household_id = h.id) AS "members!"
+               FROM households h
+               WHERE h.join_code = $1 OR h.id::text = $1 ORDER BY h.join_code = $1 DESC LIMIT 1"#,
+            code_or_id
+        )
         .fetch_optional(&mut *self.inner)
         .await?)
     }
@@ -416,45 +428,50 @@ impl Tx {
         units: &[i64],
         limit: i64,
     ) -> anyhow::Result<Vec<HouseholdRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{HOUSEHOLD_ROW} WHERE h.unit_id = ANY($1)
-             ORDER BY h.cadre_id IS NOT NULL, h.village NULLS LAST, h.name, h.id LIMIT $2"
-        ))
-        .bind(units)
-        .bind(limit)
+        Ok(sqlx::query_as!(
+            HouseholdRow,
+            r#"SELECT h.id, h.unit_id, h.name, h.join_code AS code, h.village, h.address, h.cadre_id,
+                      (SELECT count(*) FROM household_members m WHERE m.household_id = h.id) AS "members!"
+               FROM households h WHERE h.unit_id = ANY($1)
+               ORDER BY h.cadre_id IS NOT NULL, h.village NULLS LAST, h.name, h.id LIMIT $2"#,
+            units,
+            limit
+        )
         .fetch_all(&mut *self.inner)
         .await?)
     }
 
     /// People with a role in these units, those accompanying the most households first.
     pub async fn cadres_in(&mut self, units: &[i64]) -> anyhow::Result<Vec<CadreRow>> {
-        Ok(sqlx::query_as(&format!(
-            "WITH g AS (
+        // The chat in the order LAST_USED_FIRST names, written out for the check.
+        Ok(sqlx::query_as!(
+            CadreRow,
+            r#"WITH g AS (
                  SELECT DISTINCT ON (person_id) person_id, role, unit_id FROM role_grants
                  WHERE unit_id = ANY($1)
                  -- 'admin' before 'cadre', then the broadest unit (the smallest id).
                  ORDER BY person_id, role, unit_id)
-             SELECT g.person_id AS id, g.role, g.unit_id,
-                    (SELECT count(*) FROM households h WHERE h.cadre_id = g.person_id) AS households,
-                    c.channel, right(c.address, 4) AS address_tail
+             SELECT g.person_id AS "id!", g.role AS "role!: RoleName", g.unit_id AS "unit_id!",
+                    (SELECT count(*) FROM households h WHERE h.cadre_id = g.person_id) AS "households!",
+                    c.channel AS "channel?", right(c.address, 4) AS "address_tail?"
              FROM g LEFT JOIN LATERAL (
                  SELECT c.channel, c.address FROM chats c WHERE c.person_id = g.person_id
-                 ORDER BY {LAST_USED_FIRST} LIMIT 1) c ON true
-             ORDER BY 4 DESC, 1"
-        ))
-        .bind(units)
+                 ORDER BY c.last_seen_at DESC NULLS LAST, c.channel, c.address LIMIT 1) c ON true
+             ORDER BY 4 DESC, 1"#,
+            units
+        )
         .fetch_all(&mut *self.inner)
         .await?)
     }
 
     /// The units a person holds a role on (none for a resident).
     pub async fn role_units(&mut self, person: i64) -> anyhow::Result<Vec<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT unit_id FROM role_grants WHERE person_id = $1")
-                .bind(person)
-                .fetch_all(&mut *self.inner)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            "SELECT unit_id FROM role_grants WHERE person_id = $1",
+            person
         )
+        .fetch_all(&mut *self.inner)
+        .await?)
     }
 
     /// The household is accompanied by `cadre` from now on (by no one with None), which its
@@ -467,22 +484,22 @@ impl Tx {
         by: Assigner<'_>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
-            "WITH moved AS (UPDATE households SET cadre_id = $2 WHERE id = $1),
+        Ok(sqlx::query_scalar!(
+            r#"WITH moved AS (UPDATE households SET cadre_id = $2 WHERE id = $1),
                   kept AS (
                       INSERT INTO household_assignments (household_id, assigned, cadre_id, by_kind,
                                                          by_login, by_person_id, at)
                       VALUES ($1, $2::bigint IS NOT NULL, $2, $3, $4, $5, $6))
              -- The statement's snapshot does not see the update: count the others, and this one.
-             SELECT CASE WHEN $2::bigint IS NULL THEN 0 ELSE count(*) + 1 END
-             FROM households WHERE cadre_id = $2 AND id <> $1",
+             SELECT CASE WHEN $2::bigint IS NULL THEN 0 ELSE count(*) + 1 END AS "cadre_has!"
+             FROM households WHERE cadre_id = $2 AND id <> $1"#,
+            household,
+            cadre,
+            by.kind(),
+            by.login(),
+            by.person(),
+            now as DateTime<Utc>
         )
-        .bind(household)
-        .bind(cadre)
-        .bind(by.kind())
-        .bind(by.login())
-        .bind(by.person())
-        .bind(now)
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -493,22 +510,25 @@ impl Tx {
         &mut self,
         household: i64,
     ) -> anyhow::Result<Vec<AssignmentRow>> {
-        Ok(sqlx::query_as(
-            "SELECT at, assigned, cadre_id, by_kind, by_login, by_person_id
-             FROM household_assignments WHERE household_id = $1 ORDER BY at DESC, id DESC",
+        Ok(sqlx::query_as!(
+            AssignmentRow,
+            r#"SELECT at AS "at: DateTime<Utc>", assigned, cadre_id, by_kind, by_login, by_person_id
+               FROM household_assignments WHERE household_id = $1 ORDER BY at DESC, id DESC"#,
+            household
         )
-        .bind(household)
         .fetch_all(&mut *self.inner)
         .await?)
     }
 
     /// The activity `activity` was a visit to `household`.
     pub async fn mark_visit(&mut self, activity: i64, household: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE activities SET household_id = $2 WHERE id = $1")
-            .bind(activity)
-            .bind(household)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "UPDATE activities SET household_id = $2 WHERE id = $1",
+            activity,
+            household
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
@@ -522,46 +542,55 @@ impl Tx {
         at: DateTime<Utc>,
         visits_from: NaiveDate,
     ) -> anyhow::Result<Coverage> {
-        let mut coverage: Coverage = sqlx::query_as::<_, CoverageRow>(&format!(
-            "{SUBTREE},
+        let usual = USUAL_HOUSEHOLDS as i64;
+        let unreached_days = UNREACHED_DAYS as i32;
+        // The scope is activities' SUBTREE, written out for the check.
+        let mut coverage: Coverage = sqlx::query_as!(
+            CoverageRow,
+            r#"WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id),
              h AS (SELECT * FROM households WHERE unit_id IN (SELECT id FROM scope) AND created_at <= $2),
              per AS (SELECT cadre_id, count(*) AS n FROM h WHERE cadre_id IS NOT NULL GROUP BY 1)
-             SELECT (SELECT count(*) FROM h) AS households,
-                    (SELECT count(*) FROM h WHERE cadre_id IS NOT NULL) AS with_cadre,
+             SELECT (SELECT count(*) FROM h) AS "households!",
+                    (SELECT count(*) FROM h WHERE cadre_id IS NOT NULL) AS "with_cadre!",
                     (SELECT count(*) FROM household_members m JOIN h ON h.id = m.household_id
-                     WHERE h.cadre_id IS NOT NULL AND m.consented_at <= $2) AS accompanied,
-                    (SELECT count(*) FROM per) AS cadres,
-                    (SELECT count(*) FROM per WHERE n > $3) AS cadres_over,
+                     WHERE h.cadre_id IS NOT NULL AND m.consented_at <= $2) AS "accompanied!",
+                    (SELECT count(*) FROM per) AS "cadres!",
+                    (SELECT count(*) FROM per WHERE n > $3) AS "cadres_over!",
                     (SELECT count(*) FROM h WHERE NOT EXISTS (
                         SELECT 1 FROM household_members m JOIN deliveries d ON d.person_id = m.person_id
                         WHERE m.household_id = h.id AND d.notice_id IS NOT NULL AND d.status = 'sent'
                           AND d.sent_at >= $2 - make_interval(days => $4) AND d.sent_at <= $2))
-                        AS unreached"
-        ))
-        .bind(unit)
-        .bind(at)
-        .bind(USUAL_HOUSEHOLDS as i64)
-        .bind(UNREACHED_DAYS as i32)
+                        AS "unreached!""#,
+            unit,
+            at as DateTime<Utc>,
+            usual,
+            unreached_days
+        )
         .fetch_one(&mut *self.inner)
         .await?
         .into();
-        coverage.visits = sqlx::query_as(&format!(
-            "{SUBTREE}
-             SELECT date_trunc('month', held_on)::date, count(*) FROM activities
+        let visits = sqlx::query!(
+            r#"WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT date_trunc('month', held_on)::date AS "month!: NaiveDate", count(*) AS "n!"
+             FROM activities
              WHERE household_id IS NOT NULL AND deleted_at IS NULL
                AND unit_id IN (SELECT id FROM scope) AND held_on >= $2 AND held_on <= $3
-             GROUP BY 1 ORDER BY 1"
-        ))
-        .bind(unit)
-        .bind(visits_from)
-        .bind(vn_time::local_date(at))
+             GROUP BY 1 ORDER BY 1"#,
+            unit,
+            visits_from as NaiveDate,
+            vn_time::local_date(at) as NaiveDate
+        )
         .fetch_all(&mut *self.inner)
         .await?;
+        coverage.visits = visits.into_iter().map(|v| (v.month, v.n)).collect();
         Ok(coverage)
     }
 }
 
-#[derive(FromRow)]
 struct CoverageRow {
     households: i64,
     with_cadre: i64,

@@ -1,7 +1,6 @@
 //! Surveys: definitions, invitations through the delivery queue, progress, consents, responses and
 //! the tallies kept with them.
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
@@ -37,33 +36,27 @@ fn targeted() -> String {
     )
 }
 
-type SurveyRow = (
-    i64,
-    Json<SurveyFile>,
-    Vec<i64>,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-);
-
-const SURVEY_COLUMNS: &str = "id, definition, unit_ids, status, opens_at, closes_at";
-
-/// A survey's stored status: an unknown one is an error, never taken for another.
-fn survey_status(code: &str) -> anyhow::Result<SurveyStatus> {
-    SurveyStatus::from_code(code).with_context(|| format!("unknown survey status {code:?}"))
+/// A survey as stored; an unknown status is an error, never taken for another.
+struct SurveyRow {
+    id: i64,
+    definition: Json<SurveyFile>,
+    unit_ids: Vec<i64>,
+    status: SurveyStatus,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
 }
 
-fn survey_from_row(
-    (id, Json(file), unit_ids, status, opens_at, closes_at): SurveyRow,
-) -> anyhow::Result<Survey> {
-    Ok(Survey {
-        id,
-        file,
-        unit_ids,
-        status: survey_status(&status)?,
-        opens_at,
-        closes_at,
-    })
+impl From<SurveyRow> for Survey {
+    fn from(row: SurveyRow) -> Survey {
+        Survey {
+            id: row.id,
+            file: row.definition.0,
+            unit_ids: row.unit_ids,
+            status: row.status,
+            opens_at: row.opens_at,
+            closes_at: row.closes_at,
+        }
+    }
 }
 
 impl Tx {
@@ -76,11 +69,11 @@ impl Tx {
         times: (DateTime<Utc>, DateTime<Utc>),
     ) -> anyhow::Result<i64> {
         // Placeholders, replaced at once by the definition's values.
-        let id = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "INSERT INTO surveys (replaces, definition, unit_ids, anonymous, sensitive, opens_at, closes_at)
              VALUES ($1, '{}', '{}', true, true, now(), 'infinity') RETURNING id",
+            replaces
         )
-        .bind(replaces)
         .fetch_one(&mut *self.inner)
         .await?;
         self.set_survey_definition(id, file, unit_ids, times)
@@ -90,12 +83,12 @@ impl Tx {
 
     /// The survey's status, its row locked until the transaction ends.
     pub async fn lock_survey(&mut self, id: i64) -> anyhow::Result<Option<SurveyStatus>> {
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM surveys WHERE id = $1 FOR UPDATE")
-                .bind(id)
-                .fetch_optional(&mut *self.inner)
-                .await?;
-        status.as_deref().map(survey_status).transpose()
+        Ok(sqlx::query_scalar!(
+            r#"SELECT status AS "status: SurveyStatus" FROM surveys WHERE id = $1 FOR UPDATE"#,
+            id
+        )
+        .fetch_optional(&mut *self.inner)
+        .await?)
     }
 
     /// Writes a survey's definition, and its times (provisional until it opens).
@@ -106,31 +99,35 @@ impl Tx {
         unit_ids: &[i64],
         (opens, closes): (DateTime<Utc>, DateTime<Utc>),
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE surveys SET definition = $2, unit_ids = $3, roles = $4, anonymous = $5,
                     sensitive = $6, opens_at = $7, closes_at = $8 WHERE id = $1",
+            id,
+            Json(file) as _,
+            unit_ids,
+            &roles(file) as &[&str],
+            file.anonymous,
+            file.sensitive,
+            opens as DateTime<Utc>,
+            closes as DateTime<Utc>
         )
-        .bind(id)
-        .bind(Json(file))
-        .bind(unit_ids)
-        .bind(roles(file))
-        .bind(file.anonymous)
-        .bind(file.sensitive)
-        .bind(opens)
-        .bind(closes)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
     }
 
     pub async fn survey(&mut self, id: i64) -> anyhow::Result<Option<Survey>> {
-        let row: Option<SurveyRow> = sqlx::query_as(&format!(
-            "SELECT {SURVEY_COLUMNS} FROM surveys WHERE id = $1"
-        ))
-        .bind(id)
+        let row = sqlx::query_as!(
+            SurveyRow,
+            r#"SELECT id, definition AS "definition: Json<SurveyFile>", unit_ids,
+                      status AS "status: SurveyStatus", opens_at AS "opens_at: DateTime<Utc>",
+                      closes_at AS "closes_at: DateTime<Utc>"
+               FROM surveys WHERE id = $1"#,
+            id
+        )
         .fetch_optional(&mut *self.inner)
         .await?;
-        row.map(survey_from_row).transpose()
+        Ok(row.map(Survey::from))
     }
 
     /// Marks the survey open from `opens` to `closes`; returns the survey it replaces, if any.
@@ -139,19 +136,20 @@ impl Tx {
         id: i64,
         (opens, closes): (DateTime<Utc>, DateTime<Utc>),
     ) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "UPDATE surveys SET status = 'open', opened_at = now(), opens_at = $2, closes_at = $3
              WHERE id = $1 RETURNING replaces",
+            id,
+            opens as DateTime<Utc>,
+            closes as DateTime<Utc>
         )
-        .bind(id)
-        .bind(opens)
-        .bind(closes)
         .fetch_one(&mut *self.inner)
         .await?)
     }
 
     /// One invitation per person the survey targets, counted per unit; returns how many.
     pub async fn invite_targeted(&mut self, id: i64) -> anyhow::Result<u64> {
+        // Built at run time: the audience rule is in_audience's, kept in one place with notices'.
         let invited = sqlx::query(&format!(
             "{}
              INSERT INTO survey_invitations (survey_id, person_id, unit_id)
@@ -162,12 +160,12 @@ impl Tx {
         .execute(&mut *self.inner)
         .await?
         .rows_affected();
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
              SELECT $1, COALESCE(unit_id, 0), '+', '', count(*) FROM survey_invitations
              WHERE survey_id = $1 GROUP BY 2",
+            id
         )
-        .bind(id)
         .execute(&mut *self.inner)
         .await?;
         Ok(invited)
@@ -188,6 +186,8 @@ impl Tx {
             .iter()
             .map(|(lang, reply)| (lang.code(), Json(reply)))
             .unzip();
+        // Built at run time: whom to send to is one of three filters (not_reminded), and the
+        // chat order is LAST_USED_FIRST, shared with every other delivery.
         Ok(sqlx::query(&format!(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait,
                                      next_attempt_at)
@@ -214,16 +214,15 @@ impl Tx {
 
     /// Closes an open survey and forgets every answer in progress (they never count).
     pub async fn close_survey(&mut self, id: i64) -> anyhow::Result<bool> {
-        let closed = sqlx::query(
+        let closed = sqlx::query!(
             "UPDATE surveys SET status = 'closed', closed_at = now() WHERE id = $1 AND status = 'open'",
+            id
         )
-        .bind(id)
         .execute(&mut *self.inner)
         .await?
         .rows_affected()
             == 1;
-        sqlx::query("DELETE FROM survey_progress WHERE survey_id = $1")
-            .bind(id)
+        sqlx::query!("DELETE FROM survey_progress WHERE survey_id = $1", id)
             .execute(&mut *self.inner)
             .await?;
         Ok(closed)
@@ -231,37 +230,56 @@ impl Tx {
 
     /// Notes that those `whom` names were reminded; returns how many people.
     pub async fn mark_reminded(&mut self, id: i64, whom: Whom) -> anyhow::Result<u64> {
-        Ok(sqlx::query(&format!(
-            "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1 AND {}",
-            not_reminded(Some(whom))
-        ))
-        .bind(id)
-        .execute(&mut *self.inner)
-        .await?
-        .rows_affected())
+        // The filters of not_reminded, one statement each.
+        let marked = match whom {
+            Whom::Unfinished => {
+                sqlx::query!(
+                    "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1
+                       AND i.started AND NOT i.finished AND i.reminded_at IS NULL",
+                    id
+                )
+                .execute(&mut *self.inner)
+                .await?
+            }
+            Whom::NotStarted => {
+                sqlx::query!(
+                    "UPDATE survey_invitations i SET reminded_at = now() WHERE i.survey_id = $1
+                       AND NOT i.started AND i.reminded_at IS NULL",
+                    id
+                )
+                .execute(&mut *self.inner)
+                .await?
+            }
+        };
+        Ok(marked.rows_affected())
     }
 
     /// Surveys open now, newest first.
     pub async fn open_surveys(&mut self, now: DateTime<Utc>) -> anyhow::Result<Vec<Survey>> {
-        let open: Vec<SurveyRow> = sqlx::query_as(&format!(
-            "SELECT {SURVEY_COLUMNS} FROM surveys
-             WHERE status = 'open' AND opens_at <= $1 AND closes_at > $1 ORDER BY id DESC"
-        ))
-        .bind(now)
+        let open = sqlx::query_as!(
+            SurveyRow,
+            r#"SELECT id, definition AS "definition: Json<SurveyFile>", unit_ids,
+                      status AS "status: SurveyStatus", opens_at AS "opens_at: DateTime<Utc>",
+                      closes_at AS "closes_at: DateTime<Utc>"
+               FROM surveys
+               WHERE status = 'open' AND opens_at <= $1 AND closes_at > $1 ORDER BY id DESC"#,
+            now as DateTime<Utc>
+        )
         .fetch_all(&mut *self.inner)
         .await?;
-        open.into_iter().map(survey_from_row).collect()
+        Ok(open.into_iter().map(Survey::from).collect())
     }
 
     pub async fn survey_progress(
         &mut self,
         Taker { survey, person }: Taker,
     ) -> anyhow::Result<Option<Draft>> {
-        let draft: Option<Json<Draft>> = sqlx::query_scalar(
-            "SELECT draft FROM survey_progress WHERE survey_id = $1 AND person_id = $2",
+        let draft = sqlx::query_scalar!(
+            r#"SELECT draft AS "draft: Json<Draft>" FROM survey_progress
+               WHERE survey_id = $1 AND person_id = $2"#,
+            survey,
+            person
         )
-        .bind(survey)
-        .bind(person)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(draft.map(|d| d.0))
@@ -274,15 +292,15 @@ impl Tx {
         Taker { survey, person }: Taker,
         draft: &Draft,
     ) -> anyhow::Result<()> {
-        let first: Option<bool> = sqlx::query_scalar(
-            "INSERT INTO survey_progress (survey_id, person_id, draft)
-             SELECT $1, $2, $3 FROM surveys WHERE id = $1 AND status = 'open'
-             ON CONFLICT (survey_id, person_id) DO UPDATE SET draft = $3, updated_at = now()
-             RETURNING xmax = 0",
+        let first = sqlx::query_scalar!(
+            r#"INSERT INTO survey_progress (survey_id, person_id, draft)
+               SELECT $1, $2, $3 FROM surveys WHERE id = $1 AND status = 'open'
+               ON CONFLICT (survey_id, person_id) DO UPDATE SET draft = $3, updated_at = now()
+               RETURNING xmax = 0 AS "first!""#,
+            survey,
+            person,
+            Json(draft) as _
         )
-        .bind(survey)
-        .bind(person)
-        .bind(Json(draft))
         .fetch_optional(&mut *self.inner)
         .await?;
         match first {
@@ -298,27 +316,27 @@ impl Tx {
         Taker { survey, person }: Taker,
         finished: bool,
     ) -> anyhow::Result<()> {
-        let created: Option<Option<i64>> = sqlx::query_scalar(
-            "INSERT INTO survey_invitations (survey_id, person_id, unit_id, started, finished)
-             SELECT $1, id, unit_id, true, $3 FROM people WHERE id = $2
-             ON CONFLICT (survey_id, person_id) DO UPDATE SET started = true,
-                 finished = survey_invitations.finished OR EXCLUDED.finished
-             RETURNING CASE WHEN xmax = 0 THEN unit_id END",
+        let created = sqlx::query_scalar!(
+            r#"INSERT INTO survey_invitations (survey_id, person_id, unit_id, started, finished)
+               SELECT $1, id, unit_id, true, $3 FROM people WHERE id = $2
+               ON CONFLICT (survey_id, person_id) DO UPDATE SET started = true,
+                   finished = survey_invitations.finished OR EXCLUDED.finished
+               RETURNING CASE WHEN xmax = 0 THEN unit_id END AS "unit?""#,
+            survey,
+            person,
+            finished
         )
-        .bind(survey)
-        .bind(person)
-        .bind(finished)
         .fetch_optional(&mut *self.inner)
         .await?;
         if let Some(Some(unit)) = created {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
                  VALUES ($1, $2, '+', '', 1)
                  ON CONFLICT (survey_id, unit_id, question, choice)
                  DO UPDATE SET count = survey_tallies.count + 1",
+                survey,
+                unit
             )
-            .bind(survey)
-            .bind(unit)
             .execute(&mut *self.inner)
             .await?;
         }
@@ -329,22 +347,26 @@ impl Tx {
         &mut self,
         Taker { survey, person }: Taker,
     ) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM survey_progress WHERE survey_id = $1 AND person_id = $2")
-            .bind(survey)
-            .bind(person)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "DELETE FROM survey_progress WHERE survey_id = $1 AND person_id = $2",
+            survey,
+            person
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
     /// Consent refused or withdrawn: the answers so far and the consent go.
     pub async fn refuse_survey(&mut self, Taker { survey, person }: Taker) -> anyhow::Result<()> {
         self.drop_survey_progress(Taker { survey, person }).await?;
-        sqlx::query("DELETE FROM survey_consents WHERE survey_id = $1 AND person_id = $2")
-            .bind(survey)
-            .bind(person)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "DELETE FROM survey_consents WHERE survey_id = $1 AND person_id = $2",
+            survey,
+            person
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
@@ -352,11 +374,11 @@ impl Tx {
         &mut self,
         Taker { survey, person }: Taker,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO survey_consents (survey_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            survey,
+            person
         )
-        .bind(survey)
-        .bind(person)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -368,10 +390,10 @@ impl Store {
     /// progress; returns how many.
     pub async fn close_expired_surveys(&self, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let mut tx = self.begin().await?;
-        let expired: Vec<i64> = sqlx::query_scalar(
+        let expired = sqlx::query_scalar!(
             "SELECT id FROM surveys WHERE status = 'open' AND closes_at <= $1 FOR UPDATE",
+            now as DateTime<Utc>
         )
-        .bind(now)
         .fetch_all(&mut *tx.inner)
         .await?;
         for &id in &expired {

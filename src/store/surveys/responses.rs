@@ -19,24 +19,26 @@ impl Tx {
         pseudonyms: &[Vec<u8>],
     ) -> anyhow::Result<Option<Vec<(String, Answer)>>> {
         // Two people made one may both have answered: their own answers first.
-        let rows: Vec<AnswerRow> = sqlx::query_as(
-            "SELECT a.question, a.choice, a.number, a.text
-             FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id
-             WHERE r.id = (SELECT id FROM survey_responses
-                           WHERE survey_id = $1 AND pseudonym = ANY($2)
-                           ORDER BY array_position($2, pseudonym) LIMIT 1)",
+        let rows = sqlx::query_as!(
+            AnswerRow,
+            r#"SELECT a.question AS "question?", a.choice, a.number, a.text
+               FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id
+               WHERE r.id = (SELECT id FROM survey_responses
+                             WHERE survey_id = $1 AND pseudonym = ANY($2)
+                             ORDER BY array_position($2, pseudonym) LIMIT 1)"#,
+            survey.id,
+            pseudonyms
         )
-        .bind(survey.id)
-        .bind(pseudonyms)
         .fetch_all(&mut *self.inner)
         .await?;
         if rows.is_empty() {
-            let waiting: Option<Json<Vec<(String, Answer)>>> = sqlx::query_scalar(
-                "SELECT answers FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2)
-                 ORDER BY array_position($2, pseudonym) LIMIT 1",
+            let waiting = sqlx::query_scalar!(
+                r#"SELECT answers AS "answers: Json<Vec<(String, Answer)>>"
+                   FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2)
+                   ORDER BY array_position($2, pseudonym) LIMIT 1"#,
+                survey.id,
+                pseudonyms
             )
-            .bind(survey.id)
-            .bind(pseudonyms)
             .fetch_optional(&mut *self.inner)
             .await?;
             return Ok(waiting.map(|w| {
@@ -53,16 +55,24 @@ impl Tx {
             .filter_map(|q| {
                 let mine: Vec<_> = rows
                     .iter()
-                    .filter(|r| r.0.as_deref() == Some(q.id.as_str()))
+                    .filter(|r| r.question.as_deref() == Some(q.id.as_str()))
                     .collect();
                 let answer = match mine.as_slice() {
                     [] => return None,
-                    [(_, _, Some(n), _)] => Answer::Number(*n),
-                    [(_, _, _, Some(t))] => Answer::Text(t.clone()),
-                    [(_, Some(c), _, _)] if q.kind != crate::domain::survey::Kind::Multiple => {
+                    [
+                        AnswerRow {
+                            number: Some(n), ..
+                        },
+                    ] => Answer::Number(*n),
+                    [AnswerRow { text: Some(t), .. }] => Answer::Text(t.clone()),
+                    [
+                        AnswerRow {
+                            choice: Some(c), ..
+                        },
+                    ] if q.kind != crate::domain::survey::Kind::Multiple => {
                         Answer::Choice(c.clone())
                     }
-                    many => Answer::Choices(many.iter().filter_map(|r| r.1.clone()).collect()),
+                    many => Answer::Choices(many.iter().filter_map(|r| r.choice.clone()).collect()),
                 };
                 Some((q.id.clone(), answer))
             })
@@ -81,45 +91,47 @@ impl Tx {
             survey: s.survey,
             person: s.person,
         };
-        let anonymous: Option<bool> =
-            sqlx::query_scalar("SELECT anonymous FROM surveys WHERE id = $1 AND status = 'open'")
-                .bind(s.survey)
-                .fetch_optional(&mut *self.inner)
-                .await?;
+        let anonymous = sqlx::query_scalar!(
+            "SELECT anonymous FROM surveys WHERE id = $1 AND status = 'open'",
+            s.survey
+        )
+        .fetch_optional(&mut *self.inner)
+        .await?;
         let pseudonym = s
             .pseudonyms
             .first()
             .context("a submission without its pseudonym")?;
-        let unit: Option<i64> = sqlx::query_scalar(
-            "SELECT COALESCE((SELECT unit_id FROM survey_invitations
-                              WHERE survey_id = $1 AND person_id = $2), p.unit_id)
-             FROM people p WHERE p.id = $2",
+        let unit = sqlx::query_scalar!(
+            r#"SELECT COALESCE((SELECT unit_id FROM survey_invitations
+                                WHERE survey_id = $1 AND person_id = $2), p.unit_id) AS "unit?"
+               FROM people p WHERE p.id = $2"#,
+            s.survey,
+            s.person
         )
-        .bind(s.survey)
-        .bind(s.person)
         .fetch_one(&mut *self.inner)
         .await?;
-        let answered: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $1 AND pseudonym = ANY($2))
-                 OR EXISTS (SELECT 1 FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2))",
+        let answered = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM survey_responses WHERE survey_id = $1 AND pseudonym = ANY($2))
+                   OR EXISTS (SELECT 1 FROM survey_pending WHERE survey_id = $1 AND pseudonym = ANY($2))
+                   AS "answered!""#,
+            s.survey,
+            s.pseudonyms
         )
-        .bind(s.survey)
-        .bind(s.pseudonyms)
         .fetch_one(&mut *self.inner)
         .await?;
         let taken = match anonymous {
             None => false,
             _ if answered => false,
-            Some(true) => sqlx::query(
+            Some(true) => sqlx::query!(
                 "INSERT INTO survey_pending (survey_id, pseudonym, unit_id, language, channel, answers)
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                s.survey,
+                pseudonym,
+                unit,
+                s.lang.code(),
+                s.channel,
+                Json(&s.draft.answers) as _
             )
-            .bind(s.survey)
-            .bind(pseudonym)
-            .bind(unit)
-            .bind(s.lang.code())
-            .bind(s.channel)
-            .bind(Json(&s.draft.answers))
             .execute(&mut *self.inner)
             .await?
             .rows_affected()
@@ -154,21 +166,21 @@ impl Tx {
             .map(|_| sqlx::types::uuid::Builder::from_random_bytes(rand::random()).into_uuid())
             .collect();
         let column = |f: fn(&Response) -> String| responses.iter().map(f).collect::<Vec<_>>();
-        let stored: Vec<Uuid> = sqlx::query_scalar(
+        let stored = sqlx::query_scalar!(
             "INSERT INTO survey_responses (id, survey_id, pseudonym, person_id, unit_id, language, channel, submitted_at)
              SELECT r.id, r.survey_id, r.pseudonym, r.person_id, r.unit_id, r.language, r.channel,
                     CASE WHEN r.person_id IS NOT NULL THEN now() END
              FROM unnest($1::uuid[], $2::bigint[], $3::bytea[], $4::bigint[], $5::bigint[], $6::text[], $7::text[])
                   AS r (id, survey_id, pseudonym, person_id, unit_id, language, channel)
              ON CONFLICT (survey_id, pseudonym) DO NOTHING RETURNING id",
+            &ids,
+            &responses.iter().map(|r| r.survey).collect::<Vec<_>>(),
+            &responses.iter().map(|r| r.pseudonym.to_vec()).collect::<Vec<_>>(),
+            &responses.iter().map(|r| r.person).collect::<Vec<_>>() as &[Option<i64>],
+            &responses.iter().map(|r| r.unit).collect::<Vec<_>>() as &[Option<i64>],
+            &column(|r| r.language.to_owned()),
+            &column(|r| r.channel.to_owned())
         )
-        .bind(&ids)
-        .bind(responses.iter().map(|r| r.survey).collect::<Vec<_>>())
-        .bind(responses.iter().map(|r| r.pseudonym.to_vec()).collect::<Vec<_>>())
-        .bind(responses.iter().map(|r| r.person).collect::<Vec<_>>())
-        .bind(responses.iter().map(|r| r.unit).collect::<Vec<_>>())
-        .bind(column(|r| r.language.to_owned()))
-        .bind(column(|r| r.channel.to_owned()))
         .fetch_all(&mut *self.inner)
         .await?;
         let (mut owners, mut questions, mut choices, mut numbers, mut texts) =
@@ -191,20 +203,20 @@ impl Tx {
                 }
             }
         }
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
              SELECT a.response_id, r.survey_id, r.unit_id, a.question, a.choice, a.number, a.text
              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[])
                   AS a (response_id, question, choice, number, text)
              JOIN survey_responses r ON r.id = a.response_id
              WHERE a.response_id = ANY($6)",
+            &owners,
+            &questions,
+            &choices as &[Option<String>],
+            &numbers as &[Option<i64>],
+            &texts as &[Option<String>],
+            &stored
         )
-        .bind(&owners)
-        .bind(&questions)
-        .bind(&choices)
-        .bind(&numbers)
-        .bind(&texts)
-        .bind(&stored)
         .execute(&mut *self.inner)
         .await?;
         Ok(stored)
@@ -212,6 +224,7 @@ impl Tx {
 
     /// Adds (`sign` 1) or takes back (-1) the tallies of `responses`.
     async fn add_tallies(&mut self, responses: &[Uuid], sign: i64) -> anyhow::Result<()> {
+        // Built at run time: tally_rows is shared with the retally and the recount.
         sqlx::query(&format!(
             "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
              SELECT survey_id, unit_id, question, choice, n * $2 FROM ({}) t
@@ -229,11 +242,12 @@ impl Tx {
     /// The person and those merged into them ([`Tx::merge_people`]), whose anonymous responses
     /// stay under their own pseudonyms: the person first.
     pub async fn person_and_formers(&mut self, person: i64) -> anyhow::Result<Vec<i64>> {
-        let formers: Vec<i64> =
-            sqlx::query_scalar("SELECT former_id FROM person_aliases WHERE person_id = $1")
-                .bind(person)
-                .fetch_all(&mut *self.inner)
-                .await?;
+        let formers = sqlx::query_scalar!(
+            "SELECT former_id FROM person_aliases WHERE person_id = $1",
+            person
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
         Ok(std::iter::once(person).chain(formers).collect())
     }
 
@@ -247,23 +261,22 @@ impl Tx {
         kept: i64,
         gone: i64,
     ) -> anyhow::Result<()> {
-        let twice: Vec<Uuid> = sqlx::query_scalar(
+        let twice = sqlx::query_scalar!(
             "SELECT g.id FROM survey_responses g WHERE g.person_id = $2
                AND EXISTS (SELECT 1 FROM survey_responses k
                            WHERE k.person_id = $1 AND k.survey_id = g.survey_id)",
+            kept,
+            gone
         )
-        .bind(kept)
-        .bind(gone)
         .fetch_all(&mut *self.inner)
         .await?;
         if !twice.is_empty() {
             self.add_tallies(&twice, -1).await?;
-            sqlx::query("DELETE FROM survey_responses WHERE id = ANY($1)")
-                .bind(&twice)
+            sqlx::query!("DELETE FROM survey_responses WHERE id = ANY($1)", &twice)
                 .execute(&mut *self.inner)
                 .await?;
         }
-        sqlx::query(
+        sqlx::query!(
             "WITH responses AS (UPDATE survey_responses SET person_id = $1 WHERE person_id = $2),
              consents AS (INSERT INTO survey_consents (survey_id, person_id, consented_at)
                           SELECT survey_id, $1, consented_at FROM survey_consents WHERE person_id = $2
@@ -286,19 +299,19 @@ impl Tx {
              UPDATE survey_progress g SET person_id = $1
              WHERE g.person_id = $2
                AND NOT EXISTS (SELECT 1 FROM survey_progress k WHERE k.person_id = $1 AND k.survey_id = g.survey_id)",
+            kept,
+            gone
         )
-        .bind(kept)
-        .bind(gone)
         .execute(&mut *self.inner)
         .await?;
         // Answered on either chat is answered: nothing stays half-done.
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM survey_progress WHERE person_id IN ($1, $2)
                AND survey_id IN (SELECT survey_id FROM survey_invitations
                                  WHERE person_id IN ($1, $2) AND finished)",
+            kept,
+            gone
         )
-        .bind(kept)
-        .bind(gone)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -306,11 +319,12 @@ impl Tx {
 
     /// Takes the person's named responses out of the tallies (their rows go with the person).
     pub async fn untally_person(&mut self, person: i64) -> anyhow::Result<()> {
-        let ids: Vec<Uuid> =
-            sqlx::query_scalar("SELECT id FROM survey_responses WHERE person_id = $1")
-                .bind(person)
-                .fetch_all(&mut *self.inner)
-                .await?;
+        let ids = sqlx::query_scalar!(
+            "SELECT id FROM survey_responses WHERE person_id = $1",
+            person
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
         if !ids.is_empty() {
             self.add_tallies(&ids, -1).await?;
         }
@@ -318,8 +332,13 @@ impl Tx {
     }
 }
 
-/// question, choice, number, text; all NULL for a response whose every question was skipped.
-type AnswerRow = (Option<String>, Option<String>, Option<i64>, Option<String>);
+/// An answer as stored; all NULL for a response whose every question was skipped.
+struct AnswerRow {
+    question: Option<String>,
+    choice: Option<String>,
+    number: Option<i64>,
+    text: Option<String>,
+}
 
 /// A response as stored: `person` only for named surveys.
 struct Response<'a> {
@@ -342,21 +361,23 @@ impl Store {
         patience: std::time::Duration,
     ) -> anyhow::Result<u64> {
         let mut tx = self.begin().await?;
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM survey_pending
-             WHERE $1 <= (SELECT count(*) FROM survey_pending)
-                OR received_at <= now() - make_interval(secs => $2)",
+        let waiting = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "waiting!" FROM survey_pending
+               WHERE $1 <= (SELECT count(*) FROM survey_pending)
+                  OR received_at <= now() - make_interval(secs => $2)"#,
+            batch,
+            patience.as_secs_f64()
         )
-        .bind(batch)
-        .bind(patience.as_secs_f64())
         .fetch_one(&mut *tx.inner)
         .await?;
         if waiting == 0 {
             return Ok(0);
         }
-        let mut rows: Vec<PendingRow> = sqlx::query_as(
-            "DELETE FROM survey_pending
-             RETURNING survey_id, pseudonym, unit_id, language, channel, answers",
+        let mut rows = sqlx::query_as!(
+            PendingRow,
+            r#"DELETE FROM survey_pending
+               RETURNING survey_id, pseudonym, unit_id, language, channel,
+                         answers AS "answers: Json<Vec<(String, Answer)>>""#
         )
         .fetch_all(&mut *tx.inner)
         .await?;
@@ -364,17 +385,15 @@ impl Store {
         rows.shuffle(&mut rand::rng());
         let responses: Vec<Response> = rows
             .iter()
-            .map(
-                |(survey, pseudonym, unit, language, channel, Json(answers))| Response {
-                    survey: *survey,
-                    pseudonym,
-                    person: None,
-                    unit: *unit,
-                    language,
-                    channel,
-                    answers,
-                },
-            )
+            .map(|r| Response {
+                survey: r.survey_id,
+                pseudonym: &r.pseudonym,
+                person: None,
+                unit: r.unit_id,
+                language: &r.language,
+                channel: &r.channel,
+                answers: &r.answers.0,
+            })
             .collect();
         let stored = tx.store_responses(&responses).await?;
         tx.add_tallies(&stored, 1).await?;
@@ -383,14 +402,15 @@ impl Store {
     }
 }
 
-type PendingRow = (
-    i64,
-    Vec<u8>,
-    Option<i64>,
-    String,
-    String,
-    Json<Vec<(String, Answer)>>,
-);
+/// An anonymous response waiting for its batch.
+struct PendingRow {
+    survey_id: i64,
+    pseudonym: Vec<u8>,
+    unit_id: Option<i64>,
+    language: String,
+    channel: String,
+    answers: Json<Vec<(String, Answer)>>,
+}
 
 /// A complete response to store.
 pub struct Submission<'a> {

@@ -33,15 +33,15 @@ impl Tx {
         survey: i64,
         units: &[i64],
     ) -> anyhow::Result<Vec<Tally>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        Ok(sqlx::query_as!(
+            Tally,
             "SELECT unit_id, question, choice, count FROM survey_tallies
              WHERE survey_id = $1 AND unit_id = ANY($2) AND count <> 0",
+            survey,
+            units
         )
-        .bind(survey)
-        .bind(units)
         .fetch_all(&mut *self.inner)
-        .await?;
-        Ok(tallies_of(rows))
+        .await?)
     }
 
     /// Free-text answers to `questions` given in the units listed, up to `limit` each from the
@@ -55,61 +55,53 @@ impl Tx {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<(String, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT q.question, t.text FROM unnest($2::text[]) AS q (question),
-                 LATERAL (SELECT a.text FROM survey_answers a
-                          WHERE a.survey_id = $1 AND a.question = q.question
-                            AND a.text IS NOT NULL AND a.unit_id = ANY($3)
-                          ORDER BY a.response_id, a.text
-                          LIMIT $4 OFFSET $5) t",
+        let rows = sqlx::query!(
+            r#"SELECT q.question AS "question!", t.text AS "text!"
+               FROM unnest($2::text[]) AS q (question),
+                    LATERAL (SELECT a.text FROM survey_answers a
+                             WHERE a.survey_id = $1 AND a.question = q.question
+                               AND a.text IS NOT NULL AND a.unit_id = ANY($3)
+                             ORDER BY a.response_id, a.text
+                             LIMIT $4 OFFSET $5) t"#,
+            survey,
+            questions as &[&str],
+            units,
+            limit,
+            offset
         )
-        .bind(survey)
-        .bind(questions)
-        .bind(units)
-        .bind(limit)
-        .bind(offset)
         .fetch_all(&mut *self.inner)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.question, r.text)).collect())
     }
 
     /// One row per response, oldest first: response id, unit code, unit name, language, channel,
     /// submitted at (named surveys), person (named surveys), then (question, answer values) pairs.
     pub async fn survey_export(&mut self, survey: i64) -> anyhow::Result<Vec<ExportRow>> {
-        let rows: Vec<ExportSqlRow> = sqlx::query_as(
-            "SELECT r.id::text, COALESCE(u.code, ''), COALESCE(u.name, ''), r.language, r.channel,
-                    COALESCE(to_char(r.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), ''),
-                    COALESCE(r.person_id::text, ''),
-                    COALESCE((SELECT json_agg(json_build_array(a.question,
-                                  COALESCE(a.choice, a.number::text, a.text)))
-                              FROM survey_answers a WHERE a.response_id = r.id), '[]')
-             FROM survey_responses r LEFT JOIN units u ON u.id = r.unit_id
-             WHERE r.survey_id = $1 ORDER BY r.id",
+        let rows = sqlx::query!(
+            r#"SELECT r.id::text AS "id!", COALESCE(u.code, '') AS "code!",
+                      COALESCE(u.name, '') AS "unit!", r.language, r.channel,
+                      COALESCE(to_char(r.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), '')
+                          AS "at!",
+                      COALESCE(r.person_id::text, '') AS "person!",
+                      COALESCE((SELECT json_agg(json_build_array(a.question,
+                                    COALESCE(a.choice, a.number::text, a.text)))
+                                FROM survey_answers a WHERE a.response_id = r.id), '[]')
+                          AS "answers!: Json<Vec<(String, String)>>"
+               FROM survey_responses r LEFT JOIN units u ON u.id = r.unit_id
+               WHERE r.survey_id = $1 ORDER BY r.id"#,
+            survey
         )
-        .bind(survey)
         .fetch_all(&mut *self.inner)
         .await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, code, unit, lang, channel, at, person, Json(answers))| ExportRow {
-                    fields: vec![id, code, unit, lang, channel, at, person],
-                    answers,
-                },
-            )
+            .map(|r| ExportRow {
+                fields: vec![r.id, r.code, r.unit, r.language, r.channel, r.at, r.person],
+                answers: r.answers.0,
+            })
             .collect())
     }
 }
-
-type ExportSqlRow = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Json<Vec<(String, String)>>,
-);
 
 pub struct ExportRow {
     pub fields: Vec<String>,
@@ -120,10 +112,13 @@ impl Store {
     /// Recomputes a survey's response tallies from its answers, set-based (after bulk loads).
     pub async fn retally_survey(&self, survey: i64) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM survey_tallies WHERE survey_id = $1 AND question <> '+'")
-            .bind(survey)
-            .execute(&mut *tx.inner)
-            .await?;
+        sqlx::query!(
+            "DELETE FROM survey_tallies WHERE survey_id = $1 AND question <> '+'",
+            survey
+        )
+        .execute(&mut *tx.inner)
+        .await?;
+        // Built at run time: tally_rows is shared with submitting and erasing.
         sqlx::query(&format!(
             "INSERT INTO survey_tallies (survey_id, unit_id, question, choice, count)
              SELECT * FROM ({}) t",
@@ -139,6 +134,7 @@ impl Store {
     /// tallies as [`Store::retally_survey`] writes them (invitations, '+', aside), by unit,
     /// question and choice, to hold the kept ones against.
     pub async fn recount_survey(&self, survey: i64) -> anyhow::Result<Vec<Tally>> {
+        // Built at run time: tally_rows is shared with submitting and erasing.
         let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT unit_id, question, choice, n FROM ({}) t",
             tally_rows("r.survey_id = $1")
