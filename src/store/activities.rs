@@ -1,6 +1,5 @@
 //! Activity logs: sectors, entries with their audit trail.
 
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
