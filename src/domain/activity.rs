@@ -77,7 +77,9 @@ pub struct ModelChoice {
     pub status: ModelStatus,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as its code (`models.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum ModelStatus {
     Active,
     Maintained,

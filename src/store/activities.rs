@@ -1,6 +1,5 @@
 //! Activity logs: sectors, entries with their audit trail.
 
-use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
@@ -13,19 +12,12 @@ use crate::domain::units::Unit;
 
 impl Tx {
     pub async fn sectors(&mut self) -> anyhow::Result<Vec<Sector>> {
-        let rows: Vec<(String, String, String, Vec<String>)> =
-            sqlx::query_as("SELECT code, name, name_en, aliases FROM sectors ORDER BY position")
-                .fetch_all(&mut *self.inner)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(code, name, name_en, aliases)| Sector {
-                code,
-                name,
-                name_en,
-                aliases,
-            })
-            .collect())
+        Ok(sqlx::query_as!(
+            Sector,
+            "SELECT code, name, name_en, aliases FROM sectors ORDER BY position"
+        )
+        .fetch_all(&mut *self.inner)
+        .await?)
     }
 
     /// Stores an activity in `unit`, logged through `channel` (where its photos are fetched from),
@@ -38,26 +30,32 @@ impl Tx {
         channel: &str,
     ) -> anyhow::Result<i64> {
         let entry = &log.entry;
-        Ok(sqlx::query_scalar(&audited_insert(
-            "activity",
-            "INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
-                                     latitude, longitude, created_by, model_id, note, beneficiaries,
-                                     photos_channel)
-             VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1, $10, $11, $12, $13)",
-        ))
-        .bind(person)
-        .bind(unit)
-        .bind(&entry.sector)
-        .bind(&entry.title)
-        .bind(entry.held_on)
-        .bind(entry.participants)
-        .bind(&log.photos)
-        .bind(log.location.map(|l| l.0))
-        .bind(log.location.map(|l| l.1))
-        .bind(log.model_id)
-        .bind(&entry.details.note)
-        .bind(entry.details.beneficiaries)
-        .bind((!log.photos.is_empty()).then_some(channel))
+        // The new row written to the audit trail with it.
+        Ok(sqlx::query_scalar!(
+            r#"WITH created AS (
+                 INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
+                                         latitude, longitude, created_by, model_id, note,
+                                         beneficiaries, photos_channel)
+                 VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $1, $10, $11, $12, $13)
+                 RETURNING *),
+             audited AS (
+                 INSERT INTO log_audit (entity, entity_id, person_id, action, after)
+                 SELECT 'activity', id, $1, 'create', to_jsonb(created) FROM created)
+             SELECT id AS "id!" FROM created"#,
+            person,
+            unit,
+            &entry.sector,
+            &entry.title,
+            entry.held_on as NaiveDate,
+            entry.participants,
+            &log.photos,
+            log.location.map(|l| l.0),
+            log.location.map(|l| l.1),
+            log.model_id,
+            entry.details.note.as_deref(),
+            entry.details.beneficiaries,
+            (!log.photos.is_empty()).then_some(channel)
+        )
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -68,19 +66,19 @@ impl Tx {
         activity: i64,
         n: usize,
     ) -> anyhow::Result<Option<ActivityPhoto>> {
-        let row: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT unit_id, photos_channel, photos[$2] FROM activities
-             WHERE id = $1 AND deleted_at IS NULL",
+        let row = sqlx::query!(
+            r#"SELECT unit_id, photos_channel, photos[$2] AS "file_id?" FROM activities
+             WHERE id = $1 AND deleted_at IS NULL"#,
+            activity,
+            n as i32 + 1
         )
-        .bind(activity)
-        .bind(n as i32 + 1)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.and_then(|(unit_id, channel, file_id)| {
+        Ok(row.and_then(|r| {
             Some(ActivityPhoto {
-                unit_id,
-                channel: channel?,
-                file_id: file_id?,
+                unit_id: r.unit_id,
+                channel: r.photos_channel?,
+                file_id: r.file_id?,
             })
         }))
     }
@@ -91,26 +89,16 @@ impl Tx {
         person: i64,
         limit: i64,
     ) -> anyhow::Result<Vec<LoggedActivity>> {
-        let rows: Vec<(i64, String, String, NaiveDate, Option<i32>)> = sqlx::query_as(
-            "SELECT id, sector, title, held_on, participants FROM activities
-             WHERE created_by = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2",
+        Ok(sqlx::query_as!(
+            LoggedActivity,
+            r#"SELECT id, sector, title, held_on AS "held_on: NaiveDate", participants
+             FROM activities
+             WHERE created_by = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2"#,
+            person,
+            limit
         )
-        .bind(person)
-        .bind(limit)
         .fetch_all(&mut *self.inner)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, sector, title, held_on, participants)| LoggedActivity {
-                    id,
-                    sector,
-                    title,
-                    held_on,
-                    participants,
-                },
-            )
-            .collect())
+        .await?)
     }
 
     /// Replaces the person's own activity's fields with `entry`, auditing before and after; false if
@@ -121,7 +109,7 @@ impl Tx {
         id: i64,
         entry: &QuickEntry,
     ) -> anyhow::Result<bool> {
-        let edited: Option<i64> = sqlx::query_scalar(
+        let edited: Option<i64> = sqlx::query_scalar!(
             "WITH old AS (SELECT to_jsonb(a) AS row FROM activities a
                           WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL FOR UPDATE),
              new AS (UPDATE activities SET sector = $3, title = $4, held_on = $5, participants = $6,
@@ -129,15 +117,15 @@ impl Tx {
                      WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL RETURNING *)
              INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
              SELECT 'activity', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
+            person,
+            id,
+            &entry.sector,
+            &entry.title,
+            entry.held_on as NaiveDate,
+            entry.participants,
+            entry.details.note.as_deref(),
+            entry.details.beneficiaries
         )
-        .bind(person)
-        .bind(id)
-        .bind(&entry.sector)
-        .bind(&entry.title)
-        .bind(entry.held_on)
-        .bind(entry.participants)
-        .bind(&entry.details.note)
-        .bind(entry.details.beneficiaries)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(edited.is_some())
@@ -146,16 +134,17 @@ impl Tx {
     /// Soft-deletes the person's own activity, auditing what it was; false if it is not theirs
     /// or is gone already.
     pub async fn delete_activity(&mut self, person: i64, id: i64) -> anyhow::Result<bool> {
-        let before: Option<Json<serde_json::Value>> = sqlx::query_scalar(
-            "WITH old AS (SELECT to_jsonb(a) AS row FROM activities a
+        let before: Option<Json<serde_json::Value>> = sqlx::query_scalar!(
+            r#"WITH old AS (SELECT to_jsonb(a) AS row FROM activities a
                           WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL FOR UPDATE),
              gone AS (UPDATE activities SET deleted_at = now()
                       WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL)
              INSERT INTO log_audit (entity, entity_id, person_id, action, before)
-             SELECT 'activity', $2, $1, 'delete', row FROM old RETURNING before",
+             SELECT 'activity', $2, $1, 'delete', row FROM old
+             RETURNING before AS "before!: Json<serde_json::Value>""#,
+            person,
+            id
         )
-        .bind(person)
-        .bind(id)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(before.is_some())
@@ -170,55 +159,51 @@ impl Tx {
         unit: i64,
         entry: &QuickEntry,
     ) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(&audited_insert(
-            "model",
-            "INSERT INTO models (unit_id, sector, name, started_on, created_by, description, lead_org)
-             VALUES ($2, $3, $4, $5, $1, $6, $7)",
-        ))
-        .bind(person)
-        .bind(unit)
-        .bind(&entry.sector)
-        .bind(&entry.title)
-        .bind(entry.held_on)
-        .bind(&entry.details.note)
-        .bind(&entry.details.lead)
+        // The new row written to the audit trail with it.
+        Ok(sqlx::query_scalar!(
+            r#"WITH created AS (
+                 INSERT INTO models (unit_id, sector, name, started_on, created_by, description,
+                                     lead_org)
+                 VALUES ($2, $3, $4, $5, $1, $6, $7)
+                 RETURNING *),
+             audited AS (
+                 INSERT INTO log_audit (entity, entity_id, person_id, action, after)
+                 SELECT 'model', id, $1, 'create', to_jsonb(created) FROM created)
+             SELECT id AS "id!" FROM created"#,
+            person,
+            unit,
+            &entry.sector,
+            &entry.title,
+            entry.held_on as NaiveDate,
+            entry.details.note.as_deref(),
+            entry.details.lead.as_deref()
+        )
         .fetch_one(&mut *self.inner)
         .await?)
     }
 
     /// The unit's registered models, newest first.
     pub async fn unit_models(&mut self, unit: i64, limit: i64) -> anyhow::Result<Vec<ModelChoice>> {
-        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT id, unit_id, sector, name, status FROM models
-             WHERE unit_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2",
+        // An unknown status is an error (decoding it fails), never taken for another.
+        Ok(sqlx::query_as!(
+            ModelChoice,
+            r#"SELECT id, unit_id, sector, name, status AS "status: ModelStatus" FROM models
+             WHERE unit_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2"#,
+            unit,
+            limit
         )
-        .bind(unit)
-        .bind(limit)
         .fetch_all(&mut *self.inner)
-        .await?;
-        rows.into_iter()
-            .map(|(id, unit_id, sector, name, status)| {
-                Ok(ModelChoice {
-                    id,
-                    unit_id,
-                    sector,
-                    name,
-                    // An unknown status is an error, never taken for another.
-                    status: ModelStatus::from_code(&status)
-                        .with_context(|| format!("model {id}: unknown status {status:?}"))?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The unit of a model that is not deleted.
     pub async fn model_unit(&mut self, id: i64) -> anyhow::Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT unit_id FROM models WHERE id = $1 AND deleted_at IS NULL")
-                .bind(id)
-                .fetch_optional(&mut *self.inner)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            "SELECT unit_id FROM models WHERE id = $1 AND deleted_at IS NULL",
+            id
         )
+        .fetch_optional(&mut *self.inner)
+        .await?)
     }
 
     /// Sets a model's status, audited; stopping it ends its count on `today`, restarting clears
@@ -230,7 +215,7 @@ impl Tx {
         status: ModelStatus,
         today: NaiveDate,
     ) -> anyhow::Result<bool> {
-        let changed: Option<i64> = sqlx::query_scalar(
+        let changed: Option<i64> = sqlx::query_scalar!(
             "WITH old AS (SELECT to_jsonb(m) AS row FROM models m
                           WHERE id = $2 AND deleted_at IS NULL FOR UPDATE),
              new AS (UPDATE models SET status = $3,
@@ -238,11 +223,11 @@ impl Tx {
                      WHERE id = $2 AND deleted_at IS NULL RETURNING *)
              INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
              SELECT 'model', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
+            person,
+            id,
+            status as ModelStatus,
+            today as NaiveDate
         )
-        .bind(person)
-        .bind(id)
-        .bind(status.code())
-        .bind(today)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(changed.is_some())
@@ -278,23 +263,26 @@ impl Tx {
     /// Models built and maintained at the end of `quarter`, and activities held in it, in `unit`
     /// and everything below it, from the counts kept with them (migration 0042).
     pub async fn figures(&mut self, unit: i64, quarter: Quarter) -> anyhow::Result<Figures> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-            "{SUBTREE}
-             SELECT kind, sector, sum(n)::bigint FROM report_counts
-             WHERE unit_id IN (SELECT id FROM scope) AND {IN_QUARTER}
-             GROUP BY kind, sector HAVING sum(n) <> 0 ORDER BY kind, sector",
-        ))
-        .bind(unit)
-        .bind(quarter.first_day())
+        // The counts that count in the quarter starting on $2.
+        let rows = sqlx::query!(
+            r#"WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT kind, sector, sum(n)::bigint AS "n!" FROM report_counts
+             WHERE unit_id IN (SELECT id FROM scope) AND since <= $2 AND until > $2
+             GROUP BY kind, sector HAVING sum(n) <> 0 ORDER BY kind, sector"#,
+            unit,
+            quarter.first_day() as NaiveDate
+        )
         .fetch_all(&mut *self.inner)
         .await?;
         let mut figures = Figures::default();
-        for (kind, sector, n) in rows {
-            match kind.as_str() {
-                "models" => figures.models.push((sector, n)),
-                "activities" => figures.activities.push((sector, n)),
-                "participants" => figures.participants += n,
-                _ => anyhow::bail!("a report count of kind {kind:?}"),
+        for r in rows {
+            match r.kind.as_str() {
+                "models" => figures.models.push((r.sector, r.n)),
+                "activities" => figures.activities.push((r.sector, r.n)),
+                "participants" => figures.participants += r.n,
+                kind => anyhow::bail!("a report count of kind {kind:?}"),
             }
         }
         Ok(figures)
@@ -307,27 +295,32 @@ impl Tx {
         unit: i64,
         quarter: Quarter,
     ) -> anyhow::Result<Vec<(String, i64, i64)>> {
-        Ok(sqlx::query_as(&format!(
-            "WITH RECURSIVE tree AS (
+        // The counts that count in the quarter starting on $2.
+        let rows = sqlx::query!(
+            r#"WITH RECURSIVE tree AS (
                  SELECT id, id AS child FROM units WHERE parent_id = $1
                  UNION ALL SELECT u.id, t.child FROM units u JOIN tree t ON u.parent_id = t.id),
              counted AS (SELECT t.child, kind, sum(n) AS n FROM report_counts r JOIN tree t ON t.id = r.unit_id
-                         WHERE {IN_QUARTER} AND kind IN ('models', 'activities') GROUP BY 1, 2)
-             SELECT c.name, COALESCE(sum(k.n) FILTER (WHERE k.kind = 'models'), 0)::bigint,
+                         WHERE since <= $2 AND until > $2 AND kind IN ('models', 'activities')
+                         GROUP BY 1, 2)
+             SELECT c.name,
+                    COALESCE(sum(k.n) FILTER (WHERE k.kind = 'models'), 0)::bigint AS "models!",
                     COALESCE(sum(k.n) FILTER (WHERE k.kind = 'activities'), 0)::bigint
+                        AS "activities!"
              FROM units c LEFT JOIN counted k ON k.child = c.id
              WHERE c.parent_id = $1 AND c.retired_at IS NULL
-             GROUP BY c.id, c.name",
-        ))
-        .bind(unit)
-        .bind(quarter.first_day())
+             GROUP BY c.id, c.name"#,
+            unit,
+            quarter.first_day() as NaiveDate
+        )
         .fetch_all(&mut *self.inner)
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.name, r.models, r.activities))
+            .collect())
     }
 }
-
-/// The kept report counts (`report_counts`) that count in the quarter starting on $2.
-const IN_QUARTER: &str = "since <= $2 AND until > $2";
 
 /// Starts a query whose `scope` is unit $1 and everything below it.
 pub(super) const SUBTREE: &str = "WITH RECURSIVE scope AS (
@@ -340,16 +333,33 @@ pub type Table = (Vec<&'static str>, Vec<Vec<String>>);
 impl Tx {
     /// Models in `unit` and below (not deleted), for a spreadsheet.
     pub async fn export_models(&mut self, unit: i64) -> anyhow::Result<Table> {
-        let rows = sqlx::query(&format!(
-            "{SUBTREE}
-             SELECT m.id::text, u.code, u.name, s.name, m.name, m.started_on::text,
-                    COALESCE(m.stopped_on::text, '')
+        let rows = sqlx::query!(
+            r#"WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT m.id::text AS "id!", u.code, u.name AS "unit", s.name AS "sector",
+                    m.name, m.started_on::text AS "started_on!",
+                    COALESCE(m.stopped_on::text, '') AS "stopped_on!"
              FROM models m JOIN units u ON u.id = m.unit_id JOIN sectors s ON s.code = m.sector
-             WHERE m.deleted_at IS NULL AND m.unit_id IN (SELECT id FROM scope) ORDER BY m.id",
-        ))
-        .bind(unit)
+             WHERE m.deleted_at IS NULL AND m.unit_id IN (SELECT id FROM scope) ORDER BY m.id"#,
+            unit
+        )
         .fetch_all(&mut *self.inner)
         .await?;
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.id,
+                    r.code,
+                    r.unit,
+                    r.sector,
+                    r.name,
+                    r.started_on,
+                    r.stopped_on,
+                ]
+            })
+            .collect();
         let header = vec![
             "id",
             "unit_code",
@@ -359,7 +369,7 @@ impl Tx {
             "started_on",
             "stopped_on",
         ];
-        Ok((header, text_rows(&rows)?))
+        Ok((header, rows))
     }
 
     /// Activities in `unit` and below held in `quarter` (not deleted), for a spreadsheet.
@@ -368,19 +378,38 @@ impl Tx {
         unit: i64,
         quarter: Quarter,
     ) -> anyhow::Result<Table> {
-        let rows = sqlx::query(&format!(
-            "{SUBTREE}
-             SELECT a.id::text, u.code, u.name, s.name, a.title, a.held_on::text,
-                    COALESCE(a.participants::text, ''), cardinality(a.photos)::text
+        let rows = sqlx::query!(
+            r#"WITH RECURSIVE scope AS (
+                 SELECT id FROM units WHERE id = $1
+                 UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+             SELECT a.id::text AS "id!", u.code, u.name AS "unit", s.name AS "sector", a.title,
+                    a.held_on::text AS "held_on!",
+                    COALESCE(a.participants::text, '') AS "participants!",
+                    cardinality(a.photos)::text AS "photos!"
              FROM activities a JOIN units u ON u.id = a.unit_id JOIN sectors s ON s.code = a.sector
              WHERE a.deleted_at IS NULL AND a.unit_id IN (SELECT id FROM scope)
-               AND a.held_on BETWEEN $2 AND $3 ORDER BY a.held_on, a.id",
-        ))
-        .bind(unit)
-        .bind(quarter.first_day())
-        .bind(quarter.last_day())
+               AND a.held_on BETWEEN $2 AND $3 ORDER BY a.held_on, a.id"#,
+            unit,
+            quarter.first_day() as NaiveDate,
+            quarter.last_day() as NaiveDate
+        )
         .fetch_all(&mut *self.inner)
         .await?;
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.id,
+                    r.code,
+                    r.unit,
+                    r.sector,
+                    r.title,
+                    r.held_on,
+                    r.participants,
+                    r.photos,
+                ]
+            })
+            .collect();
         let header = vec![
             "id",
             "unit_code",
@@ -391,7 +420,7 @@ impl Tx {
             "participants",
             "photos",
         ];
-        Ok((header, text_rows(&rows)?))
+        Ok((header, rows))
     }
 }
 
@@ -401,27 +430,4 @@ pub struct ActivityPhoto {
     pub unit_id: i64,
     pub channel: String,
     pub file_id: String,
-}
-
-/// `insert` (whose $1 is the person) with its new row written to the audit trail; yields the id.
-fn audited_insert(entity: &str, insert: &str) -> String {
-    format!(
-        "WITH created AS ({insert} RETURNING *),
-         audited AS (
-             INSERT INTO log_audit (entity, entity_id, person_id, action, after)
-             SELECT '{entity}', id, $1, 'create', to_jsonb(created) FROM created)
-         SELECT id FROM created"
-    )
-}
-
-/// Every column of every row, as the text the query made of it.
-fn text_rows(rows: &[sqlx::postgres::PgRow]) -> anyhow::Result<Vec<Vec<String>>> {
-    use sqlx::Row;
-    rows.iter()
-        .map(|row| {
-            (0..row.len())
-                .map(|i| Ok(row.try_get::<String, _>(i)?))
-                .collect()
-        })
-        .collect()
 }

@@ -2,7 +2,7 @@
 //! chat platforms, notices they received and read, answers to a survey, a quarter and a half of
 //! models and activities. What the demo does live goes through the real code instead.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
 use crate::domain::access::Role;
@@ -31,16 +31,16 @@ const ACTIVITIES: [(&str, &str); 6] = [
 impl Store {
     /// Whether the demo history was written already (`danvan demo` run before keeps its data).
     pub async fn demo_seeded(&self) -> anyhow::Result<bool> {
-        Ok(
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM settings WHERE name = 'demo_seeded')")
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM settings WHERE name = 'demo_seeded') AS "seeded!""#
         )
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     pub async fn mark_demo_seeded(&self) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO settings (name, value) VALUES ('demo_seeded', '') ON CONFLICT DO NOTHING",
+        sqlx::query!(
+            "INSERT INTO settings (name, value) VALUES ('demo_seeded', '') ON CONFLICT DO NOTHING"
         )
         .execute(&self.pool)
         .await?;
@@ -50,18 +50,18 @@ impl Store {
     /// The demo personas' tokens as kept by the first run (`kind:token` lines), for the next runs.
     pub async fn demo_personas(&self) -> anyhow::Result<Option<String>> {
         let kept: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'demo_personas'")
+            sqlx::query_scalar!("SELECT value FROM settings WHERE name = 'demo_personas'")
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(kept.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     pub async fn keep_demo_personas(&self, lines: &str) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO settings (name, value) VALUES ('demo_personas', $1)
              ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+            lines.as_bytes()
         )
-        .bind(lines.as_bytes())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -76,7 +76,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $1)),
                   made AS (
@@ -84,17 +84,17 @@ impl Store {
                       SELECT CASE WHEN g % 25 = 0 THEN 'en' ELSE 'vi' END,
                              -- Squaring bunches residents into the first communes, as real uptake does.
                              a[1 + floor(cardinality(a) * power((g * 7919 % 1000) / 1000.0, 2))::int],
-                             '2026-01', $3 - make_interval(days => (g % 90)::int), $3 - make_interval(days => (g % 90)::int)
-                      FROM communes, generate_series(1, $2) AS g
+                             '2026-01', $3::timestamptz - make_interval(days => (g % 90)::int), $3::timestamptz - make_interval(days => (g % 90)::int)
+                      FROM communes, generate_series(1, $2::bigint) AS g
                       RETURNING id, language, created_at)
              INSERT INTO chats (channel, address, person_id, language, state, can_push, last_seen_at)
              SELECT CASE WHEN id % 20 < 11 THEN 'zalo_oa' WHEN id % 20 < 17 THEN 'telegram' ELSE 'zalo_bot' END,
                     'demo-' || id, id, language, '{\"step\":\"idle\"}', true, created_at
              FROM made",
+            province,
+            count,
+            now as DateTime<Utc>
         )
-        .bind(province)
-        .bind(count)
-        .bind(now)
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;
@@ -107,24 +107,25 @@ impl Store {
         province: &str,
         count: i64,
     ) -> anyhow::Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT p.id, p.unit_id FROM people p
+        let rows = sqlx::query!(
+            r#"SELECT p.id, p.unit_id AS "unit_id!" FROM people p
              JOIN chats c ON c.person_id = p.id AND c.address LIKE 'demo-%'
              WHERE p.unit_id IN (SELECT id FROM units
                                  WHERE parent_id = (SELECT id FROM units WHERE code = $1))
-             ORDER BY p.id LIMIT $2",
+             ORDER BY p.id LIMIT $2"#,
+            province,
+            count
         )
-        .bind(province)
-        .bind(count)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.unit_id)).collect())
     }
 
     /// Drops the messages queued for the demo's made-up residents, whose chats no channel serves.
     pub async fn drop_demo_messages(&self) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM deliveries WHERE notice_id IS NULL AND address LIKE 'demo-%'
-               AND status = 'pending'",
+               AND status = 'pending'"
         )
         .execute(&self.pool)
         .await?;
@@ -141,27 +142,29 @@ impl Store {
         role: Option<Role>,
     ) -> anyhow::Result<i64> {
         let mut tx = self.begin().await?;
-        let person: i64 = sqlx::query_scalar(
-            "WITH person AS (
+        let person: i64 = sqlx::query_scalar!(
+            r#"WITH person AS (
                  INSERT INTO people (language, unit_id, consent_version, consented_at)
                  VALUES ('vi', $3, $4, now()) RETURNING id)
              INSERT INTO chats (channel, address, person_id, language, state, can_push, last_seen_at)
-             SELECT $1, $2, id, 'vi', '{\"step\":\"idle\"}', true, now() FROM person
-             RETURNING person_id",
+             SELECT $1, $2, id, 'vi', '{"step":"idle"}', true, now() FROM person
+             RETURNING person_id AS "person_id!""#,
+            channel,
+            address,
+            unit_id,
+            CONSENT_VERSION
         )
-        .bind(channel)
-        .bind(address)
-        .bind(unit_id)
-        .bind(CONSENT_VERSION)
         .fetch_one(&mut *tx.inner)
         .await?;
         if let Some(role) = role {
-            sqlx::query("INSERT INTO role_grants (person_id, role, unit_id) VALUES ($1, $2, $3)")
-                .bind(person)
-                .bind(role.as_str())
-                .bind(unit_id)
-                .execute(&mut *tx.inner)
-                .await?;
+            sqlx::query!(
+                "INSERT INTO role_grants (person_id, role, unit_id) VALUES ($1, $2, $3)",
+                person,
+                role.as_str(),
+                unit_id
+            )
+            .execute(&mut *tx.inner)
+            .await?;
         }
         tx.commit().await?;
         Ok(person)
@@ -179,14 +182,14 @@ impl Store {
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
         let at = now - chrono::Duration::days(days_ago as i64);
-        sqlx::query(
+        sqlx::query!(
             "UPDATE notices SET send_at = $2, created_at = $2, fanned_out_at = $2 WHERE id = $1",
+            id,
+            at as DateTime<Utc>
         )
-        .bind(id)
-        .bind(at)
         .execute(&mut *tx.inner)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH outcome AS (
                  SELECT id, CASE WHEN id % 97 = 0 THEN 'failed'
                                  WHEN id % 41 = 0 AND channel = 'zalo_oa' THEN 'undeliverable'
@@ -197,18 +200,18 @@ impl Store {
                  error = CASE o.status WHEN 'failed' THEN 'network timeout'
                                        WHEN 'undeliverable' THEN 'outside the 7-day window'
                                        WHEN 'blocked' THEN 'blocked by the person' END,
-                 sent_at = CASE WHEN o.status = 'sent' THEN $2 + make_interval(secs => (d.id % 3600)::int) END,
+                 sent_at = CASE WHEN o.status = 'sent' THEN $2::timestamptz + make_interval(secs => (d.id % 3600)::int) END,
                  message_id = CASE WHEN o.status = 'sent' THEN 'demo-' || d.id END,
                  attempts = 1,
                  delivered_at = CASE WHEN o.status = 'sent' AND d.channel = 'zalo_oa'
-                                     THEN $2 + make_interval(secs => (d.id % 3600)::int + 5) END,
-                 read_at = CASE WHEN o.status = 'sent' AND (d.id * 7919 % 1000) < $3 * 1000
-                                THEN $2 + make_interval(mins => (d.id % 2000)::int) END
+                                     THEN $2::timestamptz + make_interval(secs => (d.id % 3600)::int + 5) END,
+                 read_at = CASE WHEN o.status = 'sent' AND (d.id * 7919 % 1000) < $3::float8 * 1000
+                                THEN $2::timestamptz + make_interval(mins => (d.id % 2000)::int) END
              FROM outcome o WHERE d.id = o.id",
+            id,
+            at as DateTime<Utc>,
+            read_share
         )
-        .bind(id)
-        .bind(at)
-        .bind(read_share)
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;
@@ -225,21 +228,21 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "UPDATE deliveries SET status = 'sent', sent_at = $1, message_id = 'demo-' || id, attempts = 1
              WHERE notice_id IS NULL AND status = 'pending' AND channel <> 'web'",
+            now as DateTime<Utc>
         )
-        .bind(now)
         .execute(&mut *tx.inner)
         .await?;
-        let answered: i64 = sqlx::query_scalar(
-            "WITH done AS (UPDATE survey_invitations
+        let answered: i64 = sqlx::query_scalar!(
+            r#"WITH done AS (UPDATE survey_invitations
                            SET started = (person_id * 7919) % 100 < 52 + (coalesce(unit_id, 0) * 37) % 50,
                                finished = (person_id * 7919) % 100 < 45 + (coalesce(unit_id, 0) * 37) % 50
                            WHERE survey_id = $1 RETURNING finished)
-             SELECT count(*) FILTER (WHERE finished) FROM done",
+             SELECT count(*) FILTER (WHERE finished) AS "answered!" FROM done"#,
+            id
         )
-        .bind(id)
         .fetch_one(&mut *tx.inner)
         .await?;
         tx.commit().await?;
@@ -255,7 +258,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH RECURSIVE c AS (SELECT * FROM consultations WHERE id = $1),
              scope AS (SELECT u.id FROM units u, c WHERE u.id = ANY(c.unit_ids)
                        UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id),
@@ -273,12 +276,12 @@ impl Store {
                          THEN (ARRAY['Nên phổ biến rộng hơn ở các xóm.',
                                      'Đề nghị ghi rõ ai chịu trách nhiệm nhắc nhở.',
                                      'Mức này phù hợp với thôn mình.'])[1 + (w.id % 3)] END,
-                    'telegram', $3 - make_interval(hours => (w.id * 7 % 200)::int)
+                    'telegram', $3::timestamptz - make_interval(hours => (w.id * 7 % 200)::int)
              FROM who w, generate_series(1, $2::int) n",
+            id,
+            parts as i32,
+            now as DateTime<Utc>
         )
-        .bind(id)
-        .bind(parts as i32)
-        .bind(now)
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;
@@ -296,7 +299,7 @@ impl Store {
     ) -> anyhow::Result<()> {
         let today = crate::domain::vn_time::local_date(now);
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO role_grants (person_id, role, unit_id)
              SELECT p.id, 'cadre', p.unit_id FROM people p
              WHERE p.id % 30 = 0 AND EXISTS (SELECT 1 FROM chats c WHERE c.person_id = p.id
@@ -304,12 +307,12 @@ impl Store {
                AND p.unit_id IN (SELECT id FROM units
                                  WHERE parent_id = (SELECT id FROM units WHERE code = $1))
              ON CONFLICT DO NOTHING",
+            province
         )
-        .bind(province)
         .execute(&mut *tx.inner)
         .await?;
         // Codes from 90000001 up; one drawn later in chat that is taken is drawn again.
-        sqlx::query(
+        sqlx::query!(
             "WITH cadres AS (
                  SELECT g.person_id, g.unit_id FROM role_grants g JOIN chats c
                    ON c.person_id = g.person_id AND c.address LIKE 'demo-%' WHERE g.role = 'cadre'),
@@ -323,14 +326,13 @@ impl Store {
                                     'bà Thu', 'ông Nam', 'bà Hạnh', 'ông Bình', 'bà Cúc', 'ông Sơn'])[n]
                          || ', thôn ' || village,
                     lpad((90000000 + r)::text, 8, '0'), 'Thôn ' || village, 'số ' || r,
-                    'thon ' || village || '|so ' || r, $2 - interval '150 days'
+                    'thon ' || village || '|so ' || r, $1::timestamptz - interval '150 days'
              FROM made",
+            now as DateTime<Utc>
         )
-        .bind(province)
-        .bind(now)
         .execute(&mut *tx.inner)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH h AS (SELECT id, unit_id, row_number() OVER (PARTITION BY unit_id ORDER BY id) - 1 AS k,
                                count(*) OVER (PARTITION BY unit_id) AS n FROM households),
                   r AS (SELECT p.id, p.unit_id, row_number() OVER (PARTITION BY p.unit_id ORDER BY p.id) - 1 AS k
@@ -338,19 +340,19 @@ impl Store {
                         WHERE p.id % 5 < 2
                           AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = p.id))
              INSERT INTO household_members (household_id, person_id, consented_at)
-             SELECT h.id, r.id, $1 - make_interval(days => (r.id % 90)::int)
+             SELECT h.id, r.id, $1::timestamptz - make_interval(days => (r.id % 90)::int)
              FROM r JOIN h ON h.unit_id = r.unit_id AND h.k = r.k % h.n",
+            now as DateTime<Utc>
         )
-        .bind(now)
         .execute(&mut *tx.inner)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO activities (unit_id, sector, title, held_on, created_by, household_id)
              SELECT h.unit_id, 'vhxh', 'Thăm hộ ' || h.name || ' (Dân vận khéo 1+10)',
                     $1::date - ((h.id * 13 + v * 29) % 150)::int, h.cadre_id, h.id
              FROM households h, generate_series(1, 1 + h.id % 3) v WHERE h.id % 4 <> 0",
+            today as NaiveDate
         )
-        .bind(today)
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;
@@ -372,21 +374,21 @@ impl Store {
         let (activity_sectors, activity_titles): (Vec<&str>, Vec<&str>) =
             ACTIVITIES.iter().copied().unzip();
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $1))
              INSERT INTO models (unit_id, sector, name, started_on, status)
              SELECT a[1 + (g * 13) % cardinality(a)], ($2::text[])[1 + g % 8], ($3::text[])[1 + g % 8],
                     $4::date - (g * 37 % 730), 'active'
              FROM communes, generate_series(1, 3 * cardinality((SELECT a FROM communes))) AS g",
+            province,
+            &model_sectors[..] as &[&str],
+            &model_names[..] as &[&str],
+            today as NaiveDate
         )
-        .bind(province)
-        .bind(&model_sectors)
-        .bind(&model_names)
-        .bind(today)
         .execute(&mut *tx.inner)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY code) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $1))
              INSERT INTO activities (unit_id, sector, title, held_on, participants, photos,
@@ -396,16 +398,16 @@ impl Store {
                     CASE WHEN (g / 6) % 2 = 0 THEN ARRAY[($5::text[])[1 + g % 6]] ELSE '{}' END,
                     CASE WHEN (g / 6) % 2 = 0 THEN 'web' END
              FROM communes, generate_series(1, 8 * cardinality((SELECT a FROM communes))) AS g",
+            province,
+            &activity_sectors[..] as &[&str],
+            &activity_titles[..] as &[&str],
+            today as NaiveDate,
+            photos.as_slice()
         )
-        .bind(province)
-        .bind(&activity_sectors)
-        .bind(&activity_titles)
-        .bind(today)
-        .bind(photos.as_slice())
         .execute(&mut *tx.inner)
         .await?;
         tx.commit().await?;
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        sqlx::query!("ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
 }
@@ -423,7 +425,7 @@ impl Store {
         province: &str,
         count: i64,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH invited AS (SELECT array_agg(unit_id ORDER BY finished DESC, person_id) AS a
                               FROM survey_invitations WHERE survey_id = $1 AND unit_id IS NOT NULL),
                   communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
@@ -432,17 +434,17 @@ impl Store {
              INSERT INTO survey_responses (id, survey_id, pseudonym, unit_id, language, channel)
              SELECT md5(g::text)::uuid, $1, int8send(g), a[1 + (g - 1) % cardinality(a)], 'vi', 'telegram'
              FROM places, generate_series(1, $3::bigint) AS g",
+            survey,
+            province,
+            count
         )
-        .bind(survey)
-        .bind(province)
-        .bind(count)
         .execute(&self.pool)
         .await?;
         // Without statistics the key checks of the answers below would scan the responses.
-        sqlx::query("ANALYZE survey_responses")
+        sqlx::query!("ANALYZE survey_responses")
             .execute(&self.pool)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO survey_answers (response_id, survey_id, unit_id, question, choice, number, text)
              SELECT r.id, r.survey_id, r.unit_id, q.question, q.choice, q.number, q.text
              FROM (SELECT g, r.*,
@@ -470,11 +472,11 @@ impl Store {
                               'Thông tin rõ ràng, dễ hiểu.'])[1 + r.g % 7], r.g % 10 = 0))
                   AS q (question, choice, number, text, given)
              WHERE q.given",
+            count
         )
-        .bind(count)
         .execute(&self.pool)
         .await?;
-        sqlx::query("ANALYZE survey_answers")
+        sqlx::query!("ANALYZE survey_answers")
             .execute(&self.pool)
             .await?;
         self.retally_survey(survey).await

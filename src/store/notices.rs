@@ -136,21 +136,21 @@ impl Store {
     /// when there is no such notice or it was cancelled already.
     pub async fn cancel_notice(&self, id: i64) -> anyhow::Result<Option<u64>> {
         let mut tx = self.begin().await?;
-        let found: Option<i64> = sqlx::query_scalar(
+        let found: Option<i64> = sqlx::query_scalar!(
             "UPDATE notices SET status = 'cancelled', cancelled_at = now()
              WHERE id = $1 AND status <> 'cancelled' RETURNING id",
+            id
         )
-        .bind(id)
         .fetch_optional(&mut *tx.inner)
         .await?;
         if found.is_none() {
             return Ok(None);
         }
         // A delivery being sent right now finishes; its sender records the outcome.
-        let stopped = sqlx::query(
+        let stopped = sqlx::query!(
             "UPDATE deliveries SET status = 'cancelled' WHERE notice_id = $1 AND status = 'pending'",
+            id
         )
-        .bind(id)
         .execute(&mut *tx.inner)
         .await?
         .rows_affected();
@@ -164,19 +164,19 @@ impl Store {
         let mut done = Vec::new();
         loop {
             let mut tx = self.begin().await?;
-            let due: Option<i64> = sqlx::query_scalar(
+            let due: Option<i64> = sqlx::query_scalar!(
                 "SELECT id FROM notices WHERE status = 'scheduled' AND send_at <= $1
                  ORDER BY send_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                now as DateTime<Utc>
             )
-            .bind(now)
             .fetch_optional(&mut *tx.inner)
             .await?;
             let Some(id) = due else { break };
             let recipients = tx.fan_out(id).await?;
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE notices SET status = 'sending', fanned_out_at = now() WHERE id = $1",
+                id
             )
-            .bind(id)
             .execute(&mut *tx.inner)
             .await?;
             tx.commit().await?;
@@ -185,7 +185,7 @@ impl Store {
         // A fan-out can add a million rows at once, faster than autovacuum refreshes statistics;
         // planned as if the table were tiny, every claim would sort all pending rows.
         if done.iter().map(|(_, n)| n).sum::<u64>() >= FRESH_STATISTICS_AFTER {
-            sqlx::query("ANALYZE deliveries")
+            sqlx::query!("ANALYZE deliveries")
                 .execute(&self.pool)
                 .await?;
         }
@@ -202,8 +202,8 @@ impl Store {
         quiet: bool,
     ) -> anyhow::Result<Claimed> {
         let token: i64 = rand::random();
-        let rows: Vec<DeliveryRow> = sqlx::query_as(
-            "UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
+        let rows = sqlx::query!(
+            r#"UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1,
                     lease_until = now() + make_interval(secs => $4), claim = $5
              FROM (SELECT d2.id FROM deliveries d2 LEFT JOIN notices n ON n.id = d2.notice_id
                    WHERE d2.channel = $1 AND d2.status = 'pending' AND d2.next_attempt_at <= now()
@@ -211,40 +211,39 @@ impl Store {
                    ORDER BY d2.may_wait, d2.id
                    LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED) ready
              WHERE d.id = ready.id
-             RETURNING d.id, d.notice_id, d.message, d.address, d.language, d.attempts, d.parts_sent",
+             RETURNING d.id, d.notice_id, d.message AS "message: Json<Reply>", d.address,
+                       d.language, d.attempts, d.parts_sent"#,
+            channel,
+            limit,
+            quiet,
+            DELIVERY_LEASE.as_secs_f64(),
+            token
         )
-        .bind(channel)
-        .bind(limit)
-        .bind(quiet)
-        .bind(DELIVERY_LEASE.as_secs_f64())
-        .bind(token)
         .fetch_all(&self.pool)
         .await?;
         let deliveries = rows
             .into_iter()
-            .map(
-                |(id, notice_id, message, address, language, attempts, parts_sent)| Delivery {
-                    id,
-                    notice_id,
-                    message: message.map(|m| m.0),
-                    address,
-                    language,
-                    attempts,
-                    parts_sent,
-                },
-            )
+            .map(|r| Delivery {
+                id: r.id,
+                notice_id: r.notice_id,
+                message: r.message.map(|m| m.0),
+                address: r.address,
+                language: r.language,
+                attempts: r.attempts,
+                parts_sent: r.parts_sent,
+            })
             .collect();
         Ok(Claimed { token, deliveries })
     }
 
     /// Keeps the claim's deliveries still being sent leased to it.
     pub async fn renew_deliveries(&self, claim: i64) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE deliveries SET lease_until = now() + make_interval(secs => $2)
              WHERE claim = $1 AND status = 'sending'",
+            claim,
+            DELIVERY_LEASE.as_secs_f64()
         )
-        .bind(claim)
-        .bind(DELIVERY_LEASE.as_secs_f64())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -254,13 +253,13 @@ impl Store {
     /// out just before the crash: the only sends that can repeat. The claim stays on them, so a
     /// sender that was only cut off from the database still records what it sent.
     pub async fn release_stranded_deliveries(&self, channel: &str) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+        Ok(sqlx::query!(
             "UPDATE deliveries SET status = 'pending', lease_until = NULL
              WHERE channel = $1 AND status = 'sending'
                AND lease_until < now() - make_interval(secs => $2)",
+            channel,
+            STRANDED_GRACE_SECONDS
         )
-        .bind(channel)
-        .bind(STRANDED_GRACE_SECONDS)
         .execute(&self.pool)
         .await?
         .rows_affected())
@@ -316,7 +315,7 @@ impl Store {
             retry_in.push(at);
             parts.push(sent);
         }
-        sqlx::query(&format!(
+        sqlx::query!(
             "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::float8[],
                                              $6::int[])
                         AS o (id, status, message_id, error, retry_in, parts)),
@@ -356,35 +355,38 @@ impl Store {
                AND NOT EXISTS (SELECT 1 FROM deliveries t
                                WHERE t.person_id = m.person_id AND t.notice_id = m.notice_id
                                  AND t.channel = c.channel AND t.address = c.address)
-             ORDER BY m.notice_id, m.person_id, {LAST_USED_FIRST}"
-        ))
-        .bind(&ids)
-        .bind(&statuses)
-        .bind(&message_ids)
-        .bind(&errors)
-        .bind(&retry_in)
-        .bind(&parts)
-        .bind(claim)
+             ORDER BY m.notice_id, m.person_id, c.last_seen_at DESC NULLS LAST, c.channel, c.address",
+            &ids,
+            &statuses[..] as &[&str],
+            &message_ids[..] as &[Option<String>],
+            &errors[..] as &[Option<String>],
+            &retry_in[..] as &[Option<f64>],
+            &parts[..] as &[Option<i32>],
+            claim
+        )
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn notice(&self, id: i64) -> anyhow::Result<Option<Notice>> {
-        let row: Option<NoticeRow> = sqlx::query_as(&format!(
-            "SELECT {NOTICE_COLUMNS} FROM notices n WHERE n.id = $1"
-        ))
-        .bind(id)
+        let row = sqlx::query_as!(
+            NoticeRow,
+            r#"SELECT n.id, n.texts AS "texts: Json<BTreeMap<String, NoticeText>>", n.directive, n.issuer,
+                      n.link, n.attachment AS "attachment: Json<Attachment>",
+                      n.consultation_id AS consultation
+               FROM notices n WHERE n.id = $1"#,
+            id
+        )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(notice_from_row))
+        Ok(row.map(Notice::from))
     }
 
     /// The notice's units (as targeted), for scope checks.
     pub async fn notice_units(&self, id: i64) -> anyhow::Result<Option<Vec<i64>>> {
         Ok(
-            sqlx::query_scalar("SELECT unit_ids FROM notices WHERE id = $1")
-                .bind(id)
+            sqlx::query_scalar!("SELECT unit_ids FROM notices WHERE id = $1", id)
                 .fetch_optional(&self.pool)
                 .await?,
         )
@@ -403,63 +405,52 @@ fn recipient(roles: &str, languages: &str) -> String {
     )
 }
 
-/// Columns of `notices n` that make a [`Notice`], in [`NoticeRow`] order.
-const NOTICE_COLUMNS: &str =
-    "n.id, n.texts, n.directive, n.issuer, n.link, n.attachment, n.consultation_id";
-type NoticeRow = (
-    i64,
-    Json<BTreeMap<String, NoticeText>>,
-    String,
-    String,
-    String,
-    Option<Json<Attachment>>,
-    Option<i64>,
-);
-type DeliveryRow = (
-    i64,
-    Option<i64>,
-    Option<Json<Reply>>,
-    String,
-    String,
-    i32,
-    i32,
-);
+/// The columns of `notices` that make a [`Notice`], as stored.
+struct NoticeRow {
+    id: i64,
+    texts: Json<BTreeMap<String, NoticeText>>,
+    directive: String,
+    issuer: String,
+    link: String,
+    attachment: Option<Json<Attachment>>,
+    consultation: Option<i64>,
+}
 
-fn notice_from_row(
-    (id, Json(texts), directive, issuer, link, attachment, consultation): NoticeRow,
-) -> Notice {
-    Notice {
-        id,
-        texts,
-        directive,
-        issuer,
-        link,
-        attachment: attachment.map(|a| a.0),
-        consultation,
+impl From<NoticeRow> for Notice {
+    fn from(r: NoticeRow) -> Notice {
+        Notice {
+            id: r.id,
+            texts: r.texts.0,
+            directive: r.directive,
+            issuer: r.issuer,
+            link: r.link,
+            attachment: r.attachment.map(|a| a.0),
+            consultation: r.consultation,
+        }
     }
 }
 
 impl Tx {
     pub async fn create_notice(&mut self, notice: &NewNotice) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "INSERT INTO notices (texts, directive, issuer, link, unit_ids, roles, languages, send_at,
                                   quiet_hours, urgent, created_by, attachment, consultation_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'infinity'), $9, $10, $11, $12, $13)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::timestamptz, 'infinity'), $9, $10, $11, $12, $13)
              RETURNING id",
+            Json(&notice.texts) as _,
+            &notice.directive,
+            &notice.issuer,
+            &notice.link,
+            &notice.unit_ids,
+            &notice.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()[..] as &[&str],
+            &notice.languages,
+            notice.send_at as Option<DateTime<Utc>>,
+            notice.quiet_hours,
+            notice.urgent,
+            notice.created_by,
+            notice.attachment.as_ref().map(Json) as _,
+            notice.consultation
         )
-        .bind(Json(&notice.texts))
-        .bind(&notice.directive)
-        .bind(&notice.issuer)
-        .bind(&notice.link)
-        .bind(&notice.unit_ids)
-        .bind(notice.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>())
-        .bind(&notice.languages)
-        .bind(notice.send_at)
-        .bind(notice.quiet_hours)
-        .bind(notice.urgent)
-        .bind(notice.created_by)
-        .bind(notice.attachment.as_ref().map(Json))
-        .bind(notice.consultation)
         .fetch_one(&mut *self.inner)
         .await?)
     }
@@ -471,13 +462,13 @@ impl Tx {
         id: i64,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<DateTime<Utc>>> {
-        Ok(sqlx::query_scalar(
-            "UPDATE notices SET status = 'scheduled',
+        Ok(sqlx::query_scalar!(
+            r#"UPDATE notices SET status = 'scheduled',
                     send_at = CASE WHEN send_at = 'infinity' OR send_at < $2 THEN $2 ELSE send_at END
-             WHERE id = $1 AND status = 'draft' RETURNING send_at",
+             WHERE id = $1 AND status = 'draft' RETURNING send_at AS "send_at: DateTime<Utc>""#,
+            id,
+            now as DateTime<Utc>
         )
-        .bind(id)
-        .bind(now)
         .fetch_optional(&mut *self.inner)
         .await?)
     }
@@ -490,6 +481,7 @@ impl Tx {
         roles: &[Audience],
         languages: &[String],
     ) -> anyhow::Result<i64> {
+        // Built at run time: the recipient rule is the fan-out's (`recipient`).
         Ok(sqlx::query_scalar(&format!(
             "WITH RECURSIVE scope AS (
                  SELECT id FROM units WHERE id = ANY($1)
@@ -509,6 +501,8 @@ impl Tx {
     /// below), subscribed, of the targeted roles and languages, each to the chat they used last
     /// among those that may be pushed to and are reachable.
     async fn fan_out(&mut self, notice: i64) -> anyhow::Result<u64> {
+        // Built at run time: the recipient rule is shared with its preview (`recipient`), and
+        // the audience with surveys (`in_audience`).
         Ok(sqlx::query(&format!(
             "WITH RECURSIVE n AS (SELECT * FROM notices WHERE id = $1),
              scope AS (
@@ -536,15 +530,15 @@ impl Tx {
         message_ids: &[String],
         read: bool,
     ) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+        Ok(sqlx::query!(
             "UPDATE deliveries SET delivered_at = COALESCE(delivered_at, now()),
                     read_at = CASE WHEN $4 THEN COALESCE(read_at, now()) ELSE read_at END
              WHERE channel = $1 AND address = $2 AND message_id = ANY($3)",
+            channel,
+            address,
+            message_ids,
+            read
         )
-        .bind(channel)
-        .bind(address)
-        .bind(message_ids)
-        .bind(read)
         .execute(&mut *self.inner)
         .await?
         .rows_affected())
@@ -552,14 +546,14 @@ impl Tx {
 
     /// Marks the notice read by the person; false when it was never sent to them.
     pub async fn acknowledge(&mut self, person: i64, notice: i64) -> anyhow::Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "WITH mine AS (SELECT id, read_at FROM deliveries WHERE notice_id = $2 AND person_id = $1),
+        let found: Option<i64> = sqlx::query_scalar!(
+            r#"WITH mine AS (SELECT id, read_at FROM deliveries WHERE notice_id = $2 AND person_id = $1),
              marked AS (UPDATE deliveries d SET read_at = now()
                         FROM mine WHERE d.id = mine.id AND mine.read_at IS NULL)
-             SELECT count(*) FROM mine HAVING count(*) > 0",
+             SELECT count(*) AS "count!" FROM mine HAVING count(*) > 0"#,
+            person,
+            notice
         )
-        .bind(person)
-        .bind(notice)
         .fetch_optional(&mut *self.inner)
         .await?;
         Ok(found.is_some())
@@ -567,30 +561,39 @@ impl Tx {
 
     /// The notice, if it was sent to the person.
     pub async fn notice_for(&mut self, person: i64, notice: i64) -> anyhow::Result<Option<Notice>> {
-        let row: Option<NoticeRow> = sqlx::query_as(&format!(
-            "SELECT {NOTICE_COLUMNS} FROM notices n
-             WHERE n.id = $2 AND EXISTS (SELECT 1 FROM deliveries d
-                                         WHERE d.notice_id = n.id AND d.person_id = $1)",
-        ))
-        .bind(person)
-        .bind(notice)
+        let row = sqlx::query_as!(
+            NoticeRow,
+            r#"SELECT n.id, n.texts AS "texts: Json<BTreeMap<String, NoticeText>>", n.directive, n.issuer,
+                      n.link, n.attachment AS "attachment: Json<Attachment>",
+                      n.consultation_id AS consultation
+               FROM notices n
+               WHERE n.id = $2 AND EXISTS (SELECT 1 FROM deliveries d
+                                           WHERE d.notice_id = n.id AND d.person_id = $1)"#,
+            person,
+            notice
+        )
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(notice_from_row))
+        Ok(row.map(Notice::from))
     }
 
     /// The latest notices sent to the person, newest first.
     pub async fn recent_notices(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Notice>> {
-        let rows: Vec<NoticeRow> = sqlx::query_as(&format!(
-            "SELECT {NOTICE_COLUMNS} FROM notices n
-             WHERE n.status <> 'cancelled' AND n.id IN (SELECT notice_id FROM deliveries WHERE person_id = $1)
-             ORDER BY n.send_at DESC, n.id DESC LIMIT $2",
-        ))
-        .bind(person)
-        .bind(limit)
+        let rows = sqlx::query_as!(
+            NoticeRow,
+            r#"SELECT n.id, n.texts AS "texts: Json<BTreeMap<String, NoticeText>>", n.directive, n.issuer,
+                      n.link, n.attachment AS "attachment: Json<Attachment>",
+                      n.consultation_id AS consultation
+               FROM notices n
+               WHERE n.status <> 'cancelled'
+                 AND n.id IN (SELECT notice_id FROM deliveries WHERE person_id = $1)
+               ORDER BY n.send_at DESC, n.id DESC LIMIT $2"#,
+            person,
+            limit
+        )
         .fetch_all(&mut *self.inner)
         .await?;
-        Ok(rows.into_iter().map(notice_from_row).collect())
+        Ok(rows.into_iter().map(Notice::from).collect())
     }
 
     /// Notices that could not reach the person (the platform's rules forbade it, on every chat
@@ -604,8 +607,9 @@ impl Tx {
         now: DateTime<Utc>,
         limit: i64,
     ) -> anyhow::Result<Vec<Notice>> {
-        let rows: Vec<NoticeRow> = sqlx::query_as(&format!(
-            "WITH missed AS (
+        let rows = sqlx::query_as!(
+            NoticeRow,
+            r#"WITH missed AS (
                  SELECT DISTINCT ON (d.notice_id) d.id, d.notice_id
                  FROM deliveries d JOIN notices n ON n.id = d.notice_id
                  WHERE d.person_id = $1 AND d.status = 'undeliverable' AND n.status <> 'cancelled'
@@ -616,30 +620,33 @@ impl Tx {
              shown AS (SELECT * FROM missed ORDER BY notice_id LIMIT $5),
              marked AS (UPDATE deliveries d SET status = 'sent', sent_at = $4, channel = $2, address = $3
                         FROM shown WHERE d.id = shown.id)
-             SELECT {NOTICE_COLUMNS} FROM notices n JOIN shown ON shown.notice_id = n.id
-             ORDER BY n.id",
-        ))
-        .bind(person)
-        .bind(channel)
-        .bind(address)
-        .bind(now)
-        .bind(limit)
+             SELECT n.id, n.texts AS "texts: Json<BTreeMap<String, NoticeText>>", n.directive, n.issuer,
+                    n.link, n.attachment AS "attachment: Json<Attachment>",
+                    n.consultation_id AS consultation
+             FROM notices n JOIN shown ON shown.notice_id = n.id
+             ORDER BY n.id"#,
+            person,
+            channel,
+            address,
+            now as DateTime<Utc>,
+            limit
+        )
         .fetch_all(&mut *self.inner)
         .await?;
-        Ok(rows.into_iter().map(notice_from_row).collect())
+        Ok(rows.into_iter().map(Notice::from).collect())
     }
 
     /// Queues `reply` for the person, to the chat they used last among those that may be messaged.
     pub async fn message_person(&mut self, person: i64, reply: &Reply) -> anyhow::Result<u64> {
-        Ok(sqlx::query(&format!(
+        Ok(sqlx::query!(
             "INSERT INTO deliveries (message, person_id, unit_id, channel, address, language, may_wait)
              SELECT $2::jsonb, p.id, p.unit_id, c.channel, c.address, c.language, false
              FROM people p JOIN chats c ON c.person_id = p.id
              WHERE p.id = $1 AND c.can_push AND c.unreachable_at IS NULL
-             ORDER BY {LAST_USED_FIRST} LIMIT 1"
-        ))
-        .bind(person)
-        .bind(Json(reply))
+             ORDER BY c.last_seen_at DESC NULLS LAST, c.channel, c.address LIMIT 1",
+            person,
+            Json(reply) as _
+        )
         .execute(&mut *self.inner)
         .await?
         .rows_affected())

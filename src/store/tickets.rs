@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use sqlx::types::Json;
 
-use super::{LAST_USED_FIRST, Tx};
+use super::Tx;
 use crate::domain::ticket::{self, Category, Figures, Kind, Status, Ticket};
 use crate::domain::work_time::Calendar;
 use crate::message::Reply;
@@ -43,7 +43,7 @@ pub struct Change<'a> {
 }
 
 /// One line of a ticket's history.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub at: DateTime<Utc>,
     pub action: String,
@@ -76,25 +76,13 @@ pub enum Which {
 }
 
 #[derive(sqlx::FromRow)]
-struct FiguresRow {
-    unit_id: i64,
-    received: i64,
-    accepted_on_time: i64,
-    answered: i64,
-    answered_on_time: i64,
-    overdue: i64,
-    rated: i64,
-    satisfied: i64,
-}
-
-#[derive(sqlx::FromRow)]
 struct TicketRow {
     id: i64,
     number: i32,
     unit_id: i64,
     person_id: Option<i64>,
     anonymous: bool,
-    kind: String,
+    kind: Kind,
     category: Option<String>,
     notice_id: Option<i64>,
     notice_title: Option<String>,
@@ -103,7 +91,7 @@ struct TicketRow {
     photos_channel: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
-    status: String,
+    status: Status,
     urgent: bool,
     created_at: DateTime<Utc>,
     accept_due: DateTime<Utc>,
@@ -115,23 +103,22 @@ struct TicketRow {
     reopened: i32,
 }
 
+/// What a [`TicketRow`] reads, for the queue's statements built at run time; the static ones
+/// write the same list out.
 const COLUMNS: &str = "id, number, unit_id, person_id, anonymous, kind, category, notice_id, text,
     photos, photos_channel, latitude, longitude, status, urgent, created_at, accept_due, answer_due,
     accepted_at, answered_at, answer, satisfied, reopened,
     (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id) AS notice_title";
 
-impl TryFrom<TicketRow> for Ticket {
-    type Error = anyhow::Error;
-
-    fn try_from(r: TicketRow) -> anyhow::Result<Ticket> {
-        Ok(Ticket {
+impl From<TicketRow> for Ticket {
+    fn from(r: TicketRow) -> Ticket {
+        Ticket {
             id: r.id,
             code: ticket::code(r.number),
             unit_id: r.unit_id,
             person_id: r.person_id,
             anonymous: r.anonymous,
-            kind: Kind::parse(&r.kind)
-                .ok_or_else(|| anyhow::anyhow!("ticket {}: kind {:?}", r.id, r.kind))?,
+            kind: r.kind,
             category: r.category,
             notice_id: r.notice_id,
             notice_title: r.notice_title,
@@ -139,8 +126,7 @@ impl TryFrom<TicketRow> for Ticket {
             photos: r.photos,
             photos_channel: r.photos_channel,
             location: r.latitude.zip(r.longitude),
-            status: Status::parse(&r.status)
-                .ok_or_else(|| anyhow::anyhow!("ticket {}: status {:?}", r.id, r.status))?,
+            status: r.status,
             urgent: r.urgent,
             created_at: r.created_at,
             accept_due: r.accept_due,
@@ -150,26 +136,17 @@ impl TryFrom<TicketRow> for Ticket {
             answer: r.answer,
             satisfied: r.satisfied,
             reopened: r.reopened,
-        })
+        }
     }
 }
 
-fn tickets(rows: Vec<TicketRow>) -> anyhow::Result<Vec<Ticket>> {
-    rows.into_iter().map(Ticket::try_from).collect()
-}
-
-#[derive(sqlx::FromRow)]
-struct CategoryRow {
-    code: String,
-    name: String,
-    name_en: String,
-    answer_days: i32,
-    urgent: bool,
+fn tickets(rows: Vec<TicketRow>) -> Vec<Ticket> {
+    rows.into_iter().map(Ticket::from).collect()
 }
 
 impl Tx {
     pub async fn ticket_categories(&mut self) -> anyhow::Result<Vec<Category>> {
-        let rows: Vec<CategoryRow> = sqlx::query_as(
+        let rows = sqlx::query!(
             "SELECT code, name, name_en, answer_days, urgent FROM ticket_categories ORDER BY position",
         )
         .fetch_all(&mut *self.inner)
@@ -188,16 +165,17 @@ impl Tx {
 
     /// The holidays deadlines skip.
     pub async fn work_calendar(&mut self) -> anyhow::Result<Calendar> {
-        let yearly: Vec<(i16, i16)> = sqlx::query_as("SELECT month, day FROM yearly_holidays")
+        let yearly = sqlx::query!("SELECT month, day FROM yearly_holidays")
             .fetch_all(&mut *self.inner)
             .await?;
-        let dates: Vec<NaiveDate> = sqlx::query_scalar("SELECT day FROM holidays")
-            .fetch_all(&mut *self.inner)
-            .await?;
+        let dates: Vec<NaiveDate> =
+            sqlx::query_scalar!(r#"SELECT day AS "day: NaiveDate" FROM holidays"#)
+                .fetch_all(&mut *self.inner)
+                .await?;
         Ok(Calendar {
             yearly: yearly
                 .into_iter()
-                .map(|(m, d)| (m as u32, d as u32))
+                .map(|r| (r.month as u32, r.day as u32))
                 .collect(),
             dates: dates.into_iter().collect(),
         })
@@ -205,15 +183,15 @@ impl Tx {
 
     /// Adds a day off (a lunar holiday, a swapped day); false when it was there already.
     pub async fn add_holiday(&mut self, day: NaiveDate, name: &str) -> anyhow::Result<bool> {
-        Ok(
-            sqlx::query("INSERT INTO holidays (day, name) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(day)
-                .bind(name)
-                .execute(&mut *self.inner)
-                .await?
-                .rows_affected()
-                == 1,
+        Ok(sqlx::query!(
+            "INSERT INTO holidays (day, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            day as NaiveDate,
+            name
         )
+        .execute(&mut *self.inner)
+        .await?
+        .rows_affected()
+            == 1)
     }
 
     /// Tickets the person sent since `since` that are still open.
@@ -222,20 +200,21 @@ impl Tx {
         person: i64,
         since: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT count(*) FROM tickets WHERE person_id = $1 AND created_at > $2
-               AND status IN ('received', 'accepted', 'needs_info')",
+        Ok(sqlx::query_scalar!(
+            r#"SELECT count(*) AS "count!" FROM tickets WHERE person_id = $1 AND created_at > $2
+               AND status IN ('received', 'accepted', 'needs_info')"#,
+            person,
+            since as DateTime<Utc>
         )
-        .bind(person)
-        .bind(since)
         .fetch_one(&mut *self.inner)
         .await?)
     }
 
     /// Stores the ticket with the next code of its province, and its first event.
     pub async fn insert_ticket(&mut self, t: &NewTicket<'_>) -> anyhow::Result<Ticket> {
-        let row: TicketRow = sqlx::query_as(&format!(
-            "WITH n AS (INSERT INTO ticket_counters (province_id, last) VALUES ($1, 1)
+        let row = sqlx::query_as!(
+            TicketRow,
+            r#"WITH n AS (INSERT INTO ticket_counters (province_id, last) VALUES ($1, 1)
                         ON CONFLICT (province_id) DO UPDATE SET last = ticket_counters.last + 1
                         RETURNING last),
                   t AS (INSERT INTO tickets (province_id, number, unit_id, person_id, anonymous, kind,
@@ -247,39 +226,72 @@ impl Tx {
                         RETURNING *),
                   e AS (INSERT INTO ticket_events (ticket_id, at, action, actor, unit_id)
                         SELECT id, created_at, 'received', 'resident', unit_id FROM t)
-             SELECT {COLUMNS} FROM t"
-        ))
-        .bind(t.province_id)
-        .bind(t.unit_id)
-        .bind(t.person_id)
-        .bind(t.anonymous)
-        .bind(t.kind.code())
-        .bind(t.category)
-        .bind(t.notice_id)
-        .bind(t.text)
-        .bind(t.photos)
-        .bind(t.photos_channel)
-        .bind(t.location.map(|l| l.0))
-        .bind(t.location.map(|l| l.1))
-        .bind(t.urgent)
-        .bind(t.at)
-        .bind(t.accept_due)
-        .bind(t.answer_due)
+             SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+                    notice_id, text, photos, photos_channel, latitude, longitude,
+                    status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
+                    accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
+                    accepted_at AS "accepted_at: DateTime<Utc>",
+                    answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
+                    (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
+                        AS notice_title FROM t"#,
+            t.province_id,
+            t.unit_id,
+            t.person_id,
+            t.anonymous,
+            t.kind as Kind,
+            t.category,
+            t.notice_id,
+            t.text,
+            t.photos,
+            t.photos_channel,
+            t.location.map(|l| l.0),
+            t.location.map(|l| l.1),
+            t.urgent,
+            t.at as DateTime<Utc>,
+            t.accept_due as DateTime<Utc>,
+            t.answer_due as DateTime<Utc>
+        )
         .fetch_one(&mut *self.inner)
         .await?;
-        row.try_into()
+        Ok(row.into())
     }
 
     /// The ticket, locked for a change when `lock`.
     pub async fn ticket(&mut self, id: i64, lock: bool) -> anyhow::Result<Option<Ticket>> {
-        let lock = if lock { " FOR UPDATE" } else { "" };
-        let row: Option<TicketRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM tickets WHERE id = $1{lock}"
-        ))
-        .bind(id)
-        .fetch_optional(&mut *self.inner)
-        .await?;
-        row.map(Ticket::try_from).transpose()
+        let row = if lock {
+            sqlx::query_as!(
+                TicketRow,
+                r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+                          notice_id, text, photos, photos_channel, latitude, longitude,
+                          status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
+                          accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
+                          accepted_at AS "accepted_at: DateTime<Utc>",
+                          answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
+                          (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
+                              AS notice_title
+                   FROM tickets WHERE id = $1 FOR UPDATE"#,
+                id
+            )
+            .fetch_optional(&mut *self.inner)
+            .await?
+        } else {
+            sqlx::query_as!(
+                TicketRow,
+                r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+                          notice_id, text, photos, photos_channel, latitude, longitude,
+                          status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
+                          accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
+                          accepted_at AS "accepted_at: DateTime<Utc>",
+                          answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
+                          (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
+                              AS notice_title
+                   FROM tickets WHERE id = $1"#,
+                id
+            )
+            .fetch_optional(&mut *self.inner)
+            .await?
+        };
+        Ok(row.map(Ticket::from))
     }
 
     /// The ticket with this code among the person's own.
@@ -288,15 +300,24 @@ impl Tx {
         person: i64,
         number: i32,
     ) -> anyhow::Result<Option<Ticket>> {
-        let row: Option<TicketRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM tickets WHERE person_id = $1 AND number = $2
-             ORDER BY created_at DESC LIMIT 1"
-        ))
-        .bind(person)
-        .bind(number)
+        let row = sqlx::query_as!(
+            TicketRow,
+            r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+                      notice_id, text, photos, photos_channel, latitude, longitude,
+                      status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
+                      accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
+                      accepted_at AS "accepted_at: DateTime<Utc>",
+                      answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
+                      (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
+                          AS notice_title
+               FROM tickets WHERE person_id = $1 AND number = $2
+               ORDER BY created_at DESC LIMIT 1"#,
+            person,
+            number
+        )
         .fetch_optional(&mut *self.inner)
         .await?;
-        row.map(Ticket::try_from).transpose()
+        Ok(row.map(Ticket::from))
     }
 
     /// The ticket with this code among those of these units.
@@ -305,26 +326,44 @@ impl Tx {
         unit_ids: &[i64],
         number: i32,
     ) -> anyhow::Result<Option<Ticket>> {
-        let row: Option<TicketRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM tickets WHERE unit_id = ANY($1) AND number = $2 LIMIT 1"
-        ))
-        .bind(unit_ids)
-        .bind(number)
+        let row = sqlx::query_as!(
+            TicketRow,
+            r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+                      notice_id, text, photos, photos_channel, latitude, longitude,
+                      status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
+                      accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
+                      accepted_at AS "accepted_at: DateTime<Utc>",
+                      answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
+                      (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
+                          AS notice_title
+               FROM tickets WHERE unit_id = ANY($1) AND number = $2 LIMIT 1"#,
+            unit_ids,
+            number
+        )
         .fetch_optional(&mut *self.inner)
         .await?;
-        row.map(Ticket::try_from).transpose()
+        Ok(row.map(Ticket::from))
     }
 
     /// The person's latest tickets.
     pub async fn person_tickets(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Ticket>> {
-        let rows: Vec<TicketRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM tickets WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2"
-        ))
-        .bind(person)
-        .bind(limit)
+        let rows = sqlx::query_as!(
+            TicketRow,
+            r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+                      notice_id, text, photos, photos_channel, latitude, longitude,
+                      status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
+                      accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
+                      accepted_at AS "accepted_at: DateTime<Utc>",
+                      answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
+                      (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
+                          AS notice_title
+               FROM tickets WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2"#,
+            person,
+            limit
+        )
         .fetch_all(&mut *self.inner)
         .await?;
-        tickets(rows)
+        Ok(tickets(rows))
     }
 
     /// A page of the queue: open tickets by due date (the overdue first), others newest first.
@@ -334,6 +373,8 @@ impl Tx {
         limit: i64,
         offset: i64,
     ) -> anyhow::Result<Vec<Ticket>> {
+        // Built at run time: the statuses and the order are written into the statement (see
+        // `conditions`).
         let rows: Vec<TicketRow> = sqlx::query_as(&queue_statement(filter))
             .bind(&filter.unit_ids)
             .bind(filter.category.as_deref())
@@ -343,12 +384,13 @@ impl Tx {
             .bind(offset)
             .fetch_all(&mut *self.inner)
             .await?;
-        tickets(rows)
+        Ok(tickets(rows))
     }
 
     /// How PostgreSQL reads the first page of the queue, as `EXPLAIN` prints it.
     #[cfg(feature = "bench")]
     pub async fn ticket_queue_plan(&mut self, filter: &Filter) -> anyhow::Result<String> {
+        // Built at run time: the queue's statement is.
         let lines: Vec<String> =
             sqlx::query_scalar(&format!("EXPLAIN (COSTS OFF) {}", queue_statement(filter)))
                 .bind(&filter.unit_ids)
@@ -368,6 +410,7 @@ impl Tx {
         filter: &Filter,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(i64, i64)> {
+        // Built at run time: the statuses are written into the statement (see `conditions`).
         Ok(sqlx::query_as(&format!(
             "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets
              WHERE unit_id = ANY($1) AND {}",
@@ -386,7 +429,7 @@ impl Tx {
     /// Writes a change to the ticket and its history.
     pub async fn change_ticket(&mut self, c: &Change<'_>) -> anyhow::Result<()> {
         let (unit, accept_due, answer_due) = c.transfer.unzip3();
-        sqlx::query(
+        sqlx::query!(
             "WITH t AS (
                  UPDATE tickets SET status = $2,
                         accepted_at = CASE WHEN $2 = 'accepted' THEN COALESCE(accepted_at, $3)
@@ -407,16 +450,16 @@ impl Tx {
                  WHERE id = $1 RETURNING unit_id)
              INSERT INTO ticket_events (ticket_id, at, action, actor, text, unit_id)
              SELECT $1, $3, $4, $5, $6, unit_id FROM t",
+            c.ticket,
+            c.status as Status,
+            c.at as DateTime<Utc>,
+            c.action,
+            c.actor,
+            c.text,
+            unit,
+            accept_due as Option<DateTime<Utc>>,
+            answer_due as Option<DateTime<Utc>>
         )
-        .bind(c.ticket)
-        .bind(c.status.code())
-        .bind(c.at)
-        .bind(c.action)
-        .bind(c.actor)
-        .bind(c.text)
-        .bind(unit)
-        .bind(accept_due)
-        .bind(answer_due)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -430,22 +473,24 @@ impl Tx {
         action: &str,
         text: &str,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO ticket_events (ticket_id, at, action, actor, text, unit_id)
              SELECT id, $2, $3, 'resident', $4, unit_id FROM tickets WHERE id = $1",
+            ticket,
+            at as DateTime<Utc>,
+            action,
+            text
         )
-        .bind(ticket)
-        .bind(at)
-        .bind(action)
-        .bind(text)
         .execute(&mut *self.inner)
         .await?;
         if action == "comment" {
-            sqlx::query("UPDATE tickets SET rating_comment = $2 WHERE id = $1")
-                .bind(ticket)
-                .bind(text)
-                .execute(&mut *self.inner)
-                .await?;
+            sqlx::query!(
+                "UPDATE tickets SET rating_comment = $2 WHERE id = $1",
+                ticket,
+                text
+            )
+            .execute(&mut *self.inner)
+            .await?;
         }
         Ok(())
     }
@@ -457,28 +502,30 @@ impl Tx {
         satisfied: bool,
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH t AS (UPDATE tickets SET satisfied = $2, rated_at = $3, status = 'closed',
                                            closed_at = $3
                         WHERE id = $1 RETURNING unit_id)
              INSERT INTO ticket_events (ticket_id, at, action, actor, text, unit_id)
              SELECT $1, $3, CASE WHEN $2 THEN 'rated_satisfied' ELSE 'rated_unsatisfied' END,
                     'resident', NULL, unit_id FROM t",
+            ticket,
+            satisfied,
+            at as DateTime<Utc>
         )
-        .bind(ticket)
-        .bind(satisfied)
-        .bind(at)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
     }
 
     pub async fn ticket_events(&mut self, ticket: i64) -> anyhow::Result<Vec<Event>> {
-        Ok(sqlx::query_as(
-            "SELECT at, action, actor, text, unit_id FROM ticket_events WHERE ticket_id = $1
-             ORDER BY id",
+        Ok(sqlx::query_as!(
+            Event,
+            r#"SELECT at AS "at: DateTime<Utc>", action, actor, text, unit_id FROM ticket_events
+ WHERE ticket_id = $1
+             ORDER BY id"#,
+            ticket
         )
-        .bind(ticket)
         .fetch_all(&mut *self.inner)
         .await?)
     }
@@ -493,29 +540,30 @@ impl Tx {
         to: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Vec<(i64, Figures)>> {
-        let rows: Vec<FiguresRow> = sqlx::query_as(&format!(
-            "WITH RECURSIVE tree AS (
+        let rows = sqlx::query!(
+            r#"WITH RECURSIVE tree AS (
                  SELECT id, id AS row FROM units WHERE parent_id = $1
                  UNION ALL SELECT u.id, t.row FROM units u JOIN tree t ON u.parent_id = t.id),
              rows AS (SELECT id, row FROM tree UNION ALL SELECT $1, $1)
-             SELECT r.row AS unit_id, count(*) AS received,
+             SELECT r.row AS "unit_id!", count(*) AS "received!",
                     count(*) FILTER (WHERE accepted_at <= accept_due
                                         OR (accepted_at IS NULL AND answered_at <= accept_due))
-                        AS accepted_on_time,
-                    count(*) FILTER (WHERE answered_at IS NOT NULL) AS answered,
-                    count(*) FILTER (WHERE answered_at <= answer_due) AS answered_on_time,
-                    count(*) FILTER (WHERE {}) AS overdue,
-                    count(satisfied) AS rated,
-                    count(*) FILTER (WHERE satisfied) AS satisfied
+                        AS "accepted_on_time!",
+                    count(*) FILTER (WHERE answered_at IS NOT NULL) AS "answered!",
+                    count(*) FILTER (WHERE answered_at <= answer_due) AS "answered_on_time!",
+                    count(*) FILTER (WHERE (status = 'received' AND accept_due < $4)
+                                        OR (status IN ('received', 'accepted', 'needs_info')
+                                            AND answer_due < $4)) AS "overdue!",
+                    count(satisfied) AS "rated!",
+                    count(*) FILTER (WHERE satisfied) AS "satisfied!"
              FROM tickets t JOIN rows r ON r.id = t.unit_id
              WHERE t.created_at >= $2 AND t.created_at < $3
-             GROUP BY r.row",
-            overdue("$4")
-        ))
-        .bind(unit)
-        .bind(from)
-        .bind(to)
-        .bind(now)
+             GROUP BY r.row"#,
+            unit,
+            from as DateTime<Utc>,
+            to as DateTime<Utc>,
+            now as DateTime<Utc>
+        )
         .fetch_all(&mut *self.inner)
         .await?;
         Ok(rows
@@ -538,7 +586,7 @@ impl Tx {
     /// Queues `reply` for the staff nearest to `unit`: its own cadres and admins, or if it has
     /// none, those of the first unit above it that has some (not the whole province's staff).
     pub async fn message_unit_staff(&mut self, unit: i64, reply: &Reply) -> anyhow::Result<u64> {
-        Ok(sqlx::query(&format!(
+        Ok(sqlx::query!(
             "WITH RECURSIVE up AS (
                  SELECT id, parent_id, 0 AS depth FROM units WHERE id = $1
                  UNION SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id),
@@ -550,10 +598,10 @@ impl Tx {
              SELECT DISTINCT ON (c.person_id) $2::jsonb, c.person_id, $1, c.channel, c.address, c.language, false
              FROM nearest n JOIN chats c ON c.person_id = n.person_id
              WHERE c.can_push AND c.unreachable_at IS NULL
-             ORDER BY c.person_id, {LAST_USED_FIRST}"
-        ))
-        .bind(unit)
-        .bind(Json(reply))
+             ORDER BY c.person_id, c.last_seen_at DESC NULLS LAST, c.channel, c.address",
+            unit,
+            Json(reply) as _
+        )
         .execute(&mut *self.inner)
         .await?
         .rows_affected())
@@ -561,25 +609,27 @@ impl Tx {
 
     /// Moves a person's tickets to the person they are now one with (`/link`).
     pub async fn move_tickets(&mut self, from: i64, to: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE tickets SET person_id = $2 WHERE person_id = $1")
-            .bind(from)
-            .bind(to)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "UPDATE tickets SET person_id = $2 WHERE person_id = $1",
+            from,
+            to
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
     /// Law 91: what the person wrote goes with them; the ticket stays, as counts and staff's
     /// answer, with no one behind it.
     pub async fn erase_tickets(&mut self, person: i64) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH t AS (UPDATE tickets SET person_id = NULL, text = '', photos = '{}',
                                            latitude = NULL, longitude = NULL, rating_comment = NULL
                         WHERE person_id = $1 RETURNING id)
              UPDATE ticket_events SET text = NULL
              WHERE actor = 'resident' AND ticket_id IN (SELECT id FROM t)",
+            person
         )
-        .bind(person)
         .execute(&mut *self.inner)
         .await?;
         Ok(())

@@ -8,20 +8,6 @@ use crate::domain::former::{FormedFrom, FormerName, FormerPlan, plan_former};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::units::{ImportPlan, Unit, UnitRecord, plan_import, plan_import_within};
 
-type UnitRow = (i64, String, String, String, String, Option<i64>, bool);
-
-fn unit_from_row((id, code, name, name_en, division_type, parent_id, retired): UnitRow) -> Unit {
-    Unit {
-        id,
-        code,
-        name,
-        name_en,
-        division_type,
-        parent_id,
-        retired,
-    }
-}
-
 /// How to import a list.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -69,28 +55,30 @@ impl Store {
         let mut tx = self.begin().await?;
         let revision = tx.unit_revision().await?;
         let units = tx.all_units().await?;
-        let formers: Vec<(i64, String, String, bool)> = sqlx::query_as(
+        let formers = sqlx::query!(
             "SELECT unit_id, name, district, partial FROM former_units ORDER BY unit_id, name, district",
         )
         .fetch_all(&mut *tx.inner)
         .await?;
-        let shapes: Vec<(i64, sqlx::types::Json<serde_json::Value>)> =
-            sqlx::query_as("SELECT unit_id, geometry FROM unit_boundaries ORDER BY unit_id")
-                .fetch_all(&mut *tx.inner)
-                .await?;
+        let shapes = sqlx::query!(
+            r#"SELECT unit_id, geometry AS "geometry: sqlx::types::Json<serde_json::Value>"
+               FROM unit_boundaries ORDER BY unit_id"#
+        )
+        .fetch_all(&mut *tx.inner)
+        .await?;
         tx.commit().await?;
         let formers = formers
             .into_iter()
-            .map(|(unit_id, name, district, partial)| FormerName {
-                unit_id,
-                name,
-                district: Some(district).filter(|d| !d.is_empty()),
-                partial,
+            .map(|r| FormerName {
+                unit_id: r.unit_id,
+                name: r.name,
+                district: Some(r.district).filter(|d| !d.is_empty()),
+                partial: r.partial,
             })
             .collect();
         let shapes = shapes
             .into_iter()
-            .map(|(unit, geometry)| Ok((unit, area(&geometry.0)?)))
+            .map(|r| Ok((r.unit_id, area(&r.geometry.0)?)))
             .collect::<anyhow::Result<Vec<_>>>()?;
         let directory = UnitDirectory::new(units)
             .with_former(formers)
@@ -105,30 +93,30 @@ impl Store {
         source: &str,
     ) -> anyhow::Result<FormerPlan> {
         let mut tx = self.begin().await?;
-        sqlx::query("LOCK TABLE units, former_units IN SHARE ROW EXCLUSIVE MODE")
+        sqlx::query!("LOCK TABLE units, former_units IN SHARE ROW EXCLUSIVE MODE")
             .execute(&mut *tx.inner)
             .await?;
         let units = tx.all_units().await?;
         let plan = plan_former(map, &units);
-        sqlx::query(
+        sqlx::query!(
             "DELETE FROM former_units WHERE unit_id IN (SELECT id FROM units WHERE code = ANY($1))",
+            &plan.codes
         )
-        .bind(&plan.codes)
         .execute(&mut *tx.inner)
         .await?;
         let column = |f: fn(&crate::domain::former::FormerLink) -> String| {
             plan.links.iter().map(f).collect::<Vec<String>>()
         };
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO former_units (unit_id, name, district, partial)
              SELECT u.id, l.name, l.district, l.partial
              FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[]) AS l (code, name, district, partial)
              JOIN units u ON u.code = l.code",
+            &column(|l| l.code.clone()),
+            &column(|l| l.name.clone()),
+            &column(|l| l.district.clone().unwrap_or_default()),
+            &plan.links.iter().map(|l| l.partial).collect::<Vec<bool>>()
         )
-        .bind(column(|l| l.code.clone()))
-        .bind(column(|l| l.name.clone()))
-        .bind(column(|l| l.district.clone().unwrap_or_default()))
-        .bind(plan.links.iter().map(|l| l.partial).collect::<Vec<bool>>())
         .execute(&mut *tx.inner)
         .await?;
         tx.record_import(source, plan.links.len(), 0, plan.unknown_codes.len())
@@ -145,31 +133,31 @@ impl Store {
     ) -> anyhow::Result<BoundaryReport> {
         let mut tx = self.begin().await?;
         let codes: Vec<&str> = features.iter().map(|(code, _)| code.as_str()).collect();
-        let known: Vec<String> = sqlx::query_scalar("SELECT code FROM units WHERE code = ANY($1)")
-            .bind(&codes)
-            .fetch_all(&mut *tx.inner)
-            .await?;
+        let known: Vec<String> = sqlx::query_scalar!(
+            "SELECT code FROM units WHERE code = ANY($1)",
+            &codes[..] as &[&str]
+        )
+        .fetch_all(&mut *tx.inner)
+        .await?;
         let unknown_codes: Vec<String> = codes
             .iter()
             .filter(|c| !known.iter().any(|k| k == *c))
             .map(|c| c.to_string())
             .collect();
-        let imported = sqlx::query(
+        let imported = sqlx::query!(
             "INSERT INTO unit_boundaries (unit_id, geometry, source)
              SELECT u.id, f.geometry, $3
              FROM unnest($1::text[], $2::jsonb[]) AS f (code, geometry)
              JOIN units u ON u.code = f.code
              ON CONFLICT (unit_id) DO UPDATE SET
                  geometry = EXCLUDED.geometry, source = EXCLUDED.source, imported_at = now()",
-        )
-        .bind(&codes)
-        .bind(
+            &codes[..] as &[&str],
             features
                 .iter()
                 .map(|(_, g)| sqlx::types::Json(g))
-                .collect::<Vec<_>>(),
+                .collect::<Vec<_>>() as _,
+            source
         )
-        .bind(source)
         .execute(&mut *tx.inner)
         .await?
         .rows_affected() as usize;
@@ -183,9 +171,11 @@ impl Store {
     }
 
     pub async fn unit_count(&self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM units")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar!(r#"SELECT count(*) AS "count!" FROM units"#)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Applies a newly published list: adds, renames and re-parents by code, keeping every unit's id
@@ -198,30 +188,18 @@ impl Store {
         options: &ImportOptions,
     ) -> anyhow::Result<ImportReport> {
         let mut tx = self.begin().await?;
-        sqlx::query("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
+        sqlx::query!("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
             .execute(&mut *tx.inner)
             .await?;
-        let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT u.code, u.name, u.name_en, u.division_type, p.code
-             FROM units u LEFT JOIN units p ON p.id = u.parent_id",
+        let rows = sqlx::query_as!(
+            UnitRecord,
+            r#"SELECT u.code, u.name, u.name_en, u.division_type, p.code AS "parent_code?"
+               FROM units u LEFT JOIN units p ON p.id = u.parent_id"#,
         )
         .fetch_all(&mut *tx.inner)
         .await?;
-        let current: HashMap<String, UnitRecord> = rows
-            .into_iter()
-            .map(|(code, name, name_en, division_type, parent_code)| {
-                (
-                    code.clone(),
-                    UnitRecord {
-                        code,
-                        name,
-                        name_en,
-                        division_type,
-                        parent_code,
-                    },
-                )
-            })
-            .collect();
+        let current: HashMap<String, UnitRecord> =
+            rows.into_iter().map(|r| (r.code.clone(), r)).collect();
         let plan = match &options.scope {
             Some(scope) => plan_import_within(&current, records, scope),
             None => plan_import(&current, records),
@@ -254,7 +232,7 @@ impl Store {
             .iter()
             .filter(|r| !outside.contains(r.code.as_str()))
         {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO units (code, name, name_en, division_type, parent_id)
                  VALUES ($1, $2, $3, $4, (SELECT id FROM units WHERE code = $5))
                  ON CONFLICT (code) DO UPDATE SET
@@ -263,38 +241,38 @@ impl Store {
                      retired_at = NULL, updated_at = now()
                  WHERE (units.name, units.name_en, units.division_type, units.parent_id, units.retired_at)
                        IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_en, EXCLUDED.division_type, EXCLUDED.parent_id, NULL)",
+                &r.code,
+                &r.name,
+                &r.name_en,
+                &r.division_type,
+                r.parent_code.as_deref()
             )
-            .bind(&r.code)
-            .bind(&r.name)
-            .bind(&r.name_en)
-            .bind(&r.division_type)
-            .bind(&r.parent_code)
             .execute(&mut *tx.inner)
             .await?;
         }
         for change in &plan.changed {
-            sqlx::query(
+            sqlx::query!(
                 "INSERT INTO unit_changes (import_id, unit_id, field, old_value, new_value)
                  SELECT $1, id, $3, $4, $5 FROM units WHERE code = $2",
+                import_id,
+                &change.code,
+                change.field,
+                &change.old,
+                &change.new
             )
-            .bind(import_id)
-            .bind(&change.code)
-            .bind(change.field)
-            .bind(&change.old)
-            .bind(&change.new)
             .execute(&mut *tx.inner)
             .await?;
         }
         if options.retire_missing {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE units SET retired_at = now() WHERE code = ANY($1) AND retired_at IS NULL",
+                &plan.missing
             )
-            .bind(&plan.missing)
             .execute(&mut *tx.inner)
             .await?;
         }
         // Units that moved take their consultations' counts with them.
-        sqlx::query("SELECT units_moved()")
+        sqlx::query!("SELECT units_moved()")
             .execute(&mut *tx.inner)
             .await?;
         tx.commit().await?;
@@ -308,12 +286,14 @@ impl Store {
 
 impl Tx {
     async fn all_units(&mut self) -> anyhow::Result<Vec<Unit>> {
-        let rows: Vec<UnitRow> = sqlx::query_as(
-            "SELECT id, code, name, name_en, division_type, parent_id, retired_at IS NOT NULL FROM units ORDER BY id",
+        Ok(sqlx::query_as!(
+            Unit,
+            r#"SELECT id, code, name, name_en, division_type, parent_id,
+                      retired_at IS NOT NULL AS "retired!"
+               FROM units ORDER BY id"#,
         )
         .fetch_all(&mut *self.inner)
-        .await?;
-        Ok(rows.into_iter().map(unit_from_row).collect())
+        .await?)
     }
 
     /// Logs an import and bumps the unit revision, so running engines reload what it changed.
@@ -324,22 +304,22 @@ impl Tx {
         changed: usize,
         missing: usize,
     ) -> anyhow::Result<i64> {
-        sqlx::query("UPDATE unit_revision SET revision = revision + 1")
+        sqlx::query!("UPDATE unit_revision SET revision = revision + 1")
             .execute(&mut *self.inner)
             .await?;
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "INSERT INTO unit_imports (source, added, changed, missing) VALUES ($1, $2, $3, $4) RETURNING id",
+            source,
+            added as i32,
+            changed as i32,
+            missing as i32
         )
-        .bind(source)
-        .bind(added as i32)
-        .bind(changed as i32)
-        .bind(missing as i32)
         .fetch_one(&mut *self.inner)
         .await?)
     }
 
     pub async fn unit_revision(&mut self) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar("SELECT revision FROM unit_revision")
+        Ok(sqlx::query_scalar!("SELECT revision FROM unit_revision")
             .fetch_one(&mut *self.inner)
             .await?)
     }
