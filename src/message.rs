@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 /// Longest text the engine reads; platforms allow 4096 characters, nothing we ask needs more.
 pub const MAX_TEXT_CHARS: usize = 4096;
 
-/// A language danvan speaks. Vietnamese is the reference and the fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// A language danvan speaks. Vietnamese is the reference and the fallback. Stored as its
+/// [`Lang::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
 pub enum Lang {
     #[default]
     Vi,

@@ -1,8 +1,6 @@
 //! Chats, people, roles and invitations: what the engine reads and writes while handling one event.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::postgres::PgRow;
 use sqlx::types::Json;
 
 use super::{Store, Tx};
@@ -28,9 +26,8 @@ pub struct ChatRow {
 }
 
 /// Everything kept about a person, as `/mydata` reads it in one query.
-#[derive(sqlx::FromRow)]
 struct PersonDataRow {
-    language: String,
+    language: Lang,
     unit_id: Option<i64>,
     consent_version: String,
     consented_at: DateTime<Utc>,
@@ -49,9 +46,8 @@ struct PersonDataRow {
 }
 
 /// A chat with its person and their grants, as `lock_chat` reads it.
-#[derive(sqlx::FromRow)]
 struct ChatQueryRow {
-    language: String,
+    language: Lang,
     state: Json<State>,
     numbered: Json<Vec<String>>,
     person_id: Option<i64>,
@@ -61,47 +57,10 @@ struct ChatQueryRow {
     may_have_missed: bool,
 }
 
-/// The chat at channel $1 and address $2 with its person and their grants, locked: what
-/// [`ChatQueryRow`] reads.
-const CHAT: &str = "SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
-        COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
-                  FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants,
-        EXISTS (SELECT 1 FROM deliveries d
-                WHERE d.person_id = c.person_id AND d.status = 'undeliverable') AS may_have_missed
-    FROM chats c LEFT JOIN people p ON p.id = c.person_id
-    WHERE c.channel = $1 AND c.address = $2
-    FOR UPDATE OF c";
-
-/// The event $1/$3 claimed with the chat $1/$2 locked ([`CHAT`]), built once: every message runs it.
-static CLAIM: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "WITH claimed AS (
-             INSERT INTO processed_events (channel, event_id) VALUES ($1, $3)
-             ON CONFLICT DO NOTHING RETURNING (SELECT revision FROM unit_revision) AS revision)
-         SELECT claimed.revision, chat.* FROM claimed LEFT JOIN LATERAL ({CHAT}) chat ON true"
-    )
-});
-
-/// An event claimed with its chat (absent when the chat is new: every column of it is null).
-struct ClaimRow {
-    revision: i64,
-    chat: Option<ChatQueryRow>,
-}
-
-impl<'r> sqlx::FromRow<'r, PgRow> for ClaimRow {
-    fn from_row(row: &'r PgRow) -> sqlx::Result<ClaimRow> {
-        let found: Option<String> = row.try_get("language")?;
-        Ok(ClaimRow {
-            revision: row.try_get("revision")?,
-            chat: found.map(|_| ChatQueryRow::from_row(row)).transpose()?,
-        })
-    }
-}
-
 impl From<ChatQueryRow> for ChatRow {
     fn from(r: ChatQueryRow) -> ChatRow {
         ChatRow {
-            lang: Lang::from_code(&r.language).unwrap_or_default(),
+            lang: r.language,
             state: r.state.0,
             numbered: r.numbered.0,
             may_have_missed: r.may_have_missed,
@@ -125,13 +84,52 @@ impl Tx {
         event_id: &str,
         address: &str,
     ) -> anyhow::Result<Option<(i64, Option<ChatRow>)>> {
-        let row: Option<ClaimRow> = sqlx::query_as(CLAIM.as_str())
-            .bind(channel)
-            .bind(address)
-            .bind(event_id)
-            .fetch_optional(&mut *self.inner)
-            .await?;
-        Ok(row.map(|r| (r.revision, r.chat.map(ChatRow::from))))
+        // The chat is read as `lock_chat` reads it (keep the two alike); every column of it is
+        // null when the chat is new.
+        let row = sqlx::query!(
+            r#"WITH claimed AS (
+                   INSERT INTO processed_events (channel, event_id) VALUES ($1, $3)
+                   ON CONFLICT DO NOTHING RETURNING (SELECT revision FROM unit_revision) AS revision)
+               SELECT claimed.revision AS "revision!", chat.language AS "language?: Lang",
+                      chat.state AS "state?: Json<State>",
+                      chat.numbered AS "numbered?: Json<Vec<String>>",
+                      chat.person_id AS "person_id?", chat.unit_id AS "unit_id?",
+                      chat.subscribed AS "subscribed?", chat.grants AS "grants?: Json<Vec<Grant>>",
+                      chat.may_have_missed AS "may_have_missed?"
+               FROM claimed LEFT JOIN LATERAL (
+                   SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
+                          COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
+                                    FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants,
+                          EXISTS (SELECT 1 FROM deliveries d
+                                  WHERE d.person_id = c.person_id AND d.status = 'undeliverable')
+                              AS may_have_missed
+                   FROM chats c LEFT JOIN people p ON p.id = c.person_id
+                   WHERE c.channel = $1 AND c.address = $2
+                   FOR UPDATE OF c) chat ON true"#,
+            channel,
+            address,
+            event_id
+        )
+        .fetch_optional(&mut *self.inner)
+        .await?;
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let missing = || anyhow::anyhow!("a claimed event's chat read without all its columns");
+        let chat = match r.language {
+            None => None,
+            Some(language) => Some(ChatRow::from(ChatQueryRow {
+                language,
+                state: r.state.ok_or_else(missing)?,
+                numbered: r.numbered.ok_or_else(missing)?,
+                person_id: r.person_id,
+                unit_id: r.unit_id,
+                subscribed: r.subscribed,
+                grants: r.grants.ok_or_else(missing)?,
+                may_have_missed: r.may_have_missed.ok_or_else(missing)?,
+            })),
+        };
+        Ok(Some((r.revision, chat)))
     }
 
     /// Locks the chat's row for this transaction, so events of one chat are handled one at a time.
@@ -140,11 +138,26 @@ impl Tx {
         channel: &str,
         address: &str,
     ) -> anyhow::Result<Option<ChatRow>> {
-        let row: Option<ChatQueryRow> = sqlx::query_as(CHAT)
-            .bind(channel)
-            .bind(address)
-            .fetch_optional(&mut *self.inner)
-            .await?;
+        // As `claim_event` reads the chat (keep the two alike).
+        let row = sqlx::query_as!(
+            ChatQueryRow,
+            r#"SELECT c.language AS "language: Lang", c.state AS "state: Json<State>",
+                      c.numbered AS "numbered: Json<Vec<String>>", c.person_id,
+                      p.unit_id AS "unit_id?", p.subscribed AS "subscribed?",
+                      COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
+                                FROM role_grants g WHERE g.person_id = c.person_id), '[]')
+                          AS "grants!: Json<Vec<Grant>>",
+                      EXISTS (SELECT 1 FROM deliveries d
+                              WHERE d.person_id = c.person_id AND d.status = 'undeliverable')
+                          AS "may_have_missed!"
+               FROM chats c LEFT JOIN people p ON p.id = c.person_id
+               WHERE c.channel = $1 AND c.address = $2
+               FOR UPDATE OF c"#,
+            channel,
+            address
+        )
+        .fetch_optional(&mut *self.inner)
+        .await?;
         Ok(row.map(ChatRow::from))
     }
 
@@ -156,15 +169,15 @@ impl Tx {
         address: &str,
         can_push: bool,
     ) -> anyhow::Result<ChatRow> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO chats (channel, address, language, state, can_push) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT DO NOTHING",
+            channel,
+            address,
+            Lang::default() as Lang,
+            Json(State::New) as _,
+            can_push
         )
-        .bind(channel)
-        .bind(address)
-        .bind(Lang::default().code())
-        .bind(Json(State::New))
-        .bind(can_push)
         .execute(&mut *self.inner)
         .await?;
         self.lock_chat(channel, address)
@@ -184,19 +197,19 @@ impl Tx {
         numbered: Option<&[String]>,
         seen_at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH chat AS (
                  UPDATE chats SET language = $3, state = $4, numbered = COALESCE($5, numbered),
                                   updated_at = now(), last_seen_at = $6, unreachable_at = NULL
                  WHERE channel = $1 AND address = $2 RETURNING person_id)
              UPDATE people SET language = $3 FROM chat WHERE people.id = chat.person_id AND people.language <> $3",
+            channel,
+            address,
+            lang as Lang,
+            Json(state) as _,
+            numbered.map(Json) as _,
+            seen_at as _
         )
-        .bind(channel)
-        .bind(address)
-        .bind(lang.code())
-        .bind(Json(state))
-        .bind(numbered.map(Json))
-        .bind(seen_at)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -209,16 +222,16 @@ impl Tx {
         address: &str,
         lang: Lang,
     ) -> anyhow::Result<i64> {
-        let id: i64 = sqlx::query_scalar(
-            "WITH person AS (
+        let id = sqlx::query_scalar!(
+            r#"WITH person AS (
                  INSERT INTO people (language, consent_version, consented_at) VALUES ($3, $4, now()) RETURNING id)
              UPDATE chats SET person_id = person.id FROM person
-             WHERE channel = $1 AND address = $2 RETURNING person.id",
+             WHERE channel = $1 AND address = $2 RETURNING person.id AS "id!""#,
+            channel,
+            address,
+            lang as Lang,
+            CONSENT_VERSION
         )
-        .bind(channel)
-        .bind(address)
-        .bind(lang.code())
-        .bind(CONSENT_VERSION)
         .fetch_one(&mut *self.inner)
         .await?;
         Ok(id)
@@ -226,33 +239,37 @@ impl Tx {
 
     /// Consent refused: the chat is forgotten; only an anonymous refusal remains.
     pub async fn decline(&mut self, channel: &str, address: &str) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH gone AS (DELETE FROM chats WHERE channel = $1 AND address = $2)
              INSERT INTO consent_refusals (channel, consent_version) VALUES ($1, $3)",
+            channel,
+            address,
+            CONSENT_VERSION
         )
-        .bind(channel)
-        .bind(address)
-        .bind(CONSENT_VERSION)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
     }
 
     pub async fn set_unit(&mut self, person_id: i64, unit_id: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE people SET unit_id = $2 WHERE id = $1")
-            .bind(person_id)
-            .bind(unit_id)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "UPDATE people SET unit_id = $2 WHERE id = $1",
+            person_id,
+            unit_id
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
     pub async fn set_subscribed(&mut self, person_id: i64, subscribed: bool) -> anyhow::Result<()> {
-        sqlx::query("UPDATE people SET subscribed = $2 WHERE id = $1")
-            .bind(person_id)
-            .bind(subscribed)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "UPDATE people SET subscribed = $2 WHERE id = $1",
+            person_id,
+            subscribed
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
@@ -265,7 +282,7 @@ impl Tx {
         // ids name the person on the platform (a Zalo OA follow is `follow:<id>:<time>`, a web
         // chat event `<visitor>:<id>`). Pending ones (the event erasing them among them) stay to
         // be handled once. Replies that failed still say what was said to them.
-        sqlx::query(
+        sqlx::query!(
             "WITH mine AS (SELECT channel, address FROM chats WHERE person_id = $1),
                   events AS (DELETE FROM inbox i USING mine m
                              WHERE i.channel = m.channel AND i.status <> 'pending'
@@ -277,62 +294,69 @@ impl Tx {
              -- The web chat's visitor may read the goodbye, then goes (`forget_erased_web_visitors`).
              UPDATE web_visitors SET forgotten_at = now()
              WHERE address IN (SELECT address FROM mine WHERE channel = 'web')",
+            person_id
         )
-        .bind(person_id)
         .execute(&mut *self.inner)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH deliveries AS (DELETE FROM deliveries WHERE person_id = $1),
                   gone AS (DELETE FROM people WHERE id = $1)
              INSERT INTO erasures DEFAULT VALUES",
+            person_id
         )
-        .bind(person_id)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
     }
 
     pub async fn person_data(&mut self, person_id: i64) -> anyhow::Result<PersonData> {
-        let row: PersonDataRow = sqlx::query_as(
-            "SELECT p.language, p.unit_id, p.consent_version, p.consented_at, p.subscribed, p.created_at,
+        let row = sqlx::query_as!(
+            PersonDataRow,
+            r#"SELECT p.language AS "language: Lang", p.unit_id, p.consent_version,
+                    p.consented_at AS "consented_at: DateTime<Utc>", p.subscribed,
+                    p.created_at AS "created_at: DateTime<Utc>",
                     COALESCE((SELECT json_agg(json_build_object('role', role, 'unit_id', unit_id) ORDER BY granted_at)
-                              FROM role_grants WHERE person_id = p.id), '[]') AS grants,
+                              FROM role_grants WHERE person_id = p.id), '[]') AS "grants!: Json<Vec<Grant>>",
                     COALESCE((SELECT json_agg(json_build_array(channel, address) ORDER BY channel, address)
-                              FROM chats WHERE person_id = p.id), '[]') AS channels,
+                              FROM chats WHERE person_id = p.id), '[]')
+                        AS "channels!: Json<Vec<(String, String)>>",
                     -- A notice that went to one chat and then another is one notice.
                     (SELECT count(DISTINCT notice_id) FROM deliveries WHERE person_id = p.id)
-                        AS notices_received,
+                        AS "notices_received!",
                     -- What they wrote to the commune (questions about notices among it), with codes.
                     COALESCE((SELECT json_agg('PA-' || lpad(number::text, 4, '0') || ': ' || text
                                               ORDER BY created_at)
-                              FROM tickets WHERE person_id = p.id), '[]') AS questions,
+                              FROM tickets WHERE person_id = p.id), '[]')
+                        AS "questions!: Json<Vec<String>>",
                     json_build_array(
                         (SELECT count(*) FROM survey_responses WHERE person_id = p.id),
                         (SELECT count(*) FROM survey_consents WHERE person_id = p.id),
-                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id)) AS surveys,
+                        (SELECT count(*) FROM survey_progress WHERE person_id = p.id))
+                        AS "surveys!: Json<(i64, i64, i64)>",
                     json_build_array(
                         (SELECT count(*) FROM consultation_opinions WHERE person_id = p.id),
                         (SELECT count(*) FROM consultation_opinions
                          WHERE person_id = p.id AND comment IS NOT NULL),
                         (SELECT count(*) FROM consultation_profiles WHERE person_id = p.id))
-                        AS consultations,
+                        AS "consultations!: Json<(i64, i64, i64)>",
                     -- 1+10: the household they joined, and those they accompany as a cadre.
-                    h.name AS household, m.consented_at AS household_joined,
-                    (SELECT count(*) FROM households WHERE cadre_id = p.id) AS accompanies,
+                    h.name AS "household?",
+                    m.consented_at AS "household_joined?: DateTime<Utc>",
+                    (SELECT count(*) FROM households WHERE cadre_id = p.id) AS "accompanies!",
                     json_build_array(
                         (SELECT count(*) FROM household_assignments WHERE cadre_id = p.id),
                         (SELECT count(*) FROM household_assignments WHERE by_person_id = p.id))
-                        AS assignments
+                        AS "assignments!: Json<(i64, i64)>"
              FROM people p
              LEFT JOIN household_members m ON m.person_id = p.id
              LEFT JOIN households h ON h.id = m.household_id
-             WHERE p.id = $1",
+             WHERE p.id = $1"#,
+            person_id
         )
-        .bind(person_id)
         .fetch_one(&mut *self.inner)
         .await?;
         Ok(PersonData {
-            lang: Lang::from_code(&row.language).unwrap_or_default(),
+            lang: row.language,
             unit_id: row.unit_id,
             consent_version: row.consent_version,
             consented_at: local_date(row.consented_at),
@@ -359,15 +383,15 @@ impl Tx {
         created_by: &str,
     ) -> anyhow::Result<String> {
         let code = invite::new_code();
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO invites (code_hash, role, unit_id, uses_left, expires_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            invite::code_hash(&code),
+            grant.role.as_str(),
+            grant.unit_id,
+            uses,
+            expires_at as _,
+            created_by
         )
-        .bind(invite::code_hash(&code))
-        .bind(grant.role.as_str())
-        .bind(grant.unit_id)
-        .bind(uses)
-        .bind(expires_at)
-        .bind(created_by)
         .execute(&mut *self.inner)
         .await?;
         Ok(code)
@@ -380,35 +404,39 @@ impl Tx {
         code: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Result<Grant, InviteRefused>> {
-        let invite: Option<(i64, String, i64, i32, bool)> = sqlx::query_as(
-            "SELECT id, role, unit_id, uses_left, expires_at < $2 FROM invites WHERE code_hash = $1 FOR UPDATE",
+        let invite = sqlx::query!(
+            r#"SELECT id, role, unit_id, uses_left, expires_at < $2 AS "expired!"
+             FROM invites WHERE code_hash = $1 FOR UPDATE"#,
+            invite::code_hash(code),
+            now as _
         )
-        .bind(invite::code_hash(code))
-        .bind(now)
         .fetch_optional(&mut *self.inner)
         .await?;
-        let Some((invite_id, role, unit_id, uses_left, expired)) = invite else {
+        let Some(invite) = invite else {
             return Ok(Err(InviteRefused::Unknown));
         };
-        if expired {
+        if invite.expired {
             return Ok(Err(InviteRefused::Expired));
         }
-        if uses_left == 0 {
+        if invite.uses_left == 0 {
             return Ok(Err(InviteRefused::UsedUp));
         }
-        let role = Role::parse(&role)
-            .ok_or_else(|| anyhow::anyhow!("unknown role {role} in invite {invite_id}"))?;
-        sqlx::query("UPDATE invites SET uses_left = uses_left - 1 WHERE id = $1")
-            .bind(invite_id)
-            .execute(&mut *self.inner)
-            .await?;
-        sqlx::query(
-            "INSERT INTO role_grants (person_id, role, unit_id, invite_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        let (invite_id, unit_id) = (invite.id, invite.unit_id);
+        let role = Role::parse(&invite.role)
+            .ok_or_else(|| anyhow::anyhow!("unknown role {} in invite {invite_id}", invite.role))?;
+        sqlx::query!(
+            "UPDATE invites SET uses_left = uses_left - 1 WHERE id = $1",
+            invite_id
         )
-        .bind(person_id)
-        .bind(role.as_str())
-        .bind(unit_id)
-        .bind(invite_id)
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query!(
+            "INSERT INTO role_grants (person_id, role, unit_id, invite_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            person_id,
+            role.as_str(),
+            unit_id,
+            invite_id
+        )
         .execute(&mut *self.inner)
         .await?;
         Ok(Ok(Grant { role, unit_id }))
@@ -430,16 +458,16 @@ impl Store {
         }
         let addresses: Vec<&str> = pushed.iter().map(|(a, _)| a.as_str()).collect();
         let numbered: Vec<Json<&Vec<String>>> = pushed.iter().map(|(_, p)| Json(p)).collect();
-        sqlx::query(
+        sqlx::query!(
             "UPDATE chats c SET numbered = n.payloads
              FROM unnest($2::text[], $3::jsonb[]) AS n (address, payloads)
              WHERE c.channel = $1 AND c.address = n.address
                AND (c.last_seen_at IS NULL OR c.last_seen_at < $4)",
+            channel,
+            &addresses as _,
+            &numbered as _,
+            sent_from as _
         )
-        .bind(channel)
-        .bind(&addresses)
-        .bind(&numbered)
-        .bind(sent_from)
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -29,8 +29,14 @@ const KEPT: [(&str, &str, &[&str]); 3] = [
 /// Failure reasons listed on a notice's page, the most frequent first.
 const REASONS_LISTED: usize = 20;
 
-/// A kept count of notice deliveries: (notice, unit, kind, sum).
-type CountRow = (i64, i64, String, i64);
+/// A kept count of notice deliveries: so many (`n`) of `kind` for the notice in the unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountRow {
+    pub notice_id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub n: i64,
+}
 
 impl Store {
     /// Folds each key's count rows into one in every table of kept counts, so reads stay short
@@ -65,65 +71,77 @@ impl Store {
     /// The notice's reach in all and per unit, from its kept counts; None when there is no such
     /// notice.
     pub async fn notice_status(&self, id: i64) -> anyhow::Result<Option<NoticeStatus>> {
-        let head: Option<(String, bool, Option<DateTime<Utc>>)> = sqlx::query_as(
-            "SELECT status, quiet_hours AND NOT urgent, NULLIF(send_at, 'infinity')
-             FROM notices WHERE id = $1",
+        let head = sqlx::query!(
+            r#"SELECT status, quiet_hours AND NOT urgent AS "may_wait!",
+                      NULLIF(send_at, 'infinity') AS "send_at?: DateTime<Utc>"
+             FROM notices WHERE id = $1"#,
+            id
         )
-        .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((stage, may_wait, send_at)) = head else {
+        let Some(head) = head else {
             return Ok(None);
         };
-        let rows: Vec<CountRow> = sqlx::query_as(
-            "SELECT notice_id, unit_id, kind, sum(n)::bigint FROM notice_counts
+        let rows = sqlx::query_as!(
+            CountRow,
+            r#"SELECT notice_id AS "notice_id!", unit_id AS "unit_id!", kind AS "kind!",
+                      sum(n)::bigint AS "n!"
+             FROM notice_counts
              WHERE notice_id = $1 GROUP BY 1, 2, 3
              UNION ALL
              SELECT notice_id, COALESCE(unit_id, 0), 'questions', count(*) FROM tickets
-             WHERE notice_id = $1 GROUP BY 1, 2",
+             WHERE notice_id = $1 GROUP BY 1, 2"#,
+            id
         )
-        .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Some(status_of(&stage, may_wait, send_at, &rows)?))
+        Ok(Some(status_of(
+            &head.status,
+            head.may_wait,
+            head.send_at,
+            &rows,
+        )?))
     }
 
     /// The same counts recounted from the deliveries themselves, by the same definition
     /// (`delivery_kinds`): what the kept counts must equal.
     pub async fn recount_notice(&self, id: i64) -> anyhow::Result<Vec<CountRow>> {
-        Ok(sqlx::query_as(
-            "SELECT notice_id, COALESCE(unit_id, 0), k, count(*)
+        Ok(sqlx::query_as!(
+            CountRow,
+            r#"SELECT notice_id AS "notice_id!", COALESCE(unit_id, 0) AS "unit_id!", k AS "kind!",
+                      count(*) AS "n!"
              FROM deliveries, unnest(delivery_kinds(status, delivered_at, read_at, rerouted, error)) k
-             WHERE notice_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+             WHERE notice_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"#,
+            id
         )
-        .bind(id)
         .fetch_all(&self.pool)
         .await?)
     }
 
     /// The notice's kept counts, summed per key, in [`Store::recount_notice`]'s order.
     pub async fn kept_notice_counts(&self, id: i64) -> anyhow::Result<Vec<CountRow>> {
-        Ok(sqlx::query_as(
-            "SELECT notice_id, unit_id, kind, sum(n)::bigint FROM notice_counts
-             WHERE notice_id = $1 GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3",
+        Ok(sqlx::query_as!(
+            CountRow,
+            r#"SELECT notice_id, unit_id, kind, sum(n)::bigint AS "n!" FROM notice_counts
+             WHERE notice_id = $1 GROUP BY 1, 2, 3 HAVING sum(n) <> 0 ORDER BY 1, 2, 3"#,
+            id
         )
-        .bind(id)
         .fetch_all(&self.pool)
         .await?)
     }
 
     /// The reach in all of each notice of `ids`, from their kept counts.
     pub(super) async fn reach_of(&self, ids: &[i64]) -> anyhow::Result<BTreeMap<i64, Reach>> {
-        let rows: Vec<CountRow> = sqlx::query_as(
-            "SELECT notice_id, 0::bigint, kind, sum(n)::bigint FROM notice_counts
-             WHERE notice_id = ANY($1) AND kind NOT LIKE 'reason:%' GROUP BY 1, 3",
+        let rows = sqlx::query!(
+            r#"SELECT notice_id, kind, sum(n)::bigint AS "n!" FROM notice_counts
+             WHERE notice_id = ANY($1) AND kind NOT LIKE 'reason:%' GROUP BY 1, 2"#,
+            ids
         )
-        .bind(ids)
         .fetch_all(&self.pool)
         .await?;
         let mut reach: BTreeMap<i64, Reach> = BTreeMap::new();
-        for (notice, _, kind, n) in rows {
-            add(reach.entry(notice).or_default(), &kind, n);
+        for r in rows {
+            add(reach.entry(r.notice_id).or_default(), &r.kind, r.n);
         }
         Ok(reach)
     }
@@ -140,10 +158,10 @@ fn status_of(
         Stage::from_code(stage).ok_or_else(|| anyhow::anyhow!("a notice in stage {stage:?}"))?;
     let mut units: BTreeMap<i64, Reach> = BTreeMap::new();
     let mut reasons: BTreeMap<&str, i64> = BTreeMap::new();
-    for (_, unit, kind, n) in rows {
-        match kind.strip_prefix("reason:") {
-            Some(reason) => *reasons.entry(reason).or_default() += n,
-            None => add(units.entry(*unit).or_default(), kind, *n),
+    for row in rows {
+        match row.kind.strip_prefix("reason:") {
+            Some(reason) => *reasons.entry(reason).or_default() += row.n,
+            None => add(units.entry(row.unit_id).or_default(), &row.kind, row.n),
         }
     }
     let units: Vec<(Option<i64>, Reach)> = units

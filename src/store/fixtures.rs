@@ -14,35 +14,35 @@ impl Store {
         people: i64,
         parts: i16,
     ) -> anyhow::Result<()> {
-        let first: i64 = sqlx::query_scalar("SELECT COALESCE(max(id), 0) FROM people")
+        let first = sqlx::query_scalar!(r#"SELECT COALESCE(max(id), 0) AS "first!" FROM people"#)
             .fetch_one(&self.pool)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $1))
              INSERT INTO people (language, unit_id, consent_version, consented_at)
              SELECT 'vi', a[1 + g % cardinality(a)], '2026-01', now()
-             FROM communes, generate_series(1, $2) AS g",
+             FROM communes, generate_series(1, $2::bigint) AS g",
+            province,
+            people
         )
-        .bind(province)
-        .bind(people)
         .execute(&self.pool)
         .await?;
         let mut tx = self.pool.begin().await?;
         // Row triggers off for this transaction (the bench runs as superuser): the counts are
         // written below in one statement, as a squash would leave them.
-        sqlx::query("SET LOCAL session_replication_role = replica")
+        sqlx::query!("SET LOCAL session_replication_role = replica")
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO consultation_people (consultation_id, person_id, unit_id)
              SELECT $1, id, unit_id FROM people WHERE id > $2",
+            id,
+            first
         )
-        .bind(id)
-        .bind(first)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO consultation_opinions
                  (consultation_id, person_id, part, unit_id, opinion, comment, channel, updated_at)
              SELECT $1, p.id, n, p.unit_id,
@@ -51,13 +51,13 @@ impl Store {
                     CASE WHEN (p.id + n) % 50 = 0 THEN 'Góp ý cho bench' END,
                     'telegram', now()
              FROM people p, generate_series(1, $3::int) n WHERE p.id > $2",
+            id,
+            first,
+            i32::from(parts)
         )
-        .bind(id)
-        .bind(first)
-        .bind(i32::from(parts))
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO consultation_tallies
                  (consultation_id, part, unit_id, agree, disagree, other, comments, people)
              SELECT $1, part, unit_id, sum(agree), sum(disagree), sum(other), sum(comments),
@@ -73,15 +73,15 @@ impl Store {
                    SELECT 0, COALESCE(unit_id, 0), 0, 0, 0, 0, count(*) FROM consultation_people
                    WHERE consultation_id = $1 GROUP BY 2) AS counted
              GROUP BY part, unit_id",
+            id
         )
-        .bind(id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("SELECT consultation_rollups_rebuild()")
+        sqlx::query!("SELECT consultation_rollups_rebuild()")
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        sqlx::query("ANALYZE consultation_opinions, consultation_tallies")
+        sqlx::query!("ANALYZE consultation_opinions, consultation_tallies")
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -95,36 +95,36 @@ impl Store {
         count: i64,
         first_chat: i64,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units
                                WHERE parent_id = (SELECT id FROM units WHERE code = $1))
              INSERT INTO people (language, unit_id, consent_version, consented_at)
              SELECT CASE WHEN g % 10 = 0 THEN 'en' ELSE 'vi' END, a[1 + g % cardinality(a)], '2026-01', now()
-             FROM communes, generate_series(1, $2) AS g",
+             FROM communes, generate_series(1, $2::bigint) AS g",
+            province,
+            count
         )
-        .bind(province)
-        .bind(count)
         .execute(&self.pool)
         .await?;
         // The kept counts are added once, set-based: a million row triggers in one transaction
         // would each add a version of their commune's count row, and each walk the versions
         // before it. Triggers are off for this transaction only (the bench runs as superuser).
         let mut tx = self.pool.begin().await?;
-        sqlx::query("SET LOCAL session_replication_role = replica")
+        sqlx::query!("SET LOCAL session_replication_role = replica")
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO chats (channel, address, person_id, language, state, can_push)
              SELECT 'telegram', ($1 + id)::text, id, language, '{\"step\":\"idle\"}', true FROM people",
+            first_chat
         )
-        .bind(first_chat)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO resident_count_parts (unit_id, channel, part, people)
              SELECT p.unit_id, 'telegram', 0, count(*) FROM people p
              WHERE p.unit_id IS NOT NULL GROUP BY p.unit_id
-             ON CONFLICT (unit_id, channel, part) DO UPDATE SET people = EXCLUDED.people",
+             ON CONFLICT (unit_id, channel, part) DO UPDATE SET people = EXCLUDED.people"
         )
         .execute(&mut *tx)
         .await?;
@@ -132,7 +132,7 @@ impl Store {
         // What was loaded, not every table: an empty table analyzed as empty (the opinions of a
         // consultation not yet open) is planned as empty, a sequential scan, by every connection
         // that keeps the plan until autovacuum analyzes it again; one never analyzed is not.
-        sqlx::query("ANALYZE people, chats, resident_count_parts")
+        sqlx::query!("ANALYZE people, chats, resident_count_parts")
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -142,10 +142,10 @@ impl Store {
     /// many rows as a fan-out does.
     pub async fn copy_people_and_chats(&self) -> anyhow::Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "CREATE TEMP TABLE copy ON COMMIT DROP AS
              SELECT p.id, p.unit_id, c.channel, c.address, c.language
-             FROM people p JOIN chats c ON c.person_id = p.id",
+             FROM people p JOIN chats c ON c.person_id = p.id"
         )
         .execute(&mut *tx.inner)
         .await?;
@@ -163,35 +163,35 @@ impl Store {
         models: i64,
         activities: i64,
     ) -> anyhow::Result<std::time::Duration> {
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units WHERE parent_id IS NOT NULL),
                   sectors AS (SELECT array_agg(code ORDER BY position) AS s FROM sectors)
              INSERT INTO models (unit_id, sector, name, started_on, stopped_on)
              SELECT a[1 + g % cardinality(a)], s[1 + g % cardinality(s)], 'Mô hình ' || g,
                     date '2024-01-01' + (g % 700)::int, CASE WHEN g % 10 = 0 THEN date '2025-06-01' END
-             FROM communes, sectors, generate_series(1, $1) AS g",
+             FROM communes, sectors, generate_series(1, $1::bigint) AS g",
+            models
         )
-        .bind(models)
         .execute(&self.pool)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH communes AS (SELECT array_agg(id ORDER BY id) AS a FROM units WHERE parent_id IS NOT NULL),
                   sectors AS (SELECT array_agg(code ORDER BY position) AS s FROM sectors)
              INSERT INTO activities (unit_id, sector, title, held_on, participants)
              SELECT a[1 + (g * 7) % cardinality(a)], s[1 + g % cardinality(s)], 'Hoạt động ' || g,
                     date '2024-01-01' + (g % 730)::int, 5 + g % 50
-             FROM communes, sectors, generate_series(1, $1) AS g",
+             FROM communes, sectors, generate_series(1, $1::bigint) AS g",
+            activities
         )
-        .bind(activities)
         .execute(&self.pool)
         .await?;
-        sqlx::query("ANALYZE models").execute(&self.pool).await?;
-        sqlx::query("ANALYZE activities")
+        sqlx::query!("ANALYZE models").execute(&self.pool).await?;
+        sqlx::query!("ANALYZE activities")
             .execute(&self.pool)
             .await?;
         let started = std::time::Instant::now();
-        sqlx::query("SELECT count(*) FROM activities")
-            .execute(&self.pool)
+        sqlx::query_scalar!("SELECT count(*) FROM activities")
+            .fetch_one(&self.pool)
             .await?;
         Ok(started.elapsed())
     }
@@ -208,12 +208,12 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH province AS (SELECT id FROM units WHERE code = $1),
                   communes AS (SELECT array_agg(u.id ORDER BY u.id) AS a FROM units u, province p
                                WHERE u.parent_id = p.id),
-                  made AS (SELECT g, $3 - make_interval(mins => (g * 7919 % 129600)::int) AS at
-                           FROM generate_series(1, $2) AS g)
+                  made AS (SELECT g, $3::timestamptz - make_interval(mins => (g * 7919 % 129600)::int) AS at
+                           FROM generate_series(1, $2::bigint) AS g)
              INSERT INTO tickets (province_id, number, unit_id, kind, category, text, status,
                                   created_at, accept_due, answer_due, accepted_at, answered_at,
                                   closed_at, answer, satisfied)
@@ -233,27 +233,27 @@ impl Store {
                   LATERAL (SELECT CASE g / cardinality(a) % 8 WHEN 0 THEN 'received'
                                        WHEN 1 THEN 'accepted' WHEN 2 THEN 'answered'
                                        ELSE 'closed' END AS status) s",
+            province,
+            count,
+            now as _
         )
-        .bind(province)
-        .bind(count)
-        .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO ticket_events (ticket_id, at, action, actor, unit_id)
-             SELECT id, created_at, 'received', 'resident', unit_id FROM tickets",
+             SELECT id, created_at, 'received', 'resident', unit_id FROM tickets"
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO ticket_counters (province_id, last)
              SELECT province_id, max(number) FROM tickets GROUP BY province_id
-             ON CONFLICT (province_id) DO UPDATE SET last = EXCLUDED.last",
+             ON CONFLICT (province_id) DO UPDATE SET last = EXCLUDED.last"
         )
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        sqlx::query!("ANALYZE").execute(&self.pool).await?;
         Ok(())
     }
 }

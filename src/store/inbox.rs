@@ -64,7 +64,7 @@ pub struct Arrival<'a> {
 }
 
 /// An inbox event claimed for handling.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct Claimed {
     pub id: i64,
     pub event_id: String,
@@ -76,7 +76,7 @@ pub struct Claimed {
 }
 
 /// A rendered reply waiting to be sent.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Pending {
     pub id: i64,
     pub address: String,
@@ -85,7 +85,7 @@ pub struct Pending {
 }
 
 /// A parked event, for `danvan inbox failed`.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct Failed {
     pub id: i64,
     pub channel: String,
@@ -108,16 +108,16 @@ impl Store {
             .iter()
             .map(|a| sqlx::types::Json(storable_json(a.payload)))
             .collect();
-        let inserted = sqlx::query(
+        let inserted = sqlx::query!(
             "INSERT INTO inbox (channel, event_id, chat, payload)
              SELECT $1, e, c, p FROM unnest($2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS t(e, c, p, n)
              ORDER BY n
              ON CONFLICT (channel, event_id) DO NOTHING",
+            channel,
+            &ids,
+            &chats,
+            &payloads as _
         )
-        .bind(channel)
-        .bind(&ids)
-        .bind(&chats)
-        .bind(&payloads)
         .execute(&self.pool)
         .await?;
         // The inbox can grow from empty to thousands of rows within seconds, faster than autovacuum
@@ -125,7 +125,7 @@ impl Store {
         let added = inserted.rows_affected();
         if self.inbox_growth.fetch_add(added, Ordering::Relaxed) + added >= ANALYZE_EVERY {
             self.inbox_growth.store(0, Ordering::Relaxed);
-            sqlx::query("ANALYZE inbox, outbox")
+            sqlx::query!("ANALYZE inbox, outbox")
                 .execute(&self.pool)
                 .await?;
         }
@@ -139,43 +139,28 @@ impl Store {
         error: &str,
         retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
-        self.attempt_failed(
-            ("inbox", "last_error", "next_attempt_at"),
+        // As `reply_failed` does for a reply: back in line after `retry_in`, or failed for good
+        // when there is none.
+        sqlx::query!(
+            "UPDATE inbox SET attempts = attempts + 1, last_error = $2,
+                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
+                 next_attempt_at = now() + make_interval(secs => COALESCE($3, 0))
+             WHERE id = $1",
             id,
             error,
-            retry_in,
+            retry_in.map(|d| d.as_secs_f64())
         )
-        .await
-    }
-
-    /// Records a failed attempt on a queue row, given as (table, error column, retry-time column):
-    /// back in line after `retry_in`, or failed for good when there is none.
-    async fn attempt_failed(
-        &self,
-        (table, error_column, retry_column): (&str, &str, &str),
-        id: i64,
-        error: &str,
-        retry_in: Option<Duration>,
-    ) -> anyhow::Result<()> {
-        let sql = format!(
-            "UPDATE {table} SET attempts = attempts + 1, {error_column} = $2,
-                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
-                 {retry_column} = now() + make_interval(secs => COALESCE($3, 0))
-             WHERE id = $1"
-        );
-        sqlx::query(&sql)
-            .bind(id)
-            .bind(error)
-            .bind(retry_in.map(|d| d.as_secs_f64()))
-            .execute(&self.pool)
-            .await?;
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     pub async fn failed_events(&self) -> anyhow::Result<Vec<Failed>> {
-        Ok(sqlx::query_as(
-            "SELECT id, channel, event_id, attempts, COALESCE(last_error, '') AS last_error, received_at
-             FROM inbox WHERE status = 'failed' ORDER BY id",
+        Ok(sqlx::query_as!(
+            Failed,
+            r#"SELECT id, channel, event_id, attempts, COALESCE(last_error, '') AS "last_error!",
+                      received_at AS "received_at: chrono::DateTime<chrono::Utc>"
+             FROM inbox WHERE status = 'failed' ORDER BY id"#
         )
         .fetch_all(&self.pool)
         .await?)
@@ -183,11 +168,11 @@ impl Store {
 
     /// Puts failed events (all, or the given ids) back in line. Returns how many.
     pub async fn retry_failed(&self, ids: Option<&[i64]>) -> anyhow::Result<u64> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE inbox SET status = 'pending', attempts = 0, next_attempt_at = now()
              WHERE status = 'failed' AND ($1::bigint[] IS NULL OR id = ANY($1))",
+            ids
         )
-        .bind(ids)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
@@ -200,7 +185,8 @@ impl Store {
         channel: &str,
         limit: i64,
     ) -> anyhow::Result<Vec<Pending>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as!(
+            Pending,
             "UPDATE outbox SET lease_until = now() + make_interval(secs => $3)
              WHERE id IN (
                  SELECT o.id FROM outbox o
@@ -210,23 +196,23 @@ impl Store {
                                    AND p.address = o.address AND p.id < o.id)
                  ORDER BY o.id LIMIT $2 FOR UPDATE SKIP LOCKED)
              RETURNING id, address, payload, attempts",
+            channel,
+            limit,
+            LEASE_SECONDS,
+            STRANDED_GRACE_SECONDS
         )
-        .bind(channel)
-        .bind(limit)
-        .bind(LEASE_SECONDS)
-        .bind(STRANDED_GRACE_SECONDS)
         .fetch_all(&self.pool)
         .await?)
     }
 
     /// Keeps replies leased to their sender while it sends them (those sent are gone already).
     pub async fn renew_replies(&self, ids: &[i64]) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE outbox SET lease_until = now() + make_interval(secs => $2)
              WHERE id = ANY($1) AND status = 'pending'",
+            ids,
+            LEASE_SECONDS
         )
-        .bind(ids)
-        .bind(LEASE_SECONDS)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -235,8 +221,7 @@ impl Store {
     /// Replies were delivered: nothing about them needs keeping.
     pub async fn replies_sent(&self, ids: &[i64]) -> anyhow::Result<()> {
         if !ids.is_empty() {
-            sqlx::query("DELETE FROM outbox WHERE id = ANY($1)")
-                .bind(ids)
+            sqlx::query!("DELETE FROM outbox WHERE id = ANY($1)", ids)
                 .execute(&self.pool)
                 .await?;
         }
@@ -250,8 +235,19 @@ impl Store {
         error: &str,
         retry_in: Option<Duration>,
     ) -> anyhow::Result<()> {
-        self.attempt_failed(("outbox", "error", "lease_until"), id, error, retry_in)
-            .await
+        // As `inbox_attempt_failed` does for an event; a reply's retry time is its lease.
+        sqlx::query!(
+            "UPDATE outbox SET attempts = attempts + 1, error = $2,
+                 status = CASE WHEN $3::float8 IS NULL THEN 'failed' ELSE 'pending' END,
+                 lease_until = now() + make_interval(secs => COALESCE($3, 0))
+             WHERE id = $1",
+            id,
+            error,
+            retry_in.map(|d| d.as_secs_f64())
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Marks a chat unreachable (the person blocked the bot) or reachable again.
@@ -272,9 +268,10 @@ impl Tx {
     /// older pending event and no reply still unsent (so no two of one chat). The row stays locked until this transaction ends, so a crash just
     /// leaves it pending; other processes skip it.
     pub async fn claim_inbox(&mut self, channel: &str, limit: i64) -> anyhow::Result<Vec<Claimed>> {
-        Ok(sqlx::query_as(
-            "SELECT i.id, i.event_id, i.chat, i.payload, i.attempts,
-                    (SELECT revision FROM unit_revision) AS unit_revision
+        Ok(sqlx::query_as!(
+            Claimed,
+            r#"SELECT i.id, i.event_id, i.chat, i.payload, i.attempts,
+                    (SELECT revision FROM unit_revision) AS "unit_revision!"
              FROM inbox i
              WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
                AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
@@ -282,10 +279,10 @@ impl Tx {
                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.channel = i.channel
                                AND o.address = i.chat)
              ORDER BY i.next_attempt_at, i.id
-             LIMIT $2 FOR UPDATE SKIP LOCKED",
+             LIMIT $2 FOR UPDATE SKIP LOCKED"#,
+            channel,
+            limit
         )
-        .bind(channel)
-        .bind(limit)
         .fetch_all(&mut *self.inner)
         .await?)
     }
@@ -299,7 +296,10 @@ impl Tx {
         events: &[i64],
         replies: &[(&str, &Value)],
     ) -> anyhow::Result<Vec<Pending>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let addresses: Vec<&str> = replies.iter().map(|(a, _)| *a).collect();
+        let payloads: Vec<sqlx::types::Json<&Value>> =
+            replies.iter().map(|(_, p)| sqlx::types::Json(*p)).collect();
+        let ids = sqlx::query_scalar!(
             "WITH done AS (
                  UPDATE inbox SET status = 'done', payload = 'null', chat = '', last_error = NULL, handled_at = now()
                  WHERE id = ANY($4)
@@ -308,17 +308,12 @@ impl Tx {
              SELECT $1, a, p, now() + make_interval(secs => $5)
              FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS t(a, p, n) ORDER BY n
              RETURNING id",
+            channel,
+            &addresses as _,
+            &payloads as _,
+            events,
+            LEASE_SECONDS
         )
-        .bind(channel)
-        .bind(replies.iter().map(|(a, _)| *a).collect::<Vec<_>>())
-        .bind(
-            replies
-                .iter()
-                .map(|(_, p)| sqlx::types::Json(*p))
-                .collect::<Vec<_>>(),
-        )
-        .bind(events)
-        .bind(LEASE_SECONDS)
         .fetch_all(&mut *self.inner)
         .await?;
         // RETURNING follows the insertion order, which follows `replies`.
@@ -338,12 +333,12 @@ impl Tx {
     pub async fn remember_buttons(&mut self, tokens: &[(String, String)]) -> anyhow::Result<()> {
         let (tokens, payloads): (Vec<&str>, Vec<&str>) =
             tokens.iter().map(|(t, p)| (t.as_str(), p.as_str())).unzip();
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO button_payloads (token, payload)
              SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (token) DO NOTHING",
+            &tokens as _,
+            &payloads as _
         )
-        .bind(&tokens)
-        .bind(&payloads)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -351,12 +346,12 @@ impl Tx {
 
     /// The payload a pressed token stands for, if it was ever sent.
     pub async fn button_payload(&mut self, token: &str) -> anyhow::Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT payload FROM button_payloads WHERE token = $1")
-                .bind(token)
-                .fetch_optional(&mut *self.inner)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            "SELECT payload FROM button_payloads WHERE token = $1",
+            token
         )
+        .fetch_optional(&mut *self.inner)
+        .await?)
     }
 
     /// Marks a chat unreachable or reachable again, as part of handling an update.
@@ -366,21 +361,21 @@ impl Tx {
         address: &str,
         reachable: bool,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE chats SET unreachable_at = CASE WHEN $3 THEN NULL ELSE now() END WHERE channel = $1 AND address = $2",
+            channel,
+            address,
+            reachable
         )
-        .bind(channel)
-        .bind(address)
-        .bind(reachable)
         .execute(&mut *self.inner)
         .await?;
         if !reachable {
             // Replies still queued for them can never arrive.
-            sqlx::query(
+            sqlx::query!(
                 "DELETE FROM outbox WHERE channel = $1 AND address = $2 AND status = 'pending'",
+                channel,
+                address
             )
-            .bind(channel)
-            .bind(address)
             .execute(&mut *self.inner)
             .await?;
         }
@@ -389,7 +384,7 @@ impl Tx {
 }
 
 /// Work waiting, per channel, for the metrics.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Depth {
     pub queue: String,
     pub channel: String,
@@ -404,8 +399,9 @@ impl Store {
     /// Events not yet handled, replies not yet sent and deliveries not yet made, per channel;
     /// each queue counted up to [`DEPTH_COUNTED`] rows.
     pub async fn queue_depths(&self) -> anyhow::Result<Vec<Depth>> {
-        Ok(sqlx::query_as(
-            "SELECT 'inbox' AS queue, channel, count(*) AS waiting
+        Ok(sqlx::query_as!(
+            Depth,
+            r#"SELECT 'inbox' AS "queue!", channel AS "channel!", count(*) AS "waiting!"
              FROM (SELECT channel FROM inbox WHERE status = 'pending' LIMIT $1) q GROUP BY channel
              UNION ALL
              SELECT 'outbox', channel, count(*)
@@ -413,9 +409,9 @@ impl Store {
              UNION ALL
              SELECT 'deliveries', channel, count(*)
              FROM (SELECT channel FROM deliveries WHERE status IN ('pending', 'sending') LIMIT $1) q
-             GROUP BY channel",
+             GROUP BY channel"#,
+            DEPTH_COUNTED
         )
-        .bind(DEPTH_COUNTED)
         .fetch_all(&self.pool)
         .await?)
     }

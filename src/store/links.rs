@@ -12,7 +12,6 @@ use crate::message::Lang;
 const CODE_ATTEMPTS: usize = 20;
 
 /// A link code as found, locked for its use.
-#[derive(sqlx::FromRow)]
 pub struct LinkCode {
     pub person_id: i64,
     /// The chat that asked for it.
@@ -29,18 +28,17 @@ pub struct LinkedPerson {
     pub lang: Lang,
 }
 
-#[derive(sqlx::FromRow)]
 struct PersonRow {
     id: i64,
     unit_id: Option<i64>,
-    language: String,
+    language: Lang,
 }
 
 impl From<PersonRow> for LinkedPerson {
     fn from(r: PersonRow) -> LinkedPerson {
         LinkedPerson {
             unit_id: r.unit_id,
-            lang: Lang::from_code(&r.language).unwrap_or_default(),
+            lang: r.language,
         }
     }
 }
@@ -56,14 +54,14 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<(String, DateTime<Utc>)>> {
         // Codes from before the last hour count no more: they go.
-        let recent: i64 = sqlx::query_scalar(
-            "WITH old AS (DELETE FROM link_codes
-                          WHERE person_id = $1 AND created_at <= $2 - interval '1 hour' RETURNING 1)
-             SELECT count(*) FROM link_codes
-             WHERE person_id = $1 AND created_at > $2 - interval '1 hour'",
+        let recent = sqlx::query_scalar!(
+            r#"WITH old AS (DELETE FROM link_codes
+                          WHERE person_id = $1 AND created_at <= $2::timestamptz - interval '1 hour' RETURNING 1)
+             SELECT count(*) AS "recent!" FROM link_codes
+             WHERE person_id = $1 AND created_at > $2 - interval '1 hour'"#,
+            person,
+            now as _
         )
-        .bind(person)
-        .bind(now)
         .fetch_one(&mut *self.inner)
         .await?;
         if recent >= CODES_PER_HOUR {
@@ -73,20 +71,20 @@ impl Tx {
         for _ in 0..CODE_ATTEMPTS {
             let code = link::new_code();
             // A spent code's slot is taken over; a live one's is not.
-            let stored = sqlx::query(
+            let stored = sqlx::query!(
                 "INSERT INTO link_codes (code_hash, person_id, channel, address, created_at, expires_at)
                  VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (code_hash) DO UPDATE SET person_id = EXCLUDED.person_id,
                      channel = EXCLUDED.channel, address = EXCLUDED.address,
                      created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, used_at = NULL
                  WHERE link_codes.expires_at <= $5 OR link_codes.used_at IS NOT NULL",
+                code_hash(&code),
+                person,
+                channel,
+                address,
+                now as _,
+                expires as _
             )
-            .bind(code_hash(&code))
-            .bind(person)
-            .bind(channel)
-            .bind(address)
-            .bind(now)
-            .bind(expires)
             .execute(&mut *self.inner)
             .await?
             .rows_affected();
@@ -103,22 +101,26 @@ impl Tx {
         code: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<LinkCode>> {
-        Ok(sqlx::query_as(
-            "SELECT person_id, channel, address, (expires_at <= $2 OR used_at IS NOT NULL) AS spent
-             FROM link_codes WHERE code_hash = $1 FOR UPDATE",
+        Ok(sqlx::query_as!(
+            LinkCode,
+            r#"SELECT person_id, channel, address,
+                      (expires_at <= $2 OR used_at IS NOT NULL) AS "spent!"
+             FROM link_codes WHERE code_hash = $1 FOR UPDATE"#,
+            code_hash(code),
+            now as _
         )
-        .bind(code_hash(code))
-        .bind(now)
         .fetch_optional(&mut *self.inner)
         .await?)
     }
 
     pub async fn spend_link_code(&mut self, code: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query("UPDATE link_codes SET used_at = $2 WHERE code_hash = $1")
-            .bind(code_hash(code))
-            .bind(now)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "UPDATE link_codes SET used_at = $2 WHERE code_hash = $1",
+            code_hash(code),
+            now as _
+        )
+        .execute(&mut *self.inner)
+        .await?;
         Ok(())
     }
 
@@ -130,14 +132,14 @@ impl Tx {
         address: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        Ok(sqlx::query_scalar(
-            "SELECT link_failures >= $3 AND link_failed_at > $4 - interval '1 hour'
-             FROM chats WHERE channel = $1 AND address = $2",
+        Ok(sqlx::query_scalar!(
+            r#"SELECT link_failures >= $3 AND link_failed_at > $4::timestamptz - interval '1 hour' AS "used_up!"
+             FROM chats WHERE channel = $1 AND address = $2"#,
+            channel,
+            address,
+            WRONG_CODES,
+            now as _
         )
-        .bind(channel)
-        .bind(address)
-        .bind(WRONG_CODES)
-        .bind(now)
         .fetch_optional(&mut *self.inner)
         .await?
         .unwrap_or(false))
@@ -146,11 +148,12 @@ impl Tx {
     /// Whether every chat together has sent [`WRONG_CODES_OVERALL`] wrong codes within a code's
     /// lifetime: then no code is checked until the oldest of them is older than that.
     pub async fn link_guessing(&mut self, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let recent: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM link_guesses WHERE at > $1 LIMIT $2) g",
+        let since = now - CODE_LIFETIME;
+        let recent = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "recent!" FROM (SELECT 1 FROM link_guesses WHERE at > $1 LIMIT $2) g"#,
+            since as _,
+            WRONG_CODES_OVERALL
         )
-        .bind(now - CODE_LIFETIME)
-        .bind(WRONG_CODES_OVERALL)
         .fetch_one(&mut *self.inner)
         .await?;
         Ok(recent >= WRONG_CODES_OVERALL)
@@ -164,22 +167,22 @@ impl Tx {
         address: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE chats SET link_failed_at = $3,
-                    link_failures = CASE WHEN link_failed_at > $3 - interval '1 hour'
+                    link_failures = CASE WHEN link_failed_at > $3::timestamptz - interval '1 hour'
                                          THEN link_failures + 1 ELSE 1 END
              WHERE channel = $1 AND address = $2",
+            channel,
+            address,
+            now as _
         )
-        .bind(channel)
-        .bind(address)
-        .bind(now)
         .execute(&mut *self.inner)
         .await?;
-        sqlx::query(
-            "WITH old AS (DELETE FROM link_guesses WHERE at < $1 - interval '1 hour')
+        sqlx::query!(
+            "WITH old AS (DELETE FROM link_guesses WHERE at < $1::timestamptz - interval '1 hour')
              INSERT INTO link_guesses (at) VALUES ($1)",
+            now as _
         )
-        .bind(now)
         .execute(&mut *self.inner)
         .await?;
         Ok(())
@@ -192,15 +195,16 @@ impl Tx {
         address: &str,
         person: i64,
     ) -> anyhow::Result<LinkedPerson> {
-        let row: PersonRow = sqlx::query_as(
-            "WITH p AS (SELECT id, unit_id, language FROM people WHERE id = $3),
+        let row = sqlx::query_as!(
+            PersonRow,
+            r#"WITH p AS (SELECT id, unit_id, language FROM people WHERE id = $3),
              joined AS (UPDATE chats c SET person_id = p.id, language = p.language FROM p
                         WHERE c.channel = $1 AND c.address = $2)
-             SELECT id, unit_id, language FROM p",
+             SELECT id AS "id!", unit_id, language AS "language!: Lang" FROM p"#,
+            channel,
+            address,
+            person
         )
-        .bind(channel)
-        .bind(address)
-        .bind(person)
         .fetch_one(&mut *self.inner)
         .await?;
         Ok(row.into())
@@ -214,12 +218,13 @@ impl Tx {
     /// response; anonymous responses stay untouched and are found through `person_aliases`).
     /// Consent refusals and erasures name nobody; inbox and outbox rows follow chats, not people.
     pub async fn merge_people(&mut self, a: i64, b: i64) -> anyhow::Result<LinkedPerson> {
-        let mut both: Vec<PersonRow> = sqlx::query_as(
-            "SELECT id, unit_id, language FROM people WHERE id IN ($1, $2)
-             ORDER BY created_at DESC, id DESC FOR UPDATE",
+        let mut both = sqlx::query_as!(
+            PersonRow,
+            r#"SELECT id, unit_id, language AS "language: Lang" FROM people WHERE id IN ($1, $2)
+             ORDER BY created_at DESC, id DESC FOR UPDATE"#,
+            a,
+            b
         )
-        .bind(a)
-        .bind(b)
         .fetch_all(&mut *self.inner)
         .await?;
         anyhow::ensure!(both.len() == 2, "merging people {a} and {b}: one is gone");
@@ -230,9 +235,9 @@ impl Tx {
         self.merge_consultation_records(kept.id, gone.id).await?;
         self.merge_household_records(kept.id, gone.id).await?;
         self.move_tickets(gone.id, kept.id).await?;
-        sqlx::query(
+        sqlx::query!(
             "WITH aliases AS (INSERT INTO person_aliases (person_id, former_id)
-                         SELECT $1, $2 UNION SELECT $1, former_id FROM person_aliases WHERE person_id = $2),
+                         SELECT $1::bigint, $2::bigint UNION SELECT $1, former_id FROM person_aliases WHERE person_id = $2),
              grants AS (INSERT INTO role_grants (person_id, role, unit_id, invite_id, granted_at)
                         SELECT $1, role, unit_id, invite_id, granted_at FROM role_grants WHERE person_id = $2
                         ON CONFLICT DO NOTHING),
@@ -250,22 +255,23 @@ impl Tx {
              issued AS (UPDATE invites SET created_by = 'person:' || $1
                         WHERE created_by = 'person:' || $2)
              UPDATE chats SET person_id = $1, language = $3 WHERE person_id IN ($1, $2)",
+            kept.id,
+            gone.id,
+            kept.language as Lang
         )
-        .bind(kept.id)
-        .bind(gone.id)
-        .bind(&kept.language)
         .execute(&mut *self.inner)
         .await?;
         // After the chats moved, in a statement of its own: the residents' counts move the kept
         // person's channels, all of them now, to the unit (see migration 0041).
-        sqlx::query("UPDATE people SET unit_id = $2 WHERE id = $1 AND unit_id IS DISTINCT FROM $2")
-            .bind(kept.id)
-            .bind(kept.unit_id)
-            .execute(&mut *self.inner)
-            .await?;
+        sqlx::query!(
+            "UPDATE people SET unit_id = $2 WHERE id = $1 AND unit_id IS DISTINCT FROM $2",
+            kept.id,
+            kept.unit_id
+        )
+        .execute(&mut *self.inner)
+        .await?;
         // What was not moved goes with the older person: roles and consents both had, link codes.
-        sqlx::query("DELETE FROM people WHERE id = $1")
-            .bind(gone.id)
+        sqlx::query!("DELETE FROM people WHERE id = $1", gone.id)
             .execute(&mut *self.inner)
             .await?;
         Ok(kept.into())

@@ -2,12 +2,11 @@
 //! secrets the web front door keeps in the database.
 
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
 
 use super::Store;
 
 /// A staff login as stored; the hash never leaves the application layer.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct Login {
     pub id: i64,
     pub name: String,
@@ -35,14 +34,14 @@ impl Store {
         password_hash: &str,
         at: DateTime<Utc>,
     ) -> Result<i64, LoginError> {
-        sqlx::query_scalar(
+        sqlx::query_scalar!(
             "INSERT INTO staff_logins (name, unit_id, password_hash, password_set_at)
              VALUES ($1, $2, $3, $4) RETURNING id",
+            name,
+            unit_id,
+            password_hash,
+            at as _
         )
-        .bind(name)
-        .bind(unit_id)
-        .bind(password_hash)
-        .bind(at)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| {
@@ -64,14 +63,14 @@ impl Store {
         password_hash: &str,
         at: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE staff_logins
              SET password_hash = $2, must_change = true, password_set_at = $3, disabled_at = NULL
              WHERE name = $1",
+            name,
+            password_hash,
+            at as _
         )
-        .bind(name)
-        .bind(password_hash)
-        .bind(at)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -80,10 +79,10 @@ impl Store {
     /// Disables the login `name`: it is no longer found to sign in or to keep a session; false if
     /// there is no such login.
     pub async fn disable_login(&self, name: &str) -> anyhow::Result<bool> {
-        let done = sqlx::query(
+        let done = sqlx::query!(
             "UPDATE staff_logins SET disabled_at = coalesce(disabled_at, now()) WHERE name = $1",
+            name
         )
-        .bind(name)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -91,32 +90,38 @@ impl Store {
 
     /// The enabled login named `name`.
     pub async fn login_named(&self, name: &str) -> anyhow::Result<Option<Login>> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, unit_id, password_hash, must_change, password_set_at FROM staff_logins
-             WHERE name = $1 AND disabled_at IS NULL",
+        Ok(sqlx::query_as!(
+            Login,
+            r#"SELECT id, name, unit_id, password_hash, must_change,
+                    password_set_at AS "password_set_at: DateTime<Utc>"
+             FROM staff_logins WHERE name = $1 AND disabled_at IS NULL"#,
+            name
         )
-        .bind(name)
         .fetch_optional(&self.pool)
         .await?)
     }
 
     /// The enabled login `id`.
     pub async fn login(&self, id: i64) -> anyhow::Result<Option<Login>> {
-        Ok(sqlx::query_as(
-            "SELECT id, name, unit_id, password_hash, must_change, password_set_at FROM staff_logins
-             WHERE id = $1 AND disabled_at IS NULL",
+        Ok(sqlx::query_as!(
+            Login,
+            r#"SELECT id, name, unit_id, password_hash, must_change,
+                    password_set_at AS "password_set_at: DateTime<Utc>"
+             FROM staff_logins WHERE id = $1 AND disabled_at IS NULL"#,
+            id
         )
-        .bind(id)
         .fetch_optional(&self.pool)
         .await?)
     }
 
     pub async fn record_sign_in(&self, id: i64, at: DateTime<Utc>) -> anyhow::Result<()> {
-        sqlx::query("UPDATE staff_logins SET signed_in_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query!(
+            "UPDATE staff_logins SET signed_in_at = $2 WHERE id = $1",
+            id,
+            at as _
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -127,13 +132,13 @@ impl Store {
         password_hash: &str,
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE staff_logins SET password_hash = $2, must_change = false, password_set_at = $3
              WHERE id = $1",
+            id,
+            password_hash,
+            at as _
         )
-        .bind(id)
-        .bind(password_hash)
-        .bind(at)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -142,14 +147,15 @@ impl Store {
     /// A random secret made once and kept in `settings` under `name`, the same for every process.
     pub async fn kept_secret(&self, name: &str) -> anyhow::Result<Vec<u8>> {
         let made: [u8; 64] = rand::random();
-        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(name)
-            .bind(&made[..])
-            .execute(&self.pool)
-            .await?;
+        sqlx::query!(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            name,
+            &made[..]
+        )
+        .execute(&self.pool)
+        .await?;
         Ok(
-            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-                .bind(name)
+            sqlx::query_scalar!("SELECT value FROM settings WHERE name = $1", name)
                 .fetch_one(&self.pool)
                 .await?,
         )

@@ -2,16 +2,12 @@
 //! surveys addressed inside the scope, questions about a notice. Counts only, never who.
 
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
 
 use super::Store;
 use crate::domain::notice::{Phase, Reach, Stage};
 
-/// A notice's id, title, stage, whether it may wait and when it goes.
-type NoticeHead = (i64, String, String, bool, Option<DateTime<Utc>>);
-
 /// Residents living in one unit who use one channel (a person with two chats counts on both).
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct Residents {
     pub unit_id: i64,
     pub channel: String,
@@ -39,7 +35,7 @@ impl NoticeLine {
 
 /// A survey as listed, with how many were invited and how many responses are stored (anonymous
 /// ones wait for a batch first), as its results page counts them.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct SurveyLine {
     pub id: i64,
     pub title: String,
@@ -54,11 +50,14 @@ impl Store {
     /// Residents of the units in `subtree`, by unit and channel, as kept by the triggers of
     /// `resident_counts` (migration 0009).
     pub async fn residents_by_channel(&self, subtree: &[i64]) -> anyhow::Result<Vec<Residents>> {
-        Ok(sqlx::query_as(
-            "SELECT unit_id, channel, people FROM resident_counts
-             WHERE unit_id = ANY($1) AND people > 0",
+        // A view: every column reads as nullable, none is.
+        Ok(sqlx::query_as!(
+            Residents,
+            r#"SELECT unit_id AS "unit_id!", channel AS "channel!", people AS "people!"
+             FROM resident_counts
+             WHERE unit_id = ANY($1) AND people > 0"#,
+            subtree
         )
-        .bind(subtree)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -70,29 +69,31 @@ impl Store {
         subtree: &[i64],
         limit: i64,
     ) -> anyhow::Result<Vec<NoticeLine>> {
-        let heads: Vec<NoticeHead> = sqlx::query_as(
-            "SELECT id, texts->'vi'->>'title', status, quiet_hours AND NOT urgent,
-                    NULLIF(send_at, 'infinity')
+        let heads = sqlx::query!(
+            r#"SELECT id, texts->'vi'->>'title' AS "title!", status,
+                      quiet_hours AND NOT urgent AS "may_wait!",
+                      NULLIF(send_at, 'infinity') AS "send_at?: DateTime<Utc>"
              FROM notices WHERE unit_ids <@ $1
              ORDER BY send_at DESC, id DESC
-             LIMIT $2",
+             LIMIT $2"#,
+            subtree,
+            limit
         )
-        .bind(subtree)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let ids: Vec<i64> = heads.iter().map(|h| h.0).collect();
+        let ids: Vec<i64> = heads.iter().map(|h| h.id).collect();
         let mut reach = self.reach_of(&ids).await?;
         heads
             .into_iter()
-            .map(|(id, title, stage, may_wait, send_at)| {
+            .map(|h| {
+                let (id, stage) = (h.id, h.status);
                 Ok(NoticeLine {
                     id,
-                    title,
+                    title: h.title,
                     stage: Stage::from_code(&stage)
                         .ok_or_else(|| anyhow::anyhow!("notice {id} in stage {stage:?}"))?,
-                    may_wait,
-                    send_at,
+                    may_wait: h.may_wait,
+                    send_at: h.send_at,
                     reach: reach.remove(&id).unwrap_or_default(),
                 })
             })
@@ -101,29 +102,31 @@ impl Store {
 
     /// Anonymous responses to the survey waiting to be stored with a batch (not counted yet).
     pub async fn survey_waiting(&self, survey: i64) -> anyhow::Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM survey_pending WHERE survey_id = $1")
-                .bind(survey)
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar!(
+            r#"SELECT count(*) AS "waiting!" FROM survey_pending WHERE survey_id = $1"#,
+            survey
         )
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// Surveys all of whose units are in `subtree`, the open ones first, then the newest, with
     /// those invited and the responses stored in `subtree`, from the tallies the results read.
     pub async fn surveys_within(&self, subtree: &[i64]) -> anyhow::Result<Vec<SurveyLine>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.definition->>'title' AS title, s.status, s.opens_at, s.closes_at,
-                    COALESCE(sum(t.count) FILTER (WHERE t.question = '+'), 0)::bigint AS invited,
-                    COALESCE(sum(t.count) FILTER (WHERE t.question = '*'), 0)::bigint AS responded
+        Ok(sqlx::query_as!(
+            SurveyLine,
+            r#"SELECT s.id, s.definition->>'title' AS "title!", s.status,
+                    s.opens_at AS "opens_at: DateTime<Utc>", s.closes_at AS "closes_at: DateTime<Utc>",
+                    COALESCE(sum(t.count) FILTER (WHERE t.question = '+'), 0)::bigint AS "invited!",
+                    COALESCE(sum(t.count) FILTER (WHERE t.question = '*'), 0)::bigint AS "responded!"
              FROM surveys s
              LEFT JOIN survey_tallies t ON t.survey_id = s.id AND t.unit_id = ANY($1)
                                        AND t.question IN ('+', '*') AND t.choice = ''
              WHERE s.unit_ids <@ $1
              GROUP BY s.id
-             ORDER BY s.status = 'open' DESC, s.opens_at DESC, s.id DESC",
+             ORDER BY s.status = 'open' DESC, s.opens_at DESC, s.id DESC"#,
+            subtree
         )
-        .bind(subtree)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -12,12 +12,14 @@ pub async fn ensure_database(admin_url: &str, name: &str) -> anyhow::Result<()> 
     let mut admin = PgConnection::connect(admin_url)
         .await
         .context("connecting to the server")?;
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(name)
-            .fetch_one(&mut admin)
-            .await?;
+    let exists = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS "exists!""#,
+        name
+    )
+    .fetch_one(&mut admin)
+    .await?;
     if !exists {
+        // Built at run time: the database is named in the statement.
         sqlx::query(&format!("CREATE DATABASE {}", quote(name)))
             .execute(&mut admin)
             .await?;
@@ -32,16 +34,18 @@ pub async fn create_migrated_database(admin_url: &str, name: &str) -> anyhow::Re
         .await
         .context("connecting to the server")?;
     let template = template_name();
-    sqlx::query("SELECT pg_advisory_lock(7231001)")
+    sqlx::query!("SELECT pg_advisory_lock(7231001)")
         .execute(&mut admin)
         .await?;
     let result = async {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-                .bind(&template)
-                .fetch_one(&mut admin)
-                .await?;
+        let exists = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS "exists!""#,
+            template
+        )
+        .fetch_one(&mut admin)
+        .await?;
         if !exists {
+            // Built at run time, as are the statements below: they name databases.
             sqlx::query(&format!("CREATE DATABASE {}", quote(&template)))
                 .execute(&mut admin)
                 .await?;
@@ -63,8 +67,8 @@ pub async fn create_migrated_database(admin_url: &str, name: &str) -> anyhow::Re
         anyhow::Ok(())
     }
     .await;
-    sqlx::query("SELECT pg_advisory_unlock(7231001)")
-        .execute(&mut admin)
+    sqlx::query_scalar!("SELECT pg_advisory_unlock(7231001)")
+        .fetch_one(&mut admin)
         .await?;
     result
 }
@@ -72,14 +76,16 @@ pub async fn create_migrated_database(admin_url: &str, name: &str) -> anyhow::Re
 /// Drops the `{prefix}{pid}_…` databases of test processes that are no longer running here.
 pub async fn drop_abandoned_databases(admin_url: &str, prefix: &str) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(admin_url).await?;
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE starts_with(datname, $1)")
-            .bind(prefix)
-            .fetch_all(&mut admin)
-            .await?;
+    let names = sqlx::query_scalar!(
+        r#"SELECT datname::text AS "datname!" FROM pg_database WHERE starts_with(datname, $1)"#,
+        prefix
+    )
+    .fetch_all(&mut admin)
+    .await?;
     for name in names {
         let pid = name[prefix.len()..].split('_').next().unwrap_or("");
         if !pid.is_empty() && !std::path::Path::new("/proc").join(pid).exists() {
+            // Built at run time: the database is named in the statement.
             sqlx::query(&format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 quote(&name)
@@ -94,6 +100,7 @@ pub async fn drop_abandoned_databases(admin_url: &str, prefix: &str) -> anyhow::
 /// Drops a database made by [`create_migrated_database`].
 pub async fn drop_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect(admin_url).await?;
+    // Built at run time: the database is named in the statement.
     sqlx::query(&format!(
         "DROP DATABASE IF EXISTS {} WITH (FORCE)",
         quote(name)

@@ -14,13 +14,20 @@ pub struct Tokens {
     pub access_expires_at: Option<DateTime<Utc>>,
 }
 
-type TokensRow = (String, Option<String>, Option<DateTime<Utc>>);
+/// The tokens as a row holds them.
+struct TokensRow {
+    refresh_token: String,
+    access_token: Option<String>,
+    access_expires_at: Option<DateTime<Utc>>,
+}
 
-fn tokens((refresh_token, access_token, access_expires_at): TokensRow) -> Tokens {
-    Tokens {
-        refresh_token: refresh_token.into(),
-        access_token: access_token.map(SecretString::from),
-        access_expires_at,
+impl From<TokensRow> for Tokens {
+    fn from(r: TokensRow) -> Tokens {
+        Tokens {
+            refresh_token: r.refresh_token.into(),
+            access_token: r.access_token.map(SecretString::from),
+            access_expires_at: r.access_expires_at,
+        }
     }
 }
 
@@ -28,12 +35,12 @@ impl Store {
     /// Stores the first refresh token (from the environment) unless one is kept already: after the
     /// first refresh, the one in the environment is spent.
     pub async fn seed_refresh_token(&self, channel: &str, refresh: &str) -> anyhow::Result<bool> {
-        Ok(sqlx::query(
+        Ok(sqlx::query!(
             "INSERT INTO channel_tokens (channel, refresh_token) VALUES ($1, $2)
              ON CONFLICT (channel) DO NOTHING",
+            channel,
+            refresh
         )
-        .bind(channel)
-        .bind(refresh)
         .execute(&self.pool)
         .await?
         .rows_affected()
@@ -42,13 +49,13 @@ impl Store {
 
     /// Replaces a revoked refresh token (and forgets the access token it may have issued).
     pub async fn replace_refresh_token(&self, channel: &str, refresh: &str) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "INSERT INTO channel_tokens (channel, refresh_token) VALUES ($1, $2)
              ON CONFLICT (channel) DO UPDATE SET refresh_token = $2, access_token = NULL,
                  access_expires_at = NULL, updated_at = now()",
+            channel,
+            refresh
         )
-        .bind(channel)
-        .bind(refresh)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -63,40 +70,44 @@ impl Store {
     }
 
     pub async fn tokens(&self, channel: &str) -> anyhow::Result<Option<Tokens>> {
-        let row: Option<TokensRow> = sqlx::query_as(
-            "SELECT refresh_token, access_token, access_expires_at FROM channel_tokens
-             WHERE channel = $1",
+        let row = sqlx::query_as!(
+            TokensRow,
+            r#"SELECT refresh_token, access_token,
+                      access_expires_at AS "access_expires_at: DateTime<Utc>"
+             FROM channel_tokens WHERE channel = $1"#,
+            channel
         )
-        .bind(channel)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(tokens))
+        Ok(row.map(Tokens::from))
     }
 }
 
 impl Tx {
     /// The tokens, locked until this transaction ends: the one refresher at a time.
     pub async fn lock_tokens(&mut self, channel: &str) -> anyhow::Result<Option<Tokens>> {
-        let row: Option<TokensRow> = sqlx::query_as(
-            "SELECT refresh_token, access_token, access_expires_at FROM channel_tokens
-             WHERE channel = $1 FOR UPDATE",
+        let row = sqlx::query_as!(
+            TokensRow,
+            r#"SELECT refresh_token, access_token,
+                      access_expires_at AS "access_expires_at: DateTime<Utc>"
+             FROM channel_tokens WHERE channel = $1 FOR UPDATE"#,
+            channel
         )
-        .bind(channel)
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(tokens))
+        Ok(row.map(Tokens::from))
     }
 
     pub async fn save_tokens(&mut self, channel: &str, tokens: &Tokens) -> anyhow::Result<()> {
-        sqlx::query(
+        sqlx::query!(
             "UPDATE channel_tokens SET refresh_token = $2, access_token = $3,
                  access_expires_at = $4, updated_at = now()
              WHERE channel = $1",
+            channel,
+            tokens.refresh_token.expose_secret(),
+            tokens.access_token.as_ref().map(|t| t.expose_secret()),
+            tokens.access_expires_at as _
         )
-        .bind(channel)
-        .bind(tokens.refresh_token.expose_secret())
-        .bind(tokens.access_token.as_ref().map(|t| t.expose_secret()))
-        .bind(tokens.access_expires_at)
         .execute(&mut *self.inner)
         .await?;
         Ok(())

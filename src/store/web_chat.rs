@@ -10,7 +10,7 @@ use super::Store;
 use crate::message::Picture;
 
 /// A visitor the server made, known by their token's digest.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebVisitor {
     pub address: String,
     /// Their person was erased: the page may read the goodbye, and post nothing more.
@@ -28,7 +28,7 @@ pub struct PhotoAllowance {
 }
 
 /// What photos of the last 24 hours already take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PhotoDay {
     pub visitor_photos: i64,
     pub sender_bytes: i64,
@@ -61,11 +61,11 @@ impl PhotoAllowance {
 impl Store {
     /// Records a visitor; false when the digest or the address is taken already.
     pub async fn add_web_visitor(&self, token_hash: &[u8], address: &str) -> anyhow::Result<bool> {
-        let added = sqlx::query(
+        let added = sqlx::query!(
             "INSERT INTO web_visitors (token_hash, address) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            token_hash,
+            address
         )
-        .bind(token_hash)
-        .bind(address)
         .execute(&self.pool)
         .await?;
         Ok(added.rows_affected() == 1)
@@ -73,11 +73,12 @@ impl Store {
 
     /// The visitor whose token has this digest.
     pub async fn web_visitor(&self, token_hash: &[u8]) -> anyhow::Result<Option<WebVisitor>> {
-        Ok(sqlx::query_as(
-            "SELECT address, forgotten_at IS NOT NULL AS forgotten FROM web_visitors
-             WHERE token_hash = $1",
+        Ok(sqlx::query_as!(
+            WebVisitor,
+            r#"SELECT address, forgotten_at IS NOT NULL AS "forgotten!" FROM web_visitors
+             WHERE token_hash = $1"#,
+            token_hash
         )
-        .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -87,8 +88,8 @@ impl Store {
     /// ids carry their address (`/forget` itself was still being handled when they were erased);
     /// how many.
     pub async fn forget_erased_web_visitors(&self, older_than: Duration) -> anyhow::Result<u64> {
-        let gone: i64 = sqlx::query_scalar(
-            "WITH gone AS (DELETE FROM web_visitors
+        let gone = sqlx::query_scalar!(
+            r#"WITH gone AS (DELETE FROM web_visitors
                            WHERE forgotten_at < now() - make_interval(secs => $1)
                            RETURNING address),
                   messages AS (DELETE FROM web_chat_messages
@@ -97,9 +98,9 @@ impl Store {
                   events AS (DELETE FROM inbox i USING gone g
                              WHERE i.channel = 'web' AND i.status <> 'pending'
                                AND i.event_id >= g.address || ':' AND i.event_id < g.address || ';')
-             SELECT count(*) FROM gone",
+             SELECT count(*) AS "gone!" FROM gone"#,
+            older_than.as_secs_f64()
         )
-        .bind(older_than.as_secs_f64())
         .fetch_one(&self.pool)
         .await?;
         Ok(gone as u64)
@@ -107,11 +108,11 @@ impl Store {
 
     /// Keeps a message for the visitor at `address`; its id.
     pub async fn keep_web_message(&self, address: &str, message: &Value) -> anyhow::Result<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(sqlx::query_scalar!(
             "INSERT INTO web_chat_messages (address, message) VALUES ($1, $2) RETURNING id",
+            address,
+            sqlx::types::Json(message) as _
         )
-        .bind(address)
-        .bind(sqlx::types::Json(message))
         .fetch_one(&self.pool)
         .await?)
     }
@@ -123,15 +124,18 @@ impl Store {
         after: i64,
         limit: i64,
     ) -> anyhow::Result<Vec<(i64, Value)>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query!(
             "SELECT id, message FROM web_chat_messages WHERE address = $1 AND id > $2
              ORDER BY id LIMIT $3",
+            address,
+            after,
+            limit
         )
-        .bind(address)
-        .bind(after)
-        .bind(limit)
         .fetch_all(&self.pool)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.message))
+        .collect())
     }
 
     /// Keeps a photo the visitor at `address` sent from network address `sender`, under `key`,
@@ -147,38 +151,42 @@ impl Store {
     ) -> anyhow::Result<Result<(), PhotoRefused>> {
         let mut tx = self.pool.begin().await?;
         // Photos are few and slow to send; one at a time across every process costs nothing.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('web_photos', 0))")
+        sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('web_photos', 0))")
             .execute(&mut *tx)
             .await?;
-        let kept_already: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM web_photos WHERE key = $1)")
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await?;
+        let kept_already = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM web_photos WHERE key = $1) AS "kept!""#,
+            key
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         if kept_already {
             return Ok(Ok(()));
         }
         // By the database's clock, which stamps them.
-        let day: PhotoDay = sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE address = $1) AS visitor_photos,
-                    coalesce(sum(size) FILTER (WHERE sender = $2), 0)::bigint AS sender_bytes,
-                    coalesce(sum(size), 0)::bigint AS all_bytes
-             FROM web_photos WHERE created_at >= now() - interval '24 hours'",
+        let day = sqlx::query_as!(
+            PhotoDay,
+            r#"SELECT count(*) FILTER (WHERE address = $1) AS "visitor_photos!",
+                    coalesce(sum(size) FILTER (WHERE sender = $2), 0)::bigint AS "sender_bytes!",
+                    coalesce(sum(size), 0)::bigint AS "all_bytes!"
+             FROM web_photos WHERE created_at >= now() - interval '24 hours'"#,
+            address,
+            sender.to_string()
         )
-        .bind(address)
-        .bind(sender.to_string())
         .fetch_one(&mut *tx)
         .await?;
         if let Some(refused) = allowance.refuses(&day, picture.bytes.len() as i64) {
             return Ok(Err(refused));
         }
-        sqlx::query("INSERT INTO web_photos (key, address, sender, bytes) VALUES ($1, $2, $3, $4)")
-            .bind(key)
-            .bind(address)
-            .bind(sender.to_string())
-            .bind(&picture.bytes)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "INSERT INTO web_photos (key, address, sender, bytes) VALUES ($1, $2, $3, $4)",
+            key,
+            address,
+            sender.to_string(),
+            &picture.bytes
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -186,11 +194,11 @@ impl Store {
     /// Forgets photos sent more than `older_than` ago (by the database's clock, which stamped
     /// them) that no activity kept: sent outside a log, or in one never saved; how many.
     pub async fn forget_unused_web_photos(&self, older_than: Duration) -> anyhow::Result<u64> {
-        Ok(sqlx::query(
+        Ok(sqlx::query!(
             "DELETE FROM web_photos
              WHERE created_at < now() - make_interval(secs => $1) AND NOT web_photo_kept(key)",
+            older_than.as_secs_f64()
         )
-        .bind(older_than.as_secs_f64())
         .execute(&self.pool)
         .await?
         .rows_affected())
@@ -198,11 +206,9 @@ impl Store {
 
     /// A photo sent in the web chat, by its key.
     pub async fn web_photo(&self, key: &str) -> anyhow::Result<Option<Picture>> {
-        let bytes: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT bytes FROM web_photos WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+        let bytes = sqlx::query_scalar!("SELECT bytes FROM web_photos WHERE key = $1", key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(bytes.and_then(Picture::read))
     }
 }
