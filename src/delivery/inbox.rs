@@ -13,7 +13,7 @@ use super::{Account, backoff, outbox};
 use crate::channels::{Buttons, Event, buttons};
 use crate::message::{Inbound, InboundKind};
 use crate::store::inbox::{Claimed, Pending};
-use crate::store::{Race, Tx};
+use crate::store::{ChatRow, Race, Tx};
 use crate::telemetry;
 
 /// Attempts at an event before it is parked as failed.
@@ -49,14 +49,14 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     let channel = account.channel.name();
     let started = std::time::Instant::now();
     let mut tx = store.begin().await?;
-    let claimed = tx.claim_inbox(channel, BATCH).await?;
+    let mut claimed = tx.claim_inbox(channel, BATCH).await?;
     if claimed.is_empty() {
         return Ok(false);
     }
-    let counted =
-        |outcome| telemetry::updates_handled(channel, outcome, claimed.len(), started.elapsed());
+    let count = claimed.len();
+    let counted = |outcome| telemetry::updates_handled(channel, outcome, count, started.elapsed());
     let mut handled = Vec::new();
-    for event in &claimed {
+    for event in &mut claimed {
         // A panic handling one event is that event's failure, counted like any other: left
         // uncaught it would stop every channel, and the same event would panic again on restart.
         let result = AssertUnwindSafe(handle(account, &mut tx, event))
@@ -146,7 +146,7 @@ struct Handled {
     ack: Option<(String, Option<String>)>,
 }
 
-async fn handle(account: &Account, tx: &mut Tx, claimed: &Claimed) -> anyhow::Result<Handled> {
+async fn handle(account: &Account, tx: &mut Tx, claimed: &mut Claimed) -> anyhow::Result<Handled> {
     let channel = &account.channel;
     match channel.decode(&claimed.payload).map_err(Unreadable)? {
         Event::Ignore => Ok(Handled::default()),
@@ -172,7 +172,14 @@ async fn handle(account: &Account, tx: &mut Tx, claimed: &Claimed) -> anyhow::Re
             {
                 inbound.kind = InboundKind::Button(payload);
             }
-            let (replies, notice) = converse(account, tx, claimed, &inbound).await?;
+            // The claim locked the chat its row names; an event about another chat (no channel
+            // sends one today) locks its own.
+            let chat = if inbound.channel == channel.name() && inbound.address == claimed.chat {
+                claimed.locked.take()
+            } else {
+                tx.lock_chat(&inbound.channel, &inbound.address).await?
+            };
+            let (replies, notice) = converse(account, tx, claimed, &inbound, chat).await?;
             Ok(Handled {
                 address: inbound.address,
                 replies,
@@ -189,10 +196,11 @@ async fn converse(
     tx: &mut Tx,
     claimed: &Claimed,
     inbound: &Inbound,
+    chat: Option<ChatRow>,
 ) -> anyhow::Result<(Vec<serde_json::Value>, Option<String>)> {
     let outbound = account
         .engine
-        .converse(tx, inbound, claimed.unit_revision)
+        .converse(tx, inbound, claimed.unit_revision, chat)
         .await?;
     let localizer = account.engine.localizer();
     let notice = outbound

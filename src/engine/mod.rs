@@ -204,25 +204,13 @@ impl Engine {
         let Some((revision, chat)) = claimed else {
             return Ok(None);
         };
-        self.converse_in(tx, inbound, revision, chat)
-            .await
-            .map(Some)
+        self.converse(tx, inbound, revision, chat).await.map(Some)
     }
 
     /// Runs one event that the caller already makes sure is handled only once (an inbox row it
-    /// holds locked), seeing the units as of `revision`.
+    /// holds locked), seeing the units as of `revision`, in the chat it is in as the caller locked
+    /// it (`None`: a new chat): with the event's claim, or with [`Tx::lock_chat`].
     pub async fn converse(
-        &self,
-        tx: &mut Tx,
-        inbound: &Inbound,
-        revision: i64,
-    ) -> anyhow::Result<Outbound> {
-        let chat = tx.lock_chat(&inbound.channel, &inbound.address).await?;
-        self.converse_in(tx, inbound, revision, chat).await
-    }
-
-    /// Runs one event in the chat it is in, as locked by the caller (`None`: a new chat).
-    async fn converse_in(
         &self,
         tx: &mut Tx,
         inbound: &Inbound,

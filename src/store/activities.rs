@@ -322,11 +322,6 @@ impl Tx {
     }
 }
 
-/// Starts a query whose `scope` is unit $1 and everything below it.
-pub(super) const SUBTREE: &str = "WITH RECURSIVE scope AS (
-    SELECT id FROM units WHERE id = $1
-    UNION SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)";
-
 /// Rows of a CSV export: the header, then one row per model or activity.
 pub type Table = (Vec<&'static str>, Vec<Vec<String>>);
 

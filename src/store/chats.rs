@@ -45,32 +45,59 @@ struct PersonDataRow {
     assignments: Json<(i64, i64)>,
 }
 
-/// A chat with its person and their grants, as `lock_chat` reads it.
-struct ChatQueryRow {
-    language: Lang,
-    state: Json<State>,
-    numbered: Json<Vec<String>>,
-    person_id: Option<i64>,
-    unit_id: Option<i64>,
-    subscribed: Option<bool>,
-    grants: Json<Vec<Grant>>,
-    may_have_missed: bool,
+/// A chat with its person (`chat_people`), as the statements that lock a chat read it; every
+/// column is null when there is no such chat, and the person's when it has no person.
+pub(super) struct ChatColumns {
+    pub language: Option<Lang>,
+    pub state: Option<Json<State>>,
+    pub numbered: Option<Json<Vec<String>>>,
+    pub person_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub subscribed: Option<bool>,
+    pub grants: Option<Json<Vec<Grant>>>,
+    pub may_have_missed: Option<bool>,
 }
 
-impl From<ChatQueryRow> for ChatRow {
-    fn from(r: ChatQueryRow) -> ChatRow {
-        ChatRow {
-            lang: r.language,
-            state: r.state.0,
-            numbered: r.numbered.0,
-            may_have_missed: r.may_have_missed,
-            person: r.person_id.map(|id| Person {
-                id,
-                unit_id: r.unit_id,
-                subscribed: r.subscribed.unwrap_or(true),
-                grants: r.grants.0,
-            }),
+/// Puts a read chat's columns into the same struct, whatever record the statement's macro made.
+macro_rules! chat_columns {
+    ($r:expr) => {
+        $crate::store::chats::ChatColumns {
+            language: $r.language,
+            state: $r.state,
+            numbered: $r.numbered,
+            person_id: $r.person_id,
+            unit_id: $r.unit_id,
+            subscribed: $r.subscribed,
+            grants: $r.grants,
+            may_have_missed: $r.may_have_missed,
         }
+    };
+}
+pub(super) use chat_columns;
+
+impl ChatColumns {
+    /// The chat, None when there is none.
+    pub(super) fn chat(self) -> anyhow::Result<Option<ChatRow>> {
+        let Some(lang) = self.language else {
+            return Ok(None);
+        };
+        let missing = || anyhow::anyhow!("a chat read without its state");
+        Ok(Some(ChatRow {
+            lang,
+            state: self.state.ok_or_else(missing)?.0,
+            numbered: self.numbered.ok_or_else(missing)?.0,
+            // Both come with the person: a chat without one has missed no notice.
+            may_have_missed: self.may_have_missed.unwrap_or(false),
+            person: match self.person_id {
+                None => None,
+                Some(id) => Some(Person {
+                    id,
+                    unit_id: self.unit_id,
+                    subscribed: self.subscribed.ok_or_else(missing)?,
+                    grants: self.grants.ok_or_else(missing)?.0,
+                }),
+            },
+        }))
     }
 }
 
@@ -84,8 +111,7 @@ impl Tx {
         event_id: &str,
         address: &str,
     ) -> anyhow::Result<Option<(i64, Option<ChatRow>)>> {
-        // The chat is read as `lock_chat` reads it (keep the two alike); every column of it is
-        // null when the chat is new.
+        // The chat is read as `lock_chat` and `claim_inbox` read it (keep them alike).
         let row = sqlx::query!(
             r#"WITH claimed AS (
                    INSERT INTO processed_events (channel, event_id) VALUES ($1, $3)
@@ -98,12 +124,8 @@ impl Tx {
                       chat.may_have_missed AS "may_have_missed?"
                FROM claimed LEFT JOIN LATERAL (
                    SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
-                          COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
-                                    FROM role_grants g WHERE g.person_id = c.person_id), '[]') AS grants,
-                          EXISTS (SELECT 1 FROM deliveries d
-                                  WHERE d.person_id = c.person_id AND d.status = 'undeliverable')
-                              AS may_have_missed
-                   FROM chats c LEFT JOIN people p ON p.id = c.person_id
+                          p.grants, p.may_have_missed
+                   FROM chats c LEFT JOIN chat_people p ON p.person_id = c.person_id
                    WHERE c.channel = $1 AND c.address = $2
                    FOR UPDATE OF c) chat ON true"#,
             channel,
@@ -115,21 +137,7 @@ impl Tx {
         let Some(r) = row else {
             return Ok(None);
         };
-        let missing = || anyhow::anyhow!("a claimed event's chat read without all its columns");
-        let chat = match r.language {
-            None => None,
-            Some(language) => Some(ChatRow::from(ChatQueryRow {
-                language,
-                state: r.state.ok_or_else(missing)?,
-                numbered: r.numbered.ok_or_else(missing)?,
-                person_id: r.person_id,
-                unit_id: r.unit_id,
-                subscribed: r.subscribed,
-                grants: r.grants.ok_or_else(missing)?,
-                may_have_missed: r.may_have_missed.ok_or_else(missing)?,
-            })),
-        };
-        Ok(Some((r.revision, chat)))
+        Ok(Some((r.revision, chat_columns!(r).chat()?)))
     }
 
     /// Locks the chat's row for this transaction, so events of one chat are handled one at a time.
@@ -138,19 +146,13 @@ impl Tx {
         channel: &str,
         address: &str,
     ) -> anyhow::Result<Option<ChatRow>> {
-        // As `claim_event` reads the chat (keep the two alike).
-        let row = sqlx::query_as!(
-            ChatQueryRow,
-            r#"SELECT c.language AS "language: Lang", c.state AS "state: Json<State>",
-                      c.numbered AS "numbered: Json<Vec<String>>", c.person_id,
+        // As `claim_event` and `claim_inbox` read the chat (keep them alike).
+        let row = sqlx::query!(
+            r#"SELECT c.language AS "language?: Lang", c.state AS "state?: Json<State>",
+                      c.numbered AS "numbered?: Json<Vec<String>>", c.person_id AS "person_id?",
                       p.unit_id AS "unit_id?", p.subscribed AS "subscribed?",
-                      COALESCE((SELECT json_agg(json_build_object('role', g.role, 'unit_id', g.unit_id))
-                                FROM role_grants g WHERE g.person_id = c.person_id), '[]')
-                          AS "grants!: Json<Vec<Grant>>",
-                      EXISTS (SELECT 1 FROM deliveries d
-                              WHERE d.person_id = c.person_id AND d.status = 'undeliverable')
-                          AS "may_have_missed!"
-               FROM chats c LEFT JOIN people p ON p.id = c.person_id
+                      p.grants AS "grants?: Json<Vec<Grant>>", p.may_have_missed AS "may_have_missed?"
+               FROM chats c LEFT JOIN chat_people p ON p.person_id = c.person_id
                WHERE c.channel = $1 AND c.address = $2
                FOR UPDATE OF c"#,
             channel,
@@ -158,7 +160,10 @@ impl Tx {
         )
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(ChatRow::from))
+        Ok(match row {
+            Some(r) => chat_columns!(r).chat()?,
+            None => None,
+        })
     }
 
     /// Inserts a chat seen for the first time (or finds it, when another process just did);

@@ -544,7 +544,7 @@ impl Tx {
     ) -> anyhow::Result<Coverage> {
         let usual = USUAL_HOUSEHOLDS as i64;
         let unreached_days = UNREACHED_DAYS as i32;
-        // The scope is activities' SUBTREE, written out for the check.
+        // The scope: the unit and every unit below it.
         let mut coverage: Coverage = sqlx::query_as!(
             CoverageRow,
             r#"WITH RECURSIVE scope AS (

@@ -5,7 +5,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::{Store, Tx};
+use sqlx::types::Json;
+
+use super::chats::chat_columns;
+use super::{ChatRow, Store, Tx};
+use crate::domain::access::Grant;
+use crate::domain::dialogue::State;
+use crate::message::Lang;
 
 /// How long a sender owns a reply unless renewed; senders renew it while they send and wait.
 pub const REPLY_LEASE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -73,6 +79,9 @@ pub struct Claimed {
     pub attempts: i32,
     /// The unit revision, read along to spare the engine a round trip.
     pub unit_revision: i64,
+    /// The chat of `chat` on this channel, locked with the claim (None when it has never written;
+    /// taken by whoever handles the event).
+    pub locked: Option<ChatRow>,
 }
 
 /// A rendered reply waiting to be sent.
@@ -264,27 +273,56 @@ impl Store {
 }
 
 impl Tx {
-    /// Claims up to `limit` of the oldest pending events whose chats have nothing earlier in hand: no
-    /// older pending event and no reply still unsent (so no two of one chat). The row stays locked until this transaction ends, so a crash just
-    /// leaves it pending; other processes skip it.
+    /// Claims up to `limit` of the oldest pending events whose chats have nothing earlier in hand:
+    /// no older pending event and no reply still unsent (so no two of one chat). Each row stays
+    /// locked until this transaction ends, so a crash just leaves it pending; other processes skip
+    /// it. The chat each row names is locked and read along, sparing a round trip per event.
     pub async fn claim_inbox(&mut self, channel: &str, limit: i64) -> anyhow::Result<Vec<Claimed>> {
-        Ok(sqlx::query_as!(
-            Claimed,
-            r#"SELECT i.id, i.event_id, i.chat, i.payload, i.attempts,
-                    (SELECT revision FROM unit_revision) AS "unit_revision!"
-             FROM inbox i
-             WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
-               AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
-                               AND e.chat = i.chat AND e.id < i.id)
-               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.channel = i.channel
-                               AND o.address = i.chat)
-             ORDER BY i.next_attempt_at, i.id
-             LIMIT $2 FOR UPDATE SKIP LOCKED"#,
+        // The chat is read as `claim_event` and `lock_chat` read it (keep them alike).
+        let rows = sqlx::query!(
+            r#"WITH claimed AS MATERIALIZED (
+                   SELECT i.id, i.event_id, i.chat, i.payload, i.attempts, i.next_attempt_at
+                   FROM inbox i
+                   WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
+                     AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
+                                     AND e.chat = i.chat AND e.id < i.id)
+                     AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.channel = i.channel
+                                     AND o.address = i.chat)
+                   ORDER BY i.next_attempt_at, i.id
+                   LIMIT $2 FOR UPDATE SKIP LOCKED)
+               SELECT claimed.id AS "id!", claimed.event_id AS "event_id!", claimed.chat AS "chat!",
+                      claimed.payload AS "payload!", claimed.attempts AS "attempts!",
+                      (SELECT revision FROM unit_revision) AS "unit_revision!",
+                      chat.language AS "language?: Lang", chat.state AS "state?: Json<State>",
+                      chat.numbered AS "numbered?: Json<Vec<String>>",
+                      chat.person_id AS "person_id?", chat.unit_id AS "unit_id?",
+                      chat.subscribed AS "subscribed?", chat.grants AS "grants?: Json<Vec<Grant>>",
+                      chat.may_have_missed AS "may_have_missed?"
+               FROM claimed LEFT JOIN LATERAL (
+                   SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
+                          p.grants, p.may_have_missed
+                   FROM chats c LEFT JOIN chat_people p ON p.person_id = c.person_id
+                   WHERE c.channel = $1 AND c.address = claimed.chat
+                   FOR UPDATE OF c) chat ON true
+               ORDER BY claimed.next_attempt_at, claimed.id"#,
             channel,
             limit
         )
         .fetch_all(&mut *self.inner)
-        .await?)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Claimed {
+                    locked: chat_columns!(r).chat()?,
+                    id: r.id,
+                    event_id: r.event_id,
+                    chat: r.chat,
+                    payload: r.payload,
+                    attempts: r.attempts,
+                    unit_revision: r.unit_revision,
+                })
+            })
+            .collect()
     }
 
     /// Marks a batch of events handled (keeping only their dedup keys: payloads may hold personal
