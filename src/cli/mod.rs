@@ -200,12 +200,12 @@ async fn shell(
     Ok(())
 }
 
-/// The unit with an official code, which must exist.
 /// A key or token given on the command line or in the environment, kept out of `Debug`.
 fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(value.into())
 }
 
+/// The unit with an official code, which must exist.
 fn unit_by_code<'a>(units: &'a UnitDirectory, code: &str) -> anyhow::Result<&'a Unit> {
     units
         .by_code(code)

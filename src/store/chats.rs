@@ -147,7 +147,8 @@ impl Tx {
         address: &str,
     ) -> anyhow::Result<Option<ChatRow>> {
         // As `claim_event` and `claim_inbox` read the chat (keep them alike).
-        let row = sqlx::query!(
+        let row = sqlx::query_as!(
+            ChatColumns,
             r#"SELECT c.language AS "language?: Lang", c.state AS "state?: Json<State>",
                       c.numbered AS "numbered?: Json<Vec<String>>", c.person_id AS "person_id?",
                       p.unit_id AS "unit_id?", p.subscribed AS "subscribed?",
@@ -160,10 +161,7 @@ impl Tx {
         )
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(match row {
-            Some(r) => chat_columns!(r).chat()?,
-            None => None,
-        })
+        Ok(row.map(ChatColumns::chat).transpose()?.flatten())
     }
 
     /// Inserts a chat seen for the first time (or finds it, when another process just did);
