@@ -422,15 +422,22 @@ impl Store {
         Ok(rows.into_iter().map(|r| from_row(r).0).collect())
     }
 
-    /// The kept counts of a consultation per part and unit: each unit's own (part 0 holds its
-    /// totals over all parts, and the people), as a recount from the opinions finds them.
+    /// The kept counts of a consultation per part and unit, with the changes not yet folded into
+    /// them: each unit's own (part 0 holds its totals over all parts, and the people), as a
+    /// recount from the opinions finds them.
     pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
         let rows = sqlx::query_as!(
             TallyRow,
-            r#"SELECT part, unit_id, sum(agree)::bigint AS "agree!", sum(disagree)::bigint AS "disagree!",
-                      sum(other)::bigint AS "other!", sum(comments)::bigint AS "comments!",
-                      sum(people)::bigint AS "people!"
-               FROM consultation_tallies WHERE consultation_id = $1 AND own GROUP BY 1, 2"#,
+            r#"SELECT part AS "part!", unit_id AS "unit_id!", sum(agree)::bigint AS "agree!",
+                      sum(disagree)::bigint AS "disagree!", sum(other)::bigint AS "other!",
+                      sum(comments)::bigint AS "comments!", sum(people)::bigint AS "people!"
+               FROM (SELECT part, unit_id, agree, disagree, other, comments, people
+                     FROM consultation_tallies WHERE consultation_id = $1 AND own
+                     UNION ALL
+                     SELECT k.at_part, k.at_unit, c.agree, c.disagree, c.other, c.comments, c.people
+                     FROM consultation_changes c, consultation_counted(c.part, c.unit_id) k
+                     WHERE c.consultation_id = $1 AND k.own) AS kept
+               GROUP BY 1, 2"#,
             id
         )
         .fetch_all(&self.pool)
@@ -438,10 +445,11 @@ impl Store {
         Ok(counts_of(rows))
     }
 
-    /// What a unit's results show of the kept counts: every part within `scope` (its own rows
-    /// and those counted from below), and part 0 of each unit in `below`, all as [`Counts`]
-    /// keyed by (part, unit). About 140 rows for a province, however many communes answered
-    /// which parts: few enough to sum here, which is quicker than sorting them to group there.
+    /// What a unit's results show of the kept counts and of the changes not yet folded: every
+    /// part within `scope` (its own rows and those counted from below), and part 0 of each unit
+    /// in `below`, all as [`Counts`] keyed by (part, unit). About 140 rows for a province, however
+    /// many communes answered which parts: few enough to sum here, which is quicker than sorting
+    /// them to group there. The changes are few: the upkeep folds them every half minute.
     pub async fn consultation_scope_counts(
         &self,
         id: i64,
@@ -450,9 +458,16 @@ impl Store {
     ) -> anyhow::Result<Counts> {
         let rows = sqlx::query_as!(
             TallyRow,
-            "SELECT part, unit_id, agree, disagree, other, comments, people
-             FROM consultation_tallies
-             WHERE consultation_id = $1 AND (unit_id = $2 OR (part = 0 AND unit_id = ANY($3)))",
+            r#"SELECT part AS "part!", unit_id AS "unit_id!", agree AS "agree!",
+                      disagree AS "disagree!", other AS "other!", comments AS "comments!",
+                      people AS "people!"
+               FROM consultation_tallies
+               WHERE consultation_id = $1 AND (unit_id = $2 OR (part = 0 AND unit_id = ANY($3)))
+               UNION ALL
+               SELECT k.at_part, k.at_unit, c.agree, c.disagree, c.other, c.comments, c.people
+               FROM consultation_changes c, consultation_counted(c.part, c.unit_id) k
+               WHERE c.consultation_id = $1
+                 AND (k.at_unit = $2 OR (k.at_part = 0 AND k.at_unit = ANY($3)))"#,
             id,
             scope,
             below
