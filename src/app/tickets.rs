@@ -123,7 +123,8 @@ pub async fn submit(
         accept_due,
         answer_due,
     };
-    let ticket = tx.insert_ticket(&new).await?;
+    let id = tx.insert_ticket(&new).await?;
+    let ticket = tx.ticket(id, false).await?.expect("the ticket just stored");
     tx.message_unit_staff(unit_id, &replies::announced(&ticket, units, category))
         .await?;
     Ok(Ok(ticket))

@@ -219,11 +219,9 @@ async fn find(
     let number = ticket::parse_code(typed).with_context(|| format!("{typed:?} is no code"))?;
     let scope_unit = units.by_id(unit_id(units, code)?).expect("just found");
     let province = units.subtree(units.province_of(scope_unit).id);
-    Ok(tx
-        .unit_ticket_by_number(&province, number)
+    tx.unit_ticket_id(&province, number)
         .await?
-        .with_context(|| format!("no ticket {typed} in that province"))?
-        .id)
+        .with_context(|| format!("no ticket {typed} in that province"))
 }
 
 /// "#12 PA-0012 received  due 2026-01-08 09:00 OVERDUE  Xã Tiên Lữ  question  Text…"

@@ -67,16 +67,15 @@ impl Engine {
                 self.shown(tx, at, by, own, *id).await?
             }
             TicketEffect::ShowCode(number) => {
-                let own = tx.person_ticket_by_number(me.id, *number).await?;
-                let theirs = match own {
-                    Some(_) => None,
-                    None => {
-                        tx.unit_ticket_by_number(&by.scope(at.units), *number)
-                            .await?
-                    }
+                let own = match tx.person_ticket_id(me.id, *number).await? {
+                    Some(id) => tx.ticket(id, false).await?,
+                    None => None,
                 };
-                let id = theirs.as_ref().map_or(0, |t| t.id);
-                self.shown(tx, at, by, own, id).await?
+                let id = match own {
+                    Some(_) => None,
+                    None => tx.unit_ticket_id(&by.scope(at.units), *number).await?,
+                };
+                self.shown(tx, at, by, own, id.unwrap_or(0)).await?
             }
             TicketEffect::Rate { ticket, satisfied } => {
                 match tickets::rate(tx, me.id, *ticket, *satisfied, at.now).await? {
