@@ -13,6 +13,7 @@ use sqlx::types::Json;
 pub use queue::{Filter, Which};
 
 use super::Tx;
+use crate::domain::ids::PersonId;
 use crate::domain::ticket::{self, Figures, Kind, Status, Ticket};
 use crate::message::Reply;
 
@@ -211,13 +212,13 @@ impl Tx {
     /// The id of the ticket with this code among the person's own.
     pub async fn person_ticket_id(
         &mut self,
-        person: i64,
+        person: PersonId,
         number: i32,
     ) -> anyhow::Result<Option<i64>> {
         Ok(sqlx::query_scalar!(
             "SELECT id FROM tickets WHERE person_id = $1 AND number = $2
              ORDER BY created_at DESC LIMIT 1",
-            person,
+            person.0,
             number
         )
         .fetch_optional(&mut *self.inner)
@@ -240,10 +241,14 @@ impl Tx {
     }
 
     /// The person's latest tickets.
-    pub async fn person_tickets(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Ticket>> {
+    pub async fn person_tickets(
+        &mut self,
+        person: PersonId,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Ticket>> {
         let ids = sqlx::query_scalar!(
             "SELECT id FROM tickets WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2",
-            person,
+            person.0,
             limit
         )
         .fetch_all(&mut *self.inner)
