@@ -4,6 +4,7 @@
 use crate::app::{self, tickets::By};
 use crate::domain::boundaries::parse_feature_collection;
 use crate::domain::former::parse_merger_map;
+use crate::domain::ids::{PersonId, TicketId};
 use crate::domain::ticket::{Kind, Move, TicketDraft};
 use crate::domain::units::parse_unit_list;
 use crate::store::Store;
@@ -316,7 +317,7 @@ async fn demo_tickets(
             app::tickets::act(
                 &mut tx,
                 By::Operator,
-                ticket.id,
+                TicketId(ticket.id),
                 *done,
                 words,
                 None,
@@ -328,9 +329,15 @@ async fn demo_tickets(
         }
         if let Some(satisfied) = rating {
             at += chrono::Duration::hours(1);
-            app::tickets::rate(&mut tx, person, ticket.id, satisfied, at)
-                .await?
-                .map_err(|refused| anyhow::anyhow!("demo rating refused: {refused:?}"))?;
+            app::tickets::rate(
+                &mut tx,
+                PersonId(person),
+                TicketId(ticket.id),
+                satisfied,
+                at,
+            )
+            .await?
+            .map_err(|refused| anyhow::anyhow!("demo rating refused: {refused:?}"))?;
         }
         tx.commit().await?;
     }

@@ -9,6 +9,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{TestClock, demo_engine_at};
+use danvan::domain::ids::{NoticeId, PersonId, SurveyId};
 use danvan::domain::notice::Reach;
 use danvan::domain::survey::{Answer, Draft, SurveyFile};
 use danvan::domain::survey_results::Tally;
@@ -195,9 +196,14 @@ async fn answer(engine: &Engine, pool: &PgPool, surveys: &[i64], rng: &mut StdRn
         ticked: vec![],
     };
     let mut tx = engine.store().begin().await.unwrap();
-    let pseudonyms = danvan::app::surveys::pseudonyms(&mut tx, engine.survey_key(), survey, person)
-        .await
-        .unwrap();
+    let pseudonyms = danvan::app::surveys::pseudonyms(
+        &mut tx,
+        engine.survey_key(),
+        SurveyId(survey),
+        PersonId(person),
+    )
+    .await
+    .unwrap();
     tx.submit_survey(&Submission {
         survey,
         person,
@@ -296,7 +302,9 @@ async fn acknowledge(engine: &Engine, pool: &PgPool, notices: &[i64], rng: &mut 
     };
     let notice = notices[rng.random_range(0..notices.len())];
     let mut tx = engine.store().begin().await.unwrap();
-    tx.acknowledge(person, notice).await.unwrap();
+    tx.acknowledge(PersonId(person), NoticeId(notice))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -342,7 +350,7 @@ async fn shown_missed(
         return;
     };
     let mut tx = engine.store().begin().await.unwrap();
-    tx.take_missed_notices(person, &channel, &address, now, 3)
+    tx.take_missed_notices(PersonId(person), &channel, &address, now, 3)
         .await
         .unwrap();
     tx.commit().await.unwrap();

@@ -7,6 +7,7 @@ use chrono::{DateTime, Datelike, Months, Utc};
 use super::By;
 use crate::domain::access::Action;
 use crate::domain::household::{Coverage, USUAL_HOUSEHOLDS};
+use crate::domain::ids::{HouseholdId, PersonId};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::vn_time;
 use crate::message::Msg;
@@ -139,7 +140,12 @@ pub async fn assign(
         return Ok(Err(Refused::NotStaff));
     }
     let cadre_households = tx
-        .assign_household(found.id, cadre, assigner(by), now)
+        .assign_household(
+            HouseholdId(found.id),
+            cadre.map(PersonId),
+            assigner(by),
+            now,
+        )
         .await?;
     Ok(Ok(Assigned {
         household: HouseholdRow {

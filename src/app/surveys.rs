@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::collation;
+use crate::domain::ids::{PersonId, SurveyId};
 use crate::domain::report::csv_with_bom;
 use crate::domain::survey::{Answer, Kind, SurveyFile};
 use crate::domain::survey_chat::{self, Survey, SurveyStatus, Whom};
@@ -153,14 +154,14 @@ fn per_language(message: impl Fn(Lang) -> Reply) -> Vec<(Lang, Reply)> {
 pub async fn pseudonyms(
     tx: &mut Tx,
     key: &[u8],
-    survey: i64,
-    person: i64,
+    survey: SurveyId,
+    person: PersonId,
 ) -> anyhow::Result<Vec<Vec<u8>>> {
     Ok(tx
-        .person_and_formers(person)
+        .person_and_formers(person.0)
         .await?
         .into_iter()
-        .map(|id| survey_chat::pseudonym(key, survey, id))
+        .map(|id| survey_chat::pseudonym(key, survey, PersonId(id)))
         .collect())
 }
 
@@ -171,7 +172,7 @@ pub async fn response(
     survey: &Survey,
     person: i64,
 ) -> anyhow::Result<Option<Vec<(String, Answer)>>> {
-    let pseudonyms = pseudonyms(tx, key, survey.id, person).await?;
+    let pseudonyms = pseudonyms(tx, key, SurveyId(survey.id), PersonId(person)).await?;
     tx.response(survey, &pseudonyms).await
 }
 

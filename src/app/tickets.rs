@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::dialogue::tickets::{self as replies, Note};
+use crate::domain::ids::{NoticeId, PersonId, TicketId, UnitId};
 use crate::domain::ticket::{
     self, Category, DAILY_LIMIT, MAX_TEXT_CHARS, Move, Status, Ticket, TicketDraft,
 };
@@ -89,7 +90,10 @@ pub async fn submit(
         },
     };
     if let Some(notice) = draft.notice
-        && tx.notice_for(sender.person_id, notice).await?.is_none()
+        && tx
+            .notice_for(PersonId(sender.person_id), NoticeId(notice))
+            .await?
+            .is_none()
     {
         return Ok(Err(Refused::NoticeNotSent));
     }
@@ -123,7 +127,8 @@ pub async fn submit(
         accept_due,
         answer_due,
     };
-    let ticket = tx.insert_ticket(&new).await?;
+    let id = tx.insert_ticket(&new).await?;
+    let ticket = tx.ticket(id, false).await?.expect("the ticket just stored");
     tx.message_unit_staff(unit_id, &replies::announced(&ticket, units, category))
         .await?;
     Ok(Ok(ticket))
@@ -182,10 +187,10 @@ pub async fn queue(
 pub async fn act(
     tx: &mut Tx,
     by: By<'_>,
-    id: i64,
+    TicketId(id): TicketId,
     done: Move,
     text: &str,
-    to: Option<i64>,
+    to: Option<UnitId>,
     units: &UnitDirectory,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Ticket, Refused>> {
@@ -205,7 +210,7 @@ pub async fn act(
     if text.chars().count() > MAX_TEXT_CHARS {
         return Ok(Err(Refused::TooLong));
     }
-    let transfer = match (done, to.and_then(|id| units.by_id(id))) {
+    let transfer = match (done, to.and_then(|UnitId(id)| units.by_id(id))) {
         (Move::Transfer, Some(unit))
             if unit.id != t.unit_id
                 && units.province_of(unit).id
@@ -271,7 +276,11 @@ async fn category_of(tx: &mut Tx, t: &Ticket) -> anyhow::Result<Option<Category>
 }
 
 /// The resident's own ticket, by id.
-async fn own(tx: &mut Tx, person: i64, id: i64) -> anyhow::Result<Option<Ticket>> {
+async fn own(
+    tx: &mut Tx,
+    PersonId(person): PersonId,
+    TicketId(id): TicketId,
+) -> anyhow::Result<Option<Ticket>> {
     Ok(tx
         .ticket(id, true)
         .await?
@@ -282,13 +291,13 @@ async fn own(tx: &mut Tx, person: i64, id: i64) -> anyhow::Result<Option<Ticket>
 /// why they reopen it (once, after the answer). Staff are told.
 pub async fn resident_note(
     tx: &mut Tx,
-    person: i64,
-    id: i64,
+    person: PersonId,
+    TicketId(id): TicketId,
     note: Note,
     text: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Ticket, Refused>> {
-    let Some(t) = own(tx, person, id).await? else {
+    let Some(t) = own(tx, person, TicketId(id)).await? else {
         return Ok(Err(Refused::NotFound));
     };
     if text.trim().is_empty() {
@@ -340,12 +349,12 @@ pub async fn resident_note(
 /// The resident rates the answer to their ticket, which closes it.
 pub async fn rate(
     tx: &mut Tx,
-    person: i64,
-    id: i64,
+    person: PersonId,
+    TicketId(id): TicketId,
     satisfied: bool,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Ticket, Refused>> {
-    let Some(t) = own(tx, person, id).await? else {
+    let Some(t) = own(tx, person, TicketId(id)).await? else {
         return Ok(Err(Refused::NotFound));
     };
     if !t.rateable() {

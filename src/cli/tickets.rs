@@ -6,6 +6,7 @@ use chrono::{NaiveDate, Utc};
 use clap::{Subcommand, ValueEnum};
 
 use crate::app::tickets::{self, By};
+use crate::domain::ids::{TicketId, UnitId};
 use crate::domain::ticket::{self, Move, Status, Ticket};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::vn_time;
@@ -154,16 +155,34 @@ pub async fn run(command: TicketsCommand, source: &DatabaseSource) -> anyhow::Re
             ticket,
             action,
             text,
-        } => act(&mut tx, &units, ticket, action.into(), &text, None).await?,
+        } => {
+            act(
+                &mut tx,
+                &units,
+                TicketId(ticket),
+                action.into(),
+                &text,
+                None,
+            )
+            .await?
+        }
         TicketsCommand::Answer { ticket, text } => {
-            act(&mut tx, &units, ticket, Move::Answer, &text, None).await?
+            act(&mut tx, &units, TicketId(ticket), Move::Answer, &text, None).await?
         }
         TicketsCommand::Transfer { ticket, to, reason } => {
             let to = unit_id(&units, &to)?;
-            act(&mut tx, &units, ticket, Move::Transfer, &reason, Some(to)).await?
+            act(
+                &mut tx,
+                &units,
+                TicketId(ticket),
+                Move::Transfer,
+                &reason,
+                Some(UnitId(to)),
+            )
+            .await?
         }
         TicketsCommand::Close { ticket } => {
-            act(&mut tx, &units, ticket, Move::Close, "", None).await?
+            act(&mut tx, &units, TicketId(ticket), Move::Close, "", None).await?
         }
         TicketsCommand::Holiday { day, name } => {
             if tx.add_holiday(day, &name).await? {
@@ -179,10 +198,10 @@ pub async fn run(command: TicketsCommand, source: &DatabaseSource) -> anyhow::Re
 async fn act(
     tx: &mut Tx,
     units: &UnitDirectory,
-    id: i64,
+    id: TicketId,
     done: Move,
     text: &str,
-    to: Option<i64>,
+    to: Option<UnitId>,
 ) -> anyhow::Result<()> {
     match tickets::act(tx, By::Operator, id, done, text, to, units, Utc::now()).await? {
         Ok(t) => {
@@ -192,7 +211,7 @@ async fn act(
         // The operator reads English, as the rest of the command line speaks it.
         Err(refused) => {
             let why = Localizer::new().render(&Msg::new(refused.msg_id()), Lang::En);
-            bail!("ticket {id}: {why}")
+            bail!("ticket {}: {why}", id.0)
         }
     }
 }
@@ -219,11 +238,9 @@ async fn find(
     let number = ticket::parse_code(typed).with_context(|| format!("{typed:?} is no code"))?;
     let scope_unit = units.by_id(unit_id(units, code)?).expect("just found");
     let province = units.subtree(units.province_of(scope_unit).id);
-    Ok(tx
-        .unit_ticket_by_number(&province, number)
+    tx.unit_ticket_id(&province, number)
         .await?
-        .with_context(|| format!("no ticket {typed} in that province"))?
-        .id)
+        .with_context(|| format!("no ticket {typed} in that province"))
 }
 
 /// "#12 PA-0012 received  due 2026-01-08 09:00 OVERDUE  Xã Tiên Lữ  question  Text…"

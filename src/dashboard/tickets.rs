@@ -17,6 +17,7 @@ use super::kept::{self, Returned};
 use super::reports::{UnitChoice, platform_photo, unit_choices};
 use super::{Dash, WebError, WebResult};
 use crate::app::tickets::{self, By, Refused};
+use crate::domain::ids::{TicketId, UnitId};
 use crate::domain::ticket::{self, Category, Move, Status, Ticket};
 use crate::domain::unit_directory::UnitDirectory;
 use crate::domain::unit_label::unit_label_by_id;
@@ -545,14 +546,14 @@ pub async fn act(
     let done = Move::parse(&code).ok_or(WebError::NotFound)?;
     let units = dash.engine.units();
     let to = match done {
-        Move::Transfer => units.by_code(fields.unit.trim()).map(|u| u.id),
+        Move::Transfer => units.by_code(fields.unit.trim()).map(|u| UnitId(u.id)),
         _ => None,
     };
     let mut tx = dash.engine.store().begin().await?;
     let result = tickets::act(
         &mut tx,
         by(&staff),
-        id,
+        TicketId(id),
         done,
         &fields.text,
         to,

@@ -10,6 +10,7 @@ pub mod consultation_chat;
 pub mod dialogue;
 pub mod former;
 pub mod household;
+pub mod ids;
 pub mod input_method;
 pub mod invite;
 pub mod link;

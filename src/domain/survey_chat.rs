@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::access::Grant;
+use super::ids::{PersonId, SurveyId};
 use super::notice::targets;
 use super::payload::{Payload, SurveyAction};
 use super::survey::{self, Answer, Draft, Input, Kind, Problem, Question, SurveyFile};
@@ -56,7 +57,7 @@ impl Survey {
 
 /// HMAC-SHA256 of the survey and person under the key: stable, so one response each, and without
 /// the key nobody can tell whose it is.
-pub fn pseudonym(key: &[u8], survey: i64, person: i64) -> Vec<u8> {
+pub fn pseudonym(key: &[u8], SurveyId(survey): SurveyId, PersonId(person): PersonId) -> Vec<u8> {
     use hmac::{Hmac, Mac};
     let mut mac =
         Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
@@ -479,5 +480,22 @@ fn problem_message(problem: &Problem) -> Msg {
         Problem::TooLong(max) => Msg::new("text-too-long").number("max", *max as i64),
         Problem::UseButtons => Msg::new("use-buttons"),
         Problem::NothingTicked => Msg::new("survey-tick-something"),
+    }
+}
+
+#[cfg(test)]
+mod pseudonym_tests {
+    use super::*;
+
+    #[test]
+    fn a_pseudonym_stays_what_stored_responses_were_kept_under() {
+        let hex: String = pseudonym(b"key", SurveyId(7), PersonId(42))
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            hex,
+            "b21ca9ef551f3908c076d309c167b0efdc5e07b8cf7194404af272324366645a"
+        );
     }
 }

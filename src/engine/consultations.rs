@@ -7,6 +7,7 @@ use super::{Engine, Scene};
 use crate::domain::consultation::Opinion;
 use crate::domain::consultation_chat::{ConsultContext, ConsultEffect};
 use crate::domain::dialogue::{Person, State, consulting};
+use crate::domain::ids::{ConsultationId, PersonId};
 use crate::domain::notice::targets;
 use crate::domain::payload::Payload;
 use crate::domain::unit_directory::UnitDirectory;
@@ -40,8 +41,9 @@ impl Engine {
         let Some(me) = person else {
             return Ok(None);
         };
-        let Some((consultation, link, mine, profile_consent)) =
-            tx.consultation_for(id, me.id).await?
+        let Some((consultation, link, mine, profile_consent)) = tx
+            .consultation_for(ConsultationId(id), PersonId(me.id))
+            .await?
         else {
             return Ok(None);
         };
@@ -118,10 +120,17 @@ impl Engine {
                     .await?
             }
             ConsultEffect::ProfileConsent(yes) => {
-                tx.set_profile_consent(id, me.id, *yes, at.now).await?
+                tx.set_profile_consent(ConsultationId(id), PersonId(me.id), *yes, at.now)
+                    .await?
             }
-            ConsultEffect::Age(code) => tx.set_profile(id, me.id, Some(code), None).await?,
-            ConsultEffect::Occupation(code) => tx.set_profile(id, me.id, None, Some(code)).await?,
+            ConsultEffect::Age(code) => {
+                tx.set_profile(ConsultationId(id), PersonId(me.id), Some(code), None)
+                    .await?
+            }
+            ConsultEffect::Occupation(code) => {
+                tx.set_profile(ConsultationId(id), PersonId(me.id), None, Some(code))
+                    .await?
+            }
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use crate::domain::access::{Action, authorize};
 use crate::domain::activity::{self, Details, NewLog, QuickEntry};
 use crate::domain::dialogue::{self, households::HouseholdEffect};
 use crate::domain::household::{self, HouseholdLine};
+use crate::domain::ids::{HouseholdId, PersonId, UnitId};
 use crate::message::{Lang, Msg, Reply};
 use crate::store::Tx;
 
@@ -52,7 +53,8 @@ impl Engine {
             },
             HouseholdEffect::Join(code) => match tx.household_by_code(code).await? {
                 Some((id, name)) => {
-                    tx.join_household(id, me.id, at.now).await?;
+                    tx.join_household(HouseholdId(id), PersonId(me.id), at.now)
+                        .await?;
                     Reply::new(Msg::new("household-joined").text("name", name))
                 }
                 None => Reply::new(Msg::new("button-expired")),
@@ -70,7 +72,8 @@ impl Engine {
                     );
                     let place = Some((village.as_str(), address.as_str()));
                     let household = tx.add_household(unit, None, &name, place, at.now).await?;
-                    tx.join_household(household.id, me.id, at.now).await?;
+                    tx.join_household(HouseholdId(household.id), PersonId(me.id), at.now)
+                        .await?;
                     Reply::new(Msg::new("household-joined").text("name", household.name))
                 }
             },
@@ -150,8 +153,10 @@ impl Engine {
             photos: Vec::new(),
             location: None,
         };
-        let activity = tx.log_activity(me.id, unit, &log, at.channel).await?;
-        tx.mark_visit(activity, h.id).await?;
+        let activity = tx
+            .log_activity(PersonId(me.id), UnitId(unit), &log, at.channel)
+            .await?;
+        tx.mark_visit(activity, HouseholdId(h.id)).await?;
         Ok(Reply::new(
             Msg::new("households-visit-logged").text("name", &h.name),
         ))

@@ -5,6 +5,7 @@ use crate::app;
 use crate::domain::access::{Action, authorize};
 use crate::domain::activity::{self, ModelStatus, NewLog, QuickEntry};
 use crate::domain::dialogue::{self, logging};
+use crate::domain::ids::{ActivityId, ModelId, PersonId, UnitId};
 use crate::domain::listing::Length;
 use crate::domain::report::{self, Quarter};
 use crate::domain::unit_label::unit_label_by_id;
@@ -33,9 +34,11 @@ impl Engine {
             return Ok(());
         }
         if log.model {
-            tx.register_model(me.id, unit, &log.entry).await?;
+            tx.register_model(PersonId(me.id), UnitId(unit), &log.entry)
+                .await?;
         } else {
-            tx.log_activity(me.id, unit, log, at.channel).await?;
+            tx.log_activity(PersonId(me.id), UnitId(unit), log, at.channel)
+                .await?;
         }
         let sector = self
             .sectors
@@ -80,7 +83,7 @@ impl Engine {
 
     pub(super) async fn my_logs(&self, tx: &mut Tx, at: &mut Scene<'_>) -> anyhow::Result<()> {
         let logs = tx
-            .my_activities(at.person_id()?, logging::RECENT_LOGS)
+            .my_activities(PersonId(at.person_id()?), logging::RECENT_LOGS)
             .await?;
         at.replies.push(logging::my_logs(&logs));
         Ok(())
@@ -105,7 +108,10 @@ impl Engine {
             Some(unit_id) => authorize(&at.actor, Action::Log { unit_id }, at.units).is_ok(),
             None => false,
         };
-        let found = allowed && tx.set_model_status(me.id, id, status, at.today).await?;
+        let found = allowed
+            && tx
+                .set_model_status(PersonId(me.id), ModelId(id), status, at.today)
+                .await?;
         at.replies
             .push(dialogue::done_or_expired(found, "model-status-changed"));
         Ok(())
@@ -118,7 +124,9 @@ impl Engine {
         activity: i64,
         entry: &QuickEntry,
     ) -> anyhow::Result<()> {
-        let found = tx.edit_activity(at.person_id()?, activity, entry).await?;
+        let found = tx
+            .edit_activity(PersonId(at.person_id()?), ActivityId(activity), entry)
+            .await?;
         at.replies
             .push(dialogue::done_or_expired(found, "log-edited"));
         Ok(())
@@ -130,7 +138,9 @@ impl Engine {
         at: &mut Scene<'_>,
         id: i64,
     ) -> anyhow::Result<()> {
-        let found = tx.delete_activity(at.person_id()?, id).await?;
+        let found = tx
+            .delete_activity(PersonId(at.person_id()?), ActivityId(id))
+            .await?;
         at.replies
             .push(dialogue::done_or_expired(found, "log-deleted"));
         Ok(())

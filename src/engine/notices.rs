@@ -4,6 +4,7 @@ use super::{Engine, Scene};
 use crate::app;
 use crate::domain::compose::{self, Draft};
 use crate::domain::dialogue::{self, composing, notices};
+use crate::domain::ids::{NoticeId, PersonId};
 use crate::store::Tx;
 use crate::store::notices::NewNotice;
 
@@ -14,7 +15,9 @@ impl Engine {
         at: &mut Scene<'_>,
         notice: i64,
     ) -> anyhow::Result<()> {
-        let found = tx.acknowledge(at.person_id()?, notice).await?;
+        let found = tx
+            .acknowledge(PersonId(at.person_id()?), NoticeId(notice))
+            .await?;
         at.replies
             .push(dialogue::done_or_expired(found, "notice-read-thanks"));
         Ok(())
@@ -26,7 +29,10 @@ impl Engine {
         at: &mut Scene<'_>,
         notice: i64,
     ) -> anyhow::Result<()> {
-        let reply = match tx.notice_for(at.person_id()?, notice).await? {
+        let reply = match tx
+            .notice_for(PersonId(at.person_id()?), NoticeId(notice))
+            .await?
+        {
             Some(notice) => notice.reply(at.lang),
             None => dialogue::done_or_expired(false, "notice"),
         };
@@ -46,7 +52,13 @@ impl Engine {
             return Ok(());
         };
         let missed = tx
-            .take_missed_notices(me.id, at.channel, address, at.now, notices::MISSED_SHOWN)
+            .take_missed_notices(
+                PersonId(me.id),
+                at.channel,
+                address,
+                at.now,
+                notices::MISSED_SHOWN,
+            )
             .await?;
         if !missed.is_empty() {
             at.replies
@@ -57,7 +69,7 @@ impl Engine {
 
     pub(super) async fn list_notices(&self, tx: &mut Tx, at: &mut Scene<'_>) -> anyhow::Result<()> {
         let notices = tx
-            .recent_notices(at.person_id()?, notices::RECENT_NOTICES)
+            .recent_notices(PersonId(at.person_id()?), notices::RECENT_NOTICES)
             .await?;
         at.replies.push(notices::notice_list(&notices, at.lang));
         Ok(())

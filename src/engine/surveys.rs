@@ -6,6 +6,7 @@ use super::{Engine, Scene};
 use crate::app;
 use crate::domain::access::{Grant, Role};
 use crate::domain::dialogue::{self, surveys};
+use crate::domain::ids::{PersonId, SurveyId};
 use crate::domain::listing::Length;
 use crate::domain::report;
 use crate::domain::survey_chat::{self, SurveyEffect};
@@ -37,8 +38,13 @@ impl Engine {
             SurveyEffect::Drop => tx.drop_survey_progress(taker).await?,
             SurveyEffect::Refuse => tx.refuse_survey(taker).await?,
             SurveyEffect::Submit(draft) => {
-                let pseudonyms =
-                    app::surveys::pseudonyms(tx, self.survey_key(), survey.id, person).await?;
+                let pseudonyms = app::surveys::pseudonyms(
+                    tx,
+                    self.survey_key(),
+                    SurveyId(survey.id),
+                    PersonId(person),
+                )
+                .await?;
                 let submission = Submission {
                     survey: survey.id,
                     person,

@@ -5,6 +5,7 @@ use super::{Engine, Scene};
 use crate::app::tickets::{self, By, Refused, Sender};
 use crate::domain::dialogue::State;
 use crate::domain::dialogue::tickets::{self as replies, Note, TicketEffect};
+use crate::domain::ids::{PersonId, TicketId};
 use crate::domain::payload::{Payload, TicketButton};
 use crate::domain::ticket::{Move, Ticket};
 use crate::message::{Button, Msg, Reply};
@@ -49,7 +50,7 @@ impl Engine {
                 }
             }
             TicketEffect::List => {
-                let mine = tx.person_tickets(me.id, LISTED).await?;
+                let mine = tx.person_tickets(PersonId(me.id), LISTED).await?;
                 if !me.grants.is_empty() {
                     let (open, total, overdue) =
                         tickets::queue(tx, by, Filter::default(), at.units, (LISTED, 0), at.now)
@@ -67,19 +68,20 @@ impl Engine {
                 self.shown(tx, at, by, own, *id).await?
             }
             TicketEffect::ShowCode(number) => {
-                let own = tx.person_ticket_by_number(me.id, *number).await?;
-                let theirs = match own {
-                    Some(_) => None,
-                    None => {
-                        tx.unit_ticket_by_number(&by.scope(at.units), *number)
-                            .await?
-                    }
+                let own = match tx.person_ticket_id(PersonId(me.id), *number).await? {
+                    Some(id) => tx.ticket(id, false).await?,
+                    None => None,
                 };
-                let id = theirs.as_ref().map_or(0, |t| t.id);
-                self.shown(tx, at, by, own, id).await?
+                let id = match own {
+                    Some(_) => None,
+                    None => tx.unit_ticket_id(&by.scope(at.units), *number).await?,
+                };
+                self.shown(tx, at, by, own, id.unwrap_or(0)).await?
             }
             TicketEffect::Rate { ticket, satisfied } => {
-                match tickets::rate(tx, me.id, *ticket, *satisfied, at.now).await? {
+                match tickets::rate(tx, PersonId(me.id), TicketId(*ticket), *satisfied, at.now)
+                    .await?
+                {
                     Ok(_) => {
                         at.settled = Some(State::TicketNote {
                             ticket: *ticket,
@@ -94,7 +96,17 @@ impl Engine {
                 }
             }
             TicketEffect::Accept(ticket) => moved(
-                tickets::act(tx, by, *ticket, Move::Accept, "", None, at.units, at.now).await?,
+                tickets::act(
+                    tx,
+                    by,
+                    TicketId(*ticket),
+                    Move::Accept,
+                    "",
+                    None,
+                    at.units,
+                    at.now,
+                )
+                .await?,
                 Move::Accept,
             ),
             TicketEffect::Note {
@@ -102,11 +114,30 @@ impl Engine {
                 note: Note::Staff(done),
                 text,
             } => moved(
-                tickets::act(tx, by, *ticket, *done, text, None, at.units, at.now).await?,
+                tickets::act(
+                    tx,
+                    by,
+                    TicketId(*ticket),
+                    *done,
+                    text,
+                    None,
+                    at.units,
+                    at.now,
+                )
+                .await?,
                 *done,
             ),
             TicketEffect::Note { ticket, note, text } => {
-                match tickets::resident_note(tx, me.id, *ticket, *note, text, at.now).await? {
+                match tickets::resident_note(
+                    tx,
+                    PersonId(me.id),
+                    TicketId(*ticket),
+                    *note,
+                    text,
+                    at.now,
+                )
+                .await?
+                {
                     Ok(t) => Reply::new(
                         Msg::new(match note {
                             Note::Reopen => "ticket-reopened",

@@ -7,6 +7,7 @@ use super::Tx;
 use crate::domain::activity::{
     LoggedActivity, ModelChoice, ModelStatus, NewLog, QuickEntry, Sector,
 };
+use crate::domain::ids::{ActivityId, ModelId, PersonId, UnitId};
 use crate::domain::report::{Figures, Quarter, Report, scope_of};
 use crate::domain::units::Unit;
 
@@ -24,11 +25,11 @@ impl Tx {
     /// and audits its creation; returns its id.
     pub async fn log_activity(
         &mut self,
-        person: i64,
-        unit: i64,
+        person: PersonId,
+        unit: UnitId,
         log: &NewLog,
         channel: &str,
-    ) -> anyhow::Result<i64> {
+    ) -> anyhow::Result<ActivityId> {
         let entry = &log.entry;
         // The new row written to the audit trail with it.
         Ok(sqlx::query_scalar!(
@@ -41,9 +42,9 @@ impl Tx {
              audited AS (
                  INSERT INTO log_audit (entity, entity_id, person_id, action, after)
                  SELECT 'activity', id, $1, 'create', to_jsonb(created) FROM created)
-             SELECT id AS "id!" FROM created"#,
-            person,
-            unit,
+             SELECT id AS "id!: ActivityId" FROM created"#,
+            person.0,
+            unit.0,
             &entry.sector,
             &entry.title,
             entry.held_on as NaiveDate,
@@ -86,7 +87,7 @@ impl Tx {
     /// The person's latest activities, not deleted, newest first.
     pub async fn my_activities(
         &mut self,
-        person: i64,
+        person: PersonId,
         limit: i64,
     ) -> anyhow::Result<Vec<LoggedActivity>> {
         Ok(sqlx::query_as!(
@@ -94,7 +95,7 @@ impl Tx {
             r#"SELECT id, sector, title, held_on AS "held_on: NaiveDate", participants
              FROM activities
              WHERE created_by = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2"#,
-            person,
+            person.0,
             limit
         )
         .fetch_all(&mut *self.inner)
@@ -105,8 +106,8 @@ impl Tx {
     /// it is not theirs or is deleted.
     pub async fn edit_activity(
         &mut self,
-        person: i64,
-        id: i64,
+        person: PersonId,
+        id: ActivityId,
         entry: &QuickEntry,
     ) -> anyhow::Result<bool> {
         let edited: Option<i64> = sqlx::query_scalar!(
@@ -117,8 +118,8 @@ impl Tx {
                      WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL RETURNING *)
              INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
              SELECT 'activity', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
-            person,
-            id,
+            person.0,
+            id.0,
             &entry.sector,
             &entry.title,
             entry.held_on as NaiveDate,
@@ -133,7 +134,11 @@ impl Tx {
 
     /// Soft-deletes the person's own activity, auditing what it was; false if it is not theirs
     /// or is gone already.
-    pub async fn delete_activity(&mut self, person: i64, id: i64) -> anyhow::Result<bool> {
+    pub async fn delete_activity(
+        &mut self,
+        person: PersonId,
+        id: ActivityId,
+    ) -> anyhow::Result<bool> {
         let before: Option<Json<serde_json::Value>> = sqlx::query_scalar!(
             r#"WITH old AS (SELECT to_jsonb(a) AS row FROM activities a
                           WHERE id = $2 AND created_by = $1 AND deleted_at IS NULL FOR UPDATE),
@@ -142,8 +147,8 @@ impl Tx {
              INSERT INTO log_audit (entity, entity_id, person_id, action, before)
              SELECT 'activity', $2, $1, 'delete', row FROM old
              RETURNING before AS "before!: Json<serde_json::Value>""#,
-            person,
-            id
+            person.0,
+            id.0
         )
         .fetch_optional(&mut *self.inner)
         .await?;
@@ -155,10 +160,10 @@ impl Tx {
     /// Registers a model in `unit` started on the entry's date, audited; returns its id.
     pub async fn register_model(
         &mut self,
-        person: i64,
-        unit: i64,
+        person: PersonId,
+        unit: UnitId,
         entry: &QuickEntry,
-    ) -> anyhow::Result<i64> {
+    ) -> anyhow::Result<ModelId> {
         // The new row written to the audit trail with it.
         Ok(sqlx::query_scalar!(
             r#"WITH created AS (
@@ -169,9 +174,9 @@ impl Tx {
              audited AS (
                  INSERT INTO log_audit (entity, entity_id, person_id, action, after)
                  SELECT 'model', id, $1, 'create', to_jsonb(created) FROM created)
-             SELECT id AS "id!" FROM created"#,
-            person,
-            unit,
+             SELECT id AS "id!: ModelId" FROM created"#,
+            person.0,
+            unit.0,
             &entry.sector,
             &entry.title,
             entry.held_on as NaiveDate,
@@ -210,8 +215,8 @@ impl Tx {
     /// that. False if the model is gone.
     pub async fn set_model_status(
         &mut self,
-        person: i64,
-        id: i64,
+        person: PersonId,
+        id: ModelId,
         status: ModelStatus,
         today: NaiveDate,
     ) -> anyhow::Result<bool> {
@@ -223,8 +228,8 @@ impl Tx {
                      WHERE id = $2 AND deleted_at IS NULL RETURNING *)
              INSERT INTO log_audit (entity, entity_id, person_id, action, before, after)
              SELECT 'model', $2, $1, 'edit', old.row, to_jsonb(new) FROM old, new RETURNING id",
-            person,
-            id,
+            person.0,
+            id.0,
             status as ModelStatus,
             today as NaiveDate
         )

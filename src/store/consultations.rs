@@ -12,6 +12,7 @@ use crate::domain::consultation::{
     Consultation, ConsultationFile, Meeting, Opinion, Status, Tally,
 };
 use crate::domain::consultation_chat::Answer;
+use crate::domain::ids::{ConsultationId, PersonId};
 
 /// A consultation as stored.
 struct Row {
@@ -174,8 +175,8 @@ impl Tx {
     /// profile, in one read: every step of a consultation in chat needs both.
     pub async fn consultation_for(
         &mut self,
-        id: i64,
-        person: i64,
+        id: ConsultationId,
+        person: PersonId,
     ) -> anyhow::Result<Option<(Consultation, String, BTreeMap<i16, Answer>, bool)>> {
         // The person's answers as (part, opinion, commented).
         let row = sqlx::query!(
@@ -189,8 +190,8 @@ impl Tx {
                       EXISTS (SELECT 1 FROM consultation_profiles p
                               WHERE p.consultation_id = c.id AND p.person_id = $2) AS "consented!"
                FROM consultations c WHERE c.id = $1"#,
-            id,
-            person
+            id.0,
+            person.0
         )
         .fetch_optional(&mut *self.inner)
         .await?;
@@ -257,8 +258,8 @@ impl Tx {
     /// The separate consent to give age group and occupation; taking it back forgets them.
     pub async fn set_profile_consent(
         &mut self,
-        consultation: i64,
-        person: i64,
+        consultation: ConsultationId,
+        person: PersonId,
         consent: bool,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
@@ -266,8 +267,8 @@ impl Tx {
             sqlx::query!(
                 "INSERT INTO consultation_profiles (consultation_id, person_id, consented_at)
                  VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                consultation,
-                person,
+                consultation.0,
+                person.0,
                 now as DateTime<Utc>
             )
             .execute(&mut *self.inner)
@@ -275,8 +276,8 @@ impl Tx {
         } else {
             sqlx::query!(
                 "DELETE FROM consultation_profiles WHERE consultation_id = $1 AND person_id = $2",
-                consultation,
-                person
+                consultation.0,
+                person.0
             )
             .execute(&mut *self.inner)
             .await?;
@@ -287,8 +288,8 @@ impl Tx {
     /// Age group or occupation, kept only where the consent is.
     pub async fn set_profile(
         &mut self,
-        consultation: i64,
-        person: i64,
+        consultation: ConsultationId,
+        person: PersonId,
         age_group: Option<&str>,
         occupation: Option<&str>,
     ) -> anyhow::Result<()> {
@@ -296,8 +297,8 @@ impl Tx {
             "UPDATE consultation_profiles
              SET age_group = COALESCE($3, age_group), occupation = COALESCE($4, occupation)
              WHERE consultation_id = $1 AND person_id = $2",
-            consultation,
-            person,
+            consultation.0,
+            person.0,
             age_group,
             occupation
         )

@@ -9,6 +9,7 @@ use crate::domain::access::Role;
 use crate::domain::household::{
     Coverage, HouseholdLine, Item, Tally, UNREACHED_DAYS, USUAL_HOUSEHOLDS, place_key,
 };
+use crate::domain::ids::{ActivityId, HouseholdId, PersonId};
 use crate::domain::vn_time;
 use crate::message::Reply;
 use sqlx::postgres::{PgTypeInfo, PgValueRef};
@@ -111,15 +112,15 @@ impl Tx {
     /// The person joins the household (leaving any other), with their consent now.
     pub async fn join_household(
         &mut self,
-        household: i64,
-        person: i64,
+        household: HouseholdId,
+        person: PersonId,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         sqlx::query!(
             "INSERT INTO household_members (household_id, person_id, consented_at) VALUES ($1, $2, $3)
              ON CONFLICT (person_id) DO UPDATE SET household_id = $1, consented_at = $3",
-            household,
-            person,
+            household.0,
+            person.0,
             now as DateTime<Utc>
         )
         .execute(&mut *self.inner)
@@ -479,8 +480,8 @@ impl Tx {
     /// (0 for no one).
     pub async fn assign_household(
         &mut self,
-        household: i64,
-        cadre: Option<i64>,
+        household: HouseholdId,
+        cadre: Option<PersonId>,
         by: Assigner<'_>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<i64> {
@@ -493,8 +494,8 @@ impl Tx {
              -- The statement's snapshot does not see the update: count the others, and this one.
              SELECT CASE WHEN $2::bigint IS NULL THEN 0 ELSE count(*) + 1 END AS "cadre_has!"
              FROM households WHERE cadre_id = $2 AND id <> $1"#,
-            household,
-            cadre,
+            household.0,
+            cadre.map(|c| c.0),
             by.kind(),
             by.login(),
             by.person(),
@@ -521,11 +522,15 @@ impl Tx {
     }
 
     /// The activity `activity` was a visit to `household`.
-    pub async fn mark_visit(&mut self, activity: i64, household: i64) -> anyhow::Result<()> {
+    pub async fn mark_visit(
+        &mut self,
+        activity: ActivityId,
+        household: HouseholdId,
+    ) -> anyhow::Result<()> {
         sqlx::query!(
             "UPDATE activities SET household_id = $2 WHERE id = $1",
-            activity,
-            household
+            activity.0,
+            household.0
         )
         .execute(&mut *self.inner)
         .await?;

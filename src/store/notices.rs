@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 
 use super::{LAST_USED_FIRST, Store, Tx, in_audience};
+use crate::domain::ids::{NoticeId, PersonId};
 use crate::domain::notice::{Audience, Notice, NoticeText};
 use crate::message::{Attachment, Reply};
 
@@ -545,14 +546,18 @@ impl Tx {
     }
 
     /// Marks the notice read by the person; false when it was never sent to them.
-    pub async fn acknowledge(&mut self, person: i64, notice: i64) -> anyhow::Result<bool> {
+    pub async fn acknowledge(
+        &mut self,
+        person: PersonId,
+        notice: NoticeId,
+    ) -> anyhow::Result<bool> {
         let found: Option<i64> = sqlx::query_scalar!(
             r#"WITH mine AS (SELECT id, read_at FROM deliveries WHERE notice_id = $2 AND person_id = $1),
              marked AS (UPDATE deliveries d SET read_at = now()
                         FROM mine WHERE d.id = mine.id AND mine.read_at IS NULL)
              SELECT count(*) AS "count!" FROM mine HAVING count(*) > 0"#,
-            person,
-            notice
+            person.0,
+            notice.0
         )
         .fetch_optional(&mut *self.inner)
         .await?;
@@ -560,7 +565,11 @@ impl Tx {
     }
 
     /// The notice, if it was sent to the person.
-    pub async fn notice_for(&mut self, person: i64, notice: i64) -> anyhow::Result<Option<Notice>> {
+    pub async fn notice_for(
+        &mut self,
+        person: PersonId,
+        notice: NoticeId,
+    ) -> anyhow::Result<Option<Notice>> {
         let row = sqlx::query_as!(
             NoticeRow,
             r#"SELECT n.id, n.texts AS "texts: Json<BTreeMap<String, NoticeText>>", n.directive, n.issuer,
@@ -569,8 +578,8 @@ impl Tx {
                FROM notices n
                WHERE n.id = $2 AND EXISTS (SELECT 1 FROM deliveries d
                                            WHERE d.notice_id = n.id AND d.person_id = $1)"#,
-            person,
-            notice
+            person.0,
+            notice.0
         )
         .fetch_optional(&mut *self.inner)
         .await?;
@@ -578,7 +587,11 @@ impl Tx {
     }
 
     /// The latest notices sent to the person, newest first.
-    pub async fn recent_notices(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Notice>> {
+    pub async fn recent_notices(
+        &mut self,
+        person: PersonId,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Notice>> {
         let rows = sqlx::query_as!(
             NoticeRow,
             r#"SELECT n.id, n.texts AS "texts: Json<BTreeMap<String, NoticeText>>", n.directive, n.issuer,
@@ -588,7 +601,7 @@ impl Tx {
                WHERE n.status <> 'cancelled'
                  AND n.id IN (SELECT notice_id FROM deliveries WHERE person_id = $1)
                ORDER BY n.send_at DESC, n.id DESC LIMIT $2"#,
-            person,
+            person.0,
             limit
         )
         .fetch_all(&mut *self.inner)
@@ -601,7 +614,7 @@ impl Tx {
     /// chat, which shows them now.
     pub async fn take_missed_notices(
         &mut self,
-        person: i64,
+        person: PersonId,
         channel: &str,
         address: &str,
         now: DateTime<Utc>,
@@ -625,7 +638,7 @@ impl Tx {
                     n.consultation_id AS consultation
              FROM notices n JOIN shown ON shown.notice_id = n.id
              ORDER BY n.id"#,
-            person,
+            person.0,
             channel,
             address,
             now as DateTime<Utc>,

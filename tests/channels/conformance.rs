@@ -309,7 +309,7 @@ async fn a_question_becomes_a_ticket_the_commune_answers_and_the_resident_rates(
     let answered = danvan::app::tickets::act(
         &mut tx,
         danvan::app::tickets::By::Operator,
-        id,
+        danvan::domain::ids::TicketId(id),
         danvan::domain::ticket::Move::Answer,
         "Ngày 10 tháng này, tại <nhà văn hoá> thôn.",
         None,

@@ -1,13 +1,20 @@
 //! Residents' tickets: stored with their deadlines and codes, moved by staff, rated by residents,
-//! each change kept in `ticket_events`; the categories and holidays they are timed by.
+//! each change kept in `ticket_events`. Every read of a ticket but the queue's goes through
+//! `Tx::tickets`: lookups and writes answer ids, so the row is written out once for the checked
+//! macros.
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod calendar;
+mod queue;
+
+use chrono::{DateTime, Utc};
 
 use sqlx::types::Json;
 
+pub use queue::{Filter, Which};
+
 use super::Tx;
-use crate::domain::ticket::{self, Category, Figures, Kind, Status, Ticket};
-use crate::domain::work_time::Calendar;
+use crate::domain::ids::PersonId;
+use crate::domain::ticket::{self, Figures, Kind, Status, Ticket};
 use crate::message::Reply;
 
 /// A ticket to store: who, where, what, and its deadlines, already decided.
@@ -52,29 +59,6 @@ pub struct Event {
     pub unit_id: Option<i64>,
 }
 
-/// Which tickets a queue shows.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Units whose tickets are shown (a staff member's scope, or one unit of it).
-    pub unit_ids: Vec<i64>,
-    pub which: Which,
-    pub category: Option<String>,
-    /// Words in the text, or a code.
-    pub search: Option<String>,
-    /// Only questions about this notice.
-    pub notice: Option<i64>,
-}
-
-/// Which statuses a queue shows.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub enum Which {
-    /// Those still waiting for an answer.
-    #[default]
-    Open,
-    All,
-    Only(Status),
-}
-
 #[derive(sqlx::FromRow)]
 struct TicketRow {
     id: i64,
@@ -102,13 +86,6 @@ struct TicketRow {
     satisfied: Option<bool>,
     reopened: i32,
 }
-
-/// What a [`TicketRow`] reads, for the queue's statements built at run time; the static ones
-/// write the same list out.
-const COLUMNS: &str = "id, number, unit_id, person_id, anonymous, kind, category, notice_id, text,
-    photos, photos_channel, latitude, longitude, status, urgent, created_at, accept_due, answer_due,
-    accepted_at, answered_at, answer, satisfied, reopened,
-    (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id) AS notice_title";
 
 impl From<TicketRow> for Ticket {
     fn from(r: TicketRow) -> Ticket {
@@ -140,60 +117,7 @@ impl From<TicketRow> for Ticket {
     }
 }
 
-fn tickets(rows: Vec<TicketRow>) -> Vec<Ticket> {
-    rows.into_iter().map(Ticket::from).collect()
-}
-
 impl Tx {
-    pub async fn ticket_categories(&mut self) -> anyhow::Result<Vec<Category>> {
-        let rows = sqlx::query!(
-            "SELECT code, name, name_en, answer_days, urgent FROM ticket_categories ORDER BY position",
-        )
-        .fetch_all(&mut *self.inner)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Category {
-                code: r.code,
-                name: r.name,
-                name_en: r.name_en,
-                answer_days: r.answer_days.into(),
-                urgent: r.urgent,
-            })
-            .collect())
-    }
-
-    /// The holidays deadlines skip.
-    pub async fn work_calendar(&mut self) -> anyhow::Result<Calendar> {
-        let yearly = sqlx::query!("SELECT month, day FROM yearly_holidays")
-            .fetch_all(&mut *self.inner)
-            .await?;
-        let dates: Vec<NaiveDate> =
-            sqlx::query_scalar!(r#"SELECT day AS "day: NaiveDate" FROM holidays"#)
-                .fetch_all(&mut *self.inner)
-                .await?;
-        Ok(Calendar {
-            yearly: yearly
-                .into_iter()
-                .map(|r| (r.month as u32, r.day as u32))
-                .collect(),
-            dates: dates.into_iter().collect(),
-        })
-    }
-
-    /// Adds a day off (a lunar holiday, a swapped day); false when it was there already.
-    pub async fn add_holiday(&mut self, day: NaiveDate, name: &str) -> anyhow::Result<bool> {
-        Ok(sqlx::query!(
-            "INSERT INTO holidays (day, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            day as NaiveDate,
-            name
-        )
-        .execute(&mut *self.inner)
-        .await?
-        .rows_affected()
-            == 1)
-    }
-
     /// Tickets the person sent since `since` that are still open.
     pub async fn open_tickets_since(
         &mut self,
@@ -211,9 +135,8 @@ impl Tx {
     }
 
     /// Stores the ticket with the next code of its province, and its first event.
-    pub async fn insert_ticket(&mut self, t: &NewTicket<'_>) -> anyhow::Result<Ticket> {
-        let row = sqlx::query_as!(
-            TicketRow,
+    pub async fn insert_ticket(&mut self, t: &NewTicket<'_>) -> anyhow::Result<i64> {
+        Ok(sqlx::query_scalar!(
             r#"WITH n AS (INSERT INTO ticket_counters (province_id, last) VALUES ($1, 1)
                         ON CONFLICT (province_id) DO UPDATE SET last = ticket_counters.last + 1
                         RETURNING last),
@@ -223,17 +146,10 @@ impl Tx {
                                              answer_due)
                         SELECT $1, n.last, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
                                $15, $16 FROM n
-                        RETURNING *),
+                        RETURNING id, created_at, unit_id),
                   e AS (INSERT INTO ticket_events (ticket_id, at, action, actor, unit_id)
                         SELECT id, created_at, 'received', 'resident', unit_id FROM t)
-             SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
-                    notice_id, text, photos, photos_channel, latitude, longitude,
-                    status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
-                    accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
-                    accepted_at AS "accepted_at: DateTime<Utc>",
-                    answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
-                    (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
-                        AS notice_title FROM t"#,
+             SELECT id AS "id!" FROM t"#,
             t.province_id,
             t.unit_id,
             t.person_id,
@@ -252,57 +168,30 @@ impl Tx {
             t.answer_due as DateTime<Utc>
         )
         .fetch_one(&mut *self.inner)
-        .await?;
-        Ok(row.into())
+        .await?)
     }
 
     /// The ticket, locked for a change when `lock`.
     pub async fn ticket(&mut self, id: i64, lock: bool) -> anyhow::Result<Option<Ticket>> {
-        let row = if lock {
-            sqlx::query_as!(
-                TicketRow,
-                r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
-                          notice_id, text, photos, photos_channel, latitude, longitude,
-                          status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
-                          accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
-                          accepted_at AS "accepted_at: DateTime<Utc>",
-                          answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
-                          (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
-                              AS notice_title
-                   FROM tickets WHERE id = $1 FOR UPDATE"#,
-                id
-            )
-            .fetch_optional(&mut *self.inner)
-            .await?
-        } else {
-            sqlx::query_as!(
-                TicketRow,
-                r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
-                          notice_id, text, photos, photos_channel, latitude, longitude,
-                          status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
-                          accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
-                          accepted_at AS "accepted_at: DateTime<Utc>",
-                          answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
-                          (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
-                              AS notice_title
-                   FROM tickets WHERE id = $1"#,
-                id
-            )
-            .fetch_optional(&mut *self.inner)
-            .await?
-        };
-        Ok(row.map(Ticket::from))
+        // Locked by a statement of its own, so that the read after it sees the latest change
+        // (a statement that waits for a lock still reads from the snapshot it began with).
+        if lock
+            && sqlx::query_scalar!("SELECT 1 AS one FROM tickets WHERE id = $1 FOR UPDATE", id)
+                .fetch_optional(&mut *self.inner)
+                .await?
+                .is_none()
+        {
+            return Ok(None);
+        }
+        Ok(self.tickets(&[id]).await?.pop())
     }
 
-    /// The ticket with this code among the person's own.
-    pub async fn person_ticket_by_number(
-        &mut self,
-        person: i64,
-        number: i32,
-    ) -> anyhow::Result<Option<Ticket>> {
-        let row = sqlx::query_as!(
+    /// The tickets, in the order of `ids`; the one statement that reads them, but for the
+    /// queue's.
+    async fn tickets(&mut self, ids: &[i64]) -> anyhow::Result<Vec<Ticket>> {
+        let rows = sqlx::query_as!(
             TicketRow,
-            r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
+            r#"SELECT t.id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
                       notice_id, text, photos, photos_channel, latitude, longitude,
                       status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
                       accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
@@ -310,120 +199,61 @@ impl Tx {
                       answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
                       (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
                           AS notice_title
-               FROM tickets WHERE person_id = $1 AND number = $2
-               ORDER BY created_at DESC LIMIT 1"#,
-            person,
+               FROM unnest($1::bigint[]) WITH ORDINALITY AS wanted (id, position)
+               JOIN tickets t ON t.id = wanted.id
+               ORDER BY wanted.position"#,
+            ids
+        )
+        .fetch_all(&mut *self.inner)
+        .await?;
+        Ok(rows.into_iter().map(Ticket::from).collect())
+    }
+
+    /// The id of the ticket with this code among the person's own.
+    pub async fn person_ticket_id(
+        &mut self,
+        person: PersonId,
+        number: i32,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query_scalar!(
+            "SELECT id FROM tickets WHERE person_id = $1 AND number = $2
+             ORDER BY created_at DESC LIMIT 1",
+            person.0,
             number
         )
         .fetch_optional(&mut *self.inner)
-        .await?;
-        Ok(row.map(Ticket::from))
+        .await?)
     }
 
-    /// The ticket with this code among those of these units.
-    pub async fn unit_ticket_by_number(
+    /// The id of the ticket with this code among those of these units.
+    pub async fn unit_ticket_id(
         &mut self,
         unit_ids: &[i64],
         number: i32,
-    ) -> anyhow::Result<Option<Ticket>> {
-        let row = sqlx::query_as!(
-            TicketRow,
-            r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
-                      notice_id, text, photos, photos_channel, latitude, longitude,
-                      status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
-                      accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
-                      accepted_at AS "accepted_at: DateTime<Utc>",
-                      answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
-                      (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
-                          AS notice_title
-               FROM tickets WHERE unit_id = ANY($1) AND number = $2 LIMIT 1"#,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query_scalar!(
+            "SELECT id FROM tickets WHERE unit_id = ANY($1) AND number = $2 LIMIT 1",
             unit_ids,
             number
         )
         .fetch_optional(&mut *self.inner)
-        .await?;
-        Ok(row.map(Ticket::from))
+        .await?)
     }
 
     /// The person's latest tickets.
-    pub async fn person_tickets(&mut self, person: i64, limit: i64) -> anyhow::Result<Vec<Ticket>> {
-        let rows = sqlx::query_as!(
-            TicketRow,
-            r#"SELECT id, number, unit_id, person_id, anonymous, kind AS "kind: Kind", category,
-                      notice_id, text, photos, photos_channel, latitude, longitude,
-                      status AS "status: Status", urgent, created_at AS "created_at: DateTime<Utc>",
-                      accept_due AS "accept_due: DateTime<Utc>", answer_due AS "answer_due: DateTime<Utc>",
-                      accepted_at AS "accepted_at: DateTime<Utc>",
-                      answered_at AS "answered_at: DateTime<Utc>", answer, satisfied, reopened,
-                      (SELECT n.texts->'vi'->>'title' FROM notices n WHERE n.id = notice_id)
-                          AS notice_title
-               FROM tickets WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2"#,
-            person,
+    pub async fn person_tickets(
+        &mut self,
+        person: PersonId,
+        limit: i64,
+    ) -> anyhow::Result<Vec<Ticket>> {
+        let ids = sqlx::query_scalar!(
+            "SELECT id FROM tickets WHERE person_id = $1 ORDER BY created_at DESC LIMIT $2",
+            person.0,
             limit
         )
         .fetch_all(&mut *self.inner)
         .await?;
-        Ok(tickets(rows))
-    }
-
-    /// A page of the queue: open tickets by due date (the overdue first), others newest first.
-    pub async fn ticket_queue(
-        &mut self,
-        filter: &Filter,
-        limit: i64,
-        offset: i64,
-    ) -> anyhow::Result<Vec<Ticket>> {
-        // Built at run time: the statuses and the order are written into the statement (see
-        // `conditions`).
-        let rows: Vec<TicketRow> = sqlx::query_as(&queue_statement(filter))
-            .bind(&filter.unit_ids)
-            .bind(filter.category.as_deref())
-            .bind(filter.search.as_deref().map(search_pattern))
-            .bind(filter.notice)
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut *self.inner)
-            .await?;
-        Ok(tickets(rows))
-    }
-
-    /// How PostgreSQL reads the first page of the queue, as `EXPLAIN` prints it.
-    #[cfg(feature = "bench")]
-    pub async fn ticket_queue_plan(&mut self, filter: &Filter) -> anyhow::Result<String> {
-        // Built at run time: the queue's statement is.
-        let lines: Vec<String> =
-            sqlx::query_scalar(&format!("EXPLAIN (COSTS OFF) {}", queue_statement(filter)))
-                .bind(&filter.unit_ids)
-                .bind(filter.category.as_deref())
-                .bind(filter.search.as_deref().map(search_pattern))
-                .bind(filter.notice)
-                .bind(20_i64)
-                .bind(0_i64)
-                .fetch_all(&mut *self.inner)
-                .await?;
-        Ok(lines.join("\n"))
-    }
-
-    /// How many tickets the queue holds, and how many of them are overdue at `now`.
-    pub async fn ticket_queue_count(
-        &mut self,
-        filter: &Filter,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<(i64, i64)> {
-        // Built at run time: the statuses are written into the statement (see `conditions`).
-        Ok(sqlx::query_as(&format!(
-            "SELECT count(*), count(*) FILTER (WHERE {}) FROM tickets
-             WHERE unit_id = ANY($1) AND {}",
-            overdue("$5"),
-            conditions(filter.which)
-        ))
-        .bind(&filter.unit_ids)
-        .bind(filter.category.as_deref())
-        .bind(filter.search.as_deref().map(search_pattern))
-        .bind(filter.notice)
-        .bind(now)
-        .fetch_one(&mut *self.inner)
-        .await?)
+        self.tickets(&ids).await
     }
 
     /// Writes a change to the ticket and its history.
@@ -634,66 +464,6 @@ impl Tx {
         .await?;
         Ok(())
     }
-}
-
-/// The queue's filter: the units, a status (or all open ones), a category, words or a code.
-/// A page of the queue ($5 rows from $6 on).
-fn queue_statement(filter: &Filter) -> String {
-    // Open tickets in due order through the partial index on (unit, answer due); others newest
-    // first through the one on (unit, created).
-    let order = match filter.which {
-        Which::Open => "answer_due, id",
-        Which::Only(s) if s.is_open() => "answer_due, id",
-        _ => "created_at DESC, id DESC",
-    };
-    // Each unit's first rows in order, read from its index, then merged: a province's queue
-    // reads a page's worth per commune, not every open ticket of the province to sort, and a
-    // commune with none costs nothing. The page is chosen before what each row shows (a notice's
-    // title) is looked up.
-    format!(
-        "SELECT {COLUMNS} FROM (
-             SELECT t.* FROM (SELECT DISTINCT unnest($1::bigint[]) AS id) u,
-                  LATERAL (SELECT * FROM tickets WHERE unit_id = u.id AND {}
-                           ORDER BY {order} LIMIT $5 + $6) t
-             ORDER BY {order} LIMIT $5 OFFSET $6) t
-         ORDER BY {order}",
-        conditions(filter.which)
-    )
-}
-
-/// The queue's conditions but the units ($1). The statuses are written into the statement, not
-/// passed, so that the planner sees an open queue lies within the partial index `tickets_queue`
-/// in whatever plan it keeps for the statement.
-fn conditions(which: Which) -> String {
-    let status = match which {
-        Which::Open => "status IN ('received', 'accepted', 'needs_info')".to_owned(),
-        Which::All => "true".to_owned(),
-        Which::Only(s) => format!("status = '{}'", s.code()),
-    };
-    format!(
-        "{status}
-         AND ($2::text IS NULL OR category = $2)
-         AND ($3::text IS NULL OR text ILIKE $3 OR 'PA-' || lpad(number::text, 4, '0') ILIKE $3)
-         AND ($4::bigint IS NULL OR notice_id = $4)"
-    )
-}
-
-/// Open past a deadline at `now` (a parameter).
-fn overdue(now: &str) -> String {
-    format!(
-        "(status = 'received' AND accept_due < {now})
-         OR (status IN ('received', 'accepted', 'needs_info') AND answer_due < {now})"
-    )
-}
-
-/// Words to look for, as an ILIKE pattern (its own wildcards taken literally).
-fn search_pattern(words: &str) -> String {
-    let escaped = words
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 trait Unzip3<A, B, C> {
