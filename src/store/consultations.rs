@@ -320,11 +320,6 @@ impl Tx {
                  WHERE g.person_id = $2 AND EXISTS (
                      SELECT 1 FROM consultation_opinions k
                      WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id AND k.part = g.part)),
-             people AS (
-                 DELETE FROM consultation_people g
-                 WHERE g.person_id = $2 AND EXISTS (
-                     SELECT 1 FROM consultation_people k
-                     WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id)),
              profiles AS (
                  DELETE FROM consultation_profiles g
                  WHERE g.person_id = $2 AND EXISTS (
@@ -343,8 +338,24 @@ impl Tx {
         )
         .execute(&mut *self.inner)
         .await?;
+        // An opinion belongs to its person's row in the consultation (0052): where both took part
+        // the opinions move to the kept person's row before the other's is dropped, which would
+        // take them along; elsewhere that row moves, and its opinions with it.
         sqlx::query!(
-            "UPDATE consultation_opinions SET person_id = $1 WHERE person_id = $2",
+            "UPDATE consultation_opinions o SET person_id = $1
+             WHERE person_id = $2 AND EXISTS (
+                 SELECT 1 FROM consultation_people k
+                 WHERE k.person_id = $1 AND k.consultation_id = o.consultation_id)",
+            kept,
+            gone
+        )
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query!(
+            "DELETE FROM consultation_people g
+             WHERE g.person_id = $2 AND EXISTS (
+                 SELECT 1 FROM consultation_people k
+                 WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id)",
             kept,
             gone
         )
