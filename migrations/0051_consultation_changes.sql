@@ -51,44 +51,30 @@ BEGIN
     RETURN taken;
 END $$;
 
+-- The new row counted in, the old one out: an answer changed in place nets to one row of
+-- differences, one moved to another unit leaves a row for each.
 CREATE OR REPLACE FUNCTION consultation_opinion_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.unit_id IS NOT DISTINCT FROM NEW.unit_id THEN
-        INSERT INTO consultation_changes
-            (consultation_id, part, unit_id, agree, disagree, other, comments)
-        VALUES (NEW.consultation_id, NEW.part, COALESCE(NEW.unit_id, 0),
-                (NEW.opinion = 'agree')::int - (OLD.opinion = 'agree')::int,
-                (NEW.opinion = 'disagree')::int - (OLD.opinion = 'disagree')::int,
-                (NEW.opinion = 'other')::int - (OLD.opinion = 'other')::int,
-                (NEW.comment IS NOT NULL)::int - (OLD.comment IS NOT NULL)::int);
-        RETURN NULL;
-    END IF;
-    IF TG_OP <> 'INSERT' THEN
-        INSERT INTO consultation_changes
-            (consultation_id, part, unit_id, agree, disagree, other, comments)
-        VALUES (OLD.consultation_id, OLD.part, COALESCE(OLD.unit_id, 0),
-                -(OLD.opinion = 'agree')::int, -(OLD.opinion = 'disagree')::int,
-                -(OLD.opinion = 'other')::int, -(OLD.comment IS NOT NULL)::int);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        INSERT INTO consultation_changes
-            (consultation_id, part, unit_id, agree, disagree, other, comments)
-        VALUES (NEW.consultation_id, NEW.part, COALESCE(NEW.unit_id, 0),
-                (NEW.opinion = 'agree')::int, (NEW.opinion = 'disagree')::int,
-                (NEW.opinion = 'other')::int, (NEW.comment IS NOT NULL)::int);
-    END IF;
+    INSERT INTO consultation_changes
+        (consultation_id, part, unit_id, agree, disagree, other, comments)
+    SELECT o.consultation_id, o.part, COALESCE(o.unit_id, 0),
+           sum(o.sign * (o.opinion = 'agree')::int), sum(o.sign * (o.opinion = 'disagree')::int),
+           sum(o.sign * (o.opinion = 'other')::int), sum(o.sign * (o.comment IS NOT NULL)::int)
+    FROM (SELECT 1 AS sign, NEW.consultation_id, NEW.part, NEW.unit_id, NEW.opinion, NEW.comment
+          WHERE TG_OP <> 'DELETE'
+          UNION ALL
+          SELECT -1, OLD.consultation_id, OLD.part, OLD.unit_id, OLD.opinion, OLD.comment
+          WHERE TG_OP <> 'INSERT') AS o
+    GROUP BY 1, 2, 3;
     RETURN NULL;
 END $$;
 
 CREATE OR REPLACE FUNCTION consultation_people_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    p consultation_people := COALESCE(NEW, OLD);
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO consultation_changes (consultation_id, part, unit_id, people)
-        VALUES (NEW.consultation_id, 0, COALESCE(NEW.unit_id, 0), 1);
-    ELSE
-        INSERT INTO consultation_changes (consultation_id, part, unit_id, people)
-        VALUES (OLD.consultation_id, 0, COALESCE(OLD.unit_id, 0), -1);
-    END IF;
+    INSERT INTO consultation_changes (consultation_id, part, unit_id, people)
+    VALUES (p.consultation_id, 0, COALESCE(p.unit_id, 0), CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END);
     RETURN NULL;
 END $$;
 

@@ -314,12 +314,24 @@ impl Tx {
         kept: i64,
         gone: i64,
     ) -> anyhow::Result<()> {
+        // An opinion belongs to its person's row in the consultation (0052). Where both took
+        // part, the other's opinions are dropped or moved to the kept person's row first, as
+        // dropping the other's row would take them along; elsewhere that row moves, and its
+        // opinions with it.
         sqlx::query!(
             "WITH dropped AS (
                  DELETE FROM consultation_opinions g
                  WHERE g.person_id = $2 AND EXISTS (
                      SELECT 1 FROM consultation_opinions k
                      WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id AND k.part = g.part)),
+             moved AS (
+                 UPDATE consultation_opinions g SET person_id = $1
+                 WHERE g.person_id = $2
+                   AND EXISTS (SELECT 1 FROM consultation_people k
+                               WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM consultation_opinions k
+                       WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id AND k.part = g.part)),
              profiles AS (
                  DELETE FROM consultation_profiles g
                  WHERE g.person_id = $2 AND EXISTS (
@@ -332,32 +344,19 @@ impl Tx {
         .fetch_one(&mut *self.inner)
         .await?;
         sqlx::query!(
-            "UPDATE consultations SET created_by = 'person:' || $1 WHERE created_by = 'person:' || $2",
-            kept.to_string(),
-            gone.to_string()
-        )
-        .execute(&mut *self.inner)
-        .await?;
-        // An opinion belongs to its person's row in the consultation (0052): where both took part
-        // the opinions move to the kept person's row before the other's is dropped, which would
-        // take them along; elsewhere that row moves, and its opinions with it.
-        sqlx::query!(
-            "UPDATE consultation_opinions o SET person_id = $1
-             WHERE person_id = $2 AND EXISTS (
-                 SELECT 1 FROM consultation_people k
-                 WHERE k.person_id = $1 AND k.consultation_id = o.consultation_id)",
-            kept,
-            gone
-        )
-        .execute(&mut *self.inner)
-        .await?;
-        sqlx::query!(
             "DELETE FROM consultation_people g
              WHERE g.person_id = $2 AND EXISTS (
                  SELECT 1 FROM consultation_people k
                  WHERE k.person_id = $1 AND k.consultation_id = g.consultation_id)",
             kept,
             gone
+        )
+        .execute(&mut *self.inner)
+        .await?;
+        sqlx::query!(
+            "UPDATE consultations SET created_by = 'person:' || $1 WHERE created_by = 'person:' || $2",
+            kept.to_string(),
+            gone.to_string()
         )
         .execute(&mut *self.inner)
         .await?;
