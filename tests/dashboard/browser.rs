@@ -139,14 +139,20 @@ pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// A click that lands on another element is tried again: the page is still settling (a chart or a
+/// font arriving moves what lies under the pointer), as a person would click once it stopped.
 pub(crate) async fn click(client: &Client, css: &str) {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    use fantoccini::error::{CmdError, ErrorStatus};
+    for _ in 0..50 {
+        let element = client.find(Locator::Css(css)).await.unwrap();
+        match element.click().await {
+            Err(CmdError::Standard(e)) if e.error == ErrorStatus::ElementClickIntercepted => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            done => return done.unwrap(),
+        }
+    }
+    panic!("{css} stayed under another element for 5 s");
 }
 
 /// Presses the web chat's latest live button labelled `label`, once the chat shows it: the

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::json;
 
 use crate::browser::{Album, WAIT, click, connect, driver, fill, until_text};
@@ -65,13 +65,7 @@ async fn staff_write_follow_and_file_without_losing_their_work() {
         !html.contains(&format!(">{}-", quarter.year)),
         "no ISO dates"
     );
-    client
-        .find(Locator::Css("a[rel=next]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "a[rel=next]").await;
     until_text(&client, "Trang 2/").await;
     album.take(&client, "activities-page-2").await;
 
