@@ -20,6 +20,13 @@ CREATE INDEX consultation_changes_key ON consultation_changes (consultation_id);
 ALTER TABLE consultation_changes SET (autovacuum_vacuum_scale_factor = 0,
     autovacuum_vacuum_threshold = 5000, autovacuum_vacuum_cost_delay = 0, vacuum_truncate = false);
 
+-- Whether changes to consultation `c` wait to be folded. A generic plan takes the log's rows for
+-- one consultation's (they mostly are) and would read them all to find none of another's.
+CREATE FUNCTION consultation_unfolded(c bigint) RETURNS boolean LANGUAGE sql STABLE
+SET enable_seqscan = off AS $$
+    SELECT EXISTS (SELECT 1 FROM consultation_changes WHERE consultation_id = c)
+$$;
+
 -- Where a change of `c_part` (0: a person counted or not) in `c_unit` counts: its unit (`own`)
 -- and each unit above it, for its part and for part 0's totals. Folds and reads both ask it.
 CREATE FUNCTION consultation_counted(c_part smallint, c_unit bigint)
