@@ -39,8 +39,8 @@ async fn resident<'a>(engine: &'a Engine, chat: &str, place: &str) -> Person<'a>
     p
 }
 
-/// The kept counts equal a recount from the opinions, before and after a squash (which folds the
-/// answers' changes into the tallies), and the results read the same either side of it.
+/// The kept counts equal a recount from the opinions, before and after a squash, and the results
+/// read the same either side of it.
 async fn counts_hold(engine: &Engine, id: i64) {
     let store = engine.store();
     let recount = store.recount_consultation(id).await.unwrap();

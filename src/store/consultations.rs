@@ -314,7 +314,7 @@ impl Tx {
         kept: i64,
         gone: i64,
     ) -> anyhow::Result<()> {
-        // An opinion belongs to its person's row in the consultation (0052). Where both took
+        // An opinion belongs to its person's row in the consultation (0051). Where both took
         // part, the other's opinions are dropped or moved to the kept person's row first, as
         // dropping the other's row would take them along; elsewhere that row moves, and its
         // opinions with it.
@@ -433,22 +433,15 @@ impl Store {
         Ok(rows.into_iter().map(|r| from_row(r).0).collect())
     }
 
-    /// The kept counts of a consultation per part and unit, with the changes not yet folded into
-    /// them: each unit's own (part 0 holds its totals over all parts, and the people), as a
-    /// recount from the opinions finds them.
+    /// The kept counts of a consultation per part and unit: each unit's own (part 0 holds its
+    /// totals over all parts, and the people), as a recount from the opinions finds them.
     pub async fn consultation_counts(&self, id: i64) -> anyhow::Result<Counts> {
         let rows = sqlx::query_as!(
             TallyRow,
-            r#"SELECT part AS "part!", unit_id AS "unit_id!", sum(agree)::bigint AS "agree!",
-                      sum(disagree)::bigint AS "disagree!", sum(other)::bigint AS "other!",
-                      sum(comments)::bigint AS "comments!", sum(people)::bigint AS "people!"
-               FROM (SELECT part, unit_id, agree, disagree, other, comments, people
-                     FROM consultation_tallies WHERE consultation_id = $1 AND own
-                     UNION ALL
-                     SELECT k.at_part, k.at_unit, c.agree, c.disagree, c.other, c.comments, c.people
-                     FROM consultation_changes c, consultation_counted(c.part, c.unit_id) k
-                     WHERE c.consultation_id = $1 AND k.own) AS kept
-               GROUP BY 1, 2"#,
+            r#"SELECT part, unit_id, sum(agree)::bigint AS "agree!", sum(disagree)::bigint AS "disagree!",
+                      sum(other)::bigint AS "other!", sum(comments)::bigint AS "comments!",
+                      sum(people)::bigint AS "people!"
+               FROM consultation_tallies WHERE consultation_id = $1 AND own GROUP BY 1, 2"#,
             id
         )
         .fetch_all(&self.pool)
@@ -456,62 +449,27 @@ impl Store {
         Ok(counts_of(rows))
     }
 
-    /// What a unit's results show of the kept counts and of the changes not yet folded: every
-    /// part within `scope` (its own rows and those counted from below), and part 0 of each unit
-    /// in `below`, all as [`Counts`] keyed by (part, unit). About 140 rows for a province, however
-    /// many communes answered which parts: few enough to sum here, which is quicker than sorting
-    /// them to group there.
+    /// What a unit's results show of the kept counts: every part within `scope` (its own rows
+    /// and those counted from below), and part 0 of each unit in `below`, all as [`Counts`]
+    /// keyed by (part, unit). About 140 rows for a province, however many communes answered
+    /// which parts: few enough to sum here, which is quicker than sorting them to group there.
     pub async fn consultation_scope_counts(
         &self,
         id: i64,
         scope: i64,
         below: &[i64],
     ) -> anyhow::Result<Counts> {
-        // The changes are read only when some wait: a statement with them costs a province's
-        // results twice the time of the tallies' alone.
-        let kept = sqlx::query!(
-            r#"SELECT part, unit_id, agree, disagree, other, comments, people,
-                      (SELECT consultation_unfolded($1)) AS "unfolded!"
-               FROM consultation_tallies
-               WHERE consultation_id = $1 AND (unit_id = $2 OR (part = 0 AND unit_id = ANY($3)))"#,
+        let rows = sqlx::query_as!(
+            TallyRow,
+            "SELECT part, unit_id, agree, disagree, other, comments, people
+             FROM consultation_tallies
+             WHERE consultation_id = $1 AND (unit_id = $2 OR (part = 0 AND unit_id = ANY($3)))",
             id,
             scope,
             below
         )
         .fetch_all(&self.pool)
         .await?;
-        let unfolded = kept.first().is_none_or(|r| r.unfolded);
-        let mut rows: Vec<TallyRow> = kept
-            .into_iter()
-            .map(|r| TallyRow {
-                part: r.part,
-                unit_id: r.unit_id,
-                agree: r.agree,
-                disagree: r.disagree,
-                other: r.other,
-                comments: r.comments,
-                people: r.people,
-            })
-            .collect();
-        if unfolded {
-            rows.extend(
-                sqlx::query_as!(
-                    TallyRow,
-                    r#"SELECT k.at_part AS "part!", k.at_unit AS "unit_id!",
-                              c.agree::bigint AS "agree!", c.disagree::bigint AS "disagree!",
-                              c.other::bigint AS "other!", c.comments::bigint AS "comments!",
-                              c.people::bigint AS "people!"
-                       FROM consultation_changes c, consultation_counted(c.part, c.unit_id) k
-                       WHERE c.consultation_id = $1
-                         AND (k.at_unit = $2 OR (k.at_part = 0 AND k.at_unit = ANY($3)))"#,
-                    id,
-                    scope,
-                    below
-                )
-                .fetch_all(&self.pool)
-                .await?,
-            );
-        }
         Ok(counts_of(rows))
     }
 

@@ -3,8 +3,6 @@
 //! other), reads sum a key's rows, and [`Store::squash_counts`] folds them now and then. So a
 //! figure costs its units, not the rows it counts. Here: a notice's reach (migration 0040); the
 //! consultations' counts (0047) are read in `consultations`, the report's (0042) in `activities`.
-//! A consultation's answers write one row of changes instead (0051), folded into its tallies
-//! here and read beside them until then.
 
 use std::collections::BTreeMap;
 
@@ -46,10 +44,6 @@ impl Store {
     /// are left for the next squash; two processes squashing at once each fold the rows they took.
     /// Returns the rows written.
     pub async fn squash_counts(&self) -> anyhow::Result<u64> {
-        // Answers leave one row of changes each, counted in the tallies only here (0051).
-        sqlx::query_scalar!(r#"SELECT consultation_changes_fold() AS "taken!""#)
-            .fetch_one(&self.pool)
-            .await?;
         let mut folded = 0;
         for (table, key, counted) in KEPT {
             let columns = counted.join(", ");
