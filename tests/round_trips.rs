@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{Person, demo_engine, ids};
+use common::{Person, TestClock, demo_engine, demo_engine_at, ids};
 
 /// A signed-up resident's plain message in an idle chat: BEGIN, claim the event and lock the chat
-/// in one statement (with their person, grants and whether notices wait for them), save the
-/// chat, COMMIT.
-const PLAIN_TEXT_ROUND_TRIPS: u64 = 4;
+/// in one statement (with their person, grants and whether notices wait for them), COMMIT; the
+/// chat, left as it was and seen under a minute ago, is not written.
+const PLAIN_TEXT_ROUND_TRIPS: u64 = 3;
 
 #[tokio::test]
 async fn a_plain_message_in_an_idle_chat_costs_a_fixed_number_of_round_trips() {
@@ -25,4 +25,55 @@ async fn a_plain_message_in_an_idle_chat_costs_a_fixed_number_of_round_trips() {
         used <= PLAIN_TEXT_ROUND_TRIPS,
         "a plain message took {used} round trips, more than the {PLAIN_TEXT_ROUND_TRIPS} written down"
     );
+}
+
+/// A message that leaves the chat as it was writes it again once its last-seen time is a minute
+/// old, and at once when the chat was unreachable: a chat's last-seen time lags by under a minute.
+#[tokio::test]
+async fn a_chat_left_as_it_was_is_written_when_last_seen_a_minute_ago_or_unreachable() {
+    let clock = TestClock::at("2025-12-01 09:00");
+    let (db, engine) = demo_engine_at(clock.shared()).await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let seen = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+            "SELECT last_seen_at FROM chats WHERE address = 'lan'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let mut lan = Person::new(&engine, "lan");
+    lan.sign_up("bac dong quan").await;
+    let signed_up = seen().await;
+
+    clock.set("2025-12-01 09:00:50");
+    let trips = engine.store().round_trips();
+    assert!(!ids(&lan.send("xin chào").await).is_empty());
+    assert_eq!(engine.store().round_trips() - trips, PLAIN_TEXT_ROUND_TRIPS);
+    assert_eq!(
+        seen().await,
+        signed_up,
+        "50 s later the chat is not written"
+    );
+
+    clock.set("2025-12-01 09:01:10");
+    assert!(!ids(&lan.send("xin chào").await).is_empty());
+    assert_eq!(seen().await, clock.now(), "70 s later it is");
+
+    sqlx::query("UPDATE chats SET unreachable_at = last_seen_at WHERE address = 'lan'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    clock.set("2025-12-01 09:01:20");
+    assert!(!ids(&lan.send("xin chào").await).is_empty());
+    let unreachable: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT unreachable_at FROM chats WHERE address = 'lan'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        unreachable, None,
+        "writing again makes an unreachable chat reachable"
+    );
+    assert_eq!(seen().await, clock.now());
 }

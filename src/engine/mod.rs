@@ -53,6 +53,8 @@ const CHAT_INVITE_DAYS: i64 = 7;
 const MODELS_SHOWN: i64 = 30;
 /// Attempts at a transaction that lost a race with another process.
 const ATTEMPTS: usize = 5;
+/// How long a chat's last-seen time may lag behind a message that changed nothing else.
+const SEEN_KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
 /// What every effect handler reads of the turn, and the replies they add to.
 struct Scene<'a> {
@@ -290,8 +292,20 @@ impl Engine {
             lang: scene.lang,
             replies: scene.replies,
         };
-        if !chat_gone {
-            let numbered = inbound.traits.numbered.then(|| outbound.button_payloads());
+        let numbered = inbound.traits.numbered.then(|| outbound.button_payloads());
+        // A message that leaves the chat as it was (a question answered from the idle menu) is
+        // not written while the chat was seen under a minute ago: the last-seen time only orders
+        // a person's chats, which a minute does not change, and a round trip less is a quarter of
+        // such a message's cost. A chat unreachable since (no `seen_at`) is written, to be
+        // reachable again; so is a channel's numbering of choices, which `number_pushed` reads
+        // against the last-seen time.
+        let unchanged = state == chat.state
+            && outbound.lang == chat.lang
+            && numbered.is_none()
+            && row
+                .seen_at
+                .is_some_and(|seen| seen <= now && now - seen < SEEN_KEPT_FOR);
+        if !chat_gone && !unchanged {
             tx.save_chat(
                 channel,
                 address,

@@ -23,6 +23,8 @@ pub struct ChatRow {
     /// Whether a notice no chat of the person's could take may be waiting for them: only then
     /// does the engine spend a statement on `take_missed_notices`, which decides which.
     pub may_have_missed: bool,
+    /// When the person last wrote here, None when the chat is unreachable since (or never wrote).
+    pub seen_at: Option<DateTime<Utc>>,
 }
 
 /// Everything kept about a person, as `/mydata` reads it in one query.
@@ -56,6 +58,7 @@ pub(super) struct ChatColumns {
     pub subscribed: Option<bool>,
     pub grants: Option<Json<Vec<Grant>>>,
     pub may_have_missed: Option<bool>,
+    pub seen_at: Option<DateTime<Utc>>,
 }
 
 /// Puts a read chat's columns into the same struct, whatever record the statement's macro made.
@@ -70,6 +73,7 @@ macro_rules! chat_columns {
             subscribed: $r.subscribed,
             grants: $r.grants,
             may_have_missed: $r.may_have_missed,
+            seen_at: $r.seen_at,
         }
     };
 }
@@ -88,6 +92,7 @@ impl ChatColumns {
             numbered: self.numbered.ok_or_else(missing)?.0,
             // Both come with the person: a chat without one has missed no notice.
             may_have_missed: self.may_have_missed.unwrap_or(false),
+            seen_at: self.seen_at,
             person: match self.person_id {
                 None => None,
                 Some(id) => Some(Person {
@@ -121,10 +126,12 @@ impl Tx {
                       chat.numbered AS "numbered?: Json<Vec<String>>",
                       chat.person_id AS "person_id?", chat.unit_id AS "unit_id?",
                       chat.subscribed AS "subscribed?", chat.grants AS "grants?: Json<Vec<Grant>>",
-                      chat.may_have_missed AS "may_have_missed?"
+                      chat.may_have_missed AS "may_have_missed?",
+                      chat.seen_at AS "seen_at?: DateTime<Utc>"
                FROM claimed LEFT JOIN LATERAL (
                    SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
-                          p.grants, p.may_have_missed
+                          p.grants, p.may_have_missed,
+                          CASE WHEN c.unreachable_at IS NULL THEN c.last_seen_at END AS seen_at
                    FROM chats c LEFT JOIN chat_people p ON p.person_id = c.person_id
                    WHERE c.channel = $1 AND c.address = $2
                    FOR UPDATE OF c) chat ON true"#,
@@ -152,7 +159,8 @@ impl Tx {
             r#"SELECT c.language AS "language?: Lang", c.state AS "state?: Json<State>",
                       c.numbered AS "numbered?: Json<Vec<String>>", c.person_id AS "person_id?",
                       p.unit_id AS "unit_id?", p.subscribed AS "subscribed?",
-                      p.grants AS "grants?: Json<Vec<Grant>>", p.may_have_missed AS "may_have_missed?"
+                      p.grants AS "grants?: Json<Vec<Grant>>", p.may_have_missed AS "may_have_missed?",
+                      CASE WHEN c.unreachable_at IS NULL THEN c.last_seen_at END AS "seen_at?: DateTime<Utc>"
                FROM chats c LEFT JOIN chat_people p ON p.person_id = c.person_id
                WHERE c.channel = $1 AND c.address = $2
                FOR UPDATE OF c"#,

@@ -3,6 +3,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use sqlx::types::Json;
@@ -300,10 +301,12 @@ impl Tx {
                       chat.numbered AS "numbered?: Json<Vec<String>>",
                       chat.person_id AS "person_id?", chat.unit_id AS "unit_id?",
                       chat.subscribed AS "subscribed?", chat.grants AS "grants?: Json<Vec<Grant>>",
-                      chat.may_have_missed AS "may_have_missed?"
+                      chat.may_have_missed AS "may_have_missed?",
+                      chat.seen_at AS "seen_at?: DateTime<Utc>"
                FROM claimed LEFT JOIN LATERAL (
                    SELECT c.language, c.state, c.numbered, c.person_id, p.unit_id, p.subscribed,
-                          p.grants, p.may_have_missed
+                          p.grants, p.may_have_missed,
+                          CASE WHEN c.unreachable_at IS NULL THEN c.last_seen_at END AS seen_at
                    FROM chats c LEFT JOIN chat_people p ON p.person_id = c.person_id
                    WHERE c.channel = $1 AND c.address = claimed.chat
                    FOR UPDATE OF c) chat ON true
