@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Person, TestClock, demo_engine, demo_engine_at, ids};
+use danvan::store::inbox::{Arrival, CLAIM_BATCH};
 
 /// A signed-up resident's plain message in an idle chat: BEGIN, claim the event and lock the chat
 /// in one statement (with their person, grants and whether notices wait for them), COMMIT; the
@@ -76,4 +77,39 @@ async fn a_chat_left_as_it_was_is_written_when_last_seen_a_minute_ago_or_unreach
         "writing again makes an unreachable chat reachable"
     );
     assert_eq!(seen().await, clock.now());
+}
+
+/// The inbox hands out batches of `CLAIM_BATCH` events, the oldest first and one per chat; the
+/// batch's size is written in the claim's statement, and this keeps the two together.
+#[tokio::test]
+async fn the_inbox_claims_a_batch_of_the_oldest_events_one_per_chat() {
+    let db = common::test_db().await;
+    let payload = serde_json::json!({});
+    let arrivals: Vec<Arrival> = (0..20)
+        .map(|n| Arrival {
+            event_id: format!("e{n}"),
+            chat: format!("c{}", n % 10),
+            payload: &payload,
+        })
+        .collect();
+    db.store.intake("test", &arrivals).await.unwrap();
+    let events = |claimed: Vec<danvan::store::inbox::Claimed>| {
+        claimed.into_iter().map(|c| c.event_id).collect::<Vec<_>>()
+    };
+
+    let mut first = db.store.begin().await.unwrap();
+    let batch = events(first.claim_inbox("test").await.unwrap());
+    assert_eq!(batch.len(), CLAIM_BATCH);
+    assert_eq!(
+        batch,
+        (0..CLAIM_BATCH)
+            .map(|n| format!("e{n}"))
+            .collect::<Vec<_>>()
+    );
+    // Chats 0 to 7 have an earlier event in the first batch's hands.
+    let mut second = db.store.begin().await.unwrap();
+    assert_eq!(
+        events(second.claim_inbox("test").await.unwrap()),
+        ["e8", "e9"]
+    );
 }

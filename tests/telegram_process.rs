@@ -75,7 +75,7 @@ async fn a_process_killed_mid_stream_loses_nothing_after_restart() {
     );
     // Every update here has one reply.
     let repeated: usize = chats.iter().map(|&c| fake.texts_to(c).len() - 1).sum();
-    let in_flight = WORKERS * danvan::delivery::inbox::BATCH as usize;
+    let in_flight = WORKERS * danvan::store::inbox::CLAIM_BATCH;
     assert!(
         repeated <= in_flight,
         "{repeated} replies repeated; at most the {in_flight} of batches in hand may"

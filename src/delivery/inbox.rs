@@ -18,8 +18,6 @@ use crate::telemetry;
 
 /// Attempts at an event before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
-/// Events (of different chats) handled in one transaction.
-pub const BATCH: i64 = 8;
 /// How often an idle worker looks for events that other processes took in.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 
@@ -49,7 +47,7 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     let channel = account.channel.name();
     let started = std::time::Instant::now();
     let mut tx = store.begin().await?;
-    let mut claimed = tx.claim_inbox(channel, BATCH).await?;
+    let mut claimed = tx.claim_inbox(channel).await?;
     if claimed.is_empty() {
         return Ok(false);
     }

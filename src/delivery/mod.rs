@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::channels::{Channel, Sent};
 use crate::engine::Engine;
 use crate::store::Store;
-use crate::store::inbox::Arrival;
+use crate::store::inbox::{Arrival, CLAIM_BATCH};
 use pace::Pace;
 
 /// One channel account as delivery runs it: the channel, its pace (message rate and the pause its
@@ -102,11 +102,7 @@ impl Committer {
     async fn commit(&self, arrivals: &[Arrival<'_>]) -> anyhow::Result<u64> {
         let added = self.store.intake(self.channel, arrivals).await?;
         // Enough idle workers for the new events (each takes a batch), not all of them.
-        for _ in 0..arrivals
-            .len()
-            .div_ceil(inbox::BATCH as usize)
-            .min(self.workers)
-        {
+        for _ in 0..arrivals.len().div_ceil(CLAIM_BATCH).min(self.workers) {
             self.arrived.notify_one();
         }
         Ok(added)

@@ -115,8 +115,9 @@ impl Pool {
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
-    /// Inbox rows added since its statistics were last refreshed.
-    inbox_growth: Arc<AtomicU64>,
+    /// Inbox rows this process added, and how many it will have added at the next refresh of
+    /// the inbox's statistics.
+    inbox_growth: Arc<(AtomicU64, AtomicU64)>,
     /// Round trips made in transactions: see [`Store::round_trips`].
     round_trips: Arc<AtomicU64>,
 }
@@ -247,7 +248,7 @@ impl Store {
             .with_context(|| format!("connecting to {:?}", DatabaseSource::Url(url.to_owned())))?;
         Ok(Store {
             pool,
-            inbox_growth: Default::default(),
+            inbox_growth: Arc::new((AtomicU64::new(0), AtomicU64::new(inbox::FIRST_ANALYZE))),
             round_trips: Default::default(),
         })
     }
