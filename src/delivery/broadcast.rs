@@ -149,7 +149,7 @@ async fn render_claimed(
     let mut long = Vec::new();
     for d in claimed {
         let Some(id) = d.notice_id else { continue };
-        let lang = Lang::from_code(&d.language).unwrap_or_default();
+        let lang = d.language;
         if state.rendered.contains_key(&(id, lang)) {
             continue;
         }
@@ -166,7 +166,7 @@ async fn render_claimed(
     let messages: Vec<Option<Arc<Rendered>>> = claimed
         .iter()
         .map(|d| {
-            let lang = Lang::from_code(&d.language).unwrap_or_default();
+            let lang = d.language;
             let rendered = render(account, d.message.clone()?, lang);
             long.extend(rendered.long.iter().cloned());
             Some(Arc::new(rendered))
@@ -194,7 +194,7 @@ fn sends<'a>(
         .retain(|_, at| at.elapsed() < Duration::from_secs(1));
     let typed_numbers = account.channel.capabilities().typed_numbers;
     claimed.into_iter().zip(messages).map(move |(d, message)| {
-        let lang = Lang::from_code(&d.language).unwrap_or_default();
+        let lang = d.language;
         let rendered = match (message, d.notice_id) {
             (Some(message), _) => Some(message),
             (None, Some(id)) => state.rendered.get(&(id, lang)).cloned(),

@@ -9,7 +9,7 @@ use sqlx::types::Json;
 use super::{LAST_USED_FIRST, Store, Tx, in_audience};
 use crate::domain::ids::{NoticeId, PersonId};
 use crate::domain::notice::{Audience, Notice, NoticeText};
-use crate::message::{Attachment, Reply};
+use crate::message::{Attachment, Lang, Reply};
 
 /// How long a claim on deliveries lasts unless renewed (its sender renews it while it sends).
 pub const DELIVERY_LEASE: std::time::Duration = std::time::Duration::from_secs(30);
@@ -79,7 +79,7 @@ pub struct Delivery {
     pub notice_id: Option<i64>,
     pub message: Option<Reply>,
     pub address: String,
-    pub language: String,
+    pub language: Lang,
     pub attempts: i32,
     /// Its messages already sent by an earlier try.
     pub parts_sent: i32,
@@ -213,7 +213,7 @@ impl Store {
                    LIMIT $2 FOR UPDATE OF d2 SKIP LOCKED) ready
              WHERE d.id = ready.id
              RETURNING d.id, d.notice_id, d.message AS "message: Json<Reply>", d.address,
-                       d.language, d.attempts, d.parts_sent"#,
+                       d.language AS "language: Lang", d.attempts, d.parts_sent"#,
             channel,
             limit,
             quiet,
