@@ -352,8 +352,7 @@ impl Tx {
         Ok(sqlx::query_as!(
             Event,
             r#"SELECT at AS "at: DateTime<Utc>", action, actor, text, unit_id FROM ticket_events
- WHERE ticket_id = $1
-             ORDER BY id"#,
+               WHERE ticket_id = $1 ORDER BY id"#,
             ticket
         )
         .fetch_all(&mut *self.inner)
