@@ -354,6 +354,41 @@ async fn kept_counts_equal_a_recount_after_random_changes() {
     assert!(r.total.opinions() > 0 && r.people <= 6, "{r:?}");
 }
 
+/// The counts follow every change to a stored opinion, including those no flow makes today: a
+/// move to another unit (the trigger's own branch), a change of opinion and comment in place, and a
+/// delete, each written straight to the table.
+#[tokio::test]
+async fn kept_counts_follow_opinions_moved_changed_and_deleted_in_the_table() {
+    let (db, engine) = demo_engine_at(TestClock::at("2025-12-01 09:00").shared()).await;
+    let (id, _) = open(&engine).await;
+    for i in 0..3 {
+        let mut p = resident(&engine, &format!("95{i}"), "tien lu").await;
+        p.press(&format!("gy:{id}:1:a")).await;
+        p.press(&format!("gy:{id}:2:d")).await;
+    }
+    counts_hold(&engine, id).await;
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let statements = [
+        "UPDATE consultation_opinions SET unit_id = (
+             SELECT u.id FROM units u WHERE u.parent_id IS NOT NULL
+               AND u.id <> consultation_opinions.unit_id ORDER BY u.id LIMIT 1)
+         WHERE consultation_id = $1 AND part = 1",
+        "UPDATE consultation_opinions SET opinion = 'other', comment = 'ghi lai' WHERE consultation_id = $1 AND part = 2",
+        "DELETE FROM consultation_opinions WHERE consultation_id = $1 AND part = 1",
+    ];
+    for statement in statements {
+        let changed = sqlx::query(statement)
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap()
+            .rows_affected();
+        assert_eq!(changed, 3, "{statement}");
+        counts_hold(&engine, id).await;
+    }
+    assert_eq!(results(&engine, id).await.total, tally(0, 0, 3, 3));
+}
+
 /// An opinion given in chat: BEGIN, the event claimed with its chat locked, the consultation with
 /// the person's answers (one read), the opinion, the chat saved, COMMIT. `bench consultation` pays this per
 /// opinion, so a statement added here shows before it shows there.
