@@ -179,6 +179,12 @@ impl Localizer {
         }
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+        // A person sees "{$name}" where an argument was missing: tests (debug builds) stop there.
+        debug_assert!(
+            errors.is_empty(),
+            "{} rendered with errors: {errors:?}",
+            msg.id
+        );
         if !errors.is_empty() {
             tracing::warn!(id = msg.id, ?errors, "message rendered with errors");
         }

@@ -92,7 +92,7 @@ async fn a_resident_answers_part_by_part_typing_without_diacritics_and_changes_o
     assert_eq!(ids(&part2), ["consult-noted", "consult-part"]);
     assert!(render(&engine, &part2).contains("Quy định hiện hành: Mỗi hộ quét dọn"));
     let why = lan.tap("❌ Không tán thành").await;
-    assert_eq!(ids(&why), ["consult-noted"]);
+    assert_eq!(ids(&why), ["consult-noted-ask"]);
     // A comment typed without diacritics, then an opinion typed in words.
     let part3 = lan.send("nen thu gom ca ngay chu nhat").await;
     assert_eq!(ids(&part3), ["consult-comment-noted", "consult-part"]);

@@ -23,6 +23,8 @@ consult-disagree = ❌ Disagree
 consult-other = 💬 Other opinion
 consult-skip = ⏭ Skip
 consult-noted = Noted: { $label } — { $opinion }.
+# A part disagreed with, or answered otherwise: noted, and a comment asked for.
+consult-noted-ask = { consult-noted }
     { $ask }
 consult-ask-comment = What would you say about { $label }? Write it here, or tap Skip.
 consult-comment-noted = Your comment on { $label } is noted. Thank you!

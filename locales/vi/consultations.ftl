@@ -23,6 +23,8 @@ consult-disagree = ❌ Không tán thành
 consult-other = 💬 Ý kiến khác
 consult-skip = ⏭ Bỏ qua
 consult-noted = Đã ghi: { $label } — { $opinion }.
+# A part disagreed with, or answered otherwise: noted, and a comment asked for.
+consult-noted-ask = { consult-noted }
     { $ask }
 consult-ask-comment = Bạn muốn góp ý gì về { $label }? Hãy viết vào đây, hoặc bấm Bỏ qua.
 consult-comment-noted = Đã ghi ý kiến của bạn về { $label }. Cảm ơn bạn!

@@ -1,14 +1,14 @@
-//! `bench consultation`: residents of Hưng Yên answering an eight-part draft at once through the
-//! engine (opinions per second against `pgbench -N` in the same run), then the results of a
-//! consultation with millions of opinions in Hà Nội read from the kept counts, against counting
-//! the opinions themselves.
+//! `bench consultation`: residents of Hưng Yên answering an eight-part draft at once, through the
+//! engine alone and through Telegram (opinions per second against `pgbench -N` in the same run),
+//! then the results of a consultation with millions of opinions in Hà Nội read from the kept
+//! counts, against counting the opinions themselves.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::{FIRST_CHAT, Stats, rounds};
+use super::{FIRST_CHAT, Stats, rounds, through_telegram};
 use crate::app::By;
 use crate::app::consultations;
 use crate::domain::consultation::ConsultationFile;
@@ -31,6 +31,8 @@ fn draft(unit_code: &str) -> anyhow::Result<ConsultationFile> {
     ConsultationFile::parse(&text).map_err(|p| anyhow::anyhow!("the bench draft: {p:?}"))
 }
 
+/// A draft for `unit_code`, open, its invitation withdrawn: the runs time answers, and in the
+/// one through Telegram, the invitation sent to every resident meanwhile would count as a reply.
 async fn create_and_open(engine: &Engine, unit_code: &str) -> anyhow::Result<i64> {
     let units = engine.units();
     let mut tx = engine.store().begin().await?;
@@ -38,25 +40,18 @@ async fn create_and_open(engine: &Engine, unit_code: &str) -> anyhow::Result<i64
     let id = consultations::create(&mut tx, By::Operator, &draft(unit_code)?, &units)
         .await?
         .map_err(refused)?;
-    consultations::open(&mut tx, By::Operator, id, None, &units, engine.now())
-        .await?
-        .map_err(refused)?;
+    let (invitation, _) =
+        consultations::open(&mut tx, By::Operator, id, None, &units, engine.now())
+            .await?
+            .map_err(refused)?;
     tx.commit().await?;
+    engine.store().cancel_notice(invitation).await?;
     Ok(id)
 }
 
-/// Every resident: the intro, then each part answered in turn (one disagreeing with a comment),
-/// each step taken by all before the next.
-pub async fn answering(
-    engine: &Arc<Engine>,
-    residents: i64,
-    concurrency: usize,
-) -> anyhow::Result<Stats> {
-    let store = engine.store();
-    store
-        .add_bench_residents("33", residents, FIRST_CHAT)
-        .await?;
-    let id = create_and_open(engine, "33").await?;
+/// What each resident sends: the intro, then each part answered in turn (one disagreeing, with a
+/// comment typed after it).
+fn script(id: i64) -> Vec<String> {
     let mut script = vec![format!("#gy:{id}:start")];
     for n in 1..=PARTS {
         if n == 3 {
@@ -66,37 +61,89 @@ pub async fn answering(
             script.push(format!("#gy:{id}:{n}:a"));
         }
     }
-    let addresses: Vec<String> = (1..=residents)
-        .map(|id| (FIRST_CHAT + id).to_string())
+    script
+}
+
+/// Every resident answers a draft twice over, a draft each time: first through the engine alone,
+/// an event a transaction (the shell's path), each step taken by all before the next; then
+/// through Telegram (fake Bot API, teloxide, the inbox's batches, the outbox), each resident
+/// writing again once answered, as residents' events all go. Returns both runs, in that order.
+pub async fn answering(
+    engine: &Arc<Engine>,
+    residents: i64,
+    concurrency: usize,
+) -> anyhow::Result<(Stats, Stats)> {
+    // Chat `FIRST_CHAT + i` is the (i + 1)th person's, as `through_telegram` numbers them.
+    engine
+        .store()
+        .add_bench_residents("33", residents, FIRST_CHAT - 1)
+        .await?;
+    let addresses: Vec<String> = (0..residents)
+        .map(|i| (FIRST_CHAT + i).to_string())
         .collect();
-    let stats = rounds(engine, "telegram", &addresses, &script, concurrency).await?;
+    let id = create_and_open(engine, "33").await?;
+    let script = script(id);
+    let alone = rounds(engine, "telegram", &addresses, &script, concurrency).await?;
+    all_counted(engine, id, residents).await?;
+    print_run(
+        "the engine alone, an event a transaction",
+        &alone,
+        residents,
+        script.len(),
+    );
+    let id = create_and_open(engine, "33").await?;
+    let script = self::script(id);
+    let telegram = through_telegram(
+        engine.clone(),
+        residents as usize,
+        &script,
+        concurrency,
+        &alone.replies_per_step,
+    )
+    .await?;
+    all_counted(engine, id, residents).await?;
+    print_run(
+        "through Telegram (inbox batches)",
+        &telegram,
+        residents,
+        script.len(),
+    );
+    let opinions = |s: Stats| Stats {
+        rate: residents as f64 * f64::from(PARTS) / s.elapsed.as_secs_f64(),
+        ..s
+    };
+    Ok((opinions(alone), opinions(telegram)))
+}
+
+/// Every resident counted once, with an opinion on each part.
+async fn all_counted(engine: &Engine, id: i64, residents: i64) -> anyhow::Result<()> {
     let province = engine.units().by_code("33").context("Hưng Yên")?.id;
-    let results = consultations::results(store, By::Operator, id, province, &engine.units())
-        .await?
-        .context("the results")?;
+    let results =
+        consultations::results(engine.store(), By::Operator, id, province, &engine.units())
+            .await?
+            .context("the results")?;
     anyhow::ensure!(
         results.people == residents && results.total.opinions() == residents * i64::from(PARTS),
         "{} people and {} opinions kept for {residents} residents",
         results.people,
         results.total.opinions()
     );
-    let opinions = residents as f64 * f64::from(PARTS);
+    Ok(())
+}
+
+fn print_run(path: &str, stats: &Stats, residents: i64, messages: usize) {
+    let seconds = stats.elapsed.as_secs_f64();
     println!(
-        "answering: {residents} residents × {} messages ({PARTS} opinions, a comment), {concurrency} at a time: {:.1} s",
-        script.len(),
-        stats.elapsed.as_secs_f64()
+        "answering, {path}: {residents} residents × {messages} messages ({PARTS} opinions, a comment): {seconds:.1} s"
     );
     println!(
-        "  opinions/s: {:.0}; messages/s: {:.0}; latency p50 {:.2} ms, p99 {:.2} ms",
-        opinions / stats.elapsed.as_secs_f64(),
+        "  opinions/s: {:.0}; messages/s: {:.0}; latency p50 {:.2} ms, p99 {:.2} ms; {:.2} round trips a message",
+        residents as f64 * f64::from(PARTS) / seconds,
         stats.rate,
         stats.percentile(0.5),
-        stats.percentile(0.99)
+        stats.percentile(0.99),
+        stats.round_trips as f64 / stats.count as f64
     );
-    Ok(Stats {
-        rate: opinions / stats.elapsed.as_secs_f64(),
-        ..stats
-    })
 }
 
 /// Results per part and per commune of a consultation with `people` × eight opinions, read

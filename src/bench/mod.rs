@@ -9,6 +9,9 @@
 //! `bench report` — a province's quarterly report over a million activities, against a plain count;
 //! `bench survey` — residents answering a survey at once, against `pgbench -N`, and results over a
 //! million responses, against counting the answers from scratch;
+//! `bench consultation` — residents answering an eight-part draft, through the engine alone and
+//! through Telegram, against `pgbench -N`, and results over millions of opinions, against counting
+//! them;
 //! `bench web` — the dashboard's pages over a million rows, 50 sessions from a second process,
 //! against the same store calls in this process;
 //! `bench tickets` — 50 staff reading their queue and a ticket over a million tickets, through the
@@ -100,6 +103,8 @@ pub enum BenchCommand {
     Consultation {
         #[arg(long, default_value_t = 10_000)]
         residents: i64,
+        /// Events handled at once by the engine alone, inbox workers through Telegram, and
+        /// pgbench's clients.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
         /// People whose eight opinions each the results are read over.
@@ -152,6 +157,10 @@ const SCRIPT: [&str; 8] = [
     "xin chao",
     "/help",
 ];
+
+fn script() -> Vec<String> {
+    SCRIPT.iter().map(|s| s.to_string()).collect()
+}
 
 pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Result<()> {
     match command {
@@ -211,7 +220,8 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
             pgbench_seconds,
         } => {
             let (server_url, engine) = setup(source, concurrency + 2).await?;
-            let answering = consultation::answering(&engine, residents, concurrency).await?;
+            let (alone, telegram) =
+                consultation::answering(&engine, residents, concurrency).await?;
             consultation::results(&engine, people).await?;
             engine.store().close().await;
             let tps = pgbench(&server_url, concurrency, pgbench_seconds)?;
@@ -219,8 +229,9 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
                 "pgbench -N, {concurrency} clients, {pgbench_seconds} s on the same server: {tps:.0} TPS"
             );
             println!(
-                "opinions/s ÷ pgbench TPS = {:.2} (target ≥ 0.5)",
-                answering.rate / tps
+                "opinions/s ÷ pgbench TPS: through Telegram {:.2} (target ≥ 0.5); the engine alone {:.2}",
+                telegram.rate / tps,
+                alone.rate / tps
             );
         }
         BenchCommand::Engine {
@@ -273,9 +284,14 @@ pub async fn run(command: BenchCommand, source: &DatabaseSource) -> anyhow::Resu
             println!(
                 "telegram: the same through the fake Bot API, teloxide, inbox and outbox, {concurrency} workers"
             );
-            let stats =
-                through_telegram(engine, residents, concurrency, &baseline.replies_per_step)
-                    .await?;
+            let stats = through_telegram(
+                engine,
+                residents,
+                &script(),
+                concurrency,
+                &baseline.replies_per_step,
+            )
+            .await?;
             stats.print();
             println!(
                 "telegram updates/s ÷ engine messages/s = {:.2} (target ≥ 0.75)",
@@ -392,8 +408,7 @@ async fn engine_only(
     concurrency: usize,
 ) -> anyhow::Result<Stats> {
     let addresses: Vec<String> = (0..residents).map(|r| format!("resident-{r}")).collect();
-    let script: Vec<String> = SCRIPT.iter().map(|s| s.to_string()).collect();
-    let stats = rounds(engine, channel, &addresses, &script, concurrency).await?;
+    let stats = rounds(engine, channel, &addresses, &script(), concurrency).await?;
     let registered = engine.store().registered_in_places().await?;
     anyhow::ensure!(
         registered >= residents as i64,
@@ -462,6 +477,8 @@ async fn rounds(
 
 /// Per chat: when its current step was handed to the bot, and how many replies have come back.
 struct Progress {
+    /// What each resident sends, in order ("#" marks a button press).
+    script: Vec<String>,
     fed: Vec<Option<Instant>>,
     sent: Vec<usize>,
     /// Steps whose replies have all arrived.
@@ -475,8 +492,9 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(residents: usize, replies_per_step: &[usize]) -> Progress {
+    fn new(residents: usize, script: &[String], replies_per_step: &[usize]) -> Progress {
         Progress {
+            script: script.to_vec(),
             fed: vec![None; residents],
             sent: vec![0; residents],
             answered: vec![0; residents],
@@ -488,7 +506,7 @@ impl Progress {
                 })
                 .collect(),
             ready: (0..residents).collect(),
-            latencies: Vec::with_capacity(residents * SCRIPT.len()),
+            latencies: Vec::with_capacity(residents * script.len()),
             finished_chats: 0,
         }
     }
@@ -512,10 +530,10 @@ impl Progress {
     }
 
     /// The next chat whose resident may write, and the step they take.
-    fn next(&mut self) -> Option<(usize, &'static str)> {
+    fn next(&mut self) -> Option<(usize, String)> {
         let i = self.ready.pop_front()?;
         self.fed[i] = Some(Instant::now());
-        Some((i, SCRIPT[self.answered[i]]))
+        Some((i, self.script[self.answered[i]].clone()))
     }
 }
 
@@ -526,11 +544,16 @@ const FIRST_CHAT: i64 = 10_000_000;
 async fn through_telegram(
     engine: Arc<Engine>,
     residents: usize,
+    script: &[String],
     workers: usize,
     replies_per_step: &[usize],
 ) -> anyhow::Result<Stats> {
     let fake = FakeTelegram::start().await;
-    let progress = Arc::new(Mutex::new(Progress::new(residents, replies_per_step)));
+    let progress = Arc::new(Mutex::new(Progress::new(
+        residents,
+        script,
+        replies_per_step,
+    )));
     let all_done = Arc::new(tokio::sync::Notify::new());
     {
         let (progress, all_done) = (progress.clone(), all_done.clone());
@@ -552,7 +575,7 @@ async fn through_telegram(
                 let chat = FIRST_CHAT + i as i64;
                 batch.push(match line.strip_prefix('#') {
                     Some(data) => updates::button(0, chat, data),
-                    None => updates::text(0, chat, line),
+                    None => updates::text(0, chat, &line),
                 });
             }
             batch

@@ -25,7 +25,11 @@ pub async fn through_oa(
     replies_per_step: &[usize],
 ) -> anyhow::Result<Stats> {
     let fake = FakeZaloOa::start(OaKeys::example()).await;
-    let progress = Arc::new(Mutex::new(Progress::new(residents, replies_per_step)));
+    let progress = Arc::new(Mutex::new(Progress::new(
+        residents,
+        &super::script(),
+        replies_per_step,
+    )));
     let all_done = Arc::new(Notify::new());
     let ready = Arc::new(Notify::new());
     {

@@ -133,11 +133,13 @@ pub fn respond(context: Option<&ConsultContext>, id: i64, action: ConsultAction)
             mine.insert(n, Answer { opinion, commented });
             turn.effects.push(ConsultEffect::Opine { part: n, opinion });
             let label = &c.part(n).expect("in range").label;
-            let noted = Msg::new("consult-noted")
-                .text("label", label)
-                .msg("opinion", opinion.label());
+            let noted = |id| {
+                Msg::new(id)
+                    .text("label", label)
+                    .msg("opinion", opinion.label())
+            };
             if opinion == Opinion::Agree {
-                turn.replies.push(Reply::new(noted));
+                turn.replies.push(Reply::new(noted("consult-noted")));
                 turn.show_next(ctx, &mine, next_after(&mine, n));
             } else {
                 turn.at = Some(At {
@@ -145,7 +147,7 @@ pub fn respond(context: Option<&ConsultContext>, id: i64, action: ConsultAction)
                     comment: true,
                 });
                 turn.replies.push(
-                    Reply::new(noted.lines(
+                    Reply::new(noted("consult-noted-ask").lines(
                         "ask",
                         vec![Msg::new("consult-ask-comment").text("label", label)],
                     ))
