@@ -85,9 +85,9 @@ pub async fn answering(
     let script = script(id);
     let alone = rounds(engine, "telegram", &addresses, &script, concurrency).await?;
     all_counted(engine, id, residents).await?;
-    print_run(
+    let alone = in_opinions(
         "the engine alone, an event a transaction",
-        &alone,
+        alone,
         residents,
         script.len(),
     );
@@ -102,17 +102,13 @@ pub async fn answering(
     )
     .await?;
     all_counted(engine, id, residents).await?;
-    print_run(
+    let telegram = in_opinions(
         "through Telegram (inbox batches)",
-        &telegram,
+        telegram,
         residents,
         script.len(),
     );
-    let opinions = |s: Stats| Stats {
-        rate: residents as f64 * f64::from(PARTS) / s.elapsed.as_secs_f64(),
-        ..s
-    };
-    Ok((opinions(alone), opinions(telegram)))
+    Ok((alone, telegram))
 }
 
 /// Every resident counted once, with an opinion on each part.
@@ -131,19 +127,24 @@ async fn all_counted(engine: &Engine, id: i64, residents: i64) -> anyhow::Result
     Ok(())
 }
 
-fn print_run(path: &str, stats: &Stats, residents: i64, messages: usize) {
+/// Prints a run, and returns it with its rate in opinions a second.
+fn in_opinions(path: &str, stats: Stats, residents: i64, messages: usize) -> Stats {
     let seconds = stats.elapsed.as_secs_f64();
+    let opinions = residents as f64 * f64::from(PARTS) / seconds;
     println!(
         "answering, {path}: {residents} residents × {messages} messages ({PARTS} opinions, a comment): {seconds:.1} s"
     );
     println!(
-        "  opinions/s: {:.0}; messages/s: {:.0}; latency p50 {:.2} ms, p99 {:.2} ms; {:.2} round trips a message",
-        residents as f64 * f64::from(PARTS) / seconds,
+        "  opinions/s: {opinions:.0}; messages/s: {:.0}; latency p50 {:.2} ms, p99 {:.2} ms; {:.2} round trips a message",
         stats.rate,
         stats.percentile(0.5),
         stats.percentile(0.99),
         stats.round_trips as f64 / stats.count as f64
     );
+    Stats {
+        rate: opinions,
+        ..stats
+    }
 }
 
 /// Results per part and per commune of a consultation with `people` × eight opinions, read

@@ -46,7 +46,7 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     let store = account.engine.store();
     let channel = account.channel.name();
     let started = std::time::Instant::now();
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_with_kept_plans().await?;
     let mut claimed = tx.claim_inbox(channel).await?;
     if claimed.is_empty() {
         return Ok(false);

@@ -254,15 +254,30 @@ impl Store {
     }
 
     pub async fn begin(&self) -> anyhow::Result<Tx> {
-        let tx = self.pool.begin().await?;
+        Ok(self.counted(self.pool.begin().await?))
+    }
+
+    /// A transaction in which every statement runs on the one plan PostgreSQL keeps for it,
+    /// never on one made for the values at hand, set in BEGIN's own round trip. For the inbox's
+    /// batches: PostgreSQL judged the claim and the batch's end cheaper planned anew and did so
+    /// on nine calls in ten (0.8 ms of planning a claim), for the plan it keeps anyway.
+    pub async fn begin_with_kept_plans(&self) -> anyhow::Result<Tx> {
+        let tx = self
+            .pool
+            .begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
+            .await?;
+        Ok(self.counted(tx))
+    }
+
+    fn counted(&self, tx: sqlx::Transaction<'static, sqlx::Postgres>) -> Tx {
         // BEGIN is one.
         self.round_trips.fetch_add(1, Ordering::Relaxed);
-        Ok(Tx {
+        Tx {
             inner: Counted {
                 tx,
                 round_trips: self.round_trips.clone(),
             },
-        })
+        }
     }
 
     /// Round trips to the database made in transactions so far: each BEGIN, statement and COMMIT
