@@ -84,35 +84,43 @@ pub async fn answering(
     let id = create_and_open(engine, "33").await?;
     let script = script(id);
     let alone = rounds(engine, "telegram", &addresses, &script, concurrency).await?;
-    all_counted(engine, id, residents).await?;
-    let alone = in_opinions(
+    let alone = counted(
         "the engine alone, an event a transaction",
-        alone,
+        engine,
+        id,
         residents,
-        script.len(),
-    );
+        alone,
+    )
+    .await?;
     let id = create_and_open(engine, "33").await?;
-    let script = self::script(id);
     let telegram = through_telegram(
         engine.clone(),
         residents as usize,
-        &script,
+        &self::script(id),
         concurrency,
         &alone.replies_per_step,
     )
     .await?;
-    all_counted(engine, id, residents).await?;
-    let telegram = in_opinions(
+    let telegram = counted(
         "through Telegram (inbox batches)",
-        telegram,
+        engine,
+        id,
         residents,
-        script.len(),
-    );
+        telegram,
+    )
+    .await?;
     Ok((alone, telegram))
 }
 
-/// Every resident counted once, with an opinion on each part.
-async fn all_counted(engine: &Engine, id: i64, residents: i64) -> anyhow::Result<()> {
+/// Checks that every resident of the run on draft `id` is counted once, with an opinion on each
+/// part; prints the run, and returns it with its rate in opinions a second.
+async fn counted(
+    path: &str,
+    engine: &Engine,
+    id: i64,
+    residents: i64,
+    stats: Stats,
+) -> anyhow::Result<Stats> {
     let province = engine.units().by_code("33").context("Hưng Yên")?.id;
     let results =
         consultations::results(engine.store(), By::Operator, id, province, &engine.units())
@@ -124,15 +132,11 @@ async fn all_counted(engine: &Engine, id: i64, residents: i64) -> anyhow::Result
         results.people,
         results.total.opinions()
     );
-    Ok(())
-}
-
-/// Prints a run, and returns it with its rate in opinions a second.
-fn in_opinions(path: &str, stats: Stats, residents: i64, messages: usize) -> Stats {
     let seconds = stats.elapsed.as_secs_f64();
     let opinions = residents as f64 * f64::from(PARTS) / seconds;
     println!(
-        "answering, {path}: {residents} residents × {messages} messages ({PARTS} opinions, a comment): {seconds:.1} s"
+        "answering, {path}: {residents} residents × {} messages ({PARTS} opinions, a comment): {seconds:.1} s",
+        stats.replies_per_step.len()
     );
     println!(
         "  opinions/s: {opinions:.0}; messages/s: {:.0}; latency p50 {:.2} ms, p99 {:.2} ms; {:.2} round trips a message",
@@ -141,10 +145,10 @@ fn in_opinions(path: &str, stats: Stats, residents: i64, messages: usize) -> Sta
         stats.percentile(0.99),
         stats.round_trips as f64 / stats.count as f64
     );
-    Stats {
+    Ok(Stats {
         rate: opinions,
         ..stats
-    }
+    })
 }
 
 /// Results per part and per commune of a consultation with `people` × eight opinions, read
