@@ -98,7 +98,7 @@ async fn the_inbox_claims_a_batch_of_the_oldest_events_one_per_chat() {
     };
 
     let mut first = db.store.begin().await.unwrap();
-    let batch = events(first.claim_inbox("test").await.unwrap());
+    let batch = events(first.claim_inbox("test", None).await.unwrap());
     assert_eq!(batch.len(), CLAIM_BATCH);
     assert_eq!(
         batch,
@@ -109,7 +109,58 @@ async fn the_inbox_claims_a_batch_of_the_oldest_events_one_per_chat() {
     // Chats 0 to 7 have an earlier event in the first batch's hands.
     let mut second = db.store.begin().await.unwrap();
     assert_eq!(
-        events(second.claim_inbox("test").await.unwrap()),
+        events(second.claim_inbox("test", None).await.unwrap()),
         ["e8", "e9"]
     );
+}
+
+/// A claim starts where `inbox_floor` put it, past the entries handled events leave in the
+/// pending index; an event due before that place (its intake took long to commit) waits for the
+/// next lookup, which starts before it.
+#[tokio::test]
+async fn the_inbox_claims_from_its_floor_and_the_next_floor_finds_an_event_due_before_it() {
+    let db = common::test_db().await;
+    let store = &db.store;
+    let payload = serde_json::json!({});
+    let arrive = |event_id: &str, chat: &str| Arrival {
+        event_id: event_id.to_owned(),
+        chat: chat.to_owned(),
+        payload: &payload,
+    };
+    let claim = |from| async move {
+        let mut tx = store.begin().await.unwrap();
+        let claimed = tx.claim_inbox("test", from).await.unwrap();
+        (tx, claimed)
+    };
+
+    store.intake("test", &[arrive("first", "a")]).await.unwrap();
+    let (mut tx, claimed) = claim(None).await;
+    let ids: Vec<i64> = claimed.iter().map(|c| c.id).collect();
+    tx.finish_events("test", &ids, &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    let floor = store
+        .inbox_floor("test", std::time::Duration::ZERO)
+        .await
+        .unwrap();
+
+    store.intake("test", &[arrive("late", "b")]).await.unwrap();
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::query(
+        "UPDATE inbox SET next_attempt_at = now() - interval '1 hour' WHERE event_id = 'late'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (held, claimed) = claim(Some(floor)).await;
+    assert!(claimed.is_empty(), "{claimed:?}");
+    drop(held);
+
+    let next = store
+        .inbox_floor("test", std::time::Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert!(next < floor, "{next:?} is not before {floor:?}");
+    let (_held, claimed) = claim(Some(next)).await;
+    let events: Vec<String> = claimed.into_iter().map(|c| c.event_id).collect();
+    assert_eq!(events, ["late"]);
 }

@@ -12,14 +12,59 @@ use tokio_util::sync::CancellationToken;
 use super::{Account, backoff, outbox};
 use crate::channels::{Buttons, Event, buttons};
 use crate::message::{Inbound, InboundKind};
-use crate::store::inbox::{Claimed, Pending};
-use crate::store::{ChatRow, Race, Tx};
+use crate::store::inbox::{Claimed, Pending, Place};
+use crate::store::{ChatRow, Race, Store, Tx};
 use crate::telemetry;
 
 /// Attempts at an event before it is parked as failed.
 const MAX_ATTEMPTS: i32 = 5;
 /// How often an idle worker looks for events that other processes took in.
 const IDLE_POLL: Duration = Duration::from_millis(200);
+/// How often a process looks again for the oldest pending event of a channel, where its claims
+/// start: an event due before that place (only one whose intake took longer than
+/// [`FLOOR_SLACK`] to commit) waits at most this long.
+const FLOOR_REFRESH: Duration = Duration::from_secs(1);
+/// How far before the present a claim's start stays, for intakes still committing.
+const FLOOR_SLACK: Duration = Duration::from_secs(1);
+
+/// Where this process's claims on one channel start reading pending events, looked up again
+/// every [`FLOOR_REFRESH`] (see `Tx::claim_inbox`).
+#[derive(Default)]
+pub struct Floor(std::sync::Mutex<FloorState>);
+
+#[derive(Default)]
+struct FloorState {
+    place: Option<Place>,
+    next_lookup: Option<std::time::Instant>,
+}
+
+impl Floor {
+    /// The place to start from. One worker looks it up when it is due; the others keep the one
+    /// they have meanwhile, which starts no later.
+    async fn place(&self, store: &Store, channel: &str) -> anyhow::Result<Option<Place>> {
+        let now = std::time::Instant::now();
+        {
+            let mut state = self.0.lock().expect("floor lock");
+            if state.next_lookup.is_some_and(|due| due > now) {
+                return Ok(state.place);
+            }
+            state.next_lookup = Some(now + FLOOR_REFRESH);
+        }
+        let found = store.inbox_floor(channel, FLOOR_SLACK).await;
+        let mut state = self.0.lock().expect("floor lock");
+        match found {
+            Ok(place) => {
+                state.place = Some(place);
+                Ok(Some(place))
+            }
+            Err(e) => {
+                // The next claim looks again.
+                state.next_lookup = None;
+                Err(e)
+            }
+        }
+    }
+}
 
 pub async fn work(account: Arc<Account>, shutdown: CancellationToken) -> anyhow::Result<()> {
     while !shutdown.is_cancelled() {
@@ -46,8 +91,9 @@ pub async fn handle_next(account: &Account) -> anyhow::Result<bool> {
     let store = account.engine.store();
     let channel = account.channel.name();
     let started = std::time::Instant::now();
+    let from = account.floor.place(store, channel).await?;
     let mut tx = store.begin_with_kept_plans().await?;
-    let mut claimed = tx.claim_inbox(channel).await?;
+    let mut claimed = tx.claim_inbox(channel, from).await?;
     if claimed.is_empty() {
         return Ok(false);
     }

@@ -31,6 +31,8 @@ pub struct Account {
     pace: Pace,
     /// Rung when intake commits something, so idle workers look at once.
     arrived: Arc<Notify>,
+    /// Where the inbox workers' claims start.
+    floor: inbox::Floor,
 }
 
 /// Where a channel's intake commits raw events: the inbox, then a word to the idle workers.
@@ -149,6 +151,7 @@ impl Account {
             channel,
             workers: workers.max(1),
             arrived: Arc::new(Notify::new()),
+            floor: inbox::Floor::default(),
         })
     }
 

@@ -89,6 +89,13 @@ pub struct Claimed {
     pub locked: Option<ChatRow>,
 }
 
+/// A place in the order pending events are claimed in: when due, then id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub due: DateTime<Utc>,
+    pub id: i64,
+}
+
 /// A rendered reply waiting to be sent.
 #[derive(Debug, Clone)]
 pub struct Pending {
@@ -273,6 +280,31 @@ impl Store {
         Ok(())
     }
 
+    /// Where a claim on `channel` may start: the oldest pending event, or a moment `slack` ago
+    /// when that is earlier (an intake committing now holds events due from when it began, and
+    /// this statement's snapshot does not see them).
+    pub async fn inbox_floor(&self, channel: &str, slack: Duration) -> anyhow::Result<Place> {
+        let row = sqlx::query!(
+            r#"SELECT p.next_attempt_at AS "due?: DateTime<Utc>", p.id AS "id?",
+                      now() - make_interval(secs => $2) AS "slack!: DateTime<Utc>"
+               FROM (SELECT) AS one LEFT JOIN LATERAL (
+                   SELECT next_attempt_at, id FROM inbox WHERE status = 'pending' AND channel = $1
+                   ORDER BY next_attempt_at, id LIMIT 1) AS p ON true"#,
+            channel,
+            slack.as_secs_f64()
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let slack = Place {
+            due: row.slack,
+            id: 0,
+        };
+        Ok(match (row.due, row.id) {
+            (Some(due), Some(id)) => slack.min(Place { due, id }),
+            _ => slack,
+        })
+    }
+
     /// Marks a chat unreachable (the person blocked the bot) or reachable again.
     pub async fn set_reachable(
         &self,
@@ -291,7 +323,14 @@ impl Tx {
     /// in hand: no older pending event and no reply still unsent (so no two of one chat). Each row
     /// stays locked until this transaction ends, so a crash just leaves it pending; other processes
     /// skip it. The chat each row names is locked and read along, sparing a round trip per event.
-    pub async fn claim_inbox(&mut self, channel: &str) -> anyhow::Result<Vec<Claimed>> {
+    /// The scan starts at `from` (from the first pending event without it): handled events leave
+    /// their entries in the pending index until vacuum, tens of thousands a minute at full load,
+    /// and a claim that read them all spent most of its time there (`inbox_floor`).
+    pub async fn claim_inbox(
+        &mut self,
+        channel: &str,
+        from: Option<Place>,
+    ) -> anyhow::Result<Vec<Claimed>> {
         // The chat is read as `claim_event` and `lock_chat` read it (keep them alike). The
         // outbox is asked about each candidate's chat (`OFFSET 0` keeps that subquery from becoming
         // an anti-join): planned as a join, it read every entry of the channel's pending replies,
@@ -308,6 +347,7 @@ impl Tx {
                    SELECT i.id, i.channel, i.event_id, i.chat, i.payload, i.attempts, i.next_attempt_at
                    FROM inbox i
                    WHERE i.status = 'pending' AND i.channel = $1 AND i.next_attempt_at <= now()
+                     AND (i.next_attempt_at, i.id) >= (COALESCE($2::timestamptz, '-infinity'), COALESCE($3::bigint, 0))
                      AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.status = 'pending' AND e.channel = i.channel
                                      AND e.chat = i.chat AND e.id < i.id)
                      AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.channel = i.channel
@@ -331,7 +371,9 @@ impl Tx {
                    WHERE c.channel = claimed.channel AND c.address = claimed.chat
                    FOR UPDATE OF c) chat ON true
                ORDER BY claimed.next_attempt_at, claimed.id"#,
-            channel
+            channel,
+            from.map(|p| p.due) as Option<DateTime<Utc>>,
+            from.map(|p| p.id)
         )
         .fetch_all(&mut *self.inner)
         .await?;
