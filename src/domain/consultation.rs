@@ -132,7 +132,8 @@ impl Status {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Consultation {
     pub id: i64,
-    pub file: ConsultationFile,
+    /// Never changed once written, so shared by every read of it.
+    pub file: std::sync::Arc<ConsultationFile>,
     /// Target units, each with everything below it.
     pub unit_ids: Vec<i64>,
     pub status: Status,

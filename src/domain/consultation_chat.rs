@@ -452,7 +452,7 @@ mod tests {
         let at = vn_time::parse("2026-01-01 08:00").expect("a time");
         Consultation {
             id: 4,
-            file,
+            file: file.into(),
             unit_ids: vec![11],
             status: Status::Open,
             opens_at: at,

@@ -3,6 +3,7 @@
 //! opinions from meetings kept apart.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
@@ -13,6 +14,21 @@ use crate::domain::consultation::{
 };
 use crate::domain::consultation_chat::Answer;
 use crate::domain::ids::{ConsultationId, PersonId};
+
+/// Drafts by consultation, as read: a draft's text is never changed once written, and a
+/// constitution's runs to a hundred articles, which every tap in chat would otherwise fetch and
+/// parse again. Bounded; one forgotten is read again.
+#[derive(Clone)]
+pub(super) struct Drafts(moka::future::Cache<i64, Arc<ConsultationFile>>);
+
+/// Drafts kept at once: every consultation open in a province, many times over.
+const DRAFTS_KEPT: u64 = 256;
+
+impl Default for Drafts {
+    fn default() -> Drafts {
+        Drafts(moka::future::Cache::new(DRAFTS_KEPT))
+    }
+}
 
 /// A consultation as stored.
 struct Row {
@@ -45,18 +61,33 @@ async fn find<'e>(
 
 /// A stored consultation and the page with its whole text ('' when there is none).
 fn from_row(row: Row) -> (Consultation, String) {
-    (
-        Consultation {
-            id: row.id,
-            file: row.definition.0,
-            unit_ids: row.unit_ids,
-            status: row.status,
-            // A draft has no times yet: it opens and closes "never".
-            opens_at: row.opens_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
-            closes_at: row.closes_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
-        },
-        row.link,
-    )
+    let consultation = assemble(
+        row.id,
+        Arc::new(row.definition.0),
+        row.unit_ids,
+        row.status,
+        (row.opens_at, row.closes_at),
+    );
+    (consultation, row.link)
+}
+
+/// A consultation from its columns, its draft read now or kept from before.
+fn assemble(
+    id: i64,
+    file: Arc<ConsultationFile>,
+    unit_ids: Vec<i64>,
+    status: Status,
+    (opens_at, closes_at): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+) -> Consultation {
+    Consultation {
+        id,
+        file,
+        unit_ids,
+        status,
+        // A draft has no times yet: it opens and closes "never".
+        opens_at: opens_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
+        closes_at: closes_at.unwrap_or(DateTime::<Utc>::MAX_UTC),
+    }
 }
 
 /// One opinion written: who, where they live, on which part, through which channel.
@@ -178,10 +209,11 @@ impl Tx {
         id: ConsultationId,
         person: PersonId,
     ) -> anyhow::Result<Option<(Consultation, String, BTreeMap<i16, Answer>, bool)>> {
-        // The person's answers as (part, opinion, commented).
+        // The person's answers as (part, opinion, commented); the draft only when not kept.
+        let kept = self.drafts.0.get(&id.0).await;
         let row = sqlx::query!(
-            r#"SELECT id, definition AS "definition: Json<ConsultationFile>", unit_ids,
-                      status AS "status: Status", opens_at AS "opens_at: DateTime<Utc>",
+            r#"SELECT id, CASE WHEN $3 THEN NULL ELSE definition END AS "definition?: Json<ConsultationFile>",
+                      unit_ids, status AS "status: Status", opens_at AS "opens_at: DateTime<Utc>",
                       closes_at AS "closes_at: DateTime<Utc>", link,
                       COALESCE((SELECT json_agg(json_build_array(o.part, o.opinion, o.comment IS NOT NULL))
                                 FROM consultation_opinions o
@@ -191,28 +223,31 @@ impl Tx {
                               WHERE p.consultation_id = c.id AND p.person_id = $2) AS "consented!"
                FROM consultations c WHERE c.id = $1"#,
             id.0,
-            person.0
+            person.0,
+            kept.is_some()
         )
         .fetch_optional(&mut *self.inner)
         .await?;
-        Ok(row.map(|r| {
-            let (consultation, link) = from_row(Row {
-                id: r.id,
-                definition: r.definition,
-                unit_ids: r.unit_ids,
-                status: r.status,
-                opens_at: r.opens_at,
-                closes_at: r.closes_at,
-                link: r.link,
-            });
-            let mine = r
-                .mine
-                .0
-                .into_iter()
-                .map(|(part, opinion, commented)| (part, Answer { opinion, commented }))
-                .collect();
-            (consultation, link, mine, r.consented)
-        }))
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        let file = match (kept, r.definition) {
+            (Some(kept), _) => kept,
+            (None, Some(read)) => {
+                let read = Arc::new(read.0);
+                self.drafts.0.insert(id.0, read.clone()).await;
+                read
+            }
+            (None, None) => anyhow::bail!("consultation {} has no draft", id.0),
+        };
+        let consultation = assemble(r.id, file, r.unit_ids, r.status, (r.opens_at, r.closes_at));
+        let mine = r
+            .mine
+            .0
+            .into_iter()
+            .map(|(part, opinion, commented)| (part, Answer { opinion, commented }))
+            .collect();
+        Ok(Some((consultation, r.link, mine, r.consented)))
     }
 
     /// Writes opinions on `parts` in one statement (the person counted once, the counts by the

@@ -120,11 +120,14 @@ pub struct Store {
     inbox_growth: Arc<(AtomicU64, AtomicU64)>,
     /// Round trips made in transactions: see [`Store::round_trips`].
     round_trips: Arc<AtomicU64>,
+    /// Drafts as read, shared with every transaction: see [`consultations::Drafts`].
+    drafts: consultations::Drafts,
 }
 
 /// One transaction; every write that belongs together goes through one of these.
 pub struct Tx {
     inner: Counted,
+    drafts: consultations::Drafts,
 }
 
 /// A transaction's connection that counts the statements sent on it: every query of the store
@@ -250,6 +253,7 @@ impl Store {
             pool,
             inbox_growth: Arc::new((AtomicU64::new(0), AtomicU64::new(inbox::FIRST_ANALYZE))),
             round_trips: Default::default(),
+            drafts: consultations::Drafts::default(),
         })
     }
 
@@ -277,6 +281,7 @@ impl Store {
                 tx,
                 round_trips: self.round_trips.clone(),
             },
+            drafts: self.drafts.clone(),
         }
     }
 
