@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::types::Json;
 
@@ -231,14 +232,13 @@ impl Tx {
         let Some(r) = row else {
             return Ok(None);
         };
-        let file = match (kept, r.definition) {
-            (Some(kept), _) => kept,
-            (None, Some(read)) => {
-                let read = Arc::new(read.0);
+        let file = match kept {
+            Some(kept) => kept,
+            None => {
+                let read = Arc::new(r.definition.context("the draft, asked for")?.0);
                 self.drafts.0.insert(id.0, read.clone()).await;
                 read
             }
-            (None, None) => anyhow::bail!("consultation {} has no draft", id.0),
         };
         let consultation = assemble(r.id, file, r.unit_ids, r.status, (r.opens_at, r.closes_at));
         let mine = r
